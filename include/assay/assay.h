@@ -1,0 +1,49 @@
+/*
+ * assay: tell signal from noise in commodity production and price data.
+ *
+ * Umbrella header and the conventions every module follows:
+ *  - Functions that can fail return 0 on success and -1 on failure, and fill
+ *    the caller's `assay_error` with an exit-status class and a one-line
+ *    message (without the "assay: " prefix, which is the CLI's).
+ *  - The library never prints, never exits, never aborts.  GSL's abort
+ *    handler is switched off by assay_init().
+ *  - Strings returned in structs are owned by the struct; release them with
+ *    the matching *_release() function.  *_release(NULL) is a no-op.
+ */
+#ifndef ASSAY_ASSAY_H
+#define ASSAY_ASSAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ASSAY_VERSION "0.1.0"
+
+/* Exit statuses of the assay command; the one table of them (README, man). */
+enum assay_status {
+	ASSAY_OK = 0,           /* success; for check: the move is noise */
+	ASSAY_NOTABLE = 1,      /* check/scan: a notable move (shock or trend) */
+	ASSAY_EUSAGE = 2,       /* bad usage or bad input data */
+	ASSAY_ECANNOT = 3,      /* check: cannot judge (history, partial, NA) */
+	ASSAY_EIO = 4           /* database or I/O error */
+};
+
+typedef struct assay_error {
+	int status;             /* one of enum assay_status */
+	char msg[1024];         /* "FILE:LINE:COL: what is wrong", no prefix */
+} assay_error;
+
+/* Fill `err` (if not NULL) with status and a printf-style message; returns -1
+ * so that callers can write `return assay_fail(err, ...);`. */
+int assay_fail(assay_error *err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Shortest "%.Ng" text of v that reads back to the same double (C
+ * locale); returns buf. */
+char *assay_fmt_g(double v, char *buf, size_t n);
+
+/* One-time library set-up: turns GSL's abort-on-error handler off. */
+void assay_init(void);
+
+#include "assay/period.h"
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * The importer: streams a CSV file through libcsv into the store, in one
+ * transaction, so that a failed or killed import writes nothing.
+ *
+ * Layouts (assay_import_opts.layout):
+ *   long    series,date,value columns (names detected from the header)
+ *   single  date,value with the series name given (--series)
+ *   wide    a date column and one column per series (name: prefix + the
+ *           key cells + the column header, made into a slug)
+ *   table   key columns and one column per period, the period read from
+ *           the column header (USGS: PROD_2023, "PROD_EST_ 2024")
+ * The file is read twice: pass one validates every row and decides how to
+ * read full dates (days, or months when every date is a month's first
+ * day, or weeks when all fall on one weekday); pass two writes.
+ */
+#ifndef ASSAY_IMPORT_H
+#define ASSAY_IMPORT_H
+
+#include <stdint.h>
+#include "assay/store.h"
+
+typedef enum assay_layout {
+	ASSAY_LAYOUT_AUTO = 0,
+	ASSAY_LAYOUT_LONG,
+	ASSAY_LAYOUT_SINGLE,
+	ASSAY_LAYOUT_WIDE,
+	ASSAY_LAYOUT_TABLE
+} assay_layout;
+
+/* Metadata fields a column or a flag may give. */
+enum assay_meta_field {
+	ASSAY_META_COMMODITY, ASSAY_META_REGION, ASSAY_META_MEASURE,
+	ASSAY_META_UNIT, ASSAY_META_SOURCE, ASSAY_META_NOTES, ASSAY_META_KIND,
+	ASSAY_META_COUNT
+};
+/* "commodity" ... "kind" -> field index, or -1. */
+int assay_meta_field_parse(const char *name);
+const char *assay_meta_field_name(int field);
+
+typedef struct assay_import_opts {
+	const char *path;               /* file to read; "-" for stdin */
+	assay_layout layout;
+	char delimiter;                 /* 0: detect among , ; and tab */
+	char decimal;                   /* '.' (default) or ',' */
+	long header_line;               /* 0: first row that looks like one */
+	const char *date_col;           /* header name or 1-based number */
+	const char *series_col;         /* long layout */
+	const char *value_col;          /* long and single layouts */
+	const char *key_cols;           /* wide/table: comma-separated */
+	const char *value_cols;         /* wide/table: comma-separated globs */
+	const char *series_name;        /* single layout */
+	const char *prefix;             /* prepended to generated names */
+	const char *date_format;        /* strptime format, or NULL */
+	assay_freq freq;                /* NONE: inferred from the dates */
+	const char *const *na_tokens;   /* extra NA markers */
+	size_t n_na_tokens;
+	const char *meta[ASSAY_META_COUNT];      /* values from flags */
+	const char *meta_col[ASSAY_META_COUNT];  /* columns that give them */
+	const char *vintage;            /* normalised; NULL: now */
+	int skip_bad;                   /* skip bad rows instead of failing */
+	int dry_run;                    /* roll back at the end */
+	/* Called for each skipped row and each qualified value (message as
+	 * "FILE:LINE:COL: ..."); may be NULL. */
+	void (*notice)(void *ctx, const char *msg);
+	/* Called now and then with bytes read so far and the total (0 when
+	 * unknown) of the current pass (1 or 2); may be NULL. */
+	void (*progress)(void *ctx, int pass, uint64_t done, uint64_t total);
+	void *ctx;
+} assay_import_opts;
+
+typedef struct assay_import_result {
+	int64_t import_id;              /* 0 on dry run */
+	uint64_t rows_read;             /* data rows */
+	uint64_t values;                /* values read (not NA) */
+	uint64_t inserted;              /* new (series, period) values */
+	uint64_t revised;               /* values replaced by this vintage */
+	uint64_t older;                 /* kept as an earlier vintage */
+	uint64_t unchanged;
+	uint64_t skipped;               /* bad rows or qualified values */
+	uint64_t na;                    /* NA cells */
+	uint64_t series_new, series_total;
+	assay_freq freq;                /* frequency of the file's dates */
+	char sha256[65];
+} assay_import_result;
+
+/* Import one file.  Returns 0, or -1 with err filled: ASSAY_EUSAGE for bad
+ * options or bad data (message "FILE:LINE:COL: what"), ASSAY_EIO for file
+ * and database errors.  Nothing is written unless it returns 0. */
+int assay_import(assay_store *st, const assay_import_opts *opts,
+		 assay_import_result *res, assay_error *err);
+
+/* A series name part from free text: ASCII letters lowered, runs of other
+ * ASCII characters turned into one '-', UTF-8 kept, ends trimmed.
+ * Writes at most n bytes with the NUL; returns out. */
+char *assay_slug(const char *in, char *out, size_t n);
+
+#endif

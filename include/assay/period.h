@@ -1,0 +1,61 @@
+/*
+ * Periods: a frequency and an ordinal, so that periods sort, subtract and
+ * convert with integer arithmetic.  The ordinal of each frequency:
+ *   D, W  days since 1970-01-01 (W: the date the source gives for the week)
+ *   M     year * 12 + (month - 1)
+ *   Q     year * 4 + (quarter - 1)      calendar quarters (METHODS.md 1)
+ *   A     year
+ * Labels: 2026-04-26 (D, W), 2026-04 (M), 2026Q1 (Q), 2026 (A).
+ */
+#ifndef ASSAY_PERIOD_H
+#define ASSAY_PERIOD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum assay_freq {
+	ASSAY_FREQ_NONE = 0,
+	ASSAY_FREQ_D = 'D',
+	ASSAY_FREQ_W = 'W',
+	ASSAY_FREQ_M = 'M',
+	ASSAY_FREQ_Q = 'Q',
+	ASSAY_FREQ_A = 'A'
+} assay_freq;
+
+typedef int64_t assay_period;
+
+/* 'D','W','M','Q','A' (either case) -> freq; anything else -> ASSAY_FREQ_NONE. */
+assay_freq assay_freq_parse(const char *s);
+
+/* Rank for "lower frequency" comparisons: D=0, W=1, M=2, Q=3, A=4. */
+int assay_freq_rank(assay_freq f);
+
+/* Periods in one year: 365 (D; see assay_periods_per_year_trading), 52, 12, 4, 1. */
+int assay_periods_per_year(assay_freq f);
+
+/* Parse a period label in one of the formats assay knows:
+ *   2026-04-26, 2026-04, 1960M01, 2026Q1, 2026-Q1, Q1 2026, 2026
+ * and, when `strptime_fmt` is not NULL, that strptime(3) format instead
+ * (which yields a day).  Leading and trailing blanks are ignored.
+ * On success sets *freq and *p and returns 0; on failure writes a short
+ * reason ("month 13 is out of range") to `why` and returns -1. */
+int assay_period_parse(const char *s, const char *strptime_fmt,
+		       assay_freq *freq, assay_period *p,
+		       char *why, size_t whylen);
+
+/* Write the label of `p` at frequency `f` to buf; returns buf. */
+char *assay_period_format(assay_freq f, assay_period p, char *buf, size_t n);
+
+/* The period of frequency `to` (lower or equal) containing `p`. */
+assay_period assay_period_convert(assay_freq from, assay_period p,
+				  assay_freq to);
+
+/* First and last day (days since 1970-01-01) that period p covers. */
+void assay_period_span_days(assay_freq f, assay_period p, int64_t *first,
+			    int64_t *last);
+
+/* Days since 1970-01-01 <-> civil date (proleptic Gregorian). */
+int64_t assay_days_from_civil(int y, int m, int d);
+void assay_civil_from_days(int64_t z, int *y, int *m, int *d);
+
+#endif

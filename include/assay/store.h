@@ -1,0 +1,146 @@
+/*
+ * The store: one SQLite file holding series, their observations, every
+ * earlier vintage of a revised value, and a record of every import.
+ *
+ * Vintages follow FRED/ALFRED's real-time periods: each value carries the
+ * vintage time of the import that brought it; `as_of` selects, for every
+ * period, the newest value whose vintage is at or before that time.
+ *
+ * Every string goes to SQLite as a bound parameter, never into SQL text.
+ */
+#ifndef ASSAY_STORE_H
+#define ASSAY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "assay/assay.h"
+
+typedef struct assay_store assay_store;
+struct sqlite3;
+
+typedef enum assay_kind {
+	ASSAY_KIND_NONE = 0,
+	ASSAY_KIND_FLOW,        /* production, exports: summed over a period */
+	ASSAY_KIND_PRICE,       /* averaged over a period */
+	ASSAY_KIND_STOCK        /* inventories: last value of a period */
+} assay_kind;
+
+/* "flow" | "price" | "stock" -> kind; else ASSAY_KIND_NONE. */
+assay_kind assay_kind_parse(const char *s);
+const char *assay_kind_name(assay_kind k);   /* "flow", ... or "" */
+
+/* Metadata of one series.  Strings are owned (malloc'd) or NULL. */
+typedef struct assay_series_info {
+	int64_t id;             /* row id in the store */
+	char *name;             /* e.g. "wb/copper" */
+	char *commodity;
+	char *region;
+	char *measure;
+	char *unit;
+	char *source;
+	char *notes;
+	assay_kind kind;
+	assay_freq freq;        /* native frequency */
+} assay_series_info;
+
+void assay_series_info_release(assay_series_info *info);
+
+/* Observations of one series at its native frequency, sorted by period.
+ * Missing periods are simply absent (gaps are the analysis' business). */
+typedef struct assay_obs {
+	assay_period *period;
+	double *value;
+	size_t n;
+} assay_obs;
+
+void assay_obs_release(assay_obs *obs);
+
+/* Open (and create or migrate) the store at `path`.  `readonly` opens an
+ * existing file without creating or migrating it.  The store uses WAL, a
+ * busy timeout and foreign keys.  Returns 0, or -1 with err filled
+ * (ASSAY_EIO). */
+int assay_store_open(assay_store **out, const char *path, int readonly,
+		     assay_error *err);
+void assay_store_close(assay_store *st);
+
+/* A write transaction around several calls: begin, then end with commit
+ * (nonzero) or rollback.  Return 0, or -1 with err filled. */
+int assay_store_begin(assay_store *st, assay_error *err);
+int assay_store_end(assay_store *st, int commit, assay_error *err);
+
+/* The underlying handle, for modules of this library (import). */
+struct sqlite3 *assay_store_db(assay_store *st);
+const char *assay_store_path(assay_store *st);
+
+/* Look a series up by exact name.  Returns 1 when found (info filled),
+ * 0 when there is no such series, -1 on a database error. */
+int assay_store_series_get(assay_store *st, const char *name,
+			   assay_series_info *info, assay_error *err);
+
+/* Names of all series matching any of the glob patterns (GLOB syntax,
+ * case-sensitive; no patterns: all series), sorted.  *names is a malloc'd
+ * array of malloc'd strings; free with assay_strv_free(). */
+int assay_store_series_match(assay_store *st, const char *const *patterns,
+			     size_t npatterns, char ***names, size_t *n,
+			     assay_error *err);
+void assay_strv_free(char **v, size_t n);
+
+/* Observations of series `id` as they stood at vintage time `as_of`
+ * (ISO 8601 date or date-time, UTC; NULL: the newest values). */
+int assay_store_load(assay_store *st, int64_t id, const char *as_of,
+		     assay_obs *out, assay_error *err);
+
+/* Normalise a user's --as-of value to the stored vintage format
+ * ("YYYY-MM-DDTHH:MM:SSZ"; a bare date means the end of that day).
+ * Returns 0, or -1 with err filled (ASSAY_EUSAGE). */
+int assay_vintage_normalise(const char *in, char *out, size_t n,
+			    assay_error *err);
+
+/* One row of `assay list`. */
+typedef struct assay_series_summary {
+	assay_series_info info;
+	assay_period first, last;       /* valid when count > 0 */
+	int64_t count;                  /* current observations */
+} assay_series_summary;
+
+/* Summaries of the series matching the patterns (none: all), by name.
+ * Free with assay_series_summaries_free(). */
+int assay_store_summaries(assay_store *st, const char *const *patterns,
+			  size_t npatterns, assay_series_summary **out,
+			  size_t *n, assay_error *err);
+void assay_series_summaries_free(assay_series_summary *s, size_t n);
+
+/* One import that brought values of a series. */
+typedef struct assay_import_record {
+	int64_t id;
+	char file[512];
+	char sha256[65];
+	char imported_at[32];
+	char vintage[32];
+	int64_t rows_read, inserted, revised, unchanged, older, skipped;
+	int64_t values;                 /* values of this series it brought */
+} assay_import_record;
+
+/* One revision: the value of `period` at one vintage, and the value that
+ * replaced it (NaN-free; `new_vintage` empty when it is still current). */
+typedef struct assay_revision {
+	assay_period period;
+	double old_value;
+	char old_vintage[32];
+	double new_value;
+	char new_vintage[32];
+} assay_revision;
+
+/* Imports that touched series `id` (oldest first) and its revisions (by
+ * period, then vintage).  Free the arrays with free(). */
+int assay_store_history(assay_store *st, int64_t id,
+			assay_import_record **imports, size_t *nimports,
+			assay_revision **revs, size_t *nrevs,
+			assay_error *err);
+
+/* Delete a series with its observations and vintages.  Returns 1 when
+ * deleted, 0 when no such series, -1 on error. */
+int assay_store_series_remove(assay_store *st, const char *name,
+			      assay_error *err);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * Shared pieces of the assay command: the global options, the dispatch
+ * table's command signature, and message helpers.  Only the CLI prints.
+ */
+#ifndef ASSAY_CLI_H
+#define ASSAY_CLI_H
+
+#include <stdio.h>
+#include "assay/assay.h"
+#include "assay/store.h"
+
+struct cli_globals {
+	const char *db_path;    /* --db, $ASSAY_DB or ./assay.db */
+	int quiet;              /* -q: no progress or summaries on stderr */
+};
+extern struct cli_globals cli;
+
+/* A subcommand: argv[0] is the command name; returns the exit status. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+/* "assay: " + message on stderr, returns status. */
+int cli_error(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print err->msg as "assay: MSG" and return err->status. */
+int cli_report(const assay_error *err);
+/* "assay: warning: ..." on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Usage error: "assay CMD: MSG" + "Try 'assay CMD --help'." -> 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Open the store named by the globals. */
+int cli_open_store(assay_store **st, int readonly);
+
+/* Parse a number option strictly; returns 0 or prints a usage error. */
+int cli_parse_double(const char *cmd, const char *opt, const char *s,
+		     double *out);
+int cli_parse_int(const char *cmd, const char *opt, const char *s,
+		  long *out);
+
+/* --from/--to: read the period label `s` (NULL: leave *bound alone) and
+ * set *bound to the first (is --from) or last period of the series'
+ * frequency that it covers; `opt` is "--from" or "--to".  Prints a usage
+ * error and returns 2 on a bad label. */
+int cli_period_bound(const assay_series_info *info, const char *s,
+		     assay_period *bound, const char *opt);
+
+/* Flush and close stdout; a full disk or closed pipe is an error (4). */
+int cli_close_stdout(int status);
+
+/* Is stderr a terminal (progress bars only then)? */
+int cli_stderr_is_tty(void);
+
+#endif

@@ -1,0 +1,285 @@
+/* assay import: load series from a CSV file into the store. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/import.h"
+#include "cli.h"
+#include "commands.h"
+#include "output.h"
+#include "progress.h"
+
+static const char usage[] =
+	"Usage: assay import FILE [OPTIONS]\n"
+	"\n"
+	"Load series from a CSV file (or - for standard input) into the store, in\n"
+	"one transaction: a failed import writes nothing.  Re-importing a changed\n"
+	"value keeps the old one as an earlier vintage.\n"
+	"\n"
+	"Layout:\n"
+	"  --layout L          long (series,date,value), single (date,value with\n"
+	"                      --series), wide (a date column, one column per\n"
+	"                      series) or table (key columns, one column per\n"
+	"                      period); default: guessed from the header\n"
+	"  --series NAME       the series of a single-series file\n"
+	"  --series-col COL    long layout: the column of series names\n"
+	"  --date-col COL      the date column (default: date, period, ... or an\n"
+	"                      unnamed first column)\n"
+	"  --value-col COL     long/single layouts: the value column\n"
+	"  --key-cols A,B,...  wide/table: columns whose cells name the series\n"
+	"  --value-cols GLOBS  wide/table: which columns hold values (PROD_*)\n"
+	"  --prefix P          prepended to generated series names (wb/)\n"
+	"  COL is a header name (case-insensitive) or a 1-based column number.\n"
+	"\n"
+	"Reading:\n"
+	"  --header-line N     the header is line N (default: the first line with\n"
+	"                      at least half of its cells filled)\n"
+	"  --delimiter C       , ; or tab (default: detected)\n"
+	"  --decimal C         . (default) or , for decimal commas (\"2,6830\")\n"
+	"  --date-format FMT   strptime(3) format for other dates (%d.%m.%Y)\n"
+	"  --freq F            D, W, M, Q or A (default: from the dates; full\n"
+	"                      dates that are all first days of months are M)\n"
+	"  --na TOKEN          one more missing-value marker (repeatable); always\n"
+	"                      NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null\n"
+	"  --skip-bad          skip bad rows (listed on stderr) instead of failing\n"
+	"  --dry-run           report what would change, write nothing\n"
+	"\n"
+	"Metadata (a flag for every series, or a column per row):\n"
+	"  --kind flow|price|stock   flow: summed over a period; price: averaged;\n"
+	"                      stock: last value (required for new series)\n"
+	"  --unit U  --source S  --commodity C  --region R  --measure M  --notes N\n"
+	"  --kind-col COL  --unit-col COL  --source-col COL  --commodity-col COL\n"
+	"  --region-col COL  --measure-col COL  --notes-col COL\n"
+	"  --vintage DATE      when these values were published (default: now);\n"
+	"                      'export --as-of' selects by it\n"
+	"\n"
+	"Output:\n"
+	"  --format table|csv|json   print the summary as data on stdout\n"
+	"                      (default: one line on stderr)\n"
+	"\n"
+	"Values with qualifiers (>50, <0.5, 123e) and flags (E) are reported on\n"
+	"stderr and not imported.  Errors name FILE:LINE:COLUMN.\n"
+	"Exit status: 0 imported, 2 bad usage or bad data, 4 database or I/O error.\n";
+
+enum {
+	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,
+	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
+	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
+	OPT_VINTAGE, OPT_FORMAT,
+	OPT_META = 512,         /* + field: --kind, --unit, ... */
+	OPT_META_COL = 640      /* + field: --kind-col, ... */
+};
+
+static void notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "assay: %s\n", msg);
+}
+
+static void on_progress(void *ctx, int pass, uint64_t done, uint64_t total)
+{
+	progress_update(ctx, pass == 1 ? "reading" : "importing", done, total);
+}
+
+static int parse_layout(const char *s, assay_layout *out)
+{
+	static const char *const names[] = { "auto", "long", "single", "wide", "table" };
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(s, names[i])) {
+			*out = (assay_layout)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int print_summary(const assay_import_opts *o, const assay_import_result *r,
+			 int have_format, enum out_format fmt)
+{
+	static const char *const cols[] = {
+		"file", "rows", "series", "new_series", "inserted", "revised",
+		"unchanged", "older", "na", "skipped", "sha256", "dry_run"
+	};
+	if (!have_format) {
+		if (!cli.quiet)
+			fprintf(stderr, "assay: %s %s: %llu rows, %llu series (%llu new): "
+				"%llu inserted, %llu revised, %llu unchanged, %llu "
+				"earlier-vintage, %llu NA, %llu skipped\n",
+				o->dry_run ? "would import" : "imported", o->path,
+				(unsigned long long)r->rows_read,
+				(unsigned long long)r->series_total,
+				(unsigned long long)r->series_new,
+				(unsigned long long)r->inserted,
+				(unsigned long long)r->revised,
+				(unsigned long long)r->unchanged,
+				(unsigned long long)r->older,
+				(unsigned long long)r->na,
+				(unsigned long long)r->skipped);
+		return 0;
+	}
+	out_table *t = out_table_new(cols, 12);
+	out_str(t, o->path);
+	out_int(t, (long long)r->rows_read);
+	out_int(t, (long long)r->series_total);
+	out_int(t, (long long)r->series_new);
+	out_int(t, (long long)r->inserted);
+	out_int(t, (long long)r->revised);
+	out_int(t, (long long)r->unchanged);
+	out_int(t, (long long)r->older);
+	out_int(t, (long long)r->na);
+	out_int(t, (long long)r->skipped);
+	out_str(t, r->sha256);
+	out_bool(t, o->dry_run);
+	int rc = out_table_print(t, stdout, fmt);
+	out_table_free(t);
+	return rc ? ASSAY_EIO : 0;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static struct option opts[64];
+	static const struct { const char *name; int has_arg; int val; } base[] = {
+		{ "layout", 1, OPT_LAYOUT }, { "series", 1, OPT_SERIES },
+		{ "series-col", 1, OPT_SERIES_COL }, { "date-col", 1, OPT_DATE_COL },
+		{ "value-col", 1, OPT_VALUE_COL }, { "key-cols", 1, OPT_KEY_COLS },
+		{ "value-cols", 1, OPT_VALUE_COLS }, { "prefix", 1, OPT_PREFIX },
+		{ "header-line", 1, OPT_HEADER_LINE }, { "delimiter", 1, OPT_DELIM },
+		{ "decimal", 1, OPT_DECIMAL }, { "date-format", 1, OPT_DATE_FORMAT },
+		{ "freq", 1, OPT_FREQ }, { "na", 1, OPT_NA },
+		{ "skip-bad", 0, OPT_SKIP_BAD }, { "dry-run", 0, OPT_DRY_RUN },
+		{ "vintage", 1, OPT_VINTAGE }, { "format", 1, OPT_FORMAT },
+		{ "help", 0, 'h' },
+	};
+	static char colnames[ASSAY_META_COUNT][32];
+	assay_import_opts o;
+	assay_import_result res;
+	assay_error err;
+	const char **na = calloc((size_t)argc + 1, sizeof *na);
+	char vintage[32];
+	enum out_format fmt = OUT_TABLE;
+	int have_format = 0, c, k = 0, status;
+	long num;
+
+	memset(&o, 0, sizeof o);
+	o.decimal = '.';
+	for (size_t i = 0; i < sizeof base / sizeof *base; i++)
+		opts[k++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		snprintf(colnames[f], sizeof colnames[f], "%s-col", assay_meta_field_name(f));
+		opts[k++] = (struct option){ assay_meta_field_name(f), 1, NULL, OPT_META + f };
+		opts[k++] = (struct option){ colnames[f], 1, NULL, OPT_META_COL + f };
+	}
+	opts[k] = (struct option){ NULL, 0, NULL, 0 };
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(usage, stdout); free(na); return 0;
+		case OPT_LAYOUT:
+			if (parse_layout(optarg, &o.layout))
+				goto usage_layout;
+			break;
+		case OPT_SERIES: o.series_name = optarg; break;
+		case OPT_SERIES_COL: o.series_col = optarg; break;
+		case OPT_DATE_COL: o.date_col = optarg; break;
+		case OPT_VALUE_COL: o.value_col = optarg; break;
+		case OPT_KEY_COLS: o.key_cols = optarg; break;
+		case OPT_VALUE_COLS: o.value_cols = optarg; break;
+		case OPT_PREFIX: o.prefix = optarg; break;
+		case OPT_HEADER_LINE:
+			if (cli_parse_int("import", "--header-line", optarg, &num))
+				goto fail;
+			if (num < 1) {
+				cli_usage_error("import", "--header-line must be 1 or more");
+				goto fail;
+			}
+			o.header_line = num;
+			break;
+		case OPT_DELIM:
+			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t") || !strcmp(optarg, "\t"))
+				o.delimiter = '\t';
+			else if (!strcmp(optarg, ",") || !strcmp(optarg, ";") || !strcmp(optarg, "|"))
+				o.delimiter = optarg[0];
+			else {
+				cli_usage_error("import", "--delimiter takes , ; | or tab, not '%s'", optarg);
+				goto fail;
+			}
+			break;
+		case OPT_DECIMAL:
+			if (strcmp(optarg, ".") && strcmp(optarg, ",")) {
+				cli_usage_error("import", "--decimal takes . or , not '%s'", optarg);
+				goto fail;
+			}
+			o.decimal = optarg[0];
+			break;
+		case OPT_DATE_FORMAT: o.date_format = optarg; break;
+		case OPT_FREQ:
+			if (!(o.freq = assay_freq_parse(optarg))) {
+				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+				goto fail;
+			}
+			break;
+		case OPT_NA: na[o.n_na_tokens++] = optarg; break;
+		case OPT_SKIP_BAD: o.skip_bad = 1; break;
+		case OPT_DRY_RUN: o.dry_run = 1; break;
+		case OPT_VINTAGE:
+			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err)) {
+				cli_usage_error("import", "%s", err.msg);
+				goto fail;
+			}
+			o.vintage = vintage;
+			break;
+		case OPT_FORMAT:
+			if (out_format_parse(optarg, 0, &fmt)) {
+				cli_usage_error("import", "--format takes table, csv or json");
+				goto fail;
+			}
+			have_format = 1;
+			break;
+		default:
+			if (c >= OPT_META_COL && c < OPT_META_COL + ASSAY_META_COUNT) {
+				o.meta_col[c - OPT_META_COL] = optarg;
+			} else if (c >= OPT_META && c < OPT_META + ASSAY_META_COUNT) {
+				if (c - OPT_META == ASSAY_META_KIND && !assay_kind_parse(optarg)) {
+					cli_usage_error("import", "--kind takes flow, price or stock, not '%s'", optarg);
+					goto fail;
+				}
+				o.meta[c - OPT_META] = optarg;
+			} else {
+				fputs("Try 'assay import --help'.\n", stderr);
+				goto fail;
+			}
+		}
+	}
+	if (optind + 1 != argc) {
+		cli_usage_error("import", optind >= argc ? "no FILE given"
+				: "one FILE at a time (got %d)", argc - optind);
+		goto fail;
+	}
+	o.na_tokens = na;
+	o.path = argv[optind];
+	o.notice = notice;
+	o.progress = on_progress;
+	struct progress bar;
+	progress_init(&bar, !cli.quiet && cli_stderr_is_tty());
+	o.ctx = &bar;
+
+	assay_store *st;
+	if ((status = cli_open_store(&st, 0)))
+		goto out;
+	status = assay_import(st, &o, &res, &err);
+	progress_done(&bar);
+	assay_store_close(st);
+	if (status) {
+		status = cli_report(&err);
+		goto out;
+	}
+	status = print_summary(&o, &res, have_format, fmt);
+out:
+	free(na);
+	return status;
+usage_layout:
+	cli_usage_error("import", "--layout takes long, single, wide or table, not '%s'", optarg);
+fail:
+	free(na);
+	return ASSAY_EUSAGE;
+}

@@ -1,0 +1,71 @@
+/* assay list: the series in the store, one row each. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "output.h"
+
+static const char usage[] =
+	"Usage: assay list [PATTERN...] [--format table|csv|json]\n"
+	"\n"
+	"List the series in the store (those matching the glob PATTERNs, e.g.\n"
+	"'wb/*'), with columns name, kind, freq, first, last, count, unit, source.\n"
+	"Exit status: 0 success, 2 bad usage, 4 database error.\n";
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const cols[] = {
+		"name", "kind", "freq", "first", "last", "count", "unit", "source"
+	};
+	enum out_format fmt = OUT_TABLE;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'f':
+			if (out_format_parse(optarg, 0, &fmt))
+				return cli_usage_error("list", "--format takes table, csv or json");
+			break;
+		default:
+			fputs("Try 'assay list --help'.\n", stderr);
+			return ASSAY_EUSAGE;
+		}
+	}
+	assay_store *st;
+	assay_error err;
+	assay_series_summary *s;
+	size_t n;
+	if ((status = cli_open_store(&st, 1)))
+		return status;
+	if (assay_store_summaries(st, (const char *const *)argv + optind,
+				  (size_t)(argc - optind), &s, &n, &err)) {
+		assay_store_close(st);
+		return cli_report(&err);
+	}
+	out_table *t = out_table_new(cols, 8);
+	for (size_t i = 0; i < n; i++) {
+		char first[32], last[32], fr[2] = { (char)s[i].info.freq, 0 };
+		out_str(t, s[i].info.name);
+		out_str(t, s[i].info.kind ? assay_kind_name(s[i].info.kind) : NULL);
+		out_str(t, fr);
+		out_str(t, s[i].count ? assay_period_format(s[i].info.freq, s[i].first,
+							    first, sizeof first) : NULL);
+		out_str(t, s[i].count ? assay_period_format(s[i].info.freq, s[i].last,
+							    last, sizeof last) : NULL);
+		out_int(t, s[i].count);
+		out_str(t, s[i].info.unit);
+		out_str(t, s[i].info.source);
+	}
+	status = out_table_print(t, stdout, fmt) ? ASSAY_EIO : 0;
+	out_table_free(t);
+	assay_series_summaries_free(s, n);
+	assay_store_close(st);
+	return status;
+}

@@ -1,0 +1,181 @@
+/* assay show: one series' metadata, import history and revisions. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "output.h"
+
+static const char usage[] =
+	"Usage: assay show SERIES [--format table|csv|json]\n"
+	"\n"
+	"Print the metadata of SERIES, the imports that brought its values\n"
+	"(file, sha256, time, vintage, counts) and every revision: a period's\n"
+	"value at one vintage and the value that replaced it.  csv prints the\n"
+	"revisions only; json one object {series, imports, revisions}.\n"
+	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n";
+
+static out_table *metadata_table(const assay_series_summary *s)
+{
+	static const char *const cols[] = { "field", "value" };
+	out_table *t = out_table_new(cols, 2);
+	char a[32], b[32], fr[2] = { (char)s->info.freq, 0 };
+	const char *rows[][2] = {
+		{ "name", s->info.name }, { "kind", assay_kind_name(s->info.kind) },
+		{ "freq", fr }, { "commodity", s->info.commodity },
+		{ "region", s->info.region }, { "measure", s->info.measure },
+		{ "unit", s->info.unit }, { "source", s->info.source },
+		{ "notes", s->info.notes },
+		{ "first", s->count ? assay_period_format(s->info.freq, s->first, a, sizeof a) : NULL },
+		{ "last", s->count ? assay_period_format(s->info.freq, s->last, b, sizeof b) : NULL },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		out_str(t, rows[i][0]);
+		out_str(t, rows[i][1]);
+	}
+	out_str(t, "count");
+	out_int(t, s->count);
+	return t;
+}
+
+static out_table *imports_table(const assay_import_record *r, size_t n)
+{
+	static const char *const cols[] = {
+		"import", "file", "imported_at", "vintage", "values", "sha256"
+	};
+	out_table *t = out_table_new(cols, 6);
+	for (size_t i = 0; i < n; i++) {
+		out_int(t, r[i].id);
+		out_str(t, r[i].file);
+		out_str(t, r[i].imported_at);
+		out_str(t, r[i].vintage);
+		out_int(t, r[i].values);
+		out_str(t, r[i].sha256);
+	}
+	return t;
+}
+
+static out_table *revisions_table(assay_freq f, const assay_revision *r, size_t n)
+{
+	static const char *const cols[] = {
+		"period", "old_value", "old_vintage", "new_value", "new_vintage"
+	};
+	out_table *t = out_table_new(cols, 5);
+	for (size_t i = 0; i < n; i++) {
+		char lbl[32];
+		out_str(t, assay_period_format(f, r[i].period, lbl, sizeof lbl));
+		out_num(t, r[i].old_value, 0);
+		out_str(t, r[i].old_vintage);
+		out_num(t, r[i].new_value, 0);
+		out_str(t, r[i].new_vintage);
+	}
+	return t;
+}
+
+/* JSON: render each table with jansson through a memory stream and nest. */
+static json_t *table_json(out_table *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	json_t *j = NULL;
+	if (mem && out_table_print(t, mem, OUT_JSON) == 0 && fclose(mem) == 0)
+		j = json_loadb(buf, len, 0, NULL);
+	else if (mem)
+		fclose(mem);
+	free(buf);
+	return j ? j : json_array();
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum out_format fmt = OUT_TABLE;
+	assay_error err;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'f':
+			if (out_format_parse(optarg, 0, &fmt))
+				return cli_usage_error("show", "--format takes table, csv or json");
+			break;
+		default:
+			fputs("Try 'assay show --help'.\n", stderr);
+			return ASSAY_EUSAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("show", "give exactly one SERIES");
+
+	assay_store *st;
+	assay_series_summary *s = NULL;
+	assay_import_record *imp = NULL;
+	assay_revision *rev = NULL;
+	size_t n = 0, nimp = 0, nrev = 0;
+	const char *name = argv[optind];
+	if ((status = cli_open_store(&st, 1)))
+		return status;
+	/* Exact match: a name may hold glob characters, so filter here. */
+	if (assay_store_summaries(st, NULL, 0, &s, &n, &err)) {
+		status = cli_report(&err);
+		goto out;
+	}
+	size_t k;
+	for (k = 0; k < n && strcmp(s[k].info.name, name); k++)
+		;
+	if (k == n) {
+		status = cli_error(ASSAY_EUSAGE, "no series '%s' in %s", name, cli.db_path);
+		goto out;
+	}
+	if (assay_store_history(st, s[k].info.id, &imp, &nimp, &rev, &nrev, &err)) {
+		status = cli_report(&err);
+		goto out;
+	}
+	out_table *meta = metadata_table(&s[k]);
+	out_table *imports = imports_table(imp, nimp);
+	out_table *revs = revisions_table(s[k].info.freq, rev, nrev);
+	if (fmt == OUT_JSON) {
+		json_t *obj = json_object(), *m = json_object();
+		json_t *rows = table_json(meta);
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+			json_object_set(m, json_string_value(json_object_get(row, "field")),
+					json_object_get(row, "value"));
+		json_decref(rows);
+		json_object_set_new(obj, "series", m);
+		json_object_set_new(obj, "imports", table_json(imports));
+		json_object_set_new(obj, "revisions", table_json(revs));
+		if (json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			       JSON_REAL_PRECISION(17)) || fputc('\n', stdout) == EOF)
+			status = ASSAY_EIO;
+		json_decref(obj);
+	} else if (fmt == OUT_CSV) {
+		status = out_table_print(revs, stdout, OUT_CSV) ? ASSAY_EIO : 0;
+	} else {
+		out_table_print(meta, stdout, OUT_TABLE);
+		printf("\nimports (%zu)\n", nimp);
+		out_table_print(imports, stdout, OUT_TABLE);
+		printf("\nrevisions (%zu)\n", nrev);
+		if (nrev)
+			out_table_print(revs, stdout, OUT_TABLE);
+	}
+	out_table_free(meta);
+	out_table_free(imports);
+	out_table_free(revs);
+out:
+	free(imp);
+	free(rev);
+	assay_series_summaries_free(s, n);
+	assay_store_close(st);
+	return status;
+}

@@ -1,0 +1,117 @@
+/*
+ * assay: the command-line entry point.  It parses the global options, looks
+ * the subcommand up in one table (git's git.c shape) and returns what the
+ * subcommand returns as the exit status.  Everything else is in the library.
+ */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+struct cli_globals cli;
+
+struct command {
+	const char *name;
+	cli_command_fn fn;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "import", cmd_import, "load series from a CSV file into the store" },
+	{ "list", cmd_list, "list the series in the store" },
+	{ "show", cmd_show, "metadata, import history and revisions of a series" },
+	{ "export", cmd_export, "print a series' observations (as of a vintage)" },
+	{ "rm", cmd_rm, "remove a series and all its vintages" },
+	/* more commands: keep in the order of the README's reference */
+};
+
+static const char global_usage[] =
+	"Usage: assay [--db PATH] COMMAND [ARGS...]\n"
+	"       assay --help | --version\n"
+	"\n"
+	"Tell signal from noise in commodity production and price series.\n"
+	"\n"
+	"Global options:\n"
+	"  --db PATH     the SQLite store (default: $ASSAY_DB, else ./assay.db)\n"
+	"  -q, --quiet   no summaries or progress on stderr\n"
+	"  -h, --help    this help; 'assay COMMAND --help' for a command\n"
+	"  --version     print the version\n"
+	"\n"
+	"Commands:\n";
+
+static const char exit_table[] =
+	"\n"
+	"Exit status:\n"
+	"  0  success (check: the move is within normal variation)\n"
+	"  1  check/scan: a notable move (shock or trend)\n"
+	"  2  usage error or bad input data\n"
+	"  3  check: cannot judge (too little history, partial period, NA)\n"
+	"  4  database or I/O error\n";
+
+static void print_help(FILE *fp)
+{
+	fputs(global_usage, fp);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs(exit_table, fp);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	/* Messages may follow the user's locale; numbers never do (we only
+	 * ever touch LC_CTYPE, so printf/strtod stay in the C locale). */
+	setlocale(LC_CTYPE, "");
+	assay_init();
+	cli.db_path = getenv("ASSAY_DB");
+	if (!cli.db_path || !*cli.db_path)
+		cli.db_path = "assay.db";
+
+	/* '+': stop at the first non-option, the subcommand. */
+	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cli.db_path = optarg; break;
+		case 'q': cli.quiet = 1; break;
+		case 'h': print_help(stdout); return cli_close_stdout(0);
+		case 'V':
+			printf("assay %s\n", ASSAY_VERSION);
+			return cli_close_stdout(0);
+		default:
+			fputs("Try 'assay --help'.\n", stderr);
+			return ASSAY_EUSAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_help(stderr);
+		return ASSAY_EUSAGE;
+	}
+	const struct command *cmd = find_command(argv[optind]);
+	if (!cmd)
+		return cli_error(ASSAY_EUSAGE,
+				 "'%s' is not an assay command; see 'assay --help'",
+				 argv[optind]);
+	argc -= optind;
+	argv += optind;
+	optind = 0;     /* reset getopt for the subcommand (glibc: 0 re-inits) */
+	return cli_close_stdout(cmd->fn(argc, argv));
+}

@@ -1,0 +1,38 @@
+/*
+ * Tabular output of the CLI: one table model rendered as an aligned text
+ * table, CSV (RFC 4180, NA empty) or JSON (an array of objects, NA null,
+ * written with jansson).  Numbers are printed in the C locale with the
+ * shortest representation that reads back to the same double.
+ */
+#ifndef ASSAY_CLI_OUTPUT_H
+#define ASSAY_CLI_OUTPUT_H
+
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_TEXT };
+
+/* "table" | "csv" | "json" (and "text" when allow_text) -> 0 and *fmt. */
+int out_format_parse(const char *s, int allow_text, enum out_format *fmt);
+
+typedef struct out_table out_table;
+
+/* A table with the given column names (copied). */
+out_table *out_table_new(const char *const *columns, int ncols);
+void out_table_free(out_table *t);
+
+/* Append cells to the current row, left to right; a row ends when all its
+ * columns are filled.  out_num prints NaN as NA; `digits` > 0 rounds the
+ * text (table, csv) to that many decimals, 0 means shortest round-trip. */
+void out_str(out_table *t, const char *s);          /* NULL: NA */
+void out_num(out_table *t, double v, int digits);
+void out_int(out_table *t, long long v);
+void out_bool(out_table *t, int b);
+void out_null(out_table *t);
+
+/* Render to `fp`; returns 0, or -1 on a write error. */
+int out_table_print(out_table *t, FILE *fp, enum out_format fmt);
+
+/* Shortest "%.*g" text of v that reads back exactly (C locale). */
+char *out_fmt_double(double v, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,37 @@
+/* Error reporting of the library: fill the caller's assay_error. */
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "assay/assay.h"
+
+int assay_fail(assay_error *err, int status, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		err->status = status;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+void assay_init(void)
+{
+	/* GSL aborts on error by default; the manual recommends turning the
+	 * handler off in production code and checking every status. */
+	gsl_set_error_handler_off();
+}
+
+char *assay_fmt_g(double v, char *buf, size_t n)
+{
+	for (int prec = 15; prec < 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return buf;
+	}
+	snprintf(buf, n, "%.17g", v);
+	return buf;
+}

@@ -1,0 +1,1546 @@
+/*
+ * The importer (see import.h).  libcsv does the CSV grammar; this file does
+ * what real commodity files need on top of it: preamble lines, a units row,
+ * layouts, NA markers, thousands separators, qualifiers, period labels,
+ * vintages and exact error positions.
+ *
+ * Memory stays constant in the file's size: rows are handled one at a time,
+ * and only the series seen (a hash table of names) is kept.
+ */
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <nettle/sha2.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assay/import.h"
+
+#define MAX_ERRMSG 900
+
+static const char *const default_na[] = {
+	"", "NA", "N/A", "n/a", "na", "#N/A", ".", "..", "...", "\xE2\x80\xA6",
+	"-", "--", "W", "nan", "NaN", "null", "NULL"
+};
+
+static const char *const meta_names[ASSAY_META_COUNT] = {
+	"commodity", "region", "measure", "unit", "source", "notes", "kind"
+};
+
+int assay_meta_field_parse(const char *name)
+{
+	for (int i = 0; i < ASSAY_META_COUNT; i++)
+		if (!strcmp(name, meta_names[i]))
+			return i;
+	return -1;
+}
+
+const char *assay_meta_field_name(int field)
+{
+	return field >= 0 && field < ASSAY_META_COUNT ? meta_names[field] : "";
+}
+
+/* ---- small string helpers ------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		abort();        /* out of memory: nothing sensible to do */
+	return d;
+}
+
+/* Trim ASCII blanks (and the no-break space U+00A0) in place. */
+static char *trim(char *s)
+{
+	char *e;
+	for (;;) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+			s += 2;
+		else
+			break;
+	}
+	e = s + strlen(s);
+	for (;;) {
+		if (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+			      e[-1] == '\n'))
+			e--;
+		else if (e - s >= 2 && (unsigned char)e[-2] == 0xC2 &&
+			 (unsigned char)e[-1] == 0xA0)
+			e -= 2;
+		else
+			break;
+	}
+	*e = 0;
+	return s;
+}
+
+char *assay_slug(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	int dash = 0;
+	if (n == 0)
+		return out;
+	for (const unsigned char *s = (const unsigned char *)in; *s; s++) {
+		int keep = isalnum(*s) || *s >= 0x80 || *s == '.' || *s == '_';
+		if (*s == 0xC2 && s[1] == 0xA0) {      /* no-break space */
+			s++;
+			keep = 0;
+		}
+		if (!keep) {
+			dash = k > 0;
+			continue;
+		}
+		if (dash && k + 1 < n)
+			out[k++] = '-';
+		dash = 0;
+		if (k + 1 < n)
+			out[k++] = (char)tolower(*s);
+	}
+	out[k] = 0;
+	return out;
+}
+
+/* Quote a cell for a message, shortened. */
+static const char *shown(const char *s, char *buf, size_t n)
+{
+	size_t len = strlen(s);
+	if (len + 1 <= n)
+		return s;
+	snprintf(buf, n, "%.*s...", (int)(n - 4), s);
+	return buf;
+}
+
+/* ---- series table: names seen in this import ------------------------ */
+
+struct series_entry {
+	char *name;
+	int64_t id;
+	assay_freq freq;        /* stored or first seen */
+	int is_new;             /* created by this import */
+};
+
+struct series_map {
+	struct series_entry *slot;
+	size_t cap, n;
+};
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;       /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct series_entry *map_find(struct series_map *m, const char *name,
+				     int *found)
+{
+	if (m->n * 2 >= m->cap) {
+		size_t ncap = m->cap ? 2 * m->cap : 1024;
+		struct series_entry *ns = calloc(ncap, sizeof *ns);
+		if (!ns)
+			abort();
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->slot[i].name)
+				continue;
+			size_t j = hash_name(m->slot[i].name) & (ncap - 1);
+			while (ns[j].name)
+				j = (j + 1) & (ncap - 1);
+			ns[j] = m->slot[i];
+		}
+		free(m->slot);
+		m->slot = ns;
+		m->cap = ncap;
+	}
+	size_t j = hash_name(name) & (m->cap - 1);
+	while (m->slot[j].name) {
+		if (!strcmp(m->slot[j].name, name)) {
+			*found = 1;
+			return &m->slot[j];
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	*found = 0;
+	return &m->slot[j];
+}
+
+static void map_free(struct series_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slot[i].name);
+	free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- the reader state ----------------------------------------------- */
+
+struct value_col {
+	int idx;                /* field index */
+	char *part;             /* name part (wide: slug of the header) */
+	char *unit;             /* from a units row, or NULL */
+	assay_period period;    /* table layout: from the header */
+	assay_freq pfreq;
+};
+
+enum state { BEFORE_HEADER, AFTER_HEADER, IN_DATA };
+enum cell_kind { CELL_VALUE, CELL_NA, CELL_QUALIFIED, CELL_BAD };
+
+struct importer {
+	const assay_import_opts *o;
+	assay_import_result *res;
+	assay_error *err;
+	assay_store *st;
+	sqlite3 *db;
+	const char *path;       /* as shown in messages */
+	int pass;               /* 1: validate, 2: write */
+	int failed;             /* stop feeding: err is filled */
+	assay_layout layout;
+
+	/* current record */
+	char *buf;              /* fields, NUL-separated */
+	size_t buflen, bufcap;
+	size_t *off;            /* field offsets into buf */
+	size_t nfield, capfield;
+	char **field;           /* pointers, valid in on_record */
+	long line;              /* physical line being parsed */
+	long row_line;          /* line where the current record started */
+
+	/* header */
+	enum state state;
+	char **header;
+	size_t nheader;
+	long header_at;
+	int date_col, series_col, value_col;
+	int *key_col;
+	size_t nkey;
+	struct value_col *vcol;
+	size_t nvcol;
+	int meta_col[ASSAY_META_COUNT];
+	enum cell_kind *cell;   /* per value column, this row */
+	double *val;
+
+	/* dates: how to read full dates, decided after pass one */
+	long day_cells;
+	int all_month_start, one_weekday, weekday;
+	int64_t first_day;
+	int distinct_days;
+	assay_freq day_freq;
+	assay_freq file_freq;   /* of the first value, for the summary */
+
+	/* pass two */
+	struct series_map map;
+	int64_t import_id;
+	char vintage[32];
+	sqlite3_stmt *q_series_get, *q_series_add, *q_series_meta,
+		*q_obs_get, *q_obs_add, *q_obs_set, *q_rev_add, *q_rev_has,
+		*q_vintage;
+	int64_t cached_vintage_id;
+	char cached_vintage[32];
+	struct sha256_ctx sha;
+};
+
+static int fail_at(struct importer *im, long line, int col, int status,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail_at(struct importer *im, long line, int col, int status,
+		   const char *fmt, ...)
+{
+	char msg[MAX_ERRMSG];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (col > 0)
+		assay_fail(im->err, status, "%s:%ld:%d: %s", im->path, line, col, msg);
+	else if (line > 0)
+		assay_fail(im->err, status, "%s:%ld: %s", im->path, line, msg);
+	else
+		assay_fail(im->err, status, "%s: %s", im->path, msg);
+	im->failed = 1;
+	return -1;
+}
+
+static int db_error(struct importer *im)
+{
+	assay_fail(im->err, ASSAY_EIO, "%s: %s", assay_store_path(im->st),
+		   sqlite3_errmsg(im->db));
+	im->failed = 1;
+	return -1;
+}
+
+/* ---- header ------------------------------------------------------------ */
+
+/* Column named `spec` (a header text, case-insensitive, or a 1-based
+ * number); -1 when absent. */
+static int find_col(struct importer *im, const char *spec)
+{
+	char *end;
+	long k = strtol(spec, &end, 10);
+	if (*spec && !*end)
+		return k >= 1 && (size_t)k <= im->nheader ? (int)k - 1 : -1;
+	for (size_t i = 0; i < im->nheader; i++)
+		if (!strcasecmp(im->header[i], spec))
+			return (int)i;
+	return -1;
+}
+
+/* First column whose header is one of `names`; -1 when none. */
+static int guess_col(struct importer *im, const char *const *names)
+{
+	for (size_t i = 0; i < im->nheader; i++)
+		for (const char *const *n = names; *n; n++)
+			if (!strcasecmp(im->header[i], *n))
+				return (int)i;
+	return -1;
+}
+
+static int need_col(struct importer *im, const char *spec, const char *what)
+{
+	int c = find_col(im, spec);
+	if (c < 0)
+		fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+			"no %s column '%s' in the header", what, spec);
+	return c;
+}
+
+static int col_is_used(struct importer *im, int c)
+{
+	if (c == im->date_col || c == im->series_col || c == im->value_col)
+		return 1;
+	for (size_t i = 0; i < im->nkey; i++)
+		if (im->key_col[i] == c)
+			return 1;
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		if (im->meta_col[f] == c)
+			return 1;
+	return 0;
+}
+
+static void add_value_col(struct importer *im, int c)
+{
+	char part[256];
+	im->vcol = realloc(im->vcol, (im->nvcol + 1) * sizeof *im->vcol);
+	if (!im->vcol)
+		abort();
+	struct value_col *v = &im->vcol[im->nvcol++];
+	memset(v, 0, sizeof *v);
+	v->idx = c;
+	v->part = xstrdup(assay_slug(im->header[c], part, sizeof part));
+}
+
+/* Does a column match one of the comma-separated glob patterns? */
+static int matches_any(const char *list, const char *header)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int hit = 0;
+	for (char *p = strtok_r(copy, ",", &save); p && !hit;
+	     p = strtok_r(NULL, ",", &save)) {
+		char *pat = trim(p);
+		hit = sqlite3_strglob(pat, header) == 0 ||
+		      !strcasecmp(pat, header);
+	}
+	free(copy);
+	return hit;
+}
+
+static int resolve_keys(struct importer *im)
+{
+	if (!im->o->key_cols)
+		return 0;
+	char *copy = xstrdup(im->o->key_cols), *save = NULL;
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int c = need_col(im, trim(p), "key");
+		if (c < 0)
+			break;
+		im->key_col = realloc(im->key_col, (im->nkey + 1) * sizeof(int));
+		if (!im->key_col)
+			abort();
+		im->key_col[im->nkey++] = c;
+	}
+	free(copy);
+	return im->failed ? -1 : 0;
+}
+
+static const char *const date_names[] = {
+	"date", "period", "time", "observation_date", "month", "quarter",
+	"year", "dt", "DATE", NULL
+};
+static const char *const series_names[] = {
+	"series", "name", "series_id", "symbol", "ticker", "code", "id", NULL
+};
+static const char *const value_names[] = {
+	"value", "obs_value", "val", "price", "amount", NULL
+};
+
+/* Table layout: the period of a column from its header ("PROD_2023",
+ * "PROD_EST_ 2024", "2026Q1"): the last token that reads as a period. */
+static int header_period(const char *h, assay_period *p, assay_freq *f)
+{
+	char buf[256], *tok, *save = NULL;
+	int found = 0;
+	snprintf(buf, sizeof buf, "%s", h);
+	for (char *s = buf; *s; s++)
+		if (*s == '_' || *s == ' ' || *s == '(' || *s == ')')
+			*s = ' ';
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		assay_freq tf;
+		assay_period tp;
+		if (isdigit((unsigned char)tok[0]) &&
+		    assay_period_parse(tok, NULL, &tf, &tp, NULL, 0) == 0) {
+			*p = tp;
+			*f = tf;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+static int resolve_header(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+	assay_layout lay = o->layout;
+
+	im->date_col = im->series_col = im->value_col = -1;
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		im->meta_col[f] = -1;
+		if (o->meta_col[f] &&
+		    (im->meta_col[f] = need_col(im, o->meta_col[f], meta_names[f])) < 0)
+			return -1;
+	}
+	if (resolve_keys(im))
+		return -1;
+	if (o->date_col) {
+		if ((im->date_col = need_col(im, o->date_col, "date")) < 0)
+			return -1;
+	} else {
+		im->date_col = guess_col(im, date_names);
+	}
+	if (o->series_col && (im->series_col = need_col(im, o->series_col, "series")) < 0)
+		return -1;
+	if (o->value_col && (im->value_col = need_col(im, o->value_col, "value")) < 0)
+		return -1;
+
+	if (lay == ASSAY_LAYOUT_AUTO) {
+		if (o->series_name)
+			lay = ASSAY_LAYOUT_SINGLE;
+		else if (im->series_col >= 0 || guess_col(im, series_names) >= 0)
+			lay = ASSAY_LAYOUT_LONG;
+		else if (im->nkey && im->date_col < 0)
+			lay = ASSAY_LAYOUT_TABLE;
+		else
+			lay = ASSAY_LAYOUT_WIDE;
+	}
+	im->layout = lay;
+
+	if (lay == ASSAY_LAYOUT_LONG && im->series_col < 0 &&
+	    (im->series_col = guess_col(im, series_names)) < 0)
+		return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+			       "no series column in the header (name it "
+			       "'series' or give --series-col)");
+	if (lay == ASSAY_LAYOUT_SINGLE && !o->series_name)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE,
+			       "the single layout needs --series NAME");
+	if (lay != ASSAY_LAYOUT_TABLE && im->date_col < 0) {
+		/* The World Bank's date column has an empty header. */
+		if (im->nheader && !im->header[0][0] && !col_is_used(im, 0))
+			im->date_col = 0;
+		else
+			return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+				       "no date column in the header (name it "
+				       "'date' or give --date-col)");
+	}
+	if (lay == ASSAY_LAYOUT_TABLE && !im->nkey)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE,
+			       "the table layout needs --key-cols");
+
+	if (lay == ASSAY_LAYOUT_LONG || lay == ASSAY_LAYOUT_SINGLE) {
+		if (im->value_col < 0)
+			im->value_col = guess_col(im, value_names);
+		if (im->value_col < 0) {
+			/* The one column left over (FRED: observation_date,PCOPPUSDM). */
+			int left = -1, nleft = 0;
+			for (size_t c = 0; c < im->nheader; c++)
+				if (!col_is_used(im, (int)c) && im->header[c][0]) {
+					left = (int)c;
+					nleft++;
+				}
+			if (nleft != 1)
+				return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+					       "no value column in the header "
+					       "(name it 'value' or give --value-col)");
+			im->value_col = left;
+		}
+		add_value_col(im, im->value_col);
+		return 0;
+	}
+
+	for (size_t c = 0; c < im->nheader; c++) {
+		if (col_is_used(im, (int)c) || !im->header[c][0])
+			continue;
+		if (o->value_cols && !matches_any(o->value_cols, im->header[c]))
+			continue;
+		add_value_col(im, (int)c);
+		struct value_col *v = &im->vcol[im->nvcol - 1];
+		if (lay == ASSAY_LAYOUT_TABLE &&
+		    !header_period(im->header[c], &v->period, &v->pfreq))
+			return fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
+				       "no period in column header '%s' (the "
+				       "table layout reads e.g. PROD_2023)",
+				       im->header[c]);
+	}
+	if (!im->nvcol)
+		return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+			       o->value_cols ? "no column matches --value-cols '%s'"
+					     : "no value columns in the header%s",
+			       o->value_cols ? o->value_cols : "");
+	return 0;
+}
+
+static void take_header(struct importer *im)
+{
+	im->header = calloc(im->nfield, sizeof *im->header);
+	if (!im->header)
+		abort();
+	for (size_t i = 0; i < im->nfield; i++)
+		im->header[i] = xstrdup(trim(im->field[i]));
+	im->nheader = im->nfield;
+	im->header_at = im->row_line;
+}
+
+/* A row that looks like a header: at least two cells, and at least half of
+ * them non-empty (title rows hold one or two cells of a wide row). */
+static int looks_like_header(struct importer *im)
+{
+	size_t filled = 0;
+	for (size_t i = 0; i < im->nfield; i++)
+		filled += trim(im->field[i])[0] != 0;
+	return filled >= 2 && filled * 2 >= im->nfield;
+}
+
+/* Units row under a header: most value cells read "(...)" ("($/mt)"). */
+static int take_units_row(struct importer *im)
+{
+	size_t paren = 0, filled = 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		if ((size_t)im->vcol[i].idx >= im->nfield)
+			continue;
+		const char *s = trim(im->field[im->vcol[i].idx]);
+		filled += s[0] != 0;
+		paren += s[0] == '(' && s[strlen(s) - 1] == ')';
+	}
+	if (!filled || paren * 2 < filled)
+		return 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		if ((size_t)im->vcol[i].idx >= im->nfield)
+			continue;
+		char *s = trim(im->field[im->vcol[i].idx]);
+		size_t len = strlen(s);
+		if (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
+			s[len - 1] = 0;
+			s++;
+		}
+		free(im->vcol[i].unit);
+		im->vcol[i].unit = *s ? xstrdup(s) : NULL;
+	}
+	return 1;
+}
+
+/* ---- cells -------------------------------------------------------------- */
+
+static int is_na(struct importer *im, const char *s)
+{
+	for (size_t i = 0; i < sizeof default_na / sizeof *default_na; i++)
+		if (!strcmp(s, default_na[i]))
+			return 1;
+	for (size_t i = 0; i < im->o->n_na_tokens; i++)
+		if (!strcmp(s, im->o->na_tokens[i]))
+			return 1;
+	return 0;
+}
+
+/* Read a plain number: sign, digits with optional thousands separators in
+ * groups of three, decimal part, exponent.  strtod alone would accept hex,
+ * "inf" and "nan", and would follow the locale; this never does. */
+static int read_number(const char *s, char decimal, double *v)
+{
+	char group = decimal == ',' ? '.' : ',';
+	char clean[128];
+	size_t k = 0, run = 0;
+	int groups = 0, digits = 0;
+	const char *p = s;
+
+	if (*p == '+' || *p == '-')
+		clean[k++] = *p++;
+	for (; isdigit((unsigned char)*p) || *p == group; p++) {
+		if (*p == group) {
+			/* first group 1-3 digits, then exactly 3 each */
+			if (run == 0 || (groups ? run != 3 : run > 3))
+				return -1;
+			groups++;
+			run = 0;
+			continue;
+		}
+		if (k + 2 >= sizeof clean)
+			return -1;
+		clean[k++] = *p;
+		run++;
+		digits++;
+	}
+	if (groups && run != 3)
+		return -1;
+	if (*p == decimal) {
+		p++;
+		clean[k++] = '.';
+		for (; isdigit((unsigned char)*p); p++) {
+			if (k + 2 >= sizeof clean)
+				return -1;
+			clean[k++] = *p;
+			digits++;
+		}
+	}
+	if (!digits)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		const char *q = p + 1;
+		if (*q == '+' || *q == '-')
+			q++;
+		if (!isdigit((unsigned char)*q))
+			return -1;
+		clean[k++] = 'e';
+		p++;
+		for (; *p == '+' || *p == '-' || isdigit((unsigned char)*p); p++) {
+			if (k + 2 >= sizeof clean)
+				return -1;
+			clean[k++] = *p;
+		}
+	}
+	if (*p)
+		return -1;
+	clean[k] = 0;
+	errno = 0;
+	*v = strtod(clean, NULL);
+	return errno == ERANGE ? -1 : 0;
+}
+
+/* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
+ * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
+static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
+				char *why, size_t n)
+{
+	char *s = trim(cell);
+	if (is_na(im, s))
+		return CELL_NA;
+	if (read_number(s, im->o->decimal, v) == 0)
+		return CELL_VALUE;
+	if (strchr("<>~", s[0]) && read_number(trim(s + 1), im->o->decimal, v) == 0) {
+		snprintf(why, n, "value '%s' has qualifier '%c'; not imported", s, s[0]);
+		return CELL_QUALIFIED;
+	}
+	size_t len = strlen(s);
+	size_t tail = 0;
+	while (tail < len && tail < 2 && (isalpha((unsigned char)s[len - 1 - tail]) ||
+					  s[len - 1 - tail] == '*'))
+		tail++;
+	if (tail && tail < len) {
+		char head[128];
+		snprintf(head, sizeof head, "%.*s", (int)(len - tail), s);
+		if (read_number(trim(head), im->o->decimal, v) == 0) {
+			snprintf(why, n, "value '%s' has qualifier '%s'; not imported",
+				 s, s + len - tail);
+			return CELL_QUALIFIED;
+		}
+	}
+	if (len == 1 && isupper((unsigned char)s[0])) {
+		snprintf(why, n, "'%s' is a flag, not a value; not imported", s);
+		return CELL_QUALIFIED;
+	}
+	char buf[64];
+	if (strchr(s, ',') && im->o->decimal != ',' && read_number(s, ',', v) == 0)
+		snprintf(why, n, "cannot read value '%s': not a number "
+			 "(a decimal comma? see --decimal)", shown(s, buf, sizeof buf));
+	else
+		snprintf(why, n, "cannot read value '%s': not a number",
+			 shown(s, buf, sizeof buf));
+	return CELL_BAD;
+}
+
+/* Read a date cell; full dates become days, months or weeks as decided
+ * after pass one (or by --freq). */
+static int read_date(struct importer *im, char *cell, int col, assay_freq *f,
+		     assay_period *p)
+{
+	char why[128], buf[64];
+	char *s = trim(cell);
+	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
+		return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "cannot read date '%s': %s%s",
+			       shown(s, buf, sizeof buf), why,
+			       !strcmp(why, "not a date") && !im->o->date_format
+			       ? " (give its form with --date-format)" : "");
+	if (*f == ASSAY_FREQ_D) {
+		if (im->pass == 1) {
+			int y, m, d;
+			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
+			assay_civil_from_days(*p, &y, &m, &d);
+			if (im->day_cells == 0) {
+				im->all_month_start = im->one_weekday = 1;
+				im->weekday = wd;
+				im->first_day = *p;
+			}
+			im->day_cells++;
+			im->all_month_start &= d == 1;
+			im->one_weekday &= wd == im->weekday;
+			if (*p != im->first_day)
+				im->distinct_days = 1;
+		}
+		if (!im->o->freq) {
+			if (im->day_freq == ASSAY_FREQ_M)
+				*p = assay_period_convert(ASSAY_FREQ_D, *p, ASSAY_FREQ_M);
+			*f = im->day_freq ? im->day_freq : ASSAY_FREQ_D;
+		}
+	}
+	if (im->o->freq && *f != im->o->freq) {
+		if (assay_freq_rank(*f) > assay_freq_rank(im->o->freq))
+			return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+				       "date '%s' is coarser than --freq %c", s,
+				       (char)im->o->freq);
+		*p = assay_period_convert(*f, *p, im->o->freq);
+		*f = im->o->freq;
+	}
+	return 0;
+}
+
+/* ---- pass two: writing ---------------------------------------------- */
+
+static int prepare(struct importer *im, sqlite3_stmt **q, const char *sql)
+{
+	if (sqlite3_prepare_v3(im->db, sql, -1, SQLITE_PREPARE_PERSISTENT, q, NULL))
+		return db_error(im);
+	return 0;
+}
+
+static int prepare_all(struct importer *im)
+{
+	return prepare(im, &im->q_series_get,
+		       "SELECT id, freq FROM series WHERE name = ?") ||
+	       prepare(im, &im->q_series_add,
+		       "INSERT INTO series (name, commodity, region, measure, unit,"
+		       " source, notes, kind, freq) VALUES (?,?,?,?,?,?,?,?,?)") ||
+	       prepare(im, &im->q_series_meta,
+		       "UPDATE series SET commodity = coalesce(?2, commodity),"
+		       " region = coalesce(?3, region), measure = coalesce(?4, measure),"
+		       " unit = coalesce(?5, unit), source = coalesce(?6, source),"
+		       " notes = coalesce(?7, notes), kind = coalesce(?8, kind)"
+		       " WHERE id = ?1") ||
+	       prepare(im, &im->q_obs_get,
+		       "SELECT value, import_id, line FROM obs"
+		       " WHERE series_id = ? AND period = ?") ||
+	       prepare(im, &im->q_obs_add,
+		       "INSERT INTO obs (series_id, period, value, import_id, line)"
+		       " VALUES (?,?,?,?,?)") ||
+	       prepare(im, &im->q_obs_set,
+		       "UPDATE obs SET value = ?3, import_id = ?4, line = ?5"
+		       " WHERE series_id = ?1 AND period = ?2") ||
+	       prepare(im, &im->q_rev_add,
+		       "INSERT OR IGNORE INTO revisions (series_id, period, value,"
+		       " import_id, superseded_by) VALUES (?,?,?,?,?)") ||
+	       prepare(im, &im->q_rev_has,
+		       "SELECT 1 FROM revisions r JOIN imports i ON i.id = r.import_id"
+		       " WHERE r.series_id = ? AND r.period = ? AND r.value = ?"
+		       " AND i.vintage = ?") ||
+	       prepare(im, &im->q_vintage, "SELECT vintage FROM imports WHERE id = ?")
+	       ? -1 : 0;
+}
+
+static void finalize_all(struct importer *im)
+{
+	sqlite3_stmt **all[] = {
+		&im->q_series_get, &im->q_series_add, &im->q_series_meta,
+		&im->q_obs_get, &im->q_obs_add, &im->q_obs_set, &im->q_rev_add,
+		&im->q_rev_has, &im->q_vintage
+	};
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static int step_done(struct importer *im, sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? 0 : db_error(im);
+}
+
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+/* Metadata of a series from this row: a column beats a flag; a units row
+ * gives the unit of a wide file's column. */
+static const char *meta_value(struct importer *im, int f, struct value_col *v)
+{
+	int c = im->meta_col[f];
+	if (c >= 0 && (size_t)c < im->nfield && trim(im->field[c])[0])
+		return trim(im->field[c]);
+	if (f == ASSAY_META_UNIT && v->unit && !im->o->meta[f])
+		return v->unit;
+	if (f == ASSAY_META_COMMODITY && !im->o->meta[f] &&
+	    im->layout == ASSAY_LAYOUT_WIDE)
+		return im->header[v->idx];
+	return im->o->meta[f];
+}
+
+static int series_lookup(struct importer *im, const char *name, int col,
+			 assay_freq freq, struct value_col *v,
+			 struct series_entry **out)
+{
+	int found;
+	struct series_entry *e = map_find(&im->map, name, &found);
+	if (found) {
+		*out = e;
+		return 0;
+	}
+	const char *meta[ASSAY_META_COUNT];
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		meta[f] = meta_value(im, f, v);
+	if (meta[ASSAY_META_KIND] && !assay_kind_parse(meta[ASSAY_META_KIND]))
+		return fail_at(im, im->row_line, im->meta_col[ASSAY_META_KIND] + 1,
+			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
+			       "stock)", meta[ASSAY_META_KIND]);
+
+	sqlite3_bind_text(im->q_series_get, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(im->q_series_get);
+	if (rc == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(im->q_series_get, 0);
+		e->freq = assay_freq_parse((const char *)
+					   sqlite3_column_text(im->q_series_get, 1));
+		e->is_new = 0;
+	}
+	sqlite3_reset(im->q_series_get);
+	sqlite3_clear_bindings(im->q_series_get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(im);
+
+	if (rc == SQLITE_ROW) {
+		sqlite3_stmt *q = im->q_series_meta;
+		sqlite3_bind_int64(q, 1, e->id);
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			bind_text_or_null(q, f + 2, meta[f]);
+		if (step_done(im, q))
+			return -1;
+	} else {
+		if (!meta[ASSAY_META_KIND])
+			return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+				       "new series '%s' has no kind: give --kind "
+				       "flow|price|stock (or --kind-col)", name);
+		sqlite3_stmt *q = im->q_series_add;
+		char fr[2] = { (char)freq, 0 };
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			bind_text_or_null(q, f + 2, meta[f]);
+		sqlite3_bind_text(q, 9, fr, -1, SQLITE_TRANSIENT);
+		if (step_done(im, q))
+			return -1;
+		e->id = sqlite3_last_insert_rowid(im->db);
+		e->freq = freq;
+		e->is_new = 1;
+		im->res->series_new++;
+	}
+	e->name = xstrdup(name);
+	im->map.n++;
+	im->res->series_total++;
+	*out = e;
+	return 0;
+}
+
+/* Vintage of an earlier import (a one-entry cache: imports are few). */
+static const char *vintage_of(struct importer *im, int64_t import_id)
+{
+	if (import_id == im->cached_vintage_id)
+		return im->cached_vintage;
+	sqlite3_bind_int64(im->q_vintage, 1, import_id);
+	im->cached_vintage[0] = 0;
+	if (sqlite3_step(im->q_vintage) == SQLITE_ROW)
+		snprintf(im->cached_vintage, sizeof im->cached_vintage, "%s",
+			 (const char *)sqlite3_column_text(im->q_vintage, 0));
+	sqlite3_reset(im->q_vintage);
+	im->cached_vintage_id = import_id;
+	return im->cached_vintage;
+}
+
+static int add_revision(struct importer *im, int64_t sid, assay_period p,
+			double value, int64_t from, int64_t by)
+{
+	sqlite3_stmt *q = im->q_rev_add;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_int64(q, 4, from);
+	sqlite3_bind_int64(q, 5, by);
+	return step_done(im, q);
+}
+
+/* Does an earlier vintage with this very value and vintage time exist?
+ * (Importing an old file again must not list its values twice.) */
+static int revision_known(struct importer *im, int64_t sid, assay_period p,
+			  double value)
+{
+	sqlite3_stmt *q = im->q_rev_has;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_text(q, 4, im->vintage, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW;
+}
+
+static int insert_obs(struct importer *im, struct series_entry *e,
+		      assay_period p, double value)
+{
+	sqlite3_stmt *q = im->q_obs_add;
+	sqlite3_bind_int64(q, 1, e->id);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_int64(q, 4, im->import_id);
+	sqlite3_bind_int64(q, 5, im->row_line);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE) {
+		im->res->inserted++;
+		return 0;
+	}
+	return rc == SQLITE_CONSTRAINT ? 1 : db_error(im);
+}
+
+static int write_value(struct importer *im, struct series_entry *e,
+		       assay_period p, assay_freq f, double value, int col)
+{
+	char lbl[32];
+	if (f != e->freq)
+		return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "series '%s' holds %c periods, but '%s' is %c",
+			       e->name, (char)e->freq,
+			       assay_period_format(f, p, lbl, sizeof lbl), (char)f);
+	/* A series this import created has nothing to compare with: insert
+	 * straight away (the fast path of a first import). */
+	if (e->is_new) {
+		int rc = insert_obs(im, e, p, value);
+		if (rc <= 0)
+			return rc;
+	}
+	sqlite3_stmt *q = im->q_obs_get;
+	sqlite3_bind_int64(q, 1, e->id);
+	sqlite3_bind_int64(q, 2, p);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return insert_obs(im, e, p, value) ? -1 : 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return db_error(im);
+	}
+	double old = sqlite3_column_double(q, 0);
+	int64_t old_import = sqlite3_column_int64(q, 1);
+	long old_line = (long)sqlite3_column_int64(q, 2);
+	sqlite3_reset(q);
+
+	if (old_import == im->import_id) {
+		char a[32], b[32];
+		if (old == value) {
+			im->res->unchanged++;
+			return 0;
+		}
+		return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "second value for '%s' %s: %s here, %s at line %ld",
+			       e->name, assay_period_format(f, p, lbl, sizeof lbl),
+			       assay_fmt_g(value, a, sizeof a),
+			       assay_fmt_g(old, b, sizeof b), old_line);
+	}
+	if (strcmp(vintage_of(im, old_import), im->vintage) > 0) {
+		/* This file is an older vintage than the stored value: keep
+		 * its value as an earlier vintage, not as the current one, even
+		 * when equal, so that --as-of that vintage finds it. */
+		if (revision_known(im, e->id, p, value)) {
+			im->res->unchanged++;
+			return 0;
+		}
+		if (old == value)
+			im->res->unchanged++;
+		else
+			im->res->older++;
+		return add_revision(im, e->id, p, value, im->import_id, old_import);
+	}
+	if (old == value) {
+		im->res->unchanged++;
+		return 0;
+	}
+	if (add_revision(im, e->id, p, old, old_import, im->import_id))
+		return -1;
+	q = im->q_obs_set;
+	sqlite3_bind_int64(q, 1, e->id);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_int64(q, 4, im->import_id);
+	sqlite3_bind_int64(q, 5, im->row_line);
+	im->res->revised++;
+	return step_done(im, q);
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static int row_is_blank(struct importer *im)
+{
+	for (size_t i = 0; i < im->nfield; i++)
+		if (trim(im->field[i])[0])
+			return 0;
+	return 1;
+}
+
+/* A bad row: fatal, or (--skip-bad) noted and skipped.  Returns 1 when the
+ * row is skipped, -1 when the import stops. */
+static int bad_row(struct importer *im)
+{
+	if (!im->o->skip_bad)
+		return -1;
+	if (im->pass == 1) {
+		if (im->o->notice)
+			im->o->notice(im->o->ctx, im->err->msg);
+		im->res->skipped++;
+	}
+	im->failed = 0;
+	im->err->msg[0] = 0;
+	return 1;
+}
+
+/* The name of the series of value column v in this row. */
+static int series_name(struct importer *im, struct value_col *v, char *out,
+		       size_t n)
+{
+	const char *prefix = im->o->prefix ? im->o->prefix : "";
+	char part[256];
+	size_t k;
+
+	switch (im->layout) {
+	case ASSAY_LAYOUT_SINGLE:
+		snprintf(out, n, "%s", im->o->series_name);
+		return 0;
+	case ASSAY_LAYOUT_LONG: {
+		const char *s = trim(im->field[im->series_col]);
+		if (!*s)
+			return fail_at(im, im->row_line, im->series_col + 1,
+				       ASSAY_EUSAGE, "empty series name");
+		snprintf(out, n, "%s%s", prefix, s);
+		return 0;
+	}
+	default:
+		break;
+	}
+	k = (size_t)snprintf(out, n, "%s", prefix);
+	for (size_t i = 0; i < im->nkey; i++) {
+		int c = im->key_col[i];
+		const char *cell = (size_t)c < im->nfield ? trim(im->field[c]) : "";
+		assay_slug(cell, part, sizeof part);
+		if (!part[0])
+			return fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
+				       "empty key '%s'", im->header[c]);
+		k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s",
+				      i ? "/" : "", part);
+	}
+	if (im->layout == ASSAY_LAYOUT_WIDE)
+		snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s",
+			 im->nkey ? "/" : "", v->part);
+	return 0;
+}
+
+static int handle_data_row(struct importer *im)
+{
+	assay_freq f = ASSAY_FREQ_NONE;
+	assay_period p = 0;
+	char why[256], name[512];
+
+	if (im->date_col >= 0) {
+		if ((size_t)im->date_col >= im->nfield)
+			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
+				       "row has %zu fields, the date is in "
+				       "column %d", im->nfield, im->date_col + 1);
+		if (read_date(im, im->field[im->date_col], im->date_col + 1, &f, &p))
+			return -1;
+	}
+	/* Read every cell before writing any, so that a bad cell skips the
+	 * whole row (--skip-bad) and never leaves half of it written. */
+	for (size_t i = 0; i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		if ((size_t)v->idx >= im->nfield) {
+			if (im->layout == ASSAY_LAYOUT_LONG ||
+			    im->layout == ASSAY_LAYOUT_SINGLE)
+				return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
+					       "row has %zu fields, the value is "
+					       "in column %d", im->nfield, v->idx + 1);
+			im->cell[i] = CELL_NA;  /* a short wide row */
+			continue;
+		}
+		im->cell[i] = read_cell(im, im->field[v->idx], &im->val[i], why,
+					sizeof why);
+		if (im->cell[i] == CELL_BAD)
+			return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
+				       "%s", why);
+		if (im->cell[i] == CELL_QUALIFIED && im->pass == 1) {
+			char msg[MAX_ERRMSG + 64];
+			snprintf(msg, sizeof msg, "%s:%ld:%d: %s", im->path,
+				 im->row_line, v->idx + 1, why);
+			if (im->o->notice)
+				im->o->notice(im->o->ctx, msg);
+		}
+	}
+	for (size_t i = 0; i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		struct series_entry *e = NULL;
+		if (im->cell[i] != CELL_VALUE) {
+			if (im->pass == 1) {
+				im->res->na += im->cell[i] == CELL_NA;
+				im->res->skipped += im->cell[i] == CELL_QUALIFIED;
+			}
+			continue;
+		}
+		if (im->layout == ASSAY_LAYOUT_TABLE) {
+			p = v->period;
+			f = v->pfreq;
+		}
+		if (series_name(im, v, name, sizeof name))
+			return -1;
+		if (!im->file_freq)
+			im->file_freq = f;
+		if (im->pass == 1) {
+			im->res->values++;
+			continue;
+		}
+		if (series_lookup(im, name, v->idx + 1, f, v, &e) ||
+		    write_value(im, e, p, f, im->val[i], v->idx + 1))
+			return -1;
+	}
+	return 0;
+}
+
+static void on_record(struct importer *im)
+{
+	im->field = realloc(im->field, (im->nfield + 1) * sizeof *im->field);
+	if (!im->field)
+		abort();
+	for (size_t i = 0; i < im->nfield; i++)
+		im->field[i] = im->buf + im->off[i];
+
+	if (im->state == BEFORE_HEADER) {
+		int is_header = im->o->header_line > 0
+				? im->row_line >= im->o->header_line
+				: looks_like_header(im);
+		if (is_header) {
+			take_header(im);
+			im->state = AFTER_HEADER;
+			if (resolve_header(im) == 0) {
+				im->cell = calloc(im->nvcol, sizeof *im->cell);
+				im->val = calloc(im->nvcol, sizeof *im->val);
+				if (!im->cell || !im->val)
+					abort();
+			}
+		}
+		return;
+	}
+	if (row_is_blank(im))
+		return;
+	/* Rows right under the header with no date are part of the header
+	 * (World Bank: units, series codes); a units row gives the units. */
+	if (im->state == AFTER_HEADER && im->date_col >= 0 &&
+	    (size_t)im->date_col < im->nfield && !trim(im->field[im->date_col])[0]) {
+		take_units_row(im);
+		return;
+	}
+	im->state = IN_DATA;
+	if (im->pass == 1)
+		im->res->rows_read++;
+	if (handle_data_row(im))
+		bad_row(im);
+}
+
+/* libcsv callbacks */
+static void on_field(void *s, size_t len, void *data)
+{
+	struct importer *im = data;
+	if (im->failed)
+		return;
+	if (im->nfield == 0)
+		im->row_line = im->line;
+	if (im->buflen + len + 1 > im->bufcap) {
+		while (im->buflen + len + 1 > im->bufcap)
+			im->bufcap = im->bufcap ? 2 * im->bufcap : 4096;
+		im->buf = realloc(im->buf, im->bufcap);
+		if (!im->buf)
+			abort();
+	}
+	if (im->nfield == im->capfield) {
+		im->capfield = im->capfield ? 2 * im->capfield : 64;
+		im->off = realloc(im->off, im->capfield * sizeof *im->off);
+		if (!im->off)
+			abort();
+	}
+	im->off[im->nfield++] = im->buflen;
+	if (len)
+		memcpy(im->buf + im->buflen, s, len);
+	im->buflen += len;
+	im->buf[im->buflen++] = 0;
+}
+
+static void on_row_end(int c, void *data)
+{
+	struct importer *im = data;
+	(void)c;
+	if (!im->failed && im->nfield)
+		on_record(im);
+	im->nfield = 0;
+	im->buflen = 0;
+}
+
+/* ---- reading the file ------------------------------------------------ */
+
+/* Choose the delimiter from the first lines: the candidate found the same
+ * non-zero number of times on every sampled line, most often, wins. */
+static char sniff_delimiter(const char *buf, size_t len)
+{
+	const char cand[] = { ',', ';', '\t' };
+	char best = ',';
+	long best_count = 0;
+	for (size_t c = 0; c < sizeof cand; c++) {
+		long first = -1, total = 0;
+		int consistent = 1, lines = 0, quoted = 0;
+		long count = 0;
+		for (size_t i = 0; i < len && lines < 20; i++) {
+			if (buf[i] == '"')
+				quoted = !quoted;
+			else if (!quoted && buf[i] == cand[c])
+				count++;
+			else if (!quoted && buf[i] == '\n') {
+				if (count) {
+					if (first < 0)
+						first = count;
+					else if (count != first)
+						consistent = 0;
+				}
+				total += count;
+				count = 0;
+				lines++;
+			}
+		}
+		if (consistent && first > 0 && total > best_count) {
+			best = cand[c];
+			best_count = total;
+		}
+	}
+	return best;
+}
+
+static int only_space(unsigned char c) { return c == ' '; }
+
+struct source {
+	FILE *fp;
+	uint64_t size;
+};
+
+static int feed(struct importer *im, struct source *src, char delim)
+{
+	struct csv_parser p;
+	char block[1 << 16];
+	size_t n;
+	uint64_t done = 0, next_report = 0;
+	int first = 1;
+
+	if (csv_init(&p, CSV_APPEND_NULL))
+		return assay_fail(im->err, ASSAY_EIO, "out of memory");
+	csv_set_delim(&p, (unsigned char)delim);
+	csv_set_space_func(&p, only_space);
+	im->line = 1;
+	im->state = BEFORE_HEADER;
+	rewind(src->fp);
+	while (!im->failed && (n = fread(block, 1, sizeof block, src->fp)) > 0) {
+		char *s = block, *end = block + n;
+		if (im->pass == 1)
+			sha256_update(&im->sha, n, (const uint8_t *)block);
+		if (first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+			s += 3;         /* UTF-8 byte order mark */
+		first = 0;
+		/* Feed line by line so that every record knows its line. */
+		while (s < end && !im->failed) {
+			char *nl = memchr(s, '\n', (size_t)(end - s));
+			size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+			if (csv_parse(&p, s, len, on_field, on_row_end, im) != len) {
+				fail_at(im, im->line, 0, ASSAY_EUSAGE, "%s",
+					csv_strerror(csv_error(&p)));
+				break;
+			}
+			if (nl)
+				im->line++;
+			s += len;
+		}
+		done += n;
+		if (im->o->progress && done >= next_report) {
+			im->o->progress(im->o->ctx, im->pass, done, src->size);
+			next_report = done + (1u << 20);
+		}
+	}
+	if (!im->failed && ferror(src->fp))
+		fail_at(im, 0, 0, ASSAY_EIO, "read error: %s", strerror(errno));
+	if (!im->failed) {
+		/* No final newline: the last record ends at end of file. */
+		if (csv_fini(&p, on_field, on_row_end, im))
+			fail_at(im, im->line, 0, ASSAY_EUSAGE,
+				"unterminated quoted field at end of file");
+	}
+	csv_free(&p);
+	if (im->o->progress && !im->failed)
+		im->o->progress(im->o->ctx, im->pass, done, src->size);
+	return im->failed ? -1 : 0;
+}
+
+/* Open the input; stdin is copied to a temporary file so that it can be
+ * read twice. */
+static int open_source(struct importer *im, struct source *src)
+{
+	memset(src, 0, sizeof *src);
+	if (!strcmp(im->o->path, "-")) {
+		char block[1 << 16];
+		size_t n;
+		src->fp = tmpfile();
+		if (!src->fp)
+			return fail_at(im, 0, 0, ASSAY_EIO, "cannot make a temporary "
+				       "file: %s", strerror(errno));
+		while ((n = fread(block, 1, sizeof block, stdin)) > 0)
+			if (fwrite(block, 1, n, src->fp) != n)
+				return fail_at(im, 0, 0, ASSAY_EIO, "write error: %s",
+					       strerror(errno));
+		src->size = (uint64_t)ftell(src->fp);
+		return 0;
+	}
+	src->fp = fopen(im->o->path, "rb");
+	if (!src->fp)
+		return fail_at(im, 0, 0, errno == ENOENT || errno == EACCES ||
+			       errno == EISDIR ? ASSAY_EUSAGE : ASSAY_EIO,
+			       "cannot open: %s", strerror(errno));
+	if (!fseek(src->fp, 0, SEEK_END)) {
+		long sz = ftell(src->fp);
+		src->size = sz > 0 ? (uint64_t)sz : 0;
+	}
+	rewind(src->fp);
+	return 0;
+}
+
+static void reset_for_pass(struct importer *im, int pass)
+{
+	for (size_t i = 0; i < im->nheader; i++)
+		free(im->header[i]);
+	free(im->header);
+	for (size_t i = 0; i < im->nvcol; i++) {
+		free(im->vcol[i].part);
+		free(im->vcol[i].unit);
+	}
+	free(im->vcol);
+	free(im->key_col);
+	free(im->cell);
+	free(im->val);
+	im->cell = NULL;
+	im->val = NULL;
+	im->header = NULL;
+	im->vcol = NULL;
+	im->key_col = NULL;
+	im->nheader = im->nvcol = im->nkey = 0;
+	im->nfield = im->buflen = 0;
+	im->file_freq = ASSAY_FREQ_NONE;
+	im->pass = pass;
+}
+
+static void now_utc(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int record_import(struct importer *im)
+{
+	sqlite3_stmt *q;
+	char now[32];
+	now_utc(now, sizeof now);
+	snprintf(im->vintage, sizeof im->vintage, "%s",
+		 im->o->vintage ? im->o->vintage : now);
+	if (sqlite3_prepare_v2(im->db,
+			       "INSERT INTO imports (file, sha256, imported_at, vintage)"
+			       " VALUES (?,?,?,?)", -1, &q, NULL))
+		return db_error(im);
+	sqlite3_bind_text(q, 1, im->o->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, im->res->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, im->vintage, -1, SQLITE_STATIC);
+	if (step_done(im, q)) {
+		sqlite3_finalize(q);
+		return -1;
+	}
+	sqlite3_finalize(q);
+	im->import_id = sqlite3_last_insert_rowid(im->db);
+	return 0;
+}
+
+static int finish_import(struct importer *im)
+{
+	sqlite3_stmt *q;
+	const assay_import_result *r = im->res;
+	if (sqlite3_prepare_v2(im->db,
+			       "UPDATE imports SET rows_read = ?2, inserted = ?3,"
+			       " revised = ?4, unchanged = ?5, older = ?6, skipped = ?7"
+			       " WHERE id = ?1", -1, &q, NULL))
+		return db_error(im);
+	sqlite3_bind_int64(q, 1, im->import_id);
+	sqlite3_bind_int64(q, 2, (int64_t)r->rows_read);
+	sqlite3_bind_int64(q, 3, (int64_t)r->inserted);
+	sqlite3_bind_int64(q, 4, (int64_t)r->revised);
+	sqlite3_bind_int64(q, 5, (int64_t)r->unchanged);
+	sqlite3_bind_int64(q, 6, (int64_t)r->older);
+	sqlite3_bind_int64(q, 7, (int64_t)r->skipped);
+	int rc = step_done(im, q);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static void decide_day_freq(struct importer *im)
+{
+	im->day_freq = ASSAY_FREQ_D;
+	if (!im->day_cells)
+		return;
+	if (im->all_month_start)
+		im->day_freq = ASSAY_FREQ_M;
+	else if (im->one_weekday && im->distinct_days)
+		im->day_freq = ASSAY_FREQ_W;
+}
+
+static int check_options(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+	if (o->decimal != '.' && o->decimal != ',')
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "--decimal takes '.' or ','");
+	if (o->delimiter && o->delimiter == o->decimal)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
+			       "decimal mark are both '%c'", o->delimiter);
+	return 0;
+}
+
+int assay_import(assay_store *st, const assay_import_opts *opts,
+		 assay_import_result *res, assay_error *err)
+{
+	struct importer im;
+	struct source src = { 0 };
+	char delim;
+	int rc = -1, in_txn = 0;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	memset(&im, 0, sizeof im);
+	memset(res, 0, sizeof *res);
+	err->msg[0] = 0;
+	im.o = opts;
+	im.res = res;
+	im.err = err;
+	im.st = st;
+	im.db = assay_store_db(st);
+	im.path = strcmp(opts->path, "-") ? opts->path : "<stdin>";
+	im.cached_vintage_id = -1;
+	sha256_init(&im.sha);
+
+	if (check_options(&im) || open_source(&im, &src))
+		goto out;
+	{
+		char head[8192];
+		size_t n = fread(head, 1, sizeof head, src.fp);
+		if (n == 0) {
+			fail_at(&im, 0, 0, ASSAY_EUSAGE, "empty file");
+			goto out;
+		}
+		delim = opts->delimiter ? opts->delimiter : sniff_delimiter(head, n);
+	}
+
+	/* Pass one: validate everything, learn how to read full dates. */
+	reset_for_pass(&im, 1);
+	if (feed(&im, &src, delim))
+		goto out;
+	if (im.state == BEFORE_HEADER) {
+		fail_at(&im, 0, 0, ASSAY_EUSAGE, opts->header_line
+			? "no line %ld: the file is shorter"
+			: "no header row found%.0ld", opts->header_line);
+		goto out;
+	}
+	if (res->rows_read == 0) {
+		fail_at(&im, im.header_at, 0, ASSAY_EUSAGE,
+			"no data rows after the header");
+		goto out;
+	}
+	sha256_digest(&im.sha, sizeof digest, digest);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(res->sha256 + 2 * i, 3, "%02x", digest[i]);
+	decide_day_freq(&im);
+
+	/* Pass two: write, in one transaction. */
+	uint64_t rows = res->rows_read, skipped = res->skipped, na = res->na,
+		 values = res->values;
+	reset_for_pass(&im, 2);
+	if (sqlite3_exec(im.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
+		db_error(&im);
+		goto out;
+	}
+	in_txn = 1;
+	if (prepare_all(&im) || record_import(&im) || feed(&im, &src, delim))
+		goto out;
+	res->rows_read = rows;
+	res->skipped = skipped;
+	res->na = na;
+	res->values = values;
+	res->freq = im.file_freq;
+	if (finish_import(&im))
+		goto out;
+	finalize_all(&im);
+	if (opts->dry_run) {
+		sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
+	} else {
+		if (sqlite3_exec(im.db, "COMMIT", NULL, NULL, NULL)) {
+			db_error(&im);
+			goto out;
+		}
+		res->import_id = im.import_id;
+	}
+	in_txn = 0;
+	rc = 0;
+out:
+	finalize_all(&im);
+	if (in_txn)
+		sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
+	if (src.fp)
+		fclose(src.fp);
+	reset_for_pass(&im, 0);
+	map_free(&im.map);
+	free(im.buf);
+	free(im.off);
+	free(im.field);
+	if (rc && !err->msg[0])
+		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);
+	return rc;
+}

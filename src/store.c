@@ -1,0 +1,585 @@
+/*
+ * The SQLite store (see store.h): schema and migrations, opening, series
+ * look-ups, vintage-aware loading and removal.  The importer writes through
+ * its own prepared statements (import.c); everything here reads or deletes.
+ */
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assay/store.h"
+
+struct assay_store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Schema migrations, applied in order; PRAGMA user_version counts them.
+ * Never edit a released step: append a new one. */
+static const char *const migrations[] = {
+	/* 1: series, imports, current observations and earlier vintages */
+	"CREATE TABLE imports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  file TEXT NOT NULL,"             /* as given on the command line */
+	"  sha256 TEXT NOT NULL,"
+	"  imported_at TEXT NOT NULL,"      /* wall clock, UTC ISO 8601 */
+	"  vintage TEXT NOT NULL,"          /* real-time stamp of the values */
+	"  rows_read INTEGER NOT NULL DEFAULT 0,"
+	"  inserted INTEGER NOT NULL DEFAULT 0,"
+	"  revised INTEGER NOT NULL DEFAULT 0,"
+	"  unchanged INTEGER NOT NULL DEFAULT 0,"
+	"  older INTEGER NOT NULL DEFAULT 0,"
+	"  skipped INTEGER NOT NULL DEFAULT 0,"
+	"  options TEXT"
+	");"
+	"CREATE TABLE series ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  commodity TEXT, region TEXT, measure TEXT, unit TEXT,"
+	"  kind TEXT CHECK (kind IN ('flow', 'price', 'stock')),"
+	"  freq TEXT NOT NULL CHECK (freq IN ('D', 'W', 'M', 'Q', 'A')),"
+	"  source TEXT, notes TEXT"
+	");"
+	/* The newest vintage of every value. */
+	"CREATE TABLE obs ("
+	"  series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  import_id INTEGER NOT NULL REFERENCES imports(id),"
+	"  line INTEGER NOT NULL,"          /* line in that import's file */
+	"  PRIMARY KEY (series_id, period)"
+	") WITHOUT ROWID;"
+	/* Every value that a newer vintage replaced. */
+	"CREATE TABLE revisions ("
+	"  series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,"
+	"  period INTEGER NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  import_id INTEGER NOT NULL REFERENCES imports(id),"
+	"  superseded_by INTEGER NOT NULL REFERENCES imports(id),"
+	"  PRIMARY KEY (series_id, period, import_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX obs_import ON obs(import_id);"
+	"CREATE INDEX revisions_import ON revisions(import_id);",
+};
+
+static int db_fail(assay_error *err, sqlite3 *db, const char *what)
+{
+	return assay_fail(err, ASSAY_EIO, "%s: %s", what,
+			  db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+static int migrate(sqlite3 *db, const char *path, assay_error *err)
+{
+	sqlite3_stmt *st;
+	int version = 0, n = sizeof migrations / sizeof migrations[0];
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL))
+		return db_fail(err, db, path);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > n)
+		return assay_fail(err, ASSAY_EIO,
+				  "%s: store schema version %d is newer than this "
+				  "assay understands (%d)", path, version, n);
+	if (version == n)
+		return 0;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return db_fail(err, db, path);
+	for (int i = version; i < n; i++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL)) {
+			db_fail(err, db, path);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
+		return db_fail(err, db, path);
+	return 0;
+}
+
+int assay_store_open(assay_store **out, const char *path, int readonly,
+		     assay_error *err)
+{
+	sqlite3 *db = NULL;
+	int flags = readonly ? SQLITE_OPEN_READONLY
+			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	*out = NULL;
+	if (err)
+		err->status = ASSAY_OK;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		if (readonly && db && sqlite3_errcode(db) == SQLITE_CANTOPEN) {
+			sqlite3_close(db);
+			return assay_fail(err, ASSAY_EIO,
+					  "%s: no such store (import something "
+					  "first, or pass --db)", path);
+		}
+		db_fail(err, db, path);
+		sqlite3_close(db);
+		return -1;
+	}
+	/* A reader must never fail because an import is running: WAL lets
+	 * readers proceed, and the busy timeout covers checkpoints. */
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) ||
+	    (!readonly &&
+	     sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
+			  "PRAGMA synchronous = NORMAL", NULL, NULL, NULL)) ||
+	    (!readonly && migrate(db, path, err))) {
+		if (err && err->status != ASSAY_EIO)
+			db_fail(err, db, path);
+		sqlite3_close(db);
+		return -1;
+	}
+	if (readonly) {
+		/* A read-only open of a file that is not a store. */
+		sqlite3_stmt *st;
+		int ok = sqlite3_prepare_v2(db, "SELECT 1 FROM series LIMIT 0", -1,
+					    &st, NULL) == SQLITE_OK;
+		sqlite3_finalize(st);
+		if (!ok) {
+			assay_fail(err, ASSAY_EIO, "%s: not an assay store: %s",
+				   path, sqlite3_errmsg(db));
+			sqlite3_close(db);
+			return -1;
+		}
+	}
+	assay_store *s = calloc(1, sizeof *s);
+	if (!s) {
+		sqlite3_close(db);
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	s->db = db;
+	s->path = strdup(path);
+	*out = s;
+	return 0;
+}
+
+void assay_store_close(assay_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+struct sqlite3 *assay_store_db(assay_store *st) { return st->db; }
+const char *assay_store_path(assay_store *st) { return st->path; }
+
+assay_kind assay_kind_parse(const char *s)
+{
+	if (!s) return ASSAY_KIND_NONE;
+	if (!strcmp(s, "flow")) return ASSAY_KIND_FLOW;
+	if (!strcmp(s, "price")) return ASSAY_KIND_PRICE;
+	if (!strcmp(s, "stock")) return ASSAY_KIND_STOCK;
+	return ASSAY_KIND_NONE;
+}
+
+const char *assay_kind_name(assay_kind k)
+{
+	switch (k) {
+	case ASSAY_KIND_FLOW: return "flow";
+	case ASSAY_KIND_PRICE: return "price";
+	case ASSAY_KIND_STOCK: return "stock";
+	default: return "";
+	}
+}
+
+void assay_series_info_release(assay_series_info *info)
+{
+	if (!info)
+		return;
+	free(info->name);
+	free(info->commodity);
+	free(info->region);
+	free(info->measure);
+	free(info->unit);
+	free(info->source);
+	free(info->notes);
+	memset(info, 0, sizeof *info);
+}
+
+void assay_obs_release(assay_obs *obs)
+{
+	if (!obs)
+		return;
+	free(obs->period);
+	free(obs->value);
+	memset(obs, 0, sizeof *obs);
+}
+
+void assay_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char *col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+int assay_store_series_get(assay_store *st, const char *name,
+			   assay_series_info *info, assay_error *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, name, commodity, region, measure, unit,"
+			       " source, notes, kind, freq FROM series WHERE name = ?",
+			       -1, &q, NULL))
+		return db_fail(err, st->db, st->path);
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		info->id = sqlite3_column_int64(q, 0);
+		info->name = col_strdup(q, 1);
+		info->commodity = col_strdup(q, 2);
+		info->region = col_strdup(q, 3);
+		info->measure = col_strdup(q, 4);
+		info->unit = col_strdup(q, 5);
+		info->source = col_strdup(q, 6);
+		info->notes = col_strdup(q, 7);
+		info->kind = assay_kind_parse((const char *)sqlite3_column_text(q, 8));
+		info->freq = assay_freq_parse((const char *)sqlite3_column_text(q, 9));
+		sqlite3_finalize(q);
+		return 1;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_fail(err, st->db, st->path);
+	return 0;
+}
+
+int assay_store_series_match(assay_store *st, const char *const *patterns,
+			     size_t npatterns, char ***names, size_t *n,
+			     assay_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM series ORDER BY name",
+			       -1, &q, NULL))
+		return db_fail(err, st->db, st->path);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		int keep = npatterns == 0;
+		for (size_t i = 0; i < npatterns && !keep; i++)
+			keep = sqlite3_strglob(patterns[i], name) == 0;
+		if (!keep)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			char **grown = realloc(*names, cap * sizeof **names);
+			if (!grown)
+				break;
+			*names = grown;
+		}
+		(*names)[(*n)++] = strdup(name);
+	}
+	if (sqlite3_finalize(q) != SQLITE_OK) {
+		assay_strv_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return db_fail(err, st->db, st->path);
+	}
+	return 0;
+}
+
+/* For every period, the value of the newest vintage at or before ?2; the
+ * import id breaks ties between imports of the same vintage. */
+static const char load_as_of_sql[] =
+	"SELECT period, value, MAX(vkey) FROM ("
+	" SELECT o.period, o.value, i.vintage || printf('#%012d', i.id) AS vkey"
+	"  FROM obs o JOIN imports i ON i.id = o.import_id"
+	"  WHERE o.series_id = ?1 AND i.vintage <= ?2"
+	" UNION ALL"
+	" SELECT r.period, r.value, i.vintage || printf('#%012d', i.id)"
+	"  FROM revisions r JOIN imports i ON i.id = r.import_id"
+	"  WHERE r.series_id = ?1 AND i.vintage <= ?2"
+	") GROUP BY period ORDER BY period";
+
+int assay_store_load(assay_store *st, int64_t id, const char *as_of,
+		     assay_obs *out, assay_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = as_of ? sqlite3_prepare_v2(st->db, load_as_of_sql, -1, &q, NULL)
+		   : sqlite3_prepare_v2(st->db,
+					"SELECT period, value FROM obs"
+					" WHERE series_id = ?1 ORDER BY period",
+					-1, &q, NULL);
+	if (rc)
+		return db_fail(err, st->db, st->path);
+	sqlite3_bind_int64(q, 1, id);
+	if (as_of)
+		sqlite3_bind_text(q, 2, as_of, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			assay_period *p = realloc(out->period, cap * sizeof *p);
+			double *v = p ? realloc(out->value, cap * sizeof *v) : NULL;
+			if (p)
+				out->period = p;
+			if (!p || !v) {
+				sqlite3_finalize(q);
+				assay_obs_release(out);
+				return assay_fail(err, ASSAY_EIO, "out of memory");
+			}
+			out->value = v;
+		}
+		out->period[out->n] = sqlite3_column_int64(q, 0);
+		out->value[out->n] = sqlite3_column_double(q, 1);
+		out->n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		assay_obs_release(out);
+		return db_fail(err, st->db, st->path);
+	}
+	return 0;
+}
+
+int assay_vintage_normalise(const char *in, char *out, size_t n,
+			    assay_error *err)
+{
+	int y, mo, d, h = 23, mi = 59, s = 59, len = 0;
+	/* A bare date means the whole of that day (end of day, UTC). */
+	len = 0;
+	if (sscanf(in, "%4d-%2d-%2d%n", &y, &mo, &d, &len) != 3)
+		goto bad;
+	if (in[len]) {
+		int more = 0;
+		if ((in[len] != 'T' && in[len] != ' ') ||
+		    sscanf(in + len + 1, "%2d:%2d:%2d%n", &h, &mi, &s, &more) != 3)
+			goto bad;
+		len += 1 + more;
+		if (in[len] == 'Z')
+			len++;
+		if (in[len])
+			goto bad;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
+	    h < 0 || mi < 0 || s < 0)
+		goto bad;
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+	return 0;
+bad:
+	return assay_fail(err, ASSAY_EUSAGE,
+			  "cannot read vintage time '%s': expected YYYY-MM-DD or "
+			  "YYYY-MM-DDTHH:MM:SS (UTC)", in);
+}
+
+int assay_store_series_remove(assay_store *st, const char *name,
+			      assay_error *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM series WHERE name = ?", -1,
+			       &q, NULL))
+		return db_fail(err, st->db, st->path);
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_fail(err, st->db, st->path);
+	return sqlite3_changes(st->db) > 0;
+}
+
+void assay_series_summaries_free(assay_series_summary *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		assay_series_info_release(&s[i].info);
+	free(s);
+}
+
+int assay_store_summaries(assay_store *st, const char *const *patterns,
+			  size_t npatterns, assay_series_summary **out,
+			  size_t *n, assay_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT s.id, s.name, s.commodity, s.region, s.measure,"
+			       " s.unit, s.source, s.notes, s.kind, s.freq,"
+			       " min(o.period), max(o.period), count(o.period)"
+			       " FROM series s LEFT JOIN obs o ON o.series_id = s.id"
+			       " GROUP BY s.id ORDER BY s.name", -1, &q, NULL))
+		return db_fail(err, st->db, st->path);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 1);
+		int keep = npatterns == 0;
+		for (size_t i = 0; i < npatterns && !keep; i++)
+			keep = sqlite3_strglob(patterns[i], name) == 0;
+		if (!keep)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			assay_series_summary *g = realloc(*out, cap * sizeof *g);
+			if (!g)
+				break;
+			*out = g;
+		}
+		assay_series_summary *s = &(*out)[(*n)++];
+		memset(s, 0, sizeof *s);
+		s->info.id = sqlite3_column_int64(q, 0);
+		s->info.name = col_strdup(q, 1);
+		s->info.commodity = col_strdup(q, 2);
+		s->info.region = col_strdup(q, 3);
+		s->info.measure = col_strdup(q, 4);
+		s->info.unit = col_strdup(q, 5);
+		s->info.source = col_strdup(q, 6);
+		s->info.notes = col_strdup(q, 7);
+		s->info.kind = assay_kind_parse((const char *)sqlite3_column_text(q, 8));
+		s->info.freq = assay_freq_parse((const char *)sqlite3_column_text(q, 9));
+		s->first = sqlite3_column_int64(q, 10);
+		s->last = sqlite3_column_int64(q, 11);
+		s->count = sqlite3_column_int64(q, 12);
+	}
+	if (sqlite3_finalize(q) != SQLITE_OK) {
+		assay_series_summaries_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return db_fail(err, st->db, st->path);
+	}
+	return 0;
+}
+
+static void copy_col(sqlite3_stmt *q, int i, char *dst, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+	snprintf(dst, n, "%s", s ? (const char *)s : "");
+}
+
+int assay_store_history(assay_store *st, int64_t id,
+			assay_import_record **imports, size_t *nimports,
+			assay_revision **revs, size_t *nrevs,
+			assay_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	size_t cap = 0;
+
+	*imports = NULL;
+	*revs = NULL;
+	*nimports = *nrevs = 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT i.id, i.file, i.sha256, i.imported_at, i.vintage,"
+			       " i.rows_read, i.inserted, i.revised, i.unchanged,"
+			       " i.older, i.skipped, count(*) FROM imports i JOIN ("
+			       "  SELECT import_id FROM obs WHERE series_id = ?1"
+			       "  UNION ALL"
+			       "  SELECT import_id FROM revisions WHERE series_id = ?1"
+			       ") v ON v.import_id = i.id GROUP BY i.id ORDER BY i.id",
+			       -1, &q, NULL))
+		goto fail;
+	sqlite3_bind_int64(q, 1, id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (*nimports == cap) {
+			cap = cap ? 2 * cap : 16;
+			assay_import_record *g = realloc(*imports, cap * sizeof *g);
+			if (!g)
+				goto fail;
+			*imports = g;
+		}
+		assay_import_record *r = &(*imports)[(*nimports)++];
+		r->id = sqlite3_column_int64(q, 0);
+		copy_col(q, 1, r->file, sizeof r->file);
+		copy_col(q, 2, r->sha256, sizeof r->sha256);
+		copy_col(q, 3, r->imported_at, sizeof r->imported_at);
+		copy_col(q, 4, r->vintage, sizeof r->vintage);
+		r->rows_read = sqlite3_column_int64(q, 5);
+		r->inserted = sqlite3_column_int64(q, 6);
+		r->revised = sqlite3_column_int64(q, 7);
+		r->unchanged = sqlite3_column_int64(q, 8);
+		r->older = sqlite3_column_int64(q, 9);
+		r->skipped = sqlite3_column_int64(q, 10);
+		r->values = sqlite3_column_int64(q, 11);
+	}
+	if (sqlite3_finalize(q) != SQLITE_OK) {
+		q = NULL;
+		goto fail;
+	}
+	/* Every stored version of a revised period, in vintage order; each
+	 * one's successor is the next version of the same period. */
+	cap = 0;
+	if (sqlite3_prepare_v2(st->db,
+			       "WITH v AS ("
+			       " SELECT r.period, r.value, i.vintage, i.id AS imp"
+			       "  FROM revisions r JOIN imports i ON i.id = r.import_id"
+			       "  WHERE r.series_id = ?1"
+			       " UNION ALL"
+			       " SELECT o.period, o.value, i.vintage, i.id"
+			       "  FROM obs o JOIN imports i ON i.id = o.import_id"
+			       "  WHERE o.series_id = ?1 AND o.period IN"
+			       "   (SELECT period FROM revisions WHERE series_id = ?1))"
+			       "SELECT period, value, vintage, next_value, next_vintage FROM ("
+			       " SELECT period, value, vintage,"
+			       "  lead(value) OVER w AS next_value,"
+			       "  lead(vintage) OVER w AS next_vintage"
+			       " FROM v WINDOW w AS (PARTITION BY period ORDER BY vintage, imp))"
+			       " WHERE next_vintage IS NOT NULL AND next_value IS NOT value"
+			       " ORDER BY period, vintage",
+			       -1, &q, NULL))
+		goto fail;
+	sqlite3_bind_int64(q, 1, id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (*nrevs == cap) {
+			cap = cap ? 2 * cap : 64;
+			assay_revision *g = realloc(*revs, cap * sizeof *g);
+			if (!g)
+				goto fail;
+			*revs = g;
+		}
+		assay_revision *r = &(*revs)[(*nrevs)++];
+		r->period = sqlite3_column_int64(q, 0);
+		r->old_value = sqlite3_column_double(q, 1);
+		copy_col(q, 2, r->old_vintage, sizeof r->old_vintage);
+		r->new_value = sqlite3_column_double(q, 3);
+		copy_col(q, 4, r->new_vintage, sizeof r->new_vintage);
+	}
+	if (sqlite3_finalize(q) == SQLITE_OK)
+		return 0;
+	q = NULL;
+fail:
+	db_fail(err, st->db, st->path);
+	sqlite3_finalize(q);
+	free(*imports);
+	free(*revs);
+	*imports = NULL;
+	*revs = NULL;
+	*nimports = *nrevs = 0;
+	return -1;
+}
+
+int assay_store_begin(assay_store *st, assay_error *err)
+{
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return db_fail(err, st->db, st->path);
+	return 0;
+}
+
+int assay_store_end(assay_store *st, int commit, assay_error *err)
+{
+	if (sqlite3_exec(st->db, commit ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL))
+		return db_fail(err, st->db, st->path);
+	return 0;
+}
