@@ -11,7 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <nettle/sha2.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +201,7 @@ struct importer {
 	const char *path;       /* as shown in messages */
 	int pass;               /* 1: validate, 2: write */
 	int failed;             /* stop feeding: err is filled */
+	int stop;               /* stop feeding: pass one has learnt enough */
 	assay_layout layout;
 
 	/* current record */
@@ -243,7 +244,7 @@ struct importer {
 		*q_vintage;
 	int64_t cached_vintage_id;
 	char cached_vintage[32];
-	struct sha256_ctx sha;
+	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
 };
 
 static int fail_at(struct importer *im, long line, int col, int status,
@@ -323,6 +324,29 @@ static int col_is_used(struct importer *im, int c)
 	return 0;
 }
 
+/* "Cobalt (BGS (2016))" -> "Cobalt": a trailing parenthesised group
+ * names a source or unit, not the series. */
+static char *strip_paren_suffix(const char *h, char *out, size_t n)
+{
+	size_t len = strlen(h);
+	snprintf(out, n, "%s", h);
+	while (len && out[len - 1] == ' ')
+		len--;
+	if (len && out[len - 1] == ')') {
+		int depth = 0;
+		for (size_t i = len; i-- > 0;) {
+			depth += out[i] == ')';
+			depth -= out[i] == '(';
+			if (depth == 0) {
+				if (i > 0)      /* keep a header that is only "(...)" */
+					out[i] = 0;
+				break;
+			}
+		}
+	}
+	return out;
+}
+
 static void add_value_col(struct importer *im, int c)
 {
 	char part[256];
@@ -332,7 +356,8 @@ static void add_value_col(struct importer *im, int c)
 	struct value_col *v = &im->vcol[im->nvcol++];
 	memset(v, 0, sizeof *v);
 	v->idx = c;
-	v->part = xstrdup(assay_slug(im->header[c], part, sizeof part));
+	v->part = xstrdup(assay_slug(strip_paren_suffix(im->header[c], part,
+							sizeof part), part, sizeof part));
 }
 
 /* Does a column match one of the comma-separated glob patterns? */
@@ -346,6 +371,18 @@ static int matches_any(const char *list, const char *header)
 		hit = sqlite3_strglob(pat, header) == 0 ||
 		      !strcasecmp(pat, header);
 	}
+	free(copy);
+	return hit;
+}
+
+/* Is the column named in the list literally (not through a wildcard)? */
+static int matches_any_exactly(const char *list, const char *header)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int hit = 0;
+	for (char *p = strtok_r(copy, ",", &save); p && !hit;
+	     p = strtok_r(NULL, ",", &save))
+		hit = !strcasecmp(trim(p), header);
 	free(copy);
 	return hit;
 }
@@ -486,10 +523,18 @@ static int resolve_header(struct importer *im)
 			continue;
 		if (o->value_cols && !matches_any(o->value_cols, im->header[c]))
 			continue;
+		assay_period hp = 0;
+		assay_freq hf = ASSAY_FREQ_NONE;
+		int has_period = header_period(im->header[c], &hp, &hf);
+		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
+		if (lay == ASSAY_LAYOUT_TABLE && !has_period && o->value_cols &&
+		    !matches_any_exactly(o->value_cols, im->header[c]))
+			continue;
 		add_value_col(im, (int)c);
 		struct value_col *v = &im->vcol[im->nvcol - 1];
-		if (lay == ASSAY_LAYOUT_TABLE &&
-		    !header_period(im->header[c], &v->period, &v->pfreq))
+		v->period = hp;
+		v->pfreq = hf;
+		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
 			return fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
 				       "no period in column header '%s' (the "
 				       "table layout reads e.g. PROD_2023)",
@@ -635,10 +680,10 @@ static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
 				char *why, size_t n)
 {
 	char *s = trim(cell);
+	if (read_number(s, im->o->decimal, v) == 0)
+		return CELL_VALUE;      /* no NA marker reads as a number */
 	if (is_na(im, s))
 		return CELL_NA;
-	if (read_number(s, im->o->decimal, v) == 0)
-		return CELL_VALUE;
 	if (strchr("<>~", s[0]) && read_number(trim(s + 1), im->o->decimal, v) == 0) {
 		snprintf(why, n, "value '%s' has qualifier '%c'; not imported", s, s[0]);
 		return CELL_QUALIFIED;
@@ -699,6 +744,10 @@ static int read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			im->one_weekday &= wd == im->weekday;
 			if (*p != im->first_day)
 				im->distinct_days = 1;
+			/* Days that are neither all month starts nor all one
+			 * weekday are days: the rest of pass one can be skipped. */
+			if (!im->all_month_start && !im->one_weekday)
+				im->stop = 1;
 		}
 		if (!im->o->freq) {
 			if (im->day_freq == ASSAY_FREQ_M)
@@ -1018,7 +1067,7 @@ static int bad_row(struct importer *im)
 {
 	if (!im->o->skip_bad)
 		return -1;
-	if (im->pass == 1) {
+	if (im->pass == 2) {
 		if (im->o->notice)
 			im->o->notice(im->o->ctx, im->err->msg);
 		im->res->skipped++;
@@ -1045,7 +1094,12 @@ static int series_name(struct importer *im, struct value_col *v, char *out,
 		if (!*s)
 			return fail_at(im, im->row_line, im->series_col + 1,
 				       ASSAY_EUSAGE, "empty series name");
-		snprintf(out, n, "%s%s", prefix, s);
+		size_t lp = strlen(prefix), ls = strlen(s);
+		if (lp + ls + 1 > n)
+			return fail_at(im, im->row_line, im->series_col + 1,
+				       ASSAY_EUSAGE, "series name too long");
+		memcpy(out, prefix, lp);
+		memcpy(out + lp, s, ls + 1);
 		return 0;
 	}
 	default:
@@ -1082,6 +1136,8 @@ static int handle_data_row(struct importer *im)
 		if (read_date(im, im->field[im->date_col], im->date_col + 1, &f, &p))
 			return -1;
 	}
+	if (im->pass == 1)
+		return 0;       /* pass one only learns how to read dates */
 	/* Read every cell before writing any, so that a bad cell skips the
 	 * whole row (--skip-bad) and never leaves half of it written. */
 	for (size_t i = 0; i < im->nvcol; i++) {
@@ -1100,7 +1156,7 @@ static int handle_data_row(struct importer *im)
 		if (im->cell[i] == CELL_BAD)
 			return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 				       "%s", why);
-		if (im->cell[i] == CELL_QUALIFIED && im->pass == 1) {
+		if (im->cell[i] == CELL_QUALIFIED) {
 			char msg[MAX_ERRMSG + 64];
 			snprintf(msg, sizeof msg, "%s:%ld:%d: %s", im->path,
 				 im->row_line, v->idx + 1, why);
@@ -1112,10 +1168,8 @@ static int handle_data_row(struct importer *im)
 		struct value_col *v = &im->vcol[i];
 		struct series_entry *e = NULL;
 		if (im->cell[i] != CELL_VALUE) {
-			if (im->pass == 1) {
-				im->res->na += im->cell[i] == CELL_NA;
-				im->res->skipped += im->cell[i] == CELL_QUALIFIED;
-			}
+			im->res->na += im->cell[i] == CELL_NA;
+			im->res->skipped += im->cell[i] == CELL_QUALIFIED;
 			continue;
 		}
 		if (im->layout == ASSAY_LAYOUT_TABLE) {
@@ -1126,10 +1180,7 @@ static int handle_data_row(struct importer *im)
 			return -1;
 		if (!im->file_freq)
 			im->file_freq = f;
-		if (im->pass == 1) {
-			im->res->values++;
-			continue;
-		}
+		im->res->values++;
 		if (series_lookup(im, name, v->idx + 1, f, v, &e) ||
 		    write_value(im, e, p, f, im->val[i], v->idx + 1))
 			return -1;
@@ -1171,7 +1222,7 @@ static void on_record(struct importer *im)
 		return;
 	}
 	im->state = IN_DATA;
-	if (im->pass == 1)
+	if (im->pass == 2)
 		im->res->rows_read++;
 	if (handle_data_row(im))
 		bad_row(im);
@@ -1181,7 +1232,7 @@ static void on_record(struct importer *im)
 static void on_field(void *s, size_t len, void *data)
 {
 	struct importer *im = data;
-	if (im->failed)
+	if (im->failed || im->stop)
 		return;
 	if (im->nfield == 0)
 		im->row_line = im->line;
@@ -1209,7 +1260,7 @@ static void on_row_end(int c, void *data)
 {
 	struct importer *im = data;
 	(void)c;
-	if (!im->failed && im->nfield)
+	if (!im->failed && !im->stop && im->nfield)
 		on_record(im);
 	im->nfield = 0;
 	im->buflen = 0;
@@ -1275,15 +1326,17 @@ static int feed(struct importer *im, struct source *src, char delim)
 	im->line = 1;
 	im->state = BEFORE_HEADER;
 	rewind(src->fp);
-	while (!im->failed && (n = fread(block, 1, sizeof block, src->fp)) > 0) {
+	im->stop = 0;
+	while (!im->failed && !im->stop &&
+	       (n = fread(block, 1, sizeof block, src->fp)) > 0) {
 		char *s = block, *end = block + n;
-		if (im->pass == 1)
-			sha256_update(&im->sha, n, (const uint8_t *)block);
+		if (im->pass == 2)
+			EVP_DigestUpdate(im->sha, block, n);
 		if (first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
 			s += 3;         /* UTF-8 byte order mark */
 		first = 0;
 		/* Feed line by line so that every record knows its line. */
-		while (s < end && !im->failed) {
+		while (s < end && !im->failed && !im->stop) {
 			char *nl = memchr(s, '\n', (size_t)(end - s));
 			size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
 			if (csv_parse(&p, s, len, on_field, on_row_end, im) != len) {
@@ -1303,14 +1356,14 @@ static int feed(struct importer *im, struct source *src, char delim)
 	}
 	if (!im->failed && ferror(src->fp))
 		fail_at(im, 0, 0, ASSAY_EIO, "read error: %s", strerror(errno));
-	if (!im->failed) {
+	if (!im->failed && !im->stop) {
 		/* No final newline: the last record ends at end of file. */
 		if (csv_fini(&p, on_field, on_row_end, im))
 			fail_at(im, im->line, 0, ASSAY_EUSAGE,
 				"unterminated quoted field at end of file");
 	}
 	csv_free(&p);
-	if (im->o->progress && !im->failed)
+	if (im->o->progress && !im->failed && !im->stop)
 		im->o->progress(im->o->ctx, im->pass, done, src->size);
 	return im->failed ? -1 : 0;
 }
@@ -1452,8 +1505,9 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	struct importer im;
 	struct source src = { 0 };
 	char delim;
-	int rc = -1, in_txn = 0;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	int rc = -1, in_txn = 0, fk_off = 0;
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_len = 0;
 
 	memset(&im, 0, sizeof im);
 	memset(res, 0, sizeof *res);
@@ -1465,7 +1519,12 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	im.db = assay_store_db(st);
 	im.path = strcmp(opts->path, "-") ? opts->path : "<stdin>";
 	im.cached_vintage_id = -1;
-	sha256_init(&im.sha);
+	/* OpenSSL's SHA-256 uses the CPU's SHA extensions where present. */
+	im.sha = EVP_MD_CTX_new();
+	if (!im.sha || !EVP_DigestInit_ex(im.sha, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(im.sha);
+		return assay_fail(err, ASSAY_EIO, "cannot start SHA-256");
+	}
 
 	if (check_options(&im) || open_source(&im, &src))
 		goto out;
@@ -1489,20 +1548,16 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 			: "no header row found%.0ld", opts->header_line);
 		goto out;
 	}
-	if (res->rows_read == 0) {
-		fail_at(&im, im.header_at, 0, ASSAY_EUSAGE,
-			"no data rows after the header");
-		goto out;
-	}
-	sha256_digest(&im.sha, sizeof digest, digest);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(res->sha256 + 2 * i, 3, "%02x", digest[i]);
 	decide_day_freq(&im);
 
 	/* Pass two: write, in one transaction. */
-	uint64_t rows = res->rows_read, skipped = res->skipped, na = res->na,
-		 values = res->values;
 	reset_for_pass(&im, 2);
+	/* The importer creates every parent row it refers to, so the
+	 * per-row foreign-key look-ups would only cost time; the pragma
+	 * cannot change inside a transaction, hence here. */
+	sqlite3_exec(im.db, "PRAGMA foreign_keys = OFF",
+		     NULL, NULL, NULL);
+	fk_off = 1;
 	if (sqlite3_exec(im.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
 		db_error(&im);
 		goto out;
@@ -1510,10 +1565,14 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	in_txn = 1;
 	if (prepare_all(&im) || record_import(&im) || feed(&im, &src, delim))
 		goto out;
-	res->rows_read = rows;
-	res->skipped = skipped;
-	res->na = na;
-	res->values = values;
+	if (res->rows_read == 0) {
+		fail_at(&im, im.header_at, 0, ASSAY_EUSAGE,
+			"no data rows after the header");
+		goto out;
+	}
+	EVP_DigestFinal_ex(im.sha, digest, &digest_len);
+	for (unsigned int i = 0; i < digest_len && i < 32; i++)
+		snprintf(res->sha256 + 2 * i, 3, "%02x", digest[i]);
 	res->freq = im.file_freq;
 	if (finish_import(&im))
 		goto out;
@@ -1533,10 +1592,13 @@ out:
 	finalize_all(&im);
 	if (in_txn)
 		sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
+	if (fk_off)
+		sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	if (src.fp)
 		fclose(src.fp);
 	reset_for_pass(&im, 0);
 	map_free(&im.map);
+	EVP_MD_CTX_free(im.sha);
 	free(im.buf);
 	free(im.off);
 	free(im.field);

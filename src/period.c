@@ -141,8 +141,11 @@ static int parse_with_format(const char *s, const char *fmt,
 	memset(&tm, 0, sizeof tm);
 	tm.tm_mday = 1;
 	const char *end = strptime(s, fmt, &tm);
-	if (!end)
-		return fail(why, n, "does not match the date format%.0d", 0);
+	if (!end) {
+		if (why)
+			snprintf(why, n, "does not match the format '%s'", fmt);
+		return -1;
+	}
 	while (isspace((unsigned char)*end))
 		end++;
 	if (*end)
@@ -228,28 +231,39 @@ int assay_period_parse(const char *in, const char *strptime_fmt,
 	return fail(why, whylen, "not a date%.0d", 0);
 }
 
+/* A year as ISO 8601 writes it: at least four digits, and years before
+ * 0000 with a minus sign in front of those ("-0001", not "-001"). */
+static int year_label(int64_t y, char *buf, size_t n)
+{
+	return snprintf(buf, n, y < 0 ? "-%04lld" : "%04lld",
+			(long long)(y < 0 ? -y : y));
+}
+
 char *assay_period_format(assay_freq f, assay_period p, char *buf, size_t n)
 {
+	char year[32];
 	int y, m, d;
 	switch (f) {
 	case ASSAY_FREQ_D:
 	case ASSAY_FREQ_W:
 		assay_civil_from_days(p, &y, &m, &d);
-		snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+		year_label(y, year, sizeof year);
+		snprintf(buf, n, "%s-%02d-%02d", year, m, d);
 		break;
 	case ASSAY_FREQ_M: {
 		int64_t yy = p >= 0 ? p / 12 : -((-p + 11) / 12);
-		snprintf(buf, n, "%04lld-%02d", (long long)yy,
-			 (int)(p - yy * 12) + 1);
+		year_label(yy, year, sizeof year);
+		snprintf(buf, n, "%s-%02d", year, (int)(p - yy * 12) + 1);
 		break;
 	}
 	case ASSAY_FREQ_Q: {
 		int64_t yy = p >= 0 ? p / 4 : -((-p + 3) / 4);
-		snprintf(buf, n, "%04lldQ%d", (long long)yy, (int)(p - yy * 4) + 1);
+		year_label(yy, year, sizeof year);
+		snprintf(buf, n, "%sQ%d", year, (int)(p - yy * 4) + 1);
 		break;
 	}
 	case ASSAY_FREQ_A:
-		snprintf(buf, n, "%04lld", (long long)p);
+		year_label(p, buf, n);
 		break;
 	default:
 		snprintf(buf, n, "?");

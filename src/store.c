@@ -61,8 +61,6 @@ static const char *const migrations[] = {
 	"  superseded_by INTEGER NOT NULL REFERENCES imports(id),"
 	"  PRIMARY KEY (series_id, period, import_id)"
 	") WITHOUT ROWID;"
-	"CREATE INDEX obs_import ON obs(import_id);"
-	"CREATE INDEX revisions_import ON revisions(import_id);",
 };
 
 static int db_fail(assay_error *err, sqlite3 *db, const char *what)

@@ -5,7 +5,9 @@
  *   M     year * 12 + (month - 1)
  *   Q     year * 4 + (quarter - 1)      calendar quarters (METHODS.md 1)
  *   A     year
- * Labels: 2026-04-26 (D, W), 2026-04 (M), 2026Q1 (Q), 2026 (A).
+ * Labels: 2026-04-26 (D, W), 2026-04 (M), 2026Q1 (Q), 2026 (A); a year
+ * before 0000 is written as ISO 8601 does, -0001 (labels never parse back
+ * to negative years: assay_period_parse reads four-digit years).
  */
 #ifndef ASSAY_PERIOD_H
 #define ASSAY_PERIOD_H

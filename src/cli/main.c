@@ -5,6 +5,9 @@
  */
 #include <getopt.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +85,14 @@ int main(int argc, char **argv)
 	/* Messages may follow the user's locale; numbers never do (we only
 	 * ever touch LC_CTYPE, so printf/strtod stay in the C locale). */
 	setlocale(LC_CTYPE, "");
+#ifdef __GLIBC__
+	/* SQLite allocates and frees a statement journal of ~90 kB for every
+	 * new series an import creates; glibc would hand that memory back to
+	 * the kernel each time and fault it in again (measured: a third of
+	 * an import's time).  Keep up to 8 MB of free heap instead. */
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
+#endif
 	assay_init();
 	cli.db_path = getenv("ASSAY_DB");
 	if (!cli.db_path || !*cli.db_path)
