@@ -26,7 +26,7 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
 CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test check unit e2e check-asan install uninstall clean bench
+.PHONY: all deps demo test check unit e2e check-asan check-warnings install uninstall clean bench
 
 all: $(BUILD)/assay
 
@@ -68,6 +68,7 @@ e2e: $(BUILD)/assay
 # whole suite once more under AddressSanitizer and UBSan.
 test: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-warnings
 	@$(MAKE) --no-print-directory unit e2e
 	@$(MAKE) --no-print-directory check-asan
 
@@ -77,6 +78,12 @@ check-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		CFLAGS="-O1 -g" unit e2e
+
+# -Wall -Wextra clean with both compilers (warnings are errors here).
+check-warnings:
+	@$(MAKE) --no-print-directory BUILD=build-gcc CC=gcc CFLAGS="-O2 -Werror" build-gcc/assay
+	@$(MAKE) --no-print-directory BUILD=build-clang CC=clang CFLAGS="-O2 -Werror" build-clang/assay
+	@echo "check-warnings: gcc and clang build with -Wall -Wextra -Werror"
 
 bench: all
 	scripts/bench-import
@@ -98,6 +105,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/assay
 
 clean:
-	rm -rf build build-asan tests/out
+	rm -rf build build-asan build-gcc build-clang tests/out
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
