@@ -59,10 +59,13 @@ demo: deps
 	@scripts/demo
 
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do ASSAY_TEST_DATA=tests/fixtures $$t; done
+	@failed=""; for t in $(UNIT_BIN); do \
+		ASSAY_TEST_DATA=tests/fixtures $$t || failed="$$failed $$(basename $$t)"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "unit: failed:$$failed"; exit 1; fi
 
 e2e: $(BUILD)/assay
-	@ASSAY=$(abspath $(BUILD)/assay) tests/e2e/run
+	@ASSAY=$(abspath $(BUILD)/assay) ASSAY_SAN_FLAGS="$(SAN)" tests/e2e/run
 
 # The README's test command: unit tests (cmocka), end-to-end tests, and the
 # whole suite once more under AddressSanitizer and UBSan.

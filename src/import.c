@@ -21,6 +21,8 @@
 #include "assay/import.h"
 
 #define MAX_ERRMSG 900
+/* Lines searched for a header that resolves, when none is given. */
+#define HEADER_SEARCH_LINES 50
 
 static const char *const default_na[] = {
 	"", "NA", "N/A", "n/a", "na", "#N/A", ".", "..", "...", "\xE2\x80\xA6",
@@ -107,13 +109,32 @@ char *assay_slug(const char *in, char *out, size_t n)
 	return out;
 }
 
-/* Quote a cell for a message, shortened. */
+/* A cell as a message shows it: shortened to fit buf (n >= 8), and with
+ * control characters escaped, so that a message stays one line even when
+ * a quoted cell holds a line break. */
 static const char *shown(const char *s, char *buf, size_t n)
 {
-	size_t len = strlen(s);
-	if (len + 1 <= n)
-		return s;
-	snprintf(buf, n, "%.*s...", (int)(n - 4), s);
+	size_t k = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8] = { (char)c, 0 };
+		if (c == '\n')
+			strcpy(esc, "\\n");
+		else if (c == '\r')
+			strcpy(esc, "\\r");
+		else if (c == '\t')
+			strcpy(esc, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(esc, sizeof esc, "\\x%02x", c);
+		size_t len = strlen(esc);
+		if (k + len + 4 > n && (s[1] || k + len + 1 > n)) {
+			memcpy(buf + k, "...", 4);
+			return buf;
+		}
+		memcpy(buf + k, esc, len);
+		k += len;
+	}
+	buf[k] = 0;
 	return buf;
 }
 
@@ -124,6 +145,7 @@ struct series_entry {
 	int64_t id;
 	assay_freq freq;        /* stored or first seen */
 	int is_new;             /* created by this import */
+	long created_at;        /* line of the row that added it to the map */
 };
 
 struct series_map {
@@ -171,6 +193,27 @@ static struct series_entry *map_find(struct series_map *m, const char *name,
 	return &m->slot[j];
 }
 
+/* Forget the entries added by the row at `line` (its writes were rolled
+ * back): rebuild the table from the others.  Only --skip-bad needs it. */
+static void map_forget_row(struct series_map *m, long line)
+{
+	struct series_map keep = { 0 };
+	for (size_t i = 0; i < m->cap; i++) {
+		struct series_entry *e = &m->slot[i];
+		int found;
+		if (!e->name)
+			continue;
+		if (e->created_at == line) {
+			free(e->name);
+			continue;
+		}
+		*map_find(&keep, e->name, &found) = *e;
+		keep.n++;
+	}
+	free(m->slot);
+	*m = keep;
+}
+
 static void map_free(struct series_map *m)
 {
 	for (size_t i = 0; i < m->cap; i++)
@@ -212,12 +255,15 @@ struct importer {
 	char **field;           /* pointers, valid in on_record */
 	long line;              /* physical line being parsed */
 	long row_line;          /* line where the current record started */
+	long rec_line;          /* line where the record being parsed began */
 
 	/* header */
 	enum state state;
 	char **header;
 	size_t nheader;
 	long header_at;
+	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
+	int header_status;
 	int date_col, series_col, value_col;
 	int *key_col;
 	size_t nkey;
@@ -439,6 +485,33 @@ static int header_period(const char *h, assay_period *p, assay_freq *f)
 	return found;
 }
 
+static int read_number(const char *s, char decimal, double *v);
+
+/* A "header" that is a row of data: a cell reads as a date finer than a
+ * year (2026-01-05, 2026-01, 2026Q1), or as a year next to a number that
+ * is no year (a file with no header line at all).  Returns the column of
+ * that date, or -1. */
+static int header_is_data(struct importer *im)
+{
+	int date = -1, year = -1, number = 0;
+	for (size_t c = 0; c < im->nheader; c++) {
+		const char *h = im->header[c];
+		assay_freq f;
+		assay_period p;
+		double v;
+		if (isdigit((unsigned char)h[0]) &&
+		    assay_period_parse(h, NULL, &f, &p, NULL, 0) == 0) {
+			if (f != ASSAY_FREQ_A && date < 0)
+				date = (int)c;
+			if (f == ASSAY_FREQ_A && year < 0)
+				year = (int)c;
+		} else if (read_number(h, im->o->decimal, &v) == 0) {
+			number = 1;
+		}
+	}
+	return date >= 0 ? date : number ? year : -1;
+}
+
 static int resolve_header(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
@@ -486,8 +559,14 @@ static int resolve_header(struct importer *im)
 			       "the single layout needs --series NAME");
 	if (lay != ASSAY_LAYOUT_TABLE && im->date_col < 0) {
 		/* The World Bank's date column has an empty header. */
+		int c;
 		if (im->nheader && !im->header[0][0] && !col_is_used(im, 0))
 			im->date_col = 0;
+		else if (!o->header_line && (c = header_is_data(im)) >= 0)
+			return fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				       "no header row: '%s' is a date, not a "
+				       "column name (the first row must name "
+				       "the columns)", im->header[c]);
 		else
 			return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 				       "no date column in the header (name it "
@@ -909,6 +988,7 @@ static int series_lookup(struct importer *im, const char *name, int col,
 		im->res->series_new++;
 	}
 	e->name = xstrdup(name);
+	e->created_at = im->row_line;
 	im->map.n++;
 	im->res->series_total++;
 	*out = e;
@@ -1065,11 +1145,13 @@ static int row_is_blank(struct importer *im)
  * row is skipped, -1 when the import stops. */
 static int bad_row(struct importer *im)
 {
-	if (!im->o->skip_bad)
-		return -1;
+	if (!im->o->skip_bad || im->err->status != ASSAY_EUSAGE)
+		return -1;      /* database and I/O errors are never skipped */
 	if (im->pass == 2) {
+		char msg[sizeof im->err->msg + 16];
+		snprintf(msg, sizeof msg, "%s (row skipped)", im->err->msg);
 		if (im->o->notice)
-			im->o->notice(im->o->ctx, im->err->msg);
+			im->o->notice(im->o->ctx, msg);
 		im->res->skipped++;
 	}
 	im->failed = 0;
@@ -1117,8 +1199,12 @@ static int series_name(struct importer *im, struct value_col *v, char *out,
 				      i ? "/" : "", part);
 	}
 	if (im->layout == ASSAY_LAYOUT_WIDE)
-		snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s",
-			 im->nkey ? "/" : "", v->part);
+		k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0,
+				      "%s%s", im->nkey ? "/" : "", v->part);
+	if (k >= n)
+		return fail_at(im, im->row_line,
+			       im->nkey ? im->key_col[0] + 1 : v->idx + 1,
+			       ASSAY_EUSAGE, "series name too long");
 	return 0;
 }
 
@@ -1188,6 +1274,8 @@ static int handle_data_row(struct importer *im)
 	return 0;
 }
 
+static void drop_header(struct importer *im);
+
 static void on_record(struct importer *im)
 {
 	im->field = realloc(im->field, (im->nfield + 1) * sizeof *im->field);
@@ -1208,7 +1296,29 @@ static void on_record(struct importer *im)
 				im->val = calloc(im->nvcol, sizeof *im->val);
 				if (!im->cell || !im->val)
 					abort();
+				im->header_err[0] = 0;
+			} else if (!im->o->header_line &&
+				   im->err->status == ASSAY_EUSAGE &&
+				   im->row_line < HEADER_SEARCH_LINES) {
+				/* A guessed header that does not resolve may be a
+				 * title line with a comma in it: try the next
+				 * candidate, and report the first failure if
+				 * none resolves. */
+				if (!im->header_err[0]) {
+					snprintf(im->header_err, sizeof im->header_err,
+						 "%s", im->err->msg);
+					im->header_status = im->err->status;
+				}
+				drop_header(im);
+				im->state = BEFORE_HEADER;
+				im->failed = 0;
+				im->err->msg[0] = 0;
 			}
+		}
+		if (im->state == BEFORE_HEADER && im->header_err[0] &&
+		    im->row_line + 1 >= HEADER_SEARCH_LINES) {
+			assay_fail(im->err, im->header_status, "%s", im->header_err);
+			im->failed = 1;
 		}
 		return;
 	}
@@ -1224,8 +1334,34 @@ static void on_record(struct importer *im)
 	im->state = IN_DATA;
 	if (im->pass == 2)
 		im->res->rows_read++;
-	if (handle_data_row(im))
-		bad_row(im);
+	/* --skip-bad must skip a row whole: when a check that needs the
+	 * store (a second value, a frequency, a kind) fails on a later cell
+	 * of a wide row, undo the cells before it. */
+	int guard = im->pass == 2 && im->o->skip_bad && im->nvcol > 1;
+	assay_import_result before;
+	if (guard) {
+		before = *im->res;
+		if (sqlite3_exec(im->db, "SAVEPOINT assay_row", NULL, NULL, NULL)) {
+			db_error(im);
+			return;
+		}
+	}
+	if (handle_data_row(im) == 0) {
+		if (guard && sqlite3_exec(im->db, "RELEASE assay_row", NULL, NULL,
+					  NULL))
+			db_error(im);
+		return;
+	}
+	if (guard && im->err->status == ASSAY_EUSAGE) {
+		if (sqlite3_exec(im->db, "ROLLBACK TO assay_row; RELEASE assay_row",
+				 NULL, NULL, NULL)) {
+			db_error(im);
+			return;
+		}
+		map_forget_row(&im->map, im->row_line);
+		*im->res = before;
+	}
+	bad_row(im);
 }
 
 /* libcsv callbacks */
@@ -1235,7 +1371,7 @@ static void on_field(void *s, size_t len, void *data)
 	if (im->failed || im->stop)
 		return;
 	if (im->nfield == 0)
-		im->row_line = im->line;
+		im->row_line = im->rec_line;
 	if (im->buflen + len + 1 > im->bufcap) {
 		while (im->buflen + len + 1 > im->bufcap)
 			im->bufcap = im->bufcap ? 2 * im->bufcap : 4096;
@@ -1335,10 +1471,25 @@ static int feed(struct importer *im, struct source *src, char delim)
 		if (first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
 			s += 3;         /* UTF-8 byte order mark */
 		first = 0;
+		/* Text has no NUL bytes; UTF-16 (an Excel "Unicode" export)
+		 * and binary files do.  libcsv would pass them on and every
+		 * cell would end at the first one. */
+		int has_nul = memchr(s, 0, (size_t)(end - s)) != NULL;
 		/* Feed line by line so that every record knows its line. */
 		while (s < end && !im->failed && !im->stop) {
 			char *nl = memchr(s, '\n', (size_t)(end - s));
 			size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+			if (has_nul && memchr(s, 0, len)) {
+				fail_at(im, im->line, 0, ASSAY_EUSAGE, "a NUL byte: "
+					"not a text file (UTF-16 must be converted "
+					"to UTF-8)");
+				break;
+			}
+			/* Between records (libcsv's ROW_NOT_BEGUN, 0), the next
+			 * one starts on this line; a quoted line break keeps the
+			 * line where its record began. */
+			if (p.pstate == 0)
+				im->rec_line = im->line;
 			if (csv_parse(&p, s, len, on_field, on_row_end, im) != len) {
 				fail_at(im, im->line, 0, ASSAY_EUSAGE, "%s",
 					csv_strerror(csv_error(&p)));
@@ -1357,10 +1508,15 @@ static int feed(struct importer *im, struct source *src, char delim)
 	if (!im->failed && ferror(src->fp))
 		fail_at(im, 0, 0, ASSAY_EIO, "read error: %s", strerror(errno));
 	if (!im->failed && !im->stop) {
-		/* No final newline: the last record ends at end of file. */
+		/* No final newline: the last record ends at end of file.  A
+		 * quote still open there is an error, not a field that runs to
+		 * the end (strict checking at the end only: the fields before
+		 * were read leniently). */
+		csv_set_opts(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
 		if (csv_fini(&p, on_field, on_row_end, im))
-			fail_at(im, im->line, 0, ASSAY_EUSAGE,
-				"unterminated quoted field at end of file");
+			fail_at(im, im->rec_line, (int)im->nfield + 1, ASSAY_EUSAGE,
+				"unterminated quoted field: no closing quote "
+				"before the end of the file");
 	}
 	csv_free(&p);
 	if (im->o->progress && !im->failed && !im->stop)
@@ -1384,7 +1540,11 @@ static int open_source(struct importer *im, struct source *src)
 			if (fwrite(block, 1, n, src->fp) != n)
 				return fail_at(im, 0, 0, ASSAY_EIO, "write error: %s",
 					       strerror(errno));
+		if (ferror(stdin))
+			return fail_at(im, 0, 0, ASSAY_EIO, "read error: %s",
+				       strerror(errno));
 		src->size = (uint64_t)ftell(src->fp);
+		rewind(src->fp);        /* the caller reads from the start */
 		return 0;
 	}
 	src->fp = fopen(im->o->path, "rb");
@@ -1400,7 +1560,8 @@ static int open_source(struct importer *im, struct source *src)
 	return 0;
 }
 
-static void reset_for_pass(struct importer *im, int pass)
+/* Forget the header and what was resolved from it. */
+static void drop_header(struct importer *im)
 {
 	for (size_t i = 0; i < im->nheader; i++)
 		free(im->header[i]);
@@ -1419,8 +1580,14 @@ static void reset_for_pass(struct importer *im, int pass)
 	im->vcol = NULL;
 	im->key_col = NULL;
 	im->nheader = im->nvcol = im->nkey = 0;
+}
+
+static void reset_for_pass(struct importer *im, int pass)
+{
+	drop_header(im);
 	im->nfield = im->buflen = 0;
 	im->file_freq = ASSAY_FREQ_NONE;
+	im->header_err[0] = 0;
 	im->pass = pass;
 }
 
@@ -1531,6 +1698,11 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	{
 		char head[8192];
 		size_t n = fread(head, 1, sizeof head, src.fp);
+		if (n == 0 && ferror(src.fp)) {
+			fail_at(&im, 0, 0, errno == EISDIR ? ASSAY_EUSAGE : ASSAY_EIO,
+				"cannot read: %s", strerror(errno));
+			goto out;
+		}
 		if (n == 0) {
 			fail_at(&im, 0, 0, ASSAY_EUSAGE, "empty file");
 			goto out;
@@ -1542,6 +1714,10 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	reset_for_pass(&im, 1);
 	if (feed(&im, &src, delim))
 		goto out;
+	if (im.state == BEFORE_HEADER && im.header_err[0]) {
+		assay_fail(err, im.header_status, "%s", im.header_err);
+		goto out;
+	}
 	if (im.state == BEFORE_HEADER) {
 		fail_at(&im, 0, 0, ASSAY_EUSAGE, opts->header_line
 			? "no line %ld: the file is shorter"

@@ -17,7 +17,7 @@
  *    order differs between y(L) and y(H) (again a merge sort), each slope
  *    computed with the same expression as EXACT, and the k-th one taken.
  *    The comparisons of y are rounded, so the bracket is widened by a
- *    margin far above the rounding error (1e-12 relative against ~1e-15)
+ *    margin 64 times the bound on their rounding error (sen_delta)
  *    and the selected value is checked to lie where the rounding cannot
  *    have misplaced any pair; should a check fail, an O(n^2) pass without
  *    materialising finishes the job.  Either way the result is the double
@@ -83,6 +83,11 @@ static int check_input(const int64_t *t, const double *x, size_t n,
 			return assay_fail(err, ASSAY_EUSAGE,
 					  "observation %zu is not a finite "
 					  "number", i + 1);
+		/* Differences of values must not overflow. */
+		if (fabs(x[i]) > 1e300)
+			return assay_fail(err, ASSAY_EUSAGE,
+					  "observation %zu is too large: %g",
+					  i + 1, x[i]);
 		if (i && t[i] <= t[i - 1])
 			return assay_fail(err, ASSAY_EUSAGE,
 					  "observation %zu is not later than "
@@ -240,12 +245,20 @@ static inline double pair_slope(const struct sen_data *sd, size_t i,
 	return (sd->x[j] - sd->x[i]) / (double)(sd->t[j] - sd->t[i]);
 }
 
-/* The classification margin at slope q: far above the rounding error of
- * comparing y = xc - q tc (about 5 ulp of mx + |q| (mt + 1), see the
- * file comment), far below any meaningful difference of slopes. */
+/* The classification margin at slope q.  With u = 2^-53, mx = max |xc|
+ * and mt = max |tc|: y_i = fl(xc_i - fl(q tc_i)) is within
+ * u (mx + 2 |q| mt) of xc_i - q tc_i, and xc_j - xc_i within 2 u mx of
+ * x_j - x_i, so the comparison of y_j and y_i can only misclassify a pair
+ * whose exact slope s is within 4 u (mx + |q| mt) of q (time steps are
+ * >= 1); its computed slope d = fl(fl(x_j - x_i) / dt) is within 2 u |s|
+ * of s.  So every misplaced pair has |d - q| <= 4 u (mx + |q| (mt + 1))
+ * (to first order).  The margin is 64 times that: rounding cannot reach
+ * past half of it (sen_try), and it is still far below the spacing of
+ * slopes in real data (2.8e-14 relative). */
 static double sen_delta(const struct sen_data *sd, double q)
 {
-	return 1e-12 * (sd->mx + fabs(q) * (sd->mt + 1)) + 4 * DBL_MIN;
+	return 128 * DBL_EPSILON * (sd->mx + fabs(q) * (sd->mt + 1)) +
+	       4 * DBL_MIN;
 }
 
 static void sen_fill_y(const struct sen_data *sd, double q, double *y)
@@ -278,133 +291,181 @@ static int64_t sen_count(struct sen_data *sd, double q)
  * merged into the runs whenever it fills, so that a bracket holding
  * millions of equal slopes (tied values give many zero slopes) costs
  * little memory. */
-struct hist;
-static void hist_flush_buf(struct hist *h);
+struct vc {
+	double v;               /* a slope */
+	int64_t c;              /* how many times */
+};
 
+/* The multiset of the slopes found in a bracket: a hash table from value
+ * to count (open addressing, linear probing), sorted once at the end.
+ * Memory grows with the number of distinct values, not of slopes: ties
+ * make many equal slopes (zero for tied x, or one value repeated along a
+ * straight stretch), and a series that is linear to the last bit puts
+ * 10^8 slopes on a few thousand neighbouring doubles. */
 struct hist {
-	double *buf;            /* unsorted arrivals */
-	size_t nbuf, capbuf;
-	double *val;            /* sorted distinct values */
-	int64_t *cnt;           /* their multiplicities */
-	size_t nh, caph;
-	int64_t zeros;          /* zeros added, not yet in the runs */
+	uint64_t *key;          /* bit patterns of the values; EMPTY: free */
+	int64_t *cnt;           /* their counts */
+	size_t cap;             /* slots, a power of two: 2^bits */
+	int bits;
+	size_t used;            /* distinct values */
+	size_t last;            /* slot of the value added last: runs of
+	                         * equal slopes skip the hashing */
 	int64_t total;          /* values added */
+	struct vc *sorted;      /* after hist_flush: (value, count) sorted */
+	size_t nsorted;
 	int oom;                /* an allocation failed */
 };
 
-static void hist_init(struct hist *h, size_t capbuf)
+#define HIST_EMPTY 0x7ff8000000000001ull    /* a NaN: never a slope */
+
+static uint64_t dbl_bits(double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof u);
+	return u;
+}
+
+static int hist_alloc(struct hist *h, size_t cap)
+{
+	h->key = malloc(cap * sizeof *h->key);
+	h->cnt = malloc(cap * sizeof *h->cnt);
+	if (!h->key || !h->cnt) {
+		free(h->key);
+		free(h->cnt);
+		h->key = NULL;
+		h->cnt = NULL;
+		h->oom = 1;
+		return -1;
+	}
+	for (size_t i = 0; i < cap; i++)
+		h->key[i] = HIST_EMPTY;
+	h->cap = cap;
+	for (h->bits = 0; ((size_t)1 << h->bits) < cap; h->bits++)
+		;
+	h->used = 0;
+	return 0;
+}
+
+static void hist_init(struct hist *h, size_t cap)
 {
 	memset(h, 0, sizeof *h);
-	h->capbuf = capbuf;
-	h->buf = malloc(capbuf * sizeof *h->buf);
-	if (!h->buf)
-		h->oom = 1;
+	size_t c = 1024;
+	while (c < cap)
+		c *= 2;
+	hist_alloc(h, c);
 }
 
 static void hist_release(struct hist *h)
 {
-	free(h->buf);
-	free(h->val);
+	free(h->key);
 	free(h->cnt);
+	free(h->sorted);
 	memset(h, 0, sizeof *h);
 }
 
 static void hist_reset(struct hist *h)
 {
-	h->nbuf = h->nh = 0;
-	h->total = h->zeros = 0;
+	for (size_t i = 0; i < h->cap; i++)
+		h->key[i] = HIST_EMPTY;
+	h->used = 0;
+	h->last = 0;
+	h->total = 0;
+	free(h->sorted);
+	h->sorted = NULL;
+	h->nsorted = 0;
 }
 
-static void hist_flush(struct hist *h)
+static inline size_t hist_slot(const struct hist *h, uint64_t k)
 {
-	if (h->oom)
-		return;
-	if (h->zeros && h->nbuf < h->capbuf) {
-		/* Zeros wait in a counter (tied values make them plentiful);
-		 * one of them stands for all in the merge below. */
-		h->buf[h->nbuf++] = 0.0;
-	} else if (h->zeros) {
-		hist_flush_buf(h);
-		h->buf[h->nbuf++] = 0.0;
-	}
-	int64_t extra = h->zeros ? h->zeros - 1 : 0;
-	h->zeros = 0;
-	hist_flush_buf(h);
-	if (extra && !h->oom)
-		for (size_t i = 0; i < h->nh; i++)
-			if (h->val[i] == 0) {
-				h->cnt[i] += extra;
-				break;
-			}
+	/* Fibonacci hashing: the top bits of the product. */
+	return (size_t)((k * 0x9E3779B97F4A7C15ull) >> (64 - h->bits));
 }
 
-static void hist_flush_buf(struct hist *h)
+static void hist_put(struct hist *h, uint64_t k, int64_t c)
 {
-	if (!h->nbuf || h->oom)
-		return;
-	qsort(h->buf, h->nbuf, sizeof *h->buf, cmp_double);
-	size_t nr = 1;
-	for (size_t i = 1; i < h->nbuf; i++)
-		nr += h->buf[i] != h->buf[i - 1];
-	size_t need = h->nh + nr;
-	double *val = malloc(need * sizeof *val);
-	int64_t *cnt = malloc(need * sizeof *cnt);
-	if (!val || !cnt) {
-		free(val);
-		free(cnt);
-		h->oom = 1;
+	size_t i = hist_slot(h, k);
+	while (h->key[i] != HIST_EMPTY && h->key[i] != k)
+		i = (i + 1) & (h->cap - 1);
+	if (h->key[i] == HIST_EMPTY) {
+		h->key[i] = k;
+		h->cnt[i] = 0;
+		h->used++;
+	}
+	h->cnt[i] += c;
+	h->last = i;
+}
+
+static void hist_grow(struct hist *h)
+{
+	uint64_t *key = h->key;
+	int64_t *cnt = h->cnt;
+	size_t cap = h->cap;
+	int bits = h->bits;
+	if (hist_alloc(h, 2 * cap)) {
+		h->key = key;           /* keep the old table for release */
+		h->cnt = cnt;
+		h->cap = cap;
+		h->bits = bits;
 		return;
 	}
-	/* Merge the runs with the sorted buffer. */
-	size_t i = 0, j = 0, k = 0;
-	while (i < h->nh || j < h->nbuf) {
-		double v;
-		int64_t c = 0;
-		if (j >= h->nbuf || (i < h->nh && h->val[i] <= h->buf[j]))
-			v = h->val[i];
-		else
-			v = h->buf[j];
-		while (i < h->nh && h->val[i] == v)
-			c += h->cnt[i++];
-		while (j < h->nbuf && h->buf[j] == v) {
-			c++;
-			j++;
-		}
-		val[k] = v;
-		cnt[k++] = c;
-	}
-	free(h->val);
-	free(h->cnt);
-	h->val = val;
-	h->cnt = cnt;
-	h->nh = k;
-	h->caph = need;
-	h->nbuf = 0;
+	for (size_t i = 0; i < cap; i++)
+		if (key[i] != HIST_EMPTY)
+			hist_put(h, key[i], cnt[i]);
+	free(key);
+	free(cnt);
+	h->last = 0;
 }
 
 static inline void hist_add(struct hist *h, double v)
 {
-	if (v == 0) {
-		h->zeros++;
-		h->total++;
-		return;
-	}
-	if (h->nbuf == h->capbuf)
-		hist_flush_buf(h);
 	if (h->oom)
 		return;
-	h->buf[h->nbuf++] = v;
 	h->total++;
+	uint64_t k = dbl_bits(v + 0.0);         /* -0 and +0 together */
+	if (h->key[h->last] == k) {
+		h->cnt[h->last]++;
+		return;
+	}
+	hist_put(h, k, 1);
+	if (2 * h->used > h->cap)
+		hist_grow(h);
+}
+
+static int cmp_vc(const void *a, const void *b)
+{
+	double x = ((const struct vc *)a)->v, y = ((const struct vc *)b)->v;
+	return (x > y) - (x < y);
+}
+
+/* Sort the distinct values (before hist_select). */
+static void hist_flush(struct hist *h)
+{
+	if (h->oom)
+		return;
+	free(h->sorted);
+	h->sorted = malloc((h->used ? h->used : 1) * sizeof *h->sorted);
+	if (!h->sorted) {
+		h->oom = 1;
+		return;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < h->cap; i++)
+		if (h->key[i] != HIST_EMPTY) {
+			memcpy(&h->sorted[k].v, &h->key[i], sizeof(double));
+			h->sorted[k++].c = h->cnt[i];
+		}
+	qsort(h->sorted, k, sizeof *h->sorted, cmp_vc);
+	h->nsorted = k;
 }
 
 /* The r-th smallest (1-based) value added; call hist_flush first. */
 static double hist_select(const struct hist *h, int64_t r)
 {
 	int64_t c = 0;
-	for (size_t i = 0; i < h->nh; i++) {
-		c += h->cnt[i];
+	for (size_t i = 0; i < h->nsorted; i++) {
+		c += h->sorted[i].c;
 		if (c >= r)
-			return h->val[i];
+			return h->sorted[i].v;
 	}
 	return NAN;
 }
@@ -931,18 +992,21 @@ int assay_sen_slope(const int64_t *t, const double *x, size_t n,
 
 /* Sample autocorrelations rho_0..rho_{n-1} of v (biased acov, divided by
  * n, as pyMannKendall's __acf and statsmodels' acf).  Direct sums up to
- * ACF_DIRECT_MAX points, FFT beyond.  Returns 0, or -1 on no memory;
+ * direct_max points (0: ACF_DIRECT_MAX), beyond by FFT of the series
+ * zero-padded to a power of two >= 2n (no circular wrap), O(n log n):
+ * all n - 1 lags by direct sums would cost O(n^2).  Returns 0, or -1 on no memory;
  * *degenerate = 1 when the series is constant (rho undefined). */
 #define ACF_DIRECT_MAX 4096
 
-static int acf_all(const double *v, size_t n, double *rho, int *degenerate)
+static int acf_all(const double *v, size_t n, size_t direct_max, double *rho,
+		   int *degenerate)
 {
 	double mean = 0;
 	for (size_t i = 0; i < n; i++)
 		mean += v[i];
 	mean /= (double)n;
 	*degenerate = 0;
-	if (n <= ACF_DIRECT_MAX) {
+	if (n <= (direct_max ? direct_max : ACF_DIRECT_MAX)) {
 		double *y = malloc(n * sizeof *y);
 		if (!y)
 			return -1;
@@ -1057,7 +1121,7 @@ static int variance_factor(const int64_t *t, const double *x, size_t n,
 			free(rk);
 			goto out;
 		}
-		rc = acf_all(rk, n, rho, &degenerate);
+		rc = acf_all(rk, n, o->acf_direct_max, rho, &degenerate);
 		free(rk);
 		if (rc)
 			goto out;
@@ -1076,7 +1140,7 @@ static int variance_factor(const int64_t *t, const double *x, size_t n,
 		int64_t in = (int64_t)n;
 		*factor = 1 + (2 / (double)(in * (in - 1) * (in - 2))) * sni;
 	} else {
-		if (acf_all(det, n, rho, &degenerate))
+		if (acf_all(det, n, o->acf_direct_max, rho, &degenerate))
 			goto out;
 		double sni = 0, nn = (double)n;
 		if (!degenerate)
@@ -1248,7 +1312,12 @@ int assay_growth_fit(const int64_t *t, const double *x, size_t n,
 	out->se = 100 * exp(c1) * se;
 	out->lo = 100 * expm1(c1 - tq * se);
 	out->hi = 100 * expm1(c1 + tq * se);
-	out->r2 = tss > 0 ? 1 - sumsq / tss : NAN;
+	/* R^2 is undefined for a constant series (rounding in the mean
+	 * would otherwise make up a tiny total sum of squares). */
+	int constant = 1;
+	for (size_t i = 1; i < n && constant; i++)
+		constant = x[i] == x[0];
+	out->r2 = constant || !(tss > 0) ? NAN : 1 - sumsq / tss;
 	return 0;
 }
 

@@ -59,8 +59,10 @@ typedef struct assay_import_opts {
 	const char *vintage;            /* normalised; NULL: now */
 	int skip_bad;                   /* skip bad rows instead of failing */
 	int dry_run;                    /* roll back at the end */
-	/* Called for each skipped row and each qualified value (message as
-	 * "FILE:LINE:COL: ..."); may be NULL. */
+	/* Called for each skipped row ("FILE:LINE:COL: what (row skipped)")
+	 * and each qualified value ("FILE:LINE:COL: value '>50' has qualifier
+	 * '>'; not imported"); may be NULL.  --skip-bad skips rows with bad
+	 * data only: database and I/O errors still stop the import. */
 	void (*notice)(void *ctx, const char *msg);
 	/* Called now and then with bytes read so far and the total (0 when
 	 * unknown) of the current pass (1 or 2); may be NULL. */

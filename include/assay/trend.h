@@ -76,6 +76,9 @@ typedef struct assay_trend_opts {
 	assay_trend_method method;
 	size_t sen_cap;         /* tests only: enumerate once a bracket holds
 	                         * at most this many slopes (0: default) */
+	size_t acf_direct_max;  /* tests only: autocorrelations by direct sums
+	                         * up to this many points, by FFT above
+	                         * (0: default, 4096) */
 } assay_trend_opts;
 
 /* Defaults: original variant, alpha 0.05, annual units. */

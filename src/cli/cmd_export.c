@@ -1,6 +1,8 @@
 /* assay export: a series' observations, as they stood at a vintage. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -81,7 +83,9 @@ int cmd_export(int argc, char **argv)
 			out_str(t, assay_period_format(info.freq, obs.period[i], lbl, sizeof lbl));
 			out_num(t, obs.value[i], 0);
 		}
-		status = out_table_print(t, stdout, fmt) ? ASSAY_EIO : 0;
+		status = out_table_print(t, stdout, fmt) ?
+			cli_error(ASSAY_EIO, "write error on standard output: %s",
+				  strerror(errno)) : 0;
 		out_table_free(t);
 		assay_obs_release(&obs);
 	}

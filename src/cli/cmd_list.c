@@ -1,6 +1,8 @@
 /* assay list: the series in the store, one row each. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -63,7 +65,11 @@ int cmd_list(int argc, char **argv)
 		out_str(t, s[i].info.unit);
 		out_str(t, s[i].info.source);
 	}
-	status = out_table_print(t, stdout, fmt) ? ASSAY_EIO : 0;
+	/* A write error the buffer already met: say so here, since
+	 * cli_close_stdout() stays quiet after a failed command. */
+	status = out_table_print(t, stdout, fmt) ?
+		cli_error(ASSAY_EIO, "write error on standard output: %s",
+			  strerror(errno)) : 0;
 	out_table_free(t);
 	assay_series_summaries_free(s, n);
 	assay_store_close(st);

@@ -1,4 +1,5 @@
 /* assay show: one series' metadata, import history and revisions. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -157,10 +158,14 @@ int cmd_show(int argc, char **argv)
 		json_object_set_new(obj, "revisions", table_json(revs));
 		if (json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			       JSON_REAL_PRECISION(17)) || fputc('\n', stdout) == EOF)
-			status = ASSAY_EIO;
+			status =
+				cli_error(ASSAY_EIO, "write error on standard output: %s",
+					  strerror(errno));
 		json_decref(obj);
 	} else if (fmt == OUT_CSV) {
-		status = out_table_print(revs, stdout, OUT_CSV) ? ASSAY_EIO : 0;
+		status = out_table_print(revs, stdout, OUT_CSV) ?
+			cli_error(ASSAY_EIO, "write error on standard output: %s",
+				  strerror(errno)) : 0;
 	} else {
 		out_table_print(meta, stdout, OUT_TABLE);
 		printf("\nimports (%zu)\n", nimp);

@@ -29,6 +29,10 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "metadata, import history and revisions of a series" },
 	{ "export", cmd_export, "print a series' observations (as of a vintage)" },
 	{ "rm", cmd_rm, "remove a series and all its vintages" },
+	{ "changes", cmd_changes, "changes, noise scale and a verdict on every move" },
+	{ "check", cmd_check, "is the latest move real or noise? (exit 0/1/3)" },
+	{ "trend", cmd_trend, "trend test, Sen's slope, growth rate and change points" },
+	{ "plot", cmd_plot, "draw charts with gnuplot (PNG, SVG, PDF)" },
 	/* more commands: keep in the order of the README's reference */
 };
 

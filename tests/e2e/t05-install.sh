@@ -28,7 +28,8 @@ int main(void)
 }
 C
 export PKG_CONFIG_PATH="$ROOT/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$ROOT"
-run sh -c "cc -o '$WORK/prog' '$WORK/prog.c' \$(pkg-config --cflags assay) \$(pkg-config --static --libs assay)"
+# (under check-asan the installed library is instrumented: link likewise)
+run sh -c "cc ${ASSAY_SAN_FLAGS:-} -o '$WORK/prog' '$WORK/prog.c' \$(pkg-config --cflags assay) \$(pkg-config --static --libs assay)"
 expect_status pc-links 0
 run "$WORK/prog"
 expect_out pc-program-runs "2026Q1"

@@ -1,0 +1,448 @@
+/*
+ * assay check: judge one move -- the latest complete period by default --
+ * and say so in one sentence a report writer can paste, or in JSON with
+ * every number and parameter behind the verdict.  The exit status is the
+ * answer for scripts: 0 noise, 1 notable, 3 cannot judge.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/analysis.h"
+#include "cli.h"
+#include "commands.h"
+#include "judge_common.h"
+#include "output.h"
+
+static const char usage[] =
+	"Usage: assay check SERIES [--period P] [--freq M|Q|A] [--alpha A]\n"
+	"                   [--window N] [--min-history N] [--seasonal auto|yes|no]\n"
+	"                   [--allow-partial] [--half-life H] [--as-of DATE]\n"
+	"                   [--format text|json]\n"
+	"\n"
+	"Is the move into period P (default: the latest complete period) real or\n"
+	"noise?  Text: one sentence, e.g.\n"
+	"  wb/copper 2026Q1: +8.1% QoQ, within normal variation (p = 0.31; typical\n"
+	"  quarterly move +/-7.9%, 20 quarters of history)\n"
+	"JSON: every number behind the verdict and every parameter.\n"
+	"\n"
+	"How a move is judged (details: README, 'How the verdict is calibrated'):\n"
+	"the log change (or the difference, for series with values <= 0) is\n"
+	"compared with a model fitted on the previous N changes only: their mean\n"
+	"(drift), an AR(1) term (autocorrelation) and, when the series is\n"
+	"seasonal, one mean per quarter or month.  stat is the prediction-interval\n"
+	"t statistic; its p-value is the move's rank among the window's\n"
+	"leave-one-out statistics, interpolated by Student's t, so that heavy\n"
+	"tails do not inflate it.  A run of same-signed moves is tested as a\n"
+	"trend.  p = min(1, p_shock/0.9, p_trend/0.1); notable when p <= alpha.\n"
+	"\n"
+	"Options:\n"
+	"  --period P        the period to judge (2026Q1, 2026-03, 2026)\n"
+	"  --freq F          judge at frequency M, Q or A (default: native)\n"
+	"  --alpha A         level (default 0.05)\n"
+	"  --window N        trailing changes that define normal (default 20)\n"
+	"  --min-history N   fewest changes needed to judge (default 8)\n"
+	"  --seasonal MODE   auto (F test at 1%, default), yes or no\n"
+	"  --allow-partial   judge a partial period (e.g. two months of three)\n"
+	"  --half-life H     EWMA half-life in periods (default N/4), JSON only\n"
+	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
+	"  --format F        text (default) or json\n"
+	"\n"
+	"Exit status:\n"
+	"  0  the move is within normal variation (noise)\n"
+	"  1  the move is notable (shock or trend)\n"
+	"  2  usage error, unknown series or impossible frequency\n"
+	"  3  cannot judge: too little history, a partial period, a gap or an\n"
+	"     undefined change\n"
+	"  4  database or I/O error\n";
+
+struct ctx {
+	const char *name;
+	assay_series_info info;
+	assay_analysis a;
+	size_t row;             /* the judged row, or (size_t)-1 */
+	assay_period period;    /* the period asked for */
+	int allow_partial;
+	const char *as_of;
+	char reason[256];       /* why it cannot be judged */
+};
+
+/* "0.21", "0.048", "< 0.0001" */
+static void fmt_p(double p, char *buf, size_t n)
+{
+	if (p < 0.0001)
+		snprintf(buf, n, "p < 0.0001");
+	else
+		snprintf(buf, n, "p = %.2g", p);
+}
+
+static void fmt_change(const struct ctx *c, char *buf, size_t n)
+{
+	size_t i = c->row;
+	double pct = c->a.c.pct[i], diff = c->a.c.diff[i];
+	const char *lbl = jc_freq_change(c->a.s.freq);
+	if (isfinite(pct))
+		snprintf(buf, n, "%+.1f%% %s", pct, lbl);
+	else if (isfinite(diff))
+		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
+			 c->info.unit ? c->info.unit : "", lbl);
+	else
+		snprintf(buf, n, "no %s change", lbl);
+}
+
+/* The reason a move cannot be judged, in words. */
+static void explain(struct ctx *c)
+{
+	const assay_analysis *a = &c->a;
+	assay_freq f = a->s.freq;
+	char lbl[32];
+	if (c->row == (size_t)-1) {
+		assay_period_format(f, c->period, lbl, sizeof lbl);
+		if (a->s.n == 0)
+			snprintf(c->reason, sizeof c->reason, "the series has no data");
+		else
+			snprintf(c->reason, sizeof c->reason,
+				 "there is no %s %s in the data", jc_freq_adj(f), lbl);
+		return;
+	}
+	size_t i = c->row;
+	const assay_judgement *j = &a->j[i];
+	size_t p = a->c.prev[i];
+	switch (j->why) {
+	case ASSAY_UNJUDGED_NA:
+		if (!isfinite(a->s.value[i]))
+			snprintf(c->reason, sizeof c->reason, "no value for this %s",
+				 jc_freq_noun(f, 0));
+		else if (a->s.partial[i])
+			snprintf(c->reason, sizeof c->reason,
+				 "the %s is partial (%d observations); "
+				 "--allow-partial judges it anyway",
+				 jc_freq_noun(f, 0), a->s.n_obs[i]);
+		else if (p == (size_t)-1 || !isfinite(a->s.value[p]))
+			snprintf(c->reason, sizeof c->reason,
+				 "the previous %s has no value", jc_freq_noun(f, 0));
+		else if (a->s.partial[p])
+			snprintf(c->reason, sizeof c->reason,
+				 "the previous %s is partial", jc_freq_noun(f, 0));
+		else
+			snprintf(c->reason, sizeof c->reason, "the change is undefined");
+		break;
+	case ASSAY_UNJUDGED_HISTORY:
+		snprintf(c->reason, sizeof c->reason,
+			 "only %d %s of history (%d needed)", j->n_history,
+			 jc_freq_noun(f, j->n_history != 1),
+			 a->used.min_history > j->params + 2 ? a->used.min_history
+							    : j->params + 2);
+		break;
+	case ASSAY_UNJUDGED_FLAT:
+		snprintf(c->reason, sizeof c->reason,
+			 "the previous %d %s show no variation", j->n_history,
+			 jc_freq_noun(f, 1));
+		break;
+	case ASSAY_UNJUDGED_SEASONAL:
+		snprintf(c->reason, sizeof c->reason,
+			 "--seasonal yes needs at least 2 changes per %s in the "
+			 "window", jc_freq_noun(f, 0));
+		break;
+	default:
+		snprintf(c->reason, sizeof c->reason, "not judged");
+	}
+}
+
+static int print_text(struct ctx *c)
+{
+	char lbl[32], chg[96], pbuf[32], typ[96];
+	assay_freq f = c->a.s.freq;
+	if (c->row == (size_t)-1) {
+		assay_period_format(f, c->period, lbl, sizeof lbl);
+		printf("%s %s: cannot judge: %s\n", c->name, lbl, c->reason);
+		return ASSAY_ECANNOT;
+	}
+	size_t i = c->row;
+	const assay_judgement *j = &c->a.j[i];
+	assay_period_format(f, c->a.s.period[i], lbl, sizeof lbl);
+	fmt_change(c, chg, sizeof chg);
+	if (j->verdict == ASSAY_VERDICT_NONE) {
+		printf("%s %s: %s, cannot judge: %s\n", c->name, lbl, chg, c->reason);
+		return ASSAY_ECANNOT;
+	}
+	fmt_p(j->p, pbuf, sizeof pbuf);
+	if (j->basis == ASSAY_BASIS_LOG)
+		snprintf(typ, sizeof typ, "+/-%.1f%%", 100 * j->noise.sd);
+	else
+		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->noise.sd,
+			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");
+	const char *what;
+	char trend[96];
+	switch (j->verdict) {
+	case ASSAY_VERDICT_SHOCK:
+		what = "a notable shock";
+		break;
+	case ASSAY_VERDICT_TREND:
+		snprintf(trend, sizeof trend,
+			 "part of a notable trend (%d %s %s in a row)", j->run,
+			 jc_freq_noun(f, 1), j->stat > 0 ? "up" : "down");
+		what = trend;
+		break;
+	default:
+		what = "within normal variation";
+	}
+	printf("%s %s: %s, %s (%s; typical %s move %s, %d %s of history%s)\n",
+	       c->name, lbl, chg, what, pbuf, jc_freq_adj(f), typ, j->n_history,
+	       jc_freq_noun(f, j->n_history != 1),
+	       j->seasonal ? ", seasonal pattern removed" : "");
+	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;
+}
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static int print_json(struct ctx *c)
+{
+	const assay_analysis *a = &c->a;
+	const assay_judge_opts *u = &a->used;
+	assay_freq f = a->s.freq;
+	char lbl[32], fr[2] = { (char)f, 0 };
+	json_t *o = json_object();
+	size_t i = c->row;
+	int found = i != (size_t)-1;
+	const assay_judgement *j = found ? &a->j[i] : NULL;
+	int judged = found && j->verdict != ASSAY_VERDICT_NONE;
+
+	json_object_set_new(o, "series", json_string(c->name));
+	assay_period_format(f, found ? a->s.period[i] : c->period, lbl, sizeof lbl);
+	json_object_set_new(o, "period", json_string(lbl));
+	json_object_set_new(o, "freq", json_string(fr));
+	json_object_set_new(o, "kind", json_string(assay_kind_name(c->info.kind)));
+	json_object_set_new(o, "unit", c->info.unit ? json_string(c->info.unit)
+						      : json_null());
+	json_object_set_new(o, "value", jnum(found ? a->s.value[i] : NAN));
+	size_t p = found ? a->c.prev[i] : (size_t)-1;
+	json_object_set_new(o, "previous", jnum(p != (size_t)-1 ? a->s.value[p] : NAN));
+	json_object_set_new(o, "n_obs", found ? json_integer(a->s.n_obs[i]) : json_null());
+	json_object_set_new(o, "partial", found ? json_boolean(a->s.partial[i]) : json_null());
+	json_object_set_new(o, "pct_change", jnum(found ? a->c.pct[i] : NAN));
+	json_object_set_new(o, "log_change", jnum(found ? a->c.log[i] : NAN));
+	json_object_set_new(o, "diff_change", jnum(found ? a->c.diff[i] : NAN));
+	json_object_set_new(o, "yoy_change", jnum(found ? a->c.yoy[i] : NAN));
+	json_object_set_new(o, "basis", found && j->basis ? json_string(assay_basis_name(j->basis)) : json_null());
+	json_object_set_new(o, "change", jnum(found ? j->change : NAN));
+	json_object_set_new(o, "expected", jnum(judged ? j->expected : NAN));
+	json_object_set_new(o, "scale", jnum(judged ? j->scale : NAN));
+	json_object_set_new(o, "sigma", jnum(found ? j->noise.sd : NAN));
+	json_object_set_new(o, "sigma_mad", jnum(found ? j->noise.mad : NAN));
+	json_object_set_new(o, "sigma_qn", jnum(found ? j->noise.qn : NAN));
+	json_object_set_new(o, "sigma_ewma", jnum(found ? j->noise.ewma : NAN));
+	json_object_set_new(o, "ewma_lambda", jnum(found ? j->noise.lambda : NAN));
+	json_object_set_new(o, "vol_annual", jnum(found ? j->noise.annual : NAN));
+	json_object_set_new(o, "periods_per_year", json_integer(assay_vol_periods_per_year(f)));
+	json_object_set_new(o, "stat", jnum(judged ? j->stat : NAN));
+	json_object_set_new(o, "df", judged ? json_integer(j->df) : json_null());
+	json_object_set_new(o, "p_value", jnum(judged ? j->p : NAN));
+	json_object_set_new(o, "p_shock", jnum(judged ? j->p_shock : NAN));
+	json_object_set_new(o, "p_trend", jnum(judged ? j->p_trend : NAN));
+	json_object_set_new(o, "p_t", jnum(judged ? j->p_t : NAN));
+	json_object_set_new(o, "rank", judged ? json_integer(j->rank) : json_null());
+	json_object_set_new(o, "score", jnum(judged ? j->score : NAN));
+	json_object_set_new(o, "run", judged ? json_integer(j->run) : json_null());
+	json_object_set_new(o, "run_stat", jnum(judged ? j->run_stat : NAN));
+	json_object_set_new(o, "alpha", json_real(u->alpha));
+	json_object_set_new(o, "trend_share", json_real(u->trend_share));
+	json_object_set_new(o, "run_max", json_integer(u->run_max));
+	const char *v = judged ? assay_verdict_name(j->verdict) : NULL;
+	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
+	json_object_set_new(o, "reason", judged ? json_null() : json_string(c->reason));
+	json_object_set_new(o, "seasonal", json_string(assay_seasonal_name(u->seasonal)));
+	json_object_set_new(o, "seasonal_adjusted", json_boolean(found && j->seasonal));
+	json_object_set_new(o, "seasonal_p", jnum(found ? j->seasonal_p : NAN));
+	json_object_set_new(o, "season_alpha", json_real(u->season_alpha));
+	json_object_set_new(o, "ar", json_boolean(found && j->ar));
+	json_object_set_new(o, "ar_phi", jnum(found ? j->phi : NAN));
+	json_object_set_new(o, "window", json_integer(u->window));
+	json_object_set_new(o, "min_history", json_integer(u->min_history));
+	json_object_set_new(o, "n_history", found ? json_integer(j->n_history) : json_null());
+	json_object_set_new(o, "half_life", json_real(u->half_life > 0 ? u->half_life
+								    : u->window / 4.0));
+	json_object_set_new(o, "allow_partial", json_boolean(c->allow_partial));
+	json_object_set_new(o, "as_of", c->as_of ? json_string(c->as_of) : json_null());
+	int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			    JSON_REAL_PRECISION(17));
+	fputc('\n', stdout);
+	json_decref(o);
+	if (rc)
+		return ASSAY_EIO;
+	if (!judged)
+		return ASSAY_ECANNOT;
+	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "freq", required_argument, NULL, 'F' },
+		{ "alpha", required_argument, NULL, 'A' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "min-history", required_argument, NULL, 'm' },
+		{ "seasonal", required_argument, NULL, 's' },
+		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "half-life", required_argument, NULL, 'H' },
+		{ "as-of", required_argument, NULL, 'V' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	assay_analysis_opts an;
+	struct jc_period period = { 0 };
+	enum out_format fmt = OUT_TEXT;
+	char vintage[40];
+	const char *as_of = NULL;
+	long l;
+	int c, rc;
+
+	assay_analysis_opts_init(&an);
+	an.judge.scales = 1;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'p':
+			if ((rc = jc_period_parse("check", "--period", optarg, &period)))
+				return rc;
+			break;
+		case 'F':
+			an.freq = assay_freq_parse(optarg);
+			if (an.freq == ASSAY_FREQ_NONE)
+				return cli_usage_error("check",
+						       "--freq takes D, W, M, Q or A, not '%s'",
+						       optarg);
+			break;
+		case 'A':
+			if (cli_parse_double("check", "--alpha", optarg, &an.judge.alpha))
+				return ASSAY_EUSAGE;
+			if (!(an.judge.alpha > 0 && an.judge.alpha < 1))
+				return cli_usage_error("check", "--alpha must be between 0 and 1");
+			break;
+		case 'w':
+			if (cli_parse_int("check", "--window", optarg, &l))
+				return ASSAY_EUSAGE;
+			if (l < 2 || l > 100000)
+				return cli_usage_error("check", "--window must be between 2 and 100000");
+			an.judge.window = (int)l;
+			break;
+		case 'm':
+			if (cli_parse_int("check", "--min-history", optarg, &l))
+				return ASSAY_EUSAGE;
+			if (l < 2 || l > 100000)
+				return cli_usage_error("check", "--min-history must be between 2 and 100000");
+			an.judge.min_history = (int)l;
+			break;
+		case 's':
+			if (assay_seasonal_parse(optarg, &an.judge.seasonal))
+				return cli_usage_error("check", "--seasonal takes auto, yes or no");
+			break;
+		case 'P':
+			an.allow_partial = 1;
+			break;
+		case 'H':
+			if (cli_parse_double("check", "--half-life", optarg,
+					     &an.judge.half_life))
+				return ASSAY_EUSAGE;
+			if (!(an.judge.half_life > 0))
+				return cli_usage_error("check", "--half-life must be positive");
+			break;
+		case 'V':
+			if ((rc = jc_as_of("check", optarg, vintage, sizeof vintage)))
+				return rc;
+			as_of = vintage;
+			break;
+		case 'f':
+			if (out_format_parse(optarg, 1, &fmt) ||
+			    (fmt != OUT_TEXT && fmt != OUT_JSON))
+				return cli_usage_error("check", "--format takes text or json");
+			break;
+		default:
+			fputs("Try 'assay check --help'.\n", stderr);
+			return ASSAY_EUSAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("check", "give exactly one SERIES");
+
+	struct ctx cx;
+	memset(&cx, 0, sizeof cx);
+	cx.name = argv[optind];
+	cx.as_of = as_of;
+	cx.allow_partial = an.allow_partial;
+	cx.row = (size_t)-1;
+	assay_store *st;
+	assay_obs obs = { 0 };
+	assay_error err;
+	if ((rc = cli_open_store(&st, 1)))
+		return rc;
+	int found = assay_store_series_get(st, cx.name, &cx.info, &err);
+	if (found <= 0) {
+		rc = found < 0 ? cli_report(&err)
+			       : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
+					   cx.name, assay_store_path(st));
+		assay_store_close(st);
+		return rc;
+	}
+	assay_freq f = an.freq == ASSAY_FREQ_NONE ? cx.info.freq : an.freq;
+	if (period.set && assay_freq_rank(period.freq) > assay_freq_rank(f)) {
+		char ex[32];
+		assay_period_format(f, jc_period_at(&period, f, 1), ex, sizeof ex);
+		rc = cli_usage_error("check", "--period %s is %s but the series is "
+				     "judged %s: give a period like %s",
+				     period.text, jc_freq_adj(period.freq),
+				     jc_freq_adj(f), ex);
+		goto out;
+	}
+	if (assay_store_load(st, cx.info.id, as_of, &obs, &err)) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	if (period.set) {
+		cx.period = jc_period_at(&period, f, 0);
+		an.judge_from = cx.period;
+	}
+	if (assay_analyse(&obs, cx.info.freq, cx.info.kind, &an, &cx.a, &err)) {
+		rc = err.status == ASSAY_EUSAGE
+			? cli_error(ASSAY_EUSAGE, "%s: %s", cx.name, err.msg)
+			: cli_report(&err);
+		goto out;
+	}
+	const assay_analysis *a = &cx.a;
+	if (period.set) {
+		for (size_t i = 0; i < a->s.n; i++)
+			if (a->s.period[i] == cx.period)
+				cx.row = i;
+	} else {
+		/* the latest complete period with a value */
+		for (size_t i = a->s.n; i-- > 0;) {
+			if (isfinite(a->s.value[i]) &&
+			    (an.allow_partial || !a->s.partial[i])) {
+				cx.row = i;
+				break;
+			}
+		}
+		if (cx.row == (size_t)-1 && a->s.n)
+			cx.period = a->s.period[a->s.n - 1];
+	}
+	if (cx.row == (size_t)-1 || a->j[cx.row].verdict == ASSAY_VERDICT_NONE)
+		explain(&cx);
+	rc = fmt == OUT_JSON ? print_json(&cx) : print_text(&cx);
+	assay_analysis_release(&cx.a);
+out:
+	assay_obs_release(&obs);
+	assay_series_info_release(&cx.info);
+	assay_store_close(st);
+	return rc;
+}

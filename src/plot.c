@@ -1,0 +1,1822 @@
+/*
+ * Charts with gnuplot (see assay/plot.h for the contract and the safety
+ * rules).  Three parts:
+ *   1. quoting and naming: the only way a string from data reaches a
+ *      script (assay_plot_quote) and the file names made from series names;
+ *   2. chart scripts: the data of each chart type prepared from the native
+ *      observations (resampled, windowed, analysed) and written as gnuplot
+ *      commands with inline data blocks, always in the C locale;
+ *   3. the batch: one gnuplot process started with posix_spawn (no shell),
+ *      fed every chart's commands through a pipe while its stderr is read
+ *      with poll(); after each chart gnuplot prints a marker line with the
+ *      chart's index and GPVAL_ERRNO, so that each message is attributed to
+ *      the chart that caused it and one bad chart does not sink the rest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "assay/analysis.h"
+#include "assay/changepoint.h"
+#include "assay/changes.h"
+#include "assay/plot.h"
+#include "assay/resample.h"
+#include "assay/trend.h"
+#include "assay/verdict.h"
+#include "assay/volatility.h"
+
+extern char **environ;
+
+/* ------------------------------------------------------------------ */
+/* Names and options                                                    */
+
+static const char *const type_names[] = { "level", "changes", "compare", "vol" };
+static const char *const format_names[] = { "png", "svg", "pdf" };
+
+int assay_chart_type_parse(const char *s, assay_chart_type *t)
+{
+	for (int i = 0; i < 4; i++)
+		if (s && !strcmp(s, type_names[i])) {
+			*t = (assay_chart_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *assay_chart_type_name(assay_chart_type t)
+{
+	return (unsigned)t < 4 ? type_names[t] : "";
+}
+
+int assay_plot_format_parse(const char *s, assay_plot_format *f)
+{
+	for (int i = 0; i < 3; i++)
+		if (s && !strcasecmp(s, format_names[i])) {
+			*f = (assay_plot_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+int assay_plot_format_from_path(const char *path, assay_plot_format *f)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash + 1 : path, '.');
+	return dot ? assay_plot_format_parse(dot + 1, f) : -1;
+}
+
+const char *assay_plot_format_ext(assay_plot_format f)
+{
+	return (unsigned)f < 3 ? format_names[f] : "";
+}
+
+void assay_plot_opts_init(assay_plot_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->type = ASSAY_CHART_LEVEL;
+	o->format = ASSAY_PLOT_PNG;
+	o->width = 1200;
+	o->height = 675;
+	o->freq = ASSAY_FREQ_NONE;
+	o->window = 20;
+	o->min_window = 8;
+	o->alpha = 0.05;
+	o->trend = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Quoting and file names                                               */
+
+/* Length of the well-formed UTF-8 sequence at s (1..4), 0 if malformed
+ * (overlong forms, surrogates and code points above U+10FFFF included). */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	int n;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+	else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+	else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+	else return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+char *assay_plot_quote(const char *s, size_t max_bytes)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)p);
+	/* Worst case: every byte a quote, each one ` . "'"` (6 bytes). */
+	char *out = malloc(6 * len + 4);
+	size_t o = 0, content = 0;
+	int in_run = 0;         /* inside a '...' piece */
+	if (!out)
+		return NULL;
+	while (*p) {
+		int n = utf8_len(p);
+		const unsigned char *bytes = p;
+		if (n == 0) {                   /* malformed: one '?' per byte */
+			n = 1;
+			bytes = (const unsigned char *)"?";
+		} else if ((n == 1 && (*p < 0x20 || *p == 0x7F)) ||
+			   (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)) {
+			p += n;                 /* C0, DEL, C1 controls: dropped */
+			continue;
+		}
+		if (max_bytes && content + (size_t)n > max_bytes)
+			break;
+		if (*bytes == '\'') {
+			/* A quote is a piece of its own, "'": gnuplot 5.4 misreads
+			 * doubled quotes next to each other ('a''''b') and at the
+			 * start of a string ('''a'), so '' is never relied on. */
+			if (in_run)
+				out[o++] = '\'';
+			if (o) {
+				memcpy(out + o, " . ", 3);
+				o += 3;
+			}
+			memcpy(out + o, "\"'\"", 3);
+			o += 3;
+			in_run = 0;
+		} else {
+			if (!in_run) {
+				if (o) {
+					memcpy(out + o, " . ", 3);
+					o += 3;
+				}
+				out[o++] = '\'';
+				in_run = 1;
+			}
+			memcpy(out + o, bytes, (size_t)n);
+			o += (size_t)n;
+		}
+		content += (size_t)n;
+		p += n;
+	}
+	if (in_run)
+		out[o++] = '\'';
+	if (o == 0) {
+		out[o++] = '"';         /* "": the empty string */
+		out[o++] = '"';
+	}
+	out[o] = 0;
+	return out;
+}
+
+char *assay_plot_file_name(const char *series, char *buf, size_t n)
+{
+	size_t o = 0, max = n - 1 < 100 ? n - 1 : 100;
+	int dash = 0;
+	for (const char *p = series ? series : ""; *p && o < max; p++) {
+		unsigned char c = (unsigned char)*p;
+		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+		if (keep && o == 0 && (c == '.' || c == '-'))
+			continue;
+		if (!keep) {
+			dash = o > 0;
+			continue;
+		}
+		if (dash) {
+			if (o + 1 >= max)
+				break;
+			buf[o++] = '-';
+		}
+		dash = 0;
+		buf[o++] = (char)c;
+	}
+	while (o > 0 && buf[o - 1] == '.')
+		o--;                    /* "x." would read as an empty extension */
+	if (o == 0) {
+		snprintf(buf, n, "%s", "series");
+		return buf;
+	}
+	buf[o] = 0;
+	return buf;
+}
+
+/* Write `s` quoted to fp (out of memory: an empty string, never the raw
+ * text). */
+static void put_q(FILE *fp, const char *s, size_t max)
+{
+	char *q = assay_plot_quote(s, max);
+	fputs(q ? q : "\"\"", fp);
+	free(q);
+}
+
+/* A number for a script or a data block: shortest round-trip text in the
+ * C locale (the caller switched to it), NaN for anything not finite. */
+static void put_num(FILE *fp, double v)
+{
+	char buf[40];
+	fputs(isfinite(v) ? assay_fmt_g(v, buf, sizeof buf) : "NaN", fp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Preparing series: resampled by the analysis library, then windowed   */
+
+/* A series at the chart's frequency: every row (changes are judged with
+ * the history before --from) and the range of rows drawn. */
+struct view {
+	assay_resampled rs;     /* resample.h: gaps NaN, partial flagged */
+	size_t a, b;            /* rows [a, b) are drawn */
+};
+
+static const char *freq_word(assay_freq f)
+{
+	switch (f) {
+	case ASSAY_FREQ_D: return "day";
+	case ASSAY_FREQ_W: return "week";
+	case ASSAY_FREQ_M: return "month";
+	case ASSAY_FREQ_Q: return "quarter";
+	case ASSAY_FREQ_A: return "year";
+	default: return "period";
+	}
+}
+
+static const char *freq_adj(assay_freq f)
+{
+	switch (f) {
+	case ASSAY_FREQ_D: return "daily";
+	case ASSAY_FREQ_W: return "weekly";
+	case ASSAY_FREQ_M: return "monthly";
+	case ASSAY_FREQ_Q: return "quarterly";
+	case ASSAY_FREQ_A: return "annual";
+	default: return "";
+	}
+}
+
+/* "QoQ" and friends, for the label of the latest move. */
+static const char *freq_change_tag(assay_freq f)
+{
+	switch (f) {
+	case ASSAY_FREQ_D: return "DoD";
+	case ASSAY_FREQ_W: return "WoW";
+	case ASSAY_FREQ_M: return "MoM";
+	case ASSAY_FREQ_Q: return "QoQ";
+	case ASSAY_FREQ_A: return "YoY";
+	default: return "";
+	}
+}
+
+/* A --from/--to/--base label as a period of frequency f: the first (or,
+ * for an upper bound, the last) period of f that the label covers. */
+static int period_at(const char *label, assay_freq f, int upper,
+		     const char *opt, assay_period *out, assay_error *err)
+{
+	assay_freq lf;
+	assay_period p;
+	int64_t d0, d1;
+	char why[128];
+	if (assay_period_parse(label, NULL, &lf, &p, why, sizeof why))
+		return assay_fail(err, ASSAY_EUSAGE, "%s: cannot read period '%s': %s",
+				  opt, label, why);
+	assay_period_span_days(lf, p, &d0, &d1);
+	*out = assay_period_convert(ASSAY_FREQ_D, upper ? d1 : d0, f);
+	return 0;
+}
+
+/* Resample the series to `freq` (NONE: its own) and find the rows within
+ * --from/--to, without the gaps at either end. */
+static int prepare(const assay_plot_input *in, assay_freq freq,
+		   const assay_plot_opts *o, struct view *v, assay_error *err)
+{
+	assay_error e2;
+	assay_period lo = INT64_MIN, hi = INT64_MAX;
+	memset(v, 0, sizeof *v);
+	if (freq == ASSAY_FREQ_NONE)
+		freq = in->info->freq;
+	if (assay_resample(in->obs, in->info->freq, in->info->kind, freq, &v->rs, &e2))
+		return assay_fail(err, e2.status, "'%s': %s", in->info->name, e2.msg);
+	if ((o->from && period_at(o->from, freq, 0, "--from", &lo, err)) ||
+	    (o->to && period_at(o->to, freq, 1, "--to", &hi, err))) {
+		assay_resampled_release(&v->rs);
+		return -1;
+	}
+	const assay_resampled *rs = &v->rs;
+	size_t a = 0, b = rs->n;
+	while (a < b && (rs->period[a] < lo || !isfinite(rs->value[a])))
+		a++;
+	while (b > a && (rs->period[b - 1] > hi || !isfinite(rs->value[b - 1])))
+		b--;
+	if (a == b) {
+		assay_resampled_release(&v->rs);
+		return assay_fail(err, ASSAY_EUSAGE, "'%s' has no observations%s to plot",
+				  in->info->name, o->from || o->to ? " in the chosen range" : "");
+	}
+	v->a = a;
+	v->b = b;
+	return 0;
+}
+
+static void view_release(struct view *v)
+{
+	assay_resampled_release(&v->rs);
+}
+/* ------------------------------------------------------------------ */
+/* Time axis                                                            */
+
+/* Seconds since 1970 of the start, middle and end of a period. */
+static double period_start(assay_freq f, assay_period p)
+{
+	int64_t d0, d1;
+	assay_period_span_days(f, p, &d0, &d1);
+	return (double)d0 * 86400.0;
+}
+
+static double period_end(assay_freq f, assay_period p)
+{
+	int64_t d0, d1;
+	assay_period_span_days(f, p, &d0, &d1);
+	return (double)(d1 + 1) * 86400.0;
+}
+
+static double period_mid(assay_freq f, assay_period p)
+{
+	return (period_start(f, p) + period_end(f, p)) / 2;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* Calendar-aligned tics between x0 and x1 (seconds): years, months or
+ * days, as many as the width holds, written as an explicit list. */
+static void put_time_tics(FILE *fp, double x0, double x1, int width)
+{
+	static const int msteps[] = { 1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000 };
+	static const int dsteps[] = { 1, 2, 7, 14 };
+	int maxtics = width / 110 < 4 ? 4 : width / 110;
+	int64_t d0 = (int64_t)floor(x0 / 86400), d1 = (int64_t)floor(x1 / 86400);
+	int y, m, d, sep = 0;
+	char lbl[32];
+	fputs("set xtics (", fp);
+	if (d1 - d0 >= 61) {
+		assay_period m0 = assay_period_convert(ASSAY_FREQ_D, d0, ASSAY_FREQ_M);
+		assay_period m1 = assay_period_convert(ASSAY_FREQ_D, d1, ASSAY_FREQ_M);
+		int step = msteps[sizeof msteps / sizeof *msteps - 1];
+		for (size_t i = 0; i < sizeof msteps / sizeof *msteps; i++)
+			if ((m1 - m0) / msteps[i] + 1 <= maxtics) {
+				step = msteps[i];
+				break;
+			}
+		for (assay_period mo = floor_div(m0, step) * step; mo <= m1; mo += step) {
+			int64_t dd = assay_days_from_civil((int)floor_div(mo, 12),
+							   (int)(mo - floor_div(mo, 12) * 12) + 1, 1);
+			if (dd < d0)
+				continue;
+			if (step >= 12)
+				assay_period_format(ASSAY_FREQ_A, floor_div(mo, 12), lbl, sizeof lbl);
+			else
+				assay_period_format(ASSAY_FREQ_M, mo, lbl, sizeof lbl);
+			fputs(sep++ ? ", " : "", fp);
+			put_q(fp, lbl, 0);
+			fputc(' ', fp);
+			put_num(fp, (double)dd * 86400);
+		}
+	} else {
+		int step = 14;
+		for (size_t i = 0; i < sizeof dsteps / sizeof *dsteps; i++)
+			if ((d1 - d0) / dsteps[i] + 1 <= maxtics) {
+				step = dsteps[i];
+				break;
+			}
+		for (int64_t dd = d0; dd <= d1; dd += step) {
+			assay_civil_from_days(dd, &y, &m, &d);
+			snprintf(lbl, sizeof lbl, "%04d-%02d-%02d", y, m, d);
+			fputs(sep++ ? ", " : "", fp);
+			put_q(fp, lbl, 0);
+			fputc(' ', fp);
+			put_num(fp, (double)dd * 86400);
+		}
+	}
+	fputs(")\n", fp);
+}
+
+/* ------------------------------------------------------------------ */
+/* The common frame of every chart                                      */
+
+#define C_MAIN "#1f4e79"
+#define C_TREND "#c55a11"
+#define C_CPT "#7f7f7f"
+#define C_BAND "#e3e3e3"
+#define C_NOISE "#8eb4e3"
+#define C_SHOCK "#c00000"
+#define C_UP "#ed7d31"
+#define C_TEXT "#404040"
+
+static const char *const palette[] = {
+	"#1f4e79", "#c55a11", "#548235", "#7030a0",
+	"#bf9000", "#2e75b6", "#c00000", "#7f7f7f"
+};
+
+/* Longest text taken from data for a title, label or footer. */
+#define MAX_TEXT 200
+
+struct frame {
+	const char *title;      /* first title line (from data: quoted) */
+	char sub[256];          /* second line, made here */
+	char footer[512];       /* "Source: ...", made from data: quoted */
+	char xlabel[64];
+	char ylabel[256];       /* may hold a unit from data: quoted */
+	char y2label[256];
+	double x0, x1;          /* x range, seconds */
+	double y0, y1;          /* y range; NaN: gnuplot's autoscale */
+	int nkey;               /* entries in the key, one per line */
+};
+
+static int font_size(const assay_plot_opts *o)
+{
+	double s = fmin(o->width / 1200.0, o->height / 675.0);
+	int fs = (int)lround(13 * (0.45 + 0.55 * s));
+	return fs < 7 ? 7 : fs > 48 ? 48 : fs;
+}
+
+static int small_font(const assay_plot_opts *o)
+{
+	return font_size(o) - 2 > 6 ? font_size(o) - 2 : 6;
+}
+
+/* A screen coordinate to the script. */
+static void put_screen(FILE *fp, double x, double y)
+{
+	fputs("screen ", fp);
+	put_num(fp, x);
+	fputs(", screen ", fp);
+	put_num(fp, y);
+}
+
+/* Terminal, output and the layout every chart shares: the title and a
+ * subtitle flush left at the top, the key under them
+ * (never over the data), the plot, the x label, and the source line at
+ * the foot.  Text heights are in screen fractions of the font size. */
+static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
+		      const struct frame *fr)
+{
+	int fs = font_size(o);
+	double lw = fmax(1.0, fs / 10.0);
+	double line = 1.5 * fs / o->height;     /* one line of text */
+	double left = 12.0 / o->width;
+	fputs("reset session\n", fp);
+	switch (o->format) {
+	case ASSAY_PLOT_SVG:
+		fprintf(fp, "set terminal svg size %d,%d fixed noenhanced "
+			"font 'Sans,%d' linewidth ", o->width, o->height, fs);
+		break;
+	case ASSAY_PLOT_PDF:
+		/* 96 pixels to the inch, as the cairo terminals size fonts
+		 * for PNG: the PDF looks like the PNG. */
+		fputs("set terminal pdfcairo size ", fp);
+		put_num(fp, o->width / 96.0);
+		fputs("in,", fp);
+		put_num(fp, o->height / 96.0);
+		/* pdfcairo's default font scale is 0.5: at 0.667 the text
+		 * has the size it has in the PNG (measured on 5.4). */
+		fprintf(fp, "in noenhanced font 'Sans,%d' fontscale 0.667 linewidth ", fs);
+		break;
+	default:
+		fprintf(fp, "set terminal pngcairo size %d,%d noenhanced "
+			"font 'Sans,%d' linewidth ", o->width, o->height, fs);
+		break;
+	}
+	put_num(fp, lw);
+	fputs(" background rgb 'white'\n", fp);
+	fputs("set output ", fp);
+	put_q(fp, outpath, 0);
+	fputc('\n', fp);
+
+	double y = 1 - 1.2 * line;
+	fputs("set label 1 ", fp);
+	put_q(fp, fr->title, MAX_TEXT);
+	fputs(" at ", fp);
+	put_screen(fp, left, y);
+	fprintf(fp, " left front noenhanced font ',%d'\n", fs + 3);
+	if (fr->sub[0]) {
+		y -= 1.15 * line;
+		fputs("set label 2 ", fp);
+		put_q(fp, fr->sub, MAX_TEXT);
+		fputs(" at ", fp);
+		put_screen(fp, left, y);
+		fprintf(fp, " left front noenhanced textcolor rgb '" C_TEXT "'\n");
+	}
+	int rows = fr->nkey;
+	y -= 0.6 * line;
+	fputs("set key at ", fp);
+	put_screen(fp, left, y);
+	fputs(" left top vertical Left reverse noenhanced samplen 2.5 width 1 "
+	      "spacing 1.0\n", fp);
+	y -= rows * 1.0 * line + 0.8 * line;
+	fputs("set tmargin at screen ", fp);
+	put_num(fp, y);
+	fputs("\nset label 3 ", fp);
+	put_q(fp, fr->footer, 2 * MAX_TEXT);
+	fputs(" at ", fp);
+	put_screen(fp, left, 0.7 * line);
+	fprintf(fp, " left front noenhanced font ',%d' textcolor rgb '" C_TEXT "'\n",
+		small_font(o));
+	fputs("set bmargin at screen ", fp);
+	put_num(fp, 4.0 * line);
+	fputs("\nset rmargin ", fp);
+	fputs(fr->y2label[0] ? "10\n" : "4\n", fp);
+	fputs("set border 3 lc rgb '" C_TEXT "'\n"
+	      "set tics nomirror textcolor rgb '" C_TEXT "'\n"
+	      "set grid ytics lc rgb '#e8e8e8' lw 1 dt 1\n"
+	      "set style textbox opaque margins 2,2 noborder\n"
+	      "set xlabel ", fp);
+	put_q(fp, fr->xlabel, MAX_TEXT);
+	fputs(" noenhanced offset 0,0.3\nset ylabel ", fp);
+	put_q(fp, fr->ylabel, MAX_TEXT);
+	fputs(" noenhanced\n", fp);
+	if (fr->y2label[0]) {
+		fputs("set border 11 lc rgb '" C_TEXT "'\nset y2label ", fp);
+		put_q(fp, fr->y2label, MAX_TEXT);
+		fputs(" noenhanced\nset y2tics textcolor rgb '" C_TEXT "'\n", fp);
+	}
+	fputs("set xrange [", fp);
+	put_num(fp, fr->x0);
+	fputc(':', fp);
+	put_num(fp, fr->x1);
+	fputs("]\n", fp);
+	if (isfinite(fr->y0) && isfinite(fr->y1) && fr->y1 > fr->y0) {
+		fputs("set yrange [", fp);
+		put_num(fp, fr->y0);
+		fputc(':', fp);
+		put_num(fp, fr->y1);
+		fputs("]\n", fp);
+	}
+	put_time_tics(fp, fr->x0, fr->x1, o->width);
+}
+
+/* A y range around the values v[a..b) with a margin, from 0 when the
+ * values are positive and 0 is near: the level charts' trend line may
+ * run beyond it and is clipped. */
+static void y_range_of(struct frame *fr, const double *v, size_t a, size_t b)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = a; i < b; i++)
+		if (isfinite(v[i])) {
+			lo = fmin(lo, v[i]);
+			hi = fmax(hi, v[i]);
+		}
+	if (!(hi > lo)) {
+		fr->y0 = fr->y1 = NAN;
+		return;
+	}
+	double pad = 0.06 * (hi - lo);
+	fr->y0 = lo >= 0 && lo - pad < 0.25 * (hi - lo) ? 0 : lo - pad;
+	fr->y1 = hi + pad;
+}
+
+/* "Source: A; B" from the distinct sources of the inputs, with the
+ * vintage when the chart shows one. */
+static void make_footer(struct frame *fr, const assay_plot_input *in,
+			size_t nin, const assay_plot_opts *o)
+{
+	size_t len = 0, shown = 0;
+	len += (size_t)snprintf(fr->footer, sizeof fr->footer, "Source: ");
+	for (size_t i = 0; i < nin && len < sizeof fr->footer; i++) {
+		const char *s = in[i].info->source;
+		int dup = 0;
+		if (!s || !*s)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			dup |= in[j].info->source && !strcmp(in[j].info->source, s);
+		if (dup)
+			continue;
+		len += (size_t)snprintf(fr->footer + len, sizeof fr->footer - len,
+					"%s%s", shown++ ? "; " : "", s);
+	}
+	if (!shown && len < sizeof fr->footer)
+		len += (size_t)snprintf(fr->footer + len, sizeof fr->footer - len,
+					"not recorded in the store");
+	if (o->as_of && len < sizeof fr->footer)
+		len += (size_t)snprintf(fr->footer + len, sizeof fr->footer - len,
+					"   |   data as published by %s", o->as_of);
+	if (len < sizeof fr->footer)
+		snprintf(fr->footer + len, sizeof fr->footer - len, "   |   chart: assay");
+}
+
+static const char *kind_agg(assay_kind k)
+{
+	switch (k) {
+	case ASSAY_KIND_FLOW: return "total";
+	case ASSAY_KIND_STOCK: return "end of period";
+	default: return "average";
+	}
+}
+
+/* "quarterly average of monthly data" when resampled, else "monthly". */
+static void describe_freq(char *buf, size_t n, const assay_series_info *info,
+			  assay_freq f)
+{
+	if (f == info->freq)
+		snprintf(buf, n, "%s", freq_adj(f));
+	else
+		snprintf(buf, n, "%s %s of %s data", freq_adj(f), kind_agg(info->kind),
+			 freq_adj(info->freq));
+}
+
+/* A number for a legend or a label, with sensible digits. */
+static char *nice_num(double v, int sign, char *buf, size_t n)
+{
+	double a = fabs(v);
+	const char *fmt = sign ? (a >= 100 ? "%+.0f" : a >= 1 ? "%+.1f" : "%+.2g")
+			       : (a >= 100 ? "%.0f" : a >= 1 ? "%.1f" : "%.2g");
+	snprintf(buf, n, fmt, v);
+	return buf;
+}
+
+static char *p_text(double p, char *buf, size_t n)
+{
+	if (p < 0.001)
+		snprintf(buf, n, "p < 0.001");
+	else
+		snprintf(buf, n, "p = %.2g", p);
+	return buf;
+}
+
+/* One data block row: numbers only, so no line of a block reads "EOD". */
+static void put_row(FILE *fp, const double *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(' ', fp);
+		put_num(fp, v[i]);
+	}
+	fputc('\n', fp);
+}
+
+static void put_x_range(struct frame *fr, const struct view *v)
+{
+	fr->x0 = period_start(v->rs.freq, v->rs.period[v->a]);
+	fr->x1 = period_end(v->rs.freq, v->rs.period[v->b - 1]);
+	if (fr->x1 - fr->x0 < 2 * 86400) {
+		fr->x0 -= 86400;
+		fr->x1 += 86400;
+	}
+}
+
+static const char *unit_or(const assay_series_info *info, const char *dflt)
+{
+	return info->unit && *info->unit ? info->unit : dflt;
+}
+
+/* ------------------------------------------------------------------ */
+/* level                                                                */
+
+/* The series, complete periods as a line and partial ones as hollow
+ * points; Sen's trend line (trend.h) and PELT change points
+ * (changepoint.h) computed on the complete periods drawn, as `assay
+ * trend` with the same --freq/--from/--to would. */
+static int chart_level(FILE *fp, const char *outpath,
+		       const assay_plot_input *in, const assay_plot_opts *o,
+		       assay_error *err)
+{
+	struct view v;
+	struct frame fr;
+	assay_trend tr;
+	assay_cpts cp;
+	int have_trend = 0, have_cpt = 0, any_partial = 0, rc = -1;
+	int64_t *t = NULL;
+	double *x = NULL;
+	size_t *idx = NULL, nc = 0;
+	char desc[128], b1[64], b2[64], text[512];
+
+	if (prepare(in, o->freq, o, &v, err))
+		return -1;
+	const assay_resampled *rs = &v.rs;
+	assay_freq f = rs->freq;
+	memset(&fr, 0, sizeof fr);
+	memset(&cp, 0, sizeof cp);
+	t = malloc(rs->n * sizeof *t);
+	x = malloc(rs->n * sizeof *x);
+	idx = malloc(rs->n * sizeof *idx);
+	if (!t || !x || !idx) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	for (size_t i = v.a; i < v.b; i++) {
+		any_partial |= rs->partial[i] && isfinite(rs->value[i]);
+		if (!isfinite(rs->value[i]) || rs->partial[i])
+			continue;
+		t[nc] = rs->period[i];
+		x[nc] = rs->value[i];
+		idx[nc++] = i;
+	}
+	if (o->trend && nc >= 3) {
+		assay_trend_opts to;
+		assay_error e2;
+		assay_trend_opts_init(&to);
+		to.alpha = o->alpha;
+		to.units_per_period = f == ASSAY_FREQ_W ? 7 : 1;
+		to.units_per_year = f == ASSAY_FREQ_D || f == ASSAY_FREQ_W ?
+			365.25 : assay_periods_per_year(f);
+		have_trend = assay_trend_run(t, x, nc, &to, &tr, &e2) == 0 &&
+			     isfinite(tr.sen.slope) && isfinite(tr.sen.intercept);
+	}
+	if (o->trend && nc >= 4) {
+		assay_cpt_opts co;
+		assay_error e2;
+		assay_cpt_opts_init(&co);
+		have_cpt = assay_pelt(x, nc, &co, &cp, &e2) == 0 && cp.nseg > 1;
+	}
+
+	fr.title = o->title ? o->title : in->info->name;
+	describe_freq(desc, sizeof desc, in->info, f);
+	snprintf(fr.sub, sizeof fr.sub, "%s%s%s", desc,
+		 in->info->measure ? ", " : "", in->info->measure ? in->info->measure : "");
+	make_footer(&fr, in, 1, o);
+	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
+	snprintf(fr.ylabel, sizeof fr.ylabel, "%s", unit_or(in->info, "level (unit not recorded)"));
+	put_x_range(&fr, &v);
+	y_range_of(&fr, rs->value, v.a, v.b);
+	fr.nkey = 1 + any_partial + have_trend + have_cpt;
+	put_frame(fp, outpath, o, &fr);
+
+	/* $D0: x, complete value, partial value, trend line. */
+	fputs("$D0 << EOD\n", fp);
+	for (size_t i = v.a; i < v.b; i++) {
+		double row[4], val = rs->value[i];
+		row[0] = period_mid(f, rs->period[i]);
+		row[1] = rs->partial[i] ? NAN : val;
+		row[2] = rs->partial[i] ? val : NAN;
+		row[3] = have_trend && rs->period[i] >= t[0] && rs->period[i] <= t[nc - 1] ?
+			tr.sen.intercept + tr.sen.slope * (double)(rs->period[i] - t[0]) : NAN;
+		put_row(fp, row, 4);
+	}
+	fputs("EOD\n", fp);
+	if (have_cpt) {
+		/* $D1: the level of each segment, one line piece each. */
+		fputs("$D1 << EOD\n", fp);
+		for (size_t s = 0; s < cp.nseg; s++) {
+			size_t a = idx[cp.seg_start[s]];
+			size_t b = idx[cp.seg_start[s] + cp.seg_len[s] - 1];
+			double row[2];
+			if (s)
+				fputc('\n', fp);
+			row[0] = period_start(f, rs->period[a]);
+			row[1] = cp.seg_mean[s];
+			put_row(fp, row, 2);
+			row[0] = period_end(f, rs->period[b]);
+			put_row(fp, row, 2);
+		}
+		fputs("EOD\n", fp);
+		/* A dashed line and the period at each change point while
+		 * they stay readable: labels at least a text line apart,
+		 * lines only when there are few. */
+		double gap = (fr.x1 - fr.x0) * 1.6 * small_font(o) / (0.85 * o->width);
+		double last = -INFINITY;
+		for (size_t s = 1; s < cp.nseg && cp.nseg <= 16; s++) {
+			size_t a = idx[cp.seg_start[s]];
+			double cx = period_start(f, rs->period[a]);
+			fputs("set arrow from ", fp);
+			put_num(fp, cx);
+			fputs(", graph 0 to ", fp);
+			put_num(fp, cx);
+			fputs(", graph 1 nohead back dt 2 lc rgb '" C_CPT "'\n", fp);
+			if (cx - last < gap)
+				continue;
+			last = cx;
+			fputs("set label ", fp);
+			put_q(fp, assay_period_format(f, rs->period[a], b1, sizeof b1), 0);
+			fputs(" at ", fp);
+			put_num(fp, cx);
+			fprintf(fp, ", graph 0.98 right rotate by 90 offset 1.1,0 noenhanced "
+				"textcolor rgb '" C_CPT "' font ',%d'\n", small_font(o));
+		}
+	}
+	fputs("plot $D0 using ($1):2 with lines lw 2 lc rgb '" C_MAIN "' title ", fp);
+	put_q(fp, in->info->name, MAX_TEXT);
+	if (any_partial)
+		fputs(", \\\n  $D0 using ($1):3 with points pt 6 ps 1.3 lw 2 lc rgb '"
+		      C_MAIN "' title 'partial period (not all data in)'", fp);
+	if (have_trend) {
+		snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s",
+			 nice_num(tr.sen_slope_year, 1, b1, sizeof b1),
+			 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2));
+		/* Solid when significant at alpha, dashed when not. */
+		fprintf(fp, ", \\\n  $D0 using ($1):4 with lines lw 2 dt %d lc rgb '" C_TREND
+			"' title ", tr.mk.p < o->alpha ? 1 : 2);
+		put_q(fp, text, MAX_TEXT);
+	}
+	if (have_cpt)
+		fputs(", \\\n  $D1 using ($1):2 with lines lw 3 lc rgb '#60808080' "
+		      "title 'level between change points (PELT, MBIC)'", fp);
+	fputs("\nunset output\n", fp);
+	rc = 0;
+out:
+	free(t);
+	free(x);
+	free(idx);
+	assay_cpts_release(&cp);
+	view_release(&v);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* changes                                                              */
+
+/* Percent changes as bars coloured by the verdict of `assay check`
+ * (verdict.h: same options, same function), the band of normal variation
+ * shaded: the model's expected move +/- the two-sided Student-t critical
+ * value at alpha times the prediction-interval scale, mapped from the log
+ * (or difference) scale the move was judged on to percent.  The verdict
+ * itself uses a rank-based p-value (verdict.h rule 3), so a bar just
+ * outside the band may still be noise: the band shows the scale, the
+ * colour the decision. */
+static int chart_changes(FILE *fp, const char *outpath,
+			 const assay_plot_input *in, const assay_plot_opts *o,
+			 assay_error *err)
+{
+	struct view v;
+	struct frame fr;
+	assay_analysis an;
+	assay_analysis_opts ao;
+	double *lo = NULL, *hi = NULL;
+	char desc[128], b1[64], b2[64], per[32], text[256];
+	int have[4] = { 0 }, rc = -1;
+	size_t latest = SIZE_MAX, n_partial = 0, last_partial = 0;
+
+	memset(&an, 0, sizeof an);
+	if (prepare(in, o->freq, o, &v, err))
+		return -1;
+	const assay_resampled *rs = &v.rs;
+	assay_freq f = rs->freq;
+	/* The analysis of `assay changes`/`check` (analysis.h), judging from
+	 * the first period drawn with all the history before it. */
+	assay_analysis_opts_init(&ao);
+	ao.freq = f;
+	ao.judge_from = rs->period[v.a];
+	ao.judge.window = o->window ? (int)o->window : 20;
+	ao.judge.min_history = o->min_window ? (int)o->min_window : 8;
+	ao.judge.alpha = o->alpha;
+	if (assay_analyse(in->obs, in->info->freq, in->info->kind, &ao, &an, err))
+		goto out;
+	if (an.s.n != rs->n) {
+		assay_fail(err, ASSAY_EIO, "'%s': resampling is not deterministic",
+			   in->info->name);
+		goto out;
+	}
+	const assay_changes *ch = &an.c;
+	const assay_judgement *j = an.j;
+	lo = malloc(rs->n * sizeof *lo);
+	hi = malloc(rs->n * sizeof *hi);
+	if (!lo || !hi) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	for (size_t i = v.a; i < v.b; i++) {
+		lo[i] = hi[i] = NAN;
+		if (rs->partial[i] && isfinite(rs->value[i])) {
+			n_partial++;
+			last_partial = i;
+		}
+		if (!isfinite(ch->pct[i]))
+			continue;
+		latest = i;
+		if (j[i].verdict == ASSAY_VERDICT_NONE) {
+			have[0] = 1;
+			continue;
+		}
+		have[j[i].verdict] = 1;
+		double c = gsl_cdf_tdist_Qinv(o->alpha / 2, j[i].df > 0 ? j[i].df : 1);
+		double r0 = j[i].expected - c * j[i].scale, r1 = j[i].expected + c * j[i].scale;
+		if (j[i].basis == ASSAY_BASIS_LOG) {
+			lo[i] = 100 * expm1(r0);
+			hi[i] = 100 * expm1(r1);
+		} else if (ch->prev[i] != (size_t)-1 && rs->value[ch->prev[i]] > 0) {
+			lo[i] = 100 * r0 / rs->value[ch->prev[i]];
+			hi[i] = 100 * r1 / rs->value[ch->prev[i]];
+		}
+	}
+	if (latest == SIZE_MAX) {
+		assay_fail(err, ASSAY_EUSAGE, "'%s' has no %s-on-%s change to plot%s",
+			   in->info->name, freq_word(f), freq_word(f),
+			   o->from || o->to ? " in the chosen range" : "");
+		goto out;
+	}
+	memset(&fr, 0, sizeof fr);
+	fr.title = o->title ? o->title : in->info->name;
+	describe_freq(desc, sizeof desc, in->info, f);
+	snprintf(fr.sub, sizeof fr.sub, "%% change on the previous %s, %s", freq_word(f), desc);
+	if (n_partial) {
+		size_t len = strlen(fr.sub);
+		snprintf(fr.sub + len, sizeof fr.sub - len, "; partial %s not shown",
+			 n_partial == 1 ? assay_period_format(f, rs->period[last_partial],
+							       per, sizeof per) : "periods");
+	}
+	make_footer(&fr, in, 1, o);
+	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
+	snprintf(fr.ylabel, sizeof fr.ylabel, "%% change on the previous %s", freq_word(f));
+	put_x_range(&fr, &v);
+	fr.nkey = 1 + have[0] + have[1] + have[2] + have[3];
+	put_frame(fp, outpath, o, &fr);
+
+	/* $D0: the band, a step per period (corners at the period's edges). */
+	fputs("$D0 << EOD\n", fp);
+	for (size_t i = v.a; i < v.b; i++) {
+		double row[3];
+		if (!isfinite(lo[i]) || !isfinite(hi[i])) {
+			fputs("NaN NaN NaN\n", fp);
+			continue;
+		}
+		row[0] = period_start(f, rs->period[i]);
+		row[1] = lo[i];
+		row[2] = hi[i];
+		put_row(fp, row, 3);
+		row[0] = period_end(f, rs->period[i]);
+		put_row(fp, row, 3);
+	}
+	/* $D1: x, % change, verdict (0 not judged, 1 noise, 2 shock, 3 trend). */
+	fputs("EOD\n$D1 << EOD\n", fp);
+	for (size_t i = v.a; i < v.b; i++) {
+		double row[3] = { period_mid(f, rs->period[i]), ch->pct[i], j[i].verdict };
+		put_row(fp, row, 3);
+	}
+	fputs("EOD\n", fp);
+	double width = period_end(f, rs->period[v.a]) - period_start(f, rs->period[v.a]);
+	if (f == ASSAY_FREQ_D || f == ASSAY_FREQ_W) {
+		/* Irregular spacing: the narrowest gap between observations. */
+		double g = INFINITY;
+		for (size_t i = v.a + 1; i < v.b; i++)
+			g = fmin(g, period_mid(f, rs->period[i]) - period_mid(f, rs->period[i - 1]));
+		if (isfinite(g))
+			width = g;
+	}
+	fputs("set boxwidth ", fp);
+	put_num(fp, 0.8 * width);
+	fputs(" absolute\nset style fill solid 0.9 noborder\n"
+	      "set xzeroaxis lt 1 lw 1 lc rgb '" C_TEXT "'\n", fp);
+
+	/* The latest move, labelled with its number and verdict. */
+	const assay_judgement *lj = &j[latest];
+	if (lj->verdict != ASSAY_VERDICT_NONE)
+		snprintf(text, sizeof text, "%s: %s%% %s, %s (%s)",
+			 assay_period_format(f, rs->period[latest], per, sizeof per),
+			 nice_num(ch->pct[latest], 1, b1, sizeof b1), freq_change_tag(f),
+			 assay_verdict_name(lj->verdict), p_text(lj->p, b2, sizeof b2));
+	else
+		snprintf(text, sizeof text, "%s: %s%% %s, not judged (%s)",
+			 assay_period_format(f, rs->period[latest], per, sizeof per),
+			 nice_num(ch->pct[latest], 1, b1, sizeof b1), freq_change_tag(f),
+			 lj->why == ASSAY_UNJUDGED_HISTORY ? "too little history" :
+			 lj->why == ASSAY_UNJUDGED_FLAT ? "no variation before it" : "no change");
+	fputs("set label 10 ", fp);
+	put_q(fp, text, 0);
+	fputs(" at ", fp);
+	put_num(fp, period_mid(f, rs->period[latest]));
+	fputc(',', fp);
+	put_num(fp, ch->pct[latest]);
+	fprintf(fp, " right offset -1,%s front boxed noenhanced textcolor rgb '%s' font ',%d'\n",
+		ch->pct[latest] < 0 ? "-0.9" : "0.9",
+		lj->verdict == ASSAY_VERDICT_SHOCK ? C_SHOCK :
+		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, font_size(o));
+
+	static const char *const colours[] = { "#bfbfbf", C_NOISE, C_SHOCK, C_UP };
+	static const char *const titles[] = {
+		"not judged (too little history)", "noise", "shock (notable one-off move)",
+		"trend (notable persistent move)"
+	};
+	snprintf(text, sizeof text, "normal variation (%g%% band, trailing %d %ss)",
+		 100 * (1 - o->alpha), an.used.window, freq_word(f));
+	fputs("plot $D0 using ($1):2:3 with filledcurves fc rgb '" C_BAND "' "
+	      "fs solid 1.0 title ", fp);
+	put_q(fp, text, 0);
+	for (int c = 0; c < 4; c++)
+		if (have[c])
+			fprintf(fp, ", \\\n  $D1 using ($1):($3 == %d ? $2 : NaN) with boxes "
+				"fc rgb '%s' title '%s'", c, colours[c], titles[c]);
+	fputs("\nunset output\n", fp);
+	rc = 0;
+out:
+	free(lo);
+	free(hi);
+	assay_analysis_release(&an);
+	view_release(&v);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* vol                                                                  */
+
+/* Trailing annualised volatility: the sd of the log changes in the
+ * window of the `window` latest changes up to and including period i
+ * (what was seen by then, as TTR's volatility()), annualised by
+ * volatility.h (252 trading days for daily data), in percent. */
+static int chart_vol(FILE *fp, const char *outpath,
+		     const assay_plot_input *in, const assay_plot_opts *o,
+		     assay_error *err)
+{
+	struct view v;
+	struct frame fr;
+	assay_changes ch;
+	char desc[128];
+	size_t w = o->window ? o->window : 20, mw = o->min_window ? o->min_window : 8;
+	double *vol = NULL, *win = NULL;
+	int any = 0, rc = -1;
+
+	memset(&ch, 0, sizeof ch);
+	if (prepare(in, o->freq, o, &v, err))
+		return -1;
+	const assay_resampled *rs = &v.rs;
+	assay_freq f = rs->freq;
+	if (assay_changes_compute(rs, 0, &ch, err))
+		goto out;
+	vol = malloc(rs->n * sizeof *vol);
+	win = malloc(w * sizeof *win);
+	if (!vol || !win) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	for (size_t i = v.a; i < v.b; i++) {
+		size_t k = 0;
+		vol[i] = NAN;
+		if (!isfinite(ch.log[i]))
+			continue;
+		for (size_t jj = i + 1; jj-- > 0 && k < w;)
+			if (isfinite(ch.log[jj]))
+				win[k++] = ch.log[jj];
+		if (k >= mw && k >= 2) {
+			vol[i] = 100 * assay_vol_annualise(assay_vol_sd(win, k), f);
+			any |= isfinite(vol[i]);
+		}
+	}
+	if (!any) {
+		assay_fail(err, ASSAY_EUSAGE, "'%s' has too little history for a volatility "
+			   "chart (%zu changes needed)", in->info->name, mw);
+		goto out;
+	}
+	memset(&fr, 0, sizeof fr);
+	fr.title = o->title ? o->title : in->info->name;
+	describe_freq(desc, sizeof desc, in->info, f);
+	snprintf(fr.sub, sizeof fr.sub, "annualised volatility of log changes over the "
+		 "trailing %zu %ss (%s)", w, freq_word(f), desc);
+	make_footer(&fr, in, 1, o);
+	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
+	snprintf(fr.ylabel, sizeof fr.ylabel, "annualised volatility, %%");
+	put_x_range(&fr, &v);
+	fr.nkey = 1;
+	put_frame(fp, outpath, o, &fr);
+	fputs("set yrange [0:*]\n$D0 << EOD\n", fp);
+	for (size_t i = v.a; i < v.b; i++) {
+		double row[2] = { period_mid(f, rs->period[i]), vol[i] };
+		put_row(fp, row, 2);
+	}
+	fputs("EOD\nplot $D0 using ($1):2 with lines lw 2 lc rgb '" C_MAIN "' title ", fp);
+	put_q(fp, in->info->name, MAX_TEXT);
+	fputs("\nunset output\n", fp);
+	rc = 0;
+out:
+	free(vol);
+	free(win);
+	assay_changes_release(&ch);
+	view_release(&v);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* compare                                                              */
+
+/* Row of period p in view v, or SIZE_MAX. */
+static size_t view_find(const struct view *v, assay_period p)
+{
+	for (size_t i = v->a; i < v->b; i++)
+		if (v->rs.period[i] == p)
+			return i;
+	return SIZE_MAX;
+}
+
+static int usable_base(const struct view *v, size_t i)
+{
+	return i != SIZE_MAX && isfinite(v->rs.value[i]) && v->rs.value[i] > 0 &&
+	       !v->rs.partial[i];
+}
+
+/* Two or more series at a common frequency (the lowest of theirs unless
+ * --freq), each indexed to 100 at the base period, or two series on two
+ * y axes (--dual). */
+static int chart_compare(FILE *fp, const char *outpath,
+			 const assay_plot_input *in, size_t nin,
+			 const assay_plot_opts *o, assay_error *err)
+{
+	struct view *v = NULL;
+	struct frame fr;
+	size_t nv = 0;
+	assay_freq f = o->freq;
+	assay_period base = 0;
+	char b1[64], title[512];
+	int rc = -1;
+
+	if (nin < 2)
+		return assay_fail(err, ASSAY_EUSAGE, "a compare chart needs two or more series");
+	if (o->dual && nin != 2)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "--dual draws exactly two series (%zu given)", nin);
+	if (o->dual && o->base)
+		return assay_fail(err, ASSAY_EUSAGE, "--dual and --base exclude each other");
+	if (f == ASSAY_FREQ_NONE)
+		for (size_t i = 0; i < nin; i++)
+			if (assay_freq_rank(in[i].info->freq) > assay_freq_rank(f))
+				f = in[i].info->freq;
+	if (!(v = calloc(nin, sizeof *v)))
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	for (; nv < nin; nv++)
+		if (prepare(&in[nv], f, o, &v[nv], err))
+			goto out;
+	if (!o->dual) {
+		if (o->base) {
+			if (period_at(o->base, f, 0, "--base", &base, err))
+				goto out;
+		} else {
+			/* The first period that every series has complete. */
+			assay_period lo = INT64_MIN, hi = INT64_MAX;
+			for (size_t i = 0; i < nin; i++) {
+				if (v[i].rs.period[v[i].a] > lo)
+					lo = v[i].rs.period[v[i].a];
+				if (v[i].rs.period[v[i].b - 1] < hi)
+					hi = v[i].rs.period[v[i].b - 1];
+			}
+			int found = 0;
+			for (assay_period p = lo; p <= hi && !found; p++) {
+				found = 1;
+				for (size_t i = 0; i < nin && found; i++)
+					found = usable_base(&v[i], view_find(&v[i], p));
+				if (found)
+					base = p;
+			}
+			if (!found) {
+				assay_fail(err, ASSAY_EUSAGE, "the series have no %s in common "
+					   "to index to 100 (try --dual)", freq_word(f));
+				goto out;
+			}
+		}
+		for (size_t i = 0; i < nin; i++) {
+			size_t k = view_find(&v[i], base);
+			if (!usable_base(&v[i], k)) {
+				assay_fail(err, ASSAY_EUSAGE, "'%s' has no complete positive value "
+					   "in %s to index to 100", in[i].info->name,
+					   assay_period_format(f, base, b1, sizeof b1));
+				goto out;
+			}
+			double bv = v[i].rs.value[k];
+			for (size_t r = v[i].a; r < v[i].b; r++)
+				v[i].rs.value[r] = 100 * v[i].rs.value[r] / bv;
+		}
+	}
+
+	memset(&fr, 0, sizeof fr);
+	if (o->title) {
+		fr.title = o->title;
+	} else {
+		size_t len = 0;
+		title[0] = 0;
+		for (size_t i = 0; i < nin && len < sizeof title; i++) {
+			if (i == 4 && nin > 5) {
+				snprintf(title + len, sizeof title - len, " and %zu more", nin - 4);
+				break;
+			}
+			len += (size_t)snprintf(title + len, sizeof title - len, "%s%s",
+						i == 0 ? "" : nin == 2 ? " vs " : ", ",
+						in[i].info->name);
+		}
+		fr.title = title;
+	}
+	if (o->dual)
+		snprintf(fr.sub, sizeof fr.sub, "%s, on two axes", freq_adj(f));
+	else
+		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s", freq_adj(f),
+			 assay_period_format(f, base, b1, sizeof b1));
+	make_footer(&fr, in, nin, o);
+	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
+	if (o->dual) {
+		snprintf(fr.ylabel, sizeof fr.ylabel, "%s (%s)", in[0].info->name,
+			 unit_or(in[0].info, "unit not recorded"));
+		snprintf(fr.y2label, sizeof fr.y2label, "%s (%s)", in[1].info->name,
+			 unit_or(in[1].info, "unit not recorded"));
+	} else {
+		snprintf(fr.ylabel, sizeof fr.ylabel, "index, %s = 100",
+			 assay_period_format(f, base, b1, sizeof b1));
+	}
+	fr.x0 = INFINITY;
+	fr.x1 = -INFINITY;
+	for (size_t i = 0; i < nin; i++) {
+		fr.x0 = fmin(fr.x0, period_start(f, v[i].rs.period[v[i].a]));
+		fr.x1 = fmax(fr.x1, period_end(f, v[i].rs.period[v[i].b - 1]));
+	}
+	fr.nkey = (int)nin;
+	put_frame(fp, outpath, o, &fr);
+	if (!o->dual) {
+		double bx = period_mid(f, base);
+		fputs("set arrow from ", fp);
+		put_num(fp, bx);
+		fputs(", graph 0 to ", fp);
+		put_num(fp, bx);
+		fputs(", graph 1 nohead back dt 3 lc rgb '" C_CPT "'\n", fp);
+	} else {
+		fputs("set ytics nomirror\n", fp);
+	}
+	for (size_t i = 0; i < nin; i++) {
+		fprintf(fp, "$D%zu << EOD\n", i);
+		for (size_t k = v[i].a; k < v[i].b; k++) {
+			double val = v[i].rs.value[k];
+			double row[3] = { period_mid(f, v[i].rs.period[k]),
+					  v[i].rs.partial[k] ? NAN : val,
+					  v[i].rs.partial[k] ? val : NAN };
+			put_row(fp, row, 3);
+		}
+		fputs("EOD\n", fp);
+	}
+	fputs("plot ", fp);
+	for (size_t i = 0; i < nin; i++) {
+		const char *col = palette[i % (sizeof palette / sizeof *palette)];
+		const char *axes = o->dual && i == 1 ? "axes x1y2 " : "";
+		fprintf(fp, "%s$D%zu using ($1):2 with lines lw 2 lc rgb '%s' %stitle ",
+			i ? ", \\\n  " : "", i, col, axes);
+		put_q(fp, in[i].info->name, MAX_TEXT);
+		fprintf(fp, ", \\\n  $D%zu using ($1):3 with points pt 6 ps 1.2 lw 2 "
+			"lc rgb '%s' %snotitle", i, col, axes);
+	}
+	fputs("\nunset output\n", fp);
+	rc = 0;
+out:
+	for (size_t i = 0; i < nv; i++)
+		view_release(&v[i]);
+	free(v);
+	return rc;
+}
+/* ------------------------------------------------------------------ */
+
+int assay_plot_script(FILE *fp, const char *outpath,
+		      const assay_plot_input *in, size_t nin,
+		      const assay_plot_opts *o, assay_error *err)
+{
+	int rc;
+	if (nin == 0)
+		return assay_fail(err, ASSAY_EUSAGE, "no series to plot");
+	if (o->type != ASSAY_CHART_COMPARE && nin != 1)
+		return assay_fail(err, ASSAY_EUSAGE, "a %s chart draws one series",
+				  assay_chart_type_name(o->type));
+	if (o->width < 200 || o->width > 10000 || o->height < 150 || o->height > 10000)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "chart size %dx%d is out of range (200..10000 x 150..10000)",
+				  o->width, o->height);
+	for (const char *p = outpath; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			return assay_fail(err, ASSAY_EUSAGE,
+					  "output path has a control character");
+	/* Numbers in the C locale whatever the program's locale is: this
+	 * thread only, for the time the script is written. */
+	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	if (!c)
+		return assay_fail(err, ASSAY_EIO, "cannot switch to the C locale");
+	switch (o->type) {
+	case ASSAY_CHART_CHANGES: rc = chart_changes(fp, outpath, in, o, err); break;
+	case ASSAY_CHART_VOL: rc = chart_vol(fp, outpath, in, o, err); break;
+	case ASSAY_CHART_COMPARE: rc = chart_compare(fp, outpath, in, nin, o, err); break;
+	default: rc = chart_level(fp, outpath, in, o, err); break;
+	}
+	uselocale(old);
+	freelocale(c);
+	if (!rc && ferror(fp))
+		rc = assay_fail(err, ASSAY_EIO, "cannot write the gnuplot script");
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding and running gnuplot                                          */
+
+static int executable(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+}
+
+int assay_plot_find_gnuplot(char *buf, size_t n, assay_error *err)
+{
+	const char *env = getenv("ASSAY_GNUPLOT");
+	const char *prog = env && *env ? env : "gnuplot";
+	if (strchr(prog, '/')) {
+		if (executable(prog) && strlen(prog) < n) {
+			snprintf(buf, n, "%s", prog);
+			return 0;
+		}
+	} else {
+		const char *path = getenv("PATH");
+		if (!path)
+			path = "/usr/local/bin:/usr/bin:/bin";
+		while (*path) {
+			const char *colon = strchr(path, ':');
+			size_t dl = colon ? (size_t)(colon - path) : strlen(path);
+			/* An empty PATH element is the current directory; never
+			 * run a gnuplot that happens to lie there. */
+			if (dl > 0 && dl + 1 + strlen(prog) < n) {
+				snprintf(buf, n, "%.*s/%s", (int)dl, path, prog);
+				if (executable(buf))
+					return 0;
+			}
+			path += dl + (colon != NULL);
+		}
+	}
+	if (env && *env)
+		return assay_fail(err, ASSAY_EIO, "gnuplot not found: install the "
+				  "gnuplot-nox package (ASSAY_GNUPLOT is '%s')", env);
+	return assay_fail(err, ASSAY_EIO,
+			  "gnuplot not found: install the gnuplot-nox package");
+}
+
+struct chart {
+	char *label;            /* for messages */
+	char *path;             /* destination */
+	char *tmp;              /* what gnuplot writes; renamed to path */
+	char *script;           /* commands, marker line included */
+	size_t len;
+	int status;             /* 0, or ASSAY_EIO after run */
+	int finished;           /* gnuplot printed this chart's marker */
+	char *msg;              /* error, when status != 0 */
+	char *warn;             /* gnuplot's other messages, or NULL */
+};
+
+struct assay_plot_batch {
+	struct chart *c;
+	size_t n, cap;
+	char gnuplot[4096];     /* resolved program path */
+	char marker[64];        /* "@@assay-<nonce> ": starts marker lines */
+	unsigned seq;           /* temp file names */
+};
+
+int assay_plot_batch_new(assay_plot_batch **out, assay_error *err)
+{
+	assay_plot_batch *b = calloc(1, sizeof *b);
+	struct timespec ts;
+	*out = NULL;
+	if (!b)
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	if (assay_plot_find_gnuplot(b->gnuplot, sizeof b->gnuplot, err)) {
+		free(b);
+		return -1;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(b->marker, sizeof b->marker, "@@assay-%lx%lx%lx ",
+		 (unsigned long)getpid(), (unsigned long)ts.tv_sec,
+		 (unsigned long)ts.tv_nsec);
+	*out = b;
+	return 0;
+}
+
+size_t assay_plot_batch_size(const assay_plot_batch *b)
+{
+	return b ? b->n : 0;
+}
+
+/* Create an empty file beside `path` that nobody else can have made
+ * (O_EXCL: a planted link is never followed), for gnuplot to write. */
+static char *make_tmp(assay_plot_batch *b, const char *path, assay_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = slash ? slash + 1 : path;
+	size_t sz = strlen(path) + 64;
+	char *tmp = malloc(sz);
+	if (!tmp) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		return NULL;
+	}
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(tmp, sz, "%.*s.%.40s.%lx%x.tmp", (int)dl, path, base,
+			 (unsigned long)ts.tv_nsec ^ (unsigned long)getpid() << 12,
+			 b->seq++);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0) {
+			close(fd);
+			return tmp;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	assay_fail(err, ASSAY_EIO, "cannot write '%s': %s", path, strerror(errno));
+	free(tmp);
+	return NULL;
+}
+
+int assay_plot_batch_add(assay_plot_batch *b, const char *path,
+			 const char *label, const assay_plot_input *in,
+			 size_t nin, const assay_plot_opts *o,
+			 assay_error *err)
+{
+	struct chart ch = { 0 };
+	FILE *fp = NULL;
+	int rc = -1;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		struct chart *grown = realloc(b->c, cap * sizeof *grown);
+		if (!grown)
+			return assay_fail(err, ASSAY_EIO, "out of memory");
+		b->c = grown;
+		b->cap = cap;
+	}
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			return assay_fail(err, ASSAY_EUSAGE,
+					  "output path has a control character");
+	ch.label = strdup(label ? label : nin ? in[0].info->name : "chart");
+	ch.path = strdup(path);
+	if (!ch.label || !ch.path) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	/* A dry run first: bad data or options must fail before anything
+	 * is created on disk, and the temporary file's name (which the
+	 * script names) exists only once the file does.  Writing a script
+	 * twice costs far less than gnuplot drawing it. */
+	if (!(fp = open_memstream(&ch.script, &ch.len))) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	if (assay_plot_script(fp, "/dev/null", in, nin, o, err))
+		goto out;
+	fclose(fp);
+	fp = NULL;
+	free(ch.script);
+	ch.script = NULL;
+	if (!(ch.tmp = make_tmp(b, path, err)))
+		goto out;
+	if (!(fp = open_memstream(&ch.script, &ch.len))) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	if (assay_plot_script(fp, ch.tmp, in, nin, o, err))
+		goto out;
+	/* The marker: gnuplot's print writes to stderr, in order with its
+	 * messages; GPVAL_ERRNO says whether this chart raised an error
+	 * (reset session at the start of each chart clears it). */
+	fprintf(fp, "print sprintf('%s%zu %%d', GPVAL_ERRNO)\n", b->marker, b->n);
+	if (fclose(fp)) {
+		fp = NULL;
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	fp = NULL;
+	b->c[b->n++] = ch;
+	return 0;
+out:
+	if (fp)
+		fclose(fp);
+	if (ch.tmp)
+		unlink(ch.tmp);
+	free(ch.tmp);
+	free(ch.script);
+	free(ch.label);
+	free(ch.path);
+	return rc;
+}
+
+/* Append s[0..n) to the growable string *dst (of length *len). */
+static void str_add(char **dst, size_t *len, const char *s, size_t n)
+{
+	char *g = realloc(*dst, *len + n + 1);
+	if (!g)
+		return;
+	memcpy(g + *len, s, n);
+	*len += n;
+	g[*len] = 0;
+	*dst = g;
+}
+
+/* gnuplot's messages about one chart, made into one line: the echo of the
+ * command and the caret line dropped, the rest joined with "; ". */
+static char *tidy_messages(const char *text)
+{
+	char *out = NULL;
+	size_t len = 0;
+	const char *p = text;
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		const char *a = p, *e = p + n;
+		while (a < e && (*a == ' ' || *a == '\t' || *a == '\r'))
+			a++;
+		while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		int caret = a < e && strspn(a, "^ ") >= (size_t)(e - a);
+		/* "line 14: ": a line of the script the user never sees */
+		if (e - a > 5 && !strncmp(a, "line ", 5)) {
+			const char *d = a + 5;
+			while (d < e && *d >= '0' && *d <= '9')
+				d++;
+			if (d + 1 < e && d[0] == ':' && d[1] == ' ')
+				a = d + 2;
+		}
+		if (a < e && !caret && strncmp(a, "gnuplot>", 8)) {
+			if (len)
+				str_add(&out, &len, "; ", 2);
+			str_add(&out, &len, a, (size_t)(e - a));
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return out;
+}
+
+static void chart_fail(struct chart *ch, const char *fmt, const char *detail)
+{
+	size_t n = strlen(ch->label) + strlen(fmt) + (detail ? strlen(detail) : 0) + 64;
+	free(ch->msg);
+	ch->msg = malloc(n);
+	if (ch->msg) {
+		int k = snprintf(ch->msg, n, "chart '%s': ", ch->label);
+		snprintf(ch->msg + k, n - (size_t)k, fmt, detail ? detail : "");
+	}
+	ch->status = ASSAY_EIO;
+}
+
+/* One line of gnuplot's stderr: a marker closes the current chart with
+ * what was collected for it; anything else is collected. */
+static void take_line(assay_plot_batch *b, const char *line, char **acc,
+		      size_t *acclen)
+{
+	size_t ml = strlen(b->marker);
+	unsigned long idx;
+	int gperr;
+	if (!strncmp(line, b->marker, ml) &&
+	    sscanf(line + ml, "%lu %d", &idx, &gperr) == 2 && idx < b->n) {
+		struct chart *ch = &b->c[idx];
+		char *tidy = *acc ? tidy_messages(*acc) : NULL;
+		ch->finished = 1;
+		if (gperr) {
+			chart_fail(ch, "gnuplot: %s", tidy ? tidy : "error");
+			free(tidy);
+		} else {
+			ch->warn = tidy;
+		}
+		free(*acc);
+		*acc = NULL;
+		*acclen = 0;
+		return;
+	}
+	str_add(acc, acclen, line, strlen(line));
+	str_add(acc, acclen, "\n", 1);
+}
+
+int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
+{
+	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, devnull = -1, rc = -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t block, oldmask, pending, empty;
+	int had_pipe_pending, got_epipe = 0, fa_ok = 0, attr_ok = 0;
+	pid_t pid = -1;
+	char *acc = NULL, *line = NULL;
+	size_t acclen = 0, linelen = 0;
+
+	if (!b || b->n == 0)
+		return 0;
+	/* A gnuplot that dies early must give EPIPE, not kill us: block
+	 * SIGPIPE in this thread and consume the one our writes raise. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &oldmask);
+	sigpending(&pending);
+	had_pipe_pending = sigismember(&pending, SIGPIPE);
+
+	if (pipe(in) || pipe(er)) {
+		assay_fail(err, ASSAY_EIO, "cannot start gnuplot: %s", strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(in[i], F_SETFD, FD_CLOEXEC);
+		fcntl(er[i], F_SETFD, FD_CLOEXEC);
+	}
+	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	fcntl(er[0], F_SETFL, fcntl(er[0], F_GETFL) | O_NONBLOCK);
+	if ((devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		assay_fail(err, ASSAY_EIO, "cannot open /dev/null: %s", strerror(errno));
+		goto out;
+	}
+	if (posix_spawn_file_actions_init(&fa) == 0)
+		fa_ok = 1;
+	if (posix_spawnattr_init(&attr) == 0)
+		attr_ok = 1;
+	if (!fa_ok || !attr_ok ||
+	    posix_spawn_file_actions_adddup2(&fa, in[0], 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, devnull, 1) ||
+	    posix_spawn_file_actions_adddup2(&fa, er[1], 2)) {
+		assay_fail(err, ASSAY_EIO, "cannot start gnuplot: out of memory");
+		goto out;
+	}
+	/* gnuplot gets the default signal handling and mask back. */
+	sigemptyset(&empty);
+	posix_spawnattr_setsigmask(&attr, &empty);
+	posix_spawnattr_setsigdefault(&attr, &block);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	/* --default-settings: no ~/.gnuplot or system gnuplotrc, so every
+	 * chart looks the same wherever it is drawn. */
+	char *argv[] = { "gnuplot", "--default-settings", NULL };
+	int se = posix_spawn(&pid, b->gnuplot, &fa, &attr, argv, environ);
+	if (se) {
+		pid = -1;
+		assay_fail(err, ASSAY_EIO, "cannot start gnuplot (%s): %s", b->gnuplot,
+			   strerror(se));
+		goto out;
+	}
+	close(in[0]);
+	close(er[1]);
+	close(devnull);
+	in[0] = er[1] = devnull = -1;
+
+	size_t ci = 0, off = 0;
+	while (in[1] >= 0 || er[0] >= 0) {
+		struct pollfd pf[2];
+		int np = 0, wi = -1, ri = -1;
+		if (in[1] >= 0) {
+			pf[np].fd = in[1];
+			pf[np].events = POLLOUT;
+			wi = np++;
+		}
+		if (er[0] >= 0) {
+			pf[np].fd = er[0];
+			pf[np].events = POLLIN;
+			ri = np++;
+		}
+		if (poll(pf, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (wi >= 0 && pf[wi].revents) {
+			while (ci < b->n) {
+				struct chart *ch = &b->c[ci];
+				ssize_t w = write(in[1], ch->script + off, ch->len - off);
+				if (w < 0) {
+					if (errno == EINTR)
+						continue;
+					if (errno == EPIPE)
+						got_epipe = 1;
+					if (errno != EAGAIN) {
+						ci = b->n;      /* gnuplot is gone */
+					}
+					break;
+				}
+				off += (size_t)w;
+				if (off == ch->len) {
+					ci++;
+					off = 0;
+				}
+			}
+			if (ci == b->n) {
+				close(in[1]);   /* EOF: gnuplot exits when done */
+				in[1] = -1;
+			}
+		}
+		if (ri >= 0 && pf[ri].revents) {
+			char buf[8192];
+			ssize_t r = read(er[0], buf, sizeof buf);
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (r <= 0) {
+				close(er[0]);
+				er[0] = -1;
+				continue;
+			}
+			for (ssize_t i = 0; i < r; i++) {
+				if (buf[i] != '\n') {
+					char cbuf = buf[i];
+					str_add(&line, &linelen, &cbuf, 1);
+					continue;
+				}
+				take_line(b, line ? line : "", &acc, &acclen);
+				free(line);
+				line = NULL;
+				linelen = 0;
+			}
+		}
+	}
+	if (line) {
+		take_line(b, line, &acc, &acclen);
+		free(line);
+		line = NULL;
+	}
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	pid = -1;
+	char why[64];
+	if (WIFSIGNALED(ws))
+		snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(ws));
+	else
+		snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(ws));
+	char *tidy = acc ? tidy_messages(acc) : NULL;
+	for (size_t i = 0; i < b->n; i++) {
+		struct chart *ch = &b->c[i];
+		if (!ch->finished) {
+			char detail[1024];
+			snprintf(detail, sizeof detail, "gnuplot stopped before drawing it "
+				 "(%s)%s%s", why, tidy ? ": " : "", tidy ? tidy : "");
+			chart_fail(ch, "%s", detail);
+			free(tidy);
+			tidy = NULL;    /* the messages belong to the first one */
+		}
+		if (ch->status == 0 && rename(ch->tmp, ch->path)) {
+			char detail[600];
+			snprintf(detail, sizeof detail, "cannot write '%s': %s", ch->path,
+				 strerror(errno));
+			chart_fail(ch, "%s", detail);
+		}
+		if (ch->status)
+			unlink(ch->tmp);
+		free(ch->tmp);
+		ch->tmp = NULL;
+	}
+	free(tidy);
+	rc = 0;
+out:
+	if (pid > 0) {
+		/* Only reached on a set-up failure after the spawn. */
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0)
+			close(in[i]);
+		if (er[i] >= 0)
+			close(er[i]);
+	}
+	if (devnull >= 0)
+		close(devnull);
+	if (fa_ok)
+		posix_spawn_file_actions_destroy(&fa);
+	if (attr_ok)
+		posix_spawnattr_destroy(&attr);
+	free(acc);
+	free(line);
+	if (got_epipe && !had_pipe_pending) {
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&block, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+	return rc;
+}
+
+int assay_plot_batch_result(const assay_plot_batch *b, size_t i,
+			    const char **path, const char **msg,
+			    const char **warnings)
+{
+	const struct chart *ch = &b->c[i];
+	if (path)
+		*path = ch->path;
+	if (msg)
+		*msg = ch->status ? (ch->msg ? ch->msg : "chart failed") : NULL;
+	if (warnings)
+		*warnings = ch->warn;
+	return ch->status;
+}
+
+void assay_plot_batch_free(assay_plot_batch *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		struct chart *ch = &b->c[i];
+		if (ch->tmp) {
+			unlink(ch->tmp);
+			free(ch->tmp);
+		}
+		free(ch->label);
+		free(ch->path);
+		free(ch->script);
+		free(ch->msg);
+		free(ch->warn);
+	}
+	free(b->c);
+	free(b);
+}

@@ -1,0 +1,631 @@
+/*
+ * The verdict on each move: noise, shock or trend (rules in verdict.h).
+ *
+ * Design notes, for the next reader checking the statistics:
+ *  - The least-squares models here are "group means + one slope" (an
+ *    intercept or one per season, plus the AR(1) lag), so they are solved
+ *    in closed form by Frisch-Waugh-Lovell: within-group centring, then
+ *    one slope.  Leverages are 1/n_g + (x_i - xbar_g)^2 / Sxx.  This is
+ *    exact least squares (the same numbers as statsmodels' OLS), in O(n).
+ *  - The leave-one-out t statistics of the window moves come from one fit
+ *    on window + judged move, with the textbook deletion identity
+ *    RSS_(i) = RSS - e_i^2 / (1 - h_i); where that subtraction would lose
+ *    the digits (an outlier carrying nearly all of the RSS), the row is
+ *    refitted without it instead.
+ *  - Calibration was designed by simulation before coding (Gaussian, t3,
+ *    AR(1) phi = 0.5, drifting, GARCH(1,1), seasonal; see
+ *    tests/unit/test_calibration.c and tests/README-analysis.md): the
+ *    plain t test over-rejects heavy tails (6.5% at 5% for t3), the rank
+ *    part fixes that; the trend part uses mid-rank scores because scores
+ *    from t statistics inherit heavy tails (2% at 1% for t3).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+
+#include "assay/verdict.h"
+
+#define MAX_SEASONS 12
+#define MAX_RUN 16
+
+/* ---- names --------------------------------------------------------------- */
+
+int assay_seasonal_parse(const char *s, assay_seasonal_mode *m)
+{
+	if (!strcmp(s, "auto")) *m = ASSAY_SEASONAL_AUTO;
+	else if (!strcmp(s, "yes")) *m = ASSAY_SEASONAL_YES;
+	else if (!strcmp(s, "no")) *m = ASSAY_SEASONAL_NO;
+	else return -1;
+	return 0;
+}
+
+const char *assay_seasonal_name(assay_seasonal_mode m)
+{
+	switch (m) {
+	case ASSAY_SEASONAL_YES: return "yes";
+	case ASSAY_SEASONAL_NO: return "no";
+	default: return "auto";
+	}
+}
+
+const char *assay_verdict_name(assay_verdict v)
+{
+	switch (v) {
+	case ASSAY_VERDICT_NOISE: return "noise";
+	case ASSAY_VERDICT_SHOCK: return "shock";
+	case ASSAY_VERDICT_TREND: return "trend";
+	default: return NULL;
+	}
+}
+
+const char *assay_basis_name(assay_basis b)
+{
+	switch (b) {
+	case ASSAY_BASIS_LOG: return "log";
+	case ASSAY_BASIS_DIFF: return "diff";
+	default: return "";
+	}
+}
+
+void assay_judge_opts_init(assay_judge_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->window = 20;
+	o->min_history = 8;
+	o->alpha = 0.05;
+	o->seasonal = ASSAY_SEASONAL_AUTO;
+	o->seasons = 0;
+	o->season_alpha = 0.01;
+	o->ar = 1;
+	o->run_max = 8;
+	o->trend_share = 0.1;
+	o->half_life = 0;
+	o->freq = ASSAY_FREQ_NONE;
+	o->scales = 0;
+}
+
+/* ---- sums of half-normals: H_k(x) = P(|Z_1| + ... + |Z_k| >= x) ---------- */
+
+/* Tabulated on x = j / 64, 0 <= x <= 40, with the densities f_k, by the
+ * recursions (Y = |Z_k| with density f_1(y) = 2 phi(y)):
+ *   H_k(x) = P(Y >= x) + int_0^x f_1(y) H_{k-1}(x - y) dy
+ *   f_k(x) = int_0^x f_1(y) f_{k-1}(x - y) dy
+ * by composite Simpson (3/8 rule on the last three panels of an odd
+ * count).  Every term is positive, so the tail keeps its relative
+ * accuracy.  Between grid points log H is interpolated by cubic Hermite
+ * with the exact slope -f/H. */
+#define HS_PER 64
+#define HS_XMAX 40
+#define HS_N (HS_XMAX * HS_PER + 1)
+
+static double hs_q[MAX_RUN + 1][HS_N];
+static double hs_f[MAX_RUN + 1][HS_N];
+static int hs_done;                     /* rows 1..hs_done are filled */
+static pthread_mutex_t hs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* int_0^{i h} a(y) b(i h - y) dy on the grid. */
+static double convolve(const double *a, const double *b, int i)
+{
+	const double h = 1.0 / HS_PER;
+	if (i == 0)
+		return 0;
+	if (i == 1)
+		return h / 2 * (a[0] * b[1] + a[1] * b[0]);
+	int m = i % 2 == 0 ? i : i - 3;
+	double s = 0;
+	if (m > 0) {
+		double odd = 0, even = 0;
+		for (int j = 1; j < m; j += 2)
+			odd += a[j] * b[i - j];
+		for (int j = 2; j < m; j += 2)
+			even += a[j] * b[i - j];
+		s = h / 3 * (a[0] * b[i] + 4 * odd + 2 * even + a[m] * b[i - m]);
+	}
+	if (m != i)
+		s += 3 * h / 8 * (a[m] * b[i - m] + 3 * a[m + 1] * b[i - m - 1] +
+				  3 * a[m + 2] * b[i - m - 2] + a[m + 3] * b[i - m - 3]);
+	return s;
+}
+
+static void hs_fill(int k)
+{
+	pthread_mutex_lock(&hs_lock);
+	if (hs_done == 0) {
+		for (int j = 0; j < HS_N; j++) {
+			double x = (double)j / HS_PER;
+			hs_f[1][j] = M_SQRT2 * M_2_SQRTPI / 2 * exp(-x * x / 2);
+			hs_q[1][j] = erfc(x / M_SQRT2);
+		}
+		hs_done = 1;
+	}
+	while (hs_done < k) {
+		int r = ++hs_done;
+		for (int j = 0; j < HS_N; j++) {
+			hs_q[r][j] = hs_q[1][j] + convolve(hs_f[1], hs_q[r - 1], j);
+			hs_f[r][j] = convolve(hs_f[1], hs_f[r - 1], j);
+		}
+	}
+	pthread_mutex_unlock(&hs_lock);
+}
+
+double assay_halfnormal_sum_q(int k, double x)
+{
+	if (k < 1 || k > MAX_RUN || isnan(x))
+		return NAN;
+	if (x <= 0)
+		return 1;
+	if (k == 1)
+		return erfc(x / M_SQRT2);
+	pthread_mutex_lock(&hs_lock);
+	int done = hs_done;
+	pthread_mutex_unlock(&hs_lock);
+	if (done < k)
+		hs_fill(k);
+	const double *q = hs_q[k], *f = hs_f[k];
+	const double h = 1.0 / HS_PER;
+	double u = x * HS_PER;
+	if (u >= HS_N - 1) {
+		/* Beyond the table: log H is concave, so its tangent at the end
+		 * bounds it from above (a conservative p-value). */
+		int e = HS_N - 1;
+		return exp(log(q[e]) - f[e] / q[e] * (x - (double)e / HS_PER));
+	}
+	int j = (int)u;
+	double t = u - j;
+	double l0 = log(q[j]), l1 = log(q[j + 1]);
+	double d0 = -f[j] / q[j], d1 = -f[j + 1] / q[j + 1];
+	double t2 = t * t, t3 = t2 * t;
+	double l = (2 * t3 - 3 * t2 + 1) * l0 + (t3 - 2 * t2 + t) * h * d0 +
+		   (-2 * t3 + 3 * t2) * l1 + (t3 - t2) * h * d1;
+	return exp(l);
+}
+
+double assay_run_p(double t_obs, int cap)
+{
+	if (cap < 2 || isnan(t_obs))
+		return 1;
+	if (cap > MAX_RUN)
+		cap = MAX_RUN;
+	double p = 0, w = 0.25;
+	for (int k = 2; k < cap; k++, w /= 2)
+		p += w * assay_halfnormal_sum_q(k, t_obs * sqrt((double)k));
+	/* the capped run: P(K = cap) = 2^-(cap-1) = 2 * (the last w) */
+	p += 2 * w * assay_halfnormal_sum_q(cap, t_obs * sqrt((double)cap));
+	return p > 1 ? 1 : p;
+}
+
+/* ---- least squares: group means + one slope ------------------------------ */
+
+struct fit {
+	int p;                  /* parameters: non-empty groups + ar */
+	int ar;                 /* slope used */
+	double beta;            /* the slope (AR coefficient) */
+	double sxx;             /* within-group sum of squares of x */
+	double rss;
+	int ng[MAX_SEASONS];    /* rows per group */
+	double my[MAX_SEASONS]; /* group means of y */
+	double mx[MAX_SEASONS]; /* group means of x */
+};
+
+/* Fit y = a_g + beta x on rows [0, m) skipping row `skip` (or -1). */
+static void fit_rows(const double *y, const double *x, const int *g, int m,
+		     int skip, int ngroups, int ar, struct fit *f)
+{
+	double sy[MAX_SEASONS] = { 0 }, sx[MAX_SEASONS] = { 0 };
+	memset(f->ng, 0, sizeof f->ng);
+	for (int i = 0; i < m; i++) {
+		if (i == skip)
+			continue;
+		f->ng[g[i]]++;
+		sy[g[i]] += y[i];
+		if (ar)
+			sx[g[i]] += x[i];
+	}
+	f->p = 0;
+	for (int k = 0; k < ngroups; k++) {
+		if (f->ng[k]) {
+			f->p++;
+			f->my[k] = sy[k] / f->ng[k];
+			f->mx[k] = sx[k] / f->ng[k];
+		} else {
+			f->my[k] = f->mx[k] = 0;
+		}
+	}
+	f->beta = 0;
+	f->sxx = 0;
+	f->ar = 0;
+	if (ar) {
+		/* The lag is left out when it has no variation within the
+		 * groups (all equal, e.g. a fixed price): Sxx <= 1e-10 sum x^2
+		 * means the slope would be rounding noise. */
+		double sxy = 0, sx2 = 0;
+		for (int i = 0; i < m; i++) {
+			if (i == skip)
+				continue;
+			double dx = x[i] - f->mx[g[i]];
+			f->sxx += dx * dx;
+			sxy += dx * (y[i] - f->my[g[i]]);
+			sx2 += x[i] * x[i];
+		}
+		if (f->sxx > 1e-10 * sx2) {
+			f->ar = 1;
+			f->beta = sxy / f->sxx;
+			f->p++;
+		}
+	}
+	double rss = 0;
+	for (int i = 0; i < m; i++) {
+		if (i == skip)
+			continue;
+		double e = y[i] - f->my[g[i]];
+		if (f->ar)
+			e -= f->beta * (x[i] - f->mx[g[i]]);
+		rss += e * e;
+	}
+	f->rss = rss;
+}
+
+/* Prediction of a row (x, g) from fit f and its leverage x0'(X'X)^-1 x0. */
+static double fit_predict(const struct fit *f, double x, int g, double *lev)
+{
+	double dx = f->ar ? x - f->mx[g] : 0;
+	*lev = 1.0 / f->ng[g] + (f->ar ? dx * dx / f->sxx : 0);
+	return f->my[g] + f->beta * dx;
+}
+
+/* ---- judging ------------------------------------------------------------- */
+
+struct ctx {
+	const double *r_log, *r_diff;
+	const int *season;
+	size_t n;
+	const assay_judge_opts *o;
+	int span;               /* rows reached back by the seasonal model */
+	double *z;              /* mid-rank scores, NaN when not judged */
+	/* work rows (span + 2) */
+	double *ys, *xs, *win, *score;
+	int *gs, *idx;
+};
+
+static double two_sided_t(double x, int df)
+{
+	return 2 * gsl_cdf_tdist_Q(fabs(x), (double)df);
+}
+
+static void judgement_init(assay_judgement *J)
+{
+	memset(J, 0, sizeof *J);
+	J->verdict = ASSAY_VERDICT_NONE;
+	J->why = ASSAY_UNJUDGED_SKIPPED;
+	J->change = J->expected = J->scale = J->stat = J->p_t = NAN;
+	J->p_shock = J->score = J->run_stat = J->p_trend = J->p = NAN;
+	J->seasonal_p = J->phi = NAN;
+	J->noise.sd = J->noise.mad = J->noise.qn = J->noise.ewma = NAN;
+	J->noise.annual = J->noise.lambda = NAN;
+}
+
+/* Pick the change series of move t: log when t and every change within
+ * reach of its window have a log change, else differences. */
+static const double *pick_basis(const struct ctx *c, size_t t,
+				assay_basis *basis)
+{
+	*basis = ASSAY_BASIS_DIFF;
+	if (!c->r_log || !isfinite(c->r_log[t]))
+		return c->r_diff;
+	size_t lo = t > (size_t)c->span + 1 ? t - c->span - 1 : 0;
+	for (size_t i = lo; i < t; i++)
+		if (isfinite(c->r_diff[i]) && !isfinite(c->r_log[i]))
+			return c->r_diff;
+	*basis = ASSAY_BASIS_LOG;
+	return c->r_log;
+}
+
+/* The window moves' leave-one-out |t| from the fit on all m + 1 rows. */
+static void loo_scores(struct ctx *c, int m, int ngroups, int ar)
+{
+	struct fit ff, fi;
+	fit_rows(c->ys, c->xs, c->gs, m + 1, -1, ngroups, ar, &ff);
+	int dfl = m + 1 - ff.p - 1;
+	for (int i = 0; i < m; i++) {
+		double lev;
+		double e = c->ys[i] - fit_predict(&ff, c->xs[i], c->gs[i], &lev);
+		double rss_i = ff.rss - e * e / (1 - lev);
+		if (1 - lev > 1e-10 && rss_i > 1e-4 * ff.rss && dfl > 0) {
+			c->score[i] = fabs(e) / sqrt(rss_i / dfl * (1 - lev));
+			continue;
+		}
+		/* A degenerate row, or RSS_(i) so small that the subtraction
+		 * would lose digits: refit without row i. */
+		fit_rows(c->ys, c->xs, c->gs, m + 1, i, ngroups, ar, &fi);
+		if (fi.ng[c->gs[i]] == 0 || m - fi.p <= 0) {
+			c->score[i] = 0;
+			continue;
+		}
+		double d = c->ys[i] - fit_predict(&fi, c->xs[i], c->gs[i], &lev);
+		double s2 = fi.rss / (m - fi.p);
+		c->score[i] = s2 > 0 ? fabs(d) / sqrt(s2 * (1 + lev))
+				     : (d == 0 ? 0 : INFINITY);
+	}
+}
+
+static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
+{
+	const assay_judge_opts *o = c->o;
+	judgement_init(J);
+	const double *y = pick_basis(c, t, &J->basis);
+	J->change = y[t];
+	if (!isfinite(y[t])) {
+		J->why = ASSAY_UNJUDGED_NA;
+		return;
+	}
+
+	/* The noise window: the W changes before t, finite ones only. */
+	size_t W = (size_t)o->window;
+	size_t nw = 0;
+	for (size_t i = t > W ? t - W : 0; i < t; i++)
+		if (isfinite(y[i]))
+			c->win[nw++] = y[i];
+	if (o->scales) {
+		double hl = o->half_life > 0 ? o->half_life : o->window / 4.0;
+		assay_noise_compute(c->win, nw, hl, o->freq, &J->noise);
+	} else {
+		J->noise.n = nw;
+		J->noise.sd = assay_vol_sd(c->win, nw);
+	}
+
+	/* Model rows: finite changes in the span, with a finite lag when the
+	 * AR term is on (it is when the judged move has a lag). */
+	int ar = o->ar && t >= 1 && isfinite(y[t - 1]);
+	int seasons = o->seasons;
+	size_t span = (size_t)c->span;
+	int m = 0;
+	for (size_t i = t > span ? t - span : 0; i < t; i++) {
+		if (!isfinite(y[i]))
+			continue;
+		if (ar && (i == 0 || !isfinite(y[i - 1])))
+			continue;
+		c->idx[m] = (int)(t - i);               /* age */
+		c->ys[m] = y[i];
+		c->xs[m] = ar ? y[i - 1] : 0;
+		c->gs[m] = seasons >= 2 && c->season ? c->season[i] : 0;
+		m++;
+	}
+
+	/* Seasonality: test or impose seasonal means. */
+	int seasonal = 0;
+	if (seasons >= 2 && c->season && o->seasonal != ASSAY_SEASONAL_NO) {
+		int cnt[MAX_SEASONS] = { 0 }, enough = 1;
+		for (int i = 0; i < m; i++)
+			cnt[c->gs[i]]++;
+		for (int k = 0; k < seasons; k++)
+			if (cnt[k] < 2)
+				enough = 0;
+		if (o->seasonal == ASSAY_SEASONAL_YES) {
+			if (!enough) {
+				J->why = ASSAY_UNJUDGED_SEASONAL;
+				return;
+			}
+			seasonal = 1;
+		} else if (enough) {
+			/* partial F test: seasonal means vs one intercept,
+			 * the AR term in both (gs has room for a second,
+			 * all-zero group column after row m) */
+			struct fit f0, f1;
+			int *g0 = c->gs + m + 1;
+			fit_rows(c->ys, c->xs, c->gs, m, -1, seasons, ar, &f1);
+			for (int i = 0; i < m; i++)
+				g0[i] = 0;
+			fit_rows(c->ys, c->xs, g0, m, -1, 1, ar, &f0);
+			int d1 = f1.p - f0.p, d2 = m - f1.p;
+			double p;
+			if (d1 <= 0 || d2 <= 0)
+				p = NAN;
+			else if (f1.rss > 0)
+				p = gsl_cdf_fdist_Q((f0.rss - f1.rss) / d1 /
+						    (f1.rss / d2), d1, d2);
+			else
+				p = f0.rss > 0 ? 0 : 1;
+			J->seasonal_p = p;
+			seasonal = p < o->season_alpha;
+		}
+	}
+	if (!seasonal) {
+		/* Back to the W window: the rows younger than W + 1, and
+		 * one group.  Rows are oldest first, so keep a suffix. */
+		int k = 0;
+		while (k < m && (size_t)c->idx[k] > W)
+			k++;
+		if (k) {
+			memmove(c->ys, c->ys + k, (m - k) * sizeof *c->ys);
+			memmove(c->xs, c->xs + k, (m - k) * sizeof *c->xs);
+			memmove(c->idx, c->idx + k, (m - k) * sizeof *c->idx);
+			m -= k;
+		}
+		for (int i = 0; i < m; i++)
+			c->gs[i] = 0;
+	}
+	int ngroups = seasonal ? seasons : 1;
+	int gt = seasonal ? c->season[t] : 0;
+	J->seasonal = seasonal;
+	J->n_history = m;
+	if (m < o->min_history || m < ngroups + ar + 2) {
+		J->why = ASSAY_UNJUDGED_HISTORY;
+		return;
+	}
+
+	/* rule 2: the prediction-interval t statistic, window fit only */
+	struct fit fw;
+	fit_rows(c->ys, c->xs, c->gs, m, -1, ngroups, ar, &fw);
+	J->ar = fw.ar;
+	J->phi = fw.ar ? fw.beta : NAN;
+	J->params = fw.p;
+	int df = m - fw.p;
+	if (fw.ng[gt] == 0 || df < 1) {
+		J->why = ASSAY_UNJUDGED_HISTORY;
+		return;
+	}
+	if (!(fw.rss > 0)) {
+		J->why = ASSAY_UNJUDGED_FLAT;
+		return;
+	}
+	double xt = ar ? y[t - 1] : 0, lev;
+	J->expected = fit_predict(&fw, xt, gt, &lev);
+	J->scale = sqrt(fw.rss / df * (1 + lev));
+	J->stat = (y[t] - J->expected) / J->scale;
+	J->df = df;
+	J->p_t = two_sided_t(J->stat, df);
+
+	/* rule 3: the interpolated conformal p-value */
+	c->ys[m] = y[t];
+	c->xs[m] = xt;
+	c->gs[m] = gt;
+	loo_scores(c, m, ngroups, fw.ar);
+	/* Ties count as "at least as extreme" (the conservative conformal
+	 * convention).  Real data have exact ties -- a fixed price repeats
+	 * the same (lag, change) row -- and the window's scores come from a
+	 * different computation than the move's own statistic, so scores
+	 * within 1e-9 relative of it are ties. */
+	double x = fabs(J->stat), xt = x * (1 - 1e-9), lo = INFINITY, hi = -INFINITY;
+	int R = 0;
+	for (int i = 0; i < m; i++) {
+		double s = c->score[i];
+		if (s >= xt) {
+			R++;
+			if (s < lo)
+				lo = s;
+		} else if (s > hi) {
+			hi = s;
+		}
+	}
+	double s_x = J->p_t;
+	double s_lo = R > 0 ? two_sided_t(lo, df) : 0;
+	double s_hi = R < m ? two_sided_t(hi, df) : 1;
+	double frac = s_hi > s_lo ? (s_x - s_lo) / (s_hi - s_lo) : 0;
+	if (!(frac > 0))
+		frac = 0;
+	if (frac > 1)
+		frac = 1;
+	J->rank = R;
+	J->p_shock = (R + frac) / (m + 1);
+	double z = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
+	J->score = J->stat > 0 ? z : J->stat < 0 ? -z : 0;
+	J->why = ASSAY_JUDGED;
+}
+
+/* rules 4 and 5, once the scores of the earlier moves are known */
+static void decide(struct ctx *c, size_t t, assay_judgement *J)
+{
+	const assay_judge_opts *o = c->o;
+	double zt = c->z[t];
+	int cap = 1, K = 1, inrun = 1;
+	double sum = zt;
+	for (size_t j = t; j-- > 0 && cap < o->run_max;) {
+		if (!isfinite(c->z[j]))
+			break;
+		cap++;
+		if (inrun && c->z[j] * zt > 0) {
+			K++;
+			sum += c->z[j];
+		} else {
+			inrun = 0;
+		}
+	}
+	J->run = K;
+	J->run_cap = cap;
+	J->run_stat = fabs(sum) / sqrt((double)K);
+	J->p_trend = K >= 2 ? assay_run_p(J->run_stat, cap) : 1;
+
+	double w = o->trend_share;
+	double ps = J->p_shock / (1 - w);
+	double pr = w > 0 ? J->p_trend / w : INFINITY;
+	J->p = fmin(1, fmin(ps, pr));
+	if (pr <= o->alpha && pr < ps)
+		J->verdict = ASSAY_VERDICT_TREND;
+	else if (ps <= o->alpha)
+		J->verdict = ASSAY_VERDICT_SHOCK;
+	else
+		J->verdict = ASSAY_VERDICT_NOISE;
+}
+
+int assay_judge(const double *r_log, const double *r_diff, const int *season,
+		size_t n, size_t first, const assay_judge_opts *o,
+		assay_judgement *out, assay_error *err)
+{
+	if (o->window < 2 || o->window > 100000)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "window %d is out of range (2 to 100000)", o->window);
+	if (o->min_history < 2)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "minimum history %d is below 2", o->min_history);
+	if (!(o->alpha > 0 && o->alpha < 1))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "alpha %g is not between 0 and 1", o->alpha);
+	if (o->run_max < 1 || o->run_max > MAX_RUN)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "run length %d is out of range (1 to %d)",
+				  o->run_max, MAX_RUN);
+	if (!(o->trend_share >= 0 && o->trend_share < 1))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "trend share %g is out of range [0, 1)",
+				  o->trend_share);
+	if (o->seasons < 0 || o->seasons > MAX_SEASONS || o->seasons == 1)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "%d seasons per year is not supported", o->seasons);
+	if (!(o->season_alpha > 0 && o->season_alpha < 1))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "seasonality level %g is not between 0 and 1",
+				  o->season_alpha);
+
+	struct ctx c;
+	memset(&c, 0, sizeof c);
+	c.r_log = r_log;
+	c.r_diff = r_diff;
+	c.season = season;
+	c.n = n;
+	c.o = o;
+	c.span = o->window;
+	if (o->seasons >= 2 && season && o->seasonal != ASSAY_SEASONAL_NO &&
+	    3 * o->seasons > c.span)
+		c.span = 3 * o->seasons;
+	size_t rows = (size_t)c.span + 2;
+	c.z = malloc((n ? n : 1) * sizeof *c.z);
+	c.ys = malloc(rows * sizeof *c.ys);
+	c.xs = malloc(rows * sizeof *c.xs);
+	c.win = malloc(rows * sizeof *c.win);
+	c.score = malloc(rows * sizeof *c.score);
+	c.gs = malloc(2 * rows * sizeof *c.gs);
+	c.idx = malloc(rows * sizeof *c.idx);
+	int rc = 0;
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.score || !c.gs || !c.idx) {
+		rc = assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+
+	size_t start = first > (size_t)(o->run_max - 1) ? first - (o->run_max - 1) : 0;
+	for (size_t t = 0; t < n; t++) {
+		c.z[t] = NAN;
+		if (t < start) {
+			judgement_init(&out[t]);
+			continue;
+		}
+		judge_one(&c, t, &out[t]);
+		if (out[t].why == ASSAY_JUDGED) {
+			c.z[t] = out[t].score;
+			decide(&c, t, &out[t]);
+		}
+	}
+	/* Moves before `first` only lent their scores to the runs. */
+	for (size_t t = start; t < first && t < n; t++)
+		judgement_init(&out[t]);
+out:
+	free(c.z);
+	free(c.ys);
+	free(c.xs);
+	free(c.win);
+	free(c.score);
+	free(c.gs);
+	free(c.idx);
+	return rc;
+}

@@ -1,0 +1,46 @@
+# Helpers for end-to-end tests (sourced).  Each test runs the real binary
+# and checks its exit status, stdout and stderr.
+#
+#   run CMD...                 run, capturing $out, $err and $status
+#   expect_status NAME N       the last run exited N
+#   expect_out NAME TEXT       stdout is exactly TEXT
+#   expect_err NAME TEXT       stderr is exactly TEXT
+#   expect_out_has NAME TEXT   stdout contains TEXT (fixed string)
+#   expect_err_has NAME TEXT   stderr contains TEXT
+#   ok NAME / not_ok NAME WHY  record a result
+set -u
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+DB="$WORK/test.db"
+export ASSAY_DB="$DB"
+
+ok() { echo "PASS $1" >> "$RESULTS"; }
+not_ok() { echo "FAIL $1: $2" >> "$RESULTS"; }
+
+run() {
+	"$@" > "$WORK/out" 2> "$WORK/err"
+	status=$?
+	out=$(cat "$WORK/out")
+	err=$(cat "$WORK/err")
+}
+
+expect_status() {
+	if [ "$status" -eq "$2" ]; then ok "$1"
+	else not_ok "$1" "exit status $status, expected $2 (stderr: $(head -c 300 "$WORK/err"))"; fi
+}
+expect_out() {
+	if [ "$out" = "$2" ]; then ok "$1"
+	else not_ok "$1" "stdout was [$(printf %s "$out" | head -c 400)], expected [$2]"; fi
+}
+expect_err() {
+	if [ "$err" = "$2" ]; then ok "$1"
+	else not_ok "$1" "stderr was [$(printf %s "$err" | head -c 400)], expected [$2]"; fi
+}
+expect_out_has() {
+	case "$out" in *"$2"*) ok "$1" ;;
+	*) not_ok "$1" "stdout lacks [$2]: [$(printf %s "$out" | head -c 400)]" ;; esac
+}
+expect_err_has() {
+	case "$err" in *"$2"*) ok "$1" ;;
+	*) not_ok "$1" "stderr lacks [$2]: [$(printf %s "$err" | head -c 400)]" ;; esac
+}

@@ -1,0 +1,290 @@
+#!/bin/sh
+# assay plot: every output format is a valid file of its type and size
+# (PNG signature and IHDR, SVG that xmllint accepts with the title in it,
+# PDF header), default paths, globs drawn by one gnuplot process, usage
+# errors, missing series, unwritable outputs, a gnuplot that fails on one
+# chart or is missing (ASSAY_GNUPLOT and PATH), and non-plot commands
+# working without gnuplot.
+. "$TESTS_DIR/e2e/lib.sh"
+
+WB26="$DATA_DIR/worldbank-cmo/cmo-monthly-2026-06.csv"
+BGS="$DATA_DIR/owid-bgs/bgs-mineral-production-2016.csv"
+DRC=bgs/democratic-republic-of-congo/cobalt
+OUT="$WORK/charts"
+mkdir -p "$OUT"
+
+# PNG width and height from the IHDR chunk: "W H", or "" if not a PNG.
+png_size() {
+	sig=$(od -An -tx1 -N8 "$1" 2>/dev/null | tr -d ' \n')
+	[ "$sig" = "89504e470d0a1a0a" ] || return 0
+	od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%d %d", (($1*256+$2)*256+$3)*256+$4, (($5*256+$6)*256+$7)*256+$8 }'
+}
+expect_png() {  # NAME FILE W H
+	got=$(png_size "$2")
+	if [ "$got" = "$3 $4" ]; then ok "$1"
+	else not_ok "$1" "$2: size [$got], expected [$3 $4]"; fi
+}
+expect_file_absent() {
+	if [ -e "$2" ]; then not_ok "$1" "$2 exists"; else ok "$1"; fi
+}
+# No temporary files left behind in a directory.
+expect_no_tmp() {
+	left=$(find "$2" -name '.*.tmp' 2>/dev/null | head -3)
+	if [ -z "$left" ]; then ok "$1"; else not_ok "$1" "left behind: $left"; fi
+}
+
+# ---- help -----------------------------------------------------------------
+
+run "$ASSAY" plot --help
+expect_status help-status 0
+expect_out_has help-usage "Usage: assay plot SERIES..."
+expect_out_has help-exit "Exit status:"
+expect_out_has help-exit-4 "  4  gnuplot is missing or failed"
+expect_out_has help-env "ASSAY_GNUPLOT"
+run "$ASSAY" --help
+expect_out_has help-lists-plot "  plot "
+
+# ---- data -------------------------------------------------------------------
+
+run "$ASSAY" -q import "$WB26" --prefix wb/ --kind price --vintage 2026-06-02 \
+	--source "World Bank Pink Sheet (CC BY 4.0)"
+expect_status import-wb 0
+run "$ASSAY" -q import "$BGS" --layout wide --key-cols Entity --date-col Year \
+	--prefix bgs/ --kind flow --unit t --source "BGS via Our World in Data"
+expect_status import-bgs 0
+
+# ---- the three formats ------------------------------------------------------
+
+run "$ASSAY" plot wb/copper --freq Q -o "$OUT/copper.png"
+expect_status png-status 0
+expect_err png-msg "assay: wrote $OUT/copper.png"
+expect_out png-stdout ""
+expect_png png-size "$OUT/copper.png" 1200 675
+
+run "$ASSAY" plot wb/copper --freq Q --size 640,360 -o "$OUT/small.png"
+expect_status png-small-status 0
+expect_png png-small-size "$OUT/small.png" 640 360
+run "$ASSAY" plot wb/copper --size 2400x1350 -o "$OUT/big.PNG"
+expect_status png-big-status 0
+expect_png png-big-size "$OUT/big.PNG" 2400 1350
+
+run "$ASSAY" plot wb/copper --type changes --freq Q --from 2015 -o "$OUT/changes.svg"
+expect_status svg-status 0
+if xmllint --noout "$OUT/changes.svg" 2>"$WORK/xml.err"; then ok svg-parses
+else not_ok svg-parses "$(head -c 300 "$WORK/xml.err")"; fi
+grep -q '>wb/copper<' "$OUT/changes.svg" && ok svg-title || not_ok svg-title "no title text"
+grep -q 'QoQ, noise\|QoQ, shock\|QoQ, trend' "$OUT/changes.svg" && ok svg-latest-label ||
+	not_ok svg-latest-label "no label of the latest move"
+grep -q "width=\"1200\" height=\"675\"" "$OUT/changes.svg" && ok svg-size || not_ok svg-size "size"
+
+run "$ASSAY" plot wb/copper --type vol -o "$OUT/vol.pdf"
+expect_status pdf-status 0
+[ "$(head -c 5 "$OUT/vol.pdf")" = "%PDF-" ] && ok pdf-header || not_ok pdf-header "not a PDF"
+
+run "$ASSAY" plot --format svg wb/copper --type changes --outdir "$OUT/fmt"
+expect_status format-svg 0
+[ -s "$OUT/fmt/wb-copper-changes.svg" ] && ok format-svg-name || not_ok format-svg-name "$(ls "$OUT/fmt")"
+
+# ---- level with trend and change points; compare ---------------------------
+
+run "$ASSAY" plot "$DRC" --format svg --outdir "$OUT"
+expect_status level-drc 0
+S="$OUT/bgs-democratic-republic-of-congo-cobalt.svg"
+grep -q "Sen's slope" "$S" && ok level-trend || not_ok level-trend "no trend line"
+grep -q 'change points (PELT' "$S" && ok level-cpt || not_ok level-cpt "no change points"
+grep -q 'Source: BGS via Our World in Data' "$S" && ok level-source || not_ok level-source "no source line"
+grep -q '>t<' "$S" && ok level-unit || not_ok level-unit "no unit on the y axis"
+
+run "$ASSAY" plot wb/copper --freq Q --to 2026Q2 --format svg --outdir "$OUT/partial"
+grep -q 'partial period' "$OUT/partial/wb-copper.svg" && ok level-partial ||
+	not_ok level-partial "the partial 2026Q2 is not marked"
+
+run "$ASSAY" plot wb/copper wb/nickel wb/aluminum --type compare --freq Q --base 2010Q1 -o "$OUT/cmp.svg"
+expect_status compare 0
+grep -q 'indexed to 100 in 2010Q1' "$OUT/cmp.svg" && ok compare-base || not_ok compare-base "no base"
+run "$ASSAY" plot "$DRC" wb/copper --type compare --dual -o "$OUT/dual.png"
+expect_status compare-dual 0
+expect_png compare-dual-size "$OUT/dual.png" 1200 675
+run "$ASSAY" plot wb/copper wb/nickel --type compare --outdir "$OUT/cmpdir"
+expect_status compare-default-name 0
+[ -s "$OUT/cmpdir/compare-wb-copper-vs-wb-nickel.png" ] && ok compare-name ||
+	not_ok compare-name "$(ls "$OUT/cmpdir")"
+
+# --as-of: the footer says which vintage, and later data are not drawn.
+run "$ASSAY" plot wb/copper --as-of 2026-06-01 -o "$OUT/asof.svg"
+expect_status as-of-empty 2
+expect_err as-of-empty-msg "assay: 'wb/copper' has no observations to plot"
+run "$ASSAY" plot wb/copper --as-of 2026-06-02 -o "$OUT/asof.svg"
+expect_status as-of 0
+grep -q 'data as published by 2026-06-02' "$OUT/asof.svg" && ok as-of-footer || not_ok as-of-footer "no vintage"
+
+# ---- default paths, globs and one gnuplot for all ---------------------------
+
+mkdir "$WORK/cwd"
+run sh -c "cd '$WORK/cwd' && '$ASSAY' plot wb/copper"
+expect_status default-path 0
+expect_err default-path-msg "assay: wrote plots/wb-copper.png"
+expect_png default-path-png "$WORK/cwd/plots/wb-copper.png" 1200 675
+
+# A gnuplot that logs each start, to count the processes.
+cat > "$WORK/gp-count" <<EOF
+#!/bin/sh
+echo started >> "$WORK/gp-starts"
+exec gnuplot "\$@"
+EOF
+chmod +x "$WORK/gp-count"
+n=$("$ASSAY" list 'bgs/democratic-republic-of-congo/*' --format csv | tail -n +2 | wc -l)
+run env ASSAY_GNUPLOT="$WORK/gp-count" "$ASSAY" -q plot 'bgs/democratic-republic-of-congo/*' --outdir "$OUT/glob"
+expect_status glob 0
+expect_err glob-quiet ""
+got=$(ls "$OUT/glob" | grep -c '\.png$')
+[ "$got" -eq "$n" ] && [ "$n" -gt 2 ] && ok glob-one-chart-each || not_ok glob-one-chart-each "$got charts for $n series"
+[ "$(wc -l < "$WORK/gp-starts")" -eq 1 ] && ok glob-one-gnuplot || not_ok glob-one-gnuplot "$(wc -l < "$WORK/gp-starts") starts"
+bad=0
+for f in "$OUT"/glob/*.png; do
+	[ "$(png_size "$f")" = "1200 675" ] || bad=$((bad + 1))
+done
+[ "$bad" -eq 0 ] && ok glob-all-valid || not_ok glob-all-valid "$bad bad PNGs"
+expect_no_tmp glob-no-tmp "$OUT/glob"
+
+# The same name twice, or a glob and a name: one chart.
+run "$ASSAY" plot wb/copper 'wb/copp*' --outdir "$OUT/dedup"
+expect_status dedup 0
+[ "$(ls "$OUT/dedup" | wc -l)" -eq 1 ] && ok dedup-one || not_ok dedup-one "$(ls "$OUT/dedup")"
+
+# ---- usage errors (2) ---------------------------------------------------------
+
+run "$ASSAY" plot
+expect_status no-series 2
+expect_err no-series-msg "assay plot: give one or more SERIES (or --all)
+Try 'assay plot --help'."
+run "$ASSAY" plot wb/copper --type pie
+expect_status bad-type 2
+expect_err bad-type-msg "assay plot: --type takes level, changes, compare or vol, not 'pie'
+Try 'assay plot --help'."
+run "$ASSAY" plot wb/copper --size 12x
+expect_status bad-size 2
+expect_err_has bad-size-msg "--size takes W,H"
+run "$ASSAY" plot wb/copper --size 50,50
+expect_status small-size 2
+run "$ASSAY" plot wb/copper --freq X
+expect_status bad-freq 2
+run "$ASSAY" plot wb/copper -o "$OUT/x.jpg"
+expect_status bad-ext 2
+expect_err bad-ext-msg "assay plot: cannot tell the format of '$OUT/x.jpg': name it .png, .svg or .pdf
+Try 'assay plot --help'."
+expect_file_absent bad-ext-no-file "$OUT/x.jpg"
+run "$ASSAY" plot wb/copper wb/nickel -o "$OUT/two.png"
+expect_status two-charts-one-file 2
+expect_err_has two-charts-one-file-msg "-o names one file, but 2 charts would be drawn: use --outdir"
+run "$ASSAY" plot wb/copper --base 2010
+expect_status base-not-compare 2
+run "$ASSAY" plot wb/copper --type compare
+expect_status compare-one 2
+expect_err_has compare-one-msg "--type compare needs two or more series (1 given)"
+run "$ASSAY" plot wb/copper wb/nickel wb/tin --type compare --dual -o "$OUT/d3.png"
+expect_status dual-three 2
+expect_err dual-three-msg "assay: --dual draws exactly two series (3 given)"
+run "$ASSAY" plot wb/copper wb/nickel --type compare --base 1900 -o "$OUT/b.png"
+expect_status base-missing 2
+expect_err base-missing-msg "assay: 'wb/copper' has no complete positive value in 1900-01 to index to 100"
+run "$ASSAY" plot wb/copper --from 2030 -o "$OUT/future.png"
+expect_status empty-range 2
+expect_err empty-range-msg "assay: 'wb/copper' has no observations in the chosen range to plot"
+expect_file_absent empty-range-no-file "$OUT/future.png"
+run "$ASSAY" plot wb/copper --from 2020-13 -o "$OUT/x.png"
+expect_status bad-from 2
+expect_err bad-from-msg "assay: --from: cannot read period '2020-13': month 13 is out of range"
+run "$ASSAY" plot "$DRC" --freq M -o "$OUT/x.png"
+expect_status upsample 2
+expect_err_has upsample-msg "cannot convert annual data to monthly"
+run "$ASSAY" plot wb/copper --as-of 2026-13-01
+expect_status bad-as-of 2
+run "$ASSAY" plot wb/copper --frobnicate
+expect_status bad-option 2
+expect_err_has bad-option-msg "Try 'assay plot --help'."
+expect_no_tmp usage-no-tmp "$OUT"
+
+# ---- missing series (2) -----------------------------------------------------
+
+run "$ASSAY" plot no/such/series
+expect_status unknown-series 2
+expect_err unknown-series-msg "assay: no series 'no/such/series' in $DB"
+run "$ASSAY" plot 'no/such/*'
+expect_status unknown-glob 2
+expect_err unknown-glob-msg "assay: no series matches 'no/such/*' in $DB"
+run "$ASSAY" --db "$WORK/none.db" plot wb/copper
+expect_status no-store 4
+expect_file_absent no-store-not-created "$WORK/none.db"
+
+# ---- unwritable outputs (4) --------------------------------------------------
+
+run "$ASSAY" plot wb/copper -o "$WORK/no/such/dir/c.png"
+expect_status unwritable 4
+expect_err unwritable-msg "assay: cannot write '$WORK/no/such/dir/c.png': No such file or directory"
+: > "$WORK/afile"
+run "$ASSAY" plot wb/copper --outdir "$WORK/afile/sub"
+expect_status outdir-is-file 4
+expect_err_has outdir-is-file-msg "cannot create directory '$WORK/afile/sub'"
+run "$ASSAY" plot wb/copper -o "$WORK/ctl
+x.png"
+expect_status control-in-path 2
+expect_err control-in-path-msg "assay: output path has a control character"
+
+# ---- gnuplot fails on one chart of a batch (4) ----------------------------------
+
+# This gnuplot breaks the plot command of the charts of one series only.
+cat > "$WORK/gp-bad" <<EOF
+#!/bin/sh
+sed "/^plot .*zambia/s/^plot /plot no_such_function(1), /" | gnuplot "\$@"
+EOF
+chmod +x "$WORK/gp-bad"
+run env ASSAY_GNUPLOT="$WORK/gp-bad" "$ASSAY" plot 'bgs/zambia/*' bgs/chile/lithium --outdir "$OUT/bad"
+expect_status gnuplot-error 4
+expect_err_has gnuplot-error-chart "assay: chart 'bgs/zambia/cobalt': gnuplot: "
+expect_err_has gnuplot-error-text "undefined function"
+expect_err_has gnuplot-error-others "assay: wrote $OUT/bad/bgs-chile-lithium.png"
+expect_file_absent gnuplot-error-no-file "$OUT/bad/bgs-zambia-cobalt.png"
+expect_png gnuplot-error-others-ok "$OUT/bad/bgs-chile-lithium.png" 1200 675
+expect_no_tmp gnuplot-error-no-tmp "$OUT/bad"
+
+# A gnuplot that exits at once.
+run env ASSAY_GNUPLOT=/bin/false "$ASSAY" plot wb/copper -o "$OUT/false.png"
+expect_status gnuplot-dies 4
+expect_err gnuplot-dies-msg "assay: chart 'wb/copper': gnuplot stopped before drawing it (exit status 1)"
+expect_file_absent gnuplot-dies-no-file "$OUT/false.png"
+expect_no_tmp gnuplot-dies-no-tmp "$OUT"
+
+# ---- gnuplot missing (4): one clear message; other commands still work -------
+
+run env PATH=/nonexistent "$ASSAY" plot wb/copper -o "$OUT/nogp.png"
+expect_status no-gnuplot 4
+expect_err no-gnuplot-msg "assay: gnuplot not found: install the gnuplot-nox package"
+expect_file_absent no-gnuplot-no-file "$OUT/nogp.png"
+run env ASSAY_GNUPLOT="$WORK/no-such-gnuplot" "$ASSAY" plot wb/copper -o "$OUT/nogp.png"
+expect_status no-gnuplot-env 4
+expect_err no-gnuplot-env-msg "assay: gnuplot not found: install the gnuplot-nox package (ASSAY_GNUPLOT is '$WORK/no-such-gnuplot')"
+run env PATH=/nonexistent "$ASSAY" list wb/copper --format csv
+expect_status no-gnuplot-list 0
+expect_out_has no-gnuplot-list-out "wb/copper,price,M"
+run env PATH=/nonexistent "$ASSAY" export wb/copper --from 2020-01 --to 2020-01
+expect_out no-gnuplot-export "period,value
+2020-01,6031.21"
+# Usage errors are found before gnuplot is looked for.
+run env PATH=/nonexistent "$ASSAY" plot wb/copper --type pie
+expect_status no-gnuplot-usage-first 2
+
+# ---- numbers do not follow the locale ---------------------------------------------
+
+if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+	run env LC_ALL=de_DE.UTF-8 "$ASSAY" plot wb/copper --freq Q -o "$OUT/de.svg"
+	expect_status locale-de 0
+	if xmllint --noout "$OUT/de.svg" 2>/dev/null; then
+		ok locale-de-valid
+	else
+		not_ok locale-de-valid "invalid SVG"
+	fi
+	LC_ALL=C "$ASSAY" plot wb/copper --freq Q -o "$OUT/c.svg" 2>/dev/null
+	if cmp -s "$OUT/de.svg" "$OUT/c.svg"; then ok locale-de-same
+	else not_ok locale-de-same "the SVG differs under de_DE"; fi
+fi

@@ -1,0 +1,336 @@
+/*
+ * Unit tests of verdict.c, analysis.c and (through the judgements' noise
+ * scales) volatility.c.
+ *
+ * Table-driven part: tests/fixtures/analysis/verdict.csv, computed by
+ * scripts/make-fixtures-analysis -- statsmodels OLS for the prediction
+ * interval (get_prediction), leave-one-out refits for the window's
+ * statistics, compare_f_test for seasonality, scipy.stats for the t,
+ * normal and F distributions, pandas and scipy for the noise scales,
+ * adaptive quadrature for the sums of half-normals -- on real World Bank
+ * and BGS series and synthetic daily and seasonal ones.  Every number is
+ * compared to 1e-9 relative (1e-12 absolute for quantities that are zero
+ * up to rounding); ranks, runs, bases, seasonal choices and verdicts must
+ * be identical.  halfnormal.csv checks H_k and the run p-value to 1e-6
+ * (both sides are numerical integrations; see verdict.c).
+ * Hand-written part: option checks, the reasons for not judging, and the
+ * bounds of the interpolated conformal p-value.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "assay/analysis.h"
+#include "analysis_fixture.h"
+
+struct field {
+	const char *col;
+	int idx;
+};
+
+static double get(const assay_judgement *j, const char *col)
+{
+	if (!strcmp(col, "change")) return j->change;
+	if (!strcmp(col, "n_history")) return j->n_history;
+	if (!strcmp(col, "seasonal")) return j->seasonal;
+	if (!strcmp(col, "seasonal_p")) return j->seasonal_p;
+	if (!strcmp(col, "ar")) return j->ar;
+	if (!strcmp(col, "phi")) return j->phi;
+	if (!strcmp(col, "expected")) return j->expected;
+	if (!strcmp(col, "scale")) return j->scale;
+	if (!strcmp(col, "stat")) return j->stat;
+	if (!strcmp(col, "df")) return j->df;
+	if (!strcmp(col, "p_t")) return j->p_t;
+	if (!strcmp(col, "rank")) return j->rank;
+	if (!strcmp(col, "p_shock")) return j->p_shock;
+	if (!strcmp(col, "score")) return j->score;
+	if (!strcmp(col, "run")) return j->run;
+	if (!strcmp(col, "run_cap")) return j->run_cap;
+	if (!strcmp(col, "run_stat")) return j->run_stat;
+	if (!strcmp(col, "p_trend")) return j->p_trend;
+	if (!strcmp(col, "p")) return j->p;
+	if (!strcmp(col, "sd")) return j->noise.sd;
+	if (!strcmp(col, "mad")) return j->noise.mad;
+	if (!strcmp(col, "qn")) return j->noise.qn;
+	if (!strcmp(col, "ewma")) return j->noise.ewma;
+	if (!strcmp(col, "annual")) return j->noise.annual;
+	fail_msg("unknown column %s", col);
+	return NAN;
+}
+
+static const char *const numeric_cols[] = {
+	"change", "n_history", "seasonal", "seasonal_p", "ar", "phi", "expected",
+	"scale", "stat", "df", "p_t", "rank", "p_shock", "score", "run",
+	"run_cap", "run_stat", "p_trend", "p", "sd", "mad", "qn", "ewma", "annual"
+};
+#define NNUM (sizeof numeric_cols / sizeof numeric_cols[0])
+
+static void test_fixture(void **state)
+{
+	(void)state;
+	struct fx_table t;
+	assert_int_equal(fx_load("analysis/verdict.csv", &t), 0);
+	int c_case = fx_col(&t, "case"), c_period = fx_col(&t, "period"),
+	    c_basis = fx_col(&t, "basis"), c_verdict = fx_col(&t, "verdict"),
+	    c_judged = fx_col(&t, "judged");
+	int cidx[NNUM];
+	for (size_t k = 0; k < NNUM; k++)
+		cidx[k] = fx_col(&t, numeric_cols[k]);
+	size_t r = 0, cases = 0, judged = 0, notable = 0;
+	while (r < t.nrows) {
+		const char *cs = fx_str(&t, r, c_case);
+		size_t end = r;
+		while (end < t.nrows && !strcmp(fx_str(&t, end, c_case), cs))
+			end++;
+		char buf[256], *f[5];
+		snprintf(buf, sizeof buf, "%s", cs);
+		int k = 0;
+		for (char *p = strtok(buf, ":"); p && k < 5; p = strtok(NULL, ":"))
+			f[k++] = p;
+		assert_int_equal(k, 5);
+		assay_obs obs;
+		assay_freq native;
+		assay_analysis a;
+		assay_analysis_opts o;
+		assay_error err;
+		assert_int_equal(fx_series(f[0], &obs, &native), 0);
+		assay_analysis_opts_init(&o);
+		o.freq = assay_freq_parse(f[2]);
+		assert_int_equal(assay_seasonal_parse(f[3], &o.judge.seasonal), 0);
+		o.allow_partial = atoi(f[4]);
+		o.judge.scales = 1;
+		assert_int_equal(assay_analyse(&obs, native, assay_kind_parse(f[1]),
+					       &o, &a, &err), 0);
+		assert_int_equal(a.s.n, end - r);
+		for (size_t i = 0; i < a.s.n; i++, r++) {
+			const assay_judgement *j = &a.j[i];
+			char lbl[32];
+			assay_period_format(a.s.freq, a.s.period[i], lbl, sizeof lbl);
+			assert_string_equal(lbl, fx_str(&t, r, c_period));
+			const char *want_v = fx_str(&t, r, c_verdict);
+			const char *got_v = assay_verdict_name(j->verdict);
+			if (!atoi(fx_str(&t, r, c_judged))) {
+				if (got_v)
+					fail_msg("%s %s: judged %s, expected NA (why %d)",
+						 cs, lbl, got_v, j->why);
+				continue;
+			}
+			if (!got_v || strcmp(got_v, want_v))
+				fail_msg("%s %s: verdict %s, expected %s (why %d)",
+					 cs, lbl, got_v ? got_v : "NA", want_v, j->why);
+			assert_string_equal(assay_basis_name(j->basis),
+					    fx_str(&t, r, c_basis));
+			/* p_trend comes from a numerical integration on both
+			 * sides (Simpson table here, adaptive quadrature in the
+			 * script): 1e-7 for it, and for p when it decides p */
+			double tr_tol = j->p_trend / 0.1 < j->p_shock / 0.9 ? 1e-7 : 1e-9;
+			for (size_t c = 0; c < NNUM; c++) {
+				double want = fx_num(&t, r, cidx[c]);
+				double got = get(j, numeric_cols[c]);
+				double tol = !strcmp(numeric_cols[c], "p_trend") ? 1e-7
+					   : !strcmp(numeric_cols[c], "p") ? tr_tol : 1e-9;
+				if (!fx_close(got, want, tol, 1e-12))
+					fail_msg("%s %s: %s %.17g, expected %.17g", cs,
+						 lbl, numeric_cols[c], got, want);
+			}
+			judged++;
+			notable += j->verdict != ASSAY_VERDICT_NOISE;
+		}
+		assay_analysis_release(&a);
+		assay_obs_release(&obs);
+		cases++;
+	}
+	assert_int_equal(cases, 10);
+	assert_true(judged > 2500);
+	assert_true(notable > 100);
+	fx_free(&t);
+}
+
+static void test_halfnormal(void **state)
+{
+	(void)state;
+	struct fx_table t;
+	assert_int_equal(fx_load("analysis/halfnormal.csv", &t), 0);
+	for (size_t r = 0; r < t.nrows; r++) {
+		int k = atoi(fx_str(&t, r, 1));
+		double x = fx_num(&t, r, 2), want = fx_num(&t, r, 3);
+		double got = !strcmp(fx_str(&t, r, 0), "H")
+			? assay_halfnormal_sum_q(k, x) : assay_run_p(x, k);
+		if (!fx_close(got, want, 1e-6, 0))
+			fail_msg("%s k=%d x=%g: %.17g, expected %.17g",
+				 fx_str(&t, r, 0), k, x, got, want);
+	}
+	fx_free(&t);
+	/* exact cases: H_1 is erfc, H_k(0) = 1, a single move has no run */
+	assert_true(assay_halfnormal_sum_q(1, 1.5) == erfc(1.5 / M_SQRT2));
+	assert_true(assay_halfnormal_sum_q(5, 0) == 1);
+	assert_true(assay_run_p(3, 1) == 1);
+	assert_true(isnan(assay_halfnormal_sum_q(0, 1)));
+	/* P(K >= 2) = 1/2: the run p-value at 0 */
+	assert_true(fabs(assay_run_p(0, 8) - 0.5) < 1e-15);
+	/* beyond the table it stays an upper bound and decreasing */
+	double a = assay_halfnormal_sum_q(8, 39.9), b = assay_halfnormal_sum_q(8, 45);
+	assert_true(b < a && b > 0);
+}
+
+static void judge(const double *r, size_t n, assay_judge_opts *o,
+		  assay_judgement *j)
+{
+	assay_error err;
+	assert_int_equal(assay_judge(NULL, r, NULL, n, 0, o, j, &err), 0);
+}
+
+static void test_reasons(void **state)
+{
+	(void)state;
+	assay_judge_opts o;
+	assay_judgement j[40];
+	double r[40];
+	assay_judge_opts_init(&o);
+	for (int i = 0; i < 40; i++)
+		r[i] = sin(i * 1.7) + 0.1 * cos(i * 0.3);
+	r[0] = NAN;
+	r[15] = NAN;
+	judge(r, 40, &o, j);
+	assert_int_equal(j[0].why, ASSAY_UNJUDGED_NA);
+	/* 8 changes with a lag are needed: moves 1..9 have fewer */
+	assert_int_equal(j[9].why, ASSAY_UNJUDGED_HISTORY);
+	assert_int_equal(j[9].n_history, 7);
+	assert_int_equal(j[10].why, ASSAY_JUDGED);
+	assert_int_equal(j[15].why, ASSAY_UNJUDGED_NA);
+	/* after a gap the move has no lag: no AR term for it */
+	assert_int_equal(j[16].why, ASSAY_JUDGED);
+	assert_int_equal(j[16].ar, 0);
+	assert_int_equal(j[17].ar, 1);
+
+	/* no variation in the window */
+	for (int i = 0; i < 40; i++)
+		r[i] = 0;
+	r[39] = 1;
+	judge(r, 40, &o, j);
+	assert_int_equal(j[39].why, ASSAY_UNJUDGED_FLAT);
+
+	/* options */
+	assay_error err;
+	o.window = 1;
+	assert_int_equal(assay_judge(NULL, r, NULL, 40, 0, &o, j, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assay_judge_opts_init(&o);
+	o.alpha = 1;
+	assert_int_equal(assay_judge(NULL, r, NULL, 40, 0, &o, j, &err), -1);
+	assay_judge_opts_init(&o);
+	o.run_max = 17;
+	assert_int_equal(assay_judge(NULL, r, NULL, 40, 0, &o, j, &err), -1);
+	assay_judge_opts_init(&o);
+	o.seasons = 1;
+	assert_int_equal(assay_judge(NULL, r, NULL, 40, 0, &o, j, &err), -1);
+}
+
+static void test_conformal_bounds(void **state)
+{
+	(void)state;
+	/* A huge shock beats every window move: rank 0 and a p-value below
+	 * 1/(n+1), from the t tail; a move inside the window's range has a
+	 * p-value on the rank grid's cell [R/(n+1), (R+1)/(n+1)]. */
+	assay_judge_opts o;
+	assay_judgement j[30];
+	double r[30];
+	assay_judge_opts_init(&o);
+	for (int i = 0; i < 30; i++)
+		r[i] = 0.01 * sin(i * 2.1) + 0.004 * cos(i * 5.3);
+	r[29] = 0.5;
+	judge(r, 30, &o, j);
+	const assay_judgement *J = &j[29];
+	assert_int_equal(J->why, ASSAY_JUDGED);
+	assert_int_equal(J->rank, 0);
+	assert_true(J->p_shock < 1.0 / (J->n_history + 1));
+	assert_true(J->p_shock > 0);
+	assert_int_equal(J->verdict, ASSAY_VERDICT_SHOCK);
+	assert_true(fabs(J->p - J->p_shock / 0.9) < 1e-15);
+	for (int t = 12; t < 29; t++) {
+		const assay_judgement *M = &j[t];
+		double n1 = M->n_history + 1;
+		assert_true(M->p_shock >= M->rank / n1 - 1e-15);
+		assert_true(M->p_shock <= (M->rank + 1) / n1 + 1e-15);
+		assert_true(M->p >= M->p_shock);
+	}
+	/* `first` only skips: the same judgement for the last move */
+	assay_judgement k[30];
+	assay_error err;
+	assert_int_equal(assay_judge(NULL, r, NULL, 30, 29, &o, k, &err), 0);
+	assert_int_equal(k[28].why, ASSAY_UNJUDGED_SKIPPED);
+	assert_true(k[29].p == J->p && k[29].p_trend == J->p_trend &&
+		    k[29].run == J->run);
+}
+
+static void test_trend(void **state)
+{
+	(void)state;
+	/* six moves in a row well above the usual, none extreme alone */
+	assay_judge_opts o;
+	assay_judgement j[40];
+	double r[40];
+	assay_judge_opts_init(&o);
+	for (int i = 0; i < 40; i++)
+		r[i] = 0.02 * sin(i * 2.1) + 0.008 * cos(i * 5.3);
+	for (int i = 34; i < 40; i++)
+		r[i] = 0.03;
+	judge(r, 40, &o, j);
+	/* the first such move is a shock; as the run grows it is a trend,
+	 * although the later moves are no longer unusual one by one */
+	assert_int_equal(j[34].verdict, ASSAY_VERDICT_SHOCK);
+	for (int i = 37; i < 40; i++) {
+		assert_int_equal(j[i].verdict, ASSAY_VERDICT_TREND);
+		assert_true(j[i].run == i - 32);
+		assert_true(j[i].p_shock > 0.2);
+		assert_true(j[i].p_trend / 0.1 < j[i].p_shock / 0.9);
+	}
+}
+
+static void test_log_or_diff(void **state)
+{
+	(void)state;
+	/* a level that goes through zero: moves within reach of a
+	 * non-positive value are judged on differences */
+	assay_obs obs;
+	assay_period p[40];
+	double v[40];
+	for (int i = 0; i < 40; i++) {
+		p[i] = 2000 * 4 + i;
+		v[i] = 10 + 3 * sin(i * 1.3);
+	}
+	v[5] = -1;
+	obs.period = p;
+	obs.value = v;
+	obs.n = 40;
+	assay_analysis a;
+	assay_analysis_opts o;
+	assay_error err;
+	assay_analysis_opts_init(&o);
+	assert_int_equal(assay_analyse(&obs, ASSAY_FREQ_Q, ASSAY_KIND_FLOW, &o,
+				       &a, &err), 0);
+	assert_int_equal(a.j[20].basis, ASSAY_BASIS_DIFF);   /* reaches v[5] */
+	assert_int_equal(a.j[30].basis, ASSAY_BASIS_LOG);    /* does not */
+	assert_true(isnan(a.c.pct[6]) && isfinite(a.c.diff[6]));
+	assert_int_equal(a.used.seasons, 4);
+	assay_analysis_release(&a);
+}
+
+int main(void)
+{
+	assay_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixture),
+		cmocka_unit_test(test_halfnormal),
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_conformal_bounds),
+		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_log_or_diff),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
