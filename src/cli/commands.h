@@ -11,5 +11,6 @@ int cmd_changes(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

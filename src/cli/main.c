@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "is the latest move real or noise? (exit 0/1/3)" },
 	{ "trend", cmd_trend, "trend test, Sen's slope, growth rate and change points" },
 	{ "plot", cmd_plot, "draw charts with gnuplot (PNG, SVG, PDF)" },
+	{ "scan", cmd_scan, "judge the latest move of many series, with FDR control" },
 	/* more commands: keep in the order of the README's reference */
 };
 
@@ -56,7 +57,8 @@ static const char exit_table[] =
 	"  0  success (check: the move is within normal variation)\n"
 	"  1  check/scan: a notable move (shock or trend)\n"
 	"  2  usage error or bad input data\n"
-	"  3  check: cannot judge (too little history, partial period, NA)\n"
+	"  3  check: cannot judge (too little history, partial period, NA);\n"
+	"     trend: too few observations\n"
 	"  4  database or I/O error\n";
 
 static void print_help(FILE *fp)

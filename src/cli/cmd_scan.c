@@ -1,0 +1,223 @@
+/* assay scan: judge the latest move of many series, with FDR control. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/scan.h"
+#include "cli.h"
+#include "commands.h"
+#include "judge_common.h"
+#include "output.h"
+#include "progress.h"
+
+static const char usage[] =
+	"Usage: assay scan [PATTERN...] [OPTIONS]\n"
+	"\n"
+	"Judge one move of every series matching the glob PATTERNs (all series\n"
+	"when none): the latest complete period, or --period P.  Screening many\n"
+	"series at alpha = 0.05 flags about 5% of them by chance, so the verdict\n"
+	"of the batch is decided by the Benjamini-Hochberg q-value: a move is\n"
+	"notable when q_value <= --fdr.  One row per series, most significant\n"
+	"first, columns:\n"
+	"  series,period,value,pct_change,sigma,stat,p_value,q_value,verdict\n"
+	"(p_value, stat, sigma and the raw verdict are those of 'assay check';\n"
+	"pct_change in percent).  Series that cannot be judged are listed last\n"
+	"with an empty verdict, and the reason goes to stderr.\n"
+	"\n"
+	"Options:\n"
+	"  --freq F            judge at frequency M, Q or A (default: native)\n"
+	"  --period P          judge this period instead of the latest\n"
+	"  --fdr Q             false discovery rate of the batch (0.05)\n"
+	"  --alpha A           level of each series' own test (0.05)\n"
+	"  --window N          trailing changes behind the noise scale (20)\n"
+	"  --min-history N     fewest changes to judge a move (8)\n"
+	"  --seasonal auto|yes|no   seasonal adjustment (auto)\n"
+	"  --allow-partial     judge partial periods too\n"
+	"  --as-of DATE        the data as they stood at that vintage\n"
+	"  -j, --jobs N        analyse N series at a time (threads; 1)\n"
+	"  --format table|csv|json\n"
+	"\n"
+	"Exit status: 0 nothing notable at that FDR, 1 at least one notable move,\n"
+	"2 bad usage or unknown series, 4 database error (a series that fails is\n"
+	"reported and makes the exit status 4; the scan still goes on).\n";
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+	progress_update(ctx, "scanning", done, total);
+}
+
+static int print_rows(const assay_scan_result *r, enum out_format fmt)
+{
+	static const char *const cols[] = {
+		"series", "period", "value", "pct_change", "sigma", "stat",
+		"p_value", "q_value", "verdict"
+	};
+	out_table *t = out_table_new(cols, 9);
+	int table = fmt == OUT_TABLE;
+	for (size_t i = 0; i < r->n; i++) {
+		const assay_scan_row *row = &r->rows[i];
+		char lbl[32];
+		if (row->failed)
+			continue;
+		out_str(t, row->name);
+		out_str(t, row->has_period ? assay_period_format(row->freq, row->period,
+								 lbl, sizeof lbl) : NULL);
+		out_num(t, row->value, 0);
+		out_num(t, row->pct_change, table ? 2 : 0);
+		out_num(t, row->sigma, table ? 5 : 0);
+		out_num(t, row->stat, table ? 3 : 0);
+		out_num(t, row->p_value, table ? 4 : 0);
+		out_num(t, row->q_value, table ? 4 : 0);
+		out_str(t, assay_verdict_name(row->verdict));
+	}
+	int rc = out_table_print(t, stdout, fmt) ? ASSAY_EIO : 0;
+	out_table_free(t);
+	return rc;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "freq", required_argument, NULL, 'F' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "fdr", required_argument, NULL, 'Q' },
+		{ "alpha", required_argument, NULL, 'A' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "min-history", required_argument, NULL, 'm' },
+		{ "seasonal", required_argument, NULL, 's' },
+		{ "allow-partial", no_argument, NULL, 'P' },
+		{ "as-of", required_argument, NULL, 'V' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	assay_scan_opts o;
+	enum out_format fmt = OUT_TABLE;
+	struct jc_period period = { 0 };
+	char vintage[40];
+	long l;
+	int c, rc;
+
+	assay_scan_opts_init(&o);
+	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(usage, stdout); return 0;
+		case 'F':
+			o.analysis.freq = assay_freq_parse(optarg);
+			if (!o.analysis.freq)
+				return cli_usage_error("scan", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			break;
+		case 'p':
+			if ((rc = jc_period_parse("scan", "--period", optarg, &period)))
+				return rc;
+			o.has_period = 1;
+			o.period = period.p;
+			o.period_freq = period.freq;
+			break;
+		case 'Q':
+			if (cli_parse_double("scan", "--fdr", optarg, &o.fdr))
+				return ASSAY_EUSAGE;
+			if (!(o.fdr > 0 && o.fdr < 1))
+				return cli_usage_error("scan", "--fdr must be between 0 and 1");
+			break;
+		case 'A':
+			if (cli_parse_double("scan", "--alpha", optarg, &o.analysis.judge.alpha))
+				return ASSAY_EUSAGE;
+			if (!(o.analysis.judge.alpha > 0 && o.analysis.judge.alpha < 1))
+				return cli_usage_error("scan", "--alpha must be between 0 and 1");
+			break;
+		case 'w':
+			if (cli_parse_int("scan", "--window", optarg, &l))
+				return ASSAY_EUSAGE;
+			if (l < 2 || l > 100000)
+				return cli_usage_error("scan", "--window must be between 2 and 100000");
+			o.analysis.judge.window = (int)l;
+			break;
+		case 'm':
+			if (cli_parse_int("scan", "--min-history", optarg, &l))
+				return ASSAY_EUSAGE;
+			if (l < 2 || l > 100000)
+				return cli_usage_error("scan", "--min-history must be between 2 and 100000");
+			o.analysis.judge.min_history = (int)l;
+			break;
+		case 's':
+			if (assay_seasonal_parse(optarg, &o.analysis.judge.seasonal))
+				return cli_usage_error("scan", "--seasonal takes auto, yes or no");
+			break;
+		case 'P': o.analysis.allow_partial = 1; break;
+		case 'V':
+			if ((rc = jc_as_of("scan", optarg, vintage, sizeof vintage)))
+				return rc;
+			o.as_of = vintage;
+			break;
+		case 'j':
+			if (cli_parse_int("scan", "--jobs", optarg, &l))
+				return ASSAY_EUSAGE;
+			if (l < 1 || l > 256)
+				return cli_usage_error("scan", "--jobs must be between 1 and 256");
+			o.jobs = (int)l;
+			break;
+		case 'f':
+			if (out_format_parse(optarg, 0, &fmt))
+				return cli_usage_error("scan", "--format takes table, csv or json");
+			break;
+		default:
+			fputs("Try 'assay scan --help'.\n", stderr);
+			return ASSAY_EUSAGE;
+		}
+	}
+
+	assay_store *st;
+	char **names = NULL;
+	size_t n = 0;
+	assay_error err;
+	if ((rc = cli_open_store(&st, 1)))
+		return rc;
+	if (optind < argc)
+		rc = jc_resolve(st, argv + optind, argc - optind, &names, &n);
+	else if (assay_store_series_match(st, NULL, 0, &names, &n, &err))
+		rc = cli_report(&err);
+	assay_store_close(st);
+	if (rc)
+		return rc;
+
+	struct progress bar;
+	progress_init(&bar, !cli.quiet && cli_stderr_is_tty());
+	o.progress = on_progress;
+	o.ctx = &bar;
+	assay_scan_result res;
+	rc = assay_scan(cli.db_path, names, n, &o, &res, &err);
+	progress_done(&bar);
+	assay_strv_free(names, n);
+	if (rc)
+		return cli_report(&err);
+
+	int status = res.notable ? ASSAY_NOTABLE : 0;
+	for (size_t i = 0; i < res.n; i++) {
+		const assay_scan_row *row = &res.rows[i];
+		char lbl[32];
+		if (row->failed) {
+			fprintf(stderr, "assay: %s: %s\n", row->name, row->error.msg);
+			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
+		} else if (row->reason && !cli.quiet) {
+			if (row->has_period)
+				fprintf(stderr, "assay: scan: %s %s: cannot judge: %s\n", row->name,
+					assay_period_format(row->freq, row->period, lbl, sizeof lbl),
+					row->reason);
+			else
+				fprintf(stderr, "assay: scan: %s: cannot judge: %s\n", row->name,
+					row->reason);
+		}
+	}
+	if (print_rows(&res, fmt))
+		status = ASSAY_EIO;
+	if (!cli.quiet)
+		fprintf(stderr, "assay: scanned %zu series: %zu judged, %zu notable at "
+			"FDR %g, %zu not judged%s\n", res.n, res.judged, res.notable, o.fdr,
+			res.n - res.judged - res.failed, res.failed ? ", some failed" : "");
+	assay_scan_result_release(&res);
+	return status;
+}

@@ -1,0 +1,267 @@
+/*
+ * assay_scan: judge many series in parallel and adjust for multiplicity
+ * (see scan.h).  Work is handed out by an atomic counter; every worker
+ * writes only its own rows, so the output cannot depend on scheduling.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/fdr.h"
+#include "assay/scan.h"
+
+void assay_scan_opts_init(assay_scan_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	assay_analysis_opts_init(&o->analysis);
+	o->fdr = 0.05;
+	o->jobs = 1;
+}
+
+const char *assay_unjudged_reason(assay_unjudged why)
+{
+	switch (why) {
+	case ASSAY_UNJUDGED_NA:
+		return "no change to judge (a gap, a partial period or an undefined ratio)";
+	case ASSAY_UNJUDGED_HISTORY: return "too little history";
+	case ASSAY_UNJUDGED_FLAT: return "no variation in the window";
+	case ASSAY_UNJUDGED_SEASONAL: return "too few changes per season";
+	case ASSAY_UNJUDGED_SKIPPED: return "not judged";
+	default: return NULL;
+	}
+}
+
+size_t assay_pick_row(const assay_analysis *a, int allow_partial,
+		      int has_period, assay_period period)
+{
+	for (size_t i = a->s.n; i-- > 0;) {
+		if (has_period) {
+			if (a->s.period[i] == period)
+				return i;
+			continue;
+		}
+		if (isfinite(a->s.value[i]) && (allow_partial || !a->s.partial[i]))
+			return i;
+	}
+	return (size_t)-1;
+}
+
+struct shared {
+	const char *db_path;
+	char *const *names;
+	size_t n;
+	const assay_scan_opts *o;
+	assay_scan_row *rows;
+	atomic_size_t next;
+	size_t done;
+	pthread_mutex_t lock;   /* done and the progress callback */
+};
+
+/* The period to judge at frequency f: the first one the label covers. */
+static assay_period target_period(const assay_scan_opts *o, assay_freq f)
+{
+	int64_t first, last;
+	assay_period_span_days(o->period_freq, o->period, &first, &last);
+	return assay_period_convert(ASSAY_FREQ_D, first, f);
+}
+
+static void scan_one(assay_store *st, struct shared *sh, size_t k)
+{
+	const assay_scan_opts *o = sh->o;
+	assay_scan_row *r = &sh->rows[k];
+	assay_series_info info;
+	assay_obs obs = { 0 };
+	assay_analysis a;
+	int found;
+
+	r->name = strdup(sh->names[k]);
+	r->p_value = r->q_value = r->value = r->previous = NAN;
+	r->pct_change = r->sigma = r->stat = NAN;
+	found = assay_store_series_get(st, sh->names[k], &info, &r->error);
+	if (found <= 0) {
+		if (found == 0)
+			assay_fail(&r->error, ASSAY_EUSAGE, "no series '%s'", sh->names[k]);
+		r->failed = 1;
+		return;
+	}
+	assay_freq f = o->analysis.freq ? o->analysis.freq : info.freq;
+	r->freq = f;
+	if (assay_freq_rank(f) < assay_freq_rank(info.freq)) {
+		r->reason = "its native frequency is lower than --freq";
+		goto out;
+	}
+	if (o->has_period && assay_freq_rank(o->period_freq) > assay_freq_rank(f)) {
+		r->reason = "--period is coarser than the series' frequency";
+		goto out;
+	}
+	if (assay_store_load(st, info.id, o->as_of, &obs, &r->error)) {
+		r->failed = 1;
+		goto out;
+	}
+	assay_analysis_opts ao = o->analysis;
+	assay_period want = o->has_period ? target_period(o, f) : 0;
+	if (o->has_period)
+		ao.judge_from = want;
+	if (assay_analyse(&obs, info.freq, info.kind, &ao, &a, &r->error)) {
+		if (r->error.status == ASSAY_EUSAGE)
+			r->reason = "cannot be analysed at this frequency";
+		else
+			r->failed = 1;
+		goto out;
+	}
+	size_t i = assay_pick_row(&a, ao.allow_partial, o->has_period, want);
+	if (i == (size_t)-1) {
+		r->reason = o->has_period ? "no value in that period" : "no complete period";
+	} else {
+		const assay_judgement *j = &a.j[i];
+		r->has_period = 1;
+		r->period = a.s.period[i];
+		r->value = a.s.value[i];
+		if (a.c.prev[i] != (size_t)-1)
+			r->previous = a.s.value[a.c.prev[i]];
+		r->pct_change = a.c.pct[i];
+		r->judgement = *j;
+		if (j->verdict == ASSAY_VERDICT_NONE) {
+			r->reason = a.s.partial[i] && !ao.allow_partial
+				    ? "partial period" : assay_unjudged_reason(j->why);
+		} else {
+			r->sigma = j->noise.sd;
+			r->stat = j->stat;
+			r->p_value = j->p;
+			r->raw = j->verdict;
+		}
+	}
+	assay_analysis_release(&a);
+out:
+	assay_obs_release(&obs);
+	assay_series_info_release(&info);
+}
+
+static void *worker(void *arg)
+{
+	struct shared *sh = arg;
+	assay_store *st = NULL;
+	assay_error err;
+	int open_failed = assay_store_open(&st, sh->db_path, 1, &err) != 0;
+
+	for (;;) {
+		size_t k = atomic_fetch_add(&sh->next, 1);
+		if (k >= sh->n)
+			break;
+		if (open_failed) {
+			sh->rows[k].name = strdup(sh->names[k]);
+			sh->rows[k].failed = 1;
+			sh->rows[k].error = err;
+		} else {
+			scan_one(st, sh, k);
+		}
+		pthread_mutex_lock(&sh->lock);
+		sh->done++;
+		if (sh->o->progress)
+			sh->o->progress(sh->o->ctx, sh->done, sh->n);
+		pthread_mutex_unlock(&sh->lock);
+	}
+	assay_store_close(st);
+	return NULL;
+}
+
+/* Judged rows first by p-value, then by name; then the unjudged by name. */
+static int by_significance(const void *a, const void *b)
+{
+	const assay_scan_row *x = a, *y = b;
+	int jx = isfinite(x->p_value), jy = isfinite(y->p_value);
+	if (jx != jy)
+		return jy - jx;
+	if (jx && x->p_value != y->p_value)
+		return x->p_value < y->p_value ? -1 : 1;
+	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+/* Which kind of notable move: the part of the weighted Bonferroni rule
+ * (verdict.h, rule 5) that gives the smaller p-value. */
+static assay_verdict notable_kind(const assay_scan_row *r, double share)
+{
+	const assay_judgement *j = &r->judgement;
+	if (r->raw == ASSAY_VERDICT_SHOCK || r->raw == ASSAY_VERDICT_TREND)
+		return r->raw;
+	return j->p_trend / share < j->p_shock / (1 - share)
+	       ? ASSAY_VERDICT_TREND : ASSAY_VERDICT_SHOCK;
+}
+
+int assay_scan(const char *db_path, char *const *names, size_t n,
+	       const assay_scan_opts *o, assay_scan_result *out,
+	       assay_error *err)
+{
+	struct shared sh = { .db_path = db_path, .names = names, .n = n, .o = o };
+	int jobs = o->jobs < 1 ? 1 : o->jobs;
+	pthread_t *tid;
+
+	memset(out, 0, sizeof *out);
+	sh.rows = calloc(n ? n : 1, sizeof *sh.rows);
+	tid = calloc((size_t)jobs, sizeof *tid);
+	if (!sh.rows || !tid) {
+		free(sh.rows);
+		free(tid);
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	atomic_init(&sh.next, 0);
+	pthread_mutex_init(&sh.lock, NULL);
+	int started = 0;
+	for (int t = 1; t < jobs; t++)
+		if (pthread_create(&tid[t], NULL, worker, &sh) == 0)
+			started++;
+		else
+			break;
+	worker(&sh);            /* the calling thread works too */
+	for (int t = 1; t <= started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&sh.lock);
+	free(tid);
+
+	/* Benjamini-Hochberg over the judged series. */
+	double *p = malloc((n ? n : 1) * sizeof *p);
+	for (size_t i = 0; p && i < n; i++)
+		p[i] = sh.rows[i].p_value;
+	if (!p || assay_fdr_bh(p, p, n)) {
+		free(p);
+		out->rows = sh.rows;
+		out->n = n;
+		assay_scan_result_release(out);
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		assay_scan_row *r = &sh.rows[i];
+		r->q_value = p[i];
+		if (r->failed) {
+			out->failed++;
+			continue;
+		}
+		if (!isfinite(r->p_value))
+			continue;
+		out->judged++;
+		if (r->q_value <= o->fdr) {
+			r->verdict = notable_kind(r, o->analysis.judge.trend_share);
+			out->notable++;
+		} else {
+			r->verdict = ASSAY_VERDICT_NOISE;
+		}
+	}
+	free(p);
+	qsort(sh.rows, n, sizeof *sh.rows, by_significance);
+	out->rows = sh.rows;
+	out->n = n;
+	return 0;
+}
+
+void assay_scan_result_release(assay_scan_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->rows[i].name);
+	free(r->rows);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# assay scan: many series at once, Benjamini-Hochberg q-values, exit
+# statuses, the reasons of series that cannot be judged, and output that
+# does not depend on -j.  (BH itself is checked against statsmodels in
+# tests/unit/test_fdr.c; here: that scan uses check's p-values.)
+. "$TESTS_DIR/e2e/lib.sh"
+
+WB26="$DATA_DIR/worldbank-cmo/cmo-monthly-2026-06.csv"
+run "$ASSAY" -q import "$WB26" --prefix wb/ --kind price --vintage 2026-06-02
+expect_status scan-import-wb 0
+
+run "$ASSAY" scan --help
+expect_status scan-help 0
+expect_out_has scan-help-exit "Exit status: 0 nothing notable"
+
+# ---- real data: the header, one row per series, p-values as check's -----
+run "$ASSAY" scan 'wb/*' --format csv
+expect_status scan-wb-nothing-notable 0
+header=$(printf '%s\n' "$out" | head -1)
+[ "$header" = "series,period,value,pct_change,sigma,stat,p_value,q_value,verdict" ] &&
+	ok scan-header || not_ok scan-header "$header"
+rows=$(printf '%s\n' "$out" | tail -n +2 | wc -l)
+nseries=$("$ASSAY" list 'wb/*' --format csv | tail -n +2 | wc -l)
+[ "$rows" -eq "$nseries" ] && ok scan-one-row-per-series || not_ok scan-one-row-per-series "$rows rows, $nseries series"
+expect_err_has scan-reason-on-stderr "cannot judge: no variation in the window"
+printf '%s\n' "$out" > "$WORK/scan1.csv"
+
+for s in wb/copper wb/nickel wb/crude-oil-brent; do
+	p_scan=$(awk -F, -v s="$s" '$1 == s { print $7 }' "$WORK/scan1.csv")
+	p_check=$("$ASSAY" check "$s" --format json | sed -n 's/^ *"p_value": \([^,]*\),*$/\1/p')
+	awk -v a="$p_scan" -v b="$p_check" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 1e-12 * (b < 0 ? -b : b)) }' &&
+		ok "scan-p-equals-check-$s" || not_ok "scan-p-equals-check-$s" "scan $p_scan, check $p_check"
+done
+
+# sorted by p-value; q >= p; q monotone in p
+awk -F, 'NR > 1 && $7 != "" { if (prev != "" && $7 + 0 < prev + 0) bad = 1; if ($8 + 0 < $7 + 0) bad = 1;
+	if (pq != "" && $8 + 0 < pq + 0) bad = 1; prev = $7; pq = $8 } END { exit bad }' "$WORK/scan1.csv" &&
+	ok scan-sorted-q-monotone || not_ok scan-sorted-q-monotone "order or q"
+
+# ---- identical output whatever -j is -------------------------------------
+run "$ASSAY" scan 'wb/*' --format csv -j 2
+printf '%s\n' "$out" > "$WORK/scan2.csv"
+cmp -s "$WORK/scan1.csv" "$WORK/scan2.csv" && ok scan-j2-identical || not_ok scan-j2-identical "differs"
+run "$ASSAY" scan 'wb/*' --format json -j 3
+printf '%s\n' "$out" > "$WORK/scan3.json"
+run "$ASSAY" scan 'wb/*' --format json -j 1
+printf '%s\n' "$out" | cmp -s - "$WORK/scan3.json" && ok scan-json-j-identical || not_ok scan-json-j-identical "differs"
+case "$out" in *'"q_value":'*'"verdict":'*) ok scan-json-keys ;; *) not_ok scan-json-keys "keys" ;; esac
+
+# ---- a planted shock among quiet series: exit 1 and the shock first -------
+awk 'BEGIN {
+	srand(7); print "series,date,value";
+	for (s = 0; s < 30; s++) {
+		v = 100;
+		for (m = 0; m < 60; m++) {
+			# sum of uniforms: roughly normal changes of sd ~1%
+			e = 0; for (k = 0; k < 12; k++) e += rand(); e -= 6;
+			v *= exp(0.01 * e);
+			if (s == 0 && m == 59) v *= exp(0.15);   # a 15-sigma jump
+			printf "sim/s%02d,%04d-%02d,%.6f\n", s, 2020 + int(m / 12), 1 + m % 12, v;
+		}
+	}
+}' > "$WORK/sim.csv"
+run "$ASSAY" -q import "$WORK/sim.csv" --kind price
+expect_status scan-import-sim 0
+run "$ASSAY" scan 'sim/*' --format csv
+expect_status scan-notable-exit-1 1
+first=$(printf '%s\n' "$out" | sed -n 2p)
+case "$first" in sim/s00,2024-12,*,shock) ok scan-shock-first ;; *) not_ok scan-shock-first "$first" ;; esac
+notable=$(printf '%s\n' "$out" | grep -c ',shock$\|,trend$')
+[ "$notable" -eq 1 ] && ok scan-one-notable || not_ok scan-one-notable "$notable notable"
+
+# --fdr: a stricter rate can only flag fewer
+run "$ASSAY" scan 'sim/*' --fdr 0.000001 --format csv
+n_strict=$(printf '%s\n' "$out" | grep -c ',shock$\|,trend$')
+[ "$n_strict" -le 1 ] && ok scan-fdr-stricter || not_ok scan-fdr-stricter "$n_strict"
+
+# ---- a series too short to judge is listed, the scan goes on ---------------
+printf 'series,date,value\nshort/x,2026-01,1\nshort/x,2026-02,2\nshort/x,2026-03,3\n' > "$WORK/short.csv"
+run "$ASSAY" -q import "$WORK/short.csv" --kind flow
+run "$ASSAY" scan 'short/*' 'sim/s01' --format csv
+expect_status scan-unjudged-goes-on 0
+expect_err_has scan-unjudged-reason "assay: scan: short/x 2026-03: cannot judge: too little history"
+expect_out_has scan-unjudged-row "short/x,2026-03,3,50,,,,,"
+
+# ---- errors -----------------------------------------------------------------
+run "$ASSAY" scan 'nothing/*'
+expect_status scan-no-match 2
+expect_err scan-no-match-msg "assay: no series matches 'nothing/*'"
+run "$ASSAY" scan --fdr 2
+expect_status scan-bad-fdr 2
+expect_err_has scan-bad-fdr-msg "assay scan: --fdr must be between 0 and 1"
+run "$ASSAY" scan -j 0
+expect_status scan-bad-jobs 2
