@@ -6,11 +6,13 @@
  *   2. chart scripts: the data of each chart type prepared from the native
  *      observations (resampled, windowed, analysed) and written as gnuplot
  *      commands with inline data blocks, always in the C locale;
- *   3. the batch: one gnuplot process started with posix_spawn (no shell),
- *      fed every chart's commands through a pipe while its stderr is read
- *      with poll(); after each chart gnuplot prints a marker line with the
- *      chart's index and GPVAL_ERRNO, so that each message is attributed to
- *      the chart that caused it and one bad chart does not sink the rest.
+ *   3. the batch: one gnuplot process started with posix_spawn (no shell);
+ *      each chart's commands go to a file in a private directory, and
+ *      gnuplot's stdin (a pipe) gets `load 'FILE'` per chart while its
+ *      stderr is read in the same poll() loop; after each chart gnuplot
+ *      prints a marker line with the chart's index and GPVAL_ERRNO, so that
+ *      each message is attributed to the chart that caused it and one bad
+ *      chart does not sink the rest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -818,9 +820,10 @@ static int chart_level(FILE *fp, const char *outpath,
 		fputs(", \\\n  $D0 using ($1):3 with points pt 6 ps 1.3 lw 2 lc rgb '"
 		      C_MAIN "' title 'partial period (not all data in)'", fp);
 	if (have_trend) {
-		snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s",
+		snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s%s",
 			 nice_num(tr.sen_slope_year, 1, b1, sizeof b1),
-			 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2));
+			 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2),
+			 tr.mk.p < o->alpha ? "" : ", not significant");
 		/* Solid when significant at alpha, dashed when not. */
 		fprintf(fp, ", \\\n  $D0 using ($1):4 with lines lw 2 dt %d lc rgb '" C_TREND
 			"' title ", tr.mk.p < o->alpha ? 1 : 2);
@@ -988,16 +991,14 @@ static int chart_changes(FILE *fp, const char *outpath,
 			 nice_num(ch->pct[latest], 1, b1, sizeof b1), freq_change_tag(f),
 			 lj->why == ASSAY_UNJUDGED_HISTORY ? "too little history" :
 			 lj->why == ASSAY_UNJUDGED_FLAT ? "no variation before it" : "no change");
+	/* Above the top right corner of the plot, where it hides nothing;
+	 * the bar itself gets a dark outline. */
 	fputs("set label 10 ", fp);
 	put_q(fp, text, 0);
-	fputs(" at ", fp);
-	put_num(fp, period_mid(f, rs->period[latest]));
-	fputc(',', fp);
-	put_num(fp, ch->pct[latest]);
-	fprintf(fp, " right offset -1,%s front boxed noenhanced textcolor rgb '%s' font ',%d'\n",
-		ch->pct[latest] < 0 ? "-0.9" : "0.9",
+	fprintf(fp, " at graph 1, graph 1 right offset 0,0.9 front noenhanced "
+		"textcolor rgb '%s' font ',%d'\n",
 		lj->verdict == ASSAY_VERDICT_SHOCK ? C_SHOCK :
-		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, font_size(o));
+		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, font_size(o) + 1);
 
 	static const char *const colours[] = { "#bfbfbf", C_NOISE, C_SHOCK, C_UP };
 	static const char *const titles[] = {
@@ -1013,6 +1014,8 @@ static int chart_changes(FILE *fp, const char *outpath,
 		if (have[c])
 			fprintf(fp, ", \\\n  $D1 using ($1):($3 == %d ? $2 : NaN) with boxes "
 				"fc rgb '%s' title '%s'", c, colours[c], titles[c]);
+	fprintf(fp, ", \\\n  $D1 using ($1):($0 == %zu ? $2 : NaN) with boxes fs empty "
+		"lc rgb '#000000' lw 1.5 notitle", latest - v.a);
 	fputs("\nunset output\n", fp);
 	rc = 0;
 out:
@@ -1356,8 +1359,9 @@ struct chart {
 	char *label;            /* for messages */
 	char *path;             /* destination */
 	char *tmp;              /* what gnuplot writes; renamed to path */
-	char *script;           /* commands, marker line included */
+	char *script;           /* the chart's commands */
 	size_t len;
+	char *gp;               /* the file they are loaded from, or NULL */
 	int status;             /* 0, or ASSAY_EIO after run */
 	int finished;           /* gnuplot printed this chart's marker */
 	char *msg;              /* error, when status != 0 */
@@ -1370,6 +1374,7 @@ struct assay_plot_batch {
 	char gnuplot[4096];     /* resolved program path */
 	char marker[64];        /* "@@assay-<nonce> ": starts marker lines */
 	unsigned seq;           /* temp file names */
+	char dir[4096];         /* private directory of the scripts, or "" */
 };
 
 int assay_plot_batch_new(assay_plot_batch **out, assay_error *err)
@@ -1455,20 +1460,8 @@ int assay_plot_batch_add(assay_plot_batch *b, const char *path,
 		assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
-	/* A dry run first: bad data or options must fail before anything
-	 * is created on disk, and the temporary file's name (which the
-	 * script names) exists only once the file does.  Writing a script
-	 * twice costs far less than gnuplot drawing it. */
-	if (!(fp = open_memstream(&ch.script, &ch.len))) {
-		assay_fail(err, ASSAY_EIO, "out of memory");
-		goto out;
-	}
-	if (assay_plot_script(fp, "/dev/null", in, nin, o, err))
-		goto out;
-	fclose(fp);
-	fp = NULL;
-	free(ch.script);
-	ch.script = NULL;
+	/* The temporary file first (the script names it); a chart that
+	 * cannot be drawn removes it again below. */
 	if (!(ch.tmp = make_tmp(b, path, err)))
 		goto out;
 	if (!(fp = open_memstream(&ch.script, &ch.len))) {
@@ -1477,10 +1470,6 @@ int assay_plot_batch_add(assay_plot_batch *b, const char *path,
 	}
 	if (assay_plot_script(fp, ch.tmp, in, nin, o, err))
 		goto out;
-	/* The marker: gnuplot's print writes to stderr, in order with its
-	 * messages; GPVAL_ERRNO says whether this chart raised an error
-	 * (reset session at the start of each chart clears it). */
-	fprintf(fp, "print sprintf('%s%zu %%d', GPVAL_ERRNO)\n", b->marker, b->n);
 	if (fclose(fp)) {
 		fp = NULL;
 		assay_fail(err, ASSAY_EIO, "out of memory");
@@ -1529,7 +1518,13 @@ static char *tidy_messages(const char *text)
 		while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 			e--;
 		int caret = a < e && strspn(a, "^ ") >= (size_t)(e - a);
-		/* "line 14: ": a line of the script the user never sees */
+		/* "/tmp/.../chart-3.gp" line 14: the script the user never
+		 * sees */
+		if (*a == '"') {
+			const char *q = memchr(a + 1, '"', (size_t)(e - a - 1));
+			if (q && e - q > 7 && !strncmp(q, "\" line ", 7))
+				a = q + 2;
+		}
 		if (e - a > 5 && !strncmp(a, "line ", 5)) {
 			const char *d = a + 5;
 			while (d < e && *d >= '0' && *d <= '9')
@@ -1587,6 +1582,84 @@ static void take_line(assay_plot_batch *b, const char *line, char **acc,
 	str_add(acc, acclen, "\n", 1);
 }
 
+/* Remove the scripts' files and their directory. */
+static void remove_scripts(assay_plot_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->c[i].gp) {
+			unlink(b->c[i].gp);
+			free(b->c[i].gp);
+			b->c[i].gp = NULL;
+		}
+	}
+	if (b->dir[0]) {
+		rmdir(b->dir);
+		b->dir[0] = 0;
+	}
+}
+
+/* Write each chart's commands to a file in a private directory (mkdtemp:
+ * mode 0700, a name nobody can predict; each file O_EXCL, 0600) and make
+ * the commands gnuplot reads from its stdin: per chart, `load` the file,
+ * close the output, and print the marker with GPVAL_ERRNO.  gnuplot reads
+ * a pipe one byte per read(2) but a loaded file through stdio: this halves
+ * its time on a batch.  An error inside a loaded file ends that file only,
+ * so the marker still comes.  Returns the stream (malloc'd) or NULL. */
+static char *write_scripts(assay_plot_batch *b, size_t *len, assay_error *err)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char *cmds = NULL;
+	FILE *fp;
+	if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > 1024)
+		tmpdir = "/tmp";
+	for (const char *p = tmpdir; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			tmpdir = "/tmp";
+	snprintf(b->dir, sizeof b->dir, "%s/assay-plot-XXXXXX", tmpdir);
+	if (!mkdtemp(b->dir)) {
+		assay_fail(err, ASSAY_EIO, "cannot create a temporary directory in %s: %s",
+			   tmpdir, strerror(errno));
+		b->dir[0] = 0;
+		return NULL;
+	}
+	if (!(fp = open_memstream(&cmds, len))) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct chart *ch = &b->c[i];
+		size_t sz = strlen(b->dir) + 32;
+		int fd;
+		if (!(ch->gp = malloc(sz)))
+			goto nomem;
+		snprintf(ch->gp, sz, "%s/chart-%zu.gp", b->dir, i);
+		fd = open(ch->gp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, ch->script, ch->len) != (ssize_t)ch->len ||
+		    close(fd)) {
+			assay_fail(err, ASSAY_EIO, "cannot write '%s': %s", ch->gp,
+				   strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			fclose(fp);
+			free(cmds);
+			return NULL;
+		}
+		fputs("load ", fp);
+		put_q(fp, ch->gp, 0);
+		fprintf(fp, "\nunset output\nprint sprintf('%s%zu %%d', GPVAL_ERRNO)\n",
+			b->marker, i);
+	}
+	if (fclose(fp) == 0)
+		return cmds;
+	fp = NULL;
+nomem:
+	if (fp)
+		fclose(fp);
+	free(cmds);
+	assay_fail(err, ASSAY_EIO, "out of memory");
+	return NULL;
+}
+
 int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 {
 	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, devnull = -1, rc = -1;
@@ -1595,11 +1668,15 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 	sigset_t block, oldmask, pending, empty;
 	int had_pipe_pending, got_epipe = 0, fa_ok = 0, attr_ok = 0;
 	pid_t pid = -1;
-	char *acc = NULL, *line = NULL;
-	size_t acclen = 0, linelen = 0;
+	char *acc = NULL, *line = NULL, *cmds = NULL;
+	size_t acclen = 0, linelen = 0, cmdlen = 0, off = 0;
 
 	if (!b || b->n == 0)
 		return 0;
+	if (!(cmds = write_scripts(b, &cmdlen, err))) {
+		remove_scripts(b);
+		return -1;
+	}
 	/* A gnuplot that dies early must give EPIPE, not kill us: block
 	 * SIGPIPE in this thread and consume the one our writes raise. */
 	sigemptyset(&block);
@@ -1653,7 +1730,6 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 	close(devnull);
 	in[0] = er[1] = devnull = -1;
 
-	size_t ci = 0, off = 0;
 	while (in[1] >= 0 || er[0] >= 0) {
 		struct pollfd pf[2];
 		int np = 0, wi = -1, ri = -1;
@@ -1673,26 +1749,20 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 			break;
 		}
 		if (wi >= 0 && pf[wi].revents) {
-			while (ci < b->n) {
-				struct chart *ch = &b->c[ci];
-				ssize_t w = write(in[1], ch->script + off, ch->len - off);
+			while (off < cmdlen) {
+				ssize_t w = write(in[1], cmds + off, cmdlen - off);
 				if (w < 0) {
 					if (errno == EINTR)
 						continue;
 					if (errno == EPIPE)
 						got_epipe = 1;
-					if (errno != EAGAIN) {
-						ci = b->n;      /* gnuplot is gone */
-					}
+					if (errno != EAGAIN)
+						off = cmdlen;   /* gnuplot is gone */
 					break;
 				}
 				off += (size_t)w;
-				if (off == ch->len) {
-					ci++;
-					off = 0;
-				}
 			}
-			if (ci == b->n) {
+			if (off == cmdlen) {
 				close(in[1]);   /* EOF: gnuplot exits when done */
 				in[1] = -1;
 			}
@@ -1778,6 +1848,8 @@ out:
 		posix_spawnattr_destroy(&attr);
 	free(acc);
 	free(line);
+	free(cmds);
+	remove_scripts(b);
 	if (got_epipe && !had_pipe_pending) {
 		struct timespec zero = { 0, 0 };
 		while (sigtimedwait(&block, NULL, &zero) < 0 && errno == EINTR)
@@ -1805,6 +1877,7 @@ void assay_plot_batch_free(assay_plot_batch *b)
 {
 	if (!b)
 		return;
+	remove_scripts(b);
 	for (size_t i = 0; i < b->n; i++) {
 		struct chart *ch = &b->c[i];
 		if (ch->tmp) {

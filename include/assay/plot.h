@@ -12,8 +12,10 @@
  * Numbers are printed by assay in the C locale whatever the caller's
  * locale, and data go inline as `$Dn << EOD` blocks whose lines are only
  * numbers assay formats (so a data line is never "EOD").  gnuplot is
- * started with posix_spawn and an argv, never through a shell; its stdin
- * and stderr are pipes and its stdout is /dev/null.
+ * started with posix_spawn and an argv, never through a shell; each
+ * chart's commands are written to a file in a private directory (mkdtemp,
+ * 0700; files O_EXCL, 0600) that gnuplot loads; its stdin and stderr are
+ * pipes and its stdout is /dev/null.
  *
  * Each chart is rendered into a temporary file beside its destination
  * (created with O_EXCL, so no predictable path is ever followed) and

@@ -177,4 +177,11 @@ double assay_halfnormal_sum_q(int k, double x);
  * judged moves (cap >= 2; 1 for cap < 2). */
 double assay_run_p(double t_obs, int cap);
 
+/* Two-sided Student-t p-value P(|T| >= |t|) with df degrees of freedom,
+ * and the F distribution's upper tail P(F >= f) with (d1, d2): the
+ * incomplete-beta forms the verdict uses (same values as GSL's
+ * gsl_cdf_tdist_Q and gsl_cdf_fdist_Q, about four times faster). */
+double assay_t_two_sided(double t, int df);
+double assay_f_upper(double f, int d1, int d2);
+
 #endif

@@ -7,7 +7,8 @@
  * GSL's routines propagate a NaN, and a sort with NaNs is undefined.  A
  * non-finite input or too few values give NaN, never a crash.
  *
- *   sd     sample standard deviation (n - 1), gsl_stats_sd
+ *   sd     sample standard deviation (n - 1): gsl_stats_sd's statistic,
+ *          by the two-pass formula
  *   mad    1.4826 * median absolute deviation, gsl_stats_mad (the
  *          constant is 1/Phi^-1(3/4) = 1.482602218505602, as scipy's
  *          median_abs_deviation(scale='normal'))
@@ -28,7 +29,7 @@
 #include <stddef.h>
 #include "assay/period.h"
 
-/* Sample sd with n - 1; NaN when n < 2. */
+/* Sample sd with n - 1 (two passes); NaN when n < 2. */
 double assay_vol_sd(const double *x, size_t n);
 
 /* 1.4826 * MAD; `work` holds n doubles (x is not modified); NaN if n < 1. */

@@ -80,6 +80,51 @@ struct emit {
 
 /* ---- csv: one line per row, numbers in shortest round-trip form -------- */
 
+/* The period label as assay_period_format writes it, without printf for
+ * the common M, Q and A labels of years 0..9999. */
+static char *put_period(char *p, assay_freq f, assay_period per)
+{
+	int64_t y = -1, k = 0;
+	if (f == ASSAY_FREQ_A)
+		y = per;
+	else if (f == ASSAY_FREQ_Q && per >= 0)
+		y = per / 4, k = per % 4 + 1;
+	else if (f == ASSAY_FREQ_M && per >= 0)
+		y = per / 12, k = per % 12 + 1;
+	if (y < 0 || y > 9999) {
+		assay_period_format(f, per, p, 32);
+		return p + strlen(p);
+	}
+	*p++ = (char)('0' + y / 1000);
+	*p++ = (char)('0' + y / 100 % 10);
+	*p++ = (char)('0' + y / 10 % 10);
+	*p++ = (char)('0' + y % 10);
+	if (f == ASSAY_FREQ_Q) {
+		*p++ = 'Q';
+		*p++ = (char)('0' + k);
+	} else if (f == ASSAY_FREQ_M) {
+		*p++ = '-';
+		*p++ = (char)('0' + k / 10);
+		*p++ = (char)('0' + k % 10);
+	}
+	return p;
+}
+
+static char *put_int(char *p, long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
 static void csv_num(char **p, double v)
 {
 	if (isfinite(v))
@@ -117,11 +162,12 @@ static void csv_row(struct emit *e, const char *name, const assay_analysis *a,
 		}
 		*p++ = ',';
 	}
-	assay_period_format(s->freq, s->period[i], p, 32);
-	p += strlen(p);
+	p = put_period(p, s->freq, s->period[i]);
 	*p++ = ',';
 	csv_num(&p, s->value[i]);
-	p += sprintf(p, "%d,%s,", s->n_obs[i], s->partial[i] ? "true" : "false");
+	p = put_int(p, s->n_obs[i]);
+	memcpy(p, s->partial[i] ? ",true," : ",false,", s->partial[i] ? 6 : 7);
+	p += s->partial[i] ? 6 : 7;
 	csv_num(&p, a->c.pct[i]);
 	csv_num(&p, a->c.log[i]);
 	csv_num(&p, a->c.yoy[i]);

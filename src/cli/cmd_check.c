@@ -94,6 +94,24 @@ static void fmt_change(const struct ctx *c, char *buf, size_t n)
 		snprintf(buf, n, "no %s change", lbl);
 }
 
+/* "2 of 3 months", or "17 observations" for daily and weekly data. */
+static const char *coverage(const struct ctx *c, size_t i)
+{
+	static char buf[64];
+	assay_freq from = c->info.freq, to = c->a.s.freq;
+	int n = c->a.s.n_obs[i], of = 0;
+	if (from == ASSAY_FREQ_M)
+		of = to == ASSAY_FREQ_Q ? 3 : 12;
+	else if (from == ASSAY_FREQ_Q)
+		of = 4;
+	if (of)
+		snprintf(buf, sizeof buf, "%d of %d %s", n, of,
+			 jc_freq_noun(from, of != 1));
+	else
+		snprintf(buf, sizeof buf, "%d observation%s", n, n == 1 ? "" : "s");
+	return buf;
+}
+
 /* The reason a move cannot be judged, in words. */
 static void explain(struct ctx *c)
 {
@@ -119,9 +137,9 @@ static void explain(struct ctx *c)
 				 jc_freq_noun(f, 0));
 		else if (a->s.partial[i])
 			snprintf(c->reason, sizeof c->reason,
-				 "the %s is partial (%d observations); "
-				 "--allow-partial judges it anyway",
-				 jc_freq_noun(f, 0), a->s.n_obs[i]);
+				 "the %s is partial (%s); --allow-partial "
+				 "judges it anyway", jc_freq_noun(f, 0),
+				 coverage(c, i));
 		else if (p == (size_t)-1 || !isfinite(a->s.value[p]))
 			snprintf(c->reason, sizeof c->reason,
 				 "the previous %s has no value", jc_freq_noun(f, 0));
@@ -167,7 +185,11 @@ static int print_text(struct ctx *c)
 	assay_period_format(f, c->a.s.period[i], lbl, sizeof lbl);
 	fmt_change(c, chg, sizeof chg);
 	if (j->verdict == ASSAY_VERDICT_NONE) {
-		printf("%s %s: %s, cannot judge: %s\n", c->name, lbl, chg, c->reason);
+		if (isfinite(c->a.c.pct[i]) || isfinite(c->a.c.diff[i]))
+			printf("%s %s: %s, cannot judge: %s\n", c->name, lbl, chg,
+			       c->reason);
+		else
+			printf("%s %s: cannot judge: %s\n", c->name, lbl, c->reason);
 		return ASSAY_ECANNOT;
 	}
 	fmt_p(j->p, pbuf, sizeof pbuf);
@@ -272,7 +294,7 @@ static int print_json(struct ctx *c)
 	json_object_set_new(o, "allow_partial", json_boolean(c->allow_partial));
 	json_object_set_new(o, "as_of", c->as_of ? json_string(c->as_of) : json_null());
 	int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			    JSON_REAL_PRECISION(17));
+			    JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 	json_decref(o);
 	if (rc)

@@ -50,9 +50,6 @@ int jc_is_glob(const char *s)
 
 static int push_name(char ***v, size_t *n, size_t *cap, const char *s)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return 0;
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		char **nv = realloc(*v, *cap * sizeof *nv);
@@ -64,6 +61,44 @@ static int push_name(char ***v, size_t *n, size_t *cap, const char *s)
 		return -1;
 	(*n)++;
 	return 0;
+}
+
+/* qsort of pointers to the slots of a name vector: by name, then by slot,
+ * so that the first occurrence of a name sorts first. */
+static int by_name_ref(const void *a, const void *b)
+{
+	char **const *x = a, **const *y = b;
+	int c = strcmp(**x, **y);
+	return c ? c : (*x < *y ? -1 : *x > *y);
+}
+
+/* Drop repeated names, keeping the first of each, in O(n log n) (a glob
+ * over 10,000 series must not cost 50 million comparisons). */
+static void dedupe(char **v, size_t *n)
+{
+	if (*n < 2)
+		return;
+	char ***ref = malloc(*n * sizeof *ref);
+	if (!ref)
+		return;         /* duplicates are harmless, only slower */
+	for (size_t i = 0; i < *n; i++)
+		ref[i] = &v[i];
+	qsort(ref, *n, sizeof *ref, by_name_ref);
+	const char *kept = *ref[0];
+	for (size_t i = 1; i < *n; i++) {
+		if (!strcmp(*ref[i], kept)) {
+			free(*ref[i]);
+			*ref[i] = NULL;
+		} else {
+			kept = *ref[i];
+		}
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (v[i])
+			v[k++] = v[i];
+	*n = k;
+	free(ref);
 }
 
 int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
@@ -119,6 +154,7 @@ out:
 		v = NULL;
 		nv = 0;
 	}
+	dedupe(v, &nv);
 	*names = v;
 	*n = nv;
 	return rc;

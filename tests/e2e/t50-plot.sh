@@ -233,10 +233,18 @@ expect_err control-in-path-msg "assay: output path has a control character"
 
 # ---- gnuplot fails on one chart of a batch (4) ----------------------------------
 
-# This gnuplot breaks the plot command of the charts of one series only.
-cat > "$WORK/gp-bad" <<EOF
+# This gnuplot breaks the plot command of the charts of one series only
+# (assay sends `load 'FILE'` for each chart: the wrapper edits FILE).
+cat > "$WORK/gp-bad" <<'EOF'
 #!/bin/sh
-sed "/^plot .*zambia/s/^plot /plot no_such_function(1), /" | gnuplot "\$@"
+while IFS= read -r l; do
+	case $l in
+	"load '"*)
+		f=${l#load \'}
+		sed -i "/^plot .*zambia/s/^plot /plot no_such_function(1), /" "${f%\'}" ;;
+	esac
+	printf '%s\n' "$l"
+done | gnuplot "$@"
 EOF
 chmod +x "$WORK/gp-bad"
 run env ASSAY_GNUPLOT="$WORK/gp-bad" "$ASSAY" plot 'bgs/zambia/*' bgs/chile/lithium --outdir "$OUT/bad"
@@ -247,6 +255,15 @@ expect_err_has gnuplot-error-others "assay: wrote $OUT/bad/bgs-chile-lithium.png
 expect_file_absent gnuplot-error-no-file "$OUT/bad/bgs-zambia-cobalt.png"
 expect_png gnuplot-error-others-ok "$OUT/bad/bgs-chile-lithium.png" 1200 675
 expect_no_tmp gnuplot-error-no-tmp "$OUT/bad"
+
+# The scripts' private directory is removed, also when gnuplot fails.
+mkdir "$WORK/tmp"
+run env TMPDIR="$WORK/tmp" "$ASSAY" plot wb/copper wb/nickel --outdir "$OUT/tmpdir"
+expect_status tmpdir 0
+[ -z "$(ls -A "$WORK/tmp")" ] && ok tmpdir-removed || not_ok tmpdir-removed "$(ls -A "$WORK/tmp")"
+run env TMPDIR="$WORK/tmp" ASSAY_GNUPLOT="$WORK/gp-bad" "$ASSAY" plot bgs/zambia/cobalt --outdir "$OUT/tmpdir"
+expect_status tmpdir-bad 4
+[ -z "$(ls -A "$WORK/tmp")" ] && ok tmpdir-removed-bad || not_ok tmpdir-removed-bad "$(ls -A "$WORK/tmp")"
 
 # A gnuplot that exits at once.
 run env ASSAY_GNUPLOT=/bin/false "$ASSAY" plot wb/copper -o "$OUT/false.png"

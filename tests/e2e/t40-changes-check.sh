@@ -1,0 +1,159 @@
+#!/bin/sh
+# assay changes and assay check on the bundled real data: the columns and
+# their order, NA in csv and json, partial periods, several series and glob
+# patterns, the verdict sentence, the exit statuses 0/1/2/3/4, vintages.
+# (The numbers behind them are checked against pandas, scipy and
+# statsmodels in tests/unit/test_verdict.c; here they are pinned as the
+# commands print them.)
+. "$TESTS_DIR/e2e/lib.sh"
+
+WB26="$DATA_DIR/worldbank-cmo/cmo-monthly-2026-06.csv"
+WB20="$DATA_DIR/worldbank-cmo/cmo-monthly-2020-03.csv"
+BGS="$DATA_DIR/owid-bgs/bgs-mineral-production-2016.csv"
+COBALT=bgs/democratic-republic-of-congo/cobalt
+HEADER="period,value,n_obs,partial,pct_change,log_change,yoy_change,sigma,stat,p_value,verdict"
+
+"$ASSAY" -q import "$WB20" --prefix wb/ --kind price --vintage 2020-03-03 >/dev/null 2>&1
+"$ASSAY" -q import "$WB26" --prefix wb/ --kind price --vintage 2026-06-02 >/dev/null 2>&1
+"$ASSAY" -q import "$BGS" --layout wide --key-cols Entity --date-col Year \
+	--prefix bgs/ --kind flow --unit t >/dev/null 2>&1
+
+# ---- changes ---------------------------------------------------------------
+
+run "$ASSAY" changes wb/copper --freq Q --from 2008Q3 --to 2009Q1 --format csv
+expect_status changes-csv-status 0
+expect_out changes-csv "$HEADER
+2008Q3,7679.86666666667,3,false,-9.03606561519376,-0.0947070834706158,-0.412577452825891,0.126072035255136,-1.33575953906262,0.247018556513936,noise
+2008Q4,3904.89333333333,3,false,-49.1541519818052,-0.676371718386784,-45.6718555365207,0.132116853770658,-5.07133182684836,6.1612113542437e-05,shock
+2009Q1,3428.39,3,false,-12.2027234205288,-0.13013970428515,-56.0237301180092,0.21174547209465,0.50458766085446,0.39567464951109,noise"
+expect_err changes-csv-stderr ""
+
+# the quarter in progress (April and May 2026): shown, partial, never judged
+run "$ASSAY" changes wb/copper --freq Q --from 2026Q2 --format csv
+expect_out changes-partial "$HEADER
+2026Q2,13247.075,2,true,,,,,,,"
+run "$ASSAY" changes wb/copper --freq Q --from 2026Q2 --format json
+expect_out changes-partial-json '[
+  {"period":"2026Q2","value":13247.075,"n_obs":2,"partial":true,"pct_change":null,"log_change":null,"yoy_change":null,"sigma":null,"stat":null,"p_value":null,"verdict":null}
+]'
+run "$ASSAY" changes wb/copper --freq Q --from 2026Q2 --allow-partial --format csv
+expect_out_has changes-allow-partial "2026Q2,13247.075,2,true,3.24525369647664,"
+
+# table: NA shown as NA; the default format
+run "$ASSAY" changes wb/copper --freq Q --from 2026Q1
+expect_status changes-table-status 0
+expect_out_has changes-table-header "period  "
+expect_out_has changes-table-na "NA"
+
+# several series and patterns: a leading series column
+run "$ASSAY" changes 'wb/cop*' wb/nickel --freq A --from 2025 --to 2025 --format csv
+expect_out changes-multi "series,$HEADER
+wb/copper,2025,9947.305,12,false,8.80718300091665,0.0844071664835248,8.80718300091665,0.224107262602517,0.116154132974365,1,noise
+wb/nickel,2025,15162.1583333333,12,false,-9.82400291820958,-0.103406902073144,-9.82400291820958,0.297697192053835,-0.232358453644992,0.87313445979397,noise"
+run "$ASSAY" changes 'wb/copper' --freq A --from 2025 --to 2025 --format csv
+expect_out_has changes-single-no-series-col "$HEADER
+2025,"
+run "$ASSAY" changes 'wb/coppe?' --freq A --from 2025 --to 2025 --format csv
+expect_out_has changes-glob-series-col "series,$HEADER"
+
+# annual data at their own frequency; --window and --min-history
+run "$ASSAY" changes "$COBALT" --from 1978 --to 1979 --format csv --min-history 5 --window 6
+expect_status changes-annual-status 0
+expect_out_has changes-annual "1979,"
+
+# vintages: as of March 2020 the 2020 file is the newest
+run "$ASSAY" changes wb/copper --as-of 2020-03-31 --from 2020-02 --format csv
+expect_out_has changes-as-of "2020-02,5687.7"
+run "$ASSAY" changes wb/copper --as-of 2020-03-31 --from 2020-03 --format csv
+expect_out changes-as-of-empty "$HEADER"
+
+# errors
+run "$ASSAY" changes nope/nothing
+expect_status changes-unknown-status 2
+expect_err_has changes-unknown "assay: no series 'nope/nothing' in "
+run "$ASSAY" changes 'zz/*'
+expect_status changes-nomatch-status 2
+expect_err changes-nomatch "assay: no series matches 'zz/*'"
+run "$ASSAY" changes "$COBALT" --freq Q
+expect_status changes-upsample-status 2
+expect_err changes-upsample "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
+run "$ASSAY" changes wb/copper --freq X
+expect_status changes-badfreq 2
+run "$ASSAY" changes wb/copper --window 1
+expect_status changes-badwindow 2
+run "$ASSAY" changes wb/copper --seasonal maybe
+expect_status changes-badseasonal 2
+expect_err_has changes-badseasonal-msg "--seasonal takes auto, yes or no"
+run "$ASSAY" changes
+expect_status changes-noargs 2
+run "$ASSAY" changes --help
+expect_status changes-help-status 0
+expect_out_has changes-help-columns "period,value,n_obs,partial,pct_change,log_change,yoy_change,sigma,"
+expect_out_has changes-help-exit "Exit status:"
+
+# ---- check -----------------------------------------------------------------
+
+run "$ASSAY" check wb/copper --freq Q
+expect_status check-noise-status 0
+expect_out check-noise "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
+expect_err check-noise-stderr ""
+
+run "$ASSAY" check wb/copper --freq Q --period 2008Q4
+expect_status check-shock-status 1
+expect_out check-shock "wb/copper 2008Q4: -49.2% QoQ, a notable shock (p < 0.0001; typical quarterly move +/-13.2%, 20 quarters of history)"
+
+run "$ASSAY" check wb/copper --freq Q --period 2026Q2
+expect_status check-partial-status 3
+expect_out check-partial "wb/copper 2026Q2: cannot judge: the quarter is partial (2 of 3 months); --allow-partial judges it anyway"
+run "$ASSAY" check wb/copper --freq Q --period 2026Q2 --allow-partial
+expect_status check-allow-partial-status 0
+
+run "$ASSAY" check "$COBALT" --period 1975
+expect_status check-history-status 3
+expect_out check-history "$COBALT 1975: -7.7% YoY, cannot judge: only 3 years of history (8 needed)"
+
+run "$ASSAY" check wb/copper --freq Q --period 2030Q1
+expect_status check-nodata-status 3
+expect_out check-nodata "wb/copper 2030Q1: cannot judge: there is no quarterly 2030Q1 in the data"
+
+run "$ASSAY" check wb/copper --as-of 2020-03-31
+expect_status check-as-of-status 0
+expect_out_has check-as-of "wb/copper 2020-02: -5.7% MoM"
+
+run "$ASSAY" check wb/copper --freq Q --period 2008Q4 --format json
+expect_status check-json-status 1
+for key in '"series": "wb/copper"' '"period": "2008Q4"' '"freq": "Q"' '"value": ' \
+	'"previous": ' '"pct_change": -49.1541519818052' '"log_change": ' '"sigma": ' \
+	'"stat": ' '"p_value": ' '"alpha": 0.05' '"verdict": "shock"' \
+	'"seasonal_adjusted": false' '"window": 20' '"n_history": 20'; do
+	expect_out_has "check-json-$key" "$key"
+done
+run "$ASSAY" check wb/copper --freq Q --period 2026Q2 --format json
+expect_status check-json-cannot-status 3
+expect_out_has check-json-cannot '"verdict": null'
+expect_out_has check-json-reason '"reason": "the quarter is partial'
+
+run "$ASSAY" check wb/copper --freq Q --period 2026
+expect_status check-coarse-period 2
+expect_err_has check-coarse-period-msg "give a period like 2026Q4"
+run "$ASSAY" check wb/copper wb/nickel
+expect_status check-two-series 2
+run "$ASSAY" check nope
+expect_status check-unknown 2
+run "$ASSAY" check wb/copper --format csv
+expect_status check-badformat 2
+run "$ASSAY" check --help
+expect_status check-help-status 0
+expect_out_has check-help-exit "  3  cannot judge: too little history, a partial period, a gap or an"
+expect_out_has check-help-exit1 "  1  the move is notable (shock or trend)"
+
+# a write error is an I/O error, not silence
+if [ -w /dev/full ]; then
+	"$ASSAY" check wb/copper --freq Q > /dev/full 2> "$WORK/err"
+	status=$?
+	err=$(cat "$WORK/err")
+	expect_status check-dev-full 4
+	"$ASSAY" changes wb/copper --freq Q --format csv > /dev/full 2> "$WORK/err"
+	status=$?
+	expect_status changes-dev-full 4
+fi
