@@ -48,14 +48,13 @@ static void on_progress(void *ctx, size_t done, size_t total)
 	progress_update(ctx, "scanning", done, total);
 }
 
-static int print_rows(const assay_scan_result *r, enum out_format fmt)
+out_table *scan_result_table(const assay_scan_result *r, int rounded)
 {
 	static const char *const cols[] = {
 		"series", "period", "value", "pct_change", "sigma", "stat",
 		"p_value", "q_value", "verdict"
 	};
 	out_table *t = out_table_new(cols, 9);
-	int table = fmt == OUT_TABLE;
 	for (size_t i = 0; i < r->n; i++) {
 		const assay_scan_row *row = &r->rows[i];
 		char lbl[32];
@@ -65,13 +64,19 @@ static int print_rows(const assay_scan_result *r, enum out_format fmt)
 		out_str(t, row->has_period ? assay_period_format(row->freq, row->period,
 								 lbl, sizeof lbl) : NULL);
 		out_num(t, row->value, 0);
-		out_num(t, row->pct_change, table ? 2 : 0);
-		out_num(t, row->sigma, table ? 5 : 0);
-		out_num(t, row->stat, table ? 3 : 0);
-		out_num(t, row->p_value, table ? 4 : 0);
-		out_num(t, row->q_value, table ? 4 : 0);
+		out_num(t, row->pct_change, rounded ? 2 : 0);
+		out_num(t, row->sigma, rounded ? 5 : 0);
+		out_num(t, row->stat, rounded ? 3 : 0);
+		out_num(t, row->p_value, rounded ? 4 : 0);
+		out_num(t, row->q_value, rounded ? 4 : 0);
 		out_str(t, assay_verdict_name(row->verdict));
 	}
+	return t;
+}
+
+static int print_rows(const assay_scan_result *r, enum out_format fmt)
+{
+	out_table *t = scan_result_table(r, fmt == OUT_TABLE);
 	int rc = out_table_print(t, stdout, fmt) ? ASSAY_EIO : 0;
 	out_table_free(t);
 	return rc;

@@ -13,4 +13,13 @@ int cmd_trend(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
+int cmd_report(int argc, char **argv);
+
+/* Shared with `report`: the rows of a scan as `assay scan` prints them
+ * (rounded: the table format's digits; else full precision). */
+struct assay_scan_result;
+struct out_table;
+struct out_table *scan_result_table(const struct assay_scan_result *r,
+				    int rounded);
+
 #endif

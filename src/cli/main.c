@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "trend", cmd_trend, "trend test, Sen's slope, growth rate and change points" },
 	{ "plot", cmd_plot, "draw charts with gnuplot (PNG, SVG, PDF)" },
 	{ "scan", cmd_scan, "judge the latest move of many series, with FDR control" },
+	{ "report", cmd_report, "write an HTML and Markdown report of a scan" },
 	/* more commands: keep in the order of the README's reference */
 };
 
