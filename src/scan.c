@@ -87,12 +87,12 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 		r->failed = 1;
 		return;
 	}
+	/* A batch mixes frequencies: a series whose native frequency is
+	 * already lower than the one asked for is judged at its own. */
 	assay_freq f = o->analysis.freq ? o->analysis.freq : info.freq;
+	if (assay_freq_rank(f) < assay_freq_rank(info.freq))
+		f = info.freq;
 	r->freq = f;
-	if (assay_freq_rank(f) < assay_freq_rank(info.freq)) {
-		r->reason = "its native frequency is lower than --freq";
-		goto out;
-	}
 	if (o->has_period && assay_freq_rank(o->period_freq) > assay_freq_rank(f)) {
 		r->reason = "--period is coarser than the series' frequency";
 		goto out;
@@ -102,6 +102,7 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 		goto out;
 	}
 	assay_analysis_opts ao = o->analysis;
+	ao.freq = f;
 	assay_period want = o->has_period ? target_period(o, f) : 0;
 	if (o->has_period)
 		ao.judge_from = want;

@@ -12,7 +12,9 @@
 #include "assay/analysis.h"
 
 typedef struct assay_scan_opts {
-	assay_analysis_opts analysis;   /* freq, window, alpha, seasonal ... */
+	assay_analysis_opts analysis;   /* freq, window, alpha, seasonal ...;
+					 * a series whose native frequency is
+					 * lower than freq is judged at its own */
 	int has_period;                 /* judge this period, not the latest */
 	assay_freq period_freq;         /* frequency of the period's label */
 	assay_period period;

@@ -188,24 +188,20 @@ static int inline_svg(FILE *fp, const char *path)
 	return svg ? 0 : -1;
 }
 
-static char *arg_freq(const struct report *r, char *buf)
-{
-	buf[0] = (char)r->freq;
-	buf[1] = 0;
-	return buf;
-}
-
-/* The argv of a subcommand on one series, with the report's options. */
-static void build_argv(const struct report *r, const char *cmd, const char *name,
-		       char **argv, char *fbuf, const char *extra1,
-		       const char *extra2, const char *extra3)
+/* The argv of a subcommand on one series, with the report's options; the
+ * frequency is the one the scan judged it at (its own when lower). */
+static void build_argv(const struct report *r, const assay_scan_row *row,
+		       const char *cmd, char **argv, char *fbuf,
+		       const char *extra1, const char *extra2, const char *extra3)
 {
 	int k = 0;
 	argv[k++] = (char *)cmd;
-	argv[k++] = (char *)name;
-	if (r->freq) {
+	argv[k++] = row->name;
+	if (r->freq && row->freq) {
+		fbuf[0] = (char)row->freq;
+		fbuf[1] = 0;
 		argv[k++] = "--freq";
-		argv[k++] = arg_freq(r, fbuf);
+		argv[k++] = fbuf;
 	}
 	if (r->as_of) {
 		argv[k++] = "--as-of";
@@ -233,7 +229,7 @@ static void section(struct report *r, const assay_scan_row *row, int n,
 	fputs("</h2>\n", h);
 	fprintf(m, "\n## %s\n\n", row->name);
 
-	build_argv(r, "check", row->name, argv, fbuf, NULL, NULL, NULL);
+	build_argv(r, row, "check", argv, fbuf, NULL, NULL, NULL);
 	text = said(cmd_check, argv);
 	fputs("<p class=\"sentence\">", h);
 	out_html_escape(h, text ? text : "");
@@ -244,9 +240,9 @@ static void section(struct report *r, const assay_scan_row *row, int n,
 	if (row->has_period) {
 		/* The last eight periods: from seven before the judged one. */
 		assay_period_format(row->freq, row->period - 7, from, sizeof from);
-		build_argv(r, "changes", row->name, argv, fbuf, "--from", from, NULL);
+		build_argv(r, row, "changes", argv, fbuf, "--from", from, NULL);
 	} else {
-		build_argv(r, "changes", row->name, argv, fbuf, NULL, NULL, NULL);
+		build_argv(r, row, "changes", argv, fbuf, NULL, NULL, NULL);
 	}
 	text = said(cmd_changes, argv);
 	fputs("<h3>Changes, last eight periods</h3>\n", h);
@@ -254,7 +250,7 @@ static void section(struct report *r, const assay_scan_row *row, int n,
 	fprintf(m, "\n### Changes, last eight periods\n\n```\n%s```\n", text ? text : "");
 	free(text);
 
-	build_argv(r, "trend", row->name, argv, fbuf, NULL, NULL, NULL);
+	build_argv(r, row, "trend", argv, fbuf, NULL, NULL, NULL);
 	text = said(cmd_trend, argv);
 	fputs("<h3>Trend and change points</h3>\n", h);
 	html_pre(h, text ? text : "");
@@ -314,7 +310,7 @@ static int draw_charts(struct report *r, assay_store *st, const assay_scan_resul
 			po.format = ASSAY_PLOT_SVG;
 			po.width = 960;
 			po.height = 540;
-			po.freq = r->freq;
+			po.freq = r->freq ? row->freq : ASSAY_FREQ_NONE;
 			po.as_of = r->as_of ? r->as_of_norm : NULL;
 			assay_plot_file_name(row->name, fname, sizeof fname);
 			snprintf(paths[i][k], sizeof paths[i][k], "%s/charts/%zu-%s-%s.svg",

@@ -60,7 +60,7 @@ static const char exit_table[] =
 	"  2  usage error or bad input data\n"
 	"  3  check: cannot judge (too little history, partial period, NA);\n"
 	"     trend: too few observations\n"
-	"  4  database or I/O error\n";
+	"  4  database, I/O or gnuplot error\n";
 
 static void print_help(FILE *fp)
 {
