@@ -64,7 +64,7 @@ out_table *scan_result_table(const assay_scan_result *r, int rounded)
 		out_str(t, row->name);
 		out_str(t, row->has_period ? assay_period_format(row->freq, row->period,
 								 lbl, sizeof lbl) : NULL);
-		out_num(t, row->value, 0);
+		out_num(t, row->value, rounded ? -10 : 0);
 		out_num(t, row->pct_change, rounded ? 2 : 0);
 		out_num(t, row->sigma, rounded ? 5 : 0);
 		out_num(t, row->stat, rounded ? 3 : 0);

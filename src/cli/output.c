@@ -115,6 +115,8 @@ void out_num(out_table *t, double v, int digits)
 		t->json_precision = prec;
 	if (digits > 0)
 		snprintf(buf, sizeof buf, "%.*f", digits, v);
+	else if (digits < 0)
+		snprintf(buf, sizeof buf, "%.*g", -digits, v);
 	c->text = strdup(buf);
 }
 

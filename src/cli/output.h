@@ -26,7 +26,8 @@ void out_table_free(out_table *t);
 
 /* Append cells to the current row, left to right; a row ends when all its
  * columns are filled.  out_num prints NaN as NA; `digits` > 0 rounds the
- * text (table, csv) to that many decimals, 0 means shortest round-trip. */
+ * text (table, csv) to that many decimals, < 0 to -digits significant
+ * digits, 0 means shortest round-trip.  JSON always has the full value. */
 void out_str(out_table *t, const char *s);          /* NULL: NA */
 void out_num(out_table *t, double v, int digits);
 void out_int(out_table *t, long long v);
