@@ -220,7 +220,7 @@ static void section(struct report *r, const assay_scan_row *row, int n,
 		    const char *level_svg, const char *changes_svg,
 		    const char *level_rel, const char *changes_rel)
 {
-	char *argv[16], fbuf[2], from[32], *text = NULL;
+	char *argv[16], fbuf[2], from[32], to[32], range[40], *text = NULL;
 	FILE *h = r->html, *m = r->md;
 
 	fputs("<section>\n<h2 id=\"s", h);
@@ -240,7 +240,9 @@ static void section(struct report *r, const assay_scan_row *row, int n,
 	if (row->has_period) {
 		/* The last eight periods: from seven before the judged one. */
 		assay_period_format(row->freq, row->period - 7, from, sizeof from);
-		build_argv(r, row, "changes", argv, fbuf, "--from", from, NULL);
+		assay_period_format(row->freq, row->period, to, sizeof to);
+		snprintf(range, sizeof range, "--to=%s", to);
+		build_argv(r, row, "changes", argv, fbuf, "--from", from, range);
 	} else {
 		build_argv(r, row, "changes", argv, fbuf, NULL, NULL, NULL);
 	}

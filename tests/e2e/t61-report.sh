@@ -61,7 +61,7 @@ awk '/^## bgs\/democratic-republic-of-congo\/cobalt$/ { on = 1 } on && /^### Tre
 	t && /^```$/ { if (inside) exit; inside = 1; next } t && inside { print }' "$M" > "$WORK/trend-md.txt"
 cmp -s "$WORK/trend.txt" "$WORK/trend-md.txt" && ok report-trend-block || not_ok report-trend-block "differs"
 last=$(awk -F, '$1 == "wb/copper" { print $2 }' "$WORK/scan.csv")
-"$ASSAY" changes wb/copper --from "$(printf '%s' "$last" | awk -F- '{ m = $2 - 7; y = $1; while (m < 1) { m += 12; y-- } printf "%04d-%02d", y, m }')" > "$WORK/changes.txt"
+"$ASSAY" changes wb/copper --from "$(printf '%s' "$last" | awk -F- '{ m = $2 - 7; y = $1; while (m < 1) { m += 12; y-- } printf "%04d-%02d", y, m }')" --to "$last" > "$WORK/changes.txt"
 [ "$(wc -l < "$WORK/changes.txt")" -eq 9 ] && ok report-changes-eight-rows || not_ok report-changes-eight-rows "$(wc -l < "$WORK/changes.txt") lines"
 awk '/^## wb\/copper$/ { on = 1 } on && /^### Changes/ { t = 1; next }
 	t && /^```$/ { if (inside) exit; inside = 1; next } t && inside { print }' "$M" > "$WORK/changes-md.txt"
