@@ -225,6 +225,21 @@ void assay_strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* Make room for one more element in a growing array: doubles *cap when
+ * *n has reached it.  Returns 0, or -1 when out of memory (*arr kept). */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? 2 * *cap : 64;
+	void *g = realloc(*arr, ncap * size);
+	if (!g)
+		return -1;
+	*arr = g;
+	*cap = ncap;
+	return 0;
+}
+
 static char *col_strdup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
@@ -284,13 +299,8 @@ int assay_store_series_match(assay_store *st, const char *const *patterns,
 			keep = sqlite3_strglob(patterns[i], name) == 0;
 		if (!keep)
 			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			char **grown = realloc(*names, cap * sizeof **names);
-			if (!grown)
-				break;
-			*names = grown;
-		}
+		if (grow((void **)names, &cap, *n, sizeof **names))
+			break;
 		(*names)[(*n)++] = strdup(name);
 	}
 	if (sqlite3_finalize(q) != SQLITE_OK) {
@@ -434,13 +444,8 @@ int assay_store_summaries(assay_store *st, const char *const *patterns,
 			keep = sqlite3_strglob(patterns[i], name) == 0;
 		if (!keep)
 			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			assay_series_summary *g = realloc(*out, cap * sizeof *g);
-			if (!g)
-				break;
-			*out = g;
-		}
+		if (grow((void **)out, &cap, *n, sizeof **out))
+			break;
 		assay_series_summary *s = &(*out)[(*n)++];
 		memset(s, 0, sizeof *s);
 		s->info.id = sqlite3_column_int64(q, 0);
@@ -495,13 +500,8 @@ int assay_store_history(assay_store *st, int64_t id,
 		goto fail;
 	sqlite3_bind_int64(q, 1, id);
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (*nimports == cap) {
-			cap = cap ? 2 * cap : 16;
-			assay_import_record *g = realloc(*imports, cap * sizeof *g);
-			if (!g)
-				goto fail;
-			*imports = g;
-		}
+		if (grow((void **)imports, &cap, *nimports, sizeof **imports))
+			goto fail;
 		assay_import_record *r = &(*imports)[(*nimports)++];
 		r->id = sqlite3_column_int64(q, 0);
 		copy_col(q, 1, r->file, sizeof r->file);
@@ -544,13 +544,8 @@ int assay_store_history(assay_store *st, int64_t id,
 		goto fail;
 	sqlite3_bind_int64(q, 1, id);
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (*nrevs == cap) {
-			cap = cap ? 2 * cap : 64;
-			assay_revision *g = realloc(*revs, cap * sizeof *g);
-			if (!g)
-				goto fail;
-			*revs = g;
-		}
+		if (grow((void **)revs, &cap, *nrevs, sizeof **revs))
+			goto fail;
 		assay_revision *r = &(*revs)[(*nrevs)++];
 		r->period = sqlite3_column_int64(q, 0);
 		r->old_value = sqlite3_column_double(q, 1);
