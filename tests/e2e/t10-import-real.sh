@@ -36,7 +36,7 @@ expect_err version-stderr ""
 run "$ASSAY" --help
 expect_status help-status 0
 expect_out_has help-usage "Usage: assay [--db PATH] COMMAND [ARGS...]"
-expect_out_has help-exit-table "  4  database or I/O error"
+expect_out_has help-exit-table "  4  database, I/O or gnuplot error"
 expect_err help-stderr ""
 for c in import list show export rm; do
 	expect_out_has "help-lists-$c" "  $c "
