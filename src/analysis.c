@@ -40,6 +40,12 @@ int assay_analyse(const assay_obs *obs, assay_freq native, assay_kind kind,
 	int *season = NULL;
 	int rc = -1;
 
+	if (o->judge.seasonal == ASSAY_SEASONAL_YES && !assay_seasons_of(to))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "--seasonal yes needs monthly or quarterly "
+				  "data (these are %s)",
+				  to == ASSAY_FREQ_A ? "annual" : to == ASSAY_FREQ_W
+				  ? "weekly" : "daily");
 	if (assay_resample(obs, native, kind, to, &out->s, err))
 		return -1;
 	if (assay_changes_compute(&out->s, o->allow_partial, &out->c, err))

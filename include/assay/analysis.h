@@ -37,7 +37,8 @@ typedef struct assay_analysis {
 /* Analyse observations `obs` of a series of native frequency `native` and
  * kind `kind`.  Returns 0 with *out filled (release with
  * assay_analysis_release), or -1 with err filled (ASSAY_EUSAGE for an
- * impossible frequency or bad options, ASSAY_EIO when out of memory). */
+ * impossible frequency, bad options, or seasonal YES at a frequency
+ * without seasons; ASSAY_EIO when out of memory). */
 int assay_analyse(const assay_obs *obs, assay_freq native, assay_kind kind,
 		  const assay_analysis_opts *o, assay_analysis *out,
 		  assay_error *err);

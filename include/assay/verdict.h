@@ -12,7 +12,7 @@
  *    quarter or month) are used when the series is seasonal: --seasonal
  *    yes, or auto and a partial F test of the seasonal means (with the AR
  *    term in both models) is significant at season_alpha = 0.01 on the
- *    trailing max(W, 3 years) of changes, which the seasonal model then
+ *    trailing max(W, 5 years) of changes, which the seasonal model then
  *    uses (at least 2 changes per season are needed).
  *
  * 2. The prediction-interval t statistic of r_t:
@@ -26,7 +26,7 @@
  *    studentised residuals of the fit on all n + 1 moves; a symmetric
  *    function of the n + 1 moves, so for exchangeable changes the rank of
  *    |stat| among the n + 1 is uniform whatever their distribution).  With
- *    R = #{window moves with |t_i| >= |stat|}:
+ *    R = #{window moves with |t_i| >= |stat|} (ties, within 1e-9, count):
  *      p_shock = (R + frac) / (n + 1),
  *    frac interpolating by Student's t between the neighbouring scores:
  *      frac = (S(|stat|) - S(m_R)) / (S(m_{R+1}) - S(m_R)),
@@ -34,7 +34,7 @@
  *    scores (S(m_0) = 0, S(m_{n+1}) = 1).  So P(p_shock <= k/(n+1)) =
  *    k/(n+1) for any exchangeable changes (heavy tails included), and the
  *    t tail only decides *within* the top rank: p_shock < 1/(n+1) (0.0476
- *    at W = 20) needs the move to beyond every window move AND far out on
+ *    at W = 20) needs the move to be beyond every window move AND far out on
  *    the t tail.  At alpha = 0.05 and W = 20 the rank part carries the
  *    decision; at alpha = 0.01 the t tail does, and is only as good as a
  *    t model of the tail (see tests/README-analysis.md for measurements).

@@ -4,16 +4,22 @@
  * verdict on the move -- from the analysis library (analysis.h).
  *
  * Many series run in one process on one store connection (the benchmark
- * of issue 3 judges 10,000 series): csv and json rows are streamed as each
- * series is done; only the aligned table waits for all rows.
+ * of issue 3 judges 10,000 series).  The main thread reads the series
+ * from SQLite a batch at a time and writes the output in order; worker
+ * threads analyse and format the batch while the next one is read.  csv
+ * and json rows are streamed batch by batch; only the aligned table waits
+ * for all rows (and runs in one thread).
  */
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "assay/analysis.h"
 #include "cli.h"
@@ -26,7 +32,7 @@ static const char usage[] =
 	"Usage: assay changes SERIES... [--freq M|Q|A] [--from P] [--to P]\n"
 	"                     [--window N] [--min-history N] [--alpha A]\n"
 	"                     [--seasonal auto|yes|no] [--allow-partial]\n"
-	"                     [--as-of DATE] [--format table|csv|json]\n"
+	"                     [--as-of DATE] [--format table|csv|json] [--jobs N]\n"
 	"\n"
 	"One row per period: the value (resampled to --freq by the series' kind:\n"
 	"flow summed, price averaged, stock last), the observations behind it,\n"
@@ -38,12 +44,17 @@ static const char usage[] =
 	"is ln(x_t/x_{t-1}); sigma is the sample sd of the previous N changes\n"
 	"(log changes, or differences for series with values <= 0); stat is the\n"
 	"prediction-interval t statistic of the move; p_value and verdict (noise,\n"
-	"shock or trend) follow the calibrated rules of 'assay check --help'.  NA\n"
-	"is empty in csv, null in json, NA in the table.\n"
+	"shock or trend) follow the calibrated rules of 'assay check --help'.\n"
+	"Partial periods (a quarter with two months of data) are shown, marked,\n"
+	"and not compared; a gap makes the change across it NA, never 0%.  NA is\n"
+	"empty in csv, null in json, NA in the table; csv and json numbers have\n"
+	"15 significant digits.\n"
 	"\n"
 	"SERIES may be several names and glob patterns ('wb/*'); with more than\n"
 	"one argument or any pattern, a first column 'series' names each row's\n"
-	"series (all series run in one process).\n"
+	"series.  All series run in one process on one database connection.  A\n"
+	"series that cannot be resampled as asked (annual data under --freq Q)\n"
+	"is reported on stderr and skipped, and the exit status is then 2.\n"
 	"\n"
 	"Options:\n"
 	"  --freq F          M, Q or A (default: the series' own frequency)\n"
@@ -56,6 +67,7 @@ static const char usage[] =
 	"  --allow-partial   compute and judge partial periods too\n"
 	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
 	"  --format F        table (default), csv or json\n"
+	"  --jobs N          threads for many series (default: the CPUs, at most 8)\n"
 	"\n"
 	"Exit status:\n"
 	"  0  success\n"
@@ -68,17 +80,35 @@ static const char *const cols[] = {
 };
 #define NCOLS 12
 
-struct emit {
-	enum out_format fmt;
-	int multi;              /* leading series column */
-	out_table *table;       /* OUT_TABLE */
-	FILE *fp;
-	size_t rows;            /* rows written (json separators) */
-	char *buf;              /* csv line buffer */
-	size_t cap;
+/* ---- a growing text buffer ------------------------------------------------ */
+
+struct sbuf {
+	char *p;
+	size_t n, cap;
 };
 
-/* ---- csv: one line per row, numbers in shortest round-trip form -------- */
+static char *sb_room(struct sbuf *b, size_t more)
+{
+	if (b->n + more > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + more)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			abort();        /* out of memory while formatting */
+		b->p = p;
+		b->cap = cap;
+	}
+	return b->p + b->n;
+}
+
+static void sb_put(struct sbuf *b, const char *s, size_t len)
+{
+	memcpy(sb_room(b, len), s, len);
+	b->n += len;
+}
+
+/* ---- csv: one line per row ----------------------------------------------- */
 
 /* The period label as assay_period_format writes it, without printf for
  * the common M, Q and A labels of years 0..9999. */
@@ -125,55 +155,54 @@ static char *put_int(char *p, long v)
 	return p;
 }
 
-static void csv_num(char **p, double v)
+static char *put_num(char *p, double v)
 {
 	if (isfinite(v))
-		*p += numfmt_g15(v, *p);
-	*(*p)++ = ',';
+		p += numfmt_g15(v, p);
+	*p++ = ',';
+	return p;
 }
 
-static void csv_row(struct emit *e, const char *name, const assay_analysis *a,
-		    size_t i)
+/* The series name as a csv field (RFC 4180 quoting when needed). */
+static char *put_name(char *p, const char *name)
+{
+	if (strpbrk(name, ",\"\r\n")) {
+		*p++ = '"';
+		for (const char *q = name; *q; q++) {
+			if (*q == '"')
+				*p++ = '"';
+			*p++ = *q;
+		}
+		*p++ = '"';
+	} else {
+		size_t l = strlen(name);
+		memcpy(p, name, l);
+		p += l;
+	}
+	*p++ = ',';
+	return p;
+}
+
+static void csv_row(struct sbuf *b, int multi, const char *name,
+		    const assay_analysis *a, size_t i)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
-	size_t need = strlen(name) * 2 + 512;
-	if (need > e->cap) {
-		e->cap = need;
-		e->buf = realloc(e->buf, e->cap);
-		if (!e->buf)
-			abort();
-	}
-	char *p = e->buf;
-	if (e->multi) {
-		/* names are stored verbatim: quote when needed (RFC 4180) */
-		if (strpbrk(name, ",\"\r\n")) {
-			*p++ = '"';
-			for (const char *q = name; *q; q++) {
-				if (*q == '"')
-					*p++ = '"';
-				*p++ = *q;
-			}
-			*p++ = '"';
-		} else {
-			size_t l = strlen(name);
-			memcpy(p, name, l);
-			p += l;
-		}
-		*p++ = ',';
-	}
+	char *start = sb_room(b, 2 * strlen(name) + 512), *p = start;
+	if (multi)
+		p = put_name(p, name);
 	p = put_period(p, s->freq, s->period[i]);
 	*p++ = ',';
-	csv_num(&p, s->value[i]);
+	p = put_num(p, s->value[i]);
 	p = put_int(p, s->n_obs[i]);
 	memcpy(p, s->partial[i] ? ",true," : ",false,", s->partial[i] ? 6 : 7);
 	p += s->partial[i] ? 6 : 7;
-	csv_num(&p, a->c.pct[i]);
-	csv_num(&p, a->c.log[i]);
-	csv_num(&p, a->c.yoy[i]);
-	csv_num(&p, j->noise.sd);
-	csv_num(&p, j->stat);
-	csv_num(&p, j->p);
+	p = put_num(p, a->c.pct[i]);
+	p = put_num(p, a->c.log[i]);
+	p = put_num(p, a->c.yoy[i]);
+	p = put_num(p, j->noise.sd);
+	p = put_num(p, j->stat);
+	p = put_num(p, j->p);
 	const char *v = assay_verdict_name(j->verdict);
 	if (v) {
 		size_t l = strlen(v);
@@ -181,24 +210,25 @@ static void csv_row(struct emit *e, const char *name, const assay_analysis *a,
 		p += l;
 	}
 	*p++ = '\n';
-	fwrite(e->buf, 1, (size_t)(p - e->buf), e->fp);
+	b->n += (size_t)(p - start);
 }
 
-/* ---- json: an array of objects, streamed one object at a time ---------- */
+/* ---- json: objects written by jansson, one per row ----------------------- */
 
 static json_t *jnum(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static void json_row(struct emit *e, const char *name, const assay_analysis *a,
-		     size_t i)
+/* Each row is ",\n  {...}"; the writer turns the first "," into "[". */
+static void json_row(struct sbuf *b, int multi, const char *name,
+		     const assay_analysis *a, size_t i)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
 	char lbl[32];
 	json_t *o = json_object();
-	if (e->multi)
+	if (multi)
 		json_object_set_new(o, "series", json_string(name));
 	assay_period_format(s->freq, s->period[i], lbl, sizeof lbl);
 	json_object_set_new(o, "period", json_string(lbl));
@@ -213,29 +243,39 @@ static void json_row(struct emit *e, const char *name, const assay_analysis *a,
 	json_object_set_new(o, "p_value", jnum(j->p));
 	const char *v = assay_verdict_name(j->verdict);
 	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
-	fputs(e->rows ? ",\n  " : "[\n  ", e->fp);
 	char *txt = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT |
 			       JSON_REAL_PRECISION(15));
 	if (!txt)
 		abort();
-	fputs(txt, e->fp);
+	sb_put(b, ",\n  ", 4);
+	sb_put(b, txt, strlen(txt));
 	free(txt);
 	json_decref(o);
 }
 
-/* ---- table: buffered for alignment -------------------------------------- */
+/* ---- table: buffered for alignment --------------------------------------- */
 
-static void table_row(struct emit *e, const char *name, const assay_analysis *a,
-		      size_t i)
+/* For the eye: 12 significant digits, so that a mean like
+ * 9198.249999999998 shows as 9198.25 (csv and json keep 15). */
+static double sig12(double v)
+{
+	char buf[32];
+	if (!isfinite(v))
+		return v;
+	snprintf(buf, sizeof buf, "%.12g", v);
+	return strtod(buf, NULL);
+}
+
+static void table_row(out_table *t, int multi, const char *name,
+		      const assay_analysis *a, size_t i)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
-	out_table *t = e->table;
 	char lbl[32];
-	if (e->multi)
+	if (multi)
 		out_str(t, name);
 	out_str(t, assay_period_format(s->freq, s->period[i], lbl, sizeof lbl));
-	out_num(t, s->value[i], 0);
+	out_num(t, sig12(s->value[i]), 0);
 	out_int(t, s->n_obs[i]);
 	out_bool(t, s->partial[i]);
 	out_num(t, a->c.pct[i], 2);
@@ -247,60 +287,251 @@ static void table_row(struct emit *e, const char *name, const assay_analysis *a,
 	out_str(t, assay_verdict_name(j->verdict));
 }
 
-static void emit_row(struct emit *e, const char *name, const assay_analysis *a,
-		     size_t i)
-{
-	switch (e->fmt) {
-	case OUT_CSV: csv_row(e, name, a, i); break;
-	case OUT_JSON: json_row(e, name, a, i); break;
-	default: table_row(e, name, a, i); break;
-	}
-	e->rows++;
-}
-
-/* ---- the command --------------------------------------------------------- */
+/* ---- one series ---------------------------------------------------------- */
 
 struct opts {
 	assay_analysis_opts an;
 	struct jc_period from, to;
 	const char *as_of;
 	char vintage[40];
+	enum out_format fmt;
+	int multi;              /* leading series column */
+	out_table *table;       /* OUT_TABLE */
 };
 
-static int run_series(assay_store *st, const char *name, const struct opts *o,
-		      struct emit *e)
-{
+struct job {
+	const char *name;
 	assay_series_info info;
-	assay_obs obs = { 0 };
+	assay_obs obs;
+	int loaded;             /* info and obs hold data to release */
+	struct sbuf out;        /* csv or json text of its rows */
+	int status;             /* 0, or the exit status of an error */
+	char msg[1200];         /* the error, printed in order */
+};
+
+static void job_release(struct job *jb)
+{
+	if (jb->loaded) {
+		assay_obs_release(&jb->obs);
+		assay_series_info_release(&jb->info);
+	}
+	jb->loaded = 0;
+	jb->out.n = 0;
+	jb->status = 0;
+	jb->msg[0] = 0;
+}
+
+/* Read a series (main thread: the one connection). */
+static void job_load(assay_store *st, const struct opts *o, struct job *jb)
+{
+	assay_error err;
+	memset(&jb->obs, 0, sizeof jb->obs);
+	int rc = assay_store_series_get(st, jb->name, &jb->info, &err);
+	if (rc <= 0) {
+		jb->status = rc < 0 ? (err.status ? err.status : ASSAY_EIO) : ASSAY_EUSAGE;
+		if (rc < 0)
+			snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
+		else
+			snprintf(jb->msg, sizeof jb->msg, "no series '%s'", jb->name);
+		return;
+	}
+	jb->loaded = 1;
+	if (assay_store_load(st, jb->info.id, o->as_of, &jb->obs, &err)) {
+		jb->status = err.status ? err.status : ASSAY_EIO;
+		snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
+	}
+}
+
+/* Analyse a loaded series and format its rows (any thread; the table
+ * format only from the main thread). */
+static void job_run(const struct opts *o, struct job *jb)
+{
 	assay_analysis a;
 	assay_error err;
-	int rc = assay_store_series_get(st, name, &info, &err);
-	if (rc <= 0)
-		return rc < 0 ? cli_report(&err)
-			      : cli_error(ASSAY_EUSAGE, "no series '%s'", name);
+	if (jb->status)
+		return;
 	assay_analysis_opts an = o->an;
-	assay_freq f = an.freq == ASSAY_FREQ_NONE ? info.freq : an.freq;
+	assay_freq f = an.freq == ASSAY_FREQ_NONE ? jb->info.freq : an.freq;
 	assay_period lo = o->from.set ? jc_period_at(&o->from, f, 0) : INT64_MIN;
 	assay_period hi = o->to.set ? jc_period_at(&o->to, f, 1) : INT64_MAX;
 	an.judge_from = lo;
-	rc = 0;
-	if (assay_store_load(st, info.id, o->as_of, &obs, &err)) {
-		rc = cli_report(&err);
-	} else if (assay_analyse(&obs, info.freq, info.kind, &an, &a, &err)) {
+	if (assay_analyse(&jb->obs, jb->info.freq, jb->info.kind, &an, &a, &err)) {
+		jb->status = err.status ? err.status : ASSAY_EIO;
 		if (err.status == ASSAY_EUSAGE)
-			rc = cli_error(ASSAY_EUSAGE, "%s: %s", name, err.msg);
+			snprintf(jb->msg, sizeof jb->msg, "%s: %s", jb->name, err.msg);
 		else
-			rc = cli_report(&err);
-	} else {
-		for (size_t i = 0; i < a.s.n; i++)
-			if (a.s.period[i] >= lo && a.s.period[i] <= hi)
-				emit_row(e, name, &a, i);
-		assay_analysis_release(&a);
+			snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
+		return;
 	}
-	assay_obs_release(&obs);
-	assay_series_info_release(&info);
+	for (size_t i = 0; i < a.s.n; i++) {
+		if (a.s.period[i] < lo || a.s.period[i] > hi)
+			continue;
+		switch (o->fmt) {
+		case OUT_CSV: csv_row(&jb->out, o->multi, jb->name, &a, i); break;
+		case OUT_JSON: json_row(&jb->out, o->multi, jb->name, &a, i); break;
+		default: table_row(o->table, o->multi, jb->name, &a, i); break;
+		}
+	}
+	assay_analysis_release(&a);
+}
+
+/* Write a finished job in order; returns 0, or the status that stops the
+ * run (an error is printed here, so that it follows the rows of the series
+ * before it).  A series that cannot be analysed as asked (an annual series
+ * under --freq Q among many) is reported and skipped; the exit status is
+ * then 2 at the end (*later). */
+static int job_write(struct job *jb, size_t *rows_written, int *later)
+{
+	if (jb->status) {
+		fprintf(stderr, "assay: %s\n", jb->msg);
+		if (jb->status == ASSAY_EUSAGE && jb->loaded) {
+			*later = ASSAY_EUSAGE;
+			return 0;
+		}
+		return jb->status;
+	}
+	const char *p = jb->out.p;
+	size_t n = jb->out.n;
+	if (n && *rows_written == 0 && *p == ',') {
+		/* the first json row opens the array */
+		fputc('[', stdout);
+		p++;
+		n--;
+	}
+	if (n)
+		fwrite(p, 1, n, stdout);
+	*rows_written += jb->out.n ? 1 : 0;
+	return 0;
+}
+
+/* ---- many series: batches on worker threads ----------------------------- */
+
+#define BATCH 256
+
+struct batch {
+	struct job *jobs;
+	size_t n;
+	size_t next;            /* next job to take */
+	pthread_mutex_t lock;
+	const struct opts *o;
+};
+
+static void *worker(void *arg)
+{
+	struct batch *b = arg;
+	for (;;) {
+		pthread_mutex_lock(&b->lock);
+		size_t k = b->next < b->n ? b->next++ : b->n;
+		pthread_mutex_unlock(&b->lock);
+		if (k == b->n)
+			return NULL;
+		job_run(b->o, &b->jobs[k]);
+	}
+}
+
+/* Run the jobs of a batch on `nthreads` threads (started here, joined by
+ * batch_wait). */
+static int batch_start(struct batch *b, pthread_t *th, int nthreads)
+{
+	b->next = 0;
+	for (int t = 0; t < nthreads; t++)
+		if (pthread_create(&th[t], NULL, worker, b)) {
+			for (int u = 0; u < t; u++)
+				pthread_join(th[u], NULL);
+			return -1;
+		}
+	return 0;
+}
+
+static void batch_wait(pthread_t *th, int nthreads)
+{
+	for (int t = 0; t < nthreads; t++)
+		pthread_join(th[t], NULL);
+}
+
+static int run_parallel(assay_store *st, char **names, size_t n,
+			const struct opts *o, int nthreads, size_t *rows,
+			int *later)
+{
+	struct job *jobs = calloc(2 * BATCH, sizeof *jobs);
+	pthread_t th[8];
+	struct batch b[2];
+	int rc = 0;
+	if (!jobs)
+		return cli_error(ASSAY_EIO, "out of memory");
+	for (int k = 0; k < 2; k++) {
+		b[k].jobs = jobs + k * BATCH;
+		b[k].o = o;
+		pthread_mutex_init(&b[k].lock, NULL);
+	}
+	/* jansson seeds its hash function on first use: do that here */
+	json_decref(json_object());
+
+	/* Pipeline: while batch k runs on the workers, the main thread writes
+	 * nothing and reads batch k+1; then it waits, writes batch k, and
+	 * starts batch k+1. */
+	size_t done = 0, loaded = 0;
+	int cur = 0, running = 0;
+	while ((done < n || running) && !rc) {
+		struct batch *nb = &b[running ? 1 - cur : cur];
+		if (loaded < n) {
+			nb->n = n - loaded < BATCH ? n - loaded : BATCH;
+			for (size_t i = 0; i < nb->n; i++) {
+				job_release(&nb->jobs[i]);
+				nb->jobs[i].name = names[loaded + i];
+				job_load(st, o, &nb->jobs[i]);
+			}
+			loaded += nb->n;
+		} else {
+			nb->n = 0;
+		}
+		if (running) {
+			batch_wait(th, nthreads);
+			for (size_t i = 0; i < b[cur].n && !rc; i++)
+				rc = job_write(&b[cur].jobs[i], rows, later);
+			done += b[cur].n;
+			running = 0;
+			cur = 1 - cur;
+		}
+		if (!rc && nb->n) {
+			if (batch_start(nb, th, nthreads)) {
+				rc = cli_error(ASSAY_EIO, "cannot start threads");
+				break;
+			}
+			running = 1;
+			cur = (int)(nb - b);
+		}
+	}
+	if (running)
+		batch_wait(th, nthreads);
+	for (size_t i = 0; i < 2 * BATCH; i++) {
+		job_release(&jobs[i]);
+		free(jobs[i].out.p);
+	}
+	for (int k = 0; k < 2; k++)
+		pthread_mutex_destroy(&b[k].lock);
+	free(jobs);
 	return rc;
 }
+
+static int run_sequential(assay_store *st, char **names, size_t n,
+			  const struct opts *o, size_t *rows, int *later)
+{
+	struct job jb;
+	int rc = 0;
+	memset(&jb, 0, sizeof jb);
+	for (size_t i = 0; i < n && !rc; i++) {
+		jb.name = names[i];
+		job_load(st, o, &jb);
+		job_run(o, &jb);
+		rc = job_write(&jb, rows, later);
+		job_release(&jb);
+	}
+	free(jb.out.p);
+	return rc;
+}
+
+/* ---- the command --------------------------------------------------------- */
 
 int cmd_changes(int argc, char **argv)
 {
@@ -315,20 +546,18 @@ int cmd_changes(int argc, char **argv)
 		{ "allow-partial", no_argument, NULL, 'P' },
 		{ "as-of", required_argument, NULL, 'V' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct emit e;
-	long l;
+	long l, jobs = 0;
 	int c, rc;
 
 	memset(&o, 0, sizeof o);
-	memset(&e, 0, sizeof e);
 	assay_analysis_opts_init(&o.an);
-	e.fmt = OUT_TABLE;
-	e.fp = stdout;
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	o.fmt = OUT_TABLE;
+	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -384,9 +613,15 @@ int cmd_changes(int argc, char **argv)
 			o.as_of = o.vintage;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, 0, &e.fmt))
+			if (out_format_parse(optarg, 0, &o.fmt))
 				return cli_usage_error("changes",
 						       "--format takes table, csv or json");
+			break;
+		case 'j':
+			if (cli_parse_int("changes", "--jobs", optarg, &jobs))
+				return ASSAY_EUSAGE;
+			if (jobs < 1 || jobs > 8)
+				return cli_usage_error("changes", "--jobs must be between 1 and 8");
 			break;
 		default:
 			fputs("Try 'assay changes --help'.\n", stderr);
@@ -398,35 +633,47 @@ int cmd_changes(int argc, char **argv)
 
 	assay_store *st;
 	char **names = NULL;
-	size_t nnames = 0;
+	size_t nnames = 0, rows = 0;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
 	int nargs = argc - optind;
 	if ((rc = jc_resolve(st, argv + optind, nargs, &names, &nnames)))
 		goto out;
-	e.multi = nargs > 1;
+	o.multi = nargs > 1;
 	for (int a = optind; a < argc; a++)
 		if (jc_is_glob(argv[a]))
-			e.multi = 1;
+			o.multi = 1;
 
-	if (e.fmt == OUT_TABLE) {
-		e.table = out_table_new(e.multi ? cols : cols + 1,
-					e.multi ? NCOLS : NCOLS - 1);
-	} else if (e.fmt == OUT_CSV) {
-		for (int k = e.multi ? 0 : 1; k < NCOLS; k++)
-			fprintf(stdout, "%s%c", cols[k], k + 1 < NCOLS ? ',' : '\n');
+	if (o.fmt == OUT_TABLE)
+		o.table = out_table_new(o.multi ? cols : cols + 1,
+					o.multi ? NCOLS : NCOLS - 1);
+	else if (o.fmt == OUT_CSV)
+		for (int k = o.multi ? 0 : 1; k < NCOLS; k++)
+			printf("%s%c", cols[k], k + 1 < NCOLS ? ',' : '\n');
+	/* One read transaction for all series: one consistent snapshot (an
+	 * import running meanwhile cannot show half of itself), and no lock
+	 * and unlock of the file around every series' query. */
+	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);
+	if (!jobs) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : ncpu;
 	}
-	for (size_t i = 0; i < nnames && !rc; i++)
-		rc = run_series(st, names[i], &o, &e);
+	int later = 0;
+	if (o.fmt == OUT_TABLE || nnames < 2 || jobs == 1)
+		rc = run_sequential(st, names, nnames, &o, &rows, &later);
+	else
+		rc = run_parallel(st, names, nnames, &o, (int)jobs, &rows, &later);
 	if (!rc) {
-		if (e.fmt == OUT_TABLE && out_table_print(e.table, stdout, OUT_TABLE))
+		if (o.fmt == OUT_TABLE && out_table_print(o.table, stdout, OUT_TABLE))
 			rc = ASSAY_EIO;
-		else if (e.fmt == OUT_JSON)
-			fputs(e.rows ? "\n]\n" : "[]\n", stdout);
+		else if (o.fmt == OUT_JSON)
+			fputs(rows ? "\n]\n" : "[]\n", stdout);
+		if (!rc)
+			rc = later;
 	}
+	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
 out:
-	out_table_free(e.table);
-	free(e.buf);
+	out_table_free(o.table);
 	assay_strv_free(names, nnames);
 	assay_store_close(st);
 	return rc;

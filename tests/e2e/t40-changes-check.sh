@@ -56,6 +56,20 @@ expect_out_has changes-single-no-series-col "$HEADER
 run "$ASSAY" changes 'wb/coppe?' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-glob-series-col "series,$HEADER"
 
+# among many series, one that cannot be resampled as asked is reported and
+# skipped; the others are printed and the exit status is 2
+run "$ASSAY" changes wb/copper "$COBALT" wb/nickel --freq Q --from 2026Q1 --to 2026Q1 --format csv
+expect_status changes-skip-status 2
+expect_out changes-skip "series,$HEADER
+wb/copper,2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise
+wb/nickel,2026Q1,17339.2966666667,3,false,16.5095746892056,0.152803269814004,11.2731646670055,0.125951987857896,1.18121326555958,0.282806913185674,noise"
+expect_err changes-skip-stderr "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
+# the threads change nothing
+run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 1
+one=$out
+run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 3
+if [ "$out" = "$one" ] && [ -n "$one" ]; then ok changes-jobs-same; else not_ok changes-jobs-same "--jobs 1 and --jobs 3 differ"; fi
+
 # annual data at their own frequency; --window and --min-history
 run "$ASSAY" changes "$COBALT" --from 1978 --to 1979 --format csv --min-history 5 --window 6
 expect_status changes-annual-status 0
@@ -156,4 +170,18 @@ if [ -w /dev/full ]; then
 	"$ASSAY" changes wb/copper --freq Q --format csv > /dev/full 2> "$WORK/err"
 	status=$?
 	expect_status changes-dev-full 4
+fi
+
+# --seasonal yes where there are no seasons is a usage error
+run "$ASSAY" check "$COBALT" --seasonal yes
+expect_status check-seasonal-annual 2
+expect_err check-seasonal-annual-msg "assay: $COBALT: --seasonal yes needs monthly or quarterly data (these are annual)"
+
+# numbers do not follow the user's locale
+if locale -a 2>/dev/null | grep -qi '^de_DE.utf-\{0,1\}8$'; then
+	LC_ALL=de_DE.UTF-8 run "$ASSAY" changes wb/copper --freq Q --from 2026Q1 --to 2026Q1 --format csv
+	expect_out changes-locale "$HEADER
+2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise"
+	LC_ALL=de_DE.UTF-8 run "$ASSAY" check wb/copper --freq Q
+	expect_out check-locale "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
 fi

@@ -6,7 +6,8 @@
  * least 90% of the time.
  *
  * Each simulated series has W + run_max + 2 = 30 changes of quarterly
- * data (seasons 0..3), and only its last move is judged, with the default
+ * data (seasons 0..3; monthly: 70, for the 5-year seasonal window), and
+ * only its last move is judged, with the default
  * options (W = 20, min history 8, --seasonal auto, AR(1) on, trend share
  * 0.1, run_max 8): one independent trial per series.  The generator is
  * GSL's MT19937 with fixed seeds, so the table is reproducible; it is
@@ -21,6 +22,10 @@
  *   garch      GARCH(1,1): omega 0.05, alpha 0.10, beta 0.85, Gaussian
  *              innovations (after a burn-in of 500): volatility clusters
  *   seasonal   quarterly means (+2, -1, -2, +1) plus N(0, 1), random phase
+ * and, beyond the issue's list, the other frequencies:
+ *   gaussian-M  monthly iid N(0, 1) (12 seasons tested; 70 changes)
+ *   seasonal-M  monthly means 1.5 sin(2 pi month / 12) plus N(0, 1)
+ *   gaussian-A  annual iid N(0, 1) (no seasons)
  */
 #include <math.h>
 #include <setjmp.h>
@@ -37,20 +42,29 @@
 #include "assay/assay.h"
 #include "assay/verdict.h"
 
-#define NSERIES 4000            /* per kind: sd of a 5% rate = 0.0034 */
-#define LEN 30                  /* W + run_max + 2 */
+#define NSERIES 10000           /* per kind: sd of a 5% rate = 0.0022 */
+#define MAXLEN 70               /* monthly: 5 years + run_max + 2 */
 
-enum kind { K_GAUSS, K_T3, K_AR1, K_DRIFT, K_GARCH, K_SEASONAL, NKINDS };
+enum kind { K_GAUSS, K_T3, K_AR1, K_DRIFT, K_GARCH, K_SEASONAL,
+	    K_GAUSS_M, K_SEASONAL_M, K_GAUSS_A, NKINDS };
 static const char *kind_name[NKINDS] = {
-	"gaussian", "t3", "ar1", "drift", "garch", "seasonal"
+	"gaussian", "t3", "ar1", "drift", "garch", "seasonal",
+	"gaussian-M", "seasonal-M", "gaussian-A"
 };
+/* changes per series: W + run_max + 2, and for monthly data the seasonal
+ * window of 5 years instead of W */
+static const int kind_len[NKINDS] = { 30, 30, 30, 30, 30, 30, 70, 70, 30 };
+static const int kind_seasons[NKINDS] = { 4, 4, 4, 4, 4, 4, 12, 12, 0 };
 
 static void simulate(gsl_rng *rng, enum kind k, double *r, int *season)
 {
-	int off = (int)gsl_rng_uniform_int(rng, 4);
+	const int LEN = kind_len[k], ns = kind_seasons[k] ? kind_seasons[k] : 1;
+	int off = (int)gsl_rng_uniform_int(rng, (unsigned long)(ns < 4 ? 4 : ns));
 	for (int i = 0; i < LEN; i++)
-		season[i] = (i + off) % 4;
+		season[i] = (i + off) % ns;
 	switch (k) {
+	case K_GAUSS_M:
+	case K_GAUSS_A:
 	case K_GAUSS:
 		for (int i = 0; i < LEN; i++)
 			r[i] = gsl_ran_gaussian(rng, 1);
@@ -93,57 +107,68 @@ static void simulate(gsl_rng *rng, enum kind k, double *r, int *season)
 			r[i] = s[season[i]] + gsl_ran_gaussian(rng, 1);
 		break;
 	}
+	case K_SEASONAL_M:
+		for (int i = 0; i < LEN; i++)
+			r[i] = 1.5 * sin(2 * M_PI * season[i] / 12) +
+			       gsl_ran_gaussian(rng, 1);
+		break;
 	default:
 		break;
 	}
 }
 
-/* Fraction of series whose last move is called notable. */
-static double rate(enum kind k, double shock, unsigned long seed,
-		   double alpha, double *seas_rate)
+/* Fractions of series whose last move is called notable at alpha = 0.05
+ * (the verdict) and at 0.01 (p <= 0.01: the verdict is notable exactly
+ * when p <= alpha, which is asserted on every series). */
+static void rate(enum kind k, double shock, unsigned long seed,
+		 double *r05, double *r01, double *seas_rate)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, seed);
 	assay_judge_opts o;
 	assay_judge_opts_init(&o);
-	o.seasons = 4;
-	o.freq = ASSAY_FREQ_Q;
-	o.alpha = alpha;
-	double r[LEN];
-	int season[LEN];
-	assay_judgement j[LEN];
+	o.seasons = kind_seasons[k];
+	o.freq = o.seasons == 12 ? ASSAY_FREQ_M : o.seasons ? ASSAY_FREQ_Q
+							  : ASSAY_FREQ_A;
+	const int LEN = kind_len[k];
+	double r[MAXLEN];
+	int season[MAXLEN];
+	assay_judgement j[MAXLEN];
 	assay_error err;
-	int hits = 0, seas = 0;
+	int hits = 0, hits01 = 0, seas = 0;
 	for (int s = 0; s < NSERIES; s++) {
 		simulate(rng, k, r, season);
 		r[LEN - 1] += shock;
-		assert_int_equal(assay_judge(NULL, r, season, LEN, LEN - 1, &o,
+		assert_int_equal(assay_judge(NULL, r, o.seasons ? season : NULL,
+					     (size_t)LEN, (size_t)LEN - 1, &o,
 					     j, &err), 0);
 		const assay_judgement *J = &j[LEN - 1];
 		assert_int_equal(J->why, ASSAY_JUDGED);
-		hits += J->verdict == ASSAY_VERDICT_SHOCK ||
-			J->verdict == ASSAY_VERDICT_TREND;
+		int notable = J->verdict == ASSAY_VERDICT_SHOCK ||
+			      J->verdict == ASSAY_VERDICT_TREND;
+		assert_int_equal(notable, J->p <= o.alpha);
+		hits += notable;
+		hits01 += J->p <= 0.01;
 		seas += J->seasonal;
 	}
 	gsl_rng_free(rng);
+	*r05 = (double)hits / NSERIES;
+	*r01 = (double)hits01 / NSERIES;
 	if (seas_rate)
 		*seas_rate = (double)seas / NSERIES;
-	return (double)hits / NSERIES;
 }
 
 static void test_calibration(void **state)
 {
 	(void)state;
 	double fpr[NKINDS], fpr01[NKINDS], seas[NKINDS], power, power01;
-	for (int k = 0; k < NKINDS; k++) {
-		fpr[k] = rate(k, 0, 1000 + k, 0.05, &seas[k]);
-		fpr01[k] = rate(k, 0, 2000 + k, 0.01, NULL);
-	}
-	power = rate(K_GAUSS, 4, 3000, 0.05, NULL);
-	power01 = rate(K_GAUSS, 4, 3001, 0.01, NULL);
+	for (int k = 0; k < NKINDS; k++)
+		rate(k, 0, 1000 + k, &fpr[k], &fpr01[k], &seas[k]);
+	rate(K_GAUSS, 4, 3000, &power, &power01, NULL);
 
 	printf("calibration: %d null series per kind, last move judged, "
-	       "W = 20, quarterly, --seasonal auto\n", NSERIES);
+	       "W = 20, --seasonal auto; quarterly unless -M (monthly) or "
+	       "-A (annual)\n", NSERIES);
 	printf("%-10s %10s %10s %12s\n", "kind", "FPR(0.05)", "FPR(0.01)",
 	       "seasonal");
 	for (int k = 0; k < NKINDS; k++)
