@@ -15,7 +15,19 @@
 struct assay_store {
 	sqlite3 *db;
 	char *path;
+	/* Prepared once: a batch command loads thousands of series. */
+	sqlite3_stmt *q_series_get;     /* series by name */
+	sqlite3_stmt *q_load;           /* current observations of a series */
 };
+
+/* A statement kept for the store's lifetime, prepared on first use. */
+static sqlite3_stmt *cached(assay_store *st, sqlite3_stmt **slot, const char *sql)
+{
+	if (!*slot && sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					 slot, NULL))
+		return NULL;
+	return *slot;
+}
 
 /* Schema migrations, applied in order; PRAGMA user_version counts them.
  * Never edit a released step: append a new one. */
@@ -168,6 +180,8 @@ void assay_store_close(assay_store *st)
 {
 	if (!st)
 		return;
+	sqlite3_finalize(st->q_series_get);
+	sqlite3_finalize(st->q_load);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -253,10 +267,9 @@ int assay_store_series_get(assay_store *st, const char *name,
 	int rc;
 
 	memset(info, 0, sizeof *info);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT id, name, commodity, region, measure, unit,"
-			       " source, notes, kind, freq FROM series WHERE name = ?",
-			       -1, &q, NULL))
+	if (!(q = cached(st, &st->q_series_get,
+			 "SELECT id, name, commodity, region, measure, unit,"
+			 " source, notes, kind, freq FROM series WHERE name = ?")))
 		return db_fail(err, st->db, st->path);
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
@@ -271,10 +284,12 @@ int assay_store_series_get(assay_store *st, const char *name,
 		info->notes = col_strdup(q, 7);
 		info->kind = assay_kind_parse((const char *)sqlite3_column_text(q, 8));
 		info->freq = assay_freq_parse((const char *)sqlite3_column_text(q, 9));
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
 		return 1;
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	if (rc != SQLITE_DONE)
 		return db_fail(err, st->db, st->path);
 	return 0;
@@ -325,6 +340,17 @@ static const char load_as_of_sql[] =
 	"  WHERE r.series_id = ?1 AND i.vintage <= ?2"
 	") GROUP BY period ORDER BY period";
 
+/* Done with a load statement: reset the cached one, finalize the other. */
+static void release_load(assay_store *st, sqlite3_stmt *q)
+{
+	if (q == st->q_load) {
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+	} else {
+		sqlite3_finalize(q);
+	}
+}
+
 int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 		     assay_obs *out, assay_error *err)
 {
@@ -333,11 +359,11 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = as_of ? sqlite3_prepare_v2(st->db, load_as_of_sql, -1, &q, NULL)
-		   : sqlite3_prepare_v2(st->db,
-					"SELECT period, value FROM obs"
-					" WHERE series_id = ?1 ORDER BY period",
-					-1, &q, NULL);
+	if (as_of)
+		rc = sqlite3_prepare_v2(st->db, load_as_of_sql, -1, &q, NULL);
+	else
+		rc = !(q = cached(st, &st->q_load, "SELECT period, value FROM obs"
+				  " WHERE series_id = ?1 ORDER BY period"));
 	if (rc)
 		return db_fail(err, st->db, st->path);
 	sqlite3_bind_int64(q, 1, id);
@@ -351,7 +377,7 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 			if (p)
 				out->period = p;
 			if (!p || !v) {
-				sqlite3_finalize(q);
+				release_load(st, q);
 				assay_obs_release(out);
 				return assay_fail(err, ASSAY_EIO, "out of memory");
 			}
@@ -361,7 +387,7 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 		out->value[out->n] = sqlite3_column_double(q, 1);
 		out->n++;
 	}
-	sqlite3_finalize(q);
+	release_load(st, q);
 	if (rc != SQLITE_DONE) {
 		assay_obs_release(out);
 		return db_fail(err, st->db, st->path);

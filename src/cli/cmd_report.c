@@ -494,18 +494,10 @@ int cmd_report(int argc, char **argv)
 	if (!r.dir)
 		return cli_usage_error("report", "give the output directory with -o DIR");
 
-	assay_store *st;
 	char **names = NULL;
 	size_t n = 0;
 	assay_error err;
-	if ((rc = cli_open_store(&st, 1)))
-		return rc;
-	if (optind < argc)
-		rc = jc_resolve(st, argv + optind, argc - optind, &names, &n);
-	else if (assay_store_series_match(st, NULL, 0, &names, &n, &err))
-		rc = cli_report(&err);
-	assay_store_close(st);
-	if (rc)
+	if ((rc = jc_resolve_or_all(argv + optind, argc - optind, &names, &n)))
 		return rc;
 
 	assay_scan_opts so;

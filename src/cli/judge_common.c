@@ -203,3 +203,20 @@ int jc_as_of(const char *cmd, const char *s, char *buf, size_t n)
 		return cli_usage_error(cmd, "--as-of: %s", err.msg);
 	return 0;
 }
+
+int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n)
+{
+	assay_store *st;
+	assay_error err;
+	int rc;
+	*names = NULL;
+	*n = 0;
+	if ((rc = cli_open_store(&st, 1)))
+		return rc;
+	if (nargs > 0)
+		rc = jc_resolve(st, args, nargs, names, n);
+	else if (assay_store_series_match(st, NULL, 0, names, n, &err))
+		rc = cli_report(&err);
+	assay_store_close(st);
+	return rc;
+}

@@ -36,6 +36,10 @@ int jc_is_glob(const char *s);
 int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
 	       size_t *n);
 
+/* The same on the store named by the globals, opened and closed here;
+ * no arguments: every series in the store.  For the batch commands. */
+int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n);
+
 /* Words: "quarter"/"quarters", "quarterly", "QoQ". */
 const char *jc_freq_noun(assay_freq f, int plural);
 const char *jc_freq_adj(assay_freq f);
