@@ -247,6 +247,51 @@ static void test_dry_run(void **state)
 	assert_int_equal(count(e, "SELECT count(*) FROM imports"), 0);
 }
 
+
+/* Values read the same double as strtod, whatever the number of digits and
+ * decimals (the importer's fast path must agree with the C library). */
+static void test_numbers_as_strtod(void **state)
+{
+	struct env *e = *state;
+	enum { N = 5000 };
+	static char text[N][40];
+	FILE *fp = fopen(e->csv, "wb");
+	unsigned long long x = 88172645463325252ULL;        /* xorshift64 */
+	assert_non_null(fp);
+	fputs("date,value\n", fp);
+	for (int i = 0; i < N; i++) {
+		char digits[24];
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		int nd = 1 + (int)(x % 19), fr = (int)((x >> 8) % (unsigned)(nd + 1));
+		for (int k = 0; k < nd; k++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			digits[k] = (char)('0' + x % 10);
+		}
+		digits[nd] = 0;
+		snprintf(text[i], sizeof text[i], "%s%.*s%s%s", x & 1 ? "-" : "",
+			 nd - fr, nd - fr ? digits : "0", fr ? "." : "", digits + nd - fr);
+		fprintf(fp, "%d,%s\n", 1000 + i, text[i]);
+	}
+	assert_int_equal(fclose(fp), 0);
+	assay_import_opts o;
+	assay_import_result r;
+	assay_error err;
+	assay_series_info info;
+	assay_obs obs;
+	opts_init(e, &o);
+	o.series_name = "t/numbers";
+	assert_int_equal(assay_import(e->st, &o, &r, &err), 0);
+	assert_int_equal(assay_store_series_get(e->st, "t/numbers", &info, &err), 1);
+	assert_int_equal(assay_store_load(e->st, info.id, NULL, &obs, &err), 0);
+	assert_int_equal(obs.n, N);
+	for (int i = 0; i < N; i++)
+		if (obs.value[i] != strtod(text[i], NULL))
+			fail_msg("'%s' read as %.17g, strtod %.17g", text[i],
+				 obs.value[i], strtod(text[i], NULL));
+	assay_obs_release(&obs);
+	assay_series_info_release(&info);
+}
+
 static void test_bad_options(void **state)
 {
 	struct env *e = *state;
@@ -275,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_notices_and_skip_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbers_as_strtod, setup, teardown),
 	};
 	assay_init();
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
