@@ -61,6 +61,30 @@ int assay_freq_rank(assay_freq f)
 	}
 }
 
+const char *assay_freq_adjective(assay_freq f)
+{
+	switch (f) {
+	case ASSAY_FREQ_D: return "daily";
+	case ASSAY_FREQ_W: return "weekly";
+	case ASSAY_FREQ_M: return "monthly";
+	case ASSAY_FREQ_Q: return "quarterly";
+	case ASSAY_FREQ_A: return "annual";
+	default: return "";
+	}
+}
+
+const char *assay_freq_change_tag(assay_freq f)
+{
+	switch (f) {
+	case ASSAY_FREQ_D: return "DoD";
+	case ASSAY_FREQ_W: return "WoW";
+	case ASSAY_FREQ_M: return "MoM";
+	case ASSAY_FREQ_Q: return "QoQ";
+	case ASSAY_FREQ_A: return "YoY";
+	default: return "";
+	}
+}
+
 int assay_periods_per_year(assay_freq f)
 {
 	switch (f) {

@@ -262,31 +262,6 @@ static const char *freq_word(assay_freq f)
 	}
 }
 
-static const char *freq_adj(assay_freq f)
-{
-	switch (f) {
-	case ASSAY_FREQ_D: return "daily";
-	case ASSAY_FREQ_W: return "weekly";
-	case ASSAY_FREQ_M: return "monthly";
-	case ASSAY_FREQ_Q: return "quarterly";
-	case ASSAY_FREQ_A: return "annual";
-	default: return "";
-	}
-}
-
-/* "QoQ" and friends, for the label of the latest move. */
-static const char *freq_change_tag(assay_freq f)
-{
-	switch (f) {
-	case ASSAY_FREQ_D: return "DoD";
-	case ASSAY_FREQ_W: return "WoW";
-	case ASSAY_FREQ_M: return "MoM";
-	case ASSAY_FREQ_Q: return "QoQ";
-	case ASSAY_FREQ_A: return "YoY";
-	default: return "";
-	}
-}
-
 /* A --from/--to/--base label as a period of frequency f: the first (or,
  * for an upper bound, the last) period of f that the label covers. */
 static int period_at(const char *label, assay_freq f, int upper,
@@ -639,10 +614,10 @@ static void describe_freq(char *buf, size_t n, const assay_series_info *info,
 			  assay_freq f)
 {
 	if (f == info->freq)
-		snprintf(buf, n, "%s", freq_adj(f));
+		snprintf(buf, n, "%s", assay_freq_adjective(f));
 	else
-		snprintf(buf, n, "%s %s of %s data", freq_adj(f), kind_agg(info->kind),
-			 freq_adj(info->freq));
+		snprintf(buf, n, "%s %s of %s data", assay_freq_adjective(f), kind_agg(info->kind),
+			 assay_freq_adjective(info->freq));
 }
 
 /* A number for a legend or a label, with sensible digits. */
@@ -983,12 +958,12 @@ static int chart_changes(FILE *fp, const char *outpath,
 	if (lj->verdict != ASSAY_VERDICT_NONE)
 		snprintf(text, sizeof text, "%s: %s%% %s, %s (%s)",
 			 assay_period_format(f, rs->period[latest], per, sizeof per),
-			 nice_num(ch->pct[latest], 1, b1, sizeof b1), freq_change_tag(f),
+			 nice_num(ch->pct[latest], 1, b1, sizeof b1), assay_freq_change_tag(f),
 			 assay_verdict_name(lj->verdict), p_text(lj->p, b2, sizeof b2));
 	else
 		snprintf(text, sizeof text, "%s: %s%% %s, not judged (%s)",
 			 assay_period_format(f, rs->period[latest], per, sizeof per),
-			 nice_num(ch->pct[latest], 1, b1, sizeof b1), freq_change_tag(f),
+			 nice_num(ch->pct[latest], 1, b1, sizeof b1), assay_freq_change_tag(f),
 			 lj->why == ASSAY_UNJUDGED_HISTORY ? "too little history" :
 			 lj->why == ASSAY_UNJUDGED_FLAT ? "no variation before it" : "no change");
 	/* Above the top right corner of the plot, where it hides nothing;
@@ -1212,9 +1187,9 @@ static int chart_compare(FILE *fp, const char *outpath,
 		fr.title = title;
 	}
 	if (o->dual)
-		snprintf(fr.sub, sizeof fr.sub, "%s, on two axes", freq_adj(f));
+		snprintf(fr.sub, sizeof fr.sub, "%s, on two axes", assay_freq_adjective(f));
 	else
-		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s", freq_adj(f),
+		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s", assay_freq_adjective(f),
 			 assay_period_format(f, base, b1, sizeof b1));
 	make_footer(&fr, in, nin, o);
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));

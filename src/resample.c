@@ -38,14 +38,8 @@ static int alloc_rows(assay_resampled *s, size_t n, assay_error *err)
 
 static const char *freq_word(assay_freq f)
 {
-	switch (f) {
-	case ASSAY_FREQ_D: return "daily";
-	case ASSAY_FREQ_W: return "weekly";
-	case ASSAY_FREQ_M: return "monthly";
-	case ASSAY_FREQ_Q: return "quarterly";
-	case ASSAY_FREQ_A: return "annual";
-	default: return "unknown-frequency";
-	}
+	const char *w = assay_freq_adjective(f);
+	return *w ? w : "unknown-frequency";
 }
 
 /* Month ordinal (year * 12 + month - 1) of a day ordinal. */

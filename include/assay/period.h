@@ -32,6 +32,11 @@ assay_freq assay_freq_parse(const char *s);
 /* Rank for "lower frequency" comparisons: D=0, W=1, M=2, Q=3, A=4. */
 int assay_freq_rank(assay_freq f);
 
+/* Words for a frequency, for messages and labels: "daily" ... "annual"
+ * and "DoD", "WoW", "MoM", "QoQ", "YoY"; "" for ASSAY_FREQ_NONE. */
+const char *assay_freq_adjective(assay_freq f);
+const char *assay_freq_change_tag(assay_freq f);
+
 /* Periods in one year: 365 (D; see assay_periods_per_year_trading), 52, 12, 4, 1. */
 int assay_periods_per_year(assay_freq f);
 

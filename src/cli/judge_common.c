@@ -174,26 +174,12 @@ const char *jc_freq_noun(assay_freq f, int plural)
 
 const char *jc_freq_adj(assay_freq f)
 {
-	switch (f) {
-	case ASSAY_FREQ_D: return "daily";
-	case ASSAY_FREQ_W: return "weekly";
-	case ASSAY_FREQ_M: return "monthly";
-	case ASSAY_FREQ_Q: return "quarterly";
-	case ASSAY_FREQ_A: return "annual";
-	default: return "";
-	}
+	return assay_freq_adjective(f);
 }
 
 const char *jc_freq_change(assay_freq f)
 {
-	switch (f) {
-	case ASSAY_FREQ_D: return "DoD";
-	case ASSAY_FREQ_W: return "WoW";
-	case ASSAY_FREQ_M: return "MoM";
-	case ASSAY_FREQ_Q: return "QoQ";
-	case ASSAY_FREQ_A: return "YoY";
-	default: return "";
-	}
+	return assay_freq_change_tag(f);
 }
 
 int jc_as_of(const char *cmd, const char *s, char *buf, size_t n)
