@@ -10,6 +10,7 @@
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -48,11 +49,24 @@ const char *assay_meta_field_name(int field)
 
 /* ---- small string helpers ------------------------------------------- */
 
+/* Out of memory inside an import: unwind to assay_import(), which rolls
+ * the transaction back, frees what it holds and returns an error (the
+ * library never aborts).  One target per thread: imports may run in
+ * several threads at once. */
+static _Thread_local jmp_buf *oom_target;
+
+static _Noreturn void out_of_memory(void)
+{
+	if (oom_target)
+		longjmp(*oom_target, 1);
+	abort();        /* not reached: every caller runs inside an import */
+}
+
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
-		abort();        /* out of memory: nothing sensible to do */
+		out_of_memory();
 	return d;
 }
 
@@ -168,7 +182,7 @@ static struct series_entry *map_find(struct series_map *m, const char *name,
 		size_t ncap = m->cap ? 2 * m->cap : 1024;
 		struct series_entry *ns = calloc(ncap, sizeof *ns);
 		if (!ns)
-			abort();
+			out_of_memory();
 		for (size_t i = 0; i < m->cap; i++) {
 			if (!m->slot[i].name)
 				continue;
@@ -245,6 +259,7 @@ struct importer {
 	int pass;               /* 1: validate, 2: write */
 	int failed;             /* stop feeding: err is filled */
 	int stop;               /* stop feeding: pass one has learnt enough */
+	struct csv_parser *parser;      /* while feeding */
 	assay_layout layout;
 
 	/* current record */
@@ -398,7 +413,7 @@ static void add_value_col(struct importer *im, int c)
 	char part[256];
 	im->vcol = realloc(im->vcol, (im->nvcol + 1) * sizeof *im->vcol);
 	if (!im->vcol)
-		abort();
+		out_of_memory();
 	struct value_col *v = &im->vcol[im->nvcol++];
 	memset(v, 0, sizeof *v);
 	v->idx = c;
@@ -444,7 +459,7 @@ static int resolve_keys(struct importer *im)
 			break;
 		im->key_col = realloc(im->key_col, (im->nkey + 1) * sizeof(int));
 		if (!im->key_col)
-			abort();
+			out_of_memory();
 		im->key_col[im->nkey++] = c;
 	}
 	free(copy);
@@ -631,7 +646,7 @@ static void take_header(struct importer *im)
 {
 	im->header = calloc(im->nfield, sizeof *im->header);
 	if (!im->header)
-		abort();
+		out_of_memory();
 	for (size_t i = 0; i < im->nfield; i++)
 		im->header[i] = xstrdup(trim(im->field[i]));
 	im->nheader = im->nfield;
@@ -1300,7 +1315,7 @@ static void on_record(struct importer *im)
 {
 	im->field = realloc(im->field, (im->nfield + 1) * sizeof *im->field);
 	if (!im->field)
-		abort();
+		out_of_memory();
 	for (size_t i = 0; i < im->nfield; i++)
 		im->field[i] = im->buf + im->off[i];
 
@@ -1315,7 +1330,7 @@ static void on_record(struct importer *im)
 				im->cell = calloc(im->nvcol, sizeof *im->cell);
 				im->val = calloc(im->nvcol, sizeof *im->val);
 				if (!im->cell || !im->val)
-					abort();
+					out_of_memory();
 				im->header_err[0] = 0;
 			} else if (!im->o->header_line &&
 				   im->err->status == ASSAY_EUSAGE &&
@@ -1397,13 +1412,13 @@ static void on_field(void *s, size_t len, void *data)
 			im->bufcap = im->bufcap ? 2 * im->bufcap : 4096;
 		im->buf = realloc(im->buf, im->bufcap);
 		if (!im->buf)
-			abort();
+			out_of_memory();
 	}
 	if (im->nfield == im->capfield) {
 		im->capfield = im->capfield ? 2 * im->capfield : 64;
 		im->off = realloc(im->off, im->capfield * sizeof *im->off);
 		if (!im->off)
-			abort();
+			out_of_memory();
 	}
 	im->off[im->nfield++] = im->buflen;
 	if (len)
@@ -1469,7 +1484,7 @@ struct source {
 
 static int feed(struct importer *im, struct source *src, char delim)
 {
-	struct csv_parser p;
+	struct csv_parser p;    /* its buffer is also freed on out-of-memory */
 	char block[1 << 16];
 	size_t n;
 	uint64_t done = 0, next_report = 0;
@@ -1477,6 +1492,7 @@ static int feed(struct importer *im, struct source *src, char delim)
 
 	if (csv_init(&p, CSV_APPEND_NULL))
 		return assay_fail(im->err, ASSAY_EIO, "out of memory");
+	im->parser = &p;
 	csv_set_delim(&p, (unsigned char)delim);
 	if (delim == '\t')       /* else libcsv's own test: space and tab */
 		csv_set_space_func(&p, only_space);
@@ -1540,6 +1556,7 @@ static int feed(struct importer *im, struct source *src, char delim)
 				"before the end of the file");
 	}
 	csv_free(&p);
+	im->parser = NULL;
 	if (im->o->progress && !im->failed && !im->stop)
 		im->o->progress(im->o->ctx, im->pass, done, src->size);
 	return im->failed ? -1 : 0;
@@ -1693,7 +1710,9 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	struct importer im;
 	struct source src = { 0 };
 	char delim;
-	int rc = -1, in_txn = 0, fk_off = 0;
+	/* volatile: they change after setjmp and are read after a longjmp */
+	volatile int rc = -1, in_txn = 0, fk_off = 0;
+	jmp_buf oom;
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len = 0;
 
@@ -1714,6 +1733,14 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 		return assay_fail(err, ASSAY_EIO, "cannot start SHA-256");
 	}
 
+	if (setjmp(oom)) {
+		if (im.parser)
+			csv_free(im.parser);
+		im.parser = NULL;
+		assay_fail(err, ASSAY_EIO, "%s: out of memory", im.path);
+		goto out;
+	}
+	oom_target = &oom;
 	if (check_options(&im) || open_source(&im, &src))
 		goto out;
 	{
@@ -1786,6 +1813,7 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 	in_txn = 0;
 	rc = 0;
 out:
+	oom_target = NULL;
 	finalize_all(&im);
 	if (in_txn)
 		sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
