@@ -216,6 +216,19 @@ static void build_argv(const struct report *r, const assay_scan_row *row,
 	argv[k] = NULL;
 }
 
+/* A sub-heading and what a command printed, as preformatted text. */
+static void command_block(struct report *r, const char *title,
+			  cli_command_fn fn, char **argv)
+{
+	char *text = said(fn, argv);
+	fputs("<h3>", r->html);
+	out_html_escape(r->html, title);
+	fputs("</h3>\n", r->html);
+	html_pre(r->html, text ? text : "");
+	fprintf(r->md, "\n### %s\n\n```\n%s```\n", title, text ? text : "");
+	free(text);
+}
+
 static void section(struct report *r, const assay_scan_row *row, int n,
 		    const char *level_svg, const char *changes_svg,
 		    const char *level_rel, const char *changes_rel)
@@ -246,18 +259,9 @@ static void section(struct report *r, const assay_scan_row *row, int n,
 	} else {
 		build_argv(r, row, "changes", argv, fbuf, NULL, NULL, NULL);
 	}
-	text = said(cmd_changes, argv);
-	fputs("<h3>Changes, last eight periods</h3>\n", h);
-	html_pre(h, text ? text : "");
-	fprintf(m, "\n### Changes, last eight periods\n\n```\n%s```\n", text ? text : "");
-	free(text);
-
+	command_block(r, "Changes, last eight periods", cmd_changes, argv);
 	build_argv(r, row, "trend", argv, fbuf, NULL, NULL, NULL);
-	text = said(cmd_trend, argv);
-	fputs("<h3>Trend and change points</h3>\n", h);
-	html_pre(h, text ? text : "");
-	fprintf(m, "\n### Trend and change points\n\n```\n%s```\n", text ? text : "");
-	free(text);
+	command_block(r, "Trend and change points", cmd_trend, argv);
 
 	if (level_svg || changes_svg) {
 		fputs("<div class=\"chart\">\n", h);

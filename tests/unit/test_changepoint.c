@@ -36,38 +36,14 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "fixture_file.h"
+
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "assay/changepoint.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
-
-static const char *data_dir(void)
-{
-	const char *d = getenv("ASSAY_TEST_DATA");
-	return d && *d ? d : "tests/fixtures";
-}
-
-static FILE *open_fixture(const char *name)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", data_dir(), name);
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open fixture %s", path);
-	return fp;
-}
-
-static char *next_line(FILE *fp, char *buf, size_t n)
-{
-	while (fgets(buf, (int)n, fp)) {
-		buf[strcspn(buf, "\r\n")] = 0;
-		if (buf[0] != '#' && buf[0])
-			return buf;
-	}
-	return NULL;
-}
 
 /* Fields of a line without quotes, or the last one quoted. */
 static int split(char *line, char **f, int max)

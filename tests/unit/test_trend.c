@@ -41,6 +41,8 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "fixture_file.h"
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -52,12 +54,6 @@
 #include "assay/trend.h"
 
 /* ---- fixture files ------------------------------------------------------ */
-
-static const char *data_dir(void)
-{
-	const char *d = getenv("ASSAY_TEST_DATA");
-	return d && *d ? d : "tests/fixtures";
-}
 
 /* Split a CSV line in place (RFC 4180 quotes); returns the field count. */
 static int split_csv(char *line, char **f, int max)
@@ -94,27 +90,6 @@ static int split_csv(char *line, char **f, int max)
 		}
 	}
 	return n;
-}
-
-static FILE *open_fixture(const char *name)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", data_dir(), name);
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open fixture %s", path);
-	return fp;
-}
-
-/* Next data line (no comment, no newline) or NULL at the end. */
-static char *next_line(FILE *fp, char *buf, size_t n)
-{
-	while (fgets(buf, (int)n, fp)) {
-		buf[strcspn(buf, "\r\n")] = 0;
-		if (buf[0] != '#' && buf[0])
-			return buf;
-	}
-	return NULL;
 }
 
 struct series {
