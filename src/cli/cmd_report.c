@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +45,14 @@ static const char usage[] =
 	"  --title TEXT        the report's title (default: assay report)\n"
 	"  -j, --jobs N        threads for the scan (1)\n"
 	"\n"
-	"Charts are drawn for the series whose move could be judged; they need\n"
+	"Charts are drawn for the series with at least 3 observations; they need\n"
 	"gnuplot, and without it the report is written without them (a warning\n"
 	"says so).\n"
 	"Exit status: 0 written, 2 bad usage or unknown series, 4 database, I/O\n"
 	"or gnuplot error.\n";
+
+/* Fewest observations for which a series gets its charts. */
+enum { MIN_CHART_OBS = 3 };
 
 struct report {
 	const char *dir;
@@ -299,12 +301,16 @@ static int draw_charts(struct report *r, assay_store *st, const assay_scan_resul
 		assay_series_info info;
 		assay_obs obs;
 		char fname[128];
-		/* Charts for the moves judged: a series too short to judge
-		 * (USGS's two years) gets its sentence and trend only. */
-		if (row->failed || !isfinite(row->p_value) ||
-		    assay_store_series_get(st, row->name, &info, &err) <= 0)
+		if (row->failed || assay_store_series_get(st, row->name, &info, &err) <= 0)
 			continue;
 		if (assay_store_load(st, info.id, r->as_of ? r->as_of_norm : NULL, &obs, &err)) {
+			assay_series_info_release(&info);
+			continue;
+		}
+		/* Fewer than MIN_CHART_OBS values (USGS's two years) make no
+		 * chart worth drawing: such a section has its text only. */
+		if (obs.n < MIN_CHART_OBS) {
+			assay_obs_release(&obs);
 			assay_series_info_release(&info);
 			continue;
 		}

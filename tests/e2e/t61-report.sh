@@ -42,8 +42,13 @@ else
 	ok report-self-contained
 fi
 grep -q '<svg' "$H" && ok report-inline-svg || not_ok report-inline-svg "no svg"
+# Two charts (level, changes) for every series with at least 3 values.
 nsvg=$(ls "$WORK/rep/charts" | grep -c '\.svg$')
-[ "$nsvg" -gt 0 ] && ok report-md-charts-beside || not_ok report-md-charts-beside "none"
+ncharted=$("$ASSAY" list --format csv | awk -F, 'NR > 1 && $6 >= 3' | wc -l)
+[ "$nsvg" -eq $((2 * ncharted)) ] && [ "$nsvg" -gt 0 ] && ok report-two-charts-per-series ||
+	not_ok report-two-charts-per-series "$nsvg charts, $ncharted series with 3+ values"
+ninline=$(grep -c '^<svg' "$H")
+[ "$ninline" -eq "$nsvg" ] && ok report-charts-inline || not_ok report-charts-inline "$ninline inline, $nsvg files"
 grep -o '](charts/[^)]*)' "$M" | sed 's/^](//; s/)$//' | while read -r f; do
 	[ -f "$WORK/rep/$f" ] || echo "$f"
 done > "$WORK/missing"
