@@ -37,4 +37,41 @@ static char *next_line(FILE *fp, char *buf, size_t n)
 	return NULL;
 }
 
+/* Split a CSV line in place (RFC 4180 quotes); returns the field count. */
+static int split_csv(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line;
+	while (n < max) {
+		if (*p == '"') {
+			char *w = ++p;
+			f[n++] = w;
+			while (*p) {
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*w++ = *p++;
+				}
+			}
+			*w = 0;
+			if (*p == ',')
+				p++;
+			else
+				break;
+		} else {
+			f[n++] = p;
+			char *c = strchr(p, ',');
+			if (!c)
+				break;
+			*c = 0;
+			p = c + 1;
+		}
+	}
+	return n;
+}
+
 #endif

@@ -45,29 +45,6 @@
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-/* Fields of a line without quotes, or the last one quoted. */
-static int split(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line;
-	while (n < max) {
-		if (*p == '"') {
-			f[n++] = p + 1;
-			char *q = strrchr(p + 1, '"');
-			if (q)
-				*q = 0;
-			break;
-		}
-		f[n++] = p;
-		char *c = strchr(p, ',');
-		if (!c)
-			break;
-		*c = 0;
-		p = c + 1;
-	}
-	return n;
-}
-
 static size_t load_series(const char *name, double *x, size_t max)
 {
 	char file[128], line[256];
@@ -105,7 +82,7 @@ static void test_fixtures(void **state)
 	memset(&cp, 0, sizeof cp);
 	next_line(fp, line, sizeof line);
 	while (next_line(fp, line, sizeof line)) {
-		assert_int_equal(split(line, f, 10), 9);
+		assert_int_equal(split_csv(line, f, 10), 9);
 		char id[160];
 		snprintf(id, sizeof id, "%s/%s/%s/%s", f[0], f[1], f[2], f[3]);
 		if (strcmp(id, cur)) {
