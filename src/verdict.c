@@ -21,6 +21,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
@@ -102,7 +103,16 @@ void assay_judge_opts_init(assay_judge_opts *o)
 
 static double hs_q[MAX_RUN + 1][HS_N];
 static double hs_f[MAX_RUN + 1][HS_N];
-static int hs_done;                     /* rows 1..hs_done are filled */
+/* log H and its slope -f/H, what the interpolation reads (two logs and
+ * two divisions fewer per call; the run test calls it up to 7 times per
+ * move) */
+static double hs_lq[MAX_RUN + 1][HS_N];
+static double hs_dl[MAX_RUN + 1][HS_N];
+/* Rows 1..hs_done are filled.  Readers load it with acquire order and
+ * the filler stores it with release order (under hs_lock, which only
+ * serialises fillers), so the hot path takes no lock: a mutex here was
+ * 4% of the benchmark's time, contended between worker threads. */
+static atomic_int hs_done;
 static pthread_mutex_t hs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* int_0^{i h} a(y) b(i h - y) dy on the grid. */
@@ -132,20 +142,26 @@ static double convolve(const double *a, const double *b, int i)
 static void hs_fill(int k)
 {
 	pthread_mutex_lock(&hs_lock);
-	if (hs_done == 0) {
+	int done = atomic_load_explicit(&hs_done, memory_order_relaxed);
+	if (done == 0) {
 		for (int j = 0; j < HS_N; j++) {
 			double x = (double)j / HS_PER;
 			hs_f[1][j] = M_SQRT2 * M_2_SQRTPI / 2 * exp(-x * x / 2);
 			hs_q[1][j] = erfc(x / M_SQRT2);
+			hs_lq[1][j] = log(hs_q[1][j]);
+			hs_dl[1][j] = -hs_f[1][j] / hs_q[1][j];
 		}
-		hs_done = 1;
+		atomic_store_explicit(&hs_done, done = 1, memory_order_release);
 	}
-	while (hs_done < k) {
-		int r = ++hs_done;
+	while (done < k) {
+		int r = done + 1;
 		for (int j = 0; j < HS_N; j++) {
 			hs_q[r][j] = hs_q[1][j] + convolve(hs_f[1], hs_q[r - 1], j);
 			hs_f[r][j] = convolve(hs_f[1], hs_f[r - 1], j);
+			hs_lq[r][j] = log(hs_q[r][j]);
+			hs_dl[r][j] = -hs_f[r][j] / hs_q[r][j];
 		}
+		atomic_store_explicit(&hs_done, done = r, memory_order_release);
 	}
 	pthread_mutex_unlock(&hs_lock);
 }
@@ -158,24 +174,21 @@ double assay_halfnormal_sum_q(int k, double x)
 		return 1;
 	if (k == 1)
 		return erfc(x / M_SQRT2);
-	pthread_mutex_lock(&hs_lock);
-	int done = hs_done;
-	pthread_mutex_unlock(&hs_lock);
-	if (done < k)
+	if (atomic_load_explicit(&hs_done, memory_order_acquire) < k)
 		hs_fill(k);
-	const double *q = hs_q[k], *f = hs_f[k];
+	const double *lq = hs_lq[k], *dl = hs_dl[k];
 	const double h = 1.0 / HS_PER;
 	double u = x * HS_PER;
 	if (u >= HS_N - 1) {
 		/* Beyond the table: log H is concave, so its tangent at the end
 		 * bounds it from above (a conservative p-value). */
 		int e = HS_N - 1;
-		return exp(log(q[e]) - f[e] / q[e] * (x - (double)e / HS_PER));
+		return exp(lq[e] + dl[e] * (x - (double)e / HS_PER));
 	}
 	int j = (int)u;
 	double t = u - j;
-	double l0 = log(q[j]), l1 = log(q[j + 1]);
-	double d0 = -f[j] / q[j], d1 = -f[j + 1] / q[j + 1];
+	double l0 = lq[j], l1 = lq[j + 1];
+	double d0 = dl[j], d1 = dl[j + 1];
 	double t2 = t * t, t3 = t2 * t;
 	double l = (2 * t3 - 3 * t2 + 1) * l0 + (t3 - 2 * t2 + t) * h * d0 +
 		   (-2 * t3 + 3 * t2) * l1 + (t3 - t2) * h * d1;
@@ -201,70 +214,111 @@ double assay_run_p(double t_obs, int cap)
 struct fit {
 	int p;                  /* parameters: non-empty groups + ar */
 	int ar;                 /* slope used */
+	int ngroups;
 	double beta;            /* the slope (AR coefficient) */
-	double sxx;             /* within-group sum of squares of x */
+	double sxx, sxy, syy;   /* pooled within-group (co)moments */
+	double sx2;             /* sum of x^2 (the lag's scale) */
 	double rss;
 	int ng[MAX_SEASONS];    /* rows per group */
 	double my[MAX_SEASONS]; /* group means of y */
 	double mx[MAX_SEASONS]; /* group means of x */
 };
 
-/* Fit y = a_g + beta x on rows [0, m) skipping row `skip` (or -1). */
-static void fit_rows(const double *y, const double *x, const int *g, int m,
-		     int skip, int ngroups, int ar, struct fit *f)
+/* Group counts and means and the pooled within-group moments of rows
+ * [0, m) but `skip` (or -1); with ar == 0 the x columns are ignored. */
+static void fit_moments(const double *y, const double *x, const int *g,
+			int m, int skip, int ngroups, int ar, struct fit *f)
 {
 	double sy[MAX_SEASONS] = { 0 }, sx[MAX_SEASONS] = { 0 };
 	memset(f->ng, 0, sizeof f->ng);
+	f->ngroups = ngroups;
 	for (int i = 0; i < m; i++) {
 		if (i == skip)
 			continue;
 		f->ng[g[i]]++;
 		sy[g[i]] += y[i];
-		if (ar)
-			sx[g[i]] += x[i];
+		sx[g[i]] += ar ? x[i] : 0;
 	}
-	f->p = 0;
 	for (int k = 0; k < ngroups; k++) {
-		if (f->ng[k]) {
-			f->p++;
-			f->my[k] = sy[k] / f->ng[k];
-			f->mx[k] = sx[k] / f->ng[k];
-		} else {
-			f->my[k] = f->mx[k] = 0;
-		}
+		double inv = f->ng[k] ? 1.0 / f->ng[k] : 0;
+		f->my[k] = sy[k] * inv;
+		f->mx[k] = sx[k] * inv;
 	}
-	f->beta = 0;
-	f->sxx = 0;
-	f->ar = 0;
-	if (ar) {
-		/* The lag is left out when it has no variation within the
-		 * groups (all equal, e.g. a fixed price): Sxx <= 1e-10 sum x^2
-		 * means the slope would be rounding noise. */
-		double sxy = 0, sx2 = 0;
-		for (int i = 0; i < m; i++) {
-			if (i == skip)
-				continue;
+	double sxx = 0, sxy = 0, syy = 0, sx2 = 0;
+	for (int i = 0; i < m; i++) {
+		if (i == skip)
+			continue;
+		double dy = y[i] - f->my[g[i]];
+		syy += dy * dy;
+		if (ar) {
 			double dx = x[i] - f->mx[g[i]];
-			f->sxx += dx * dx;
-			sxy += dx * (y[i] - f->my[g[i]]);
+			sxx += dx * dx;
+			sxy += dx * dy;
 			sx2 += x[i] * x[i];
 		}
-		if (f->sxx > 1e-10 * sx2) {
-			f->ar = 1;
-			f->beta = sxy / f->sxx;
-			f->p++;
-		}
 	}
+	f->sxx = sxx;
+	f->sxy = sxy;
+	f->syy = syy;
+	f->sx2 = sx2;
+}
+
+/* Add row (y, x, g) to the moments: the updating formulas of Welford. */
+static void fit_add(struct fit *f, double y, double x, int g, int ar)
+{
+	double n = f->ng[g], n1 = n + 1;
+	double dy = y - f->my[g], dx = ar ? x - f->mx[g] : 0, w = n / n1;
+	f->ng[g]++;
+	f->my[g] += dy / n1;
+	f->syy += w * dy * dy;
+	if (ar) {
+		f->mx[g] += dx / n1;
+		f->sxx += w * dx * dx;
+		f->sxy += w * dx * dy;
+		f->sx2 += x * x;
+	}
+}
+
+/* The least-squares fit y = a_g + beta x from the moments (the rows they
+ * came from are at hand for the rare exact pass). */
+static void fit_finish(struct fit *f, int ar, const double *y,
+		       const double *x, const int *g, int m, int skip)
+{
+	f->p = 0;
+	for (int k = 0; k < f->ngroups; k++)
+		f->p += f->ng[k] > 0;
+	f->beta = 0;
+	f->ar = 0;
+	f->rss = f->syy;
+	/* The lag is left out when it has no variation within the groups
+	 * (all equal, e.g. a fixed price): Sxx <= 1e-10 sum x^2 means the
+	 * slope would be rounding noise. */
+	if (!ar || !(f->sxx > 1e-10 * f->sx2))
+		return;
+	f->ar = 1;
+	f->beta = f->sxy / f->sxx;
+	f->p++;
+	f->rss = f->syy - f->beta * f->sxy;
+	if (f->rss >= 1e-2 * f->syy)
+		return;
+	/* The lag explains over 99% of the variation: Syy - Sxy^2/Sxx
+	 * would lose digits, so sum the squared residuals instead. */
 	double rss = 0;
 	for (int i = 0; i < m; i++) {
 		if (i == skip)
 			continue;
-		double e = y[i] - f->my[g[i]];
-		if (f->ar)
-			e -= f->beta * (x[i] - f->mx[g[i]]);
+		double e = y[i] - f->my[g[i]] - f->beta * (x[i] - f->mx[g[i]]);
 		rss += e * e;
 	}
 	f->rss = rss;
+}
+
+/* Fit y = a_g + beta x on rows [0, m) skipping row `skip` (or -1). */
+static void fit_rows(const double *y, const double *x, const int *g, int m,
+		     int skip, int ngroups, int ar, struct fit *f)
+{
+	fit_moments(y, x, g, m, skip, ngroups, ar, f);
+	fit_finish(f, ar, y, x, g, m, skip);
 }
 
 /* Prediction of a row (x, g) from fit f and its leverage x0'(X'X)^-1 x0. */
@@ -430,9 +484,10 @@ struct ctx {
 	const assay_judge_opts *o;
 	int span;               /* rows reached back by the seasonal model */
 	double *z;              /* mid-rank scores, NaN when not judged */
+	double *zcache;         /* the score of rank R of m + 1, [m][R] */
 	struct beta_cache tcache, fcache;   /* ln B of the last t and F */
 	/* work rows (span + 2) */
-	double *ys, *xs, *win, *score;
+	double *ys, *xs, *win;
 	int *gs, *idx;
 };
 
@@ -464,32 +519,66 @@ static const double *pick_basis(const struct ctx *c, size_t t,
 	return c->r_log;
 }
 
-/* The window moves' leave-one-out |t| from the fit on all m + 1 rows. */
-static void loo_scores(struct ctx *c, int m, int ngroups, int ar)
+/* The leave-one-out |t| of window row i from a refit without it (for
+ * a degenerate row, or where the deletion identity would lose digits),
+ * squared. */
+static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
+			   int ar)
 {
-	struct fit ff, fi;
-	fit_rows(c->ys, c->xs, c->gs, m + 1, -1, ngroups, ar, &ff);
+	struct fit fi;
+	double lev;
+	fit_rows(c->ys, c->xs, c->gs, m + 1, i, ngroups, ar, &fi);
+	if (fi.ng[c->gs[i]] == 0 || m - fi.p <= 0)
+		return 0;
+	double d = c->ys[i] - fit_predict(&fi, c->xs[i], c->gs[i], &lev);
+	double s2 = fi.rss / (m - fi.p);
+	return s2 > 0 ? d * d / (s2 * (1 + lev)) : (d == 0 ? 0 : INFINITY);
+}
+
+/* Rank the judged move (row m) among the window moves: the leave-one-out
+ * |t| of each window row comes from the fit fw on rows [0, m) updated
+ * with row m, by the deletion identity
+ *   RSS_(i) (1 - h_i) = RSS (1 - h_i) - e_i^2,  t_i^2 = e_i^2 df / that,
+ * one division per row and no square root.  Counts the rows whose score
+ * is at least `tie` (*R) and returns the smallest of those (*lo) and the
+ * largest of the others (*hi). */
+static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
+		     double tie, int *R, double *lo, double *hi)
+{
+	struct fit ff = *fw;
+	int ngroups = fw->ngroups, ar = fw->ar;
+	fit_add(&ff, c->ys[m], c->xs[m], c->gs[m], ar);
+	fit_finish(&ff, ar, c->ys, c->xs, c->gs, m + 1, -1);
 	int dfl = m + 1 - ff.p - 1;
+	double inv_ng[MAX_SEASONS];
+	for (int k = 0; k < ngroups; k++)
+		inv_ng[k] = ff.ng[k] ? 1.0 / ff.ng[k] : 0;
+	double inv_sxx = ff.ar ? 1 / ff.sxx : 0, beta = ff.beta;
+	double tie2 = tie > 0 ? tie * tie : -1;
+	double lo2 = INFINITY, hi2 = -INFINITY;
+	int r = 0;
 	for (int i = 0; i < m; i++) {
-		double lev;
-		double e = c->ys[i] - fit_predict(&ff, c->xs[i], c->gs[i], &lev);
-		double rss_i = ff.rss - e * e / (1 - lev);
-		if (1 - lev > 1e-10 && rss_i > 1e-4 * ff.rss && dfl > 0) {
-			c->score[i] = fabs(e) / sqrt(rss_i / dfl * (1 - lev));
-			continue;
-		}
-		/* A degenerate row, or RSS_(i) so small that the subtraction
-		 * would lose digits: refit without row i. */
-		fit_rows(c->ys, c->xs, c->gs, m + 1, i, ngroups, ar, &fi);
-		if (fi.ng[c->gs[i]] == 0 || m - fi.p <= 0) {
-			c->score[i] = 0;
-			continue;
-		}
-		double d = c->ys[i] - fit_predict(&fi, c->xs[i], c->gs[i], &lev);
-		double s2 = fi.rss / (m - fi.p);
-		c->score[i] = s2 > 0 ? fabs(d) / sqrt(s2 * (1 + lev))
-				     : (d == 0 ? 0 : INFINITY);
+		int g = c->gs[i];
+		double dx = ff.ar ? c->xs[i] - ff.mx[g] : 0;
+		double q = 1 - (inv_ng[g] + dx * dx * inv_sxx);    /* 1 - h_i */
+		double e = c->ys[i] - ff.my[g] - beta * dx;
+		double e2 = e * e, den = ff.rss * q - e2;
+		double s2;
+		if (q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)
+			s2 = e2 * dfl / den;
+		else
+			s2 = refit_score2(c, m, i, ngroups, ar);
+		/* without branches: which side of the tie a score falls on
+		 * is a coin toss for the branch predictor */
+		int above = s2 >= tie2;
+		double a = above ? s2 : INFINITY, b = above ? -INFINITY : s2;
+		r += above;
+		lo2 = a < lo2 ? a : lo2;
+		hi2 = b > hi2 ? b : hi2;
 	}
+	*R = r;
+	*lo = sqrt(lo2);
+	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
 }
 
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
@@ -615,7 +704,12 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		J->why = ASSAY_UNJUDGED_HISTORY;
 		return;
 	}
-	if (!(fw.rss > 0)) {
+	/* No residual variation: the window is constant, or the model fits
+	 * it exactly (a fixed price after one step: two distinct rows and a
+	 * line through them).  The residual sum is then rounding noise, far
+	 * below 1e-20 of the variation, and a test against it would be
+	 * decided by the last bits of the data. */
+	if (!(fw.rss > 1e-20 * fw.syy) || !(fw.rss > 0)) {
 		J->why = ASSAY_UNJUDGED_FLAT;
 		return;
 	}
@@ -626,31 +720,20 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	J->df = df;
 	J->p_t = t_two_sided(&c->tcache, J->stat, df);
 
-	/* rule 3: the interpolated conformal p-value */
+	/* rule 3: the interpolated conformal p-value.  Ties count as "at
+	 * least as extreme" (the conservative conformal convention).  Real
+	 * data have exact ties -- a fixed price repeats the same (lag,
+	 * change) row -- and the window's scores come from a different
+	 * computation than the move's own statistic, so scores within 1e-9
+	 * relative or 1e-12 absolute of it are ties (and a statistic below
+	 * 1e-12 in size has no sign: it is zero up to rounding). */
 	c->ys[m] = y[t];
 	c->xs[m] = xt;
 	c->gs[m] = gt;
-	loo_scores(c, m, ngroups, fw.ar);
-	/* Ties count as "at least as extreme" (the conservative conformal
-	 * convention).  Real data have exact ties -- a fixed price repeats
-	 * the same (lag, change) row -- and the window's scores come from a
-	 * different computation than the move's own statistic, so scores
-	 * within 1e-9 relative or 1e-12 absolute of it are ties (and a
-	 * statistic below 1e-12 in size has no sign: it is zero up to
-	 * rounding). */
 	double x = fabs(J->stat), tie = x - fmax(1e-9 * x, 1e-12);
-	double lo = INFINITY, hi = -INFINITY;
-	int R = 0;
-	for (int i = 0; i < m; i++) {
-		double s = c->score[i];
-		if (s >= tie) {
-			R++;
-			if (s < lo)
-				lo = s;
-		} else if (s > hi) {
-			hi = s;
-		}
-	}
+	double lo, hi;
+	int R;
+	loo_rank(c, &fw, m, tie, &R, &lo, &hi);
 	double s_x = J->p_t;
 	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, df) : 0;
 	double s_hi = R < m ? t_two_sided(&c->tcache, hi, df) : 1;
@@ -661,7 +744,12 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		frac = 1;
 	J->rank = R;
 	J->p_shock = (R + frac) / (m + 1);
-	double z = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
+	/* the mid-rank score depends on (m, R) only: computed once each */
+	double zr, *zc = c->zcache ? &c->zcache[(size_t)m * (c->span + 2) + R]
+				   : &zr;
+	if (!c->zcache || isnan(*zc))
+		*zc = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
+	double z = *zc;
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 	J->why = ASSAY_JUDGED;
 }
@@ -751,14 +839,18 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.ys = malloc(rows * sizeof *c.ys);
 	c.xs = malloc(rows * sizeof *c.xs);
 	c.win = malloc(rows * sizeof *c.win);
-	c.score = malloc(rows * sizeof *c.score);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
+	if (rows <= 256)        /* not for windows of thousands */
+		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.score || !c.gs || !c.idx) {
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.gs || !c.idx ||
+	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
+	for (size_t i = 0; c.zcache && i < rows * rows; i++)
+		c.zcache[i] = NAN;
 
 	size_t start = first > (size_t)(o->run_max - 1) ? first - (o->run_max - 1) : 0;
 	for (size_t t = 0; t < n; t++) {
@@ -781,8 +873,8 @@ out:
 	free(c.ys);
 	free(c.xs);
 	free(c.win);
-	free(c.score);
 	free(c.gs);
 	free(c.idx);
+	free(c.zcache);
 	return rc;
 }

@@ -95,7 +95,8 @@ typedef enum assay_unjudged {
 	ASSAY_UNJUDGED_SKIPPED,         /* before opts' first move */
 	ASSAY_UNJUDGED_NA,              /* no change to judge */
 	ASSAY_UNJUDGED_HISTORY,         /* too little history */
-	ASSAY_UNJUDGED_FLAT,            /* no variation in the window */
+	ASSAY_UNJUDGED_FLAT,            /* no residual variation in the window
+					 * (constant, or fitted exactly) */
 	ASSAY_UNJUDGED_SEASONAL         /* --seasonal yes without 2 per season */
 } assay_unjudged;
 

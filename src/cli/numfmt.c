@@ -1,11 +1,15 @@
 /*
- * printf("%.15g") without printf (see numfmt.h).  The value is scaled to
- * a 15-digit integer in x87 extended precision (64-bit mantissa) with an
- * exact power of ten, so the scaled value is within 2^-64 relative of the
- * true product, i.e. within 6e-5 of it below 1e15; only when its fraction
- * is within 1e-3 of one half (or the power of ten is not exact, |k| > 27,
- * or the value is subnormal) could the rounding differ from the exact
- * decimal, and then the C library does the work.  tests/unit/test_numfmt.c compares with snprintf.
+ * printf("%.15g") without printf (see numfmt.h), in double arithmetic.
+ *
+ * For 1e-8 <= |v| < 1e15 the value is scaled by an exact power of ten,
+ * 10^k with 0 <= k <= 22, into [1e14, 1e15).  The product is computed
+ * exactly as the unevaluated sum hi + lo (hi = fl(a 10^k), lo = the
+ * rounding error, exact by fma), so the 15-digit integer and the
+ * rounding of its fraction -- ties to even, as glibc's printf -- are
+ * decided exactly, without the x87 unit or a division.  Everything else
+ * (zero, subnormals, huge and tiny magnitudes, which bulk output rarely
+ * meets) goes to the C library.  tests/unit/test_numfmt.c compares with
+ * snprintf on a million values.
  */
 #include <math.h>
 #include <stdint.h>
@@ -14,11 +18,10 @@
 
 #include "numfmt.h"
 
-/* 10^k, exact in the 64-bit mantissa for k <= 27 (5^27 < 2^64). */
-static const long double pow10_tab[28] = {
-	1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L,
-	1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
-	1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L
+/* 10^k, exact in a double for k <= 22 (5^22 < 2^53). */
+static const double pow10_tab[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
 static int slow(double v, char *buf)
@@ -31,91 +34,108 @@ static const char pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-int numfmt_g15(double v, char *buf)
+/* The 8 decimal digits of x < 10^8 into d[0..7]. */
+static void digits8(uint32_t x, char *d)
 {
-	if (v == 0 || !isfinite(v))
-		return slow(v, buf);    /* "0", "-0" */
-	double a = fabs(v);
-	uint64_t bits;
-	memcpy(&bits, &a, sizeof bits);
-	int e2 = (int)((bits >> 52) & 0x7ff) - 1022;    /* a = f 2^e2, f in [.5,1) */
-	if (e2 == -1022)
-		return slow(v, buf);    /* subnormal */
-	/* floor(log10 a) is e or e - 1 for this e; the loop settles it */
-	int e = (int)floor((e2 - 1) * 0.30102999566398120);
-	uint64_t n = 0;
-	for (int tries = 0; tries < 3; tries++) {
-		int k = 14 - e;
-		if (k > 27 || k < -27)
-			return slow(v, buf);
-		long double s = k >= 0 ? (long double)a * pow10_tab[k]
-				       : (long double)a / pow10_tab[-k];
-		if (s >= 1e15L) {
-			e++;
-			continue;
-		}
-		if (s < 1e14L) {
-			e--;
-			continue;
-		}
-		uint64_t fl = (uint64_t)s;              /* s > 0: truncation */
-		long double fr = s - (long double)fl;
-		if (fr > 0.499L && fr < 0.501L)
-			return slow(v, buf);
-		n = fl + (fr > 0.5L);
-		if (n == 1000000000000000ULL) {
-			n = 100000000000000ULL;
-			e++;
-		}
-		goto digits;
-	}
-	return slow(v, buf);
-digits:;
-	/* 15 digits, two at a time */
-	char d[16];
-	d[0] = (char)('0' + n / 100000000000000ULL);
-	n %= 100000000000000ULL;
-	for (int i = 13; i > 0; i -= 2) {
-		unsigned r = (unsigned)(n % 100);
-		n /= 100;
+	for (int i = 6; i >= 0; i -= 2) {
+		uint32_t r = x % 100;
+		x /= 100;
 		d[i] = pairs[2 * r];
 		d[i + 1] = pairs[2 * r + 1];
 	}
+}
+
+/* a 10^k as hi + lo exactly; compared with the bound c (a power of ten,
+ * exact): -1, 0 or 1 as a 10^k is below, equal to or above c. */
+static int cmp_exact(double hi, double lo, double c)
+{
+	if (hi != c)
+		return hi < c ? -1 : 1;
+	return lo < 0 ? -1 : lo > 0;
+}
+
+int numfmt_g15(double v, char *buf)
+{
+	double a = fabs(v);
+	if (!(a >= 1e-8 && a < 1e15))
+		return slow(v, buf);    /* also 0, -0, inf, nan */
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	int e2 = (int)((bits >> 52) & 0x7ff) - 1022;    /* a = f 2^e2, f in [.5,1) */
+	/* floor(log10 a) is e or e + 1 for this e (78913 / 2^18 is just
+	 * below log10 2); the loop settles it */
+	int e = ((e2 - 1) * 78913) >> 18;
+	double hi = 0, lo = 0;
+	int tries;
+	for (tries = 0; tries < 3; tries++) {
+		int k = 14 - e;
+		if (k < 0 || k > 22)
+			return slow(v, buf);
+		hi = a * pow10_tab[k];
+		lo = fma(a, pow10_tab[k], -hi);
+		if (cmp_exact(hi, lo, 1e15) >= 0)
+			e++;
+		else if (cmp_exact(hi, lo, 1e14) < 0)
+			e--;
+		else
+			break;
+	}
+	if (tries == 3)
+		return slow(v, buf);
+	/* hi < 2^50, so its ulp is at least 2^-6 and hi - fl is exact
+	 * (Sterbenz); the sign of the true fraction minus one half is that
+	 * of r unless r is zero, since |lo| <= ulp(hi) / 2. */
+	uint64_t n = (uint64_t)(int64_t)hi;
+	double r = (hi - (double)n) - 0.5;
+	if (r > 0 || (r == 0 && (lo > 0 || (lo == 0 && (n & 1)))))
+		n++;
+	if (n == 1000000000000000ULL) {
+		n = 100000000000000ULL;
+		e++;
+	}
+
+	/* The digits, and the text with fixed 16-byte copies (no call to
+	 * memcpy for a variable length: buf has room, see numfmt.h). */
+	char d[32];
+	uint32_t top = (uint32_t)(n / 100000000), low = (uint32_t)(n % 100000000);
+	char t8[8];
+	digits8(top, t8);               /* top < 10^7: t8[0] is '0' */
+	memcpy(d, t8 + 1, 7);
+	digits8(low, d + 7);
+	memset(d + 15, '0', 17);        /* room for the 16-byte copies */
 	int nd = 15;
-	while (nd > 1 && d[nd - 1] == '0')
+	while (d[nd - 1] == '0')        /* n > 0: d[0] is not '0' */
 		nd--;
+
 	char *p = buf;
-	if (v < 0)
-		*p++ = '-';
-	if (e < -4 || e >= 15) {
-		*p++ = d[0];
-		if (nd > 1) {
-			*p++ = '.';
-			memcpy(p, d + 1, nd - 1);
-			p += nd - 1;
-		}
-		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
-	} else if (e >= 0) {
+	*p = '-';
+	p += v < 0;
+	if (e >= 0 && e < 15) {
 		int ip = e + 1;         /* digits before the point */
+		memcpy(p, d, 16);
 		if (nd <= ip) {
-			memcpy(p, d, nd);
-			p += nd;
-			for (int i = nd; i < ip; i++)
-				*p++ = '0';
+			p += ip;        /* d holds the zeros up to 15 digits */
 		} else {
-			memcpy(p, d, ip);
-			p += ip;
-			*p++ = '.';
-			memcpy(p, d + ip, nd - ip);
-			p += nd - ip;
+			p[ip] = '.';
+			memcpy(p + ip + 1, d + ip, 16);
+			p += nd + 1;
 		}
-	} else {
-		*p++ = '0';
-		*p++ = '.';
-		for (int i = 0; i < -e - 1; i++)
-			*p++ = '0';
-		memcpy(p, d, nd);
+	} else if (e < 0 && e >= -4) {
+		static const char lead[8] = "0.000000";
+		memcpy(p, lead, 8);
+		p += 1 - e;             /* "0." and -e - 1 zeros */
+		memcpy(p, d, 16);
 		p += nd;
+	} else {
+		int ae = e < 0 ? -e : e;
+		*p++ = d[0];
+		*p = '.';
+		memcpy(p + 1, d + 1, 16);
+		p += nd > 1 ? nd : 0;
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		*p++ = (char)('0' + ae / 10);
+		*p++ = (char)('0' + ae % 10);
 	}
 	*p = 0;
 	return (int)(p - buf);

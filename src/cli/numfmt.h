@@ -8,8 +8,9 @@
 #ifndef ASSAY_CLI_NUMFMT_H
 #define ASSAY_CLI_NUMFMT_H
 
-/* Write v as printf("%.15g", v) would into buf (at least 32 bytes, NUL
- * terminated); returns the length.  v must be finite. */
+/* Write v as printf("%.15g", v) would into buf, NUL terminated; returns
+ * the length (at most 23).  buf must have 48 bytes of room: the digits are
+ * copied in fixed 16-byte blocks that may write past the end of the text. */
 int numfmt_g15(double v, char *buf);
 
 #endif
