@@ -263,6 +263,57 @@ static void fit_moments(const double *y, const double *x, const int *g,
 	f->sx2 = sx2;
 }
 
+/* The moments of two fits of rows [0, m) at once, for the F test: by
+ * group (f1) and with one intercept (f0). */
+static void fit_moments_pair(const double *y, const double *x, const int *g,
+			     int m, int ngroups, int ar, struct fit *f1,
+			     struct fit *f0)
+{
+	double sy[MAX_SEASONS] = { 0 }, sx[MAX_SEASONS] = { 0 };
+	double ty = 0, tx = 0;
+	memset(f1->ng, 0, sizeof f1->ng);
+	memset(f0->ng, 0, sizeof f0->ng);
+	f1->ngroups = ngroups;
+	f0->ngroups = 1;
+	for (int i = 0; i < m; i++) {
+		f1->ng[g[i]]++;
+		sy[g[i]] += y[i];
+		sx[g[i]] += ar ? x[i] : 0;
+		ty += y[i];
+		tx += ar ? x[i] : 0;
+	}
+	for (int k = 0; k < ngroups; k++) {
+		double inv = f1->ng[k] ? 1.0 / f1->ng[k] : 0;
+		f1->my[k] = sy[k] * inv;
+		f1->mx[k] = sx[k] * inv;
+	}
+	f0->ng[0] = m;
+	f0->my[0] = m ? ty / m : 0;
+	f0->mx[0] = m ? tx / m : 0;
+	double a_xx = 0, a_xy = 0, a_yy = 0, b_xx = 0, b_xy = 0, b_yy = 0;
+	double sx2 = 0;
+	for (int i = 0; i < m; i++) {
+		double dy = y[i] - f1->my[g[i]], ey = y[i] - f0->my[0];
+		a_yy += dy * dy;
+		b_yy += ey * ey;
+		if (ar) {
+			double dx = x[i] - f1->mx[g[i]], ex = x[i] - f0->mx[0];
+			a_xx += dx * dx;
+			a_xy += dx * dy;
+			b_xx += ex * ex;
+			b_xy += ex * ey;
+			sx2 += x[i] * x[i];
+		}
+	}
+	f1->sxx = a_xx;
+	f1->sxy = a_xy;
+	f1->syy = a_yy;
+	f0->sxx = b_xx;
+	f0->sxy = b_xy;
+	f0->syy = b_yy;
+	f1->sx2 = f0->sx2 = sx2;
+}
+
 /* Add row (y, x, g) to the moments: the updating formulas of Welford. */
 static void fit_add(struct fit *f, double y, double x, int g, int ar)
 {
@@ -448,8 +499,65 @@ static double t_two_sided(struct beta_cache *bc, double t, int df)
 	return beta_inc(bc, nu / 2, 0.5, x, lnx, ln1mx);
 }
 
+/* P(F >= f) for integer degrees of freedom by the finite sums of
+ * Abramowitz and Stegun 26.6.4 (d1 even), 26.6.5 (d2 even) and 26.6.8
+ * (both odd), with x = cos^2(theta) = d2 / (d2 + d1 f) and y = 1 - x:
+ *   d1 even:  Q = x^(d2/2) sum_j c_j y^j,     c_j = c_j-1 (d2 + 2j - 2) / 2j
+ *   d2 even:  Q = 1 - y^(d1/2) sum_j c_j x^j, c_j = c_j-1 (d1 + 2j - 2) / 2j
+ *   both odd: Q = 1 - A(t | d2) + beta,  t^2 = d1 f, A the central t
+ *             probability, beta = 2 / B(d2/2, 1/2) sin(theta) x^(d2/2)
+ *             sum_j b_j y^j, b_j = b_j-1 (d2 + 2j - 1) / (2j + 1).
+ * The seasonal F test runs for every move (1.5 million times in the
+ * benchmark of issue 3), where the continued fraction cost 8 iterations
+ * of dependent divisions.  The first form has positive terms only; the
+ * other two subtract from 1 and keep 13 digits only while Q is not small
+ * (0.04 for the quarterly test), so below that (returned as
+ * NaN here) the continued fraction decides. */
+static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2,
+			  double lnx, double lny)
+{
+	double x = d2 / (d2 + u), y = u / (d2 + u);
+	double term = 1, sum = 1, q;
+	int terms;
+	if (d1 % 2 == 0) {
+		for (int j = 1; j < d1 / 2; j++) {
+			term *= y * (d2 + 2 * j - 2) / (2 * j);
+			sum += term;
+		}
+		return exp(d2 / 2.0 * lnx) * sum;
+	}
+	if (d2 % 2 == 0) {
+		for (int j = 1; j < d2 / 2; j++) {
+			term *= x * (d1 + 2 * j - 2) / (2 * j);
+			sum += term;
+		}
+		q = 1 - exp(d1 / 2.0 * lny) * sum;
+		terms = d2 / 2;
+	} else {
+		for (int j = 1; j <= (d1 - 3) / 2; j++) {
+			term *= y * (d2 + 2 * j - 1) / (2 * j + 1);
+			sum += term;
+		}
+		double beta = 0;
+		if (d1 > 1) {
+			if (bc->a != d2 / 2.0 || bc->b != 0.5) {
+				bc->a = d2 / 2.0;
+				bc->b = 0.5;
+				bc->lnb = gsl_sf_lnbeta(bc->a, 0.5);
+			}
+			beta = 2 * sqrt(y) * exp(d2 / 2.0 * lnx - bc->lnb) * sum;
+		}
+		q = 1 - t_central(u, d2) + beta;
+		terms = d1 / 2 + d2 / 2;
+	}
+	/* each term, and the power (d1/2 times the error of ln y), may
+	 * carry an ulp, and 1 - ... loses the digits of Q: this bound keeps
+	 * 2e-13 relative (checked against GSL over d1 <= 24, d2 <= 120) */
+	return q >= 2e-3 * (terms + d1 + 10) ? q : NAN;
+}
+
 /* P(F >= f) for the F distribution with (d1, d2) degrees of freedom:
- * I_{d2/(d2+d1 f)}(d2/2, d1/2). */
+ * the finite sums above, else I_{d2/(d2+d1 f)}(d2/2, d1/2). */
 static double f_upper(struct beta_cache *bc, double f, int d1, int d2)
 {
 	if (isnan(f))
@@ -460,6 +568,11 @@ static double f_upper(struct beta_cache *bc, double f, int d1, int d2)
 		return 0;
 	double u = d1 * f, x = d2 / (d2 + u);
 	double lnx = -log1p(u / d2), ln1mx = log(u) - log(d2 + u);
+	if (d1 <= 400 && d2 <= 400) {
+		double q = f_upper_sum(bc, u, d1, d2, lnx, ln1mx);
+		if (!isnan(q))
+			return q;
+	}
 	return beta_inc(bc, d2 / 2.0, d1 / 2.0, x, lnx, ln1mx);
 }
 
@@ -554,8 +667,11 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	for (int k = 0; k < ngroups; k++)
 		inv_ng[k] = ff.ng[k] ? 1.0 / ff.ng[k] : 0;
 	double inv_sxx = ff.ar ? 1 / ff.sxx : 0, beta = ff.beta;
+	/* Scores are compared as fractions num / den (den > 0) by cross
+	 * multiplication: no division in the loop.  The smallest score at
+	 * least `tie` is lo_n / lo_d, the largest below it hi_n / hi_d. */
 	double tie2 = tie > 0 ? tie * tie : -1;
-	double lo2 = INFINITY, hi2 = -INFINITY;
+	double lo_n = INFINITY, lo_d = 1, hi_n = -INFINITY, hi_d = 1;
 	int r = 0;
 	for (int i = 0; i < m; i++) {
 		int g = c->gs[i];
@@ -563,19 +679,24 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 		double q = 1 - (inv_ng[g] + dx * dx * inv_sxx);    /* 1 - h_i */
 		double e = c->ys[i] - ff.my[g] - beta * dx;
 		double e2 = e * e, den = ff.rss * q - e2;
-		double s2;
-		if (q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)
-			s2 = e2 * dfl / den;
-		else
-			s2 = refit_score2(c, m, i, ngroups, ar);
+		double num = e2 * dfl;
+		if (!(q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)) {
+			num = refit_score2(c, m, i, ngroups, ar);
+			den = 1;
+		}
 		/* without branches: which side of the tie a score falls on
 		 * is a coin toss for the branch predictor */
-		int above = s2 >= tie2;
-		double a = above ? s2 : INFINITY, b = above ? -INFINITY : s2;
+		int above = num >= tie2 * den;
+		int lower = num * lo_d < lo_n * den;
+		int higher = num * hi_d > hi_n * den;
 		r += above;
-		lo2 = a < lo2 ? a : lo2;
-		hi2 = b > hi2 ? b : hi2;
+		int take_lo = above & lower, take_hi = (!above) & higher;
+		lo_n = take_lo ? num : lo_n;
+		lo_d = take_lo ? den : lo_d;
+		hi_n = take_hi ? num : hi_n;
+		hi_d = take_hi ? den : hi_d;
 	}
+	double lo2 = lo_n / lo_d, hi2 = hi_n / hi_d;
 	*R = r;
 	*lo = sqrt(lo2);
 	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
@@ -646,10 +767,12 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 			 * the AR term in both (gs has room for a second,
 			 * all-zero group column after row m) */
 			int *g0 = c->gs + m + 1;
-			fit_rows(c->ys, c->xs, c->gs, m, -1, seasons, ar, &f1);
 			for (int i = 0; i < m; i++)
 				g0[i] = 0;
-			fit_rows(c->ys, c->xs, g0, m, -1, 1, ar, &f0);
+			fit_moments_pair(c->ys, c->xs, c->gs, m, seasons, ar,
+					 &f1, &f0);
+			fit_finish(&f1, ar, c->ys, c->xs, c->gs, m, -1);
+			fit_finish(&f0, ar, c->ys, c->xs, g0, m, -1);
 			have_f0 = have_f1 = 1;
 			int d1 = f1.p - f0.p, d2 = m - f1.p;
 			double p;

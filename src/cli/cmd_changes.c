@@ -449,6 +449,19 @@ static void batch_wait(pthread_t *th, int nthreads)
 		pthread_join(th[t], NULL);
 }
 
+/* Read the next (up to) BATCH series into the jobs of b. */
+static void load_batch(assay_store *st, const struct opts *o, struct batch *b,
+		       char **names, size_t n, size_t *loaded)
+{
+	b->n = n - *loaded < BATCH ? n - *loaded : BATCH;
+	for (size_t i = 0; i < b->n; i++) {
+		job_release(&b->jobs[i]);
+		b->jobs[i].name = names[*loaded + i];
+		job_load(st, o, &b->jobs[i]);
+	}
+	*loaded += b->n;
+}
+
 static int run_parallel(assay_store *st, char **names, size_t n,
 			const struct opts *o, int nthreads, size_t *rows,
 			int *later)
@@ -467,40 +480,35 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 	/* jansson seeds its hash function on first use: do that here */
 	json_decref(json_object());
 
-	/* Pipeline: while batch k runs on the workers, the main thread writes
-	 * nothing and reads batch k+1; then it waits, writes batch k, and
-	 * starts batch k+1. */
-	size_t done = 0, loaded = 0;
+	/* Pipeline: while batch k runs on the workers, the main thread reads
+	 * batch k+1; when k is done, k+1 starts at once and the main thread
+	 * writes k meanwhile, then reads k+2 into k's jobs.  The workers wait
+	 * only if reading and writing take longer than the analysis. */
+	size_t loaded = 0;
 	int cur = 0, running = 0;
-	while ((done < n || running) && !rc) {
-		struct batch *nb = &b[running ? 1 - cur : cur];
-		if (loaded < n) {
-			nb->n = n - loaded < BATCH ? n - loaded : BATCH;
-			for (size_t i = 0; i < nb->n; i++) {
-				job_release(&nb->jobs[i]);
-				nb->jobs[i].name = names[loaded + i];
-				job_load(st, o, &nb->jobs[i]);
-			}
-			loaded += nb->n;
-		} else {
-			nb->n = 0;
-		}
-		if (running) {
-			batch_wait(th, nthreads);
-			for (size_t i = 0; i < b[cur].n && !rc; i++)
-				rc = job_write(&b[cur].jobs[i], rows, later);
-			done += b[cur].n;
-			running = 0;
-			cur = 1 - cur;
-		}
-		if (!rc && nb->n) {
-			if (batch_start(nb, th, nthreads)) {
-				rc = cli_error(ASSAY_EIO, "cannot start threads");
-				break;
-			}
+	if (n) {
+		load_batch(st, o, &b[cur], names, n, &loaded);
+		if (batch_start(&b[cur], th, nthreads))
+			rc = cli_error(ASSAY_EIO, "cannot start threads");
+		else
 			running = 1;
-			cur = (int)(nb - b);
+	}
+	while (running) {
+		struct batch *done_b = &b[cur], *next = &b[1 - cur];
+		load_batch(st, o, next, names, n, &loaded);
+		batch_wait(th, nthreads);
+		running = 0;
+		if (next->n) {
+			if (batch_start(next, th, nthreads))
+				rc = cli_error(ASSAY_EIO, "cannot start threads");
+			else
+				running = 1;
 		}
+		for (size_t i = 0; i < done_b->n && !rc; i++)
+			rc = job_write(&done_b->jobs[i], rows, later);
+		if (rc)
+			break;
+		cur = 1 - cur;
 	}
 	if (running)
 		batch_wait(th, nthreads);

@@ -355,6 +355,19 @@ static void test_tails_vs_gsl(void **state)
 					 got, want);
 		}
 	}
+	/* the seasonal F tests' usual degrees of freedom (quarterly: 3 and
+	 * 14-15; monthly: 11 and 46-47), every parity */
+	static const int fd[][2] = { { 3, 14 }, { 3, 15 }, { 11, 46 }, { 11, 47 },
+				     { 1, 15 }, { 2, 15 }, { 4, 14 }, { 5, 9 },
+				     { 1, 1 }, { 3, 1 }, { 2, 2 }, { 7, 400 } };
+	for (size_t k = 0; k < sizeof fd / sizeof fd[0]; k++)
+		for (double f = 0; f < 500; f = f * 1.05 + 0.003) {
+			double want = gsl_cdf_fdist_Q(f, fd[k][0], fd[k][1]);
+			double got = assay_f_upper(f, fd[k][0], fd[k][1]);
+			if (want > 1e-12 && !fx_close(got, want, 2e-13, 0))
+				fail_msg("F=%g (%d, %d): %.17g, GSL %.17g", f,
+					 fd[k][0], fd[k][1], got, want);
+		}
 	/* far tails against mpmath's betainc at 50 digits */
 	static const struct { double t; int df; double p; } tt[] = {
 		{ 9.5, 99, 1.3486151902158947484e-15 },
