@@ -392,10 +392,26 @@ static double fit_predict(const struct fit *f, double x, int g, double *lev)
  * and the fixtures check the p-values against scipy. */
 #include <gsl/gsl_sf_gamma.h>
 
+/* ln B(a, b) for the last few (a, b): a move's t tails and F test use
+ * three or four pairs, and consecutive moves mostly the same ones. */
+#define BETA_CACHE 4
 struct beta_cache {
-	double a, b;            /* parameters of the cached value */
-	double lnb;             /* ln B(a, b) */
+	double a[BETA_CACHE], b[BETA_CACHE];    /* 0: empty */
+	double lnb[BETA_CACHE];
+	int next;               /* the slot to replace */
 };
+
+static double cached_lnbeta(struct beta_cache *bc, double a, double b)
+{
+	for (int k = 0; k < BETA_CACHE; k++)
+		if (bc->a[k] == a && bc->b[k] == b)
+			return bc->lnb[k];
+	int k = bc->next;
+	bc->next = (k + 1) % BETA_CACHE;
+	bc->a[k] = a;
+	bc->b[k] = b;
+	return bc->lnb[k] = gsl_sf_lnbeta(a, b);
+}
 
 static double beta_cf(double a, double b, double x)
 {
@@ -441,12 +457,7 @@ static double beta_inc(struct beta_cache *bc, double a, double b, double x,
 		return 0;
 	if (!(x < 1))
 		return 1;
-	if (bc->a != a || bc->b != b) {
-		bc->a = a;
-		bc->b = b;
-		bc->lnb = gsl_sf_lnbeta(a, b);
-	}
-	double front = exp(a * lnx + b * ln1mx - bc->lnb);
+	double front = exp(a * lnx + b * ln1mx - cached_lnbeta(bc, a, b));
 	if (x < (a + 1) / (a + b + 2))
 		return front * beta_cf(a, b, x) / a;
 	return 1 - front * beta_cf(b, a, 1 - x) / b;
@@ -540,12 +551,8 @@ static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2,
 		}
 		double beta = 0;
 		if (d1 > 1) {
-			if (bc->a != d2 / 2.0 || bc->b != 0.5) {
-				bc->a = d2 / 2.0;
-				bc->b = 0.5;
-				bc->lnb = gsl_sf_lnbeta(bc->a, 0.5);
-			}
-			beta = 2 * sqrt(y) * exp(d2 / 2.0 * lnx - bc->lnb) * sum;
+			double lnb = cached_lnbeta(bc, d2 / 2.0, 0.5);
+			beta = 2 * sqrt(y) * exp(d2 / 2.0 * lnx - lnb) * sum;
 		}
 		q = 1 - t_central(u, d2) + beta;
 		terms = d1 / 2 + d2 / 2;
@@ -578,13 +585,15 @@ static double f_upper(struct beta_cache *bc, double f, int d1, int d2)
 
 double assay_t_two_sided(double t, int df)
 {
-	struct beta_cache bc = { 0, 0, 0 };
+	struct beta_cache bc;
+	memset(&bc, 0, sizeof bc);
 	return t_two_sided(&bc, t, df);
 }
 
 double assay_f_upper(double f, int d1, int d2)
 {
-	struct beta_cache bc = { 0, 0, 0 };
+	struct beta_cache bc;
+	memset(&bc, 0, sizeof bc);
 	return f_upper(&bc, f, d1, d2);
 }
 
@@ -667,11 +676,14 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	for (int k = 0; k < ngroups; k++)
 		inv_ng[k] = ff.ng[k] ? 1.0 / ff.ng[k] : 0;
 	double inv_sxx = ff.ar ? 1 / ff.sxx : 0, beta = ff.beta;
-	/* Scores are compared as fractions num / den (den > 0) by cross
-	 * multiplication: no division in the loop.  The smallest score at
-	 * least `tie` is lo_n / lo_d, the largest below it hi_n / hi_d. */
+	/* The loop must not branch on which side of the tie a score falls
+	 * (a coin toss for the branch predictor, and gcc turns conditional
+	 * moves of doubles into branches), so the sides are chosen by
+	 * adding 0 or infinity: a score at least `tie` competes for the
+	 * minimum (lo2), the others for the maximum (hi2). */
+	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
 	double tie2 = tie > 0 ? tie * tie : -1;
-	double lo_n = INFINITY, lo_d = 1, hi_n = -INFINITY, hi_d = 1;
+	double lo2 = INFINITY, hi2 = -INFINITY;
 	int r = 0;
 	for (int i = 0; i < m; i++) {
 		int g = c->gs[i];
@@ -679,24 +691,17 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 		double q = 1 - (inv_ng[g] + dx * dx * inv_sxx);    /* 1 - h_i */
 		double e = c->ys[i] - ff.my[g] - beta * dx;
 		double e2 = e * e, den = ff.rss * q - e2;
-		double num = e2 * dfl;
-		if (!(q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)) {
-			num = refit_score2(c, m, i, ngroups, ar);
-			den = 1;
-		}
-		/* without branches: which side of the tie a score falls on
-		 * is a coin toss for the branch predictor */
-		int above = num >= tie2 * den;
-		int lower = num * lo_d < lo_n * den;
-		int higher = num * hi_d > hi_n * den;
+		double s2;
+		if (q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)
+			s2 = e2 * dfl / den;
+		else
+			s2 = refit_score2(c, m, i, ngroups, ar);
+		int above = s2 >= tie2;
+		double a = s2 + to_lo[above], b = s2 - to_hi[above];
 		r += above;
-		int take_lo = above & lower, take_hi = (!above) & higher;
-		lo_n = take_lo ? num : lo_n;
-		lo_d = take_lo ? den : lo_d;
-		hi_n = take_hi ? num : hi_n;
-		hi_d = take_hi ? den : hi_d;
+		lo2 = a < lo2 ? a : lo2;
+		hi2 = b > hi2 ? b : hi2;
 	}
-	double lo2 = lo_n / lo_d, hi2 = hi_n / hi_d;
 	*R = r;
 	*lo = sqrt(lo2);
 	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;

@@ -4,9 +4,11 @@
  * For 1e-8 <= |v| < 1e15 the value is scaled by an exact power of ten,
  * 10^k with 0 <= k <= 22, into [1e14, 1e15).  The product is computed
  * exactly as the unevaluated sum hi + lo (hi = fl(a 10^k), lo = the
- * rounding error, exact by fma), so the 15-digit integer and the
+ * rounding error, exact by Dekker's product), so the 15-digit integer and the
  * rounding of its fraction -- ties to even, as glibc's printf -- are
- * decided exactly, without the x87 unit or a division.  Everything else
+ * decided exactly, without the x87 unit or a division; the text is then
+ * written right to left without reading back what was written (a
+ * store-to-load stall otherwise).  Everything else
  * (zero, subnormals, huge and tiny magnitudes, which bulk output rarely
  * meets) goes to the C library.  tests/unit/test_numfmt.c compares with
  * snprintf on a million values.
@@ -34,15 +36,55 @@ static const char pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* The 8 decimal digits of x < 10^8 into d[0..7]. */
-static void digits8(uint32_t x, char *d)
+/* The last k decimal digits of *v, written to end[-k..-1]; *v loses
+ * them.  Two digits a step (a multiply by the inverse of 100), no reading
+ * back of what was just written. */
+static void put_rtl(char *end, uint64_t *v, int k)
 {
-	for (int i = 6; i >= 0; i -= 2) {
-		uint32_t r = x % 100;
+	uint64_t x = *v;
+	for (; k >= 2; k -= 2) {
+		unsigned r = (unsigned)(x % 100);
 		x /= 100;
-		d[i] = pairs[2 * r];
-		d[i + 1] = pairs[2 * r + 1];
+		end -= 2;
+		memcpy(end, pairs + 2 * r, 2);
 	}
+	if (k) {
+		*--end = (char)('0' + x % 10);
+		x /= 10;
+	}
+	*v = x;
+}
+
+static const char zeros[16] = "0000000000000000";
+static const char lead[8] = "0.000000";
+
+/* The high half of x by Veltkamp's split (26 bits), and the exact product
+ * a b = *hi + *lo by Dekker's algorithm: about ten multiplications and
+ * additions, where fma() is a library call on x86-64 (no FMA in the
+ * baseline instruction set).  One operation per statement: a compiler
+ * that contracts a * b + c into an fma within an expression would break
+ * the error terms (gcc does not under -std=c11, clang may). */
+static double split_hi(double x)
+{
+	double c = 134217729.0 * x;     /* 2^27 + 1 */
+	double d = c - x;
+	return c - d;
+}
+
+static void two_prod(double a, double b, double *hi, double *lo)
+{
+	double p = a * b;
+	double ah = split_hi(a), bh = split_hi(b);
+	double al = a - ah, bl = b - bh;
+	double t = ah * bh;
+	t = t - p;
+	double u = ah * bl;
+	t = t + u;
+	u = al * bh;
+	t = t + u;
+	u = al * bl;
+	*hi = p;
+	*lo = t + u;
 }
 
 /* a 10^k as hi + lo exactly; compared with the bound c (a power of ten,
@@ -71,8 +113,7 @@ int numfmt_g15(double v, char *buf)
 		int k = 14 - e;
 		if (k < 0 || k > 22)
 			return slow(v, buf);
-		hi = a * pow10_tab[k];
-		lo = fma(a, pow10_tab[k], -hi);
+		two_prod(a, pow10_tab[k], &hi, &lo);
 		if (cmp_exact(hi, lo, 1e15) >= 0)
 			e++;
 		else if (cmp_exact(hi, lo, 1e14) < 0)
@@ -94,44 +135,46 @@ int numfmt_g15(double v, char *buf)
 		e++;
 	}
 
-	/* The digits, and the text with fixed 16-byte copies (no call to
-	 * memcpy for a variable length: buf has room, see numfmt.h). */
-	char d[32];
-	uint32_t top = (uint32_t)(n / 100000000), low = (uint32_t)(n % 100000000);
-	char t8[8];
-	digits8(top, t8);               /* top < 10^7: t8[0] is '0' */
-	memcpy(d, t8 + 1, 7);
-	digits8(low, d + 7);
-	memset(d + 15, '0', 17);        /* room for the 16-byte copies */
+	/* Trailing zeros off (n >= 10^14 has at most 14). */
 	int nd = 15;
-	while (d[nd - 1] == '0')        /* n > 0: d[0] is not '0' */
-		nd--;
+	if (n % 100000000 == 0) { n /= 100000000; nd -= 8; }
+	if (n % 10000 == 0) { n /= 10000; nd -= 4; }
+	if (n % 100 == 0) { n /= 100; nd -= 2; }
+	if (n % 10 == 0) { n /= 10; nd -= 1; }
 
+	/* The text is written right to left, straight into buf: the
+	 * digits after the point first, then the point, then the rest. */
 	char *p = buf;
 	*p = '-';
 	p += v < 0;
 	if (e >= 0 && e < 15) {
 		int ip = e + 1;         /* digits before the point */
-		memcpy(p, d, 16);
 		if (nd <= ip) {
-			p += ip;        /* d holds the zeros up to 15 digits */
+			put_rtl(p + nd, &n, nd);
+			memcpy(p + nd, zeros, 16);
+			p += ip;
 		} else {
+			char *end = p + nd + 1;
+			put_rtl(end, &n, nd - ip);
 			p[ip] = '.';
-			memcpy(p + ip + 1, d + ip, 16);
-			p += nd + 1;
+			put_rtl(p + ip, &n, ip);
+			p = end;
 		}
 	} else if (e < 0 && e >= -4) {
-		static const char lead[8] = "0.000000";
 		memcpy(p, lead, 8);
 		p += 1 - e;             /* "0." and -e - 1 zeros */
-		memcpy(p, d, 16);
+		put_rtl(p + nd, &n, nd);
 		p += nd;
 	} else {
 		int ae = e < 0 ? -e : e;
-		*p++ = d[0];
-		*p = '.';
-		memcpy(p + 1, d + 1, 16);
-		p += nd > 1 ? nd : 0;
+		if (nd > 1) {
+			put_rtl(p + nd + 1, &n, nd - 1);
+			p[1] = '.';
+			p += nd + 1;
+		} else {
+			p++;
+		}
+		p[-(nd > 1 ? nd + 1 : 1)] = (char)('0' + n);
 		*p++ = 'e';
 		*p++ = e < 0 ? '-' : '+';
 		*p++ = (char)('0' + ae / 10);
