@@ -6,9 +6,8 @@
  * exactly as the unevaluated sum hi + lo (hi = fl(a 10^k), lo = the
  * rounding error, exact by Dekker's product), so the 15-digit integer and the
  * rounding of its fraction -- ties to even, as glibc's printf -- are
- * decided exactly, without the x87 unit or a division; the text is then
- * written right to left without reading back what was written (a
- * store-to-load stall otherwise).  Everything else
+ * decided exactly, without the x87 unit or a division; the digits are
+ * then made in registers and stored in 16-byte blocks.  Everything else
  * (zero, subnormals, huge and tiny magnitudes, which bulk output rarely
  * meets) goes to the C library.  tests/unit/test_numfmt.c compares with
  * snprintf on a million values.
@@ -19,6 +18,11 @@
 #include <string.h>
 
 #include "numfmt.h"
+
+#if !defined(__SIZEOF_INT128__) || !defined(__BYTE_ORDER__) || \
+	__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "numfmt.c needs a 64-bit little-endian target with unsigned __int128"
+#endif
 
 /* 10^k, exact in a double for k <= 22 (5^22 < 2^53). */
 static const double pow10_tab[23] = {
@@ -31,31 +35,33 @@ static int slow(double v, char *buf)
 	return snprintf(buf, 32, "%.15g", v);
 }
 
-static const char pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
 
-/* The last k decimal digits of *v, written to end[-k..-1]; *v loses
- * them.  Two digits a step (a multiply by the inverse of 100), no reading
- * back of what was just written. */
-static void put_rtl(char *end, uint64_t *v, int k)
+typedef unsigned __int128 u128;
+
+/* The 8 decimal digits of x < 10^8 as ASCII, the first in the lowest
+ * byte: x is split into 4 + 4 digits in two 32-bit lanes, each into 2 + 2
+ * in 16-bit lanes, each into 1 + 1 in bytes, dividing by 10^4, 100 and 10
+ * as multiplications by scaled inverses (exact for these ranges:
+ * tests/unit/test_numfmt.c checks every digit against printf). */
+static uint64_t ascii8(uint32_t x)
 {
-	uint64_t x = *v;
-	for (; k >= 2; k -= 2) {
-		unsigned r = (unsigned)(x % 100);
-		x /= 100;
-		end -= 2;
-		memcpy(end, pairs + 2 * r, 2);
-	}
-	if (k) {
-		*--end = (char)('0' + x % 10);
-		x /= 10;
-	}
-	*v = x;
+	uint64_t hi4 = ((uint64_t)x * 109951163) >> 40;         /* x / 10^4 */
+	uint64_t y = hi4 | (x - hi4 * 10000) << 32;
+	uint64_t hi2 = ((y * 10486) >> 20) & 0x0000007F0000007FULL;  /* / 100 */
+	uint64_t z = hi2 | (y - hi2 * 100) << 16;
+	uint64_t hi1 = ((z * 103) >> 10) & 0x000F000F000F000FULL;    /* / 10 */
+	return (hi1 | (z - hi1 * 10) << 8) + 0x3030303030303030ULL;
 }
 
-static const char zeros[16] = "0000000000000000";
+/* "000000000000000" (15 digits) */
+static const u128 ascii_zeros = (u128)0x30303030303030ULL << 64 |
+				0x3030303030303030ULL;
+
+static void store16(char *p, u128 v)
+{
+	memcpy(p, &v, 16);
+}
+
 static const char lead[8] = "0.000000";
 
 /* The high half of x by Veltkamp's split (26 bits), and the exact product
@@ -135,46 +141,46 @@ int numfmt_g15(double v, char *buf)
 		e++;
 	}
 
-	/* Trailing zeros off (n >= 10^14 has at most 14). */
-	int nd = 15;
-	if (n % 100000000 == 0) { n /= 100000000; nd -= 8; }
-	if (n % 10000 == 0) { n /= 10000; nd -= 4; }
-	if (n % 100 == 0) { n /= 100; nd -= 2; }
-	if (n % 10 == 0) { n /= 10; nd -= 1; }
+	/* The 15 digits as ASCII in a 128-bit register, the first digit in
+	 * the lowest byte (memory order on a little-endian machine), and
+	 * the text stored from registers: no reading back of bytes just
+	 * written, no loop over digits. */
+	u128 D = (u128)ascii8((uint32_t)(n / 100000000)) |
+		 (u128)ascii8((uint32_t)(n % 100000000)) << 64;
+	D >>= 8;                        /* the first of 8 digits is '0' */
+	u128 X = D ^ ascii_zeros;       /* digit values (and 0 past them) */
+	uint64_t xh = (uint64_t)(X >> 64), xl = (uint64_t)X;
+	int last = xh ? 64 + 63 - __builtin_clzll(xh) : 63 - __builtin_clzll(xl);
+	int nd = last / 8 + 1;          /* significant digits */
 
-	/* The text is written right to left, straight into buf: the
-	 * digits after the point first, then the point, then the rest. */
 	char *p = buf;
 	*p = '-';
 	p += v < 0;
 	if (e >= 0 && e < 15) {
 		int ip = e + 1;         /* digits before the point */
+		store16(p, D);          /* D holds the zeros up to 15 digits */
 		if (nd <= ip) {
-			put_rtl(p + nd, &n, nd);
-			memcpy(p + nd, zeros, 16);
 			p += ip;
 		} else {
-			char *end = p + nd + 1;
-			put_rtl(end, &n, nd - ip);
+			store16(p + ip + 1, D >> (8 * ip));
 			p[ip] = '.';
-			put_rtl(p + ip, &n, ip);
-			p = end;
+			p += nd + 1;
 		}
 	} else if (e < 0 && e >= -4) {
 		memcpy(p, lead, 8);
 		p += 1 - e;             /* "0." and -e - 1 zeros */
-		put_rtl(p + nd, &n, nd);
+		store16(p, D);
 		p += nd;
 	} else {
 		int ae = e < 0 ? -e : e;
+		p[0] = (char)D;
 		if (nd > 1) {
-			put_rtl(p + nd + 1, &n, nd - 1);
 			p[1] = '.';
+			store16(p + 2, D >> 8);
 			p += nd + 1;
 		} else {
 			p++;
 		}
-		p[-(nd > 1 ? nd + 1 : 1)] = (char)('0' + n);
 		*p++ = 'e';
 		*p++ = e < 0 ? '-' : '+';
 		*p++ = (char)('0' + ae / 10);
