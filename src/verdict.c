@@ -398,19 +398,39 @@ static double fit_predict(const struct fit *f, double x, int g, double *lev)
 struct beta_cache {
 	double a[BETA_CACHE], b[BETA_CACHE];    /* 0: empty */
 	double lnb[BETA_CACHE];
+	double inv[BETA_CACHE]; /* 1 / B(a, b) */
 	int next;               /* the slot to replace */
 };
 
-static double cached_lnbeta(struct beta_cache *bc, double a, double b)
+/* The cache slot of (a, b), filled if need be. */
+static int beta_slot(struct beta_cache *bc, double a, double b)
 {
 	for (int k = 0; k < BETA_CACHE; k++)
 		if (bc->a[k] == a && bc->b[k] == b)
-			return bc->lnb[k];
+			return k;
 	int k = bc->next;
 	bc->next = (k + 1) % BETA_CACHE;
 	bc->a[k] = a;
 	bc->b[k] = b;
-	return bc->lnb[k] = gsl_sf_lnbeta(a, b);
+	bc->lnb[k] = gsl_sf_lnbeta(a, b);
+	bc->inv[k] = exp(-bc->lnb[k]);
+	return k;
+}
+
+static double cached_lnbeta(struct beta_cache *bc, double a, double b)
+{
+	return bc->lnb[beta_slot(bc, a, b)];
+}
+
+/* x^(n/2) for n >= 0 by repeated squaring (and a square root for odd n):
+ * relative error about n/2 ulps, no log or exp. */
+static double half_pow(double x, int n)
+{
+	double r = n % 2 ? sqrt(x) : 1, b = x;
+	for (int k = n / 2; k; k >>= 1, b *= b)
+		if (k & 1)
+			r *= b;
+	return r;
 }
 
 static double beta_cf(double a, double b, double x)
@@ -524,8 +544,7 @@ static double t_two_sided(struct beta_cache *bc, double t, int df)
  * other two subtract from 1 and keep 13 digits only while Q is not small
  * (0.04 for the quarterly test), so below that (returned as
  * NaN here) the continued fraction decides. */
-static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2,
-			  double lnx, double lny)
+static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2)
 {
 	double x = d2 / (d2 + u), y = u / (d2 + u);
 	double term = 1, sum = 1, q;
@@ -535,14 +554,14 @@ static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2,
 			term *= y * (d2 + 2 * j - 2) / (2 * j);
 			sum += term;
 		}
-		return exp(d2 / 2.0 * lnx) * sum;
+		return half_pow(x, d2) * sum;
 	}
 	if (d2 % 2 == 0) {
 		for (int j = 1; j < d2 / 2; j++) {
 			term *= x * (d1 + 2 * j - 2) / (2 * j);
 			sum += term;
 		}
-		q = 1 - exp(d1 / 2.0 * lny) * sum;
+		q = 1 - half_pow(y, d1) * sum;
 		terms = d2 / 2;
 	} else {
 		for (int j = 1; j <= (d1 - 3) / 2; j++) {
@@ -551,14 +570,13 @@ static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2,
 		}
 		double beta = 0;
 		if (d1 > 1) {
-			double lnb = cached_lnbeta(bc, d2 / 2.0, 0.5);
-			beta = 2 * sqrt(y) * exp(d2 / 2.0 * lnx - lnb) * sum;
+			double inv_b = bc->inv[beta_slot(bc, d2 / 2.0, 0.5)];
+			beta = 2 * sqrt(y) * half_pow(x, d2) * inv_b * sum;
 		}
 		q = 1 - t_central(u, d2) + beta;
 		terms = d1 / 2 + d2 / 2;
 	}
-	/* each term, and the power (d1/2 times the error of ln y), may
-	 * carry an ulp, and 1 - ... loses the digits of Q: this bound keeps
+	/* each term, and each factor of the power, may carry an ulp, and 1 - ... loses the digits of Q: this bound keeps
 	 * 2e-13 relative (checked against GSL over d1 <= 24, d2 <= 120) */
 	return q >= 2e-3 * (terms + d1 + 10) ? q : NAN;
 }
@@ -574,12 +592,12 @@ static double f_upper(struct beta_cache *bc, double f, int d1, int d2)
 	if (isinf(f))
 		return 0;
 	double u = d1 * f, x = d2 / (d2 + u);
-	double lnx = -log1p(u / d2), ln1mx = log(u) - log(d2 + u);
 	if (d1 <= 400 && d2 <= 400) {
-		double q = f_upper_sum(bc, u, d1, d2, lnx, ln1mx);
+		double q = f_upper_sum(bc, u, d1, d2);
 		if (!isnan(q))
 			return q;
 	}
+	double lnx = -log1p(u / d2), ln1mx = log(u) - log(d2 + u);
 	return beta_inc(bc, d2 / 2.0, d1 / 2.0, x, lnx, ln1mx);
 }
 
