@@ -115,28 +115,61 @@ static double hs_dl[MAX_RUN + 1][HS_N];
 static atomic_int hs_done;
 static pthread_mutex_t hs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* int_0^{i h} a(y) b(i h - y) dy on the grid. */
-static double convolve(const double *a, const double *b, int i)
+/* int_0^{i h} a(y) b(i h - y) dy and int_0^{i h} a(y) c(i h - y) dy on
+ * the grid, into *sb and *sc: the two convolutions of a table row share
+ * their loads, and each sum runs in two accumulators so that the adds do
+ * not wait for each other (the fill is on the first run test's path). */
+static void convolve2(const double *a, const double *b, const double *c,
+		      int i, double *sb, double *sc)
 {
 	const double h = 1.0 / HS_PER;
-	if (i == 0)
-		return 0;
-	if (i == 1)
-		return h / 2 * (a[0] * b[1] + a[1] * b[0]);
-	int m = i % 2 == 0 ? i : i - 3;
-	double s = 0;
-	if (m > 0) {
-		double odd = 0, even = 0;
-		for (int j = 1; j < m; j += 2)
-			odd += a[j] * b[i - j];
-		for (int j = 2; j < m; j += 2)
-			even += a[j] * b[i - j];
-		s = h / 3 * (a[0] * b[i] + 4 * odd + 2 * even + a[m] * b[i - m]);
+	if (i == 0) {
+		*sb = *sc = 0;
+		return;
 	}
-	if (m != i)
-		s += 3 * h / 8 * (a[m] * b[i - m] + 3 * a[m + 1] * b[i - m - 1] +
-				  3 * a[m + 2] * b[i - m - 2] + a[m + 3] * b[i - m - 3]);
-	return s;
+	if (i == 1) {
+		*sb = h / 2 * (a[0] * b[1] + a[1] * b[0]);
+		*sc = h / 2 * (a[0] * c[1] + a[1] * c[0]);
+		return;
+	}
+	int m = i % 2 == 0 ? i : i - 3;
+	double rb = 0, rc = 0;
+	if (m > 0) {
+		/* Simpson: weight 4 on odd j, 2 on even j in (0, m) */
+		double ob0 = 0, ob1 = 0, eb0 = 0, eb1 = 0;
+		double oc0 = 0, oc1 = 0, ec0 = 0, ec1 = 0;
+		int j = 1;
+		for (; j + 3 < m; j += 4) {
+			ob0 += a[j] * b[i - j];
+			oc0 += a[j] * c[i - j];
+			eb0 += a[j + 1] * b[i - j - 1];
+			ec0 += a[j + 1] * c[i - j - 1];
+			ob1 += a[j + 2] * b[i - j - 2];
+			oc1 += a[j + 2] * c[i - j - 2];
+			eb1 += a[j + 3] * b[i - j - 3];
+			ec1 += a[j + 3] * c[i - j - 3];
+		}
+		for (; j < m; j += 2) {
+			ob0 += a[j] * b[i - j];
+			oc0 += a[j] * c[i - j];
+			if (j + 1 < m) {
+				eb0 += a[j + 1] * b[i - j - 1];
+				ec0 += a[j + 1] * c[i - j - 1];
+			}
+		}
+		rb = h / 3 * (a[0] * b[i] + 4 * (ob0 + ob1) + 2 * (eb0 + eb1) +
+			      a[m] * b[i - m]);
+		rc = h / 3 * (a[0] * c[i] + 4 * (oc0 + oc1) + 2 * (ec0 + ec1) +
+			      a[m] * c[i - m]);
+	}
+	if (m != i) {
+		rb += 3 * h / 8 * (a[m] * b[i - m] + 3 * a[m + 1] * b[i - m - 1] +
+				   3 * a[m + 2] * b[i - m - 2] + a[m + 3] * b[i - m - 3]);
+		rc += 3 * h / 8 * (a[m] * c[i - m] + 3 * a[m + 1] * c[i - m - 1] +
+				   3 * a[m + 2] * c[i - m - 2] + a[m + 3] * c[i - m - 3]);
+	}
+	*sb = rb;
+	*sc = rc;
 }
 
 static void hs_fill(int k)
@@ -156,8 +189,10 @@ static void hs_fill(int k)
 	while (done < k) {
 		int r = done + 1;
 		for (int j = 0; j < HS_N; j++) {
-			hs_q[r][j] = hs_q[1][j] + convolve(hs_f[1], hs_q[r - 1], j);
-			hs_f[r][j] = convolve(hs_f[1], hs_f[r - 1], j);
+			double cq, cf;
+			convolve2(hs_f[1], hs_q[r - 1], hs_f[r - 1], j, &cq, &cf);
+			hs_q[r][j] = hs_q[1][j] + cq;
+			hs_f[r][j] = cf;
 			hs_lq[r][j] = log(hs_q[r][j]);
 			hs_dl[r][j] = -hs_f[r][j] / hs_q[r][j];
 		}
