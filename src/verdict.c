@@ -272,7 +272,7 @@ static void fit_moments(const double *y, const double *x, const int *g,
 			continue;
 		f->ng[g[i]]++;
 		sy[g[i]] += y[i];
-		sx[g[i]] += ar ? x[i] : 0;
+		sx[g[i]] += x[i];       /* mx is used only with ar */
 	}
 	for (int k = 0; k < ngroups; k++) {
 		double inv = f->ng[k] ? 1.0 / f->ng[k] : 0;
@@ -313,9 +313,9 @@ static void fit_moments_pair(const double *y, const double *x, const int *g,
 	for (int i = 0; i < m; i++) {
 		f1->ng[g[i]]++;
 		sy[g[i]] += y[i];
-		sx[g[i]] += ar ? x[i] : 0;
+		sx[g[i]] += x[i];       /* mx is used only with ar */
 		ty += y[i];
-		tx += ar ? x[i] : 0;
+		tx += x[i];
 	}
 	for (int k = 0; k < ngroups; k++) {
 		double inv = f1->ng[k] ? 1.0 / f1->ng[k] : 0;
@@ -660,6 +660,8 @@ struct ctx {
 	int span;               /* rows reached back by the seasonal model */
 	double *z;              /* mid-rank scores, NaN when not judged */
 	double *zcache;         /* the score of rank R of m + 1, [m][R] */
+	int *no_log;            /* [i]: changes before i with a difference
+				 * but no log change (n + 1 counts) */
 	struct beta_cache tcache, fcache;   /* ln B of the last t and F */
 	/* work rows (span + 2) */
 	double *ys, *xs, *win;
@@ -687,9 +689,8 @@ static const double *pick_basis(const struct ctx *c, size_t t,
 	if (!c->r_log || !isfinite(c->r_log[t]))
 		return c->r_diff;
 	size_t lo = t > (size_t)c->span + 1 ? t - c->span - 1 : 0;
-	for (size_t i = lo; i < t; i++)
-		if (isfinite(c->r_diff[i]) && !isfinite(c->r_log[i]))
-			return c->r_diff;
+	if (c->no_log[t] - c->no_log[lo] > 0)
+		return c->r_diff;
 	*basis = ASSAY_BASIS_LOG;
 	return c->r_log;
 }
@@ -790,22 +791,24 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	int ar = o->ar && t >= 1 && isfinite(y[t - 1]);
 	int seasons = o->seasons;
 	size_t span = (size_t)c->span;
+	const int *season = seasons >= 2 ? c->season : NULL;
 	int m = 0;
 	for (size_t i = t > span ? t - span : 0; i < t; i++) {
-		if (!isfinite(y[i]))
-			continue;
-		if (ar && (i == 0 || !isfinite(y[i - 1])))
+		/* with the lag, the row needs a finite y[i - 1] too */
+		double lag = ar ? (i > 0 ? y[i - 1] : NAN) : 0;
+		if (!isfinite(y[i]) || !isfinite(lag))
 			continue;
 		c->idx[m] = (int)(t - i);               /* age */
 		c->ys[m] = y[i];
-		c->xs[m] = ar ? y[i - 1] : 0;
-		c->gs[m] = seasons >= 2 && c->season ? c->season[i] : 0;
+		c->xs[m] = lag;
+		c->gs[m] = season ? season[i] : 0;
 		m++;
 	}
 
 	/* Seasonality: test or impose seasonal means. */
 	int seasonal = 0;
-	struct fit f0, f1, fw;
+	struct fit f0, f1, fnew;
+	const struct fit *fw;   /* the window fit: f0, f1 or fnew */
 	int have_f0 = 0, have_f1 = 0;  /* reusable as the window fit */
 	if (seasons >= 2 && c->season && o->seasonal != ASSAY_SEASONAL_NO) {
 		int cnt[MAX_SEASONS] = { 0 }, enough = 1;
@@ -872,16 +875,18 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 
 	/* rule 2: the prediction-interval t statistic, window fit only */
 	if (seasonal && have_f1)
-		fw = f1;
+		fw = &f1;
 	else if (!seasonal && have_f0)
-		fw = f0;
-	else
-		fit_rows(c->ys, c->xs, c->gs, m, -1, ngroups, ar, &fw);
-	J->ar = fw.ar;
-	J->phi = fw.ar ? fw.beta : NAN;
-	J->params = fw.p;
-	int df = m - fw.p;
-	if (fw.ng[gt] == 0 || df < 1) {
+		fw = &f0;
+	else {
+		fit_rows(c->ys, c->xs, c->gs, m, -1, ngroups, ar, &fnew);
+		fw = &fnew;
+	}
+	J->ar = fw->ar;
+	J->phi = fw->ar ? fw->beta : NAN;
+	J->params = fw->p;
+	int df = m - fw->p;
+	if (fw->ng[gt] == 0 || df < 1) {
 		J->why = ASSAY_UNJUDGED_HISTORY;
 		return;
 	}
@@ -890,13 +895,13 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	 * line through them).  The residual sum is then rounding noise, far
 	 * below 1e-20 of the variation, and a test against it would be
 	 * decided by the last bits of the data. */
-	if (!(fw.rss > 1e-20 * fw.syy) || !(fw.rss > 0)) {
+	if (!(fw->rss > 1e-20 * fw->syy) || !(fw->rss > 0)) {
 		J->why = ASSAY_UNJUDGED_FLAT;
 		return;
 	}
 	double xt = ar ? y[t - 1] : 0, lev;
-	J->expected = fit_predict(&fw, xt, gt, &lev);
-	J->scale = sqrt(fw.rss / df * (1 + lev));
+	J->expected = fit_predict(fw, xt, gt, &lev);
+	J->scale = sqrt(fw->rss / df * (1 + lev));
 	J->stat = (y[t] - J->expected) / J->scale;
 	J->df = df;
 	J->p_t = t_two_sided(&c->tcache, J->stat, df);
@@ -914,7 +919,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	double x = fabs(J->stat), tie = x - fmax(1e-9 * x, 1e-12);
 	double lo, hi;
 	int R;
-	loo_rank(c, &fw, m, tie, &R, &lo, &hi);
+	loo_rank(c, fw, m, tie, &R, &lo, &hi);
 	double s_x = J->p_t;
 	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, df) : 0;
 	double s_hi = R < m ? t_two_sided(&c->tcache, hi, df) : 1;
@@ -1022,16 +1027,21 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.win = malloc(rows * sizeof *c.win);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
+	c.no_log = malloc((n + 1) * sizeof *c.no_log);
 	if (rows <= 256)        /* not for windows of thousands */
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.gs || !c.idx ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.gs || !c.idx || !c.no_log ||
 	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; c.zcache && i < rows * rows; i++)
 		c.zcache[i] = NAN;
+	c.no_log[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		c.no_log[i + 1] = c.no_log[i] + (r_log && isfinite(r_diff[i]) &&
+						 !isfinite(r_log[i]));
 
 	size_t start = first > (size_t)(o->run_max - 1) ? first - (o->run_max - 1) : 0;
 	for (size_t t = 0; t < n; t++) {
@@ -1056,6 +1066,7 @@ out:
 	free(c.win);
 	free(c.gs);
 	free(c.idx);
+	free(c.no_log);
 	free(c.zcache);
 	return rc;
 }
