@@ -225,6 +225,19 @@ static void test_reasons(void **state)
 	judge(r, 40, &o, j);
 	assert_int_equal(j[39].why, ASSAY_UNJUDGED_FLAT);
 
+	/* a window the model fits exactly (bgs/russia/mercury 2013): one
+	 * step, a gap, then a fixed value -- the rows are (-70000, -680000)
+	 * and (0, 0), and a line through two points leaves only rounding
+	 * noise, which must not decide the test */
+	for (int i = 0; i < 20; i++)
+		r[i] = 0;
+	r[0] = -680000;
+	r[1] = -70000;
+	r[2] = r[3] = NAN;
+	judge(r, 20, &o, j);
+	assert_int_equal(j[19].why, ASSAY_UNJUDGED_FLAT);
+	assert_int_equal(j[19].n_history, 15);
+
 	/* options */
 	assay_error err;
 	o.window = 1;
