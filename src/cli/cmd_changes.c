@@ -449,11 +449,16 @@ static void batch_wait(pthread_t *th, int nthreads)
 		pthread_join(th[t], NULL);
 }
 
-/* Read the next (up to) BATCH series into the jobs of b. */
+/* Read the next series (up to BATCH) into the jobs of b. */
 static void load_batch(assay_store *st, const struct opts *o, struct batch *b,
 		       char **names, size_t n, size_t *loaded)
 {
-	b->n = n - *loaded < BATCH ? n - *loaded : BATCH;
+	/* The first batches are small and double (16, 32, ... 256) so that
+	 * the workers start after a few series, not after a whole batch. */
+	size_t want = 16;
+	while (want < BATCH && want <= *loaded)
+		want *= 2;
+	b->n = n - *loaded < want ? n - *loaded : want;
 	for (size_t i = 0; i < b->n; i++) {
 		job_release(&b->jobs[i]);
 		b->jobs[i].name = names[*loaded + i];
