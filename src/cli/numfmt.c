@@ -19,22 +19,27 @@
 
 #include "numfmt.h"
 
-#if !defined(__SIZEOF_INT128__) || !defined(__BYTE_ORDER__) || \
-	__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "numfmt.c needs a 64-bit little-endian target with unsigned __int128"
+/* The fast path needs unsigned __int128 and little-endian byte order
+ * (x86-64, arm64, riscv64, ppc64el...); elsewhere (i386, armhf, s390x)
+ * every number goes to snprintf: the same text, slower. */
+#if defined(__SIZEOF_INT128__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NUMFMT_FAST 1
+#else
+#define NUMFMT_FAST 0
 #endif
-
-/* 10^k, exact in a double for k <= 22 (5^22 < 2^53). */
-static const double pow10_tab[23] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-};
 
 static int slow(double v, char *buf)
 {
 	return snprintf(buf, 32, "%.15g", v);
 }
 
+#if NUMFMT_FAST
+/* 10^k, exact in a double for k <= 22 (5^22 < 2^53). */
+static const double pow10_tab[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
 
 typedef unsigned __int128 u128;
 
@@ -189,3 +194,12 @@ int numfmt_g15(double v, char *buf)
 	*p = 0;
 	return (int)(p - buf);
 }
+
+#else
+
+int numfmt_g15(double v, char *buf)
+{
+	return slow(v, buf);
+}
+
+#endif
