@@ -6,7 +6,10 @@
  *    intercept or one per season, plus the AR(1) lag), so they are solved
  *    in closed form by Frisch-Waugh-Lovell: within-group centring, then
  *    one slope.  Leverages are 1/n_g + (x_i - xbar_g)^2 / Sxx.  This is
- *    exact least squares (the same numbers as statsmodels' OLS), in O(n).
+ *    exact least squares (the same numbers as statsmodels' OLS), in O(n),
+ *    from centred moments (two passes; RSS = Syy - Sxy^2/Sxx, with a third,
+ *    exact pass when the slope explains over 99%).  The fit on window +
+ *    judged move is the window's fit updated by Welford's formulas.
  *  - The leave-one-out t statistics of the window moves come from one fit
  *    on window + judged move, with the textbook deletion identity
  *    RSS_(i) = RSS - e_i^2 / (1 - h_i); where that subtraction would lose
