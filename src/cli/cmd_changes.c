@@ -28,6 +28,7 @@
 #include "judge_common.h"
 #include "numfmt.h"
 #include "output.h"
+#include "progress.h"
 
 static const char usage[] =
 	"Usage: assay changes SERIES... [--freq M|Q|A] [--from P] [--to P]\n"
@@ -55,7 +56,9 @@ static const char usage[] =
 	"one argument or any pattern, a first column 'series' names each row's\n"
 	"series.  All series run in one process on one database connection.  A\n"
 	"series that cannot be resampled as asked (annual data under --freq Q)\n"
-	"is reported on stderr and skipped, and the exit status is then 2.\n"
+	"is reported on stderr and skipped, and the exit status is then 2.  Over\n"
+	"many series a progress bar is drawn on stderr when it is a terminal\n"
+	"(not while the rows go to that same terminal; -q turns it off).\n"
 	"\n"
 	"Options:\n"
 	"  --freq F          M, Q or A (default: the series' own frequency)\n"
@@ -381,9 +384,11 @@ static void job_run(const struct opts *o, struct job *jb)
  * before it).  A series that cannot be analysed as asked (an annual series
  * under --freq Q among many) is reported and skipped; the exit status is
  * then 2 at the end (*later). */
-static int job_write(struct job *jb, size_t *rows_written, int *later)
+static int job_write(struct job *jb, struct progress *bar,
+		     size_t *rows_written, int *later)
 {
 	if (jb->status) {
+		progress_done(bar);
 		fprintf(stderr, "assay: %s\n", jb->msg);
 		if (jb->status == ASSAY_EUSAGE && jb->loaded) {
 			*later = ASSAY_EUSAGE;
@@ -476,8 +481,8 @@ static void fill_batch(struct batch *b, char **names, size_t n, size_t *given)
 }
 
 static int run_parallel(assay_store *st, char **names, size_t n,
-			const struct opts *o, int nthreads, size_t *rows,
-			int *later)
+			const struct opts *o, int nthreads,
+			struct progress *bar, size_t *rows, int *later)
 {
 	struct job *jobs = calloc(2 * BATCH, sizeof *jobs);
 	pthread_t th[8];
@@ -501,7 +506,7 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 	 * once and the main thread writes batch k meanwhile.  (The main
 	 * thread used to read the series as well, and that made it the
 	 * bottleneck: 0.9 s busy of a 1.05 s run over 10,000 series.) */
-	size_t given = 0;
+	size_t given = 0, written = 0;
 	int cur = 0, running = 0;
 	if (n) {
 		fill_batch(&b[cur], names, n, &given);
@@ -523,9 +528,11 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 				running = 1;
 		}
 		for (size_t i = 0; i < done_b->n && !rc; i++)
-			rc = job_write(&done_b->jobs[i], rows, later);
+			rc = job_write(&done_b->jobs[i], bar, rows, later);
 		if (rc)
 			break;
+		written += done_b->n;
+		progress_update(bar, "changes", written, n);
 		cur = 1 - cur;
 	}
 	if (running)
@@ -542,7 +549,8 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 }
 
 static int run_sequential(assay_store *st, char **names, size_t n,
-			  const struct opts *o, size_t *rows, int *later)
+			  const struct opts *o, struct progress *bar,
+			  size_t *rows, int *later)
 {
 	struct job jb;
 	int rc = 0;
@@ -551,8 +559,9 @@ static int run_sequential(assay_store *st, char **names, size_t n,
 		jb.name = names[i];
 		job_load(st, o, &jb);
 		job_run(o, &jb);
-		rc = job_write(&jb, rows, later);
+		rc = job_write(&jb, bar, rows, later);
 		job_release(&jb);
+		progress_update(bar, "changes", i + 1, n);
 	}
 	free(jb.out.p);
 	return rc;
@@ -685,11 +694,18 @@ int cmd_changes(int argc, char **argv)
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : ncpu;
 	}
+	/* A bar on a terminal for many series, unless the rows stream to the
+	 * same terminal (the table is printed at the end). */
+	struct progress bar;
+	progress_init(&bar, !cli.quiet && cli_stderr_is_tty() && nnames > 1 &&
+		      (o.fmt == OUT_TABLE || !isatty(STDOUT_FILENO)));
 	int later = 0;
 	if (o.fmt == OUT_TABLE || nnames < 2 || jobs == 1)
-		rc = run_sequential(st, names, nnames, &o, &rows, &later);
+		rc = run_sequential(st, names, nnames, &o, &bar, &rows, &later);
 	else
-		rc = run_parallel(st, names, nnames, &o, (int)jobs, &rows, &later);
+		rc = run_parallel(st, names, nnames, &o, (int)jobs, &bar, &rows,
+				  &later);
+	progress_done(&bar);
 	if (!rc) {
 		if (o.fmt == OUT_TABLE && out_table_print(o.table, stdout, OUT_TABLE))
 			rc = ASSAY_EIO;

@@ -69,6 +69,22 @@ run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 1
 one=$out
 run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 3
 if [ "$out" = "$one" ] && [ -n "$one" ]; then ok changes-jobs-same; else not_ok changes-jobs-same "--jobs 1 and --jobs 3 differ"; fi
+# a progress bar on stderr only when it is a terminal (script(1) makes
+# one), never in the data, and not with -q
+if command -v script >/dev/null 2>&1; then
+	script -qec "\"$ASSAY\" changes 'wb/*' --freq Q --format csv > \"$WORK/bar.csv\"" \
+		/dev/null > "$WORK/bar.tty" 2>&1
+	if grep -q 'changes    \[=*' "$WORK/bar.tty"; then ok changes-progress-tty
+	else not_ok changes-progress-tty "no progress bar on a terminal: $(head -c 200 "$WORK/bar.tty")"; fi
+	script -qec "\"$ASSAY\" -q changes 'wb/*' --freq Q --format csv > \"$WORK/bar-q.csv\"" \
+		/dev/null > "$WORK/bar-q.tty" 2>&1
+	if [ ! -s "$WORK/bar-q.tty" ]; then ok changes-progress-quiet
+	else not_ok changes-progress-quiet "-q still drew: $(head -c 200 "$WORK/bar-q.tty")"; fi
+	run "$ASSAY" changes 'wb/*' --freq Q --format csv
+	expect_err changes-progress-not-tty ""
+	if [ "$out" = "$(cat "$WORK/bar.csv")" ] && [ -n "$out" ]; then ok changes-progress-same-data
+	else not_ok changes-progress-same-data "the rows differ with a bar on the terminal"; fi
+fi
 
 # annual data at their own frequency; --window and --min-history
 run "$ASSAY" changes "$COBALT" --from 1978 --to 1979 --format csv --min-history 5 --window 6
