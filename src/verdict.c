@@ -582,8 +582,8 @@ static double t_two_sided(struct beta_cache *bc, double t, int df)
  * benchmark of issue 3), where the continued fraction cost 8 iterations
  * of dependent divisions.  The first form has positive terms only; the
  * other two subtract from 1 and keep 13 digits only while Q is not small
- * (0.04 for the quarterly test), so below that (returned as
- * NaN here) the continued fraction decides. */
+ * (0.04 for the quarterly test); below that they return NaN and the
+ * continued fraction decides. */
 static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2)
 {
 	double x = d2 / (d2 + u), y = u / (d2 + u);
@@ -616,8 +616,9 @@ static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2)
 		q = 1 - t_central(u, d2) + beta;
 		terms = d1 / 2 + d2 / 2;
 	}
-	/* each term, and each factor of the power, may carry an ulp, and 1 - ... loses the digits of Q: this bound keeps
-	 * 2e-13 relative (checked against GSL over d1 <= 24, d2 <= 120) */
+	/* each term, and each factor of the power, may carry an ulp, and
+	 * 1 - ... loses the digits of Q: this bound keeps 2e-13 relative
+	 * (checked against GSL over d1 <= 24, d2 <= 120) */
 	return q >= 2e-3 * (terms + d1 + 10) ? q : NAN;
 }
 
@@ -766,6 +767,19 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
 }
 
+/* The normal score of mid-rank R among m + 1, which depends on (m, R)
+ * only: computed once each when the window is small enough to cache. */
+static double mid_rank_score(struct ctx *c, int m, int R)
+{
+	double *zc = c->zcache ? &c->zcache[(size_t)m * (c->span + 2) + R] : NULL;
+	if (zc && !isnan(*zc))
+		return *zc;
+	double z = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
+	if (zc)
+		*zc = z;
+	return z;
+}
+
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
@@ -900,7 +914,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	 * line through them).  The residual sum is then rounding noise, far
 	 * below 1e-20 of the variation, and a test against it would be
 	 * decided by the last bits of the data. */
-	if (!(fw->rss > 1e-20 * fw->syy) || !(fw->rss > 0)) {
+	if (!(fw->rss > 1e-20 * fw->syy)) {     /* also rss = syy = 0 */
 		J->why = ASSAY_UNJUDGED_FLAT;
 		return;
 	}
@@ -935,12 +949,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		frac = 1;
 	J->rank = R;
 	J->p_shock = (R + frac) / (m + 1);
-	/* the mid-rank score depends on (m, R) only: computed once each */
-	double zr, *zc = c->zcache ? &c->zcache[(size_t)m * (c->span + 2) + R]
-				   : &zr;
-	if (!c->zcache || isnan(*zc))
-		*zc = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
-	double z = *zc;
+	double z = mid_rank_score(c, m, R);
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 	J->why = ASSAY_JUDGED;
 }

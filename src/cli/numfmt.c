@@ -4,7 +4,7 @@
  * For 1e-8 <= |v| < 1e15 the value is scaled by an exact power of ten,
  * 10^k with 0 <= k <= 22, into [1e14, 1e15).  The product is computed
  * exactly as the unevaluated sum hi + lo (hi = fl(a 10^k), lo = the
- * rounding error, exact by Dekker's product), so the 15-digit integer and the
+ * rounding error, by Dekker's product), so the 15-digit integer and the
  * rounding of its fraction -- ties to even, as glibc's printf -- are
  * decided exactly, without the x87 unit or a division; the digits are
  * then made in registers and stored in 16-byte blocks.  Everything else
