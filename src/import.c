@@ -10,6 +10,7 @@
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <openssl/evp.h>
@@ -17,9 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "assay/import.h"
+#include "c_locale.h"
 
 #define MAX_ERRMSG 900
 /* Lines searched for a header that resolves, when none is given. */
@@ -123,33 +126,127 @@ char *assay_slug(const char *in, char *out, size_t n)
 	return out;
 }
 
-/* A cell as a message shows it: shortened to fit buf (n >= 8), and with
- * control characters escaped, so that a message stays one line even when
- * a quoted cell holds a line break. */
+/* Length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when the
+ * bytes there are no UTF-8: a stray continuation byte, a truncated or
+ * overlong sequence, a surrogate or a code point past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
+		       (s[3] & 0xC0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Is the character at s (of UTF-8 length len) a control character: C0,
+ * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
+static int is_control(const unsigned char *s, size_t len)
+{
+	return (len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
+	       (len == 2 && s[0] == 0xC2 && s[1] < 0xA0);
+}
+
+/* A cell as a message shows it: shortened to fit buf (n >= 8), with
+ * control characters and bytes that are no UTF-8 escaped, so that a
+ * message stays one line of valid UTF-8 even when a quoted cell holds a
+ * line break or the file is in another encoding. */
 static const char *shown(const char *s, char *buf, size_t n)
 {
 	size_t k = 0;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8] = { (char)c, 0 };
-		if (c == '\n')
+	while (*s) {
+		const unsigned char *u = (const unsigned char *)s;
+		size_t step = utf8_len(u);
+		char esc[16];
+		if (step == 1 && *u == '\n')
 			strcpy(esc, "\\n");
-		else if (c == '\r')
+		else if (step == 1 && *u == '\r')
 			strcpy(esc, "\\r");
-		else if (c == '\t')
+		else if (step == 1 && *u == '\t')
 			strcpy(esc, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			snprintf(esc, sizeof esc, "\\x%02x", c);
+		else if (step == 0 || is_control(u, step)) {
+			if (step == 0)
+				step = 1;
+			for (size_t i = 0; i < step; i++)
+				snprintf(esc + 4 * i, sizeof esc - 4 * i, "\\x%02x", u[i]);
+		} else {
+			memcpy(esc, s, step);
+			esc[step] = 0;
+		}
 		size_t len = strlen(esc);
-		if (k + len + 4 > n && (s[1] || k + len + 1 > n)) {
+		if (k + len + 4 > n && (s[step] || k + len + 1 > n)) {
 			memcpy(buf + k, "...", 4);
 			return buf;
 		}
 		memcpy(buf + k, esc, len);
 		k += len;
+		s += step;
 	}
 	buf[k] = 0;
 	return buf;
+}
+
+/* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
+ * or a control character (a line break, a tab).  NULL when s is fine. */
+static const char *name_flaw(const char *s, int *bad_utf8)
+{
+	for (const unsigned char *u = (const unsigned char *)s; *u;) {
+		size_t len = utf8_len(u);
+		*bad_utf8 = len == 0;
+		if (len == 0 || is_control(u, len))
+			return (const char *)u;
+		u += len;
+	}
+	return NULL;
+}
+
+/* ---- growable strings (names of any length) ---------------------------- */
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_reserve(struct sbuf *b, size_t more)
+{
+	if (b->len + more + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	char *s = realloc(b->s, cap);
+	if (!s)
+		out_of_memory();
+	b->s = s;
+	b->cap = cap;
+}
+
+static void sb_cat(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	sb_reserve(b, n);
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* Append the slug of s (never longer than s). */
+static void sb_slug(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	sb_reserve(b, n);
+	assay_slug(s, b->s + b->len, n + 1);
+	b->len += strlen(b->s + b->len);
 }
 
 /* ---- series table: names seen in this import ------------------------ */
@@ -260,6 +357,7 @@ struct importer {
 	int failed;             /* stop feeding: err is filled */
 	int stop;               /* stop feeding: pass one has learnt enough */
 	struct csv_parser *parser;      /* while feeding */
+	char delim;
 	assay_layout layout;
 
 	/* current record */
@@ -276,6 +374,7 @@ struct importer {
 	enum state state;
 	char **header;
 	size_t nheader;
+	size_t hwidth;          /* columns: up to the last named header cell */
 	long header_at;
 	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
 	int header_status;
@@ -306,6 +405,8 @@ struct importer {
 	int64_t cached_vintage_id;
 	char cached_vintage[32];
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
+	struct sbuf name;       /* the series name being built */
+	char *conv;             /* --encoding: text converted to UTF-8 */
 };
 
 static int fail_at(struct importer *im, long line, int col, int status,
@@ -329,6 +430,32 @@ static int fail_at(struct importer *im, long line, int col, int status,
 	return -1;
 }
 
+/* A name or a metadata text the store keeps must be UTF-8 (JSON output
+ * and terminals need it) without control characters (a line break in a
+ * name breaks every listing).  `what` says what s is ("series name");
+ * line 0 means it came from a flag. */
+static int check_name(struct importer *im, const char *s, long line, int col,
+		      const char *what)
+{
+	char buf[96];
+	int bad_utf8;
+	const char *at = name_flaw(s, &bad_utf8);
+	if (!at)
+		return 0;
+	if (bad_utf8)
+		return fail_at(im, line, col, ASSAY_EUSAGE,
+			       "invalid UTF-8 in %s '%s' (byte 0x%02x)%s", what,
+			       shown(s, buf, sizeof buf), (unsigned char)*at,
+			       line ? " (give the file's encoding with --encoding, "
+				      "e.g. --encoding cp1252)" : "");
+	return fail_at(im, line, col, ASSAY_EUSAGE,
+		       "%s '%s' holds a control character%s", what,
+		       shown(s, buf, sizeof buf),
+		       (unsigned char)*at >= 0x80 && im->o->encoding
+		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "
+			 "than latin1?)" : "");
+}
+
 static int db_error(struct importer *im)
 {
 	assay_fail(im->err, ASSAY_EIO, "%s: %s", assay_store_path(im->st),
@@ -339,14 +466,30 @@ static int db_error(struct importer *im)
 
 /* ---- header ------------------------------------------------------------ */
 
-/* Column named `spec` (a header text, case-insensitive, or a 1-based
- * number); -1 when absent. */
-static int find_col(struct importer *im, const char *spec)
+/* Is spec a column number (1-based; *k gets it) rather than a name? */
+static int col_number(const char *spec, long *k)
 {
 	char *end;
-	long k = strtol(spec, &end, 10);
-	if (*spec && !*end)
-		return k >= 1 && (size_t)k <= im->nheader ? (int)k - 1 : -1;
+	*k = strtol(spec, &end, 10);
+	return *spec && !*end;
+}
+
+/* A column after c with the same name (case-insensitive), or -1. */
+static int same_name_after(struct importer *im, int c)
+{
+	for (size_t j = (size_t)c + 1; j < im->nheader; j++)
+		if (!strcasecmp(im->header[j], im->header[c]))
+			return (int)j;
+	return -1;
+}
+
+/* Column named `spec` (a header text, case-insensitive, or a 1-based
+ * number within the header's width); -1 when absent. */
+static int find_col(struct importer *im, const char *spec)
+{
+	long k;
+	if (col_number(spec, &k))
+		return k >= 1 && (size_t)k <= im->hwidth ? (int)k - 1 : -1;
 	for (size_t i = 0; i < im->nheader; i++)
 		if (!strcasecmp(im->header[i], spec))
 			return (int)i;
@@ -363,13 +506,45 @@ static int guess_col(struct importer *im, const char *const *names)
 	return -1;
 }
 
-static int need_col(struct importer *im, const char *spec, const char *what)
+/* A column chosen by its name must be the only one of that name: with
+ * two, which one holds the data is a guess.  Returns -1 (and fails) when
+ * the name of column c is taken twice. */
+static int unique_name(struct importer *im, int c, const char *flag)
 {
+	char buf[64];
+	int d = same_name_after(im, c);
+	if (d < 0)
+		return 0;
+	return fail_at(im, im->header_at, d + 1, ASSAY_EUSAGE,
+		       "columns %d and %d are both named '%s': which one is "
+		       "meant is a guess (give its number: %s %d or %d)", c + 1,
+		       d + 1, shown(im->header[c], buf, sizeof buf), flag, c + 1,
+		       d + 1);
+}
+
+/* The column `spec` given by the flag `flag` ("--date-col"); -1 (failed)
+ * when the header has no such column or has its name twice. */
+static int need_col(struct importer *im, const char *spec, const char *what,
+		    const char *flag)
+{
+	char buf[64];
+	long k;
 	int c = find_col(im, spec);
-	if (c < 0)
+	int number = col_number(spec, &k);
+	if (c >= 0)
+		return !number && unique_name(im, c, flag) ? -1 : c;
+	if (number && k < 1)
+		fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: columns are numbered "
+			"from 1", flag, spec);
+	else if (number)
+		fail_at(im, im->header_at, 0, ASSAY_EUSAGE, "%s %s: the header "
+			"has %zu column%s", flag, spec, im->hwidth,
+			im->hwidth == 1 ? "" : "s");
+	else
 		fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
-			"no %s column '%s' in the header", what, spec);
-	return c;
+			"no %s column '%s' in the header", what,
+			shown(spec, buf, sizeof buf));
+	return -1;
 }
 
 static int col_is_used(struct importer *im, int c)
@@ -386,11 +561,11 @@ static int col_is_used(struct importer *im, int c)
 }
 
 /* "Cobalt (BGS (2016))" -> "Cobalt": a trailing parenthesised group
- * names a source or unit, not the series. */
-static char *strip_paren_suffix(const char *h, char *out, size_t n)
+ * names a source or unit, not the series.  Returns a new string. */
+static char *strip_paren_suffix(const char *h)
 {
-	size_t len = strlen(h);
-	snprintf(out, n, "%s", h);
+	char *out = xstrdup(h);
+	size_t len = strlen(out);
 	while (len && out[len - 1] == ' ')
 		len--;
 	if (len && out[len - 1] == ')') {
@@ -410,15 +585,16 @@ static char *strip_paren_suffix(const char *h, char *out, size_t n)
 
 static void add_value_col(struct importer *im, int c)
 {
-	char part[256];
 	im->vcol = realloc(im->vcol, (im->nvcol + 1) * sizeof *im->vcol);
 	if (!im->vcol)
 		out_of_memory();
 	struct value_col *v = &im->vcol[im->nvcol++];
 	memset(v, 0, sizeof *v);
 	v->idx = c;
-	v->part = xstrdup(assay_slug(strip_paren_suffix(im->header[c], part,
-							sizeof part), part, sizeof part));
+	char *name = strip_paren_suffix(im->header[c]);
+	v->part = xstrdup(name);        /* a slug is never longer */
+	assay_slug(name, v->part, strlen(name) + 1);
+	free(name);
 }
 
 /* Does a column match one of the comma-separated glob patterns? */
@@ -454,7 +630,7 @@ static int resolve_keys(struct importer *im)
 		return 0;
 	char *copy = xstrdup(im->o->key_cols), *save = NULL;
 	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		int c = need_col(im, trim(p), "key");
+		int c = need_col(im, trim(p), "key", "--key-cols");
 		if (c < 0)
 			break;
 		im->key_col = realloc(im->key_col, (im->nkey + 1) * sizeof(int));
@@ -481,9 +657,8 @@ static const char *const value_names[] = {
  * "PROD_EST_ 2024", "2026Q1"): the last token that reads as a period. */
 static int header_period(const char *h, assay_period *p, assay_freq *f)
 {
-	char buf[256], *tok, *save = NULL;
+	char *buf = xstrdup(h), *tok, *save = NULL;
 	int found = 0;
-	snprintf(buf, sizeof buf, "%s", h);
 	for (char *s = buf; *s; s++)
 		if (*s == '_' || *s == ' ' || *s == '(' || *s == ')')
 			*s = ' ';
@@ -497,6 +672,7 @@ static int header_period(const char *h, assay_period *p, assay_freq *f)
 			found = 1;
 		}
 	}
+	free(buf);
 	return found;
 }
 
@@ -527,6 +703,71 @@ static int header_is_data(struct importer *im)
 	return date >= 0 ? date : number ? year : -1;
 }
 
+/* A column guessed from its name (date, series, value): -1 when none,
+ * -2 (failed) when its name is in the header twice. */
+static int guess_unique(struct importer *im, const char *const *names,
+			const char *flag)
+{
+	int c = guess_col(im, names);
+	return c >= 0 && unique_name(im, c, flag) ? -2 : c;
+}
+
+/* The header cells that name series (the wide layout's value columns,
+ * also their commodity) must be UTF-8 without control characters. */
+static int check_header_names(struct importer *im)
+{
+	if (im->layout != ASSAY_LAYOUT_WIDE)
+		return 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		int c = im->vcol[i].idx;
+		if (check_name(im, im->header[c], im->header_at, c + 1,
+			       "column header"))
+			return -1;
+	}
+	return 0;
+}
+
+/* Two value columns must never feed one series: in the wide layout two
+ * headers with one slug ("Copper" and "copper (LME)"), in the table
+ * layout two headers with one period.  Either would merge two columns
+ * into one series, or fail later with a puzzling "second value". */
+static int check_distinct_columns(struct importer *im)
+{
+	char a[64], b[64], lbl[32];
+	for (size_t i = 0; i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		if (im->layout == ASSAY_LAYOUT_WIDE && !v->part[0])
+			return fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
+				       "column header '%s' gives no series name "
+				       "(it needs a letter or digit)",
+				       shown(im->header[v->idx], a, sizeof a));
+		for (size_t j = 0; j < i; j++) {
+			struct value_col *w = &im->vcol[j];
+			if (im->layout == ASSAY_LAYOUT_WIDE && !strcmp(v->part, w->part))
+				return fail_at(im, im->header_at, v->idx + 1,
+					       ASSAY_EUSAGE, "columns %d and %d ('%s' "
+					       "and '%s') both name series '%s': rename "
+					       "one, or choose with --value-cols",
+					       w->idx + 1, v->idx + 1,
+					       shown(im->header[w->idx], a, sizeof a),
+					       shown(im->header[v->idx], b, sizeof b),
+					       shown(v->part, lbl, sizeof lbl));
+			if (im->layout == ASSAY_LAYOUT_TABLE && v->period == w->period &&
+			    v->pfreq == w->pfreq)
+				return fail_at(im, im->header_at, v->idx + 1,
+					       ASSAY_EUSAGE, "columns %d and %d ('%s' "
+					       "and '%s') both hold period %s: choose "
+					       "one with --value-cols",
+					       w->idx + 1, v->idx + 1,
+					       shown(im->header[w->idx], a, sizeof a),
+					       shown(im->header[v->idx], b, sizeof b),
+					       assay_period_format(v->pfreq, v->period,
+								   lbl, sizeof lbl));
+		}
+	}
+	return 0;
+}
+
 static int resolve_header(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
@@ -534,22 +775,27 @@ static int resolve_header(struct importer *im)
 
 	im->date_col = im->series_col = im->value_col = -1;
 	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		char flag[32];
+		snprintf(flag, sizeof flag, "--%s-col", meta_names[f]);
 		im->meta_col[f] = -1;
 		if (o->meta_col[f] &&
-		    (im->meta_col[f] = need_col(im, o->meta_col[f], meta_names[f])) < 0)
+		    (im->meta_col[f] = need_col(im, o->meta_col[f], meta_names[f],
+						flag)) < 0)
 			return -1;
 	}
 	if (resolve_keys(im))
 		return -1;
 	if (o->date_col) {
-		if ((im->date_col = need_col(im, o->date_col, "date")) < 0)
+		if ((im->date_col = need_col(im, o->date_col, "date", "--date-col")) < 0)
 			return -1;
-	} else {
-		im->date_col = guess_col(im, date_names);
-	}
-	if (o->series_col && (im->series_col = need_col(im, o->series_col, "series")) < 0)
+	} else if ((im->date_col = guess_unique(im, date_names, "--date-col")) == -2) {
 		return -1;
-	if (o->value_col && (im->value_col = need_col(im, o->value_col, "value")) < 0)
+	}
+	if (o->series_col && (im->series_col = need_col(im, o->series_col, "series",
+							"--series-col")) < 0)
+		return -1;
+	if (o->value_col && (im->value_col = need_col(im, o->value_col, "value",
+						      "--value-col")) < 0)
 		return -1;
 
 	if (lay == ASSAY_LAYOUT_AUTO) {
@@ -564,11 +810,15 @@ static int resolve_header(struct importer *im)
 	}
 	im->layout = lay;
 
-	if (lay == ASSAY_LAYOUT_LONG && im->series_col < 0 &&
-	    (im->series_col = guess_col(im, series_names)) < 0)
-		return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
-			       "no series column in the header (name it "
-			       "'series' or give --series-col)");
+	if (lay == ASSAY_LAYOUT_LONG && im->series_col < 0) {
+		if ((im->series_col = guess_unique(im, series_names,
+						   "--series-col")) == -2)
+			return -1;
+		if (im->series_col < 0)
+			return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+				       "no series column in the header (name it "
+				       "'series' or give --series-col)");
+	}
 	if (lay == ASSAY_LAYOUT_SINGLE && !o->series_name)
 		return fail_at(im, 0, 0, ASSAY_EUSAGE,
 			       "the single layout needs --series NAME");
@@ -592,8 +842,10 @@ static int resolve_header(struct importer *im)
 			       "the table layout needs --key-cols");
 
 	if (lay == ASSAY_LAYOUT_LONG || lay == ASSAY_LAYOUT_SINGLE) {
-		if (im->value_col < 0)
-			im->value_col = guess_col(im, value_names);
+		if (im->value_col < 0 &&
+		    (im->value_col = guess_unique(im, value_names,
+						  "--value-col")) == -2)
+			return -1;
 		if (im->value_col < 0) {
 			/* The one column left over (FRED: observation_date,PCOPPUSDM). */
 			int left = -1, nleft = 0;
@@ -639,7 +891,7 @@ static int resolve_header(struct importer *im)
 			       o->value_cols ? "no column matches --value-cols '%s'"
 					     : "no value columns in the header%s",
 			       o->value_cols ? o->value_cols : "");
-	return 0;
+	return check_distinct_columns(im) || check_header_names(im) ? -1 : 0;
 }
 
 static void take_header(struct importer *im)
@@ -650,6 +902,11 @@ static void take_header(struct importer *im)
 	for (size_t i = 0; i < im->nfield; i++)
 		im->header[i] = xstrdup(trim(im->field[i]));
 	im->nheader = im->nfield;
+	/* Spreadsheets pad rows with empty cells: the columns end at the
+	 * last named one (the World Bank's unnamed date column is first). */
+	im->hwidth = im->nheader;
+	while (im->hwidth && !im->header[im->hwidth - 1][0])
+		im->hwidth--;
 	im->header_at = im->row_line;
 }
 
@@ -687,6 +944,8 @@ static int take_units_row(struct importer *im)
 		}
 		free(im->vcol[i].unit);
 		im->vcol[i].unit = *s ? xstrdup(s) : NULL;
+		if (check_name(im, s, im->row_line, im->vcol[i].idx + 1, "unit"))
+			return -1;
 	}
 	return 1;
 }
@@ -966,6 +1225,8 @@ static const char *meta_value(struct importer *im, int f, struct value_col *v)
 	return im->o->meta[f];
 }
 
+static int check_new_series(struct importer *im);
+
 static int series_lookup(struct importer *im, const char *name, int col,
 			 assay_freq freq, struct value_col *v,
 			 struct series_entry **out)
@@ -976,6 +1237,8 @@ static int series_lookup(struct importer *im, const char *name, int col,
 		*out = e;
 		return 0;
 	}
+	if (check_new_series(im))
+		return -1;
 	const char *meta[ASSAY_META_COUNT];
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		meta[f] = meta_value(im, f, v);
@@ -1194,52 +1457,101 @@ static int bad_row(struct importer *im)
 	return 1;
 }
 
-/* The name of the series of value column v in this row. */
-static int series_name(struct importer *im, struct value_col *v, char *out,
-		       size_t n)
+/* The name of the series of value column v in this row, in im->name.
+ * Names have no length limit: two long names never merge into one. */
+static int series_name(struct importer *im, struct value_col *v)
 {
-	const char *prefix = im->o->prefix ? im->o->prefix : "";
-	char part[256];
-	size_t k;
+	struct sbuf *b = &im->name;
 
-	switch (im->layout) {
-	case ASSAY_LAYOUT_SINGLE:
-		snprintf(out, n, "%s", im->o->series_name);
+	b->len = 0;
+	sb_reserve(b, 0);
+	b->s[0] = 0;
+	if (im->layout == ASSAY_LAYOUT_SINGLE) {
+		sb_cat(b, im->o->series_name);
 		return 0;
-	case ASSAY_LAYOUT_LONG: {
+	}
+	sb_cat(b, im->o->prefix ? im->o->prefix : "");
+	if (im->layout == ASSAY_LAYOUT_LONG) {
+		if ((size_t)im->series_col >= im->nfield)
+			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
+				       "row has %zu fields, the series name is in "
+				       "column %d", im->nfield, im->series_col + 1);
 		const char *s = trim(im->field[im->series_col]);
 		if (!*s)
 			return fail_at(im, im->row_line, im->series_col + 1,
 				       ASSAY_EUSAGE, "empty series name");
-		size_t lp = strlen(prefix), ls = strlen(s);
-		if (lp + ls + 1 > n)
-			return fail_at(im, im->row_line, im->series_col + 1,
-				       ASSAY_EUSAGE, "series name too long");
-		memcpy(out, prefix, lp);
-		memcpy(out + lp, s, ls + 1);
+		sb_cat(b, s);
 		return 0;
 	}
-	default:
-		break;
-	}
-	k = (size_t)snprintf(out, n, "%s", prefix);
 	for (size_t i = 0; i < im->nkey; i++) {
 		int c = im->key_col[i];
 		const char *cell = (size_t)c < im->nfield ? trim(im->field[c]) : "";
-		assay_slug(cell, part, sizeof part);
-		if (!part[0])
+		char buf[64];
+		if (i)
+			sb_cat(b, "/");
+		size_t before = b->len;
+		sb_slug(b, cell);
+		if (b->len == before)
 			return fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
-				       "empty key '%s'", im->header[c]);
-		k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s",
-				      i ? "/" : "", part);
+				       "empty key '%s'",
+				       shown(im->header[c], buf, sizeof buf));
 	}
-	if (im->layout == ASSAY_LAYOUT_WIDE)
-		k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0,
-				      "%s%s", im->nkey ? "/" : "", v->part);
-	if (k >= n)
-		return fail_at(im, im->row_line,
-			       im->nkey ? im->key_col[0] + 1 : v->idx + 1,
-			       ASSAY_EUSAGE, "series name too long");
+	if (im->layout == ASSAY_LAYOUT_WIDE) {
+		if (im->nkey)
+			sb_cat(b, "/");
+		sb_cat(b, v->part);
+	}
+	return 0;
+}
+
+/* A series this import has not seen yet: the cells its name and its
+ * metadata come from must be fit to keep (see check_name).  The header
+ * (check_header_names), a units row and the flags are checked once. */
+static int check_new_series(struct importer *im)
+{
+	int bad;
+	if (name_flaw(im->name.s, &bad)) {
+		if (im->layout == ASSAY_LAYOUT_LONG)
+			return check_name(im, trim(im->field[im->series_col]),
+					  im->row_line, im->series_col + 1,
+					  "series name");
+		for (size_t i = 0; i < im->nkey; i++) {
+			int c = im->key_col[i];
+			if ((size_t)c < im->nfield &&
+			    check_name(im, trim(im->field[c]), im->row_line, c + 1,
+				       "key"))
+				return -1;
+		}
+	}
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		int c = im->meta_col[f];
+		if (c >= 0 && (size_t)c < im->nfield &&
+		    check_name(im, trim(im->field[c]), im->row_line, c + 1,
+			       meta_names[f]))
+			return -1;
+	}
+	return 0;
+}
+
+/* Cells past the header's last column: a value no column names, which
+ * would be lost, and a sign that the cells before it may have shifted
+ * (an unquoted 1,000 is two cells).  Empty ones are spreadsheet padding. */
+static int check_row_width(struct importer *im)
+{
+	for (size_t i = im->hwidth; i < im->nfield; i++) {
+		char buf[64];
+		const char *cell = trim(im->field[i]);
+		if (!*cell)
+			continue;
+		return fail_at(im, im->row_line, (int)i + 1, ASSAY_EUSAGE,
+			       "row has %zu fields, the header %zu column%s: "
+			       "field %zu '%s' is under no column%s", im->nfield,
+			       im->hwidth, im->hwidth == 1 ? "" : "s", i + 1,
+			       shown(cell, buf, sizeof buf),
+			       im->delim == ',' && isdigit((unsigned char)cell[0])
+			       ? " (a number with an unquoted comma? write "
+				 "\"1,000\" in quotes)" : "");
+	}
 	return 0;
 }
 
@@ -1247,8 +1559,10 @@ static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
 	assay_period p = 0;
-	char why[256], name[512];
+	char why[256];
 
+	if (check_row_width(im))
+		return -1;
 	if (im->date_col >= 0) {
 		if ((size_t)im->date_col >= im->nfield)
 			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
@@ -1259,6 +1573,7 @@ static int handle_data_row(struct importer *im)
 	}
 	if (im->pass == 1)
 		return 0;       /* pass one only learns how to read dates */
+	im->res->short_rows += im->nfield < im->hwidth;
 	/* Read every cell before writing any, so that a bad cell skips the
 	 * whole row (--skip-bad) and never leaves half of it written. */
 	for (size_t i = 0; i < im->nvcol; i++) {
@@ -1297,12 +1612,12 @@ static int handle_data_row(struct importer *im)
 			p = v->period;
 			f = v->pfreq;
 		}
-		if (series_name(im, v, name, sizeof name))
+		if (series_name(im, v))
 			return -1;
 		if (!im->file_freq)
 			im->file_freq = f;
 		im->res->values++;
-		if (series_lookup(im, name, v->idx + 1, f, v, &e) ||
+		if (series_lookup(im, im->name.s, v->idx + 1, f, v, &e) ||
 		    write_value(im, e, p, f, im->val[i], v->idx + 1))
 			return -1;
 	}
@@ -1325,6 +1640,15 @@ static void on_record(struct importer *im)
 				: looks_like_header(im);
 		if (is_header) {
 			take_header(im);
+			/* A row of data ends the search for a header: the one
+			 * that failed above it is the header (a column number
+			 * past its width must not make a data row the header). */
+			if (im->header_err[0] && header_is_data(im) >= 0) {
+				assay_fail(im->err, im->header_status, "%s",
+					   im->header_err);
+				im->failed = 1;
+				return;
+			}
 			im->state = AFTER_HEADER;
 			if (resolve_header(im) == 0) {
 				im->cell = calloc(im->nvcol, sizeof *im->cell);
@@ -1363,7 +1687,8 @@ static void on_record(struct importer *im)
 	 * (World Bank: units, series codes); a units row gives the units. */
 	if (im->state == AFTER_HEADER && im->date_col >= 0 &&
 	    (size_t)im->date_col < im->nfield && !trim(im->field[im->date_col])[0]) {
-		take_units_row(im);
+		if (check_row_width(im) == 0)
+			take_units_row(im);
 		return;
 	}
 	im->state = IN_DATA;
@@ -1477,16 +1802,97 @@ static char sniff_delimiter(const char *buf, size_t len)
 
 static int only_space(unsigned char c) { return c == ' '; }
 
+#define BLOCK (1 << 16)
+
 struct source {
 	FILE *fp;
 	uint64_t size;
+	iconv_t cd;             /* --encoding: to UTF-8; (iconv_t)-1: none */
 };
+
+/* UTF-16 text (mostly ASCII) has a NUL byte next to every character. */
+static int looks_like_utf16(const char *s, size_t len)
+{
+	size_t nul = 0;
+	for (size_t i = 0; i < len; i++)
+		nul += s[i] == 0;
+	return nul * 3 >= len;
+}
+
+/* Feed UTF-8 text to libcsv line by line, so that every record knows its
+ * line.  *first: this is the start of the file (a byte order mark). */
+static int feed_text(struct importer *im, struct csv_parser *p, char *s,
+		     size_t n, int *first)
+{
+	char *end = s + n;
+	if (*first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		s += 3;         /* UTF-8 byte order mark */
+	if (n)
+		*first = 0;
+	/* Text has no NUL bytes; UTF-16 (an Excel "Unicode" export) and
+	 * binary files do.  libcsv would pass them on and every cell would
+	 * end at the first one. */
+	int has_nul = memchr(s, 0, (size_t)(end - s)) != NULL;
+	while (s < end && !im->failed && !im->stop) {
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+		if (has_nul && memchr(s, 0, len))
+			return fail_at(im, im->line, 0, ASSAY_EUSAGE, "a NUL byte: "
+				       "not a text file%s",
+				       !im->o->encoding && looks_like_utf16(s, len)
+				       ? " (UTF-16? give --encoding utf-16)" : "");
+		/* Between records (libcsv's ROW_NOT_BEGUN, 0), the next one
+		 * starts on this line; a quoted line break keeps the line
+		 * where its record began. */
+		if (p->pstate == 0)
+			im->rec_line = im->line;
+		if (csv_parse(p, s, len, on_field, on_row_end, im) != len)
+			return fail_at(im, im->line, 0, ASSAY_EUSAGE, "%s",
+				       csv_strerror(csv_error(p)));
+		if (nl)
+			im->line++;
+		s += len;
+	}
+	return im->failed ? -1 : 0;
+}
+
+/* --encoding: convert raw[0..n) to UTF-8 and feed it.  An incomplete
+ * character at the end is moved to the front of raw for the next read
+ * (*keep: its length).  Memory stays one block whatever the file. */
+static int feed_converted(struct importer *im, struct csv_parser *p,
+			  struct source *src, char *raw, size_t n, size_t *keep,
+			  int *first)
+{
+	char *in = raw;
+	size_t inleft = n;
+	*keep = 0;
+	while (inleft && !im->failed && !im->stop) {
+		char *out = im->conv;
+		size_t outleft = BLOCK;
+		size_t r = iconv(src->cd, &in, &inleft, &out, &outleft);
+		int e = errno;
+		if (feed_text(im, p, im->conv, BLOCK - outleft, first))
+			return -1;
+		if (r != (size_t)-1 || e == E2BIG)
+			continue;
+		if (e == EINVAL) {      /* a character split by the block */
+			memmove(raw, in, inleft);
+			*keep = inleft;
+			return 0;
+		}
+		/* The fields fed so far give the column of the bad bytes. */
+		return fail_at(im, im->line, (int)im->nfield + 1, ASSAY_EUSAGE,
+			       "byte 0x%02x is no %s text (is --encoding right?)",
+			       (unsigned char)*in, im->o->encoding);
+	}
+	return im->failed ? -1 : 0;
+}
 
 static int feed(struct importer *im, struct source *src, char delim)
 {
 	struct csv_parser p;    /* its buffer is also freed on out-of-memory */
-	char block[1 << 16];
-	size_t n;
+	char raw[BLOCK];
+	size_t n, keep = 0;
 	uint64_t done = 0, next_report = 0;
 	int first = 1;
 
@@ -1496,46 +1902,21 @@ static int feed(struct importer *im, struct source *src, char delim)
 	csv_set_delim(&p, (unsigned char)delim);
 	if (delim == '\t')       /* else libcsv's own test: space and tab */
 		csv_set_space_func(&p, only_space);
+	im->delim = delim;
 	im->line = 1;
 	im->state = BEFORE_HEADER;
 	rewind(src->fp);
+	if (src->cd != (iconv_t)-1)
+		iconv(src->cd, NULL, NULL, NULL, NULL);    /* initial state */
 	im->stop = 0;
 	while (!im->failed && !im->stop &&
-	       (n = fread(block, 1, sizeof block, src->fp)) > 0) {
-		char *s = block, *end = block + n;
+	       (n = fread(raw + keep, 1, sizeof raw - keep, src->fp)) > 0) {
 		if (im->pass == 2)
-			EVP_DigestUpdate(im->sha, block, n);
-		if (first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-			s += 3;         /* UTF-8 byte order mark */
-		first = 0;
-		/* Text has no NUL bytes; UTF-16 (an Excel "Unicode" export)
-		 * and binary files do.  libcsv would pass them on and every
-		 * cell would end at the first one. */
-		int has_nul = memchr(s, 0, (size_t)(end - s)) != NULL;
-		/* Feed line by line so that every record knows its line. */
-		while (s < end && !im->failed && !im->stop) {
-			char *nl = memchr(s, '\n', (size_t)(end - s));
-			size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-			if (has_nul && memchr(s, 0, len)) {
-				fail_at(im, im->line, 0, ASSAY_EUSAGE, "a NUL byte: "
-					"not a text file (UTF-16 must be converted "
-					"to UTF-8)");
-				break;
-			}
-			/* Between records (libcsv's ROW_NOT_BEGUN, 0), the next
-			 * one starts on this line; a quoted line break keeps the
-			 * line where its record began. */
-			if (p.pstate == 0)
-				im->rec_line = im->line;
-			if (csv_parse(&p, s, len, on_field, on_row_end, im) != len) {
-				fail_at(im, im->line, 0, ASSAY_EUSAGE, "%s",
-					csv_strerror(csv_error(&p)));
-				break;
-			}
-			if (nl)
-				im->line++;
-			s += len;
-		}
+			EVP_DigestUpdate(im->sha, raw + keep, n);
+		if (src->cd == (iconv_t)-1)
+			feed_text(im, &p, raw, n, &first);
+		else
+			feed_converted(im, &p, src, raw, keep + n, &keep, &first);
 		done += n;
 		if (im->o->progress && done >= next_report) {
 			im->o->progress(im->o->ctx, im->pass, done, src->size);
@@ -1544,6 +1925,10 @@ static int feed(struct importer *im, struct source *src, char delim)
 	}
 	if (!im->failed && ferror(src->fp))
 		fail_at(im, 0, 0, ASSAY_EIO, "read error: %s", strerror(errno));
+	if (!im->failed && !im->stop && keep)
+		fail_at(im, im->line, (int)im->nfield + 1, ASSAY_EUSAGE,
+			"the file ends inside a %s character (is --encoding "
+			"right?)", im->o->encoding);
 	if (!im->failed && !im->stop) {
 		/* No final newline: the last record ends at end of file.  A
 		 * quote still open there is an error, not a field that runs to
@@ -1562,39 +1947,105 @@ static int feed(struct importer *im, struct source *src, char delim)
 	return im->failed ? -1 : 0;
 }
 
-/* Open the input; stdin is copied to a temporary file so that it can be
- * read twice. */
+/* Copy a stream to a temporary file, so that it can be read twice. */
+static int copy_to_temp(struct importer *im, FILE *in, struct source *src)
+{
+	char block[BLOCK];
+	size_t n;
+	src->fp = tmpfile();
+	if (!src->fp)
+		return fail_at(im, 0, 0, ASSAY_EIO, "cannot make a temporary "
+			       "file: %s", strerror(errno));
+	while ((n = fread(block, 1, sizeof block, in)) > 0)
+		if (fwrite(block, 1, n, src->fp) != n)
+			return fail_at(im, 0, 0, ASSAY_EIO, "write error: %s",
+				       strerror(errno));
+	if (ferror(in))
+		return fail_at(im, 0, 0, ASSAY_EIO, "read error: %s",
+			       strerror(errno));
+	if (fflush(src->fp))
+		return fail_at(im, 0, 0, ASSAY_EIO, "write error: %s",
+			       strerror(errno));
+	src->size = (uint64_t)ftell(src->fp);
+	rewind(src->fp);        /* the caller reads from the start */
+	return 0;
+}
+
+/* Open the input.  What cannot be read twice -- stdin, a pipe, a FIFO,
+ * <(cmd) -- is copied to a temporary file first. */
 static int open_source(struct importer *im, struct source *src)
 {
-	memset(src, 0, sizeof *src);
-	if (!strcmp(im->o->path, "-")) {
-		char block[1 << 16];
-		size_t n;
-		src->fp = tmpfile();
-		if (!src->fp)
-			return fail_at(im, 0, 0, ASSAY_EIO, "cannot make a temporary "
-				       "file: %s", strerror(errno));
-		while ((n = fread(block, 1, sizeof block, stdin)) > 0)
-			if (fwrite(block, 1, n, src->fp) != n)
-				return fail_at(im, 0, 0, ASSAY_EIO, "write error: %s",
-					       strerror(errno));
-		if (ferror(stdin))
-			return fail_at(im, 0, 0, ASSAY_EIO, "read error: %s",
-				       strerror(errno));
-		src->size = (uint64_t)ftell(src->fp);
-		rewind(src->fp);        /* the caller reads from the start */
-		return 0;
-	}
-	src->fp = fopen(im->o->path, "rb");
-	if (!src->fp)
+	struct stat sb;
+	if (!strcmp(im->o->path, "-"))
+		return copy_to_temp(im, stdin, src);
+	FILE *fp = fopen(im->o->path, "rb");
+	if (!fp)
 		return fail_at(im, 0, 0, errno == ENOENT || errno == EACCES ||
 			       errno == EISDIR ? ASSAY_EUSAGE : ASSAY_EIO,
 			       "cannot open: %s", strerror(errno));
-	if (!fseek(src->fp, 0, SEEK_END)) {
-		long sz = ftell(src->fp);
-		src->size = sz > 0 ? (uint64_t)sz : 0;
+	if (fstat(fileno(fp), &sb)) {
+		int e = errno;
+		fclose(fp);
+		return fail_at(im, 0, 0, ASSAY_EIO, "cannot read: %s", strerror(e));
 	}
-	rewind(src->fp);
+	if (S_ISDIR(sb.st_mode)) {
+		fclose(fp);
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "cannot read: %s",
+			       strerror(EISDIR));
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		int rc = copy_to_temp(im, fp, src);
+		fclose(fp);
+		return rc;
+	}
+	src->fp = fp;
+	src->size = sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+	return 0;
+}
+
+/* The first block as UTF-8, for guessing the delimiter. */
+static size_t read_head(struct importer *im, struct source *src, char *out,
+			size_t n)
+{
+	char raw[8192];
+	size_t got = fread(raw, 1, sizeof raw, src->fp);
+	if (got == 0 && ferror(src->fp)) {
+		fail_at(im, 0, 0, errno == EISDIR ? ASSAY_EUSAGE : ASSAY_EIO,
+			"cannot read: %s", strerror(errno));
+		return 0;
+	}
+	if (got == 0) {
+		fail_at(im, 0, 0, ASSAY_EUSAGE, "empty file");
+		return 0;
+	}
+	if (src->cd == (iconv_t)-1) {
+		got = got < n ? got : n;
+		memcpy(out, raw, got);
+		return got;
+	}
+	/* As far as it converts: errors are reported by the passes. */
+	char *in = raw, *o = out;
+	size_t inleft = got, outleft = n;
+	iconv(src->cd, &in, &inleft, &o, &outleft);
+	iconv(src->cd, NULL, NULL, NULL, NULL);
+	return n - outleft;
+}
+
+/* --encoding NAME: a converter to UTF-8, or none for UTF-8 itself. */
+static int open_encoding(struct importer *im, struct source *src)
+{
+	const char *e = im->o->encoding;
+	src->cd = (iconv_t)-1;
+	if (!e || !strcasecmp(e, "utf-8") || !strcasecmp(e, "utf8"))
+		return 0;
+	src->cd = iconv_open("UTF-8", e);
+	if (src->cd == (iconv_t)-1)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, errno == EINVAL
+			       ? "unknown encoding '%s' (iconv -l lists them)"
+			       : "cannot convert from '%s'", e);
+	im->conv = malloc(BLOCK);
+	if (!im->conv)
+		out_of_memory();
 	return 0;
 }
 
@@ -1667,8 +2118,8 @@ static int finish_import(struct importer *im)
 	const assay_import_result *r = im->res;
 	if (sqlite3_prepare_v2(im->db,
 			       "UPDATE imports SET rows_read = ?2, inserted = ?3,"
-			       " revised = ?4, unchanged = ?5, older = ?6, skipped = ?7"
-			       " WHERE id = ?1", -1, &q, NULL))
+			       " revised = ?4, unchanged = ?5, older = ?6, skipped = ?7,"
+			       " sha256 = ?8 WHERE id = ?1", -1, &q, NULL))
 		return db_error(im);
 	sqlite3_bind_int64(q, 1, im->import_id);
 	sqlite3_bind_int64(q, 2, (int64_t)r->rows_read);
@@ -1677,6 +2128,7 @@ static int finish_import(struct importer *im)
 	sqlite3_bind_int64(q, 5, (int64_t)r->unchanged);
 	sqlite3_bind_int64(q, 6, (int64_t)r->older);
 	sqlite3_bind_int64(q, 7, (int64_t)r->skipped);
+	sqlite3_bind_text(q, 8, r->sha256, -1, SQLITE_STATIC);
 	int rc = step_done(im, q);
 	sqlite3_finalize(q);
 	return rc;
@@ -1701,14 +2153,39 @@ static int check_options(struct importer *im)
 	if (o->delimiter && o->delimiter == o->decimal)
 		return fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
 			       "decimal mark are both '%c'", o->delimiter);
+	/* Names and metadata from flags are kept as given: check them as
+	 * the cells are checked. */
+	if ((o->prefix && check_name(im, o->prefix, 0, 0, "--prefix")) ||
+	    (o->series_name && check_name(im, o->series_name, 0, 0, "--series")))
+		return -1;
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		char flag[32];
+		snprintf(flag, sizeof flag, "--%s", meta_names[f]);
+		if (o->meta[f] && check_name(im, o->meta[f], 0, 0, flag))
+			return -1;
+	}
 	return 0;
 }
 
+static int import_file(assay_store *st, const assay_import_opts *opts,
+		       assay_import_result *res, assay_error *err);
+
+/* The importer reads numbers (strtod) and month names (strptime) in the
+ * C locale, whatever locale the calling program has set. */
 int assay_import(assay_store *st, const assay_import_opts *opts,
 		 assay_import_result *res, assay_error *err)
 {
+	locale_t saved = assay_c_locale_enter();
+	int rc = import_file(st, opts, res, err);
+	assay_c_locale_leave(saved);
+	return rc;
+}
+
+static int import_file(assay_store *st, const assay_import_opts *opts,
+		       assay_import_result *res, assay_error *err)
+{
 	struct importer im;
-	struct source src = { 0 };
+	struct source src = { .cd = (iconv_t)-1 };
 	char delim;
 	/* volatile: they change after setjmp and are read after a longjmp */
 	volatile int rc = -1, in_txn = 0, fk_off = 0;
@@ -1741,20 +2218,14 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 		goto out;
 	}
 	oom_target = &oom;
-	if (check_options(&im) || open_source(&im, &src))
+	if (check_options(&im) || open_encoding(&im, &src) ||
+	    open_source(&im, &src))
 		goto out;
 	{
-		char head[8192];
-		size_t n = fread(head, 1, sizeof head, src.fp);
-		if (n == 0 && ferror(src.fp)) {
-			fail_at(&im, 0, 0, errno == EISDIR ? ASSAY_EUSAGE : ASSAY_EIO,
-				"cannot read: %s", strerror(errno));
+		char head[4 * 8192];
+		size_t n = read_head(&im, &src, head, sizeof head);
+		if (im.failed)
 			goto out;
-		}
-		if (n == 0) {
-			fail_at(&im, 0, 0, ASSAY_EUSAGE, "empty file");
-			goto out;
-		}
 		delim = opts->delimiter ? opts->delimiter : sniff_delimiter(head, n);
 	}
 
@@ -1821,6 +2292,10 @@ out:
 		sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	if (src.fp)
 		fclose(src.fp);
+	if (src.cd != (iconv_t)-1)
+		iconv_close(src.cd);
+	free(im.conv);
+	free(im.name.s);
 	reset_for_pass(&im, 0);
 	map_free(&im.map);
 	EVP_MD_CTX_free(im.sha);

@@ -38,7 +38,12 @@ int assay_meta_field_parse(const char *name);
 const char *assay_meta_field_name(int field);
 
 typedef struct assay_import_opts {
-	const char *path;               /* file to read; "-" for stdin */
+	const char *path;               /* file to read; "-" for stdin; a
+					 * pipe or FIFO is copied to a
+					 * temporary file first */
+	const char *encoding;           /* iconv(3) name of the file's
+					 * encoding (cp1252, latin1,
+					 * utf-16); NULL: UTF-8 */
 	assay_layout layout;
 	char delimiter;                 /* 0: detect among , ; and tab */
 	char decimal;                   /* '.' (default) or ',' */
@@ -80,6 +85,9 @@ typedef struct assay_import_result {
 	uint64_t unchanged;
 	uint64_t skipped;               /* bad rows or qualified values */
 	uint64_t na;                    /* NA cells */
+	uint64_t short_rows;            /* rows with fewer fields than the
+					 * header (wide, table: missing cells
+					 * read as NA) */
 	uint64_t series_new, series_total;
 	assay_freq freq;                /* frequency of the file's dates */
 	char sha256[65];

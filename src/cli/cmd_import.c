@@ -38,6 +38,9 @@ static const char usage[] =
 	"                      at least half of its cells filled)\n"
 	"  --delimiter C       , ; or tab (default: detected)\n"
 	"  --decimal C         . (default) or , for decimal commas (\"2,6830\")\n"
+	"  --encoding NAME     the file's encoding when it is not UTF-8: cp1252,\n"
+	"                      latin1, utf-16, ... (any name iconv -l lists);\n"
+	"                      converted to UTF-8 as it is read\n"
 	"  --date-format FMT   strptime(3) format for other dates (%d.%m.%Y)\n"
 	"  --freq F            D, W, M, Q or A (default: from the dates; full\n"
 	"                      dates that are all first days of months are M)\n"
@@ -67,7 +70,7 @@ enum {
 	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,
 	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
-	OPT_VINTAGE, OPT_FORMAT,
+	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -99,13 +102,22 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 {
 	static const char *const cols[] = {
 		"file", "rows", "series", "new_series", "inserted", "revised",
-		"unchanged", "older", "na", "skipped", "sha256", "dry_run"
+		"unchanged", "older", "na", "skipped", "sha256", "dry_run",
+		"short_rows"
 	};
 	if (!have_format) {
+		/* Short rows are named only when there are some: the line of
+		 * a clean import stays as it was. */
+		char short_rows[128] = "";
+		if (r->short_rows)
+			snprintf(short_rows, sizeof short_rows, "; %llu row%s shorter "
+				 "than the header (missing cells read as empty)",
+				 (unsigned long long)r->short_rows,
+				 r->short_rows == 1 ? "" : "s");
 		if (!cli.quiet)
 			fprintf(stderr, "assay: %s %s: %llu rows, %llu series (%llu new): "
 				"%llu inserted, %llu revised, %llu unchanged, %llu "
-				"earlier-vintage, %llu NA, %llu skipped\n",
+				"earlier-vintage, %llu NA, %llu skipped%s\n",
 				o->dry_run ? "would import" : "imported", o->path,
 				(unsigned long long)r->rows_read,
 				(unsigned long long)r->series_total,
@@ -115,10 +127,10 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 				(unsigned long long)r->unchanged,
 				(unsigned long long)r->older,
 				(unsigned long long)r->na,
-				(unsigned long long)r->skipped);
+				(unsigned long long)r->skipped, short_rows);
 		return 0;
 	}
-	out_table *t = out_table_new(cols, 12);
+	out_table *t = out_table_new(cols, 13);
 	out_str(t, o->path);
 	out_int(t, (long long)r->rows_read);
 	out_int(t, (long long)r->series_total);
@@ -131,6 +143,7 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	out_int(t, (long long)r->skipped);
 	out_str(t, r->sha256);
 	out_bool(t, o->dry_run);
+	out_int(t, (long long)r->short_rows);
 	int rc = out_table_print(t, stdout, fmt);
 	out_table_free(t);
 	return rc ?
@@ -151,6 +164,7 @@ int cmd_import(int argc, char **argv)
 		{ "freq", 1, OPT_FREQ }, { "na", 1, OPT_NA },
 		{ "skip-bad", 0, OPT_SKIP_BAD }, { "dry-run", 0, OPT_DRY_RUN },
 		{ "vintage", 1, OPT_VINTAGE }, { "format", 1, OPT_FORMAT },
+		{ "encoding", 1, OPT_ENCODING },
 		{ "help", 0, 'h' },
 	};
 	static char colnames[ASSAY_META_COUNT][32];
@@ -215,6 +229,7 @@ int cmd_import(int argc, char **argv)
 			o.decimal = optarg[0];
 			break;
 		case OPT_DATE_FORMAT: o.date_format = optarg; break;
+		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_FREQ:
 			if (!(o.freq = assay_freq_parse(optarg))) {
 				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
