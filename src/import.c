@@ -430,6 +430,9 @@ static int fail_at(struct importer *im, long line, int col, int status,
 	return -1;
 }
 
+#define ENCODING_HINT "; give the file's encoding with --encoding, e.g. " \
+	"--encoding cp1252"
+
 /* A name or a metadata text the store keeps must be UTF-8 (JSON output
  * and terminals need it) without control characters (a line break in a
  * name breaks every listing).  `what` says what s is ("series name");
@@ -444,13 +447,14 @@ static int check_name(struct importer *im, const char *s, long line, int col,
 		return 0;
 	if (bad_utf8)
 		return fail_at(im, line, col, ASSAY_EUSAGE,
-			       "invalid UTF-8 in %s '%s' (byte 0x%02x)%s", what,
+			       "invalid UTF-8 in %s '%s' (byte 0x%02x%s)", what,
 			       shown(s, buf, sizeof buf), (unsigned char)*at,
-			       line ? " (give the file's encoding with --encoding, "
-				      "e.g. --encoding cp1252)" : "");
+			       line ? ENCODING_HINT : "");
+	char ch[8] = { 0 }, chbuf[24];
+	memcpy(ch, at, utf8_len((const unsigned char *)at));
 	return fail_at(im, line, col, ASSAY_EUSAGE,
-		       "%s '%s' holds a control character%s", what,
-		       shown(s, buf, sizeof buf),
+		       "%s '%s' holds the control character %s%s", what,
+		       shown(s, buf, sizeof buf), shown(ch, chbuf, sizeof chbuf),
 		       (unsigned char)*at >= 0x80 && im->o->encoding
 		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "
 			 "than latin1?)" : "");
@@ -1080,9 +1084,13 @@ static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
 		return CELL_QUALIFIED;
 	}
 	char buf[64];
+	int bad_utf8;
 	if (strchr(s, ',') && im->o->decimal != ',' && read_number(s, ',', v) == 0)
 		snprintf(why, n, "cannot read value '%s': not a number "
 			 "(a decimal comma? see --decimal)", shown(s, buf, sizeof buf));
+	else if (name_flaw(s, &bad_utf8) && bad_utf8)
+		snprintf(why, n, "cannot read value '%s': not a number (invalid "
+			 "UTF-8%s)", shown(s, buf, sizeof buf), ENCODING_HINT);
 	else
 		snprintf(why, n, "cannot read value '%s': not a number",
 			 shown(s, buf, sizeof buf));
@@ -1096,11 +1104,14 @@ static int read_date(struct importer *im, char *cell, int col, assay_freq *f,
 {
 	char why[128], buf[64];
 	char *s = trim(cell);
+	int bad_utf8;
 	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
 		return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",
 			       shown(s, buf, sizeof buf), why,
-			       !strcmp(why, "not a date") && !im->o->date_format
+			       name_flaw(s, &bad_utf8) && bad_utf8
+			       ? " (invalid UTF-8" ENCODING_HINT ")"
+			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
 		if (im->pass == 1) {
@@ -1533,6 +1544,14 @@ static int check_new_series(struct importer *im)
 	return 0;
 }
 
+static int all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
 /* Cells past the header's last column: a value no column names, which
  * would be lost, and a sign that the cells before it may have shifted
  * (an unquoted 1,000 is two cells).  Empty ones are spreadsheet padding. */
@@ -1544,11 +1563,11 @@ static int check_row_width(struct importer *im)
 		if (!*cell)
 			continue;
 		return fail_at(im, im->row_line, (int)i + 1, ASSAY_EUSAGE,
-			       "row has %zu fields, the header %zu column%s: "
-			       "field %zu '%s' is under no column%s", im->nfield,
-			       im->hwidth, im->hwidth == 1 ? "" : "s", i + 1,
-			       shown(cell, buf, sizeof buf),
-			       im->delim == ',' && isdigit((unsigned char)cell[0])
+			       "row has %zu fields but the header has %zu "
+			       "column%s: field %zu '%s' is under no column%s",
+			       im->nfield, im->hwidth, im->hwidth == 1 ? "" : "s",
+			       i + 1, shown(cell, buf, sizeof buf),
+			       im->delim == ',' && all_digits(cell)
 			       ? " (a number with an unquoted comma? write "
 				 "\"1,000\" in quotes)" : "");
 	}

@@ -111,7 +111,7 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 		char short_rows[128] = "";
 		if (r->short_rows)
 			snprintf(short_rows, sizeof short_rows, "; %llu row%s shorter "
-				 "than the header (missing cells read as empty)",
+				 "than the header (missing cells are NA)",
 				 (unsigned long long)r->short_rows,
 				 r->short_rows == 1 ? "" : "s");
 		if (!cli.quiet)

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Where an import reads from and what it records: a FIFO (and so <(cmd))
+# is read like standard input, the import record keeps the file's
+# SHA-256, the summary counts short rows, --encoding converts a file of
+# many blocks as it streams, and a library caller's locale does not
+# change how numbers are read (the C locale inside assay_import).
+. "$TESTS_DIR/e2e/lib.sh"
+
+# ---- a FIFO: not seekable, copied to a temporary file first -----------------
+
+printf 'series,date,value\ncu,2026-01-05,1\ncu,2026-01-06,2\nzn,2026-01-05,3\n' > "$WORK/in.csv"
+mkfifo "$WORK/fifo"
+cat "$WORK/in.csv" > "$WORK/fifo" &
+run "$ASSAY" import "$WORK/fifo" --kind price
+wait
+expect_status fifo-import 0
+expect_err fifo-summary "assay: imported $WORK/fifo: 3 rows, 2 series (2 new): 3 inserted, 0 revised, 0 unchanged, 0 earlier-vintage, 0 NA, 0 skipped"
+run "$ASSAY" export cu
+expect_out fifo-values "period,value
+2026-01-05,1
+2026-01-06,2"
+
+# A big FIFO (more than the 8 KiB the delimiter guess reads, and than one
+# read block) loses nothing.
+awk 'BEGIN { print "date,value"; for (i = 0; i < 20000; i++)
+	printf "%d-%02d,%d.25\n", 1000 + int(i / 12), i % 12 + 1, i }' > "$WORK/big.csv"
+cat "$WORK/big.csv" > "$WORK/fifo" &
+run "$ASSAY" import "$WORK/fifo" --series big --kind price --format csv
+wait
+expect_status fifo-big 0
+want=$(sha256sum "$WORK/big.csv" | cut -d' ' -f1)
+expect_out fifo-big-summary "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows
+$WORK/fifo,20000,1,1,20000,0,0,0,0,0,$want,false,0"
+n=$("$ASSAY" export big | wc -l)
+[ "$n" -eq 20001 ] && ok fifo-big-count || not_ok fifo-big-count "$n lines"
+
+# ---- the import record keeps the file's SHA-256 ----------------------------
+
+got=$(sqlite3 "$DB" "SELECT sha256 FROM imports WHERE file = '$WORK/fifo' ORDER BY id LIMIT 1")
+want=$(sha256sum "$WORK/in.csv" | cut -d' ' -f1)
+[ "$got" = "$want" ] && ok sha256-fifo || not_ok sha256-fifo "[$got], expected [$want]"
+"$ASSAY" -q import "$WORK/in.csv" --kind price --vintage 2026-02-01
+got=$(sqlite3 "$DB" "SELECT sha256 FROM imports WHERE file = '$WORK/in.csv'")
+[ "$got" = "$want" ] && ok sha256-file || not_ok sha256-file "[$got], expected [$want]"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM imports WHERE length(sha256) <> 64")
+[ "$n" -eq 0 ] && ok sha256-all-recorded || not_ok sha256-all-recorded "$n imports without one"
+run "$ASSAY" show cu --format json
+expect_out_has sha256-shown "\"sha256\": \"$want\""
+
+# ---- short rows are counted in the summary ----------------------------------
+
+printf 'date,cu,zn,pb\n2026-01,1,2,3\n2026-02,4\n2026-03,5,6\n2026-04,7,8,9,,\n' > "$WORK/short.csv"
+run "$ASSAY" import "$WORK/short.csv" --prefix s/ --kind price
+expect_status short-import 0
+expect_err short-summary "assay: imported $WORK/short.csv: 4 rows, 3 series (3 new): 9 inserted, 0 revised, 0 unchanged, 0 earlier-vintage, 3 NA, 0 skipped; 2 rows shorter than the header (missing cells are NA)"
+run "$ASSAY" import "$WORK/short.csv" --prefix s/ --kind price --format json --dry-run
+expect_out_has short-json '"short_rows": 2'
+expect_out_has short-json-na '"na": 3'
+printf 'date,value,note\n2026-01,1\n2026-02,2,x\n' > "$WORK/short-single.csv"
+run "$ASSAY" import "$WORK/short-single.csv" --series one --kind price --format csv
+expect_out short-single "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows
+$WORK/short-single.csv,2,1,1,2,0,0,0,0,0,$(sha256sum "$WORK/short-single.csv" | cut -d' ' -f1),false,1"
+
+# ---- --encoding streams: a UTF-16 file of many blocks -----------------------
+
+if iconv -f UTF-8 -t UTF-16 "$WORK/big.csv" > "$WORK/big16.csv" 2>/dev/null; then
+	run "$ASSAY" import "$WORK/big16.csv" --series big16 --kind price --encoding utf-16
+	expect_status utf16-big 0
+	"$ASSAY" export big > "$WORK/a"
+	"$ASSAY" export big16 > "$WORK/b"
+	cmp -s "$WORK/a" "$WORK/b" && ok utf16-big-same || not_ok utf16-big-same "values differ"
+	got=$(sqlite3 "$DB" "SELECT sha256 FROM imports WHERE file = '$WORK/big16.csv'")
+	want=$(sha256sum "$WORK/big16.csv" | cut -d' ' -f1)
+	[ "$got" = "$want" ] && ok utf16-sha256-of-raw-file || not_ok utf16-sha256-of-raw-file "[$got]"
+else
+	not_ok utf16-big "iconv(1) cannot make UTF-16"
+fi
+# A cp1252 file whose bad byte lies past the first blocks: the line is right.
+{ printf 'date,v\n'; awk 'BEGIN { for (i = 0; i < 9000; i++) printf "%d,%d\n", 1000 + i, i }'
+  printf '9999,\201\n'; } > "$WORK/late.csv"
+run "$ASSAY" import "$WORK/late.csv" --series late --kind flow --encoding cp1252
+expect_status cp1252-late-bad-byte 2
+expect_err cp1252-late-bad-byte-msg "assay: $WORK/late.csv:9002:2: byte 0x81 is no cp1252 text (is --encoding right?)"
+
+# ---- standard input and /dev/stdin ------------------------------------------
+
+run sh -c "printf 'date,value\n2026-01,1\n' | \"\$ASSAY\" import /dev/stdin --series devstdin --kind price"
+expect_status dev-stdin 0
+run "$ASSAY" export devstdin
+expect_out dev-stdin-value "period,value
+2026-01,1"
+
+run sqlite3 "$DB" 'PRAGMA integrity_check'
+expect_out sources-integrity ok
