@@ -437,8 +437,8 @@ static int fail_at(struct importer *im, long line, int col, int status,
  * and terminals need it) without control characters (a line break in a
  * name breaks every listing).  `what` says what s is ("series name");
  * line 0 means it came from a flag. */
-static int check_name(struct importer *im, const char *s, long line, int col,
-		      const char *what)
+static int check_name_fix(struct importer *im, const char *s, long line,
+			  int col, const char *what, const char *fix)
 {
 	char buf[96];
 	int bad_utf8;
@@ -457,7 +457,13 @@ static int check_name(struct importer *im, const char *s, long line, int col,
 		       shown(s, buf, sizeof buf), shown(ch, chbuf, sizeof chbuf),
 		       (unsigned char)*at >= 0x80 && im->o->encoding
 		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "
-			 "than latin1?)" : "");
+			 "than latin1?)" : fix ? fix : "");
+}
+
+static int check_name(struct importer *im, const char *s, long line, int col,
+		      const char *what)
+{
+	return check_name_fix(im, s, line, col, what, NULL);
 }
 
 static int db_error(struct importer *im)
@@ -716,17 +722,23 @@ static int guess_unique(struct importer *im, const char *const *names,
 	return c >= 0 && unique_name(im, c, flag) ? -2 : c;
 }
 
-/* The header cells that name series (the wide layout's value columns,
- * also their commodity) must be UTF-8 without control characters. */
+/* The header cells that name series (the wide layout's value columns)
+ * must give names fit to keep: the slug keeps what is not ASCII, and the
+ * whole header is kept as the series' commodity unless --commodity gives
+ * one (a header cell with a line break is fine then: its slug has none). */
 static int check_header_names(struct importer *im)
 {
+	int as_commodity = !im->o->meta[ASSAY_META_COMMODITY], bad;
 	if (im->layout != ASSAY_LAYOUT_WIDE)
 		return 0;
 	for (size_t i = 0; i < im->nvcol; i++) {
 		int c = im->vcol[i].idx;
-		if (check_name(im, im->header[c], im->header_at, c + 1,
-			       "column header"))
-			return -1;
+		if (!name_flaw(im->vcol[i].part, &bad) &&
+		    !(as_commodity && name_flaw(im->header[c], &bad)))
+			continue;
+		return check_name_fix(im, im->header[c], im->header_at, c + 1,
+				      "column header", " (kept as the commodity "
+				      "of its series: give --commodity)");
 	}
 	return 0;
 }

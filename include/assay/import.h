@@ -12,6 +12,15 @@
  * The file is read twice: pass one validates every row and decides how to
  * read full dates (days, or months when every date is a month's first
  * day, or weeks when all fall on one weekday); pass two writes.
+ *
+ * The header's columns end at its last named cell.  A row with a
+ * non-empty field past them is an error (a value no column names, and a
+ * sign that the cells before it shifted); empty ones are padding.  A row
+ * with fewer fields is counted in short_rows (wide, table: the missing
+ * cells are NA; long, single: a missing series or value is an error).
+ * Names and metadata the store keeps must be UTF-8 without control
+ * characters; `encoding` converts other files (iconv) as they stream.
+ * The import runs in the C locale whatever the caller's.
  */
 #ifndef ASSAY_IMPORT_H
 #define ASSAY_IMPORT_H
