@@ -375,6 +375,8 @@ struct importer {
 	char **header;
 	size_t nheader;
 	size_t hwidth;          /* columns: up to the last named header cell */
+	int *unnamed;           /* wide: columns with no name, to stay empty */
+	size_t nunnamed;
 	long header_at;
 	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
 	int header_status;
@@ -907,6 +909,17 @@ static int resolve_header(struct importer *im)
 			       o->value_cols ? "no column matches --value-cols '%s'"
 					     : "no value columns in the header%s",
 			       o->value_cols ? o->value_cols : "");
+	/* Every named column of a wide file is a series: a value under an
+	 * unnamed one (between named ones) would be lost. */
+	for (size_t c = 0; lay == ASSAY_LAYOUT_WIDE && !o->value_cols &&
+			   c < im->hwidth; c++) {
+		if (im->header[c][0] || col_is_used(im, (int)c))
+			continue;
+		im->unnamed = realloc(im->unnamed, (im->nunnamed + 1) * sizeof(int));
+		if (!im->unnamed)
+			out_of_memory();
+		im->unnamed[im->nunnamed++] = (int)c;
+	}
 	return check_distinct_columns(im) || check_header_names(im) ? -1 : 0;
 }
 
@@ -1569,6 +1582,16 @@ static int all_digits(const char *s)
  * (an unquoted 1,000 is two cells).  Empty ones are spreadsheet padding. */
 static int check_row_width(struct importer *im)
 {
+	for (size_t k = 0; k < im->nunnamed; k++) {
+		char buf[64];
+		size_t c = (size_t)im->unnamed[k];
+		if (c < im->nfield && trim(im->field[c])[0])
+			return fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
+				       "field %zu '%s' is under a column with no "
+				       "name in the header (line %ld)", c + 1,
+				       shown(trim(im->field[c]), buf, sizeof buf),
+				       im->header_at);
+	}
 	for (size_t i = im->hwidth; i < im->nfield; i++) {
 		char buf[64];
 		const char *cell = trim(im->field[i]);
@@ -2092,6 +2115,9 @@ static void drop_header(struct importer *im)
 	}
 	free(im->vcol);
 	free(im->key_col);
+	free(im->unnamed);
+	im->unnamed = NULL;
+	im->nunnamed = 0;
 	free(im->cell);
 	free(im->val);
 	im->cell = NULL;
