@@ -379,6 +379,7 @@ struct importer {
 	size_t nunnamed;
 	long header_at;
 	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
+	char header_last_err[MAX_ERRMSG + 128]; /* why the latest one failed */
 	int header_status;
 	int date_col, series_col, value_col;
 	int *key_col;
@@ -1694,12 +1695,13 @@ static void on_record(struct importer *im)
 				: looks_like_header(im);
 		if (is_header) {
 			take_header(im);
-			/* A row of data ends the search for a header: the one
-			 * that failed above it is the header (a column number
-			 * past its width must not make a data row the header). */
+			/* A row of data ends the search for a header: the
+			 * candidate that failed right above it is the header (a
+			 * column number past its width must not make a data
+			 * row the header). */
 			if (im->header_err[0] && header_is_data(im) >= 0) {
 				assay_fail(im->err, im->header_status, "%s",
-					   im->header_err);
+					   im->header_last_err);
 				im->failed = 1;
 				return;
 			}
@@ -1715,8 +1717,12 @@ static void on_record(struct importer *im)
 				   im->row_line < HEADER_SEARCH_LINES) {
 				/* A guessed header that does not resolve may be a
 				 * title line with a comma in it: try the next
-				 * candidate, and report the first failure if
-				 * none resolves. */
+				 * candidate; if none resolves, report the failure
+				 * of the one right above the data (see above), or
+				 * else of the first. */
+				snprintf(im->header_last_err,
+					 sizeof im->header_last_err, "%s",
+					 im->err->msg);
 				if (!im->header_err[0]) {
 					snprintf(im->header_err, sizeof im->header_err,
 						 "%s", im->err->msg);
