@@ -24,11 +24,13 @@ back\
 <b>&amp;</b> xml
 EOF
 sed -i "s|MARK|$M|g" "$WORK/names"
-# A long-layout CSV (RFC 4180 quoting) with 24 years of each.
+# A long-layout CSV (RFC 4180 quoting) with 24 years of each.  The
+# importer refuses a line break in a name, so the names keep <NL> here and
+# get their line breaks in the store below, as a store written by hand or
+# by an older assay may hold them: the charts must be safe all the same.
 awk 'BEGIN { print "series,date,value" }
 {
 	name = $0
-	gsub(/<NL>/, "\n", name)
 	gsub(/"/, "\"\"", name)
 	for (y = 1990; y < 2014; y++)
 		printf "\"%s\",%d,%g\n", name, y, 100 + (y * 37 + NR * 11) % 23 + (y - 1990) * 2
@@ -36,9 +38,10 @@ awk 'BEGIN { print "series,date,value" }
 n=$(wc -l < "$WORK/names")
 
 run "$ASSAY" -q import "$WORK/hostile.csv" --layout long --kind price \
-	--unit "u \`touch $M-unit\` ' x" --source "src \`touch $M-src\`
-!touch $M-src2"
+	--unit "u \`touch $M-unit\` ' x" --source "src \`touch $M-src\`<NL>!touch $M-src2"
 expect_status import 0
+sqlite3 "$DB" "UPDATE series SET name = replace(name, '<NL>', char(10)),
+	source = replace(source, '<NL>', char(10))" || not_ok line-breaks "sqlite3 failed"
 run "$ASSAY" list --format csv
 got=$(printf '%s\n' "$out" | grep -c ',price,A,1990,2013,24,')
 [ "$got" -eq "$n" ] && ok imported-all || not_ok imported-all "$got of $n series: $out"
