@@ -106,8 +106,14 @@ char *assay_slug(const char *in, char *out, size_t n)
 	int dash = 0;
 	if (n == 0)
 		return out;
+	/* ASCII tests by hand, not isalnum/tolower: this is public and may
+	 * run in a caller's single-byte locale, where tolower would change
+	 * the bytes of UTF-8 characters. */
 	for (const unsigned char *s = (const unsigned char *)in; *s; s++) {
-		int keep = isalnum(*s) || *s >= 0x80 || *s == '.' || *s == '_';
+		int upper = *s >= 'A' && *s <= 'Z';
+		int keep = upper || (*s >= 'a' && *s <= 'z') ||
+			   (*s >= '0' && *s <= '9') || *s >= 0x80 || *s == '.' ||
+			   *s == '_';
 		if (*s == 0xC2 && s[1] == 0xA0) {      /* no-break space */
 			s++;
 			keep = 0;
@@ -120,7 +126,7 @@ char *assay_slug(const char *in, char *out, size_t n)
 			out[k++] = '-';
 		dash = 0;
 		if (k + 1 < n)
-			out[k++] = (char)tolower(*s);
+			out[k++] = (char)(upper ? *s + ('a' - 'A') : *s);
 	}
 	out[k] = 0;
 	return out;

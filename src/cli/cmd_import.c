@@ -63,7 +63,10 @@ static const char usage[] =
 	"                      (default: one line on stderr)\n"
 	"\n"
 	"Values with qualifiers (>50, <0.5, 123e) and flags (E) are reported on\n"
-	"stderr and not imported.  Errors name FILE:LINE:COLUMN.\n"
+	"stderr and not imported.  A row with a non-empty field past the header's\n"
+	"last column is an error (empty ones are padding); shorter rows are\n"
+	"counted in the summary (wide, table: missing cells are NA).  Names and\n"
+	"metadata must be UTF-8 (see --encoding).  Errors name FILE:LINE:COLUMN.\n"
 	"Exit status: 0 imported, 2 bad usage or bad data, 4 database or I/O error.\n";
 
 enum {

@@ -34,6 +34,15 @@ $WORK/fifo,20000,1,1,20000,0,0,0,0,0,$want,false,0"
 n=$("$ASSAY" export big | wc -l)
 [ "$n" -eq 20001 ] && ok fifo-big-count || not_ok fifo-big-count "$n lines"
 
+# Process substitution, where a shell has it (the tests run under sh).
+if command -v bash >/dev/null 2>&1; then
+	run bash -c "\"\$ASSAY\" import <(cat '$WORK/in.csv') --prefix ps/ --kind price"
+	expect_status process-substitution 0
+	run "$ASSAY" export ps/zn
+	expect_out process-substitution-values "period,value
+2026-01-05,3"
+fi
+
 # ---- the import record keeps the file's SHA-256 ----------------------------
 
 got=$(sqlite3 "$DB" "SELECT sha256 FROM imports WHERE file = '$WORK/fifo' ORDER BY id LIMIT 1")
