@@ -46,7 +46,18 @@ int cli_parse_int(const char *cmd, const char *opt, const char *s,
 int cli_period_bound(const assay_series_info *info, const char *s,
 		     assay_period *bound, const char *opt);
 
-/* Flush and close stdout; a full disk or closed pipe is an error (4). */
+/* Standard output: call cli_stdout_init() first thing in main; it makes
+ * stdout a stream that remembers the errno of its first failed write (and
+ * fills a closed fd 0-2 so that nothing else is opened there).  A command
+ * that finds its output failed returns cli_write_error(): one line,
+ * "assay: write error on standard output: TEXT" with that first error,
+ * printed once, and 4.  cli_close_stdout() flushes and closes stdout at
+ * exit and reports a write error that nobody reported yet (whatever the
+ * command returned: 4 then). */
+void cli_stdout_init(void);
+int cli_stdout_errno(void);             /* 0: no write to stdout failed */
+void cli_stdout_clear_error(void);      /* forget it (report's captures) */
+int cli_write_error(void);
 int cli_close_stdout(int status);
 
 /* Is stderr a terminal (progress bars only then)? */

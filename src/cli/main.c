@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 	/* Messages may follow the user's locale; numbers never do (we only
 	 * ever touch LC_CTYPE, so printf/strtod stay in the C locale). */
 	setlocale(LC_CTYPE, "");
+	cli_stdout_init();
 #ifdef __GLIBC__
 	/* SQLite allocates and frees a statement journal of ~90 kB for every
 	 * new series an import creates; glibc would hand that memory back to
