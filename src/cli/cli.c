@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,34 +96,57 @@ int cli_parse_int(const char *cmd, const char *opt, const char *s, long *out)
 static int stdout_first_errno;  /* errno of the first failed write(1) */
 static int stdout_reported;     /* cli_write_error() has printed it */
 
-static ssize_t stdout_write(void *cookie, const char *buf, size_t n)
+struct wstream {
+	int fd;
+	int *first_errno;
+	int owned;              /* malloc'd (cli_fdopen_w), freed on close */
+};
+
+static ssize_t wstream_write(void *cookie, const char *buf, size_t n)
 {
+	struct wstream *w = cookie;
 	size_t done = 0;
-	(void)cookie;
 	while (done < n) {
-		ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
-		if (w < 0 && errno == EINTR)
+		ssize_t k = write(w->fd, buf + done, n - done);
+		if (k < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			if (!stdout_first_errno)
-				stdout_first_errno = w < 0 ? errno : EIO;
+		if (k <= 0) {
+			if (!*w->first_errno)
+				*w->first_errno = k < 0 ? errno : EIO;
 			break;  /* short count: stdio sets the stream's error flag */
 		}
-		done += (size_t)w;
+		done += (size_t)k;
 	}
 	return (ssize_t)done;
 }
 
-static int stdout_close(void *cookie)
+static int wstream_close(void *cookie)
 {
-	(void)cookie;
-	/* close(1) is where NFS reports a failed write-back */
-	if (close(STDOUT_FILENO) && errno != EINTR) {
-		if (!stdout_first_errno)
-			stdout_first_errno = errno;
-		return -1;
+	struct wstream *w = cookie;
+	int rc = 0;
+	/* close() is where NFS reports a failed write-back */
+	if (close(w->fd) && errno != EINTR) {
+		if (!*w->first_errno)
+			*w->first_errno = errno;
+		rc = -1;
 	}
-	return 0;
+	if (w->owned)
+		free(w);
+	return rc;
+}
+
+FILE *cli_fdopen_w(int fd, int *first_errno)
+{
+	cookie_io_functions_t io = { .write = wstream_write, .close = wstream_close };
+	struct wstream *w = malloc(sizeof *w);
+	FILE *fp;
+	if (!w)
+		return NULL;
+	*w = (struct wstream){ fd, first_errno, 1 };
+	*first_errno = 0;
+	if (!(fp = fopencookie(w, "w", io)))
+		free(w);
+	return fp;
 }
 
 /* A closed descriptor 0, 1 or 2 (`>&-`) would be taken by the next file
@@ -145,9 +169,10 @@ static void fill_closed_std_fds(void)
 void cli_stdout_init(void)
 {
 	static char buf[1 << 16];
-	cookie_io_functions_t io = { .write = stdout_write, .close = stdout_close };
+	static struct wstream out = { STDOUT_FILENO, &stdout_first_errno, 0 };
+	cookie_io_functions_t io = { .write = wstream_write, .close = wstream_close };
 	fill_closed_std_fds();
-	FILE *fp = fopencookie(NULL, "w", io);
+	FILE *fp = fopencookie(&out, "w", io);
 	if (!fp)
 		return;         /* keep glibc's stdout: errors are still caught */
 	setvbuf(fp, isatty(STDOUT_FILENO) ? NULL : buf,
@@ -191,6 +216,49 @@ int cli_close_stdout(int status)
 	if (failed || stdout_first_errno)
 		return cli_write_error();
 	return status;
+}
+
+/* ---- TERM, INT and HUP: stop, clean up, then die of the signal ---------- */
+
+volatile sig_atomic_t cli_signal;
+
+static void on_stop_signal(int sig)
+{
+	cli_signal = sig;
+}
+
+void cli_catch_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	/* SA_RESTART: stdio and SQLite never see EINTR; poll() is not
+	 * restarted whatever the flag, and that is where plot waits. */
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction old;
+		/* a signal ignored by whoever started us stays ignored
+		 * (nohup, a shell's background job) */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+void cli_reraise_signal(void)
+{
+	int sig = cli_signal;
+	sigset_t set;
+	if (!sig)
+		return;
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);       /* not reached */
 }
 
 int cli_stderr_is_tty(void)

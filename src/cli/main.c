@@ -132,5 +132,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;     /* reset getopt for the subcommand (glibc: 0 re-inits) */
-	return cli_close_stdout(cmd->fn(argc, argv));
+	int status = cli_close_stdout(cmd->fn(argc, argv));
+	cli_reraise_signal();   /* a caught TERM/INT: die of it, now cleaned up */
+	return status;
 }
