@@ -1752,8 +1752,12 @@ static void check_written(struct chart *ch)
 	if (!err && !why)
 		return;
 	if (why) {
+		/* Cut short with (next to) no room left: the disk was full.
+		 * (64 KiB: a file system keeps some blocks back for itself.) */
 		struct statvfs vfs;
-		if (statvfs(ch->tmp, &vfs) == 0 && (vfs.f_bavail == 0 || vfs.f_favail == 0))
+		if (statvfs(ch->tmp, &vfs) == 0 &&
+		    ((double)vfs.f_bavail * (double)vfs.f_frsize < 65536.0 ||
+		     vfs.f_favail == 0))
 			err = ENOSPC;
 	}
 	if (err && why)
@@ -2042,8 +2046,14 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 			free(tidy);
 			tidy = NULL;    /* the messages belong to the first one */
 		}
-		if (ch->status == 0)
-			check_written(ch);
+	}
+	/* Every file checked before any failed one is removed: on a full
+	 * disk, removing one frees the room whose lack tells the next why. */
+	for (size_t i = 0; i < b->n; i++)
+		if (b->c[i].status == 0)
+			check_written(&b->c[i]);
+	for (size_t i = 0; i < b->n; i++) {
+		struct chart *ch = &b->c[i];
 		if (ch->status == 0 && rename(ch->tmp, ch->path)) {
 			char detail[600];
 			snprintf(detail, sizeof detail, "cannot write '%s': %s", ch->path,
