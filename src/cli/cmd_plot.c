@@ -57,7 +57,9 @@ static const char usage[] =
 	"  0  every chart was written\n"
 	"  2  bad usage, an unknown series, or data that cannot be drawn\n"
 	"  4  gnuplot is missing or failed on a chart, an output file cannot be\n"
-	"     written, or a database error\n";
+	"     written whole (a full disk: the file that was there is kept), or a\n"
+	"     database error\n"
+	"TERM or INT stop gnuplot and remove the temporary files (status 128+N).\n";
 
 /* The series of one run, loaded. */
 struct loaded {

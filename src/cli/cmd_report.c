@@ -48,8 +48,12 @@ static const char usage[] =
 	"Charts are drawn for the series with at least 3 observations; they need\n"
 	"gnuplot, and without it the report is written without them (a warning\n"
 	"says so).\n"
+	"The pages and charts replace those in DIR only when complete: when a\n"
+	"chart or a page cannot be written whole (a full disk), the report that\n"
+	"was in DIR stays as it was.  TERM or INT stop the report and remove its\n"
+	"temporary files.\n"
 	"Exit status: 0 written, 2 bad usage or unknown series, 4 database, I/O\n"
-	"or gnuplot error.\n";
+	"or gnuplot error (the previous report kept), 128+N stopped by signal N.\n";
 
 /* Fewest observations for which a series gets its charts. */
 enum { MIN_CHART_OBS = 3 };
