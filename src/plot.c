@@ -1342,6 +1342,7 @@ struct chart {
 	assay_plot_format format;       /* what a complete file ends with */
 	int status;             /* 0, or ASSAY_EIO after run */
 	int finished;           /* gnuplot printed this chart's marker */
+	int held_back;          /* fine, but not written: others failed */
 	char *msg;              /* error, when status != 0 */
 	char *warn;             /* gnuplot's other messages, or NULL */
 };
@@ -1356,6 +1357,7 @@ struct assay_plot_batch {
 	char **swept;           /* output directories cleaned of stale temps */
 	size_t nswept;
 	const volatile sig_atomic_t *cancel;    /* stop when it becomes nonzero */
+	int all_or_nothing;     /* no chart replaces its file unless all can */
 };
 
 int assay_plot_batch_new(assay_plot_batch **out, assay_error *err)
@@ -1521,6 +1523,11 @@ void assay_plot_batch_set_cancel(assay_plot_batch *b,
 				 const volatile sig_atomic_t *flag)
 {
 	b->cancel = flag;
+}
+
+void assay_plot_batch_set_all_or_nothing(assay_plot_batch *b, int on)
+{
+	b->all_or_nothing = on;
 }
 
 static int cancelled(const assay_plot_batch *b)
@@ -2049,9 +2056,17 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 	}
 	/* Every file checked before any failed one is removed: on a full
 	 * disk, removing one frees the room whose lack tells the next why. */
-	for (size_t i = 0; i < b->n; i++)
+	size_t nbad = 0;
+	for (size_t i = 0; i < b->n; i++) {
 		if (b->c[i].status == 0)
 			check_written(&b->c[i]);
+		nbad += b->c[i].status != 0;
+	}
+	for (size_t i = 0; i < b->n && nbad && b->all_or_nothing; i++)
+		if (b->c[i].status == 0) {
+			chart_fail(&b->c[i], "%s", "not written: other charts of the set failed");
+			b->c[i].held_back = 1;
+		}
 	for (size_t i = 0; i < b->n; i++) {
 		struct chart *ch = &b->c[i];
 		if (ch->status == 0 && rename(ch->tmp, ch->path)) {
@@ -2124,6 +2139,11 @@ int assay_plot_batch_result(const assay_plot_batch *b, size_t i,
 	if (warnings)
 		*warnings = ch->warn;
 	return ch->status;
+}
+
+int assay_plot_batch_held_back(const assay_plot_batch *b, size_t i)
+{
+	return b->c[i].held_back;
 }
 
 void assay_plot_batch_free(assay_plot_batch *b)

@@ -167,6 +167,13 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err);
 void assay_plot_batch_set_cancel(assay_plot_batch *b,
 				 const volatile sig_atomic_t *flag);
 
+/* on: the charts of the batch are one set (a report's): unless every one
+ * of them was drawn and checked, none replaces its file (each of the
+ * others fails with "not written: other charts of the set failed"). */
+void assay_plot_batch_set_all_or_nothing(assay_plot_batch *b, int on);
+/* After the run: 1 when chart i was fine but held back that way. */
+int assay_plot_batch_held_back(const assay_plot_batch *b, size_t i);
+
 /* Remove from `dir` the temporary chart files (".NAME.assay-PID-N.tmp",
  * owned by this user) of processes that no longer exist; returns how many.
  * The batch does this for each directory it writes to; a caller that makes

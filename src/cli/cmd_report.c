@@ -312,6 +312,7 @@ static int draw_charts(struct report *r, assay_store *st, const assay_scan_resul
 		return 0;
 	}
 	assay_plot_batch_set_cancel(b, &cli_signal);
+	assay_plot_batch_set_all_or_nothing(b, 1);     /* the old report stays whole */
 	size_t *owner = calloc(2 * res->n + 1, sizeof *owner);
 	int *which = calloc(2 * res->n + 1, sizeof *which);
 	for (size_t i = 0; i < res->n && !cli_signal; i++) {
@@ -370,7 +371,7 @@ static int draw_charts(struct report *r, assay_store *st, const assay_scan_resul
 			const char *msg;
 			if (assay_plot_batch_result(b, c, NULL, &msg, NULL) == 0) {
 				ok[owner[c]] |= (unsigned char)(1 << which[c]);
-			} else {
+			} else if (!assay_plot_batch_held_back(b, c)) {
 				first = first ? first : msg;
 				nfailed++;
 			}

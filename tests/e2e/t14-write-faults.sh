@@ -26,6 +26,12 @@ awk 'BEGIN { srand(7); print "series,date,value"
 			printf "gen/s%03d,%d-%02d,%.3f\n", s, 2010 + int(m / 12), m % 12 + 1, v } } }' \
 	> "$WORK/gen.csv"
 "$ASSAY" -q import "$WORK/gen.csv" --kind price --unit t --source "generated" || not_ok setup-import "gen"
+# 60 series of two years each: too short for charts, so a report of them
+# is only its pages.
+awk 'BEGIN { print "series,date,value"
+	for (s = 0; s < 60; s++) printf "short/s%02d,2023,%d\nshort/s%02d,2024,%d\n", s, 10 + s, s, 12 + s }' \
+	> "$WORK/short.csv"
+"$ASSAY" -q import "$WORK/short.csv" --kind flow --unit t || not_ok setup-import "short"
 
 # Temporary files of assay's pattern, or any hidden .tmp, under a directory.
 tmp_left() { find "$1" -name '.*.tmp' 2>/dev/null | head -3; }
@@ -59,10 +65,13 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	expect_status full-setup-batch 0
 	run "$ASSAY" -q report gen/s000 gen/s001 -o "$MNT/rep"
 	expect_status full-setup-report 0
+	run "$ASSAY" -q report 'short/*' -o "$MNT/pages"
+	expect_status full-setup-pages 0
 	cp -a "$MNT" "$WORK/good"
 	# Fill it, then free 16 KiB: gnuplot gets to write part of a chart
 	# (the torn file of the issue), not nothing.
 	dd if=/dev/zero of="$MNT/room" bs=16k count=1 2>/dev/null
+	dd if=/dev/zero of="$MNT/room2" bs=16k count=4 2>/dev/null
 	dd if=/dev/zero of="$MNT/fill" bs=4k 2>/dev/null
 	rm -f "$MNT/room"
 
@@ -89,6 +98,25 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	expect_one_line full-report-one-line
 	expect_same_tree full-report-kept "$WORK/good/rep" "$MNT/rep"
 	expect_no_tmp full-no-tmp "$MNT"
+	# A report of series too short for charts: only its pages (some
+	# 100 kB) to write, into 16 kB.
+	run "$ASSAY" report 'short/*' -o "$MNT/pages"
+	expect_status pages-report-status 4
+	expect_err_has pages-report-msg "$MNT/pages/index.html: cannot write: No space left on device"
+	expect_one_line pages-report-one-line
+	expect_same_tree pages-report-kept "$WORK/good/pages" "$MNT/pages"
+	expect_no_tmp pages-no-tmp "$MNT"
+
+	# Room (80 kB) for some of the report's four charts (20-40 kB each) but
+	# not all: the ones drawn do not replace theirs either (one set).
+	rm -f "$MNT/room2"
+	run "$ASSAY" report gen/s000 gen/s001 -o "$MNT/rep"
+	expect_status part-report-status 4
+	expect_err_has part-report-msg "No space left on device"
+	expect_err_has part-report-count "of 4 charts failed)"
+	expect_one_line part-report-one-line
+	expect_same_tree part-report-kept "$WORK/good/rep" "$MNT/rep"
+	expect_no_tmp part-no-tmp "$MNT"
 
 	# With the room back, the same commands write again.
 	rm -f "$MNT/fill"
