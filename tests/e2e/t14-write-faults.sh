@@ -99,7 +99,7 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	expect_same_tree full-report-kept "$WORK/good/rep" "$MNT/rep"
 	expect_no_tmp full-no-tmp "$MNT"
 	# A report of series too short for charts: only its pages (some
-	# 100 kB) to write, into 16 kB.
+	# 85 kB) to write, into 16 kB.
 	run "$ASSAY" report 'short/*' -o "$MNT/pages"
 	expect_status pages-report-status 4
 	expect_err_has pages-report-msg "$MNT/pages/index.html: cannot write: No space left on device"
