@@ -251,7 +251,7 @@ stop_run() {
 	pid=$!
 	if wait_until "$when" "$dir"; then
 		kill -"$sig" "$pid"
-		wait "$pid"
+		wait "$pid" 2>/dev/null  # no "Terminated" from the shell
 		st=$?
 		[ "$st" -eq "$want" ] && ok "$name-status" || not_ok "$name-status" "exit $st, expected $want"
 		expect_no_tmp "$name-no-tmp" "$dir"
@@ -259,7 +259,7 @@ stop_run() {
 		[ -z "$left" ] && ok "$name-no-scripts" || not_ok "$name-no-scripts" "in TMPDIR: $left"
 		[ ! -s "$WORK/err" ] && ok "$name-quiet" || not_ok "$name-quiet" "$(head -c 300 "$WORK/err")"
 	else
-		wait "$pid"
+		wait "$pid" 2>/dev/null  # no "Terminated" from the shell
 		not_ok "$name" "it never got to $when (exit $?)"
 	fi
 }
@@ -284,7 +284,7 @@ TMPDIR="$TD" ASSAY_GNUPLOT="$WORK/gp-pid" "$ASSAY" -q report -o "$WORK/kill" 2> 
 pid=$!
 if wait_until has_scripts "$WORK/kill"; then
 	kill -KILL "$pid"
-	wait "$pid"
+	wait "$pid" 2>/dev/null  # no "Terminated" from the shell
 	# the orphaned gnuplot finishes what is already in its pipe: wait for it
 	gp=$(cat "$WORK/gp.pid" 2>/dev/null)
 	i=0
@@ -300,7 +300,7 @@ if wait_until has_scripts "$WORK/kill"; then
 	left=$(ls -A "$TD")
 	[ -z "$left" ] && ok kill-next-run-cleans-scripts || not_ok kill-next-run-cleans-scripts "$left"
 else
-	wait "$pid"
+	wait "$pid" 2>/dev/null  # no "Terminated" from the shell
 	not_ok kill-real "gnuplot never started"
 fi
 
