@@ -14,6 +14,7 @@
  *      each message is attributed to the chart that caused it and one bad
  *      chart does not sink the rest.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1337,8 +1339,10 @@ struct chart {
 	char *script;           /* the chart's commands */
 	size_t len;
 	char *gp;               /* the file they are loaded from, or NULL */
+	assay_plot_format format;       /* what a complete file ends with */
 	int status;             /* 0, or ASSAY_EIO after run */
 	int finished;           /* gnuplot printed this chart's marker */
+	int held_back;          /* fine, but not written: others failed */
 	char *msg;              /* error, when status != 0 */
 	char *warn;             /* gnuplot's other messages, or NULL */
 };
@@ -1350,6 +1354,10 @@ struct assay_plot_batch {
 	char marker[64];        /* "@@assay-<nonce> ": starts marker lines */
 	unsigned seq;           /* temp file names */
 	char dir[4096];         /* private directory of the scripts, or "" */
+	char **swept;           /* output directories cleaned of stale temps */
+	size_t nswept;
+	const volatile sig_atomic_t *cancel;    /* stop when it becomes nonzero */
+	int all_or_nothing;     /* no chart replaces its file unless all can */
 };
 
 int assay_plot_batch_new(assay_plot_batch **out, assay_error *err)
@@ -1376,8 +1384,160 @@ size_t assay_plot_batch_size(const assay_plot_batch *b)
 	return b ? b->n : 0;
 }
 
+/* ---- temporary files that a killed run leaves behind ----------------------
+ *
+ * Every temporary file assay makes beside an output is named
+ * ".NAME.assay-PID-N.tmp" and every script directory "assay-gp-PID-XXXXXX"
+ * in $TMPDIR, so that a later run can tell which ones belong to a process
+ * that is gone (killed with KILL, or a machine that went down) and remove
+ * them, and leave everything else alone. */
+
+/* The pid in a name "PREFIX<digits>SEP...", or 0. */
+static long name_pid(const char *s, const char *prefix, char sep)
+{
+	size_t pl = strlen(prefix);
+	long pid = 0;
+	if (strncmp(s, prefix, pl))
+		return 0;
+	s += pl;
+	if (*s < '1' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		pid = pid * 10 + (*s - '0');
+		if (pid > 1L << 30)
+			return 0;
+	}
+	return *s == sep ? pid : 0;
+}
+
+/* Is process `pid` gone?  (EPERM: it exists, under another user.) */
+static int pid_gone(long pid)
+{
+	return pid != (long)getpid() && kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+/* ".NAME.assay-PID-HEX.tmp" of a dead process: its pid, else 0. */
+static long stale_tmp_pid(const char *name)
+{
+	size_t len = strlen(name);
+	const char *tag;
+	if (name[0] != '.' || len < 16 || strcmp(name + len - 4, ".tmp"))
+		return 0;
+	/* the last ".assay-": NAME itself may contain one */
+	for (tag = name + len - 4; tag > name && strncmp(tag, ".assay-", 7); tag--)
+		;
+	if (tag == name)
+		return 0;
+	long pid = name_pid(tag, ".assay-", '-');
+	const char *h = strchr(tag + 7, '-') + 1;       /* name_pid saw the '-' */
+	if (!pid || h == name + len - 4)
+		return 0;
+	for (; h < name + len - 4; h++)
+		if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
+			return 0;
+	return pid_gone(pid) ? pid : 0;
+}
+
+size_t assay_plot_remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir && *dir ? dir : ".");
+	struct dirent *e;
+	size_t removed = 0;
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (!stale_tmp_pid(e->d_name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    st.st_uid != geteuid() || S_ISDIR(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Script directories "assay-gp-PID-XXXXXX" in tmpdir of dead processes:
+ * their "chart-N.gp" files, then the directory (kept if anything else is
+ * in it). */
+static void remove_stale_scripts(const char *tmpdir)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		long pid = name_pid(e->d_name, "assay-gp-", '-');
+		if (!pid || strlen(strchr(e->d_name + 9, '-')) != 7 || !pid_gone(pid) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		int sfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_CLOEXEC);
+		DIR *sd = sfd >= 0 ? fdopendir(sfd) : NULL;
+		if (!sd) {
+			if (sfd >= 0)
+				close(sfd);
+			continue;
+		}
+		struct dirent *f;
+		while ((f = readdir(sd))) {
+			const char *n = f->d_name;
+			size_t l = strlen(n);
+			if (!strncmp(n, "chart-", 6) && l > 9 && !strcmp(n + l - 3, ".gp") &&
+			    strspn(n + 6, "0123456789") == l - 9)
+				unlinkat(dirfd(sd), n, 0);
+		}
+		closedir(sd);
+		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+/* Sweep the directory of `path` once per batch. */
+static void sweep_dir_of(assay_plot_batch *b, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) :
+		strdup(".");
+	if (!dir)
+		return;
+	for (size_t i = 0; i < b->nswept; i++)
+		if (!strcmp(b->swept[i], dir)) {
+			free(dir);
+			return;
+		}
+	char **g = realloc(b->swept, (b->nswept + 1) * sizeof *g);
+	if (!g) {
+		free(dir);
+		return;
+	}
+	b->swept = g;
+	b->swept[b->nswept++] = dir;
+	assay_plot_remove_stale(dir);
+}
+
+void assay_plot_batch_set_cancel(assay_plot_batch *b,
+				 const volatile sig_atomic_t *flag)
+{
+	b->cancel = flag;
+}
+
+void assay_plot_batch_set_all_or_nothing(assay_plot_batch *b, int on)
+{
+	b->all_or_nothing = on;
+}
+
+static int cancelled(const assay_plot_batch *b)
+{
+	return b->cancel && *b->cancel;
+}
+
 /* Create an empty file beside `path` that nobody else can have made
- * (O_EXCL: a planted link is never followed), for gnuplot to write. */
+ * (O_EXCL: a planted link is never followed), for gnuplot to write:
+ * ".NAME.assay-PID-N.tmp". */
 static char *make_tmp(assay_plot_batch *b, const char *path, assay_error *err)
 {
 	const char *slash = strrchr(path, '/');
@@ -1390,11 +1550,8 @@ static char *make_tmp(assay_plot_batch *b, const char *path, assay_error *err)
 		return NULL;
 	}
 	for (int tries = 0; tries < 100; tries++) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(tmp, sz, "%.*s.%.40s.%lx%x.tmp", (int)dl, path, base,
-			 (unsigned long)ts.tv_nsec ^ (unsigned long)getpid() << 12,
-			 b->seq++);
+		snprintf(tmp, sz, "%.*s.%.40s.assay-%ld-%x.tmp", (int)dl, path, base,
+			 (long)getpid(), b->seq++);
 		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (fd >= 0) {
 			close(fd);
@@ -1437,6 +1594,8 @@ int assay_plot_batch_add(assay_plot_batch *b, const char *path,
 	}
 	/* The temporary file first (the script names it); a chart that
 	 * cannot be drawn removes it again below. */
+	sweep_dir_of(b, path);
+	ch.format = o->format;
 	if (!(ch.tmp = make_tmp(b, path, err)))
 		goto out;
 	if (!(fp = open_memstream(&ch.script, &ch.len))) {
@@ -1529,6 +1688,100 @@ static void chart_fail(struct chart *ch, const char *fmt, const char *detail)
 	ch->status = ASSAY_EIO;
 }
 
+/* Does the tail of a chart file end it as its format must?  A PNG ends
+ * with the IEND chunk, an SVG with </svg> (and whitespace), a PDF has
+ * %%EOF within its last 1024 bytes (ISO 32000-1, 7.5.5); the head has the
+ * format's signature.  A full disk makes cairo stop mid-file without an
+ * error gnuplot would report, so this is what tells a chart from a torn
+ * one. */
+static const char *incomplete_why(assay_plot_format f, const char *head,
+				  size_t hn, const char *tail, size_t tn)
+{
+	static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+	static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+						0xAE, 0x42, 0x60, 0x82 };
+	switch (f) {
+	case ASSAY_PLOT_PNG:
+		if (hn < 8 || memcmp(head, png_sig, 8))
+			return "not a PNG file";
+		if (tn < 12 || memcmp(tail + tn - 12, iend, 12))
+			return "the PNG has no IEND chunk at its end";
+		return NULL;
+	case ASSAY_PLOT_SVG:
+		while (tn && strchr(" \t\r\n", tail[tn - 1]))
+			tn--;
+		if (hn < 5 || !memchr(head, '<', hn))
+			return "not an SVG file";
+		if (tn < 6 || memcmp(tail + tn - 6, "</svg>", 6))
+			return "the SVG does not end with </svg>";
+		return NULL;
+	case ASSAY_PLOT_PDF:
+		if (hn < 5 || memcmp(head, "%PDF-", 5))
+			return "not a PDF file";
+		for (size_t i = 0; i + 5 <= tn; i++)
+			if (!memcmp(tail + i, "%%EOF", 5))
+				return NULL;
+		return "the PDF has no %%EOF at its end";
+	}
+	return "unknown format";
+}
+
+/* Check what gnuplot wrote to ch->tmp before it may replace ch->path:
+ * not empty, complete (incomplete_why; only the first and last 1 KiB are
+ * read), and on disk (fsync: a write-back error shows here, not later).
+ * Fails the chart with the reason; "No space left on device" when its
+ * file system is full, which is what an incomplete file there means. */
+static void check_written(struct chart *ch)
+{
+	char head[16], tail[1024], detail[1400];
+	const char *why = NULL;
+	int err = 0;
+	struct stat st;
+	ssize_t hn = 0, tn = 0;
+	int fd = open(ch->tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st)) {
+		err = errno;
+	} else if (st.st_size == 0) {
+		why = "gnuplot wrote an empty file";
+	} else {
+		off_t at = st.st_size > (off_t)sizeof tail ? st.st_size - (off_t)sizeof tail : 0;
+		hn = pread(fd, head, sizeof head, 0);
+		tn = pread(fd, tail, sizeof tail, at);
+		if (hn < 0 || tn < 0)
+			err = errno;
+		else
+			why = incomplete_why(ch->format, head, (size_t)hn, tail, (size_t)tn);
+		if (!err && !why && fsync(fd) && errno != EINVAL)
+			err = errno;
+	}
+	if (fd >= 0 && close(fd) && !err && !why)
+		err = errno;
+	if (!err && !why)
+		return;
+	if (why) {
+		/* Cut short with (next to) no room left: the disk was full.
+		 * (64 KiB: a file system keeps some blocks back for itself.) */
+		struct statvfs vfs;
+		if (statvfs(ch->tmp, &vfs) == 0 &&
+		    ((double)vfs.f_bavail * (double)vfs.f_frsize < 65536.0 ||
+		     vfs.f_favail == 0))
+			err = ENOSPC;
+	}
+	if (err && why)
+		snprintf(detail, sizeof detail, "cannot write '%s': %s (%s)", ch->path,
+			 strerror(err), why);
+	else if (err)
+		snprintf(detail, sizeof detail, "cannot write '%s': %s", ch->path,
+			 strerror(err));
+	else
+		snprintf(detail, sizeof detail, "cannot write '%s': %s", ch->path, why);
+	if (ch->warn) {
+		size_t k = strlen(detail);
+		snprintf(detail + k, sizeof detail - k, "; gnuplot: %s", ch->warn);
+	}
+	chart_fail(ch, "%s", detail);
+}
+
 /* One line of gnuplot's stderr: a marker closes the current chart with
  * what was collected for it; anything else is collected. */
 static void take_line(assay_plot_batch *b, const char *line, char **acc,
@@ -1590,7 +1843,9 @@ static char *write_scripts(assay_plot_batch *b, size_t *len, assay_error *err)
 	for (const char *p = tmpdir; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7F)
 			tmpdir = "/tmp";
-	snprintf(b->dir, sizeof b->dir, "%s/assay-plot-XXXXXX", tmpdir);
+	remove_stale_scripts(tmpdir);
+	snprintf(b->dir, sizeof b->dir, "%s/assay-gp-%ld-XXXXXX", tmpdir,
+		 (long)getpid());
 	if (!mkdtemp(b->dir)) {
 		assay_fail(err, ASSAY_EIO, "cannot create a temporary directory in %s: %s",
 			   tmpdir, strerror(errno));
@@ -1718,7 +1973,15 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 			pf[np].events = POLLIN;
 			ri = np++;
 		}
-		if (poll(pf, (nfds_t)np, -1) < 0) {
+		/* A cancel flag is set by a signal handler: poll returns EINTR
+		 * when the signal comes to this thread, and the timeout covers
+		 * one that came just before poll or to another thread. */
+		int pr = poll(pf, (nfds_t)np, b->cancel ? 100 : -1);
+		if (cancelled(b)) {
+			assay_fail(err, ASSAY_EIO, "interrupted");
+			goto out;
+		}
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -1790,6 +2053,22 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 			free(tidy);
 			tidy = NULL;    /* the messages belong to the first one */
 		}
+	}
+	/* Every file checked before any failed one is removed: on a full
+	 * disk, removing one frees the room whose lack tells the next why. */
+	size_t nbad = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->c[i].status == 0)
+			check_written(&b->c[i]);
+		nbad += b->c[i].status != 0;
+	}
+	for (size_t i = 0; i < b->n && nbad && b->all_or_nothing; i++)
+		if (b->c[i].status == 0) {
+			chart_fail(&b->c[i], "%s", "not written: other charts of the set failed");
+			b->c[i].held_back = 1;
+		}
+	for (size_t i = 0; i < b->n; i++) {
+		struct chart *ch = &b->c[i];
 		if (ch->status == 0 && rename(ch->tmp, ch->path)) {
 			char detail[600];
 			snprintf(detail, sizeof detail, "cannot write '%s': %s", ch->path,
@@ -1805,9 +2084,23 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 	rc = 0;
 out:
 	if (pid > 0) {
-		/* Only reached on a set-up failure after the spawn. */
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+		/* A set-up failure after the spawn, or cancelled: nothing
+		 * gnuplot writes from here on is wanted. */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (rc) {
+		for (size_t i = 0; i < b->n; i++) {
+			struct chart *ch = &b->c[i];
+			if (ch->tmp) {
+				unlink(ch->tmp);
+				free(ch->tmp);
+				ch->tmp = NULL;
+			}
+			if (!ch->status)
+				chart_fail(ch, "%s", err->msg);
+		}
 	}
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
@@ -1848,6 +2141,11 @@ int assay_plot_batch_result(const assay_plot_batch *b, size_t i,
 	return ch->status;
 }
 
+int assay_plot_batch_held_back(const assay_plot_batch *b, size_t i)
+{
+	return b->c[i].held_back;
+}
+
 void assay_plot_batch_free(assay_plot_batch *b)
 {
 	if (!b)
@@ -1865,6 +2163,9 @@ void assay_plot_batch_free(assay_plot_batch *b)
 		free(ch->msg);
 		free(ch->warn);
 	}
+	for (size_t i = 0; i < b->nswept; i++)
+		free(b->swept[i]);
+	free(b->swept);
 	free(b->c);
 	free(b);
 }

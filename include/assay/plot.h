@@ -17,10 +17,17 @@
  * 0700; files O_EXCL, 0600) that gnuplot loads; its stdin and stderr are
  * pipes and its stdout is /dev/null.
  *
- * Each chart is rendered into a temporary file beside its destination
- * (created with O_EXCL, so no predictable path is ever followed) and
- * renamed into place only when gnuplot reports no error for it: a failing
- * chart leaves no half-written file.
+ * Each chart is rendered into a temporary file beside its destination,
+ * ".NAME.assay-PID-N.tmp" (created with O_EXCL, so no planted link is ever
+ * followed), and renamed into place only when gnuplot reports no error for
+ * it and the file is complete: not empty, ending as its format must (a PNG
+ * with its IEND chunk, an SVG with </svg>, a PDF with %%EOF; only the
+ * file's first and last 1 KiB are read) and flushed to disk (fsync).  A
+ * failing chart (a full disk included) leaves no file of its own and the
+ * file it was to replace as it was.  The scripts go to a directory
+ * "assay-gp-PID-XXXXXX" in $TMPDIR.  A batch removes the temporary files
+ * and script directories of processes that no longer exist (a run killed
+ * with KILL) in the directories it writes to, before it writes.
  *
  * Ownership: the batch owns its charts, paths and messages; strings it
  * returns stay valid until assay_plot_batch_free().  assay_plot_quote()
@@ -29,6 +36,7 @@
 #ifndef ASSAY_PLOT_H
 #define ASSAY_PLOT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "assay/assay.h"
@@ -151,6 +159,27 @@ int assay_plot_batch_add(assay_plot_batch *b, const char *path,
  * raise a gnuplot error (GPVAL_ERRNO), or that gnuplot did not finish,
  * fails with ASSAY_EIO and gnuplot's messages. */
 int assay_plot_batch_run(assay_plot_batch *b, assay_error *err);
+
+/* Make assay_plot_batch_run stop when *flag becomes nonzero (a signal
+ * handler's flag): it kills gnuplot, removes every temporary file and
+ * script and returns -1 with ASSAY_EIO "interrupted" (within 0.1 s).
+ * Existing destination files stay as they were.  NULL: never. */
+void assay_plot_batch_set_cancel(assay_plot_batch *b,
+				 const volatile sig_atomic_t *flag);
+
+/* on: the charts of the batch are one set (a report's): unless every one
+ * of them was drawn and checked, none replaces its file (each of the
+ * others fails with "not written: other charts of the set failed"). */
+void assay_plot_batch_set_all_or_nothing(assay_plot_batch *b, int on);
+/* After the run: 1 when chart i was fine but held back that way. */
+int assay_plot_batch_held_back(const assay_plot_batch *b, size_t i);
+
+/* Remove from `dir` the temporary chart files (".NAME.assay-PID-N.tmp",
+ * owned by this user) of processes that no longer exist; returns how many.
+ * The batch does this for each directory it writes to; a caller that makes
+ * its own temporary files with that pattern (the report's pages) calls it
+ * for theirs. */
+size_t assay_plot_remove_stale(const char *dir);
 
 size_t assay_plot_batch_size(const assay_plot_batch *b);
 

@@ -1,6 +1,10 @@
 /* Message helpers and shared option parsing of the assay command. */
+/* fopencookie */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,21 +83,182 @@ int cli_parse_int(const char *cmd, const char *opt, const char *s, long *out)
 	return 0;
 }
 
+/* ---- standard output that remembers its first write error ---------------
+ *
+ * stdio keeps only a flag when a write fails (glibc drops the unwritten
+ * buffer, and a later fflush succeeds), so errno at exit is whatever the
+ * last failing call left: SQLite's fcntl lock probe on a read-only store
+ * fails with EBADF, and a full disk used to be reported as "Bad file
+ * descriptor".  stdout is therefore a stream of our own over fd 1 (glibc's
+ * fopencookie; glibc documents stdout as an assignable variable) whose
+ * write function keeps the errno of the first failure. */
+
+static int stdout_first_errno;  /* errno of the first failed write(1) */
+static int stdout_reported;     /* cli_write_error() has printed it */
+
+struct wstream {
+	int fd;
+	int *first_errno;
+	int owned;              /* malloc'd (cli_fdopen_w), freed on close */
+};
+
+static ssize_t wstream_write(void *cookie, const char *buf, size_t n)
+{
+	struct wstream *w = cookie;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t k = write(w->fd, buf + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (!*w->first_errno)
+				*w->first_errno = k < 0 ? errno : EIO;
+			break;  /* short count: stdio sets the stream's error flag */
+		}
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
+}
+
+static int wstream_close(void *cookie)
+{
+	struct wstream *w = cookie;
+	int rc = 0;
+	/* close() is where NFS reports a failed write-back */
+	if (close(w->fd) && errno != EINTR) {
+		if (!*w->first_errno)
+			*w->first_errno = errno;
+		rc = -1;
+	}
+	if (w->owned)
+		free(w);
+	return rc;
+}
+
+FILE *cli_fdopen_w(int fd, int *first_errno)
+{
+	cookie_io_functions_t io = { .write = wstream_write, .close = wstream_close };
+	struct wstream *w = malloc(sizeof *w);
+	FILE *fp;
+	if (!w)
+		return NULL;
+	*w = (struct wstream){ fd, first_errno, 1 };
+	*first_errno = 0;
+	if (!(fp = fopencookie(w, "w", io)))
+		free(w);
+	return fp;
+}
+
+/* A closed descriptor 0, 1 or 2 (`>&-`) would be taken by the next file
+ * opened (the store, a chart, a pipe to gnuplot) and our output would go
+ * there.  Fill it with /dev/null opened the other way round, so that a
+ * write to a closed stdout still fails with EBADF, its real error. */
+static void fill_closed_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int nfd = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (nfd >= 0 && nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+}
+
+void cli_stdout_init(void)
+{
+	static char buf[1 << 16];
+	static struct wstream out = { STDOUT_FILENO, &stdout_first_errno, 0 };
+	cookie_io_functions_t io = { .write = wstream_write, .close = wstream_close };
+	fill_closed_std_fds();
+	FILE *fp = fopencookie(&out, "w", io);
+	if (!fp)
+		return;         /* keep glibc's stdout: errors are still caught */
+	setvbuf(fp, isatty(STDOUT_FILENO) ? NULL : buf,
+		isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof buf);
+	stdout = fp;
+}
+
+int cli_stdout_errno(void)
+{
+	if (stdout_first_errno)
+		return stdout_first_errno;
+	return ferror(stdout) ? EIO : 0;
+}
+
+void cli_stdout_clear_error(void)
+{
+	clearerr(stdout);
+	stdout_first_errno = 0;
+	stdout_reported = 0;
+}
+
+int cli_write_error(void)
+{
+	if (!stdout_reported) {
+		int e = cli_stdout_errno();
+		cli_error(ASSAY_EIO, "write error on standard output: %s",
+			  strerror(e ? e : EIO));
+		stdout_reported = 1;
+	}
+	return ASSAY_EIO;
+}
+
 int cli_close_stdout(int status)
 {
-	/* git's run_builtin and datamash's close_stdout: a write error that
-	 * stdio buffered must not turn into a silent truncation. */
-	int bad = ferror(stdout);
-	if (fflush(stdout) || bad) {
-		if (status == 0 || status == ASSAY_NOTABLE || status == ASSAY_ECANNOT)
-			cli_error(ASSAY_EIO, "write error on standard output: %s",
-				  strerror(errno ? errno : EIO));
-		return ASSAY_EIO;
-	}
-	if (fclose(stdout) && status == 0)
-		return cli_error(ASSAY_EIO, "write error on standard output: %s",
-				 strerror(errno));
+	/* git's run_builtin and coreutils' close_stdout: a write error that
+	 * stdio buffered must not turn into a silent truncation, whatever the
+	 * command returned (its own error was printed; this one was not). */
+	int failed = fflush(stdout) != 0;
+	failed |= ferror(stdout) != 0;
+	failed |= fclose(stdout) != 0;
+	if (failed || stdout_first_errno)
+		return cli_write_error();
 	return status;
+}
+
+/* ---- TERM, INT and HUP: stop, clean up, then die of the signal ---------- */
+
+volatile sig_atomic_t cli_signal;
+
+static void on_stop_signal(int sig)
+{
+	cli_signal = sig;
+}
+
+void cli_catch_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	/* SA_RESTART: stdio and SQLite never see EINTR; poll() is not
+	 * restarted whatever the flag, and that is where plot waits. */
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction old;
+		/* a signal ignored by whoever started us stays ignored
+		 * (nohup, a shell's background job) */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+void cli_reraise_signal(void)
+{
+	int sig = cli_signal;
+	sigset_t set;
+	if (!sig)
+		return;
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);       /* not reached */
 }
 
 int cli_stderr_is_tty(void)

@@ -5,6 +5,7 @@
 #ifndef ASSAY_CLI_H
 #define ASSAY_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 #include "assay/assay.h"
 #include "assay/store.h"
@@ -46,8 +47,33 @@ int cli_parse_int(const char *cmd, const char *opt, const char *s,
 int cli_period_bound(const assay_series_info *info, const char *s,
 		     assay_period *bound, const char *opt);
 
-/* Flush and close stdout; a full disk or closed pipe is an error (4). */
+/* Standard output: call cli_stdout_init() first thing in main; it makes
+ * stdout a stream that remembers the errno of its first failed write (and
+ * fills a closed fd 0-2 so that nothing else is opened there).  A command
+ * that finds its output failed returns cli_write_error(): one line,
+ * "assay: write error on standard output: TEXT" with that first error,
+ * printed once, and 4.  cli_close_stdout() flushes and closes stdout at
+ * exit and reports a write error that nobody reported yet (whatever the
+ * command returned: 4 then). */
+void cli_stdout_init(void);
+int cli_stdout_errno(void);             /* 0: no write to stdout failed */
+void cli_stdout_clear_error(void);      /* forget it (report's captures) */
+int cli_write_error(void);
 int cli_close_stdout(int status);
+
+/* The same kind of stream over any descriptor open for writing: the
+ * errno of its first failed write, or of the close(fd) that fclose does,
+ * lands in *first_errno (set to 0 here).  NULL when out of memory. */
+FILE *cli_fdopen_w(int fd, int *first_errno);
+
+/* Commands that leave temporary files while they work (plot, report)
+ * call cli_catch_signals(): TERM, INT and HUP then only set cli_signal,
+ * the command checks it at its steps, removes what it made and returns;
+ * main then calls cli_reraise_signal(), so that the process dies of the
+ * signal (status 128+N to the shell) as if it had not been caught. */
+extern volatile sig_atomic_t cli_signal;
+void cli_catch_signals(void);
+void cli_reraise_signal(void);      /* no-op when cli_signal is 0 */
 
 /* Is stderr a terminal (progress bars only then)? */
 int cli_stderr_is_tty(void);

@@ -404,8 +404,12 @@ static int job_write(struct job *jb, struct progress *bar,
 		p++;
 		n--;
 	}
-	if (n)
-		fwrite(p, 1, n, stdout);
+	if ((n && fwrite(p, 1, n, stdout) != n) || ferror(stdout)) {
+		/* Stop here: the rows of the series after it have nowhere to
+		 * go (the full disk's errno, not what later calls leave). */
+		progress_done(bar);
+		return cli_write_error();
+	}
 	*rows_written += jb->out.n ? 1 : 0;
 	return 0;
 }
@@ -456,6 +460,15 @@ static int batch_start(struct batch *b, pthread_t *th, int nthreads)
 			return -1;
 		}
 	return 0;
+}
+
+/* Let the workers of a running batch take no further job (a write error
+ * stopped the run: what they would compute has nowhere to go). */
+static void batch_cancel(struct batch *b)
+{
+	pthread_mutex_lock(&b->lock);
+	b->next = b->n;
+	pthread_mutex_unlock(&b->lock);
 }
 
 static void batch_wait(pthread_t *th, int nthreads)
@@ -529,8 +542,11 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 		}
 		for (size_t i = 0; i < done_b->n && !rc; i++)
 			rc = job_write(&done_b->jobs[i], bar, rows, later);
-		if (rc)
+		if (rc) {
+			if (running)
+				batch_cancel(next);
 			break;
+		}
 		written += done_b->n;
 		progress_update(bar, "changes", written, n);
 		cur = 1 - cur;
@@ -707,12 +723,12 @@ int cmd_changes(int argc, char **argv)
 				  &later);
 	progress_done(&bar);
 	if (!rc) {
-		if (o.fmt == OUT_TABLE && out_table_print(o.table, stdout, OUT_TABLE))
-			rc = ASSAY_EIO;
+		if (o.fmt == OUT_TABLE)
+			out_table_print(o.table, stdout, OUT_TABLE);
 		else if (o.fmt == OUT_JSON)
 			fputs(rows ? "\n]\n" : "[]\n", stdout);
-		if (!rc)
-			rc = later;
+		/* the last buffer too, while errno still tells why */
+		rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
 	}
 	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
 out:

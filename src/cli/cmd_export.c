@@ -83,9 +83,7 @@ int cmd_export(int argc, char **argv)
 			out_str(t, assay_period_format(info.freq, obs.period[i], lbl, sizeof lbl));
 			out_num(t, obs.value[i], 0);
 		}
-		status = out_table_print(t, stdout, fmt) ?
-			cli_error(ASSAY_EIO, "write error on standard output: %s",
-				  strerror(errno)) : 0;
+		status = out_table_print(t, stdout, fmt) ? cli_write_error() : 0;
 		out_table_free(t);
 		assay_obs_release(&obs);
 	}

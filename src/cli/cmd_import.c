@@ -149,9 +149,7 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	out_int(t, (long long)r->short_rows);
 	int rc = out_table_print(t, stdout, fmt);
 	out_table_free(t);
-	return rc ?
-		cli_error(ASSAY_EIO, "write error on standard output: %s",
-			  strerror(errno)) : 0;
+	return rc ? cli_write_error() : 0;
 }
 
 int cmd_import(int argc, char **argv)

@@ -65,11 +65,7 @@ int cmd_list(int argc, char **argv)
 		out_str(t, s[i].info.unit);
 		out_str(t, s[i].info.source);
 	}
-	/* A write error the buffer already met: say so here, since
-	 * cli_close_stdout() stays quiet after a failed command. */
-	status = out_table_print(t, stdout, fmt) ?
-		cli_error(ASSAY_EIO, "write error on standard output: %s",
-			  strerror(errno)) : 0;
+	status = out_table_print(t, stdout, fmt) ? cli_write_error() : 0;
 	out_table_free(t);
 	assay_series_summaries_free(s, n);
 	assay_store_close(st);

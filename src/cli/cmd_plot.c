@@ -57,7 +57,9 @@ static const char usage[] =
 	"  0  every chart was written\n"
 	"  2  bad usage, an unknown series, or data that cannot be drawn\n"
 	"  4  gnuplot is missing or failed on a chart, an output file cannot be\n"
-	"     written, or a database error\n";
+	"     written whole (a full disk: the file that was there is kept), or a\n"
+	"     database error\n"
+	"TERM or INT stop gnuplot and remove the temporary files (status 128+N).\n";
 
 /* The series of one run, loaded. */
 struct loaded {
@@ -309,6 +311,10 @@ int cmd_plot(int argc, char **argv)
 	assay_plot_batch *batch;
 	if (assay_plot_batch_new(&batch, &err))
 		return cli_report(&err);
+	/* TERM/INT stop the batch: gnuplot killed, temporary files removed,
+	 * the existing charts as they were (main then dies of the signal). */
+	cli_catch_signals();
+	assay_plot_batch_set_cancel(batch, &cli_signal);
 
 	assay_store *st;
 	char **names = NULL, **paths = NULL;
@@ -341,6 +347,10 @@ int cmd_plot(int argc, char **argv)
 	}
 	for (; nloaded < nnames; nloaded++) {
 		struct loaded *l = &ld[nloaded];
+		if (cli_signal) {
+			status = ASSAY_EIO;
+			goto out;
+		}
 		int found = assay_store_series_get(st, names[nloaded], &l->info, &err);
 		if (found <= 0) {
 			status = found < 0 ? cli_report(&err) :
@@ -378,6 +388,10 @@ int cmd_plot(int argc, char **argv)
 			status = cli_error(ASSAY_EIO, "out of memory");
 			goto out;
 		}
+		if (cli_signal) {
+			status = ASSAY_EIO;
+			goto out;       /* batch_free removes the temporary files */
+		}
 		int rc = po.type == ASSAY_CHART_COMPARE ?
 			assay_plot_batch_add(batch, paths[i], "compare", in, nnames, &po, &err) :
 			assay_plot_batch_add(batch, paths[i], names[i], &in[i], 1, &po, &err);
@@ -388,7 +402,7 @@ int cmd_plot(int argc, char **argv)
 		}
 	}
 	if (assay_plot_batch_run(batch, &err)) {
-		status = cli_report(&err);
+		status = cli_signal ? ASSAY_EIO : cli_report(&err);
 		goto out;
 	}
 	for (size_t i = 0; i < assay_plot_batch_size(batch); i++) {

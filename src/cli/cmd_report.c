@@ -48,8 +48,12 @@ static const char usage[] =
 	"Charts are drawn for the series with at least 3 observations; they need\n"
 	"gnuplot, and without it the report is written without them (a warning\n"
 	"says so).\n"
+	"The pages and charts replace those in DIR only when complete: when a\n"
+	"chart or a page cannot be written whole (a full disk), the report that\n"
+	"was in DIR stays as it was.  TERM or INT stop the report and remove its\n"
+	"temporary files.\n"
 	"Exit status: 0 written, 2 bad usage or unknown series, 4 database, I/O\n"
-	"or gnuplot error.\n";
+	"or gnuplot error (the previous report kept), 128+N stopped by signal N.\n";
 
 /* Fewest observations for which a series gets its charts. */
 enum { MIN_CHART_OBS = 3 };
@@ -87,6 +91,10 @@ static int temp_fd(void)
 	return fd;
 }
 
+/* The errno of the first capture whose output could not be written to its
+ * temporary file: the report would show a cut text, so it fails. */
+static int capture_errno;
+
 /* Run a subcommand with its stdout and stderr captured into malloc'd
  * strings (a command that cannot answer says why on stderr, and that is
  * what the report shows).  Returns the command's exit status. */
@@ -95,6 +103,8 @@ static int capture(cli_command_fn fn, char **argv, char **out, char **err)
 	int fo = temp_fd(), fe = temp_fd(), status, argc = 0;
 	*out = *err = NULL;
 	if (fo < 0 || fe < 0) {
+		if (!capture_errno)
+			capture_errno = errno;
 		if (fo >= 0)
 			close(fo);
 		if (fe >= 0)
@@ -112,6 +122,13 @@ static int capture(cli_command_fn fn, char **argv, char **out, char **err)
 	status = fn(argc, argv);
 	fflush(stdout);
 	fflush(stderr);
+	if (cli_stdout_errno()) {
+		if (!capture_errno)
+			capture_errno = cli_stdout_errno();
+		cli_stdout_clear_error();   /* the report's own stdout is fine */
+	}
+	if (ferror(stderr) && !capture_errno)
+		capture_errno = EIO;
 	dup2(so, STDOUT_FILENO);
 	dup2(se, STDERR_FILENO);
 	close(so);
@@ -294,9 +311,11 @@ static int draw_charts(struct report *r, assay_store *st, const assay_scan_resul
 		cli_warn("%s; the report has no charts", err.msg);
 		return 0;
 	}
+	assay_plot_batch_set_cancel(b, &cli_signal);
+	assay_plot_batch_set_all_or_nothing(b, 1);     /* the old report stays whole */
 	size_t *owner = calloc(2 * res->n + 1, sizeof *owner);
 	int *which = calloc(2 * res->n + 1, sizeof *which);
-	for (size_t i = 0; i < res->n; i++) {
+	for (size_t i = 0; i < res->n && !cli_signal; i++) {
 		const assay_scan_row *row = &res->rows[i];
 		assay_series_info info;
 		assay_obs obs;
@@ -340,18 +359,30 @@ static int draw_charts(struct report *r, assay_store *st, const assay_scan_resul
 		assay_series_info_release(&info);
 	}
 	int status = 0;
-	if (assay_plot_batch_run(b, &err)) {
-		status = cli_report(&err);
+	if (cli_signal) {
+		status = ASSAY_EIO;     /* batch_free removes the temporary files */
+	} else if (assay_plot_batch_run(b, &err)) {
+		status = cli_signal ? ASSAY_EIO : cli_report(&err);
 	} else {
+		/* One line however many failed: on a full disk they all do. */
+		const char *first = NULL;
+		size_t nfailed = 0;
 		for (size_t c = 0; c < assay_plot_batch_size(b); c++) {
 			const char *msg;
-			if (assay_plot_batch_result(b, c, NULL, &msg, NULL) == 0)
+			if (assay_plot_batch_result(b, c, NULL, &msg, NULL) == 0) {
 				ok[owner[c]] |= (unsigned char)(1 << which[c]);
-			else {
-				cli_error(ASSAY_EIO, "%s", msg);
-				status = ASSAY_EIO;
+			} else if (!assay_plot_batch_held_back(b, c)) {
+				first = first ? first : msg;
+				nfailed++;
 			}
 		}
+		if (nfailed > 1)
+			status = cli_error(ASSAY_EIO, "%s (%zu of %zu charts failed); the report "
+					   "in %s is left as it was", first, nfailed,
+					   assay_plot_batch_size(b), r->dir);
+		else if (nfailed)
+			status = cli_error(ASSAY_EIO, "%s; the report in %s is left as it was",
+					   first, r->dir);
 	}
 	free(owner);
 	free(which);
@@ -376,9 +407,72 @@ static void summary(struct report *r, const assay_scan_result *res)
 	out_table_free(t);
 }
 
+/* A page written to ".NAME.assay-PID-N.tmp" in the report directory and
+ * renamed over NAME only when all of it is on disk, so that a failed or
+ * interrupted report leaves the previous one in place (and a report killed
+ * outright leaves a file the next run recognises and removes). */
+struct page {
+	char path[1200];
+	char tmp[1300];
+	int fd;
+	int first_errno;        /* of the stream's writes (cli_fdopen_w) */
+	FILE *fp;
+};
+
+static int page_open(struct page *pg, const char *dir, const char *name)
+{
+	snprintf(pg->path, sizeof pg->path, "%s/%s", dir, name);
+	pg->fd = -1;
+	pg->fp = NULL;
+	pg->tmp[0] = 0;
+	for (unsigned k = 0; k < 100 && pg->fd < 0; k++) {
+		snprintf(pg->tmp, sizeof pg->tmp, "%s/.%s.assay-%ld-%x.tmp", dir, name,
+			 (long)getpid(), k);
+		pg->fd = open(pg->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (pg->fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (pg->fd < 0) {
+		pg->tmp[0] = 0;
+		return cli_error(ASSAY_EIO, "%s: cannot write: %s", pg->path, strerror(errno));
+	}
+	if (!(pg->fp = cli_fdopen_w(pg->fd, &pg->first_errno))) {
+		close(pg->fd);
+		unlink(pg->tmp);
+		pg->tmp[0] = 0;
+		return cli_error(ASSAY_EIO, "out of memory");
+	}
+	return 0;
+}
+
+/* Flush, fsync and close the page; 0, or the first error's errno. */
+static int page_close(struct page *pg)
+{
+	int e = 0;
+	if (!pg->fp)
+		return 0;
+	if (fflush(pg->fp) || ferror(pg->fp))
+		e = pg->first_errno ? pg->first_errno : EIO;
+	if (!e && fsync(pg->fd))
+		e = errno;
+	if (fclose(pg->fp) && !e)
+		e = pg->first_errno ? pg->first_errno : EIO;
+	pg->fp = NULL;
+	return e;
+}
+
+/* Forget a page that will not be committed. */
+static void page_discard(struct page *pg)
+{
+	page_close(pg);
+	if (pg->tmp[0])
+		unlink(pg->tmp);
+	pg->tmp[0] = 0;
+}
+
 static int write_report(struct report *r, const assay_scan_result *res)
 {
-	char path[1200], stamp[32];
+	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	assay_store *st;
@@ -393,19 +487,21 @@ static int write_report(struct report *r, const assay_scan_result *res)
 	if ((status = cli_open_store(&st, 1)))
 		return status;
 
+	/* what a run killed with KILL left here (charts/ is the batch's) */
+	assay_plot_remove_stale(r->dir);
 	char (*paths)[2][1024] = calloc(res->n + 1, sizeof *paths);
 	unsigned char *ok = calloc(res->n + 1, 1);
+	struct page html = { .fd = -1 }, md = { .fd = -1 };
 	status = draw_charts(r, st, res, paths, ok);
 	assay_store_close(st);
+	if (status || cli_signal)
+		goto out;       /* the previous report stays as it was */
 
-	snprintf(path, sizeof path, "%s/index.html", r->dir);
-	r->html = fopen(path, "w");
-	snprintf(path, sizeof path, "%s/report.md", r->dir);
-	r->md = fopen(path, "w");
-	if (!r->html || !r->md) {
-		status = cli_error(ASSAY_EIO, "%s: cannot write: %s", path, strerror(errno));
+	if ((status = page_open(&html, r->dir, "index.html")) ||
+	    (status = page_open(&md, r->dir, "report.md")))
 		goto out;
-	}
+	r->html = html.fp;
+	r->md = md.fp;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>", r->html);
 	out_html_escape(r->html, r->title);
 	fprintf(r->html, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
@@ -425,7 +521,7 @@ static int write_report(struct report *r, const assay_scan_result *res)
 
 	struct progress bar;
 	progress_init(&bar, !cli.quiet && cli_stderr_is_tty());
-	for (size_t i = 0; i < res->n; i++) {
+	for (size_t i = 0; i < res->n && !cli_signal; i++) {
 		const assay_scan_row *row = &res->rows[i];
 		char rel[2][1100];
 		if (row->failed)
@@ -441,13 +537,37 @@ static int write_report(struct report *r, const assay_scan_result *res)
 	progress_done(&bar);
 	fputs("<footer><p>Sources are named under each chart; see each series' "
 	      "metadata (<code>assay show</code>).</p></footer>\n</body>\n</html>\n", r->html);
-	if (ferror(r->html) || ferror(r->md))
-		status = cli_error(ASSAY_EIO, "%s: write error", r->dir);
+	if (cli_signal) {
+		status = ASSAY_EIO;
+		goto out;
+	}
+	if (capture_errno) {
+		status = cli_error(ASSAY_EIO, "cannot capture the commands' output for the "
+				   "report: %s; the report in %s is left as it was",
+				   strerror(capture_errno), r->dir);
+		goto out;
+	}
+	/* Both pages complete on disk, or neither replaces its old self. */
+	struct page *bad = NULL;
+	int e;
+	if ((e = page_close(&html)))
+		bad = &html;
+	else if ((e = page_close(&md)))
+		bad = &md;
+	if (bad) {
+		status = cli_error(ASSAY_EIO, "%s: cannot write: %s; the report in %s is "
+				   "left as it was", bad->path, strerror(e), r->dir);
+		goto out;
+	}
+	if (rename(html.tmp, html.path) || rename(md.tmp, md.path)) {
+		status = cli_error(ASSAY_EIO, "%s: cannot write: %s", r->dir, strerror(errno));
+		goto out;
+	}
+	html.tmp[0] = md.tmp[0] = 0;
 out:
-	if (r->html && fclose(r->html) && !status)
-		status = cli_error(ASSAY_EIO, "%s/index.html: write error", r->dir);
-	if (r->md && fclose(r->md) && !status)
-		status = cli_error(ASSAY_EIO, "%s/report.md: write error", r->dir);
+	r->html = r->md = NULL;
+	page_discard(&html);
+	page_discard(&md);
 	free(paths);
 	free(ok);
 	return status;
@@ -503,6 +623,9 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!r.dir)
 		return cli_usage_error("report", "give the output directory with -o DIR");
+	/* TERM/INT: stop, remove the temporary files, keep the previous
+	 * report; main then dies of the signal. */
+	cli_catch_signals();
 
 	char **names = NULL;
 	size_t n = 0;

@@ -78,7 +78,7 @@ out_table *scan_result_table(const assay_scan_result *r, int rounded)
 static int print_rows(const assay_scan_result *r, enum out_format fmt)
 {
 	out_table *t = scan_result_table(r, fmt == OUT_TABLE);
-	int rc = out_table_print(t, stdout, fmt) ? ASSAY_EIO : 0;
+	int rc = out_table_print(t, stdout, fmt) || fflush(stdout) ? cli_write_error() : 0;
 	out_table_free(t);
 	return rc;
 }
@@ -210,9 +210,12 @@ int cmd_scan(int argc, char **argv)
 					row->reason);
 		}
 	}
-	if (print_rows(&res, fmt))
+	/* A failed write is the one line said about this run (not followed
+	 * by a summary of rows nobody got). */
+	int write_failed = print_rows(&res, fmt) != 0;
+	if (write_failed)
 		status = ASSAY_EIO;
-	if (!cli.quiet)
+	if (!cli.quiet && !write_failed)
 		fprintf(stderr, "assay: scanned %zu series: %zu judged, %zu notable at "
 			"FDR %g, %zu not judged%s\n", res.n, res.judged, res.notable, o.fdr,
 			res.n - res.judged - res.failed, res.failed ? ", some failed" : "");

@@ -158,14 +158,10 @@ int cmd_show(int argc, char **argv)
 		json_object_set_new(obj, "revisions", table_json(revs));
 		if (json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			       JSON_REAL_PRECISION(17)) || fputc('\n', stdout) == EOF)
-			status =
-				cli_error(ASSAY_EIO, "write error on standard output: %s",
-					  strerror(errno));
+			status = cli_write_error();
 		json_decref(obj);
 	} else if (fmt == OUT_CSV) {
-		status = out_table_print(revs, stdout, OUT_CSV) ?
-			cli_error(ASSAY_EIO, "write error on standard output: %s",
-				  strerror(errno)) : 0;
+		status = out_table_print(revs, stdout, OUT_CSV) ? cli_write_error() : 0;
 	} else {
 		out_table_print(meta, stdout, OUT_TABLE);
 		printf("\nimports (%zu)\n", nimp);

@@ -531,8 +531,7 @@ int cmd_trend(int argc, char **argv)
 		 ar.fmt == OUT_CSV ? print_csv(&r, rows, ncp) :
 		 print_table(&r, rows, ncp, cp.scale);
 	if (rc)
-		status = cli_error(ASSAY_EIO, "write error on standard output: %s",
-				   strerror(errno ? errno : EIO));
+		status = cli_write_error();
 	free(rows);
 	assay_cpts_release(&cp);
 out:

@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 	/* Messages may follow the user's locale; numbers never do (we only
 	 * ever touch LC_CTYPE, so printf/strtod stay in the C locale). */
 	setlocale(LC_CTYPE, "");
+	cli_stdout_init();
 #ifdef __GLIBC__
 	/* SQLite allocates and frees a statement journal of ~90 kB for every
 	 * new series an import creates; glibc would hand that memory back to
@@ -131,5 +132,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;     /* reset getopt for the subcommand (glibc: 0 re-inits) */
-	return cli_close_stdout(cmd->fn(argc, argv));
+	int status = cli_close_stdout(cmd->fn(argc, argv));
+	cli_reraise_signal();   /* a caught TERM/INT: die of it, now cleaned up */
+	return status;
 }

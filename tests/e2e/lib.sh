@@ -8,6 +8,7 @@
 #   expect_out_has NAME TEXT   stdout contains TEXT (fixed string)
 #   expect_err_has NAME TEXT   stderr contains TEXT
 #   ok NAME / not_ok NAME WHY  record a result
+#   skip NAME WHY              a check this machine cannot make (not a pass)
 set -u
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -16,6 +17,7 @@ export ASSAY_DB="$DB"
 
 ok() { echo "PASS $1" >> "$RESULTS"; }
 not_ok() { echo "FAIL $1: $2" >> "$RESULTS"; }
+skip() { echo "SKIP $1: $2" >> "$RESULTS"; echo "SKIP $1: $2" >&2; }
 
 run() {
 	"$@" > "$WORK/out" 2> "$WORK/err"
