@@ -395,34 +395,85 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 	return 0;
 }
 
+/* Exactly `width` ASCII digits at s (not locale digits); -1 otherwise. */
+static int fixed_digits(const char *s, int width)
+{
+	int v = 0;
+	for (int i = 0; i < width; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Read "YYYY-MM-DD[(T| )HH:MM:SS][Z]" into its six fields; -1 when it has
+ * another form.  (The values are range-checked by the caller.) */
+static int vintage_fields(const char *in, int f[6])
+{
+	static const char seps[] = "--T::";
+	static const int width[] = { 4, 2, 2, 2, 2, 2 };
+	int nfields = 6;
+	const char *s = in;
+	for (int i = 0; i < nfields; i++) {
+		if (i > 0) {
+			char sep = seps[i - 1];
+			if (i == 3 && *s == 0) {        /* a bare date */
+				nfields = 3;
+				break;
+			}
+			if (*s != sep && !(sep == 'T' && *s == ' '))
+				return -1;
+			s++;
+		}
+		if ((f[i] = fixed_digits(s, width[i])) < 0)
+			return -1;
+		s += width[i];
+	}
+	if (nfields == 6 && *s == 'Z')
+		s++;
+	return *s ? -1 : 0;
+}
+
+/* Why a date-time that has the right form is not a real one, or NULL. */
+static const char *impossible_time(const int f[6], char *why, size_t n)
+{
+	int y = f[0], mo = f[1], d = f[2], h = f[3], mi = f[4], s = f[5];
+	if (mo < 1 || mo > 12)
+		snprintf(why, n, "month %d is out of range", mo);
+	else if (d < 1 || d > assay_days_from_civil(y, mo + 1, 1) -
+			       assay_days_from_civil(y, mo, 1))
+		snprintf(why, n, "day %d is out of range for %04d-%02d", d, y, mo);
+	else if (h > 23)
+		snprintf(why, n, "hour %d is out of range", h);
+	else if (mi > 59)
+		snprintf(why, n, "minute %d is out of range", mi);
+	else if (s > 60 || (s == 60 && !(h == 23 && mi == 59 &&
+					 ((mo == 6 && d == 30) || (mo == 12 && d == 31)))))
+		/* UTC inserts leap seconds as 23:59:60 on 30 June or 31
+		 * December; any other second 60 is a typing error. */
+		snprintf(why, n, "second %d is out of range", s);
+	else
+		return NULL;
+	return why;
+}
+
 int assay_vintage_normalise(const char *in, char *out, size_t n,
 			    assay_error *err)
 {
-	int y, mo, d, h = 23, mi = 59, s = 59, len = 0;
 	/* A bare date means the whole of that day (end of day, UTC). */
-	len = 0;
-	if (sscanf(in, "%4d-%2d-%2d%n", &y, &mo, &d, &len) != 3)
-		goto bad;
-	if (in[len]) {
-		int more = 0;
-		if ((in[len] != 'T' && in[len] != ' ') ||
-		    sscanf(in + len + 1, "%2d:%2d:%2d%n", &h, &mi, &s, &more) != 3)
-			goto bad;
-		len += 1 + more;
-		if (in[len] == 'Z')
-			len++;
-		if (in[len])
-			goto bad;
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
-	    h < 0 || mi < 0 || s < 0)
-		goto bad;
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+	int f[6] = { 0, 0, 0, 23, 59, 59 };
+	char why[64];
+	if (vintage_fields(in, f))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "cannot read vintage time '%s': expected YYYY-MM-DD or "
+				  "YYYY-MM-DDTHH:MM:SS (UTC)", in);
+	if (impossible_time(f, why, sizeof why))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "cannot read vintage time '%s': %s", in, why);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", f[0], f[1], f[2], f[3],
+		 f[4], f[5]);
 	return 0;
-bad:
-	return assay_fail(err, ASSAY_EUSAGE,
-			  "cannot read vintage time '%s': expected YYYY-MM-DD or "
-			  "YYYY-MM-DDTHH:MM:SS (UTC)", in);
 }
 
 int assay_store_series_remove(assay_store *st, const char *name,
