@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "assay/import.h"
+#include "c_locale.h"
 
 #define MAX_ERRMSG 900
 /* Lines searched for a header that resolves, when none is given. */
@@ -1732,6 +1733,7 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 		EVP_MD_CTX_free(im.sha);
 		return assay_fail(err, ASSAY_EIO, "cannot start SHA-256");
 	}
+	locale_t saved_locale = assay_c_locale_enter();
 
 	if (setjmp(oom)) {
 		if (im.parser)
@@ -1829,5 +1831,6 @@ out:
 	free(im.field);
 	if (rc && !err->msg[0])
 		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);
+	assay_c_locale_leave(saved_locale);
 	return rc;
 }
