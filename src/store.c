@@ -574,6 +574,17 @@ static const char load_as_of_sql[] =
 	"  WHERE r.series_id = ?1 AND i.vintage <= ?2"
 	") GROUP BY period ORDER BY period";
 
+/* Could an import have written ordinal p?  Labels have years 0000-9999,
+ * so every frequency's ordinals lie within the days of those years (M, Q
+ * and A ordinals are smaller).  Anything else is a damaged or hand-edited
+ * store, whose far ordinals the period arithmetic need not survive. */
+static int label_ordinal(int64_t p)
+{
+	static const int64_t first_day = -719528;       /* 0000-01-01 */
+	static const int64_t last_day = 2932896;        /* 9999-12-31 */
+	return p >= first_day && p <= last_day;
+}
+
 /* Done with a load statement: reset the cached one, finalize the other. */
 static void release_load(assay_store *st, sqlite3_stmt *q)
 {
@@ -619,6 +630,15 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 		}
 		out->period[out->n] = sqlite3_column_int64(q, 0);
 		out->value[out->n] = sqlite3_column_double(q, 1);
+		if (!label_ordinal(out->period[out->n])) {
+			int64_t bad = out->period[out->n];
+			release_load(st, q);
+			assay_obs_release(out);
+			return assay_fail(err, ASSAY_EIO, "%s: series %lld holds "
+					  "period %lld, which no date gives: the "
+					  "store is damaged", st->path,
+					  (long long)id, (long long)bad);
+		}
 		out->n++;
 	}
 	release_load(st, q);

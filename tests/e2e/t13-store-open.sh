@@ -198,3 +198,15 @@ run "$ASSAY" changes cu --to 2026M99999999999
 expect_status to-overflow-status 2
 expect_err to-overflow-msg "assay changes: --to: cannot read period '2026M99999999999': month 99999999999 is out of range
 Try 'assay changes --help'."
+
+# ---- a period that no date gives (a damaged or hand-edited store) ----------
+cp "$DB" "$WORK/damaged.db"
+sqlite3 "$WORK/damaged.db" 'UPDATE obs SET period = 9223372036854775807 WHERE period = 2026 * 12 + 2'
+run "$ASSAY" --db "$WORK/damaged.db" export cu
+expect_status damaged-export-status 4
+expect_err damaged-export-msg "assay: $WORK/damaged.db: series 1 holds period 9223372036854775807, which no date gives: the store is damaged"
+run "$ASSAY" --db "$WORK/damaged.db" changes cu
+expect_status damaged-changes-status 4
+run "$ASSAY" --db "$WORK/damaged.db" list --format csv
+expect_status damaged-list-status 0
+expect_out_has damaged-list-labels "cu,price,M,2026-01,768614336404564650-08,3"
