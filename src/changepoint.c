@@ -30,6 +30,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "assay/changepoint.h"
+#include "c_locale.h"
 
 void assay_cpt_opts_init(assay_cpt_opts *o)
 {
@@ -38,7 +39,10 @@ void assay_cpt_opts_init(assay_cpt_opts *o)
 	o->min_seg = 2;
 }
 
-int assay_penalty_parse(const char *s, assay_cpt_opts *o)
+/* Read in the C locale: "2,5" is not a number here even where the
+ * caller's locale writes decimals with a comma (and strcasecmp folds case
+ * as ASCII does). */
+static int penalty_parse_c(const char *s, assay_cpt_opts *o)
 {
 	if (!strcasecmp(s, "mbic")) {
 		o->penalty = ASSAY_PEN_MBIC;
@@ -56,6 +60,14 @@ int assay_penalty_parse(const char *s, assay_cpt_opts *o)
 	o->penalty = ASSAY_PEN_MANUAL;
 	o->pen_value = v;
 	return 0;
+}
+
+int assay_penalty_parse(const char *s, assay_cpt_opts *o)
+{
+	locale_t saved = assay_c_locale_enter();
+	int rc = penalty_parse_c(s, o);
+	assay_c_locale_leave(saved);
+	return rc;
 }
 
 const char *assay_penalty_name(assay_penalty p)

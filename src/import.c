@@ -2278,7 +2278,6 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 		EVP_MD_CTX_free(im.sha);
 		return assay_fail(err, ASSAY_EIO, "cannot start SHA-256");
 	}
-
 	if (setjmp(oom)) {
 		if (im.parser)
 			csv_free(im.parser);

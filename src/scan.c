@@ -12,6 +12,7 @@
 
 #include "assay/fdr.h"
 #include "assay/scan.h"
+#include "c_locale.h"
 
 void assay_scan_opts_init(assay_scan_opts *o)
 {
@@ -157,7 +158,14 @@ static void *worker(void *arg)
 			sh->rows[k].failed = 1;
 			sh->rows[k].error = err;
 		} else {
+			/* A new thread starts in the process's global locale,
+			 * not the caller's; the C locale keeps messages and
+			 * any number read the same in every worker.  (Switched
+			 * per series, not for the whole loop, so that the
+			 * progress callback runs in the caller's locale.) */
+			locale_t saved = assay_c_locale_enter();
 			scan_one(st, sh, k);
+			assay_c_locale_leave(saved);
 		}
 		pthread_mutex_lock(&sh->lock);
 		sh->done++;

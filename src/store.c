@@ -3,12 +3,14 @@
  * look-ups, vintage-aware loading and removal.  The importer writes through
  * its own prepared statements (import.c); everything here reads or deletes.
  */
-#include <ctype.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "assay/store.h"
 
@@ -81,24 +83,79 @@ static int db_fail(assay_error *err, sqlite3 *db, const char *what)
 			  db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-static int migrate(sqlite3 *db, const char *path, assay_error *err)
+static int schema_version(sqlite3 *db, int *version)
 {
 	sqlite3_stmt *st;
-	int version = 0, n = sizeof migrations / sizeof migrations[0];
-
+	*version = 0;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL))
-		return db_fail(err, db, path);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The schema version this assay writes: the number of migrations. */
+static int known_version(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+/* Readers and writers both refuse a store that a newer assay made: its
+ * tables may mean something this one does not know. */
+static int too_new(const char *path, int version, assay_error *err)
+{
+	return assay_fail(err, ASSAY_EIO,
+			  "%s: store schema version %d is newer than this "
+			  "assay understands (%d)", path, version, known_version());
+}
+
+/* Why SQLite could not open or read `path`, in words: "not an assay
+ * store: file is not a database", or what is read-only.  `db` may be
+ * NULL (out of memory). */
+static int open_fail(assay_error *err, sqlite3 *db, const char *path)
+{
+	int code = db ? sqlite3_errcode(db) : SQLITE_NOMEM;
+	if (code == SQLITE_NOTADB)
+		return assay_fail(err, ASSAY_EIO, "%s: not an assay store: %s",
+				  path, sqlite3_errmsg(db));
+	return db_fail(err, db, path);
+}
+
+static int migrate(sqlite3 *db, const char *path, assay_error *err)
+{
+	int version, n = known_version();
+
+	if (schema_version(db, &version))
+		return open_fail(err, db, path);
 	if (version > n)
-		return assay_fail(err, ASSAY_EIO,
-				  "%s: store schema version %d is newer than this "
-				  "assay understands (%d)", path, version, n);
+		return too_new(path, version, err);
 	if (version == n)
 		return 0;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return db_fail(err, db, path);
+	if (version == 0) {
+		/* A database with tables but no schema version is somebody
+		 * else's: adding ours to it would mix two programs' data. */
+		sqlite3_stmt *q;
+		int tables = -1;
+		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master",
+				       -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			tables = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		if (tables != 0) {
+			if (tables < 0)
+				db_fail(err, db, path);
+			else
+				assay_fail(err, ASSAY_EIO, "%s: not an assay store: a "
+					   "SQLite database with other tables "
+					   "(give a new file with --db)", path);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
 	for (int i = version; i < n; i++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
@@ -114,64 +171,241 @@ static int migrate(sqlite3 *db, const char *path, assay_error *err)
 	return 0;
 }
 
-int assay_store_open(assay_store **out, const char *path, int readonly,
-		     assay_error *err)
+/* The directory part of path ("." for a bare name), in buf. */
+static const char *dir_of(const char *path, char *buf, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(buf, n, ".");
+	else if (slash == path)
+		snprintf(buf, n, "/");
+	else
+		snprintf(buf, n, "%.*s", (int)(slash - path), path);
+	return buf;
+}
+
+/* Why this process cannot write `what` ("Read-only file system",
+ * "Permission denied"), or NULL when it can. */
+static const char *cannot_write(const char *what)
+{
+	return access(what, W_OK) ? strerror(errno) : NULL;
+}
+
+/* A writer needs the file writable and, for the write-ahead log and its
+ * index (PATH-wal, PATH-shm), its directory too.  The message says which
+ * one is not, rather than SQLite's "unable to open database file". */
+static int writer_fail(assay_error *err, sqlite3 *db, const char *path)
+{
+	char dir[4096];
+	const char *why;
+	int exists = access(path, F_OK) == 0;
+	if (exists && (why = cannot_write(path)))
+		return assay_fail(err, ASSAY_EIO, "%s: cannot open the store "
+				  "read-write: %s", path, why);
+	dir_of(path, dir, sizeof dir);
+	if ((why = cannot_write(dir)))
+		return assay_fail(err, ASSAY_EIO, "%s: cannot %s the store: its "
+				  "directory %s is not writable (%s)", path,
+				  exists ? "write to" : "create", dir, why);
+	return open_fail(err, db, path);
+}
+
+static int open_writer(sqlite3 **out, const char *path, assay_error *err)
 {
 	sqlite3 *db = NULL;
-	int flags = readonly ? SQLITE_OPEN_READONLY
-			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK)
+		goto fail;
+	/* SQLite falls back to read-only when the file is not writable. */
+	if (sqlite3_db_readonly(db, "main") == 1)
+		goto fail;
+	sqlite3_busy_timeout(db, 10000);
+	/* Bigger pages halve the write calls of a large import; the pragma
+	 * only takes effect on a new, empty file. */
+	sqlite3_exec(db, "PRAGMA page_size = 16384", NULL, NULL, NULL);
+	if (sqlite3_exec(db, "PRAGMA foreign_keys = ON;"
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA synchronous = NORMAL", NULL, NULL, NULL))
+		goto fail;
+	err->status = ASSAY_OK;
+	if (migrate(db, path, err)) {
+		/* A directory that is not writable shows first here, when the
+		 * first transaction needs PATH-wal. */
+		if (sqlite3_errcode(db) == SQLITE_CANTOPEN ||
+		    sqlite3_errcode(db) == SQLITE_READONLY)
+			writer_fail(err, db, path);
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+fail:
+	writer_fail(err, db, path);
+	sqlite3_close(db);
+	return -1;
+}
 
+/* Can no process write in directory `dir`: a read-only file system, or
+ * no write permission bits at all?  (Root ignores the bits, but a
+ * directory made read-only for everyone is not one that imports run in.) */
+static int nobody_writes(const char *dir)
+{
+	struct statvfs fs;
+	struct stat sb;
+	if (statvfs(dir, &fs) == 0 && (fs.f_flag & ST_RDONLY))
+		return 1;
+	return stat(dir, &sb) == 0 && (sb.st_mode & 0222) == 0;
+}
+
+/* "file:" URI of a path, for the immutable=1 parameter: every byte but
+ * unreserved ones and '/' percent-encoded (a name may hold '?' or '#'). */
+static char *file_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *uri = malloc(5 + 3 * n + strlen(query) + 1), *o = uri;
+	if (!uri)
+		return NULL;
+	o += sprintf(o, "file:");
+	while (path[0] == '/' && path[1] == '/')        /* "//x" is a host */
+		path++;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "%%%02X", *p);
+	}
+	strcpy(o, query);
+	return uri;
+}
+
+/* Can the connection read the store's tables?  SQLite opens lazily: the
+ * first statement reads the header, the schema and the WAL index. */
+static int probe(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM series LIMIT 0", -1, &st,
+				    NULL);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Open `uri` read-only and probe it; SQLITE_OK with *out set, or the
+ * error code with *out the failed connection (close it). */
+static int try_reader(sqlite3 **out, const char *name, int flags)
+{
 	*out = NULL;
-	if (err)
-		err->status = ASSAY_OK;
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		if (readonly && db && sqlite3_errcode(db) == SQLITE_CANTOPEN) {
-			sqlite3_close(db);
-			return assay_fail(err, ASSAY_EIO,
-					  "%s: no such store (import something "
-					  "first, or pass --db)", path);
-		}
+	int rc = sqlite3_open_v2(name, out, SQLITE_OPEN_READONLY | flags, NULL);
+	if (rc == SQLITE_OK)
+		rc = probe(*out);
+	return rc == SQLITE_OK ? SQLITE_OK : (*out ? sqlite3_errcode(*out) : rc);
+}
+
+static int open_reader(sqlite3 **out, const char *path, assay_error *err)
+{
+	sqlite3 *db;
+	char wal[4200];
+	struct stat sb;
+
+	if (stat(path, &sb)) {
+		if (errno == ENOENT)
+			return assay_fail(err, ASSAY_EIO, "%s: no such store (import "
+					  "something first, or pass --db)", path);
+		return assay_fail(err, ASSAY_EIO, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISDIR(sb.st_mode))
+		return assay_fail(err, ASSAY_EIO, "%s: not an assay store: a "
+				  "directory", path);
+	int rc = try_reader(&db, path, 0);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	/* (SQLite says CANTOPEN when it cannot create PATH-shm, READONLY
+	 * when it could open but not initialise it.) */
+	int no_index = rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY;
+	char dir[4096];
+	dir_of(path, dir, sizeof dir);
+	int no_wal = access(wal, F_OK) && errno == ENOENT;
+	if (no_index && no_wal && nobody_writes(dir)) {
+		/* A WAL store in a directory that nobody can write: SQLite
+		 * cannot make the WAL index PATH-shm there.  With no PATH-wal
+		 * there is nothing beyond the file itself to read, and no
+		 * writer can start (it would have to create PATH-wal), so the
+		 * file may be read as immutable, without the index or locks. */
+		char *uri = file_uri(path, "?immutable=1");
+		if (!uri)
+			return assay_fail(err, ASSAY_EIO, "out of memory");
+		sqlite3_close(db);
+		rc = try_reader(&db, uri, SQLITE_OPEN_URI);
+		free(uri);
+	}
+	if (rc != SQLITE_OK) {
+		const char *why = NULL;
+		if (access(path, R_OK))
+			assay_fail(err, ASSAY_EIO, "%s: cannot read the store: %s",
+				   path, strerror(errno));
+		else if (no_index && (why = cannot_write(dir)) && !no_wal)
+			/* Without its index the log cannot be read, and the
+			 * file alone could miss the newest imports. */
+			assay_fail(err, ASSAY_EIO, "%s: cannot read the store: its "
+				   "directory %s is not writable (%s) and SQLite "
+				   "needs to create %s-shm there to read the "
+				   "write-ahead log %s", path, dir, why, path, wal);
+		else if (no_index && why)
+			/* Its owner may import while we read: reading the file
+			 * as immutable could then see a half-copied checkpoint. */
+			assay_fail(err, ASSAY_EIO, "%s: cannot read the store: its "
+				   "directory %s is not writable (%s), so SQLite "
+				   "cannot create %s-shm to coordinate with writers "
+				   "(read it as a user who can write there, or a "
+				   "copy)", path, dir, why, path);
+		else
+			assay_fail(err, ASSAY_EIO, "%s: not an assay store: %s", path,
+				   db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -1;
+	}
+	int version;
+	if (schema_version(db, &version)) {
 		db_fail(err, db, path);
 		sqlite3_close(db);
 		return -1;
 	}
-	/* A reader must never fail because an import is running: WAL lets
-	 * readers proceed, and the busy timeout covers checkpoints. */
-	sqlite3_busy_timeout(db, 10000);
-	/* Bigger pages halve the write calls of a large import; the pragma
-	 * only takes effect on a new, empty file. */
-	if (!readonly)
-		sqlite3_exec(db, "PRAGMA page_size = 16384", NULL, NULL, NULL);
-	if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) ||
-	    (!readonly &&
-	     sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
-			  "PRAGMA synchronous = NORMAL", NULL, NULL, NULL)) ||
-	    (!readonly && migrate(db, path, err))) {
-		if (err && err->status != ASSAY_EIO)
-			db_fail(err, db, path);
+	if (version != known_version()) {
+		if (version > known_version())
+			too_new(path, version, err);
+		else
+			/* Only a writer migrates; today's one migration makes
+			 * every store, so an older version is somebody
+			 * else's table named "series". */
+			assay_fail(err, ASSAY_EIO, "%s: not an assay store: "
+				   "schema version %d", path, version);
 		sqlite3_close(db);
 		return -1;
 	}
-	if (readonly) {
-		/* A read-only open of a file that is not a store. */
-		sqlite3_stmt *st;
-		int ok = sqlite3_prepare_v2(db, "SELECT 1 FROM series LIMIT 0", -1,
-					    &st, NULL) == SQLITE_OK;
-		sqlite3_finalize(st);
-		if (!ok) {
-			assay_fail(err, ASSAY_EIO, "%s: not an assay store: %s",
-				   path, sqlite3_errmsg(db));
-			sqlite3_close(db);
-			return -1;
-		}
-	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	*out = db;
+	return 0;
+}
+
+int assay_store_open(assay_store **out, const char *path, int readonly,
+		     assay_error *err)
+{
+	assay_error local;
+	sqlite3 *db = NULL;
+
+	*out = NULL;
+	if (!err)
+		err = &local;
+	err->status = ASSAY_OK;
+	if (readonly ? open_reader(&db, path, err) : open_writer(&db, path, err))
+		return -1;
 	assay_store *s = calloc(1, sizeof *s);
-	if (!s) {
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		sqlite3_close(db);
 		return assay_fail(err, ASSAY_EIO, "out of memory");
 	}
 	s->db = db;
-	s->path = strdup(path);
 	*out = s;
 	return 0;
 }
@@ -340,6 +574,17 @@ static const char load_as_of_sql[] =
 	"  WHERE r.series_id = ?1 AND i.vintage <= ?2"
 	") GROUP BY period ORDER BY period";
 
+/* Could an import have written ordinal p?  Labels have years 0000-9999,
+ * so every frequency's ordinals lie within the days of those years (M, Q
+ * and A ordinals are smaller).  Anything else is a damaged or hand-edited
+ * store, whose far ordinals the period arithmetic need not survive. */
+static int label_ordinal(int64_t p)
+{
+	static const int64_t first_day = -719528;       /* 0000-01-01 */
+	static const int64_t last_day = 2932896;        /* 9999-12-31 */
+	return p >= first_day && p <= last_day;
+}
+
 /* Done with a load statement: reset the cached one, finalize the other. */
 static void release_load(assay_store *st, sqlite3_stmt *q)
 {
@@ -385,6 +630,15 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 		}
 		out->period[out->n] = sqlite3_column_int64(q, 0);
 		out->value[out->n] = sqlite3_column_double(q, 1);
+		if (!label_ordinal(out->period[out->n])) {
+			int64_t bad = out->period[out->n];
+			release_load(st, q);
+			assay_obs_release(out);
+			return assay_fail(err, ASSAY_EIO, "%s: series %lld holds "
+					  "period %lld, which no date gives: the "
+					  "store is damaged", st->path,
+					  (long long)id, (long long)bad);
+		}
 		out->n++;
 	}
 	release_load(st, q);
@@ -395,34 +649,85 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 	return 0;
 }
 
+/* Exactly `width` ASCII digits at s (not locale digits); -1 otherwise. */
+static int fixed_digits(const char *s, int width)
+{
+	int v = 0;
+	for (int i = 0; i < width; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Read "YYYY-MM-DD[(T| )HH:MM:SS][Z]" into its six fields; -1 when it has
+ * another form.  (The values are range-checked by the caller.) */
+static int vintage_fields(const char *in, int f[6])
+{
+	static const char seps[] = "--T::";
+	static const int width[] = { 4, 2, 2, 2, 2, 2 };
+	int nfields = 6;
+	const char *s = in;
+	for (int i = 0; i < nfields; i++) {
+		if (i > 0) {
+			char sep = seps[i - 1];
+			if (i == 3 && *s == 0) {        /* a bare date */
+				nfields = 3;
+				break;
+			}
+			if (*s != sep && !(sep == 'T' && *s == ' '))
+				return -1;
+			s++;
+		}
+		if ((f[i] = fixed_digits(s, width[i])) < 0)
+			return -1;
+		s += width[i];
+	}
+	if (nfields == 6 && *s == 'Z')
+		s++;
+	return *s ? -1 : 0;
+}
+
+/* Why a date-time that has the right form is not a real one, or NULL. */
+static const char *impossible_time(const int f[6], char *why, size_t n)
+{
+	int y = f[0], mo = f[1], d = f[2], h = f[3], mi = f[4], s = f[5];
+	if (mo < 1 || mo > 12)
+		snprintf(why, n, "month %d is out of range", mo);
+	else if (d < 1 || d > assay_days_from_civil(y, mo + 1, 1) -
+			       assay_days_from_civil(y, mo, 1))
+		snprintf(why, n, "day %d is out of range for %04d-%02d", d, y, mo);
+	else if (h > 23)
+		snprintf(why, n, "hour %d is out of range", h);
+	else if (mi > 59)
+		snprintf(why, n, "minute %d is out of range", mi);
+	else if (s > 60 || (s == 60 && !(h == 23 && mi == 59 &&
+					 ((mo == 6 && d == 30) || (mo == 12 && d == 31)))))
+		/* UTC inserts leap seconds as 23:59:60 on 30 June or 31
+		 * December; any other second 60 is a typing error. */
+		snprintf(why, n, "second %d is out of range", s);
+	else
+		return NULL;
+	return why;
+}
+
 int assay_vintage_normalise(const char *in, char *out, size_t n,
 			    assay_error *err)
 {
-	int y, mo, d, h = 23, mi = 59, s = 59, len = 0;
 	/* A bare date means the whole of that day (end of day, UTC). */
-	len = 0;
-	if (sscanf(in, "%4d-%2d-%2d%n", &y, &mo, &d, &len) != 3)
-		goto bad;
-	if (in[len]) {
-		int more = 0;
-		if ((in[len] != 'T' && in[len] != ' ') ||
-		    sscanf(in + len + 1, "%2d:%2d:%2d%n", &h, &mi, &s, &more) != 3)
-			goto bad;
-		len += 1 + more;
-		if (in[len] == 'Z')
-			len++;
-		if (in[len])
-			goto bad;
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
-	    h < 0 || mi < 0 || s < 0)
-		goto bad;
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+	int f[6] = { 0, 0, 0, 23, 59, 59 };
+	char why[64];
+	if (vintage_fields(in, f))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "cannot read vintage time '%s': expected YYYY-MM-DD or "
+				  "YYYY-MM-DDTHH:MM:SS (UTC)", in);
+	if (impossible_time(f, why, sizeof why))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "cannot read vintage time '%s': %s", in, why);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", f[0], f[1], f[2], f[3],
+		 f[4], f[5]);
 	return 0;
-bad:
-	return assay_fail(err, ASSAY_EUSAGE,
-			  "cannot read vintage time '%s': expected YYYY-MM-DD or "
-			  "YYYY-MM-DDTHH:MM:SS (UTC)", in);
 }
 
 int assay_store_series_remove(assay_store *st, const char *name,

@@ -57,11 +57,17 @@ char *assay_period_format(assay_freq f, assay_period p, char *buf, size_t n);
 assay_period assay_period_convert(assay_freq from, assay_period p,
 				  assay_freq to);
 
-/* First and last day (days since 1970-01-01) that period p covers. */
+/* First and last day (days since 1970-01-01) that period p covers.
+ * Every int64_t ordinal is accepted; years beyond +/-2^40 (far from any
+ * label assay_period_parse reads) count as year +/-2^40. */
 void assay_period_span_days(assay_freq f, assay_period p, int64_t *first,
 			    int64_t *last);
 
-/* Days since 1970-01-01 <-> civil date (proleptic Gregorian). */
+/* Days since 1970-01-01 <-> civil date (proleptic Gregorian).  Defined
+ * for every argument: a month outside 1-12 moves the year, years beyond
+ * +/-2^40 are clamped to it, and a year that does not fit *y saturates
+ * at INT_MAX or INT_MIN.  assay_period_format and assay_period_convert
+ * are exact for every ordinal. */
 int64_t assay_days_from_civil(int y, int m, int d);
 void assay_civil_from_days(int64_t z, int *y, int *m, int *d);
 

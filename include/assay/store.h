@@ -90,9 +90,13 @@ void assay_strv_free(char **v, size_t n);
 int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 		     assay_obs *out, assay_error *err);
 
-/* Normalise a user's --as-of value to the stored vintage format
- * ("YYYY-MM-DDTHH:MM:SSZ"; a bare date means the end of that day).
- * Returns 0, or -1 with err filled (ASSAY_EUSAGE). */
+/* Normalise a user's --as-of or --vintage value, YYYY-MM-DD or
+ * YYYY-MM-DDTHH:MM:SS (a space for the T, a final Z allowed), to the
+ * stored vintage format "YYYY-MM-DDTHH:MM:SSZ"; a bare date means the end
+ * of that day.  Impossible times (2021-02-29, hour 24, second 60 but at
+ * 23:59:60 on 30 June or 31 December) are refused.  Returns 0, or -1
+ * with err filled (ASSAY_EUSAGE; the message names the value, not the
+ * option). */
 int assay_vintage_normalise(const char *in, char *out, size_t n,
 			    assay_error *err);
 

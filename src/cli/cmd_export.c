@@ -40,7 +40,7 @@ int cmd_export(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return 0;
 		case 'a':
 			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err))
-				return cli_usage_error("export", "%s", err.msg);
+				return cli_usage_error("export", "--as-of: %s", err.msg);
 			as_of = vintage;
 			break;
 		case 'F': from = optarg; break;

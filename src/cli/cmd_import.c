@@ -242,7 +242,7 @@ int cmd_import(int argc, char **argv)
 		case OPT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_VINTAGE:
 			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err)) {
-				cli_usage_error("import", "%s", err.msg);
+				cli_usage_error("import", "--vintage: %s", err.msg);
 				goto fail;
 			}
 			o.vintage = vintage;

@@ -248,7 +248,7 @@ int cmd_plot(int argc, char **argv)
 		case 'T': po.to = optarg; break;
 		case 'a':
 			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err))
-				return cli_usage_error("plot", "%s", err.msg);
+				return cli_usage_error("plot", "--as-of: %s", err.msg);
 			po.as_of = optarg;
 			break;
 		case 'b': po.base = optarg; break;

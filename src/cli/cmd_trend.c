@@ -368,7 +368,7 @@ int cmd_trend(int argc, char **argv)
 		case 'T': ar.to = optarg; break;
 		case 'a':
 			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err))
-				return cli_usage_error("trend", "%s", err.msg);
+				return cli_usage_error("trend", "--as-of: %s", err.msg);
 			ar.as_of = vintage;
 			break;
 		case 'v':

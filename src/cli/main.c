@@ -89,9 +89,13 @@ int main(int argc, char **argv)
 	};
 	int c;
 
-	/* Messages may follow the user's locale; numbers never do (we only
-	 * ever touch LC_CTYPE, so printf/strtod stay in the C locale). */
+	/* Messages may follow the user's locale; numbers never do: printf
+	 * and strtod of the CLI (output.c, numfmt.c, option values) and of
+	 * every worker thread follow the global LC_NUMERIC, kept "C" here
+	 * even should the line above ever become LC_ALL (tests/e2e/t06
+	 * checks the output under de_DE.UTF-8). */
 	setlocale(LC_CTYPE, "");
+	setlocale(LC_NUMERIC, "C");
 	cli_stdout_init();
 #ifdef __GLIBC__
 	/* SQLite allocates and frees a statement journal of ~90 kB for every

@@ -191,7 +191,7 @@ expect_status wb-asof-before 0
 expect_out wb-asof-before-empty "period,value"
 run "$ASSAY" export wb/copper --as-of 2020-13-01
 expect_status wb-asof-bad 2
-expect_err wb-asof-bad-msg "assay export: cannot read vintage time '2020-13-01': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)
+expect_err wb-asof-bad-msg "assay export: --as-of: cannot read vintage time '2020-13-01': month 13 is out of range
 Try 'assay export --help'."
 
 # show lists both imports and the revisions.

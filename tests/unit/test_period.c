@@ -227,6 +227,22 @@ static void test_parse_table(void **state)
 		{ "202", NULL, 0, 0, "not a date" },
 		{ "20261", NULL, 0, 0, "not a date" },
 		{ "-2026", NULL, 0, 0, "not a date" },
+		/* Too many digits for an int: refused, never overflowed
+		 * (UBSan in the check-asan pass watches the arithmetic). */
+		{ "1960M12345678901", NULL, 0, 0, "month 12345678901 is out of range" },
+		{ "1960M2147483648", NULL, 0, 0, "month 2147483648 is out of range" },
+		{ "1960M99999999999999999999", NULL, 0, 0,
+		  "month 99999999999999999999 is out of range" },
+		{ "1960M123456789", NULL, 0, 0, "month 123456789 is out of range" },
+		{ "1960M0000000001", NULL, 0, 0, "month 0000000001 is out of range" },
+		{ "1960M000000012", NULL, ASSAY_FREQ_M, 1960 * 12 + 11, NULL },
+		{ "12345678901Q1", NULL, 0, 0, "not a date" },
+		{ "2026Q12345678901", NULL, 0, 0, "not a date" },
+		{ "Q12345678901 2026", NULL, 0, 0, "not a date" },
+		{ "2026-12345678901", NULL, 0, 0, "not a date" },
+		{ "2026-01-12345678901", NULL, 0, 0, "not a date" },
+		{ "99999999999-01-01", NULL, 0, 0, "not a date" },
+		{ "99999999999", NULL, 0, 0, "not a date" },
 		{ "2026 Q1", NULL, 0, 0, "not a date" },
 		{ "2026Q", NULL, 0, 0, "not a date" },
 		{ "2026Q12", NULL, 0, 0, "not a date" },
@@ -242,6 +258,23 @@ static void test_parse_table(void **state)
 		{ "31.04.2026", "%d.%m.%Y", 0, 0, "day 31 is out of range for the month" },
 		{ "2026-04-26", "%d.%m.%Y", 0, 0, "does not match the format '%d.%m.%Y'" },
 		{ "26.04.2026 x", "%d.%m.%Y", 0, 0, "trailing text after the date" },
+		/* Formats that cannot give the date: no year (glibc would
+		 * leave 1900), no month, ignored ISO weeks, time-zone
+		 * dependent seconds. */
+		{ "26.04.", "%d.%m.", 0, 0, "the date format gives no year" },
+		{ "26", "%d", 0, 0, "the date format gives no year" },
+		{ "2026-W17-7", "%G-W%V-%u", 0, 0, "the date format gives no year" },
+		{ "2026", "%Y", 0, 0, "the date format gives no month" },
+		{ "2026 17", "%Y %U", 0, 0, "the date format gives no month" },
+		{ "1777161600", "%s", 0, 0,
+		  "the date format's %s (seconds since 1970) depends on the time zone" },
+		/* ...and ones that can. */
+		{ "2026-116", "%Y-%j", ASSAY_FREQ_D, DAY(2026, 4, 26), NULL },
+		{ "2026 17 0", "%Y %U %w", ASSAY_FREQ_D, DAY(2026, 4, 26), NULL },
+		{ "26-04-26", "%y-%m-%d", ASSAY_FREQ_D, DAY(2026, 4, 26), NULL },
+		{ "04/2026", "%m/%Y", ASSAY_FREQ_D, DAY(2026, 4, 1), NULL },
+		{ "12345678901.04.2026", "%d.%m.%Y", 0, 0,
+		  "does not match the format '%d.%m.%Y'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const struct parse_case *c = &cases[i];
@@ -469,6 +502,81 @@ static void test_span_tiling(void **state)
 	}
 }
 
+/* ---- ordinals far out of range ---------------------------------------- */
+
+/* Every int64_t ordinal formats, converts and spans without overflow (no
+ * label parses to these: they could only come from a damaged store).  The
+ * labels of the extremes were computed with Python's datetime over a
+ * 400-year cycle: divmod(z, 146097), then date(1970, 1, 1) + timedelta(r)
+ * and 400 years per cycle. */
+static void test_extreme_ordinals(void **state)
+{
+	(void)state;
+	const struct { assay_freq f; int64_t p; const char *label; } cases[] = {
+		{ ASSAY_FREQ_D, INT64_MAX, "25252734927768524-07-27" },
+		{ ASSAY_FREQ_D, INT64_MIN, "-25252734927764585-06-07" },
+		{ ASSAY_FREQ_M, INT64_MAX, "768614336404564650-08" },
+		{ ASSAY_FREQ_M, INT64_MIN, "-768614336404564651-05" },
+		{ ASSAY_FREQ_Q, INT64_MAX, "2305843009213693951Q4" },
+		{ ASSAY_FREQ_Q, INT64_MIN, "-2305843009213693952Q1" },
+		{ ASSAY_FREQ_A, INT64_MAX, "9223372036854775807" },
+		{ ASSAY_FREQ_A, INT64_MIN, "-9223372036854775808" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[48];
+		assert_string_equal(assay_period_format(cases[i].f, cases[i].p, buf,
+							sizeof buf), cases[i].label);
+	}
+	/* Conversions round towards minus infinity, exactly. */
+	assert_int_equal(assay_period_convert(ASSAY_FREQ_M, INT64_MIN, ASSAY_FREQ_A),
+			 -768614336404564651LL);
+	assert_int_equal(assay_period_convert(ASSAY_FREQ_M, INT64_MIN, ASSAY_FREQ_Q),
+			 INT64_MIN / 3 - 1);
+	assert_int_equal(assay_period_convert(ASSAY_FREQ_Q, INT64_MIN, ASSAY_FREQ_A),
+			 INT64_MIN / 4);
+	assert_int_equal(assay_period_convert(ASSAY_FREQ_M, INT64_MAX, ASSAY_FREQ_A),
+			 768614336404564650LL);
+	assert_int_equal(assay_period_convert(ASSAY_FREQ_D, INT64_MAX, ASSAY_FREQ_A),
+			 25252734927768524LL);
+	assert_int_equal(assay_period_convert(ASSAY_FREQ_D, INT64_MIN, ASSAY_FREQ_M),
+			 -25252734927764585LL * 12 + 5);
+
+	/* Spans beyond years +/-2^40 are those of year +/-2^40 (days by
+	 * the same Python computation), and never inverted. */
+	const assay_freq fs[] = { ASSAY_FREQ_W, ASSAY_FREQ_M, ASSAY_FREQ_Q, ASSAY_FREQ_A };
+	for (size_t k = 0; k < sizeof fs / sizeof *fs; k++) {
+		int64_t first, last;
+		assay_period_span_days(fs[k], INT64_MAX, &first, &last);
+		assert_true(first <= last);
+		assay_period_span_days(fs[k], INT64_MIN, &first, &last);
+		assert_true(first <= last);
+	}
+	int64_t first, last;
+	assay_period_span_days(ASSAY_FREQ_A, INT64_MAX, &first, &last);
+	assert_int_equal(first, 401588374988448LL);
+	assert_int_equal(last, 401588374988813LL);
+	assay_period_span_days(ASSAY_FREQ_A, INT64_MIN, &first, &last);
+	assert_int_equal(first, -401588376427504LL);
+	assay_period_span_days(ASSAY_FREQ_A, ((int64_t)1 << 40) - 1, &first, &last);
+	assert_int_equal(last + 1, 401588374988448LL);
+
+	/* Civil dates at the ends of int: defined, and a year that does not
+	 * fit an int saturates. */
+	int y, m, d;
+	assay_civil_from_days(INT64_MAX, &y, &m, &d);
+	assert_int_equal(y, INT32_MAX);
+	assert_int_equal(m, 7);
+	assert_int_equal(d, 27);
+	assay_civil_from_days(INT64_MIN, &y, &m, &d);
+	assert_int_equal(y, INT32_MIN);
+	assert_int_equal(assay_days_from_civil(2026, 13, 1), DAY(2027, 1, 1));
+	assert_int_equal(assay_days_from_civil(2026, 0, 1), DAY(2025, 12, 1));
+	assert_int_equal(assay_days_from_civil(INT32_MAX, 12, 31) -
+			 assay_days_from_civil(INT32_MAX, 1, 1), 364);
+	assert_true(assay_days_from_civil(INT32_MIN, INT32_MIN, INT32_MIN) < 0);
+	assert_true(assay_days_from_civil(INT32_MAX, INT32_MAX, INT32_MAX) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_convert_days),
 		cmocka_unit_test(test_span_table),
 		cmocka_unit_test(test_span_tiling),
+		cmocka_unit_test(test_extreme_ordinals),
 	};
 	return cmocka_run_group_tests_name("period", tests, NULL, NULL);
 }

@@ -1,0 +1,212 @@
+#!/bin/sh
+# Opening the store: readers refuse a newer schema as writers do; a store
+# on a read-only file system or in a read-only directory is read where
+# SQLite can, and otherwise the message says what is read-only (never "not
+# an assay store"); a file that is no database is "not an assay store".
+# Also: impossible --as-of times and overlong period labels on reading
+# commands are refused with exit 2, naming the option.
+. "$TESTS_DIR/e2e/lib.sh"
+
+printf 'series,date,value\ncu,2026-01,1.5\ncu,2026-02,1.75\ncu,2026-03,2\n' > "$WORK/m.csv"
+run "$ASSAY" -q import "$WORK/m.csv" --kind price --vintage 2026-04-01
+expect_status open-setup 0
+
+# ---- a store from a newer assay -------------------------------------------
+cp "$DB" "$WORK/new.db"
+sqlite3 "$WORK/new.db" 'PRAGMA user_version = 99'
+sqlite3 "$WORK/new.db" .dump > "$WORK/new.before"
+for cmd in list "export cu" "changes cu" "check cu" "show cu" "trend cu" "scan cu"; do
+	name=$(echo "$cmd" | cut -d' ' -f1)
+	# shellcheck disable=SC2086
+	run "$ASSAY" --db "$WORK/new.db" $cmd
+	expect_status "newer-schema-$name-status" 4
+	expect_err "newer-schema-$name-msg" "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (1)"
+	[ -z "$out" ] && ok "newer-schema-$name-no-output" ||
+		not_ok "newer-schema-$name-no-output" "[$out]"
+done
+run "$ASSAY" --db "$WORK/new.db" -q import "$WORK/m.csv" --kind price
+expect_status newer-schema-import-status 4
+expect_err newer-schema-import-msg "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (1)"
+sqlite3 "$WORK/new.db" .dump > "$WORK/new.after"
+cmp -s "$WORK/new.before" "$WORK/new.after" && ok newer-schema-unchanged ||
+	not_ok newer-schema-unchanged "the store changed"
+
+# ---- files that are not assay stores --------------------------------------
+echo "hello, world" > "$WORK/text.db"
+run "$ASSAY" --db "$WORK/text.db" list
+expect_status not-db-list-status 4
+expect_err not-db-list-msg "assay: $WORK/text.db: not an assay store: file is not a database"
+run "$ASSAY" --db "$WORK/text.db" -q import "$WORK/m.csv" --kind price
+expect_status not-db-import-status 4
+expect_err not-db-import-msg "assay: $WORK/text.db: not an assay store: file is not a database"
+[ "$(cat "$WORK/text.db")" = "hello, world" ] && ok not-db-unchanged ||
+	not_ok not-db-unchanged "the file changed"
+mkdir "$WORK/dir.db"
+run "$ASSAY" --db "$WORK/dir.db" export cu
+expect_status dir-export-status 4
+expect_err dir-export-msg "assay: $WORK/dir.db: not an assay store: a directory"
+# Somebody else's SQLite database: not read, and not written into.
+sqlite3 "$WORK/other.db" 'CREATE TABLE t(x); INSERT INTO t VALUES (1)'
+run "$ASSAY" --db "$WORK/other.db" list
+expect_status foreign-list-status 4
+expect_err foreign-list-msg "assay: $WORK/other.db: not an assay store: no such table: series"
+run "$ASSAY" --db "$WORK/other.db" -q import "$WORK/m.csv" --kind price
+expect_status foreign-import-status 4
+expect_err foreign-import-msg "assay: $WORK/other.db: not an assay store: a SQLite database with other tables (give a new file with --db)"
+run sqlite3 "$WORK/other.db" .tables
+expect_out foreign-import-untouched "t"
+
+# ---- read-only file system ------------------------------------------------
+# Tests run as root, which ignores permission bits: a read-only bind mount
+# in a mount namespace of our own (unshare -m) makes the directory truly
+# read-only, and disappears with the command.
+RO="$WORK/ro"
+mkdir "$RO"
+cp "$DB" "$RO/st.db"
+# A store whose last import's log was never checkpointed (a killed
+# process): the newest value 2.5 is only in st.db-wal.
+mkdir "$WORK/crash"
+cp "$DB" "$WORK/crash/st.db"
+printf 'PRAGMA journal_mode = WAL;\nUPDATE obs SET value = 2.5 WHERE period = 2026 * 12 + 1;\n.shell cp %s/crash/st.db %s/crash/st.db-wal %s/\n.shell cp %s/crash/st.db-shm %s/shm-copy\n' \
+	"$WORK" "$WORK" "$RO" "$WORK" "$WORK" | sqlite3 "$WORK/crash/st.db" > /dev/null
+mv "$RO/st.db" "$RO/crashed.db" && mv "$RO/st.db-wal" "$RO/crashed.db-wal"
+cp "$DB" "$RO/st.db"
+cp "$RO/crashed.db" "$RO/indexed.db"
+cp "$RO/crashed.db-wal" "$RO/indexed.db-wal"
+cp "$WORK/shm-copy" "$RO/indexed.db-shm"
+
+in_ro() { # in_ro CMD...: run CMD with $RO mounted read-only
+	unshare -m sh -c 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && shift && exec "$@"' \
+		"$RO" x "$@"
+}
+if in_ro touch "$RO/probe" 2>/dev/null || ! in_ro true 2>/dev/null; then
+	rm -f "$RO/probe"
+	echo "SKIP read-only file system: cannot make a read-only bind mount here (unshare -m)" >&2
+	ok "ro-fs-skipped (SKIP: no unshare -m)"
+else
+	run in_ro "$ASSAY" --db "$RO/st.db" export cu
+	expect_status ro-fs-export-status 0
+	expect_out ro-fs-export "period,value
+2026-01,1.5
+2026-02,1.75
+2026-03,2"
+	run in_ro "$ASSAY" --db "$RO/st.db" list --format csv
+	expect_status ro-fs-list-status 0
+	expect_out_has ro-fs-list "cu,price,M,2026-01,2026-03,3"
+	run in_ro "$ASSAY" --db "$RO/st.db" changes cu --format csv
+	expect_status ro-fs-changes-status 0
+	run in_ro "$ASSAY" --db "$RO/st.db" -q import "$WORK/m.csv" --kind price
+	expect_status ro-fs-import-status 4
+	expect_err ro-fs-import-msg "assay: $RO/st.db: cannot open the store read-write: Read-only file system"
+	run in_ro "$ASSAY" --db "$RO/st.db" rm cu
+	expect_status ro-fs-rm-status 4
+	expect_err ro-fs-rm-msg "assay: $RO/st.db: cannot open the store read-write: Read-only file system"
+	run in_ro "$ASSAY" --db "$RO/fresh.db" -q import "$WORK/m.csv" --kind price
+	expect_status ro-fs-create-status 4
+	expect_err ro-fs-create-msg "assay: $RO/fresh.db: cannot create the store: its directory $RO is not writable (Read-only file system)"
+	# A log without its index cannot be read there; the file alone
+	# would show the older 1.75, so nothing is shown.
+	run in_ro "$ASSAY" --db "$RO/crashed.db" export cu
+	expect_status ro-fs-wal-status 4
+	expect_err ro-fs-wal-msg "assay: $RO/crashed.db: cannot read the store: its directory $RO is not writable (Read-only file system) and SQLite needs to create $RO/crashed.db-shm there to read the write-ahead log $RO/crashed.db-wal"
+	[ -z "$out" ] && ok ro-fs-wal-no-output || not_ok ro-fs-wal-no-output "[$out]"
+	# With the index there too, SQLite reads the log: the newest value.
+	run in_ro "$ASSAY" --db "$RO/indexed.db" export cu
+	expect_status ro-fs-indexed-status 0
+	expect_out ro-fs-indexed "period,value
+2026-01,1.5
+2026-02,2.5
+2026-03,2"
+	run ls "$RO"
+	expect_out ro-fs-nothing-created "crashed.db
+crashed.db-wal
+indexed.db
+indexed.db-shm
+indexed.db-wal
+st.db"
+fi
+
+# ---- read-only directory, as a user without root's override ----------------
+# setpriv drops to nobody, for whom permission bits count.
+if [ "$(id -u)" -eq 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	U="$WORK/user"
+	mkdir "$U"
+	cp "$DB" "$U/st.db"
+	chmod 755 "$WORK"
+	chmod 666 "$U/st.db"
+	chmod 555 "$U"                  # nobody may write it: read as immutable
+	run as_nobody "$ASSAY" --db "$U/st.db" export cu --from 2026-03
+	expect_status ro-dir-export-status 0
+	expect_out ro-dir-export "period,value
+2026-03,2"
+	run as_nobody "$ASSAY" --db "$U/st.db" -q import "$WORK/m.csv" --kind price
+	expect_status ro-dir-import-status 4
+	expect_err ro-dir-import-msg "assay: $U/st.db: cannot write to the store: its directory $U is not writable (Permission denied)"
+	chmod 755 "$U"                  # its owner may import meanwhile
+	run as_nobody "$ASSAY" --db "$U/st.db" export cu
+	expect_status ro-dir-owned-status 4
+	expect_err ro-dir-owned-msg "assay: $U/st.db: cannot read the store: its directory $U is not writable (Permission denied), so SQLite cannot create $U/st.db-shm to coordinate with writers (read it as a user who can write there, or a copy)"
+	chmod 444 "$U/st.db"
+	chmod 777 "$U"
+	run as_nobody "$ASSAY" --db "$U/st.db" -q import "$WORK/m.csv" --kind price
+	expect_status ro-file-import-status 4
+	expect_err ro-file-import-msg "assay: $U/st.db: cannot open the store read-write: Permission denied"
+	chmod 000 "$U/st.db"
+	run as_nobody "$ASSAY" --db "$U/st.db" list
+	expect_status unreadable-list-status 4
+	expect_err unreadable-list-msg "assay: $U/st.db: cannot read the store: Permission denied"
+	chmod 700 "$WORK"
+else
+	echo "SKIP read-only directory: not root, or setpriv cannot switch to nobody" >&2
+	ok "ro-dir-skipped (SKIP: no setpriv)"
+fi
+
+# ---- impossible times and overlong labels on reading commands -------------
+run "$ASSAY" export cu --as-of 2020-04-31
+expect_status asof-apr31-export-status 2
+expect_err asof-apr31-export-msg "assay export: --as-of: cannot read vintage time '2020-04-31': day 31 is out of range for 2020-04
+Try 'assay export --help'."
+run "$ASSAY" changes cu --as-of 2020-04-31
+expect_status asof-apr31-changes-status 2
+expect_err asof-apr31-changes-msg "assay changes: --as-of: cannot read vintage time '2020-04-31': day 31 is out of range for 2020-04
+Try 'assay changes --help'."
+run "$ASSAY" check cu --as-of 2021-02-29
+expect_status asof-feb29-check-status 2
+expect_err asof-feb29-check-msg "assay check: --as-of: cannot read vintage time '2021-02-29': day 29 is out of range for 2021-02
+Try 'assay check --help'."
+run "$ASSAY" trend cu --as-of 2021-01-01T25:00:00
+expect_status asof-hour25-trend-status 2
+expect_err asof-hour25-trend-msg "assay trend: --as-of: cannot read vintage time '2021-01-01T25:00:00': hour 25 is out of range
+Try 'assay trend --help'."
+run "$ASSAY" scan cu --as-of 2021-06-29T23:59:60
+expect_status asof-second60-scan-status 2
+expect_err asof-second60-scan-msg "assay scan: --as-of: cannot read vintage time '2021-06-29T23:59:60': second 60 is out of range
+Try 'assay scan --help'."
+# A real leap second and a real leap day are fine.
+run "$ASSAY" export cu --as-of 2016-12-31T23:59:60Z
+expect_status asof-leap-second-status 0
+expect_out asof-leap-second-empty "period,value"
+run "$ASSAY" export cu --as-of 2028-02-29
+expect_status asof-leap-day-status 0
+expect_out_has asof-leap-day "2026-03,2"
+
+run "$ASSAY" export cu --from 1960M12345678901
+expect_status from-overflow-status 2
+expect_err from-overflow-msg "assay: --from: cannot read period '1960M12345678901': month 12345678901 is out of range"
+run "$ASSAY" changes cu --to 2026M99999999999
+expect_status to-overflow-status 2
+expect_err to-overflow-msg "assay changes: --to: cannot read period '2026M99999999999': month 99999999999 is out of range
+Try 'assay changes --help'."
+
+# ---- a period that no date gives (a damaged or hand-edited store) ----------
+cp "$DB" "$WORK/damaged.db"
+sqlite3 "$WORK/damaged.db" 'UPDATE obs SET period = 9223372036854775807 WHERE period = 2026 * 12 + 2'
+run "$ASSAY" --db "$WORK/damaged.db" export cu
+expect_status damaged-export-status 4
+expect_err damaged-export-msg "assay: $WORK/damaged.db: series 1 holds period 9223372036854775807, which no date gives: the store is damaged"
+run "$ASSAY" --db "$WORK/damaged.db" changes cu
+expect_status damaged-changes-status 4
+run "$ASSAY" --db "$WORK/damaged.db" list --format csv
+expect_status damaged-list-status 0
+expect_out_has damaged-list-labels "cu,price,M,2026-01,768614336404564650-08,3"
