@@ -15,10 +15,23 @@
 
 #include "assay/period.h"
 
+/* Write s with control characters escaped, so a report stays one line. */
+static void put_escaped(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			fprintf(stderr, "\\x%02x", *c);
+		else
+			fputc(*c, stderr);
+}
+
 static void die(const char *what, const char *fmt, const char *s)
 {
-	fprintf(stderr, "fuzz_date_format: invariant broken: %s (format '%s', "
-		"date '%s')\n", what, fmt, s);
+	fprintf(stderr, "fuzz_date_format: invariant broken: %s (format '", what);
+	put_escaped(fmt);
+	fputs("', date '", stderr);
+	put_escaped(s);
+	fputs("')\n", stderr);
 	abort();
 }
 

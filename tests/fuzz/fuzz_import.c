@@ -63,10 +63,19 @@ static const char *const na_extra[] = { "n.v." };
 
 #define LAYOUT_VALUE_CHECK 6
 
+/* Print what broke on one line (control characters escaped), and abort. */
 static void die(const char *what, const char *detail)
 {
-	fprintf(stderr, "fuzz_import: invariant broken: %s%s%s\n", what,
-		detail ? ": " : "", detail ? detail : "");
+	fprintf(stderr, "fuzz_import: invariant broken: %s", what);
+	if (detail) {
+		fputs(": ", stderr);
+		for (const unsigned char *c = (const unsigned char *)detail; *c; c++)
+			if (*c < 0x20 || *c == 0x7f)
+				fprintf(stderr, "\\x%02x", *c);
+			else
+				fputc(*c, stderr);
+	}
+	fputc('\n', stderr);
 	abort();
 }
 

@@ -19,10 +19,21 @@
 
 #include "assay/period.h"
 
+/* Write s with control characters escaped, so a report stays one line. */
+static void put_escaped(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			fprintf(stderr, "\\x%02x", *c);
+		else
+			fputc(*c, stderr);
+}
+
 static void die(const char *what, const char *label)
 {
-	fprintf(stderr, "fuzz_period: invariant broken: %s (label '%s')\n", what,
-		label);
+	fprintf(stderr, "fuzz_period: invariant broken: %s (label '", what);
+	put_escaped(label);
+	fputs("')\n", stderr);
 	abort();
 }
 
