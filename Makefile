@@ -26,7 +26,8 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
 CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test check unit e2e check-asan check-warnings install uninstall clean bench
+.PHONY: all deps demo test check unit e2e check-asan check-warnings install uninstall clean bench \
+	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-bins
 
 all: $(BUILD)/assay
 
@@ -74,6 +75,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-warnings
 	@$(MAKE) --no-print-directory unit e2e
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 check: test
 
@@ -87,6 +89,44 @@ check-warnings:
 	@$(MAKE) --no-print-directory BUILD=build-gcc CC=gcc CFLAGS="-O2 -Werror" build-gcc/assay
 	@$(MAKE) --no-print-directory BUILD=build-clang CC=clang CFLAGS="-O2 -Werror" build-clang/assay
 	@echo "check-warnings: gcc and clang build with -Wall -Wextra -Werror"
+
+# Fuzzing (tests/fuzz/): libFuzzer targets built with clang, ASan and UBSan
+# on a copy of the library compiled the same way (in build-fuzz/).
+FUZZ_BUILD = build-fuzz
+FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TIME ?= 300
+FUZZ_SMOKE_TIME ?= 20
+FUZZ_SEED ?= 1
+FUZZ_RUN = FUZZ_DIR=$(abspath $(FUZZ_BUILD)) FUZZ_TIME=$(FUZZ_TIME) \
+	FUZZ_SMOKE_TIME=$(FUZZ_SMOKE_TIME) FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/run
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@:
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libassay.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libassay.a \
+		$(ALL_LDFLAGS) -fsanitize=fuzzer $(LIBS)
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+	@rm -rf $(FUZZ_BUILD)/seeds
+	@tests/fuzz/make-seeds . $(FUZZ_BUILD)/seeds
+
+# Each target for FUZZ_TIME seconds (make fuzz FUZZ_TIME=3600), keeping its
+# corpus in build-fuzz/corpus/.
+fuzz: fuzz-build
+	@$(FUZZ_RUN) long
+
+# What make test runs: the reproducers in tests/fuzz/regress/, then each
+# target for FUZZ_SMOKE_TIME seconds from its seeds with a fixed seed.
+fuzz-smoke: fuzz-build
+	@$(FUZZ_RUN) smoke
+
+fuzz-replay: fuzz-build
+	@$(FUZZ_RUN) replay
 
 bench: all
 	scripts/bench-import
@@ -108,6 +148,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/assay
 
 clean:
-	rm -rf build build-asan build-gcc build-clang tests/out
+	rm -rf build build-asan build-gcc build-clang build-fuzz tests/out
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(wildcard $(BUILD)/fuzz/*.d)
