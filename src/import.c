@@ -421,20 +421,52 @@ struct importer {
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* A message is one line whatever the data hold: control characters that
+ * reach it unescaped (a header or cell quoted raw) are written as \n, \r,
+ * \t or \xHH.  Bytes of 0x80 and up are left alone (UTF-8 text). */
+static void one_line(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; *in && k + 5 < n; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c >= 0x20 && c != 0x7f) {
+			out[k++] = (char)c;
+			continue;
+		}
+		out[k++] = '\\';
+		if (c == '\n' || c == '\r' || c == '\t')
+			out[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		else
+			k += (size_t)snprintf(out + k, n - k, "x%02x", c);
+	}
+	out[k] = 0;
+}
+
+/* Send a notice, on one line. */
+static void notify(struct importer *im, const char *msg)
+{
+	char line[MAX_ERRMSG + 1200];
+	if (!im->o->notice)
+		return;
+	one_line(msg, line, sizeof line);
+	im->o->notice(im->o->ctx, line);
+}
+
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...)
 {
-	char msg[MAX_ERRMSG];
+	char msg[MAX_ERRMSG], clean[MAX_ERRMSG];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	one_line(msg, clean, sizeof clean);
 	if (col > 0)
-		assay_fail(im->err, status, "%s:%ld:%d: %s", im->path, line, col, msg);
+		assay_fail(im->err, status, "%s:%ld:%d: %s", im->path, line, col, clean);
 	else if (line > 0)
-		assay_fail(im->err, status, "%s:%ld: %s", im->path, line, msg);
+		assay_fail(im->err, status, "%s:%ld: %s", im->path, line, clean);
 	else
-		assay_fail(im->err, status, "%s: %s", im->path, msg);
+		assay_fail(im->err, status, "%s: %s", im->path, clean);
 	im->failed = 1;
 	return -1;
 }
@@ -1067,9 +1099,13 @@ static int read_number(const char *s, char decimal, double *v)
 			q++;
 		if (!isdigit((unsigned char)*q))
 			return -1;
+		/* One optional sign, then digits only: strtod would stop at a
+		 * second sign and read "1e5-3" as 1e5 without a word. */
 		clean[k++] = 'e';
 		p++;
-		for (; *p == '+' || *p == '-' || isdigit((unsigned char)*p); p++) {
+		if (*p == '+' || *p == '-')
+			clean[k++] = *p++;
+		for (; isdigit((unsigned char)*p); p++) {
 			if (k + 2 >= sizeof clean)
 				return -1;
 			clean[k++] = *p;
@@ -1491,8 +1527,7 @@ static int bad_row(struct importer *im)
 	if (im->pass == 2) {
 		char msg[sizeof im->err->msg + 16];
 		snprintf(msg, sizeof msg, "%s (row skipped)", im->err->msg);
-		if (im->o->notice)
-			im->o->notice(im->o->ctx, msg);
+		notify(im, msg);
 		im->res->skipped++;
 	}
 	im->failed = 0;
@@ -1657,8 +1692,7 @@ static int handle_data_row(struct importer *im)
 			char msg[MAX_ERRMSG + 64];
 			snprintf(msg, sizeof msg, "%s:%ld:%d: %s", im->path,
 				 im->row_line, v->idx + 1, why);
-			if (im->o->notice)
-				im->o->notice(im->o->ctx, msg);
+			notify(im, msg);
 		}
 	}
 	for (size_t i = 0; i < im->nvcol; i++) {
