@@ -284,3 +284,48 @@ int cli_period_bound(const assay_series_info *info, const char *s,
 				      info->freq);
 	return 0;
 }
+
+/* ---- --freq: one rule for every command ------------------------------- */
+
+assay_freq cli_freq_effective(assay_freq asked, assay_freq native)
+{
+	if (asked == ASSAY_FREQ_NONE)
+		return native;
+	return assay_freq_rank(asked) < assay_freq_rank(native) ? native : asked;
+}
+
+void cli_freq_note_add(struct cli_freq_note *note, const char *series,
+		       assay_freq native)
+{
+	if (note->asked == ASSAY_FREQ_NONE ||
+	    cli_freq_effective(note->asked, native) == note->asked)
+		return;
+	if (note->n++ == 0) {
+		snprintf(note->first, sizeof note->first, "%s", series);
+		note->first_freq = native;
+	}
+}
+
+void cli_freq_note_print(const struct cli_freq_note *note, const char *cmd)
+{
+	if (!note->n || cli.quiet)
+		return;
+	if (note->n == 1)
+		fprintf(stderr, "assay %s: note: %s is %s, lower than --freq %c: "
+			"kept at its own frequency\n", cmd, note->first,
+			assay_freq_adjective(note->first_freq), (char)note->asked);
+	else
+		fprintf(stderr, "assay %s: note: %zu series are at a lower "
+			"frequency than --freq %c and were kept at their own "
+			"(the first: %s, %s)\n", cmd, note->n, (char)note->asked,
+			note->first, assay_freq_adjective(note->first_freq));
+}
+
+int cli_parse_freq(const char *cmd, const char *s, assay_freq *out)
+{
+	assay_freq f = assay_freq_parse(s);
+	if (f == ASSAY_FREQ_NONE || s[1])
+		return cli_usage_error(cmd, "--freq takes D, W, M, Q or A, not '%s'", s);
+	*out = f;
+	return 0;
+}

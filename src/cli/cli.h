@@ -75,6 +75,27 @@ extern volatile sig_atomic_t cli_signal;
 void cli_catch_signals(void);
 void cli_reraise_signal(void);      /* no-op when cli_signal is 0 */
 
+/* The one --freq rule of every command (check, changes, scan, report,
+ * plot, export): a series whose own frequency is already lower than the
+ * one --freq asks for (annual data under --freq Q) keeps its own, and the
+ * command says so in one note on stderr at the end; it is not an error.
+ * cli_freq_effective is pure (any thread); note_add and note_print run on
+ * the main thread.  asked ASSAY_FREQ_NONE: the series' own frequency. */
+struct cli_freq_note {
+	assay_freq asked;       /* --freq, or ASSAY_FREQ_NONE */
+	size_t n;               /* series kept at their own frequency */
+	char first[256];        /* the first of them */
+	assay_freq first_freq;
+};
+assay_freq cli_freq_effective(assay_freq asked, assay_freq native);
+/* Count `series` when --freq was raised to its native frequency. */
+void cli_freq_note_add(struct cli_freq_note *note, const char *series,
+		       assay_freq native);
+/* "assay CMD: note: ..." (nothing when no series was kept or under -q). */
+void cli_freq_note_print(const struct cli_freq_note *note, const char *cmd);
+/* Parse a --freq value: 0, or a usage error naming cmd -> 2. */
+int cli_parse_freq(const char *cmd, const char *s, assay_freq *out);
+
 /* Is stderr a terminal (progress bars only then)? */
 int cli_stderr_is_tty(void);
 

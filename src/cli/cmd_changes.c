@@ -55,13 +55,14 @@ static const char usage[] =
 	"SERIES may be several names and glob patterns ('wb/*'); with more than\n"
 	"one argument or any pattern, a first column 'series' names each row's\n"
 	"series.  All series run in one process on one database connection.  A\n"
-	"series that cannot be resampled as asked (annual data under --freq Q)\n"
+	"series that cannot be resampled as asked (no kind to aggregate by)\n"
 	"is reported on stderr and skipped, and the exit status is then 2.  Over\n"
 	"many series a progress bar is drawn on stderr when it is a terminal\n"
 	"(not while the rows go to that same terminal; -q turns it off).\n"
 	"\n"
 	"Options:\n"
-	"  --freq F          M, Q or A (default: the series' own frequency)\n"
+	"  --freq F          M, Q or A (default: the series' own frequency; a\n"
+	"                    series already at a lower one keeps its own, noted)\n"
 	"  --from P, --to P  print periods from/to P (2020Q1, 2020-01, 2020);\n"
 	"                    earlier data still feed the trailing windows\n"
 	"  --window N        changes in the trailing window (default 20)\n"
@@ -355,7 +356,8 @@ static void job_run(const struct opts *o, struct job *jb)
 	if (jb->status)
 		return;
 	assay_analysis_opts an = o->an;
-	assay_freq f = an.freq == ASSAY_FREQ_NONE ? jb->info.freq : an.freq;
+	assay_freq f = cli_freq_effective(an.freq, jb->info.freq);
+	an.freq = f;
 	assay_period lo = o->from.set ? jc_period_at(&o->from, f, 0) : INT64_MIN;
 	assay_period hi = o->to.set ? jc_period_at(&o->to, f, 1) : INT64_MAX;
 	an.judge_from = lo;
@@ -384,6 +386,9 @@ static void job_run(const struct opts *o, struct job *jb)
  * before it).  A series that cannot be analysed as asked (an annual series
  * under --freq Q among many) is reported and skipped; the exit status is
  * then 2 at the end (*later). */
+/* Series kept at their own frequency under --freq (main thread only). */
+static struct cli_freq_note freq_note;
+
 static int job_write(struct job *jb, struct progress *bar,
 		     size_t *rows_written, int *later)
 {
@@ -396,6 +401,7 @@ static int job_write(struct job *jb, struct progress *bar,
 		}
 		return jb->status;
 	}
+	cli_freq_note_add(&freq_note, jb->name, jb->info.freq);
 	const char *p = jb->out.p;
 	size_t n = jb->out.n;
 	if (n && *rows_written == 0 && *p == ',') {
@@ -615,11 +621,8 @@ int cmd_changes(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		case 'F':
-			o.an.freq = assay_freq_parse(optarg);
-			if (o.an.freq == ASSAY_FREQ_NONE)
-				return cli_usage_error("changes",
-						       "--freq takes D, W, M, Q or A, not '%s'",
-						       optarg);
+			if (cli_parse_freq("changes", optarg, &o.an.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'a':
 			if ((rc = jc_period_parse("changes", "--from", optarg, &o.from)))
@@ -686,6 +689,7 @@ int cmd_changes(int argc, char **argv)
 	assay_store *st;
 	char **names = NULL;
 	size_t nnames = 0, rows = 0;
+	freq_note = (struct cli_freq_note){ .asked = o.an.freq };
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
 	int nargs = argc - optind;
@@ -731,6 +735,7 @@ int cmd_changes(int argc, char **argv)
 		rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
 	}
 	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
+	cli_freq_note_print(&freq_note, "changes");
 out:
 	out_table_free(o.table);
 	assay_strv_free(names, nnames);

@@ -44,7 +44,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --period P        the period to judge (2026Q1, 2026-03, 2026)\n"
-	"  --freq F          judge at frequency M, Q or A (default: native)\n"
+	"  --freq F          judge at frequency M, Q or A (default: native; a\n"
+	"                    series already at a lower one keeps its own, noted)\n"
 	"  --alpha A         level (default 0.05)\n"
 	"  --window N        trailing changes that define normal (default 20)\n"
 	"  --min-history N   fewest changes needed to judge (default 8)\n"
@@ -342,11 +343,8 @@ int cmd_check(int argc, char **argv)
 				return rc;
 			break;
 		case 'F':
-			an.freq = assay_freq_parse(optarg);
-			if (an.freq == ASSAY_FREQ_NONE)
-				return cli_usage_error("check",
-						       "--freq takes D, W, M, Q or A, not '%s'",
-						       optarg);
+			if ((rc = cli_parse_freq("check", optarg, &an.freq)))
+				return rc;
 			break;
 		case 'A':
 			if (cli_parse_double("check", "--alpha", optarg, &an.judge.alpha))
@@ -419,7 +417,10 @@ int cmd_check(int argc, char **argv)
 		assay_store_close(st);
 		return rc;
 	}
-	assay_freq f = an.freq == ASSAY_FREQ_NONE ? cx.info.freq : an.freq;
+	struct cli_freq_note fnote = { .asked = an.freq };
+	cli_freq_note_add(&fnote, cx.name, cx.info.freq);
+	an.freq = cli_freq_effective(an.freq, cx.info.freq);
+	assay_freq f = an.freq;
 	if (period.set && assay_freq_rank(period.freq) > assay_freq_rank(f)) {
 		char ex[32];
 		assay_period_format(f, jc_period_at(&period, f, 1), ex, sizeof ex);
@@ -463,6 +464,7 @@ int cmd_check(int argc, char **argv)
 	if (cx.row == (size_t)-1 || a->j[cx.row].verdict == ASSAY_VERDICT_NONE)
 		explain(&cx);
 	rc = fmt == OUT_JSON ? print_json(&cx) : print_text(&cx);
+	cli_freq_note_print(&fnote, "check");
 	assay_analysis_release(&cx.a);
 out:
 	assay_obs_release(&obs);

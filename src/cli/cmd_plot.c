@@ -34,7 +34,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --freq F        resample to M, Q or A first (flow: sum, price: mean,\n"
-	"                  stock: last); compare: default the lowest frequency\n"
+	"                  stock: last); compare: default the lowest frequency;\n"
+	"                  a series already at a lower one keeps its own, noted\n"
 	"  --from P, --to P  the periods drawn (changes are judged with the\n"
 	"                  history before --from)\n"
 	"  --as-of DATE    the data as published by DATE (vintages)\n"
@@ -239,10 +240,8 @@ int cmd_plot(int argc, char **argv)
 						       "compare or vol, not '%s'", optarg);
 			break;
 		case 'q':
-			po.freq = assay_freq_parse(optarg);
-			if (po.freq == ASSAY_FREQ_NONE || optarg[1])
-				return cli_usage_error("plot", "--freq takes D, W, M, Q or A, "
-						       "not '%s'", optarg);
+			if (cli_parse_freq("plot", optarg, &po.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'F': po.from = optarg; break;
 		case 'T': po.to = optarg; break;
@@ -371,6 +370,15 @@ int cmd_plot(int argc, char **argv)
 				   strerror(errno));
 		goto out;
 	}
+	/* The --freq rule of every command: a series at a lower frequency
+	 * keeps its own; a comparison is drawn at the lowest of them. */
+	struct cli_freq_note fnote = { .asked = po.freq };
+	assay_freq compare_freq = po.freq;
+	for (size_t i = 0; i < nnames; i++) {
+		cli_freq_note_add(&fnote, names[i], ld[i].info.freq);
+		if (po.freq != ASSAY_FREQ_NONE)
+			compare_freq = cli_freq_effective(compare_freq, ld[i].info.freq);
+	}
 	const char *ext = assay_plot_format_ext(po.format);
 	static const char *const suffix[] = { "", "-changes", "", "-vol" };
 	for (size_t i = 0; i < ncharts; i++) {
@@ -392,9 +400,13 @@ int cmd_plot(int argc, char **argv)
 			status = ASSAY_EIO;
 			goto out;       /* batch_free removes the temporary files */
 		}
+		assay_plot_opts pi = po;
+		pi.freq = po.type == ASSAY_CHART_COMPARE ? compare_freq
+			: po.freq == ASSAY_FREQ_NONE ? po.freq
+			: cli_freq_effective(po.freq, ld[i].info.freq);
 		int rc = po.type == ASSAY_CHART_COMPARE ?
-			assay_plot_batch_add(batch, paths[i], "compare", in, nnames, &po, &err) :
-			assay_plot_batch_add(batch, paths[i], names[i], &in[i], 1, &po, &err);
+			assay_plot_batch_add(batch, paths[i], "compare", in, nnames, &pi, &err) :
+			assay_plot_batch_add(batch, paths[i], names[i], &in[i], 1, &pi, &err);
 		if (rc) {
 			/* This chart is dropped; the others are still drawn. */
 			int s = cli_report(&err);
@@ -418,6 +430,7 @@ int cmd_plot(int argc, char **argv)
 		if (!cli.quiet)
 			fprintf(stderr, "assay: wrote %s\n", path);
 	}
+	cli_freq_note_print(&fnote, "plot");
 out:
 	for (size_t i = 0; i < nloaded; i++) {
 		assay_series_info_release(&ld[i].info);

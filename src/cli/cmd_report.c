@@ -39,7 +39,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR    where to write (created if missing)\n"
-	"  --freq F            analyse at frequency M, Q or A (default: native)\n"
+	"  --freq F            analyse at frequency M, Q or A (default: native; a\n"
+	"                      series already at a lower one keeps its own, noted)\n"
 	"  --fdr Q             false discovery rate of the summary (0.05)\n"
 	"  --as-of DATE        the data as they stood at that vintage\n"
 	"  --title TEXT        the report's title (default: assay report)\n"
@@ -594,8 +595,8 @@ int cmd_report(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return 0;
 		case 'o': r.dir = optarg; break;
 		case 'F':
-			if (!(r.freq = assay_freq_parse(optarg)))
-				return cli_usage_error("report", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			if (cli_parse_freq("report", optarg, &r.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'Q':
 			if (cli_parse_double("report", "--fdr", optarg, &r.fdr))
@@ -648,6 +649,12 @@ int cmd_report(int argc, char **argv)
 	if (!rc && !cli.quiet)
 		fprintf(stderr, "assay: wrote %s/index.html and %s/report.md (%zu series, "
 			"%zu notable)\n", r.dir, r.dir, res.n, res.notable);
+	struct cli_freq_note fnote = { .asked = r.freq };
+	for (size_t i = 0; i < res.n; i++)
+		if (res.rows[i].freq)   /* the frequency it was judged at */
+			cli_freq_note_add(&fnote, res.rows[i].name, res.rows[i].freq);
+	if (!rc)
+		cli_freq_note_print(&fnote, "report");
 	assay_scan_result_release(&res);
 	return rc;
 }

@@ -112,9 +112,8 @@ int cmd_scan(int argc, char **argv)
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'F':
-			o.analysis.freq = assay_freq_parse(optarg);
-			if (!o.analysis.freq)
-				return cli_usage_error("scan", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			if (cli_parse_freq("scan", optarg, &o.analysis.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'p':
 			if ((rc = jc_period_parse("scan", "--period", optarg, &period)))
@@ -194,9 +193,12 @@ int cmd_scan(int argc, char **argv)
 		return cli_report(&err);
 
 	int status = res.notable ? ASSAY_NOTABLE : 0;
+	struct cli_freq_note fnote = { .asked = o.analysis.freq };
 	for (size_t i = 0; i < res.n; i++) {
 		const assay_scan_row *row = &res.rows[i];
 		char lbl[32];
+		if (row->freq)  /* the frequency it was judged at */
+			cli_freq_note_add(&fnote, row->name, row->freq);
 		if (row->failed) {
 			fprintf(stderr, "assay: %s: %s\n", row->name, row->error.msg);
 			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
@@ -219,6 +221,8 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "assay: scanned %zu series: %zu judged, %zu notable at "
 			"FDR %g, %zu not judged%s\n", res.n, res.judged, res.notable, o.fdr,
 			res.n - res.judged - res.failed, res.failed ? ", some failed" : "");
+	if (!write_failed)
+		cli_freq_note_print(&fnote, "scan");
 	assay_scan_result_release(&res);
 	return status;
 }

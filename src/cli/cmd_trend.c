@@ -30,7 +30,8 @@ static const char usage[] =
 	"\n"
 	"  --freq F         analyse at frequency F (resampled by the series' kind:\n"
 	"                   flow summed, price averaged, stock last value;\n"
-	"                   partial periods are left out); default: native\n"
+	"                   partial periods are left out); default: native; a\n"
+	"                   series already at a lower one keeps its own, noted\n"
 	"  --from P, --to P analyse the periods from P to P only (e.g. 1990, 2003Q2)\n"
 	"  --as-of DATE     the data as it stood at DATE (a vintage)\n"
 	"  --variant V      Mann-Kendall variant: original (default), hamed-rao,\n"
@@ -307,10 +308,6 @@ static int resample(const assay_series_info *info, assay_obs *obs,
 	*partial_dropped = 0;
 	if (to == info->freq)
 		return 0;
-	if (assay_freq_rank(to) < assay_freq_rank(info->freq))
-		return cli_usage_error("trend", "--freq %c is higher than the "
-				       "native frequency %c of %s", (char)to,
-				       (char)info->freq, info->name);
 	if (assay_resample(obs, info->freq, info->kind, to, &rs, &err))
 		return cli_report(&err);
 	size_t n = 0;
@@ -360,9 +357,8 @@ int cmd_trend(int argc, char **argv)
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'q':
-			ar.freq = assay_freq_parse(optarg);
-			if (ar.freq == ASSAY_FREQ_NONE)
-				return cli_usage_error("trend", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			if (cli_parse_freq("trend", optarg, &ar.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'F': ar.from = optarg; break;
 		case 'T': ar.to = optarg; break;
@@ -422,7 +418,9 @@ int cmd_trend(int argc, char **argv)
 		status = cli_report(&err);
 		goto out;
 	}
-	assay_freq freq = ar.freq ? ar.freq : info.freq;
+	struct cli_freq_note fnote = { .asked = ar.freq };
+	cli_freq_note_add(&fnote, ar.series, info.freq);
+	assay_freq freq = cli_freq_effective(ar.freq, info.freq);
 	if (ar.topt.variant == ASSAY_MK_SEASONAL) {
 		if (freq != ASSAY_FREQ_M && freq != ASSAY_FREQ_Q) {
 			status = cli_usage_error("trend", "--variant seasonal needs monthly or quarterly data (try --freq Q or M)");
@@ -532,6 +530,8 @@ int cmd_trend(int argc, char **argv)
 		 print_table(&r, rows, ncp, cp.scale);
 	if (rc)
 		status = cli_write_error();
+	else
+		cli_freq_note_print(&fnote, "trend");
 	free(rows);
 	assay_cpts_release(&cp);
 out:

@@ -60,7 +60,11 @@ static const char exit_table[] =
 	"  2  usage error or bad input data\n"
 	"  3  check: cannot judge (too little history, partial period, NA);\n"
 	"     trend: too few observations\n"
-	"  4  database, I/O or gnuplot error\n";
+	"  4  database, I/O or gnuplot error\n"
+	"--freq F in any command: a series whose own frequency is already lower\n"
+	"(annual data under --freq Q) keeps its own and a note on stderr says so;\n"
+	"it is not an error.  Exit 2 only for an unknown F or for daily data\n"
+	"under --freq W.\n";
 
 static void print_help(FILE *fp)
 {

@@ -56,14 +56,14 @@ expect_out_has changes-single-no-series-col "$HEADER
 run "$ASSAY" changes 'wb/coppe?' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-glob-series-col "series,$HEADER"
 
-# among many series, one that cannot be resampled as asked is reported and
-# skipped; the others are printed and the exit status is 2
+# among many series, one already at a lower frequency than --freq keeps its
+# own (the rule of every command, issue 14): a note, not an error
 run "$ASSAY" changes wb/copper "$COBALT" wb/nickel --freq Q --from 2026Q1 --to 2026Q1 --format csv
-expect_status changes-skip-status 2
+expect_status changes-skip-status 0
 expect_out changes-skip "series,$HEADER
 wb/copper,2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise
 wb/nickel,2026Q1,17339.2966666667,3,false,16.5095746892056,0.152803269814004,11.2731646670055,0.125951987857896,1.18121326555958,0.282806913185674,noise"
-expect_err changes-skip-stderr "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
+expect_err changes-skip-stderr "assay changes: note: $COBALT is annual, lower than --freq Q: kept at its own frequency"
 # the threads change nothing
 run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 1
 one=$out
@@ -104,9 +104,11 @@ expect_err_has changes-unknown "assay: no series 'nope/nothing' in "
 run "$ASSAY" changes 'zz/*'
 expect_status changes-nomatch-status 2
 expect_err changes-nomatch "assay: no series matches 'zz/*'"
-run "$ASSAY" changes "$COBALT" --freq Q
-expect_status changes-upsample-status 2
-expect_err changes-upsample "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
+run "$ASSAY" changes "$COBALT" --freq Q --from 2015 --format csv
+expect_status changes-upsample-status 0
+expect_out_has changes-upsample-annual "
+2015,"
+expect_err changes-upsample "assay changes: note: $COBALT is annual, lower than --freq Q: kept at its own frequency"
 run "$ASSAY" changes wb/copper --freq X
 expect_status changes-badfreq 2
 run "$ASSAY" changes wb/copper --window 1

@@ -105,8 +105,8 @@ expect_err trend-seasonal-annual-msg "assay trend: --variant seasonal needs mont
 Try 'assay trend --help'."
 
 run "$ASSAY" trend "$DRC" --freq M
-expect_status trend-freq-higher 2
-expect_err_has trend-freq-higher-msg "--freq M is higher than the native frequency A"
+expect_status trend-freq-higher 0
+expect_err trend-freq-higher-msg "assay trend: note: $DRC is annual, lower than --freq M: kept at its own frequency"
 
 for bad in "--variant sen" "--alpha 0" "--alpha 1.5" "--penalty aic" \
 	"--penalty -3" "--min-segment 0" "--format xml" "--freq X"; do
