@@ -5,7 +5,9 @@
 #ifndef ASSAY_CLI_H
 #define ASSAY_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "assay/assay.h"
 #include "assay/store.h"
@@ -13,11 +15,33 @@
 struct cli_globals {
 	const char *db_path;    /* --db, $ASSAY_DB or ./assay.db */
 	int quiet;              /* -q: no progress or summaries on stderr */
+	const char *format;     /* --format before the command, or NULL */
 };
 extern struct cli_globals cli;
 
 /* A subcommand: argv[0] is the command name; returns the exit status. */
 typedef int (*cli_command_fn)(int argc, char **argv);
+
+/* Every command's getopt_long() is this (options.c): the global options
+ * --db, -q/--quiet and --format are taken anywhere on the line, and an
+ * unknown option's error names the closest one.  main sets cli_top_argv
+ * to the argv it hands the command. */
+int cli_getopt_long(int argc, char *const *argv, const char *shortopts,
+		    const struct option *longopts, int *longind);
+#define getopt_long(argc, argv, s, l, i) cli_getopt_long(argc, argv, s, l, i)
+extern char **cli_top_argv;
+
+/* Run fn in a child process that prints the command's option table
+ * instead of parsing ("--name=" takes an argument; "-j=" likewise) and
+ * collect the lines in *out (assay_strv_free).  For completion and for
+ * errors about options given before the command. */
+int cli_describe_command(cli_command_fn fn, const char *name, char ***out,
+			 size_t *n);
+
+/* The candidate closest to word by edit distance, if close enough to be
+ * a typo (1 edit for words of up to 3 letters, else 2); else NULL. */
+const char *cli_closest(const char *word, const char *const *cands, size_t n);
+size_t cli_edit_distance(const char *a, const char *b);
 
 /* "assay: " + message on stderr, returns status. */
 int cli_error(int status, const char *fmt, ...)

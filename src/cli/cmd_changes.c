@@ -77,7 +77,12 @@ static const char usage[] =
 	"Exit status:\n"
 	"  0  success\n"
 	"  2  usage error, unknown series or impossible frequency\n"
-	"  4  database or I/O error\n";
+	"  4  database or I/O error\n"
+	"\n"
+	"Examples:\n"
+	"  assay changes wb/copper --freq Q --from 2023Q1\n"
+	"  assay changes 'wb/*' --freq A --format csv > changes.csv\n"
+	"  assay changes bgs/democratic-republic-of-congo/cobalt --from 2006 --to 2011\n";
 
 static const char *const cols[] = {
 	"series", "period", "value", "n_obs", "partial", "pct_change",

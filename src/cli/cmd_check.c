@@ -61,7 +61,12 @@ static const char usage[] =
 	"  2  usage error, unknown series or impossible frequency\n"
 	"  3  cannot judge: too little history, a partial period, a gap or an\n"
 	"     undefined change\n"
-	"  4  database or I/O error\n";
+	"  4  database or I/O error\n"
+	"\n"
+	"Examples:\n"
+	"  assay check wb/copper --freq Q\n"
+	"  assay check wb/copper --freq Q --period 2008Q4 --format json\n"
+	"  assay check 'wb/*' --freq Q --format csv -q\n";
 
 struct ctx {
 	const char *name;

@@ -243,11 +243,38 @@ static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 	}
 	if (optind >= argc)
 		return cli_usage_error("export", "give one or more SERIES or patterns");
-	o->multi = argc - optind > 1;
-	for (int a = optind; a < argc; a++)
-		if (jc_is_glob(argv[a]))
-			o->multi = 1;
 	return 0;
+}
+
+/* Is s the exact name of a series (a name may hold glob characters)? */
+static int exact_name(assay_store *st, const char *s)
+{
+	assay_series_info info;
+	assay_error err;
+	if (assay_store_series_get(st, s, &info, &err) <= 0)
+		return 0;
+	assay_series_info_release(&info);
+	return 1;
+}
+
+/* The series to print, and whether a series column is needed: several
+ * arguments, or a pattern.  One argument that names a series exactly is
+ * that series, glob characters or not. */
+static int resolve(assay_store *st, char **args, int nargs, struct xopts *o,
+		   char ***names, size_t *n)
+{
+	o->multi = nargs > 1;
+	if (nargs == 1 && jc_is_glob(args[0]) && exact_name(st, args[0])) {
+		*names = malloc(sizeof **names);
+		if (!*names || !((*names)[0] = strdup(args[0])))
+			return cli_error(ASSAY_EIO, "out of memory");
+		*n = 1;
+		return 0;
+	}
+	for (int a = 0; a < nargs; a++)
+		if (jc_is_glob(args[a]))
+			o->multi = 1;
+	return jc_resolve(st, args, nargs, names, n);
 }
 
 int cmd_export(int argc, char **argv)
@@ -267,7 +294,7 @@ int cmd_export(int argc, char **argv)
 	out_table *t = NULL;
 	if ((status = cli_open_store(&st, 1)))
 		return status;
-	if ((status = jc_resolve(st, argv + optind, argc - optind, &names, &nnames)))
+	if ((status = resolve(st, argv + optind, argc - optind, &o, &names, &nnames)))
 		goto out;
 	/* one snapshot of the store for all series */
 	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);

@@ -67,7 +67,12 @@ static const char usage[] =
 	"last column is an error (empty ones are padding); shorter rows are\n"
 	"counted in the summary (wide, table: missing cells are NA).  Names and\n"
 	"metadata must be UTF-8 (see --encoding).  Errors name FILE:LINE:COLUMN.\n"
-	"Exit status: 0 imported, 2 bad usage or bad data, 4 database or I/O error.\n";
+	"Exit status: 0 imported, 2 bad usage or bad data, 4 database or I/O error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay import cmo-monthly-2026-06.csv --prefix wb/ --kind price --vintage 2026-06-02\n"
+	"  assay import prices.csv --series my/price --kind price --dry-run\n"
+	"  curl -s URL | assay import - --layout wide --key-cols Entity --date-col Year\n";
 
 enum {
 	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,

@@ -60,7 +60,12 @@ static const char usage[] =
 	"  4  gnuplot is missing or failed on a chart, an output file cannot be\n"
 	"     written whole (a full disk: the file that was there is kept), or a\n"
 	"     database error\n"
-	"TERM or INT stop gnuplot and remove the temporary files (status 128+N).\n";
+	"TERM or INT stop gnuplot and remove the temporary files (status 128+N).\n"
+	"\n"
+	"Examples:\n"
+	"  assay plot wb/copper --type changes --freq Q -o copper.svg\n"
+	"  assay plot wb/copper wb/nickel --type compare --base 2020-01 -o cmp.png\n"
+	"  assay plot 'wb/*' --outdir charts\n";
 
 /* The series of one run, loaded. */
 struct loaded {

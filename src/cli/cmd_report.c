@@ -54,7 +54,11 @@ static const char usage[] =
 	"was in DIR stays as it was.  TERM or INT stop the report and remove its\n"
 	"temporary files.\n"
 	"Exit status: 0 written, 2 bad usage or unknown series, 4 database, I/O\n"
-	"or gnuplot error (the previous report kept), 128+N stopped by signal N.\n";
+	"or gnuplot error (the previous report kept), 128+N stopped by signal N.\n"
+	"\n"
+	"Examples:\n"
+	"  assay report 'wb/*' --freq Q -o report\n"
+	"  assay report -o all-series --title 'All series'\n";
 
 /* Fewest observations for which a series gets its charts. */
 enum { MIN_CHART_OBS = 3 };

@@ -10,7 +10,11 @@ static const char usage[] =
 	"\n"
 	"Remove each SERIES (exact names) with its observations and vintages.\n"
 	"The import records stay.  All or nothing: an unknown name removes none.\n"
-	"Exit status: 0 removed, 2 bad usage or unknown series, 4 database error.\n";
+	"Exit status: 0 removed, 2 bad usage or unknown series, 4 database error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay rm example/drc-copper-exports\n"
+	"  assay rm 'old/*' --dry-run\n";
 
 int cmd_rm(int argc, char **argv)
 {

@@ -42,7 +42,11 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 nothing notable at that FDR, 1 at least one notable move,\n"
 	"2 bad usage or unknown series, 4 database error (a series that fails is\n"
-	"reported and makes the exit status 4; the scan still goes on).\n";
+	"reported and makes the exit status 4; the scan still goes on).\n"
+	"\n"
+	"Examples:\n"
+	"  assay scan 'wb/*' --freq Q\n"
+	"  assay scan --fdr 0.1 --format csv -q > scan.csv\n";
 
 static void on_progress(void *ctx, size_t done, size_t total)
 {

@@ -17,7 +17,11 @@ static const char usage[] =
 	"(file, sha256, time, vintage, counts) and every revision: a period's\n"
 	"value at one vintage and the value that replaced it.  csv prints the\n"
 	"revisions only; json one object {series, imports, revisions}.\n"
-	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n";
+	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay show wb/copper\n"
+	"  assay show wb/copper --format csv   # the revisions\n";
 
 static out_table *metadata_table(const assay_series_summary *s)
 {

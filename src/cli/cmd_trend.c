@@ -53,7 +53,11 @@ static const char usage[] =
 	"period and the mean level before and after.\n"
 	"\n"
 	"Exit status: 0 success, 2 bad usage or unknown series, 3 too few\n"
-	"observations to test, 4 database error.\n";
+	"observations to test, 4 database error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay trend bgs/democratic-republic-of-congo/cobalt\n"
+	"  assay trend wb/copper --freq Q --from 2000 --variant hamed-rao --format json\n";
 
 /* Ordinal units per period and per year of each frequency (period.h:
  * D and W ordinals are days; a year is 365.25 calendar days). */
