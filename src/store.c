@@ -471,7 +471,7 @@ const char *assay_kind_name(assay_kind k)
 	case ASSAY_KIND_FLOW: return "flow";
 	case ASSAY_KIND_PRICE: return "price";
 	case ASSAY_KIND_STOCK: return "stock";
-	default: return "";
+	default: return NULL;   /* no kind: the NULL of every *_name() */
 	}
 }
 

@@ -249,7 +249,8 @@ static int print_json(struct ctx *c)
 	assay_period_format(f, found ? a->s.period[i] : c->period, lbl, sizeof lbl);
 	json_object_set_new(o, "period", json_string(lbl));
 	json_object_set_new(o, "freq", json_string(fr));
-	json_object_set_new(o, "kind", json_string(assay_kind_name(c->info.kind)));
+	const char *kind = assay_kind_name(c->info.kind);
+	json_object_set_new(o, "kind", kind ? json_string(kind) : json_null());
 	json_object_set_new(o, "unit", c->info.unit ? json_string(c->info.unit)
 						      : json_null());
 	json_object_set_new(o, "value", jnum(found ? a->s.value[i] : NAN));
