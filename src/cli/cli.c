@@ -329,3 +329,40 @@ int cli_parse_freq(const char *cmd, const char *s, assay_freq *out)
 	*out = f;
 	return 0;
 }
+
+/* ---- options shared by the commands: one range each --------------------- */
+
+static const struct {
+	const char *name;
+	long lo, hi;
+} shared_opts[] = {
+	{ "--window", 2, 100000 },
+	{ "--min-history", 2, 100000 },
+	{ "--jobs", 1, 64 },
+};
+
+int cli_parse_shared(const char *cmd, const char *opt, const char *s,
+		     long *out)
+{
+	for (size_t i = 0; i < sizeof shared_opts / sizeof shared_opts[0]; i++) {
+		if (strcmp(shared_opts[i].name, opt))
+			continue;
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (end == s || *end || errno || v < shared_opts[i].lo ||
+		    v > shared_opts[i].hi)
+			return cli_usage_error(cmd, "%s takes a whole number from %ld "
+					       "to %ld, not '%s'", opt, shared_opts[i].lo,
+					       shared_opts[i].hi, s);
+		*out = v;
+		return 0;
+	}
+	abort();        /* not a shared option: a bug in the caller */
+}
+
+int cli_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}

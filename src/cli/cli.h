@@ -58,6 +58,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Open the store named by the globals. */
 int cli_open_store(assay_store **st, int readonly);
 
+/* The options several commands share, each with one range everywhere
+ * (the README's table "Options shared by the commands"):
+ *   --window N       2..100000   trailing window of changes
+ *   --min-history N  2..100000   fewest changes to judge a move
+ *   -j, --jobs N     1..64       threads; default cli_default_jobs()
+ * cli_parse_shared reads one ("--window" ...) into *out, or prints
+ * "assay CMD: --window takes a whole number from 2 to 100000, not 'x'"
+ * and returns 2. */
+int cli_parse_shared(const char *cmd, const char *opt, const char *s,
+		     long *out);
+/* Threads when -j is not given: the CPUs online, at most 8. */
+int cli_default_jobs(void);
+
 /* Parse a number option strictly; returns 0 or prints a usage error. */
 int cli_parse_double(const char *cmd, const char *opt, const char *s,
 		     double *out);

@@ -47,7 +47,7 @@ static const char usage[] =
 	"                  -changes, -vol or compare- added for those types\n"
 	"  --format FMT    png, svg or pdf for --outdir (default png)\n"
 	"  --title TEXT    the chart title (default: the series name)\n"
-	"  --window N      trailing window of changes and vol (default 20)\n"
+	"  --window N      trailing window of changes and vol, 2 to 100000 (20)\n"
 	"  --alpha A       level of the verdicts and band (default 0.05)\n"
 	"  --no-trend      level: no trend line or change points\n"
 	"\n"
@@ -267,10 +267,8 @@ int cmd_plot(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'l': po.title = optarg; break;
 		case 'w':
-			if (cli_parse_int("plot", "--window", optarg, &lv))
+			if (cli_parse_shared("plot", "--window", optarg, &lv))
 				return ASSAY_EUSAGE;
-			if (lv < 2 || lv > 10000)
-				return cli_usage_error("plot", "--window takes 2..10000, not %ld", lv);
 			po.window = (size_t)lv;
 			if (po.min_window > po.window)
 				po.min_window = po.window;

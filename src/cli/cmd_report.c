@@ -44,7 +44,8 @@ static const char usage[] =
 	"  --fdr Q             false discovery rate of the summary (0.05)\n"
 	"  --as-of DATE        the data as they stood at that vintage\n"
 	"  --title TEXT        the report's title (default: assay report)\n"
-	"  -j, --jobs N        threads for the scan (1)\n"
+	"  -j, --jobs N        threads for the scan, 1 to 64 (default: the CPUs,\n"
+	"                      at most 8)\n"
 	"\n"
 	"Charts are drawn for the series with at least 3 observations; they need\n"
 	"gnuplot, and without it the report is written without them (a warning\n"
@@ -590,7 +591,8 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report r = { .title = "assay report", .fdr = 0.05, .jobs = 1 };
+	struct report r = { .title = "assay report", .fdr = 0.05,
+			    .jobs = cli_default_jobs() };
 	long l;
 	int c, rc;
 
@@ -615,10 +617,8 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'T': r.title = optarg; break;
 		case 'j':
-			if (cli_parse_int("report", "--jobs", optarg, &l))
+			if (cli_parse_shared("report", "--jobs", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 1 || l > 256)
-				return cli_usage_error("report", "--jobs must be between 1 and 256");
 			r.jobs = (int)l;
 			break;
 		default:

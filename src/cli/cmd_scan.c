@@ -37,8 +37,9 @@ static const char usage[] =
 	"  --seasonal auto|yes|no   seasonal adjustment (auto)\n"
 	"  --allow-partial     judge partial periods too\n"
 	"  --as-of DATE        the data as they stood at that vintage\n"
-	"  -j, --jobs N        analyse N series at a time (threads; 1)\n"
-	"  --format table|csv|json\n"
+	"  -j, --jobs N        analyse N series at a time, 1 to 64 (default: the\n"
+	"                      CPUs, at most 8)\n"
+	"  --format table|csv|tsv|json|ndjson\n"
 	"\n"
 	"Exit status: 0 nothing notable at that FDR, 1 at least one notable move,\n"
 	"2 bad usage or unknown series, 4 database error (a series that fails is\n"
@@ -112,6 +113,7 @@ int cmd_scan(int argc, char **argv)
 	int c, rc;
 
 	assay_scan_opts_init(&o);
+	o.jobs = cli_default_jobs();
 	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
@@ -139,17 +141,13 @@ int cmd_scan(int argc, char **argv)
 				return cli_usage_error("scan", "--alpha must be between 0 and 1");
 			break;
 		case 'w':
-			if (cli_parse_int("scan", "--window", optarg, &l))
+			if (cli_parse_shared("scan", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("scan", "--window must be between 2 and 100000");
 			o.analysis.judge.window = (int)l;
 			break;
 		case 'm':
-			if (cli_parse_int("scan", "--min-history", optarg, &l))
+			if (cli_parse_shared("scan", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("scan", "--min-history must be between 2 and 100000");
 			o.analysis.judge.min_history = (int)l;
 			break;
 		case 's':
@@ -163,15 +161,14 @@ int cmd_scan(int argc, char **argv)
 			o.as_of = vintage;
 			break;
 		case 'j':
-			if (cli_parse_int("scan", "--jobs", optarg, &l))
+			if (cli_parse_shared("scan", "--jobs", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 1 || l > 256)
-				return cli_usage_error("scan", "--jobs must be between 1 and 256");
 			o.jobs = (int)l;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, 0, &fmt))
-				return cli_usage_error("scan", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &fmt))
+				return cli_usage_error("scan", "--format takes " OUT_FORMATS_ALL
+						       ", not '%s'", optarg);
 			break;
 		default:
 			fputs("Try 'assay scan --help'.\n", stderr);

@@ -13,6 +13,7 @@
  * snprintf on a million values.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,3 +204,16 @@ int numfmt_g15(double v, char *buf)
 }
 
 #endif
+
+int numfmt_shortest(double v, char *buf)
+{
+	/* Decimal data (5687.75) read back from 15 digits: the fast path.
+	 * Computed values (means, ratios) mostly need 16 or 17. */
+	int n = numfmt_g15(v, buf);
+	if (strtod(buf, NULL) == v)
+		return n;
+	n = snprintf(buf, 48, "%.16g", v);
+	if (strtod(buf, NULL) == v)
+		return n;
+	return snprintf(buf, 48, "%.17g", v);
+}

@@ -13,4 +13,9 @@
  * copied in fixed 16-byte blocks that may write past the end of the text. */
 int numfmt_g15(double v, char *buf);
 
+/* The shortest of %.15g, %.16g and %.17g that reads back to v exactly
+ * (what output.c's out_fmt_double writes), with numfmt_g15 as the fast
+ * first try; same buffer rules.  Returns the length. */
+int numfmt_shortest(double v, char *buf);
+
 #endif
