@@ -182,11 +182,12 @@ expect_out_has check-json-reason '"reason": "the quarter is partial'
 run "$ASSAY" check wb/copper --freq Q --period 2026
 expect_status check-coarse-period 2
 expect_err_has check-coarse-period-msg "give a period like 2026Q4"
+# several series (issue 14): one sentence each (t16-shell-check has more)
 run "$ASSAY" check wb/copper wb/nickel
-expect_status check-two-series 2
+expect_status check-two-series 0
 run "$ASSAY" check nope
 expect_status check-unknown 2
-run "$ASSAY" check wb/copper --format csv
+run "$ASSAY" check wb/copper --format table
 expect_status check-badformat 2
 run "$ASSAY" check --help
 expect_status check-help-status 0
