@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assay/import.h"
 #include "cli.h"
 
 int cli_error(int status, const char *fmt, ...)
@@ -51,9 +52,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return ASSAY_EUSAGE;
 }
 
+static assay_store *filter_store;       /* filter mode, until handed out */
+
 int cli_open_store(assay_store **st, int readonly)
 {
 	assay_error err;
+	if (filter_store) {
+		*st = filter_store;
+		filter_store = NULL;
+		return 0;
+	}
 	if (assay_store_open(st, cli.db_path, readonly, &err))
 		return cli_report(&err);
 	return 0;
@@ -365,4 +373,64 @@ int cli_default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* ---- filter mode: a CSV on standard input, a private store -------------- */
+
+static void filter_notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "assay: %s\n", msg);
+}
+
+int cli_filter_load(const char *cmd, const char *kind, const char *series,
+		    const char **pattern)
+{
+	assay_import_opts o;
+	assay_import_result res;
+	assay_error err;
+	assay_store *st;
+	if (kind && assay_kind_parse(kind) == ASSAY_KIND_NONE)
+		return cli_usage_error(cmd, "--kind takes flow, price or stock, not '%s'",
+				       kind);
+	if (assay_store_open(&st, ":memory:", 0, &err))
+		return cli_report(&err);
+	memset(&o, 0, sizeof o);
+	o.path = "-";
+	o.decimal = '.';
+	o.series_name = series;
+	o.meta[ASSAY_META_KIND] = kind;
+	o.notice = filter_notice;
+	if (assay_import(st, &o, &res, &err)) {
+		assay_store_close(st);
+		return cli_report(&err);
+	}
+	filter_store = st;
+	*pattern = series ? series : "*";
+	return 0;
+}
+
+int cli_filter_args(const char *cmd, int *argc, char ***argv,
+		    const char *kind, const char *series)
+{
+	int nargs = *argc - optind;
+	int filter = nargs >= 1 && !strcmp((*argv)[optind], "-");
+	const char *pattern;
+	if (filter && nargs > 1)
+		return cli_usage_error(cmd, "'-' (a CSV on standard input) is the "
+				       "only SERIES when given");
+	if (!filter) {
+		if (kind || series)
+			return cli_usage_error(cmd, "%s is for a CSV on standard input "
+					       "(SERIES '-'); series in the store have "
+					       "their own", kind ? "--kind" : "--series");
+		return 0;
+	}
+	int rc = cli_filter_load(cmd, kind, series, &pattern);
+	if (rc)
+		return rc;
+	/* the arguments are now the pattern only */
+	(*argv)[optind] = (char *)pattern;
+	*argc = optind + 1;
+	return 0;
 }

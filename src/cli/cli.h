@@ -55,8 +55,24 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Open the store named by the globals. */
+/* Open the store named by the globals (in filter mode: the private
+ * store cli_filter_load made, handed over once). */
 int cli_open_store(assay_store **st, int readonly);
+
+/* Filter mode of check and changes ("-" as the only SERIES): read a CSV
+ * from standard input into a private in-memory store, as assay import
+ * would (layout detected; --series NAME names a date,value file's one
+ * series, --kind gives the kind), so that assay works in a pipeline
+ * without a database file.  Returns 0 or the exit status (message
+ * printed); *pattern is what to ask the store for ("*" or NAME). */
+int cli_filter_load(const char *cmd, const char *kind, const char *series,
+		    const char **pattern);
+/* For a command after its options: with argv[optind] "-" the only SERIES,
+ * load the filter store and make the pattern the only argument;
+ * --kind/--series without '-' is a usage error.  Returns 0 or the exit
+ * status. */
+int cli_filter_args(const char *cmd, int *argc, char ***argv,
+		    const char *kind, const char *series);
 
 /* The options several commands share, each with one range everywhere
  * (the README's table "Options shared by the commands"):

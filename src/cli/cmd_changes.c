@@ -76,6 +76,10 @@ static const char usage[] =
 	"  --allow-partial   compute and judge partial periods too\n"
 	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
 	"  --format F        table (default), csv or json\n"
+	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
+	"                    read into a private in-memory store (layout as\n"
+	"                    assay import finds it; NAME names a date,value\n"
+	"                    file's series, K its kind: flow, price or stock)\n"
 	"  -j, --jobs N      threads for many series, 1 to 64 (default: the CPUs,\n"
 	"                    at most 8)\n"
 	"\n"
@@ -638,11 +642,14 @@ int cmd_changes(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'V' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "series", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
 	long l, jobs = 0;
+	const char *filter_kind = NULL, *filter_series = NULL;
 	int c, rc;
 
 	memset(&o, 0, sizeof o);
@@ -705,6 +712,8 @@ int cmd_changes(int argc, char **argv)
 			if (cli_parse_shared("changes", "--jobs", optarg, &jobs))
 				return ASSAY_EUSAGE;
 			break;
+		case 'K': filter_kind = optarg; break;
+		case 'S': filter_series = optarg; break;
 		default:
 			fputs("Try 'assay changes --help'.\n", stderr);
 			return ASSAY_EUSAGE;
@@ -712,6 +721,9 @@ int cmd_changes(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("changes", "give at least one SERIES");
+	if ((rc = cli_filter_args("changes", &argc, &argv, filter_kind,
+				  filter_series)))
+		return rc;
 
 	assay_store *st;
 	char **names = NULL;

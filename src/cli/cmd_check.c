@@ -59,6 +59,10 @@ static const char usage[] =
 	"  --half-life H     EWMA half-life in periods (default N/4), JSON only\n"
 	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
 	"  --format F        text (default), csv, tsv, json or ndjson\n"
+	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
+	"                    read into a private in-memory store (layout as\n"
+	"                    assay import finds it; NAME names a date,value\n"
+	"                    file's series, K its kind: flow, price or stock)\n"
 	"\n"
 	"Exit status:\n"
 	"  0  the move is within normal variation (noise)\n"
@@ -77,7 +81,8 @@ static const char usage[] =
 	"Examples:\n"
 	"  assay check wb/copper --freq Q\n"
 	"  assay check wb/copper --freq Q --period 2008Q4 --format json\n"
-	"  assay check 'wb/*' --freq Q --format csv -q\n";
+	"  assay check 'wb/*' --freq Q --format csv -q\n"
+	"  curl -s URL | assay check - --kind price --series copper --freq Q\n";
 
 struct ctx {
 	const char *name;
@@ -505,9 +510,12 @@ int cmd_check(int argc, char **argv)
 		{ "half-life", required_argument, NULL, 'H' },
 		{ "as-of", required_argument, NULL, 'V' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "series", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *filter_kind = NULL, *filter_series = NULL;
 	assay_analysis_opts an;
 	struct jc_period period = { 0 };
 	enum out_format fmt = OUT_TEXT;
@@ -571,6 +579,8 @@ int cmd_check(int argc, char **argv)
 				return cli_usage_error("check", "--format takes text, csv, tsv, "
 						       "json or ndjson, not '%s'", optarg);
 			break;
+		case 'K': filter_kind = optarg; break;
+		case 'S': filter_series = optarg; break;
 		default:
 			fputs("Try 'assay check --help'.\n", stderr);
 			return ASSAY_EUSAGE;
@@ -578,6 +588,9 @@ int cmd_check(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("check", "give one or more SERIES (names or patterns)");
+	if ((rc = cli_filter_args("check", &argc, &argv, filter_kind,
+				  filter_series)))
+		return rc;
 
 	assay_store *st;
 	char **names = NULL;

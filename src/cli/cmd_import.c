@@ -1,6 +1,7 @@
 /* assay import: load series from a CSV file into the store. */
 #include <errno.h>
 #include <getopt.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,38 @@ static int parse_layout(const char *s, assay_layout *out)
 			return 0;
 		}
 	return -1;
+}
+
+/* Why values were kept as an earlier vintage: name this file's vintage
+ * and the later one that stays current (a file imported without
+ * --vintage has the time of its import as its vintage, so a file given
+ * an earlier --vintage afterwards is, rightly, not current). */
+static void explain_older(assay_store *st, const assay_import_result *r)
+{
+	sqlite3_stmt *q;
+	sqlite3 *db = assay_store_db(st);
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT vintage FROM imports WHERE id = ?1),"
+			       " i.vintage, i.file, i.vintage = i.imported_at"
+			       " FROM revisions r JOIN imports i ON i.id = r.superseded_by"
+			       " WHERE r.import_id = ?1 GROUP BY r.superseded_by"
+			       " ORDER BY count(*) DESC LIMIT 1", -1, &q, NULL))
+		return;
+	sqlite3_bind_int64(q, 1, r->import_id);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *mine = (const char *)sqlite3_column_text(q, 0);
+		const char *later = (const char *)sqlite3_column_text(q, 1);
+		const char *file = (const char *)sqlite3_column_text(q, 2);
+		fprintf(stderr, "assay: %llu value%s kept as an earlier vintage: this "
+			"file's vintage %s is older than %s of %s%s, which stays "
+			"current ('--as-of %s' shows this file's values)\n",
+			(unsigned long long)r->older, r->older == 1 ? "" : "s",
+			mine ? mine : "?", later ? later : "?", file ? file : "?",
+			sqlite3_column_int(q, 3) ? " (imported without --vintage: "
+			"its vintage is the time it was imported)" : "",
+			mine ? mine : "DATE");
+	}
+	sqlite3_finalize(q);
 }
 
 static int print_summary(const assay_import_opts *o, const assay_import_result *r,
@@ -292,12 +325,15 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	status = assay_import(st, &o, &res, &err);
 	progress_done(&bar);
-	assay_store_close(st);
 	if (status) {
+		assay_store_close(st);
 		status = cli_report(&err);
 		goto out;
 	}
 	status = print_summary(&o, &res, have_format, fmt);
+	if (!status && res.older && res.import_id && !cli.quiet)
+		explain_older(st, &res);
+	assay_store_close(st);
 out:
 	free(na);
 	return status;
