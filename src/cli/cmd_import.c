@@ -60,7 +60,8 @@ static const char usage[] =
 	"                      'export --as-of' selects by it\n"
 	"\n"
 	"Output:\n"
-	"  --format table|csv|json   print the summary as data on stdout\n"
+	"  --format F          table, csv, tsv, json or ndjson: the summary as\n"
+	"                      data on stdout\n"
 	"                      (default: one line on stderr)\n"
 	"\n"
 	"Values with qualifiers (>50, <0.5, 123e) and flags (E) are reported on\n"
@@ -286,8 +287,9 @@ int cmd_import(int argc, char **argv)
 			o.vintage = vintage;
 			break;
 		case OPT_FORMAT:
-			if (out_format_parse(optarg, 0, &fmt)) {
-				cli_usage_error("import", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &fmt)) {
+				cli_usage_error("import", "--format takes " OUT_FORMATS_ALL
+						", not '%s'", optarg);
 				goto fail;
 			}
 			have_format = 1;

@@ -141,6 +141,33 @@ expect_status completion-zsh-status 0
 if command -v zsh >/dev/null 2>&1; then
 	run zsh -n "$WORK/_assay"
 	expect_status completion-zsh-syntax 0
+	# the script under stand-ins for zsh's completion builtins, which print
+	# the candidates they are given (zsh itself filters them by $PREFIX)
+	cat > "$WORK/zt.zsh" <<'ZSH'
+compadd() { local a=0 w=0 x; for x in "$@"; do
+	if (( w )); then print -- $x; continue; fi
+	case $x in -a) a=1 ;; --) w=1 ;; -*) ;; *) if (( a )); then print -l -- ${(P)x}; else print -- $x; fi ;; esac
+done }
+_describe() { print -l -- ${(P)4} }
+_files() { print FILES }
+words=("${(@s: :)ZWORDS}")
+CURRENT=${#words}
+PREFIX=${words[CURRENT]}
+source $1
+ZSH
+	zcomp() { ZWORDS="$*" PATH="$(dirname "$ASSAY"):$PATH" zsh -f "$WORK/zt.zsh" "$WORK/_assay"; }
+	run zcomp assay ch
+	expect_out_has zsh-commands "changes:changes, noise scale and a verdict on every move"
+	run zcomp assay changes --al
+	expect_out_has zsh-options "--allow-partial"
+	run zcomp assay changes --freq Q
+	expect_out zsh-freq-values "D
+W
+M
+Q
+A"
+	run zcomp assay --db "$WORK/a.db" check t/
+	expect_out zsh-series "t/m"
 else
 	skip completion-zsh-syntax "no zsh"
 fi
