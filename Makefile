@@ -6,6 +6,9 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -26,21 +29,39 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
 CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# The shared library: libassay.so.VERSION, soname libassay.so.MAJOR (the
+# major number changes when the ABI does), beside the static one.
+VERSION := $(shell sed -n 's/#define ASSAY_VERSION "\(.*\)"/\1/p' include/assay/assay.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libassay.so.$(SOMAJOR)
+SHLIB := libassay.so.$(VERSION)
+
 .PHONY: all deps demo test check unit e2e check-asan check-warnings install uninstall clean bench \
 	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-bins
 
-all: $(BUILD)/assay
-
+all: $(BUILD)/assay $(BUILD)/$(SHLIB) $(BUILD)/assay.bash $(BUILD)/_assay
 
 $(BUILD)/libassay.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
+
+$(BUILD)/$(SHLIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	ln -sf $(SHLIB) $(BUILD)/$(SONAME)
+	ln -sf $(SHLIB) $(BUILD)/libassay.so
+
+# The completion scripts, generated from the command table and each
+# command's options by the binary itself.
+$(BUILD)/assay.bash: $(BUILD)/assay
+	$(BUILD)/assay completion bash > $@.tmp && mv $@.tmp $@
+$(BUILD)/_assay: $(BUILD)/assay
+	$(BUILD)/assay completion zsh > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/assay: $(CLI_OBJ) $(BUILD)/libassay.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libassay.a $(LIBS)
 
 $(BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
 $(BUILD)/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
@@ -133,18 +154,29 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(INCLUDEDIR)/assay $(DESTDIR)$(MANDIR)/man1
+		$(DESTDIR)$(INCLUDEDIR)/assay $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BUILD)/assay $(DESTDIR)$(BINDIR)/assay
 	install -m 644 $(BUILD)/libassay.a $(DESTDIR)$(LIBDIR)/libassay.a
+	install -m 755 $(BUILD)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/libassay.so
 	install -m 644 include/assay/*.h $(DESTDIR)$(INCLUDEDIR)/assay/
 	install -m 644 src/assay.1 $(DESTDIR)$(MANDIR)/man1/assay.1
+	install -m 644 src/assay.3 $(DESTDIR)$(MANDIR)/man3/assay.3
+	install -m 644 $(BUILD)/assay.bash $(DESTDIR)$(BASHCOMPDIR)/assay
+	install -m 644 $(BUILD)/_assay $(DESTDIR)$(ZSHCOMPDIR)/_assay
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(shell sed -n 's/#define ASSAY_VERSION "\(.*\)"/\1/p' include/assay/assay.h)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		src/assay.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/assay.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/assay $(DESTDIR)$(LIBDIR)/libassay.a \
-		$(DESTDIR)$(LIBDIR)/pkgconfig/assay.pc $(DESTDIR)$(MANDIR)/man1/assay.1
+		$(DESTDIR)$(LIBDIR)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libassay.so \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/assay.pc $(DESTDIR)$(MANDIR)/man1/assay.1 \
+		$(DESTDIR)$(MANDIR)/man3/assay.3 $(DESTDIR)$(BASHCOMPDIR)/assay \
+		$(DESTDIR)$(ZSHCOMPDIR)/_assay
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/assay
 
 clean:

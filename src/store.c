@@ -31,6 +31,16 @@ static sqlite3_stmt *cached(assay_store *st, sqlite3_stmt **slot, const char *sq
 	return *slot;
 }
 
+/* The label of obs.period o.period of series s in SQL, as
+ * assay_period_format writes it for years 0 to 9999: days since
+ * 1970-01-01 (D, W), months, quarters since year 0 (M, Q), the year (A). */
+#define PERIOD_LABEL_SQL \
+	"CASE s.freq" \
+	" WHEN 'M' THEN printf('%04d-%02d', o.period / 12, o.period % 12 + 1)" \
+	" WHEN 'Q' THEN printf('%04dQ%d', o.period / 4, o.period % 4 + 1)" \
+	" WHEN 'A' THEN printf('%04d', o.period)" \
+	" ELSE date(o.period * 86400, 'unixepoch') END"
+
 /* Schema migrations, applied in order; PRAGMA user_version counts them.
  * Never edit a released step: append a new one. */
 static const char *const migrations[] = {
@@ -74,7 +84,26 @@ static const char *const migrations[] = {
 	"  import_id INTEGER NOT NULL REFERENCES imports(id),"
 	"  superseded_by INTEGER NOT NULL REFERENCES imports(id),"
 	"  PRIMARY KEY (series_id, period, import_id)"
-	") WITHOUT ROWID;"
+	") WITHOUT ROWID;",
+	/* 2: views for people reading the store with sqlite3 or any SQL
+	 * tool: period labels as assay prints them (2026-05, 2026Q1, 2026,
+	 * 2026-04-26; the ordinal too, for sorting and joins) and series
+	 * names instead of ids.  Only views: no data changes, and an assay
+	 * that knows version 1 only could still read the tables. */
+	"CREATE VIEW observations AS"
+	" SELECT s.name AS series, " PERIOD_LABEL_SQL " AS period,"
+	"  o.value AS value, s.freq AS freq, s.kind AS kind, s.unit AS unit,"
+	"  i.vintage AS vintage, o.period AS period_ordinal"
+	" FROM obs o JOIN series s ON s.id = o.series_id"
+	" JOIN imports i ON i.id = o.import_id;"
+	"CREATE VIEW latest AS"
+	" SELECT s.name AS series, " PERIOD_LABEL_SQL " AS period,"
+	"  o.value AS value, s.freq AS freq, s.kind AS kind, s.unit AS unit,"
+	"  i.vintage AS vintage, o.period AS period_ordinal"
+	" FROM obs o JOIN series s ON s.id = o.series_id"
+	" JOIN imports i ON i.id = o.import_id"
+	" WHERE o.period = (SELECT max(period) FROM obs m"
+	"                   WHERE m.series_id = o.series_id);"
 };
 
 static int db_fail(assay_error *err, sqlite3 *db, const char *what)
@@ -369,7 +398,10 @@ static int open_reader(sqlite3 **out, const char *path, assay_error *err)
 		sqlite3_close(db);
 		return -1;
 	}
-	if (version != known_version()) {
+	/* A store of an earlier version than ours: the later steps add
+	 * only views so far (2), which a reader does not need; the next
+	 * writer adds them. */
+	if (version < 1 || version > known_version()) {
 		if (version > known_version())
 			too_new(path, version, err);
 		else
@@ -439,7 +471,7 @@ const char *assay_kind_name(assay_kind k)
 	case ASSAY_KIND_FLOW: return "flow";
 	case ASSAY_KIND_PRICE: return "price";
 	case ASSAY_KIND_STOCK: return "stock";
-	default: return "";
+	default: return NULL;   /* no kind: the NULL of every *_name() */
 	}
 }
 

@@ -5,6 +5,15 @@
  *  - Functions that can fail return 0 on success and -1 on failure, and fill
  *    the caller's `assay_error` with an exit-status class and a one-line
  *    message (without the "assay: " prefix, which is the CLI's).
+ *  - Lookups, where "not there" is an answer and not a failure, return 1
+ *    when found, 0 when not found and -1 on failure (err filled):
+ *    assay_store_series_get and assay_store_series_remove.  Test `rc < 0`
+ *    for an error and `rc == 0` for "no such series".
+ *  - assay_*_name() functions turn an enum into its name and return NULL
+ *    for the "none" value (ASSAY_KIND_NONE, ASSAY_VERDICT_NONE): no name,
+ *    NA in a table and null in JSON.  Words for messages
+ *    (assay_freq_adjective, assay_freq_change_tag) return "" instead, so
+ *    that they can be printed as they are.
  *  - The library never prints, never exits, never aborts.  GSL's abort
  *    handler is switched off by assay_init().
  *  - Strings returned in structs are owned by the struct; release them with

@@ -27,7 +27,7 @@ typedef enum assay_kind {
 
 /* "flow" | "price" | "stock" -> kind; else ASSAY_KIND_NONE. */
 assay_kind assay_kind_parse(const char *s);
-const char *assay_kind_name(assay_kind k);   /* "flow", ... or "" */
+const char *assay_kind_name(assay_kind k);   /* "flow", ... or NULL */
 
 /* Metadata of one series.  Strings are owned (malloc'd) or NULL. */
 typedef struct assay_series_info {
@@ -72,8 +72,9 @@ int assay_store_end(assay_store *st, int commit, assay_error *err);
 struct sqlite3 *assay_store_db(assay_store *st);
 const char *assay_store_path(assay_store *st);
 
-/* Look a series up by exact name.  Returns 1 when found (info filled),
- * 0 when there is no such series, -1 on a database error. */
+/* Look a series up by exact name (a lookup, see assay.h).  Returns 1 when
+ * found (info filled), 0 when there is no such series (info zeroed), -1 on
+ * a database error (err filled). */
 int assay_store_series_get(assay_store *st, const char *name,
 			   assay_series_info *info, assay_error *err);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assay/import.h"
 #include "cli.h"
 
 int cli_error(int status, const char *fmt, ...)
@@ -51,9 +52,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return ASSAY_EUSAGE;
 }
 
+static assay_store *filter_store;       /* filter mode, until handed out */
+
 int cli_open_store(assay_store **st, int readonly)
 {
 	assay_error err;
+	if (filter_store) {
+		*st = filter_store;
+		filter_store = NULL;
+		return 0;
+	}
 	if (assay_store_open(st, cli.db_path, readonly, &err))
 		return cli_report(&err);
 	return 0;
@@ -282,5 +290,147 @@ int cli_period_bound(const assay_series_info *info, const char *s,
 	*bound = assay_period_convert(ASSAY_FREQ_D,
 				      strcmp(opt, "--to") ? first : last,
 				      info->freq);
+	return 0;
+}
+
+/* ---- --freq: one rule for every command ------------------------------- */
+
+assay_freq cli_freq_effective(assay_freq asked, assay_freq native)
+{
+	if (asked == ASSAY_FREQ_NONE)
+		return native;
+	return assay_freq_rank(asked) < assay_freq_rank(native) ? native : asked;
+}
+
+void cli_freq_note_add(struct cli_freq_note *note, const char *series,
+		       assay_freq native)
+{
+	if (note->asked == ASSAY_FREQ_NONE ||
+	    cli_freq_effective(note->asked, native) == note->asked)
+		return;
+	if (note->n++ == 0) {
+		snprintf(note->first, sizeof note->first, "%s", series);
+		note->first_freq = native;
+	}
+}
+
+void cli_freq_note_print(const struct cli_freq_note *note, const char *cmd)
+{
+	if (!note->n || cli.quiet)
+		return;
+	if (note->n == 1)
+		fprintf(stderr, "assay %s: note: %s is %s, lower than --freq %c: "
+			"kept at its own frequency\n", cmd, note->first,
+			assay_freq_adjective(note->first_freq), (char)note->asked);
+	else
+		fprintf(stderr, "assay %s: note: %zu series are at a lower "
+			"frequency than --freq %c and were kept at their own "
+			"(the first: %s, %s)\n", cmd, note->n, (char)note->asked,
+			note->first, assay_freq_adjective(note->first_freq));
+}
+
+int cli_parse_freq(const char *cmd, const char *s, assay_freq *out)
+{
+	assay_freq f = assay_freq_parse(s);
+	if (f == ASSAY_FREQ_NONE || s[1])
+		return cli_usage_error(cmd, "--freq takes D, W, M, Q or A, not '%s'", s);
+	*out = f;
+	return 0;
+}
+
+/* ---- options shared by the commands: one range each --------------------- */
+
+static const struct {
+	const char *name;
+	long lo, hi;
+} shared_opts[] = {
+	{ "--window", 2, 100000 },
+	{ "--min-history", 2, 100000 },
+	{ "--jobs", 1, 64 },
+};
+
+int cli_parse_shared(const char *cmd, const char *opt, const char *s,
+		     long *out)
+{
+	for (size_t i = 0; i < sizeof shared_opts / sizeof shared_opts[0]; i++) {
+		if (strcmp(shared_opts[i].name, opt))
+			continue;
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (end == s || *end || errno || v < shared_opts[i].lo ||
+		    v > shared_opts[i].hi)
+			return cli_usage_error(cmd, "%s takes a whole number from %ld "
+					       "to %ld, not '%s'", opt, shared_opts[i].lo,
+					       shared_opts[i].hi, s);
+		*out = v;
+		return 0;
+	}
+	abort();        /* not a shared option: a bug in the caller */
+}
+
+int cli_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* ---- filter mode: a CSV on standard input, a private store -------------- */
+
+static void filter_notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "assay: %s\n", msg);
+}
+
+int cli_filter_load(const char *cmd, const char *kind, const char *series,
+		    const char **pattern)
+{
+	assay_import_opts o;
+	assay_import_result res;
+	assay_error err;
+	assay_store *st;
+	if (kind && assay_kind_parse(kind) == ASSAY_KIND_NONE)
+		return cli_usage_error(cmd, "--kind takes flow, price or stock, not '%s'",
+				       kind);
+	if (assay_store_open(&st, ":memory:", 0, &err))
+		return cli_report(&err);
+	memset(&o, 0, sizeof o);
+	o.path = "-";
+	o.decimal = '.';
+	o.series_name = series;
+	o.meta[ASSAY_META_KIND] = kind;
+	o.notice = filter_notice;
+	if (assay_import(st, &o, &res, &err)) {
+		assay_store_close(st);
+		return cli_report(&err);
+	}
+	filter_store = st;
+	*pattern = series ? series : "*";
+	return 0;
+}
+
+int cli_filter_args(const char *cmd, int *argc, char ***argv,
+		    const char *kind, const char *series)
+{
+	int nargs = *argc - optind;
+	int filter = nargs >= 1 && !strcmp((*argv)[optind], "-");
+	const char *pattern;
+	if (filter && nargs > 1)
+		return cli_usage_error(cmd, "'-' (a CSV on standard input) is the "
+				       "only SERIES when given");
+	if (!filter) {
+		if (kind || series)
+			return cli_usage_error(cmd, "%s is for a CSV on standard input "
+					       "(SERIES '-'); series in the store have "
+					       "their own", kind ? "--kind" : "--series");
+		return 0;
+	}
+	int rc = cli_filter_load(cmd, kind, series, &pattern);
+	if (rc)
+		return rc;
+	/* the arguments are now the pattern only */
+	(*argv)[optind] = (char *)pattern;
+	*argc = optind + 1;
 	return 0;
 }

@@ -5,7 +5,9 @@
 #ifndef ASSAY_CLI_H
 #define ASSAY_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "assay/assay.h"
 #include "assay/store.h"
@@ -13,11 +15,33 @@
 struct cli_globals {
 	const char *db_path;    /* --db, $ASSAY_DB or ./assay.db */
 	int quiet;              /* -q: no progress or summaries on stderr */
+	const char *format;     /* --format before the command, or NULL */
 };
 extern struct cli_globals cli;
 
 /* A subcommand: argv[0] is the command name; returns the exit status. */
 typedef int (*cli_command_fn)(int argc, char **argv);
+
+/* Every command's getopt_long() is this (options.c): the global options
+ * --db, -q/--quiet and --format are taken anywhere on the line, and an
+ * unknown option's error names the closest one.  main sets cli_top_argv
+ * to the argv it hands the command. */
+int cli_getopt_long(int argc, char *const *argv, const char *shortopts,
+		    const struct option *longopts, int *longind);
+#define getopt_long(argc, argv, s, l, i) cli_getopt_long(argc, argv, s, l, i)
+extern char **cli_top_argv;
+
+/* Run fn in a child process that prints the command's option table
+ * instead of parsing ("--name=" takes an argument; "-j=" likewise) and
+ * collect the lines in *out (assay_strv_free).  For completion and for
+ * errors about options given before the command. */
+int cli_describe_command(cli_command_fn fn, const char *name, char ***out,
+			 size_t *n);
+
+/* The candidate closest to word by edit distance, if close enough to be
+ * a typo (1 edit for words of up to 3 letters, else 2); else NULL. */
+const char *cli_closest(const char *word, const char *const *cands, size_t n);
+size_t cli_edit_distance(const char *a, const char *b);
 
 /* "assay: " + message on stderr, returns status. */
 int cli_error(int status, const char *fmt, ...)
@@ -31,8 +55,37 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Open the store named by the globals. */
+/* Open the store named by the globals (in filter mode: the private
+ * store cli_filter_load made, handed over once). */
 int cli_open_store(assay_store **st, int readonly);
+
+/* Filter mode of check and changes ("-" as the only SERIES): read a CSV
+ * from standard input into a private in-memory store, as assay import
+ * would (layout detected; --series NAME names a date,value file's one
+ * series, --kind gives the kind), so that assay works in a pipeline
+ * without a database file.  Returns 0 or the exit status (message
+ * printed); *pattern is what to ask the store for ("*" or NAME). */
+int cli_filter_load(const char *cmd, const char *kind, const char *series,
+		    const char **pattern);
+/* For a command after its options: with argv[optind] "-" the only SERIES,
+ * load the filter store and make the pattern the only argument;
+ * --kind/--series without '-' is a usage error.  Returns 0 or the exit
+ * status. */
+int cli_filter_args(const char *cmd, int *argc, char ***argv,
+		    const char *kind, const char *series);
+
+/* The options several commands share, each with one range everywhere
+ * (the README's table "Options shared by the commands"):
+ *   --window N       2..100000   trailing window of changes
+ *   --min-history N  2..100000   fewest changes to judge a move
+ *   -j, --jobs N     1..64       threads; default cli_default_jobs()
+ * cli_parse_shared reads one ("--window" ...) into *out, or prints
+ * "assay CMD: --window takes a whole number from 2 to 100000, not 'x'"
+ * and returns 2. */
+int cli_parse_shared(const char *cmd, const char *opt, const char *s,
+		     long *out);
+/* Threads when -j is not given: the CPUs online, at most 8. */
+int cli_default_jobs(void);
 
 /* Parse a number option strictly; returns 0 or prints a usage error. */
 int cli_parse_double(const char *cmd, const char *opt, const char *s,
@@ -74,6 +127,27 @@ FILE *cli_fdopen_w(int fd, int *first_errno);
 extern volatile sig_atomic_t cli_signal;
 void cli_catch_signals(void);
 void cli_reraise_signal(void);      /* no-op when cli_signal is 0 */
+
+/* The one --freq rule of every command (check, changes, scan, report,
+ * plot, export): a series whose own frequency is already lower than the
+ * one --freq asks for (annual data under --freq Q) keeps its own, and the
+ * command says so in one note on stderr at the end; it is not an error.
+ * cli_freq_effective is pure (any thread); note_add and note_print run on
+ * the main thread.  asked ASSAY_FREQ_NONE: the series' own frequency. */
+struct cli_freq_note {
+	assay_freq asked;       /* --freq, or ASSAY_FREQ_NONE */
+	size_t n;               /* series kept at their own frequency */
+	char first[256];        /* the first of them */
+	assay_freq first_freq;
+};
+assay_freq cli_freq_effective(assay_freq asked, assay_freq native);
+/* Count `series` when --freq was raised to its native frequency. */
+void cli_freq_note_add(struct cli_freq_note *note, const char *series,
+		       assay_freq native);
+/* "assay CMD: note: ..." (nothing when no series was kept or under -q). */
+void cli_freq_note_print(const struct cli_freq_note *note, const char *cmd);
+/* Parse a --freq value: 0, or a usage error naming cmd -> 2. */
+int cli_parse_freq(const char *cmd, const char *s, assay_freq *out);
 
 /* Is stderr a terminal (progress bars only then)? */
 int cli_stderr_is_tty(void);

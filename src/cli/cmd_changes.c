@@ -24,6 +24,7 @@
 
 #include "assay/analysis.h"
 #include "cli.h"
+#include "json_out.h"
 #include "commands.h"
 #include "judge_common.h"
 #include "numfmt.h"
@@ -34,7 +35,7 @@ static const char usage[] =
 	"Usage: assay changes SERIES... [--freq M|Q|A] [--from P] [--to P]\n"
 	"                     [--window N] [--min-history N] [--alpha A]\n"
 	"                     [--seasonal auto|yes|no] [--allow-partial]\n"
-	"                     [--as-of DATE] [--format table|csv|json] [--jobs N]\n"
+	"                     [--as-of DATE] [--format F] [--jobs N]\n"
 	"\n"
 	"One row per period: the value (resampled to --freq by the series' kind:\n"
 	"flow summed, price averaged, stock last), the observations behind it,\n"
@@ -49,34 +50,48 @@ static const char usage[] =
 	"shock or trend) follow the calibrated rules of 'assay check --help'.\n"
 	"Partial periods (a quarter with two months of data) are shown, marked,\n"
 	"and not compared; a gap makes the change across it NA, never 0%.  NA is\n"
-	"empty in csv, null in json, NA in the table; csv and json numbers have\n"
-	"15 significant digits.\n"
+	"empty in csv and tsv, null in json, NA in the table.  Numbers in csv,\n"
+	"tsv, json and ndjson are the shortest text that reads back to the same\n"
+	"double; the table rounds them for the eye: value to 12 significant\n"
+	"digits, pct_change and yoy_change to 2 decimals, log_change and sigma\n"
+	"to 5, stat to 3, p_value to 4.\n"
 	"\n"
 	"SERIES may be several names and glob patterns ('wb/*'); with more than\n"
 	"one argument or any pattern, a first column 'series' names each row's\n"
 	"series.  All series run in one process on one database connection.  A\n"
-	"series that cannot be resampled as asked (annual data under --freq Q)\n"
+	"series that cannot be resampled as asked (no kind to aggregate by)\n"
 	"is reported on stderr and skipped, and the exit status is then 2.  Over\n"
 	"many series a progress bar is drawn on stderr when it is a terminal\n"
 	"(not while the rows go to that same terminal; -q turns it off).\n"
 	"\n"
 	"Options:\n"
-	"  --freq F          M, Q or A (default: the series' own frequency)\n"
+	"  --freq F          M, Q or A (default: the series' own frequency; a\n"
+	"                    series already at a lower one keeps its own, noted)\n"
 	"  --from P, --to P  print periods from/to P (2020Q1, 2020-01, 2020);\n"
 	"                    earlier data still feed the trailing windows\n"
-	"  --window N        changes in the trailing window (default 20)\n"
+	"  --window N        changes in the trailing window, 2 to 100000 (default 20)\n"
 	"  --min-history N   fewest changes to judge a move (default 8)\n"
 	"  --alpha A         level of the verdict (default 0.05)\n"
 	"  --seasonal MODE   auto (F test, default), yes or no\n"
 	"  --allow-partial   compute and judge partial periods too\n"
 	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
 	"  --format F        table (default), csv or json\n"
-	"  --jobs N          threads for many series (default: the CPUs, at most 8)\n"
+	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
+	"                    read into a private in-memory store (layout as\n"
+	"                    assay import finds it; NAME names a date,value\n"
+	"                    file's series, K its kind: flow, price or stock)\n"
+	"  -j, --jobs N      threads for many series, 1 to 64 (default: the CPUs,\n"
+	"                    at most 8)\n"
 	"\n"
 	"Exit status:\n"
 	"  0  success\n"
 	"  2  usage error, unknown series or impossible frequency\n"
-	"  4  database or I/O error\n";
+	"  4  database or I/O error\n"
+	"\n"
+	"Examples:\n"
+	"  assay changes wb/copper --freq Q --from 2023Q1\n"
+	"  assay changes 'wb/*' --freq A --format csv > changes.csv\n"
+	"  assay changes bgs/democratic-republic-of-congo/cobalt --from 2006 --to 2011\n";
 
 static const char *const cols[] = {
 	"series", "period", "value", "n_obs", "partial", "pct_change",
@@ -159,18 +174,30 @@ static char *put_int(char *p, long v)
 	return p;
 }
 
-static char *put_num(char *p, double v)
+static char *put_num(char *p, double v, char sep)
 {
 	if (isfinite(v))
-		p += numfmt_g15(v, p);
-	*p++ = ',';
+		p += numfmt_shortest(v, p);
+	*p++ = sep;
 	return p;
 }
 
-/* The series name as a csv field (RFC 4180 quoting when needed). */
-static char *put_name(char *p, const char *name)
+/* The series name as a csv field (RFC 4180 quoting when needed), or as a
+ * tsv field (\t \n \r \\ escaped, as output.c writes tsv). */
+static char *put_name(char *p, const char *name, char sep)
 {
-	if (strpbrk(name, ",\"\r\n")) {
+	if (sep == '\t') {
+		for (const char *q = name; *q; q++) {
+			const char *e = *q == '\t' ? "\\t" : *q == '\n' ? "\\n" :
+					*q == '\r' ? "\\r" : *q == '\\' ? "\\\\" : NULL;
+			if (e) {
+				*p++ = e[0];
+				*p++ = e[1];
+			} else {
+				*p++ = *q;
+			}
+		}
+	} else if (strpbrk(name, ",\"\r\n")) {
 		*p++ = '"';
 		for (const char *q = name; *q; q++) {
 			if (*q == '"')
@@ -183,30 +210,34 @@ static char *put_name(char *p, const char *name)
 		memcpy(p, name, l);
 		p += l;
 	}
-	*p++ = ',';
+	*p++ = sep;
 	return p;
 }
 
+/* One csv (sep ',') or tsv (sep '\t') line; numbers in their shortest
+ * round-trip text. */
 static void csv_row(struct sbuf *b, int multi, const char *name,
-		    const assay_analysis *a, size_t i)
+		    const assay_analysis *a, size_t i, char sep)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
 	char *start = sb_room(b, 2 * strlen(name) + 512), *p = start;
 	if (multi)
-		p = put_name(p, name);
+		p = put_name(p, name, sep);
 	p = put_period(p, s->freq, s->period[i]);
-	*p++ = ',';
-	p = put_num(p, s->value[i]);
+	*p++ = sep;
+	p = put_num(p, s->value[i], sep);
 	p = put_int(p, s->n_obs[i]);
-	memcpy(p, s->partial[i] ? ",true," : ",false,", s->partial[i] ? 6 : 7);
-	p += s->partial[i] ? 6 : 7;
-	p = put_num(p, a->c.pct[i]);
-	p = put_num(p, a->c.log[i]);
-	p = put_num(p, a->c.yoy[i]);
-	p = put_num(p, j->noise.sd);
-	p = put_num(p, j->stat);
-	p = put_num(p, j->p);
+	*p++ = sep;
+	memcpy(p, s->partial[i] ? "true" : "false", s->partial[i] ? 4 : 5);
+	p += s->partial[i] ? 4 : 5;
+	*p++ = sep;
+	p = put_num(p, a->c.pct[i], sep);
+	p = put_num(p, a->c.log[i], sep);
+	p = put_num(p, a->c.yoy[i], sep);
+	p = put_num(p, j->noise.sd, sep);
+	p = put_num(p, j->stat, sep);
+	p = put_num(p, j->p, sep);
 	const char *v = assay_verdict_name(j->verdict);
 	if (v) {
 		size_t l = strlen(v);
@@ -217,16 +248,17 @@ static void csv_row(struct sbuf *b, int multi, const char *name,
 	b->n += (size_t)(p - start);
 }
 
-/* ---- json: objects written by jansson, one per row ----------------------- */
+/* ---- json: objects built with jansson, written by json_out ---------------- */
 
 static json_t *jnum(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* Each row is ",\n  {...}"; the writer turns the first "," into "[". */
+/* json: each row is ",\n  {...}" in the indented layout of every json
+ * output (the writer turns the first "," into "["); ndjson: "{...}\n". */
 static void json_row(struct sbuf *b, int multi, const char *name,
-		     const assay_analysis *a, size_t i)
+		     const assay_analysis *a, size_t i, int nd)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
@@ -247,12 +279,14 @@ static void json_row(struct sbuf *b, int multi, const char *name,
 	json_object_set_new(o, "p_value", jnum(j->p));
 	const char *v = assay_verdict_name(j->verdict);
 	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
-	char *txt = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT |
-			       JSON_REAL_PRECISION(15));
+	char *txt = json_out_text(o, nd ? 0 : 2, 1);
 	if (!txt)
 		abort();
-	sb_put(b, ",\n  ", 4);
+	if (!nd)
+		sb_put(b, ",\n  ", 4);
 	sb_put(b, txt, strlen(txt));
+	if (nd)
+		sb_put(b, "\n", 1);
 	free(txt);
 	json_decref(o);
 }
@@ -260,7 +294,7 @@ static void json_row(struct sbuf *b, int multi, const char *name,
 /* ---- table: buffered for alignment --------------------------------------- */
 
 /* For the eye: 12 significant digits, so that a mean like
- * 9198.249999999998 shows as 9198.25 (csv and json keep 15). */
+ * 9198.249999999998 shows as 9198.25 (csv, tsv and json keep it all). */
 static double sig12(double v)
 {
 	char buf[32];
@@ -355,7 +389,8 @@ static void job_run(const struct opts *o, struct job *jb)
 	if (jb->status)
 		return;
 	assay_analysis_opts an = o->an;
-	assay_freq f = an.freq == ASSAY_FREQ_NONE ? jb->info.freq : an.freq;
+	assay_freq f = cli_freq_effective(an.freq, jb->info.freq);
+	an.freq = f;
 	assay_period lo = o->from.set ? jc_period_at(&o->from, f, 0) : INT64_MIN;
 	assay_period hi = o->to.set ? jc_period_at(&o->to, f, 1) : INT64_MAX;
 	an.judge_from = lo;
@@ -371,8 +406,10 @@ static void job_run(const struct opts *o, struct job *jb)
 		if (a.s.period[i] < lo || a.s.period[i] > hi)
 			continue;
 		switch (o->fmt) {
-		case OUT_CSV: csv_row(&jb->out, o->multi, jb->name, &a, i); break;
-		case OUT_JSON: json_row(&jb->out, o->multi, jb->name, &a, i); break;
+		case OUT_CSV: csv_row(&jb->out, o->multi, jb->name, &a, i, ','); break;
+		case OUT_TSV: csv_row(&jb->out, o->multi, jb->name, &a, i, '\t'); break;
+		case OUT_JSON: json_row(&jb->out, o->multi, jb->name, &a, i, 0); break;
+		case OUT_NDJSON: json_row(&jb->out, o->multi, jb->name, &a, i, 1); break;
 		default: table_row(o->table, o->multi, jb->name, &a, i); break;
 		}
 	}
@@ -384,6 +421,11 @@ static void job_run(const struct opts *o, struct job *jb)
  * before it).  A series that cannot be analysed as asked (an annual series
  * under --freq Q among many) is reported and skipped; the exit status is
  * then 2 at the end (*later). */
+/* Series kept at their own frequency under --freq, and the format (main
+ * thread only). */
+static struct cli_freq_note freq_note;
+static enum out_format freq_note_fmt;   /* --format, for job_write */
+
 static int job_write(struct job *jb, struct progress *bar,
 		     size_t *rows_written, int *later)
 {
@@ -396,9 +438,10 @@ static int job_write(struct job *jb, struct progress *bar,
 		}
 		return jb->status;
 	}
+	cli_freq_note_add(&freq_note, jb->name, jb->info.freq);
 	const char *p = jb->out.p;
 	size_t n = jb->out.n;
-	if (n && *rows_written == 0 && *p == ',') {
+	if (n && *rows_written == 0 && freq_note_fmt == OUT_JSON && *p == ',') {
 		/* the first json row opens the array */
 		fputc('[', stdout);
 		p++;
@@ -498,7 +541,7 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 			struct progress *bar, size_t *rows, int *later)
 {
 	struct job *jobs = calloc(2 * BATCH, sizeof *jobs);
-	pthread_t th[8];
+	pthread_t th[64];       /* --jobs at most 64 */
 	struct batch b[2];
 	pthread_mutex_t db_lock;
 	int rc = 0;
@@ -599,11 +642,14 @@ int cmd_changes(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'V' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "series", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
 	long l, jobs = 0;
+	const char *filter_kind = NULL, *filter_series = NULL;
 	int c, rc;
 
 	memset(&o, 0, sizeof o);
@@ -615,11 +661,8 @@ int cmd_changes(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		case 'F':
-			o.an.freq = assay_freq_parse(optarg);
-			if (o.an.freq == ASSAY_FREQ_NONE)
-				return cli_usage_error("changes",
-						       "--freq takes D, W, M, Q or A, not '%s'",
-						       optarg);
+			if (cli_parse_freq("changes", optarg, &o.an.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'a':
 			if ((rc = jc_period_parse("changes", "--from", optarg, &o.from)))
@@ -630,17 +673,13 @@ int cmd_changes(int argc, char **argv)
 				return rc;
 			break;
 		case 'w':
-			if (cli_parse_int("changes", "--window", optarg, &l))
+			if (cli_parse_shared("changes", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("changes", "--window must be between 2 and 100000");
 			o.an.judge.window = (int)l;
 			break;
 		case 'm':
-			if (cli_parse_int("changes", "--min-history", optarg, &l))
+			if (cli_parse_shared("changes", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("changes", "--min-history must be between 2 and 100000");
 			o.an.judge.min_history = (int)l;
 			break;
 		case 'A':
@@ -665,16 +704,16 @@ int cmd_changes(int argc, char **argv)
 			o.as_of = o.vintage;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, 0, &o.fmt))
-				return cli_usage_error("changes",
-						       "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &o.fmt))
+				return cli_usage_error("changes", "--format takes "
+						       OUT_FORMATS_ALL ", not '%s'", optarg);
 			break;
 		case 'j':
-			if (cli_parse_int("changes", "--jobs", optarg, &jobs))
+			if (cli_parse_shared("changes", "--jobs", optarg, &jobs))
 				return ASSAY_EUSAGE;
-			if (jobs < 1 || jobs > 8)
-				return cli_usage_error("changes", "--jobs must be between 1 and 8");
 			break;
+		case 'K': filter_kind = optarg; break;
+		case 'S': filter_series = optarg; break;
 		default:
 			fputs("Try 'assay changes --help'.\n", stderr);
 			return ASSAY_EUSAGE;
@@ -682,10 +721,15 @@ int cmd_changes(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("changes", "give at least one SERIES");
+	if ((rc = cli_filter_args("changes", &argc, &argv, filter_kind,
+				  filter_series)))
+		return rc;
 
 	assay_store *st;
 	char **names = NULL;
 	size_t nnames = 0, rows = 0;
+	freq_note = (struct cli_freq_note){ .asked = o.an.freq };
+	freq_note_fmt = o.fmt;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
 	int nargs = argc - optind;
@@ -699,17 +743,16 @@ int cmd_changes(int argc, char **argv)
 	if (o.fmt == OUT_TABLE)
 		o.table = out_table_new(o.multi ? cols : cols + 1,
 					o.multi ? NCOLS : NCOLS - 1);
-	else if (o.fmt == OUT_CSV)
+	else if (o.fmt == OUT_CSV || o.fmt == OUT_TSV)
 		for (int k = o.multi ? 0 : 1; k < NCOLS; k++)
-			printf("%s%c", cols[k], k + 1 < NCOLS ? ',' : '\n');
+			printf("%s%c", cols[k], k + 1 < NCOLS ? (o.fmt == OUT_CSV ? ',' : '\t')
+							      : '\n');
 	/* One read transaction for all series: one consistent snapshot (an
 	 * import running meanwhile cannot show half of itself), and no lock
 	 * and unlock of the file around every series' query. */
 	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);
-	if (!jobs) {
-		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		jobs = ncpu < 1 ? 1 : ncpu > 8 ? 8 : ncpu;
-	}
+	if (!jobs)
+		jobs = cli_default_jobs();
 	/* A bar on a terminal for many series, unless the rows stream to the
 	 * same terminal (the table is printed at the end). */
 	struct progress bar;
@@ -731,6 +774,7 @@ int cmd_changes(int argc, char **argv)
 		rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
 	}
 	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
+	cli_freq_note_print(&freq_note, "changes");
 out:
 	out_table_free(o.table);
 	assay_strv_free(names, nnames);

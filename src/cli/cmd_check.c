@@ -14,22 +14,27 @@
 
 #include "assay/analysis.h"
 #include "cli.h"
+#include "json_out.h"
 #include "commands.h"
 #include "judge_common.h"
 #include "output.h"
 
 static const char usage[] =
-	"Usage: assay check SERIES [--period P] [--freq M|Q|A] [--alpha A]\n"
+	"Usage: assay check SERIES... [--period P] [--freq M|Q|A] [--alpha A]\n"
 	"                   [--window N] [--min-history N] [--seasonal auto|yes|no]\n"
 	"                   [--allow-partial] [--half-life H] [--as-of DATE]\n"
-	"                   [--format text|json]\n"
+	"                   [--format text|csv|tsv|json|ndjson]\n"
 	"\n"
 	"Is the move into period P (default: the latest complete period) real or\n"
 	"noise?  Text: one sentence, e.g.\n"
 	"  wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35;\n"
 	"  typical quarterly move +/-8.7%, 20 quarters of history)\n"
 	"(the typical move is the sd of the previous N log changes).  JSON: every\n"
-	"number behind the verdict (15 significant digits) and every parameter.\n"
+	"number behind the verdict (shortest exact text) and every parameter;\n"
+	"csv and tsv: those fields as columns, a row per series; ndjson: one\n"
+	"object a line.  SERIES may be several names and glob patterns ('wb/*'):\n"
+	"one answer per series (json: an array of objects, as soon as there\n"
+	"are several arguments or a pattern).\n"
 	"\n"
 	"How a move is judged (details: README, 'How the verdict is calibrated'):\n"
 	"the log change (or the difference, for series with values <= 0) is\n"
@@ -44,7 +49,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --period P        the period to judge (2026Q1, 2026-03, 2026)\n"
-	"  --freq F          judge at frequency M, Q or A (default: native)\n"
+	"  --freq F          judge at frequency M, Q or A (default: native; a\n"
+	"                    series already at a lower one keeps its own, noted)\n"
 	"  --alpha A         level (default 0.05)\n"
 	"  --window N        trailing changes that define normal (default 20)\n"
 	"  --min-history N   fewest changes needed to judge (default 8)\n"
@@ -52,15 +58,31 @@ static const char usage[] =
 	"  --allow-partial   judge a partial period (e.g. two months of three)\n"
 	"  --half-life H     EWMA half-life in periods (default N/4), JSON only\n"
 	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
-	"  --format F        text (default) or json\n"
+	"  --format F        text (default), csv, tsv, json or ndjson\n"
+	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
+	"                    read into a private in-memory store (layout as\n"
+	"                    assay import finds it; NAME names a date,value\n"
+	"                    file's series, K its kind: flow, price or stock)\n"
 	"\n"
 	"Exit status:\n"
 	"  0  the move is within normal variation (noise)\n"
 	"  1  the move is notable (shock or trend)\n"
-	"  2  usage error, unknown series or impossible frequency\n"
+	"  2  usage error, unknown series or a series that cannot be resampled\n"
 	"  3  cannot judge: too little history, a partial period, a gap or an\n"
 	"     undefined change\n"
-	"  4  database or I/O error\n";
+	"  4  database or I/O error\n"
+	"With several series the worst answer wins: 4, then 2 (a series that\n"
+	"fails is reported and the others still judged), then 1 (any notable\n"
+	"move), then 3 (any move that cannot be judged), else 0.  An alert:\n"
+	"  assay check 'wb/*' --freq Q -q > checks.txt\n"
+	"  case $? in 0) ;; 1) mail -s notable analyst < checks.txt ;;\n"
+	"  3) echo 'some not judged' >&2 ;; *) echo 'check failed' >&2 ;; esac\n"
+	"\n"
+	"Examples:\n"
+	"  assay check wb/copper --freq Q\n"
+	"  assay check wb/copper --freq Q --period 2008Q4 --format json\n"
+	"  assay check 'wb/*' --freq Q --format csv -q\n"
+	"  curl -s URL | assay check - --kind price --series copper --freq Q\n";
 
 struct ctx {
 	const char *name;
@@ -227,6 +249,104 @@ static json_t *jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* ---- output of many series ---------------------------------------------- */
+
+/* How the rows of this run are written (main thread; set by cmd_check). */
+static struct {
+	enum out_format fmt;
+	int multi;              /* several arguments or a pattern */
+	size_t rows;            /* objects written so far */
+	json_t *columns;        /* csv/tsv: the keys of the first object */
+} out;
+
+static void put_text(const char *s, char sep);
+
+static void put_field(const json_t *v, char sep)
+{
+	char buf[64];
+	const char *s = NULL;
+	switch (json_typeof(v)) {
+	case JSON_STRING: s = json_string_value(v); break;
+	case JSON_REAL: s = out_fmt_double(json_real_value(v), buf, sizeof buf); break;
+	case JSON_INTEGER:
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = buf;
+		break;
+	case JSON_TRUE: s = "true"; break;
+	case JSON_FALSE: s = "false"; break;
+	default: return;        /* null: an empty field */
+	}
+	put_text(s, sep);
+}
+
+/* A csv field (RFC 4180 quotes when needed) or a tsv one (\t \n \r \\). */
+static void put_text(const char *s, char sep)
+{
+	if (sep == ',' && strpbrk(s, ",\"\r\n")) {
+		fputc('"', stdout);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', stdout);
+			fputc(*s, stdout);
+		}
+		fputc('"', stdout);
+		return;
+	}
+	for (; *s; s++) {
+		const char *e = sep != '\t' ? NULL : *s == '\t' ? "\\t" : *s == '\n' ? "\\n"
+				: *s == '\r' ? "\\r" : *s == '\\' ? "\\\\" : NULL;
+		if (e)
+			fputs(e, stdout);
+		else
+			fputc(*s, stdout);
+	}
+}
+
+/* One series' object: json (an array when multi), ndjson (a line), or a
+ * csv/tsv row whose columns are the object's keys. */
+static int emit_json(json_t *o)
+{
+	char sep = out.fmt == OUT_TSV ? '\t' : ',';
+	int rc = 0;
+	switch (out.fmt) {
+	case OUT_JSON:
+		if (out.multi)
+			fputs(out.rows ? ",\n  " : "[\n  ", stdout);
+		rc = json_out_write(stdout, o, 2, out.multi);
+		if (!out.multi)
+			fputc('\n', stdout);
+		break;
+	case OUT_NDJSON:
+		rc = json_out_write(stdout, o, 0, 0);
+		fputc('\n', stdout);
+		break;
+	default: {
+		const char *key;
+		json_t *v;
+		size_t k = 0;
+		if (!out.rows) {
+			out.columns = json_array();
+			json_object_foreach(o, key, v) {
+				json_array_append_new(out.columns, json_string(key));
+				fputs(k++ ? (sep == ',' ? "," : "\t") : "", stdout);
+				put_text(key, sep);
+			}
+			fputc('\n', stdout);
+		}
+		size_t i;
+		json_t *name;
+		json_array_foreach(out.columns, i, name) {
+			if (i)
+				fputc(sep, stdout);
+			put_field(json_object_get(o, json_string_value(name)), sep);
+		}
+		fputc('\n', stdout);
+	}
+	}
+	out.rows++;
+	return rc || ferror(stdout) ? -1 : 0;
+}
+
 static int print_json(struct ctx *c)
 {
 	const assay_analysis *a = &c->a;
@@ -243,7 +363,8 @@ static int print_json(struct ctx *c)
 	assay_period_format(f, found ? a->s.period[i] : c->period, lbl, sizeof lbl);
 	json_object_set_new(o, "period", json_string(lbl));
 	json_object_set_new(o, "freq", json_string(fr));
-	json_object_set_new(o, "kind", json_string(assay_kind_name(c->info.kind)));
+	const char *kind = assay_kind_name(c->info.kind);
+	json_object_set_new(o, "kind", kind ? json_string(kind) : json_null());
 	json_object_set_new(o, "unit", c->info.unit ? json_string(c->info.unit)
 						      : json_null());
 	json_object_set_new(o, "value", jnum(found ? a->s.value[i] : NAN));
@@ -295,15 +416,85 @@ static int print_json(struct ctx *c)
 								    : u->window / 4.0));
 	json_object_set_new(o, "allow_partial", json_boolean(c->allow_partial));
 	json_object_set_new(o, "as_of", c->as_of ? json_string(c->as_of) : json_null());
-	int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			    JSON_REAL_PRECISION(15));
-	fputc('\n', stdout);
+	int rc = emit_json(o);
 	json_decref(o);
 	if (rc)
 		return ASSAY_EIO;
 	if (!judged)
 		return ASSAY_ECANNOT;
 	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;
+}
+
+/* Judge one series and print it; returns its exit status. */
+static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
+		     const struct jc_period *period, const char *as_of,
+		     enum out_format fmt, struct cli_freq_note *fnote)
+{
+	int rc;
+	struct ctx cx;
+	memset(&cx, 0, sizeof cx);
+	cx.name = name;
+	cx.as_of = as_of;
+	cx.allow_partial = an.allow_partial;
+	cx.row = (size_t)-1;
+	assay_obs obs = { 0 };
+	assay_error err;
+	int found = assay_store_series_get(st, cx.name, &cx.info, &err);
+	if (found <= 0)
+		return found < 0 ? cli_report(&err)
+				 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
+					     cx.name, assay_store_path(st));
+	cli_freq_note_add(fnote, cx.name, cx.info.freq);
+	an.freq = cli_freq_effective(an.freq, cx.info.freq);
+	assay_freq f = an.freq;
+	if (period->set && assay_freq_rank(period->freq) > assay_freq_rank(f)) {
+		char ex[32];
+		assay_period_format(f, jc_period_at(period, f, 1), ex, sizeof ex);
+		rc = cli_usage_error("check", "--period %s is %s but the series is "
+				     "judged %s: give a period like %s",
+				     period->text, jc_freq_adj(period->freq),
+				     jc_freq_adj(f), ex);
+		goto out;
+	}
+	if (assay_store_load(st, cx.info.id, as_of, &obs, &err)) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	if (period->set) {
+		cx.period = jc_period_at(period, f, 0);
+		an.judge_from = cx.period;
+	}
+	if (assay_analyse(&obs, cx.info.freq, cx.info.kind, &an, &cx.a, &err)) {
+		rc = err.status == ASSAY_EUSAGE
+			? cli_error(ASSAY_EUSAGE, "%s: %s", cx.name, err.msg)
+			: cli_report(&err);
+		goto out;
+	}
+	const assay_analysis *a = &cx.a;
+	if (period->set) {
+		for (size_t i = 0; i < a->s.n; i++)
+			if (a->s.period[i] == cx.period)
+				cx.row = i;
+	} else {
+		/* the latest complete period with a value */
+		for (size_t i = a->s.n; i-- > 0;) {
+			if (isfinite(a->s.value[i]) &&
+			    (an.allow_partial || !a->s.partial[i])) {
+				cx.row = i;
+				break;
+			}
+		}
+		if (cx.row == (size_t)-1 && a->s.n)
+			cx.period = a->s.period[a->s.n - 1];
+	}
+	if (cx.row == (size_t)-1 || a->j[cx.row].verdict == ASSAY_VERDICT_NONE)
+		explain(&cx);
+	rc = fmt == OUT_TEXT ? print_text(&cx) : print_json(&cx);
+	assay_analysis_release(&cx.a);
+out:
+	assay_obs_release(&obs);
+	assay_series_info_release(&cx.info);
+	return rc;
 }
 
 int cmd_check(int argc, char **argv)
@@ -319,9 +510,12 @@ int cmd_check(int argc, char **argv)
 		{ "half-life", required_argument, NULL, 'H' },
 		{ "as-of", required_argument, NULL, 'V' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "series", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *filter_kind = NULL, *filter_series = NULL;
 	assay_analysis_opts an;
 	struct jc_period period = { 0 };
 	enum out_format fmt = OUT_TEXT;
@@ -342,11 +536,8 @@ int cmd_check(int argc, char **argv)
 				return rc;
 			break;
 		case 'F':
-			an.freq = assay_freq_parse(optarg);
-			if (an.freq == ASSAY_FREQ_NONE)
-				return cli_usage_error("check",
-						       "--freq takes D, W, M, Q or A, not '%s'",
-						       optarg);
+			if ((rc = cli_parse_freq("check", optarg, &an.freq)))
+				return rc;
 			break;
 		case 'A':
 			if (cli_parse_double("check", "--alpha", optarg, &an.judge.alpha))
@@ -355,17 +546,13 @@ int cmd_check(int argc, char **argv)
 				return cli_usage_error("check", "--alpha must be between 0 and 1");
 			break;
 		case 'w':
-			if (cli_parse_int("check", "--window", optarg, &l))
+			if (cli_parse_shared("check", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("check", "--window must be between 2 and 100000");
 			an.judge.window = (int)l;
 			break;
 		case 'm':
-			if (cli_parse_int("check", "--min-history", optarg, &l))
+			if (cli_parse_shared("check", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("check", "--min-history must be between 2 and 100000");
 			an.judge.min_history = (int)l;
 			break;
 		case 's':
@@ -388,85 +575,63 @@ int cmd_check(int argc, char **argv)
 			as_of = vintage;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, 1, &fmt) ||
-			    (fmt != OUT_TEXT && fmt != OUT_JSON))
-				return cli_usage_error("check", "--format takes text or json");
+			if (out_format_parse_all(optarg, 1, &fmt) || fmt == OUT_TABLE)
+				return cli_usage_error("check", "--format takes text, csv, tsv, "
+						       "json or ndjson, not '%s'", optarg);
 			break;
+		case 'K': filter_kind = optarg; break;
+		case 'S': filter_series = optarg; break;
 		default:
 			fputs("Try 'assay check --help'.\n", stderr);
 			return ASSAY_EUSAGE;
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error("check", "give exactly one SERIES");
+	if (optind >= argc)
+		return cli_usage_error("check", "give one or more SERIES (names or patterns)");
+	if ((rc = cli_filter_args("check", &argc, &argv, filter_kind,
+				  filter_series)))
+		return rc;
 
-	struct ctx cx;
-	memset(&cx, 0, sizeof cx);
-	cx.name = argv[optind];
-	cx.as_of = as_of;
-	cx.allow_partial = an.allow_partial;
-	cx.row = (size_t)-1;
 	assay_store *st;
-	assay_obs obs = { 0 };
-	assay_error err;
+	char **names = NULL;
+	size_t n = 0;
+	struct cli_freq_note fnote = { .asked = an.freq };
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	int found = assay_store_series_get(st, cx.name, &cx.info, &err);
-	if (found <= 0) {
-		rc = found < 0 ? cli_report(&err)
-			       : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
-					   cx.name, assay_store_path(st));
+	if ((rc = jc_resolve(st, argv + optind, argc - optind, &names, &n))) {
 		assay_store_close(st);
 		return rc;
 	}
-	assay_freq f = an.freq == ASSAY_FREQ_NONE ? cx.info.freq : an.freq;
-	if (period.set && assay_freq_rank(period.freq) > assay_freq_rank(f)) {
-		char ex[32];
-		assay_period_format(f, jc_period_at(&period, f, 1), ex, sizeof ex);
-		rc = cli_usage_error("check", "--period %s is %s but the series is "
-				     "judged %s: give a period like %s",
-				     period.text, jc_freq_adj(period.freq),
-				     jc_freq_adj(f), ex);
-		goto out;
+	out.fmt = fmt;
+	out.rows = 0;
+	out.multi = argc - optind > 1;
+	for (int a = optind; a < argc; a++)
+		if (jc_is_glob(argv[a]))
+			out.multi = 1;
+	/* Many series: the worst answer wins, errors first (4, then 2), then
+	 * a notable move (1) before a move that cannot be judged (3), then
+	 * noise (0); a series that fails is reported and the others go on. */
+	static const int rank[] = { [ASSAY_OK] = 0, [ASSAY_ECANNOT] = 1,
+		[ASSAY_NOTABLE] = 2, [ASSAY_EUSAGE] = 3, [ASSAY_EIO] = 4 };
+	int status = ASSAY_OK;
+	for (size_t i = 0; i < n; i++) {
+		rc = check_one(st, names[i], an, &period, as_of, fmt, &fnote);
+		if (rc < 0 || rc > ASSAY_EIO)
+			rc = ASSAY_EIO;
+		if (rank[rc] > rank[status])
+			status = rc;
+		if (cli_stdout_errno())
+			break;  /* nowhere to write the rest */
 	}
-	if (assay_store_load(st, cx.info.id, as_of, &obs, &err)) {
-		rc = cli_report(&err);
-		goto out;
-	}
-	if (period.set) {
-		cx.period = jc_period_at(&period, f, 0);
-		an.judge_from = cx.period;
-	}
-	if (assay_analyse(&obs, cx.info.freq, cx.info.kind, &an, &cx.a, &err)) {
-		rc = err.status == ASSAY_EUSAGE
-			? cli_error(ASSAY_EUSAGE, "%s: %s", cx.name, err.msg)
-			: cli_report(&err);
-		goto out;
-	}
-	const assay_analysis *a = &cx.a;
-	if (period.set) {
-		for (size_t i = 0; i < a->s.n; i++)
-			if (a->s.period[i] == cx.period)
-				cx.row = i;
-	} else {
-		/* the latest complete period with a value */
-		for (size_t i = a->s.n; i-- > 0;) {
-			if (isfinite(a->s.value[i]) &&
-			    (an.allow_partial || !a->s.partial[i])) {
-				cx.row = i;
-				break;
-			}
-		}
-		if (cx.row == (size_t)-1 && a->s.n)
-			cx.period = a->s.period[a->s.n - 1];
-	}
-	if (cx.row == (size_t)-1 || a->j[cx.row].verdict == ASSAY_VERDICT_NONE)
-		explain(&cx);
-	rc = fmt == OUT_JSON ? print_json(&cx) : print_text(&cx);
-	assay_analysis_release(&cx.a);
-out:
-	assay_obs_release(&obs);
-	assay_series_info_release(&cx.info);
+	if (fmt == OUT_JSON && out.multi)
+		fputs(out.rows ? "\n]\n" : "[]\n", stdout);
+	json_decref(out.columns);
+	out.columns = NULL;
+	if (fflush(stdout) || ferror(stdout))
+		status = cli_write_error();
+	else
+		cli_freq_note_print(&fnote, "check");
+	assay_strv_free(names, n);
 	assay_store_close(st);
-	return rc;
+	return status;
 }

@@ -1,93 +1,343 @@
-/* assay export: a series' observations, as they stood at a vintage. */
+/* assay export: observations of one or many series, as they stood at a
+ * vintage, long (a row per series and period) or wide (a column per
+ * series), at their own frequency or resampled with --freq. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "assay/resample.h"
 #include "cli.h"
 #include "commands.h"
+#include "judge_common.h"
 #include "output.h"
 
 static const char usage[] =
-	"Usage: assay export SERIES [--as-of DATE] [--from P] [--to P]\n"
-	"                    [--format table|csv|json]\n"
+	"Usage: assay export PATTERN... [--freq F] [--from P] [--to P]\n"
+	"                    [--as-of DATE] [--wide]\n"
+	"                    [--format csv|tsv|json|ndjson|table]\n"
 	"\n"
-	"Print the observations of SERIES at its native frequency, columns\n"
-	"period and value.  --as-of shows the data as it stood then: for every\n"
-	"period, the newest vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
-	"or YYYY-MM-DDTHH:MM:SS).  Default format: csv.\n"
-	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n";
+	"Print the observations of the series named (exact names or glob\n"
+	"patterns, 'wb/*').  One exact name gives columns period,value; several\n"
+	"arguments or any pattern add a first column 'series' (the rule of\n"
+	"'assay changes'), one row per series and period.  --wide gives one\n"
+	"column per series instead, a row per period (empty where a series has\n"
+	"no value); all series must then be at one frequency (use --freq).\n"
+	"\n"
+	"Options:\n"
+	"  --freq F        resample to M, Q or A by the series' kind (flow summed,\n"
+	"                  price averaged, stock last value); partial periods are\n"
+	"                  left out (a note counts them).  A series already at a\n"
+	"                  lower frequency keeps its own (a note says so).\n"
+	"  --from P, --to P  the periods printed (2020Q1, 2020-01, 2020)\n"
+	"  --as-of DATE    the data as it stood then: for every period, the newest\n"
+	"                  vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
+	"                  or YYYY-MM-DDTHH:MM:SS)\n"
+	"  --wide          one column per series\n"
+	"  --format F      csv (default), tsv, json, ndjson or table; numbers in\n"
+	"                  full (shortest text that reads back exactly), NA empty\n"
+	"                  in csv and tsv, null in json\n"
+	"\n"
+	"Examples:\n"
+	"  assay export wb/copper --from 2020-01 --to 2020-12\n"
+	"  assay export 'wb/*' --freq Q --wide --format tsv > wb-quarterly.tsv\n"
+	"  assay export 'bgs/*/cobalt' --format ndjson | jq -c .\n"
+	"  assay export wb/copper --as-of 2020-03-31   # as published then\n"
+	"\n"
+	"Exit status: 0 success, 2 bad usage or unknown series, 4 database or\n"
+	"write error.\n";
 
-int cmd_export(int argc, char **argv)
+struct xopts {
+	assay_freq freq;        /* --freq, or NONE */
+	const char *from, *to;
+	const char *as_of;
+	int wide, multi;
+	enum out_format fmt;
+};
+
+/* One series at the frequency it is printed at. */
+struct xseries {
+	const char *name;
+	assay_freq freq;
+	assay_period *period;
+	double *value;
+	size_t n;
+};
+
+static void xseries_release(struct xseries *x)
+{
+	free(x->period);
+	free(x->value);
+	memset(x, 0, sizeof *x);
+}
+
+/* Load one series, resample it when --freq asks, keep the periods within
+ * --from/--to.  Returns 0 or the exit status (message printed). */
+static int load_one(assay_store *st, const struct xopts *o, const char *name,
+		    struct cli_freq_note *note, size_t *partial,
+		    struct xseries *x)
+{
+	assay_series_info info;
+	assay_obs obs = { 0 };
+	assay_resampled rs = { 0 };
+	assay_error err;
+	int rc = 0;
+	int found = assay_store_series_get(st, name, &info, &err);
+	if (found <= 0)
+		return found < 0 ? cli_report(&err)
+				 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
+					     name, cli.db_path);
+	cli_freq_note_add(note, name, info.freq);
+	assay_freq f = cli_freq_effective(o->freq, info.freq);
+	assay_series_info at = info;
+	at.freq = f;
+	assay_period lo = INT64_MIN, hi = INT64_MAX;
+	if (cli_period_bound(&at, o->from, &lo, "--from") ||
+	    cli_period_bound(&at, o->to, &hi, "--to")) {
+		rc = ASSAY_EUSAGE;
+		goto out;
+	}
+	if (assay_store_load(st, info.id, o->as_of, &obs, &err)) {
+		rc = cli_report(&err);
+		goto out;
+	}
+	int resampled = f != info.freq;
+	if (resampled && assay_resample(&obs, info.freq, info.kind, f, &rs, &err)) {
+		rc = cli_error(err.status ? err.status : ASSAY_EIO, "%s: %s", name,
+			       err.msg);
+		goto out;
+	}
+	size_t n = resampled ? rs.n : obs.n;
+	x->name = name;
+	x->freq = f;
+	x->period = malloc((n ? n : 1) * sizeof *x->period);
+	x->value = malloc((n ? n : 1) * sizeof *x->value);
+	if (!x->period || !x->value) {
+		rc = cli_error(ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		assay_period p = resampled ? rs.period[i] : obs.period[i];
+		double v = resampled ? rs.value[i] : obs.value[i];
+		if (p < lo || p > hi)
+			continue;
+		if (resampled && !isfinite(v))
+			continue;       /* a gap: no data in that period */
+		if (resampled && rs.partial[i]) {
+			(*partial)++;
+			continue;
+		}
+		x->period[x->n] = p;
+		x->value[x->n++] = v;
+	}
+out:
+	assay_resampled_release(&rs);
+	assay_obs_release(&obs);
+	assay_series_info_release(&info);
+	return rc;
+}
+
+static void put_long(out_table *t, const struct xopts *o,
+		     const struct xseries *x)
+{
+	char lbl[32];
+	for (size_t i = 0; i < x->n; i++) {
+		if (o->multi)
+			out_str(t, x->name);
+		out_str(t, assay_period_format(x->freq, x->period[i], lbl, sizeof lbl));
+		out_num(t, x->value[i], 0);
+	}
+}
+
+static int cmp_period(const void *a, const void *b)
+{
+	assay_period x = *(const assay_period *)a, y = *(const assay_period *)b;
+	return (x > y) - (x < y);
+}
+
+/* The wide table: the union of the periods, one column per series. */
+static out_table *wide_table(struct xseries *xs, size_t nx)
+{
+	size_t total = 0, np = 0;
+	for (size_t k = 0; k < nx; k++)
+		total += xs[k].n;
+	assay_period *ps = malloc((total ? total : 1) * sizeof *ps);
+	const char **cols = malloc((nx + 1) * sizeof *cols);
+	size_t *at = calloc(nx ? nx : 1, sizeof *at);
+	if (!ps || !cols || !at)
+		abort();
+	for (size_t k = 0; k < nx; k++)
+		for (size_t i = 0; i < xs[k].n; i++)
+			ps[np++] = xs[k].period[i];
+	qsort(ps, np, sizeof *ps, cmp_period);
+	size_t u = 0;
+	for (size_t i = 0; i < np; i++)
+		if (!u || ps[u - 1] != ps[i])
+			ps[u++] = ps[i];
+	cols[0] = "period";
+	for (size_t k = 0; k < nx; k++)
+		cols[k + 1] = xs[k].name;
+	out_table *t = out_table_new(cols, (int)nx + 1);
+	assay_freq f = nx ? xs[0].freq : ASSAY_FREQ_NONE;
+	for (size_t i = 0; i < u; i++) {
+		char lbl[32];
+		out_str(t, assay_period_format(f, ps[i], lbl, sizeof lbl));
+		for (size_t k = 0; k < nx; k++) {
+			/* each series' periods are ascending: a merge */
+			while (at[k] < xs[k].n && xs[k].period[at[k]] < ps[i])
+				at[k]++;
+			if (at[k] < xs[k].n && xs[k].period[at[k]] == ps[i])
+				out_num(t, xs[k].value[at[k]], 0);
+			else
+				out_null(t);
+		}
+	}
+	free(ps);
+	free(cols);
+	free(at);
+	return t;
+}
+
+static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
+		      size_t vsize)
 {
 	static const struct option opts[] = {
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
+		{ "freq", required_argument, NULL, 'q' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const cols[] = { "period", "value" };
-	enum out_format fmt = OUT_CSV;
-	const char *as_of = NULL, *from = NULL, *to = NULL;
-	char vintage[32];
 	assay_error err;
-	int c, status;
-
+	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': fputs(usage, stdout); return -1;
 		case 'a':
-			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err))
+			if (assay_vintage_normalise(optarg, vintage, vsize, &err))
 				return cli_usage_error("export", "--as-of: %s", err.msg);
-			as_of = vintage;
+			o->as_of = vintage;
 			break;
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 'T': o->to = optarg; break;
+		case 'q':
+			if (cli_parse_freq("export", optarg, &o->freq))
+				return ASSAY_EUSAGE;
+			break;
+		case 'w': o->wide = 1; break;
 		case 'f':
-			if (out_format_parse(optarg, 0, &fmt))
-				return cli_usage_error("export", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &o->fmt))
+				return cli_usage_error("export", "--format takes "
+						       OUT_FORMATS_ALL ", not '%s'", optarg);
 			break;
 		default:
 			fputs("Try 'assay export --help'.\n", stderr);
 			return ASSAY_EUSAGE;
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error("export", "give exactly one SERIES");
+	if (optind >= argc)
+		return cli_usage_error("export", "give one or more SERIES or patterns");
+	return 0;
+}
+
+/* Is s the exact name of a series (a name may hold glob characters)? */
+static int exact_name(assay_store *st, const char *s)
+{
+	assay_series_info info;
+	assay_error err;
+	if (assay_store_series_get(st, s, &info, &err) <= 0)
+		return 0;
+	assay_series_info_release(&info);
+	return 1;
+}
+
+/* The series to print, and whether a series column is needed: several
+ * arguments, or a pattern.  One argument that names a series exactly is
+ * that series, glob characters or not. */
+static int resolve(assay_store *st, char **args, int nargs, struct xopts *o,
+		   char ***names, size_t *n)
+{
+	o->multi = nargs > 1;
+	if (nargs == 1 && jc_is_glob(args[0]) && exact_name(st, args[0])) {
+		*names = malloc(sizeof **names);
+		if (!*names || !((*names)[0] = strdup(args[0])))
+			return cli_error(ASSAY_EIO, "out of memory");
+		*n = 1;
+		return 0;
+	}
+	for (int a = 0; a < nargs; a++)
+		if (jc_is_glob(args[a]))
+			o->multi = 1;
+	return jc_resolve(st, args, nargs, names, n);
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const char *const cols[] = { "series", "period", "value" };
+	struct xopts o = { .fmt = OUT_CSV };
+	char vintage[32];
+	int status = parse_args(argc, argv, &o, vintage, sizeof vintage);
+	if (status)
+		return status < 0 ? 0 : status;
 
 	assay_store *st;
-	assay_series_info info;
-	assay_obs obs;
+	char **names = NULL;
+	size_t nnames = 0, partial = 0, nx = 0;
+	struct xseries *xs = NULL;
+	struct cli_freq_note note = { .asked = o.freq };
+	out_table *t = NULL;
 	if ((status = cli_open_store(&st, 1)))
 		return status;
-	int found = assay_store_series_get(st, argv[optind], &info, &err);
-	if (found <= 0) {
-		assay_store_close(st);
-		return found < 0 ? cli_report(&err)
-				 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
-					     argv[optind], cli.db_path);
+	if ((status = resolve(st, argv + optind, argc - optind, &o, &names, &nnames)))
+		goto out;
+	/* one snapshot of the store for all series */
+	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);
+	xs = calloc(nnames ? nnames : 1, sizeof *xs);
+	if (!xs) {
+		status = cli_error(ASSAY_EIO, "out of memory");
+		goto out;
 	}
-	assay_period lo = INT64_MIN, hi = INT64_MAX;
-	status = cli_period_bound(&info, from, &lo, "--from") ||
-		 cli_period_bound(&info, to, &hi, "--to") ? ASSAY_EUSAGE : 0;
-	if (!status && assay_store_load(st, info.id, as_of, &obs, &err))
-		status = cli_report(&err);
-	if (!status) {
-		out_table *t = out_table_new(cols, 2);
-		for (size_t i = 0; i < obs.n; i++) {
-			char lbl[32];
-			if (obs.period[i] < lo || obs.period[i] > hi)
-				continue;
-			out_str(t, assay_period_format(info.freq, obs.period[i], lbl, sizeof lbl));
-			out_num(t, obs.value[i], 0);
+	if (!o.wide)
+		t = out_table_new(o.multi ? cols : cols + 1, o.multi ? 3 : 2);
+	for (; nx < nnames; nx++) {
+		if ((status = load_one(st, &o, names[nx], &note, &partial, &xs[nx])))
+			goto out;
+		if (o.wide && xs[nx].freq != xs[0].freq) {
+			status = cli_usage_error("export", "--wide needs one frequency, but "
+						 "%s is %s and %s is %s: give --freq",
+						 xs[0].name, assay_freq_adjective(xs[0].freq),
+						 xs[nx].name, assay_freq_adjective(xs[nx].freq));
+			nx++;
+			goto out;
 		}
-		status = out_table_print(t, stdout, fmt) ? cli_write_error() : 0;
-		out_table_free(t);
-		assay_obs_release(&obs);
+		if (!o.wide) {
+			put_long(t, &o, &xs[nx]);
+			xseries_release(&xs[nx]);
+		}
 	}
-	assay_series_info_release(&info);
+	if (o.wide)
+		t = wide_table(xs, nx);
+	status = out_table_print(t, stdout, o.fmt) || fflush(stdout) ? cli_write_error() : 0;
+	if (!status) {
+		cli_freq_note_print(&note, "export");
+		if (partial && !cli.quiet)
+			fprintf(stderr, "assay export: note: %zu partial period%s left out "
+				"(a period with some of its data missing)\n", partial,
+				partial == 1 ? "" : "s");
+	}
+out:
+	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
+	for (size_t k = 0; k < nx; k++)
+		xseries_release(&xs[k]);
+	free(xs);
+	out_table_free(t);
+	assay_strv_free(names, nnames);
 	assay_store_close(st);
 	return status;
 }

@@ -1,6 +1,7 @@
 /* assay import: load series from a CSV file into the store. */
 #include <errno.h>
 #include <getopt.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,8 @@ static const char usage[] =
 	"                      'export --as-of' selects by it\n"
 	"\n"
 	"Output:\n"
-	"  --format table|csv|json   print the summary as data on stdout\n"
+	"  --format F          table, csv, tsv, json or ndjson: the summary as\n"
+	"                      data on stdout\n"
 	"                      (default: one line on stderr)\n"
 	"\n"
 	"Values with qualifiers (>50, <0.5, 123e) and flags (E) are reported on\n"
@@ -67,7 +69,12 @@ static const char usage[] =
 	"last column is an error (empty ones are padding); shorter rows are\n"
 	"counted in the summary (wide, table: missing cells are NA).  Names and\n"
 	"metadata must be UTF-8 (see --encoding).  Errors name FILE:LINE:COLUMN.\n"
-	"Exit status: 0 imported, 2 bad usage or bad data, 4 database or I/O error.\n";
+	"Exit status: 0 imported, 2 bad usage or bad data, 4 database or I/O error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay import cmo-monthly-2026-06.csv --prefix wb/ --kind price --vintage 2026-06-02\n"
+	"  assay import prices.csv --series my/price --kind price --dry-run\n"
+	"  curl -s URL | assay import - --layout wide --key-cols Entity --date-col Year\n";
 
 enum {
 	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,
@@ -98,6 +105,38 @@ static int parse_layout(const char *s, assay_layout *out)
 			return 0;
 		}
 	return -1;
+}
+
+/* Why values were kept as an earlier vintage: name this file's vintage
+ * and the later one that stays current (a file imported without
+ * --vintage has the time of its import as its vintage, so a file given
+ * an earlier --vintage afterwards is, rightly, not current). */
+static void explain_older(assay_store *st, const assay_import_result *r)
+{
+	sqlite3_stmt *q;
+	sqlite3 *db = assay_store_db(st);
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT vintage FROM imports WHERE id = ?1),"
+			       " i.vintage, i.file, i.vintage = i.imported_at"
+			       " FROM revisions r JOIN imports i ON i.id = r.superseded_by"
+			       " WHERE r.import_id = ?1 GROUP BY r.superseded_by"
+			       " ORDER BY count(*) DESC LIMIT 1", -1, &q, NULL))
+		return;
+	sqlite3_bind_int64(q, 1, r->import_id);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *mine = (const char *)sqlite3_column_text(q, 0);
+		const char *later = (const char *)sqlite3_column_text(q, 1);
+		const char *file = (const char *)sqlite3_column_text(q, 2);
+		fprintf(stderr, "assay: %llu value%s kept as an earlier vintage: this "
+			"file's vintage %s is older than %s of %s%s, which stays "
+			"current ('--as-of %s' shows this file's values)\n",
+			(unsigned long long)r->older, r->older == 1 ? "" : "s",
+			mine ? mine : "?", later ? later : "?", file ? file : "?",
+			sqlite3_column_int(q, 3) ? " (imported without --vintage: "
+			"its vintage is the time it was imported)" : "",
+			mine ? mine : "DATE");
+	}
+	sqlite3_finalize(q);
 }
 
 static int print_summary(const assay_import_opts *o, const assay_import_result *r,
@@ -248,8 +287,9 @@ int cmd_import(int argc, char **argv)
 			o.vintage = vintage;
 			break;
 		case OPT_FORMAT:
-			if (out_format_parse(optarg, 0, &fmt)) {
-				cli_usage_error("import", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &fmt)) {
+				cli_usage_error("import", "--format takes " OUT_FORMATS_ALL
+						", not '%s'", optarg);
 				goto fail;
 			}
 			have_format = 1;
@@ -287,12 +327,15 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	status = assay_import(st, &o, &res, &err);
 	progress_done(&bar);
-	assay_store_close(st);
 	if (status) {
+		assay_store_close(st);
 		status = cli_report(&err);
 		goto out;
 	}
 	status = print_summary(&o, &res, have_format, fmt);
+	if (!status && res.older && res.import_id && !cli.quiet)
+		explain_older(st, &res);
+	assay_store_close(st);
 out:
 	free(na);
 	return status;

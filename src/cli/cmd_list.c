@@ -9,10 +9,16 @@
 #include "output.h"
 
 static const char usage[] =
-	"Usage: assay list [PATTERN...] [--format table|csv|json]\n"
+	"Usage: assay list [PATTERN...] [--format table|csv|tsv|json|ndjson]\n"
 	"\n"
 	"List the series in the store (those matching the glob PATTERNs, e.g.\n"
 	"'wb/*'), with columns name, kind, freq, first, last, count, unit, source.\n"
+	"\n"
+	"Examples:\n"
+	"  assay list 'wb/*'\n"
+	"  assay list --format tsv | cut -f1        # the names only\n"
+	"  assay list 'bgs/*/cobalt' --format json --db other.db\n"
+	"\n"
 	"Exit status: 0 success, 2 bad usage, 4 database error.\n";
 
 int cmd_list(int argc, char **argv)
@@ -32,8 +38,9 @@ int cmd_list(int argc, char **argv)
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'f':
-			if (out_format_parse(optarg, 0, &fmt))
-				return cli_usage_error("list", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &fmt))
+				return cli_usage_error("list", "--format takes "
+						       OUT_FORMATS_ALL ", not '%s'", optarg);
 			break;
 		default:
 			fputs("Try 'assay list --help'.\n", stderr);

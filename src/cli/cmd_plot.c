@@ -34,7 +34,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --freq F        resample to M, Q or A first (flow: sum, price: mean,\n"
-	"                  stock: last); compare: default the lowest frequency\n"
+	"                  stock: last); compare: default the lowest frequency;\n"
+	"                  a series already at a lower one keeps its own, noted\n"
 	"  --from P, --to P  the periods drawn (changes are judged with the\n"
 	"                  history before --from)\n"
 	"  --as-of DATE    the data as published by DATE (vintages)\n"
@@ -46,7 +47,7 @@ static const char usage[] =
 	"                  -changes, -vol or compare- added for those types\n"
 	"  --format FMT    png, svg or pdf for --outdir (default png)\n"
 	"  --title TEXT    the chart title (default: the series name)\n"
-	"  --window N      trailing window of changes and vol (default 20)\n"
+	"  --window N      trailing window of changes and vol, 2 to 100000 (20)\n"
 	"  --alpha A       level of the verdicts and band (default 0.05)\n"
 	"  --no-trend      level: no trend line or change points\n"
 	"\n"
@@ -59,7 +60,12 @@ static const char usage[] =
 	"  4  gnuplot is missing or failed on a chart, an output file cannot be\n"
 	"     written whole (a full disk: the file that was there is kept), or a\n"
 	"     database error\n"
-	"TERM or INT stop gnuplot and remove the temporary files (status 128+N).\n";
+	"TERM or INT stop gnuplot and remove the temporary files (status 128+N).\n"
+	"\n"
+	"Examples:\n"
+	"  assay plot wb/copper --type changes --freq Q -o copper.svg\n"
+	"  assay plot wb/copper wb/nickel --type compare --base 2020-01 -o cmp.png\n"
+	"  assay plot 'wb/*' --outdir charts\n";
 
 /* The series of one run, loaded. */
 struct loaded {
@@ -239,10 +245,8 @@ int cmd_plot(int argc, char **argv)
 						       "compare or vol, not '%s'", optarg);
 			break;
 		case 'q':
-			po.freq = assay_freq_parse(optarg);
-			if (po.freq == ASSAY_FREQ_NONE || optarg[1])
-				return cli_usage_error("plot", "--freq takes D, W, M, Q or A, "
-						       "not '%s'", optarg);
+			if (cli_parse_freq("plot", optarg, &po.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'F': po.from = optarg; break;
 		case 'T': po.to = optarg; break;
@@ -263,10 +267,8 @@ int cmd_plot(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'l': po.title = optarg; break;
 		case 'w':
-			if (cli_parse_int("plot", "--window", optarg, &lv))
+			if (cli_parse_shared("plot", "--window", optarg, &lv))
 				return ASSAY_EUSAGE;
-			if (lv < 2 || lv > 10000)
-				return cli_usage_error("plot", "--window takes 2..10000, not %ld", lv);
 			po.window = (size_t)lv;
 			if (po.min_window > po.window)
 				po.min_window = po.window;
@@ -371,6 +373,15 @@ int cmd_plot(int argc, char **argv)
 				   strerror(errno));
 		goto out;
 	}
+	/* The --freq rule of every command: a series at a lower frequency
+	 * keeps its own; a comparison is drawn at the lowest of them. */
+	struct cli_freq_note fnote = { .asked = po.freq };
+	assay_freq compare_freq = po.freq;
+	for (size_t i = 0; i < nnames; i++) {
+		cli_freq_note_add(&fnote, names[i], ld[i].info.freq);
+		if (po.freq != ASSAY_FREQ_NONE)
+			compare_freq = cli_freq_effective(compare_freq, ld[i].info.freq);
+	}
 	const char *ext = assay_plot_format_ext(po.format);
 	static const char *const suffix[] = { "", "-changes", "", "-vol" };
 	for (size_t i = 0; i < ncharts; i++) {
@@ -392,9 +403,13 @@ int cmd_plot(int argc, char **argv)
 			status = ASSAY_EIO;
 			goto out;       /* batch_free removes the temporary files */
 		}
+		assay_plot_opts pi = po;
+		pi.freq = po.type == ASSAY_CHART_COMPARE ? compare_freq
+			: po.freq == ASSAY_FREQ_NONE ? po.freq
+			: cli_freq_effective(po.freq, ld[i].info.freq);
 		int rc = po.type == ASSAY_CHART_COMPARE ?
-			assay_plot_batch_add(batch, paths[i], "compare", in, nnames, &po, &err) :
-			assay_plot_batch_add(batch, paths[i], names[i], &in[i], 1, &po, &err);
+			assay_plot_batch_add(batch, paths[i], "compare", in, nnames, &pi, &err) :
+			assay_plot_batch_add(batch, paths[i], names[i], &in[i], 1, &pi, &err);
 		if (rc) {
 			/* This chart is dropped; the others are still drawn. */
 			int s = cli_report(&err);
@@ -418,6 +433,7 @@ int cmd_plot(int argc, char **argv)
 		if (!cli.quiet)
 			fprintf(stderr, "assay: wrote %s\n", path);
 	}
+	cli_freq_note_print(&fnote, "plot");
 out:
 	for (size_t i = 0; i < nloaded; i++) {
 		assay_series_info_release(&ld[i].info);

@@ -39,11 +39,13 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR    where to write (created if missing)\n"
-	"  --freq F            analyse at frequency M, Q or A (default: native)\n"
+	"  --freq F            analyse at frequency M, Q or A (default: native; a\n"
+	"                      series already at a lower one keeps its own, noted)\n"
 	"  --fdr Q             false discovery rate of the summary (0.05)\n"
 	"  --as-of DATE        the data as they stood at that vintage\n"
 	"  --title TEXT        the report's title (default: assay report)\n"
-	"  -j, --jobs N        threads for the scan (1)\n"
+	"  -j, --jobs N        threads for the scan, 1 to 64 (default: the CPUs,\n"
+	"                      at most 8)\n"
 	"\n"
 	"Charts are drawn for the series with at least 3 observations; they need\n"
 	"gnuplot, and without it the report is written without them (a warning\n"
@@ -53,7 +55,11 @@ static const char usage[] =
 	"was in DIR stays as it was.  TERM or INT stop the report and remove its\n"
 	"temporary files.\n"
 	"Exit status: 0 written, 2 bad usage or unknown series, 4 database, I/O\n"
-	"or gnuplot error (the previous report kept), 128+N stopped by signal N.\n";
+	"or gnuplot error (the previous report kept), 128+N stopped by signal N.\n"
+	"\n"
+	"Examples:\n"
+	"  assay report 'wb/*' --freq Q -o report\n"
+	"  assay report -o all-series --title 'All series'\n";
 
 /* Fewest observations for which a series gets its charts. */
 enum { MIN_CHART_OBS = 3 };
@@ -585,7 +591,8 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report r = { .title = "assay report", .fdr = 0.05, .jobs = 1 };
+	struct report r = { .title = "assay report", .fdr = 0.05,
+			    .jobs = cli_default_jobs() };
 	long l;
 	int c, rc;
 
@@ -594,8 +601,8 @@ int cmd_report(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return 0;
 		case 'o': r.dir = optarg; break;
 		case 'F':
-			if (!(r.freq = assay_freq_parse(optarg)))
-				return cli_usage_error("report", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			if (cli_parse_freq("report", optarg, &r.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'Q':
 			if (cli_parse_double("report", "--fdr", optarg, &r.fdr))
@@ -610,10 +617,8 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'T': r.title = optarg; break;
 		case 'j':
-			if (cli_parse_int("report", "--jobs", optarg, &l))
+			if (cli_parse_shared("report", "--jobs", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 1 || l > 256)
-				return cli_usage_error("report", "--jobs must be between 1 and 256");
 			r.jobs = (int)l;
 			break;
 		default:
@@ -648,6 +653,12 @@ int cmd_report(int argc, char **argv)
 	if (!rc && !cli.quiet)
 		fprintf(stderr, "assay: wrote %s/index.html and %s/report.md (%zu series, "
 			"%zu notable)\n", r.dir, r.dir, res.n, res.notable);
+	struct cli_freq_note fnote = { .asked = r.freq };
+	for (size_t i = 0; i < res.n; i++)
+		if (res.rows[i].freq)   /* the frequency it was judged at */
+			cli_freq_note_add(&fnote, res.rows[i].name, res.rows[i].freq);
+	if (!rc)
+		cli_freq_note_print(&fnote, "report");
 	assay_scan_result_release(&res);
 	return rc;
 }

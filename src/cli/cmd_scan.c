@@ -37,12 +37,17 @@ static const char usage[] =
 	"  --seasonal auto|yes|no   seasonal adjustment (auto)\n"
 	"  --allow-partial     judge partial periods too\n"
 	"  --as-of DATE        the data as they stood at that vintage\n"
-	"  -j, --jobs N        analyse N series at a time (threads; 1)\n"
-	"  --format table|csv|json\n"
+	"  -j, --jobs N        analyse N series at a time, 1 to 64 (default: the\n"
+	"                      CPUs, at most 8)\n"
+	"  --format table|csv|tsv|json|ndjson\n"
 	"\n"
 	"Exit status: 0 nothing notable at that FDR, 1 at least one notable move,\n"
 	"2 bad usage or unknown series, 4 database error (a series that fails is\n"
-	"reported and makes the exit status 4; the scan still goes on).\n";
+	"reported and makes the exit status 4; the scan still goes on).\n"
+	"\n"
+	"Examples:\n"
+	"  assay scan 'wb/*' --freq Q\n"
+	"  assay scan --fdr 0.1 --format csv -q > scan.csv\n";
 
 static void on_progress(void *ctx, size_t done, size_t total)
 {
@@ -108,13 +113,13 @@ int cmd_scan(int argc, char **argv)
 	int c, rc;
 
 	assay_scan_opts_init(&o);
+	o.jobs = cli_default_jobs();
 	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'F':
-			o.analysis.freq = assay_freq_parse(optarg);
-			if (!o.analysis.freq)
-				return cli_usage_error("scan", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			if (cli_parse_freq("scan", optarg, &o.analysis.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'p':
 			if ((rc = jc_period_parse("scan", "--period", optarg, &period)))
@@ -136,17 +141,13 @@ int cmd_scan(int argc, char **argv)
 				return cli_usage_error("scan", "--alpha must be between 0 and 1");
 			break;
 		case 'w':
-			if (cli_parse_int("scan", "--window", optarg, &l))
+			if (cli_parse_shared("scan", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("scan", "--window must be between 2 and 100000");
 			o.analysis.judge.window = (int)l;
 			break;
 		case 'm':
-			if (cli_parse_int("scan", "--min-history", optarg, &l))
+			if (cli_parse_shared("scan", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 2 || l > 100000)
-				return cli_usage_error("scan", "--min-history must be between 2 and 100000");
 			o.analysis.judge.min_history = (int)l;
 			break;
 		case 's':
@@ -160,15 +161,14 @@ int cmd_scan(int argc, char **argv)
 			o.as_of = vintage;
 			break;
 		case 'j':
-			if (cli_parse_int("scan", "--jobs", optarg, &l))
+			if (cli_parse_shared("scan", "--jobs", optarg, &l))
 				return ASSAY_EUSAGE;
-			if (l < 1 || l > 256)
-				return cli_usage_error("scan", "--jobs must be between 1 and 256");
 			o.jobs = (int)l;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, 0, &fmt))
-				return cli_usage_error("scan", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &fmt))
+				return cli_usage_error("scan", "--format takes " OUT_FORMATS_ALL
+						       ", not '%s'", optarg);
 			break;
 		default:
 			fputs("Try 'assay scan --help'.\n", stderr);
@@ -194,9 +194,12 @@ int cmd_scan(int argc, char **argv)
 		return cli_report(&err);
 
 	int status = res.notable ? ASSAY_NOTABLE : 0;
+	struct cli_freq_note fnote = { .asked = o.analysis.freq };
 	for (size_t i = 0; i < res.n; i++) {
 		const assay_scan_row *row = &res.rows[i];
 		char lbl[32];
+		if (row->freq)  /* the frequency it was judged at */
+			cli_freq_note_add(&fnote, row->name, row->freq);
 		if (row->failed) {
 			fprintf(stderr, "assay: %s: %s\n", row->name, row->error.msg);
 			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
@@ -219,6 +222,8 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "assay: scanned %zu series: %zu judged, %zu notable at "
 			"FDR %g, %zu not judged%s\n", res.n, res.judged, res.notable, o.fdr,
 			res.n - res.judged - res.failed, res.failed ? ", some failed" : "");
+	if (!write_failed)
+		cli_freq_note_print(&fnote, "scan");
 	assay_scan_result_release(&res);
 	return status;
 }

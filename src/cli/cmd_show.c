@@ -7,17 +7,23 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "commands.h"
 #include "output.h"
 
 static const char usage[] =
-	"Usage: assay show SERIES [--format table|csv|json]\n"
+	"Usage: assay show SERIES [--format table|csv|tsv|json|ndjson]\n"
 	"\n"
 	"Print the metadata of SERIES, the imports that brought its values\n"
 	"(file, sha256, time, vintage, counts) and every revision: a period's\n"
-	"value at one vintage and the value that replaced it.  csv prints the\n"
-	"revisions only; json one object {series, imports, revisions}.\n"
-	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n";
+	"value at one vintage and the value that replaced it.  csv and tsv print\n"
+	"the revisions only; json one object {series, imports, revisions}\n"
+	"(ndjson: the same object on one line).\n"
+	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay show wb/copper\n"
+	"  assay show wb/copper --format csv   # the revisions\n";
 
 static out_table *metadata_table(const assay_series_summary *s)
 {
@@ -106,8 +112,9 @@ int cmd_show(int argc, char **argv)
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'f':
-			if (out_format_parse(optarg, 0, &fmt))
-				return cli_usage_error("show", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &fmt))
+				return cli_usage_error("show", "--format takes " OUT_FORMATS_ALL
+						       ", not '%s'", optarg);
 			break;
 		default:
 			fputs("Try 'assay show --help'.\n", stderr);
@@ -144,7 +151,7 @@ int cmd_show(int argc, char **argv)
 	out_table *meta = metadata_table(&s[k]);
 	out_table *imports = imports_table(imp, nimp);
 	out_table *revs = revisions_table(s[k].info.freq, rev, nrev);
-	if (fmt == OUT_JSON) {
+	if (fmt == OUT_JSON || fmt == OUT_NDJSON) {
 		json_t *obj = json_object(), *m = json_object();
 		json_t *rows = table_json(meta);
 		size_t i;
@@ -156,12 +163,12 @@ int cmd_show(int argc, char **argv)
 		json_object_set_new(obj, "series", m);
 		json_object_set_new(obj, "imports", table_json(imports));
 		json_object_set_new(obj, "revisions", table_json(revs));
-		if (json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			       JSON_REAL_PRECISION(17)) || fputc('\n', stdout) == EOF)
+		if (json_out_write(stdout, obj, fmt == OUT_JSON ? 2 : 0, 0) ||
+		    fputc('\n', stdout) == EOF)
 			status = cli_write_error();
 		json_decref(obj);
-	} else if (fmt == OUT_CSV) {
-		status = out_table_print(revs, stdout, OUT_CSV) ? cli_write_error() : 0;
+	} else if (fmt == OUT_CSV || fmt == OUT_TSV) {
+		status = out_table_print(revs, stdout, fmt) ? cli_write_error() : 0;
 	} else {
 		out_table_print(meta, stdout, OUT_TABLE);
 		printf("\nimports (%zu)\n", nimp);

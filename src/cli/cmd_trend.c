@@ -16,6 +16,7 @@
 #include "assay/resample.h"
 #include "assay/trend.h"
 #include "cli.h"
+#include "json_out.h"
 #include "commands.h"
 #include "output.h"
 
@@ -23,14 +24,15 @@ static const char usage[] =
 	"Usage: assay trend SERIES [--freq M|Q|A] [--from P] [--to P]\n"
 	"                   [--as-of DATE] [--variant V] [--alpha A]\n"
 	"                   [--penalty mbic|bic|NUMBER] [--min-segment N]\n"
-	"                   [--format table|csv|json]\n"
+	"                   [--format table|csv|tsv|json|ndjson]\n"
 	"\n"
 	"Test SERIES for a monotonic trend, estimate its slope and growth rate,\n"
 	"and find the periods where its level shifted.\n"
 	"\n"
 	"  --freq F         analyse at frequency F (resampled by the series' kind:\n"
 	"                   flow summed, price averaged, stock last value;\n"
-	"                   partial periods are left out); default: native\n"
+	"                   partial periods are left out); default: native; a\n"
+	"                   series already at a lower one keeps its own, noted\n"
 	"  --from P, --to P analyse the periods from P to P only (e.g. 1990, 2003Q2)\n"
 	"  --as-of DATE     the data as it stood at DATE (a vintage)\n"
 	"  --variant V      Mann-Kendall variant: original (default), hamed-rao,\n"
@@ -39,7 +41,7 @@ static const char usage[] =
 	"  --alpha A        level of the test and of the intervals (default 0.05)\n"
 	"  --penalty P      change point penalty: mbic (default), bic, or a number\n"
 	"  --min-segment N  shortest segment between change points (default 2)\n"
-	"  --format F       table (default), csv or json\n"
+	"  --format F       table (default), csv, tsv, json or ndjson\n"
 	"\n"
 	"Mann-Kendall: S, Var S with the tie correction (times n/n* for\n"
 	"hamed-rao and yue-wang), z with continuity correction, two-sided p;\n"
@@ -52,7 +54,11 @@ static const char usage[] =
 	"period and the mean level before and after.\n"
 	"\n"
 	"Exit status: 0 success, 2 bad usage or unknown series, 3 too few\n"
-	"observations to test, 4 database error.\n";
+	"observations to test, 4 database error.\n"
+	"\n"
+	"Examples:\n"
+	"  assay trend bgs/democratic-republic-of-congo/cobalt\n"
+	"  assay trend wb/copper --freq Q --from 2000 --variant hamed-rao --format json\n";
 
 /* Ordinal units per period and per year of each frequency (period.h:
  * D and W ordinals are days; a year is 365.25 calendar days). */
@@ -104,45 +110,28 @@ static void put_bool(struct record *r, const char *k, int v)
 	r->kv[r->n++] = (struct kv){ .key = k, .type = KV_BOOL, .i = v != 0 };
 }
 
-/* Digits that make v read back exactly (15..17), as output.c does. */
-static int shortest_prec(double v)
-{
-	char buf[40];
-	for (int p = 15; p < 17; p++) {
-		snprintf(buf, sizeof buf, "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
-			return p;
-	}
-	return 17;
-}
-
 struct cp_row {
 	char period[32];        /* first period at the new level */
 	size_t index;           /* its 0-based position in the analysed data */
 	double before, after;   /* segment means either side */
 };
 
-static json_t *jnum(double v, int *prec)
+/* A number, null when NA (json_out writes its shortest exact text). */
+static json_t *jnum(double v)
 {
-	if (!isfinite(v))
-		return json_null();
-	int p = shortest_prec(v);
-	if (p > *prec)
-		*prec = p;
-	return json_real(v);
+	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static int print_json(const struct record *r, const struct cp_row *cp,
-		      size_t ncp, double scale)
+		      size_t ncp, double scale, int nd)
 {
-	int prec = 1;
 	json_t *o = json_object();
 	for (int k = 0; k < r->n; k++) {
 		const struct kv *e = &r->kv[k];
 		json_t *v;
 		switch (e->type) {
 		case KV_STR: v = e->s ? json_string(e->s) : json_null(); break;
-		case KV_NUM: v = jnum(e->num, &prec); break;
+		case KV_NUM: v = jnum(e->num); break;
 		case KV_INT: v = json_integer(e->i); break;
 		default: v = json_boolean(e->i); break;
 		}
@@ -153,18 +142,16 @@ static int print_json(const struct record *r, const struct cp_row *cp,
 		json_t *c = json_object();
 		json_object_set_new(c, "period", json_string(cp[j].period));
 		json_object_set_new(c, "index", json_integer((json_int_t)cp[j].index));
-		json_object_set_new(c, "before", jnum(cp[j].before, &prec));
-		json_object_set_new(c, "after", jnum(cp[j].after, &prec));
+		json_object_set_new(c, "before", jnum(cp[j].before));
+		json_object_set_new(c, "after", jnum(cp[j].after));
 		json_object_set_new(c, "change",
-				    jnum(cp[j].after - cp[j].before, &prec));
+				    jnum(cp[j].after - cp[j].before));
 		json_object_set_new(c, "change_scaled",
-				    jnum((cp[j].after - cp[j].before) / scale,
-					 &prec));
+				    jnum((cp[j].after - cp[j].before) / scale));
 		json_array_append_new(a, c);
 	}
 	json_object_set_new(o, "changepoints", a);
-	int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			    JSON_REAL_PRECISION(prec));
+	int rc = json_out_write(stdout, o, nd ? 0 : 2, 0);
 	json_decref(o);
 	fputc('\n', stdout);
 	return rc || ferror(stdout) ? -1 : 0;
@@ -189,7 +176,7 @@ static void kv_text(const struct kv *e, int human, char *buf, size_t n)
 }
 
 static int print_csv(const struct record *r, const struct cp_row *cp,
-		     size_t ncp)
+		     size_t ncp, enum out_format fmt)
 {
 	static const char *cols[65];
 	char buf[64];
@@ -223,7 +210,7 @@ static int print_csv(const struct record *r, const struct cp_row *cp,
 	}
 	out_str(t, list);
 	free(list);
-	int rc = out_table_print(t, stdout, OUT_CSV);
+	int rc = out_table_print(t, stdout, fmt);
 	out_table_free(t);
 	return rc;
 }
@@ -307,10 +294,6 @@ static int resample(const assay_series_info *info, assay_obs *obs,
 	*partial_dropped = 0;
 	if (to == info->freq)
 		return 0;
-	if (assay_freq_rank(to) < assay_freq_rank(info->freq))
-		return cli_usage_error("trend", "--freq %c is higher than the "
-				       "native frequency %c of %s", (char)to,
-				       (char)info->freq, info->name);
 	if (assay_resample(obs, info->freq, info->kind, to, &rs, &err))
 		return cli_report(&err);
 	size_t n = 0;
@@ -360,9 +343,8 @@ int cmd_trend(int argc, char **argv)
 		switch (c) {
 		case 'h': fputs(usage, stdout); return 0;
 		case 'q':
-			ar.freq = assay_freq_parse(optarg);
-			if (ar.freq == ASSAY_FREQ_NONE)
-				return cli_usage_error("trend", "--freq takes D, W, M, Q or A, not '%s'", optarg);
+			if (cli_parse_freq("trend", optarg, &ar.freq))
+				return ASSAY_EUSAGE;
 			break;
 		case 'F': ar.from = optarg; break;
 		case 'T': ar.to = optarg; break;
@@ -393,8 +375,9 @@ int cmd_trend(int argc, char **argv)
 			ar.copt.min_seg = (size_t)lv;
 			break;
 		case 'f':
-			if (out_format_parse(optarg, 0, &ar.fmt))
-				return cli_usage_error("trend", "--format takes table, csv or json");
+			if (out_format_parse_all(optarg, 0, &ar.fmt))
+				return cli_usage_error("trend", "--format takes " OUT_FORMATS_ALL
+						       ", not '%s'", optarg);
 			break;
 		default:
 			fputs("Try 'assay trend --help'.\n", stderr);
@@ -422,7 +405,9 @@ int cmd_trend(int argc, char **argv)
 		status = cli_report(&err);
 		goto out;
 	}
-	assay_freq freq = ar.freq ? ar.freq : info.freq;
+	struct cli_freq_note fnote = { .asked = ar.freq };
+	cli_freq_note_add(&fnote, ar.series, info.freq);
+	assay_freq freq = cli_freq_effective(ar.freq, info.freq);
 	if (ar.topt.variant == ASSAY_MK_SEASONAL) {
 		if (freq != ASSAY_FREQ_M && freq != ASSAY_FREQ_Q) {
 			status = cli_usage_error("trend", "--variant seasonal needs monthly or quarterly data (try --freq Q or M)");
@@ -527,11 +512,14 @@ int cmd_trend(int argc, char **argv)
 		rows[j].before = cp.seg_mean[j];
 		rows[j].after = cp.seg_mean[j + 1];
 	}
-	int rc = ar.fmt == OUT_JSON ? print_json(&r, rows, ncp, cp.scale) :
-		 ar.fmt == OUT_CSV ? print_csv(&r, rows, ncp) :
+	int rc = ar.fmt == OUT_JSON || ar.fmt == OUT_NDJSON ?
+			print_json(&r, rows, ncp, cp.scale, ar.fmt == OUT_NDJSON) :
+		 ar.fmt == OUT_CSV || ar.fmt == OUT_TSV ? print_csv(&r, rows, ncp, ar.fmt) :
 		 print_table(&r, rows, ncp, cp.scale);
 	if (rc)
 		status = cli_write_error();
+	else
+		cli_freq_note_print(&fnote, "trend");
 	free(rows);
 	assay_cpts_release(&cp);
 out:

@@ -2,6 +2,8 @@
 #ifndef ASSAY_CLI_COMMANDS_H
 #define ASSAY_CLI_COMMANDS_H
 
+#include <stddef.h>
+
 int cmd_import(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -14,6 +16,17 @@ int cmd_plot(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
 int cmd_report(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+/* The command table (main.c), in the order of the README's reference. */
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+extern const struct cli_command cli_commands[];
+extern const size_t cli_ncommands;
+const struct cli_command *cli_find_command(const char *name);
 
 /* Shared with `report`: the rows of a scan as `assay scan` prints them
  * (rounded: the table format's digits; else full precision). */

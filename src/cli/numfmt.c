@@ -13,6 +13,7 @@
  * snprintf on a million values.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,3 +204,148 @@ int numfmt_g15(double v, char *buf)
 }
 
 #endif
+
+/* The shortest by the C library: %.15g, %.16g, then %.17g, each read back. */
+static int shortest_slow(double v, char *buf)
+{
+	int n = snprintf(buf, 48, "%.15g", v);
+	if (strtod(buf, NULL) == v)
+		return n;
+	n = snprintf(buf, 48, "%.16g", v);
+	if (strtod(buf, NULL) == v)
+		return n;
+	return snprintf(buf, 48, "%.17g", v);
+}
+
+#if NUMFMT_FAST
+/* The P significant digits of a (1e-5 <= a < 1e15) rounded as printf
+ * rounds them (to nearest, ties to even), exactly: a 10^k = hi + lo by
+ * two_prod with k = P - 1 - e; *n the digits, *e the decimal exponent,
+ * *d the signed distance n - a 10^k (in units of 10^-k) and *h half an
+ * ulp of a in the same units.  0, or -1 when the exact path cannot say. */
+static int digits_p(double a, int P, uint64_t *n, int *e, double *d, double *h)
+{
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	int e2 = (int)((bits >> 52) & 0x7ff) - 1022;
+	int ee = ((e2 - 1) * 78913) >> 18, tries, k = 0;
+	double hi = 0, lo = 0;
+	for (tries = 0; tries < 3; tries++) {
+		k = P - 1 - ee;
+		if (k < 0 || k > 22)
+			return -1;
+		two_prod(a, pow10_tab[k], &hi, &lo);
+		if (cmp_exact(hi, lo, pow10_tab[P]) >= 0)
+			ee++;
+		else if (cmp_exact(hi, lo, pow10_tab[P - 1]) < 0)
+			ee--;
+		else
+			break;
+	}
+	if (tries == 3)
+		return -1;
+	uint64_t m;
+	double t;
+	if (hi >= 4503599627370496.0) {        /* 2^52: hi is a whole number */
+		double li = floor(lo), lf = lo - li;   /* exact: |lo| <= 8 */
+		m = (uint64_t)hi + (uint64_t)(int64_t)li;
+		if (lf > 0.5 || (lf == 0.5 && (m & 1)))
+			m++;
+		/* n - a 10^k = (m - hi) - lo, m - hi a small whole number */
+		t = (double)(int64_t)(m - (uint64_t)hi);
+	} else {
+		m = (uint64_t)(int64_t)hi;
+		double r = (hi - (double)m) - 0.5;
+		if (r > 0 || (r == 0 && (lo > 0 || (lo == 0 && (m & 1)))))
+			m++;
+		t = (double)m - hi;             /* exact: both below 2^53 */
+	}
+	*d = t - lo;
+	/* half an ulp of a, times 10^k: a power of two times an exact
+	 * power of ten, so exact */
+	*h = ldexp(pow10_tab[k], e2 - 54);
+	if (m == (uint64_t)pow10_tab[P]) {
+		m /= 10;
+		ee++;
+	}
+	*n = m;
+	*e = ee;
+	return 0;
+}
+
+/* n (P digits, value n 10^(e - P + 1)) as printf("%.<P>g") writes it. */
+static int put_g(char *buf, int neg, uint64_t n, int P, int e)
+{
+	char dg[20];
+	int nd = P;
+	while (nd > 1 && n % 10 == 0) {
+		n /= 10;
+		nd--;
+	}
+	for (int i = nd - 1; i >= 0; i--) {
+		dg[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	char *p = buf;
+	if (neg)
+		*p++ = '-';
+	if (e < -4 || e >= P) {
+		*p++ = dg[0];
+		if (nd > 1) {
+			*p++ = '.';
+			memcpy(p, dg + 1, (size_t)nd - 1);
+			p += nd - 1;
+		}
+		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+	} else if (e >= 0) {
+		int ip = e + 1;
+		for (int i = 0; i < ip; i++)
+			*p++ = i < nd ? dg[i] : '0';
+		if (nd > ip) {
+			*p++ = '.';
+			memcpy(p, dg + ip, (size_t)(nd - ip));
+			p += nd - ip;
+		}
+	} else {
+		*p++ = '0';
+		*p++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*p++ = '0';
+		memcpy(p, dg, (size_t)nd);
+		p += nd;
+	}
+	*p = 0;
+	return (int)(p - buf);
+}
+#endif
+
+int numfmt_shortest(double v, char *buf)
+{
+#if NUMFMT_FAST
+	/* The decimal of P digits reads back to v when it lies within half
+	 * an ulp of v (not at a power of two, where the interval is lopsided,
+	 * and not on its edge, a tie: the C library decides those). */
+	double a = fabs(v);
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	if (!(a >= 1e-5 && a < 1e15) || !(bits & 0xFFFFFFFFFFFFFULL))
+		return shortest_slow(v, buf);
+	for (int P = 15; P <= 17; P++) {
+		uint64_t n;
+		int e;
+		double d, h;
+		if (digits_p(a, P, &n, &e, &d, &h))
+			return shortest_slow(v, buf);
+		double ad = fabs(d), margin = h * 0x1p-30;
+		if (P < 17 && ad > h - margin) {
+			if (ad < h + margin)
+				return shortest_slow(v, buf);
+			continue;       /* does not read back: one digit more */
+		}
+		return put_g(buf, v < 0, n, P, e);
+	}
+	return shortest_slow(v, buf);
+#else
+	return shortest_slow(v, buf);
+#endif
+}

@@ -13,4 +13,12 @@
  * copied in fixed 16-byte blocks that may write past the end of the text. */
 int numfmt_g15(double v, char *buf);
 
+/* The shortest of %.15g, %.16g and %.17g that reads back to v exactly
+ * (what output.c's out_fmt_double writes, the same text), by the same
+ * exact scaling: the P-digit decimal reads back when it lies within half
+ * an ulp of v, decided exactly, so that no strtod is needed; powers of
+ * two, ties and magnitudes outside [1e-5, 1e15) go to the C library.
+ * Same buffer rules.  Returns the length. */
+int numfmt_shortest(double v, char *buf);
+
 #endif

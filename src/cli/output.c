@@ -1,10 +1,11 @@
 /*
- * Tabular output: one model, three renderings (see output.h).  JSON goes
- * through jansson so that escaping is a library's job, not ours.
+ * Tabular output: one model, several renderings (see output.h).  JSON is
+ * written here rather than by jansson: jansson has one real precision per
+ * dump, and a number's shortest text is a per-number choice.
  */
-#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "output.h"
@@ -23,8 +24,15 @@ struct out_table {
 	int ncols;
 	struct cell *cells;     /* row-major */
 	size_t ncells, cap;
-	int json_precision;     /* digits that make every number round-trip */
 };
+
+int out_format_parse_all(const char *s, int allow_text, enum out_format *fmt)
+{
+	if (!strcmp(s, "tsv")) *fmt = OUT_TSV;
+	else if (!strcmp(s, "ndjson")) *fmt = OUT_NDJSON;
+	else return out_format_parse(s, allow_text, fmt);
+	return 0;
+}
 
 int out_format_parse(const char *s, int allow_text, enum out_format *fmt)
 {
@@ -92,6 +100,36 @@ char *out_fmt_double(double v, char *buf, size_t n)
 	return buf;
 }
 
+char *out_json_double(double v, char *buf, size_t n)
+{
+	fmt_shortest(v, buf, n);
+	if (!strpbrk(buf, ".eEn") && strlen(buf) + 3 <= n)
+		strcat(buf, ".0");
+	return buf;
+}
+
+void out_json_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\b': fputs("\\b", fp); break;
+		case '\f': fputs("\\f", fp); break;
+		default:
+			if (*p < 0x20)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				fputc(*p, fp);
+		}
+	}
+	fputc('"', fp);
+}
+
 void out_str(out_table *t, const char *s)
 {
 	struct cell *c = push(t);
@@ -109,10 +147,7 @@ void out_num(out_table *t, double v, int digits)
 		return;
 	c->type = CELL_NUM;
 	c->num = v;
-	/* jansson has one precision per dump: the largest any number needs. */
-	int prec = fmt_shortest(v, buf, sizeof buf);
-	if (prec > t->json_precision)
-		t->json_precision = prec;
+	fmt_shortest(v, buf, sizeof buf);
 	if (digits > 0)
 		snprintf(buf, sizeof buf, "%.*f", digits, v);
 	else if (digits < 0)
@@ -158,8 +193,18 @@ static int print_csv_field(FILE *fp, const char *s)
 	return fputc('"', fp) == EOF ? -1 : 0;
 }
 
+/* A cell's text for CSV and TSV: numbers in full (shortest round-trip),
+ * whatever digits the table shows. */
+static const char *data_text(const struct cell *c, char *buf, size_t n)
+{
+	if (c->type == CELL_NUM)
+		return out_fmt_double(c->num, buf, n);
+	return c->text;
+}
+
 static int print_csv(out_table *t, FILE *fp)
 {
+	char buf[64];
 	for (int i = 0; i < t->ncols; i++) {
 		if (i)
 			fputc(',', fp);
@@ -167,7 +212,7 @@ static int print_csv(out_table *t, FILE *fp)
 	}
 	fputc('\n', fp);
 	for (size_t i = 0; i < t->ncells; i++) {
-		print_csv_field(fp, t->cells[i].text);
+		print_csv_field(fp, data_text(&t->cells[i], buf, sizeof buf));
 		fputc((i + 1) % t->ncols ? ',' : '\n', fp);
 	}
 	return ferror(fp) ? -1 : 0;
@@ -224,32 +269,89 @@ static int print_aligned(out_table *t, FILE *fp)
 	return ferror(fp) ? -1 : 0;
 }
 
-static json_t *cell_json(const struct cell *c)
+/* One cell as JSON: numbers each in their shortest round-trip text (one
+ * precision per dump, as jansson has, made 0.05 print as
+ * 0.050000000000000003 next to a value that needed 17 digits). */
+static void print_json_cell(FILE *fp, const struct cell *c)
 {
+	char buf[64];
 	switch (c->type) {
-	case CELL_STR: return json_string(c->text);
-	case CELL_NUM: return json_real(c->num);
-	case CELL_INT: return json_integer(c->inum);
-	case CELL_BOOL: return json_boolean(c->num != 0);
-	default: return json_null();
+	case CELL_STR: out_json_string(fp, c->text); break;
+	case CELL_NUM: fputs(out_json_double(c->num, buf, sizeof buf), fp); break;
+	case CELL_INT: fprintf(fp, "%lld", c->inum); break;
+	case CELL_BOOL: fputs(c->num != 0 ? "true" : "false", fp); break;
+	default: fputs("null", fp);
 	}
 }
 
+static void print_json_object(out_table *t, FILE *fp, size_t i, int pretty)
+{
+	fputs(pretty ? "  {\n" : "{", fp);
+	for (int j = 0; j < t->ncols; j++) {
+		if (pretty)
+			fputs("    ", fp);
+		out_json_string(fp, t->columns[j]);
+		fputs(pretty ? ": " : ":", fp);
+		print_json_cell(fp, &t->cells[i + j]);
+		if (j + 1 < t->ncols)
+			fputs(pretty ? ",\n" : ",", fp);
+	}
+	fputs(pretty ? "\n  }" : "}", fp);
+}
+
+/* The layout jansson's JSON_INDENT(2) gives (an array of objects). */
 static int print_json(out_table *t, FILE *fp)
 {
-	json_t *rows = json_array();
-	for (size_t i = 0; i < t->ncells; i += t->ncols) {
-		json_t *obj = json_object();
-		for (int j = 0; j < t->ncols; j++)
-			json_object_set_new(obj, t->columns[j],
-					    cell_json(&t->cells[i + j]));
-		json_array_append_new(rows, obj);
+	if (!t->ncells) {
+		fputs("[]\n", fp);
+		return ferror(fp) ? -1 : 0;
 	}
-	int rc = json_dumpf(rows, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			    JSON_REAL_PRECISION(t->json_precision ? t->json_precision : 15));
-	fputc('\n', fp);
-	json_decref(rows);
-	return rc || ferror(fp) ? -1 : 0;
+	fputs("[\n", fp);
+	for (size_t i = 0; i < t->ncells; i += t->ncols) {
+		print_json_object(t, fp, i, 1);
+		fputs(i + t->ncols < t->ncells ? ",\n" : "\n", fp);
+	}
+	fputs("]\n", fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+static int print_ndjson(out_table *t, FILE *fp)
+{
+	for (size_t i = 0; i < t->ncells; i += t->ncols) {
+		print_json_object(t, fp, i, 0);
+		fputc('\n', fp);
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/* TSV: no quoting; a tab, newline, carriage return or backslash inside a
+ * field is written \t, \n, \r, \\ (the text format of PostgreSQL's COPY
+ * and of mlr --tsv), so every row is one line of ncols fields. */
+static void print_tsv_field(FILE *fp, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		default: fputc(*s, fp);
+		}
+	}
+}
+
+static int print_tsv(out_table *t, FILE *fp)
+{
+	for (int i = 0; i < t->ncols; i++) {
+		print_tsv_field(fp, t->columns[i]);
+		fputc(i + 1 < t->ncols ? '\t' : '\n', fp);
+	}
+	char buf[64];
+	for (size_t i = 0; i < t->ncells; i++) {
+		print_tsv_field(fp, data_text(&t->cells[i], buf, sizeof buf));
+		fputc((i + 1) % t->ncols ? '\t' : '\n', fp);
+	}
+	return ferror(fp) ? -1 : 0;
 }
 
 void out_html_escape(FILE *fp, const char *s)
@@ -336,6 +438,8 @@ int out_table_print(out_table *t, FILE *fp, enum out_format fmt)
 	switch (fmt) {
 	case OUT_CSV: return print_csv(t, fp);
 	case OUT_JSON: return print_json(t, fp);
+	case OUT_NDJSON: return print_ndjson(t, fp);
+	case OUT_TSV: return print_tsv(t, fp);
 	case OUT_HTML: return print_html(t, fp);
 	case OUT_MARKDOWN: return print_markdown(t, fp);
 	default: return print_aligned(t, fp);

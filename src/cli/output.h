@@ -12,11 +12,18 @@
 enum out_format {
 	OUT_TABLE, OUT_CSV, OUT_JSON, OUT_TEXT,
 	OUT_HTML,               /* a <table> (report), cells HTML-escaped */
-	OUT_MARKDOWN            /* a pipe table (report), '|' escaped */
+	OUT_MARKDOWN,           /* a pipe table (report), '|' escaped */
+	OUT_TSV,                /* tab-separated, \t \n \\ escaped, NA empty */
+	OUT_NDJSON              /* one compact JSON object per line */
 };
 
 /* "table" | "csv" | "json" (and "text" when allow_text) -> 0 and *fmt. */
 int out_format_parse(const char *s, int allow_text, enum out_format *fmt);
+/* The same, also "tsv" and "ndjson": for commands that print through
+ * out_table_print (every format then works). */
+int out_format_parse_all(const char *s, int allow_text, enum out_format *fmt);
+/* The names the formats are given by, for messages: "table, csv, ..." */
+#define OUT_FORMATS_ALL "table, csv, tsv, json or ndjson"
 
 typedef struct out_table out_table;
 
@@ -42,5 +49,10 @@ void out_html_escape(FILE *fp, const char *s);
 
 /* Shortest "%.*g" text of v that reads back exactly (C locale). */
 char *out_fmt_double(double v, char *buf, size_t n);
+/* The same as a JSON number: "3.0" for an integral value, as jansson
+ * writes reals (so that a reader sees a real, not an integer). */
+char *out_json_double(double v, char *buf, size_t n);
+/* Write s as a JSON string (quotes and escapes) to fp. */
+void out_json_string(FILE *fp, const char *s);
 
 #endif

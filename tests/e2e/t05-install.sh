@@ -1,5 +1,7 @@
-# make install / uninstall into a DESTDIR: binary, library, headers, assay.pc
-# and the man page; a program builds against the installed library.
+# make install / uninstall into a DESTDIR: binary, static and shared
+# library, headers, assay.pc, the man pages and the completion scripts; a
+# program builds against the installed library both ways (pkg-config
+# --libs: the shared one; --static --libs: the static one) and runs.
 . "$(dirname "$0")/lib.sh"
 REPO=$(cd "$TESTS_DIR/.." && pwd)
 ROOT="$WORK/root"
@@ -9,34 +11,86 @@ run make -C "$REPO" --no-print-directory install DESTDIR="$ROOT" PREFIX=/usr BUI
 expect_status install-runs 0
 for f in usr/bin/assay usr/lib/libassay.a usr/include/assay/assay.h \
 	 usr/include/assay/store.h usr/include/assay/import.h \
-	 usr/lib/pkgconfig/assay.pc usr/share/man/man1/assay.1; do
+	 usr/lib/pkgconfig/assay.pc usr/share/man/man1/assay.1 \
+	 usr/share/man/man3/assay.3 usr/lib/libassay.so.0.1.0 \
+	 usr/share/bash-completion/completions/assay \
+	 usr/share/zsh/site-functions/_assay; do
 	if [ -f "$ROOT/$f" ]; then ok "installed-$f"; else not_ok "installed-$f" "missing"; fi
 done
 run "$ROOT/usr/bin/assay" --version
 expect_out installed-version "assay $(sed -n 's/#define ASSAY_VERSION "\(.*\)"/\1/p' "$REPO/include/assay/assay.h")"
 
-# assay.pc points at the prefix; a program links the static library with it.
+# assay.pc points at the prefix; a program links with it both ways.  It
+# uses the store (SQLite), an analysis (GSL) and the API conventions: a
+# lookup returns 1/0/-1, *_name() is NULL for "none".
+[ -L "$ROOT/usr/lib/libassay.so.0" ] && [ -L "$ROOT/usr/lib/libassay.so" ] \
+	&& ok installed-so-links || not_ok installed-so-links "no libassay.so.0 / libassay.so"
+run sh -c "readelf -d '$ROOT/usr/lib/libassay.so.0.1.0' | grep SONAME"
+expect_out_has so-soname "[libassay.so.0]"
+printf 'date,value\n2020-01,10\n2020-02,11\n2020-03,12\n' > "$WORK/s.csv"
+"$ROOT/usr/bin/assay" -q --db "$WORK/p.db" import "$WORK/s.csv" --series t/s --kind price
 cat > "$WORK/prog.c" <<'C'
 #include <stdio.h>
 #include <assay/assay.h>
-int main(void)
+#include <assay/store.h>
+#include <assay/resample.h>
+#include <assay/verdict.h>
+int main(int argc, char **argv)
 {
 	char buf[32];
+	assay_store *st;
+	assay_series_info info;
+	assay_obs obs;
+	assay_resampled rs;
+	assay_error err;
 	assay_init();
 	puts(assay_period_format(ASSAY_FREQ_Q, 2026 * 4, buf, sizeof buf));
+	if (argc < 2 || assay_store_open(&st, argv[1], 1, &err))
+		return 4;
+	int none = assay_store_series_get(st, "no/such", &info, &err);
+	int found = assay_store_series_get(st, "t/s", &info, &err);
+	if (found != 1 || assay_store_load(st, info.id, NULL, &obs, &err) ||
+	    assay_resample(&obs, info.freq, info.kind, ASSAY_FREQ_Q, &rs, &err))
+		return 4;
+	printf("%d %d %s %s %s %g\n", none, found, assay_kind_name(info.kind),
+	       assay_kind_name(ASSAY_KIND_NONE) ? "name" : "NULL",
+	       assay_verdict_name(ASSAY_VERDICT_NONE) ? "name" : "NULL", rs.value[0]);
+	assay_resampled_release(&rs);
+	assay_obs_release(&obs);
+	assay_series_info_release(&info);
+	assay_store_close(st);
 	return 0;
 }
 C
 export PKG_CONFIG_PATH="$ROOT/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$ROOT"
 # (under check-asan the installed library is instrumented: link likewise)
-run sh -c "cc ${ASSAY_SAN_FLAGS:-} -o '$WORK/prog' '$WORK/prog.c' \$(pkg-config --cflags assay) \$(pkg-config --static --libs assay)"
-expect_status pc-links 0
-run "$WORK/prog"
-expect_out pc-program-runs "2026Q1"
+run sh -c "cc ${ASSAY_SAN_FLAGS:-} -o '$WORK/prog' '$WORK/prog.c' \$(pkg-config --cflags assay) \$(pkg-config --libs assay)"
+expect_status pc-links-shared 0
+run sh -c "readelf -d '$WORK/prog' | grep NEEDED"
+expect_out_has pc-shared-needed "[libassay.so.0]"
+run env LD_LIBRARY_PATH="$ROOT/usr/lib" "$WORK/prog" "$WORK/p.db"
+expect_out pc-program-runs-shared "2026Q1
+0 1 price NULL NULL 11"
+# the static library with what --static --libs lists beside it (-lassay
+# would find the shared one first: name the archive)
+run sh -c "cc ${ASSAY_SAN_FLAGS:-} -o '$WORK/prog-static' '$WORK/prog.c' \$(pkg-config --cflags assay) '$ROOT/usr/lib/libassay.a' \$(pkg-config --static --libs assay | sed 's/-lassay//')"
+expect_status pc-links-static 0
+run sh -c "readelf -d '$WORK/prog-static' | grep -c 'libassay'"
+expect_out pc-static-no-libassay-so "0"
+run "$WORK/prog-static" "$WORK/p.db"
+expect_out pc-program-runs-static "2026Q1
+0 1 price NULL NULL 11"
 
 if command -v man >/dev/null 2>&1; then
 	run sh -c "MANWIDTH=80 man -l '$ROOT/usr/share/man/man1/assay.1' 2>&1 >/dev/null"
 	expect_out man-page-renders-cleanly ""
+	run sh -c "MANWIDTH=80 man -l '$ROOT/usr/share/man/man3/assay.3' 2>&1 >/dev/null"
+	expect_out man3-page-renders-cleanly ""
+fi
+# the installed bash completion offers the subcommands
+if command -v bash >/dev/null 2>&1; then
+	run bash -c ". '$ROOT/usr/share/bash-completion/completions/assay'; COMP_WORDS=(assay rep); COMP_CWORD=1; _assay; echo \"\${COMPREPLY[*]}\""
+	expect_out installed-completion "report"
 fi
 
 run make -C "$REPO" --no-print-directory uninstall DESTDIR="$ROOT" PREFIX=/usr

@@ -147,7 +147,8 @@ fi
 
 run "$ASSAY" import "$WB20" --prefix wb/ --kind price --vintage 2020-03-03
 expect_status wb20-import 0
-expect_err wb20-import-summary "assay: imported $WB20: 722 rows, 82 series (14 new): 6603 inserted, 0 revised, 24269 unchanged, 18490 earlier-vintage, 9842 NA, 0 skipped"
+expect_err wb20-import-summary "assay: imported $WB20: 722 rows, 82 series (14 new): 6603 inserted, 0 revised, 24269 unchanged, 18490 earlier-vintage, 9842 NA, 0 skipped
+assay: 18490 values kept as an earlier vintage: this file's vintage 2020-03-03T23:59:59Z is older than 2026-06-02T23:59:59Z of $WB26, which stays current ('--as-of 2020-03-03T23:59:59Z' shows this file's values)"
 
 # Current values stay the 2026 ones.
 run "$ASSAY" export wb/copper

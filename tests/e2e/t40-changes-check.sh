@@ -23,9 +23,9 @@ HEADER="period,value,n_obs,partial,pct_change,log_change,yoy_change,sigma,stat,p
 run "$ASSAY" changes wb/copper --freq Q --from 2008Q3 --to 2009Q1 --format csv
 expect_status changes-csv-status 0
 expect_out changes-csv "$HEADER
-2008Q3,7679.86666666667,3,false,-9.03606561519376,-0.0947070834706158,-0.412577452825891,0.126072035255136,-1.33575953906262,0.247018556513936,noise
-2008Q4,3904.89333333333,3,false,-49.1541519818052,-0.676371718386784,-45.6718555365207,0.132116853770658,-5.07133182684836,6.16121135424367e-05,shock
-2009Q1,3428.39,3,false,-12.2027234205288,-0.13013970428515,-56.0237301180092,0.21174547209465,0.50458766085446,0.395674649511089,noise"
+2008Q3,7679.866666666668,3,false,-9.036065615193756,-0.09470708347061578,-0.41257745282589076,0.1260720352551357,-1.3357595390626151,0.24701855651393642,noise
+2008Q4,3904.8933333333334,3,false,-49.15415198180525,-0.6763717183867844,-45.67185553652073,0.13211685377065824,-5.0713318268483585,6.161211354243668e-05,shock
+2009Q1,3428.39,3,false,-12.202723420528782,-0.13013970428515031,-56.023730118009226,0.21174547209465017,0.5045876608544598,0.39567464951108944,noise"
 expect_err changes-csv-stderr ""
 
 # the quarter in progress (April and May 2026): shown, partial, never judged
@@ -34,10 +34,24 @@ expect_out changes-partial "$HEADER
 2026Q2,13247.075,2,true,,,,,,,"
 run "$ASSAY" changes wb/copper --freq Q --from 2026Q2 --format json
 expect_out changes-partial-json '[
-  {"period":"2026Q2","value":13247.075,"n_obs":2,"partial":true,"pct_change":null,"log_change":null,"yoy_change":null,"sigma":null,"stat":null,"p_value":null,"verdict":null}
+  {
+    "period": "2026Q2",
+    "value": 13247.075,
+    "n_obs": 2,
+    "partial": true,
+    "pct_change": null,
+    "log_change": null,
+    "yoy_change": null,
+    "sigma": null,
+    "stat": null,
+    "p_value": null,
+    "verdict": null
+  }
 ]'
+run "$ASSAY" changes wb/copper --freq Q --from 2026Q2 --format ndjson
+expect_out changes-partial-ndjson '{"period":"2026Q2","value":13247.075,"n_obs":2,"partial":true,"pct_change":null,"log_change":null,"yoy_change":null,"sigma":null,"stat":null,"p_value":null,"verdict":null}'
 run "$ASSAY" changes wb/copper --freq Q --from 2026Q2 --allow-partial --format csv
-expect_out_has changes-allow-partial "2026Q2,13247.075,2,true,3.24525369647664,"
+expect_out_has changes-allow-partial "2026Q2,13247.075,2,true,3.2452536964766354,"
 
 # table: NA shown as NA; the default format
 run "$ASSAY" changes wb/copper --freq Q --from 2026Q1
@@ -48,22 +62,22 @@ expect_out_has changes-table-na "NA"
 # several series and patterns: a leading series column
 run "$ASSAY" changes 'wb/cop*' wb/nickel --freq A --from 2025 --to 2025 --format csv
 expect_out changes-multi "series,$HEADER
-wb/copper,2025,9947.305,12,false,8.80718300091665,0.0844071664835248,8.80718300091665,0.224107262602517,0.116154132974365,1,noise
-wb/nickel,2025,15162.1583333333,12,false,-9.82400291820958,-0.103406902073144,-9.82400291820958,0.297697192053835,-0.232358453644992,0.87313445979397,noise"
+wb/copper,2025,9947.305,12,false,8.807183000916652,0.08440716648352482,8.807183000916652,0.22410726260251662,0.11615413297436483,1,noise
+wb/nickel,2025,15162.158333333333,12,false,-9.824002918209585,-0.10340690207314356,-9.824002918209585,0.29769719205383455,-0.23235845364499177,0.8731344597939696,noise"
 run "$ASSAY" changes 'wb/copper' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-single-no-series-col "$HEADER
 2025,"
 run "$ASSAY" changes 'wb/coppe?' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-glob-series-col "series,$HEADER"
 
-# among many series, one that cannot be resampled as asked is reported and
-# skipped; the others are printed and the exit status is 2
+# among many series, one already at a lower frequency than --freq keeps its
+# own (the rule of every command, issue 14): a note, not an error
 run "$ASSAY" changes wb/copper "$COBALT" wb/nickel --freq Q --from 2026Q1 --to 2026Q1 --format csv
-expect_status changes-skip-status 2
+expect_status changes-skip-status 0
 expect_out changes-skip "series,$HEADER
-wb/copper,2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise
-wb/nickel,2026Q1,17339.2966666667,3,false,16.5095746892056,0.152803269814004,11.2731646670055,0.125951987857896,1.18121326555958,0.282806913185674,noise"
-expect_err changes-skip-stderr "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
+wb/copper,2026Q1,12830.686666666666,3,false,15.462820951615885,0.14377839563114428,37.16942921114159,0.08654566697220269,1.1060707211058276,0.3509669190462214,noise
+wb/nickel,2026Q1,17339.296666666665,3,false,16.509574689205596,0.15280326981400397,11.273164667005497,0.12595198785789555,1.1812132655595804,0.2828069131856736,noise"
+expect_err changes-skip-stderr "assay changes: note: $COBALT is annual, lower than --freq Q: kept at its own frequency"
 # the threads change nothing
 run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 1
 one=$out
@@ -104,9 +118,11 @@ expect_err_has changes-unknown "assay: no series 'nope/nothing' in "
 run "$ASSAY" changes 'zz/*'
 expect_status changes-nomatch-status 2
 expect_err changes-nomatch "assay: no series matches 'zz/*'"
-run "$ASSAY" changes "$COBALT" --freq Q
-expect_status changes-upsample-status 2
-expect_err changes-upsample "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
+run "$ASSAY" changes "$COBALT" --freq Q --from 2015 --format csv
+expect_status changes-upsample-status 0
+expect_out_has changes-upsample-annual "
+2015,"
+expect_err changes-upsample "assay changes: note: $COBALT is annual, lower than --freq Q: kept at its own frequency"
 run "$ASSAY" changes wb/copper --freq X
 expect_status changes-badfreq 2
 run "$ASSAY" changes wb/copper --window 1
@@ -166,11 +182,12 @@ expect_out_has check-json-reason '"reason": "the quarter is partial'
 run "$ASSAY" check wb/copper --freq Q --period 2026
 expect_status check-coarse-period 2
 expect_err_has check-coarse-period-msg "give a period like 2026Q4"
+# several series (issue 14): one sentence each (t16-shell-check has more)
 run "$ASSAY" check wb/copper wb/nickel
-expect_status check-two-series 2
+expect_status check-two-series 0
 run "$ASSAY" check nope
 expect_status check-unknown 2
-run "$ASSAY" check wb/copper --format csv
+run "$ASSAY" check wb/copper --format table
 expect_status check-badformat 2
 run "$ASSAY" check --help
 expect_status check-help-status 0
@@ -197,7 +214,7 @@ expect_err check-seasonal-annual-msg "assay: $COBALT: --seasonal yes needs month
 if locale -a 2>/dev/null | grep -qi '^de_DE.utf-\{0,1\}8$'; then
 	LC_ALL=de_DE.UTF-8 run "$ASSAY" changes wb/copper --freq Q --from 2026Q1 --to 2026Q1 --format csv
 	expect_out changes-locale "$HEADER
-2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise"
+2026Q1,12830.686666666666,3,false,15.462820951615885,0.14377839563114428,37.16942921114159,0.08654566697220269,1.1060707211058276,0.3509669190462214,noise"
 	LC_ALL=de_DE.UTF-8 run "$ASSAY" check wb/copper --freq Q
 	expect_out check-locale "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
 fi

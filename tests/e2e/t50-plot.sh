@@ -196,8 +196,8 @@ run "$ASSAY" plot wb/copper --from 2020-13 -o "$OUT/x.png"
 expect_status bad-from 2
 expect_err bad-from-msg "assay: --from: cannot read period '2020-13': month 13 is out of range"
 run "$ASSAY" plot "$DRC" --freq M -o "$OUT/x.png"
-expect_status upsample 2
-expect_err_has upsample-msg "cannot convert annual data to monthly"
+expect_status upsample 0
+expect_err_has upsample-msg "assay plot: note: $DRC is annual, lower than --freq M: kept at its own frequency"
 run "$ASSAY" plot wb/copper --as-of 2026-13-01
 expect_status bad-as-of 2
 run "$ASSAY" plot wb/copper --frobnicate

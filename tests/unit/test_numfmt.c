@@ -66,11 +66,55 @@ static void test_random(void **state)
 	}
 }
 
+/* numfmt_shortest: reads back exactly, and no shorter %.Ng (N >= 15) does;
+ * checked against the C library's printf and strtod. */
+static void shortest_ok(double v)
+{
+	char a[64], b[64];
+	numfmt_shortest(v, a);
+	if (strtod(a, NULL) != v)
+		fail_msg("%.17g: '%s' does not read back", v, a);
+	int p;
+	for (p = 15; p < 17; p++) {
+		snprintf(b, sizeof b, "%.*g", p, v);
+		if (strtod(b, NULL) == v)
+			break;
+	}
+	snprintf(b, sizeof b, "%.*g", p, v);
+	if (strcmp(a, b))
+		fail_msg("%.17g: '%s', shortest printf is '%s'", v, a, b);
+}
+
+static void test_shortest(void **state)
+{
+	(void)state;
+	static const double v[] = { 0.05, 0.1, 0.30000000000000004, 5687.75,
+		12830.686666666666, 1e-5, 1e22, 2.5, 100.21863466666666 };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		shortest_ok(v[i]);
+		shortest_ok(-v[i]);
+	}
+	uint64_t x = 2463534242ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double m = (double)(x >> 11) / 9007199254740992.0;
+		shortest_ok(m * pow(10, (int)(x % 41) - 20));
+		shortest_ok((double)(x % 1000000) / 7.0);
+	}
+	/* the text the issue complained of */
+	char a[64];
+	numfmt_shortest(0.05, a);
+	assert_string_equal(a, "0.05");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_shortest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

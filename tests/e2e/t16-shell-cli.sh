@@ -1,0 +1,175 @@
+#!/bin/sh
+# The shell side of assay (issue 14): global options anywhere on the line,
+# one error prefix, "did you mean", assay help CMD, -V, and the bash and
+# zsh completion scripts generated from the commands' own option tables.
+. "$TESTS_DIR/e2e/lib.sh"
+
+printf 'date,value\n2024-01,1\n2024-02,2\n' > "$WORK/m.csv"
+"$ASSAY" -q --db "$WORK/a.db" import "$WORK/m.csv" --series t/m --kind price >/dev/null 2>&1
+
+# ---- global options before or after the command ----------------------------
+run "$ASSAY" --db "$WORK/a.db" list --format csv
+before=$out
+run "$ASSAY" list --format csv --db "$WORK/a.db"
+expect_status global-db-after-status 0
+expect_out global-db-after "$before"
+run "$ASSAY" list --db="$WORK/a.db" --format csv
+expect_out global-db-equals "$before"
+expect_out_has global-db-after-content "t/m,price,M,2024-01,2024-02,2,,"
+# -q after the command: the import summary goes
+printf 'date,value\n2024-03,3\n' > "$WORK/m2.csv"
+run "$ASSAY" import "$WORK/m2.csv" --series t/m --kind price --db "$WORK/a.db" -q
+expect_status global-q-after-status 0
+expect_err global-q-after ""
+run "$ASSAY" import "$WORK/m2.csv" --series t/m --kind price --db "$WORK/a.db" --quiet
+expect_err global-quiet-after ""
+# --format before the command goes to the command; after it, it wins
+run "$ASSAY" --format json --db "$WORK/a.db" list
+expect_out_has global-format-before '"name": "t/m"'
+run "$ASSAY" --db "$WORK/a.db" list --format csv
+before=$out
+run "$ASSAY" --format json --db "$WORK/a.db" list --format csv
+expect_out global-format-after-wins "$before"
+run "$ASSAY" --format csv --db "$WORK/a.db" rm t/m
+expect_status global-format-na-status 2
+expect_err_has global-format-na "assay rm: --format does not apply to this command"
+# "--" ends the options: a name like "-q" is a name
+run "$ASSAY" --db "$WORK/a.db" export -- -q
+expect_status global-dashdash 2
+expect_err global-dashdash-msg "assay: no series '-q' in $WORK/a.db"
+
+# ---- a command's option before the command -----------------------------------
+run "$ASSAY" --freq Q check t/m
+expect_status misplaced-status 2
+expect_err_has misplaced-msg "assay: --freq is an option of a command, not of assay: give it after the command"
+expect_err_has misplaced-list "check"
+run "$ASSAY" --qiet list
+expect_err misplaced-typo "assay: unknown option '--qiet'; did you mean '--quiet'?"
+
+# ---- one error prefix, did you mean ------------------------------------------
+run "$ASSAY" chnages t/m
+expect_status dym-command-status 2
+expect_err dym-command "assay: 'chnages' is not an assay command; did you mean 'changes'?"
+run "$ASSAY" frobnicate
+expect_err dym-none "assay: 'frobnicate' is not an assay command; see 'assay --help'"
+run "$ASSAY" --db "$WORK/a.db" list --fomat csv
+expect_status dym-option-status 2
+expect_err dym-option "assay list: unrecognized option '--fomat'
+assay list: did you mean '--format'?
+Try 'assay list --help'."
+run "$ASSAY" --db "$WORK/a.db" changes t/m --alowpartial
+expect_err_has dym-option-changes "assay changes: did you mean '--allow-partial'?"
+run "$ASSAY" --db "$WORK/a.db" check t/m --window
+expect_err_has missing-arg "assay check: option '--window' requires an argument"
+# no other prefix than "assay:" or "assay CMD:" on any error line
+for c in import list show export rm changes check trend plot scan report completion; do
+	"$ASSAY" --db "$WORK/a.db" $c --no-such-option > /dev/null 2> "$WORK/e"
+	if grep -v "^assay: \|^assay $c: \|^Try 'assay $c --help'\.$" "$WORK/e" > "$WORK/bad"; then
+		not_ok "prefix-$c" "$(cat "$WORK/bad")"
+	else ok "prefix-$c"; fi
+done
+
+# ---- help, version -----------------------------------------------------------
+run "$ASSAY" help changes
+expect_status help-cmd-status 0
+expect_out_has help-cmd "Usage: assay changes"
+run "$ASSAY" help
+expect_out_has help-global "Commands:"
+run "$ASSAY" help chnages
+expect_status help-unknown 2
+expect_err help-unknown-msg "assay: 'chnages' is not an assay command; did you mean 'changes'?"
+run "$ASSAY" -V
+expect_out version-short "$("$ASSAY" --version)"
+expect_out_has version-text "assay "
+# every command's --help has an Examples block
+for c in import list show export rm changes check trend plot scan report completion; do
+	run "$ASSAY" $c --help
+	expect_out_has "examples-$c" "Examples:"
+done
+
+# ---- completion ----------------------------------------------------------------
+"$ASSAY" completion bash > "$WORK/assay.bash"
+expect_status completion-bash-status 0
+if command -v bash >/dev/null 2>&1; then
+	# complete "assay <words>" in a bash that sourced the script; the
+	# candidates, one a line
+	comp() {
+		bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+			_assay; printf "%s\n" "${COMPREPLY[@]}"' sh "$WORK/assay.bash" "$@"
+	}
+	PATH=$(dirname "$ASSAY"):$PATH
+	export PATH
+	run comp assay ch
+	expect_out completion-commands "changes
+check"
+	run sh -c 'comp() { bash -c ". \"\$1\"; shift; COMP_WORDS=(\"\$@\"); COMP_CWORD=\$((\$# - 1)); _assay; printf \"%s\n\" \"\${COMPREPLY[@]}\"" sh "$@"; }; comp "$0" assay changes --al | sort' "$WORK/assay.bash"
+	expect_out completion-option "--allow-partial
+--alpha"
+	run comp assay changes --freq ""
+	expect_out completion-freq-values "D
+W
+M
+Q
+A"
+	run comp assay export --format ""
+	expect_out completion-format-values "table
+csv
+tsv
+json
+ndjson"
+	run comp assay --db "$WORK/a.db" check t/
+	expect_out completion-series "t/m"
+	run comp assay --d
+	expect_out completion-global "--db"
+	run comp assay help ex
+	expect_out completion-help "export"
+	# every option each command accepts is offered (and only those): the
+	# script is made from the commands' own tables
+	run comp assay trend --
+	for o in --freq --from --to --as-of --variant --alpha --penalty --min-segment --format --help --db --quiet; do
+		case "
+$out
+" in *"
+$o
+"*) ok "completion-trend$o" ;; *) not_ok "completion-trend$o" "not offered: [$out]" ;; esac
+	done
+else
+	skip completion-bash "no bash"
+fi
+"$ASSAY" completion zsh > "$WORK/_assay"
+expect_status completion-zsh-status 0
+if command -v zsh >/dev/null 2>&1; then
+	run zsh -n "$WORK/_assay"
+	expect_status completion-zsh-syntax 0
+	# the script under stand-ins for zsh's completion builtins, which print
+	# the candidates they are given (zsh itself filters them by $PREFIX)
+	cat > "$WORK/zt.zsh" <<'ZSH'
+compadd() { local a=0 w=0 x; for x in "$@"; do
+	if (( w )); then print -- $x; continue; fi
+	case $x in -a) a=1 ;; --) w=1 ;; -*) ;; *) if (( a )); then print -l -- ${(P)x}; else print -- $x; fi ;; esac
+done }
+_describe() { print -l -- ${(P)4} }
+_files() { print FILES }
+words=("${(@s: :)ZWORDS}")
+CURRENT=${#words}
+PREFIX=${words[CURRENT]}
+source $1
+ZSH
+	zcomp() { ZWORDS="$*" PATH="$(dirname "$ASSAY"):$PATH" zsh -f "$WORK/zt.zsh" "$WORK/_assay"; }
+	run zcomp assay ch
+	expect_out_has zsh-commands "changes:changes, noise scale and a verdict on every move"
+	run zcomp assay changes --al
+	expect_out_has zsh-options "--allow-partial"
+	run zcomp assay changes --freq Q
+	expect_out zsh-freq-values "D
+W
+M
+Q
+A"
+	run zcomp assay --db "$WORK/a.db" check t/
+	expect_out zsh-series "t/m"
+else
+	skip completion-zsh-syntax "no zsh"
+fi
+run "$ASSAY" completion fish
+expect_status completion-fish 2
