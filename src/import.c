@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "assay/import.h"
+#include "assay/workbook.h"
 #include "c_locale.h"
 
 #define MAX_ERRMSG 900
@@ -370,6 +371,7 @@ struct importer {
 	char *buf;              /* fields, NUL-separated */
 	size_t buflen, bufcap;
 	size_t *off;            /* field offsets into buf */
+	unsigned char *ftype;   /* per field: enum assay_cell_type (CSV: TEXT) */
 	size_t nfield, capfield;
 	char **field;           /* pointers, valid in on_record */
 	long line;              /* physical line being parsed */
@@ -416,25 +418,54 @@ struct importer {
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
 	struct sbuf name;       /* the series name being built */
 	char *conv;             /* --encoding: text converted to UTF-8 */
+
+	/* a workbook (.xlsx, .xls) instead of text */
+	assay_workbook *wb;
+	size_t sheet;
+	const char *sheet_name; /* NULL: a CSV file */
+	assay_cell_range range;
+	int col1;               /* sheet column of field 1 */
 };
 
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Where a cell is, as messages name it: "FILE:LINE:COL" for text,
+ * "FILE[SHEET]!C7" for a workbook (LINE is then the sheet's row, COL the
+ * field number from the range's first column). */
+static const char *where(struct importer *im, long line, int col, char *buf,
+			 size_t n)
+{
+	char letters[16];
+	if (!im->sheet_name) {
+		if (col > 0)
+			snprintf(buf, n, "%s:%ld:%d", im->path, line, col);
+		else if (line > 0)
+			snprintf(buf, n, "%s:%ld", im->path, line);
+		else
+			snprintf(buf, n, "%s", im->path);
+	} else if (col > 0) {
+		snprintf(buf, n, "%s[%s]!%s%ld", im->path, im->sheet_name,
+			 assay_col_letters(im->col1 + col - 1, letters,
+					   sizeof letters), line);
+	} else if (line > 0) {
+		snprintf(buf, n, "%s[%s]!row %ld", im->path, im->sheet_name, line);
+	} else {
+		snprintf(buf, n, "%s[%s]", im->path, im->sheet_name);
+	}
+	return buf;
+}
+
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...)
 {
-	char msg[MAX_ERRMSG];
+	char msg[MAX_ERRMSG], at[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (col > 0)
-		assay_fail(im->err, status, "%s:%ld:%d: %s", im->path, line, col, msg);
-	else if (line > 0)
-		assay_fail(im->err, status, "%s:%ld: %s", im->path, line, msg);
-	else
-		assay_fail(im->err, status, "%s: %s", im->path, msg);
+	assay_fail(im->err, status, "%s: %s", where(im, line, col, at, sizeof at),
+		   msg);
 	im->failed = 1;
 	return -1;
 }
@@ -1083,12 +1114,53 @@ static int read_number(const char *s, char decimal, double *v)
 	return errno == ERANGE ? -1 : 0;
 }
 
+/* A workbook's number cell: the text of a double as the file stores it
+ * ("0.40477399635468603", "1E-3"), read with strtod in the C locale so
+ * that it gives exactly the file's double.  The syntax is checked first:
+ * strtod alone would take hex, inf and nan. */
+static int read_stored_number(const char *s, double *v)
+{
+	const char *p = s;
+	int digits = 0;
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; isdigit((unsigned char)*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			digits++;
+	if (!digits)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p)
+		return -1;
+	errno = 0;
+	*v = strtod(s, NULL);
+	return errno == ERANGE && (*v > 1 || *v < -1) ? -1 : 0;
+}
+
 /* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
  * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
-static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
-				char *why, size_t n)
+static enum cell_kind read_cell(struct importer *im, char *cell, int type,
+				double *v, char *why, size_t n)
 {
 	char *s = trim(cell);
+	if (type == ASSAY_CELL_NUMBER) {
+		if (read_stored_number(s, v) == 0)
+			return CELL_VALUE;
+		char buf[64];
+		snprintf(why, n, "cannot read number cell '%s'",
+			 shown(s, buf, sizeof buf));
+		return CELL_BAD;
+	}
 	if (read_number(s, im->o->decimal, v) == 0)
 		return CELL_VALUE;      /* no NA marker reads as a number */
 	if (is_na(im, s))
@@ -1143,6 +1215,10 @@ static int read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			       shown(s, buf, sizeof buf), why,
 			       name_flaw(s, &bad_utf8) && bad_utf8
 			       ? " (invalid UTF-8" ENCODING_HINT ")"
+			       : im->ftype[col - 1] == ASSAY_CELL_DATE &&
+				 !strncmp(s, "1900-0", 6)
+			       ? " (a date serial Excel's 1900 date system counts"
+				 " but the calendar has not: 0 or 60)"
 			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
@@ -1648,15 +1724,17 @@ static int handle_data_row(struct importer *im)
 			im->cell[i] = CELL_NA;  /* a short wide row */
 			continue;
 		}
-		im->cell[i] = read_cell(im, im->field[v->idx], &im->val[i], why,
+		im->cell[i] = read_cell(im, im->field[v->idx], im->ftype[v->idx],
+					&im->val[i], why,
 					sizeof why);
 		if (im->cell[i] == CELL_BAD)
 			return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 				       "%s", why);
 		if (im->cell[i] == CELL_QUALIFIED) {
-			char msg[MAX_ERRMSG + 64];
-			snprintf(msg, sizeof msg, "%s:%ld:%d: %s", im->path,
-				 im->row_line, v->idx + 1, why);
+			char msg[MAX_ERRMSG + 600], at[512];
+			snprintf(msg, sizeof msg, "%s: %s",
+				 where(im, im->row_line, v->idx + 1, at, sizeof at),
+				 why);
 			if (im->o->notice)
 				im->o->notice(im->o->ctx, msg);
 		}
@@ -1790,14 +1868,10 @@ static void on_record(struct importer *im)
 	bad_row(im);
 }
 
-/* libcsv callbacks */
-static void on_field(void *s, size_t len, void *data)
+/* Append one field to the current record. */
+static void add_field(struct importer *im, const char *s, size_t len,
+		      unsigned char type)
 {
-	struct importer *im = data;
-	if (im->failed || im->stop)
-		return;
-	if (im->nfield == 0)
-		im->row_line = im->rec_line;
 	if (im->buflen + len + 1 > im->bufcap) {
 		while (im->buflen + len + 1 > im->bufcap)
 			im->bufcap = im->bufcap ? 2 * im->bufcap : 4096;
@@ -1808,14 +1882,27 @@ static void on_field(void *s, size_t len, void *data)
 	if (im->nfield == im->capfield) {
 		im->capfield = im->capfield ? 2 * im->capfield : 64;
 		im->off = realloc(im->off, im->capfield * sizeof *im->off);
-		if (!im->off)
+		im->ftype = realloc(im->ftype, im->capfield);
+		if (!im->off || !im->ftype)
 			out_of_memory();
 	}
+	im->ftype[im->nfield] = type;
 	im->off[im->nfield++] = im->buflen;
 	if (len)
 		memcpy(im->buf + im->buflen, s, len);
 	im->buflen += len;
 	im->buf[im->buflen++] = 0;
+}
+
+/* libcsv callbacks */
+static void on_field(void *s, size_t len, void *data)
+{
+	struct importer *im = data;
+	if (im->failed || im->stop)
+		return;
+	if (im->nfield == 0)
+		im->row_line = im->rec_line;
+	add_field(im, s, len, ASSAY_CELL_TEXT);
 }
 
 static void on_row_end(int c, void *data)
@@ -2011,6 +2098,95 @@ static int feed(struct importer *im, struct source *src, char delim)
 	if (im->o->progress && !im->failed && !im->stop)
 		im->o->progress(im->o->ctx, im->pass, done, src->size);
 	return im->failed ? -1 : 0;
+}
+
+/* One row of a workbook, fed as a CSV record: the same handler reads
+ * it, so every layout and option works, and errors name the cell. */
+static int on_sheet_row(void *ctx, long row, size_t n, char *const *text,
+			const size_t *len, const unsigned char *type)
+{
+	struct importer *im = ctx;
+	if (im->failed || im->stop)
+		return 1;
+	im->nfield = im->buflen = 0;
+	im->row_line = im->rec_line = im->line = row;
+	for (size_t i = 0; i < n; i++)
+		add_field(im, text[i], len[i], type[i]);
+	on_record(im);
+	im->nfield = im->buflen = 0;
+	return im->failed || im->stop;
+}
+
+static int feed_workbook(struct importer *im)
+{
+	im->delim = 0;
+	im->state = BEFORE_HEADER;
+	im->stop = 0;
+	if (im->o->progress)
+		im->o->progress(im->o->ctx, im->pass, 0, 0);
+	if (assay_workbook_read(im->wb, im->sheet, &im->range, on_sheet_row, im,
+				im->err)) {
+		im->failed = 1;
+		return -1;
+	}
+	return im->failed ? -1 : 0;
+}
+
+/* The file's SHA-256, for the import record (a workbook is not read as
+ * a byte stream). */
+static int hash_file(struct importer *im, FILE *fp)
+{
+	char block[BLOCK];
+	size_t n;
+	rewind(fp);
+	while ((n = fread(block, 1, sizeof block, fp)) > 0)
+		EVP_DigestUpdate(im->sha, block, n);
+	if (ferror(fp))
+		return fail_at(im, 0, 0, ASSAY_EIO, "read error: %s", strerror(errno));
+	return 0;
+}
+
+/* What the first bytes say the file is; the workbook is opened when it
+ * is one.  Text-only options on a workbook, and workbook options on
+ * text, are refused rather than ignored. */
+static int open_workbook(struct importer *im, struct source *src)
+{
+	const assay_import_opts *o = im->o;
+	unsigned char head[8];
+	size_t n = fread(head, 1, sizeof head, src->fp);
+	rewind(src->fp);
+	enum assay_file_format fmt = assay_file_sniff(head, n);
+	if (fmt == ASSAY_FILE_TEXT) {
+		if (o->sheet || o->range)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s is for workbooks "
+				       "(.xlsx, .xls); this file is text",
+				       o->sheet ? "--sheet" : "--range");
+		return 0;
+	}
+	if (o->encoding || o->delimiter)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s is for text files; "
+			       "this is a%s workbook", o->encoding ? "--encoding"
+			       : "--delimiter", fmt == ASSAY_FILE_XLSX ? "n .xlsx"
+			       : " .xls");
+	struct stat sb;
+	if (fmt == ASSAY_FILE_XLS && (!strcmp(o->path, "-") ||
+				      stat(o->path, &sb) || !S_ISREG(sb.st_mode)))
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "an .xls workbook is read "
+			       "from a regular file, not from a pipe or standard "
+			       "input");
+	if (o->range) {
+		char why[160];
+		if (assay_range_parse(o->range, &im->range, why, sizeof why))
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--range: %s", why);
+	}
+	im->col1 = im->range.col1 ? im->range.col1 : 1;
+	if (assay_workbook_open(im->path, fileno(src->fp), fmt, &im->wb, im->err) ||
+	    assay_workbook_pick(im->wb, o->sheet, &im->sheet, im->err)) {
+		im->failed = 1;
+		return -1;
+	}
+	im->sheet_name = assay_workbook_sheet_name(im->wb, im->sheet);
+	return 0;
 }
 
 /* Copy a stream to a temporary file, so that it can be read twice. */
@@ -2286,10 +2462,12 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 		goto out;
 	}
 	oom_target = &oom;
-	if (check_options(&im) || open_encoding(&im, &src) ||
-	    open_source(&im, &src))
+	if (check_options(&im) || open_source(&im, &src) ||
+	    open_workbook(&im, &src) || (!im.wb && open_encoding(&im, &src)))
 		goto out;
-	{
+	if (im.wb) {
+		delim = 0;
+	} else {
 		char head[4 * 8192];
 		size_t n = read_head(&im, &src, head, sizeof head);
 		if (im.failed)
@@ -2299,7 +2477,7 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 
 	/* Pass one: validate everything, learn how to read full dates. */
 	reset_for_pass(&im, 1);
-	if (feed(&im, &src, delim))
+	if (im.wb ? feed_workbook(&im) : feed(&im, &src, delim))
 		goto out;
 	if (im.state == BEFORE_HEADER && im.header_err[0]) {
 		assay_fail(err, im.header_status, "%s", im.header_err);
@@ -2326,7 +2504,9 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 		goto out;
 	}
 	in_txn = 1;
-	if (prepare_all(&im) || record_import(&im) || feed(&im, &src, delim))
+	if (prepare_all(&im) || record_import(&im) ||
+	    (im.wb ? hash_file(&im, src.fp) || feed_workbook(&im)
+		   : feed(&im, &src, delim)))
 		goto out;
 	if (res->rows_read == 0) {
 		fail_at(&im, im.header_at, 0, ASSAY_EUSAGE,
@@ -2358,6 +2538,7 @@ out:
 		sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
 	if (fk_off)
 		sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	assay_workbook_close(im.wb);
 	if (src.fp)
 		fclose(src.fp);
 	if (src.cd != (iconv_t)-1)
@@ -2369,6 +2550,7 @@ out:
 	EVP_MD_CTX_free(im.sha);
 	free(im.buf);
 	free(im.off);
+	free(im.ftype);
 	free(im.field);
 	if (rc && !err->msg[0])
 		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);

@@ -21,6 +21,13 @@
  * Names and metadata the store keeps must be UTF-8 without control
  * characters; `encoding` converts other files (iconv) as they stream.
  * The import runs in the C locale whatever the caller's.
+ *
+ * A workbook (.xlsx or .xls, told from the file's first bytes; see
+ * workbook.h) is read as the CSV records its sheet would give: each row
+ * with a cell is a record (field 1 is the range's first column, or A),
+ * "line" is the sheet's row number (--header-line too), number cells
+ * are read exactly (strtod of the stored text), date-formatted cells
+ * come as YYYY-MM-DD.  Errors name the cell: "FILE[SHEET]!C7: what".
  */
 #ifndef ASSAY_IMPORT_H
 #define ASSAY_IMPORT_H
@@ -53,6 +60,9 @@ typedef struct assay_import_opts {
 	const char *encoding;           /* iconv(3) name of the file's
 					 * encoding (cp1252, latin1,
 					 * utf-16); NULL: UTF-8 */
+	const char *sheet;              /* workbook: sheet name or 1-based
+					 * number; NULL: the only visible one */
+	const char *range;              /* workbook: "A1:Z999"; NULL: all */
 	assay_layout layout;
 	char delimiter;                 /* 0: detect among , ; and tab */
 	char decimal;                   /* '.' (default) or ',' */

@@ -1,4 +1,4 @@
-/* assay import: load series from a CSV file into the store. */
+/* assay import: load series from a CSV file or a workbook into the store. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "assay/import.h"
+#include "assay/workbook.h"
 #include "cli.h"
 #include "commands.h"
 #include "output.h"
@@ -14,9 +15,19 @@
 static const char usage[] =
 	"Usage: assay import FILE [OPTIONS]\n"
 	"\n"
-	"Load series from a CSV file (or - for standard input) into the store, in\n"
-	"one transaction: a failed import writes nothing.  Re-importing a changed\n"
-	"value keeps the old one as an earlier vintage.\n"
+	"Load series from a CSV file (or - for standard input) or an Excel\n"
+	"workbook (.xlsx, .xls) into the store, in one transaction: a failed\n"
+	"import writes nothing.  Re-importing a changed value keeps the old one\n"
+	"as an earlier vintage.\n"
+	"\n"
+	"Workbooks (told from the file's content, not its name):\n"
+	"  --sheet NAME|N      the sheet to read (default: the only visible one)\n"
+	"  --range A1:Z999     read only these cells (field 1 is its first column)\n"
+	"  --list-sheets       list the sheets (number, name, hidden) and stop\n"
+	"  A sheet is read as its CSV would be: every option below works; LINE\n"
+	"  is the sheet's row number; number cells are read exactly as stored;\n"
+	"  date cells (1900 or 1904 system) read as YYYY-MM-DD; errors name the\n"
+	"  cell: FILE[SHEET]!C7.\n"
 	"\n"
 	"Layout:\n"
 	"  --layout L          long (series,date,value), single (date,value with\n"
@@ -73,7 +84,8 @@ enum {
 	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,
 	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
-	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING,
+	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
+	OPT_LIST_SHEETS,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -152,6 +164,37 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	return rc ? cli_write_error() : 0;
 }
 
+/* --list-sheets: number, name and "hidden" of each sheet, tab-separated. */
+static int list_workbook_sheets(const char *path)
+{
+	assay_error err;
+	assay_workbook *wb;
+	unsigned char head[8];
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		assay_fail(&err, ASSAY_EUSAGE, "%s: cannot open: %s", path,
+			   strerror(errno));
+		return cli_report(&err);
+	}
+	size_t n = fread(head, 1, sizeof head, fp);
+	enum assay_file_format fmt = assay_file_sniff(head, n);
+	if (fmt == ASSAY_FILE_TEXT) {
+		fclose(fp);
+		assay_fail(&err, ASSAY_EUSAGE, "%s: not a workbook (.xlsx or "
+			   ".xls): --list-sheets lists a workbook's sheets", path);
+		return cli_report(&err);
+	}
+	int rc = assay_workbook_open(path, fileno(fp), fmt, &wb, &err);
+	fclose(fp);
+	if (rc)
+		return cli_report(&err);
+	for (size_t i = 0; i < assay_workbook_sheets(wb); i++)
+		printf("%zu\t%s%s\n", i + 1, assay_workbook_sheet_name(wb, i),
+		       assay_workbook_sheet_hidden(wb, i) ? "\thidden" : "");
+	assay_workbook_close(wb);
+	return fflush(stdout) || ferror(stdout) ? cli_write_error() : 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static struct option opts[64];
@@ -165,7 +208,8 @@ int cmd_import(int argc, char **argv)
 		{ "freq", 1, OPT_FREQ }, { "na", 1, OPT_NA },
 		{ "skip-bad", 0, OPT_SKIP_BAD }, { "dry-run", 0, OPT_DRY_RUN },
 		{ "vintage", 1, OPT_VINTAGE }, { "format", 1, OPT_FORMAT },
-		{ "encoding", 1, OPT_ENCODING },
+		{ "encoding", 1, OPT_ENCODING }, { "sheet", 1, OPT_SHEET },
+		{ "range", 1, OPT_RANGE }, { "list-sheets", 0, OPT_LIST_SHEETS },
 		{ "help", 0, 'h' },
 	};
 	static char colnames[ASSAY_META_COUNT][32];
@@ -175,7 +219,7 @@ int cmd_import(int argc, char **argv)
 	const char **na = calloc((size_t)argc + 1, sizeof *na);
 	char vintage[32];
 	enum out_format fmt = OUT_TABLE;
-	int have_format = 0, c, k = 0, status;
+	int have_format = 0, list_sheets = 0, c, k = 0, status;
 	long num;
 
 	memset(&o, 0, sizeof o);
@@ -231,6 +275,9 @@ int cmd_import(int argc, char **argv)
 			break;
 		case OPT_DATE_FORMAT: o.date_format = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_SHEET: o.sheet = optarg; break;
+		case OPT_RANGE: o.range = optarg; break;
+		case OPT_LIST_SHEETS: list_sheets = 1; break;
 		case OPT_FREQ:
 			if (!(o.freq = assay_freq_parse(optarg))) {
 				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
@@ -273,6 +320,10 @@ int cmd_import(int argc, char **argv)
 		cli_usage_error("import", optind >= argc ? "no FILE given"
 				: "one FILE at a time (got %d)", argc - optind);
 		goto fail;
+	}
+	if (list_sheets) {
+		free(na);
+		return list_workbook_sheets(argv[optind]);
 	}
 	o.na_tokens = na;
 	o.path = argv[optind];
