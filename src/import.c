@@ -1513,10 +1513,11 @@ static int write_value(struct importer *im, struct series_entry *e,
 			return 0;
 		}
 		return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
-			       "second value for '%s' %s: %s here, %s at line %ld",
+			       "second value for '%s' %s: %s here, %s at %s %ld",
 			       e->name, assay_period_format(f, p, lbl, sizeof lbl),
 			       assay_fmt_g(value, a, sizeof a),
-			       assay_fmt_g(old, b, sizeof b), old_line);
+			       assay_fmt_g(old, b, sizeof b),
+			       im->sheet_name ? "row" : "line", old_line);
 	}
 	if (strcmp(vintage_of(im, old_import), im->vintage) > 0) {
 		/* This file is an older vintage than the stored value: keep
@@ -1671,9 +1672,9 @@ static int check_row_width(struct importer *im)
 		if (c < im->nfield && trim(im->field[c])[0])
 			return fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
 				       "field %zu '%s' is under a column with no "
-				       "name in the header (line %ld)", c + 1,
+				       "name in the header (%s %ld)", c + 1,
 				       shown(trim(im->field[c]), buf, sizeof buf),
-				       im->header_at);
+				       im->sheet_name ? "row" : "line", im->header_at);
 	}
 	for (size_t i = im->hwidth; i < im->nfield; i++) {
 		char buf[64];
@@ -2485,7 +2486,8 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 	}
 	if (im.state == BEFORE_HEADER) {
 		fail_at(&im, 0, 0, ASSAY_EUSAGE, opts->header_line
-			? "no line %ld: the file is shorter"
+			? im.sheet_name ? "no row %ld with a cell: the sheet (or "
+			  "--range) is shorter" : "no line %ld: the file is shorter"
 			: "no header row found%.0ld", opts->header_line);
 		goto out;
 	}

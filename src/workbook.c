@@ -591,7 +591,8 @@ static int open_xls(assay_workbook *wb, assay_error *err)
 		return assay_fail(err, ASSAY_EUSAGE, "%s: not a readable .xls "
 				  "(libfreexl error %d)", wb->path, rc);
 	}
-	if (freexl_get_info(wb->xls, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK && pw)
+	if (freexl_get_info(wb->xls, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK &&
+	    pw == FREEXL_BIFF_OBFUSCATED)
 		return assay_fail(err, ASSAY_EUSAGE, "%s: the workbook is "
 				  "password-protected", wb->path);
 	if (freexl_get_info(wb->xls, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
