@@ -11,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <openssl/evp.h>
@@ -348,10 +350,20 @@ struct value_col {
 	char *unit;             /* from a units row, or NULL */
 	assay_period period;    /* table layout: from the header */
 	assay_freq pfreq;
+	int pct;                /* --percent: 1 its values end in %, -1 they
+				 * do not, 0 none read yet */
+	long pct_line;          /* where pct was decided */
+};
+
+#define MAX_SUFFIX 16
+struct suffix {
+	char text[8];           /* "K" */
+	double mult;            /* 1e3 */
+	int pow10;              /* mult is 10^pow10 (else INT_MIN) */
 };
 
 enum state { BEFORE_HEADER, AFTER_HEADER, IN_DATA };
-enum cell_kind { CELL_VALUE, CELL_NA, CELL_QUALIFIED, CELL_BAD };
+enum cell_kind { CELL_VALUE, CELL_NA, CELL_QUALIFIED, CELL_BAD, CELL_PERCENT };
 
 struct importer {
 	const assay_import_opts *o;
@@ -418,6 +430,9 @@ struct importer {
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
 	struct sbuf name;       /* the series name being built */
 	char *conv;             /* --encoding: text converted to UTF-8 */
+
+	struct suffix suffix[MAX_SUFFIX];       /* --suffix */
+	size_t nsuffix;
 
 	/* a workbook (.xlsx, .xls) instead of text */
 	assay_workbook *wb;
@@ -1147,6 +1162,27 @@ static int read_stored_number(const char *s, double *v)
 	return errno == ERANGE && (*v > 1 || *v < -1) ? -1 : 0;
 }
 
+/* A number with a --suffix multiplier.  A power of ten moves the decimal
+ * exponent ("41.19" "K" reads as 41.19e3, exactly 41190), so that no
+ * rounding of a product creeps in; other multipliers multiply. */
+static enum cell_kind read_suffixed(struct importer *im, const char *head,
+				    const struct suffix *sx, double *v,
+				    char *why, size_t n)
+{
+	if (sx->pow10 != INT_MIN && !strpbrk(head, "eE")) {
+		char txt[160];
+		snprintf(txt, sizeof txt, "%se%d", head, sx->pow10);
+		if (read_number(txt, im->o->decimal, v) == 0)
+			return CELL_VALUE;
+	} else if (read_number(head, im->o->decimal, v) == 0 &&
+		   isfinite(*v * sx->mult)) {
+		*v *= sx->mult;
+		return CELL_VALUE;
+	}
+	snprintf(why, n, "cannot read value '%s%s': out of range", head, sx->text);
+	return CELL_BAD;
+}
+
 /* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
  * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
 static enum cell_kind read_cell(struct importer *im, char *cell, int type,
@@ -1171,6 +1207,18 @@ static enum cell_kind read_cell(struct importer *im, char *cell, int type,
 	}
 	size_t len = strlen(s);
 	size_t tail = 0;
+	if (len > 1 && s[len - 1] == '%') {
+		char head[128];
+		snprintf(head, sizeof head, "%.*s", (int)(len - 1), s);
+		if (read_number(trim(head), im->o->decimal, v) == 0) {
+			if (im->o->percent)
+				return CELL_PERCENT;
+			snprintf(why, n, "cannot read value '%s': a percent (--percent "
+				 "reads it as %s with unit %%; --value-cols can leave "
+				 "the column out)", s, trim(head));
+			return CELL_BAD;
+		}
+	}
 	while (tail < len && tail < 2 && (isalpha((unsigned char)s[len - 1 - tail]) ||
 					  s[len - 1 - tail] == '*'))
 		tail++;
@@ -1178,8 +1226,20 @@ static enum cell_kind read_cell(struct importer *im, char *cell, int type,
 		char head[128];
 		snprintf(head, sizeof head, "%.*s", (int)(len - tail), s);
 		if (read_number(trim(head), im->o->decimal, v) == 0) {
-			snprintf(why, n, "value '%s' has qualifier '%s'; not imported",
-				 s, s + len - tail);
+			const char *suf = s + len - tail;
+			for (size_t k = 0; k < im->nsuffix; k++)
+				if (!strcmp(suf, im->suffix[k].text))
+					return read_suffixed(im, trim(head),
+							     &im->suffix[k], v, why, n);
+			if (im->nsuffix) {
+				snprintf(why, n, "value '%s' has suffix '%s', which "
+					 "--suffix does not declare", s, suf);
+				return CELL_BAD;
+			}
+			snprintf(why, n, "value '%s' has qualifier '%s'; not imported%s",
+				 s, suf, isupper((unsigned char)suf[0]) && tail == 1
+				 ? " (a multiplier? --suffix K=1e3,M=1e6 reads it; "
+				   "--value-cols can leave the column out)" : "");
 			return CELL_QUALIFIED;
 		}
 	}
@@ -1338,6 +1398,8 @@ static const char *meta_value(struct importer *im, int f, struct value_col *v)
 		return trim(im->field[c]);
 	if (f == ASSAY_META_UNIT && v->unit && !im->o->meta[f])
 		return v->unit;
+	if (f == ASSAY_META_UNIT && v->pct == 1 && !im->o->meta[f])
+		return "%";
 	if (f == ASSAY_META_COMMODITY && !im->o->meta[f] &&
 	    im->layout == ASSAY_LAYOUT_WIDE)
 		return im->header[v->idx];
@@ -1693,6 +1755,30 @@ static int check_row_width(struct importer *im)
 	return 0;
 }
 
+/* --percent: a column's values all end in '%' or none do (its series
+ * get unit % from the first); a mix is refused, not half-read. */
+static int check_percent(struct importer *im, struct value_col *v,
+			 enum cell_kind k)
+{
+	if (k != CELL_VALUE && k != CELL_PERCENT)
+		return 0;
+	int now = k == CELL_PERCENT ? 1 : -1;
+	if (!v->pct) {
+		v->pct = now;
+		v->pct_line = im->row_line;
+		return 0;
+	}
+	if (v->pct == now)
+		return 0;
+	char buf[64];
+	return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
+		       "value '%s' %s '%%' but the column's value at %s %ld %s "
+		       "(--percent: all or none of a column's values are "
+		       "percents)", shown(trim(im->field[v->idx]), buf, sizeof buf),
+		       now == 1 ? "ends in" : "has no", im->sheet_name ? "row"
+		       : "line", v->pct_line, now == 1 ? "does not" : "does");
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -1731,6 +1817,10 @@ static int handle_data_row(struct importer *im)
 		if (im->cell[i] == CELL_BAD)
 			return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 				       "%s", why);
+		if (im->o->percent && check_percent(im, v, im->cell[i]))
+			return -1;
+		if (im->cell[i] == CELL_PERCENT)
+			im->cell[i] = CELL_VALUE;
 		if (im->cell[i] == CELL_QUALIFIED) {
 			char msg[MAX_ERRMSG + 600], at[512];
 			snprintf(msg, sizeof msg, "%s: %s",
@@ -2391,6 +2481,54 @@ static void decide_day_freq(struct importer *im)
 		im->day_freq = ASSAY_FREQ_W;
 }
 
+/* --suffix K=1e3,M=1e6: one to two letters each, a positive finite
+ * multiplier. */
+static int parse_suffixes(struct importer *im, const char *spec)
+{
+	const char *p = spec;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[64], *eq, *end;
+		snprintf(item, sizeof item, "%.*s", (int)(len < 63 ? len : 63), p);
+		eq = strchr(item, '=');
+		if (!eq || eq == item)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: '%s' is "
+				       "not SUFFIX=MULTIPLIER (K=1e3, M=1e6)", item);
+		*eq = 0;
+		if (eq - item > 2)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: '%s' is "
+				       "longer than two letters", item);
+		for (char *c = item; *c; c++)
+			if (!isalpha((unsigned char)*c))
+				return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: "
+					       "'%s' is not one or two letters", item);
+		errno = 0;
+		double m = strtod(eq + 1, &end);
+		if (*end || errno || !(m > 0) || !isfinite(m))
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: "
+				       "multiplier '%s' is not a positive number",
+				       eq + 1);
+		if (im->nsuffix == MAX_SUFFIX)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: more "
+				       "than %d suffixes", MAX_SUFFIX);
+		struct suffix *sx = &im->suffix[im->nsuffix++];
+		memcpy(sx->text, item, strlen(item) + 1);   /* 1-2 letters */
+		sx->mult = m;
+		sx->pow10 = INT_MIN;
+		for (int k = -30; k <= 30; k++) {
+			char t[16];
+			snprintf(t, sizeof t, "1e%d", k);
+			if (strtod(t, NULL) == m)
+				sx->pow10 = k;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 static int check_options(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
@@ -2399,6 +2537,8 @@ static int check_options(struct importer *im)
 	if (o->delimiter && o->delimiter == o->decimal)
 		return fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
 			       "decimal mark are both '%c'", o->delimiter);
+	if (o->suffix && parse_suffixes(im, o->suffix))
+		return -1;
 	/* Names and metadata from flags are kept as given: check them as
 	 * the cells are checked. */
 	if ((o->prefix && check_name(im, o->prefix, 0, 0, "--prefix")) ||

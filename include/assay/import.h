@@ -80,6 +80,10 @@ typedef struct assay_import_opts {
 	size_t n_na_tokens;
 	const char *meta[ASSAY_META_COUNT];      /* values from flags */
 	const char *meta_col[ASSAY_META_COUNT];  /* columns that give them */
+	const char *suffix;             /* "K=1e3,M=1e6,B=1e9": multiplier
+					 * suffixes values may carry (41.19K);
+					 * NULL: a suffix is a qualifier */
+	int percent;                    /* read "0.07%" as 0.07, unit % */
 	const char *vintage;            /* normalised; NULL: now */
 	int skip_bad;                   /* skip bad rows instead of failing */
 	int dry_run;                    /* roll back at the end */

@@ -57,6 +57,11 @@ static const char usage[] =
 	"                      dates that are all first days of months are M)\n"
 	"  --na TOKEN          one more missing-value marker (repeatable); always\n"
 	"                      NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null\n"
+	"  --suffix K=1e3,M=1e6,B=1e9  multiplier suffixes values carry (41.19K\n"
+	"                      reads as 41190; exact for powers of ten); with it,\n"
+	"                      a suffix it does not declare is an error\n"
+	"  --percent           read 0.07% as 0.07, unit % (unless a unit is\n"
+	"                      given); a column's values are all percents or none\n"
 	"  --skip-bad          skip bad rows (listed on stderr) instead of failing\n"
 	"  --dry-run           report what would change, write nothing\n"
 	"\n"
@@ -85,7 +90,7 @@ enum {
 	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
 	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
-	OPT_LIST_SHEETS,
+	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -210,6 +215,7 @@ int cmd_import(int argc, char **argv)
 		{ "vintage", 1, OPT_VINTAGE }, { "format", 1, OPT_FORMAT },
 		{ "encoding", 1, OPT_ENCODING }, { "sheet", 1, OPT_SHEET },
 		{ "range", 1, OPT_RANGE }, { "list-sheets", 0, OPT_LIST_SHEETS },
+		{ "suffix", 1, OPT_SUFFIX }, { "percent", 0, OPT_PERCENT },
 		{ "help", 0, 'h' },
 	};
 	static char colnames[ASSAY_META_COUNT][32];
@@ -278,6 +284,8 @@ int cmd_import(int argc, char **argv)
 		case OPT_SHEET: o.sheet = optarg; break;
 		case OPT_RANGE: o.range = optarg; break;
 		case OPT_LIST_SHEETS: list_sheets = 1; break;
+		case OPT_SUFFIX: o.suffix = optarg; break;
+		case OPT_PERCENT: o.percent = 1; break;
 		case OPT_FREQ:
 			if (!(o.freq = assay_freq_parse(optarg))) {
 				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
