@@ -350,9 +350,17 @@ struct value_col {
 	char *unit;             /* from a units row, or NULL */
 	assay_period period;    /* table layout: from the header */
 	assay_freq pfreq;
+	const char *meta[ASSAY_META_COUNT];     /* from --col-meta/--meta */
 	int pct;                /* --percent: 1 its values end in %, -1 they
 				 * do not, 0 none read yet */
 	long pct_line;          /* where pct was decided */
+};
+
+struct col_meta {
+	char *spec;             /* header, glob, column number or series */
+	char *val[ASSAY_META_COUNT];
+	int used;
+	char origin[160];       /* "--col-meta 'Vol.:...'" or "FILE:LINE" */
 };
 
 #define MAX_SUFFIX 16
@@ -431,6 +439,8 @@ struct importer {
 	struct sbuf name;       /* the series name being built */
 	char *conv;             /* --encoding: text converted to UTF-8 */
 
+	struct col_meta *cmeta;         /* --col-meta, --meta FILE */
+	size_t ncmeta;
 	struct suffix suffix[MAX_SUFFIX];       /* --suffix */
 	size_t nsuffix;
 
@@ -657,34 +667,78 @@ static void add_value_col(struct importer *im, int c)
 	memset(v, 0, sizeof *v);
 	v->idx = c;
 	char *name = strip_paren_suffix(im->header[c]);
+	if (!name[0]) {         /* an unnamed column picked by its number */
+		char num[24];
+		snprintf(num, sizeof num, "%d", c + 1);
+		free(name);
+		name = xstrdup(num);
+	}
 	v->part = xstrdup(name);        /* a slug is never longer */
 	assay_slug(name, v->part, strlen(name) + 1);
 	free(name);
 }
 
 /* Does a column match one of the comma-separated glob patterns? */
-static int matches_any(const char *list, const char *header)
+/* Does an entry of the comma-separated list name column c (a glob, a
+ * name, case-insensitive, or its 1-based number)? */
+static int pattern_names(const char *pat, const char *header, int c)
+{
+	long k;
+	if (col_number(pat, &k))
+		return k == c + 1;
+	return sqlite3_strglob(pat, header) == 0 || !strcasecmp(pat, header);
+}
+
+/* Is column c named by number in the list? */
+static int number_in_list(const char *list, int c)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	int hit = 0;
+	long k;
 	for (char *p = strtok_r(copy, ",", &save); p && !hit;
-	     p = strtok_r(NULL, ",", &save)) {
-		char *pat = trim(p);
-		hit = sqlite3_strglob(pat, header) == 0 ||
-		      !strcasecmp(pat, header);
-	}
+	     p = strtok_r(NULL, ",", &save))
+		hit = col_number(trim(p), &k) && k == c + 1;
 	free(copy);
 	return hit;
 }
 
-/* Is the column named in the list literally (not through a wildcard)? */
-static int matches_any_exactly(const char *list, const char *header)
+/* --col-meta / --meta entries that name value column v (its header, a
+ * glob of it, or its number): their fields override the flags and the
+ * units row; later entries win. */
+static void column_meta(struct importer *im, struct value_col *v)
+{
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		struct col_meta *m = &im->cmeta[k];
+		if (!pattern_names(m->spec, im->header[v->idx], v->idx))
+			continue;
+		m->used = 1;
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			if (m->val[f])
+				v->meta[f] = m->val[f];
+	}
+}
+
+static int matches_any(const char *list, const char *header, int c)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	int hit = 0;
 	for (char *p = strtok_r(copy, ",", &save); p && !hit;
 	     p = strtok_r(NULL, ",", &save))
-		hit = !strcasecmp(trim(p), header);
+		hit = pattern_names(trim(p), header, c);
+	free(copy);
+	return hit;
+}
+
+/* Is the column named in the list literally (not through a wildcard)? */
+static int matches_any_exactly(const char *list, const char *header, int c)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int hit = 0;
+	long k;
+	for (char *p = strtok_r(copy, ",", &save); p && !hit;
+	     p = strtok_r(NULL, ",", &save))
+		hit = col_number(trim(p), &k) ? k == c + 1
+		      : !strcasecmp(trim(p), header);
 	free(copy);
 	return hit;
 }
@@ -936,19 +990,24 @@ static int resolve_header(struct importer *im)
 	}
 
 	for (size_t c = 0; c < im->nheader; c++) {
-		if (col_is_used(im, (int)c) || !im->header[c][0])
+		if (col_is_used(im, (int)c) ||
+		    (!im->header[c][0] && !(o->value_cols &&
+					    number_in_list(o->value_cols, (int)c))))
 			continue;
-		if (o->value_cols && !matches_any(o->value_cols, im->header[c]))
+		/* A column number also picks an unnamed column (an IMF
+		 * sheet's), which gets its number as its name. */
+		if (o->value_cols && !matches_any(o->value_cols, im->header[c], (int)c))
 			continue;
 		assay_period hp = 0;
 		assay_freq hf = ASSAY_FREQ_NONE;
 		int has_period = header_period(im->header[c], &hp, &hf);
 		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period && o->value_cols &&
-		    !matches_any_exactly(o->value_cols, im->header[c]))
+		    !matches_any_exactly(o->value_cols, im->header[c], (int)c))
 			continue;
 		add_value_col(im, (int)c);
 		struct value_col *v = &im->vcol[im->nvcol - 1];
+		column_meta(im, v);
 		v->period = hp;
 		v->pfreq = hf;
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
@@ -957,6 +1016,10 @@ static int resolve_header(struct importer *im)
 				       "table layout reads e.g. PROD_2023)",
 				       im->header[c]);
 	}
+	/* Columns picked by number may lie past the last named one. */
+	for (size_t i = 0; i < im->nvcol; i++)
+		if ((size_t)im->vcol[i].idx + 1 > im->hwidth)
+			im->hwidth = (size_t)im->vcol[i].idx + 1;
 	if (!im->nvcol)
 		return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 			       o->value_cols ? "no column matches --value-cols '%s'"
@@ -1393,6 +1456,8 @@ static void bind_text_or_null(sqlite3_stmt *q, int i, const char *s)
  * gives the unit of a wide file's column. */
 static const char *meta_value(struct importer *im, int f, struct value_col *v)
 {
+	if (v->meta[f])
+		return v->meta[f];
 	int c = im->meta_col[f];
 	if (c >= 0 && (size_t)c < im->nfield && trim(im->field[c])[0])
 		return trim(im->field[c]);
@@ -1407,6 +1472,25 @@ static const char *meta_value(struct importer *im, int f, struct value_col *v)
 }
 
 static int check_new_series(struct importer *im);
+
+/* --col-meta / --meta entries that name this series (with or without
+ * the --prefix) override what the column gives. */
+static void series_meta(struct importer *im, const char *name,
+			const char **meta)
+{
+	size_t plen = im->o->prefix ? strlen(im->o->prefix) : 0;
+	const char *bare = plen && !strncmp(name, im->o->prefix, plen)
+			   ? name + plen : name;
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		struct col_meta *m = &im->cmeta[k];
+		if (strcmp(m->spec, name) && strcmp(m->spec, bare))
+			continue;
+		m->used = 1;
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			if (m->val[f])
+				meta[f] = m->val[f];
+	}
+}
 
 static int series_lookup(struct importer *im, const char *name, int col,
 			 assay_freq freq, struct value_col *v,
@@ -1423,6 +1507,7 @@ static int series_lookup(struct importer *im, const char *name, int col,
 	const char *meta[ASSAY_META_COUNT];
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		meta[f] = meta_value(im, f, v);
+	series_meta(im, name, meta);
 	if (meta[ASSAY_META_KIND] && !assay_kind_parse(meta[ASSAY_META_KIND]))
 		return fail_at(im, im->row_line, im->meta_col[ASSAY_META_KIND] + 1,
 			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
@@ -2481,6 +2566,210 @@ static void decide_day_freq(struct importer *im)
 		im->day_freq = ASSAY_FREQ_W;
 }
 
+static struct col_meta *new_col_meta(struct importer *im, const char *spec)
+{
+	im->cmeta = realloc(im->cmeta, (im->ncmeta + 1) * sizeof *im->cmeta);
+	if (!im->cmeta)
+		out_of_memory();
+	struct col_meta *m = &im->cmeta[im->ncmeta++];
+	memset(m, 0, sizeof *m);
+	m->spec = xstrdup(spec);
+	return m;
+}
+
+/* One field of an entry: a known field name, a kind that parses, a value
+ * fit to keep. */
+static int set_col_meta(struct importer *im, struct col_meta *m,
+			const char *field, const char *value)
+{
+	int f = assay_meta_field_parse(field);
+	if (f < 0)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: unknown field '%s' "
+			       "(kind, unit, measure, source, commodity, region, "
+			       "notes)", m->origin, field);
+	if (f == ASSAY_META_KIND && *value && !assay_kind_parse(value))
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: kind '%s' is not "
+			       "flow, price or stock", m->origin, value);
+	if (check_name(im, value, 0, 0, m->origin))
+		return -1;
+	free(m->val[f]);
+	m->val[f] = *value ? xstrdup(value) : NULL;
+	return 0;
+}
+
+/* --col-meta 'SPEC:field=value,...': SPEC ends at the last ':' before
+ * the first '=' (a header may hold a ':', a value may too). */
+static int parse_col_meta(struct importer *im, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const char *colon = NULL;
+	for (const char *p = arg; eq && p < eq; p++)
+		if (*p == ':')
+			colon = p;
+	if (!eq || !colon || colon == arg)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "--col-meta '%s' is not "
+			       "COLUMN:field=value,... (Vol.:kind=flow,unit="
+			       "contracts)", arg);
+	char *spec = strndup(arg, (size_t)(colon - arg));
+	if (!spec)
+		out_of_memory();
+	struct col_meta *m = new_col_meta(im, trim(spec));
+	free(spec);
+	snprintf(m->origin, sizeof m->origin, "--col-meta '%.120s'", arg);
+	char *list = xstrdup(colon + 1), *save = NULL;
+	int rc = 0;
+	for (char *p = strtok_r(list, ",", &save); p && !rc;
+	     p = strtok_r(NULL, ",", &save)) {
+		char *e = strchr(p, '=');
+		if (!e) {
+			rc = fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: '%s' is not "
+				     "field=value (a comma inside a value? use "
+				     "--meta FILE)", m->origin, p);
+			break;
+		}
+		*e = 0;
+		rc = set_col_meta(im, m, trim(p), trim(e + 1));
+	}
+	free(list);
+	return rc;
+}
+
+/* --meta FILE: a small CSV read whole with libcsv. */
+struct meta_reader {
+	struct importer *im;
+	char **cell;
+	size_t n, cap;
+	char **head;
+	size_t nhead;
+	int key;
+	long line;
+	int failed;
+};
+
+static void meta_field(void *s, size_t len, void *data)
+{
+	struct meta_reader *r = data;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		r->cell = realloc(r->cell, r->cap * sizeof *r->cell);
+		if (!r->cell)
+			out_of_memory();
+	}
+	r->cell[r->n] = strndup(s ? s : "", len);
+	if (!r->cell[r->n++])
+		out_of_memory();
+}
+
+static void meta_row(int c, void *data)
+{
+	struct meta_reader *r = data;
+	struct importer *im = r->im;
+	(void)c;
+	r->line++;
+	if (r->failed || !r->n)
+		goto done;
+	if (!r->head) {
+		r->head = r->cell;
+		r->nhead = r->n;
+		r->cell = NULL;
+		r->n = r->cap = 0;
+		r->key = -1;
+		for (size_t i = 0; i < r->nhead; i++) {
+			char *h = trim(r->head[i]);
+			if (!strcasecmp(h, "column") || !strcasecmp(h, "series") ||
+			    !strcasecmp(h, "name"))
+				r->key = (int)i;
+			else if (assay_meta_field_parse(h) < 0) {
+				fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s:1:%zu: "
+					"unknown column '%s' (column, kind, unit, "
+					"measure, source, commodity, region, notes)",
+					im->o->meta_file, i + 1, h);
+				r->failed = 1;
+			}
+		}
+		if (r->key < 0 && !r->failed) {
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s:1: no column "
+				"'column' (or 'series', 'name') naming what each "
+				"row describes", im->o->meta_file);
+			r->failed = 1;
+		}
+		return;
+	}
+	if ((size_t)r->key >= r->n || !trim(r->cell[r->key])[0]) {
+		fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s:%ld: no column name",
+			im->o->meta_file, r->line);
+		r->failed = 1;
+		goto done;
+	}
+	struct col_meta *m = new_col_meta(im, trim(r->cell[r->key]));
+	snprintf(m->origin, sizeof m->origin, "--meta %.100s:%ld",
+		 im->o->meta_file, r->line);
+	for (size_t i = 0; i < r->n && i < r->nhead && !r->failed; i++)
+		if ((int)i != r->key &&
+		    set_col_meta(im, m, trim(r->head[i]), trim(r->cell[i])))
+			r->failed = 1;
+done:
+	for (size_t i = 0; i < r->n; i++)
+		free(r->cell[i]);
+	r->n = 0;
+}
+
+static int read_meta_file(struct importer *im, const char *path)
+{
+	struct meta_reader r = { .im = im };
+	struct csv_parser p;
+	char block[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s: cannot open: %s",
+			       path, strerror(errno));
+	if (csv_init(&p, CSV_APPEND_NULL)) {
+		fclose(fp);
+		return fail_at(im, 0, 0, ASSAY_EIO, "out of memory");
+	}
+	while (!r.failed && (n = fread(block, 1, sizeof block, fp)) > 0)
+		if (csv_parse(&p, block, n, meta_field, meta_row, &r) != n) {
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s: %s", path,
+				csv_strerror(csv_error(&p)));
+			r.failed = 1;
+		}
+	if (!r.failed)
+		csv_fini(&p, meta_field, meta_row, &r);
+	csv_free(&p);
+	fclose(fp);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.cell[i]);
+	free(r.cell);
+	for (size_t i = 0; i < r.nhead; i++)
+		free(r.head[i]);
+	free(r.head);
+	return r.failed ? -1 : 0;
+}
+
+/* After the import: an entry that named nothing is a typo, not a no-op. */
+static int check_col_meta_used(struct importer *im)
+{
+	for (size_t k = 0; k < im->ncmeta; k++)
+		if (!im->cmeta[k].used)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: no value column "
+				       "or series '%s' in the file", im->cmeta[k].origin,
+				       im->cmeta[k].spec);
+	return 0;
+}
+
+static void free_col_meta(struct importer *im)
+{
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		free(im->cmeta[k].spec);
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			free(im->cmeta[k].val[f]);
+	}
+	free(im->cmeta);
+	im->cmeta = NULL;
+	im->ncmeta = 0;
+}
+
 /* --suffix K=1e3,M=1e6: one to two letters each, a positive finite
  * multiplier. */
 static int parse_suffixes(struct importer *im, const char *spec)
@@ -2539,6 +2828,11 @@ static int check_options(struct importer *im)
 			       "decimal mark are both '%c'", o->delimiter);
 	if (o->suffix && parse_suffixes(im, o->suffix))
 		return -1;
+	if (o->meta_file && read_meta_file(im, o->meta_file))
+		return -1;
+	for (size_t k = 0; k < o->n_col_meta; k++)
+		if (parse_col_meta(im, o->col_meta[k]))
+			return -1;
 	/* Names and metadata from flags are kept as given: check them as
 	 * the cells are checked. */
 	if ((o->prefix && check_name(im, o->prefix, 0, 0, "--prefix")) ||
@@ -2655,6 +2949,8 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 			"no data rows after the header");
 		goto out;
 	}
+	if (check_col_meta_used(&im))
+		goto out;
 	EVP_DigestFinal_ex(im.sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)
 		snprintf(res->sha256 + 2 * i, 3, "%02x", digest[i]);
@@ -2694,6 +2990,7 @@ out:
 	free(im.off);
 	free(im.ftype);
 	free(im.field);
+	free_col_meta(&im);
 	if (rc && !err->msg[0])
 		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);
 	return rc;

@@ -84,6 +84,15 @@ typedef struct assay_import_opts {
 					 * suffixes values may carry (41.19K);
 					 * NULL: a suffix is a qualifier */
 	int percent;                    /* read "0.07%" as 0.07, unit % */
+	/* Per-column (or per-series) metadata, over the flags and a units
+	 * row: "SPEC:field=value,field=value" with SPEC a header (glob, or
+	 * a column number) or a series name ("Vol.:kind=flow,unit=contracts");
+	 * meta_file: a CSV with a column "column" (or "series", "name") and
+	 * columns named after fields (kind, unit, measure, source, ...).  An
+	 * entry that matches no value column and no series is an error. */
+	const char *const *col_meta;
+	size_t n_col_meta;
+	const char *meta_file;
 	const char *vintage;            /* normalised; NULL: now */
 	int skip_bad;                   /* skip bad rows instead of failing */
 	int dry_run;                    /* roll back at the end */

@@ -71,6 +71,13 @@ static const char usage[] =
 	"  --unit U  --source S  --commodity C  --region R  --measure M  --notes N\n"
 	"  --kind-col COL  --unit-col COL  --source-col COL  --commodity-col COL\n"
 	"  --region-col COL  --measure-col COL  --notes-col COL\n"
+	"  --col-meta 'COL:field=value,...'  metadata of one value column (a\n"
+	"                      header, glob or number) or series, over the flags\n"
+	"                      and a units row (repeatable):\n"
+	"                      --col-meta 'Vol.:kind=flow,unit=contracts'\n"
+	"  --meta FILE         the same from a CSV: a column 'column' (or series)\n"
+	"                      and columns kind, unit, measure, source, ...\n"
+	"                      An entry that names nothing is an error.\n"
 	"  --vintage DATE      when these values were published (default: now);\n"
 	"                      'export --as-of' selects by it\n"
 	"\n"
@@ -90,7 +97,7 @@ enum {
 	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
 	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
-	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT,
+	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT, OPT_COL_META, OPT_META_FILE,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -216,6 +223,7 @@ int cmd_import(int argc, char **argv)
 		{ "encoding", 1, OPT_ENCODING }, { "sheet", 1, OPT_SHEET },
 		{ "range", 1, OPT_RANGE }, { "list-sheets", 0, OPT_LIST_SHEETS },
 		{ "suffix", 1, OPT_SUFFIX }, { "percent", 0, OPT_PERCENT },
+		{ "col-meta", 1, OPT_COL_META }, { "meta", 1, OPT_META_FILE },
 		{ "help", 0, 'h' },
 	};
 	static char colnames[ASSAY_META_COUNT][32];
@@ -223,6 +231,7 @@ int cmd_import(int argc, char **argv)
 	assay_import_result res;
 	assay_error err;
 	const char **na = calloc((size_t)argc + 1, sizeof *na);
+	const char **colmeta = calloc((size_t)argc + 1, sizeof *colmeta);
 	char vintage[32];
 	enum out_format fmt = OUT_TABLE;
 	int have_format = 0, list_sheets = 0, c, k = 0, status;
@@ -241,7 +250,11 @@ int cmd_import(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); free(na); return 0;
+		case 'h':
+			fputs(usage, stdout);
+			free(na);
+			free(colmeta);
+			return 0;
 		case OPT_LAYOUT:
 			if (parse_layout(optarg, &o.layout))
 				goto usage_layout;
@@ -286,6 +299,8 @@ int cmd_import(int argc, char **argv)
 		case OPT_LIST_SHEETS: list_sheets = 1; break;
 		case OPT_SUFFIX: o.suffix = optarg; break;
 		case OPT_PERCENT: o.percent = 1; break;
+		case OPT_COL_META: colmeta[o.n_col_meta++] = optarg; break;
+		case OPT_META_FILE: o.meta_file = optarg; break;
 		case OPT_FREQ:
 			if (!(o.freq = assay_freq_parse(optarg))) {
 				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
@@ -331,9 +346,11 @@ int cmd_import(int argc, char **argv)
 	}
 	if (list_sheets) {
 		free(na);
+		free(colmeta);
 		return list_workbook_sheets(argv[optind]);
 	}
 	o.na_tokens = na;
+	o.col_meta = colmeta;
 	o.path = argv[optind];
 	o.notice = notice;
 	o.progress = on_progress;
@@ -354,10 +371,12 @@ int cmd_import(int argc, char **argv)
 	status = print_summary(&o, &res, have_format, fmt);
 out:
 	free(na);
+	free(colmeta);
 	return status;
 usage_layout:
 	cli_usage_error("import", "--layout takes long, single, wide or table, not '%s'", optarg);
 fail:
 	free(na);
+	free(colmeta);
 	return ASSAY_EUSAGE;
 }
