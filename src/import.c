@@ -26,6 +26,7 @@
 #include "assay/import.h"
 #include "assay/workbook.h"
 #include "c_locale.h"
+#include "utf8.h"
 
 #define MAX_ERRMSG 900
 /* Lines searched for a header that resolves, when none is given. */
@@ -103,6 +104,8 @@ static char *trim(char *s)
 	return s;
 }
 
+static size_t utf8_len(const unsigned char *s);
+
 char *assay_slug(const char *in, char *out, size_t n)
 {
 	size_t k = 0;
@@ -128,6 +131,21 @@ char *assay_slug(const char *in, char *out, size_t n)
 		if (dash && k + 1 < n)
 			out[k++] = '-';
 		dash = 0;
+		size_t len = *s >= 0x80 ? utf8_len(s) : 1;
+		if (len > 1) {
+			/* Capitals outside ASCII are lowered too (Último ->
+			 * último), by table: no locale is consulted. */
+			unsigned char low[4];
+			size_t m = assay_utf8_lower(s, len, low);
+			if (k + m < n) {
+				memcpy(out + k, low, m);
+				k += m;
+			} else {
+				n = k + 1;      /* no partial character */
+			}
+			s += len - 1;
+			continue;
+		}
 		if (k + 1 < n)
 			out[k++] = (char)(upper ? *s + ('a' - 'A') : *s);
 	}
@@ -439,6 +457,8 @@ struct importer {
 	struct sbuf name;       /* the series name being built */
 	char *conv;             /* --encoding: text converted to UTF-8 */
 
+	char **map_from, **map_to;      /* --map, --map-file */
+	size_t nmap;
 	struct col_meta *cmeta;         /* --col-meta, --meta FILE */
 	size_t ncmeta;
 	struct suffix suffix[MAX_SUFFIX];       /* --suffix */
@@ -537,6 +557,16 @@ static int db_error(struct importer *im)
 		   sqlite3_errmsg(im->db));
 	im->failed = 1;
 	return -1;
+}
+
+/* --map: a key cell or header that equals (exactly, after trimming) an
+ * entry's OLD reads as its NEW, before names are made from it. */
+static const char *mapped(struct importer *im, const char *s)
+{
+	for (size_t k = 0; k < im->nmap; k++)
+		if (!strcmp(s, im->map_from[k]))
+			return im->map_to[k];
+	return s;
 }
 
 /* ---- header ------------------------------------------------------------ */
@@ -666,7 +696,7 @@ static void add_value_col(struct importer *im, int c)
 	struct value_col *v = &im->vcol[im->nvcol++];
 	memset(v, 0, sizeof *v);
 	v->idx = c;
-	char *name = strip_paren_suffix(im->header[c]);
+	char *name = strip_paren_suffix(mapped(im, im->header[c]));
 	if (!name[0]) {         /* an unnamed column picked by its number */
 		char num[24];
 		snprintf(num, sizeof num, "%d", c + 1);
@@ -1743,7 +1773,7 @@ static int series_name(struct importer *im, struct value_col *v)
 			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
 				       "row has %zu fields, the series name is in "
 				       "column %d", im->nfield, im->series_col + 1);
-		const char *s = trim(im->field[im->series_col]);
+		const char *s = mapped(im, trim(im->field[im->series_col]));
 		if (!*s)
 			return fail_at(im, im->row_line, im->series_col + 1,
 				       ASSAY_EUSAGE, "empty series name");
@@ -1752,7 +1782,8 @@ static int series_name(struct importer *im, struct value_col *v)
 	}
 	for (size_t i = 0; i < im->nkey; i++) {
 		int c = im->key_col[i];
-		const char *cell = (size_t)c < im->nfield ? trim(im->field[c]) : "";
+		const char *cell = (size_t)c < im->nfield
+				   ? mapped(im, trim(im->field[c])) : "";
 		char buf[64];
 		if (i)
 			sb_cat(b, "/");
@@ -2634,6 +2665,49 @@ static int parse_col_meta(struct importer *im, const char *arg)
 	return rc;
 }
 
+static int add_map(struct importer *im, const char *from, const char *to,
+		   const char *origin)
+{
+	if (!*from || !*to)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: an empty name (the "
+			       "form is OLD=NEW)", origin);
+	if (check_name(im, to, 0, 0, origin))
+		return -1;
+	for (size_t k = 0; k < im->nmap; k++)
+		if (!strcmp(im->map_from[k], from)) {
+			if (strcmp(im->map_to[k], to))
+				return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: '%s' is "
+					       "mapped twice ('%s' and '%s')", origin,
+					       from, im->map_to[k], to);
+			return 0;
+		}
+	im->map_from = realloc(im->map_from, (im->nmap + 1) * sizeof(char *));
+	im->map_to = realloc(im->map_to, (im->nmap + 1) * sizeof(char *));
+	if (!im->map_from || !im->map_to)
+		out_of_memory();
+	im->map_from[im->nmap] = xstrdup(from);
+	im->map_to[im->nmap++] = xstrdup(to);
+	return 0;
+}
+
+/* --map 'OLD=NEW': OLD ends at the first '=' (names hold commas:
+ * 'Congo, DRC=Democratic Republic of Congo'). */
+static int parse_map(struct importer *im, const char *arg)
+{
+	char origin[160];
+	const char *eq = strchr(arg, '=');
+	snprintf(origin, sizeof origin, "--map '%.120s'", arg);
+	if (!eq)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s is not OLD=NEW", origin);
+	char *from = strndup(arg, (size_t)(eq - arg)), *to = xstrdup(eq + 1);
+	if (!from)
+		out_of_memory();
+	int rc = add_map(im, trim(from), trim(to), origin);
+	free(from);
+	free(to);
+	return rc;
+}
+
 /* --meta FILE: a small CSV read whole with libcsv. */
 struct meta_reader {
 	struct importer *im;
@@ -2644,6 +2718,7 @@ struct meta_reader {
 	int key;
 	long line;
 	int failed;
+	int is_map;             /* --map-file rather than --meta */
 };
 
 static void meta_field(void *s, size_t len, void *data)
@@ -2668,6 +2743,22 @@ static void meta_row(int c, void *data)
 	r->line++;
 	if (r->failed || !r->n)
 		goto done;
+	if (r->is_map) {
+		char origin[160];
+		snprintf(origin, sizeof origin, "--map-file %.100s:%ld",
+			 im->o->map_file, r->line);
+		if (r->line == 1 && r->n == 2 && !strcasecmp(trim(r->cell[0]), "from") &&
+		    !strcasecmp(trim(r->cell[1]), "to"))
+			goto done;      /* a header */
+		if (r->n != 2) {
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: %zu fields; a line is "
+				"OLD,NEW (quote a name with a comma)", origin, r->n);
+			r->failed = 1;
+		} else if (add_map(im, trim(r->cell[0]), trim(r->cell[1]), origin)) {
+			r->failed = 1;
+		}
+		goto done;
+	}
 	if (!r->head) {
 		r->head = r->cell;
 		r->nhead = r->n;
@@ -2714,23 +2805,24 @@ done:
 	r->n = 0;
 }
 
-static int read_meta_file(struct importer *im, const char *path)
+static int read_meta_file(struct importer *im, const char *path, int is_map)
 {
-	struct meta_reader r = { .im = im };
+	struct meta_reader r = { .im = im, .is_map = is_map };
+	const char *flag = is_map ? "--map-file" : "--meta";
 	struct csv_parser p;
 	char block[4096];
 	size_t n;
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
-		return fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s: cannot open: %s",
-			       path, strerror(errno));
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: cannot open: %s",
+			       flag, path, strerror(errno));
 	if (csv_init(&p, CSV_APPEND_NULL)) {
 		fclose(fp);
 		return fail_at(im, 0, 0, ASSAY_EIO, "out of memory");
 	}
 	while (!r.failed && (n = fread(block, 1, sizeof block, fp)) > 0)
 		if (csv_parse(&p, block, n, meta_field, meta_row, &r) != n) {
-			fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s: %s", path,
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: %s", flag, path,
 				csv_strerror(csv_error(&p)));
 			r.failed = 1;
 		}
@@ -2828,8 +2920,13 @@ static int check_options(struct importer *im)
 			       "decimal mark are both '%c'", o->delimiter);
 	if (o->suffix && parse_suffixes(im, o->suffix))
 		return -1;
-	if (o->meta_file && read_meta_file(im, o->meta_file))
+	if (o->meta_file && read_meta_file(im, o->meta_file, 0))
 		return -1;
+	if (o->map_file && read_meta_file(im, o->map_file, 1))
+		return -1;
+	for (size_t k = 0; k < o->n_maps; k++)
+		if (parse_map(im, o->maps[k]))
+			return -1;
 	for (size_t k = 0; k < o->n_col_meta; k++)
 		if (parse_col_meta(im, o->col_meta[k]))
 			return -1;
@@ -2991,6 +3088,12 @@ out:
 	free(im.ftype);
 	free(im.field);
 	free_col_meta(&im);
+	for (size_t k = 0; k < im.nmap; k++) {
+		free(im.map_from[k]);
+		free(im.map_to[k]);
+	}
+	free(im.map_from);
+	free(im.map_to);
 	if (rc && !err->msg[0])
 		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);
 	return rc;

@@ -93,6 +93,13 @@ typedef struct assay_import_opts {
 	const char *const *col_meta;
 	size_t n_col_meta;
 	const char *meta_file;
+	/* Entity names: a key cell, series cell or header equal to OLD
+	 * (exactly, after trimming) reads as NEW before the series name is
+	 * made: "Congo, DRC=Democratic Republic of Congo".  map_file: a CSV
+	 * of OLD,NEW lines (an optional header from,to). */
+	const char *const *maps;
+	size_t n_maps;
+	const char *map_file;
 	const char *vintage;            /* normalised; NULL: now */
 	int skip_bad;                   /* skip bad rows instead of failing */
 	int dry_run;                    /* roll back at the end */
@@ -131,8 +138,10 @@ typedef struct assay_import_result {
 int assay_import(assay_store *st, const assay_import_opts *opts,
 		 assay_import_result *res, assay_error *err);
 
-/* A series name part from free text: ASCII letters lowered, runs of other
- * ASCII characters turned into one '-', UTF-8 kept, ends trimmed.
+/* A series name part from free text: letters lowered (ASCII, and by a
+ * table Latin-1, Latin Extended-A, Greek and Cyrillic capitals: Último ->
+ * último; no locale is consulted), runs of other ASCII characters turned
+ * into one '-', other UTF-8 kept, ends trimmed.
  * Writes at most n bytes with the NUL; returns out. */
 char *assay_slug(const char *in, char *out, size_t n);
 

@@ -42,6 +42,10 @@ static const char usage[] =
 	"  --key-cols A,B,...  wide/table: columns whose cells name the series\n"
 	"  --value-cols GLOBS  wide/table: which columns hold values (PROD_*)\n"
 	"  --prefix P          prepended to generated series names (wb/)\n"
+	"  --map 'OLD=NEW'     a key cell, series cell or header OLD reads as NEW\n"
+	"                      before names are made (repeatable):\n"
+	"                      --map 'Congo, DRC=Democratic Republic of Congo'\n"
+	"  --map-file FILE     the same from a CSV of OLD,NEW lines\n"
 	"  COL is a header name (case-insensitive) or a 1-based column number.\n"
 	"\n"
 	"Reading:\n"
@@ -98,6 +102,7 @@ enum {
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
 	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
 	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT, OPT_COL_META, OPT_META_FILE,
+	OPT_MAP, OPT_MAP_FILE,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -224,6 +229,7 @@ int cmd_import(int argc, char **argv)
 		{ "range", 1, OPT_RANGE }, { "list-sheets", 0, OPT_LIST_SHEETS },
 		{ "suffix", 1, OPT_SUFFIX }, { "percent", 0, OPT_PERCENT },
 		{ "col-meta", 1, OPT_COL_META }, { "meta", 1, OPT_META_FILE },
+		{ "map", 1, OPT_MAP }, { "map-file", 1, OPT_MAP_FILE },
 		{ "help", 0, 'h' },
 	};
 	static char colnames[ASSAY_META_COUNT][32];
@@ -232,6 +238,7 @@ int cmd_import(int argc, char **argv)
 	assay_error err;
 	const char **na = calloc((size_t)argc + 1, sizeof *na);
 	const char **colmeta = calloc((size_t)argc + 1, sizeof *colmeta);
+	const char **maps = calloc((size_t)argc + 1, sizeof *maps);
 	char vintage[32];
 	enum out_format fmt = OUT_TABLE;
 	int have_format = 0, list_sheets = 0, c, k = 0, status;
@@ -254,6 +261,7 @@ int cmd_import(int argc, char **argv)
 			fputs(usage, stdout);
 			free(na);
 			free(colmeta);
+			free(maps);
 			return 0;
 		case OPT_LAYOUT:
 			if (parse_layout(optarg, &o.layout))
@@ -301,6 +309,8 @@ int cmd_import(int argc, char **argv)
 		case OPT_PERCENT: o.percent = 1; break;
 		case OPT_COL_META: colmeta[o.n_col_meta++] = optarg; break;
 		case OPT_META_FILE: o.meta_file = optarg; break;
+		case OPT_MAP: maps[o.n_maps++] = optarg; break;
+		case OPT_MAP_FILE: o.map_file = optarg; break;
 		case OPT_FREQ:
 			if (!(o.freq = assay_freq_parse(optarg))) {
 				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
@@ -347,10 +357,12 @@ int cmd_import(int argc, char **argv)
 	if (list_sheets) {
 		free(na);
 		free(colmeta);
+		free(maps);
 		return list_workbook_sheets(argv[optind]);
 	}
 	o.na_tokens = na;
 	o.col_meta = colmeta;
+	o.maps = maps;
 	o.path = argv[optind];
 	o.notice = notice;
 	o.progress = on_progress;
@@ -372,11 +384,13 @@ int cmd_import(int argc, char **argv)
 out:
 	free(na);
 	free(colmeta);
+	free(maps);
 	return status;
 usage_layout:
 	cli_usage_error("import", "--layout takes long, single, wide or table, not '%s'", optarg);
 fail:
 	free(na);
 	free(colmeta);
+	free(maps);
 	return ASSAY_EUSAGE;
 }
