@@ -441,6 +441,7 @@ struct importer {
 	int all_month_start, one_weekday, weekday;
 	int64_t first_day;
 	int distinct_days;
+	int no_stats;           /* this row's date is not counted */
 	assay_freq day_freq;
 	assay_freq file_freq;   /* of the first value, for the summary */
 
@@ -1046,6 +1047,17 @@ static int resolve_header(struct importer *im)
 				       "table layout reads e.g. PROD_2023)",
 				       im->header[c]);
 	}
+	/* A guessed wide layout whose one column is called "value" would
+	 * make a series named "value": the file is a single series. */
+	if (o->layout == ASSAY_LAYOUT_AUTO && lay == ASSAY_LAYOUT_WIDE &&
+	    im->nvcol == 1 && !im->nkey && !o->prefix) {
+		for (const char *const *n = value_names; *n; n++)
+			if (!strcasecmp(im->header[im->vcol[0].idx], *n))
+				return fail_at(im, im->header_at, im->vcol[0].idx + 1,
+					       ASSAY_EUSAGE, "the one value column, "
+					       "'%s', names no series: give --series "
+					       "NAME", im->header[im->vcol[0].idx]);
+	}
 	/* Columns picked by number may lie past the last named one. */
 	for (size_t i = 0; i < im->nvcol; i++)
 		if ((size_t)im->vcol[i].idx + 1 > im->hwidth)
@@ -1375,7 +1387,7 @@ static int read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
-		if (im->pass == 1) {
+		if (im->pass == 1 && !im->no_stats) {
 			int y, m, d;
 			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
 			assay_civil_from_days(*p, &y, &m, &d);
@@ -1895,6 +1907,32 @@ static int check_percent(struct importer *im, struct value_col *v,
 		       : "line", v->pct_line, now == 1 ? "does not" : "does");
 }
 
+/* A long or single row without its value field: the way out is named
+ * (Macrotrends files end in rows that hold only a date). */
+static int value_missing(struct importer *im)
+{
+	int date_only = im->nfield == 1 && im->date_col == 0;
+	return fail_at(im, im->row_line, 0, ASSAY_EUSAGE, "row has %zu field%s, "
+		       "the value is in column %d%s", im->nfield,
+		       im->nfield == 1 ? "" : "s", im->vcol[0].idx + 1,
+		       date_only ? " (a date with no value: --skip-bad skips "
+				   "such rows)" : "");
+}
+
+/* Does the row hold a value that is not NA in any value column? */
+static int row_has_value(struct importer *im)
+{
+	for (size_t i = 0; i < im->nvcol; i++) {
+		size_t c = (size_t)im->vcol[i].idx;
+		if (c < im->nfield) {
+			const char *s = trim(im->field[c]);
+			if (*s && !is_na(im, s))
+				return 1;
+		}
+	}
+	return im->nvcol == 0;
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -1903,6 +1941,13 @@ static int handle_data_row(struct importer *im)
 
 	if (check_row_width(im))
 		return -1;
+	if (im->pass == 1 && (im->layout == ASSAY_LAYOUT_LONG ||
+			      im->layout == ASSAY_LAYOUT_SINGLE) &&
+	    im->nvcol && (size_t)im->vcol[0].idx >= im->nfield)
+		return value_missing(im);
+	/* A row with no value (Macrotrends' trailing date-only rows) must
+	 * not decide how full dates are read. */
+	im->no_stats = im->pass == 1 && !row_has_value(im);
 	if (im->date_col >= 0) {
 		if ((size_t)im->date_col >= im->nfield)
 			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
@@ -1921,9 +1966,7 @@ static int handle_data_row(struct importer *im)
 		if ((size_t)v->idx >= im->nfield) {
 			if (im->layout == ASSAY_LAYOUT_LONG ||
 			    im->layout == ASSAY_LAYOUT_SINGLE)
-				return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
-					       "row has %zu fields, the value is "
-					       "in column %d", im->nfield, v->idx + 1);
+				return value_missing(im);
 			im->cell[i] = CELL_NA;  /* a short wide row */
 			continue;
 		}
