@@ -66,3 +66,20 @@ printf 'date,\303\232ltimo,M\303\241ximo\n2024,1,2\n' > "$WORK/wide.csv"
 run "$ASSAY" --db "$WORK/w.db" -q import "$WORK/wide.csv" --layout wide --prefix cobre/ --kind price
 run "$ASSAY" --db "$WORK/w.db" list --format csv
 expect_out slug-lowers "$(printf 'name,kind,freq,first,last,count,unit,source\ncobre/m\303\241ximo,price,A,2024,2024,1,,\ncobre/\303\272ltimo,price,A,2024,2024,1,,')"
+
+# On the bundled real data: USGS names the DRC "Congo (Kinshasa)", BGS
+# "Democratic Republic of Congo"; --map gives both one name.
+run "$ASSAY" --db "$WORK/real.db" -q import "$DATA_DIR/usgs-mcs2025/MCS2025_World_Data.csv" --layout table \
+	--key-cols COMMODITY,COUNTRY,TYPE --value-cols 'PROD_*' --prefix usgs/ --kind flow --unit-col UNIT_MEAS \
+	--map 'Congo (Kinshasa)=Democratic Republic of Congo'
+expect_status real-map-status 0
+run "$ASSAY" --db "$WORK/real.db" export usgs/cobalt/democratic-republic-of-congo/mine-production-cobalt-content-estimated
+expect_out real-map "$(printf 'period,value\n2023,175000\n2024,220000')"
+# --meta: the salient statistics' columns are flows, prices, stocks and
+# percentages in different units.
+run "$ASSAY" --db "$WORK/real.db" -q import "$DATA_DIR/usgs-mcs2025/mcs2025-coppe_salient.csv" --layout wide \
+	--key-cols Commodity --date-col Year --value-cols 'USprod_*,Imports_*,Exports_*,Consump_*,Price_*,Stocks_kt,Employment_num,NIR_pct' \
+	--prefix usgs/salient/ --meta "$DATA_DIR/usgs-mcs2025/mcs2025-coppe_salient.meta.csv" --na 'Less than ½ unit.'
+expect_status real-meta-status 0
+run "$ASSAY" --db "$WORK/real.db" list 'usgs/salient/copper/[nps]*' --format csv
+expect_out real-meta "$(printf 'name,kind,freq,first,last,count,unit,source\nusgs/salient/copper/nir_pct,stock,A,2020,2024,5,%%,\nusgs/salient/copper/price_comex_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/price_lme_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/price_us_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/stocks_kt,stock,A,2020,2024,5,kt,')"
