@@ -471,6 +471,7 @@ struct importer {
 	const char *sheet_name; /* NULL: a CSV file */
 	assay_cell_range range;
 	int col1;               /* sheet column of field 1 */
+	long first_line;        /* lines before the range (header search) */
 };
 
 static int fail_at(struct importer *im, long line, int col, int status,
@@ -2048,7 +2049,7 @@ static void on_record(struct importer *im)
 				im->header_err[0] = 0;
 			} else if (!im->o->header_line &&
 				   im->err->status == ASSAY_EUSAGE &&
-				   im->row_line < HEADER_SEARCH_LINES) {
+				   im->row_line - im->first_line < HEADER_SEARCH_LINES) {
 				/* A guessed header that does not resolve may be a
 				 * title line with a comma in it: try the next
 				 * candidate; if none resolves, report the failure
@@ -2069,7 +2070,7 @@ static void on_record(struct importer *im)
 			}
 		}
 		if (im->state == BEFORE_HEADER && im->header_err[0] &&
-		    im->row_line + 1 >= HEADER_SEARCH_LINES) {
+		    im->row_line - im->first_line + 1 >= HEADER_SEARCH_LINES) {
 			assay_fail(im->err, im->header_status, "%s", im->header_err);
 			im->failed = 1;
 		}
@@ -2430,6 +2431,7 @@ static int open_workbook(struct importer *im, struct source *src)
 			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--range: %s", why);
 	}
 	im->col1 = im->range.col1 ? im->range.col1 : 1;
+	im->first_line = im->range.row1 ? im->range.row1 - 1 : 0;
 	if (assay_workbook_open(im->path, fileno(src->fp), fmt, &im->wb, im->err) ||
 	    assay_workbook_pick(im->wb, o->sheet, &im->sheet, im->err)) {
 		im->failed = 1;

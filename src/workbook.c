@@ -22,6 +22,7 @@
 #define MAX_CELL_BYTES (32767 * 4)      /* Excel's limit is 32767 chars */
 #define MAX_ROW_BYTES (64u << 20)
 #define MAX_SST_BYTES (1u << 30)
+#define MAX_SST_COUNT (1u << 24)        /* 16.7 million strings */
 #define RATIO_FLOOR (16u << 20)         /* parts under 16 MiB: no ratio test */
 
 struct sheet {
@@ -505,6 +506,12 @@ static void sst_end(void *ud, const XML_Char *name)
 		}
 		if (sst_put(c, "", 1))
 			return;
+		if (wb->nsst == MAX_SST_COUNT) {
+			assay_fail(c->x.err, ASSAY_EUSAGE, "%s: more than %u shared "
+				   "strings; not read", wb->path, MAX_SST_COUNT);
+			xml_fail_stop(&c->x);
+			return;
+		}
 		if (wb->nsst == wb->sst_offcap) {
 			wb->sst_offcap = wb->sst_offcap ? 2 * wb->sst_offcap : 1024;
 			size_t *p = realloc(wb->sst_off, wb->sst_offcap * sizeof *p);

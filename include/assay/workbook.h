@@ -26,7 +26,7 @@
  *   ERROR   the error text (#N/A, #DIV/0!, ...)
  * Hostile files give errors, never unbounded memory: a part that expands
  * more than ASSAY_WB_MAX_RATIO times its compressed size (and past 16 MiB),
- * shared strings over 1 GiB in all, a cell over 32767 characters, a row
+ * shared strings over 1 GiB in all or 16.7 million in number, a cell over 32767 characters, a row
  * over 16384 columns or a sheet over 1048576 rows, a DTD (entity
  * expansion) or malformed XML.
  */
