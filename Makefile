@@ -14,7 +14,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
-PKGS = gsl sqlite3 jansson libcrypto
+PKGS = gsl sqlite3 jansson libcrypto libzip expat freexl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra \

@@ -11,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <openssl/evp.h>
@@ -22,7 +24,9 @@
 #include <time.h>
 
 #include "assay/import.h"
+#include "assay/workbook.h"
 #include "c_locale.h"
+#include "utf8.h"
 
 #define MAX_ERRMSG 900
 /* Lines searched for a header that resolves, when none is given. */
@@ -100,6 +104,8 @@ static char *trim(char *s)
 	return s;
 }
 
+static size_t utf8_len(const unsigned char *s);
+
 char *assay_slug(const char *in, char *out, size_t n)
 {
 	size_t k = 0;
@@ -125,6 +131,21 @@ char *assay_slug(const char *in, char *out, size_t n)
 		if (dash && k + 1 < n)
 			out[k++] = '-';
 		dash = 0;
+		size_t len = *s >= 0x80 ? utf8_len(s) : 1;
+		if (len > 1) {
+			/* Capitals outside ASCII are lowered too (Último ->
+			 * último), by table: no locale is consulted. */
+			unsigned char low[4];
+			size_t m = assay_utf8_lower(s, len, low);
+			if (k + m < n) {
+				memcpy(out + k, low, m);
+				k += m;
+			} else {
+				n = k + 1;      /* no partial character */
+			}
+			s += len - 1;
+			continue;
+		}
 		if (k + 1 < n)
 			out[k++] = (char)(upper ? *s + ('a' - 'A') : *s);
 	}
@@ -347,10 +368,28 @@ struct value_col {
 	char *unit;             /* from a units row, or NULL */
 	assay_period period;    /* table layout: from the header */
 	assay_freq pfreq;
+	const char *meta[ASSAY_META_COUNT];     /* from --col-meta/--meta */
+	int pct;                /* --percent: 1 its values end in %, -1 they
+				 * do not, 0 none read yet */
+	long pct_line;          /* where pct was decided */
+};
+
+struct col_meta {
+	char *spec;             /* header, glob, column number or series */
+	char *val[ASSAY_META_COUNT];
+	int used;
+	char origin[160];       /* "--col-meta 'Vol.:...'" or "FILE:LINE" */
+};
+
+#define MAX_SUFFIX 16
+struct suffix {
+	char text[8];           /* "K" */
+	double mult;            /* 1e3 */
+	int pow10;              /* mult is 10^pow10 (else INT_MIN) */
 };
 
 enum state { BEFORE_HEADER, AFTER_HEADER, IN_DATA };
-enum cell_kind { CELL_VALUE, CELL_NA, CELL_QUALIFIED, CELL_BAD };
+enum cell_kind { CELL_VALUE, CELL_NA, CELL_QUALIFIED, CELL_BAD, CELL_PERCENT };
 
 struct importer {
 	const assay_import_opts *o;
@@ -370,6 +409,7 @@ struct importer {
 	char *buf;              /* fields, NUL-separated */
 	size_t buflen, bufcap;
 	size_t *off;            /* field offsets into buf */
+	unsigned char *ftype;   /* per field: enum assay_cell_type (CSV: TEXT) */
 	size_t nfield, capfield;
 	char **field;           /* pointers, valid in on_record */
 	long line;              /* physical line being parsed */
@@ -401,6 +441,7 @@ struct importer {
 	int all_month_start, one_weekday, weekday;
 	int64_t first_day;
 	int distinct_days;
+	int no_stats;           /* this row's date is not counted */
 	assay_freq day_freq;
 	assay_freq file_freq;   /* of the first value, for the summary */
 
@@ -416,6 +457,21 @@ struct importer {
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
 	struct sbuf name;       /* the series name being built */
 	char *conv;             /* --encoding: text converted to UTF-8 */
+
+	char **map_from, **map_to;      /* --map, --map-file */
+	size_t nmap;
+	struct col_meta *cmeta;         /* --col-meta, --meta FILE */
+	size_t ncmeta;
+	struct suffix suffix[MAX_SUFFIX];       /* --suffix */
+	size_t nsuffix;
+
+	/* a workbook (.xlsx, .xls) instead of text */
+	assay_workbook *wb;
+	size_t sheet;
+	const char *sheet_name; /* NULL: a CSV file */
+	assay_cell_range range;
+	int col1;               /* sheet column of field 1 */
+	long first_line;        /* lines before the range (header search) */
 };
 
 static int fail_at(struct importer *im, long line, int col, int status,
@@ -452,21 +508,43 @@ static void notify(struct importer *im, const char *msg)
 	im->o->notice(im->o->ctx, line);
 }
 
+/* Where a cell is, as messages name it: "FILE:LINE:COL" for text,
+ * "FILE[SHEET]!C7" for a workbook (LINE is then the sheet's row, COL the
+ * field number from the range's first column). */
+static const char *where(struct importer *im, long line, int col, char *buf,
+			 size_t n)
+{
+	char letters[16];
+	if (!im->sheet_name) {
+		if (col > 0)
+			snprintf(buf, n, "%s:%ld:%d", im->path, line, col);
+		else if (line > 0)
+			snprintf(buf, n, "%s:%ld", im->path, line);
+		else
+			snprintf(buf, n, "%s", im->path);
+	} else if (col > 0) {
+		snprintf(buf, n, "%s[%s]!%s%ld", im->path, im->sheet_name,
+			 assay_col_letters(im->col1 + col - 1, letters,
+					   sizeof letters), line);
+	} else if (line > 0) {
+		snprintf(buf, n, "%s[%s]!row %ld", im->path, im->sheet_name, line);
+	} else {
+		snprintf(buf, n, "%s[%s]", im->path, im->sheet_name);
+	}
+	return buf;
+}
+
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...)
 {
-	char msg[MAX_ERRMSG], clean[MAX_ERRMSG];
+	char msg[MAX_ERRMSG], clean[MAX_ERRMSG], at[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	one_line(msg, clean, sizeof clean);
-	if (col > 0)
-		assay_fail(im->err, status, "%s:%ld:%d: %s", im->path, line, col, clean);
-	else if (line > 0)
-		assay_fail(im->err, status, "%s:%ld: %s", im->path, line, clean);
-	else
-		assay_fail(im->err, status, "%s: %s", im->path, clean);
+	assay_fail(im->err, status, "%s: %s", where(im, line, col, at, sizeof at),
+		   clean);
 	im->failed = 1;
 	return -1;
 }
@@ -513,6 +591,16 @@ static int db_error(struct importer *im)
 		   sqlite3_errmsg(im->db));
 	im->failed = 1;
 	return -1;
+}
+
+/* --map: a key cell or header that equals (exactly, after trimming) an
+ * entry's OLD reads as its NEW, before names are made from it. */
+static const char *mapped(struct importer *im, const char *s)
+{
+	for (size_t k = 0; k < im->nmap; k++)
+		if (!strcmp(s, im->map_from[k]))
+			return im->map_to[k];
+	return s;
 }
 
 /* ---- header ------------------------------------------------------------ */
@@ -642,35 +730,79 @@ static void add_value_col(struct importer *im, int c)
 	struct value_col *v = &im->vcol[im->nvcol++];
 	memset(v, 0, sizeof *v);
 	v->idx = c;
-	char *name = strip_paren_suffix(im->header[c]);
+	char *name = strip_paren_suffix(mapped(im, im->header[c]));
+	if (!name[0]) {         /* an unnamed column picked by its number */
+		char num[24];
+		snprintf(num, sizeof num, "%d", c + 1);
+		free(name);
+		name = xstrdup(num);
+	}
 	v->part = xstrdup(name);        /* a slug is never longer */
 	assay_slug(name, v->part, strlen(name) + 1);
 	free(name);
 }
 
 /* Does a column match one of the comma-separated glob patterns? */
-static int matches_any(const char *list, const char *header)
+/* Does an entry of the comma-separated list name column c (a glob, a
+ * name, case-insensitive, or its 1-based number)? */
+static int pattern_names(const char *pat, const char *header, int c)
+{
+	long k;
+	if (col_number(pat, &k))
+		return k == c + 1;
+	return sqlite3_strglob(pat, header) == 0 || !strcasecmp(pat, header);
+}
+
+/* Is column c named by number in the list? */
+static int number_in_list(const char *list, int c)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	int hit = 0;
+	long k;
 	for (char *p = strtok_r(copy, ",", &save); p && !hit;
-	     p = strtok_r(NULL, ",", &save)) {
-		char *pat = trim(p);
-		hit = sqlite3_strglob(pat, header) == 0 ||
-		      !strcasecmp(pat, header);
-	}
+	     p = strtok_r(NULL, ",", &save))
+		hit = col_number(trim(p), &k) && k == c + 1;
 	free(copy);
 	return hit;
 }
 
-/* Is the column named in the list literally (not through a wildcard)? */
-static int matches_any_exactly(const char *list, const char *header)
+/* --col-meta / --meta entries that name value column v (its header, a
+ * glob of it, or its number): their fields override the flags and the
+ * units row; later entries win. */
+static void column_meta(struct importer *im, struct value_col *v)
+{
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		struct col_meta *m = &im->cmeta[k];
+		if (!pattern_names(m->spec, im->header[v->idx], v->idx))
+			continue;
+		m->used = 1;
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			if (m->val[f])
+				v->meta[f] = m->val[f];
+	}
+}
+
+static int matches_any(const char *list, const char *header, int c)
 {
 	char *copy = xstrdup(list), *save = NULL;
 	int hit = 0;
 	for (char *p = strtok_r(copy, ",", &save); p && !hit;
 	     p = strtok_r(NULL, ",", &save))
-		hit = !strcasecmp(trim(p), header);
+		hit = pattern_names(trim(p), header, c);
+	free(copy);
+	return hit;
+}
+
+/* Is the column named in the list literally (not through a wildcard)? */
+static int matches_any_exactly(const char *list, const char *header, int c)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int hit = 0;
+	long k;
+	for (char *p = strtok_r(copy, ",", &save); p && !hit;
+	     p = strtok_r(NULL, ",", &save))
+		hit = col_number(trim(p), &k) ? k == c + 1
+		      : !strcasecmp(trim(p), header);
 	free(copy);
 	return hit;
 }
@@ -922,19 +1054,24 @@ static int resolve_header(struct importer *im)
 	}
 
 	for (size_t c = 0; c < im->nheader; c++) {
-		if (col_is_used(im, (int)c) || !im->header[c][0])
+		if (col_is_used(im, (int)c) ||
+		    (!im->header[c][0] && !(o->value_cols &&
+					    number_in_list(o->value_cols, (int)c))))
 			continue;
-		if (o->value_cols && !matches_any(o->value_cols, im->header[c]))
+		/* A column number also picks an unnamed column (an IMF
+		 * sheet's), which gets its number as its name. */
+		if (o->value_cols && !matches_any(o->value_cols, im->header[c], (int)c))
 			continue;
 		assay_period hp = 0;
 		assay_freq hf = ASSAY_FREQ_NONE;
 		int has_period = header_period(im->header[c], &hp, &hf);
 		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period && o->value_cols &&
-		    !matches_any_exactly(o->value_cols, im->header[c]))
+		    !matches_any_exactly(o->value_cols, im->header[c], (int)c))
 			continue;
 		add_value_col(im, (int)c);
 		struct value_col *v = &im->vcol[im->nvcol - 1];
+		column_meta(im, v);
 		v->period = hp;
 		v->pfreq = hf;
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
@@ -943,6 +1080,21 @@ static int resolve_header(struct importer *im)
 				       "table layout reads e.g. PROD_2023)",
 				       im->header[c]);
 	}
+	/* A guessed wide layout whose one column is called "value" would
+	 * make a series named "value": the file is a single series. */
+	if (o->layout == ASSAY_LAYOUT_AUTO && lay == ASSAY_LAYOUT_WIDE &&
+	    im->nvcol == 1 && !im->nkey && !o->prefix) {
+		for (const char *const *n = value_names; *n; n++)
+			if (!strcasecmp(im->header[im->vcol[0].idx], *n))
+				return fail_at(im, im->header_at, im->vcol[0].idx + 1,
+					       ASSAY_EUSAGE, "the one value column, "
+					       "'%s', names no series: give --series "
+					       "NAME", im->header[im->vcol[0].idx]);
+	}
+	/* Columns picked by number may lie past the last named one. */
+	for (size_t i = 0; i < im->nvcol; i++)
+		if ((size_t)im->vcol[i].idx + 1 > im->hwidth)
+			im->hwidth = (size_t)im->vcol[i].idx + 1;
 	if (!im->nvcol)
 		return fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 			       o->value_cols ? "no column matches --value-cols '%s'"
@@ -1119,12 +1271,74 @@ static int read_number(const char *s, char decimal, double *v)
 	return errno == ERANGE ? -1 : 0;
 }
 
+/* A workbook's number cell: the text of a double as the file stores it
+ * ("0.40477399635468603", "1E-3"), read with strtod in the C locale so
+ * that it gives exactly the file's double.  The syntax is checked first:
+ * strtod alone would take hex, inf and nan. */
+static int read_stored_number(const char *s, double *v)
+{
+	const char *p = s;
+	int digits = 0;
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; isdigit((unsigned char)*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			digits++;
+	if (!digits)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p)
+		return -1;
+	errno = 0;
+	*v = strtod(s, NULL);
+	return errno == ERANGE && (*v > 1 || *v < -1) ? -1 : 0;
+}
+
+/* A number with a --suffix multiplier.  A power of ten moves the decimal
+ * exponent ("41.19" "K" reads as 41.19e3, exactly 41190), so that no
+ * rounding of a product creeps in; other multipliers multiply. */
+static enum cell_kind read_suffixed(struct importer *im, const char *head,
+				    const struct suffix *sx, double *v,
+				    char *why, size_t n)
+{
+	if (sx->pow10 != INT_MIN && !strpbrk(head, "eE")) {
+		char txt[160];
+		snprintf(txt, sizeof txt, "%se%d", head, sx->pow10);
+		if (read_number(txt, im->o->decimal, v) == 0)
+			return CELL_VALUE;
+	} else if (read_number(head, im->o->decimal, v) == 0 &&
+		   isfinite(*v * sx->mult)) {
+		*v *= sx->mult;
+		return CELL_VALUE;
+	}
+	snprintf(why, n, "cannot read value '%s%s': out of range", head, sx->text);
+	return CELL_BAD;
+}
+
 /* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
  * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
-static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
-				char *why, size_t n)
+static enum cell_kind read_cell(struct importer *im, char *cell, int type,
+				double *v, char *why, size_t n)
 {
 	char *s = trim(cell);
+	if (type == ASSAY_CELL_NUMBER) {
+		if (read_stored_number(s, v) == 0)
+			return CELL_VALUE;
+		char buf[64];
+		snprintf(why, n, "cannot read number cell '%s'",
+			 shown(s, buf, sizeof buf));
+		return CELL_BAD;
+	}
 	if (read_number(s, im->o->decimal, v) == 0)
 		return CELL_VALUE;      /* no NA marker reads as a number */
 	if (is_na(im, s))
@@ -1135,6 +1349,18 @@ static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
 	}
 	size_t len = strlen(s);
 	size_t tail = 0;
+	if (len > 1 && s[len - 1] == '%') {
+		char head[128];
+		snprintf(head, sizeof head, "%.*s", (int)(len - 1), s);
+		if (read_number(trim(head), im->o->decimal, v) == 0) {
+			if (im->o->percent)
+				return CELL_PERCENT;
+			snprintf(why, n, "cannot read value '%s': a percent (--percent "
+				 "reads it as %s with unit %%; --value-cols can leave "
+				 "the column out)", s, trim(head));
+			return CELL_BAD;
+		}
+	}
 	while (tail < len && tail < 2 && (isalpha((unsigned char)s[len - 1 - tail]) ||
 					  s[len - 1 - tail] == '*'))
 		tail++;
@@ -1142,8 +1368,20 @@ static enum cell_kind read_cell(struct importer *im, char *cell, double *v,
 		char head[128];
 		snprintf(head, sizeof head, "%.*s", (int)(len - tail), s);
 		if (read_number(trim(head), im->o->decimal, v) == 0) {
-			snprintf(why, n, "value '%s' has qualifier '%s'; not imported",
-				 s, s + len - tail);
+			const char *suf = s + len - tail;
+			for (size_t k = 0; k < im->nsuffix; k++)
+				if (!strcmp(suf, im->suffix[k].text))
+					return read_suffixed(im, trim(head),
+							     &im->suffix[k], v, why, n);
+			if (im->nsuffix) {
+				snprintf(why, n, "value '%s' has suffix '%s', which "
+					 "--suffix does not declare", s, suf);
+				return CELL_BAD;
+			}
+			snprintf(why, n, "value '%s' has qualifier '%s'; not imported%s",
+				 s, suf, isupper((unsigned char)suf[0]) && tail == 1
+				 ? " (a multiplier? --suffix K=1e3,M=1e6 reads it; "
+				   "--value-cols can leave the column out)" : "");
 			return CELL_QUALIFIED;
 		}
 	}
@@ -1179,10 +1417,14 @@ static int read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			       shown(s, buf, sizeof buf), why,
 			       name_flaw(s, &bad_utf8) && bad_utf8
 			       ? " (invalid UTF-8" ENCODING_HINT ")"
+			       : im->ftype[col - 1] == ASSAY_CELL_DATE &&
+				 !strncmp(s, "1900-0", 6)
+			       ? " (a date serial Excel's 1900 date system counts"
+				 " but the calendar has not: 0 or 60)"
 			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
-		if (im->pass == 1) {
+		if (im->pass == 1 && !im->no_stats) {
 			int y, m, d;
 			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
 			assay_civil_from_days(*p, &y, &m, &d);
@@ -1293,11 +1535,15 @@ static void bind_text_or_null(sqlite3_stmt *q, int i, const char *s)
  * gives the unit of a wide file's column. */
 static const char *meta_value(struct importer *im, int f, struct value_col *v)
 {
+	if (v->meta[f])
+		return v->meta[f];
 	int c = im->meta_col[f];
 	if (c >= 0 && (size_t)c < im->nfield && trim(im->field[c])[0])
 		return trim(im->field[c]);
 	if (f == ASSAY_META_UNIT && v->unit && !im->o->meta[f])
 		return v->unit;
+	if (f == ASSAY_META_UNIT && v->pct == 1 && !im->o->meta[f])
+		return "%";
 	if (f == ASSAY_META_COMMODITY && !im->o->meta[f] &&
 	    im->layout == ASSAY_LAYOUT_WIDE)
 		return im->header[v->idx];
@@ -1305,6 +1551,25 @@ static const char *meta_value(struct importer *im, int f, struct value_col *v)
 }
 
 static int check_new_series(struct importer *im);
+
+/* --col-meta / --meta entries that name this series (with or without
+ * the --prefix) override what the column gives. */
+static void series_meta(struct importer *im, const char *name,
+			const char **meta)
+{
+	size_t plen = im->o->prefix ? strlen(im->o->prefix) : 0;
+	const char *bare = plen && !strncmp(name, im->o->prefix, plen)
+			   ? name + plen : name;
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		struct col_meta *m = &im->cmeta[k];
+		if (strcmp(m->spec, name) && strcmp(m->spec, bare))
+			continue;
+		m->used = 1;
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			if (m->val[f])
+				meta[f] = m->val[f];
+	}
+}
 
 static int series_lookup(struct importer *im, const char *name, int col,
 			 assay_freq freq, struct value_col *v,
@@ -1321,6 +1586,7 @@ static int series_lookup(struct importer *im, const char *name, int col,
 	const char *meta[ASSAY_META_COUNT];
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		meta[f] = meta_value(im, f, v);
+	series_meta(im, name, meta);
 	if (meta[ASSAY_META_KIND] && !assay_kind_parse(meta[ASSAY_META_KIND]))
 		return fail_at(im, im->row_line, im->meta_col[ASSAY_META_KIND] + 1,
 			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
@@ -1473,10 +1739,11 @@ static int write_value(struct importer *im, struct series_entry *e,
 			return 0;
 		}
 		return fail_at(im, im->row_line, col, ASSAY_EUSAGE,
-			       "second value for '%s' %s: %s here, %s at line %ld",
+			       "second value for '%s' %s: %s here, %s at %s %ld",
 			       e->name, assay_period_format(f, p, lbl, sizeof lbl),
 			       assay_fmt_g(value, a, sizeof a),
-			       assay_fmt_g(old, b, sizeof b), old_line);
+			       assay_fmt_g(old, b, sizeof b),
+			       im->sheet_name ? "row" : "line", old_line);
 	}
 	if (strcmp(vintage_of(im, old_import), im->vintage) > 0) {
 		/* This file is an older vintage than the stored value: keep
@@ -1554,7 +1821,7 @@ static int series_name(struct importer *im, struct value_col *v)
 			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
 				       "row has %zu fields, the series name is in "
 				       "column %d", im->nfield, im->series_col + 1);
-		const char *s = trim(im->field[im->series_col]);
+		const char *s = mapped(im, trim(im->field[im->series_col]));
 		if (!*s)
 			return fail_at(im, im->row_line, im->series_col + 1,
 				       ASSAY_EUSAGE, "empty series name");
@@ -1563,7 +1830,8 @@ static int series_name(struct importer *im, struct value_col *v)
 	}
 	for (size_t i = 0; i < im->nkey; i++) {
 		int c = im->key_col[i];
-		const char *cell = (size_t)c < im->nfield ? trim(im->field[c]) : "";
+		const char *cell = (size_t)c < im->nfield
+				   ? mapped(im, trim(im->field[c])) : "";
 		char buf[64];
 		if (i)
 			sb_cat(b, "/");
@@ -1630,9 +1898,9 @@ static int check_row_width(struct importer *im)
 		if (c < im->nfield && trim(im->field[c])[0])
 			return fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
 				       "field %zu '%s' is under a column with no "
-				       "name in the header (line %ld)", c + 1,
+				       "name in the header (%s %ld)", c + 1,
 				       shown(trim(im->field[c]), buf, sizeof buf),
-				       im->header_at);
+				       im->sheet_name ? "row" : "line", im->header_at);
 	}
 	for (size_t i = im->hwidth; i < im->nfield; i++) {
 		char buf[64];
@@ -1651,6 +1919,56 @@ static int check_row_width(struct importer *im)
 	return 0;
 }
 
+/* --percent: a column's values all end in '%' or none do (its series
+ * get unit % from the first); a mix is refused, not half-read. */
+static int check_percent(struct importer *im, struct value_col *v,
+			 enum cell_kind k)
+{
+	if (k != CELL_VALUE && k != CELL_PERCENT)
+		return 0;
+	int now = k == CELL_PERCENT ? 1 : -1;
+	if (!v->pct) {
+		v->pct = now;
+		v->pct_line = im->row_line;
+		return 0;
+	}
+	if (v->pct == now)
+		return 0;
+	char buf[64];
+	return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
+		       "value '%s' %s '%%' but the column's value at %s %ld %s "
+		       "(--percent: all or none of a column's values are "
+		       "percents)", shown(trim(im->field[v->idx]), buf, sizeof buf),
+		       now == 1 ? "ends in" : "has no", im->sheet_name ? "row"
+		       : "line", v->pct_line, now == 1 ? "does not" : "does");
+}
+
+/* A long or single row without its value field: the way out is named
+ * (Macrotrends files end in rows that hold only a date). */
+static int value_missing(struct importer *im)
+{
+	int date_only = im->nfield == 1 && im->date_col == 0;
+	return fail_at(im, im->row_line, 0, ASSAY_EUSAGE, "row has %zu field%s, "
+		       "the value is in column %d%s", im->nfield,
+		       im->nfield == 1 ? "" : "s", im->vcol[0].idx + 1,
+		       date_only ? " (a date with no value: --skip-bad skips "
+				   "such rows)" : "");
+}
+
+/* Does the row hold a value that is not NA in any value column? */
+static int row_has_value(struct importer *im)
+{
+	for (size_t i = 0; i < im->nvcol; i++) {
+		size_t c = (size_t)im->vcol[i].idx;
+		if (c < im->nfield) {
+			const char *s = trim(im->field[c]);
+			if (*s && !is_na(im, s))
+				return 1;
+		}
+	}
+	return im->nvcol == 0;
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -1659,6 +1977,13 @@ static int handle_data_row(struct importer *im)
 
 	if (check_row_width(im))
 		return -1;
+	if (im->pass == 1 && (im->layout == ASSAY_LAYOUT_LONG ||
+			      im->layout == ASSAY_LAYOUT_SINGLE) &&
+	    im->nvcol && (size_t)im->vcol[0].idx >= im->nfield)
+		return value_missing(im);
+	/* A row with no value (Macrotrends' trailing date-only rows) must
+	 * not decide how full dates are read. */
+	im->no_stats = im->pass == 1 && !row_has_value(im);
 	if (im->date_col >= 0) {
 		if ((size_t)im->date_col >= im->nfield)
 			return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
@@ -1677,21 +2002,25 @@ static int handle_data_row(struct importer *im)
 		if ((size_t)v->idx >= im->nfield) {
 			if (im->layout == ASSAY_LAYOUT_LONG ||
 			    im->layout == ASSAY_LAYOUT_SINGLE)
-				return fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
-					       "row has %zu fields, the value is "
-					       "in column %d", im->nfield, v->idx + 1);
+				return value_missing(im);
 			im->cell[i] = CELL_NA;  /* a short wide row */
 			continue;
 		}
-		im->cell[i] = read_cell(im, im->field[v->idx], &im->val[i], why,
+		im->cell[i] = read_cell(im, im->field[v->idx], im->ftype[v->idx],
+					&im->val[i], why,
 					sizeof why);
 		if (im->cell[i] == CELL_BAD)
 			return fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 				       "%s", why);
+		if (im->o->percent && check_percent(im, v, im->cell[i]))
+			return -1;
+		if (im->cell[i] == CELL_PERCENT)
+			im->cell[i] = CELL_VALUE;
 		if (im->cell[i] == CELL_QUALIFIED) {
-			char msg[MAX_ERRMSG + 64];
-			snprintf(msg, sizeof msg, "%s:%ld:%d: %s", im->path,
-				 im->row_line, v->idx + 1, why);
+			char msg[MAX_ERRMSG + 600], at[512];
+			snprintf(msg, sizeof msg, "%s: %s",
+				 where(im, im->row_line, v->idx + 1, at, sizeof at),
+				 why);
 			notify(im, msg);
 		}
 	}
@@ -1754,7 +2083,7 @@ static void on_record(struct importer *im)
 				im->header_err[0] = 0;
 			} else if (!im->o->header_line &&
 				   im->err->status == ASSAY_EUSAGE &&
-				   im->row_line < HEADER_SEARCH_LINES) {
+				   im->row_line - im->first_line < HEADER_SEARCH_LINES) {
 				/* A guessed header that does not resolve may be a
 				 * title line with a comma in it: try the next
 				 * candidate; if none resolves, report the failure
@@ -1775,7 +2104,7 @@ static void on_record(struct importer *im)
 			}
 		}
 		if (im->state == BEFORE_HEADER && im->header_err[0] &&
-		    im->row_line + 1 >= HEADER_SEARCH_LINES) {
+		    im->row_line - im->first_line + 1 >= HEADER_SEARCH_LINES) {
 			assay_fail(im->err, im->header_status, "%s", im->header_err);
 			im->failed = 1;
 		}
@@ -1824,14 +2153,10 @@ static void on_record(struct importer *im)
 	bad_row(im);
 }
 
-/* libcsv callbacks */
-static void on_field(void *s, size_t len, void *data)
+/* Append one field to the current record. */
+static void add_field(struct importer *im, const char *s, size_t len,
+		      unsigned char type)
 {
-	struct importer *im = data;
-	if (im->failed || im->stop)
-		return;
-	if (im->nfield == 0)
-		im->row_line = im->rec_line;
 	if (im->buflen + len + 1 > im->bufcap) {
 		while (im->buflen + len + 1 > im->bufcap)
 			im->bufcap = im->bufcap ? 2 * im->bufcap : 4096;
@@ -1842,14 +2167,27 @@ static void on_field(void *s, size_t len, void *data)
 	if (im->nfield == im->capfield) {
 		im->capfield = im->capfield ? 2 * im->capfield : 64;
 		im->off = realloc(im->off, im->capfield * sizeof *im->off);
-		if (!im->off)
+		im->ftype = realloc(im->ftype, im->capfield);
+		if (!im->off || !im->ftype)
 			out_of_memory();
 	}
+	im->ftype[im->nfield] = type;
 	im->off[im->nfield++] = im->buflen;
 	if (len)
 		memcpy(im->buf + im->buflen, s, len);
 	im->buflen += len;
 	im->buf[im->buflen++] = 0;
+}
+
+/* libcsv callbacks */
+static void on_field(void *s, size_t len, void *data)
+{
+	struct importer *im = data;
+	if (im->failed || im->stop)
+		return;
+	if (im->nfield == 0)
+		im->row_line = im->rec_line;
+	add_field(im, s, len, ASSAY_CELL_TEXT);
 }
 
 static void on_row_end(int c, void *data)
@@ -2045,6 +2383,96 @@ static int feed(struct importer *im, struct source *src, char delim)
 	if (im->o->progress && !im->failed && !im->stop)
 		im->o->progress(im->o->ctx, im->pass, done, src->size);
 	return im->failed ? -1 : 0;
+}
+
+/* One row of a workbook, fed as a CSV record: the same handler reads
+ * it, so every layout and option works, and errors name the cell. */
+static int on_sheet_row(void *ctx, long row, size_t n, char *const *text,
+			const size_t *len, const unsigned char *type)
+{
+	struct importer *im = ctx;
+	if (im->failed || im->stop)
+		return 1;
+	im->nfield = im->buflen = 0;
+	im->row_line = im->rec_line = im->line = row;
+	for (size_t i = 0; i < n; i++)
+		add_field(im, text[i], len[i], type[i]);
+	on_record(im);
+	im->nfield = im->buflen = 0;
+	return im->failed || im->stop;
+}
+
+static int feed_workbook(struct importer *im)
+{
+	im->delim = 0;
+	im->state = BEFORE_HEADER;
+	im->stop = 0;
+	if (im->o->progress)
+		im->o->progress(im->o->ctx, im->pass, 0, 0);
+	if (assay_workbook_read(im->wb, im->sheet, &im->range, on_sheet_row, im,
+				im->err)) {
+		im->failed = 1;
+		return -1;
+	}
+	return im->failed ? -1 : 0;
+}
+
+/* The file's SHA-256, for the import record (a workbook is not read as
+ * a byte stream). */
+static int hash_file(struct importer *im, FILE *fp)
+{
+	char block[BLOCK];
+	size_t n;
+	rewind(fp);
+	while ((n = fread(block, 1, sizeof block, fp)) > 0)
+		EVP_DigestUpdate(im->sha, block, n);
+	if (ferror(fp))
+		return fail_at(im, 0, 0, ASSAY_EIO, "read error: %s", strerror(errno));
+	return 0;
+}
+
+/* What the first bytes say the file is; the workbook is opened when it
+ * is one.  Text-only options on a workbook, and workbook options on
+ * text, are refused rather than ignored. */
+static int open_workbook(struct importer *im, struct source *src)
+{
+	const assay_import_opts *o = im->o;
+	unsigned char head[8];
+	size_t n = fread(head, 1, sizeof head, src->fp);
+	rewind(src->fp);
+	enum assay_file_format fmt = assay_file_sniff(head, n);
+	if (fmt == ASSAY_FILE_TEXT) {
+		if (o->sheet || o->range)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s is for workbooks "
+				       "(.xlsx, .xls); this file is text",
+				       o->sheet ? "--sheet" : "--range");
+		return 0;
+	}
+	if (o->encoding || o->delimiter)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s is for text files; "
+			       "this is a%s workbook", o->encoding ? "--encoding"
+			       : "--delimiter", fmt == ASSAY_FILE_XLSX ? "n .xlsx"
+			       : " .xls");
+	struct stat sb;
+	if (fmt == ASSAY_FILE_XLS && (!strcmp(o->path, "-") ||
+				      stat(o->path, &sb) || !S_ISREG(sb.st_mode)))
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "an .xls workbook is read "
+			       "from a regular file, not from a pipe or standard "
+			       "input");
+	if (o->range) {
+		char why[160];
+		if (assay_range_parse(o->range, &im->range, why, sizeof why))
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--range: %s", why);
+	}
+	im->col1 = im->range.col1 ? im->range.col1 : 1;
+	im->first_line = im->range.row1 ? im->range.row1 - 1 : 0;
+	if (assay_workbook_open(im->path, fileno(src->fp), fmt, &im->wb, im->err) ||
+	    assay_workbook_pick(im->wb, o->sheet, &im->sheet, im->err)) {
+		im->failed = 1;
+		return -1;
+	}
+	im->sheet_name = assay_workbook_sheet_name(im->wb, im->sheet);
+	return 0;
 }
 
 /* Copy a stream to a temporary file, so that it can be read twice. */
@@ -2248,6 +2676,319 @@ static void decide_day_freq(struct importer *im)
 		im->day_freq = ASSAY_FREQ_W;
 }
 
+static struct col_meta *new_col_meta(struct importer *im, const char *spec)
+{
+	im->cmeta = realloc(im->cmeta, (im->ncmeta + 1) * sizeof *im->cmeta);
+	if (!im->cmeta)
+		out_of_memory();
+	struct col_meta *m = &im->cmeta[im->ncmeta++];
+	memset(m, 0, sizeof *m);
+	m->spec = xstrdup(spec);
+	return m;
+}
+
+/* One field of an entry: a known field name, a kind that parses, a value
+ * fit to keep. */
+static int set_col_meta(struct importer *im, struct col_meta *m,
+			const char *field, const char *value)
+{
+	int f = assay_meta_field_parse(field);
+	if (f < 0)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: unknown field '%s' "
+			       "(kind, unit, measure, source, commodity, region, "
+			       "notes)", m->origin, field);
+	if (f == ASSAY_META_KIND && *value && !assay_kind_parse(value))
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: kind '%s' is not "
+			       "flow, price or stock", m->origin, value);
+	if (check_name(im, value, 0, 0, m->origin))
+		return -1;
+	free(m->val[f]);
+	m->val[f] = *value ? xstrdup(value) : NULL;
+	return 0;
+}
+
+/* --col-meta 'SPEC:field=value,...': SPEC ends at the last ':' before
+ * the first '=' (a header may hold a ':', a value may too). */
+static int parse_col_meta(struct importer *im, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const char *colon = NULL;
+	for (const char *p = arg; eq && p < eq; p++)
+		if (*p == ':')
+			colon = p;
+	if (!eq || !colon || colon == arg)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "--col-meta '%s' is not "
+			       "COLUMN:field=value,... (Vol.:kind=flow,unit="
+			       "contracts)", arg);
+	char *spec = strndup(arg, (size_t)(colon - arg));
+	if (!spec)
+		out_of_memory();
+	struct col_meta *m = new_col_meta(im, trim(spec));
+	free(spec);
+	snprintf(m->origin, sizeof m->origin, "--col-meta '%.120s'", arg);
+	char *list = xstrdup(colon + 1), *save = NULL;
+	int rc = 0;
+	for (char *p = strtok_r(list, ",", &save); p && !rc;
+	     p = strtok_r(NULL, ",", &save)) {
+		char *e = strchr(p, '=');
+		if (!e) {
+			rc = fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: '%s' is not "
+				     "field=value (a comma inside a value? use "
+				     "--meta FILE)", m->origin, p);
+			break;
+		}
+		*e = 0;
+		rc = set_col_meta(im, m, trim(p), trim(e + 1));
+	}
+	free(list);
+	return rc;
+}
+
+static int add_map(struct importer *im, const char *from, const char *to,
+		   const char *origin)
+{
+	if (!*from || !*to)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: an empty name (the "
+			       "form is OLD=NEW)", origin);
+	if (check_name(im, to, 0, 0, origin))
+		return -1;
+	for (size_t k = 0; k < im->nmap; k++)
+		if (!strcmp(im->map_from[k], from)) {
+			if (strcmp(im->map_to[k], to))
+				return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: '%s' is "
+					       "mapped twice ('%s' and '%s')", origin,
+					       from, im->map_to[k], to);
+			return 0;
+		}
+	im->map_from = realloc(im->map_from, (im->nmap + 1) * sizeof(char *));
+	im->map_to = realloc(im->map_to, (im->nmap + 1) * sizeof(char *));
+	if (!im->map_from || !im->map_to)
+		out_of_memory();
+	im->map_from[im->nmap] = xstrdup(from);
+	im->map_to[im->nmap++] = xstrdup(to);
+	return 0;
+}
+
+/* --map 'OLD=NEW': OLD ends at the first '=' (names hold commas:
+ * 'Congo, DRC=Democratic Republic of Congo'). */
+static int parse_map(struct importer *im, const char *arg)
+{
+	char origin[160];
+	const char *eq = strchr(arg, '=');
+	snprintf(origin, sizeof origin, "--map '%.120s'", arg);
+	if (!eq)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s is not OLD=NEW", origin);
+	char *from = strndup(arg, (size_t)(eq - arg)), *to = xstrdup(eq + 1);
+	if (!from)
+		out_of_memory();
+	int rc = add_map(im, trim(from), trim(to), origin);
+	free(from);
+	free(to);
+	return rc;
+}
+
+/* --meta FILE: a small CSV read whole with libcsv. */
+struct meta_reader {
+	struct importer *im;
+	char **cell;
+	size_t n, cap;
+	char **head;
+	size_t nhead;
+	int key;
+	long line;
+	int failed;
+	int is_map;             /* --map-file rather than --meta */
+};
+
+static void meta_field(void *s, size_t len, void *data)
+{
+	struct meta_reader *r = data;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		r->cell = realloc(r->cell, r->cap * sizeof *r->cell);
+		if (!r->cell)
+			out_of_memory();
+	}
+	r->cell[r->n] = strndup(s ? s : "", len);
+	if (!r->cell[r->n++])
+		out_of_memory();
+}
+
+static void meta_row(int c, void *data)
+{
+	struct meta_reader *r = data;
+	struct importer *im = r->im;
+	(void)c;
+	r->line++;
+	if (r->failed || !r->n)
+		goto done;
+	if (r->is_map) {
+		char origin[160];
+		snprintf(origin, sizeof origin, "--map-file %.100s:%ld",
+			 im->o->map_file, r->line);
+		if (r->line == 1 && r->n == 2 && !strcasecmp(trim(r->cell[0]), "from") &&
+		    !strcasecmp(trim(r->cell[1]), "to"))
+			goto done;      /* a header */
+		if (r->n != 2) {
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: %zu fields; a line is "
+				"OLD,NEW (quote a name with a comma)", origin, r->n);
+			r->failed = 1;
+		} else if (add_map(im, trim(r->cell[0]), trim(r->cell[1]), origin)) {
+			r->failed = 1;
+		}
+		goto done;
+	}
+	if (!r->head) {
+		r->head = r->cell;
+		r->nhead = r->n;
+		r->cell = NULL;
+		r->n = r->cap = 0;
+		r->key = -1;
+		for (size_t i = 0; i < r->nhead; i++) {
+			char *h = trim(r->head[i]);
+			if (!strcasecmp(h, "column") || !strcasecmp(h, "series") ||
+			    !strcasecmp(h, "name"))
+				r->key = (int)i;
+			else if (assay_meta_field_parse(h) < 0) {
+				fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s:1:%zu: "
+					"unknown column '%s' (column, kind, unit, "
+					"measure, source, commodity, region, notes)",
+					im->o->meta_file, i + 1, h);
+				r->failed = 1;
+			}
+		}
+		if (r->key < 0 && !r->failed) {
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s:1: no column "
+				"'column' (or 'series', 'name') naming what each "
+				"row describes", im->o->meta_file);
+			r->failed = 1;
+		}
+		return;
+	}
+	if ((size_t)r->key >= r->n || !trim(r->cell[r->key])[0]) {
+		fail_at(im, 0, 0, ASSAY_EUSAGE, "--meta %s:%ld: no column name",
+			im->o->meta_file, r->line);
+		r->failed = 1;
+		goto done;
+	}
+	struct col_meta *m = new_col_meta(im, trim(r->cell[r->key]));
+	snprintf(m->origin, sizeof m->origin, "--meta %.100s:%ld",
+		 im->o->meta_file, r->line);
+	for (size_t i = 0; i < r->n && i < r->nhead && !r->failed; i++)
+		if ((int)i != r->key &&
+		    set_col_meta(im, m, trim(r->head[i]), trim(r->cell[i])))
+			r->failed = 1;
+done:
+	for (size_t i = 0; i < r->n; i++)
+		free(r->cell[i]);
+	r->n = 0;
+}
+
+static int read_meta_file(struct importer *im, const char *path, int is_map)
+{
+	struct meta_reader r = { .im = im, .is_map = is_map };
+	const char *flag = is_map ? "--map-file" : "--meta";
+	struct csv_parser p;
+	char block[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: cannot open: %s",
+			       flag, path, strerror(errno));
+	if (csv_init(&p, CSV_APPEND_NULL)) {
+		fclose(fp);
+		return fail_at(im, 0, 0, ASSAY_EIO, "out of memory");
+	}
+	while (!r.failed && (n = fread(block, 1, sizeof block, fp)) > 0)
+		if (csv_parse(&p, block, n, meta_field, meta_row, &r) != n) {
+			fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: %s", flag, path,
+				csv_strerror(csv_error(&p)));
+			r.failed = 1;
+		}
+	if (!r.failed)
+		csv_fini(&p, meta_field, meta_row, &r);
+	csv_free(&p);
+	fclose(fp);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.cell[i]);
+	free(r.cell);
+	for (size_t i = 0; i < r.nhead; i++)
+		free(r.head[i]);
+	free(r.head);
+	return r.failed ? -1 : 0;
+}
+
+/* After the import: an entry that named nothing is a typo, not a no-op. */
+static int check_col_meta_used(struct importer *im)
+{
+	for (size_t k = 0; k < im->ncmeta; k++)
+		if (!im->cmeta[k].used)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "%s: no value column "
+				       "or series '%s' in the file", im->cmeta[k].origin,
+				       im->cmeta[k].spec);
+	return 0;
+}
+
+static void free_col_meta(struct importer *im)
+{
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		free(im->cmeta[k].spec);
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			free(im->cmeta[k].val[f]);
+	}
+	free(im->cmeta);
+	im->cmeta = NULL;
+	im->ncmeta = 0;
+}
+
+/* --suffix K=1e3,M=1e6: one to two letters each, a positive finite
+ * multiplier. */
+static int parse_suffixes(struct importer *im, const char *spec)
+{
+	const char *p = spec;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[64], *eq, *end;
+		snprintf(item, sizeof item, "%.*s", (int)(len < 63 ? len : 63), p);
+		eq = strchr(item, '=');
+		if (!eq || eq == item)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: '%s' is "
+				       "not SUFFIX=MULTIPLIER (K=1e3, M=1e6)", item);
+		*eq = 0;
+		if (eq - item > 2)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: '%s' is "
+				       "longer than two letters", item);
+		for (char *c = item; *c; c++)
+			if (!isalpha((unsigned char)*c))
+				return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: "
+					       "'%s' is not one or two letters", item);
+		errno = 0;
+		double m = strtod(eq + 1, &end);
+		if (*end || errno || !(m > 0) || !isfinite(m))
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: "
+				       "multiplier '%s' is not a positive number",
+				       eq + 1);
+		if (im->nsuffix == MAX_SUFFIX)
+			return fail_at(im, 0, 0, ASSAY_EUSAGE, "--suffix: more "
+				       "than %d suffixes", MAX_SUFFIX);
+		struct suffix *sx = &im->suffix[im->nsuffix++];
+		memcpy(sx->text, item, strlen(item) + 1);   /* 1-2 letters */
+		sx->mult = m;
+		sx->pow10 = INT_MIN;
+		for (int k = -30; k <= 30; k++) {
+			char t[16];
+			snprintf(t, sizeof t, "1e%d", k);
+			if (strtod(t, NULL) == m)
+				sx->pow10 = k;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 static int check_options(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
@@ -2256,6 +2997,18 @@ static int check_options(struct importer *im)
 	if (o->delimiter && o->delimiter == o->decimal)
 		return fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
 			       "decimal mark are both '%c'", o->delimiter);
+	if (o->suffix && parse_suffixes(im, o->suffix))
+		return -1;
+	if (o->meta_file && read_meta_file(im, o->meta_file, 0))
+		return -1;
+	if (o->map_file && read_meta_file(im, o->map_file, 1))
+		return -1;
+	for (size_t k = 0; k < o->n_maps; k++)
+		if (parse_map(im, o->maps[k]))
+			return -1;
+	for (size_t k = 0; k < o->n_col_meta; k++)
+		if (parse_col_meta(im, o->col_meta[k]))
+			return -1;
 	/* Names and metadata from flags are kept as given: check them as
 	 * the cells are checked. */
 	if ((o->prefix && check_name(im, o->prefix, 0, 0, "--prefix")) ||
@@ -2320,10 +3073,12 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 		goto out;
 	}
 	oom_target = &oom;
-	if (check_options(&im) || open_encoding(&im, &src) ||
-	    open_source(&im, &src))
+	if (check_options(&im) || open_source(&im, &src) ||
+	    open_workbook(&im, &src) || (!im.wb && open_encoding(&im, &src)))
 		goto out;
-	{
+	if (im.wb) {
+		delim = 0;
+	} else {
 		char head[4 * 8192];
 		size_t n = read_head(&im, &src, head, sizeof head);
 		if (im.failed)
@@ -2333,7 +3088,7 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 
 	/* Pass one: validate everything, learn how to read full dates. */
 	reset_for_pass(&im, 1);
-	if (feed(&im, &src, delim))
+	if (im.wb ? feed_workbook(&im) : feed(&im, &src, delim))
 		goto out;
 	if (im.state == BEFORE_HEADER && im.header_err[0]) {
 		assay_fail(err, im.header_status, "%s", im.header_err);
@@ -2341,7 +3096,8 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 	}
 	if (im.state == BEFORE_HEADER) {
 		fail_at(&im, 0, 0, ASSAY_EUSAGE, opts->header_line
-			? "no line %ld: the file is shorter"
+			? im.sheet_name ? "no row %ld with a cell: the sheet (or "
+			  "--range) is shorter" : "no line %ld: the file is shorter"
 			: "no header row found%.0ld", opts->header_line);
 		goto out;
 	}
@@ -2360,13 +3116,17 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 		goto out;
 	}
 	in_txn = 1;
-	if (prepare_all(&im) || record_import(&im) || feed(&im, &src, delim))
+	if (prepare_all(&im) || record_import(&im) ||
+	    (im.wb ? hash_file(&im, src.fp) || feed_workbook(&im)
+		   : feed(&im, &src, delim)))
 		goto out;
 	if (res->rows_read == 0) {
 		fail_at(&im, im.header_at, 0, ASSAY_EUSAGE,
 			"no data rows after the header");
 		goto out;
 	}
+	if (check_col_meta_used(&im))
+		goto out;
 	EVP_DigestFinal_ex(im.sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)
 		snprintf(res->sha256 + 2 * i, 3, "%02x", digest[i]);
@@ -2392,6 +3152,7 @@ out:
 		sqlite3_exec(im.db, "ROLLBACK", NULL, NULL, NULL);
 	if (fk_off)
 		sqlite3_exec(im.db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	assay_workbook_close(im.wb);
 	if (src.fp)
 		fclose(src.fp);
 	if (src.cd != (iconv_t)-1)
@@ -2403,7 +3164,15 @@ out:
 	EVP_MD_CTX_free(im.sha);
 	free(im.buf);
 	free(im.off);
+	free(im.ftype);
 	free(im.field);
+	free_col_meta(&im);
+	for (size_t k = 0; k < im.nmap; k++) {
+		free(im.map_from[k]);
+		free(im.map_to[k]);
+	}
+	free(im.map_from);
+	free(im.map_to);
 	if (rc && !err->msg[0])
 		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);
 	return rc;

@@ -21,6 +21,13 @@
  * Names and metadata the store keeps must be UTF-8 without control
  * characters; `encoding` converts other files (iconv) as they stream.
  * The import runs in the C locale whatever the caller's.
+ *
+ * A workbook (.xlsx or .xls, told from the file's first bytes; see
+ * workbook.h) is read as the CSV records its sheet would give: each row
+ * with a cell is a record (field 1 is the range's first column, or A),
+ * "line" is the sheet's row number (--header-line too), number cells
+ * are read exactly (strtod of the stored text), date-formatted cells
+ * come as YYYY-MM-DD.  Errors name the cell: "FILE[SHEET]!C7: what".
  */
 #ifndef ASSAY_IMPORT_H
 #define ASSAY_IMPORT_H
@@ -53,6 +60,9 @@ typedef struct assay_import_opts {
 	const char *encoding;           /* iconv(3) name of the file's
 					 * encoding (cp1252, latin1,
 					 * utf-16); NULL: UTF-8 */
+	const char *sheet;              /* workbook: sheet name or 1-based
+					 * number; NULL: the only visible one */
+	const char *range;              /* workbook: "A1:Z999"; NULL: all */
 	assay_layout layout;
 	char delimiter;                 /* 0: detect among , ; and tab */
 	char decimal;                   /* '.' (default) or ',' */
@@ -70,6 +80,26 @@ typedef struct assay_import_opts {
 	size_t n_na_tokens;
 	const char *meta[ASSAY_META_COUNT];      /* values from flags */
 	const char *meta_col[ASSAY_META_COUNT];  /* columns that give them */
+	const char *suffix;             /* "K=1e3,M=1e6,B=1e9": multiplier
+					 * suffixes values may carry (41.19K);
+					 * NULL: a suffix is a qualifier */
+	int percent;                    /* read "0.07%" as 0.07, unit % */
+	/* Per-column (or per-series) metadata, over the flags and a units
+	 * row: "SPEC:field=value,field=value" with SPEC a header (glob, or
+	 * a column number) or a series name ("Vol.:kind=flow,unit=contracts");
+	 * meta_file: a CSV with a column "column" (or "series", "name") and
+	 * columns named after fields (kind, unit, measure, source, ...).  An
+	 * entry that matches no value column and no series is an error. */
+	const char *const *col_meta;
+	size_t n_col_meta;
+	const char *meta_file;
+	/* Entity names: a key cell, series cell or header equal to OLD
+	 * (exactly, after trimming) reads as NEW before the series name is
+	 * made: "Congo, DRC=Democratic Republic of Congo".  map_file: a CSV
+	 * of OLD,NEW lines (an optional header from,to). */
+	const char *const *maps;
+	size_t n_maps;
+	const char *map_file;
 	const char *vintage;            /* normalised; NULL: now */
 	int skip_bad;                   /* skip bad rows instead of failing */
 	int dry_run;                    /* roll back at the end */
@@ -108,8 +138,10 @@ typedef struct assay_import_result {
 int assay_import(assay_store *st, const assay_import_opts *opts,
 		 assay_import_result *res, assay_error *err);
 
-/* A series name part from free text: ASCII letters lowered, runs of other
- * ASCII characters turned into one '-', UTF-8 kept, ends trimmed.
+/* A series name part from free text: letters lowered (ASCII, and by a
+ * table Latin-1, Latin Extended-A, Greek and Cyrillic capitals: Último ->
+ * último; no locale is consulted), runs of other ASCII characters turned
+ * into one '-', other UTF-8 kept, ends trimmed.
  * Writes at most n bytes with the NUL; returns out. */
 char *assay_slug(const char *in, char *out, size_t n);
 

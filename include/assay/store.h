@@ -148,4 +148,37 @@ int assay_store_history(assay_store *st, int64_t id,
 int assay_store_series_remove(assay_store *st, const char *name,
 			      assay_error *err);
 
+/* Rename a series; its observations, vintages and revisions stay with
+ * it.  Returns 1 when renamed, 0 when there is no series `old`, -1 with
+ * err filled (ASSAY_EUSAGE when `new_name` exists or is no fit name). */
+int assay_store_series_rename(assay_store *st, const char *old,
+			      const char *new_name, assay_error *err);
+
+enum assay_prefer { ASSAY_PREFER_NONE, ASSAY_PREFER_A, ASSAY_PREFER_B };
+
+typedef struct assay_merge_result {
+	int64_t from_a, from_b;         /* current values taken from each */
+	int64_t same;                   /* periods both had, equal values */
+	int64_t conflicts;              /* periods with different values */
+	int64_t dropped;                /* values and revisions of the series
+					 * not preferred, for those periods */
+} assay_merge_result;
+
+/* Merge series a and b (one frequency, one kind) into `into`, which may be
+ * a, b or a new name: every period of either, with its vintage, import
+ * and revisions.  A period both hold with different values is an error
+ * naming it, unless `prefer` says whose value (and revisions) to keep.
+ * Metadata: into's (a's for a new name), empty fields filled from the
+ * other.  Runs in a savepoint: on error nothing changes.  Returns 0, or
+ * -1 with err filled (ASSAY_EUSAGE for unknown series and refusals). */
+int assay_store_series_merge(assay_store *st, const char *a, const char *b,
+			     const char *into, enum assay_prefer prefer,
+			     assay_merge_result *res, assay_error *err);
+
+/* The names nearest to `name` (a case-insensitive match, UTF-8 aware,
+ * then a small edit distance), as "'x', 'y'" in out (at most three);
+ * returns how many, 0 when none is near. */
+size_t assay_store_suggest(assay_store *st, const char *name, char *out,
+			   size_t n);
+
 #endif

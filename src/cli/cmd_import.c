@@ -1,4 +1,4 @@
-/* assay import: load series from a CSV file into the store. */
+/* assay import: load series from a CSV file or a workbook into the store. */
 #include <errno.h>
 #include <getopt.h>
 #include <sqlite3.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "assay/import.h"
+#include "assay/workbook.h"
 #include "cli.h"
 #include "commands.h"
 #include "output.h"
@@ -15,9 +16,19 @@
 static const char usage[] =
 	"Usage: assay import FILE [OPTIONS]\n"
 	"\n"
-	"Load series from a CSV file (or - for standard input) into the store, in\n"
-	"one transaction: a failed import writes nothing.  Re-importing a changed\n"
-	"value keeps the old one as an earlier vintage.\n"
+	"Load series from a CSV file (or - for standard input) or an Excel\n"
+	"workbook (.xlsx, .xls) into the store, in one transaction: a failed\n"
+	"import writes nothing.  Re-importing a changed value keeps the old one\n"
+	"as an earlier vintage.\n"
+	"\n"
+	"Workbooks (told from the file's content, not its name):\n"
+	"  --sheet NAME|N      the sheet to read (default: the only visible one)\n"
+	"  --range A1:Z999     read only these cells (field 1 is its first column)\n"
+	"  --list-sheets       list the sheets (number, name, hidden) and stop\n"
+	"  A sheet is read as its CSV would be: every option below works; LINE\n"
+	"  is the sheet's row number; number cells are read exactly as stored;\n"
+	"  date cells (1900 or 1904 system) read as YYYY-MM-DD; errors name the\n"
+	"  cell: FILE[SHEET]!C7.\n"
 	"\n"
 	"Layout:\n"
 	"  --layout L          long (series,date,value), single (date,value with\n"
@@ -32,6 +43,10 @@ static const char usage[] =
 	"  --key-cols A,B,...  wide/table: columns whose cells name the series\n"
 	"  --value-cols GLOBS  wide/table: which columns hold values (PROD_*)\n"
 	"  --prefix P          prepended to generated series names (wb/)\n"
+	"  --map 'OLD=NEW'     a key cell, series cell or header OLD reads as NEW\n"
+	"                      before names are made (repeatable):\n"
+	"                      --map 'Congo, DRC=Democratic Republic of Congo'\n"
+	"  --map-file FILE     the same from a CSV of OLD,NEW lines\n"
 	"  COL is a header name (case-insensitive) or a 1-based column number.\n"
 	"\n"
 	"Reading:\n"
@@ -47,6 +62,11 @@ static const char usage[] =
 	"                      dates that are all first days of months are M)\n"
 	"  --na TOKEN          one more missing-value marker (repeatable); always\n"
 	"                      NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null\n"
+	"  --suffix K=1e3,M=1e6,B=1e9  multiplier suffixes values carry (41.19K\n"
+	"                      reads as 41190; exact for powers of ten); with it,\n"
+	"                      a suffix it does not declare is an error\n"
+	"  --percent           read 0.07% as 0.07, unit % (unless a unit is\n"
+	"                      given); a column's values are all percents or none\n"
 	"  --skip-bad          skip bad rows (listed on stderr) instead of failing\n"
 	"  --dry-run           report what would change, write nothing\n"
 	"\n"
@@ -56,6 +76,13 @@ static const char usage[] =
 	"  --unit U  --source S  --commodity C  --region R  --measure M  --notes N\n"
 	"  --kind-col COL  --unit-col COL  --source-col COL  --commodity-col COL\n"
 	"  --region-col COL  --measure-col COL  --notes-col COL\n"
+	"  --col-meta 'COL:field=value,...'  metadata of one value column (a\n"
+	"                      header, glob or number) or series, over the flags\n"
+	"                      and a units row (repeatable):\n"
+	"                      --col-meta 'Vol.:kind=flow,unit=contracts'\n"
+	"  --meta FILE         the same from a CSV: a column 'column' (or series)\n"
+	"                      and columns kind, unit, measure, source, ...\n"
+	"                      An entry that names nothing is an error.\n"
 	"  --vintage DATE      when these values were published (default: now);\n"
 	"                      'export --as-of' selects by it\n"
 	"\n"
@@ -80,7 +107,9 @@ enum {
 	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,
 	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
-	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING,
+	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
+	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT, OPT_COL_META, OPT_META_FILE,
+	OPT_MAP, OPT_MAP_FILE,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -191,6 +220,37 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	return rc ? cli_write_error() : 0;
 }
 
+/* --list-sheets: number, name and "hidden" of each sheet, tab-separated. */
+static int list_workbook_sheets(const char *path)
+{
+	assay_error err;
+	assay_workbook *wb;
+	unsigned char head[8];
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		assay_fail(&err, ASSAY_EUSAGE, "%s: cannot open: %s", path,
+			   strerror(errno));
+		return cli_report(&err);
+	}
+	size_t n = fread(head, 1, sizeof head, fp);
+	enum assay_file_format fmt = assay_file_sniff(head, n);
+	if (fmt == ASSAY_FILE_TEXT) {
+		fclose(fp);
+		assay_fail(&err, ASSAY_EUSAGE, "%s: not a workbook (.xlsx or "
+			   ".xls): --list-sheets lists a workbook's sheets", path);
+		return cli_report(&err);
+	}
+	int rc = assay_workbook_open(path, fileno(fp), fmt, &wb, &err);
+	fclose(fp);
+	if (rc)
+		return cli_report(&err);
+	for (size_t i = 0; i < assay_workbook_sheets(wb); i++)
+		printf("%zu\t%s%s\n", i + 1, assay_workbook_sheet_name(wb, i),
+		       assay_workbook_sheet_hidden(wb, i) ? "\thidden" : "");
+	assay_workbook_close(wb);
+	return fflush(stdout) || ferror(stdout) ? cli_write_error() : 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static struct option opts[64];
@@ -204,7 +264,11 @@ int cmd_import(int argc, char **argv)
 		{ "freq", 1, OPT_FREQ }, { "na", 1, OPT_NA },
 		{ "skip-bad", 0, OPT_SKIP_BAD }, { "dry-run", 0, OPT_DRY_RUN },
 		{ "vintage", 1, OPT_VINTAGE }, { "format", 1, OPT_FORMAT },
-		{ "encoding", 1, OPT_ENCODING },
+		{ "encoding", 1, OPT_ENCODING }, { "sheet", 1, OPT_SHEET },
+		{ "range", 1, OPT_RANGE }, { "list-sheets", 0, OPT_LIST_SHEETS },
+		{ "suffix", 1, OPT_SUFFIX }, { "percent", 0, OPT_PERCENT },
+		{ "col-meta", 1, OPT_COL_META }, { "meta", 1, OPT_META_FILE },
+		{ "map", 1, OPT_MAP }, { "map-file", 1, OPT_MAP_FILE },
 		{ "help", 0, 'h' },
 	};
 	static char colnames[ASSAY_META_COUNT][32];
@@ -212,9 +276,11 @@ int cmd_import(int argc, char **argv)
 	assay_import_result res;
 	assay_error err;
 	const char **na = calloc((size_t)argc + 1, sizeof *na);
+	const char **colmeta = calloc((size_t)argc + 1, sizeof *colmeta);
+	const char **maps = calloc((size_t)argc + 1, sizeof *maps);
 	char vintage[32];
 	enum out_format fmt = OUT_TABLE;
-	int have_format = 0, c, k = 0, status;
+	int have_format = 0, list_sheets = 0, c, k = 0, status;
 	long num;
 
 	memset(&o, 0, sizeof o);
@@ -230,7 +296,12 @@ int cmd_import(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); free(na); return 0;
+		case 'h':
+			fputs(usage, stdout);
+			free(na);
+			free(colmeta);
+			free(maps);
+			return 0;
 		case OPT_LAYOUT:
 			if (parse_layout(optarg, &o.layout))
 				goto usage_layout;
@@ -270,6 +341,15 @@ int cmd_import(int argc, char **argv)
 			break;
 		case OPT_DATE_FORMAT: o.date_format = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_SHEET: o.sheet = optarg; break;
+		case OPT_RANGE: o.range = optarg; break;
+		case OPT_LIST_SHEETS: list_sheets = 1; break;
+		case OPT_SUFFIX: o.suffix = optarg; break;
+		case OPT_PERCENT: o.percent = 1; break;
+		case OPT_COL_META: colmeta[o.n_col_meta++] = optarg; break;
+		case OPT_META_FILE: o.meta_file = optarg; break;
+		case OPT_MAP: maps[o.n_maps++] = optarg; break;
+		case OPT_MAP_FILE: o.map_file = optarg; break;
 		case OPT_FREQ:
 			if (!(o.freq = assay_freq_parse(optarg))) {
 				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
@@ -314,7 +394,15 @@ int cmd_import(int argc, char **argv)
 				: "one FILE at a time (got %d)", argc - optind);
 		goto fail;
 	}
+	if (list_sheets) {
+		free(na);
+		free(colmeta);
+		free(maps);
+		return list_workbook_sheets(argv[optind]);
+	}
 	o.na_tokens = na;
+	o.col_meta = colmeta;
+	o.maps = maps;
 	o.path = argv[optind];
 	o.notice = notice;
 	o.progress = on_progress;
@@ -338,10 +426,14 @@ int cmd_import(int argc, char **argv)
 	assay_store_close(st);
 out:
 	free(na);
+	free(colmeta);
+	free(maps);
 	return status;
 usage_layout:
 	cli_usage_error("import", "--layout takes long, single, wide or table, not '%s'", optarg);
 fail:
 	free(na);
+	free(colmeta);
+	free(maps);
 	return ASSAY_EUSAGE;
 }

@@ -19,11 +19,13 @@
 struct cli_globals cli;
 
 const struct cli_command cli_commands[] = {
-	{ "import", cmd_import, "load series from a CSV file into the store" },
+	{ "import", cmd_import, "load series from a CSV file or workbook into the store" },
 	{ "list", cmd_list, "list the series in the store" },
 	{ "show", cmd_show, "metadata, import history and revisions of a series" },
 	{ "export", cmd_export, "print observations of series (as of a vintage)" },
 	{ "rm", cmd_rm, "remove series and all their vintages" },
+	{ "rename", cmd_rename, "rename a series, with all its vintages" },
+	{ "merge", cmd_merge, "join two series into one (vintages kept)" },
 	{ "changes", cmd_changes, "changes, noise scale and a verdict on every move" },
 	{ "check", cmd_check, "is the latest move real or noise? (exit 0/1/3)" },
 	{ "trend", cmd_trend, "trend test, Sen's slope, growth rate and change points" },

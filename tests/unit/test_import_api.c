@@ -102,6 +102,14 @@ static void test_slug(void **state)
 		{ "Price 1.5%", "price-1.5" },
 		{ "C\xC3\xB4te d'Ivoire", "c\xC3\xB4te-d-ivoire" },
 		{ "a\xC2\xA0" "b", "a-b" },
+		/* capitals outside ASCII, by table: Último, ÉTAIN Ÿ, ŁÓDŹ,
+		 * ΑΛΦΑ, МЕДЬ; the sign × is no letter */
+		{ "\xC3\x9Altimo", "\xC3\xBAltimo" },
+		{ "\xC3\x89TAIN \xC5\xB8", "\xC3\xA9tain-\xC3\xBF" },
+		{ "\xC5\x81\xC3\x93" "D\xC5\xB9", "\xC5\x82\xC3\xB3" "d\xC5\xBA" },
+		{ "\xCE\x91\xCE\x9B\xCE\xA6\xCE\x91", "\xCE\xB1\xCE\xBB\xCF\x86\xCE\xB1" },
+		{ "\xD0\x9C\xD0\x95\xD0\x94\xD0\xAC", "\xD0\xBC\xD0\xB5\xD0\xB4\xD1\x8C" },
+		{ "2\xC3\x97" "3", "2\xC3\x97" "3" },
 		{ "---", "" },
 		{ "", "" },
 	};
@@ -111,6 +119,8 @@ static void test_slug(void **state)
 				    cases[i].out);
 	char small[5];
 	assert_string_equal(assay_slug("abcdefgh", small, sizeof small), "abcd");
+	/* no half character at the end */
+	assert_string_equal(assay_slug("abc\xC3\x89", small, sizeof small), "abc");
 }
 
 static void test_counts_and_revisions(void **state)

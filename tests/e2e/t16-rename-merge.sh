@@ -1,0 +1,85 @@
+#!/bin/sh
+# Entities renamed at the source: --map at import, and `assay rename` /
+# `assay merge` for series already in the store (vintages and revisions
+# kept, conflicting values refused unless --prefer), with the nearest
+# names suggested when a name misses.
+. "$TESTS_DIR/e2e/lib.sh"
+
+# Clio-Infra's shape: the DRC is "Congo, DRC" to 2012, then renamed.
+printf 'Entity,Year,Copper\n"Congo, DRC",2011,500\n"Congo, DRC",2012,29\nDemocratic Republic of Congo,2013,970\n' > "$WORK/clio.csv"
+run "$ASSAY" -q import "$WORK/clio.csv" --layout wide --key-cols Entity --date-col Year --prefix clio/ --kind flow --unit kt --vintage 2026-01-01
+expect_status split-import 0
+run "$ASSAY" list --format csv
+expect_out split-two-series "$(printf 'name,kind,freq,first,last,count,unit,source\nclio/congo-drc/copper,flow,A,2011,2012,2,kt,\nclio/democratic-republic-of-congo/copper,flow,A,2013,2013,1,kt,')"
+
+# A revision of 2012 in a later vintage, so that merge has history to keep.
+printf 'Entity,Year,Copper\n"Congo, DRC",2012,31\n' > "$WORK/clio2.csv"
+"$ASSAY" -q import "$WORK/clio2.csv" --layout wide --key-cols Entity --date-col Year --prefix clio/ --vintage 2026-02-01
+
+run "$ASSAY" merge clio/congo-drc/copper clio/democratic-republic-of-congo/copper --into clio/democratic-republic-of-congo/copper
+expect_status merge-status 0
+expect_err merge-summary "assay: merged 'clio/congo-drc/copper' and 'clio/democratic-republic-of-congo/copper' into 'clio/democratic-republic-of-congo/copper': 2 values from 'clio/congo-drc/copper', 1 from 'clio/democratic-republic-of-congo/copper', 0 periods in both with equal values, 0 conflicting (kept from clio/congo-drc/copper), 0 values and revisions dropped"
+run "$ASSAY" export clio/democratic-republic-of-congo/copper
+expect_out merged-values "$(printf 'period,value\n2011,500\n2012,31\n2013,970')"
+run "$ASSAY" export clio/democratic-republic-of-congo/copper --as-of 2026-01-15
+expect_out merged-vintage "$(printf 'period,value\n2011,500\n2012,29\n2013,970')"
+run "$ASSAY" list --format csv
+expect_out merged-one-series "$(printf 'name,kind,freq,first,last,count,unit,source\nclio/democratic-republic-of-congo/copper,flow,A,2011,2013,3,kt,')"
+
+# Conflicts: refused, and nothing changes; --prefer picks a side.
+printf 'series,date,value\nx/a,2011,1\nx/a,2012,2\nx/b,2012,3\nx/b,2013,4\nx/m,2012-01,1\n' > "$WORK/ab.csv"
+"$ASSAY" -q import "$WORK/ab.csv" --kind price --vintage 2026-01-01
+sqlite3 "$DB" .dump > "$WORK/before.sql"
+run "$ASSAY" merge x/a x/b --into x/c
+expect_status conflict-status 2
+expect_err conflict "assay: A 'x/a' and B 'x/b' differ in 1 period (first 2012: 2 in A, 3 in B); --prefer A or --prefer B keeps one side's values"
+run "$ASSAY" merge x/a x/m --into x/c
+expect_err freq-mismatch "assay: 'x/a' is annual and 'x/m' monthly: a merge needs one frequency"
+run "$ASSAY" merge x/a x/b --into x/m
+expect_err into-exists "assay: series 'x/m' exists: merge into it by naming it as A or B"
+run "$ASSAY" merge x/a x/B --into x/c
+expect_err merge-unknown "assay: no series 'x/B' in $DB; did you mean 'x/b'?"
+sqlite3 "$DB" .dump | cmp -s - "$WORK/before.sql" && ok merge-refusals-write-nothing ||
+	not_ok merge-refusals-write-nothing "the store changed"
+run "$ASSAY" -q merge x/a x/b --into x/c --prefer B
+expect_status prefer-status 0
+run "$ASSAY" export x/c
+expect_out prefer-b "$(printf 'period,value\n2011,1\n2012,3\n2013,4')"
+
+# rename; a miss suggests the nearest names, capitals outside ASCII too
+# (a store written before slugs lowered them).
+printf 'series,date,value\ncobre/\303\232ltimo,2024,1\ncobre/m\303\241ximo,2024,2\n' > "$WORK/cobre.csv"
+"$ASSAY" -q import "$WORK/cobre.csv" --kind price
+run "$ASSAY" rename cobre/último cobre/ultimo
+expect_status rename-miss-status 2
+expect_err rename-miss "assay: no series 'cobre/último' in $DB; did you mean 'cobre/Último'?"
+run "$ASSAY" rename cobre/Último cobre/último
+expect_status rename-status 0
+expect_err rename "assay: renamed 'cobre/Último' to 'cobre/último'"
+run "$ASSAY" rename cobre/último cobre/máximo
+expect_err rename-exists "assay: series 'cobre/máximo' exists; 'assay merge' joins two series"
+run "$ASSAY" export cobre/último
+expect_out renamed-values "$(printf 'period,value\n2024,1')"
+
+# Slugs lower capitals outside ASCII: a wide header Último makes último.
+printf 'date,\303\232ltimo,M\303\241ximo\n2024,1,2\n' > "$WORK/wide.csv"
+run "$ASSAY" --db "$WORK/w.db" -q import "$WORK/wide.csv" --layout wide --prefix cobre/ --kind price
+run "$ASSAY" --db "$WORK/w.db" list --format csv
+expect_out slug-lowers "$(printf 'name,kind,freq,first,last,count,unit,source\ncobre/m\303\241ximo,price,A,2024,2024,1,,\ncobre/\303\272ltimo,price,A,2024,2024,1,,')"
+
+# On the bundled real data: USGS names the DRC "Congo (Kinshasa)", BGS
+# "Democratic Republic of Congo"; --map gives both one name.
+run "$ASSAY" --db "$WORK/real.db" -q import "$DATA_DIR/usgs-mcs2025/MCS2025_World_Data.csv" --layout table \
+	--key-cols COMMODITY,COUNTRY,TYPE --value-cols 'PROD_*' --prefix usgs/ --kind flow --unit-col UNIT_MEAS \
+	--map 'Congo (Kinshasa)=Democratic Republic of Congo'
+expect_status real-map-status 0
+run "$ASSAY" --db "$WORK/real.db" export usgs/cobalt/democratic-republic-of-congo/mine-production-cobalt-content-estimated
+expect_out real-map "$(printf 'period,value\n2023,175000\n2024,220000')"
+# --meta: the salient statistics' columns are flows, prices, stocks and
+# percentages in different units.
+run "$ASSAY" --db "$WORK/real.db" -q import "$DATA_DIR/usgs-mcs2025/mcs2025-coppe_salient.csv" --layout wide \
+	--key-cols Commodity --date-col Year --value-cols 'USprod_*,Imports_*,Exports_*,Consump_*,Price_*,Stocks_kt,Employment_num,NIR_pct' \
+	--prefix usgs/salient/ --meta "$DATA_DIR/usgs-mcs2025/mcs2025-coppe_salient.meta.csv" --na 'Less than ½ unit.'
+expect_status real-meta-status 0
+run "$ASSAY" --db "$WORK/real.db" list 'usgs/salient/copper/[nps]*' --format csv
+expect_out real-meta "$(printf 'name,kind,freq,first,last,count,unit,source\nusgs/salient/copper/nir_pct,stock,A,2020,2024,5,%%,\nusgs/salient/copper/price_comex_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/price_lme_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/price_us_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/stocks_kt,stock,A,2020,2024,5,kt,')"
