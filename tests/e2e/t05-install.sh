@@ -7,7 +7,9 @@ REPO=$(cd "$TESTS_DIR/.." && pwd)
 ROOT="$WORK/root"
 BUILD_DIR=$(dirname "$ASSAY")
 
-run make -C "$REPO" --no-print-directory install DESTDIR="$ROOT" PREFIX=/usr BUILD="$BUILD_DIR"
+# The same sanitizer flags as the build under test: relinking its objects
+# without them would fail (make check-asan runs this with build-asan).
+run make -C "$REPO" --no-print-directory install DESTDIR="$ROOT" PREFIX=/usr BUILD="$BUILD_DIR" SAN="${ASSAY_SAN_FLAGS:-}"
 expect_status install-runs 0
 for f in usr/bin/assay usr/lib/libassay.a usr/include/assay/assay.h \
 	 usr/include/assay/store.h usr/include/assay/import.h \
