@@ -537,14 +537,17 @@ static const char *where(struct importer *im, long line, int col, char *buf,
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...)
 {
-	char msg[MAX_ERRMSG], clean[MAX_ERRMSG], at[512];
+	char msg[MAX_ERRMSG], at[512], full[MAX_ERRMSG + 520], clean[sizeof full];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	one_line(msg, clean, sizeof clean);
-	assay_fail(im->err, status, "%s: %s", where(im, line, col, at, sizeof at),
-		   clean);
+	/* the whole message, place included: a sheet's name comes from the
+	 * file too */
+	snprintf(full, sizeof full, "%s: %s", where(im, line, col, at, sizeof at),
+		 msg);
+	one_line(full, clean, sizeof clean);
+	assay_fail(im->err, status, "%s", clean);
 	im->failed = 1;
 	return -1;
 }
