@@ -88,6 +88,7 @@ void assay_judge_opts_init(assay_judge_opts *o)
 	o->half_life = 0;
 	o->freq = ASSAY_FREQ_NONE;
 	o->scales = 0;
+	o->set_aside = 4.5;
 }
 
 /* ---- sums of half-normals: H_k(x) = P(|Z_1| + ... + |Z_k| >= x) ---------- */
@@ -670,8 +671,9 @@ struct ctx {
 				 * but no log change (n + 1 counts) */
 	struct beta_cache tcache, fcache;   /* ln B of the last t and F */
 	/* work rows (span + 2) */
-	double *ys, *xs, *win;
+	double *ys, *xs, *win, *tmp;
 	int *gs, *idx;
+	unsigned char *keep;
 };
 
 static void judgement_init(assay_judgement *J)
@@ -780,6 +782,105 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 	return z;
 }
 
+/* ---- past shocks in the window ------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of v[0..n) (n >= 1), sorting v in place. */
+static double median_inplace(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define MAD_K 1.482602218505602         /* 1 / Phi^-1(3/4) */
+
+/* Is row i beyond the screen, and is it the reversal of row i - 1 (the
+ * next period, beyond the screen too, the other way)? */
+static int reverts(const struct ctx *c, int i, double med, double lim)
+{
+	double a = c->ys[i - 1] - med, b = c->ys[i] - med;
+	return c->idx[i] == c->idx[i - 1] - 1 && fabs(a) > lim &&
+	       fabs(b) > lim && a * b < 0;
+}
+
+/* Past shocks (rule 1a in verdict.h): Hampel's screen at
+ * ASSAY_SET_ASIDE_SCREEN robust sigma (1.4826 MAD about the median)
+ * finds the candidates; when they are one event (one move, or a move and
+ * its reversal) each candidate further than `cut` sd from the mean of the
+ * other rows is set aside, with the AR term also the row after it (whose
+ * lag it is).  Two or more events say the tails are heavy, and nothing
+ * is set aside.  The rows are compacted in place; their ages and z go to
+ * J.  Returns the new row count. */
+static int set_aside_shocks(struct ctx *c, int m, int ar, double cut,
+			    assay_judgement *J)
+{
+	J->n_set_aside = 0;
+	if (!(cut > 0) || m < 4)
+		return m;
+	for (int i = 0; i < m; i++)
+		c->tmp[i] = c->ys[i];
+	double med = median_inplace(c->tmp, m);
+	for (int i = 0; i < m; i++)
+		c->tmp[i] = fabs(c->ys[i] - med);
+	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * median_inplace(c->tmp, m);
+	if (!(lim > 0))
+		return m;
+	int events = 0;
+	double sum = 0, sum2 = 0;
+	for (int i = 0; i < m; i++) {
+		if (fabs(c->ys[i] - med) > lim)
+			events += !(i > 0 && reverts(c, i, med, lim));
+		else
+			sum += c->ys[i];
+	}
+	if (events != 1)
+		return m;
+	int nin = 0;
+	for (int i = 0; i < m; i++)
+		nin += !(fabs(c->ys[i] - med) > lim);
+	double mean = sum / nin;
+	for (int i = 0; i < m; i++)
+		if (!(fabs(c->ys[i] - med) > lim))
+			sum2 += (c->ys[i] - mean) * (c->ys[i] - mean);
+	double sd = sqrt(sum2 / (nin - 1));
+	if (!(sd > 0))
+		return m;
+	unsigned char *keep = c->keep;
+	memset(keep, 1, (size_t)m);
+	for (int i = 0; i < m; i++) {
+		double z = (c->ys[i] - mean) / sd;
+		if (!(fabs(c->ys[i] - med) > lim && fabs(z) > cut))
+			continue;
+		keep[i] = 0;
+		if (J->n_set_aside < ASSAY_SET_ASIDE_MAX) {
+			J->set_aside_age[J->n_set_aside] = c->idx[i];
+			J->set_aside_z[J->n_set_aside] = z;
+			J->n_set_aside++;
+		}
+		/* the next period's row (one younger) has it as its lag */
+		if (ar && i + 1 < m && c->idx[i + 1] == c->idx[i] - 1)
+			keep[i + 1] = 0;
+	}
+	if (!J->n_set_aside)
+		return m;
+	int k = 0;
+	for (int i = 0; i < m; i++) {
+		if (!keep[i])
+			continue;
+		c->ys[k] = c->ys[i];
+		c->xs[k] = c->xs[i];
+		c->gs[k] = c->gs[i];
+		c->idx[k] = c->idx[i];
+		k++;
+	}
+	return k;
+}
+
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
@@ -823,6 +924,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		c->gs[m] = season ? season[i] : 0;
 		m++;
 	}
+	m = set_aside_shocks(c, m, ar, o->set_aside, J);
 
 	/* Seasonality: test or impose seasonal means. */
 	int seasonal = 0;
@@ -1039,13 +1141,15 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.ys = malloc(rows * sizeof *c.ys);
 	c.xs = malloc(rows * sizeof *c.xs);
 	c.win = malloc(rows * sizeof *c.win);
+	c.tmp = malloc(rows * sizeof *c.tmp);
+	c.keep = malloc(rows);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
 	if (rows <= 256)        /* not for windows of thousands */
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.gs || !c.idx || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.tmp || !c.keep || !c.gs || !c.idx || !c.no_log ||
 	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1078,6 +1182,8 @@ out:
 	free(c.ys);
 	free(c.xs);
 	free(c.win);
+	free(c.tmp);
+	free(c.keep);
 	free(c.gs);
 	free(c.idx);
 	free(c.no_log);

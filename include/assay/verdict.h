@@ -109,6 +109,9 @@ typedef enum assay_basis {
 
 const char *assay_basis_name(assay_basis b);   /* "log", "diff" or "" */
 
+#define ASSAY_SET_ASIDE_MAX 2         /* one move, or it and its reversal */
+#define ASSAY_SET_ASIDE_SCREEN 3.2      /* Hampel screen, robust sigma */
+
 typedef struct assay_judge_opts {
 	int window;             /* W: window of earlier changes (20) */
 	int min_history;        /* fewest usable changes in it (8) */
@@ -122,6 +125,8 @@ typedef struct assay_judge_opts {
 	double half_life;       /* EWMA half-life in periods (0: W / 4) */
 	assay_freq freq;        /* frequency, for annualising */
 	int scales;             /* also MAD, Qn, EWMA, annualised (0: sd) */
+	double set_aside;       /* past shocks: beyond this many sd of the
+				 * other changes (4.5; 0: never), rule 1a */
 } assay_judge_opts;
 
 /* The defaults above. */
@@ -153,6 +158,9 @@ typedef struct assay_judgement {
 	int ar;                 /* AR term used */
 	double phi;             /* its coefficient */
 	assay_noise noise;      /* scales of the W window (n, sd always) */
+	int n_set_aside;        /* past shocks set aside (rule 1a) */
+	int set_aside_age[ASSAY_SET_ASIDE_MAX]; /* their ages: t - i */
+	double set_aside_z[ASSAY_SET_ASIDE_MAX];/* (r_i - mean) / sd */
 } assay_judgement;
 
 /* Judge the moves of one series.  r_log[i] and r_diff[i] are the log and
