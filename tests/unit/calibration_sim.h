@@ -41,44 +41,58 @@ enum cal_base {
 };
 enum cal_event { E_NONE, E_OUTLIER, E_SPIKE, E_SPLICE, E_LOUDER, E_CALMER };
 
+/* What the family is held to (issue 11); T_*_OPEN: a target the method
+ * does not reach yet, printed but not asserted. */
+enum cal_target {
+	T_NULL,         /* FPR in [0.035, 0.065] at 0.05, [0.006, 0.015] at 0.01 */
+	T_NULL_HEAVY,   /* the same, but the 0.01 band is not reached (open) */
+	T_EVENT,        /* FPR in [0.01, 0.065] at 0.05 */
+	T_EVENT_OPEN,   /* the same, not reached (open) */
+	T_POWER_CLEAN,  /* power >= 0.85 */
+	T_POWER_REL,    /* power >= 0.8 of the known-sigma z-test's */
+	T_POWER_EVENT,  /* power >= 0.75 */
+	T_POWER_OPEN    /* power >= 0.75, not reached (open) */
+};
+
 struct cal_family {
 	const char *name;
 	const char *what;
 	enum cal_base base;
 	enum cal_event event;
 	double shock;           /* 0: a null family */
+	enum cal_target target;
 };
 
 static const struct cal_family cal_families[] = {
-	{ "gaussian", "iid N(0,1)", B_GAUSS, E_NONE, 0 },
-	{ "t2.5", "iid Student t, 2.5 df", B_T25, E_NONE, 0 },
-	{ "t3", "iid Student t, 3 df", B_T3, E_NONE, 0 },
-	{ "t4", "iid Student t, 4 df", B_T4, E_NONE, 0 },
-	{ "ar+0.5", "AR(1), phi = +0.5", B_AR_POS, E_NONE, 0 },
-	{ "ar-0.4", "AR(1), phi = -0.4", B_AR_NEG, E_NONE, 0 },
-	{ "garch", "GARCH(1,1) 0.05/0.10/0.85, normal", B_GARCH, E_NONE, 0 },
-	{ "garch-t", "GARCH(1,1) 0.05/0.15/0.80, t5 innovations", B_GARCH_T, E_NONE, 0 },
-	{ "seasonal", "quarterly means +2,-1,-2,+1", B_SEASONAL, E_NONE, 0 },
-	{ "drift", "mean 1, wandering (steps 0.1)", B_DRIFT, E_NONE, 0 },
-	{ "drift-strong", "random walk, drift 5 sigma a quarter", B_DRIFT_STRONG, E_NONE, 0 },
-	{ "gaussian-M", "monthly iid N(0,1)", B_GAUSS_M, E_NONE, 0 },
-	{ "seasonal-M", "monthly means 1.5 sin", B_SEASONAL_M, E_NONE, 0 },
-	{ "gaussian-A", "annual iid N(0,1)", B_GAUSS_A, E_NONE, 0 },
-	{ "outlier", "Gaussian, one past 5-8 sigma move", B_GAUSS, E_OUTLIER, 0 },
-	{ "outlier-t4", "t4, one past 5-8 sigma move", B_T4, E_OUTLIER, 0 },
-	{ "outlier-ar", "AR(1) +0.5, one past 5-8 sigma move", B_AR_POS, E_OUTLIER, 0 },
-	{ "spike", "Gaussian, a past 5-8 sigma spike and reversal", B_GAUSS, E_SPIKE, 0 },
-	{ "splice", "Gaussian, a past 10-30 sigma level step", B_GAUSS, E_SPLICE, 0 },
-	{ "louder-before", "Gaussian, earlier regime 2x volatility", B_GAUSS, E_LOUDER, 0 },
-	{ "calmer-before", "Gaussian, earlier regime 0.5x volatility", B_GAUSS, E_CALMER, 0 },
-	{ "P4:gaussian", "4-sigma shock, Gaussian", B_GAUSS, E_NONE, 4 },
-	{ "P3:gaussian", "3-sigma shock, Gaussian", B_GAUSS, E_NONE, 3 },
-	{ "P4:ar+0.5", "4-sigma shock, AR(1) +0.5", B_AR_POS, E_NONE, 4 },
-	{ "P4:seasonal", "4-sigma shock, seasonal", B_SEASONAL, E_NONE, 4 },
-	{ "P4:outlier", "4-sigma shock after a past 5-8 sigma move", B_GAUSS, E_OUTLIER, 4 },
-	{ "P4:spike", "4-sigma shock after a past spike", B_GAUSS, E_SPIKE, 4 },
-	{ "P4:splice", "4-sigma shock after a past level step", B_GAUSS, E_SPLICE, 4 },
-	{ "P4:louder-before", "4-sigma shock after a 2x louder regime", B_GAUSS, E_LOUDER, 4 },
+	{ "gaussian", "iid N(0,1)", B_GAUSS, E_NONE, 0, T_NULL },
+	{ "t2.5", "iid Student t, 2.5 df", B_T25, E_NONE, 0, T_NULL_HEAVY },
+	{ "t3", "iid Student t, 3 df", B_T3, E_NONE, 0, T_NULL_HEAVY },
+	{ "t4", "iid Student t, 4 df", B_T4, E_NONE, 0, T_NULL_HEAVY },
+	{ "ar+0.5", "AR(1), phi = +0.5", B_AR_POS, E_NONE, 0, T_NULL },
+	{ "ar-0.4", "AR(1), phi = -0.4", B_AR_NEG, E_NONE, 0, T_NULL },
+	{ "garch", "GARCH(1,1) 0.05/0.10/0.85, normal", B_GARCH, E_NONE, 0, T_NULL },
+	{ "garch-t", "GARCH(1,1) 0.05/0.15/0.80, t5 innovations", B_GARCH_T, E_NONE, 0, T_NULL_HEAVY },
+	{ "seasonal", "quarterly means +2,-1,-2,+1", B_SEASONAL, E_NONE, 0, T_NULL },
+	{ "drift", "mean 1, wandering (steps 0.1)", B_DRIFT, E_NONE, 0, T_NULL },
+	{ "drift-strong", "random walk, drift 5 sigma a quarter", B_DRIFT_STRONG, E_NONE, 0, T_NULL },
+	{ "gaussian-M", "monthly iid N(0,1)", B_GAUSS_M, E_NONE, 0, T_NULL },
+	{ "seasonal-M", "monthly means 1.5 sin", B_SEASONAL_M, E_NONE, 0, T_NULL },
+	{ "gaussian-A", "annual iid N(0,1)", B_GAUSS_A, E_NONE, 0, T_NULL },
+	{ "outlier", "Gaussian, one past 5-8 sigma move", B_GAUSS, E_OUTLIER, 0, T_EVENT },
+	{ "outlier-t4", "t4, one past 5-8 sigma move", B_T4, E_OUTLIER, 0, T_EVENT },
+	{ "outlier-ar", "AR(1) +0.5, one past 5-8 sigma move", B_AR_POS, E_OUTLIER, 0, T_EVENT },
+	{ "spike", "Gaussian, a past 5-8 sigma spike and reversal", B_GAUSS, E_SPIKE, 0, T_EVENT },
+	{ "splice", "Gaussian, a past 10-30 sigma level step", B_GAUSS, E_SPLICE, 0, T_EVENT },
+	{ "louder-before", "Gaussian, earlier regime 2x volatility", B_GAUSS, E_LOUDER, 0, T_EVENT_OPEN },
+	{ "calmer-before", "Gaussian, earlier regime 0.5x volatility", B_GAUSS, E_CALMER, 0, T_EVENT_OPEN },
+	{ "P4:gaussian", "4-sigma shock, Gaussian", B_GAUSS, E_NONE, 4, T_POWER_CLEAN },
+	{ "P3:gaussian", "3-sigma shock, Gaussian", B_GAUSS, E_NONE, 3, T_POWER_REL },
+	{ "P4:ar+0.5", "4-sigma shock, AR(1) +0.5", B_AR_POS, E_NONE, 4, T_POWER_CLEAN },
+	{ "P4:seasonal", "4-sigma shock, seasonal", B_SEASONAL, E_NONE, 4, T_POWER_CLEAN },
+	{ "P4:outlier", "4-sigma shock after a past 5-8 sigma move", B_GAUSS, E_OUTLIER, 4, T_POWER_EVENT },
+	{ "P4:spike", "4-sigma shock after a past spike", B_GAUSS, E_SPIKE, 4, T_POWER_EVENT },
+	{ "P4:splice", "4-sigma shock after a past level step", B_GAUSS, E_SPLICE, 4, T_POWER_EVENT },
+	{ "P4:louder-before", "4-sigma shock after a 2x louder regime", B_GAUSS, E_LOUDER, 4, T_POWER_OPEN },
 };
 #define CAL_NFAMILIES ((int)(sizeof cal_families / sizeof cal_families[0]))
 
@@ -202,7 +216,7 @@ static int cal_simulate(gsl_rng *rng, const struct cal_family *f, double *r,
 }
 
 /* Known-sigma z-test power against a shock of d sigma at level a. */
-static double cal_z_power(double d, double a)
+static inline double cal_z_power(double d, double a)
 {
 	double z = gsl_cdf_ugaussian_Qinv(a / 2);
 	return gsl_cdf_ugaussian_Q(z - d) + gsl_cdf_ugaussian_P(-z - d);
