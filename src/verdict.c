@@ -681,7 +681,7 @@ static void judgement_init(assay_judgement *J)
 	memset(J, 0, sizeof *J);
 	J->verdict = ASSAY_VERDICT_NONE;
 	J->why = ASSAY_UNJUDGED_SKIPPED;
-	J->change = J->expected = J->scale = J->stat = J->p_t = NAN;
+	J->change = J->expected = J->expected_ar = J->scale = J->stat = J->p_t = NAN;
 	J->p_shock = J->score = J->run_stat = J->p_trend = J->p = NAN;
 	J->seasonal_p = J->phi = NAN;
 	J->noise.sd = J->noise.mad = J->noise.qn = J->noise.ewma = NAN;
@@ -1022,6 +1022,8 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	}
 	double xt = ar ? y[t - 1] : 0, lev;
 	J->expected = fit_predict(fw, xt, gt, &lev);
+	/* its AR part: phi times how far the last move was from the mean lag */
+	J->expected_ar = fw->ar ? fw->beta * (xt - fw->mx[gt]) : 0;
 	J->scale = sqrt(fw->rss / df * (1 + lev));
 	J->stat = (y[t] - J->expected) / J->scale;
 	J->df = df;

@@ -139,6 +139,9 @@ typedef struct assay_judgement {
 	assay_basis basis;      /* the change judged */
 	double change;          /* r_t */
 	double expected;        /* the model's prediction of r_t */
+	double expected_ar;     /* its AR part, phi (r_{t-1} - mean lag); the
+				 * rest is the mean change (drift or the
+				 * season's mean) */
 	double scale;           /* prediction-interval scale */
 	double stat;            /* (change - expected) / scale */
 	int df;                 /* degrees of freedom of stat */

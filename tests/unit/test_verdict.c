@@ -62,6 +62,7 @@ static double get(const assay_judgement *j, const char *col)
 	if (!strcmp(col, "ewma")) return j->noise.ewma;
 	if (!strcmp(col, "annual")) return j->noise.annual;
 	if (!strcmp(col, "n_set_aside")) return j->n_set_aside;
+	if (!strcmp(col, "expected_ar")) return j->expected_ar;
 	if (!strcmp(col, "set_aside_age"))
 		return j->n_set_aside ? j->set_aside_age[0] : NAN;
 	if (!strcmp(col, "set_aside_z"))
@@ -74,7 +75,7 @@ static const char *const numeric_cols[] = {
 	"change", "n_history", "seasonal", "seasonal_p", "ar", "phi", "expected",
 	"scale", "stat", "df", "p_t", "rank", "p_shock", "score", "run",
 	"run_cap", "run_stat", "p_trend", "p", "sd", "mad", "qn", "ewma", "annual",
-	"n_set_aside", "set_aside_age", "set_aside_z"
+	"n_set_aside", "set_aside_age", "set_aside_z", "expected_ar"
 };
 #define NNUM (sizeof numeric_cols / sizeof numeric_cols[0])
 
@@ -147,6 +148,7 @@ static void test_fixture(void **state)
 				 * where these sums give 0) */
 				const char *nc = numeric_cols[c];
 				double abs_tol = !strcmp(nc, "change") || !strcmp(nc, "expected") ||
+						 !strcmp(nc, "expected_ar") ||
 						 !strcmp(nc, "phi") || !strcmp(nc, "stat") ||
 						 !strcmp(nc, "score") || !strcmp(nc, "run_stat")
 						 ? 1e-12 : 0;
