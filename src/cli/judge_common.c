@@ -216,9 +216,11 @@ void jc_run_words(const assay_analysis *a, size_t i, char *buf, size_t n)
 	const assay_judgement *j = &a->j[i];
 	const char *noun = jc_freq_noun(a->s.freq, 1);
 	int K = j->run, up = 0, down = 0;
-	/* the run is the K judged moves ending at row i (verdict.h rule 4) */
+	const double *y = j->basis == ASSAY_BASIS_LOG ? a->c.log : a->c.diff;
+	/* the run is the K judged moves ending at row i (verdict.h rule 4);
+	 * the earlier ones' judgements are not kept, their changes are */
 	for (int k = 0; k < K && (size_t)k <= i; k++) {
-		double ch = a->j[i - k].change;
+		double ch = y[i - k];
 		up += ch > 0;
 		down += ch < 0;
 	}
