@@ -15,6 +15,22 @@
  *    trailing max(W, 5 years) of changes, which the seasonal model then
  *    uses (at least 2 changes per season are needed).
  *
+ * 1a. Past shocks (issue 11: a crash, a splice or a spike in the window
+ *    inflated every scale and capped every rank, so it masked the next
+ *    shock for W periods).  Before the fit, the window's changes are
+ *    screened with Hampel's identifier: candidates lie more than
+ *    ASSAY_SET_ASIDE_SCREEN = 3.2 robust sigma (1.4826 MAD) from the
+ *    median.  If the candidates are one event -- one change, or a change
+ *    and its reversal in the next period (a spike) -- each candidate more
+ *    than set_aside = 4.5 sd from the mean of the other changes (their
+ *    sample sd) is set aside, with the AR term also the row after it,
+ *    whose lag it is.  Two or more events are taken as heavy tails, not
+ *    shocks, and nothing is set aside (under Student t(2.5) changes that
+ *    guard halves how often something is set aside).  The remaining rows
+ *    are then fitted and ranked as below.  Seasonal windows are screened
+ *    against the pooled median, so a strong seasonal pattern makes the
+ *    screen conservative.
+ *
  * 2. The prediction-interval t statistic of r_t:
  *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0)),
  *    Student-t with n - p degrees of freedom for Gaussian changes
