@@ -671,9 +671,17 @@ struct ctx {
 				 * but no log change (n + 1 counts) */
 	struct beta_cache tcache, fcache;   /* ln B of the last t and F */
 	/* work rows (span + 2) */
-	double *ys, *xs, *win, *tmp;
+	double *ys, *xs, *win;
 	int *gs, *idx;
 	unsigned char *keep;
+	/* The screen's sorted rows (rule 1a), kept across consecutive moves:
+	 * the rows of move t are those of move t - 1 less the oldest, plus
+	 * y[t - 1], so one insertion and one deletion replace a sort. */
+	double *srt;
+	int srt_n;
+	const double *srt_y;    /* the basis they are of (NULL: none) */
+	int srt_ar;             /* rows needed a finite lag */
+	size_t srt_t;           /* the move they are the rows of */
 };
 
 static void judgement_init(assay_judgement *J)
@@ -784,29 +792,95 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 
 /* ---- past shocks in the window ------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
+/* Is y[i] a model row of a move (finite, with a finite lag under AR)? */
+static int is_row(const double *y, size_t i, int ar)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	return isfinite(y[i]) && (!ar || (i > 0 && isfinite(y[i - 1])));
 }
 
-/* The median of v[0..n) (n >= 1), sorting v in place: by insertion for
- * windows of up to 64 (qsort's calls through a pointer made the screen
- * cost more than the rest of the verdict), else qsort. */
-static double median_inplace(double *v, int n)
+static void sorted_insert(double *v, int *n, double x)
 {
-	if (n <= 64) {
-		for (int i = 1; i < n; i++) {
-			double x = v[i];
-			int k = i;
-			for (; k > 0 && v[k - 1] > x; k--)
-				v[k] = v[k - 1];
-			v[k] = x;
-		}
-	} else {
-		qsort(v, (size_t)n, sizeof *v, cmp_double);
+	int lo = 0, hi = *n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (v[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	memmove(v + lo + 1, v + lo, (size_t)(*n - lo) * sizeof *v);
+	v[lo] = x;
+	(*n)++;
+}
+
+static void sorted_delete(double *v, int *n, double x)
+{
+	int lo = 0, hi = *n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* x is there: it was inserted when its row entered */
+	memmove(v + lo, v + lo + 1, (size_t)(*n - lo - 1) * sizeof *v);
+	(*n)--;
+}
+
+/* The rows of move t (y[i], i in [t - span, t), is_row) sorted into
+ * c->srt: updated from move t - 1's when that was the last one sorted on
+ * the same basis, else sorted afresh (by insertion: the windows are
+ * small, and qsort's calls through a pointer cost more). */
+static void sorted_rows(struct ctx *c, const double *y, size_t t, int ar)
+{
+	size_t span = (size_t)c->span;
+	if (c->srt_y == y && c->srt_ar == ar && t >= 1 && c->srt_t == t - 1) {
+		if (t - 1 >= span && is_row(y, t - 1 - span, ar))
+			sorted_delete(c->srt, &c->srt_n, y[t - 1 - span]);
+		if (is_row(y, t - 1, ar))
+			sorted_insert(c->srt, &c->srt_n, y[t - 1]);
+	} else {
+		c->srt_n = 0;
+		for (size_t i = t > span ? t - span : 0; i < t; i++)
+			if (is_row(y, i, ar))
+				sorted_insert(c->srt, &c->srt_n, y[i]);
+	}
+	c->srt_y = y;
+	c->srt_ar = ar;
+	c->srt_t = t;
+}
+
+/* The median of sorted v[0..n) (n >= 1). */
+static double sorted_median(const double *v, int n)
+{
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The median of |v_i - med| for sorted v[0..n), med its median: the
+ * distances below the median rise leftwards from the middle and those
+ * above rise rightwards, so the two runs are merged up to the middle
+ * instead of sorted.  (fabs(v - med) and med - v are the same double:
+ * IEEE subtraction rounds symmetrically.) */
+static double sorted_mad(const double *v, int n, double med)
+{
+	int a = (n + 1) / 2;            /* v[0..a) <= med <= v[a..n) */
+	int l = a - 1, r = a, k1 = (n - 1) / 2, k2 = n / 2;
+	double d1 = 0, d = 0;
+	for (int k = 0; k <= k2; k++) {
+		double dl = l >= 0 ? med - v[l] : INFINITY;
+		double dr = r < n ? v[r] - med : INFINITY;
+		if (dl <= dr) {
+			d = dl;
+			l--;
+		} else {
+			d = dr;
+			r++;
+		}
+		if (k == k1)
+			d1 = d;
+	}
+	return (d1 + d) / 2;
 }
 
 #define MAD_K 1.482602218505602         /* 1 / Phi^-1(3/4) */
@@ -828,19 +902,20 @@ static int reverts(const struct ctx *c, int i, double med, double lim)
  * lag it is).  Two or more events say the tails are heavy, and nothing
  * is set aside.  The rows are compacted in place; their ages and z go to
  * J.  Returns the new row count. */
-static int set_aside_shocks(struct ctx *c, int m, int ar, double cut,
-			    assay_judgement *J)
+static int set_aside_shocks(struct ctx *c, const double *y, size_t t,
+			    int m, int ar, double cut, assay_judgement *J)
 {
 	J->n_set_aside = 0;
 	if (!(cut > 0) || m < 4)
 		return m;
-	for (int i = 0; i < m; i++)
-		c->tmp[i] = c->ys[i];
-	double med = median_inplace(c->tmp, m);
-	for (int i = 0; i < m; i++)
-		c->tmp[i] = fabs(c->ys[i] - med);
-	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * median_inplace(c->tmp, m);
+	sorted_rows(c, y, t, ar);       /* the multiset of c->ys[0..m) */
+	const double *v = c->srt;
+	double med = sorted_median(v, m);
+	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(v, m, med);
 	if (!(lim > 0))
+		return m;
+	/* nothing beyond the screen (most windows): nothing to set aside */
+	if (!(med - v[0] > lim) && !(v[m - 1] - med > lim))
 		return m;
 	int events = 0;
 	double sum = 0, sum2 = 0;
@@ -936,7 +1011,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		c->gs[m] = season ? season[i] : 0;
 		m++;
 	}
-	m = set_aside_shocks(c, m, ar, o->set_aside, J);
+	m = set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
 
 	/* Seasonality: test or impose seasonal means. */
 	int seasonal = 0;
@@ -1155,15 +1230,15 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.ys = malloc(rows * sizeof *c.ys);
 	c.xs = malloc(rows * sizeof *c.xs);
 	c.win = malloc(rows * sizeof *c.win);
-	c.tmp = malloc(rows * sizeof *c.tmp);
 	c.keep = malloc(rows);
+	c.srt = malloc(rows * sizeof *c.srt);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
 	if (rows <= 256)        /* not for windows of thousands */
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.tmp || !c.keep || !c.gs || !c.idx || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.gs || !c.idx || !c.no_log ||
 	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1196,8 +1271,8 @@ out:
 	free(c.ys);
 	free(c.xs);
 	free(c.win);
-	free(c.tmp);
 	free(c.keep);
+	free(c.srt);
 	free(c.gs);
 	free(c.idx);
 	free(c.no_log);
