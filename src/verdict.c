@@ -88,7 +88,8 @@ void assay_judge_opts_init(assay_judge_opts *o)
 	o->half_life = 0;
 	o->freq = ASSAY_FREQ_NONE;
 	o->scales = 0;
-	o->set_aside = 4.5;
+	o->set_aside = 4.2;
+	o->vol_half_life = 6;
 }
 
 /* ---- sums of half-normals: H_k(x) = P(|Z_1| + ... + |Z_k| >= x) ---------- */
@@ -674,6 +675,10 @@ struct ctx {
 	double *ys, *xs, *win;
 	int *gs, *idx;
 	unsigned char *keep;
+	double *vloc;           /* rule 2a: local variances v_i of the rows
+				 * and v_m of the judged move (m + 1) */
+	const double *vl;       /* vloc when rule 2a is on, else NULL */
+	double vol_lambda;      /* 2^(-1 / vol_half_life) */
 	/* The screen's sorted rows (rule 1a), kept across consecutive moves:
 	 * the rows of move t are those of move t - 1 less the oldest, plus
 	 * y[t - 1], so one insertion and one deletion replace a sort. */
@@ -690,6 +695,7 @@ static void judgement_init(assay_judgement *J)
 	J->verdict = ASSAY_VERDICT_NONE;
 	J->why = ASSAY_UNJUDGED_SKIPPED;
 	J->change = J->expected = J->expected_ar = J->scale = J->stat = J->p_t = NAN;
+	J->vol_ratio = NAN;
 	J->p_shock = J->score = J->run_stat = J->p_trend = J->p = NAN;
 	J->seasonal_p = J->phi = NAN;
 	J->noise.sd = J->noise.mad = J->noise.qn = J->noise.ewma = NAN;
@@ -732,10 +738,13 @@ static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
  * with row m, by the deletion identity
  *   RSS_(i) (1 - h_i) = RSS (1 - h_i) - e_i^2,  t_i^2 = e_i^2 df / that,
  * one division per row and no square root.  Counts the rows whose score
- * is at least `tie` (*R) and returns the smallest of those (*lo) and the
- * largest of the others (*hi). */
+ * (divided by its local variance under rule 2a) is at least `tie` (*R)
+ * and returns the smallest of those (*lo) and the largest of the others
+ * (*hi); *R0 counts the rows whose pooled score is at least `tie0` (the
+ * rank of rule 4, the same as *R without rule 2a). */
 static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
-		     double tie, int *R, double *lo, double *hi)
+		     double tie, double tie0, int *R, int *R0, double *lo,
+		     double *hi)
 {
 	struct fit ff = *fw;
 	int ngroups = fw->ngroups, ar = fw->ar;
@@ -753,8 +762,10 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	 * minimum (lo2), the others for the maximum (hi2). */
 	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
 	double tie2 = tie > 0 ? tie * tie : -1;
+	double tie02 = tie0 > 0 ? tie0 * tie0 : -1;
 	double lo2 = INFINITY, hi2 = -INFINITY;
-	int r = 0;
+	int r = 0, r0 = 0;
+	const double *vl = c->vl;
 	for (int i = 0; i < m; i++) {
 		int g = c->gs[i];
 		double dx = ff.ar ? c->xs[i] - ff.mx[g] : 0;
@@ -766,6 +777,9 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 			s2 = e2 * dfl / den;
 		else
 			s2 = refit_score2(c, m, i, ngroups, ar);
+		r0 += s2 >= tie02;
+		if (vl)
+			s2 /= vl[i];            /* rule 2a */
 		int above = s2 >= tie2;
 		double a = s2 + to_lo[above], b = s2 - to_hi[above];
 		r += above;
@@ -773,6 +787,7 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 		hi2 = b > hi2 ? b : hi2;
 	}
 	*R = r;
+	*R0 = r0;
 	*lo = sqrt(lo2);
 	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
 }
@@ -968,6 +983,31 @@ static int set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	return k;
 }
 
+/* Rule 2a, local scales (filtered historical simulation, Barone-Adesi,
+ * Giannopoulos and Vosper 1999): v_i, the EWMA of the window fit's
+ * squared residuals before row i relative to the pooled s^2, starting
+ * at v_0 = 1 (the pooled scale) and run over the rows oldest first:
+ *   v_{i+1} = lambda v_i + (1 - lambda) e_i^2 / s^2,  lambda = 2^(-1/h).
+ * v_m is the judged move's.  Every score -- the window's leave-one-out
+ * statistics and the move's own -- is divided by its sqrt(v), so that a
+ * move is ranked in units of the volatility of its own time: after a
+ * louder regime today's calm moves are not measured against the old
+ * noise, and after a calmer one today's noise is not a shock.  Each v
+ * uses earlier rows only, so the move and the window rows are scaled
+ * alike. */
+static void local_scales(struct ctx *c, const struct fit *fw, int m,
+			 int df)
+{
+	double lambda = c->vol_lambda, s2 = fw->rss / df, v = 1, lev;
+	for (int i = 0; i < m; i++) {
+		c->vloc[i] = v;
+		double e = c->ys[i] - fit_predict(fw, c->xs[i], c->gs[i], &lev);
+		v = lambda * v + (1 - lambda) * (e * e / s2);
+	}
+	c->vloc[m] = v;
+	c->vl = c->vloc;
+}
+
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
@@ -1112,6 +1152,13 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	/* its AR part: phi times how far the last move was from the mean lag */
 	J->expected_ar = fw->ar ? fw->beta * (xt - fw->mx[gt]) : 0;
 	J->scale = sqrt(fw->rss / df * (1 + lev));
+	c->vl = NULL;
+	J->vol_ratio = 1;
+	if (o->vol_half_life > 0) {
+		local_scales(c, fw, m, df);
+		J->vol_ratio = sqrt(c->vloc[m]);
+		J->scale *= J->vol_ratio;
+	}
 	J->stat = (y[t] - J->expected) / J->scale;
 	J->df = df;
 	J->p_t = t_two_sided(&c->tcache, J->stat, df);
@@ -1127,12 +1174,17 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	c->xs[m] = xt;
 	c->gs[m] = gt;
 	double x = fabs(J->stat), tie = x - fmax(1e-9 * x, 1e-12);
-	double lo, hi;
-	int R;
-	loo_rank(c, fw, m, tie, &R, &lo, &hi);
-	double s_x = J->p_t;
-	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, df) : 0;
-	double s_hi = R < m ? t_two_sided(&c->tcache, hi, df) : 1;
+	double x0 = fabs(J->stat * J->vol_ratio), lo, hi;
+	int R, Rz;
+	loo_rank(c, fw, m, tie, x0 - fmax(1e-9 * x0, 1e-12), &R, &Rz, &lo, &hi);
+	/* The tail between and beyond the scores: Student's t with at most
+	 * ASSAY_TAIL_DF degrees of freedom -- scores divided by a local
+	 * scale have heavier tails than the pooled t (at 0.01 Gaussian
+	 * windows were called notable 1.5% of the time with df). */
+	int dft = df < ASSAY_TAIL_DF ? df : ASSAY_TAIL_DF;
+	double s_x = dft == df ? J->p_t : t_two_sided(&c->tcache, J->stat, dft);
+	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, dft) : 0;
+	double s_hi = R < m ? t_two_sided(&c->tcache, hi, dft) : 1;
 	double frac = s_hi > s_lo ? (s_x - s_lo) / (s_hi - s_lo) : 0;
 	if (!(frac > 0))
 		frac = 0;
@@ -1140,7 +1192,10 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		frac = 1;
 	J->rank = R;
 	J->p_shock = (R + frac) / (m + 1);
-	double z = mid_rank_score(c, m, R);
+	/* The run test (rule 4) ranks the move by the pooled statistic: a
+	 * run of large moves raises the local scale of its own later moves
+	 * (rule 2a would read a new level as a louder regime). */
+	double z = mid_rank_score(c, m, Rz);
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 	J->why = ASSAY_JUDGED;
 }
@@ -1204,6 +1259,9 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	if (o->seasons < 0 || o->seasons > MAX_SEASONS || o->seasons == 1)
 		return assay_fail(err, ASSAY_EUSAGE,
 				  "%d seasons per year is not supported", o->seasons);
+	if (!(o->vol_half_life >= 0))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "volatility half-life %g is negative", o->vol_half_life);
 	if (!(o->season_alpha > 0 && o->season_alpha < 1))
 		return assay_fail(err, ASSAY_EUSAGE,
 				  "seasonality level %g is not between 0 and 1",
@@ -1222,6 +1280,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	 * the false-positive rate of such series rose to 6%; with 60 months
 	 * it finds 98% and the rate is 5.2% (quarterly: 20 = W, unchanged). */
 	c.span = o->window;
+	c.vol_lambda = o->vol_half_life > 0 ? pow(2, -1 / o->vol_half_life) : 0;
 	if (o->seasons >= 2 && season && o->seasonal != ASSAY_SEASONAL_NO &&
 	    5 * o->seasons > c.span)
 		c.span = 5 * o->seasons;
@@ -1232,13 +1291,14 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.win = malloc(rows * sizeof *c.win);
 	c.keep = malloc(rows);
 	c.srt = malloc(rows * sizeof *c.srt);
+	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
 	if (rows <= 256)        /* not for windows of thousands */
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.gs || !c.idx || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.gs || !c.idx || !c.no_log ||
 	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1273,6 +1333,7 @@ out:
 	free(c.win);
 	free(c.keep);
 	free(c.srt);
+	free(c.vloc);
 	free(c.gs);
 	free(c.idx);
 	free(c.no_log);

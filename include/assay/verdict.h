@@ -22,7 +22,7 @@
  *    ASSAY_SET_ASIDE_SCREEN = 3.2 robust sigma (1.4826 MAD) from the
  *    median.  If the candidates are one event -- one change, or a change
  *    and its reversal in the next period (a spike) -- each candidate more
- *    than set_aside = 4.5 sd from the mean of the other changes (their
+ *    than set_aside = 4.2 sd from the mean of the other changes (their
  *    sample sd) is set aside, with the AR term also the row after it,
  *    whose lag it is.  Two or more events are taken as heavy tails, not
  *    shocks, and nothing is set aside (under Student t(2.5) changes that
@@ -32,9 +32,20 @@
  *    screen conservative.
  *
  * 2. The prediction-interval t statistic of r_t:
- *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0)),
+ *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0) * vol_ratio),
  *    Student-t with n - p degrees of freedom for Gaussian changes
- *    (intercept only: t = (r_t - mean)/(s sqrt(1 + 1/n)), METHODS.md).
+ *    (intercept only: t = (r_t - mean)/(s sqrt(1 + 1/n)), METHODS.md)
+ *    when vol_ratio = 1.
+ *
+ * 2a. Local scales (issue 11: a window whose older part was louder or
+ *    calmer than today ranked today's move among moves of another
+ *    regime).  Filtered historical simulation (Barone-Adesi et al.
+ *    1999): v_i = the EWMA (half-life vol_half_life = 6 rows) of the
+ *    window fit's squared residuals before row i, over s^2, from v = 1
+ *    at the oldest row; v_n, after the last row, is the judged move's,
+ *    and vol_ratio = sqrt(v_n).  The move's statistic and each window
+ *    move's leave-one-out statistic (rule 3) are divided by their own
+ *    sqrt(v).  vol_half_life = 0 turns it off (v = 1).
  *
  * 3. Its p-value, made distribution-free where the data allow it (the
  *    "interpolated conformal" p-value): the same statistic is computed for
@@ -46,7 +57,9 @@
  *      p_shock = (R + frac) / (n + 1),
  *    frac interpolating by Student's t between the neighbouring scores:
  *      frac = (S(|stat|) - S(m_R)) / (S(m_{R+1}) - S(m_R)),
- *    S the two-sided t survival function, m_1 >= m_2 >= ... the window's
+ *    S the two-sided survival function of Student's t with min(n - p,
+ *    ASSAY_TAIL_DF = 10) degrees of freedom (the scores of rule 2a have
+ *    heavier tails than the pooled t), m_1 >= m_2 >= ... the window's
  *    scores (S(m_0) = 0, S(m_{n+1}) = 1).  So P(p_shock <= k/(n+1)) =
  *    k/(n+1) for any exchangeable changes (heavy tails included), and the
  *    t tail only decides *within* the top rank: p_shock < 1/(n+1) (0.0476
@@ -57,7 +70,9 @@
  *
  * 4. Persistence (trend).  Each judged move gets a normal score of its
  *    rank, z = sign(stat) Phi^-1(1 - (R + 1/2) / (2 (n + 1))) (a mid-rank
- *    score: bounded, so one huge move cannot make a run).  The run is the
+ *    score: bounded, so one huge move cannot make a run), R ranked
+ *    without the local scales of rule 2a: a run of large moves would
+ *    raise the local scale of its own later moves and hide itself.  The run is the
  *    K consecutive judged moves ending at t whose z have the sign of z_t
  *    (K <= run_max = 8); its cumulative score T = |sum z| / sqrt(K).  For
  *    independent N(0,1) scores, given C consecutive judged moves
@@ -126,6 +141,8 @@ typedef enum assay_basis {
 const char *assay_basis_name(assay_basis b);   /* "log", "diff" or "" */
 
 #define ASSAY_SET_ASIDE_MAX 2         /* one move, or it and its reversal */
+#define ASSAY_TAIL_DF 10                /* rule 3: the interpolating t tail has
+					 * at most this many degrees of freedom */
 #define ASSAY_SET_ASIDE_SCREEN 3.2      /* Hampel screen, robust sigma */
 
 typedef struct assay_judge_opts {
@@ -142,7 +159,10 @@ typedef struct assay_judge_opts {
 	assay_freq freq;        /* frequency, for annualising */
 	int scales;             /* also MAD, Qn, EWMA, annualised (0: sd) */
 	double set_aside;       /* past shocks: beyond this many sd of the
-				 * other changes (4.5; 0: never), rule 1a */
+				 * other changes (4.2; 0: never), rule 1a */
+	double vol_half_life;   /* local scale (rule 2a): half-life of the
+				 * EWMA of squared residuals, in model rows
+				 * (6; 0: off, one pooled scale) */
 } assay_judge_opts;
 
 /* The defaults above. */
@@ -158,13 +178,16 @@ typedef struct assay_judgement {
 	double expected_ar;     /* its AR part, phi (r_{t-1} - mean lag); the
 				 * rest is the mean change (drift or the
 				 * season's mean) */
-	double scale;           /* prediction-interval scale */
+	double scale;           /* prediction-interval scale, times vol_ratio */
+	double vol_ratio;       /* rule 2a: local scale of the judged move over
+				 * the window's pooled one, sqrt(v_t) (1 off) */
 	double stat;            /* (change - expected) / scale */
 	int df;                 /* degrees of freedom of stat */
 	double p_t;             /* two-sided Student-t p-value of stat */
 	int rank;               /* R: window moves with |t_i| >= |stat| */
 	double p_shock;         /* interpolated conformal p-value */
-	double score;           /* mid-rank normal score z */
+	double score;           /* mid-rank normal score z (rule 4: of the
+				 * rank without the local scales) */
 	int run;                /* K: length of the same-signed run */
 	int run_cap;            /* C: consecutive judged moves available */
 	double run_stat;        /* T = |sum z| / sqrt(K) */

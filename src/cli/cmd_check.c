@@ -281,6 +281,7 @@ static int print_json(struct ctx *c)
 	json_object_set_new(o, "expected", jnum(judged ? j->expected : NAN));
 	json_object_set_new(o, "expected_ar", jnum(judged ? j->expected_ar : NAN));
 	json_object_set_new(o, "scale", jnum(judged ? j->scale : NAN));
+	json_object_set_new(o, "vol_ratio", jnum(judged ? j->vol_ratio : NAN));
 	json_object_set_new(o, "sigma", jnum(found ? j->noise.sd : NAN));
 	json_object_set_new(o, "sigma_mad", jnum(found ? j->noise.mad : NAN));
 	json_object_set_new(o, "sigma_qn", jnum(found ? j->noise.qn : NAN));
@@ -313,6 +314,8 @@ static int print_json(struct ctx *c)
 	json_object_set_new(o, "past_shocks", judged ? past_shocks(a, i) : json_array());
 	json_object_set_new(o, "set_aside", json_real(u->set_aside));
 	json_object_set_new(o, "set_aside_screen", json_real(ASSAY_SET_ASIDE_SCREEN));
+	json_object_set_new(o, "vol_half_life", json_real(u->vol_half_life));
+	json_object_set_new(o, "tail_df", json_integer(ASSAY_TAIL_DF));
 	json_object_set_new(o, "window", json_integer(u->window));
 	json_object_set_new(o, "min_history", json_integer(u->min_history));
 	json_object_set_new(o, "n_history", found ? json_integer(j->n_history) : json_null());

@@ -23,9 +23,9 @@ HEADER="period,value,n_obs,partial,pct_change,log_change,yoy_change,sigma,stat,p
 run "$ASSAY" changes wb/copper --freq Q --from 2008Q3 --to 2009Q1 --format csv
 expect_status changes-csv-status 0
 expect_out changes-csv "$HEADER
-2008Q3,7679.86666666667,3,false,-9.03606561519376,-0.0947070834706158,-0.412577452825891,0.126072035255136,-1.33575953906262,0.247018556513936,noise
-2008Q4,3904.89333333333,3,false,-49.1541519818052,-0.676371718386784,-45.6718555365207,0.132116853770658,-5.07133182684836,6.16121135424367e-05,shock
-2009Q1,3428.39,3,false,-12.2027234205288,-0.13013970428515,-56.0237301180092,0.21174547209465,0.50458766085446,0.395674649511089,noise"
+2008Q3,7679.86666666667,3,false,-9.03606561519376,-0.0947070834706158,-0.412577452825891,0.126072035255136,-1.3395345370452,0.25625334908686,noise
+2008Q4,3904.89333333333,3,false,-49.1541519818052,-0.676371718386784,-45.6718555365207,0.132116853770658,-5.1109387450192,0.00054947846592975,shock
+2009Q1,3428.39,3,false,-12.2027234205288,-0.13013970428515,-56.0237301180092,0.21174547209465,0.414665160376114,0.759650486479867,noise"
 expect_err changes-csv-stderr ""
 
 # the quarter in progress (April and May 2026): shown, partial, never judged
@@ -48,8 +48,8 @@ expect_out_has changes-table-na "NA"
 # several series and patterns: a leading series column
 run "$ASSAY" changes 'wb/cop*' wb/nickel --freq A --from 2025 --to 2025 --format csv
 expect_out changes-multi "series,$HEADER
-wb/copper,2025,9947.305,12,false,8.80718300091665,0.0844071664835248,8.80718300091665,0.224107262602517,0.116154132974365,1,noise
-wb/nickel,2025,15162.1583333333,12,false,-9.82400291820958,-0.103406902073144,-9.82400291820958,0.297697192053835,-0.232358453644992,0.87313445979397,noise"
+wb/copper,2025,9947.305,12,false,8.80718300091665,0.0844071664835248,8.80718300091665,0.224107262602517,0.139149164100008,0.98684618955158,noise
+wb/nickel,2025,15162.1583333333,12,false,-9.82400291820958,-0.103406902073144,-9.82400291820958,0.297697192053835,-0.276985562028249,0.862048214376043,noise"
 run "$ASSAY" changes 'wb/copper' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-single-no-series-col "$HEADER
 2025,"
@@ -61,8 +61,8 @@ expect_out_has changes-glob-series-col "series,$HEADER"
 run "$ASSAY" changes wb/copper "$COBALT" wb/nickel --freq Q --from 2026Q1 --to 2026Q1 --format csv
 expect_status changes-skip-status 2
 expect_out changes-skip "series,$HEADER
-wb/copper,2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise
-wb/nickel,2026Q1,17339.2966666667,3,false,16.5095746892056,0.152803269814004,11.2731646670055,0.125951987857896,1.18121326555958,0.282806913185674,noise"
+wb/copper,2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.28853838115116,0.280931101666165,noise
+wb/nickel,2026Q1,17339.2966666667,3,false,16.5095746892056,0.152803269814004,11.2731646670055,0.125951987857896,1.51432313694448,0.136305271746003,noise"
 expect_err changes-skip-stderr "assay: $COBALT: cannot convert annual data to quarterly: assay only aggregates to a lower frequency (M, Q or A)"
 # the threads change nothing
 run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 1
@@ -125,12 +125,12 @@ expect_out_has changes-help-exit "Exit status:"
 
 run "$ASSAY" check wb/copper --freq Q
 expect_status check-noise-status 0
-expect_out check-noise "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
+expect_out check-noise "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.28; typical quarterly move +/-8.7%, 20 quarters of history)"
 expect_err check-noise-stderr ""
 
 run "$ASSAY" check wb/copper --freq Q --period 2008Q4
 expect_status check-shock-status 1
-expect_out check-shock "wb/copper 2008Q4: -49.2% QoQ, a notable shock (p < 0.0001; typical quarterly move +/-13.2%, 20 quarters of history)"
+expect_out check-shock "wb/copper 2008Q4: -49.2% QoQ, a notable shock (p = 0.00055; typical quarterly move +/-13.2%, 20 quarters of history)"
 
 run "$ASSAY" check wb/copper --freq Q --period 2026Q2
 expect_status check-partial-status 3
@@ -197,7 +197,7 @@ expect_err check-seasonal-annual-msg "assay: $COBALT: --seasonal yes needs month
 if locale -a 2>/dev/null | grep -qi '^de_DE.utf-\{0,1\}8$'; then
 	LC_ALL=de_DE.UTF-8 run "$ASSAY" changes wb/copper --freq Q --from 2026Q1 --to 2026Q1 --format csv
 	expect_out changes-locale "$HEADER
-2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.10607072110583,0.350966919046221,noise"
+2026Q1,12830.6866666667,3,false,15.4628209516159,0.143778395631144,37.1694292111416,0.0865456669722027,1.28853838115116,0.280931101666165,noise"
 	LC_ALL=de_DE.UTF-8 run "$ASSAY" check wb/copper --freq Q
-	expect_out check-locale "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
+	expect_out check-locale "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.28; typical quarterly move +/-8.7%, 20 quarters of history)"
 fi

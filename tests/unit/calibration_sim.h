@@ -83,7 +83,7 @@ static const struct cal_family cal_families[] = {
 	{ "outlier-ar", "AR(1) +0.5, one past 5-8 sigma move", B_AR_POS, E_OUTLIER, 0, T_EVENT },
 	{ "spike", "Gaussian, a past 5-8 sigma spike and reversal", B_GAUSS, E_SPIKE, 0, T_EVENT },
 	{ "splice", "Gaussian, a past 10-30 sigma level step", B_GAUSS, E_SPLICE, 0, T_EVENT },
-	{ "louder-before", "Gaussian, earlier regime 2x volatility", B_GAUSS, E_LOUDER, 0, T_EVENT_OPEN },
+	{ "louder-before", "Gaussian, earlier regime 2x volatility", B_GAUSS, E_LOUDER, 0, T_EVENT },
 	{ "calmer-before", "Gaussian, earlier regime 0.5x volatility", B_GAUSS, E_CALMER, 0, T_EVENT_OPEN },
 	{ "P4:gaussian", "4-sigma shock, Gaussian", B_GAUSS, E_NONE, 4, T_POWER_CLEAN },
 	{ "P3:gaussian", "3-sigma shock, Gaussian", B_GAUSS, E_NONE, 3, T_POWER_REL },

@@ -63,6 +63,7 @@ static double get(const assay_judgement *j, const char *col)
 	if (!strcmp(col, "annual")) return j->noise.annual;
 	if (!strcmp(col, "n_set_aside")) return j->n_set_aside;
 	if (!strcmp(col, "expected_ar")) return j->expected_ar;
+	if (!strcmp(col, "vol_ratio")) return j->vol_ratio;
 	if (!strcmp(col, "set_aside_age"))
 		return j->n_set_aside ? j->set_aside_age[0] : NAN;
 	if (!strcmp(col, "set_aside_z"))
@@ -75,7 +76,7 @@ static const char *const numeric_cols[] = {
 	"change", "n_history", "seasonal", "seasonal_p", "ar", "phi", "expected",
 	"scale", "stat", "df", "p_t", "rank", "p_shock", "score", "run",
 	"run_cap", "run_stat", "p_trend", "p", "sd", "mad", "qn", "ewma", "annual",
-	"n_set_aside", "set_aside_age", "set_aside_z", "expected_ar"
+	"n_set_aside", "set_aside_age", "set_aside_z", "expected_ar", "vol_ratio"
 };
 #define NNUM (sizeof numeric_cols / sizeof numeric_cols[0])
 
