@@ -17,7 +17,8 @@
  *    refitted without it instead.
  *  - Calibration was designed by simulation before coding (Gaussian, t3,
  *    AR(1) phi = 0.5, drifting, GARCH(1,1), seasonal; see
- *    tests/unit/test_calibration.c and tests/README-analysis.md): the
+ *    tests/unit/test_calibration.c and the README, "How the verdict is
+ *    calibrated"): the
  *    plain t test over-rejects heavy tails (6.5% at 5% for t3), the rank
  *    part fixes that; the trend part uses mid-rank scores because scores
  *    from t statistics inherit heavy tails (2% at 1% for t3).

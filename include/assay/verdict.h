@@ -66,7 +66,8 @@
  *    at W = 20) needs the move to be beyond every window move AND far out on
  *    the t tail.  At alpha = 0.05 and W = 20 the rank part carries the
  *    decision; at alpha = 0.01 the t tail does, and is only as good as a
- *    t model of the tail (see tests/README-analysis.md for measurements).
+ *    t model of the tail (measurements: the README, "How the verdict is
+ *    calibrated").
  *
  * 4. Persistence (trend).  Each judged move gets a normal score of its
  *    rank, z = sign(stat) Phi^-1(1 - (R + 1/2) / (2 (n + 1))) (a mid-rank
