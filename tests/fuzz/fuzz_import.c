@@ -143,24 +143,31 @@ static void one_line(const char *what, const char *msg)
 		die(what, msg);
 }
 
+/* msg starts with the file's path: "PATH:" or, in a workbook, a cell or
+ * row reference "PATH[SHEET]!C7:" (README, "Excel workbooks"). */
+static int names_file(const char *msg)
+{
+	size_t lp = strlen(path);
+	return !strncmp(msg, path, lp) && (msg[lp] == ':' || msg[lp] == '[');
+}
+
 /* notice callback: every notice names the file, on one line. */
 static void on_notice(void *ctx, const char *msg)
 {
 	(void)ctx;
 	one_line("a notice spans lines", msg);
-	if (strncmp(msg, path, strlen(path)) || msg[strlen(path)] != ':')
+	if (!names_file(msg))
 		die("a notice does not start with the file's path", msg);
 }
 
 static void check_failure(const assay_error *err)
 {
-	size_t lp = strlen(path);
 	if (err->status != ASSAY_EUSAGE)
 		die("a failed import of a plain file is not ASSAY_EUSAGE", err->msg);
 	if (!err->msg[0])
 		die("a failed import has no message", NULL);
 	one_line("an error message spans lines", err->msg);
-	if (strncmp(err->msg, path, lp) || err->msg[lp] != ':')
+	if (!names_file(err->msg))
 		die("an error message does not start with the file's path", err->msg);
 }
 
