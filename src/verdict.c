@@ -17,7 +17,8 @@
  *    refitted without it instead.
  *  - Calibration was designed by simulation before coding (Gaussian, t3,
  *    AR(1) phi = 0.5, drifting, GARCH(1,1), seasonal; see
- *    tests/unit/test_calibration.c and tests/README-analysis.md): the
+ *    tests/unit/test_calibration.c and the README, "How the verdict is
+ *    calibrated"): the
  *    plain t test over-rejects heavy tails (6.5% at 5% for t3), the rank
  *    part fixes that; the trend part uses mid-rank scores because scores
  *    from t statistics inherit heavy tails (2% at 1% for t3).
@@ -88,6 +89,8 @@ void assay_judge_opts_init(assay_judge_opts *o)
 	o->half_life = 0;
 	o->freq = ASSAY_FREQ_NONE;
 	o->scales = 0;
+	o->set_aside = 4.2;
+	o->vol_half_life = 6;
 }
 
 /* ---- sums of half-normals: H_k(x) = P(|Z_1| + ... + |Z_k| >= x) ---------- */
@@ -672,6 +675,20 @@ struct ctx {
 	/* work rows (span + 2) */
 	double *ys, *xs, *win;
 	int *gs, *idx;
+	unsigned char *keep;
+	double *vloc;           /* rule 2a: local variances v_i of the rows
+				 * and v_m of the judged move (m + 1) */
+	double *vinv;           /* their inverses (m) */
+	const double *vl;       /* vinv when rule 2a is on, else NULL */
+	double vol_lambda;      /* 2^(-1 / vol_half_life) */
+	/* The screen's sorted rows (rule 1a), kept across consecutive moves:
+	 * the rows of move t are those of move t - 1 less the oldest, plus
+	 * y[t - 1], so one insertion and one deletion replace a sort. */
+	double *srt;
+	int srt_n;
+	const double *srt_y;    /* the basis they are of (NULL: none) */
+	int srt_ar;             /* rows needed a finite lag */
+	size_t srt_t;           /* the move they are the rows of */
 };
 
 static void judgement_init(assay_judgement *J)
@@ -679,7 +696,8 @@ static void judgement_init(assay_judgement *J)
 	memset(J, 0, sizeof *J);
 	J->verdict = ASSAY_VERDICT_NONE;
 	J->why = ASSAY_UNJUDGED_SKIPPED;
-	J->change = J->expected = J->scale = J->stat = J->p_t = NAN;
+	J->change = J->expected = J->expected_ar = J->scale = J->stat = J->p_t = NAN;
+	J->vol_ratio = NAN;
 	J->p_shock = J->score = J->run_stat = J->p_trend = J->p = NAN;
 	J->seasonal_p = J->phi = NAN;
 	J->noise.sd = J->noise.mad = J->noise.qn = J->noise.ewma = NAN;
@@ -722,10 +740,13 @@ static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
  * with row m, by the deletion identity
  *   RSS_(i) (1 - h_i) = RSS (1 - h_i) - e_i^2,  t_i^2 = e_i^2 df / that,
  * one division per row and no square root.  Counts the rows whose score
- * is at least `tie` (*R) and returns the smallest of those (*lo) and the
- * largest of the others (*hi). */
+ * (divided by its local variance under rule 2a) is at least `tie` (*R)
+ * and returns the smallest of those (*lo) and the largest of the others
+ * (*hi); *R0 counts the rows whose pooled score is at least `tie0` (the
+ * rank of rule 4, the same as *R without rule 2a). */
 static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
-		     double tie, int *R, double *lo, double *hi)
+		     double tie, double tie0, int *R, int *R0, double *lo,
+		     double *hi)
 {
 	struct fit ff = *fw;
 	int ngroups = fw->ngroups, ar = fw->ar;
@@ -743,8 +764,10 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	 * minimum (lo2), the others for the maximum (hi2). */
 	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
 	double tie2 = tie > 0 ? tie * tie : -1;
+	double tie02 = tie0 > 0 ? tie0 * tie0 : -1;
 	double lo2 = INFINITY, hi2 = -INFINITY;
-	int r = 0;
+	int r = 0, r0 = 0;
+	const double *vl = c->vl;      /* 1 / v_i */
 	for (int i = 0; i < m; i++) {
 		int g = c->gs[i];
 		double dx = ff.ar ? c->xs[i] - ff.mx[g] : 0;
@@ -756,6 +779,9 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 			s2 = e2 * dfl / den;
 		else
 			s2 = refit_score2(c, m, i, ngroups, ar);
+		r0 += s2 >= tie02;
+		if (vl)
+			s2 *= vl[i];            /* rule 2a: times 1 / v_i */
 		int above = s2 >= tie2;
 		double a = s2 + to_lo[above], b = s2 - to_hi[above];
 		r += above;
@@ -763,6 +789,7 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 		hi2 = b > hi2 ? b : hi2;
 	}
 	*R = r;
+	*R0 = r0;
 	*lo = sqrt(lo2);
 	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
 }
@@ -778,6 +805,214 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 	if (zc)
 		*zc = z;
 	return z;
+}
+
+/* ---- past shocks in the window ------------------------------------------ */
+
+/* Is y[i] a model row of a move (finite, with a finite lag under AR)? */
+static int is_row(const double *y, size_t i, int ar)
+{
+	return isfinite(y[i]) && (!ar || (i > 0 && isfinite(y[i - 1])));
+}
+
+static void sorted_insert(double *v, int *n, double x)
+{
+	int lo = 0, hi = *n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (v[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(v + lo + 1, v + lo, (size_t)(*n - lo) * sizeof *v);
+	v[lo] = x;
+	(*n)++;
+}
+
+static void sorted_delete(double *v, int *n, double x)
+{
+	int lo = 0, hi = *n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* x is there: it was inserted when its row entered */
+	memmove(v + lo, v + lo + 1, (size_t)(*n - lo - 1) * sizeof *v);
+	(*n)--;
+}
+
+/* The rows of move t (y[i], i in [t - span, t), is_row) sorted into
+ * c->srt: updated from move t - 1's when that was the last one sorted on
+ * the same basis, else sorted afresh (by insertion: the windows are
+ * small, and qsort's calls through a pointer cost more). */
+static void sorted_rows(struct ctx *c, const double *y, size_t t, int ar)
+{
+	size_t span = (size_t)c->span;
+	if (c->srt_y == y && c->srt_ar == ar && t >= 1 && c->srt_t == t - 1) {
+		if (t - 1 >= span && is_row(y, t - 1 - span, ar))
+			sorted_delete(c->srt, &c->srt_n, y[t - 1 - span]);
+		if (is_row(y, t - 1, ar))
+			sorted_insert(c->srt, &c->srt_n, y[t - 1]);
+	} else {
+		c->srt_n = 0;
+		for (size_t i = t > span ? t - span : 0; i < t; i++)
+			if (is_row(y, i, ar))
+				sorted_insert(c->srt, &c->srt_n, y[i]);
+	}
+	c->srt_y = y;
+	c->srt_ar = ar;
+	c->srt_t = t;
+}
+
+/* The median of sorted v[0..n) (n >= 1). */
+static double sorted_median(const double *v, int n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The median of |v_i - med| for sorted v[0..n), med its median: the
+ * distances below the median rise leftwards from the middle and those
+ * above rise rightwards, so the two runs are merged up to the middle
+ * instead of sorted.  (fabs(v - med) and med - v are the same double:
+ * IEEE subtraction rounds symmetrically.) */
+static double sorted_mad(const double *v, int n, double med)
+{
+	int a = (n + 1) / 2;            /* v[0..a) <= med <= v[a..n) */
+	int l = a - 1, r = a, k1 = (n - 1) / 2, k2 = n / 2;
+	double d1 = 0, d = 0;
+	/* branch-free: which side comes next is a coin toss for the branch
+	 * predictor (a tenth of the verdict's time when it branched) */
+	for (int k = 0; k <= k2; k++) {
+		double dl = l >= 0 ? med - v[l >= 0 ? l : 0] : INFINITY;
+		double dr = r < n ? v[r < n ? r : n - 1] - med : INFINITY;
+		int left = dl <= dr;
+		d = left ? dl : dr;
+		l -= left;
+		r += 1 - left;
+		if (k == k1)
+			d1 = d;
+	}
+	return (d1 + d) / 2;
+}
+
+#define MAD_K 1.482602218505602         /* 1 / Phi^-1(3/4) */
+
+/* Is row i beyond the screen, and is it the reversal of row i - 1 (the
+ * next period, beyond the screen too, the other way)? */
+static int reverts(const struct ctx *c, int i, double med, double lim)
+{
+	double a = c->ys[i - 1] - med, b = c->ys[i] - med;
+	return c->idx[i] == c->idx[i - 1] - 1 && fabs(a) > lim &&
+	       fabs(b) > lim && a * b < 0;
+}
+
+/* Past shocks (rule 1a in verdict.h): Hampel's screen at
+ * ASSAY_SET_ASIDE_SCREEN robust sigma (1.4826 MAD about the median)
+ * finds the candidates; when they are one event (one move, or a move and
+ * its reversal) each candidate further than `cut` sd from the mean of the
+ * other rows is set aside, with the AR term also the row after it (whose
+ * lag it is).  Two or more events say the tails are heavy, and nothing
+ * is set aside.  The rows are compacted in place; their ages and z go to
+ * J.  Returns the new row count. */
+static int set_aside_shocks(struct ctx *c, const double *y, size_t t,
+			    int m, int ar, double cut, assay_judgement *J)
+{
+	J->n_set_aside = 0;
+	if (!(cut > 0) || m < 4)
+		return m;
+	sorted_rows(c, y, t, ar);       /* the multiset of c->ys[0..m) */
+	const double *v = c->srt;
+	double med = sorted_median(v, m);
+	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(v, m, med);
+	if (!(lim > 0))
+		return m;
+	/* nothing beyond the screen (most windows): nothing to set aside */
+	if (!(med - v[0] > lim) && !(v[m - 1] - med > lim))
+		return m;
+	int events = 0;
+	double sum = 0, sum2 = 0;
+	for (int i = 0; i < m; i++) {
+		if (fabs(c->ys[i] - med) > lim)
+			events += !(i > 0 && reverts(c, i, med, lim));
+		else
+			sum += c->ys[i];
+	}
+	if (events != 1)
+		return m;
+	int nin = 0;
+	for (int i = 0; i < m; i++)
+		nin += !(fabs(c->ys[i] - med) > lim);
+	double mean = sum / nin;
+	for (int i = 0; i < m; i++)
+		if (!(fabs(c->ys[i] - med) > lim))
+			sum2 += (c->ys[i] - mean) * (c->ys[i] - mean);
+	double sd = sqrt(sum2 / (nin - 1));
+	if (!(sd > 0))
+		return m;
+	unsigned char *keep = c->keep;
+	memset(keep, 1, (size_t)m);
+	for (int i = 0; i < m; i++) {
+		double z = (c->ys[i] - mean) / sd;
+		if (!(fabs(c->ys[i] - med) > lim && fabs(z) > cut))
+			continue;
+		keep[i] = 0;
+		if (J->n_set_aside < ASSAY_SET_ASIDE_MAX) {
+			J->set_aside_age[J->n_set_aside] = c->idx[i];
+			J->set_aside_z[J->n_set_aside] = z;
+			J->n_set_aside++;
+		}
+		/* the next period's row (one younger) has it as its lag */
+		if (ar && i + 1 < m && c->idx[i + 1] == c->idx[i] - 1)
+			keep[i + 1] = 0;
+	}
+	if (!J->n_set_aside)
+		return m;
+	int k = 0;
+	for (int i = 0; i < m; i++) {
+		if (!keep[i])
+			continue;
+		c->ys[k] = c->ys[i];
+		c->xs[k] = c->xs[i];
+		c->gs[k] = c->gs[i];
+		c->idx[k] = c->idx[i];
+		k++;
+	}
+	return k;
+}
+
+/* Rule 2a, local scales (filtered historical simulation, Barone-Adesi,
+ * Giannopoulos and Vosper 1999): v_i, the EWMA of the window fit's
+ * squared residuals before row i relative to the pooled s^2, starting
+ * at v_0 = 1 (the pooled scale) and run over the rows oldest first:
+ *   v_{i+1} = lambda v_i + (1 - lambda) e_i^2 / s^2,  lambda = 2^(-1/h).
+ * v_m is the judged move's.  Every score -- the window's leave-one-out
+ * statistics and the move's own -- is divided by its sqrt(v), so that a
+ * move is ranked in units of the volatility of its own time: after a
+ * louder regime today's calm moves are not measured against the old
+ * noise, and after a calmer one today's noise is not a shock.  Each v
+ * uses earlier rows only, so the move and the window rows are scaled
+ * alike. */
+static void local_scales(struct ctx *c, const struct fit *fw, int m,
+			 int df)
+{
+	double lambda = c->vol_lambda, w = (1 - lambda) * df / fw->rss, v = 1;
+	double beta = fw->ar ? fw->beta : 0;
+	for (int i = 0; i < m; i++) {
+		c->vloc[i] = v;
+		int g = c->gs[i];
+		double e = c->ys[i] - fw->my[g] - (fw->ar ? beta * (c->xs[i] - fw->mx[g]) : 0);
+		v = lambda * v + w * (e * e);
+	}
+	c->vloc[m] = v;
+	/* loo_rank multiplies by the inverses: independent divisions here
+	 * rather than one on each step of its chain of minima */
+	for (int i = 0; i < m; i++)
+		c->vinv[i] = 1 / c->vloc[i];
+	c->vl = c->vinv;
 }
 
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
@@ -823,6 +1058,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		c->gs[m] = season ? season[i] : 0;
 		m++;
 	}
+	m = set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
 
 	/* Seasonality: test or impose seasonal means. */
 	int seasonal = 0;
@@ -920,7 +1156,16 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	}
 	double xt = ar ? y[t - 1] : 0, lev;
 	J->expected = fit_predict(fw, xt, gt, &lev);
+	/* its AR part: phi times how far the last move was from the mean lag */
+	J->expected_ar = fw->ar ? fw->beta * (xt - fw->mx[gt]) : 0;
 	J->scale = sqrt(fw->rss / df * (1 + lev));
+	c->vl = NULL;
+	J->vol_ratio = 1;
+	if (o->vol_half_life > 0) {
+		local_scales(c, fw, m, df);
+		J->vol_ratio = sqrt(c->vloc[m]);
+		J->scale *= J->vol_ratio;
+	}
 	J->stat = (y[t] - J->expected) / J->scale;
 	J->df = df;
 	J->p_t = t_two_sided(&c->tcache, J->stat, df);
@@ -936,12 +1181,17 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	c->xs[m] = xt;
 	c->gs[m] = gt;
 	double x = fabs(J->stat), tie = x - fmax(1e-9 * x, 1e-12);
-	double lo, hi;
-	int R;
-	loo_rank(c, fw, m, tie, &R, &lo, &hi);
-	double s_x = J->p_t;
-	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, df) : 0;
-	double s_hi = R < m ? t_two_sided(&c->tcache, hi, df) : 1;
+	double x0 = fabs(J->stat * J->vol_ratio), lo, hi;
+	int R, Rz;
+	loo_rank(c, fw, m, tie, x0 - fmax(1e-9 * x0, 1e-12), &R, &Rz, &lo, &hi);
+	/* The tail between and beyond the scores: Student's t with at most
+	 * ASSAY_TAIL_DF degrees of freedom -- scores divided by a local
+	 * scale have heavier tails than the pooled t (at 0.01 Gaussian
+	 * windows were called notable 1.5% of the time with df). */
+	int dft = df < ASSAY_TAIL_DF ? df : ASSAY_TAIL_DF;
+	double s_x = dft == df ? J->p_t : t_two_sided(&c->tcache, J->stat, dft);
+	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, dft) : 0;
+	double s_hi = R < m ? t_two_sided(&c->tcache, hi, dft) : 1;
 	double frac = s_hi > s_lo ? (s_x - s_lo) / (s_hi - s_lo) : 0;
 	if (!(frac > 0))
 		frac = 0;
@@ -949,7 +1199,10 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		frac = 1;
 	J->rank = R;
 	J->p_shock = (R + frac) / (m + 1);
-	double z = mid_rank_score(c, m, R);
+	/* The run test (rule 4) ranks the move by the pooled statistic: a
+	 * run of large moves raises the local scale of its own later moves
+	 * (rule 2a would read a new level as a louder regime). */
+	double z = mid_rank_score(c, m, Rz);
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 	J->why = ASSAY_JUDGED;
 }
@@ -1013,6 +1266,9 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	if (o->seasons < 0 || o->seasons > MAX_SEASONS || o->seasons == 1)
 		return assay_fail(err, ASSAY_EUSAGE,
 				  "%d seasons per year is not supported", o->seasons);
+	if (!(o->vol_half_life >= 0))
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "volatility half-life %g is negative", o->vol_half_life);
 	if (!(o->season_alpha > 0 && o->season_alpha < 1))
 		return assay_fail(err, ASSAY_EUSAGE,
 				  "seasonality level %g is not between 0 and 1",
@@ -1031,6 +1287,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	 * the false-positive rate of such series rose to 6%; with 60 months
 	 * it finds 98% and the rate is 5.2% (quarterly: 20 = W, unchanged). */
 	c.span = o->window;
+	c.vol_lambda = o->vol_half_life > 0 ? pow(2, -1 / o->vol_half_life) : 0;
 	if (o->seasons >= 2 && season && o->seasonal != ASSAY_SEASONAL_NO &&
 	    5 * o->seasons > c.span)
 		c.span = 5 * o->seasons;
@@ -1039,13 +1296,17 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.ys = malloc(rows * sizeof *c.ys);
 	c.xs = malloc(rows * sizeof *c.xs);
 	c.win = malloc(rows * sizeof *c.win);
+	c.keep = malloc(rows);
+	c.srt = malloc(rows * sizeof *c.srt);
+	c.vloc = malloc(rows * sizeof *c.vloc);
+	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
 	if (rows <= 256)        /* not for windows of thousands */
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.gs || !c.idx || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.no_log ||
 	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1078,6 +1339,10 @@ out:
 	free(c.ys);
 	free(c.xs);
 	free(c.win);
+	free(c.keep);
+	free(c.srt);
+	free(c.vloc);
+	free(c.vinv);
 	free(c.gs);
 	free(c.idx);
 	free(c.no_log);

@@ -15,10 +15,37 @@
  *    trailing max(W, 5 years) of changes, which the seasonal model then
  *    uses (at least 2 changes per season are needed).
  *
+ * 1a. Past shocks (issue 11: a crash, a splice or a spike in the window
+ *    inflated every scale and capped every rank, so it masked the next
+ *    shock for W periods).  Before the fit, the window's changes are
+ *    screened with Hampel's identifier: candidates lie more than
+ *    ASSAY_SET_ASIDE_SCREEN = 3.2 robust sigma (1.4826 MAD) from the
+ *    median.  If the candidates are one event -- one change, or a change
+ *    and its reversal in the next period (a spike) -- each candidate more
+ *    than set_aside = 4.2 sd from the mean of the other changes (their
+ *    sample sd) is set aside, with the AR term also the row after it,
+ *    whose lag it is.  Two or more events are taken as heavy tails, not
+ *    shocks, and nothing is set aside (under Student t(2.5) changes that
+ *    guard halves how often something is set aside).  The remaining rows
+ *    are then fitted and ranked as below.  Seasonal windows are screened
+ *    against the pooled median, so a strong seasonal pattern makes the
+ *    screen conservative.
+ *
  * 2. The prediction-interval t statistic of r_t:
- *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0)),
+ *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0) * vol_ratio),
  *    Student-t with n - p degrees of freedom for Gaussian changes
- *    (intercept only: t = (r_t - mean)/(s sqrt(1 + 1/n)), METHODS.md).
+ *    (intercept only: t = (r_t - mean)/(s sqrt(1 + 1/n)), METHODS.md)
+ *    when vol_ratio = 1.
+ *
+ * 2a. Local scales (issue 11: a window whose older part was louder or
+ *    calmer than today ranked today's move among moves of another
+ *    regime).  Filtered historical simulation (Barone-Adesi et al.
+ *    1999): v_i = the EWMA (half-life vol_half_life = 6 rows) of the
+ *    window fit's squared residuals before row i, over s^2, from v = 1
+ *    at the oldest row; v_n, after the last row, is the judged move's,
+ *    and vol_ratio = sqrt(v_n).  The move's statistic and each window
+ *    move's leave-one-out statistic (rule 3) are divided by their own
+ *    sqrt(v).  vol_half_life = 0 turns it off (v = 1).
  *
  * 3. Its p-value, made distribution-free where the data allow it (the
  *    "interpolated conformal" p-value): the same statistic is computed for
@@ -30,18 +57,23 @@
  *      p_shock = (R + frac) / (n + 1),
  *    frac interpolating by Student's t between the neighbouring scores:
  *      frac = (S(|stat|) - S(m_R)) / (S(m_{R+1}) - S(m_R)),
- *    S the two-sided t survival function, m_1 >= m_2 >= ... the window's
+ *    S the two-sided survival function of Student's t with min(n - p,
+ *    ASSAY_TAIL_DF = 10) degrees of freedom (the scores of rule 2a have
+ *    heavier tails than the pooled t), m_1 >= m_2 >= ... the window's
  *    scores (S(m_0) = 0, S(m_{n+1}) = 1).  So P(p_shock <= k/(n+1)) =
  *    k/(n+1) for any exchangeable changes (heavy tails included), and the
  *    t tail only decides *within* the top rank: p_shock < 1/(n+1) (0.0476
  *    at W = 20) needs the move to be beyond every window move AND far out on
  *    the t tail.  At alpha = 0.05 and W = 20 the rank part carries the
  *    decision; at alpha = 0.01 the t tail does, and is only as good as a
- *    t model of the tail (see tests/README-analysis.md for measurements).
+ *    t model of the tail (measurements: the README, "How the verdict is
+ *    calibrated").
  *
  * 4. Persistence (trend).  Each judged move gets a normal score of its
  *    rank, z = sign(stat) Phi^-1(1 - (R + 1/2) / (2 (n + 1))) (a mid-rank
- *    score: bounded, so one huge move cannot make a run).  The run is the
+ *    score: bounded, so one huge move cannot make a run), R ranked
+ *    without the local scales of rule 2a: a run of large moves would
+ *    raise the local scale of its own later moves and hide itself.  The run is the
  *    K consecutive judged moves ending at t whose z have the sign of z_t
  *    (K <= run_max = 8); its cumulative score T = |sum z| / sqrt(K).  For
  *    independent N(0,1) scores, given C consecutive judged moves
@@ -109,6 +141,11 @@ typedef enum assay_basis {
 
 const char *assay_basis_name(assay_basis b);   /* "log", "diff" or "" */
 
+#define ASSAY_SET_ASIDE_MAX 2         /* one move, or it and its reversal */
+#define ASSAY_TAIL_DF 10                /* rule 3: the interpolating t tail has
+					 * at most this many degrees of freedom */
+#define ASSAY_SET_ASIDE_SCREEN 3.2      /* Hampel screen, robust sigma */
+
 typedef struct assay_judge_opts {
 	int window;             /* W: window of earlier changes (20) */
 	int min_history;        /* fewest usable changes in it (8) */
@@ -122,6 +159,11 @@ typedef struct assay_judge_opts {
 	double half_life;       /* EWMA half-life in periods (0: W / 4) */
 	assay_freq freq;        /* frequency, for annualising */
 	int scales;             /* also MAD, Qn, EWMA, annualised (0: sd) */
+	double set_aside;       /* past shocks: beyond this many sd of the
+				 * other changes (4.2; 0: never), rule 1a */
+	double vol_half_life;   /* local scale (rule 2a): half-life of the
+				 * EWMA of squared residuals, in model rows
+				 * (6; 0: off, one pooled scale) */
 } assay_judge_opts;
 
 /* The defaults above. */
@@ -134,13 +176,19 @@ typedef struct assay_judgement {
 	assay_basis basis;      /* the change judged */
 	double change;          /* r_t */
 	double expected;        /* the model's prediction of r_t */
-	double scale;           /* prediction-interval scale */
+	double expected_ar;     /* its AR part, phi (r_{t-1} - mean lag); the
+				 * rest is the mean change (drift or the
+				 * season's mean) */
+	double scale;           /* prediction-interval scale, times vol_ratio */
+	double vol_ratio;       /* rule 2a: local scale of the judged move over
+				 * the window's pooled one, sqrt(v_t) (1 off) */
 	double stat;            /* (change - expected) / scale */
 	int df;                 /* degrees of freedom of stat */
 	double p_t;             /* two-sided Student-t p-value of stat */
 	int rank;               /* R: window moves with |t_i| >= |stat| */
 	double p_shock;         /* interpolated conformal p-value */
-	double score;           /* mid-rank normal score z */
+	double score;           /* mid-rank normal score z (rule 4: of the
+				 * rank without the local scales) */
 	int run;                /* K: length of the same-signed run */
 	int run_cap;            /* C: consecutive judged moves available */
 	double run_stat;        /* T = |sum z| / sqrt(K) */
@@ -153,6 +201,9 @@ typedef struct assay_judgement {
 	int ar;                 /* AR term used */
 	double phi;             /* its coefficient */
 	assay_noise noise;      /* scales of the W window (n, sd always) */
+	int n_set_aside;        /* past shocks set aside (rule 1a) */
+	int set_aside_age[ASSAY_SET_ASIDE_MAX]; /* their ages: t - i */
+	double set_aside_z[ASSAY_SET_ASIDE_MAX];/* (r_i - mean) / sd */
 } assay_judgement;
 
 /* Judge the moves of one series.  r_log[i] and r_diff[i] are the log and

@@ -223,24 +223,25 @@ static int print_text(struct ctx *c)
 		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->noise.sd,
 			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");
 	const char *what;
-	char trend[96];
+	char trend[128], run[96], expect[96], aside[96];
 	switch (j->verdict) {
 	case ASSAY_VERDICT_SHOCK:
 		what = "a notable shock";
 		break;
 	case ASSAY_VERDICT_TREND:
-		snprintf(trend, sizeof trend,
-			 "part of a notable trend (%d %s %s in a row)", j->run,
-			 jc_freq_noun(f, 1), j->stat > 0 ? "up" : "down");
+		jc_run_words(&c->a, i, run, sizeof run);
+		snprintf(trend, sizeof trend, "part of a notable trend (%s)", run);
 		what = trend;
 		break;
 	default:
 		what = "within normal variation";
 	}
-	printf("%s %s: %s, %s (%s; typical %s move %s, %d %s of history%s)\n",
-	       c->name, lbl, chg, what, pbuf, jc_freq_adj(f), typ, j->n_history,
-	       jc_freq_noun(f, j->n_history != 1),
-	       j->seasonal ? ", seasonal pattern removed" : "");
+	jc_expected_words(&c->a, i, c->info.unit, expect, sizeof expect);
+	jc_set_aside_words(&c->a, i, aside, sizeof aside);
+	printf("%s %s: %s%s, %s (%s; typical %s move %s, %d %s of history%s%s)\n",
+	       c->name, lbl, chg, expect, what, pbuf, jc_freq_adj(f), typ,
+	       j->n_history, jc_freq_noun(f, j->n_history != 1),
+	       j->seasonal ? ", seasonal pattern removed" : "", aside);
 	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;
 }
 
@@ -257,6 +258,7 @@ static struct {
 	int multi;              /* several arguments or a pattern */
 	size_t rows;            /* objects written so far */
 	json_t *columns;        /* csv/tsv: the keys of the first object */
+	int failed;             /* a field could not be written */
 } out;
 
 static void put_text(const char *s, char sep);
@@ -274,6 +276,19 @@ static void put_field(const json_t *v, char sep)
 		break;
 	case JSON_TRUE: s = "true"; break;
 	case JSON_FALSE: s = "false"; break;
+	case JSON_ARRAY:
+	case JSON_OBJECT: {
+		/* past_shocks: its compact JSON text in one field, so a csv
+		 * row drops nothing the json object holds */
+		char *t = json_out_text(v, 0, 0);
+		if (!t) {
+			out.failed = 1;         /* out of memory: not a blank */
+			return;
+		}
+		put_text(t, sep);
+		free(t);
+		return;
+	}
 	default: return;        /* null: an empty field */
 	}
 	put_text(s, sep);
@@ -344,7 +359,27 @@ static int emit_json(json_t *o)
 	}
 	}
 	out.rows++;
-	return rc || ferror(stdout) ? -1 : 0;
+	return rc || out.failed || ferror(stdout) ? -1 : 0;
+}
+
+/* The earlier moves the verdict set aside as past shocks (verdict.h rule
+ * 1a): period, change on the judged basis, z against the other moves. */
+static json_t *past_shocks(const assay_analysis *a, size_t i)
+{
+	const assay_judgement *j = &a->j[i];
+	json_t *arr = json_array();
+	for (int k = 0; k < j->n_set_aside && k < ASSAY_SET_ASIDE_MAX; k++) {
+		char lbl[32];
+		size_t r = i - (size_t)j->set_aside_age[k];
+		const double *y = j->basis == ASSAY_BASIS_LOG ? a->c.log : a->c.diff;
+		assay_period_format(a->s.freq, a->s.period[r], lbl, sizeof lbl);
+		json_t *e = json_object();
+		json_object_set_new(e, "period", json_string(lbl));
+		json_object_set_new(e, "change", jnum(y[r]));
+		json_object_set_new(e, "z", jnum(j->set_aside_z[k]));
+		json_array_append_new(arr, e);
+	}
+	return arr;
 }
 
 static int print_json(struct ctx *c)
@@ -379,7 +414,9 @@ static int print_json(struct ctx *c)
 	json_object_set_new(o, "basis", found && j->basis ? json_string(assay_basis_name(j->basis)) : json_null());
 	json_object_set_new(o, "change", jnum(found ? j->change : NAN));
 	json_object_set_new(o, "expected", jnum(judged ? j->expected : NAN));
+	json_object_set_new(o, "expected_ar", jnum(judged ? j->expected_ar : NAN));
 	json_object_set_new(o, "scale", jnum(judged ? j->scale : NAN));
+	json_object_set_new(o, "vol_ratio", jnum(judged ? j->vol_ratio : NAN));
 	json_object_set_new(o, "sigma", jnum(found ? j->noise.sd : NAN));
 	json_object_set_new(o, "sigma_mad", jnum(found ? j->noise.mad : NAN));
 	json_object_set_new(o, "sigma_qn", jnum(found ? j->noise.qn : NAN));
@@ -409,6 +446,11 @@ static int print_json(struct ctx *c)
 	json_object_set_new(o, "season_alpha", json_real(u->season_alpha));
 	json_object_set_new(o, "ar", json_boolean(found && j->ar));
 	json_object_set_new(o, "ar_phi", jnum(found ? j->phi : NAN));
+	json_object_set_new(o, "past_shocks", judged ? past_shocks(a, i) : json_array());
+	json_object_set_new(o, "set_aside", json_real(u->set_aside));
+	json_object_set_new(o, "set_aside_screen", json_real(ASSAY_SET_ASIDE_SCREEN));
+	json_object_set_new(o, "vol_half_life", json_real(u->vol_half_life));
+	json_object_set_new(o, "tail_df", json_integer(ASSAY_TAIL_DF));
 	json_object_set_new(o, "window", json_integer(u->window));
 	json_object_set_new(o, "min_history", json_integer(u->min_history));
 	json_object_set_new(o, "n_history", found ? json_integer(j->n_history) : json_null());
@@ -604,6 +646,7 @@ int cmd_check(int argc, char **argv)
 	}
 	out.fmt = fmt;
 	out.rows = 0;
+	out.failed = 0;
 	out.multi = argc - optind > 1;
 	for (int a = optind; a < argc; a++)
 		if (jc_is_glob(argv[a]))

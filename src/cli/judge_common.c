@@ -1,4 +1,6 @@
 /* Shared option handling of `changes` and `check` (see judge_common.h). */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,4 +207,105 @@ int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n)
 		rc = cli_report(&err);
 	assay_store_close(st);
 	return rc;
+}
+
+/* ---- the reasons in a sentence ------------------------------------------- */
+
+void jc_run_words(const assay_analysis *a, size_t i, char *buf, size_t n)
+{
+	const assay_judgement *j = &a->j[i];
+	const char *noun = jc_freq_noun(a->s.freq, 1);
+	int K = j->run, up = 0, down = 0;
+	const double *y = j->basis == ASSAY_BASIS_LOG ? a->c.log : a->c.diff;
+	/* the run is the K judged moves ending at row i (verdict.h rule 4);
+	 * the earlier ones' judgements are not kept, their changes are */
+	for (int k = 0; k < K && (size_t)k <= i; k++) {
+		double ch = y[i - k];
+		up += ch > 0;
+		down += ch < 0;
+	}
+	int above = j->score > 0;
+	if (above && up == K)
+		snprintf(buf, n, "%d %s up in a row", K, noun);
+	else if (!above && down == K)
+		snprintf(buf, n, "%d %s down in a row", K, noun);
+	else if (up == K || down == K)
+		snprintf(buf, n, "%d %s in a row of %s %s than expected", K, noun,
+			 above == (up == K) ? "larger" : "smaller",
+			 up == K ? "rises" : "falls");
+	else
+		snprintf(buf, n, "%d %s in a row %s the expected move", K, noun,
+			 above ? "above" : "below");
+}
+
+/* A change on the judged basis in words: "+69%", "-12%", "+3.5 t". */
+static void fmt_basis_change(const assay_judgement *j, double v,
+			     const char *unit, char *buf, size_t n)
+{
+	if (j->basis == ASSAY_BASIS_LOG) {
+		double pct = 100 * expm1(v);
+		snprintf(buf, n, fabs(pct) < 9.95 ? "%+.1f%%" : "%+.0f%%", pct);
+	} else {
+		snprintf(buf, n, "%+.3g%s%s", v, unit ? " " : "", unit ? unit : "");
+	}
+}
+
+/* "Q1", "March", or the period's label at other frequencies. */
+static void season_name(const assay_analysis *a, size_t i, char *buf, size_t n)
+{
+	static const char *const months[12] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	assay_period p = a->s.period[i];
+	if (a->s.freq == ASSAY_FREQ_Q)
+		snprintf(buf, n, "Q%d", (int)(((p % 4) + 4) % 4) + 1);
+	else if (a->s.freq == ASSAY_FREQ_M)
+		snprintf(buf, n, "%s", months[((p % 12) + 12) % 12]);
+	else
+		assay_period_format(a->s.freq, p, buf, n);
+}
+
+void jc_expected_words(const assay_analysis *a, size_t i, const char *unit,
+		       char *buf, size_t n)
+{
+	const assay_judgement *j = &a->j[i];
+	buf[0] = 0;
+	if (!isfinite(j->expected) || !(fabs(j->expected) >= 0.5 * j->noise.sd))
+		return;
+	double ar = isfinite(j->expected_ar) ? j->expected_ar : 0;
+	double mean = j->expected - ar;
+	char e[48], why[64], sn[24];
+	fmt_basis_change(j, j->expected, unit, e, sizeof e);
+	if (fabs(ar) >= fabs(mean)) {
+		snprintf(why, sizeof why, "%s", j->phi >= 0 ? "momentum" : "mean reversion");
+	} else if (j->seasonal) {
+		season_name(a, i, sn, sizeof sn);
+		snprintf(why, sizeof why, "the usual %s %s", sn, mean > 0 ? "rise" : "fall");
+	} else {
+		snprintf(why, sizeof why, "the recent average move");
+	}
+	snprintf(buf, n, " against an expected %s (%s)", e, why);
+}
+
+assay_period jc_set_aside_period(const assay_analysis *a, size_t i, int k)
+{
+	return a->s.period[i - (size_t)a->j[i].set_aside_age[k]];
+}
+
+void jc_set_aside_words(const assay_analysis *a, size_t i, char *buf, size_t n)
+{
+	const assay_judgement *j = &a->j[i];
+	char p0[32], p1[32];
+	buf[0] = 0;
+	if (j->n_set_aside < 1)
+		return;
+	assay_period_format(a->s.freq, jc_set_aside_period(a, i, 0), p0, sizeof p0);
+	if (j->n_set_aside == 1) {
+		snprintf(buf, n, "; %s set aside as a past shock", p0);
+		return;
+	}
+	assay_period_format(a->s.freq, jc_set_aside_period(a, i, 1), p1, sizeof p1);
+	snprintf(buf, n, "; %s and %s set aside as a past shock and its reversal",
+		 p0, p1);
 }

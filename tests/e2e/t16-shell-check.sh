@@ -11,7 +11,7 @@ printf 'date,value\n2024Q1,1\n2024Q2,2\n2024Q3,3\n' > "$WORK/short.csv"
 "$ASSAY" -q import "$WORK/short.csv" --series t/short --kind flow >/dev/null 2>&1
 
 NOISE=wb/copper         # 2026Q1: +15.5%, within normal variation
-SHOCK=wb/coffee-arabica # 2026Q1: -14.7%, a notable shock (p = 0.035)
+SHOCK=wb/crude-oil-brent # 2026Q1: +26.5%, a notable shock (p = 0.042)
 run "$ASSAY" check $NOISE --freq Q
 expect_status check-one-noise 0
 run "$ASSAY" check $SHOCK --freq Q
@@ -21,8 +21,8 @@ expect_status check-one-cannot 3
 
 run "$ASSAY" check $NOISE $SHOCK --freq Q
 expect_status check-many-notable 1
-expect_out check-many-text "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)
-wb/coffee-arabica 2026Q1: -14.7% QoQ, a notable shock (p = 0.035; typical quarterly move +/-10.5%, 20 quarters of history)"
+expect_out check-many-text "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.28; typical quarterly move +/-8.7%, 20 quarters of history)
+wb/crude-oil-brent 2026Q1: +26.5% QoQ, a notable shock (p = 0.042; typical quarterly move +/-11.6%, 20 quarters of history)"
 run "$ASSAY" check $NOISE t/short --freq Q
 expect_status check-many-cannot 3
 run "$ASSAY" check $SHOCK t/short --freq Q
@@ -32,9 +32,9 @@ expect_status check-many-unknown 2
 expect_err check-many-unknown-msg "assay: no series 'wb/no-such' in $DB"
 
 # a pattern: every match, in the order of the names
-run "$ASSAY" check 'wb/co*' --freq Q
+run "$ASSAY" check 'wb/c*' --freq Q
 expect_status check-glob-status 1
-n=$(printf '%s\n' "$out" | grep -c '^wb/co')
+n=$(printf '%s\n' "$out" | grep -c '^wb/c')
 [ "$n" -ge 5 ] && ok check-glob-rows || not_ok check-glob-rows "$n rows"
 
 # formats read back by Python
@@ -53,7 +53,7 @@ print([r['series'] for r in j], [r['verdict'] for r in n])
 print(j == n, [r['verdict'] for r in c] == [r['verdict'] for r in t],
       [float(r['p_value']) if r['p_value'] else None for r in c] == [r['p_value'] for r in j])
 PY
-expect_out check-formats "['wb/copper', 'wb/coffee-arabica', 't/short'] ['noise', 'shock', None]
+expect_out check-formats "['wb/copper', 'wb/crude-oil-brent', 't/short'] ['noise', 'shock', None]
 True True True"
 run cat "$WORK/c.csv.status" "$WORK/c.json.status"
 expect_out check-formats-exit "1
@@ -76,7 +76,7 @@ ln -s "$ASSAY" "$WORK/bin/assay"
 run sh -c "cd '$WORK/run' && PATH='$WORK/bin':\$PATH sh '$WORK/alert.sh'"
 expect_status alert-script-status 0
 run cat "$WORK/mail.txt"
-expect_out_has alert-script-mails "wb/coffee-arabica 2026Q1: -14.7% QoQ, a notable shock"
+expect_out_has alert-script-mails "wb/crude-oil-brent 2026Q1: +26.5% QoQ, a notable shock"
 # and a failing check is not an alert
 run sh -c "cd '$WORK/run' && PATH='$WORK/bin':\$PATH ASSAY_DB='$WORK/none.db' sh '$WORK/alert.sh'"
 expect_status alert-script-error 1

@@ -23,9 +23,9 @@ HEADER="period,value,n_obs,partial,pct_change,log_change,yoy_change,sigma,stat,p
 run "$ASSAY" changes wb/copper --freq Q --from 2008Q3 --to 2009Q1 --format csv
 expect_status changes-csv-status 0
 expect_out changes-csv "$HEADER
-2008Q3,7679.866666666668,3,false,-9.036065615193756,-0.09470708347061578,-0.41257745282589076,0.1260720352551357,-1.3357595390626151,0.24701855651393642,noise
-2008Q4,3904.8933333333334,3,false,-49.15415198180525,-0.6763717183867844,-45.67185553652073,0.13211685377065824,-5.0713318268483585,6.161211354243668e-05,shock
-2009Q1,3428.39,3,false,-12.202723420528782,-0.13013970428515031,-56.023730118009226,0.21174547209465017,0.5045876608544598,0.39567464951108944,noise"
+2008Q3,7679.866666666668,3,false,-9.036065615193756,-0.09470708347061578,-0.41257745282589076,0.1260720352551357,-1.339534537045205,0.2562533490868604,noise
+2008Q4,3904.8933333333334,3,false,-49.15415198180525,-0.6763717183867844,-45.67185553652073,0.13211685377065824,-5.110938745019198,0.0005494784659297499,shock
+2009Q1,3428.39,3,false,-12.202723420528782,-0.13013970428515031,-56.023730118009226,0.21174547209465017,0.4146651603761137,0.7596504864798673,noise"
 expect_err changes-csv-stderr ""
 
 # the quarter in progress (April and May 2026): shown, partial, never judged
@@ -62,8 +62,8 @@ expect_out_has changes-table-na "NA"
 # several series and patterns: a leading series column
 run "$ASSAY" changes 'wb/cop*' wb/nickel --freq A --from 2025 --to 2025 --format csv
 expect_out changes-multi "series,$HEADER
-wb/copper,2025,9947.305,12,false,8.807183000916652,0.08440716648352482,8.807183000916652,0.22410726260251662,0.11615413297436483,1,noise
-wb/nickel,2025,15162.158333333333,12,false,-9.824002918209585,-0.10340690207314356,-9.824002918209585,0.29769719205383455,-0.23235845364499177,0.8731344597939696,noise"
+wb/copper,2025,9947.305,12,false,8.807183000916652,0.08440716648352482,8.807183000916652,0.22410726260251662,0.13914916410000847,0.9868461895515795,noise
+wb/nickel,2025,15162.158333333333,12,false,-9.824002918209585,-0.10340690207314356,-9.824002918209585,0.29769719205383455,-0.27698556202824876,0.8620482143760431,noise"
 run "$ASSAY" changes 'wb/copper' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-single-no-series-col "$HEADER
 2025,"
@@ -75,8 +75,8 @@ expect_out_has changes-glob-series-col "series,$HEADER"
 run "$ASSAY" changes wb/copper "$COBALT" wb/nickel --freq Q --from 2026Q1 --to 2026Q1 --format csv
 expect_status changes-skip-status 0
 expect_out changes-skip "series,$HEADER
-wb/copper,2026Q1,12830.686666666666,3,false,15.462820951615885,0.14377839563114428,37.16942921114159,0.08654566697220269,1.1060707211058276,0.3509669190462214,noise
-wb/nickel,2026Q1,17339.296666666665,3,false,16.509574689205596,0.15280326981400397,11.273164667005497,0.12595198785789555,1.1812132655595804,0.2828069131856736,noise"
+wb/copper,2026Q1,12830.686666666666,3,false,15.462820951615885,0.14377839563114428,37.16942921114159,0.08654566697220269,1.2885383811511557,0.2809311016661647,noise
+wb/nickel,2026Q1,17339.296666666665,3,false,16.509574689205596,0.15280326981400397,11.273164667005497,0.12595198785789555,1.5143231369444783,0.13630527174600304,noise"
 expect_err changes-skip-stderr "assay changes: note: $COBALT is annual, lower than --freq Q: kept at its own frequency"
 # the threads change nothing
 run "$ASSAY" changes 'wb/*' --freq Q --from 2020Q1 --format csv --jobs 1
@@ -141,12 +141,12 @@ expect_out_has changes-help-exit "Exit status:"
 
 run "$ASSAY" check wb/copper --freq Q
 expect_status check-noise-status 0
-expect_out check-noise "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
+expect_out check-noise "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.28; typical quarterly move +/-8.7%, 20 quarters of history)"
 expect_err check-noise-stderr ""
 
 run "$ASSAY" check wb/copper --freq Q --period 2008Q4
 expect_status check-shock-status 1
-expect_out check-shock "wb/copper 2008Q4: -49.2% QoQ, a notable shock (p < 0.0001; typical quarterly move +/-13.2%, 20 quarters of history)"
+expect_out check-shock "wb/copper 2008Q4: -49.2% QoQ, a notable shock (p = 0.00055; typical quarterly move +/-13.2%, 20 quarters of history)"
 
 run "$ASSAY" check wb/copper --freq Q --period 2026Q2
 expect_status check-partial-status 3
@@ -214,7 +214,7 @@ expect_err check-seasonal-annual-msg "assay: $COBALT: --seasonal yes needs month
 if locale -a 2>/dev/null | grep -qi '^de_DE.utf-\{0,1\}8$'; then
 	LC_ALL=de_DE.UTF-8 run "$ASSAY" changes wb/copper --freq Q --from 2026Q1 --to 2026Q1 --format csv
 	expect_out changes-locale "$HEADER
-2026Q1,12830.686666666666,3,false,15.462820951615885,0.14377839563114428,37.16942921114159,0.08654566697220269,1.1060707211058276,0.3509669190462214,noise"
+2026Q1,12830.686666666666,3,false,15.462820951615885,0.14377839563114428,37.16942921114159,0.08654566697220269,1.2885383811511557,0.2809311016661647,noise"
 	LC_ALL=de_DE.UTF-8 run "$ASSAY" check wb/copper --freq Q
-	expect_out check-locale "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35; typical quarterly move +/-8.7%, 20 quarters of history)"
+	expect_out check-locale "wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.28; typical quarterly move +/-8.7%, 20 quarters of history)"
 fi

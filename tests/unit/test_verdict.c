@@ -61,6 +61,13 @@ static double get(const assay_judgement *j, const char *col)
 	if (!strcmp(col, "qn")) return j->noise.qn;
 	if (!strcmp(col, "ewma")) return j->noise.ewma;
 	if (!strcmp(col, "annual")) return j->noise.annual;
+	if (!strcmp(col, "n_set_aside")) return j->n_set_aside;
+	if (!strcmp(col, "expected_ar")) return j->expected_ar;
+	if (!strcmp(col, "vol_ratio")) return j->vol_ratio;
+	if (!strcmp(col, "set_aside_age"))
+		return j->n_set_aside ? j->set_aside_age[0] : NAN;
+	if (!strcmp(col, "set_aside_z"))
+		return j->n_set_aside ? j->set_aside_z[0] : NAN;
 	fail_msg("unknown column %s", col);
 	return NAN;
 }
@@ -68,7 +75,8 @@ static double get(const assay_judgement *j, const char *col)
 static const char *const numeric_cols[] = {
 	"change", "n_history", "seasonal", "seasonal_p", "ar", "phi", "expected",
 	"scale", "stat", "df", "p_t", "rank", "p_shock", "score", "run",
-	"run_cap", "run_stat", "p_trend", "p", "sd", "mad", "qn", "ewma", "annual"
+	"run_cap", "run_stat", "p_trend", "p", "sd", "mad", "qn", "ewma", "annual",
+	"n_set_aside", "set_aside_age", "set_aside_z", "expected_ar", "vol_ratio"
 };
 #define NNUM (sizeof numeric_cols / sizeof numeric_cols[0])
 
@@ -141,6 +149,7 @@ static void test_fixture(void **state)
 				 * where these sums give 0) */
 				const char *nc = numeric_cols[c];
 				double abs_tol = !strcmp(nc, "change") || !strcmp(nc, "expected") ||
+						 !strcmp(nc, "expected_ar") ||
 						 !strcmp(nc, "phi") || !strcmp(nc, "stat") ||
 						 !strcmp(nc, "score") || !strcmp(nc, "run_stat")
 						 ? 1e-12 : 0;

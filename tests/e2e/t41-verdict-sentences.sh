@@ -1,0 +1,68 @@
+#!/bin/sh
+# The sentence of `assay check` says why (issue 11): direction words come
+# from the moves, not from the sign of a statistic; a large expected move
+# is named with its reason (momentum, the usual season's move); past
+# shocks set aside are named, and listed in the JSON.  Synthetic series,
+# written here by awk (deterministic), imported into a scratch store.
+. "$TESTS_DIR/e2e/lib.sh"
+
+# +1 a month from 1: the series rises every month, by ever smaller
+# percentages, so the scores run negative (the old sentence said "8
+# months down in a row")
+awk 'BEGIN { print "date,value"
+	for (i = 0; i < 36; i++) printf "%d-%02d-01,%d\n", 2020 + int(i / 12), i % 12 + 1, i + 1 }' \
+	> "$WORK/rise.csv"
+"$ASSAY" -q import "$WORK/rise.csv" --series x/rise --kind price >/dev/null 2>&1
+run "$ASSAY" check x/rise --period 2022-06
+expect_status rise-status 1
+expect_out rise-words "x/rise 2022-06: +3.4% MoM against an expected +3.5% (the recent average move), part of a notable trend (8 months in a row of smaller rises than expected) (p = 0.0022; typical monthly move +/-2.1%, 20 months of history)"
+said_down=0
+for p in 2021-09 2021-12 2022-03 2022-06 2022-09 2022-12; do
+	run "$ASSAY" check x/rise --period $p
+	case "$out" in *down*|*falls*) said_down=1 ;; esac
+done
+if [ $said_down -eq 0 ]; then ok rise-never-down; else not_ok rise-never-down "$out"; fi
+
+# quarterly, Q1 falls about 12% every year: the expectation is named
+awk 'BEGIN { s = 4242; split("-0.13 0.08 0.06 -0.01", f, " "); v = 100; print "date,value"
+	for (i = 0; i < 32; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		v = v * exp(f[i % 4 + 1] + 0.04 * u)
+		printf "%d-%02d-01,%.3f\n", 2018 + int(i / 4), (i % 4) * 3 + 1, v } }' > "$WORK/seas.csv"
+"$ASSAY" -q import "$WORK/seas.csv" --series x/seas --kind price --freq Q >/dev/null 2>&1
+run "$ASSAY" check x/seas --period 2025Q1
+expect_status seas-status 0
+expect_out seas-words "x/seas 2025Q1: -11.2% QoQ against an expected -12% (the usual Q1 fall), within normal variation (p = 0.18; typical quarterly move +/-8.9%, 20 quarters of history, seasonal pattern removed)"
+
+# AR(1) changes (phi 0.85) with a +65% quarter before the judged one: a
+# large move after a large move is expected (momentum), and the +65% is
+# set aside as a past shock
+awk 'BEGIN { s = 4243; r = 0; v = 100; print "date,value"
+	for (i = 0; i < 32; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		r = 0.85 * r + 0.12 * u; if (i == 30) r = 0.5; v = v * exp(r)
+		printf "%d-%02d-01,%.3f\n", 2018 + int(i / 4), (i % 4) * 3 + 1, v } }' > "$WORK/mom.csv"
+"$ASSAY" -q import "$WORK/mom.csv" --series x/mom --kind price --freq Q >/dev/null 2>&1
+run "$ASSAY" check x/mom
+expect_status mom-status 0
+expect_out mom-words "x/mom 2025Q4: +51.9% QoQ against an expected +42% (momentum), within normal variation (p = 0.46; typical quarterly move +/-11.0%, 19 quarters of history; 2025Q3 set aside as a past shock)"
+run "$ASSAY" check x/mom --format json
+expect_out_has mom-json-period '"period": "2025Q3"'
+expect_out_has mom-json-change "\"change\": 0.49999"
+expect_out_has mom-json-cut '"set_aside": 4.2'
+# csv and tsv keep the list too: its compact JSON text in one field
+for f in csv tsv json; do
+	"$ASSAY" check x/mom --format $f > "$WORK/mom.$f"
+done
+run python3 - "$WORK" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+j = json.load(open(d + '/mom.json'))
+c = next(csv.DictReader(open(d + '/mom.csv', newline='')))
+t = next(csv.DictReader(open(d + '/mom.tsv', newline=''), delimiter='\t'))
+print(len(j['past_shocks']), json.loads(c['past_shocks']) == j['past_shocks'],
+      json.loads(t['past_shocks']) == j['past_shocks'])
+PY
+expect_out mom-csv-past-shocks "1 True True"
+
+# no past shock, no mention; the JSON list is empty
+run "$ASSAY" check x/seas --period 2025Q1 --format json
+expect_out_has seas-json-none '"past_shocks": []'
