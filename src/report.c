@@ -793,7 +793,7 @@ static void recent_table(struct rep *r, const struct section *s)
 			"<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 			"<td>%s</td></tr>\n", verdict_class(j->verdict), lbl,
 			a->s.partial[i] ? " (partial)" : "", val, pct, yoy, typ, verdict);
-		fprintf(r->md, "| %s%s | %s | %s | %s | %s%s%s | %s |\n", lbl,
+		fprintf(r->md, "| %s%s | %s | %s | %s | %s%s | %s |\n", lbl,
 			a->s.partial[i] ? " (partial)" : "", val, pct, yoy,
 			strncmp(typ, "&#177;", 6) ? "NA" : "+/-", strncmp(typ, "&#177;", 6) ? "" : typ + 6,
 			verdict);
