@@ -37,7 +37,18 @@ void assay_report_opts_init(assay_report_opts *o)
 
 /* ---- numbers and escaping for people ------------------------------- */
 
+static char *fmt_human(double v, char *buf, size_t n);
+
+/* In the C locale whatever the caller's: "." is the decimal point. */
 char *assay_fmt_human(double v, char *buf, size_t n)
+{
+	locale_t saved = assay_c_locale_enter();
+	fmt_human(v, buf, n);
+	assay_c_locale_leave(saved);
+	return buf;
+}
+
+static char *fmt_human(double v, char *buf, size_t n)
 {
 	char raw[64], *dot, *out = buf;
 	if (!isfinite(v)) {
@@ -52,6 +63,9 @@ char *assay_fmt_human(double v, char *buf, size_t n)
 	if (dec > 8)
 		dec = 8;
 	snprintf(raw, sizeof raw, "%.*f", dec, a);
+	/* 999.96 rounds to 1000.0: four digits are 1,000 */
+	if (dec > 0 && a > 0 && (int)floor(log10(strtod(raw, NULL))) > mag)
+		snprintf(raw, sizeof raw, "%.*f", --dec, a);
 	dot = strchr(raw, '.');
 	size_t ilen = dot ? (size_t)(dot - raw) : strlen(raw);
 	size_t room = n;
@@ -79,6 +93,7 @@ char *assay_fmt_human(double v, char *buf, size_t n)
 
 char *assay_fmt_pct(double pct, char *buf, size_t n)
 {
+	locale_t saved = assay_c_locale_enter();
 	if (!isfinite(pct))
 		snprintf(buf, n, "NA");
 	else if (fabs(pct) >= 1000) {
@@ -88,6 +103,7 @@ char *assay_fmt_pct(double pct, char *buf, size_t n)
 	} else {
 		snprintf(buf, n, "%+.1f%%", pct);
 	}
+	assay_c_locale_leave(saved);
 	return buf;
 }
 
@@ -666,8 +682,11 @@ static void summary_rows(struct rep *r, int stale)
 		fprintf(r->html, "<tr class=\"%s\"><td><a href=\"#s%zu\">", verdict_class(row->verdict), i + 1);
 		h(r, row->name);
 		fprintf(r->html, "</a></td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-			"<td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n", lbl, val, pct,
-			verdict_class(row->raw), alone, verdict_class(row->verdict), batch);
+			"<td class=\"%s\">", lbl, val, pct, verdict_class(row->raw));
+		h(r, alone);
+		fprintf(r->html, "</td><td class=\"%s\">", verdict_class(row->verdict));
+		h(r, batch);
+		fputs("</td></tr>\n", r->html);
 		fputs("| ", r->md);
 		m(r, row->name);
 		fprintf(r->md, " | %s | %s | %s | %s | %s |\n", lbl, val, pct, alone, batch);
@@ -791,8 +810,10 @@ static void recent_table(struct rep *r, const struct section *s)
 		}
 		fprintf(r->html, "<tr class=\"%s\"><td>%s%s</td><td class=\"num\">%s</td>"
 			"<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-			"<td>%s</td></tr>\n", verdict_class(j->verdict), lbl,
-			a->s.partial[i] ? " (partial)" : "", val, pct, yoy, typ, verdict);
+			"<td>", verdict_class(j->verdict), lbl,
+			a->s.partial[i] ? " (partial)" : "", val, pct, yoy, typ);
+		h(r, verdict);
+		fputs("</td></tr>\n", r->html);
 		fprintf(r->md, "| %s%s | %s | %s | %s | %s%s | %s |\n", lbl,
 			a->s.partial[i] ? " (partial)" : "", val, pct, yoy,
 			strncmp(typ, "&#177;", 6) ? "NA" : "+/-", strncmp(typ, "&#177;", 6) ? "" : typ + 6,
@@ -911,9 +932,12 @@ static void section(struct rep *r, size_t i)
 	assay_scan_words(&r->res, row, alone, sizeof alone, batch, sizeof batch);
 	if (*alone) {
 		why_differ(r, row, why, sizeof why);
-		fprintf(r->html, "<p class=\"verdicts\">This move is <span class=\"%s\">%s</span>; "
-			"<span class=\"%s\">%s</span>.", verdict_class(row->raw), alone,
-			verdict_class(row->verdict), batch);
+		fprintf(r->html, "<p class=\"verdicts\">This move is <span class=\"%s\">",
+			verdict_class(row->raw));
+		h(r, alone);
+		fprintf(r->html, "</span>; <span class=\"%s\">", verdict_class(row->verdict));
+		h(r, batch);
+		fputs("</span>.", r->html);
 		fprintf(r->md, "This move is %s; %s.", alone, batch);
 		if (*why) {
 			fprintf(r->html, " %s", why);
@@ -978,8 +1002,8 @@ static void header(struct rep *r)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M UTC", &tm);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", r->html);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n<title>", r->html);
 	h(r, title);
 	fprintf(r->html, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
 	h(r, title);

@@ -422,12 +422,14 @@ void assay_scan_select(assay_scan_result *r, const assay_scan_selection *s)
 
 void assay_fmt_pvalue(char letter, double p, char *buf, size_t n)
 {
+	locale_t saved = assay_c_locale_enter();
 	if (!isfinite(p))
 		snprintf(buf, n, "%c not computed", letter);
 	else if (p < 0.0001)
 		snprintf(buf, n, "%c < 0.0001", letter);
 	else
 		snprintf(buf, n, "%c = %.2g", letter, p);
+	assay_c_locale_leave(saved);
 }
 
 void assay_scan_words(const assay_scan_result *r, const assay_scan_row *row,
