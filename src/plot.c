@@ -429,7 +429,78 @@ struct frame {
 	double x0, x1;          /* x range, seconds */
 	double y0, y1;          /* y range; NaN: gnuplot's autoscale */
 	int nkey;               /* entries in the key, one per line */
+	int log_y;              /* logarithmic y axis */
+	int own_ytics;          /* y tics with thousands separators */
 };
+
+/* A tic label: thousands separators, the decimals the step needs. */
+static void tic_text(double v, double step, char *buf, size_t n)
+{
+	char raw[64], *out = buf;
+	int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	if (dec > 6)
+		dec = 6;
+	snprintf(raw, sizeof raw, "%.*f", dec, fabs(v));
+	const char *dot = strchr(raw, '.');
+	size_t ilen = dot ? (size_t)(dot - raw) : strlen(raw), room = n;
+	if (v < 0 && strspn(raw, "0.") != strlen(raw) && room > 1) {
+		*out++ = '-';
+		room--;
+	}
+	for (size_t i = 0; i < ilen && room > 2; i++) {
+		if (i && (ilen - i) % 3 == 0) {
+			*out++ = ',';
+			room--;
+		}
+		*out++ = raw[i];
+		room--;
+	}
+	for (; dot && *dot && room > 1; dot++, room--)
+		*out++ = *dot;
+	*out = 0;
+}
+
+/* y tics between y0 and y1 as explicit labels (gnuplot's own have no
+ * thousands separators in the C locale): 1, 2 or 5 times a power of ten,
+ * about one per 70 pixels; on a log axis the 1-2-5 steps of each decade. */
+static void put_y_tics(FILE *fp, double y0, double y1, int log_y, int height)
+{
+	char lbl[64];
+	int first = 1;
+	if (!(isfinite(y0) && isfinite(y1) && y1 > y0) || (log_y && y0 <= 0))
+		return;
+	fputs("set ytics (", fp);
+	if (log_y) {
+		static const double m[] = { 1, 2, 5 };
+		double d0 = floor(log10(y0)), d1 = ceil(log10(y1));
+		int count = 0;
+		for (double d = d0; d <= d1; d++)
+			for (int k = 0; k < 3; k++) {
+				double v = m[k] * pow(10, d);
+				if (v < y0 || v > y1)
+					continue;
+				tic_text(v, v >= 1 ? 1 : pow(10, d), lbl, sizeof lbl);
+				fprintf(fp, "%s'%s' ", first ? "" : ", ", lbl);
+				put_num(fp, v);
+				first = 0;
+				count++;
+			}
+		(void)count;
+	} else {
+		double want = fmax(3, height / 70.0);
+		double raw = (y1 - y0) / want, p10 = pow(10, floor(log10(raw)));
+		double step = raw / p10 < 1.5 ? p10 : raw / p10 < 3.5 ? 2 * p10 :
+			      raw / p10 < 7.5 ? 5 * p10 : 10 * p10;
+		for (double v = ceil(y0 / step) * step; v <= y1 + 1e-9 * step; v += step) {
+			double r = fabs(v) < 1e-9 * step ? 0 : v;
+			tic_text(r, step, lbl, sizeof lbl);
+			fprintf(fp, "%s'%s' ", first ? "" : ", ", lbl);
+			put_num(fp, r);
+			first = 0;
+		}
+	}
+	fputs(")\n", fp);
+}
 
 static int font_size(const assay_plot_opts *o)
 {
@@ -505,13 +576,19 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 		put_screen(fp, left, y);
 		fprintf(fp, " left front noenhanced textcolor rgb '" C_TEXT "'\n");
 	}
-	int rows = fr->nkey;
+	/* a short chart writes its key in the small font: at 450 pixels four
+	 * lines of key in the body font take a fifth of the height */
+	int rows = fr->nkey, small_key = o->height < 600;
+	double kline = small_key ? line * small_font(o) / fs : line;
 	y -= 0.6 * line;
 	fputs("set key at ", fp);
 	put_screen(fp, left, y);
 	fputs(" left top vertical Left reverse noenhanced samplen 2.5 width 1 "
-	      "spacing 1.0\n", fp);
-	y -= rows * 1.0 * line + 0.8 * line;
+	      "spacing 1.0", fp);
+	if (small_key)
+		fprintf(fp, " font ',%d'", small_font(o));
+	fputc('\n', fp);
+	y -= rows * 1.0 * kline + 0.8 * line;
 	fputs("set tmargin at screen ", fp);
 	put_num(fp, y);
 	fputs("\nset label 3 ", fp);
@@ -523,7 +600,9 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 	fputs("set bmargin at screen ", fp);
 	put_num(fp, 4.0 * line);
 	fputs("\nset rmargin ", fp);
-	fputs(fr->y2label[0] ? "10\n" : "4\n", fp);
+	/* room for the right axis' tics and its label (at 800 px, 10
+	 * characters cut the label) */
+	fputs(fr->y2label[0] ? "14\n" : "4\n", fp);
 	fputs("set border 3 lc rgb '" C_TEXT "'\n"
 	      "set tics nomirror textcolor rgb '" C_TEXT "'\n"
 	      "set grid ytics lc rgb '#e8e8e8' lw 1 dt 1\n"
@@ -550,6 +629,10 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 		put_num(fp, fr->y1);
 		fputs("]\n", fp);
 	}
+	if (fr->log_y)
+		fputs("set logscale y 10\n", fp);
+	if (fr->own_ytics)
+		put_y_tics(fp, fr->y0, fr->y1, fr->log_y, o->height);
 	put_time_tics(fp, fr->x0, fr->x1, o->width);
 }
 
@@ -568,9 +651,52 @@ static void y_range_of(struct frame *fr, const double *v, size_t a, size_t b)
 		fr->y0 = fr->y1 = NAN;
 		return;
 	}
+	if (fr->log_y && lo > 0) {
+		fr->y0 = lo / pow(hi / lo, 0.04);
+		fr->y1 = hi * pow(hi / lo, 0.04);
+		return;
+	}
 	double pad = 0.06 * (hi - lo);
 	fr->y0 = lo >= 0 && lo - pad < 0.25 * (hi - lo) ? 0 : lo - pad;
 	fr->y1 = hi + pad;
+}
+
+/* What a series is, from its metadata: "Copper price, World Bank Pink
+ * Sheet", "Cobalt mine production, Democratic Republic of Congo"; the
+ * name when the store has no commodity. */
+static void title_of(const assay_series_info *info, char *buf, size_t n)
+{
+	const char *what = info->measure && *info->measure ? info->measure :
+			   info->kind == ASSAY_KIND_PRICE ? "price" : NULL;
+	if (!info->commodity || !*info->commodity) {
+		snprintf(buf, n, "%s", info->name);
+		return;
+	}
+	size_t len = (size_t)snprintf(buf, n, "%s%s%s", info->commodity, what ? " " : "",
+				      what ? what : "");
+	if (len >= n)
+		return;
+	if (info->region && *info->region) {
+		snprintf(buf + len, n - len, ", %s", info->region);
+	} else if (info->source && *info->source) {
+		/* the publisher, without a licence in brackets */
+		int cut = (int)strcspn(info->source, "(");
+		while (cut > 0 && info->source[cut - 1] == ' ')
+			cut--;
+		snprintf(buf + len, n - len, ", %.*s", cut, info->source);
+	}
+}
+
+/* "price ($/mt)", "mine production (t)": what the y axis measures. */
+static void axis_label(const assay_series_info *info, char *buf, size_t n)
+{
+	const char *what = info->measure && *info->measure ? info->measure :
+			   info->kind == ASSAY_KIND_PRICE ? "price" :
+			   info->kind == ASSAY_KIND_STOCK ? "stock" : "level";
+	if (info->unit && *info->unit)
+		snprintf(buf, n, "%s (%s)", what, info->unit);
+	else
+		snprintf(buf, n, "%s (unit not recorded)", what);
 }
 
 /* "Source: A; B" from the distinct sources of the inputs, with the
@@ -727,15 +853,35 @@ static int chart_level(FILE *fp, const char *outpath,
 		have_cpt = assay_pelt(x, nc, &co, &cp, &e2) == 0 && cp.nseg > 1;
 	}
 
-	fr.title = o->title ? o->title : in->info->name;
+	char auto_title[512];
+	title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
 	describe_freq(desc, sizeof desc, in->info, f);
-	snprintf(fr.sub, sizeof fr.sub, "%s%s%s", desc,
-		 in->info->measure ? ", " : "", in->info->measure ? in->info->measure : "");
+	snprintf(fr.sub, sizeof fr.sub, "%s, %s%s", in->info->name, desc,
+		 o->log_y ? ", log scale" : "");
 	make_footer(&fr, in, 1, o);
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
-	snprintf(fr.ylabel, sizeof fr.ylabel, "%s", unit_or(in->info, "level (unit not recorded)"));
+	axis_label(in->info, fr.ylabel, sizeof fr.ylabel);
 	put_x_range(&fr, &v);
+	if (o->log_y) {
+		for (size_t i = v.a; i < v.b; i++)
+			if (isfinite(rs->value[i]) && rs->value[i] <= 0) {
+				assay_fail(err, ASSAY_EUSAGE, "'%s' has values <= 0: no log "
+					   "scale (drop --log)", in->info->name);
+				goto out;
+			}
+		fr.log_y = 1;
+	}
+	fr.own_ytics = 1;
 	y_range_of(&fr, rs->value, v.a, v.b);
+	/* A price that compounds is drawn against its log-linear growth
+	 * curve (trend.h: least squares on log levels), which follows the
+	 * data; a straight Sen line under 66 years of exponential growth
+	 * runs below nearly all of them.  Other series: Sen's line through
+	 * the median point. */
+	int growth_line = have_trend && in->info->kind == ASSAY_KIND_PRICE && tr.growth.ok;
+	double per_year = f == ASSAY_FREQ_D || f == ASSAY_FREQ_W ? 365.25 :
+			  assay_periods_per_year(f);
 	fr.nkey = 1 + any_partial + have_trend + have_cpt;
 	put_frame(fp, outpath, o, &fr);
 
@@ -746,8 +892,11 @@ static int chart_level(FILE *fp, const char *outpath,
 		row[0] = period_mid(f, rs->period[i]);
 		row[1] = rs->partial[i] ? NAN : val;
 		row[2] = rs->partial[i] ? val : NAN;
-		row[3] = have_trend && rs->period[i] >= t[0] && rs->period[i] <= t[nc - 1] ?
-			tr.sen.intercept + tr.sen.slope * (double)(rs->period[i] - t[0]) : NAN;
+		int in_fit = have_trend && rs->period[i] >= t[0] && rs->period[i] <= t[nc - 1];
+		row[3] = !in_fit ? NAN : growth_line
+			 ? exp(tr.growth.log_intercept + tr.growth.log_slope *
+			       (double)(rs->period[i] - t[0]) / per_year)
+			 : tr.sen.intercept + tr.sen.slope * (double)(rs->period[i] - t[0]);
 		put_row(fp, row, 4);
 	}
 	fputs("EOD\n", fp);
@@ -787,20 +936,27 @@ static int chart_level(FILE *fp, const char *outpath,
 			put_q(fp, assay_period_format(f, rs->period[a], b1, sizeof b1), 0);
 			fputs(" at ", fp);
 			put_num(fp, cx);
+			/* boxed: the segment lines pass behind it, not through */
 			fprintf(fp, ", graph 0.98 right rotate by 90 offset 1.1,0 noenhanced "
-				"textcolor rgb '" C_CPT "' font ',%d'\n", small_font(o));
+				"boxed front textcolor rgb '" C_CPT "' font ',%d'\n", small_font(o));
 		}
 	}
 	fputs("plot $D0 using ($1):2 with lines lw 2 lc rgb '" C_MAIN "' title ", fp);
-	put_q(fp, in->info->name, MAX_TEXT);
+	put_q(fp, o->label ? o->label : in->info->name, MAX_TEXT);
 	if (any_partial)
 		fputs(", \\\n  $D0 using ($1):3 with points pt 6 ps 1.3 lw 2 lc rgb '"
 		      C_MAIN "' title 'partial period (not all data in)'", fp);
 	if (have_trend) {
-		snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s%s",
-			 nice_num(tr.sen_slope_year, 1, b1, sizeof b1),
-			 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2),
-			 tr.mk.p < o->alpha ? "" : ", not significant");
+		if (growth_line)
+			snprintf(text, sizeof text, "trend (log-linear growth): %s%% a year, "
+				 "Mann-Kendall %s%s", nice_num(tr.growth.pct, 1, b1, sizeof b1),
+				 p_text(tr.mk.p, b2, sizeof b2),
+				 tr.mk.p < o->alpha ? "" : ", not significant");
+		else
+			snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s%s",
+				 nice_num(tr.sen_slope_year, 1, b1, sizeof b1),
+				 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2),
+				 tr.mk.p < o->alpha ? "" : ", not significant");
 		/* Solid when significant at alpha, dashed when not. */
 		fprintf(fp, ", \\\n  $D0 using ($1):4 with lines lw 2 dt %d lc rgb '" C_TREND
 			"' title ", tr.mk.p < o->alpha ? 1 : 2);
@@ -903,9 +1059,12 @@ static int chart_changes(FILE *fp, const char *outpath,
 		goto out;
 	}
 	memset(&fr, 0, sizeof fr);
-	fr.title = o->title ? o->title : in->info->name;
+	char auto_title[512];
+	title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
 	describe_freq(desc, sizeof desc, in->info, f);
-	snprintf(fr.sub, sizeof fr.sub, "%% change on the previous %s, %s", freq_word(f), desc);
+	snprintf(fr.sub, sizeof fr.sub, "%s, %% change on the previous %s, %s", in->info->name,
+		 freq_word(f), desc);
 	if (n_partial) {
 		size_t len = strlen(fr.sub);
 		snprintf(fr.sub + len, sizeof fr.sub - len, "; partial %s not shown",
@@ -977,7 +1136,7 @@ static int chart_changes(FILE *fp, const char *outpath,
 		lj->verdict == ASSAY_VERDICT_SHOCK ? C_SHOCK :
 		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, font_size(o) + 1);
 
-	static const char *const colours[] = { "#bfbfbf", C_NOISE, C_SHOCK, C_UP };
+	static const char *const colours[] = { "#595959", C_NOISE, C_SHOCK, C_UP };
 	static const char *const titles[] = {
 		"not judged (too little history)", "noise", "shock (notable one-off move)",
 		"trend (notable persistent move)"
@@ -988,7 +1147,10 @@ static int chart_changes(FILE *fp, const char *outpath,
 	      "fs solid 1.0 title ", fp);
 	put_q(fp, text, 0);
 	for (int c = 0; c < 4; c++)
-		if (have[c])
+		if (have[c] && c == 0)  /* hollow: never mistaken for the band */
+			fprintf(fp, ", \\\n  $D1 using ($1):($3 == 0 ? $2 : NaN) with boxes "
+				"fs empty border lc rgb '%s' lw 1.5 title '%s'", colours[0], titles[0]);
+		else if (have[c])
 			fprintf(fp, ", \\\n  $D1 using ($1):($3 == %d ? $2 : NaN) with boxes "
 				"fc rgb '%s' title '%s'", c, colours[c], titles[c]);
 	fprintf(fp, ", \\\n  $D1 using ($1):($0 == %zu ? $2 : NaN) with boxes fs empty "
@@ -1054,7 +1216,9 @@ static int chart_vol(FILE *fp, const char *outpath,
 		goto out;
 	}
 	memset(&fr, 0, sizeof fr);
-	fr.title = o->title ? o->title : in->info->name;
+	char auto_title[512];
+	title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
 	describe_freq(desc, sizeof desc, in->info, f);
 	snprintf(fr.sub, sizeof fr.sub, "annualised volatility of log changes over the "
 		 "trailing %zu %ss (%s)", w, freq_word(f), desc);
@@ -1188,11 +1352,17 @@ static int chart_compare(FILE *fp, const char *outpath,
 		}
 		fr.title = title;
 	}
+	/* Without a chosen base the index starts at the first common period
+	 * (1960 for the World Bank series): on a linear axis that shows the
+	 * last decades only, so the axis is logarithmic, where equal growth
+	 * rates look alike whatever the base. */
+	fr.log_y = !o->dual && (o->log_y || !o->base);
 	if (o->dual)
 		snprintf(fr.sub, sizeof fr.sub, "%s, on two axes", assay_freq_adjective(f));
 	else
-		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s", assay_freq_adjective(f),
-			 assay_period_format(f, base, b1, sizeof b1));
+		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s%s", assay_freq_adjective(f),
+			 assay_period_format(f, base, b1, sizeof b1),
+			 fr.log_y ? ", log scale" : "");
 	make_footer(&fr, in, nin, o);
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
 	if (o->dual) {
@@ -1211,6 +1381,24 @@ static int chart_compare(FILE *fp, const char *outpath,
 		fr.x1 = fmax(fr.x1, period_end(f, v[i].rs.period[v[i].b - 1]));
 	}
 	fr.nkey = (int)nin;
+	if (!o->dual) {
+		/* the y range of every series, for the tics */
+		double lo = INFINITY, hi = -INFINITY;
+		for (size_t i = 0; i < nin; i++)
+			for (size_t k = v[i].a; k < v[i].b; k++)
+				if (isfinite(v[i].rs.value[k])) {
+					lo = fmin(lo, v[i].rs.value[k]);
+					hi = fmax(hi, v[i].rs.value[k]);
+				}
+		if (fr.log_y && !(lo > 0)) {
+			assay_fail(err, ASSAY_EUSAGE, "an index <= 0 has no log scale "
+				   "(give --base without --log)");
+			goto out;
+		}
+		double one[2] = { lo, hi };
+		y_range_of(&fr, one, 0, 2);
+		fr.own_ytics = 1;
+	}
 	put_frame(fp, outpath, o, &fr);
 	if (!o->dual) {
 		double bx = period_mid(f, base);
