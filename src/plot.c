@@ -431,6 +431,7 @@ struct frame {
 	int nkey;               /* entries in the key, one per line */
 	int log_y;              /* logarithmic y axis */
 	int own_ytics;          /* y tics with thousands separators */
+	int top_labels;         /* a line of labels above the plot */
 };
 
 /* A tic label: thousands separators, the decimals the step needs. */
@@ -463,13 +464,14 @@ static void tic_text(double v, double step, char *buf, size_t n)
 /* y tics between y0 and y1 as explicit labels (gnuplot's own have no
  * thousands separators in the C locale): 1, 2 or 5 times a power of ten,
  * about one per 70 pixels; on a log axis the 1-2-5 steps of each decade. */
-static void put_y_tics(FILE *fp, double y0, double y1, int log_y, int height)
+static void put_y_tics(FILE *fp, const char *axis, double y0, double y1, int log_y,
+		       int height)
 {
 	char lbl[64];
 	int first = 1;
 	if (!(isfinite(y0) && isfinite(y1) && y1 > y0) || (log_y && y0 <= 0))
 		return;
-	fputs("set ytics (", fp);
+	fprintf(fp, "set %stics (", axis);
 	if (log_y) {
 		static const double m[] = { 1, 2, 5 };
 		double d0 = floor(log10(y0)), d1 = ceil(log10(y1));
@@ -588,7 +590,7 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 	if (small_key)
 		fprintf(fp, " font ',%d'", small_font(o));
 	fputc('\n', fp);
-	y -= rows * 1.0 * kline + 0.8 * line;
+	y -= rows * 1.0 * kline + 0.8 * line + (fr->top_labels ? 1.1 * line : 0);
 	fputs("set tmargin at screen ", fp);
 	put_num(fp, y);
 	fputs("\nset label 3 ", fp);
@@ -632,7 +634,7 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 	if (fr->log_y)
 		fputs("set logscale y 10\n", fp);
 	if (fr->own_ytics)
-		put_y_tics(fp, fr->y0, fr->y1, fr->log_y, o->height);
+		put_y_tics(fp, "y", fr->y0, fr->y1, fr->log_y, o->height);
 	put_time_tics(fp, fr->x0, fr->x1, o->width);
 }
 
@@ -883,6 +885,7 @@ static int chart_level(FILE *fp, const char *outpath,
 	double per_year = f == ASSAY_FREQ_D || f == ASSAY_FREQ_W ? 365.25 :
 			  assay_periods_per_year(f);
 	fr.nkey = 1 + any_partial + have_trend + have_cpt;
+	fr.top_labels = have_cpt && cp.nseg <= 16;
 	put_frame(fp, outpath, o, &fr);
 
 	/* $D0: x, complete value, partial value, trend line. */
@@ -916,10 +919,11 @@ static int chart_level(FILE *fp, const char *outpath,
 			put_row(fp, row, 2);
 		}
 		fputs("EOD\n", fp);
-		/* A dashed line and the period at each change point while
-		 * they stay readable: labels at least a text line apart,
-		 * lines only when there are few. */
-		double gap = (fr.x1 - fr.x0) * 1.6 * small_font(o) / (0.85 * o->width);
+		/* A dashed line at each change point, and its period above the
+		 * plot (outside it: no line or data runs through the label)
+		 * while labels stay a label's width apart; lines only when
+		 * there are few. */
+		double gap = (fr.x1 - fr.x0) * 5.5 * 0.6 * small_font(o) / (0.85 * o->width);
 		double last = -INFINITY;
 		for (size_t s = 1; s < cp.nseg && cp.nseg <= 16; s++) {
 			size_t a = idx[cp.seg_start[s]];
@@ -936,9 +940,8 @@ static int chart_level(FILE *fp, const char *outpath,
 			put_q(fp, assay_period_format(f, rs->period[a], b1, sizeof b1), 0);
 			fputs(" at ", fp);
 			put_num(fp, cx);
-			/* boxed: the segment lines pass behind it, not through */
-			fprintf(fp, ", graph 0.98 right rotate by 90 offset 1.1,0 noenhanced "
-				"boxed front textcolor rgb '" C_CPT "' font ',%d'\n", small_font(o));
+			fprintf(fp, ", graph 1 center offset 0,0.7 noenhanced "
+				"textcolor rgb '" C_CPT "' font ',%d'\n", small_font(o));
 		}
 	}
 	fputs("plot $D0 using ($1):2 with lines lw 2 lc rgb '" C_MAIN "' title ", fp);
@@ -1346,9 +1349,10 @@ static int chart_compare(FILE *fp, const char *outpath,
 				snprintf(title + len, sizeof title - len, " and %zu more", nin - 4);
 				break;
 			}
+			const char *c = in[i].info->commodity;
 			len += (size_t)snprintf(title + len, sizeof title - len, "%s%s",
 						i == 0 ? "" : nin == 2 ? " vs " : ", ",
-						in[i].info->name);
+						c && *c ? c : in[i].info->name);
 		}
 		fr.title = title;
 	}
@@ -1408,7 +1412,21 @@ static int chart_compare(FILE *fp, const char *outpath,
 		put_num(fp, bx);
 		fputs(", graph 1 nohead back dt 3 lc rgb '" C_CPT "'\n", fp);
 	} else {
+		/* each axis its own range and tics, with separators */
 		fputs("set ytics nomirror\n", fp);
+		for (int ax = 0; ax < 2; ax++) {
+			struct frame one;
+			memset(&one, 0, sizeof one);
+			y_range_of(&one, v[ax].rs.value, v[ax].a, v[ax].b);
+			if (!(isfinite(one.y0) && isfinite(one.y1)))
+				continue;
+			fprintf(fp, "set %srange [", ax ? "y2" : "y");
+			put_num(fp, one.y0);
+			fputc(':', fp);
+			put_num(fp, one.y1);
+			fputs("]\n", fp);
+			put_y_tics(fp, ax ? "y2" : "y", one.y0, one.y1, 0, o->height);
+		}
 	}
 	for (size_t i = 0; i < nin; i++) {
 		fprintf(fp, "$D%zu << EOD\n", i);
