@@ -982,14 +982,73 @@ out:
 /* ------------------------------------------------------------------ */
 /* changes                                                              */
 
+/* The band of the decision itself: for move i, the changes r (on the
+ * basis it was judged on) that assay_judge would call noise, every other
+ * move as it is.  The verdict is monotone in each direction from the
+ * model's expected move (a larger move has a smaller rank p-value and, in
+ * the direction of a run, a larger run statistic), so each edge is found
+ * by doubling and then bisecting.  Only moves 0..i enter (a judgement
+ * never depends on later data).  NaN edges when even the expected move
+ * is notable (a run that any continuation extends) or on failure. */
+struct decision_ctx {
+	const assay_analysis *an;
+	const int *season;
+	double *rl, *rd;                /* scratch copies of the changes */
+	assay_judgement *j;             /* scratch judgements */
+};
+
+static int noise_at(struct decision_ctx *d, size_t i, int log_basis, double r)
+{
+	assay_error e;
+	(log_basis ? d->rl : d->rd)[i] = r;
+	if (assay_judge(d->rl, d->rd, d->season, i + 1, i, &d->an->used, d->j, &e))
+		return -1;
+	return d->j[i].verdict == ASSAY_VERDICT_NOISE;
+}
+
+static void decision_band(struct decision_ctx *d, size_t i, double *lo, double *hi)
+{
+	const assay_judgement *ji = &d->an->j[i];
+	int log_basis = ji->basis == ASSAY_BASIS_LOG;
+	size_t n = i + 1;
+	*lo = *hi = NAN;
+	memcpy(d->rl, d->an->c.log, n * sizeof *d->rl);
+	memcpy(d->rd, d->an->c.diff, n * sizeof *d->rd);
+	double mid = ji->expected, step = isfinite(ji->scale) && ji->scale > 0 ? ji->scale : 0;
+	if (!isfinite(mid) || !(step > 0) || noise_at(d, i, log_basis, mid) != 1)
+		return;
+	for (int side = -1; side <= 1; side += 2) {
+		double in = mid, out = mid + side * 2 * step;
+		int k = 1, v;
+		while ((v = noise_at(d, i, log_basis, out)) == 1 && k++ < 40) {
+			in = out;
+			out = mid + side * step * ldexp(1, k);
+		}
+		if (v != 0)
+			return;
+		/* 18 halvings: the edge to 1/262144 of its bracket, far below
+		 * a pixel, at a cost a report of 80 monthly series can bear */
+		for (int b = 0; b < 18; b++) {
+			double m = 0.5 * (in + out);
+			v = noise_at(d, i, log_basis, m);
+			if (v < 0)
+				return;
+			if (v)
+				in = m;
+			else
+				out = m;
+		}
+		*(side < 0 ? lo : hi) = in;
+	}
+}
+
 /* Percent changes as bars coloured by the verdict of `assay check`
  * (verdict.h: same options, same function), the band of normal variation
- * shaded: the model's expected move +/- the two-sided Student-t critical
- * value at alpha times the prediction-interval scale, mapped from the log
- * (or difference) scale the move was judged on to percent.  The verdict
- * itself uses a rank-based p-value (verdict.h rule 3), so a bar just
- * outside the band may still be noise: the band shows the scale, the
- * colour the decision. */
+ * shaded: the changes that same verdict would call noise in each period
+ * (decision_band), mapped from the log (or difference) scale the move was
+ * judged on to percent.  So band and colour show one decision on one
+ * basis: a bar outside the band is notable, a bar inside is noise; for a
+ * seasonal series the band moves with the season the model removes. */
 static int chart_changes(FILE *fp, const char *outpath,
 			 const assay_plot_input *in, const assay_plot_opts *o,
 			 assay_error *err)
@@ -1027,7 +1086,20 @@ static int chart_changes(FILE *fp, const char *outpath,
 	const assay_judgement *j = an.j;
 	lo = malloc(rs->n * sizeof *lo);
 	hi = malloc(rs->n * sizeof *hi);
-	if (!lo || !hi) {
+	struct decision_ctx dc = { &an, NULL, malloc(rs->n * sizeof(double)),
+				   malloc(rs->n * sizeof(double)),
+				   malloc(rs->n * sizeof(assay_judgement)) };
+	int *season = malloc(rs->n * sizeof *season);
+	for (size_t i = 0; season && i < rs->n; i++) {
+		int k = an.used.seasons;
+		season[i] = k ? (int)(((rs->period[i] % k) + k) % k) : 0;
+	}
+	dc.season = an.used.seasons ? season : NULL;
+	if (!lo || !hi || !dc.rl || !dc.rd || !dc.j || !season) {
+		free(dc.rl);
+		free(dc.rd);
+		free(dc.j);
+		free(season);
 		assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
@@ -1045,8 +1117,10 @@ static int chart_changes(FILE *fp, const char *outpath,
 			continue;
 		}
 		have[j[i].verdict] = 1;
-		double c = gsl_cdf_tdist_Qinv(o->alpha / 2, j[i].df > 0 ? j[i].df : 1);
-		double r0 = j[i].expected - c * j[i].scale, r1 = j[i].expected + c * j[i].scale;
+		double r0, r1;
+		decision_band(&dc, i, &r0, &r1);
+		if (!isfinite(r0) || !isfinite(r1))
+			continue;
 		if (j[i].basis == ASSAY_BASIS_LOG) {
 			lo[i] = 100 * expm1(r0);
 			hi[i] = 100 * expm1(r1);
@@ -1055,6 +1129,10 @@ static int chart_changes(FILE *fp, const char *outpath,
 			hi[i] = 100 * r1 / rs->value[ch->prev[i]];
 		}
 	}
+	free(dc.rl);
+	free(dc.rd);
+	free(dc.j);
+	free(season);
 	if (latest == SIZE_MAX) {
 		assay_fail(err, ASSAY_EUSAGE, "'%s' has no %s-on-%s change to plot%s",
 			   in->info->name, freq_word(f), freq_word(f),
@@ -1144,8 +1222,8 @@ static int chart_changes(FILE *fp, const char *outpath,
 		"not judged (too little history)", "noise", "shock (notable one-off move)",
 		"trend (notable persistent move)"
 	};
-	snprintf(text, sizeof text, "normal variation (%g%% band, trailing %d %ss)",
-		 100 * (1 - o->alpha), an.used.window, freq_word(f));
+	snprintf(text, sizeof text, "normal variation: a move inside is judged noise "
+		 "(alpha = %g, trailing %d %ss)", o->alpha, an.used.window, freq_word(f));
 	fputs("plot $D0 using ($1):2:3 with filledcurves fc rgb '" C_BAND "' "
 	      "fs solid 1.0 title ", fp);
 	put_q(fp, text, 0);

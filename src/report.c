@@ -327,6 +327,19 @@ static int draw_charts(struct rep *r)
 			po.as_of = r->o->scan.as_of;
 			po.from = r->o->from;
 			po.to = r->o->to;
+			/* the changes chart shows the last ten years up to the move
+			 * judged (66 years of monthly bars are a grey wall, and each
+			 * bar's band costs a search: plot.c) */
+			char recent[32];
+			if (k == 1 && !po.from && row->has_period &&
+			    (row->freq == ASSAY_FREQ_M || row->freq == ASSAY_FREQ_Q ||
+			     row->freq == ASSAY_FREQ_A)) {
+				assay_period_format(row->freq, row->period -
+						    10 * assay_periods_per_year(row->freq) + 1,
+						    recent, sizeof recent);
+				po.from = recent;
+				po.freq = row->freq;
+			}
 			snprintf(title, sizeof title, "%s%s%s: %s", row->name,
 				 *what ? ", " : "", what, k ? "changes" : "level");
 			po.title = title;
