@@ -923,8 +923,8 @@ static int chart_level(FILE *fp, const char *outpath,
 		 * plot (outside it: no line or data runs through the label)
 		 * while labels stay a label's width apart; lines only when
 		 * there are few. */
-		double gap = (fr.x1 - fr.x0) * 5.5 * 0.6 * small_font(o) / (0.85 * o->width);
-		double last = -INFINITY;
+		double px = (fr.x1 - fr.x0) / (0.85 * o->width);    /* x units a pixel */
+		double last = -INFINITY, last_half = 0;
 		for (size_t s = 1; s < cp.nseg && cp.nseg <= 16; s++) {
 			size_t a = idx[cp.seg_start[s]];
 			double cx = period_start(f, rs->period[a]);
@@ -933,11 +933,15 @@ static int chart_level(FILE *fp, const char *outpath,
 			fputs(", graph 0 to ", fp);
 			put_num(fp, cx);
 			fputs(", graph 1 nohead back dt 2 lc rgb '" C_CPT "'\n", fp);
-			if (cx - last < gap)
+			/* half a centred label's width each side, and a space */
+			assay_period_format(f, rs->period[a], b1, sizeof b1);
+			double half = 0.5 * ((double)strlen(b1) + 1.5) * 0.62 * small_font(o) * px;
+			if (cx - last < half + last_half)
 				continue;
 			last = cx;
+			last_half = half;
 			fputs("set label ", fp);
-			put_q(fp, assay_period_format(f, rs->period[a], b1, sizeof b1), 0);
+			put_q(fp, b1, 0);
 			fputs(" at ", fp);
 			put_num(fp, cx);
 			fprintf(fp, ", graph 1 center offset 0,0.7 noenhanced "
