@@ -346,7 +346,13 @@ static int draw_charts(struct rep *r)
 			assay_plot_file_name(row->name, fname, sizeof fname);
 			snprintf(r->paths[i][k], sizeof r->paths[i][k], "%s/charts/%zu-%s-%s.svg",
 				 r->dir, i + 1, fname, k ? "changes" : "level");
-			if (assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e)) {
+			int added = assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e);
+			if (added && po.from == recent) {
+				/* no change in the last ten years: the whole series */
+				po.from = NULL;
+				added = assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e);
+			}
+			if (added) {
 				char msg[1400];
 				snprintf(msg, sizeof msg, "%s: %s chart: %s", row->name,
 					 k ? "changes" : "level", e.msg);
