@@ -673,7 +673,7 @@ static void why_differ(const struct rep *r, const assay_scan_row *row, char *buf
 			 "unusual for this series, but with %zu series screened about %.0f "
 			 "would look this unusual by chance (false discovery rate %g), so the "
 			 "screen does not single it out.", r->res.screened,
-			 ceil(r->res.screened * r->o->scan.analysis.judge.alpha),
+			 fmax(1, round(r->res.screened * r->o->scan.analysis.judge.alpha)),
 			 r->o->scan.fdr);
 	else
 		snprintf(buf, n, "The two answer different questions: the screen's rate "
