@@ -990,59 +990,110 @@ out:
  * basis it was judged on) that assay_judge would call noise, every other
  * move as it is.  The verdict is monotone in each direction from the
  * model's expected move (a larger move has a smaller rank p-value and, in
- * the direction of a run, a larger run statistic), so each edge is found
- * by doubling and then bisecting.  Only moves 0..i enter (a judgement
- * never depends on later data).  NaN edges when even the expected move
- * is notable (a run that any continuation extends) or on failure. */
+ * the direction of a run, a larger run statistic), so each edge is a root
+ * of p(r) = alpha, bracketed by doubling and found by safeguarded false
+ * position (Illinois) to 1% of the move's scale (the typical move: a
+ * fraction of a pixel on a chart whose axis spans many of them).  Only the moves in
+ * reach of move i's judgement enter (a judgement never depends on later
+ * data, nor on data before its windows), checked by judging the actual
+ * move first: it must give the analysis' p exactly, else all earlier moves
+ * are used.  The edges are then widened to take in the move itself when
+ * it is noise, so that every drawn bar sits on the side of the band its
+ * colour says.  NaN edges when even the expected move is notable (a run
+ * that any continuation extends) or on failure. */
 struct decision_ctx {
 	const assay_analysis *an;
 	const int *season;
 	double *rl, *rd;                /* scratch copies of the changes */
 	assay_judgement *j;             /* scratch judgements */
+	size_t s, i;                    /* moves s..i are judged */
+	int log_basis;
 };
 
-static int noise_at(struct decision_ctx *d, size_t i, int log_basis, double r)
+/* p-value of move i with change r (NaN on failure). */
+static double p_at(struct decision_ctx *d, double r)
 {
 	assay_error e;
-	(log_basis ? d->rl : d->rd)[i] = r;
-	if (assay_judge(d->rl, d->rd, d->season, i + 1, i, &d->an->used, d->j, &e))
-		return -1;
-	return d->j[i].verdict == ASSAY_VERDICT_NOISE;
+	size_t s = d->s, i = d->i;
+	(d->log_basis ? d->rl : d->rd)[i] = r;
+	if (assay_judge(d->rl + s, d->rd + s, d->season ? d->season + s : NULL, i + 1 - s,
+			i - s, &d->an->used, d->j, &e))
+		return NAN;
+	return d->j[i - s].verdict == ASSAY_VERDICT_NONE ? NAN : d->j[i - s].p;
+}
+
+/* The last r from `in` (noise) towards `out` (notable) that is noise. */
+static double edge(struct decision_ctx *d, double in, double out, double gin, double gout,
+		   double tol)
+{
+	double alpha = d->an->used.alpha;
+	int side = 0;
+	for (int k = 0; k < 40 && fabs(out - in) > tol; k++) {
+		double width = fabs(out - in);
+		double m = in + (out - in) * gin / (gin - gout);     /* false position */
+		if (!(fabs(m - in) > 0.01 * width && fabs(out - m) > 0.01 * width))
+			m = 0.5 * (in + out);
+		double g = p_at(d, m) - alpha;
+		if (!isfinite(g))
+			return NAN;
+		if (g > 0) {            /* still noise */
+			in = m;
+			gin = g;
+			if (side == 1)
+				gout *= 0.5;    /* Illinois: the kept end's weight */
+			side = 1;
+		} else {
+			out = m;
+			gout = g;
+			if (side == -1)
+				gin *= 0.5;
+			side = -1;
+		}
+	}
+	return in;
 }
 
 static void decision_band(struct decision_ctx *d, size_t i, double *lo, double *hi)
 {
 	const assay_judgement *ji = &d->an->j[i];
-	int log_basis = ji->basis == ASSAY_BASIS_LOG;
-	size_t n = i + 1;
+	const assay_judge_opts *u = &d->an->used;
+	size_t n = i + 1, span = (size_t)(u->window > 5 * u->seasons ? u->window : 5 * u->seasons);
+	size_t reach = (size_t)u->run_max + 2 * span + 16;
+	double alpha = u->alpha;
 	*lo = *hi = NAN;
-	memcpy(d->rl, d->an->c.log, n * sizeof *d->rl);
-	memcpy(d->rd, d->an->c.diff, n * sizeof *d->rd);
+	d->i = i;
+	d->log_basis = ji->basis == ASSAY_BASIS_LOG;
+	double actual = d->log_basis ? d->an->c.log[i] : d->an->c.diff[i];
+	d->s = i > reach ? i - reach : 0;
+	memcpy(d->rl + d->s, d->an->c.log + d->s, (n - d->s) * sizeof *d->rl);
+	memcpy(d->rd + d->s, d->an->c.diff + d->s, (n - d->s) * sizeof *d->rd);
+	if (d->s && p_at(d, actual) != ji->p) {
+		d->s = 0;       /* something earlier mattered: take everything */
+		memcpy(d->rl, d->an->c.log, n * sizeof *d->rl);
+		memcpy(d->rd, d->an->c.diff, n * sizeof *d->rd);
+	}
 	double mid = ji->expected, step = isfinite(ji->scale) && ji->scale > 0 ? ji->scale : 0;
-	if (!isfinite(mid) || !(step > 0) || noise_at(d, i, log_basis, mid) != 1)
+	double gmid = p_at(d, mid) - alpha;
+	if (!isfinite(mid) || !(step > 0) || !(gmid > 0))
 		return;
 	for (int side = -1; side <= 1; side += 2) {
-		double in = mid, out = mid + side * 2 * step;
-		int k = 1, v;
-		while ((v = noise_at(d, i, log_basis, out)) == 1 && k++ < 40) {
+		double in = mid, gin = gmid, out = mid + side * 3 * step, gout = p_at(d, out) - alpha;
+		for (int k = 0; gout > 0 && k < 40; k++) {
 			in = out;
-			out = mid + side * step * ldexp(1, k);
+			gin = gout;
+			out = mid + side * 3 * step * ldexp(1, k + 1);
+			gout = p_at(d, out) - alpha;
 		}
-		if (v != 0)
+		if (!(gout <= 0))
 			return;
-		/* 18 halvings: the edge to 1/262144 of its bracket, far below
-		 * a pixel, at a cost a report of 80 monthly series can bear */
-		for (int b = 0; b < 18; b++) {
-			double m = 0.5 * (in + out);
-			v = noise_at(d, i, log_basis, m);
-			if (v < 0)
-				return;
-			if (v)
-				in = m;
-			else
-				out = m;
-		}
-		*(side < 0 ? lo : hi) = in;
+		double e = edge(d, in, out, gin, gout, 1e-2 * step);
+		if (!isfinite(e))
+			return;
+		*(side < 0 ? lo : hi) = e;
+	}
+	if (ji->verdict == ASSAY_VERDICT_NOISE && isfinite(actual)) {
+		*lo = fmin(*lo, actual);
+		*hi = fmax(*hi, actual);
 	}
 }
 
@@ -1090,9 +1141,9 @@ static int chart_changes(FILE *fp, const char *outpath,
 	const assay_judgement *j = an.j;
 	lo = malloc(rs->n * sizeof *lo);
 	hi = malloc(rs->n * sizeof *hi);
-	struct decision_ctx dc = { &an, NULL, malloc(rs->n * sizeof(double)),
-				   malloc(rs->n * sizeof(double)),
-				   malloc(rs->n * sizeof(assay_judgement)) };
+	struct decision_ctx dc = { .an = &an, .rl = malloc(rs->n * sizeof(double)),
+				   .rd = malloc(rs->n * sizeof(double)),
+				   .j = malloc(rs->n * sizeof(assay_judgement)) };
 	int *season = malloc(rs->n * sizeof *season);
 	for (size_t i = 0; season && i < rs->n; i++) {
 		int k = an.used.seasons;

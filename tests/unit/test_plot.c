@@ -382,7 +382,7 @@ static void test_changes_band_is_the_decision(void **state)
 		d0 = next_line(d0);
 		assert_true(x0 < bx && bx < x1);
 		assert_true(lo < hi);
-		double tol = 1e-4 * (hi - lo);      /* the edges' bisection: 2^-18 */
+		double tol = 1e-9 * (hi - lo);      /* the printed digits */
 		if (verdict == 1) {
 			noise++;
 			if (!(pct >= lo - tol && pct <= hi + tol))
