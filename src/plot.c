@@ -1008,32 +1008,49 @@ struct decision_ctx {
 	assay_judgement *j;             /* scratch judgements */
 	size_t s, i;                    /* moves s..i are judged */
 	int log_basis;
+	assay_judge_opts shock;         /* the options, without the run test */
 };
 
-/* p-value of move i with change r (NaN on failure). */
-static double p_at(struct decision_ctx *d, double r)
+/* Judge move i with change r under opts o; NULL on failure. */
+static const assay_judgement *judged(struct decision_ctx *d, double r,
+				     const assay_judge_opts *o)
 {
 	assay_error e;
 	size_t s = d->s, i = d->i;
 	(d->log_basis ? d->rl : d->rd)[i] = r;
 	if (assay_judge(d->rl + s, d->rd + s, d->season ? d->season + s : NULL, i + 1 - s,
-			i - s, &d->an->used, d->j, &e))
-		return NAN;
-	return d->j[i - s].verdict == ASSAY_VERDICT_NONE ? NAN : d->j[i - s].p;
+			i - s, o, d->j, &e) || d->j[i - s].verdict == ASSAY_VERDICT_NONE)
+		return NULL;
+	return &d->j[i - s];
 }
 
-/* The last r from `in` (noise) towards `out` (notable) that is noise. */
+/* The shock part of the p-value (verdict.h rule 5: p_shock / (1 - w)),
+ * minus alpha.  With run_max = 1 only move i is judged (the run test
+ * needs the moves before it): eight times cheaper, and p_shock does not
+ * depend on the run test. */
+static double g_shock(struct decision_ctx *d, double r)
+{
+	const assay_judgement *j = judged(d, r, &d->shock);
+	return j ? j->p_shock / (1 - d->an->used.trend_share) - d->an->used.alpha : NAN;
+}
+
+static int noise_full(struct decision_ctx *d, double r)
+{
+	const assay_judgement *j = judged(d, r, &d->an->used);
+	return j ? j->verdict == ASSAY_VERDICT_NOISE : -1;
+}
+
+/* The last r from `in` (g > 0) towards `out` (g <= 0) with g > 0. */
 static double edge(struct decision_ctx *d, double in, double out, double gin, double gout,
 		   double tol)
 {
-	double alpha = d->an->used.alpha;
 	int side = 0;
 	for (int k = 0; k < 40 && fabs(out - in) > tol; k++) {
 		double width = fabs(out - in);
 		double m = in + (out - in) * gin / (gin - gout);     /* false position */
 		if (!(fabs(m - in) > 0.01 * width && fabs(out - m) > 0.01 * width))
 			m = 0.5 * (in + out);
-		double g = p_at(d, m) - alpha;
+		double g = g_shock(d, m);
 		if (!isfinite(g))
 			return NAN;
 		if (g > 0) {            /* still noise */
@@ -1053,41 +1070,66 @@ static double edge(struct decision_ctx *d, double in, double out, double gin, do
 	return in;
 }
 
+/* The run test can make a move notable before its shock part does (a
+ * move that extends a run): then the edge is where the whole verdict
+ * turns, by bisection between the expected move and the shock edge. */
+static double full_edge(struct decision_ctx *d, double mid, double e, double tol)
+{
+	int v = noise_full(d, e);
+	if (v != 0)
+		return v == 1 ? e : NAN;
+	double in = mid, out = e;
+	while (fabs(out - in) > tol) {
+		double m = 0.5 * (in + out);
+		if ((v = noise_full(d, m)) < 0)
+			return NAN;
+		if (v)
+			in = m;
+		else
+			out = m;
+	}
+	return in;
+}
+
 static void decision_band(struct decision_ctx *d, size_t i, double *lo, double *hi)
 {
 	const assay_judgement *ji = &d->an->j[i];
 	const assay_judge_opts *u = &d->an->used;
 	size_t n = i + 1, span = (size_t)(u->window > 5 * u->seasons ? u->window : 5 * u->seasons);
 	size_t reach = (size_t)u->run_max + 2 * span + 16;
-	double alpha = u->alpha;
 	*lo = *hi = NAN;
 	d->i = i;
+	d->shock = *u;
+	d->shock.run_max = 1;
 	d->log_basis = ji->basis == ASSAY_BASIS_LOG;
 	double actual = d->log_basis ? d->an->c.log[i] : d->an->c.diff[i];
 	d->s = i > reach ? i - reach : 0;
 	memcpy(d->rl + d->s, d->an->c.log + d->s, (n - d->s) * sizeof *d->rl);
 	memcpy(d->rd + d->s, d->an->c.diff + d->s, (n - d->s) * sizeof *d->rd);
-	if (d->s && p_at(d, actual) != ji->p) {
+	const assay_judgement *jc = d->s ? judged(d, actual, u) : NULL;
+	if (d->s && (!jc || jc->p != ji->p)) {
 		d->s = 0;       /* something earlier mattered: take everything */
 		memcpy(d->rl, d->an->c.log, n * sizeof *d->rl);
 		memcpy(d->rd, d->an->c.diff, n * sizeof *d->rd);
 	}
 	double mid = ji->expected, step = isfinite(ji->scale) && ji->scale > 0 ? ji->scale : 0;
-	double gmid = p_at(d, mid) - alpha;
-	if (!isfinite(mid) || !(step > 0) || !(gmid > 0))
+	if (!isfinite(mid) || !(step > 0) || noise_full(d, mid) != 1)
+		return;
+	double gmid = g_shock(d, mid), tol = 1e-2 * step;
+	if (!(gmid > 0))
 		return;
 	for (int side = -1; side <= 1; side += 2) {
-		double in = mid, gin = gmid, out = mid + side * 3 * step, gout = p_at(d, out) - alpha;
+		double in = mid, gin = gmid, out = mid + side * 3 * step, gout = g_shock(d, out);
 		for (int k = 0; gout > 0 && k < 40; k++) {
 			in = out;
 			gin = gout;
 			out = mid + side * 3 * step * ldexp(1, k + 1);
-			gout = p_at(d, out) - alpha;
+			gout = g_shock(d, out);
 		}
 		if (!(gout <= 0))
 			return;
-		double e = edge(d, in, out, gin, gout, 1e-2 * step);
-		if (!isfinite(e))
+		double e = edge(d, in, out, gin, gout, tol);
+		if (!isfinite(e) || !isfinite(e = full_edge(d, mid, e, tol)))
 			return;
 		*(side < 0 ? lo : hi) = e;
 	}

@@ -327,7 +327,7 @@ static int draw_charts(struct rep *r)
 			po.as_of = r->o->scan.as_of;
 			po.from = r->o->from;
 			po.to = r->o->to;
-			/* the changes chart shows the last five years up to the move
+			/* the changes chart shows the last ten years up to the move
 			 * judged (66 years of monthly bars are a grey wall, and each
 			 * bar's band costs a search: plot.c) */
 			char recent[32];
@@ -335,7 +335,7 @@ static int draw_charts(struct rep *r)
 			    (row->freq == ASSAY_FREQ_M || row->freq == ASSAY_FREQ_Q ||
 			     row->freq == ASSAY_FREQ_A)) {
 				assay_period_format(row->freq, row->period -
-						    5 * assay_periods_per_year(row->freq) + 1,
+						    10 * assay_periods_per_year(row->freq) + 1,
 						    recent, sizeof recent);
 				po.from = recent;
 				po.freq = row->freq;
@@ -348,7 +348,7 @@ static int draw_charts(struct rep *r)
 				 r->dir, i + 1, fname, k ? "changes" : "level");
 			int added = assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e);
 			if (added && po.from == recent) {
-				/* no change in the last five years: the whole series */
+				/* no change in the last ten years: the whole series */
 				po.from = NULL;
 				added = assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e);
 			}
@@ -437,7 +437,7 @@ struct section {
 	char what[400];
 	/* trend */
 	int has_trend;
-	char trend_words[600];
+	char trend_words[800];
 	assay_trend tr;
 	assay_cpts cp;
 	size_t tn;
