@@ -36,6 +36,7 @@ static const char *option_values(const char *cmd, const char *opt)
 	if (!strcmp(opt, "--type")) return "level changes compare vol";
 	if (!strcmp(opt, "--variant")) return "original hamed-rao yue-wang seasonal";
 	if (!strcmp(opt, "--penalty")) return "mbic bic";
+	if (!strcmp(opt, "--sort")) return "p q change name";
 	return NULL;
 }
 
