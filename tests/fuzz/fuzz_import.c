@@ -17,7 +17,8 @@
  * checked cheaply:
  *  - a failed import fills err with ASSAY_EUSAGE (the input is a plain
  *    file, so no I/O error is expected) and a one-line message that starts
- *    with the file's path, and writes nothing;
+ *    with the file's path (a workbook's: PATH[SHEET]!CELL), and writes
+ *    nothing;
  *  - no transaction is left open, and a dry run leaves the store empty;
  *  - on success the counts add up (each value read is inserted, unchanged,
  *    revised or older);
@@ -143,24 +144,58 @@ static void one_line(const char *what, const char *msg)
 		die(what, msg);
 }
 
+/* Does msg start where the importer says a message starts: "PATH:", or
+ * for a workbook "PATH[SHEET]:", "PATH[SHEET]!C7:" or "PATH[SHEET]!row 7:"
+ * (README, workbooks)?  A fuzzed sheet name may hold ']' itself, so every
+ * ']' after the '[' is tried as its end. */
+static int names_file(const char *msg)
+{
+	size_t lp = strlen(path);
+	if (strncmp(msg, path, lp))
+		return 0;
+	msg += lp;
+	if (*msg == ':')
+		return 1;
+	if (*msg != '[')
+		return 0;
+	for (const char *e = strchr(msg, ']'); e; e = strchr(e + 1, ']')) {
+		const char *q = e + 1;
+		if (*q == ':')
+			return 1;
+		if (*q++ != '!')
+			continue;
+		if (!strncmp(q, "row ", 4))
+			q += 4;
+		else
+			while (*q >= 'A' && *q <= 'Z')
+				q++;
+		if (!isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q == ':')
+			return 1;
+	}
+	return 0;
+}
+
 /* notice callback: every notice names the file, on one line. */
 static void on_notice(void *ctx, const char *msg)
 {
 	(void)ctx;
 	one_line("a notice spans lines", msg);
-	if (strncmp(msg, path, strlen(path)) || msg[strlen(path)] != ':')
+	if (!names_file(msg))
 		die("a notice does not start with the file's path", msg);
 }
 
 static void check_failure(const assay_error *err)
 {
-	size_t lp = strlen(path);
 	if (err->status != ASSAY_EUSAGE)
 		die("a failed import of a plain file is not ASSAY_EUSAGE", err->msg);
 	if (!err->msg[0])
 		die("a failed import has no message", NULL);
 	one_line("an error message spans lines", err->msg);
-	if (strncmp(err->msg, path, lp) || err->msg[lp] != ':')
+	if (!names_file(err->msg))
 		die("an error message does not start with the file's path", err->msg);
 }
 
