@@ -144,6 +144,12 @@ $out
 ${co#* }
 "*) ok "completion-${co% *}${co#* }" ;; *) not_ok "completion-${co% *}${co#* }" "not offered: [$out]" ;; esac
 	done
+	run comp assay check --format ""
+	expect_out completion-check-format-values "text
+csv
+tsv
+json
+ndjson"
 	run comp assay scan --sort ""
 	expect_out completion-sort-values "p
 q
