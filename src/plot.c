@@ -429,7 +429,80 @@ struct frame {
 	double x0, x1;          /* x range, seconds */
 	double y0, y1;          /* y range; NaN: gnuplot's autoscale */
 	int nkey;               /* entries in the key, one per line */
+	int log_y;              /* logarithmic y axis */
+	int own_ytics;          /* y tics with thousands separators */
+	int top_labels;         /* a line of labels above the plot */
 };
+
+/* A tic label: thousands separators, the decimals the step needs. */
+static void tic_text(double v, double step, char *buf, size_t n)
+{
+	char raw[64], *out = buf;
+	int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	if (dec > 6)
+		dec = 6;
+	snprintf(raw, sizeof raw, "%.*f", dec, fabs(v));
+	const char *dot = strchr(raw, '.');
+	size_t ilen = dot ? (size_t)(dot - raw) : strlen(raw), room = n;
+	if (v < 0 && strspn(raw, "0.") != strlen(raw) && room > 1) {
+		*out++ = '-';
+		room--;
+	}
+	for (size_t i = 0; i < ilen && room > 2; i++) {
+		if (i && (ilen - i) % 3 == 0) {
+			*out++ = ',';
+			room--;
+		}
+		*out++ = raw[i];
+		room--;
+	}
+	for (; dot && *dot && room > 1; dot++, room--)
+		*out++ = *dot;
+	*out = 0;
+}
+
+/* y tics between y0 and y1 as explicit labels (gnuplot's own have no
+ * thousands separators in the C locale): 1, 2 or 5 times a power of ten,
+ * about one per 70 pixels; on a log axis the 1-2-5 steps of each decade. */
+static void put_y_tics(FILE *fp, const char *axis, double y0, double y1, int log_y,
+		       int height)
+{
+	char lbl[64];
+	int first = 1;
+	if (!(isfinite(y0) && isfinite(y1) && y1 > y0) || (log_y && y0 <= 0))
+		return;
+	fprintf(fp, "set %stics (", axis);
+	if (log_y) {
+		static const double m[] = { 1, 2, 5 };
+		double d0 = floor(log10(y0)), d1 = ceil(log10(y1));
+		int count = 0;
+		for (double d = d0; d <= d1; d++)
+			for (int k = 0; k < 3; k++) {
+				double v = m[k] * pow(10, d);
+				if (v < y0 || v > y1)
+					continue;
+				tic_text(v, v >= 1 ? 1 : pow(10, d), lbl, sizeof lbl);
+				fprintf(fp, "%s'%s' ", first ? "" : ", ", lbl);
+				put_num(fp, v);
+				first = 0;
+				count++;
+			}
+		(void)count;
+	} else {
+		double want = fmax(3, height / 70.0);
+		double raw = (y1 - y0) / want, p10 = pow(10, floor(log10(raw)));
+		double step = raw / p10 < 1.5 ? p10 : raw / p10 < 3.5 ? 2 * p10 :
+			      raw / p10 < 7.5 ? 5 * p10 : 10 * p10;
+		for (double v = ceil(y0 / step) * step; v <= y1 + 1e-9 * step; v += step) {
+			double r = fabs(v) < 1e-9 * step ? 0 : v;
+			tic_text(r, step, lbl, sizeof lbl);
+			fprintf(fp, "%s'%s' ", first ? "" : ", ", lbl);
+			put_num(fp, r);
+			first = 0;
+		}
+	}
+	fputs(")\n", fp);
+}
 
 static int font_size(const assay_plot_opts *o)
 {
@@ -505,13 +578,19 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 		put_screen(fp, left, y);
 		fprintf(fp, " left front noenhanced textcolor rgb '" C_TEXT "'\n");
 	}
-	int rows = fr->nkey;
+	/* a short chart writes its key in the small font: at 450 pixels four
+	 * lines of key in the body font take a fifth of the height */
+	int rows = fr->nkey, small_key = o->height < 600;
+	double kline = small_key ? line * small_font(o) / fs : line;
 	y -= 0.6 * line;
 	fputs("set key at ", fp);
 	put_screen(fp, left, y);
 	fputs(" left top vertical Left reverse noenhanced samplen 2.5 width 1 "
-	      "spacing 1.0\n", fp);
-	y -= rows * 1.0 * line + 0.8 * line;
+	      "spacing 1.0", fp);
+	if (small_key)
+		fprintf(fp, " font ',%d'", small_font(o));
+	fputc('\n', fp);
+	y -= rows * 1.0 * kline + 0.8 * line + (fr->top_labels ? 1.1 * line : 0);
 	fputs("set tmargin at screen ", fp);
 	put_num(fp, y);
 	fputs("\nset label 3 ", fp);
@@ -523,7 +602,9 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 	fputs("set bmargin at screen ", fp);
 	put_num(fp, 4.0 * line);
 	fputs("\nset rmargin ", fp);
-	fputs(fr->y2label[0] ? "10\n" : "4\n", fp);
+	/* room for the right axis' tics and its label (at 800 px, 10
+	 * characters cut the label) */
+	fputs(fr->y2label[0] ? "14\n" : "4\n", fp);
 	fputs("set border 3 lc rgb '" C_TEXT "'\n"
 	      "set tics nomirror textcolor rgb '" C_TEXT "'\n"
 	      "set grid ytics lc rgb '#e8e8e8' lw 1 dt 1\n"
@@ -550,6 +631,10 @@ static void put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
 		put_num(fp, fr->y1);
 		fputs("]\n", fp);
 	}
+	if (fr->log_y)
+		fputs("set logscale y 10\n", fp);
+	if (fr->own_ytics)
+		put_y_tics(fp, "y", fr->y0, fr->y1, fr->log_y, o->height);
 	put_time_tics(fp, fr->x0, fr->x1, o->width);
 }
 
@@ -568,9 +653,52 @@ static void y_range_of(struct frame *fr, const double *v, size_t a, size_t b)
 		fr->y0 = fr->y1 = NAN;
 		return;
 	}
+	if (fr->log_y && lo > 0) {
+		fr->y0 = lo / pow(hi / lo, 0.04);
+		fr->y1 = hi * pow(hi / lo, 0.04);
+		return;
+	}
 	double pad = 0.06 * (hi - lo);
 	fr->y0 = lo >= 0 && lo - pad < 0.25 * (hi - lo) ? 0 : lo - pad;
 	fr->y1 = hi + pad;
+}
+
+/* What a series is, from its metadata: "Copper price, World Bank Pink
+ * Sheet", "Cobalt mine production, Democratic Republic of Congo"; the
+ * name when the store has no commodity. */
+static void title_of(const assay_series_info *info, char *buf, size_t n)
+{
+	const char *what = info->measure && *info->measure ? info->measure :
+			   info->kind == ASSAY_KIND_PRICE ? "price" : NULL;
+	if (!info->commodity || !*info->commodity) {
+		snprintf(buf, n, "%s", info->name);
+		return;
+	}
+	size_t len = (size_t)snprintf(buf, n, "%s%s%s", info->commodity, what ? " " : "",
+				      what ? what : "");
+	if (len >= n)
+		return;
+	if (info->region && *info->region) {
+		snprintf(buf + len, n - len, ", %s", info->region);
+	} else if (info->source && *info->source) {
+		/* the publisher, without a licence in brackets */
+		int cut = (int)strcspn(info->source, "(");
+		while (cut > 0 && info->source[cut - 1] == ' ')
+			cut--;
+		snprintf(buf + len, n - len, ", %.*s", cut, info->source);
+	}
+}
+
+/* "price ($/mt)", "mine production (t)": what the y axis measures. */
+static void axis_label(const assay_series_info *info, char *buf, size_t n)
+{
+	const char *what = info->measure && *info->measure ? info->measure :
+			   info->kind == ASSAY_KIND_PRICE ? "price" :
+			   info->kind == ASSAY_KIND_STOCK ? "stock" : "level";
+	if (info->unit && *info->unit)
+		snprintf(buf, n, "%s (%s)", what, info->unit);
+	else
+		snprintf(buf, n, "%s (unit not recorded)", what);
 }
 
 /* "Source: A; B" from the distinct sources of the inputs, with the
@@ -727,16 +855,37 @@ static int chart_level(FILE *fp, const char *outpath,
 		have_cpt = assay_pelt(x, nc, &co, &cp, &e2) == 0 && cp.nseg > 1;
 	}
 
-	fr.title = o->title ? o->title : in->info->name;
+	char auto_title[512];
+	title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
 	describe_freq(desc, sizeof desc, in->info, f);
-	snprintf(fr.sub, sizeof fr.sub, "%s%s%s", desc,
-		 in->info->measure ? ", " : "", in->info->measure ? in->info->measure : "");
+	snprintf(fr.sub, sizeof fr.sub, "%s, %s%s", in->info->name, desc,
+		 o->log_y ? ", log scale" : "");
 	make_footer(&fr, in, 1, o);
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
-	snprintf(fr.ylabel, sizeof fr.ylabel, "%s", unit_or(in->info, "level (unit not recorded)"));
+	axis_label(in->info, fr.ylabel, sizeof fr.ylabel);
 	put_x_range(&fr, &v);
+	if (o->log_y) {
+		for (size_t i = v.a; i < v.b; i++)
+			if (isfinite(rs->value[i]) && rs->value[i] <= 0) {
+				assay_fail(err, ASSAY_EUSAGE, "'%s' has values <= 0: no log "
+					   "scale (drop --log)", in->info->name);
+				goto out;
+			}
+		fr.log_y = 1;
+	}
+	fr.own_ytics = 1;
 	y_range_of(&fr, rs->value, v.a, v.b);
+	/* A price that compounds is drawn against its log-linear growth
+	 * curve (trend.h: least squares on log levels), which follows the
+	 * data; a straight Sen line under 66 years of exponential growth
+	 * runs below nearly all of them.  Other series: Sen's line through
+	 * the median point. */
+	int growth_line = have_trend && in->info->kind == ASSAY_KIND_PRICE && tr.growth.ok;
+	double per_year = f == ASSAY_FREQ_D || f == ASSAY_FREQ_W ? 365.25 :
+			  assay_periods_per_year(f);
 	fr.nkey = 1 + any_partial + have_trend + have_cpt;
+	fr.top_labels = have_cpt && cp.nseg <= 16;
 	put_frame(fp, outpath, o, &fr);
 
 	/* $D0: x, complete value, partial value, trend line. */
@@ -746,8 +895,11 @@ static int chart_level(FILE *fp, const char *outpath,
 		row[0] = period_mid(f, rs->period[i]);
 		row[1] = rs->partial[i] ? NAN : val;
 		row[2] = rs->partial[i] ? val : NAN;
-		row[3] = have_trend && rs->period[i] >= t[0] && rs->period[i] <= t[nc - 1] ?
-			tr.sen.intercept + tr.sen.slope * (double)(rs->period[i] - t[0]) : NAN;
+		int in_fit = have_trend && rs->period[i] >= t[0] && rs->period[i] <= t[nc - 1];
+		row[3] = !in_fit ? NAN : growth_line
+			 ? exp(tr.growth.log_intercept + tr.growth.log_slope *
+			       (double)(rs->period[i] - t[0]) / per_year)
+			 : tr.sen.intercept + tr.sen.slope * (double)(rs->period[i] - t[0]);
 		put_row(fp, row, 4);
 	}
 	fputs("EOD\n", fp);
@@ -767,11 +919,12 @@ static int chart_level(FILE *fp, const char *outpath,
 			put_row(fp, row, 2);
 		}
 		fputs("EOD\n", fp);
-		/* A dashed line and the period at each change point while
-		 * they stay readable: labels at least a text line apart,
-		 * lines only when there are few. */
-		double gap = (fr.x1 - fr.x0) * 1.6 * small_font(o) / (0.85 * o->width);
-		double last = -INFINITY;
+		/* A dashed line at each change point, and its period above the
+		 * plot (outside it: no line or data runs through the label)
+		 * while labels stay a label's width apart; lines only when
+		 * there are few. */
+		double px = (fr.x1 - fr.x0) / (0.85 * o->width);    /* x units a pixel */
+		double last = -INFINITY, last_half = 0;
 		for (size_t s = 1; s < cp.nseg && cp.nseg <= 16; s++) {
 			size_t a = idx[cp.seg_start[s]];
 			double cx = period_start(f, rs->period[a]);
@@ -780,27 +933,37 @@ static int chart_level(FILE *fp, const char *outpath,
 			fputs(", graph 0 to ", fp);
 			put_num(fp, cx);
 			fputs(", graph 1 nohead back dt 2 lc rgb '" C_CPT "'\n", fp);
-			if (cx - last < gap)
+			/* half a centred label's width each side, and a space */
+			assay_period_format(f, rs->period[a], b1, sizeof b1);
+			double half = 0.5 * ((double)strlen(b1) + 1.5) * 0.62 * small_font(o) * px;
+			if (cx - last < half + last_half)
 				continue;
 			last = cx;
+			last_half = half;
 			fputs("set label ", fp);
-			put_q(fp, assay_period_format(f, rs->period[a], b1, sizeof b1), 0);
+			put_q(fp, b1, 0);
 			fputs(" at ", fp);
 			put_num(fp, cx);
-			fprintf(fp, ", graph 0.98 right rotate by 90 offset 1.1,0 noenhanced "
+			fprintf(fp, ", graph 1 center offset 0,0.7 noenhanced "
 				"textcolor rgb '" C_CPT "' font ',%d'\n", small_font(o));
 		}
 	}
 	fputs("plot $D0 using ($1):2 with lines lw 2 lc rgb '" C_MAIN "' title ", fp);
-	put_q(fp, in->info->name, MAX_TEXT);
+	put_q(fp, o->label ? o->label : in->info->name, MAX_TEXT);
 	if (any_partial)
 		fputs(", \\\n  $D0 using ($1):3 with points pt 6 ps 1.3 lw 2 lc rgb '"
 		      C_MAIN "' title 'partial period (not all data in)'", fp);
 	if (have_trend) {
-		snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s%s",
-			 nice_num(tr.sen_slope_year, 1, b1, sizeof b1),
-			 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2),
-			 tr.mk.p < o->alpha ? "" : ", not significant");
+		if (growth_line)
+			snprintf(text, sizeof text, "trend (log-linear growth): %s%% a year, "
+				 "Mann-Kendall %s%s", nice_num(tr.growth.pct, 1, b1, sizeof b1),
+				 p_text(tr.mk.p, b2, sizeof b2),
+				 tr.mk.p < o->alpha ? "" : ", not significant");
+		else
+			snprintf(text, sizeof text, "trend (Sen's slope): %s %s a year, Mann-Kendall %s%s",
+				 nice_num(tr.sen_slope_year, 1, b1, sizeof b1),
+				 unit_or(in->info, "units"), p_text(tr.mk.p, b2, sizeof b2),
+				 tr.mk.p < o->alpha ? "" : ", not significant");
 		/* Solid when significant at alpha, dashed when not. */
 		fprintf(fp, ", \\\n  $D0 using ($1):4 with lines lw 2 dt %d lc rgb '" C_TREND
 			"' title ", tr.mk.p < o->alpha ? 1 : 2);
@@ -823,14 +986,166 @@ out:
 /* ------------------------------------------------------------------ */
 /* changes                                                              */
 
+/* The band of the decision itself: for move i, the changes r (on the
+ * basis it was judged on) that assay_judge would call noise, every other
+ * move as it is.  The verdict is monotone in each direction from the
+ * model's expected move (a larger move has a smaller rank p-value and, in
+ * the direction of a run, a larger run statistic), so each edge is a root
+ * of p(r) = alpha, bracketed by doubling and found by safeguarded false
+ * position (Illinois) to 1% of the move's scale (the typical move: a
+ * fraction of a pixel on a chart whose axis spans many of them).  Only the moves in
+ * reach of move i's judgement enter (a judgement never depends on later
+ * data, nor on data before its windows), checked by judging the actual
+ * move first: it must give the analysis' p exactly, else all earlier moves
+ * are used.  The edges are then widened to take in the move itself when
+ * it is noise, so that every drawn bar sits on the side of the band its
+ * colour says.  NaN edges when even the expected move is notable (a run
+ * that any continuation extends) or on failure. */
+struct decision_ctx {
+	const assay_analysis *an;
+	const int *season;
+	double *rl, *rd;                /* scratch copies of the changes */
+	assay_judgement *j;             /* scratch judgements */
+	size_t s, i;                    /* moves s..i are judged */
+	int log_basis;
+	assay_judge_opts shock;         /* the options, without the run test */
+};
+
+/* Judge move i with change r under opts o; NULL on failure. */
+static const assay_judgement *judged(struct decision_ctx *d, double r,
+				     const assay_judge_opts *o)
+{
+	assay_error e;
+	size_t s = d->s, i = d->i;
+	(d->log_basis ? d->rl : d->rd)[i] = r;
+	if (assay_judge(d->rl + s, d->rd + s, d->season ? d->season + s : NULL, i + 1 - s,
+			i - s, o, d->j, &e) || d->j[i - s].verdict == ASSAY_VERDICT_NONE)
+		return NULL;
+	return &d->j[i - s];
+}
+
+/* The shock part of the p-value (verdict.h rule 5: p_shock / (1 - w)),
+ * minus alpha.  With run_max = 1 only move i is judged (the run test
+ * needs the moves before it): eight times cheaper, and p_shock does not
+ * depend on the run test. */
+static double g_shock(struct decision_ctx *d, double r)
+{
+	const assay_judgement *j = judged(d, r, &d->shock);
+	return j ? j->p_shock / (1 - d->an->used.trend_share) - d->an->used.alpha : NAN;
+}
+
+static int noise_full(struct decision_ctx *d, double r)
+{
+	const assay_judgement *j = judged(d, r, &d->an->used);
+	return j ? j->verdict == ASSAY_VERDICT_NOISE : -1;
+}
+
+/* The last r from `in` (g > 0) towards `out` (g <= 0) with g > 0. */
+static double edge(struct decision_ctx *d, double in, double out, double gin, double gout,
+		   double tol)
+{
+	int side = 0;
+	for (int k = 0; k < 40 && fabs(out - in) > tol; k++) {
+		double width = fabs(out - in);
+		double m = in + (out - in) * gin / (gin - gout);     /* false position */
+		if (!(fabs(m - in) > 0.01 * width && fabs(out - m) > 0.01 * width))
+			m = 0.5 * (in + out);
+		double g = g_shock(d, m);
+		if (!isfinite(g))
+			return NAN;
+		if (g > 0) {            /* still noise */
+			in = m;
+			gin = g;
+			if (side == 1)
+				gout *= 0.5;    /* Illinois: the kept end's weight */
+			side = 1;
+		} else {
+			out = m;
+			gout = g;
+			if (side == -1)
+				gin *= 0.5;
+			side = -1;
+		}
+	}
+	return in;
+}
+
+/* The run test can make a move notable before its shock part does (a
+ * move that extends a run): then the edge is where the whole verdict
+ * turns, by bisection between the expected move and the shock edge. */
+static double full_edge(struct decision_ctx *d, double mid, double e, double tol)
+{
+	int v = noise_full(d, e);
+	if (v != 0)
+		return v == 1 ? e : NAN;
+	double in = mid, out = e;
+	while (fabs(out - in) > tol) {
+		double m = 0.5 * (in + out);
+		if ((v = noise_full(d, m)) < 0)
+			return NAN;
+		if (v)
+			in = m;
+		else
+			out = m;
+	}
+	return in;
+}
+
+static void decision_band(struct decision_ctx *d, size_t i, double *lo, double *hi)
+{
+	const assay_judgement *ji = &d->an->j[i];
+	const assay_judge_opts *u = &d->an->used;
+	size_t n = i + 1, span = (size_t)(u->window > 5 * u->seasons ? u->window : 5 * u->seasons);
+	size_t reach = (size_t)u->run_max + 2 * span + 16;
+	*lo = *hi = NAN;
+	d->i = i;
+	d->shock = *u;
+	d->shock.run_max = 1;
+	d->log_basis = ji->basis == ASSAY_BASIS_LOG;
+	double actual = d->log_basis ? d->an->c.log[i] : d->an->c.diff[i];
+	d->s = i > reach ? i - reach : 0;
+	memcpy(d->rl + d->s, d->an->c.log + d->s, (n - d->s) * sizeof *d->rl);
+	memcpy(d->rd + d->s, d->an->c.diff + d->s, (n - d->s) * sizeof *d->rd);
+	const assay_judgement *jc = d->s ? judged(d, actual, u) : NULL;
+	if (d->s && (!jc || jc->p != ji->p)) {
+		d->s = 0;       /* something earlier mattered: take everything */
+		memcpy(d->rl, d->an->c.log, n * sizeof *d->rl);
+		memcpy(d->rd, d->an->c.diff, n * sizeof *d->rd);
+	}
+	double mid = ji->expected, step = isfinite(ji->scale) && ji->scale > 0 ? ji->scale : 0;
+	if (!isfinite(mid) || !(step > 0) || noise_full(d, mid) != 1)
+		return;
+	double gmid = g_shock(d, mid), tol = 1e-2 * step;
+	if (!(gmid > 0))
+		return;
+	for (int side = -1; side <= 1; side += 2) {
+		double in = mid, gin = gmid, out = mid + side * 3 * step, gout = g_shock(d, out);
+		for (int k = 0; gout > 0 && k < 40; k++) {
+			in = out;
+			gin = gout;
+			out = mid + side * 3 * step * ldexp(1, k + 1);
+			gout = g_shock(d, out);
+		}
+		if (!(gout <= 0))
+			return;
+		double e = edge(d, in, out, gin, gout, tol);
+		if (!isfinite(e) || !isfinite(e = full_edge(d, mid, e, tol)))
+			return;
+		*(side < 0 ? lo : hi) = e;
+	}
+	if (ji->verdict == ASSAY_VERDICT_NOISE && isfinite(actual)) {
+		*lo = fmin(*lo, actual);
+		*hi = fmax(*hi, actual);
+	}
+}
+
 /* Percent changes as bars coloured by the verdict of `assay check`
  * (verdict.h: same options, same function), the band of normal variation
- * shaded: the model's expected move +/- the two-sided Student-t critical
- * value at alpha times the prediction-interval scale, mapped from the log
- * (or difference) scale the move was judged on to percent.  The verdict
- * itself uses a rank-based p-value (verdict.h rule 3), so a bar just
- * outside the band may still be noise: the band shows the scale, the
- * colour the decision. */
+ * shaded: the changes that same verdict would call noise in each period
+ * (decision_band), mapped from the log (or difference) scale the move was
+ * judged on to percent.  So band and colour show one decision on one
+ * basis: a bar outside the band is notable, a bar inside is noise; for a
+ * seasonal series the band moves with the season the model removes. */
 static int chart_changes(FILE *fp, const char *outpath,
 			 const assay_plot_input *in, const assay_plot_opts *o,
 			 assay_error *err)
@@ -868,7 +1183,20 @@ static int chart_changes(FILE *fp, const char *outpath,
 	const assay_judgement *j = an.j;
 	lo = malloc(rs->n * sizeof *lo);
 	hi = malloc(rs->n * sizeof *hi);
-	if (!lo || !hi) {
+	struct decision_ctx dc = { .an = &an, .rl = malloc(rs->n * sizeof(double)),
+				   .rd = malloc(rs->n * sizeof(double)),
+				   .j = malloc(rs->n * sizeof(assay_judgement)) };
+	int *season = malloc(rs->n * sizeof *season);
+	for (size_t i = 0; season && i < rs->n; i++) {
+		int k = an.used.seasons;
+		season[i] = k ? (int)(((rs->period[i] % k) + k) % k) : 0;
+	}
+	dc.season = an.used.seasons ? season : NULL;
+	if (!lo || !hi || !dc.rl || !dc.rd || !dc.j || !season) {
+		free(dc.rl);
+		free(dc.rd);
+		free(dc.j);
+		free(season);
 		assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
@@ -886,8 +1214,10 @@ static int chart_changes(FILE *fp, const char *outpath,
 			continue;
 		}
 		have[j[i].verdict] = 1;
-		double c = gsl_cdf_tdist_Qinv(o->alpha / 2, j[i].df > 0 ? j[i].df : 1);
-		double r0 = j[i].expected - c * j[i].scale, r1 = j[i].expected + c * j[i].scale;
+		double r0, r1;
+		decision_band(&dc, i, &r0, &r1);
+		if (!isfinite(r0) || !isfinite(r1))
+			continue;
 		if (j[i].basis == ASSAY_BASIS_LOG) {
 			lo[i] = 100 * expm1(r0);
 			hi[i] = 100 * expm1(r1);
@@ -896,6 +1226,10 @@ static int chart_changes(FILE *fp, const char *outpath,
 			hi[i] = 100 * r1 / rs->value[ch->prev[i]];
 		}
 	}
+	free(dc.rl);
+	free(dc.rd);
+	free(dc.j);
+	free(season);
 	if (latest == SIZE_MAX) {
 		assay_fail(err, ASSAY_EUSAGE, "'%s' has no %s-on-%s change to plot%s",
 			   in->info->name, freq_word(f), freq_word(f),
@@ -903,9 +1237,12 @@ static int chart_changes(FILE *fp, const char *outpath,
 		goto out;
 	}
 	memset(&fr, 0, sizeof fr);
-	fr.title = o->title ? o->title : in->info->name;
+	char auto_title[512];
+	title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
 	describe_freq(desc, sizeof desc, in->info, f);
-	snprintf(fr.sub, sizeof fr.sub, "%% change on the previous %s, %s", freq_word(f), desc);
+	snprintf(fr.sub, sizeof fr.sub, "%s, %% change on the previous %s, %s", in->info->name,
+		 freq_word(f), desc);
 	if (n_partial) {
 		size_t len = strlen(fr.sub);
 		snprintf(fr.sub + len, sizeof fr.sub - len, "; partial %s not shown",
@@ -977,18 +1314,21 @@ static int chart_changes(FILE *fp, const char *outpath,
 		lj->verdict == ASSAY_VERDICT_SHOCK ? C_SHOCK :
 		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, font_size(o) + 1);
 
-	static const char *const colours[] = { "#bfbfbf", C_NOISE, C_SHOCK, C_UP };
+	static const char *const colours[] = { "#595959", C_NOISE, C_SHOCK, C_UP };
 	static const char *const titles[] = {
 		"not judged (too little history)", "noise", "shock (notable one-off move)",
 		"trend (notable persistent move)"
 	};
-	snprintf(text, sizeof text, "normal variation (%g%% band, trailing %d %ss)",
-		 100 * (1 - o->alpha), an.used.window, freq_word(f));
+	snprintf(text, sizeof text, "normal variation: a move inside is judged noise "
+		 "(alpha = %g, trailing %d %ss)", o->alpha, an.used.window, freq_word(f));
 	fputs("plot $D0 using ($1):2:3 with filledcurves fc rgb '" C_BAND "' "
 	      "fs solid 1.0 title ", fp);
 	put_q(fp, text, 0);
 	for (int c = 0; c < 4; c++)
-		if (have[c])
+		if (have[c] && c == 0)  /* hollow: never mistaken for the band */
+			fprintf(fp, ", \\\n  $D1 using ($1):($3 == 0 ? $2 : NaN) with boxes "
+				"fs empty border lc rgb '%s' lw 1.5 title '%s'", colours[0], titles[0]);
+		else if (have[c])
 			fprintf(fp, ", \\\n  $D1 using ($1):($3 == %d ? $2 : NaN) with boxes "
 				"fc rgb '%s' title '%s'", c, colours[c], titles[c]);
 	fprintf(fp, ", \\\n  $D1 using ($1):($0 == %zu ? $2 : NaN) with boxes fs empty "
@@ -1054,7 +1394,9 @@ static int chart_vol(FILE *fp, const char *outpath,
 		goto out;
 	}
 	memset(&fr, 0, sizeof fr);
-	fr.title = o->title ? o->title : in->info->name;
+	char auto_title[512];
+	title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
 	describe_freq(desc, sizeof desc, in->info, f);
 	snprintf(fr.sub, sizeof fr.sub, "annualised volatility of log changes over the "
 		 "trailing %zu %ss (%s)", w, freq_word(f), desc);
@@ -1182,17 +1524,24 @@ static int chart_compare(FILE *fp, const char *outpath,
 				snprintf(title + len, sizeof title - len, " and %zu more", nin - 4);
 				break;
 			}
+			const char *c = in[i].info->commodity;
 			len += (size_t)snprintf(title + len, sizeof title - len, "%s%s",
 						i == 0 ? "" : nin == 2 ? " vs " : ", ",
-						in[i].info->name);
+						c && *c ? c : in[i].info->name);
 		}
 		fr.title = title;
 	}
+	/* Without a chosen base the index starts at the first common period
+	 * (1960 for the World Bank series): on a linear axis that shows the
+	 * last decades only, so the axis is logarithmic, where equal growth
+	 * rates look alike whatever the base. */
+	fr.log_y = !o->dual && (o->log_y || !o->base);
 	if (o->dual)
 		snprintf(fr.sub, sizeof fr.sub, "%s, on two axes", assay_freq_adjective(f));
 	else
-		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s", assay_freq_adjective(f),
-			 assay_period_format(f, base, b1, sizeof b1));
+		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s%s", assay_freq_adjective(f),
+			 assay_period_format(f, base, b1, sizeof b1),
+			 fr.log_y ? ", log scale" : "");
 	make_footer(&fr, in, nin, o);
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", freq_word(f));
 	if (o->dual) {
@@ -1211,6 +1560,24 @@ static int chart_compare(FILE *fp, const char *outpath,
 		fr.x1 = fmax(fr.x1, period_end(f, v[i].rs.period[v[i].b - 1]));
 	}
 	fr.nkey = (int)nin;
+	if (!o->dual) {
+		/* the y range of every series, for the tics */
+		double lo = INFINITY, hi = -INFINITY;
+		for (size_t i = 0; i < nin; i++)
+			for (size_t k = v[i].a; k < v[i].b; k++)
+				if (isfinite(v[i].rs.value[k])) {
+					lo = fmin(lo, v[i].rs.value[k]);
+					hi = fmax(hi, v[i].rs.value[k]);
+				}
+		if (fr.log_y && !(lo > 0)) {
+			assay_fail(err, ASSAY_EUSAGE, "an index <= 0 has no log scale "
+				   "(give --base without --log)");
+			goto out;
+		}
+		double one[2] = { lo, hi };
+		y_range_of(&fr, one, 0, 2);
+		fr.own_ytics = 1;
+	}
 	put_frame(fp, outpath, o, &fr);
 	if (!o->dual) {
 		double bx = period_mid(f, base);
@@ -1220,7 +1587,21 @@ static int chart_compare(FILE *fp, const char *outpath,
 		put_num(fp, bx);
 		fputs(", graph 1 nohead back dt 3 lc rgb '" C_CPT "'\n", fp);
 	} else {
+		/* each axis its own range and tics, with separators */
 		fputs("set ytics nomirror\n", fp);
+		for (int ax = 0; ax < 2; ax++) {
+			struct frame one;
+			memset(&one, 0, sizeof one);
+			y_range_of(&one, v[ax].rs.value, v[ax].a, v[ax].b);
+			if (!(isfinite(one.y0) && isfinite(one.y1)))
+				continue;
+			fprintf(fp, "set %srange [", ax ? "y2" : "y");
+			put_num(fp, one.y0);
+			fputc(':', fp);
+			put_num(fp, one.y1);
+			fputs("]\n", fp);
+			put_y_tics(fp, ax ? "y2" : "y", one.y0, one.y1, 0, o->height);
+		}
 	}
 	for (size_t i = 0; i < nin; i++) {
 		fprintf(fp, "$D%zu << EOD\n", i);

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +201,47 @@ static assay_verdict notable_kind(const assay_scan_row *r, double share)
 	       ? ASSAY_VERDICT_TREND : ASSAY_VERDICT_SHOCK;
 }
 
+/* Benjamini-Hochberg over the judged rows, the verdicts at the FDR, the
+ * scan's order and the stale marks; takes the rows (freed on failure). */
+static int finish(assay_scan_row *rows, size_t n, const assay_scan_opts *o,
+		  assay_scan_result *out, assay_error *err)
+{
+	double *p = malloc((n ? n : 1) * sizeof *p);
+	for (size_t i = 0; p && i < n; i++)
+		p[i] = rows[i].p_value;
+	if (!p || assay_fdr_bh(p, p, n)) {
+		free(p);
+		out->rows = rows;
+		out->n = n;
+		assay_scan_result_release(out);
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		assay_scan_row *r = &rows[i];
+		r->q_value = p[i];
+		if (r->failed) {
+			out->failed++;
+			continue;
+		}
+		if (!isfinite(r->p_value))
+			continue;
+		out->judged++;
+		if (r->q_value <= o->fdr) {
+			r->verdict = notable_kind(r, o->analysis.judge.trend_share);
+			out->notable++;
+		} else {
+			r->verdict = ASSAY_VERDICT_NOISE;
+		}
+	}
+	free(p);
+	out->screened = out->judged;
+	qsort(rows, n, sizeof *rows, by_significance);
+	out->rows = rows;
+	out->n = n;
+	assay_scan_mark_stale(out);
+	return 0;
+}
+
 int assay_scan(const char *db_path, char *const *names, size_t n,
 	       const assay_scan_opts *o, assay_scan_result *out,
 	       assay_error *err)
@@ -229,40 +271,182 @@ int assay_scan(const char *db_path, char *const *names, size_t n,
 		pthread_join(tid[t], NULL);
 	pthread_mutex_destroy(&sh.lock);
 	free(tid);
+	return finish(sh.rows, n, o, out, err);
+}
 
-	/* Benjamini-Hochberg over the judged series. */
-	double *p = malloc((n ? n : 1) * sizeof *p);
-	for (size_t i = 0; p && i < n; i++)
-		p[i] = sh.rows[i].p_value;
-	if (!p || assay_fdr_bh(p, p, n)) {
-		free(p);
-		out->rows = sh.rows;
-		out->n = n;
-		assay_scan_result_release(out);
+int assay_scan_store(assay_store *st, char *const *names, size_t n,
+		     const assay_scan_opts *o, assay_scan_result *out,
+		     assay_error *err)
+{
+	struct shared sh = { .names = names, .n = n, .o = o };
+	memset(out, 0, sizeof *out);
+	if (!(sh.rows = calloc(n ? n : 1, sizeof *sh.rows)))
 		return assay_fail(err, ASSAY_EIO, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		locale_t saved = assay_c_locale_enter();
+		scan_one(st, &sh, k);
+		assay_c_locale_leave(saved);
+		if (o->progress)
+			o->progress(o->ctx, k + 1, n);
 	}
-	for (size_t i = 0; i < n; i++) {
-		assay_scan_row *r = &sh.rows[i];
-		r->q_value = p[i];
-		if (r->failed) {
-			out->failed++;
-			continue;
+	return finish(sh.rows, n, o, out, err);
+}
+
+static int64_t period_end_day(assay_freq f, assay_period p)
+{
+	int64_t first, last;
+	assay_period_span_days(f, p, &first, &last);
+	return last;
+}
+
+void assay_scan_mark_stale(assay_scan_result *r)
+{
+	r->latest_day = INT64_MIN;
+	r->stale = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->rows[i].failed && r->rows[i].has_period) {
+			int64_t d = period_end_day(r->rows[i].freq, r->rows[i].period);
+			if (d > r->latest_day)
+				r->latest_day = d;
 		}
-		if (!isfinite(r->p_value))
+	for (size_t i = 0; i < r->n; i++) {
+		assay_scan_row *row = &r->rows[i];
+		row->stale = 0;
+		if (row->failed || !row->has_period || r->latest_day == INT64_MIN)
 			continue;
-		out->judged++;
-		if (r->q_value <= o->fdr) {
-			r->verdict = notable_kind(r, o->analysis.judge.trend_share);
-			out->notable++;
-		} else {
-			r->verdict = ASSAY_VERDICT_NOISE;
+		/* the last period at the row's frequency complete by then: an
+		 * annual series is current in 2026Q1 with 2025 */
+		assay_period cur = assay_period_convert(ASSAY_FREQ_D, r->latest_day,
+							row->freq);
+		if (period_end_day(row->freq, cur) > r->latest_day)
+			cur--;
+		if (row->period < cur) {
+			row->stale = 1;
+			r->stale++;
 		}
 	}
-	free(p);
-	qsort(sh.rows, n, sizeof *sh.rows, by_significance);
-	out->rows = sh.rows;
-	out->n = n;
+}
+
+int assay_scan_sort_parse(const char *text, assay_scan_sort *s)
+{
+	static const char *const names[] = { "p", "q", "change", "name" };
+	for (int k = 0; k < 4; k++)
+		if (!strcmp(text, names[k])) {
+			*s = (assay_scan_sort)k;
+			return 0;
+		}
+	return -1;
+}
+
+/* Failed rows last, then each sort's key, then the name. */
+static int by_q(const void *a, const void *b)
+{
+	const assay_scan_row *x = a, *y = b;
+	int jx = isfinite(x->q_value), jy = isfinite(y->q_value);
+	if (jx != jy)
+		return jy - jx;
+	if (jx && x->q_value != y->q_value)
+		return x->q_value < y->q_value ? -1 : 1;
+	return by_significance(a, b);
+}
+
+static int by_change(const void *a, const void *b)
+{
+	const assay_scan_row *x = a, *y = b;
+	double cx = fabs(x->pct_change), cy = fabs(y->pct_change);
+	int jx = isfinite(cx), jy = isfinite(cy);
+	if (jx != jy)
+		return jy - jx;
+	if (jx && cx != cy)
+		return cx > cy ? -1 : 1;
+	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const assay_scan_row *x = a, *y = b;
+	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+static int dropped(const assay_scan_row *row, const assay_scan_selection *s)
+{
+	if (row->failed)
+		return 0;       /* an error is always said */
+	if (s->notable_only && !(row->verdict == ASSAY_VERDICT_SHOCK ||
+				 row->verdict == ASSAY_VERDICT_TREND))
+		return 1;
+	if (s->has_since) {
+		int64_t first, last, end;
+		assay_period_span_days(s->since_freq, s->since, &first, &last);
+		if (!row->has_period)
+			return 1;
+		end = period_end_day(row->freq, row->period);
+		if (end < first)
+			return 1;
+	}
 	return 0;
+}
+
+void assay_scan_select(assay_scan_result *r, const assay_scan_selection *s)
+{
+	int (*cmp)(const void *, const void *) =
+		s->sort == ASSAY_SCAN_SORT_Q ? by_q :
+		s->sort == ASSAY_SCAN_SORT_CHANGE ? by_change :
+		s->sort == ASSAY_SCAN_SORT_NAME ? by_name : by_significance;
+	qsort(r->rows, r->n, sizeof *r->rows, cmp);
+	size_t k = 0, kept = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		assay_scan_row *row = &r->rows[i];
+		int keep = !dropped(row, s) &&
+			   (row->failed || !s->top || kept < s->top);
+		if (!keep) {
+			free(row->name);
+			continue;
+		}
+		if (!row->failed)
+			kept++;
+		r->rows[k++] = *row;
+	}
+	r->n = k;
+	r->notable = r->judged = r->stale = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const assay_scan_row *row = &r->rows[i];
+		if (row->failed)
+			continue;
+		r->judged += isfinite(row->p_value);
+		r->notable += row->verdict == ASSAY_VERDICT_SHOCK ||
+			      row->verdict == ASSAY_VERDICT_TREND;
+		r->stale += row->stale;
+	}
+}
+
+void assay_fmt_pvalue(char letter, double p, char *buf, size_t n)
+{
+	locale_t saved = assay_c_locale_enter();
+	if (!isfinite(p))
+		snprintf(buf, n, "%c not computed", letter);
+	else if (p < 0.0001)
+		snprintf(buf, n, "%c < 0.0001", letter);
+	else
+		snprintf(buf, n, "%c = %.2g", letter, p);
+	assay_c_locale_leave(saved);
+}
+
+void assay_scan_words(const assay_scan_result *r, const assay_scan_row *row,
+		      char *alone, size_t na, char *batch, size_t nb)
+{
+	char pb[32], qb[32];
+	alone[0] = batch[0] = 0;
+	if (row->failed || !isfinite(row->p_value))
+		return;
+	assay_fmt_pvalue('p', row->p_value, pb, sizeof pb);
+	assay_fmt_pvalue('q', row->q_value, qb, sizeof qb);
+	int own = row->raw == ASSAY_VERDICT_SHOCK || row->raw == ASSAY_VERDICT_TREND;
+	int among = row->verdict == ASSAY_VERDICT_SHOCK || row->verdict == ASSAY_VERDICT_TREND;
+	snprintf(alone, na, "%s on its own (%s)",
+		 own ? "notable" : "within normal variation", pb);
+	snprintf(batch, nb, "%s among %zu series screened (%s)",
+		 among ? "notable" : "not notable", r->screened, qb);
 }
 
 void assay_scan_result_release(assay_scan_result *r)

@@ -86,7 +86,12 @@ typedef struct assay_plot_opts {
 	const char *base;       /* compare: the period indexed to 100 (NULL:
 	                         * the first period all series have) */
 	int dual;               /* compare: two series on two y axes */
-	const char *title;      /* NULL: made from the series */
+	const char *title;      /* NULL: made from the metadata ("Copper
+	                         * price, World Bank Pink Sheet") */
+	const char *label;      /* the series' name in the legend (level,
+	                         * changes, vol; NULL: its name) */
+	int log_y;              /* level, compare: logarithmic y axis
+	                         * (compare without a base: always) */
 	const char *as_of;      /* vintage shown in the footer, or NULL */
 	size_t window;          /* changes, vol: trailing window (20) */
 	size_t min_window;      /* fewest earlier changes to judge one (8) */

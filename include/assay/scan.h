@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "assay/analysis.h"
+#include "assay/store.h"
 
 typedef struct assay_scan_opts {
 	assay_analysis_opts analysis;   /* freq, window, alpha, seasonal ...;
@@ -47,6 +48,8 @@ typedef struct assay_scan_row {
 	int failed;                     /* an error, not a reason: see error */
 	assay_error error;
 	assay_judgement judgement;      /* every number behind it */
+	int stale;                      /* its period is older than the
+					 * batch's latest (assay_scan_mark_stale) */
 } assay_scan_row;
 
 typedef struct assay_scan_result {
@@ -55,6 +58,12 @@ typedef struct assay_scan_result {
 	size_t n;
 	size_t notable;                 /* rows with q <= fdr */
 	size_t judged, failed;
+	size_t screened;                /* judged series the q-values are
+					 * over (judged before any selection) */
+	size_t stale;                   /* rows marked stale */
+	int64_t latest_day;             /* last day of the batch's latest
+					 * period (days since 1970-01-01);
+					 * INT64_MIN when no row has one */
 } assay_scan_result;
 
 /* Scan the series `names` of the store at `db_path`.  Returns 0 (row
@@ -63,6 +72,56 @@ int assay_scan(const char *db_path, char *const *names, size_t n,
 	       const assay_scan_opts *o, assay_scan_result *out,
 	       assay_error *err);
 void assay_scan_result_release(assay_scan_result *r);
+
+/* The same on the caller's connection, one series after another
+ * (o->jobs is ignored): for a program that has the store open already. */
+int assay_scan_store(assay_store *st, char *const *names, size_t n,
+		     const assay_scan_opts *o, assay_scan_result *out,
+		     assay_error *err);
+
+/* Which rows to keep and in what order (assay_scan_select). */
+typedef enum assay_scan_sort {
+	ASSAY_SCAN_SORT_P = 0,          /* p-value (the scan's own order) */
+	ASSAY_SCAN_SORT_Q,              /* q-value, then p */
+	ASSAY_SCAN_SORT_CHANGE,         /* largest |change| first */
+	ASSAY_SCAN_SORT_NAME
+} assay_scan_sort;
+
+/* "p" | "q" | "change" | "name" -> 0 and *s; else -1. */
+int assay_scan_sort_parse(const char *text, assay_scan_sort *s);
+
+typedef struct assay_scan_selection {
+	int has_since;                  /* keep series current since: */
+	assay_freq since_freq;          /* the label's frequency */
+	assay_period since;             /* whose period ends on or after the
+					 * start of this one */
+	int notable_only;               /* keep the notable at the FDR */
+	size_t top;                     /* keep the first N (0: all) */
+	assay_scan_sort sort;
+} assay_scan_selection;
+
+/* Sort and filter r's rows in place (failed rows are kept, last); the
+ * q-values and counts of the screen are not recomputed: they stay those
+ * of every series screened.  notable, judged and stale are recounted over
+ * the rows kept. */
+void assay_scan_select(assay_scan_result *r, const assay_scan_selection *s);
+
+/* Mark the rows whose period ends before the last period of their own
+ * frequency that is complete by the batch's latest day: a discontinued or
+ * late series among current ones.  assay_scan does this. */
+void assay_scan_mark_stale(assay_scan_result *r);
+
+/* The two verdicts of a row in words, for tables and reports:
+ *   alone: "notable on its own (p = 0.0051)" or "within normal variation
+ *          on its own (p = 0.35)";
+ *   batch: "not notable among 85 series screened (q = 0.43)".
+ * Both empty when the row was not judged.  p is written as the check
+ * sentence writes it (two significant digits, "p < 0.0001"). */
+void assay_scan_words(const assay_scan_result *r, const assay_scan_row *row,
+		      char *alone, size_t na, char *batch, size_t nb);
+
+/* "p = 0.0051", "p < 0.0001" (letter: 'p' or 'q'). */
+void assay_fmt_pvalue(char letter, double p, char *buf, size_t n);
 
 /* The row of the judged move in an analysis: `period` when has_period,
  * else the latest complete period with a value.  (size_t)-1 when none. */

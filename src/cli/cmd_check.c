@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "assay/analysis.h"
+#include "assay/sentence.h"
 #include "cli.h"
 #include "json_out.h"
 #include "commands.h"
@@ -84,165 +85,13 @@ static const char usage[] =
 	"  assay check 'wb/*' --freq Q --format csv -q\n"
 	"  curl -s URL | assay check - --kind price --series copper --freq Q\n";
 
-struct ctx {
-	const char *name;
-	assay_series_info info;
-	assay_analysis a;
-	size_t row;             /* the judged row, or (size_t)-1 */
-	assay_period period;    /* the period asked for */
-	int allow_partial;
-	const char *as_of;
-	char reason[256];       /* why it cannot be judged */
-};
-
-/* "0.21", "0.048", "< 0.0001" */
-static void fmt_p(double p, char *buf, size_t n)
+/* The sentence on stdout (sentence.h builds it). */
+static int print_text(const assay_check *c)
 {
-	if (p < 0.0001)
-		snprintf(buf, n, "p < 0.0001");
-	else
-		snprintf(buf, n, "p = %.2g", p);
-}
-
-static void fmt_change(const struct ctx *c, char *buf, size_t n)
-{
-	size_t i = c->row;
-	double pct = c->a.c.pct[i], diff = c->a.c.diff[i];
-	const char *lbl = jc_freq_change(c->a.s.freq);
-	if (isfinite(pct))
-		snprintf(buf, n, "%+.1f%% %s", pct, lbl);
-	else if (isfinite(diff))
-		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
-			 c->info.unit ? c->info.unit : "", lbl);
-	else
-		snprintf(buf, n, "no %s change", lbl);
-}
-
-/* "2 of 3 months", or "17 observations" for daily and weekly data. */
-static const char *coverage(const struct ctx *c, size_t i)
-{
-	static char buf[64];
-	assay_freq from = c->info.freq, to = c->a.s.freq;
-	int n = c->a.s.n_obs[i], of = 0;
-	if (from == ASSAY_FREQ_M)
-		of = to == ASSAY_FREQ_Q ? 3 : 12;
-	else if (from == ASSAY_FREQ_Q)
-		of = 4;
-	if (of)
-		snprintf(buf, sizeof buf, "%d of %d %s", n, of,
-			 jc_freq_noun(from, of != 1));
-	else
-		snprintf(buf, sizeof buf, "%d observation%s", n, n == 1 ? "" : "s");
-	return buf;
-}
-
-/* The reason a move cannot be judged, in words. */
-static void explain(struct ctx *c)
-{
-	const assay_analysis *a = &c->a;
-	assay_freq f = a->s.freq;
-	char lbl[32];
-	if (c->row == (size_t)-1) {
-		assay_period_format(f, c->period, lbl, sizeof lbl);
-		if (a->s.n == 0)
-			snprintf(c->reason, sizeof c->reason, "the series has no data");
-		else
-			snprintf(c->reason, sizeof c->reason,
-				 "there is no %s %s in the data", jc_freq_adj(f), lbl);
-		return;
-	}
-	size_t i = c->row;
-	const assay_judgement *j = &a->j[i];
-	size_t p = a->c.prev[i];
-	switch (j->why) {
-	case ASSAY_UNJUDGED_NA:
-		if (!isfinite(a->s.value[i]))
-			snprintf(c->reason, sizeof c->reason, "no value for this %s",
-				 jc_freq_noun(f, 0));
-		else if (a->s.partial[i])
-			snprintf(c->reason, sizeof c->reason,
-				 "the %s is partial (%s); --allow-partial "
-				 "judges it anyway", jc_freq_noun(f, 0),
-				 coverage(c, i));
-		else if (p == (size_t)-1 || !isfinite(a->s.value[p]))
-			snprintf(c->reason, sizeof c->reason,
-				 "the previous %s has no value", jc_freq_noun(f, 0));
-		else if (a->s.partial[p])
-			snprintf(c->reason, sizeof c->reason,
-				 "the previous %s is partial", jc_freq_noun(f, 0));
-		else
-			snprintf(c->reason, sizeof c->reason, "the change is undefined");
-		break;
-	case ASSAY_UNJUDGED_HISTORY:
-		snprintf(c->reason, sizeof c->reason,
-			 "only %d %s of history (%d needed)", j->n_history,
-			 jc_freq_noun(f, j->n_history != 1),
-			 a->used.min_history > j->params + 2 ? a->used.min_history
-							    : j->params + 2);
-		break;
-	case ASSAY_UNJUDGED_FLAT:
-		snprintf(c->reason, sizeof c->reason,
-			 "the previous %d %s show no variation", j->n_history,
-			 jc_freq_noun(f, 1));
-		break;
-	case ASSAY_UNJUDGED_SEASONAL:
-		snprintf(c->reason, sizeof c->reason,
-			 "--seasonal yes needs at least 2 changes per %s in the "
-			 "window", jc_freq_noun(f, 0));
-		break;
-	default:
-		snprintf(c->reason, sizeof c->reason, "not judged");
-	}
-}
-
-static int print_text(struct ctx *c)
-{
-	char lbl[32], chg[96], pbuf[32], typ[96];
-	assay_freq f = c->a.s.freq;
-	if (c->row == (size_t)-1) {
-		assay_period_format(f, c->period, lbl, sizeof lbl);
-		printf("%s %s: cannot judge: %s\n", c->name, lbl, c->reason);
-		return ASSAY_ECANNOT;
-	}
-	size_t i = c->row;
-	const assay_judgement *j = &c->a.j[i];
-	assay_period_format(f, c->a.s.period[i], lbl, sizeof lbl);
-	fmt_change(c, chg, sizeof chg);
-	if (j->verdict == ASSAY_VERDICT_NONE) {
-		if (isfinite(c->a.c.pct[i]) || isfinite(c->a.c.diff[i]))
-			printf("%s %s: %s, cannot judge: %s\n", c->name, lbl, chg,
-			       c->reason);
-		else
-			printf("%s %s: cannot judge: %s\n", c->name, lbl, c->reason);
-		return ASSAY_ECANNOT;
-	}
-	fmt_p(j->p, pbuf, sizeof pbuf);
-	if (j->basis == ASSAY_BASIS_LOG)
-		snprintf(typ, sizeof typ, "+/-%.1f%%", 100 * j->noise.sd);
-	else
-		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->noise.sd,
-			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");
-	const char *what;
-	char trend[128], run[96], expect[96], aside[96];
-	switch (j->verdict) {
-	case ASSAY_VERDICT_SHOCK:
-		what = "a notable shock";
-		break;
-	case ASSAY_VERDICT_TREND:
-		jc_run_words(&c->a, i, run, sizeof run);
-		snprintf(trend, sizeof trend, "part of a notable trend (%s)", run);
-		what = trend;
-		break;
-	default:
-		what = "within normal variation";
-	}
-	jc_expected_words(&c->a, i, c->info.unit, expect, sizeof expect);
-	jc_set_aside_words(&c->a, i, aside, sizeof aside);
-	printf("%s %s: %s%s, %s (%s; typical %s move %s, %d %s of history%s%s)\n",
-	       c->name, lbl, chg, expect, what, pbuf, jc_freq_adj(f), typ,
-	       j->n_history, jc_freq_noun(f, j->n_history != 1),
-	       j->seasonal ? ", seasonal pattern removed" : "", aside);
-	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;
+	char line[1024];
+	int rc = assay_check_sentence(c, line, sizeof line);
+	printf("%s\n", line);
+	return rc;
 }
 
 static json_t *jnum(double v)
@@ -382,7 +231,7 @@ static json_t *past_shocks(const assay_analysis *a, size_t i)
 	return arr;
 }
 
-static int print_json(struct ctx *c)
+static int print_json(assay_check *c)
 {
 	const assay_analysis *a = &c->a;
 	const assay_judge_opts *u = &a->used;
@@ -473,7 +322,7 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 		     enum out_format fmt, struct cli_freq_note *fnote)
 {
 	int rc;
-	struct ctx cx;
+	assay_check cx;
 	memset(&cx, 0, sizeof cx);
 	cx.name = name;
 	cx.as_of = as_of;
@@ -530,7 +379,7 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 			cx.period = a->s.period[a->s.n - 1];
 	}
 	if (cx.row == (size_t)-1 || a->j[cx.row].verdict == ASSAY_VERDICT_NONE)
-		explain(&cx);
+		assay_check_explain(&cx);
 	rc = fmt == OUT_TEXT ? print_text(&cx) : print_json(&cx);
 	assay_analysis_release(&cx.a);
 out:

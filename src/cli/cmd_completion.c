@@ -27,7 +27,7 @@ static const char *option_values(const char *cmd, const char *opt)
 {
 	if (!strcmp(opt, "--format"))
 		return !strcmp(cmd, "plot") ? "png svg pdf"
-			: !strcmp(cmd, "check") ? "text csv json ndjson"
+			: !strcmp(cmd, "check") ? "text csv tsv json ndjson"
 			: "table csv tsv json ndjson";
 	if (!strcmp(opt, "--freq")) return "D W M Q A";
 	if (!strcmp(opt, "--kind")) return "flow price stock";
@@ -36,6 +36,7 @@ static const char *option_values(const char *cmd, const char *opt)
 	if (!strcmp(opt, "--type")) return "level changes compare vol";
 	if (!strcmp(opt, "--variant")) return "original hamed-rao yue-wang seasonal";
 	if (!strcmp(opt, "--penalty")) return "mbic bic";
+	if (!strcmp(opt, "--sort")) return "p q change name";
 	return NULL;
 }
 

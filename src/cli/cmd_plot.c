@@ -46,7 +46,12 @@ static const char usage[] =
 	"                  the series: wb/copper -> plots/wb-copper.png, with\n"
 	"                  -changes, -vol or compare- added for those types\n"
 	"  --format FMT    png, svg or pdf for --outdir (default png)\n"
-	"  --title TEXT    the chart title (default: the series name)\n"
+	"  --title TEXT    the chart title (default: from the metadata, e.g.\n"
+	"                  'Copper price, World Bank Pink Sheet')\n"
+	"  --label TEXT    the series' name in the legend (default: its name)\n"
+	"  --log           level, compare: logarithmic y axis (compare without\n"
+	"                  --base always has one: a linear index to an early base\n"
+	"                  shows only the last decades)\n"
 	"  --window N      trailing window of changes and vol, 2 to 100000 (20)\n"
 	"  --alpha A       level of the verdicts and band (default 0.05)\n"
 	"  --no-trend      level: no trend line or change points\n"
@@ -224,6 +229,8 @@ int cmd_plot(int argc, char **argv)
 		{ "window", required_argument, NULL, 'w' },
 		{ "alpha", required_argument, NULL, 'A' },
 		{ "no-trend", no_argument, NULL, 'N' },
+		{ "label", required_argument, NULL, 'B' },
+		{ "log", no_argument, NULL, 'G' },
 		{ "all", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -281,6 +288,8 @@ int cmd_plot(int argc, char **argv)
 						       "and 1, not '%s'", optarg);
 			break;
 		case 'N': po.trend = 0; break;
+		case 'B': po.label = optarg; break;
+		case 'G': po.log_y = 1; break;
 		case 'L': all = 1; break;
 		default:
 			fputs("Try 'assay plot --help'.\n", stderr);
@@ -295,6 +304,8 @@ int cmd_plot(int argc, char **argv)
 	if ((po.base || po.dual) && po.type != ASSAY_CHART_COMPARE)
 		return cli_usage_error("plot", "%s is for --type compare",
 				       po.base ? "--base" : "--dual");
+	if (po.log_y && (po.type == ASSAY_CHART_CHANGES || po.type == ASSAY_CHART_VOL || po.dual))
+		return cli_usage_error("plot", "--log is for level and indexed compare charts");
 	if (format && assay_plot_format_parse(format, &po.format))
 		return cli_usage_error("plot", "--format takes png, svg or pdf, not '%s'",
 				       format);

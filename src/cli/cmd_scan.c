@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/report.h"
 #include "assay/scan.h"
 #include "cli.h"
 #include "commands.h"
@@ -20,11 +21,17 @@ static const char usage[] =
 	"series at alpha = 0.05 flags about 5% of them by chance, so the verdict\n"
 	"of the batch is decided by the Benjamini-Hochberg q-value: a move is\n"
 	"notable when q_value <= --fdr.  One row per series, most significant\n"
-	"first, columns:\n"
-	"  series,period,value,pct_change,sigma,stat,p_value,q_value,verdict\n"
-	"(p_value, stat, sigma and the raw verdict are those of 'assay check';\n"
-	"pct_change in percent).  Series that cannot be judged are listed last\n"
-	"with an empty verdict, and the reason goes to stderr.\n"
+	"first.  The table says both verdicts in words: the series' own test\n"
+	"(\"notable on its own (p = 0.0051)\", as 'assay check' judges it) and\n"
+	"the batch's (\"not notable among 85 series screened (q = 0.43)\"), and\n"
+	"marks as stale a series whose period is older than the batch's latest\n"
+	"(a discontinued or late series).  CSV and JSON columns:\n"
+	"  series,period,value,pct_change,sigma,stat,p_value,q_value,\n"
+	"  raw_verdict,stale,verdict\n"
+	"(p_value, stat, sigma and raw_verdict are those of 'assay check';\n"
+	"pct_change in percent; verdict is the batch's).  Series that cannot be\n"
+	"judged are listed last with an empty verdict, and the reason goes to\n"
+	"stderr.\n"
 	"\n"
 	"Options:\n"
 	"  --freq F            judge at frequency M, Q or A (default: native; a\n"
@@ -39,6 +46,11 @@ static const char usage[] =
 	"  --as-of DATE        the data as they stood at that vintage\n"
 	"  -j, --jobs N        analyse N series at a time, 1 to 64 (default: the\n"
 	"                      CPUs, at most 8)\n"
+	"  --since P           only series whose period ends in P or later\n"
+	"  --notable-only      only the moves notable in the batch\n"
+	"  --top N             only the first N rows (after sorting)\n"
+	"  --sort p|q|change|name   order of the rows (p: most significant\n"
+	"                      first; change: largest move first)\n"
 	"  --format table|csv|tsv|json|ndjson\n"
 	"\n"
 	"Exit status: 0 nothing notable at that FDR, 1 at least one notable move,\n"
@@ -47,20 +59,23 @@ static const char usage[] =
 	"\n"
 	"Examples:\n"
 	"  assay scan 'wb/*' --freq Q\n"
-	"  assay scan --fdr 0.1 --format csv -q > scan.csv\n";
+	"  assay scan --fdr 0.1 --format csv -q > scan.csv\n"
+	"  assay scan 'wb/*' --freq Q --since 2025Q4 --notable-only --top 10\n";
 
 static void on_progress(void *ctx, size_t done, size_t total)
 {
 	progress_update(ctx, "scanning", done, total);
 }
 
-out_table *scan_result_table(const assay_scan_result *r, int rounded)
+/* CSV and JSON: every digit, machine names (stale before the verdict,
+ * which stays last). */
+static out_table *machine_table(const assay_scan_result *r)
 {
 	static const char *const cols[] = {
 		"series", "period", "value", "pct_change", "sigma", "stat",
-		"p_value", "q_value", "verdict"
+		"p_value", "q_value", "raw_verdict", "stale", "verdict"
 	};
-	out_table *t = out_table_new(cols, 9);
+	out_table *t = out_table_new(cols, 11);
 	for (size_t i = 0; i < r->n; i++) {
 		const assay_scan_row *row = &r->rows[i];
 		char lbl[32];
@@ -69,13 +84,43 @@ out_table *scan_result_table(const assay_scan_result *r, int rounded)
 		out_str(t, row->name);
 		out_str(t, row->has_period ? assay_period_format(row->freq, row->period,
 								 lbl, sizeof lbl) : NULL);
-		out_num(t, row->value, rounded ? -10 : 0);
-		out_num(t, row->pct_change, rounded ? 2 : 0);
-		out_num(t, row->sigma, rounded ? 5 : 0);
-		out_num(t, row->stat, rounded ? 3 : 0);
-		out_num(t, row->p_value, rounded ? 4 : 0);
-		out_num(t, row->q_value, rounded ? 4 : 0);
+		out_num(t, row->value, 0);
+		out_num(t, row->pct_change, 0);
+		out_num(t, row->sigma, 0);
+		out_num(t, row->stat, 0);
+		out_num(t, row->p_value, 0);
+		out_num(t, row->q_value, 0);
+		out_str(t, assay_verdict_name(row->raw));
+		out_bool(t, row->stale);
 		out_str(t, assay_verdict_name(row->verdict));
+	}
+	return t;
+}
+
+/* The table for reading: human numbers and both verdicts in words. */
+out_table *scan_result_table(const assay_scan_result *r, int rounded)
+{
+	static const char *const cols[] = {
+		"series", "period", "value", "change", "on its own", "in the batch",
+		"current"
+	};
+	if (!rounded)
+		return machine_table(r);
+	out_table *t = out_table_new(cols, 7);
+	for (size_t i = 0; i < r->n; i++) {
+		const assay_scan_row *row = &r->rows[i];
+		char lbl[32], num[64], pct[32], alone[128], batch[128];
+		if (row->failed)
+			continue;
+		assay_scan_words(r, row, alone, sizeof alone, batch, sizeof batch);
+		out_str(t, row->name);
+		out_str(t, row->has_period ? assay_period_format(row->freq, row->period,
+								 lbl, sizeof lbl) : NULL);
+		out_str(t, isfinite(row->value) ? assay_fmt_human(row->value, num, sizeof num) : NULL);
+		out_str(t, isfinite(row->pct_change) ? assay_fmt_pct(row->pct_change, pct, sizeof pct) : NULL);
+		out_str(t, *alone ? alone : row->reason);
+		out_str(t, *batch ? batch : NULL);
+		out_str(t, !row->has_period ? NULL : row->stale ? "stale" : "yes");
 	}
 	return t;
 }
@@ -102,10 +147,16 @@ int cmd_scan(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "notable-only", no_argument, NULL, 'N' },
+		{ "top", required_argument, NULL, 't' },
+		{ "sort", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	assay_scan_opts o;
+	assay_scan_selection sel = { 0 };
+	struct jc_period since = { 0 };
 	enum out_format fmt = OUT_TABLE;
 	struct jc_period period = { 0 };
 	char vintage[40];
@@ -170,6 +221,25 @@ int cmd_scan(int argc, char **argv)
 				return cli_usage_error("scan", "--format takes " OUT_FORMATS_ALL
 						       ", not '%s'", optarg);
 			break;
+		case 'S':
+			if ((rc = jc_period_parse("scan", "--since", optarg, &since)))
+				return rc;
+			sel.has_since = 1;
+			sel.since = since.p;
+			sel.since_freq = since.freq;
+			break;
+		case 'N': sel.notable_only = 1; break;
+		case 't':
+			if (cli_parse_int("scan", "--top", optarg, &l))
+				return ASSAY_EUSAGE;
+			if (l < 1)
+				return cli_usage_error("scan", "--top must be at least 1");
+			sel.top = (size_t)l;
+			break;
+		case 'o':
+			if (assay_scan_sort_parse(optarg, &sel.sort))
+				return cli_usage_error("scan", "--sort takes p, q, change or name, not '%s'", optarg);
+			break;
 		default:
 			fputs("Try 'assay scan --help'.\n", stderr);
 			return ASSAY_EUSAGE;
@@ -193,8 +263,12 @@ int cmd_scan(int argc, char **argv)
 	if (rc)
 		return cli_report(&err);
 
+	/* the exit status and the closing line are the screen's, over every
+	 * series; the selection only shortens the table */
 	int status = res.notable ? ASSAY_NOTABLE : 0;
 	struct cli_freq_note fnote = { .asked = o.analysis.freq };
+	size_t all_n = res.n, all_judged = res.judged, all_notable = res.notable,
+	       all_failed = res.failed;
 	for (size_t i = 0; i < res.n; i++) {
 		const assay_scan_row *row = &res.rows[i];
 		char lbl[32];
@@ -215,13 +289,14 @@ int cmd_scan(int argc, char **argv)
 	}
 	/* A failed write is the one line said about this run (not followed
 	 * by a summary of rows nobody got). */
+	assay_scan_select(&res, &sel);
 	int write_failed = print_rows(&res, fmt) != 0;
 	if (write_failed)
 		status = ASSAY_EIO;
 	if (!cli.quiet && !write_failed)
 		fprintf(stderr, "assay: scanned %zu series: %zu judged, %zu notable at "
-			"FDR %g, %zu not judged%s\n", res.n, res.judged, res.notable, o.fdr,
-			res.n - res.judged - res.failed, res.failed ? ", some failed" : "");
+			"FDR %g, %zu not judged%s\n", all_n, all_judged, all_notable, o.fdr,
+			all_n - all_judged - all_failed, all_failed ? ", some failed" : "");
 	if (!write_failed)
 		cli_freq_note_print(&fnote, "scan");
 	assay_scan_result_release(&res);

@@ -46,29 +46,6 @@ const char *jc_freq_noun(assay_freq f, int plural);
 const char *jc_freq_adj(assay_freq f);
 const char *jc_freq_change(assay_freq f);
 
-/* The reasons a sentence gives, for the judged move of row i of `a`
- * (unit: the series' unit, or NULL).  Each writes "" when it has nothing
- * to say. */
-
-/* "8 months up in a row"; when the run's moves do not all go the way of
- * its scores: "8 months in a row of smaller rises than expected" (the
- * direction words come from the moves, not from the sign of a score). */
-void jc_run_words(const assay_analysis *a, size_t i, char *buf, size_t n);
-
-/* " against an expected +69% (momentum)" when the model's expected move
- * is at least half the typical move: the AR part ("momentum", or "mean
- * reversion" for phi < 0) or the mean part ("the usual Q1 fall" with
- * seasonal means, else "the recent average move"), whichever is larger. */
-void jc_expected_words(const assay_analysis *a, size_t i, const char *unit,
-		       char *buf, size_t n);
-
-/* "; 2008Q4 set aside as a past shock" (and "2008Q4 and 2009Q1 set aside
- * as a past shock and its reversal") when the verdict set any aside. */
-void jc_set_aside_words(const assay_analysis *a, size_t i, char *buf, size_t n);
-
-/* The period of the past shock k of row i's judgement. */
-assay_period jc_set_aside_period(const assay_analysis *a, size_t i, int k);
-
 /* --as-of: normalise into buf (size n); prints a usage error -> 2. */
 int jc_as_of(const char *cmd, const char *s, char *buf, size_t n);
 

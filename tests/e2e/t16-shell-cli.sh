@@ -133,6 +133,28 @@ $out
 $o
 "*) ok "completion-trend$o" ;; *) not_ok "completion-trend$o" "not offered: [$out]" ;; esac
 	done
+	# the report branch's options (scan and report selection, chart text)
+	for co in "scan --since" "scan --notable-only" "scan --top" "scan --sort" \
+		"report --subtitle" "report --period" "report --from" "report --to" \
+		"report --sort" "plot --log" "plot --label"; do
+		run comp assay ${co% *} --
+		case "
+$out
+" in *"
+${co#* }
+"*) ok "completion-${co% *}${co#* }" ;; *) not_ok "completion-${co% *}${co#* }" "not offered: [$out]" ;; esac
+	done
+	run comp assay check --format ""
+	expect_out completion-check-format-values "text
+csv
+tsv
+json
+ndjson"
+	run comp assay scan --sort ""
+	expect_out completion-sort-values "p
+q
+change
+name"
 else
 	skip completion-bash "no bash"
 fi

@@ -72,7 +72,9 @@ run "$ASSAY" plot wb/copper --type changes --freq Q --from 2015 -o "$OUT/changes
 expect_status svg-status 0
 if xmllint --noout "$OUT/changes.svg" 2>"$WORK/xml.err"; then ok svg-parses
 else not_ok svg-parses "$(head -c 300 "$WORK/xml.err")"; fi
-grep -q '>wb/copper<' "$OUT/changes.svg" && ok svg-title || not_ok svg-title "no title text"
+# the title from the metadata (commodity, measure, publisher), the name under it
+grep -q '>Copper price, World Bank Pink Sheet<' "$OUT/changes.svg" && ok svg-title || not_ok svg-title "no title text"
+grep -q '>wb/copper, % change' "$OUT/changes.svg" && ok svg-subtitle-name || not_ok svg-subtitle-name "no name"
 grep -q 'QoQ, noise\|QoQ, shock\|QoQ, trend' "$OUT/changes.svg" && ok svg-latest-label ||
 	not_ok svg-latest-label "no label of the latest move"
 grep -q "width=\"1200\" height=\"675\"" "$OUT/changes.svg" && ok svg-size || not_ok svg-size "size"
@@ -93,7 +95,7 @@ S="$OUT/bgs-democratic-republic-of-congo-cobalt.svg"
 grep -q "Sen's slope" "$S" && ok level-trend || not_ok level-trend "no trend line"
 grep -q 'change points (PELT' "$S" && ok level-cpt || not_ok level-cpt "no change points"
 grep -q 'Source: BGS via Our World in Data' "$S" && ok level-source || not_ok level-source "no source line"
-grep -q '>t<' "$S" && ok level-unit || not_ok level-unit "no unit on the y axis"
+grep -q '>level (t)<' "$S" && ok level-unit || not_ok level-unit "no unit on the y axis"
 
 run "$ASSAY" plot wb/copper --freq Q --to 2026Q2 --format svg --outdir "$OUT/partial"
 grep -q 'partial period' "$OUT/partial/wb-copper.svg" && ok level-partial ||

@@ -17,7 +17,7 @@ expect_out_has scan-help-exit "Exit status: 0 nothing notable"
 run "$ASSAY" scan 'wb/*' --format csv
 expect_status scan-wb-nothing-notable 0
 header=$(printf '%s\n' "$out" | head -1)
-[ "$header" = "series,period,value,pct_change,sigma,stat,p_value,q_value,verdict" ] &&
+[ "$header" = "series,period,value,pct_change,sigma,stat,p_value,q_value,raw_verdict,stale,verdict" ] &&
 	ok scan-header || not_ok scan-header "$header"
 rows=$(printf '%s\n' "$out" | tail -n +2 | wc -l)
 nseries=$("$ASSAY" list 'wb/*' --format csv | tail -n +2 | wc -l)

@@ -30,10 +30,29 @@ if command -v xmllint >/dev/null 2>&1; then
 	xmllint --noout "$H" 2>"$WORK/xml.err" && ok report-html-parses ||
 		not_ok report-html-parses "$(head -3 "$WORK/xml.err")"
 fi
-sections=$(grep -c '^<section>' "$H")
+sections=$(grep -c '^<section class="series' "$H")
 [ "$sections" -eq "$nseries" ] && ok report-section-per-series || not_ok report-section-per-series "$sections sections, $nseries series"
 msections=$(grep -c '^## ' "$M")
-[ "$msections" -eq $((nseries + 1)) ] && ok report-md-section-per-series || not_ok report-md-section-per-series "$msections"
+[ "$msections" -eq $((nseries + 2)) ] && ok report-md-section-per-series || not_ok report-md-section-per-series "$msections"
+# Valid HTML by a validator from Debian (tidy: errors and warnings, the
+# duplicate ids of inlined SVGs included).
+if command -v tidy >/dev/null 2>&1; then
+	tidy -q -e "$H" 2>"$WORK/tidy.err" && ok report-html-valid ||
+		not_ok report-html-valid "$(head -3 "$WORK/tidy.err")"
+else
+	not_ok report-html-valid "tidy is not installed (scripts/install-deps)"
+fi
+dups=$(grep -o ' id="[^"]*"' "$H" | sort | uniq -d | head -3)
+[ -z "$dups" ] && ok report-unique-ids || not_ok report-unique-ids "$dups"
+grep -q '<meta name="viewport"' "$H" && ok report-viewport || not_ok report-viewport "no viewport meta"
+grep -q '<nav id="contents">' "$H" && [ "$(grep -c '^<li><a href="#s[0-9]*">' "$H")" -ge "$nseries" ] &&
+	ok report-contents || not_ok report-contents "no table of contents"
+grep -q 'page-break-before:always' "$H" && not_ok report-print-no-break-per-heading "a page break before every heading" ||
+	ok report-print-no-break-per-heading
+grep -q '<tr class="shock">' "$H" && ok report-verdict-rows-styled || not_ok report-verdict-rows-styled "no shock row"
+if grep -q "$WORK/test.db\|$DB" "$H"; then not_ok report-no-db-path "the database path is shown"; else ok report-no-db-path; fi
+grep -Eq 'Data as of vintage [0-9]{4}-[0-9]{2}-[0-9]{2}; latest import [0-9]{4}-[0-9]{2}-[0-9]{2}' "$H" && ok report-data-as-of || not_ok report-data-as-of "$(grep -o 'Data as of[^<]*' "$H")"
+grep -q '<li>USGS MCS 2025</li>' "$H" && ok report-sources-named || not_ok report-sources-named "no sources list"
 
 # Self-contained: no scripts, links, external images, fonts or imports.
 if grep -Eiq '<script|<link|<img|<iframe|src=|@import|url\(|href="(https?:|//)' "$H"; then
@@ -54,26 +73,66 @@ grep -o '](charts/[^)]*)' "$M" | sed 's/^](//; s/)$//' | while read -r f; do
 done > "$WORK/missing"
 [ -s "$WORK/missing" ] && not_ok report-md-links-resolve "$(head -2 "$WORK/missing")" || ok report-md-links-resolve
 
-# The numbers are the commands': check's sentence, changes' rows, the
-# summary row of scan.
+# The numbers are the commands': check's sentence in each section; the
+# summary and the section state the same two verdicts (the scan's p and
+# q), and the p of the sentence is the p of the summary.
 for s in wb/copper bgs/democratic-republic-of-congo/cobalt; do
 	sentence=$("$ASSAY" check "$s")
 	grep -qxF "> $sentence" "$M" && ok "report-check-sentence-$s" || not_ok "report-check-sentence-$s" "$sentence"
 	grep -qF "$sentence" "$H" && ok "report-check-sentence-html-$s" || not_ok "report-check-sentence-html-$s" "$sentence"
 done
-"$ASSAY" trend bgs/democratic-republic-of-congo/cobalt > "$WORK/trend.txt"
-awk '/^## bgs\/democratic-republic-of-congo\/cobalt$/ { on = 1 } on && /^### Trend/ { t = 1; next }
-	t && /^```$/ { if (inside) exit; inside = 1; next } t && inside { print }' "$M" > "$WORK/trend-md.txt"
-cmp -s "$WORK/trend.txt" "$WORK/trend-md.txt" && ok report-trend-block || not_ok report-trend-block "differs"
-last=$(awk -F, '$1 == "wb/copper" { print $2 }' "$WORK/scan.csv")
-"$ASSAY" changes wb/copper --from "$(printf '%s' "$last" | awk -F- '{ m = $2 - 7; y = $1; while (m < 1) { m += 12; y-- } printf "%04d-%02d", y, m }')" --to "$last" > "$WORK/changes.txt"
-[ "$(wc -l < "$WORK/changes.txt")" -eq 9 ] && ok report-changes-eight-rows || not_ok report-changes-eight-rows "$(wc -l < "$WORK/changes.txt") lines"
-awk '/^## wb\/copper$/ { on = 1 } on && /^### Changes/ { t = 1; next }
-	t && /^```$/ { if (inside) exit; inside = 1; next } t && inside { print }' "$M" > "$WORK/changes-md.txt"
-cmp -s "$WORK/changes.txt" "$WORK/changes-md.txt" && ok report-changes-block || not_ok report-changes-block "differs"
-pv_scan=$("$ASSAY" -q scan wb/copper --format table | awk 'NR == 2 { print $7 }')
-pv_md=$(awk -F' [|] ' '$1 == "| wb/copper" { print $7 }' "$M")
-[ -n "$pv_scan" ] && [ "$pv_scan" = "$pv_md" ] && ok report-summary-p || not_ok report-summary-p "scan $pv_scan, report $pv_md"
+# every summary row: name, "on its own" and "in the batch" cells; the
+# section of that name must say "This move is ALONE; BATCH."
+awk -F' [|] ' '/^### (Current|Not current)/ { t = 1; next } /^## / { t = 0 }
+	t && /^[|] / && $1 != "| Series" { sub(/^[|] /, "", $1); print $1 "\t" $5 "\t" substr($6, 1, length($6) - 2) }' "$M" > "$WORK/sum.tsv"
+[ -s "$WORK/sum.tsv" ] && ok report-summary-rows || not_ok report-summary-rows "no rows"
+bad=0
+while IFS="$(printf '\t')" read -r name alone batch; do
+	sec=$(awk -v n="## $name" '$0 == n { on = 1; next } on && /^## / { exit } on' "$M")
+	printf '%s\n' "$sec" | grep -qF "This move is $alone; $batch." || { bad=$((bad + 1)); echo "$name: $alone; $batch" >> "$WORK/mismatch"; }
+	p_sum=$(printf '%s' "$alone" | sed -n 's/.*(\(p [<=] [0-9.]*\)).*/\1/p')
+	printf '%s\n' "$sec" | grep '^> ' | sed 's/\\\(.\)/\1/g' | grep -qF "($p_sum;" || { bad=$((bad + 1)); echo "$name: sentence p != $p_sum" >> "$WORK/mismatch"; }
+done < "$WORK/sum.tsv"
+[ "$bad" -eq 0 ] && ok report-summary-section-agree || not_ok report-summary-section-agree "$(head -3 "$WORK/mismatch")"
+# A disagreement is explained where it appears.
+n_own_only=$(awk -F'\t' '$2 ~ /^notable/ && $3 ~ /^not notable/' "$WORK/sum.tsv" | wc -l)
+n_explained=$(grep -c 'The two answer different questions: judged alone' "$M")
+[ "$n_own_only" -eq "$n_explained" ] && ok report-disagreement-explained ||
+	not_ok report-disagreement-explained "$n_own_only disagree, $n_explained explained"
+# Stale: the scan marks it, the report lists it apart.
+st_scan=$(awk -F, '$1 == "wb/cotton-memphis" { print $10 }' "$WORK/scan.csv")
+[ "$st_scan" = true ] && ok scan-stale-flag || not_ok scan-stale-flag "stale=$st_scan"
+cu_scan=$(awk -F, '$1 == "wb/copper" { print $10 }' "$WORK/scan.csv")
+[ "$cu_scan" = false ] && ok scan-current-flag || not_ok scan-current-flag "stale=$cu_scan"
+awk '/^### Not current/ { on = 1 } /^## / && on { exit } on' "$M" | grep -q '^| wb/cotton-memphis |' &&
+	ok report-stale-apart || not_ok report-stale-apart "cotton-memphis not under Not current"
+awk '/^### Current/ { on = 1; next } /^### / && on { exit } on' "$M" | grep -q '^| wb/cotton-memphis |' &&
+	not_ok report-stale-not-current "cotton-memphis among the current" || ok report-stale-not-current
+# Options: --top, --notable-only, --sort name, --title, --subtitle.
+run "$ASSAY" report 'wb/*' --top 3 --sort name --title 'Weekly <screen>' --subtitle 'for a client' -o "$WORK/top"
+expect_status report-top 0
+[ "$(grep -c '^<section class="series' "$WORK/top/index.html")" -eq 3 ] && ok report-top-three || not_ok report-top-three "$(grep -c '^<section class="series' "$WORK/top/index.html")"
+grep -q '<h1>Weekly &lt;screen&gt;</h1>' "$WORK/top/index.html" && grep -q 'class="subtitle">for a client<' "$WORK/top/index.html" &&
+	ok report-title-subtitle || not_ok report-title-subtitle "title or subtitle missing"
+run "$ASSAY" scan 'wb/*' --notable-only --format csv
+nn=$(printf '%s\n' "$out" | tail -n +2 | grep -vc ',shock$\|,trend$')
+[ "$nn" -eq 0 ] && ok scan-notable-only || not_ok scan-notable-only "$nn rows not notable"
+run "$ASSAY" scan 'wb/*' --since 2026-01 --format csv
+old=$(printf '%s\n' "$out" | tail -n +2 | awk -F, '$2 < "2026-01"' | wc -l)
+[ "$old" -eq 0 ] && ok scan-since || not_ok scan-since "$old rows before 2026-01"
+run "$ASSAY" scan 'wb/*' --sort bogus
+expect_status scan-sort-bad 2
+
+# Markdown and HTML escape names: a series named with markup.
+printf 'date,v\n2020-01,1\n2020-02,2\n2020-03,3\n2020-04,2\n2020-05,4\n' > "$WORK/inj.csv"
+"$ASSAY" -q import "$WORK/inj.csv" --kind price --series '<script>alert(1)</script>|*x*' --source '<b>src</b>'
+run "$ASSAY" report '<script>*' -o "$WORK/inj"
+expect_status report-injection 0
+grep -q '<script' "$WORK/inj/index.html" && not_ok report-html-escapes-name "a <script> element" || ok report-html-escapes-name
+grep -q '\(^\|[^\\]\)<\(script\|b>\)' "$WORK/inj/report.md" && not_ok report-md-escapes-name "$(grep -m1 '<script\|<b>' "$WORK/inj/report.md")" ||
+	ok report-md-escapes-name
+grep -qxF '## \<script\>alert(1)\</script\>\|\*x\*' "$WORK/inj/report.md" && ok report-md-heading-escaped ||
+	not_ok report-md-heading-escaped "$(grep -m1 '^## .*script' "$WORK/inj/report.md")"
 
 # Errors
 run "$ASSAY" report

@@ -13,6 +13,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <setjmp.h>
 #include <locale.h>
 #include <stdint.h>
@@ -315,6 +316,88 @@ static void test_script_locale(void **state)
 	free(s);
 }
 
+/* The changes chart's band is the decision: a bar coloured noise lies
+ * inside its period's band, a shock or trend bar outside it (the band is
+ * found by asking assay_judge, so this holds by construction; the test
+ * guards it against a band computed another way). */
+static const char *next_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	return nl ? nl + 1 : s + strlen(s);
+}
+
+static void test_changes_band_is_the_decision(void **state)
+{
+	(void)state;
+	enum { N = 90 };
+	assay_series_info info = { 0 };
+	assay_obs obs;
+	assay_period per[N];
+	double val[N], x = 100;
+	unsigned long long seed = 12345;
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		double u = (double)(seed >> 11) / 9007199254740992.0 - 0.5;
+		/* heavy-tailed noise (where a rank decision and a t band
+		 * differ), a seasonal pattern, and shocks every 23 quarters */
+		double r = 0.02 * tan(2.8 * u) + (i % 4 == 1 ? 0.03 : i % 4 == 2 ? -0.03 : 0) +
+			   (i % 23 == 22 ? 0.4 : 0);
+		x *= exp(r);
+		per[i] = 2000 * 4 + (assay_period)i;
+		val[i] = x;
+	}
+	info.name = "test/band";
+	info.kind = ASSAY_KIND_FLOW;
+	info.freq = ASSAY_FREQ_Q;
+	obs.n = N;
+	obs.period = per;
+	obs.value = val;
+	assay_plot_input in = { &info, &obs };
+	assay_plot_opts o;
+	assay_plot_opts_init(&o);
+	o.type = ASSAY_CHART_CHANGES;
+	char *buf = NULL;
+	size_t len = 0;
+	assay_error err;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_int_equal(assay_plot_script(fp, "/tmp/out.png", &in, 1, &o, &err), 0);
+	fclose(fp);
+	const char *d0 = strstr(buf, "$D0 << EOD\n"), *d1 = strstr(buf, "$D1 << EOD\n");
+	assert_non_null(d0);
+	assert_non_null(d1);
+	d0 = next_line(d0);
+	d1 = next_line(d1);
+	int noise = 0, notable = 0;
+	while (strncmp(d1, "EOD", 3)) {
+		double bx, pct, verdict, x0, lo, hi, x1, lo2, hi2;
+		assert_int_equal(sscanf(d1, "%lf %lf %lf", &bx, &pct, &verdict), 3);
+		d1 = next_line(d1);
+		if (!strncmp(d0, "NaN NaN NaN", 11)) {
+			d0 = next_line(d0);
+			continue;
+		}
+		assert_int_equal(sscanf(d0, "%lf %lf %lf", &x0, &lo, &hi), 3);
+		d0 = next_line(d0);
+		assert_int_equal(sscanf(d0, "%lf %lf %lf", &x1, &lo2, &hi2), 3);
+		d0 = next_line(d0);
+		assert_true(x0 < bx && bx < x1);
+		assert_true(lo < hi);
+		double tol = 1e-9 * (hi - lo);      /* the printed digits */
+		if (verdict == 1) {
+			noise++;
+			if (!(pct >= lo - tol && pct <= hi + tol))
+				fail_msg("noise bar %g outside its band [%g, %g]", pct, lo, hi);
+		} else if (verdict >= 2) {
+			notable++;
+			if (!(pct < lo + tol || pct > hi - tol))
+				fail_msg("notable bar %g inside its band [%g, %g]", pct, lo, hi);
+		}
+	}
+	assert_true(noise > 20);
+	assert_true(notable >= 2);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_script_hostile),
 		cmocka_unit_test(test_script_errors),
 		cmocka_unit_test(test_script_locale),
+		cmocka_unit_test(test_changes_band_is_the_decision),
 	};
 	return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
 }

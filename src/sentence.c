@@ -1,0 +1,289 @@
+/*
+ * The check sentence (sentence.h): the words of `assay check` for one
+ * judged move, or the reason it cannot be judged.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "assay/sentence.h"
+
+/* "quarter"/"quarters" (the sentence's nouns for a frequency). */
+static const char *freq_noun(assay_freq f, int plural)
+{
+	switch (f) {
+	case ASSAY_FREQ_D: return plural ? "days" : "day";
+	case ASSAY_FREQ_W: return plural ? "weeks" : "week";
+	case ASSAY_FREQ_M: return plural ? "months" : "month";
+	case ASSAY_FREQ_Q: return plural ? "quarters" : "quarter";
+	case ASSAY_FREQ_A: return plural ? "years" : "year";
+	default: return plural ? "periods" : "period";
+	}
+}
+
+/* "0.21", "0.048", "< 0.0001" */
+static void fmt_p(double p, char *buf, size_t n)
+{
+	if (p < 0.0001)
+		snprintf(buf, n, "p < 0.0001");
+	else
+		snprintf(buf, n, "p = %.2g", p);
+}
+
+static void fmt_change(const assay_check *c, char *buf, size_t n)
+{
+	size_t i = c->row;
+	double pct = c->a.c.pct[i], diff = c->a.c.diff[i];
+	const char *lbl = assay_freq_change_tag(c->a.s.freq);
+	if (isfinite(pct))
+		snprintf(buf, n, "%+.1f%% %s", pct, lbl);
+	else if (isfinite(diff))
+		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
+			 c->info.unit ? c->info.unit : "", lbl);
+	else
+		snprintf(buf, n, "no %s change", lbl);
+}
+
+/* "2 of 3 months", or "17 observations" for daily and weekly data. */
+static const char *coverage(const assay_check *c, size_t i)
+{
+	static char buf[64];
+	assay_freq from = c->info.freq, to = c->a.s.freq;
+	int n = c->a.s.n_obs[i], of = 0;
+	if (from == ASSAY_FREQ_M)
+		of = to == ASSAY_FREQ_Q ? 3 : 12;
+	else if (from == ASSAY_FREQ_Q)
+		of = 4;
+	if (of)
+		snprintf(buf, sizeof buf, "%d of %d %s", n, of,
+			 freq_noun(from, of != 1));
+	else
+		snprintf(buf, sizeof buf, "%d observation%s", n, n == 1 ? "" : "s");
+	return buf;
+}
+
+/* The reason a move cannot be judged, in words. */
+void assay_check_explain(assay_check *c)
+{
+	const assay_analysis *a = &c->a;
+	assay_freq f = a->s.freq;
+	char lbl[32];
+	if (c->row == (size_t)-1) {
+		assay_period_format(f, c->period, lbl, sizeof lbl);
+		if (a->s.n == 0)
+			snprintf(c->reason, sizeof c->reason, "the series has no data");
+		else
+			snprintf(c->reason, sizeof c->reason,
+				 "there is no %s %s in the data", assay_freq_adjective(f), lbl);
+		return;
+	}
+	size_t i = c->row;
+	const assay_judgement *j = &a->j[i];
+	size_t p = a->c.prev[i];
+	switch (j->why) {
+	case ASSAY_UNJUDGED_NA:
+		if (!isfinite(a->s.value[i]))
+			snprintf(c->reason, sizeof c->reason, "no value for this %s",
+				 freq_noun(f, 0));
+		else if (a->s.partial[i])
+			snprintf(c->reason, sizeof c->reason,
+				 "the %s is partial (%s); --allow-partial "
+				 "judges it anyway", freq_noun(f, 0),
+				 coverage(c, i));
+		else if (p == (size_t)-1 || !isfinite(a->s.value[p]))
+			snprintf(c->reason, sizeof c->reason,
+				 "the previous %s has no value", freq_noun(f, 0));
+		else if (a->s.partial[p])
+			snprintf(c->reason, sizeof c->reason,
+				 "the previous %s is partial", freq_noun(f, 0));
+		else
+			snprintf(c->reason, sizeof c->reason, "the change is undefined");
+		break;
+	case ASSAY_UNJUDGED_HISTORY:
+		snprintf(c->reason, sizeof c->reason,
+			 "only %d %s of history (%d needed)", j->n_history,
+			 freq_noun(f, j->n_history != 1),
+			 a->used.min_history > j->params + 2 ? a->used.min_history
+							    : j->params + 2);
+		break;
+	case ASSAY_UNJUDGED_FLAT:
+		snprintf(c->reason, sizeof c->reason,
+			 "the previous %d %s show no variation", j->n_history,
+			 freq_noun(f, 1));
+		break;
+	case ASSAY_UNJUDGED_SEASONAL:
+		snprintf(c->reason, sizeof c->reason,
+			 "--seasonal yes needs at least 2 changes per %s in the "
+			 "window", freq_noun(f, 0));
+		break;
+	default:
+		snprintf(c->reason, sizeof c->reason, "not judged");
+	}
+}
+
+/* The reasons a sentence gives, for the judged move of row i of `a`
+ * (unit: the series' unit, or NULL).  Each writes "" when it has nothing
+ * to say:
+ *  - run_words: "8 months up in a row"; when the run's moves do not all go
+ *    the way of its scores, "8 months in a row of smaller rises than
+ *    expected" (direction words come from the moves, not from the sign of
+ *    a score);
+ *  - expected_words: " against an expected +69% (momentum)" when the
+ *    model's expected move is at least half the typical move: the AR part
+ *    ("momentum", or "mean reversion" for phi < 0) or the mean part ("the
+ *    usual Q1 fall" with seasonal means, else "the recent average move"),
+ *    whichever is larger;
+ *  - set_aside_words: "; 2008Q4 set aside as a past shock" (or "2008Q4 and
+ *    2009Q1 set aside as a past shock and its reversal"). */
+
+/* ---- the reasons in a sentence ------------------------------------------- */
+
+static void run_words(const assay_analysis *a, size_t i, char *buf, size_t n)
+{
+	const assay_judgement *j = &a->j[i];
+	const char *noun = freq_noun(a->s.freq, 1);
+	int K = j->run, up = 0, down = 0;
+	const double *y = j->basis == ASSAY_BASIS_LOG ? a->c.log : a->c.diff;
+	/* the run is the K judged moves ending at row i (verdict.h rule 4);
+	 * the earlier ones' judgements are not kept, their changes are */
+	for (int k = 0; k < K && (size_t)k <= i; k++) {
+		double ch = y[i - k];
+		up += ch > 0;
+		down += ch < 0;
+	}
+	int above = j->score > 0;
+	if (above && up == K)
+		snprintf(buf, n, "%d %s up in a row", K, noun);
+	else if (!above && down == K)
+		snprintf(buf, n, "%d %s down in a row", K, noun);
+	else if (up == K || down == K)
+		snprintf(buf, n, "%d %s in a row of %s %s than expected", K, noun,
+			 above == (up == K) ? "larger" : "smaller",
+			 up == K ? "rises" : "falls");
+	else
+		snprintf(buf, n, "%d %s in a row %s the expected move", K, noun,
+			 above ? "above" : "below");
+}
+
+/* A change on the judged basis in words: "+69%", "-12%", "+3.5 t". */
+static void fmt_basis_change(const assay_judgement *j, double v,
+			     const char *unit, char *buf, size_t n)
+{
+	if (j->basis == ASSAY_BASIS_LOG) {
+		double pct = 100 * expm1(v);
+		snprintf(buf, n, fabs(pct) < 9.95 ? "%+.1f%%" : "%+.0f%%", pct);
+	} else {
+		snprintf(buf, n, "%+.3g%s%s", v, unit ? " " : "", unit ? unit : "");
+	}
+}
+
+/* "Q1", "March", or the period's label at other frequencies. */
+static void season_name(const assay_analysis *a, size_t i, char *buf, size_t n)
+{
+	static const char *const months[12] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	assay_period p = a->s.period[i];
+	if (a->s.freq == ASSAY_FREQ_Q)
+		snprintf(buf, n, "Q%d", (int)(((p % 4) + 4) % 4) + 1);
+	else if (a->s.freq == ASSAY_FREQ_M)
+		snprintf(buf, n, "%s", months[((p % 12) + 12) % 12]);
+	else
+		assay_period_format(a->s.freq, p, buf, n);
+}
+
+static void expected_words(const assay_analysis *a, size_t i, const char *unit,
+		       char *buf, size_t n)
+{
+	const assay_judgement *j = &a->j[i];
+	buf[0] = 0;
+	if (!isfinite(j->expected) || !(fabs(j->expected) >= 0.5 * j->noise.sd))
+		return;
+	double ar = isfinite(j->expected_ar) ? j->expected_ar : 0;
+	double mean = j->expected - ar;
+	char e[48], why[64], sn[24];
+	fmt_basis_change(j, j->expected, unit, e, sizeof e);
+	if (fabs(ar) >= fabs(mean)) {
+		snprintf(why, sizeof why, "%s", j->phi >= 0 ? "momentum" : "mean reversion");
+	} else if (j->seasonal) {
+		season_name(a, i, sn, sizeof sn);
+		snprintf(why, sizeof why, "the usual %s %s", sn, mean > 0 ? "rise" : "fall");
+	} else {
+		snprintf(why, sizeof why, "the recent average move");
+	}
+	snprintf(buf, n, " against an expected %s (%s)", e, why);
+}
+
+static assay_period set_aside_period(const assay_analysis *a, size_t i, int k)
+{
+	return a->s.period[i - (size_t)a->j[i].set_aside_age[k]];
+}
+
+static void set_aside_words(const assay_analysis *a, size_t i, char *buf, size_t n)
+{
+	const assay_judgement *j = &a->j[i];
+	char p0[32], p1[32];
+	buf[0] = 0;
+	if (j->n_set_aside < 1)
+		return;
+	assay_period_format(a->s.freq, set_aside_period(a, i, 0), p0, sizeof p0);
+	if (j->n_set_aside == 1) {
+		snprintf(buf, n, "; %s set aside as a past shock", p0);
+		return;
+	}
+	assay_period_format(a->s.freq, set_aside_period(a, i, 1), p1, sizeof p1);
+	snprintf(buf, n, "; %s and %s set aside as a past shock and its reversal",
+		 p0, p1);
+}
+
+int assay_check_sentence(const assay_check *c, char *buf, size_t n)
+{
+	char lbl[32], chg[96], pbuf[32], typ[96];
+	assay_freq f = c->a.s.freq;
+	if (c->row == (size_t)-1) {
+		assay_period_format(f, c->period, lbl, sizeof lbl);
+		snprintf(buf, n, "%s %s: cannot judge: %s", c->name, lbl, c->reason);
+		return ASSAY_ECANNOT;
+	}
+	size_t i = c->row;
+	const assay_judgement *j = &c->a.j[i];
+	assay_period_format(f, c->a.s.period[i], lbl, sizeof lbl);
+	fmt_change(c, chg, sizeof chg);
+	if (j->verdict == ASSAY_VERDICT_NONE) {
+		if (isfinite(c->a.c.pct[i]) || isfinite(c->a.c.diff[i]))
+			snprintf(buf, n, "%s %s: %s, cannot judge: %s", c->name, lbl, chg,
+			       c->reason);
+		else
+			snprintf(buf, n, "%s %s: cannot judge: %s", c->name, lbl, c->reason);
+		return ASSAY_ECANNOT;
+	}
+	fmt_p(j->p, pbuf, sizeof pbuf);
+	if (j->basis == ASSAY_BASIS_LOG)
+		snprintf(typ, sizeof typ, "+/-%.1f%%", 100 * j->noise.sd);
+	else
+		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->noise.sd,
+			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");
+	const char *what;
+	char trend[128], run[96], expect[160], aside[160];
+	switch (j->verdict) {
+	case ASSAY_VERDICT_SHOCK:
+		what = "a notable shock";
+		break;
+	case ASSAY_VERDICT_TREND:
+		run_words(&c->a, i, run, sizeof run);
+		snprintf(trend, sizeof trend, "part of a notable trend (%s)", run);
+		what = trend;
+		break;
+	default:
+		what = "within normal variation";
+	}
+	expected_words(&c->a, i, c->info.unit, expect, sizeof expect);
+	set_aside_words(&c->a, i, aside, sizeof aside);
+	snprintf(buf, n, "%s %s: %s%s, %s (%s; typical %s move %s, %d %s of history%s%s)",
+	       c->name, lbl, chg, expect, what, pbuf, assay_freq_adjective(f), typ,
+	       j->n_history, freq_noun(f, j->n_history != 1),
+	       j->seasonal ? ", seasonal pattern removed" : "", aside);
+	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;
+}
+

@@ -1,0 +1,86 @@
+/* The report's text helpers: human numbers, Markdown and HTML escaping,
+ * SVG ids made unique. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "assay/report.h"
+
+static void test_human_numbers(void **state)
+{
+	char b[64];
+	(void)state;
+	assert_string_equal(assay_fmt_human(12830.68667, b, sizeof b), "12,831");
+	assert_string_equal(assay_fmt_human(335.0011949, b, sizeof b), "335.0");
+	assert_string_equal(assay_fmt_human(1.23449, b, sizeof b), "1.234");
+	assert_string_equal(assay_fmt_human(0.012301, b, sizeof b), "0.01230");
+	assert_string_equal(assay_fmt_human(-14284000, b, sizeof b), "-14,284,000");
+	assert_string_equal(assay_fmt_human(999.96, b, sizeof b), "1,000");
+	assert_string_equal(assay_fmt_human(-0.00001, b, sizeof b), "-0.00001000");
+	assert_string_equal(assay_fmt_human(0, b, sizeof b), "0.000");
+	assert_string_equal(assay_fmt_pct(15.54, b, sizeof b), "+15.5%");
+	assert_string_equal(assay_fmt_pct(-0.44, b, sizeof b), "-0.4%");
+	assert_string_equal(assay_fmt_pct(1234.5, b, sizeof b), "+1,234%");
+}
+
+static char *escaped(void (*fn)(FILE *, const char *), const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	fn(fp, s);
+	fclose(fp);
+	return buf;
+}
+
+static void test_markdown_escape(void **state)
+{
+	(void)state;
+	char *e = escaped(assay_md_escape, "<script>alert(1)</script>\n# x|*y*");
+	assert_string_equal(e, "\\<script\\>alert(1)\\</script\\> \\# x\\|\\*y\\*");
+	free(e);
+	e = escaped(assay_md_escape, "1. item");
+	assert_string_equal(e, "1\\. item");
+	free(e);
+	e = escaped(assay_md_escape, "- x-y");
+	assert_string_equal(e, "\\- x-y");
+	free(e);
+	e = escaped(assay_html_escape, "<b a=\"1\">&'");
+	assert_string_equal(e, "&lt;b a=&quot;1&quot;&gt;&amp;&#39;");
+	free(e);
+}
+
+static void test_svg_ids(void **state)
+{
+	(void)state;
+	const char *svg = "<?xml version=\"1.0\"?>\n<svg width=\"1\">"
+			  "<g id=\"gpPt0\"/><use xlink:href=\"#gpPt0\"/>"
+			  "<rect fill=\"url(#grad)\"/><a href=\"#textbox\"/></svg>";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_int_equal(assay_svg_inline(fp, svg, "c1l"), 0);
+	fclose(fp);
+	assert_string_equal(buf, "<svg width=\"1\"><g id=\"c1l-gpPt0\"/>"
+			    "<use xlink:href=\"#c1l-gpPt0\"/><rect fill=\"url(#c1l-grad)\"/>"
+			    "<a href=\"#c1l-textbox\"/></svg>");
+	free(buf);
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(assay_svg_inline(fp, "no svg here", "x"), -1);
+	fclose(fp);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_human_numbers),
+		cmocka_unit_test(test_markdown_escape),
+		cmocka_unit_test(test_svg_ids),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
