@@ -25,6 +25,15 @@ int cli_error(int status, const char *fmt, ...)
 	return status;
 }
 
+int cli_no_series(assay_store *st, const char *name, const char *db)
+{
+	char near[400];
+	if (assay_store_suggest(st, name, near, sizeof near))
+		return cli_error(ASSAY_EUSAGE, "no series '%s' in %s; did you mean "
+				 "%s?", name, db, near);
+	return cli_error(ASSAY_EUSAGE, "no series '%s' in %s", name, db);
+}
+
 int cli_report(const assay_error *err)
 {
 	fprintf(stderr, "assay: %s\n", err->msg);

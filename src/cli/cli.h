@@ -46,6 +46,9 @@ size_t cli_edit_distance(const char *a, const char *b);
 /* "assay: " + message on stderr, returns status. */
 int cli_error(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "assay: no series 'NAME' in DB" (db: the path as the user gave it), with "; did you mean 'X'?" when the
+ * store holds a near name (a typo, other capitals); returns ASSAY_EUSAGE. */
+int cli_no_series(assay_store *st, const char *name, const char *db);
 /* Print err->msg as "assay: MSG" and return err->status. */
 int cli_report(const assay_error *err);
 /* "assay: warning: ..." on stderr. */

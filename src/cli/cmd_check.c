@@ -333,8 +333,7 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 	int found = assay_store_series_get(st, cx.name, &cx.info, &err);
 	if (found <= 0)
 		return found < 0 ? cli_report(&err)
-				 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
-					     cx.name, assay_store_path(st));
+				 : cli_no_series(st, cx.name, assay_store_path(st));
 	cli_freq_note_add(fnote, cx.name, cx.info.freq);
 	an.freq = cli_freq_effective(an.freq, cx.info.freq);
 	assay_freq f = an.freq;

@@ -88,8 +88,7 @@ static int load_one(assay_store *st, const struct xopts *o, const char *name,
 	int found = assay_store_series_get(st, name, &info, &err);
 	if (found <= 0)
 		return found < 0 ? cli_report(&err)
-				 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
-					     name, cli.db_path);
+				 : cli_no_series(st, name, cli.db_path);
 	cli_freq_note_add(note, name, info.freq);
 	assay_freq f = cli_freq_effective(o->freq, info.freq);
 	assay_series_info at = info;

@@ -151,8 +151,7 @@ static int resolve(assay_store *st, char **args, int nargs, int all,
 			if (found < 0)
 				return cli_report(&err);
 			if (!found)
-				return cli_error(ASSAY_EUSAGE, "no series '%s' in %s", args[i],
-						 cli.db_path);
+				return cli_no_series(st, args[i], cli.db_path);
 			assay_series_info_release(&info);
 			m = malloc(sizeof *m);
 			if (!m || !(m[0] = strdup(args[i]))) {
@@ -367,8 +366,7 @@ int cmd_plot(int argc, char **argv)
 		int found = assay_store_series_get(st, names[nloaded], &l->info, &err);
 		if (found <= 0) {
 			status = found < 0 ? cli_report(&err) :
-				cli_error(ASSAY_EUSAGE, "no series '%s' in %s", names[nloaded],
-					  cli.db_path);
+				cli_no_series(st, names[nloaded], cli.db_path);
 			goto out;
 		}
 		if (assay_store_load(st, l->info.id, po.as_of ? vintage : NULL, &l->obs, &err)) {

@@ -41,12 +41,7 @@ int cmd_rename(int argc, char **argv)
 	if (rc < 0) {
 		status = cli_report(&err);
 	} else if (rc == 0) {
-		char near[400];
-		status = assay_store_suggest(st, old, near, sizeof near)
-			 ? cli_error(ASSAY_EUSAGE, "no series '%s' in %s; did you "
-				     "mean %s?", old, cli.db_path, near)
-			 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s", old,
-				     cli.db_path);
+		status = cli_no_series(st, old, cli.db_path);
 	} else if (!cli.quiet) {
 		fprintf(stderr, "assay: renamed '%s' to '%s'\n", old, new_name);
 	}

@@ -53,8 +53,7 @@ static int resolve(assay_store *st, char **args, int nargs, char ***out,
 		if (found) {
 			assay_series_info_release(&info);
 		} else if (!jc_is_glob(args[a])) {
-			rc = cli_error(ASSAY_EUSAGE, "no series '%s' in %s", args[a],
-				       cli.db_path);
+			rc = cli_no_series(st, args[a], cli.db_path);
 			break;
 		}
 		if (found) {
@@ -132,8 +131,7 @@ int cmd_rm(int argc, char **argv)
 		if (rc < 0)
 			status = cli_report(&err);
 		else if (rc == 0)
-			status = cli_error(ASSAY_EUSAGE, "no series '%s' in %s", names[i],
-					   cli.db_path);
+			status = cli_no_series(st, names[i], cli.db_path);
 	}
 	if (!dry_run && assay_store_end(st, status == 0, &err) && !status)
 		status = cli_report(&err);

@@ -141,7 +141,7 @@ int cmd_show(int argc, char **argv)
 	for (k = 0; k < n && strcmp(s[k].info.name, name); k++)
 		;
 	if (k == n) {
-		status = cli_error(ASSAY_EUSAGE, "no series '%s' in %s", name, cli.db_path);
+		status = cli_no_series(st, name, cli.db_path);
 		goto out;
 	}
 	if (assay_store_history(st, s[k].info.id, &imp, &nimp, &rev, &nrev, &err)) {

@@ -396,10 +396,10 @@ int cmd_trend(int argc, char **argv)
 		return status;
 	int found = assay_store_series_get(st, ar.series, &info, &err);
 	if (found <= 0) {
+		status = found < 0 ? cli_report(&err)
+				   : cli_no_series(st, ar.series, cli.db_path);
 		assay_store_close(st);
-		return found < 0 ? cli_report(&err)
-				 : cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
-					     ar.series, cli.db_path);
+		return status;
 	}
 	if (assay_store_load(st, info.id, ar.as_of, &obs, &err)) {
 		status = cli_report(&err);

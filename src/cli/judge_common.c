@@ -139,8 +139,7 @@ int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
 				goto out;
 			}
 			if (f == 0) {
-				rc = cli_error(ASSAY_EUSAGE, "no series '%s' in %s",
-					       args[a], assay_store_path(st));
+				rc = cli_no_series(st, args[a], assay_store_path(st));
 				goto out;
 			}
 			assay_series_info_release(&info);

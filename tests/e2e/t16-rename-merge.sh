@@ -53,6 +53,14 @@ printf 'series,date,value\ncobre/\303\232ltimo,2024,1\ncobre/m\303\241ximo,2024,
 run "$ASSAY" rename cobre/último cobre/ultimo
 expect_status rename-miss-status 2
 expect_err rename-miss "assay: no series 'cobre/último' in $DB; did you mean 'cobre/Último'?"
+# every command that looks a series up suggests the same way
+for cmd in export show check trend plot rm; do
+	run "$ASSAY" $cmd cobre/último
+	expect_status "suggest-$cmd-status" 2
+	expect_err "suggest-$cmd" "assay: no series 'cobre/último' in $DB; did you mean 'cobre/Último'?"
+done
+run "$ASSAY" changes cobre/maximo
+expect_err suggest-changes "assay: no series 'cobre/maximo' in $DB; did you mean 'cobre/máximo'?"
 run "$ASSAY" rename cobre/Último cobre/último
 expect_status rename-status 0
 expect_err rename "assay: renamed 'cobre/Último' to 'cobre/último'"
