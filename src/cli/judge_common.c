@@ -161,18 +161,6 @@ out:
 	return rc;
 }
 
-const char *jc_freq_noun(assay_freq f, int plural)
-{
-	switch (f) {
-	case ASSAY_FREQ_D: return plural ? "days" : "day";
-	case ASSAY_FREQ_W: return plural ? "weeks" : "week";
-	case ASSAY_FREQ_M: return plural ? "months" : "month";
-	case ASSAY_FREQ_Q: return plural ? "quarters" : "quarter";
-	case ASSAY_FREQ_A: return plural ? "years" : "year";
-	default: return plural ? "periods" : "period";
-	}
-}
-
 const char *jc_freq_adj(assay_freq f)
 {
 	return assay_freq_adjective(f);

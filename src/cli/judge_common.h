@@ -41,8 +41,7 @@ int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
  * no arguments: every series in the store.  For the batch commands. */
 int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n);
 
-/* Words: "quarter"/"quarters", "quarterly", "QoQ". */
-const char *jc_freq_noun(assay_freq f, int plural);
+/* Words: "quarterly", "QoQ" (the nouns are sentence.c's). */
 const char *jc_freq_adj(assay_freq f);
 const char *jc_freq_change(assay_freq f);
 
