@@ -218,12 +218,14 @@ static int shortest_slow(double v, char *buf)
 }
 
 #if NUMFMT_FAST
-/* The P significant digits of a (1e-5 <= a < 1e15) rounded as printf
- * rounds them (to nearest, ties to even), exactly: a 10^k = hi + lo by
- * two_prod with k = P - 1 - e; *n the digits, *e the decimal exponent,
- * *d the signed distance n - a 10^k (in units of 10^-k) and *h half an
- * ulp of a in the same units.  0, or -1 when the exact path cannot say. */
-static int digits_p(double a, int P, uint64_t *n, int *e, double *d, double *h)
+/* a (1e-5 <= a < 1e15) scaled exactly to 17 digits: a 10^k = *m + *f
+ * with *m in [1e16, 1e17) a whole number and 0 <= *f < 1 (exact, by
+ * two_prod: hi >= 1e16 > 2^53 is whole and |lo| <= 8), *e the decimal
+ * exponent of a and *h half an ulp of a in units of 10^-k (a power of two
+ * times an exact power of ten, so exact).  0, or -1 when the exact path
+ * cannot say.  The 15- and 16-digit roundings are then decided from *m and
+ * *f by integer arithmetic: one scaling for the three precisions. */
+static int scale17(double a, uint64_t *m, double *f, int *e, double *h)
 {
 	uint64_t bits;
 	memcpy(&bits, &a, sizeof bits);
@@ -231,72 +233,86 @@ static int digits_p(double a, int P, uint64_t *n, int *e, double *d, double *h)
 	int ee = ((e2 - 1) * 78913) >> 18, tries, k = 0;
 	double hi = 0, lo = 0;
 	for (tries = 0; tries < 3; tries++) {
-		k = P - 1 - ee;
+		k = 16 - ee;
 		if (k < 0 || k > 22)
 			return -1;
 		two_prod(a, pow10_tab[k], &hi, &lo);
-		if (cmp_exact(hi, lo, pow10_tab[P]) >= 0)
+		if (cmp_exact(hi, lo, 1e17) >= 0)
 			ee++;
-		else if (cmp_exact(hi, lo, pow10_tab[P - 1]) < 0)
+		else if (cmp_exact(hi, lo, 1e16) < 0)
 			ee--;
 		else
 			break;
 	}
 	if (tries == 3)
 		return -1;
-	uint64_t m;
-	double t;
-	if (hi >= 4503599627370496.0) {        /* 2^52: hi is a whole number */
-		double li = floor(lo), lf = lo - li;   /* exact: |lo| <= 8 */
-		m = (uint64_t)hi + (uint64_t)(int64_t)li;
-		if (lf > 0.5 || (lf == 0.5 && (m & 1)))
-			m++;
-		/* n - a 10^k = (m - hi) - lo, m - hi a small whole number */
-		t = (double)(int64_t)(m - (uint64_t)hi);
-	} else {
-		m = (uint64_t)(int64_t)hi;
-		double r = (hi - (double)m) - 0.5;
-		if (r > 0 || (r == 0 && (lo > 0 || (lo == 0 && (m & 1)))))
-			m++;
-		t = (double)m - hi;             /* exact: both below 2^53 */
-	}
-	*d = t - lo;
-	/* half an ulp of a, times 10^k: a power of two times an exact
-	 * power of ten, so exact */
-	*h = ldexp(pow10_tab[k], e2 - 54);
-	if (m == (uint64_t)pow10_tab[P]) {
-		m /= 10;
-		ee++;
-	}
-	*n = m;
+	double li = floor(lo);
+	*f = lo - li;                   /* exact: |lo| <= 8 */
+	*m = (uint64_t)hi + (uint64_t)(int64_t)li;
+	/* 2^(e2 - 54), half an ulp of a, built from its bits (no ldexp call):
+	 * e2 - 54 is well inside the normal range here */
+	uint64_t pb = (uint64_t)(1023 + e2 - 54) << 52;
+	double p2;
+	memcpy(&p2, &pb, sizeof p2);
+	*h = pow10_tab[k] * p2;
 	*e = ee;
 	return 0;
+}
+
+/* m + f (17 digits) rounded to 17 - log10(u) digits as printf rounds (to
+ * nearest, ties to even), u = 100, 10 or 1: the digits are returned and
+ * the signed distance n u - (m + f) goes to *d (a small whole number
+ * minus f: its rounding error is far below the margin numfmt_shortest
+ * leaves).  Inlined with u a constant, the divisions are multiplications. */
+static inline __attribute__((always_inline))
+uint64_t round_u(uint64_t m, double f, uint64_t u, double *d)
+{
+	uint64_t n = m / u, r = m % u;
+	if (u > 1 && (2 * r > u || (2 * r == u && (f > 0 || (n & 1)))))
+		n++;
+	else if (u == 1 && (f > 0.5 || (f == 0.5 && (n & 1))))
+		n++;
+	*d = (double)(int64_t)(n * u - m) - f;
+	return n;
+}
+
+/* The 17 digits of n < 10^17 as ASCII, zero padded, in dg[0..16]. */
+static void digits17(uint64_t n, char *dg)
+{
+	uint64_t lo8 = ascii8((uint32_t)(n % 100000000));
+	n /= 100000000;
+	uint64_t mid8 = ascii8((uint32_t)(n % 100000000));
+	dg[0] = (char)('0' + n / 100000000);
+	memcpy(dg + 1, &mid8, 8);
+	memcpy(dg + 9, &lo8, 8);
 }
 
 /* n (P digits, value n 10^(e - P + 1)) as printf("%.<P>g") writes it. */
 static int put_g(char *buf, int neg, uint64_t n, int P, int e)
 {
-	char dg[20];
+	char d17[17];
+	digits17(n, d17);
+	const char *dg = d17 + 17 - P;
 	int nd = P;
-	while (nd > 1 && n % 10 == 0) {
-		n /= 10;
+	while (nd > 1 && dg[nd - 1] == '0')
 		nd--;
-	}
-	for (int i = nd - 1; i >= 0; i--) {
-		dg[i] = (char)('0' + n % 10);
-		n /= 10;
-	}
 	char *p = buf;
-	if (neg)
-		*p++ = '-';
+	*p = '-';
+	p += neg;
 	if (e < -4 || e >= P) {
+		int ae = e < 0 ? -e : e;
 		*p++ = dg[0];
 		if (nd > 1) {
 			*p++ = '.';
 			memcpy(p, dg + 1, (size_t)nd - 1);
 			p += nd - 1;
 		}
-		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		if (ae >= 100)
+			*p++ = (char)('0' + ae / 100);
+		*p++ = (char)('0' + ae / 10 % 10);
+		*p++ = (char)('0' + ae % 10);
 	} else if (e >= 0) {
 		int ip = e + 1;
 		for (int i = 0; i < ip; i++)
@@ -317,6 +333,15 @@ static int put_g(char *buf, int neg, uint64_t n, int P, int e)
 	*p = 0;
 	return (int)(p - buf);
 }
+/* put_g after a rounding up to 10^P (99.99... to 100.0...). */
+static int put_short(char *buf, int neg, uint64_t n, int P, int e)
+{
+	if (n == (uint64_t)pow10_tab[P]) {
+		n /= 10;
+		e++;
+	}
+	return put_g(buf, neg, n, P, e);
+}
 #endif
 
 int numfmt_shortest(double v, char *buf)
@@ -330,21 +355,25 @@ int numfmt_shortest(double v, char *buf)
 	memcpy(&bits, &a, sizeof bits);
 	if (!(a >= 1e-5 && a < 1e15) || !(bits & 0xFFFFFFFFFFFFFULL))
 		return shortest_slow(v, buf);
-	for (int P = 15; P <= 17; P++) {
-		uint64_t n;
-		int e;
-		double d, h;
-		if (digits_p(a, P, &n, &e, &d, &h))
-			return shortest_slow(v, buf);
-		double ad = fabs(d), margin = h * 0x1p-30;
-		if (P < 17 && ad > h - margin) {
+	uint64_t m;
+	double f, h;
+	int e;
+	if (scale17(a, &m, &f, &e, &h))
+		return shortest_slow(v, buf);
+	double margin = h * 0x1p-30, d;
+	/* 15 digits, then 16 (17 always read back) */
+	for (int P = 15; P <= 16; P++) {
+		uint64_t n = P == 15 ? round_u(m, f, 100, &d) :
+				       round_u(m, f, 10, &d);
+		double ad = fabs(d);
+		if (ad > h - margin) {
 			if (ad < h + margin)
 				return shortest_slow(v, buf);
 			continue;       /* does not read back: one digit more */
 		}
-		return put_g(buf, v < 0, n, P, e);
+		return put_short(buf, v < 0, n, P, e);
 	}
-	return shortest_slow(v, buf);
+	return put_short(buf, v < 0, round_u(m, f, 1, &d), 17, e);
 #else
 	return shortest_slow(v, buf);
 #endif
