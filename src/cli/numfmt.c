@@ -49,7 +49,7 @@ typedef unsigned __int128 u128;
  * in 16-bit lanes, each into 1 + 1 in bytes, dividing by 10^4, 100 and 10
  * as multiplications by scaled inverses (exact for these ranges:
  * tests/unit/test_numfmt.c checks every digit against printf). */
-static uint64_t ascii8(uint32_t x)
+static inline __attribute__((always_inline)) uint64_t ascii8(uint32_t x)
 {
 	uint64_t hi4 = ((uint64_t)x * 109951163) >> 40;         /* x / 10^4 */
 	uint64_t y = hi4 | (x - hi4 * 10000) << 32;
@@ -218,104 +218,132 @@ static int shortest_slow(double v, char *buf)
 }
 
 #if NUMFMT_FAST
-/* The P significant digits of a (1e-5 <= a < 1e15) rounded as printf
- * rounds them (to nearest, ties to even), exactly: a 10^k = hi + lo by
- * two_prod with k = P - 1 - e; *n the digits, *e the decimal exponent,
- * *d the signed distance n - a 10^k (in units of 10^-k) and *h half an
- * ulp of a in the same units.  0, or -1 when the exact path cannot say. */
-static int digits_p(double a, int P, uint64_t *n, int *e, double *d, double *h)
+/* dec_floor[j + 5] is the smallest double >= 10^j, -5 <= j <= 15: the
+ * C literals 1e-5 .. 1e-1 round up (checked with exact rationals), the
+ * others are exact.  So a >= dec_floor[j + 5] exactly when a >= 10^j. */
+static const double dec_floor[21] = {
+	1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+};
+
+/* a (1e-5 <= a < 1e15) scaled exactly to 17 digits: a 10^k = *m + *f
+ * with *m in [1e16, 1e17) a whole number and 0 <= *f < 1 (exact, by
+ * two_prod: hi >= 1e16 > 2^53 is whole and |lo| <= 8), *e = floor(log10
+ * a) and *h half an ulp of a in units of 10^-k (a power of two times an
+ * exact power of ten, so exact).  The 15- and 16-digit roundings are
+ * then decided from *m and *f by integer arithmetic: one scaling for the
+ * three precisions. */
+static void scale17(double a, uint64_t *m, double *f, int *e, double *h)
 {
 	uint64_t bits;
 	memcpy(&bits, &a, sizeof bits);
 	int e2 = (int)((bits >> 52) & 0x7ff) - 1022;
-	int ee = ((e2 - 1) * 78913) >> 18, tries, k = 0;
-	double hi = 0, lo = 0;
-	for (tries = 0; tries < 3; tries++) {
-		k = P - 1 - ee;
-		if (k < 0 || k > 22)
-			return -1;
-		two_prod(a, pow10_tab[k], &hi, &lo);
-		if (cmp_exact(hi, lo, pow10_tab[P]) >= 0)
-			ee++;
-		else if (cmp_exact(hi, lo, pow10_tab[P - 1]) < 0)
-			ee--;
-		else
-			break;
-	}
-	if (tries == 3)
-		return -1;
-	uint64_t m;
-	double t;
-	if (hi >= 4503599627370496.0) {        /* 2^52: hi is a whole number */
-		double li = floor(lo), lf = lo - li;   /* exact: |lo| <= 8 */
-		m = (uint64_t)hi + (uint64_t)(int64_t)li;
-		if (lf > 0.5 || (lf == 0.5 && (m & 1)))
-			m++;
-		/* n - a 10^k = (m - hi) - lo, m - hi a small whole number */
-		t = (double)(int64_t)(m - (uint64_t)hi);
-	} else {
-		m = (uint64_t)(int64_t)hi;
-		double r = (hi - (double)m) - 0.5;
-		if (r > 0 || (r == 0 && (lo > 0 || (lo == 0 && (m & 1)))))
-			m++;
-		t = (double)m - hi;             /* exact: both below 2^53 */
-	}
-	*d = t - lo;
-	/* half an ulp of a, times 10^k: a power of two times an exact
-	 * power of ten, so exact */
-	*h = ldexp(pow10_tab[k], e2 - 54);
-	if (m == (uint64_t)pow10_tab[P]) {
-		m /= 10;
-		ee++;
-	}
-	*n = m;
+	/* floor(log10 a) from the binary exponent (78913 / 2^18 is just
+	 * below log10 2), settled by exact comparisons with the table */
+	int ee = ((e2 - 1) * 78913) >> 18;
+	ee = ee < -5 ? -5 : ee;
+	ee += a >= dec_floor[ee + 6];   /* the estimate is low by 0 or 1 */
+	int k = 16 - ee;                /* 2 <= k <= 21 */
+	double hi, lo;
+	two_prod(a, pow10_tab[k], &hi, &lo);
+	double li = floor(lo);
+	*f = lo - li;                   /* exact: |lo| <= 8 */
+	*m = (uint64_t)hi + (uint64_t)(int64_t)li;
+	/* 2^(e2 - 54), half an ulp of a, built from its bits (no ldexp call):
+	 * e2 - 54 is well inside the normal range here */
+	uint64_t pb = (uint64_t)(1023 + e2 - 54) << 52;
+	double p2;
+	memcpy(&p2, &pb, sizeof p2);
+	*h = pow10_tab[k] * p2;
 	*e = ee;
-	return 0;
 }
 
-/* n (P digits, value n 10^(e - P + 1)) as printf("%.<P>g") writes it. */
+/* m + f (17 digits) rounded to 17 - log10(u) digits as printf rounds (to
+ * nearest, ties to even), u = 100, 10 or 1: the digits are returned and
+ * the signed distance n u - (m + f) goes to *d (a small whole number
+ * minus f: its rounding error is far below the margin numfmt_shortest
+ * leaves).  Inlined with u a constant, the divisions are multiplications. */
+static inline __attribute__((always_inline))
+uint64_t round_u(uint64_t m, double f, uint64_t u, double *d)
+{
+	uint64_t n = m / u, r = m % u;
+	/* & and | rather than && and ||: which way each test goes is a coin
+	 * toss, and branches on it were mispredicted half the time */
+	int odd = (int)(n & 1), up;
+	if (u > 1)
+		up = (2 * r > u) | ((2 * r == u) & ((f > 0) | odd));
+	else
+		up = (f > 0.5) | ((f == 0.5) & odd);
+	n += (uint64_t)up;
+	*d = (double)(int64_t)(n * u - m) - f;
+	return n;
+}
+
+/* The 17 digits of n < 10^17 as ASCII, zero padded, in dg[0..16]. */
+static void digits17(uint64_t n, char *dg)
+{
+	uint64_t lo8 = ascii8((uint32_t)(n % 100000000));
+	n /= 100000000;
+	uint64_t mid8 = ascii8((uint32_t)(n % 100000000));
+	dg[0] = (char)('0' + n / 100000000);
+	memcpy(dg + 1, &mid8, 8);
+	memcpy(dg + 9, &lo8, 8);
+}
+
+/* n (P digits, P <= 17, value n 10^(e - P + 1), -5 <= e <= 14) as
+ * printf("%.<P>g") writes it: fixed notation but for e = -5.  The digits
+ * are copied in fixed 17-byte blocks (the buffer has room), the digits
+ * past nd being the zeros %g drops. */
 static int put_g(char *buf, int neg, uint64_t n, int P, int e)
 {
-	char dg[20];
+	/* the fixed-size copies below read up to dg + 33: defined bytes */
+	char d17[40];
+	digits17(n, d17);
+	memset(d17 + 17, '0', sizeof d17 - 17);
+	const char *dg = d17 + 17 - P;
 	int nd = P;
-	while (nd > 1 && n % 10 == 0) {
-		n /= 10;
+	while (nd > 1 && dg[nd - 1] == '0')
 		nd--;
-	}
-	for (int i = nd - 1; i >= 0; i--) {
-		dg[i] = (char)('0' + n % 10);
-		n /= 10;
-	}
 	char *p = buf;
-	if (neg)
-		*p++ = '-';
-	if (e < -4 || e >= P) {
+	*p = '-';
+	p += neg;
+	if (e >= 0) {
+		int ip = e + 1;         /* digits before the point, <= P */
+		memcpy(p, dg, 17);      /* dg[nd..P) are zeros */
+		if (nd <= ip) {
+			p += ip;
+		} else {
+			p[ip] = '.';
+			memcpy(p + ip + 1, dg + ip, 16);
+			p += nd + 1;
+		}
+	} else if (e >= -4) {
+		memcpy(p, "0.0000", 6);
+		p += 1 - e;             /* "0." and -e - 1 zeros */
+		memcpy(p, dg, 17);
+		p += nd;
+	} else {                        /* e = -5: d.ddde-05 */
 		*p++ = dg[0];
 		if (nd > 1) {
 			*p++ = '.';
-			memcpy(p, dg + 1, (size_t)nd - 1);
+			memcpy(p, dg + 1, 16);
 			p += nd - 1;
 		}
-		p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
-	} else if (e >= 0) {
-		int ip = e + 1;
-		for (int i = 0; i < ip; i++)
-			*p++ = i < nd ? dg[i] : '0';
-		if (nd > ip) {
-			*p++ = '.';
-			memcpy(p, dg + ip, (size_t)(nd - ip));
-			p += nd - ip;
-		}
-	} else {
-		*p++ = '0';
-		*p++ = '.';
-		for (int i = 0; i < -e - 1; i++)
-			*p++ = '0';
-		memcpy(p, dg, (size_t)nd);
-		p += nd;
+		memcpy(p, "e-05", 4);
+		p += 4;
 	}
 	*p = 0;
 	return (int)(p - buf);
+}
+
+/* put_g after a rounding up to 10^P (99.99... to 100.0...). */
+static int put_short(char *buf, int neg, uint64_t n, int P, int e)
+{
+	if (n == (uint64_t)pow10_tab[P]) {
+		n /= 10;
+		e++;
+	}
+	return put_g(buf, neg, n, P, e);
 }
 #endif
 
@@ -330,21 +358,27 @@ int numfmt_shortest(double v, char *buf)
 	memcpy(&bits, &a, sizeof bits);
 	if (!(a >= 1e-5 && a < 1e15) || !(bits & 0xFFFFFFFFFFFFFULL))
 		return shortest_slow(v, buf);
-	for (int P = 15; P <= 17; P++) {
-		uint64_t n;
-		int e;
-		double d, h;
-		if (digits_p(a, P, &n, &e, &d, &h))
-			return shortest_slow(v, buf);
-		double ad = fabs(d), margin = h * 0x1p-30;
-		if (P < 17 && ad > h - margin) {
-			if (ad < h + margin)
-				return shortest_slow(v, buf);
-			continue;       /* does not read back: one digit more */
-		}
-		return put_g(buf, v < 0, n, P, e);
-	}
-	return shortest_slow(v, buf);
+	uint64_t m;
+	double f, h, d15, d16, d17;
+	int e;
+	scale17(a, &m, &f, &e, &h);
+	/* All three roundings, then the first that reads back: which one it
+	 * is varies from number to number, so selects rather than branches. */
+	uint64_t n15 = round_u(m, f, 100, &d15);
+	uint64_t n16 = round_u(m, f, 10, &d16);
+	uint64_t n17 = round_u(m, f, 1, &d17);
+	double margin = h * 0x1p-30, a15 = fabs(d15), a16 = fabs(d16);
+	int ok15 = a15 <= h - margin, ok16 = a16 <= h - margin;
+	int near15 = (a15 > h - margin) & (a15 < h + margin);
+	int near16 = (a16 > h - margin) & (a16 < h + margin);
+	int not15 = ok15 ^ 1;
+	if (near15 | (not15 & near16))
+		return shortest_slow(v, buf);   /* too close to call */
+	/* P = 15, 16 or 17 and its digits, by masks */
+	int P = 17 - ok16 - ok15 * (2 - ok16);
+	uint64_t m15 = -(uint64_t)ok15, m16 = -(uint64_t)(not15 & ok16);
+	uint64_t n = (n15 & m15) | (n16 & m16) | (n17 & ~(m15 | m16));
+	return put_short(buf, v < 0, n, P, e);
 #else
 	return shortest_slow(v, buf);
 #endif

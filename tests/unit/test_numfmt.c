@@ -109,12 +109,80 @@ static void test_shortest(void **state)
 	assert_string_equal(a, "0.05");
 }
 
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* shortest_ok on v and its two neighbours */
+static void shortest_near(double v)
+{
+	shortest_ok(v);
+	shortest_ok(nextafter(v, INFINITY));
+	shortest_ok(nextafter(v, -INFINITY));
+}
+
+/* The single 17-digit scaling (15 and 16 digits rounded from it by
+ * integer arithmetic) against the C library on every kind of double:
+ * random bit patterns (subnormals, huge and tiny magnitudes, which go to
+ * the C library, included), random values across the fast range [1e-5,
+ * 1e15), powers of ten and their neighbours, and decimals that lie on or
+ * next to the halfway point between two 15- or 16-digit decimals, where
+ * the rounding is decided by the bits below the 17th digit.
+ * NUMFMT_SHORTEST_N sets the count per kind (default 300,000; the
+ * speed-up commit was checked with ten million). */
+static void test_shortest_kinds(void **state)
+{
+	(void)state;
+	const char *env = getenv("NUMFMT_SHORTEST_N");
+	long count = env ? atol(env) : 300000;
+	uint64_t x = 88172645463325252ULL;
+	for (long i = 0; i < count; i++) {
+		uint64_t b = xorshift(&x);
+		double v;
+		memcpy(&v, &b, sizeof v);
+		if (isfinite(v))
+			shortest_ok(v);
+		double m = 1.0 + (double)(xorshift(&x) >> 11) / 9007199254740992.0;
+		shortest_ok(m * pow(10, (int)(xorshift(&x) % 21) - 6));
+		/* a subnormal */
+		b = xorshift(&x) & 0x000FFFFFFFFFFFFFULL;
+		memcpy(&v, &b, sizeof v);
+		shortest_ok(v);
+	}
+	for (int e = -323; e <= 308; e++) {
+		char t[32];
+		snprintf(t, sizeof t, "1e%d", e);
+		shortest_near(strtod(t, NULL));
+	}
+	/* d.ddd...d5 e X with 15 and 16 significant digits before the 5:
+	 * the decimal halfway between two P-digit decimals, and the
+	 * doubles on either side of it */
+	for (long i = 0; i < count / 10; i++) {
+		char t[48];
+		uint64_t d = xorshift(&x);
+		int P = 15 + (int)(d & 1);
+		uint64_t lead = (xorshift(&x) % 900000000000000ULL) +
+				100000000000000ULL;           /* 15 digits */
+		if (P == 16)
+			lead = lead * 10 + xorshift(&x) % 10;
+		int ex = (int)(xorshift(&x) % 22) - 6;
+		snprintf(t, sizeof t, "%llu5e%d", (unsigned long long)lead,
+			 ex - P);
+		shortest_near(strtod(t, NULL));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_shortest),
+		cmocka_unit_test(test_shortest_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
