@@ -143,8 +143,9 @@ static void one_line(const char *what, const char *msg)
 		die(what, msg);
 }
 
-/* Does msg start with the file's position: "PATH:" for text, or
- * "PATH[SHEET]!" for a workbook (the sheet named, then the cell or row)? */
+/* Does msg start with the file's position: "PATH:" for text, or for a
+ * workbook "PATH[SHEET]:" (the sheet as a whole), "PATH[SHEET]!C7:" or
+ * "PATH[SHEET]!row 7:"?  (A sheet's name may itself hold ']' or '!'.) */
 static int names_the_file(const char *msg)
 {
 	size_t lp = strlen(path);
@@ -152,7 +153,7 @@ static int names_the_file(const char *msg)
 		return 0;
 	if (msg[lp] == ':')
 		return 1;
-	return msg[lp] == '[' && strstr(msg + lp, "]!") != NULL;
+	return msg[lp] == '[' && (strstr(msg + lp, "]:") || strstr(msg + lp, "]!"));
 }
 
 /* notice callback: every notice names the file, on one line. */
