@@ -477,18 +477,6 @@ static void judge(struct rep *r, struct section *s, const assay_obs *obs)
 	assay_check_sentence(&s->ck, s->sentence, sizeof s->sentence);
 }
 
-/* Units per period and per year of each frequency, as `assay trend`. */
-static void freq_units(assay_freq f, double *per_period, double *per_year)
-{
-	*per_period = f == ASSAY_FREQ_W ? 7 : 1;
-	switch (f) {
-	case ASSAY_FREQ_M: *per_year = 12; break;
-	case ASSAY_FREQ_Q: *per_year = 4; break;
-	case ASSAY_FREQ_A: *per_year = 1; break;
-	default: *per_year = 365.25; break;
-	}
-}
-
 /* Index order of change points by the size of the shift, largest first. */
 static double shift_pct(const assay_cpts *cp, size_t j)
 {
@@ -576,7 +564,7 @@ static void trend(struct rep *r, struct section *s, const assay_obs *obs)
 		assay_resampled_release(&rs);
 	}
 	assay_trend_opts_init(&to);
-	freq_units(f, &to.units_per_period, &to.units_per_year);
+	assay_trend_opts_units(&to, f);
 	assay_cpt_opts_init(&co);
 	if (n < 3 || assay_trend_run(per, val, n, &to, &s->tr, &e)) {
 		snprintf(s->trend_words, sizeof s->trend_words,

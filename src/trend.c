@@ -67,6 +67,17 @@ void assay_trend_opts_init(assay_trend_opts *o)
 	o->method = ASSAY_TREND_AUTO;
 }
 
+void assay_trend_opts_units(assay_trend_opts *o, assay_freq f)
+{
+	o->units_per_period = f == ASSAY_FREQ_W ? 7 : 1;
+	switch (f) {
+	case ASSAY_FREQ_M: o->units_per_year = 12; break;
+	case ASSAY_FREQ_Q: o->units_per_year = 4; break;
+	case ASSAY_FREQ_A: o->units_per_year = 1; break;
+	default: o->units_per_year = 365.25; break;
+	}
+}
+
 static int check_input(const int64_t *t, const double *x, size_t n,
 		       size_t nmin, assay_error *err)
 {

@@ -83,6 +83,9 @@ typedef struct assay_trend_opts {
 
 /* Defaults: original variant, alpha 0.05, annual units. */
 void assay_trend_opts_init(assay_trend_opts *o);
+/* Set o->units_per_period and o->units_per_year for series of frequency f
+ * (period.h: D and W ordinals are days; a year is 365.25 calendar days). */
+void assay_trend_opts_units(assay_trend_opts *o, assay_freq f);
 
 typedef struct assay_mk {
 	size_t n;               /* observations used */

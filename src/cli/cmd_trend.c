@@ -60,19 +60,6 @@ static const char usage[] =
 	"  assay trend bgs/democratic-republic-of-congo/cobalt\n"
 	"  assay trend wb/copper --freq Q --from 2000 --variant hamed-rao --format json\n";
 
-/* Ordinal units per period and per year of each frequency (period.h:
- * D and W ordinals are days; a year is 365.25 calendar days). */
-static void freq_units(assay_freq f, double *per_period, double *per_year)
-{
-	*per_period = f == ASSAY_FREQ_W ? 7 : 1;
-	switch (f) {
-	case ASSAY_FREQ_M: *per_year = 12; break;
-	case ASSAY_FREQ_Q: *per_year = 4; break;
-	case ASSAY_FREQ_A: *per_year = 1; break;
-	default: *per_year = 365.25; break;
-	}
-}
-
 /* ---- output: one record of named values, three renderings ----------- */
 
 enum kv_type { KV_STR, KV_NUM, KV_INT, KV_BOOL };
@@ -415,7 +402,7 @@ int cmd_trend(int argc, char **argv)
 		}
 		ar.topt.period = freq == ASSAY_FREQ_M ? 12 : 4;
 	}
-	freq_units(freq, &ar.topt.units_per_period, &ar.topt.units_per_year);
+	assay_trend_opts_units(&ar.topt, freq);
 
 	/* The window, at the analysed frequency; NA values are left out. */
 	assay_series_info at = info;

@@ -354,85 +354,6 @@ static int print_tsv(out_table *t, FILE *fp)
 	return ferror(fp) ? -1 : 0;
 }
 
-void out_html_escape(FILE *fp, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		default: fputc(*s, fp);
-		}
-	}
-}
-
-/* Numeric columns (no text cell) are right-aligned in HTML and Markdown. */
-static int column_is_numeric(const out_table *t, int j)
-{
-	for (size_t i = (size_t)j; i < t->ncells; i += t->ncols)
-		if (t->cells[i].type == CELL_STR || t->cells[i].type == CELL_BOOL)
-			return 0;
-	return 1;
-}
-
-static int print_html(out_table *t, FILE *fp)
-{
-	fputs("<table>\n<thead><tr>", fp);
-	for (int j = 0; j < t->ncols; j++) {
-		fputs(column_is_numeric(t, j) ? "<th class=\"num\">" : "<th>", fp);
-		out_html_escape(fp, t->columns[j]);
-		fputs("</th>", fp);
-	}
-	fputs("</tr></thead>\n<tbody>\n", fp);
-	for (size_t i = 0; i < t->ncells; i++) {
-		int j = (int)(i % t->ncols);
-		if (j == 0)
-			fputs("<tr>", fp);
-		fputs(column_is_numeric(t, j) ? "<td class=\"num\">" : "<td>", fp);
-		out_html_escape(fp, t->cells[i].text ? t->cells[i].text : "NA");
-		fputs("</td>", fp);
-		if (j + 1 == t->ncols)
-			fputs("</tr>\n", fp);
-	}
-	fputs("</tbody>\n</table>\n", fp);
-	return ferror(fp) ? -1 : 0;
-}
-
-static void md_cell(FILE *fp, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
-			fputc('\\', fp);
-		fputc(*s == '\n' ? ' ' : *s, fp);
-	}
-}
-
-static int print_markdown(out_table *t, FILE *fp)
-{
-	fputc('|', fp);
-	for (int j = 0; j < t->ncols; j++) {
-		fputc(' ', fp);
-		md_cell(fp, t->columns[j]);
-		fputs(" |", fp);
-	}
-	fputs("\n|", fp);
-	for (int j = 0; j < t->ncols; j++)
-		fputs(column_is_numeric(t, j) ? " ---: |" : " --- |", fp);
-	fputc('\n', fp);
-	for (size_t i = 0; i < t->ncells; i++) {
-		int j = (int)(i % t->ncols);
-		if (j == 0)
-			fputc('|', fp);
-		fputc(' ', fp);
-		md_cell(fp, t->cells[i].text ? t->cells[i].text : "NA");
-		fputs(" |", fp);
-		if (j + 1 == t->ncols)
-			fputc('\n', fp);
-	}
-	return ferror(fp) ? -1 : 0;
-}
-
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt)
 {
 	switch (fmt) {
@@ -440,8 +361,6 @@ int out_table_print(out_table *t, FILE *fp, enum out_format fmt)
 	case OUT_JSON: return print_json(t, fp);
 	case OUT_NDJSON: return print_ndjson(t, fp);
 	case OUT_TSV: return print_tsv(t, fp);
-	case OUT_HTML: return print_html(t, fp);
-	case OUT_MARKDOWN: return print_markdown(t, fp);
 	default: return print_aligned(t, fp);
 	}
 }

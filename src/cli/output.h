@@ -11,8 +11,6 @@
 
 enum out_format {
 	OUT_TABLE, OUT_CSV, OUT_JSON, OUT_TEXT,
-	OUT_HTML,               /* a <table> (report), cells HTML-escaped */
-	OUT_MARKDOWN,           /* a pipe table (report), '|' escaped */
 	OUT_TSV,                /* tab-separated, \t \n \\ escaped, NA empty */
 	OUT_NDJSON              /* one compact JSON object per line */
 };
@@ -43,9 +41,6 @@ void out_null(out_table *t);
 
 /* Render to `fp`; returns 0, or -1 on a write error. */
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt);
-
-/* Write s with &, <, > and " escaped for HTML text and attributes. */
-void out_html_escape(FILE *fp, const char *s);
 
 /* Shortest "%.*g" text of v that reads back exactly (C locale). */
 char *out_fmt_double(double v, char *buf, size_t n);
