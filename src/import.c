@@ -477,34 +477,14 @@ struct importer {
 static int fail_at(struct importer *im, long line, int col, int status,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* A message is one line whatever the data hold: control characters that
- * reach it unescaped (a header or cell quoted raw) are written as \n, \r,
- * \t or \xHH.  Bytes of 0x80 and up are left alone (UTF-8 text). */
-static void one_line(const char *in, char *out, size_t n)
-{
-	size_t k = 0;
-	for (; *in && k + 5 < n; in++) {
-		unsigned char c = (unsigned char)*in;
-		if (c >= 0x20 && c != 0x7f) {
-			out[k++] = (char)c;
-			continue;
-		}
-		out[k++] = '\\';
-		if (c == '\n' || c == '\r' || c == '\t')
-			out[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-		else
-			k += (size_t)snprintf(out + k, n - k, "x%02x", c);
-	}
-	out[k] = 0;
-}
-
-/* Send a notice, on one line. */
+/* Send a notice, on one line whatever the data hold: shown() escapes the
+ * control characters of a header or cell quoted raw. */
 static void notify(struct importer *im, const char *msg)
 {
 	char line[MAX_ERRMSG + 1200];
 	if (!im->o->notice)
 		return;
-	one_line(msg, line, sizeof line);
+	shown(msg, line, sizeof line);
 	im->o->notice(im->o->ctx, line);
 }
 
@@ -546,7 +526,7 @@ static int fail_at(struct importer *im, long line, int col, int status,
 	 * file too */
 	snprintf(full, sizeof full, "%s: %s", where(im, line, col, at, sizeof at),
 		 msg);
-	one_line(full, clean, sizeof clean);
+	shown(full, clean, sizeof clean);      /* one line, as notify() */
 	assay_fail(im->err, status, "%s", clean);
 	im->failed = 1;
 	return -1;
