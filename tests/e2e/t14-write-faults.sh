@@ -228,6 +228,8 @@ wait_until() {
 	done
 	return 1
 }
+# Process $1 has ended (or is a zombie waiting for our wait).
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = Z ]; }
 # A temporary chart file exists under $1: the charts are being set up.
 has_tmp() { [ -n "$(tmp_left "$1")" ]; }
 # ... and gnuplot's scripts are in $TD: gnuplot is drawing them.
@@ -251,6 +253,12 @@ stop_run() {
 	pid=$!
 	if wait_until "$when" "$dir"; then
 		kill -"$sig" "$pid"
+		# at most 30 s to stop; then it is a hang, named as one
+		if ! wait_until gone "$pid"; then
+			state=$(ps -o pid,stat,wchan:24,args -p "$pid" --ppid "$pid" 2>/dev/null | tr '\n' ';')
+			kill -KILL "$pid" 2>/dev/null
+			not_ok "$name-stops" "still running 30 s after $sig: $state"
+		fi
 		wait "$pid" 2>/dev/null  # no "Terminated" from the shell
 		st=$?
 		[ "$st" -eq "$want" ] && ok "$name-status" || not_ok "$name-status" "exit $st, expected $want"
