@@ -10,9 +10,12 @@
 
 printf 'series,date,value\ncu,2026-01-05,1\ncu,2026-01-06,2\nzn,2026-01-05,3\n' > "$WORK/in.csv"
 mkfifo "$WORK/fifo"
-cat "$WORK/in.csv" > "$WORK/fifo" &
+# The writer is bounded: if assay never opened the FIFO, the test fails
+# instead of waiting for ever.
+timeout 60 sh -c 'cat "$1" > "$2"' sh "$WORK/in.csv" "$WORK/fifo" &
+writer=$!
 run "$ASSAY" import "$WORK/fifo" --kind price
-wait
+wait "$writer"
 expect_status fifo-import 0
 expect_err fifo-summary "assay: imported $WORK/fifo: 3 rows, 2 series (2 new): 3 inserted, 0 revised, 0 unchanged, 0 earlier-vintage, 0 NA, 0 skipped"
 run "$ASSAY" export cu
@@ -24,9 +27,10 @@ expect_out fifo-values "period,value
 # read block) loses nothing.
 awk 'BEGIN { print "date,value"; for (i = 0; i < 20000; i++)
 	printf "%d-%02d,%d.25\n", 1000 + int(i / 12), i % 12 + 1, i }' > "$WORK/big.csv"
-cat "$WORK/big.csv" > "$WORK/fifo" &
+timeout 60 sh -c 'cat "$1" > "$2"' sh "$WORK/big.csv" "$WORK/fifo" &
+writer=$!
 run "$ASSAY" import "$WORK/fifo" --series big --kind price --format csv
-wait
+wait "$writer"
 expect_status fifo-big 0
 want=$(sha256sum "$WORK/big.csv" | cut -d' ' -f1)
 expect_out fifo-big-summary "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows

@@ -29,7 +29,7 @@ run_browser() {
 	rm -rf "$prof"
 	mkdir "$prof"
 	shift
-	timeout 120 "$B" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	timeout -k 10 120 "$B" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$prof" --host-resolver-rules="MAP * ~NOTFOUND" \
 		--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter --hide-scrollbars "$@" "file://$H" 2> "$WORK/browser.err"
