@@ -107,7 +107,6 @@ static struct {
 	int multi;              /* several arguments or a pattern */
 	size_t rows;            /* objects written so far */
 	json_t *columns;        /* csv/tsv: the keys of the first object */
-	int failed;             /* a field could not be written */
 } out;
 
 static void put_text(const char *s, char sep);
@@ -130,10 +129,8 @@ static void put_field(const json_t *v, char sep)
 		/* past_shocks: its compact JSON text in one field, so a csv
 		 * row drops nothing the json object holds */
 		char *t = json_out_text(v, 0, 0);
-		if (!t) {
-			out.failed = 1;         /* out of memory: not a blank */
-			return;
-		}
+		if (!t)
+			cli_die_oom();  /* not a blank field */
 		put_text(t, sep);
 		free(t);
 		return;
@@ -208,7 +205,7 @@ static int emit_json(json_t *o)
 	}
 	}
 	out.rows++;
-	return rc || out.failed || ferror(stdout) ? -1 : 0;
+	return rc || ferror(stdout) ? -1 : 0;
 }
 
 /* The earlier moves the verdict set aside as past shocks (verdict.h rule
@@ -494,7 +491,6 @@ int cmd_check(int argc, char **argv)
 	}
 	out.fmt = fmt;
 	out.rows = 0;
-	out.failed = 0;
 	out.multi = argc - optind > 1;
 	for (int a = optind; a < argc; a++)
 		if (jc_is_glob(argv[a]))

@@ -139,9 +139,7 @@ static const char bash_tail[] =
 
 static int print_bash(FILE *fp)
 {
-	struct optlist *l = malloc(sizeof *l);
-	if (!l)
-		return cli_error(ASSAY_EIO, "out of memory");
+	struct optlist *l = cli_xmalloc(sizeof *l);
 	fputs("_assay_commands='", fp);
 	for (size_t i = 0; i < cli_ncommands; i++)
 		fprintf(fp, "%s%s", i ? " " : "", cli_commands[i].name);
@@ -221,9 +219,7 @@ static void zsh_item(FILE *fp, const struct cli_command *c)
 
 static int print_zsh(FILE *fp)
 {
-	struct optlist *l = malloc(sizeof *l);
-	if (!l)
-		return cli_error(ASSAY_EIO, "out of memory");
+	struct optlist *l = cli_xmalloc(sizeof *l);
 	fputs(zsh_head, fp);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		command_options(&cli_commands[i], l, 1);

@@ -63,19 +63,6 @@ static void on_warn(void *ctx, const char *msg)
 	cli_warn("%s", msg);
 }
 
-/* The series named by the patterns on the one connection (all when none). */
-static int resolve(assay_store *st, char **args, int nargs, char ***names, size_t *n)
-{
-	assay_error err;
-	*names = NULL;
-	*n = 0;
-	if (nargs > 0)
-		return jc_resolve(st, args, nargs, names, n);
-	if (assay_store_series_match(st, NULL, 0, names, n, &err))
-		return cli_report(&err);
-	return 0;
-}
-
 /* The one --freq rule's note: the series screened that were kept at their
  * own, lower frequency (the library's summary counts, not names them). */
 static void freq_note(assay_store *st, char **names, size_t n, assay_freq asked)
@@ -197,7 +184,10 @@ int cmd_report(int argc, char **argv)
 	assay_report_summary sum;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	if ((rc = resolve(st, argv + optind, argc - optind, &names, &n)))
+	/* the series named by the patterns on the one connection, all
+	 * when none */
+	if ((rc = cli_resolve_series(st, argv + optind, argc - optind,
+				     CLI_RESOLVE_ALL, &names, &n)))
 		goto out;
 	if (assay_report_write(st, dir, names, n, &ro, &sum, &err)) {
 		rc = cli_signal ? ASSAY_EIO : cli_report(&err);

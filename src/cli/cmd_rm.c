@@ -6,7 +6,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "judge_common.h"
 
 static const char usage[] =
 	"Usage: assay rm SERIES... [--dry-run]\n"
@@ -22,74 +21,6 @@ static const char usage[] =
 	"Examples:\n"
 	"  assay rm example/drc-copper-exports\n"
 	"  assay rm 'old/*' --dry-run\n";
-
-static int have(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return 1;
-	return 0;
-}
-
-/* The names to remove, each once, in argument order. */
-static int resolve(assay_store *st, char **args, int nargs, char ***out,
-		   size_t *nout)
-{
-	char **v = calloc((size_t)nargs + 1, sizeof *v);
-	size_t n = 0, cap = (size_t)nargs + 1;
-	assay_error err;
-	int rc = 0;
-	if (!v)
-		return cli_error(ASSAY_EIO, "out of memory");
-	for (int a = 0; a < nargs && !rc; a++) {
-		assay_series_info info;
-		int found = assay_store_series_get(st, args[a], &info, &err);
-		char **m = NULL;
-		size_t nm = 0;
-		if (found < 0) {
-			rc = cli_report(&err);
-			break;
-		}
-		if (found) {
-			assay_series_info_release(&info);
-		} else if (!jc_is_glob(args[a])) {
-			rc = cli_no_series(st, args[a], cli.db_path);
-			break;
-		}
-		if (found) {
-			m = malloc(sizeof *m);
-			if (m && (m[0] = strdup(args[a])))
-				nm = 1;
-		} else if ((rc = jc_resolve(st, &args[a], 1, &m, &nm))) {
-			break;
-		}
-		for (size_t i = 0; i < nm && !rc; i++) {
-			if (have(v, n, m[i]))
-				continue;
-			if (n == cap) {
-				char **nv = realloc(v, 2 * cap * sizeof *nv);
-				if (!nv) {
-					rc = cli_error(ASSAY_EIO, "out of memory");
-					break;
-				}
-				v = nv;
-				cap *= 2;
-			}
-			if (!(v[n] = strdup(m[i])))
-				rc = cli_error(ASSAY_EIO, "out of memory");
-			else
-				n++;
-		}
-		assay_strv_free(m, nm);
-	}
-	if (rc) {
-		assay_strv_free(v, n);
-		return rc;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
 
 int cmd_rm(int argc, char **argv)
 {
@@ -121,7 +52,9 @@ int cmd_rm(int argc, char **argv)
 		assay_store_close(st);
 		return cli_report(&err);
 	}
-	status = resolve(st, argv + optind, argc - optind, &names, &n);
+	/* an existing name is that series even with glob characters */
+	status = cli_resolve_series(st, argv + optind, argc - optind,
+				    CLI_RESOLVE_EXACT_FIRST, &names, &n);
 	for (size_t i = 0; i < n && !status; i++) {
 		if (dry_run) {
 			printf("%s\n", names[i]);

@@ -5,6 +5,7 @@
  * The global options may also follow the command (options.c).
  */
 #include <getopt.h>
+#include <jansson.h>
 #include <locale.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -203,6 +204,8 @@ int main(int argc, char **argv)
 	mallopt(M_TOP_PAD, 1 << 20);
 #endif
 	assay_init();
+	/* jansson's objects through the CLI's one out-of-memory rule */
+	json_set_alloc_funcs(cli_xmalloc, free);
 	cli.db_path = getenv("ASSAY_DB");
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = "assay.db";

@@ -62,10 +62,8 @@ static void setup(const char *shortopts, const struct option *longopts,
 	memset(&st, 0, sizeof st);
 	st.user = longopts;
 	st.argv = argv;
-	st.merged = calloc(n + 3, sizeof *st.merged);
-	st.shortopts = malloc(strlen(shortopts) + 2);
-	if (!st.merged || !st.shortopts)
-		abort();
+	st.merged = cli_xcalloc(n + 3, sizeof *st.merged);
+	st.shortopts = cli_xmalloc(strlen(shortopts) + 2);
 	memcpy(st.merged, longopts, n * sizeof *longopts);
 	if (!has_long(longopts, "db"))
 		st.merged[k++] = (struct option){ "db", required_argument, NULL, GOPT_DB };
@@ -195,14 +193,9 @@ int cli_describe_command(cli_command_fn fn, const char *name, char ***out,
 		line[strcspn(line, "\n")] = 0;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 32;
-			char **v = realloc(*out, cap * sizeof *v);
-			if (!v)
-				break;
-			*out = v;
+			*out = cli_xrealloc(*out, cap * sizeof **out);
 		}
-		if (!((*out)[*n] = strdup(line)))
-			break;
-		(*n)++;
+		(*out)[(*n)++] = cli_xstrdup(line);
 	}
 	if (fp)
 		fclose(fp);
