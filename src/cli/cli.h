@@ -38,6 +38,13 @@ extern char **cli_top_argv;
 int cli_describe_command(cli_command_fn fn, const char *name, char ***out,
 			 size_t *n);
 
+/* Describe mode, for optable.c: is this the child of
+ * cli_describe_command, and print a table there ("--name=\tWORDS" with
+ * the completion words of values[i], when not NULL) and _exit. */
+int cli_describing(void);
+_Noreturn void cli_describe(const char *shortopts, const struct option *o,
+			    const char *const *values);
+
 /* The candidate closest to word by edit distance, if close enough to be
  * a typo (1 edit for words of up to 3 letters, else 2); else NULL. */
 const char *cli_closest(const char *word, const char *const *cands, size_t n);

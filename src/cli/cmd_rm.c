@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay rm SERIES... [--dry-run]\n"
@@ -22,27 +23,28 @@ static const char usage[] =
 	"  assay rm example/drc-copper-exports\n"
 	"  assay rm 'old/*' --dry-run\n";
 
+/* --dry-run is described in the text. */
+static const struct cli_opt rm_opts[] = {
+	{ .name = "dry-run", .key = 'n' },
+	{ .name = NULL }
+};
+
+static const struct cli_optset rm_set = { "rm", usage, NULL, 0, rm_opts };
+
 int cmd_rm(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int c, status, dry_run = 0;
 	assay_error err;
 	assay_store *st;
 	char **names = NULL;
 	size_t n = 0;
+	struct cli_optarg o;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
-		case 'n': dry_run = 1; break;
-		default:
-			fputs("Try 'assay rm --help'.\n", stderr);
-			return ASSAY_EUSAGE;
-		}
+	while ((c = cli_opt_next(&rm_set, argc, argv, &o)) != CLI_OPT_END) {
+		if (c == CLI_OPT_EXIT)
+			return o.status;
+		if (c == 'n')
+			dry_run = 1;
 	}
 	if (optind >= argc)
 		return cli_usage_error("rm", "no SERIES given");

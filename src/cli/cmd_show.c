@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "json_out.h"
 #include "commands.h"
+#include "optable.h"
 #include "output.h"
 
 static const char usage[] =
@@ -97,29 +98,28 @@ static json_t *table_json(out_table *t)
 	return j ? j : json_array();
 }
 
+/* --format is in the usage line, so the table lists nothing. */
+static const struct cli_opt show_opts[] = {
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset show_set = { "show", usage, NULL, 0, show_opts };
+
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum out_format fmt = OUT_TABLE;
 	assay_error err;
+	struct cli_optarg o;
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
-		case 'f':
-			if (out_format_parse_all(optarg, 0, &fmt))
-				return cli_usage_error("show", "--format takes " OUT_FORMATS_ALL
-						       ", not '%s'", optarg);
-			break;
-		default:
-			fputs("Try 'assay show --help'.\n", stderr);
-			return ASSAY_EUSAGE;
-		}
+	while ((c = cli_opt_next(&show_set, argc, argv, &o)) != CLI_OPT_END) {
+		if (c == CLI_OPT_EXIT)
+			return o.status;
+		if (c == 'f' && out_format_parse_all(o.s, 0, &fmt))
+			return cli_usage_error("show", "--format takes " OUT_FORMATS_ALL
+					       ", not '%s'", o.s);
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("show", "give exactly one SERIES");
