@@ -3,7 +3,7 @@
  * convert with integer arithmetic.  The ordinal of each frequency:
  *   D, W  days since 1970-01-01 (W: the date the source gives for the week)
  *   M     year * 12 + (month - 1)
- *   Q     year * 4 + (quarter - 1)      calendar quarters (src/METHODS.md, 1)
+ *   Q     year * 4 + (quarter - 1)      calendar quarters (src/METHODS.md section 1)
  *   A     year
  * Labels: 2026-04-26 (D, W), 2026-04 (M), 2026Q1 (Q), 2026 (A); a year
  * before 0000 is written as ISO 8601 does, -0001 (labels never parse back

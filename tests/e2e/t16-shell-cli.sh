@@ -1,5 +1,5 @@
 #!/bin/sh
-# The shell side of assay (issue 14): global options anywhere on the line,
+# The shell side of assay: global options anywhere on the line,
 # one error prefix, "did you mean", assay help CMD, -V, and the bash and
 # zsh completion scripts generated from the commands' own option tables.
 . "$TESTS_DIR/e2e/lib.sh"
