@@ -15,8 +15,21 @@ CFLAGS ?= -O2 -g
 BUILD ?= build
 
 PKGS = gsl sqlite3 jansson libcrypto libzip expat freexl
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# A library pkg-config cannot find stops the build here, naming it (a
+# silent empty --cflags would only fail later, on a missing header).  The
+# goals that build nothing, or install what is missing first, skip this.
+NO_PKG_GOALS = clean deps deps-check demo
+ifneq ($(filter-out $(NO_PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v $(PKG_CONFIG)),)
+$(error $(PKG_CONFIG) is not installed; run scripts/install-deps)
+endif
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error $(PKG_CONFIG) finds no $(PKG_MISSING) (their -dev packages are missing); run scripts/install-deps)
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+endif
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-Iinclude -MMD -MP $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
@@ -36,7 +49,7 @@ SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 SONAME := libassay.so.$(SOMAJOR)
 SHLIB := libassay.so.$(VERSION)
 
-.PHONY: all deps demo test check unit e2e check-asan check-warnings install uninstall clean bench \
+.PHONY: all deps deps-check demo test check unit e2e check-asan check-warnings install uninstall clean bench \
 	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-bins
 
 all: $(BUILD)/assay $(BUILD)/$(SHLIB) $(BUILD)/assay.bash $(BUILD)/_assay
@@ -75,6 +88,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libassay.a
 deps:
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
 
+# What the tests need, checked but never installed (make test runs no
+# apt-get; CI's .ci/run calls scripts/install-deps itself first).
+deps-check:
+	@missing=$$(scripts/install-deps --check) || { \
+		echo "make: cannot run the tests: $$missing" >&2; \
+		echo "make: run scripts/install-deps (apt-get; sudo when not root)" >&2; \
+		exit 1; }
+
 # The main job on the bundled data: import, list, analyse.
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -90,8 +111,9 @@ e2e: $(BUILD)/assay
 	@ASSAY=$(abspath $(BUILD)/assay) ASSAY_SAN_FLAGS="$(SAN)" tests/e2e/run
 
 # The README's test command: unit tests (cmocka), end-to-end tests, and the
-# whole suite once more under AddressSanitizer and UBSan.
-test: deps
+# whole suite once more under AddressSanitizer and UBSan.  It installs
+# nothing: deps-check names what is missing.
+test: deps-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-warnings
 	@$(MAKE) --no-print-directory unit e2e
@@ -130,7 +152,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libassay.a
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libassay.a \
 		$(ALL_LDFLAGS) -fsanitize=fuzzer $(LIBS)
 
-fuzz-build: deps
+fuzz-build: deps-check
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="-O1 -g" \
 		SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
 	@rm -rf $(FUZZ_BUILD)/seeds
@@ -182,4 +204,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-gcc build-clang build-fuzz tests/out
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(wildcard $(BUILD)/fuzz/*.d)
+# -MMD beside -o writes BUILD/tests/test_x.d for a unit test (compiled and
+# linked in one step), so a header change rebuilds the tests that use it.
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(wildcard $(BUILD)/fuzz/*.d)

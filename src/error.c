@@ -1,6 +1,6 @@
-/* Error reporting of the library: fill the caller's assay_error. */
-#include <gsl/gsl_errno.h>
-#include <sqlite3.h>
+/* Error reporting of the library: fill the caller's assay_error.  No
+ * SQLite here (assay_init, which configures it, is in init.c), so that a
+ * program using only the statistics links without -lsqlite3. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +22,6 @@ int assay_fail(assay_error *err, int status, const char *fmt, ...)
 		assay_c_locale_leave(saved);
 	}
 	return -1;
-}
-
-void assay_init(void)
-{
-	/* GSL aborts on error by default; the manual recommends turning the
-	 * handler off in production code and checking every status. */
-	gsl_set_error_handler_off();
-	/* Each connection stays in one thread (scan -j opens one per
-	 * thread), and SQLite's global memory statistics would take a mutex
-	 * on every allocation. */
-	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 /* One switch of the thread's locale per number costs about 3 ns against

@@ -459,6 +459,14 @@ assay_period assay_period_convert(assay_freq from, assay_period p,
 	}
 }
 
+assay_period assay_period_bound(assay_freq f, assay_period p, assay_freq to,
+				int upper)
+{
+	int64_t first, last;
+	assay_period_span_days(f, p, &first, &last);
+	return assay_period_convert(ASSAY_FREQ_D, upper ? last : first, to);
+}
+
 void assay_period_span_days(assay_freq f, assay_period p, int64_t *first,
 			    int64_t *last)
 {

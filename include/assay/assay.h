@@ -15,7 +15,7 @@
  *    (assay_freq_adjective, assay_freq_change_tag) return "" instead, so
  *    that they can be printed as they are.
  *  - The library never prints, never exits, never aborts.  GSL's abort
- *    handler is switched off by assay_init().
+ *    handler is switched off by assay_init() (or assay_init_stats()).
  *  - Strings returned in structs are owned by the struct; release them with
  *    the matching *_release() function.  *_release(NULL) is a no-op.
  */
@@ -50,8 +50,15 @@ int assay_fail(assay_error *err, int status, const char *fmt, ...)
  * locale); returns buf. */
 char *assay_fmt_g(double v, char *buf, size_t n);
 
-/* One-time library set-up: turns GSL's abort-on-error handler off. */
+/* One-time library set-up, before any other call: turns GSL's
+ * abort-on-error handler off and configures SQLite (one connection per
+ * thread, no global memory statistics). */
 void assay_init(void);
+
+/* The part of assay_init that the statistics need (GSL's handler off),
+ * for a program that uses them without the store: it links without
+ * SQLite (-lgsl -lgslcblas -lm), which assay_init would pull in. */
+void assay_init_stats(void);
 
 #include "assay/period.h"
 

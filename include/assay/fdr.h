@@ -1,6 +1,6 @@
 /*
  * False discovery rate control for screening many series at once
- * (METHODS.md section 7): Benjamini-Hochberg adjusted p-values, as
+ * (src/METHODS.md section 7): Benjamini-Hochberg adjusted p-values, as
  * statsmodels' multipletests(method='fdr_bh') and R's p.adjust("BH").
  */
 #ifndef ASSAY_FDR_H

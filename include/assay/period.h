@@ -3,7 +3,7 @@
  * convert with integer arithmetic.  The ordinal of each frequency:
  *   D, W  days since 1970-01-01 (W: the date the source gives for the week)
  *   M     year * 12 + (month - 1)
- *   Q     year * 4 + (quarter - 1)      calendar quarters (METHODS.md 1)
+ *   Q     year * 4 + (quarter - 1)      calendar quarters (src/METHODS.md section 1)
  *   A     year
  * Labels: 2026-04-26 (D, W), 2026-04 (M), 2026Q1 (Q), 2026 (A); a year
  * before 0000 is written as ISO 8601 does, -0001 (labels never parse back
@@ -62,6 +62,14 @@ assay_period assay_period_convert(assay_freq from, assay_period p,
  * label assay_period_parse reads) count as year +/-2^40. */
 void assay_period_span_days(assay_freq f, assay_period p, int64_t *first,
 			    int64_t *last);
+
+/* The first (upper = 0) or last (upper = 1) period at frequency `to`
+ * within the period p of frequency f: what a --from or --to label means
+ * at a series' frequency.  2026 -> 2026Q1 or 2026Q4 at Q, 2026-02-14 ->
+ * 2026Q1 at Q, 2026Q1 -> 2026-01-01 or 2026-03-31 at D and W (days).
+ * A finer label gives the period holding its first (last) day. */
+assay_period assay_period_bound(assay_freq f, assay_period p, assay_freq to,
+				int upper);
 
 /* Days since 1970-01-01 <-> civil date (proleptic Gregorian).  Defined
  * for every argument: a month outside 1-12 moves the year, years beyond

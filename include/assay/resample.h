@@ -1,6 +1,6 @@
 /*
  * Resampling a series to a lower frequency, by what the series measures
- * (METHODS.md section 1; FRED's eop / sum / avg):
+ * (src/METHODS.md section 1; FRED's eop / sum / avg):
  *   flow   (production, exports)  the sum of the period
  *   price                         the mean of the period
  *   stock  (inventories)          the last value of the period

@@ -25,6 +25,52 @@ int cli_error(int status, const char *fmt, ...)
 	return status;
 }
 
+/* ---- out of memory: one message, exit status 4 ------------------------ */
+
+int cli_oom(void)
+{
+	/* no stdio buffer to allocate for an unbuffered stderr */
+	fputs("assay: out of memory\n", stderr);
+	return ASSAY_EIO;
+}
+
+_Noreturn void cli_die_oom(void)
+{
+	exit(cli_oom());
+}
+
+void *cli_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		cli_die_oom();
+	return p;
+}
+
+void *cli_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		cli_die_oom();
+	return p;
+}
+
+void *cli_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		cli_die_oom();
+	return q;
+}
+
+char *cli_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		cli_die_oom();
+	return p;
+}
+
 int cli_no_series(assay_store *st, const char *name, const char *db)
 {
 	char near[400];
@@ -288,17 +334,13 @@ int cli_period_bound(const assay_series_info *info, const char *s,
 {
 	assay_freq f;
 	assay_period p;
-	int64_t first, last;
 	char why[128];
 	if (!s)
 		return 0;
 	if (assay_period_parse(s, NULL, &f, &p, why, sizeof why))
 		return cli_error(ASSAY_EUSAGE, "%s: cannot read period '%s': %s",
 				 opt, s, why);
-	assay_period_span_days(f, p, &first, &last);
-	*bound = assay_period_convert(ASSAY_FREQ_D,
-				      strcmp(opt, "--to") ? first : last,
-				      info->freq);
+	*bound = assay_period_bound(f, p, info->freq, !strcmp(opt, "--to"));
 	return 0;
 }
 
@@ -375,7 +417,8 @@ int cli_parse_shared(const char *cmd, const char *opt, const char *s,
 		*out = v;
 		return 0;
 	}
-	abort();        /* not a shared option: a bug in the caller */
+	/* not a shared option: a bug in the caller, said without abort() */
+	return cli_error(ASSAY_EIO, "internal error: %s is not a shared option", opt);
 }
 
 int cli_default_jobs(void)

@@ -38,10 +38,32 @@ extern char **cli_top_argv;
 int cli_describe_command(cli_command_fn fn, const char *name, char ***out,
 			 size_t *n);
 
+/* Describe mode, for optable.c: is this the child of
+ * cli_describe_command, and print a table there ("--name=\tWORDS" with
+ * the completion words of values[i], when not NULL) and _exit. */
+int cli_describing(void);
+_Noreturn void cli_describe(const char *shortopts, const struct option *o,
+			    const char *const *values);
+
 /* The candidate closest to word by edit distance, if close enough to be
  * a typo (1 edit for words of up to 3 letters, else 2); else NULL. */
 const char *cli_closest(const char *word, const char *const *cands, size_t n);
 size_t cli_edit_distance(const char *a, const char *b);
+
+/* Out of memory, the CLI's one rule: "assay: out of memory" on stderr
+ * and exit status 4 (ASSAY_EIO), never abort().  cli_oom() prints it and
+ * returns 4, for a command that can still clean up (`return cli_oom();`);
+ * cli_die_oom() prints it and exits 4 at once.  The cli_x* allocators
+ * are malloc, calloc, realloc and strdup that never return NULL: they
+ * call cli_die_oom() (stdout is flushed by exit; a transaction left open
+ * is rolled back by SQLite).  main hands them to jansson too, so a JSON
+ * object is never silently missing a field. */
+int cli_oom(void);
+_Noreturn void cli_die_oom(void);
+void *cli_xmalloc(size_t n);
+void *cli_xcalloc(size_t n, size_t size);
+void *cli_xrealloc(void *p, size_t n);
+char *cli_xstrdup(const char *s);
 
 /* "assay: " + message on stderr, returns status. */
 int cli_error(int status, const char *fmt, ...)
@@ -57,6 +79,30 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: "assay CMD: MSG" + "Try 'assay CMD --help'." -> 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Series arguments (exact names and glob patterns) to the names of the
+ * series they mean, each once, in argument order (O(n log n)): the one
+ * resolver of the commands that take SERIES.  An exact name must exist
+ * ("no series 'X' in DB", with "did you mean"); a pattern (* ? [) must
+ * match at least one series ("no series matches 'P'").  flags:
+ *   CLI_RESOLVE_ALL         no arguments: every series of the store
+ *   CLI_RESOLVE_NONEMPTY    ... and an empty store is an error ("no
+ *                           series in DB"; plot --all)
+ *   CLI_RESOLVE_EXACT_FIRST a name that exists is that series even when
+ *                           it holds glob characters (rm)
+ *   CLI_RESOLVE_NAME_STORE  "no series matches 'P' in DB" (plot)
+ * On error prints "assay: ..." and returns the exit status (*names NULL);
+ * else 0.  Free *names with assay_strv_free. */
+enum {
+	CLI_RESOLVE_ALL = 1,
+	CLI_RESOLVE_NONEMPTY = 2,
+	CLI_RESOLVE_EXACT_FIRST = 4,
+	CLI_RESOLVE_NAME_STORE = 8
+};
+int cli_resolve_series(assay_store *st, char **args, int nargs,
+		       unsigned flags, char ***names, size_t *n);
+/* Does s contain glob characters (* ? [)? */
+int cli_is_glob(const char *s);
 
 /* Open the store named by the globals (in filter mode: the private
  * store cli_filter_load made, handed over once). */

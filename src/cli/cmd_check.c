@@ -18,9 +18,10 @@
 #include "json_out.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "optable.h"
 #include "output.h"
 
-static const char usage[] =
+static const char usage_head[] =
 	"Usage: assay check SERIES... [--period P] [--freq M|Q|A] [--alpha A]\n"
 	"                   [--window N] [--min-history N] [--seasonal auto|yes|no]\n"
 	"                   [--allow-partial] [--half-life H] [--as-of DATE]\n"
@@ -48,22 +49,9 @@ static const char usage[] =
 	"same-signed moves is tested as a trend.  p = min(1, p_shock/0.9,\n"
 	"p_trend/0.1); notable when p <= alpha.\n"
 	"\n"
-	"Options:\n"
-	"  --period P        the period to judge (2026Q1, 2026-03, 2026)\n"
-	"  --freq F          judge at frequency M, Q or A (default: native; a\n"
-	"                    series already at a lower one keeps its own, noted)\n"
-	"  --alpha A         level (default 0.05)\n"
-	"  --window N        trailing changes that define normal (default 20)\n"
-	"  --min-history N   fewest changes needed to judge (default 8)\n"
-	"  --seasonal MODE   auto (F test at 1%, default), yes or no\n"
-	"  --allow-partial   judge a partial period (e.g. two months of three)\n"
-	"  --half-life H     EWMA half-life in periods (default N/4), JSON only\n"
-	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
-	"  --format F        text (default), csv, tsv, json or ndjson\n"
-	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
-	"                    read into a private in-memory store (layout as\n"
-	"                    assay import finds it; NAME names a date,value\n"
-	"                    file's series, K its kind: flow, price or stock)\n"
+	"Options:\n";
+
+static const char usage_after[] =
 	"\n"
 	"Exit status:\n"
 	"  0  the move is within normal variation (noise)\n"
@@ -107,7 +95,6 @@ static struct {
 	int multi;              /* several arguments or a pattern */
 	size_t rows;            /* objects written so far */
 	json_t *columns;        /* csv/tsv: the keys of the first object */
-	int failed;             /* a field could not be written */
 } out;
 
 static void put_text(const char *s, char sep);
@@ -130,10 +117,8 @@ static void put_field(const json_t *v, char sep)
 		/* past_shocks: its compact JSON text in one field, so a csv
 		 * row drops nothing the json object holds */
 		char *t = json_out_text(v, 0, 0);
-		if (!t) {
-			out.failed = 1;         /* out of memory: not a blank */
-			return;
-		}
+		if (!t)
+			cli_die_oom();  /* not a blank field */
 		put_text(t, sep);
 		free(t);
 		return;
@@ -208,7 +193,7 @@ static int emit_json(json_t *o)
 	}
 	}
 	out.rows++;
-	return rc || out.failed || ferror(stdout) ? -1 : 0;
+	return rc || ferror(stdout) ? -1 : 0;
 }
 
 /* The earlier moves the verdict set aside as past shocks (verdict.h rule
@@ -387,93 +372,88 @@ out:
 	return rc;
 }
 
+static const struct cli_opt check_opts[] = {
+	{ .name = "period", .key = 'p', .type = CLI_STR, .arg = "P",
+	  .help = "the period to judge (2026Q1, 2026-03, 2026)" },
+	{ CLI_OPT_FREQ, .key = 'F',
+	  .help = "judge at frequency M, Q or A (default: native; a\n"
+		  "series already at a lower one keeps its own, noted)" },
+	{ CLI_OPT_ALPHA, .key = 'A', .help = "level (default 0.05)" },
+	{ CLI_OPT_WINDOW, .key = 'w',
+	  .help = "trailing changes that define normal (default 20)" },
+	{ CLI_OPT_MIN_HISTORY, .key = 'm',
+	  .help = "fewest changes needed to judge (default 8)" },
+	{ CLI_OPT_SEASONAL, .key = 's',
+	  .help = "auto (F test at 1%, default), yes or no" },
+	{ .name = "allow-partial", .key = 'P',
+	  .help = "judge a partial period (e.g. two months of three)" },
+	{ .name = "half-life", .key = 'H', .type = CLI_DOUBLE, .arg = "H",
+	  .lo = 0, .flags = CLI_OPT_LO_OPEN | CLI_OPT_NO_HI,
+	  .help = "EWMA half-life in periods (default N/4), JSON only" },
+	{ CLI_OPT_AS_OF, .key = 'V',
+	  .help = "the data as they stood at DATE (a vintage)" },
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "text csv tsv json ndjson",
+	  .help = "text (default), csv, tsv, json or ndjson" },
+	{ CLI_OPT_KIND, .key = 'K', .label = "--kind K, --series NAME",
+	  .help = "with SERIES '-': a CSV on standard input is\n"
+		  "read into a private in-memory store (layout as\n"
+		  "assay import finds it; NAME names a date,value\n"
+		  "file's series, K its kind: flow, price or stock)" },
+	{ .name = "series", .key = 'S', .type = CLI_STR, .arg = "NAME" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset check_set = {
+	"check", usage_head, usage_after, 18, check_opts
+};
+
 int cmd_check(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "freq", required_argument, NULL, 'F' },
-		{ "alpha", required_argument, NULL, 'A' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "min-history", required_argument, NULL, 'm' },
-		{ "seasonal", required_argument, NULL, 's' },
-		{ "allow-partial", no_argument, NULL, 'P' },
-		{ "half-life", required_argument, NULL, 'H' },
-		{ "as-of", required_argument, NULL, 'V' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "kind", required_argument, NULL, 'K' },
-		{ "series", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *filter_kind = NULL, *filter_series = NULL;
 	assay_analysis_opts an;
 	struct jc_period period = { 0 };
 	enum out_format fmt = OUT_TEXT;
 	char vintage[40];
 	const char *as_of = NULL;
-	long l;
+	struct cli_optarg o;
 	int c, rc;
 
 	assay_analysis_opts_init(&an);
 	an.judge.scales = 1;
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+	while ((c = cli_opt_next(&check_set, argc, argv, &o)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
+		case CLI_OPT_EXIT:
+			return o.status;
 		case 'p':
-			if ((rc = jc_period_parse("check", "--period", optarg, &period)))
+			if ((rc = jc_period_parse("check", "--period", o.s, &period)))
 				return rc;
 			break;
 		case 'F':
-			if ((rc = cli_parse_freq("check", optarg, &an.freq)))
+			if ((rc = cli_parse_freq("check", o.s, &an.freq)))
 				return rc;
 			break;
-		case 'A':
-			if (cli_parse_double("check", "--alpha", optarg, &an.judge.alpha))
-				return ASSAY_EUSAGE;
-			if (!(an.judge.alpha > 0 && an.judge.alpha < 1))
-				return cli_usage_error("check", "--alpha must be between 0 and 1");
-			break;
-		case 'w':
-			if (cli_parse_shared("check", "--window", optarg, &l))
-				return ASSAY_EUSAGE;
-			an.judge.window = (int)l;
-			break;
-		case 'm':
-			if (cli_parse_shared("check", "--min-history", optarg, &l))
-				return ASSAY_EUSAGE;
-			an.judge.min_history = (int)l;
-			break;
+		case 'A': an.judge.alpha = o.d; break;
+		case 'w': an.judge.window = (int)o.l; break;
+		case 'm': an.judge.min_history = (int)o.l; break;
 		case 's':
-			if (assay_seasonal_parse(optarg, &an.judge.seasonal))
+			if (assay_seasonal_parse(o.s, &an.judge.seasonal))
 				return cli_usage_error("check", "--seasonal takes auto, yes or no");
 			break;
-		case 'P':
-			an.allow_partial = 1;
-			break;
-		case 'H':
-			if (cli_parse_double("check", "--half-life", optarg,
-					     &an.judge.half_life))
-				return ASSAY_EUSAGE;
-			if (!(an.judge.half_life > 0))
-				return cli_usage_error("check", "--half-life must be positive");
-			break;
+		case 'P': an.allow_partial = 1; break;
+		case 'H': an.judge.half_life = o.d; break;
 		case 'V':
-			if ((rc = jc_as_of("check", optarg, vintage, sizeof vintage)))
+			if ((rc = jc_as_of("check", o.s, vintage, sizeof vintage)))
 				return rc;
 			as_of = vintage;
 			break;
 		case 'f':
-			if (out_format_parse_all(optarg, 1, &fmt) || fmt == OUT_TABLE)
+			if (out_format_parse_all(o.s, 1, &fmt) || fmt == OUT_TABLE)
 				return cli_usage_error("check", "--format takes text, csv, tsv, "
-						       "json or ndjson, not '%s'", optarg);
+						       "json or ndjson, not '%s'", o.s);
 			break;
-		case 'K': filter_kind = optarg; break;
-		case 'S': filter_series = optarg; break;
-		default:
-			fputs("Try 'assay check --help'.\n", stderr);
-			return ASSAY_EUSAGE;
+		case 'K': filter_kind = o.s; break;
+		case 'S': filter_series = o.s; break;
 		}
 	}
 	if (optind >= argc)
@@ -488,16 +468,16 @@ int cmd_check(int argc, char **argv)
 	struct cli_freq_note fnote = { .asked = an.freq };
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	if ((rc = jc_resolve(st, argv + optind, argc - optind, &names, &n))) {
+	if ((rc = cli_resolve_series(st, argv + optind, argc - optind, 0, &names,
+				     &n))) {
 		assay_store_close(st);
 		return rc;
 	}
 	out.fmt = fmt;
 	out.rows = 0;
-	out.failed = 0;
 	out.multi = argc - optind > 1;
 	for (int a = optind; a < argc; a++)
-		if (jc_is_glob(argv[a]))
+		if (cli_is_glob(argv[a]))
 			out.multi = 1;
 	/* Many series: the worst answer wins, errors first (4, then 2), then
 	 * a notable move (1) before a move that cannot be judged (3), then

@@ -1,12 +1,15 @@
 /* assay completion bash|zsh: the completion script, generated from the
- * command table (main.c) and each command's own option table (read in
- * describe mode, options.c), so that it cannot drift from the commands. */
+ * command table (main.c), the global options' table (optable.c) and each
+ * command's own options (read in describe mode, options.c: the option
+ * table's names and words, optable.h), so that it cannot drift from the
+ * commands. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay completion bash|zsh\n"
@@ -22,7 +25,9 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 2 bad usage, 4 write error.\n";
 
-/* The values an option's argument takes, where there is a fixed list. */
+/* The values an option's argument takes, where there is a fixed list:
+ * for the commands without an option table (optable.h), whose tables
+ * give their own words. */
 static const char *option_values(const char *cmd, const char *opt)
 {
 	if (!strcmp(opt, "--format"))
@@ -38,6 +43,15 @@ static const char *option_values(const char *cmd, const char *opt)
 	if (!strcmp(opt, "--penalty")) return "mbic bic";
 	if (!strcmp(opt, "--sort")) return "p q change name";
 	return NULL;
+}
+
+/* The words of the global --format (main's option table). */
+static const char *global_format_words(void)
+{
+	for (size_t i = 0; cli_global_opts[i].name; i++)
+		if (!strcmp(cli_global_opts[i].name, "format"))
+			return cli_global_opts[i].values;
+	return "";
 }
 
 /* A command's options in two lists: all (as completed) and those that
@@ -63,15 +77,20 @@ static void command_options(const struct cli_command *c, struct optlist *l,
 	if (cli_describe_command(c->fn, c->name, &opts, &n))
 		return;
 	for (size_t k = 0; k < n; k++) {
+		/* "--name", "--name=" (takes an argument) or "--name=\tWORDS"
+		 * (from an option table: the words it takes) */
 		char o[128];
 		snprintf(o, sizeof o, "%s", opts[k]);
+		char *words = strchr(o, '\t');
+		if (words)
+			*words++ = 0;
 		int arg = o[strlen(o) - 1] == '=';
 		if (arg)
 			o[strlen(o) - 1] = 0;
 		add_word(l->all, sizeof l->all, o);
 		if (arg)
 			add_word(l->witharg, sizeof l->witharg, o);
-		const char *v = arg ? option_values(c->name, o) : NULL;
+		const char *v = words ? words : arg ? option_values(c->name, o) : NULL;
 		if (v) {
 			size_t len = strlen(l->values);
 			snprintf(l->values + len, sizeof l->values - len,
@@ -89,7 +108,11 @@ static const char bash_head[] =
 	"_assay() {\n"
 	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	"\tlocal i cmd= _assay_db=\n"
-	"\tlocal globals='--db --quiet -q --format --help -h --version -V'\n"
+	"\tlocal globals='";
+
+/* then the global options' words, and: */
+static const char bash_head2[] =
+	"'\n"
 	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	"\t\tcase ${COMP_WORDS[i]} in\n"
 	"\t\t--db) _assay_db=${COMP_WORDS[i+1]}; ((i++)) ;;\n"
@@ -101,7 +124,11 @@ static const char bash_head[] =
 	"\tif [ -z \"$cmd\" ]; then\n"
 	"\t\tcase $prev in\n"
 	"\t\t--db) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
-	"\t\t--format) COMPREPLY=($(compgen -W 'table csv tsv json ndjson' -- \"$cur\")); return ;;\n"
+	"\t\t--format) COMPREPLY=($(compgen -W '";
+
+/* then the global --format's words, and: */
+static const char bash_head3[] =
+	"' -- \"$cur\")); return ;;\n"
 	"\t\tesac\n"
 	"\t\tif [[ $cur == -* ]]; then\n"
 	"\t\t\tCOMPREPLY=($(compgen -W \"$globals\" -- \"$cur\"))\n"
@@ -139,14 +166,16 @@ static const char bash_tail[] =
 
 static int print_bash(FILE *fp)
 {
-	struct optlist *l = malloc(sizeof *l);
-	if (!l)
-		return cli_error(ASSAY_EIO, "out of memory");
+	struct optlist *l = cli_xmalloc(sizeof *l);
 	fputs("_assay_commands='", fp);
 	for (size_t i = 0; i < cli_ncommands; i++)
 		fprintf(fp, "%s%s", i ? " " : "", cli_commands[i].name);
 	fputs("'\n", fp);
 	fputs(bash_head, fp);
+	cli_opt_words(fp, cli_global_opts);
+	fputs(bash_head2, fp);
+	fputs(global_format_words(), fp);
+	fputs(bash_head3, fp);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		command_options(&cli_commands[i], l, 0);
 		fprintf(fp, "\t%s)\n\t\topts='%s'\n\t\twitharg='%s'\n\t\tcase $prev in\n%s"
@@ -175,10 +204,18 @@ static const char zsh_head[] =
 	"\tif [[ -z $cmd ]]; then\n"
 	"\t\tcase $prev in\n"
 	"\t\t--db) _files; return ;;\n"
-	"\t\t--format) compadd table csv tsv json ndjson; return ;;\n"
+	"\t\t--format) compadd ";
+
+/* then the global --format's words, and: */
+static const char zsh_head2[] =
+	"; return ;;\n"
 	"\t\tesac\n"
 	"\t\tif [[ $PREFIX == -* ]]; then\n"
-	"\t\t\tcompadd -- --db --quiet -q --format --help -h --version -V\n"
+	"\t\t\tcompadd -- ";
+
+/* then the global options' words, and: */
+static const char zsh_head3[] =
+	"\n"
 	"\t\telse\n"
 	"\t\t\t_describe -t commands 'assay command' _assay_cmds\n"
 	"\t\tfi\n"
@@ -221,10 +258,12 @@ static void zsh_item(FILE *fp, const struct cli_command *c)
 
 static int print_zsh(FILE *fp)
 {
-	struct optlist *l = malloc(sizeof *l);
-	if (!l)
-		return cli_error(ASSAY_EIO, "out of memory");
+	struct optlist *l = cli_xmalloc(sizeof *l);
 	fputs(zsh_head, fp);
+	fputs(global_format_words(), fp);
+	fputs(zsh_head2, fp);
+	cli_opt_words(fp, cli_global_opts);
+	fputs(zsh_head3, fp);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		command_options(&cli_commands[i], l, 1);
 		fprintf(fp, "\t%s)\n\t\topts=(%s)\n\t\twitharg=(%s)\n\t\tcase $prev in\n%s"
@@ -242,19 +281,13 @@ static int print_zsh(FILE *fp)
 
 int cmd_completion(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct cli_opt opts[] = { { .name = NULL } };
+	static const struct cli_optset set = { "completion", usage, NULL, 0, opts };
+	struct cli_optarg o;
 	int c, rc;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
-		default:
-			fputs("Try 'assay completion --help'.\n", stderr);
-			return ASSAY_EUSAGE;
-		}
-	}
+	while ((c = cli_opt_next(&set, argc, argv, &o)) != CLI_OPT_END)
+		if (c == CLI_OPT_EXIT)
+			return o.status;
 	if (optind + 1 != argc)
 		return cli_usage_error("completion", "give the shell: bash or zsh");
 	if (!strcmp(argv[optind], "bash"))

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay merge A B --into C [--prefer A|B]\n"
@@ -15,49 +16,52 @@ static const char usage[] =
 	"an error naming it, unless --prefer says whose value (and its history)\n"
 	"to keep.  C keeps its metadata (A's when new), empty fields filled from\n"
 	"the other; the other series is gone afterwards.  All or nothing.\n"
-	"\n"
-	"  --into C        the merged series (required)\n"
-	"  --prefer A|B    on a conflict, keep A's (or B's) value\n"
+	"\n";
+
+static const char usage_after[] =
 	"\n"
 	"Exit status: 0 merged, 2 bad usage, unknown series or conflicting\n"
 	"values, 4 database error.\n";
 
+static const struct cli_opt merge_opts[] = {
+	{ .name = "into", .key = 'i', .type = CLI_STR, .arg = "C",
+	  .help = "the merged series (required)" },
+	{ .name = "prefer", .key = 'p', .type = CLI_STR, .arg = "A|B",
+	  .help = "on a conflict, keep A's (or B's) value" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset merge_set = {
+	"merge", usage, usage_after, 16, merge_opts
+};
+
 int cmd_merge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "into", required_argument, NULL, 'i' },
-		{ "prefer", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *into = NULL;
 	enum assay_prefer prefer = ASSAY_PREFER_NONE;
+	struct cli_optarg o;
 	int c, status;
 	assay_error err;
 	assay_store *st;
 	assay_merge_result r;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_opt_next(&merge_set, argc, argv, &o)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
+		case CLI_OPT_EXIT:
+			return o.status;
 		case 'i':
-			into = optarg;
+			into = o.s;
 			break;
 		case 'p':
-			if (!strcmp(optarg, "A") || !strcmp(optarg, "a"))
+			if (!strcmp(o.s, "A") || !strcmp(o.s, "a"))
 				prefer = ASSAY_PREFER_A;
-			else if (!strcmp(optarg, "B") || !strcmp(optarg, "b"))
+			else if (!strcmp(o.s, "B") || !strcmp(o.s, "b"))
 				prefer = ASSAY_PREFER_B;
 			else
 				return cli_usage_error("merge", "--prefer takes A or "
 						       "B (the first or the second "
-						       "series), not '%s'", optarg);
+						       "series), not '%s'", o.s);
 			break;
-		default:
-			fputs("Try 'assay merge --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	if (argc - optind != 2)

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay rename OLD NEW\n"
@@ -14,22 +15,16 @@ static const char usage[] =
 
 int cmd_rename(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct cli_opt opts[] = { { .name = NULL } };
+	static const struct cli_optset set = { "rename", usage, NULL, 0, opts };
+	struct cli_optarg o;
 	int c, status;
 	assay_error err;
 	assay_store *st;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		}
-		fputs("Try 'assay rename --help'.\n", stderr);
-		return ASSAY_EUSAGE;
-	}
+	while ((c = cli_opt_next(&set, argc, argv, &o)) != CLI_OPT_END)
+		if (c == CLI_OPT_EXIT)
+			return o.status;
 	if (argc - optind != 2)
 		return cli_usage_error("rename", "give OLD and NEW (got %d "
 				       "name%s)", argc - optind,

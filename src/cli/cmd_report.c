@@ -11,8 +11,9 @@
 #include "cli.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "optable.h"
 
-static const char usage[] =
+static const char usage_head[] =
 	"Usage: assay report [PATTERN...] -o DIR [OPTIONS]\n"
 	"\n"
 	"Write DIR/index.html, one self-contained page (inline SVG charts and\n"
@@ -26,21 +27,9 @@ static const char usage[] =
 	"PATTERNs (all when none).\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output DIR    where to write (created if missing)\n"
-	"  --freq F            analyse at frequency M, Q or A (default: native; a\n"
-	"                      series already at a lower one keeps its own, noted)\n"
-	"  --fdr Q             false discovery rate of the summary (0.05)\n"
-	"  --as-of DATE        the data as they stood at that vintage\n"
-	"  --period P          judge this period instead of the latest\n"
-	"  --since P           only series whose period ends in P or later\n"
-	"  --notable-only      only the moves notable in the batch\n"
-	"  --top N             only the first N series (after sorting)\n"
-	"  --sort p|q|change|name   order of the series (p: most significant)\n"
-	"  --from P, --to P    the charts' range\n"
-	"  --title TEXT        the report's title (default: assay report)\n"
-	"  --subtitle TEXT     a line under the title\n"
-	"  -j, --jobs N        threads for the scan, 1 to 64 (default: the CPUs,\n"
-	"                      at most 8)\n"
+	;
+
+static const char usage_after[] =
 	"\n"
 	"Charts are drawn for the series with at least 3 observations; they need\n"
 	"gnuplot, and without it the report is written without them (a warning\n"
@@ -63,19 +52,6 @@ static void on_warn(void *ctx, const char *msg)
 	cli_warn("%s", msg);
 }
 
-/* The series named by the patterns on the one connection (all when none). */
-static int resolve(assay_store *st, char **args, int nargs, char ***names, size_t *n)
-{
-	assay_error err;
-	*names = NULL;
-	*n = 0;
-	if (nargs > 0)
-		return jc_resolve(st, args, nargs, names, n);
-	if (assay_store_series_match(st, NULL, 0, names, n, &err))
-		return cli_report(&err);
-	return 0;
-}
-
 /* The one --freq rule's note: the series screened that were kept at their
  * own, lower frequency (the library's summary counts, not names them). */
 static void freq_note(assay_store *st, char **names, size_t n, assay_freq asked)
@@ -94,92 +70,95 @@ static void freq_note(assay_store *st, char **names, size_t n, assay_freq asked)
 	cli_freq_note_print(&fnote, "report");
 }
 
+static const struct cli_opt report_opts[] = {
+	{ .name = "output", .key = 'o', .type = CLI_STR, .arg = "DIR",
+	  .flags = CLI_OPT_SHORT, .help = "where to write (created if missing)" },
+	{ CLI_OPT_FREQ, .key = 'F',
+	  .help = "analyse at frequency M, Q or A (default: native; a\n"
+		  "series already at a lower one keeps its own, noted)" },
+	{ CLI_OPT_FDR, .key = 'Q',
+	  .help = "false discovery rate of the summary (0.05)" },
+	{ CLI_OPT_AS_OF, .key = 'V',
+	  .help = "the data as they stood at that vintage" },
+	{ .name = "period", .key = 'p', .type = CLI_STR, .arg = "P",
+	  .help = "judge this period instead of the latest" },
+	{ .name = "since", .key = 'S', .type = CLI_STR, .arg = "P",
+	  .help = "only series whose period ends in P or later" },
+	{ .name = "notable-only", .key = 'N',
+	  .help = "only the moves notable in the batch" },
+	{ .name = "top", .key = 't', .type = CLI_LONG, .arg = "N", .lo = 1,
+	  .flags = CLI_OPT_NO_HI, .help = "only the first N series (after sorting)" },
+	/* the label's trailing blank: three spaces before the help, as
+	 * this line always had */
+	{ .name = "sort", .key = 's', .type = CLI_STR, .arg = "KEY",
+	  .label = "--sort p|q|change|name ", .values = "p q change name",
+	  .help = "order of the series (p: most significant)" },
+	{ .name = "from", .key = 'f', .type = CLI_STR, .arg = "P",
+	  .label = "--from P, --to P", .help = "the charts' range" },
+	{ .name = "to", .key = 'e', .type = CLI_STR, .arg = "P" },
+	{ .name = "title", .key = 'T', .type = CLI_STR, .arg = "TEXT",
+	  .help = "the report's title (default: assay report)" },
+	{ .name = "subtitle", .key = 'U', .type = CLI_STR, .arg = "TEXT",
+	  .help = "a line under the title" },
+	{ CLI_OPT_JOBS, .help = "threads for the scan, 1 to 64 (default: the CPUs,\n"
+				"at most 8)" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset report_set = {
+	"report", usage_head, usage_after, 20, report_opts
+};
+
 int cmd_report(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "freq", required_argument, NULL, 'F' },
-		{ "fdr", required_argument, NULL, 'Q' },
-		{ "as-of", required_argument, NULL, 'V' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "subtitle", required_argument, NULL, 'U' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "notable-only", no_argument, NULL, 'N' },
-		{ "top", required_argument, NULL, 't' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 'e' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	assay_report_opts ro;
 	struct jc_period period = { 0 }, since = { 0 };
 	char vintage[40];
 	const char *dir = NULL;
-	long l;
+	struct cli_optarg o;
 	int c, rc;
 
 	assay_report_opts_init(&ro);
 	ro.scan.jobs = cli_default_jobs();
-	while ((c = getopt_long(argc, argv, "ho:j:", lopts, NULL)) != -1) {
+	while ((c = cli_opt_next(&report_set, argc, argv, &o)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
-		case 'o': dir = optarg; break;
+		case CLI_OPT_EXIT: return o.status;
+		case 'o': dir = o.s; break;
 		case 'F':
-			if (cli_parse_freq("report", optarg, &ro.scan.analysis.freq))
+			if (cli_parse_freq("report", o.s, &ro.scan.analysis.freq))
 				return ASSAY_EUSAGE;
 			break;
-		case 'Q':
-			if (cli_parse_double("report", "--fdr", optarg, &ro.scan.fdr))
-				return ASSAY_EUSAGE;
-			if (!(ro.scan.fdr > 0 && ro.scan.fdr < 1))
-				return cli_usage_error("report", "--fdr must be between 0 and 1");
-			break;
+		case 'Q': ro.scan.fdr = o.d; break;
 		case 'V':
-			if ((rc = jc_as_of("report", optarg, vintage, sizeof vintage)))
+			if ((rc = jc_as_of("report", o.s, vintage, sizeof vintage)))
 				return rc;
 			ro.scan.as_of = vintage;
 			break;
-		case 'T': ro.title = optarg; break;
-		case 'U': ro.subtitle = optarg; break;
+		case 'T': ro.title = o.s; break;
+		case 'U': ro.subtitle = o.s; break;
 		case 'p':
-			if ((rc = jc_period_parse("report", "--period", optarg, &period)))
+			if ((rc = jc_period_parse("report", "--period", o.s, &period)))
 				return rc;
 			ro.scan.has_period = 1;
 			ro.scan.period = period.p;
 			ro.scan.period_freq = period.freq;
 			break;
 		case 'S':
-			if ((rc = jc_period_parse("report", "--since", optarg, &since)))
+			if ((rc = jc_period_parse("report", "--since", o.s, &since)))
 				return rc;
 			ro.select.has_since = 1;
 			ro.select.since = since.p;
 			ro.select.since_freq = since.freq;
 			break;
 		case 'N': ro.select.notable_only = 1; break;
-		case 't':
-			if (cli_parse_int("report", "--top", optarg, &l))
-				return ASSAY_EUSAGE;
-			if (l < 1)
-				return cli_usage_error("report", "--top must be at least 1");
-			ro.select.top = (size_t)l;
-			break;
+		case 't': ro.select.top = (size_t)o.l; break;
 		case 's':
-			if (assay_scan_sort_parse(optarg, &ro.select.sort))
-				return cli_usage_error("report", "--sort takes p, q, change or name, not '%s'", optarg);
+			if (assay_scan_sort_parse(o.s, &ro.select.sort))
+				return cli_usage_error("report", "--sort takes p, q, change or name, not '%s'", o.s);
 			break;
-		case 'f': ro.from = optarg; break;
-		case 'e': ro.to = optarg; break;
-		case 'j':
-			if (cli_parse_shared("report", "--jobs", optarg, &l))
-				return ASSAY_EUSAGE;
-			ro.scan.jobs = (int)l;
-			break;
-		default:
-			fputs("Try 'assay report --help'.\n", stderr);
-			return ASSAY_EUSAGE;
+		case 'f': ro.from = o.s; break;
+		case 'e': ro.to = o.s; break;
+		case 'j': ro.scan.jobs = (int)o.l; break;
 		}
 	}
 	if (!dir)
@@ -197,7 +176,10 @@ int cmd_report(int argc, char **argv)
 	assay_report_summary sum;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	if ((rc = resolve(st, argv + optind, argc - optind, &names, &n)))
+	/* the series named by the patterns on the one connection, all
+	 * when none */
+	if ((rc = cli_resolve_series(st, argv + optind, argc - optind,
+				     CLI_RESOLVE_ALL, &names, &n)))
 		goto out;
 	if (assay_report_write(st, dir, names, n, &ro, &sum, &err)) {
 		rc = cli_signal ? ASSAY_EIO : cli_report(&err);

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "judge_common.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay rm SERIES... [--dry-run]\n"
@@ -23,95 +23,28 @@ static const char usage[] =
 	"  assay rm example/drc-copper-exports\n"
 	"  assay rm 'old/*' --dry-run\n";
 
-static int have(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return 1;
-	return 0;
-}
+/* --dry-run is described in the text. */
+static const struct cli_opt rm_opts[] = {
+	{ .name = "dry-run", .key = 'n' },
+	{ .name = NULL }
+};
 
-/* The names to remove, each once, in argument order. */
-static int resolve(assay_store *st, char **args, int nargs, char ***out,
-		   size_t *nout)
-{
-	char **v = calloc((size_t)nargs + 1, sizeof *v);
-	size_t n = 0, cap = (size_t)nargs + 1;
-	assay_error err;
-	int rc = 0;
-	if (!v)
-		return cli_error(ASSAY_EIO, "out of memory");
-	for (int a = 0; a < nargs && !rc; a++) {
-		assay_series_info info;
-		int found = assay_store_series_get(st, args[a], &info, &err);
-		char **m = NULL;
-		size_t nm = 0;
-		if (found < 0) {
-			rc = cli_report(&err);
-			break;
-		}
-		if (found) {
-			assay_series_info_release(&info);
-		} else if (!jc_is_glob(args[a])) {
-			rc = cli_no_series(st, args[a], cli.db_path);
-			break;
-		}
-		if (found) {
-			m = malloc(sizeof *m);
-			if (m && (m[0] = strdup(args[a])))
-				nm = 1;
-		} else if ((rc = jc_resolve(st, &args[a], 1, &m, &nm))) {
-			break;
-		}
-		for (size_t i = 0; i < nm && !rc; i++) {
-			if (have(v, n, m[i]))
-				continue;
-			if (n == cap) {
-				char **nv = realloc(v, 2 * cap * sizeof *nv);
-				if (!nv) {
-					rc = cli_error(ASSAY_EIO, "out of memory");
-					break;
-				}
-				v = nv;
-				cap *= 2;
-			}
-			if (!(v[n] = strdup(m[i])))
-				rc = cli_error(ASSAY_EIO, "out of memory");
-			else
-				n++;
-		}
-		assay_strv_free(m, nm);
-	}
-	if (rc) {
-		assay_strv_free(v, n);
-		return rc;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
+static const struct cli_optset rm_set = { "rm", usage, NULL, 0, rm_opts };
 
 int cmd_rm(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int c, status, dry_run = 0;
 	assay_error err;
 	assay_store *st;
 	char **names = NULL;
 	size_t n = 0;
+	struct cli_optarg o;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
-		case 'n': dry_run = 1; break;
-		default:
-			fputs("Try 'assay rm --help'.\n", stderr);
-			return ASSAY_EUSAGE;
-		}
+	while ((c = cli_opt_next(&rm_set, argc, argv, &o)) != CLI_OPT_END) {
+		if (c == CLI_OPT_EXIT)
+			return o.status;
+		if (c == 'n')
+			dry_run = 1;
 	}
 	if (optind >= argc)
 		return cli_usage_error("rm", "no SERIES given");
@@ -121,7 +54,9 @@ int cmd_rm(int argc, char **argv)
 		assay_store_close(st);
 		return cli_report(&err);
 	}
-	status = resolve(st, argv + optind, argc - optind, &names, &n);
+	/* an existing name is that series even with glob characters */
+	status = cli_resolve_series(st, argv + optind, argc - optind,
+				    CLI_RESOLVE_EXACT_FIRST, &names, &n);
 	for (size_t i = 0; i < n && !status; i++) {
 		if (dry_run) {
 			printf("%s\n", names[i]);

@@ -1,7 +1,7 @@
 /*
- * Pieces shared by the `changes` and `check` commands: resolving series
- * arguments (names or glob patterns), period options at a series'
- * frequency, and the words for frequencies in sentences.
+ * Pieces shared by the judging commands (check, changes, scan, report):
+ * period options at a series' frequency, --as-of, the words for
+ * frequencies in sentences, and the older names of the series resolver.
  */
 #ifndef ASSAY_CLI_JUDGE_COMMON_H
 #define ASSAY_CLI_JUDGE_COMMON_H
@@ -24,21 +24,17 @@ int jc_period_parse(const char *cmd, const char *opt, const char *s,
 		    struct jc_period *out);
 
 /* The period at frequency f where `p` starts (upper = 0) or ends
- * (upper = 1): 2026 -> 2026Q1 or 2026Q4, 2026-02-14 -> 2026Q1. */
+ * (upper = 1): 2026 -> 2026Q1 or 2026Q4, 2026-02-14 -> 2026Q1
+ * (assay_period_bound of the label). */
 assay_period jc_period_at(const struct jc_period *p, assay_freq f, int upper);
 
-/* Does s contain glob characters (* ? [)? */
+/* Kept for the commands not yet switched: cli_is_glob, and
+ * cli_resolve_series (cli.h) with flags 0 (jc_resolve) or
+ * CLI_RESOLVE_ALL on the store of the globals, opened and closed here
+ * (jc_resolve_or_all).  New code calls cli_resolve_series. */
 int jc_is_glob(const char *s);
-
-/* Resolve series arguments: an exact name must exist; a glob pattern must
- * match at least one series.  Names in argument order, each once.  On
- * error prints "assay: ..." and returns the exit status; else 0.  Free
- * *names with assay_strv_free. */
 int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
 	       size_t *n);
-
-/* The same on the store named by the globals, opened and closed here;
- * no arguments: every series in the store.  For the batch commands. */
 int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n);
 
 /* Words: "quarterly", "QoQ" (the nouns are sentence.c's). */

@@ -5,6 +5,7 @@
  * The global options may also follow the command (options.c).
  */
 #include <getopt.h>
+#include <jansson.h>
 #include <locale.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -15,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 
 struct cli_globals cli;
 
@@ -43,12 +45,9 @@ static const char global_usage[] =
 	"\n"
 	"Tell signal from noise in commodity production and price series.\n"
 	"\n"
-	"Global options (before or after the command):\n"
-	"  --db PATH     the SQLite store (default: $ASSAY_DB, else ./assay.db)\n"
-	"  -q, --quiet   no summaries, notes or progress on stderr\n"
-	"  --format F    the output format of commands that print data\n"
-	"  -h, --help    this help; 'assay help COMMAND' for a command\n"
-	"  -V, --version print the version\n"
+	"Global options (before or after the command):\n";
+
+static const char commands_head[] =
 	"\n"
 	"Commands:\n";
 
@@ -76,6 +75,8 @@ static const char exit_table[] =
 static void print_help(FILE *fp)
 {
 	fputs(global_usage, fp);
+	cli_opt_lines(fp, cli_global_opts, 14);
+	fputs(commands_head, fp);
 	for (size_t i = 0; i < cli_ncommands; i++)
 		fprintf(fp, "  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
 	fputs(exit_table, fp);
@@ -138,9 +139,14 @@ static int misplaced_option(const char *arg)
 				 "assay: give it after the command, as in 'assay %s "
 				 "... %s' (it is an option of %s)", word, example, arg,
 				 list);
-	static const char *const globals[] = { "--db", "--quiet", "--format",
-					       "--help", "--version" };
-	const char *best = cli_closest(word, globals, 5);
+	char globals[16][40];
+	const char *gp[16];
+	size_t ng = 0;
+	for (; cli_global_opts[ng].name && ng < 16; ng++) {
+		snprintf(globals[ng], sizeof globals[ng], "--%s", cli_global_opts[ng].name);
+		gp[ng] = globals[ng];
+	}
+	const char *best = cli_closest(word, gp, ng);
 	if (best)
 		return cli_error(ASSAY_EUSAGE, "unknown option '%s'; did you mean "
 				 "'%s'?", word, best);
@@ -176,14 +182,9 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	const char *shorts;
+	const struct option *opts = cli_opt_longopts(cli_global_opts, 0, &shorts);
+	char shortopts[32];
 	int c;
 
 	/* Messages may follow the user's locale; numbers never do: printf
@@ -203,6 +204,8 @@ int main(int argc, char **argv)
 	mallopt(M_TOP_PAD, 1 << 20);
 #endif
 	assay_init();
+	/* jansson's objects through the CLI's one out-of-memory rule */
+	json_set_alloc_funcs(cli_xmalloc, free);
 	cli.db_path = getenv("ASSAY_DB");
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = "assay.db";
@@ -210,7 +213,8 @@ int main(int argc, char **argv)
 	/* '+': stop at the first non-option, the subcommand; ':' and
 	 * opterr 0: the messages are ours (one prefix, "assay: "). */
 	opterr = 0;
-	while ((c = (getopt_long)(argc, argv, "+:qhV", opts, NULL)) != -1) {
+	snprintf(shortopts, sizeof shortopts, "+:%s", shorts);
+	while ((c = (getopt_long)(argc, argv, shortopts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': cli.db_path = optarg; break;
 		case 'q': cli.quiet = 1; break;

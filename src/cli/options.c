@@ -9,7 +9,8 @@
  *     option table instead of parsing, so that completion scripts and
  *     "assay --freq Q check" errors are built from the options the
  *     commands really take, not from a copy that could drift.
- * Each command's option table stays where it is, in its own file.
+ * A command declares its options in an option table (optable.h), in its
+ * own file; optable.c turns the table into what this layer takes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -62,10 +63,8 @@ static void setup(const char *shortopts, const struct option *longopts,
 	memset(&st, 0, sizeof st);
 	st.user = longopts;
 	st.argv = argv;
-	st.merged = calloc(n + 3, sizeof *st.merged);
-	st.shortopts = malloc(strlen(shortopts) + 2);
-	if (!st.merged || !st.shortopts)
-		abort();
+	st.merged = cli_xcalloc(n + 3, sizeof *st.merged);
+	st.shortopts = cli_xmalloc(strlen(shortopts) + 2);
 	memcpy(st.merged, longopts, n * sizeof *longopts);
 	if (!has_long(longopts, "db"))
 		st.merged[k++] = (struct option){ "db", required_argument, NULL, GOPT_DB };
@@ -147,14 +146,23 @@ static void suggest_option(char *const *argv, const struct option *o)
 
 /* ---- describe mode ------------------------------------------------------- */
 
-static void describe(const char *shortopts, const struct option *o)
+int cli_describing(void)
+{
+	return describe_fd >= 0;
+}
+
+/* "--name" or "--name=" a line (values[i], when there are some: after a
+ * tab, the words completion offers), then "-x" or "-x=". */
+void cli_describe(const char *shortopts, const struct option *o,
+		  const char *const *values)
 {
 	FILE *fp = fdopen(describe_fd, "w");
 	if (!fp)
 		_exit(4);
 	for (size_t i = 0; o[i].name; i++)
-		fprintf(fp, "--%s%s\n", o[i].name,
-			o[i].has_arg == required_argument ? "=" : "");
+		fprintf(fp, "--%s%s%s%s\n", o[i].name,
+			o[i].has_arg == required_argument ? "=" : "",
+			values && values[i] ? "\t" : "", values && values[i] ? values[i] : "");
 	for (const char *s = shortopts; *s; s++)
 		if (*s != ':' && *s != '+' && *s != '-')
 			fprintf(fp, "-%c%s\n", *s, s[1] == ':' ? "=" : "");
@@ -195,14 +203,9 @@ int cli_describe_command(cli_command_fn fn, const char *name, char ***out,
 		line[strcspn(line, "\n")] = 0;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 32;
-			char **v = realloc(*out, cap * sizeof *v);
-			if (!v)
-				break;
-			*out = v;
+			*out = cli_xrealloc(*out, cap * sizeof **out);
 		}
-		if (!((*out)[*n] = strdup(line)))
-			break;
-		(*n)++;
+		(*out)[(*n)++] = cli_xstrdup(line);
 	}
 	if (fp)
 		fclose(fp);
@@ -220,7 +223,7 @@ int cli_getopt_long(int argc, char *const *argv, const char *shortopts,
 		    const struct option *longopts, int *longind)
 {
 	if (describe_fd >= 0)
-		describe(shortopts, longopts);
+		cli_describe(shortopts, longopts, NULL);
 	if (st.user != longopts || st.argv != argv)
 		setup(shortopts, longopts, argv);
 	for (;;) {

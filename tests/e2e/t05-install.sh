@@ -83,6 +83,42 @@ run "$WORK/prog-static" "$WORK/p.db"
 expect_out pc-program-runs-static "2026Q1
 0 1 price NULL NULL 11"
 
+# The statistics need no SQLite: a program that judges a move with the
+# verdict links against the static library with GSL and libm alone (no
+# -lsqlite3, no -lcsv); assay_fail and assay_init_stats pull in nothing
+# of the store.
+cat > "$WORK/verdict-only.c" <<'C'
+#include <stdio.h>
+#include <assay/assay.h>
+#include <assay/verdict.h>
+int main(void)
+{
+	double r[30];
+	assay_judgement j[30];
+	assay_judge_opts o;
+	assay_error err;
+	assay_init_stats();
+	for (int i = 0; i < 30; i++)
+		r[i] = 0.01 * ((i * 7) % 5 - 2);
+	r[29] = 0.5;
+	assay_judge_opts_init(&o);
+	o.window = 0;
+	if (assay_judge(r, r, NULL, 30, 29, &o, j, &err) == 0)
+		return 1;       /* window 0 is refused, with a message */
+	printf("%d %s\n", err.status, err.msg[0] ? "message" : "none");
+	assay_judge_opts_init(&o);
+	if (assay_judge(r, r, NULL, 30, 29, &o, j, &err))
+		return 4;
+	printf("%s\n", assay_verdict_name(j[29].verdict));
+	return 0;
+}
+C
+run sh -c "cc ${ASSAY_SAN_FLAGS:-} -I'$ROOT/usr/include' -o '$WORK/verdict-only' '$WORK/verdict-only.c' '$ROOT/usr/lib/libassay.a' -lgsl -lgslcblas -lm"
+expect_status verdict-links-without-sqlite 0
+run "$WORK/verdict-only"
+expect_out verdict-only-runs "2 message
+shock"
+
 if command -v man >/dev/null 2>&1; then
 	run sh -c "MANWIDTH=80 man -l '$ROOT/usr/share/man/man1/assay.1' 2>&1 >/dev/null"
 	expect_out man-page-renders-cleanly ""

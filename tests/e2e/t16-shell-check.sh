@@ -1,5 +1,5 @@
 #!/bin/sh
-# assay check over several series and patterns (issue 14): one answer per
+# assay check over several series and patterns: one answer per
 # series in text, csv, tsv, json or ndjson, and one exit status for the
 # run: errors first (4, then 2), then notable (1), then cannot judge (3),
 # then noise (0).  The alert script of the man page and README.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The shell side of assay (issue 14): global options anywhere on the line,
+# The shell side of assay: global options anywhere on the line,
 # one error prefix, "did you mean", assay help CMD, -V, and the bash and
 # zsh completion scripts generated from the commands' own option tables.
 . "$TESTS_DIR/e2e/lib.sh"
@@ -201,3 +201,41 @@ else
 fi
 run "$ASSAY" completion fish
 expect_status completion-fish 2
+
+# The option table (src/cli/optable.h): numbers are read strictly and
+# range-checked before the store is opened, in one wording for every
+# command built on it.
+run "$ASSAY" check t/m --alpha 1 --db "$WORK/a.db"
+expect_status table-alpha-status 2
+expect_err table-alpha "assay check: --alpha takes a number greater than 0 and less than 1, not '1'
+Try 'assay check --help'."
+run "$ASSAY" check t/m --window 2x --db "$WORK/a.db"
+expect_err table-window "assay check: --window takes a whole number from 2 to 100000, not '2x'
+Try 'assay check --help'."
+run "$ASSAY" check t/m --half-life 0 --db "$WORK/a.db"
+expect_err table-half-life "assay check: --half-life takes a number greater than 0, not '0'
+Try 'assay check --help'."
+run "$ASSAY" report -o "$WORK/rep" --top 0 --db "$WORK/a.db"
+expect_status table-top-status 2
+expect_err table-top "assay report: --top takes a whole number of at least 1, not '0'
+Try 'assay report --help'."
+run "$ASSAY" report -o "$WORK/rep" --fdr 0 --db "$WORK/a.db"
+expect_err table-fdr "assay report: --fdr takes a number greater than 0 and less than 1, not '0'
+Try 'assay report --help'."
+run "$ASSAY" report -o "$WORK/rep" -j 65 --db "$WORK/a.db"
+expect_err table-jobs "assay report: --jobs takes a whole number from 1 to 64, not '65'
+Try 'assay report --help'."
+[ -e "$WORK/rep" ] && not_ok table-refused-writes-nothing "$WORK/rep exists" \
+	|| ok table-refused-writes-nothing
+# --help's option lines come from the table: the line of an option and
+# its continuation lines
+run "$ASSAY" check --help
+expect_out_has table-help-line "  --window N        trailing changes that define normal (default 20)"
+expect_out_has table-help-continued "  --freq F          judge at frequency M, Q or A (default: native; a
+                    series already at a lower one keeps its own, noted)"
+run "$ASSAY" --help
+expect_out_has table-global-help "  -V, --version print the version"
+# ... and so do the completion scripts' words for an option's argument
+run "$ASSAY" completion bash
+expect_out_has table-completion-values "		--seasonal) v='auto yes no' ;;"
+expect_out_has table-completion-globals "local globals='--db --quiet -q --format --help -h --version -V'"

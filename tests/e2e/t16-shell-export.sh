@@ -1,5 +1,5 @@
 #!/bin/sh
-# Bulk export (issue 14): patterns, --freq, --wide, csv/tsv/json/ndjson read
+# Bulk export: patterns, --freq, --wide, csv/tsv/json/ndjson read
 # back by Python's csv and json modules; the store's SQL views
 # (observations, latest) read with sqlite3.
 . "$TESTS_DIR/e2e/lib.sh"

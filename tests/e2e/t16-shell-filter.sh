@@ -1,5 +1,5 @@
 #!/bin/sh
-# Filter mode (issue 14): check - and changes - read a CSV from standard
+# Filter mode: check - and changes - read a CSV from standard
 # input into a private in-memory store (no database file); rm with
 # patterns and --dry-run; the import summary says why values were kept as
 # an earlier vintage.

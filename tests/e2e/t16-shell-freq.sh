@@ -1,5 +1,5 @@
 #!/bin/sh
-# One rule for --freq in every command (issue 14): a series whose own
+# One rule for --freq in every command: a series whose own
 # frequency is already lower than --freq asks (annual data under --freq Q)
 # keeps its own frequency, and one note on stderr says so; it is not an
 # error (exit 2 stays for an unknown frequency).  The same in check,

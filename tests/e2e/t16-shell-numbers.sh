@@ -1,5 +1,5 @@
 #!/bin/sh
-# One number format (issue 14): in every command's csv, tsv, json and ndjson
+# One number format: in every command's csv, tsv, json and ndjson
 # a number is the shortest text that reads back to the same double; checked
 # against Python's repr(float), an independent shortest round-trip
 # formatter.  (0.05 once printed as 0.050000000000000003 in scan and trend
@@ -65,7 +65,7 @@ for f in csv json; do
 done
 check_numbers check-json json "$ASSAY" check wb/copper --freq Q --format json
 
-# the alpha of the issue, as written
+# alpha 0.05 prints as 0.05, not as its 17-digit expansion
 run "$ASSAY" scan 'wb/*' --freq Q --format json
 case "$out" in *0.050000000000000003*) not_ok numbers-no-17-digit-alpha "$out" ;;
 *) ok numbers-no-17-digit-alpha ;; esac

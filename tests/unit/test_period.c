@@ -577,6 +577,34 @@ static void test_extreme_ordinals(void **state)
 	assert_true(assay_days_from_civil(INT32_MAX, INT32_MAX, INT32_MAX) > 0);
 }
 
+/* assay_period_bound: what a --from/--to label means at a frequency
+ * (worked out by hand from the calendar). */
+static void test_bound(void **state)
+{
+	(void)state;
+	const struct {
+		assay_freq f;
+		assay_period p;
+		assay_freq to;
+		assay_period first, last;
+	} t[] = {
+		{ ASSAY_FREQ_A, 2026, ASSAY_FREQ_Q, 2026 * 4, 2026 * 4 + 3 },
+		{ ASSAY_FREQ_A, 2026, ASSAY_FREQ_M, 2026 * 12, 2026 * 12 + 11 },
+		{ ASSAY_FREQ_A, 2026, ASSAY_FREQ_A, 2026, 2026 },
+		{ ASSAY_FREQ_Q, 2026 * 4 + 1, ASSAY_FREQ_A, 2026, 2026 },
+		{ ASSAY_FREQ_Q, 2026 * 4 + 1, ASSAY_FREQ_M, 2026 * 12 + 3, 2026 * 12 + 5 },
+		{ ASSAY_FREQ_Q, 2026 * 4, ASSAY_FREQ_D, DAY(2026, 1, 1), DAY(2026, 3, 31) },
+		{ ASSAY_FREQ_M, 2024 * 12 + 1, ASSAY_FREQ_W, DAY(2024, 2, 1), DAY(2024, 2, 29) },
+		{ ASSAY_FREQ_D, DAY(2026, 2, 14), ASSAY_FREQ_Q, 2026 * 4, 2026 * 4 },
+		{ ASSAY_FREQ_D, DAY(2026, 2, 14), ASSAY_FREQ_D, DAY(2026, 2, 14), DAY(2026, 2, 14) },
+		{ ASSAY_FREQ_M, -1, ASSAY_FREQ_A, -1, -1 },     /* December of year -1 */
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		assert_int_equal(assay_period_bound(t[i].f, t[i].p, t[i].to, 0), t[i].first);
+		assert_int_equal(assay_period_bound(t[i].f, t[i].p, t[i].to, 1), t[i].last);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_span_table),
 		cmocka_unit_test(test_span_tiling),
 		cmocka_unit_test(test_extreme_ordinals),
+		cmocka_unit_test(test_bound),
 	};
 	return cmocka_run_group_tests_name("period", tests, NULL, NULL);
 }
