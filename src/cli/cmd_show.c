@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/derive.h"
 #include "cli.h"
 #include "json_out.h"
 #include "commands.h"
@@ -18,7 +19,9 @@ static const char usage[] =
 	"(file, sha256, time, vintage, counts) and every revision: a period's\n"
 	"value at one vintage and the value that replaced it.  csv and tsv print\n"
 	"the revisions only; json one object {series, imports, revisions}\n"
-	"(ndjson: the same object on one line).\n"
+	"(ndjson: the same object on one line).  A derived series (assay\n"
+	"derive) shows its definition and its inputs with their newest vintage\n"
+	"when it was defined and now; its values are computed when read.\n"
 	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n"
 	"\n"
 	"Examples:\n"
@@ -80,6 +83,51 @@ static out_table *revisions_table(assay_freq f, const assay_revision *r, size_t 
 		out_str(t, r[i].new_vintage);
 	}
 	return t;
+}
+
+/* A derived series' definition and its inputs with their vintages (when
+ * the definition was stored, and now): nothing for an imported series. */
+static int show_definition(assay_store *st, int64_t id)
+{
+	assay_derived_def def;
+	assay_derived_input *in = NULL;
+	size_t n = 0;
+	assay_error err;
+	int rc = assay_store_derived_get(st, id, &def, &err);
+	if (rc <= 0)
+		return rc < 0 ? cli_report(&err) : 0;
+	if (assay_store_derived_inputs(st, id, &in, &n, &err)) {
+		assay_derived_def_release(&def);
+		return cli_report(&err);
+	}
+	char fr[2] = { (char)def.freq, 0 };
+	printf("\ndefinition\n");
+	static const char *const cols[] = { "field", "value" };
+	out_table *t = out_table_new(cols, 2);
+	const char *rows[][2] = {
+		{ "expr", def.expr }, { "freq", fr }, { "to_unit", def.to_unit },
+		{ "defined_at", def.defined_at },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		out_str(t, rows[i][0]);
+		out_str(t, rows[i][1]);
+	}
+	out_table_print(t, stdout, OUT_TABLE);
+	out_table_free(t);
+	printf("\ninputs (%zu)\n", n);
+	static const char *const icols[] = { "input", "vintage_defined", "vintage_now" };
+	t = out_table_new(icols, 3);
+	for (size_t i = 0; i < n; i++) {
+		out_str(t, in[i].name);
+		out_str(t, in[i].vintage_then[0] ? in[i].vintage_then : NULL);
+		out_str(t, !in[i].present ? "removed" : in[i].vintage_now[0] ?
+			in[i].vintage_now : NULL);
+	}
+	out_table_print(t, stdout, OUT_TABLE);
+	out_table_free(t);
+	free(in);
+	assay_derived_def_release(&def);
+	return 0;
 }
 
 /* JSON: render each table with jansson through a memory stream and nest. */
@@ -144,6 +192,8 @@ int cmd_show(int argc, char **argv)
 		status = cli_no_series(st, name, cli.db_path);
 		goto out;
 	}
+	if (assay_derive_summarise(st, &s[k], &err) < 0)
+		cli_warn("%s", err.msg);
 	if (assay_store_history(st, s[k].info.id, &imp, &nimp, &rev, &nrev, &err)) {
 		status = cli_report(&err);
 		goto out;
@@ -171,12 +221,15 @@ int cmd_show(int argc, char **argv)
 		status = out_table_print(revs, stdout, fmt) ? cli_write_error() : 0;
 	} else {
 		out_table_print(meta, stdout, OUT_TABLE);
+		if ((status = show_definition(st, s[k].info.id)))
+			goto done;
 		printf("\nimports (%zu)\n", nimp);
 		out_table_print(imports, stdout, OUT_TABLE);
 		printf("\nrevisions (%zu)\n", nrev);
 		if (nrev)
 			out_table_print(revs, stdout, OUT_TABLE);
 	}
+done:
 	out_table_free(meta);
 	out_table_free(imports);
 	out_table_free(revs);
