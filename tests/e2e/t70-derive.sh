@@ -142,8 +142,8 @@ expect_err_has derive-div-zero "assay: warning: wb/x: 797 periods divide by zero
 run "$ASSAY" export wb/cu-al --to-unit 'EUR'
 expect_status derive-export-eur 2
 # an import into a derived series writes nothing
-printf 'date,wb/cu-al\n2030-01,5\n' > "$WORK/into.csv"
-run "$ASSAY" import "$WORK/into.csv" --kind price
+printf 'date,value\n2030-01,5\n' > "$WORK/into.csv"
+run "$ASSAY" import "$WORK/into.csv" --series wb/cu-al --kind price
 if [ "$status" -ne 0 ] && printf %s "$err" | grep -q 'derived series takes no imported values'; then ok derive-import-refused
 else not_ok derive-import-refused "status $status: $err"; fi
 run "$ASSAY" list wb/cu-al --format csv
