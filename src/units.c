@@ -142,13 +142,17 @@ static const struct word *match_word(const struct word *tab, size_t n,
 	return best;
 }
 
-/* "2010=100" (a base-year index) at s: its length, else 0. */
+/* "2010=100" (a base-period index: 2010Q1=100, 2010-01=100 too) at s:
+ * its length, else 0. */
 static size_t index_base(const char *s)
 {
 	size_t i = 0;
-	while (isdigit((unsigned char)s[i]))
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	while (isdigit((unsigned char)s[i]) || s[i] == '-' || s[i] == 'Q' ||
+	       s[i] == 'M')
 		i++;
-	if (i == 0 || strncmp(s + i, "=100", 4) || isdigit((unsigned char)s[i + 4]))
+	if (strncmp(s + i, "=100", 4) || isdigit((unsigned char)s[i + 4]))
 		return 0;
 	return i + 4;
 }
