@@ -130,6 +130,44 @@ static int show_definition(assay_store *st, int64_t id)
 	return 0;
 }
 
+/* The definition as {"derived": {expr, freq, to_unit, defined_at,
+ * inputs: [{input, vintage_defined, vintage_now}]}} for a derived series. */
+static int definition_json(assay_store *st, int64_t id, json_t *obj)
+{
+	assay_derived_def def;
+	assay_derived_input *in = NULL;
+	size_t n = 0;
+	assay_error err;
+	int rc = assay_store_derived_get(st, id, &def, &err);
+	if (rc <= 0)
+		return rc < 0 ? cli_report(&err) : 0;
+	if (assay_store_derived_inputs(st, id, &in, &n, &err)) {
+		assay_derived_def_release(&def);
+		return cli_report(&err);
+	}
+	char fr[2] = { (char)def.freq, 0 };
+	json_t *d = json_object(), *inputs = json_array();
+	json_object_set_new(d, "expr", json_string(def.expr));
+	json_object_set_new(d, "freq", json_string(fr));
+	json_object_set_new(d, "to_unit", def.to_unit ? json_string(def.to_unit) : json_null());
+	json_object_set_new(d, "defined_at", json_string(def.defined_at));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "input", json_string(in[i].name));
+		json_object_set_new(o, "vintage_defined", in[i].vintage_then[0] ?
+				    json_string(in[i].vintage_then) : json_null());
+		json_object_set_new(o, "vintage_now", !in[i].present ? json_string("removed")
+				    : in[i].vintage_now[0] ? json_string(in[i].vintage_now)
+				    : json_null());
+		json_array_append_new(inputs, o);
+	}
+	json_object_set_new(d, "inputs", inputs);
+	json_object_set_new(obj, "derived", d);
+	free(in);
+	assay_derived_def_release(&def);
+	return 0;
+}
+
 /* JSON: render each table with jansson through a memory stream and nest. */
 static json_t *table_json(out_table *t)
 {
@@ -211,6 +249,8 @@ int cmd_show(int argc, char **argv)
 					json_object_get(row, "value"));
 		json_decref(rows);
 		json_object_set_new(obj, "series", m);
+		if ((status = definition_json(st, s[k].info.id, obj)))
+			goto done;
 		json_object_set_new(obj, "imports", table_json(imports));
 		json_object_set_new(obj, "revisions", table_json(revs));
 		if (json_out_write(stdout, obj, fmt == OUT_JSON ? 2 : 0, 0) ||

@@ -51,6 +51,9 @@ expect_out derive-ratio-as-of-value "period,value
 run "$ASSAY" show wb/cu-al
 expect_out_has derive-show-expr "expr        wb/copper / wb/aluminum"
 expect_out_has derive-show-inputs "wb/copper    2020-03-03T23:59:59Z  2026-06-02T23:59:59Z"
+run "$ASSAY" show wb/cu-al --format json
+if printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["derived"]; assert d["expr"]=="wb/copper / wb/aluminum" and [i["input"] for i in d["inputs"]]==["wb/aluminum","wb/copper"] and d["inputs"][1]["vintage_defined"]=="2020-03-03T23:59:59Z"'; then ok derive-show-json
+else not_ok derive-show-json "$out"; fi
 # list: marked derived, with its values counted
 run "$ASSAY" list wb/cu-al --format csv
 expect_out derive-list "name,kind,freq,first,last,count,unit,source
