@@ -109,21 +109,22 @@ static const char *const migrations[] = {
 	 * with their newest vintage when it was stored.  Values are computed
 	 * on read; a derived series holds no observations, and an import
 	 * into one is refused by the trigger.  Version-2 stores are read as
-	 * they are (no derived series). */
-	"CREATE TABLE derived ("
+	 * they are (no derived series).  IF NOT EXISTS: a store whose
+	 * user_version was set back by hand still migrates. */
+	"CREATE TABLE IF NOT EXISTS derived ("
 	"  series_id INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,"
 	"  expr TEXT NOT NULL,"
 	"  freq TEXT NOT NULL CHECK (freq IN ('M', 'Q', 'A')),"
 	"  to_unit TEXT,"
 	"  defined_at TEXT NOT NULL"
 	");"
-	"CREATE TABLE derived_inputs ("
+	"CREATE TABLE IF NOT EXISTS derived_inputs ("
 	"  series_id INTEGER NOT NULL REFERENCES derived(series_id) ON DELETE CASCADE,"
 	"  input TEXT NOT NULL,"            /* by name: a removed input is an error on read */
 	"  vintage TEXT,"                   /* its newest vintage then; NULL: derived */
 	"  PRIMARY KEY (series_id, input)"
 	") WITHOUT ROWID;"
-	"CREATE TRIGGER derived_takes_no_obs BEFORE INSERT ON obs"
+	"CREATE TRIGGER IF NOT EXISTS derived_takes_no_obs BEFORE INSERT ON obs"
 	" WHEN EXISTS (SELECT 1 FROM derived WHERE series_id = NEW.series_id)"
 	" BEGIN SELECT RAISE(ABORT, 'a derived series takes no imported values"
 	" (assay rm it, or import under another name)'); END;"
