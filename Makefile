@@ -33,7 +33,8 @@ endif
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-Iinclude -MMD -MP $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
-LIBS = $(PKG_LIBS) -lcsv -lpthread -lm
+# UDUNITS-2 ships no pkg-config file in Debian 12: named here.
+LIBS = $(PKG_LIBS) -lcsv -ludunits2 -lpthread -lm
 
 LIB_SRC := $(sort $(wildcard src/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))

@@ -1727,6 +1727,10 @@ static int insert_obs(struct importer *im, struct series_entry *e,
 		im->res->inserted++;
 		return 0;
 	}
+	/* the store's own refusal (a derived series takes no values) */
+	if (sqlite3_extended_errcode(im->db) == SQLITE_CONSTRAINT_TRIGGER)
+		return fail_at(im, im->row_line, 1, ASSAY_EUSAGE, "series '%s': %s",
+			       e->name, sqlite3_errmsg(im->db));
 	return rc == SQLITE_CONSTRAINT ? 1 : db_error(im);
 }
 
@@ -1752,7 +1756,8 @@ static int write_value(struct importer *im, struct series_entry *e,
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(q);
-		return insert_obs(im, e, p, value) ? -1 : 0;
+		rc = insert_obs(im, e, p, value);
+		return rc ? (rc < 0 ? -1 : db_error(im)) : 0;
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(q);

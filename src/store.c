@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "assay/store.h"
+#include "assay/derive.h"
 
 struct assay_store {
 	sqlite3 *db;
@@ -103,7 +104,30 @@ static const char *const migrations[] = {
 	" FROM obs o JOIN series s ON s.id = o.series_id"
 	" JOIN imports i ON i.id = o.import_id"
 	" WHERE o.period = (SELECT max(period) FROM obs m"
-	"                   WHERE m.series_id = o.series_id);"
+	"                   WHERE m.series_id = o.series_id);",
+	/* 3: derived series (store_derive.c): the definition and the inputs
+	 * with their newest vintage when it was stored.  Values are computed
+	 * on read; a derived series holds no observations, and an import
+	 * into one is refused by the trigger.  Version-2 stores are read as
+	 * they are (no derived series).  IF NOT EXISTS: a store whose
+	 * user_version was set back by hand still migrates. */
+	"CREATE TABLE IF NOT EXISTS derived ("
+	"  series_id INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,"
+	"  expr TEXT NOT NULL,"
+	"  freq TEXT NOT NULL CHECK (freq IN ('M', 'Q', 'A')),"
+	"  to_unit TEXT,"
+	"  defined_at TEXT NOT NULL"
+	");"
+	"CREATE TABLE IF NOT EXISTS derived_inputs ("
+	"  series_id INTEGER NOT NULL REFERENCES derived(series_id) ON DELETE CASCADE,"
+	"  input TEXT NOT NULL,"            /* by name: a removed input is an error on read */
+	"  vintage TEXT,"                   /* its newest vintage then; NULL: derived */
+	"  PRIMARY KEY (series_id, input)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER IF NOT EXISTS derived_takes_no_obs BEFORE INSERT ON obs"
+	" WHEN EXISTS (SELECT 1 FROM derived WHERE series_id = NEW.series_id)"
+	" BEGIN SELECT RAISE(ABORT, 'a derived series takes no imported values"
+	" (assay rm it, or import under another name)'); END;"
 };
 
 static int db_fail(assay_error *err, sqlite3 *db, const char *what)
@@ -636,6 +660,9 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	/* A derived series is computed from its inputs (derive.c). */
+	if ((rc = assay_derive_load(st, id, as_of, out, err)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (as_of)
 		rc = sqlite3_prepare_v2(st->db, load_as_of_sql, -1, &q, NULL);
 	else

@@ -27,6 +27,7 @@
 #include "json_out.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "assay/units.h"
 #include "numfmt.h"
 #include "output.h"
 #include "progress.h"
@@ -35,7 +36,7 @@ static const char usage[] =
 	"Usage: assay changes SERIES... [--freq M|Q|A] [--from P] [--to P]\n"
 	"                     [--window N] [--min-history N] [--alpha A]\n"
 	"                     [--seasonal auto|yes|no] [--allow-partial]\n"
-	"                     [--as-of DATE] [--format F] [--jobs N]\n"
+	"                     [--as-of DATE] [--to-unit U] [--format F] [--jobs N]\n"
 	"\n"
 	"One row per period: the value (resampled to --freq by the series' kind:\n"
 	"flow summed, price averaged, stock last), the observations behind it,\n"
@@ -75,6 +76,7 @@ static const char usage[] =
 	"  --seasonal MODE   auto (F test, default), yes or no\n"
 	"  --allow-partial   compute and judge partial periods too\n"
 	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
+	"  --to-unit U       the values converted from the series' unit to U\n"
 	"  --format F        table (default), csv or json\n"
 	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
 	"                    read into a private in-memory store (layout as\n"
@@ -331,6 +333,7 @@ struct opts {
 	assay_analysis_opts an;
 	struct jc_period from, to;
 	const char *as_of;
+	const char *to_unit;    /* --to-unit, or NULL */
 	char vintage[40];
 	enum out_format fmt;
 	int multi;              /* leading series column */
@@ -377,6 +380,13 @@ static void job_load(assay_store *st, const struct opts *o, struct job *jb)
 	if (assay_store_load(st, jb->info.id, o->as_of, &jb->obs, &err)) {
 		jb->status = err.status ? err.status : ASSAY_EIO;
 		snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
+	} else if (o->to_unit && (!jb->info.unit ||
+		   assay_unit_convert_values(jb->info.unit, o->to_unit, jb->obs.value,
+					     jb->obs.n, &err))) {
+		/* (--to-unit: the values, not the changes, are in the unit) */
+		jb->status = ASSAY_EUSAGE;
+		snprintf(jb->msg, sizeof jb->msg, "%s: --to-unit: %s", jb->name,
+			 jb->info.unit ? err.msg : "the series has no unit");
 	}
 }
 
@@ -640,6 +650,7 @@ int cmd_changes(int argc, char **argv)
 		{ "seasonal", required_argument, NULL, 's' },
 		{ "allow-partial", no_argument, NULL, 'P' },
 		{ "as-of", required_argument, NULL, 'V' },
+		{ "to-unit", required_argument, NULL, 'U' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "kind", required_argument, NULL, 'K' },
@@ -702,6 +713,9 @@ int cmd_changes(int argc, char **argv)
 					   sizeof o.vintage)))
 				return rc;
 			o.as_of = o.vintage;
+			break;
+		case 'U':
+			o.to_unit = optarg;
 			break;
 		case 'f':
 			if (out_format_parse_all(optarg, 0, &o.fmt))

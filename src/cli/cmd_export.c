@@ -14,10 +14,11 @@
 #include "commands.h"
 #include "judge_common.h"
 #include "output.h"
+#include "to_unit.h"
 
 static const char usage[] =
 	"Usage: assay export PATTERN... [--freq F] [--from P] [--to P]\n"
-	"                    [--as-of DATE] [--wide]\n"
+	"                    [--as-of DATE] [--wide] [--to-unit U]\n"
 	"                    [--format csv|tsv|json|ndjson|table]\n"
 	"\n"
 	"Print the observations of the series named (exact names or glob\n"
@@ -37,6 +38,8 @@ static const char usage[] =
 	"                  vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
 	"                  or YYYY-MM-DDTHH:MM:SS)\n"
 	"  --wide          one column per series\n"
+	"  --to-unit U     values converted from the series' unit to U ($/mt to\n"
+	"                  $/lb, t to kt; currencies only to themselves)\n"
 	"  --format F      csv (default), tsv, json, ndjson or table; numbers in\n"
 	"                  full (shortest text that reads back exactly), NA empty\n"
 	"                  in csv and tsv, null in json\n"
@@ -54,6 +57,7 @@ struct xopts {
 	assay_freq freq;        /* --freq, or NONE */
 	const char *from, *to;
 	const char *as_of;
+	const char *to_unit;    /* --to-unit, or NULL */
 	int wide, multi;
 	enum out_format fmt;
 };
@@ -103,6 +107,8 @@ static int load_one(assay_store *st, const struct xopts *o, const char *name,
 		rc = cli_report(&err);
 		goto out;
 	}
+	if ((rc = cli_to_unit(&info, o->to_unit, obs.value, obs.n)))
+		goto out;
 	int resampled = f != info.freq;
 	if (resampled && assay_resample(&obs, info.freq, info.kind, f, &rs, &err)) {
 		rc = cli_error(err.status ? err.status : ASSAY_EIO, "%s: %s", name,
@@ -209,6 +215,7 @@ static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 		{ "to", required_argument, NULL, 'T' },
 		{ "freq", required_argument, NULL, 'q' },
 		{ "wide", no_argument, NULL, 'w' },
+		{ "to-unit", required_argument, NULL, 'U' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -230,6 +237,7 @@ static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 				return ASSAY_EUSAGE;
 			break;
 		case 'w': o->wide = 1; break;
+		case 'U': o->to_unit = optarg; break;
 		case 'f':
 			if (out_format_parse_all(optarg, 0, &o->fmt))
 				return cli_usage_error("export", "--format takes "

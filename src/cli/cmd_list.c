@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assay/derive.h"
 #include "cli.h"
 #include "commands.h"
 #include "output.h"
@@ -13,6 +14,7 @@ static const char usage[] =
 	"\n"
 	"List the series in the store (those matching the glob PATTERNs, e.g.\n"
 	"'wb/*'), with columns name, kind, freq, first, last, count, unit, source.\n"
+	"A derived series (assay derive) has the source 'derived'.\n"
 	"\n"
 	"Examples:\n"
 	"  assay list 'wb/*'\n"
@@ -58,6 +60,10 @@ int cmd_list(int argc, char **argv)
 		assay_store_close(st);
 		return cli_report(&err);
 	}
+	/* Derived series (source "derived") hold no values: count theirs. */
+	for (size_t i = 0; i < n; i++)
+		if (assay_derive_summarise(st, &s[i], &err) < 0)
+			cli_warn("%s", err.msg);
 	out_table *t = out_table_new(cols, 8);
 	for (size_t i = 0; i < n; i++) {
 		char first[32], last[32], fr[2] = { (char)s[i].info.freq, 0 };

@@ -8,11 +8,13 @@
 
 #include "assay/plot.h"
 #include "cli.h"
+#include "to_unit.h"
 #include "commands.h"
 
 static const char usage[] =
 	"Usage: assay plot SERIES... [--type level|changes|compare|vol] [--freq F]\n"
-	"                  [--from P] [--to P] [--as-of DATE] [--base P] [--dual]\n"
+	"                  [--from P] [--to P] [--as-of DATE] [--to-unit U] [--base P]\n"
+	"                  [--dual]\n"
 	"                  [--size W,H] [-o FILE | --outdir DIR] [--format png|svg|pdf]\n"
 	"                  [--title TEXT] [--window N] [--alpha A] [--no-trend]\n"
 	"       assay plot --all [OPTIONS]\n"
@@ -39,6 +41,7 @@ static const char usage[] =
 	"  --from P, --to P  the periods drawn (changes are judged with the\n"
 	"                  history before --from)\n"
 	"  --as-of DATE    the data as published by DATE (vintages)\n"
+	"  --to-unit U     values (and the axis) converted to unit U ($/lb, kt)\n"
 	"  --size W,H      pixels (default 1200,675); a PDF is W/96 x H/96 inches\n"
 	"  -o FILE         the output file (one chart); the format is its\n"
 	"                  extension: .png (pngcairo), .svg or .pdf (pdfcairo)\n"
@@ -218,6 +221,7 @@ int cmd_plot(int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "as-of", required_argument, NULL, 'a' },
+		{ "to-unit", required_argument, NULL, 'U' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "dual", no_argument, NULL, 'd' },
 		{ "size", required_argument, NULL, 's' },
@@ -237,6 +241,7 @@ int cmd_plot(int argc, char **argv)
 	assay_plot_opts po;
 	const char *out = NULL, *outdir = "plots", *format = NULL;
 	char vintage[32];
+	const char *to_unit = NULL;     /* --to-unit */
 	int c, all = 0, status = 0;
 	long lv;
 	assay_error err;
@@ -261,6 +266,7 @@ int cmd_plot(int argc, char **argv)
 				return cli_usage_error("plot", "--as-of: %s", err.msg);
 			po.as_of = optarg;
 			break;
+		case 'U': to_unit = optarg; break;
 		case 'b': po.base = optarg; break;
 		case 'd': po.dual = 1; break;
 		case 's':
@@ -373,6 +379,20 @@ int cmd_plot(int argc, char **argv)
 			assay_series_info_release(&l->info);
 			status = cli_report(&err);
 			goto out;
+		}
+		if (to_unit) {
+			/* the values and the axis label in the unit asked for */
+			char *u = strdup(to_unit);
+			if ((status = cli_to_unit(&l->info, to_unit, l->obs.value,
+						  l->obs.n)) || !u) {
+				free(u);
+				assay_obs_release(&l->obs);
+				assay_series_info_release(&l->info);
+				status = status ? status : cli_error(ASSAY_EIO, "out of memory");
+				goto out;
+			}
+			free(l->info.unit);
+			l->info.unit = u;
 		}
 		in[nloaded].info = &l->info;
 		in[nloaded].obs = &l->obs;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/derive.h"
 #include "cli.h"
 #include "json_out.h"
 #include "commands.h"
@@ -19,7 +20,9 @@ static const char usage[] =
 	"(file, sha256, time, vintage, counts) and every revision: a period's\n"
 	"value at one vintage and the value that replaced it.  csv and tsv print\n"
 	"the revisions only; json one object {series, imports, revisions}\n"
-	"(ndjson: the same object on one line).\n"
+	"(ndjson: the same object on one line).  A derived series (assay\n"
+	"derive) shows its definition and its inputs with their newest vintage\n"
+	"when it was defined and now; its values are computed when read.\n"
 	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n"
 	"\n"
 	"Examples:\n"
@@ -81,6 +84,89 @@ static out_table *revisions_table(assay_freq f, const assay_revision *r, size_t 
 		out_str(t, r[i].new_vintage);
 	}
 	return t;
+}
+
+/* A derived series' definition and its inputs with their vintages (when
+ * the definition was stored, and now): nothing for an imported series. */
+static int show_definition(assay_store *st, int64_t id)
+{
+	assay_derived_def def;
+	assay_derived_input *in = NULL;
+	size_t n = 0;
+	assay_error err;
+	int rc = assay_store_derived_get(st, id, &def, &err);
+	if (rc <= 0)
+		return rc < 0 ? cli_report(&err) : 0;
+	if (assay_store_derived_inputs(st, id, &in, &n, &err)) {
+		assay_derived_def_release(&def);
+		return cli_report(&err);
+	}
+	char fr[2] = { (char)def.freq, 0 };
+	printf("\ndefinition\n");
+	static const char *const cols[] = { "field", "value" };
+	out_table *t = out_table_new(cols, 2);
+	const char *rows[][2] = {
+		{ "expr", def.expr }, { "freq", fr }, { "to_unit", def.to_unit },
+		{ "defined_at", def.defined_at },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		out_str(t, rows[i][0]);
+		out_str(t, rows[i][1]);
+	}
+	out_table_print(t, stdout, OUT_TABLE);
+	out_table_free(t);
+	printf("\ninputs (%zu)\n", n);
+	static const char *const icols[] = { "input", "vintage_defined", "vintage_now" };
+	t = out_table_new(icols, 3);
+	for (size_t i = 0; i < n; i++) {
+		out_str(t, in[i].name);
+		out_str(t, in[i].vintage_then[0] ? in[i].vintage_then : NULL);
+		out_str(t, !in[i].present ? "removed" : in[i].vintage_now[0] ?
+			in[i].vintage_now : NULL);
+	}
+	out_table_print(t, stdout, OUT_TABLE);
+	out_table_free(t);
+	free(in);
+	assay_derived_def_release(&def);
+	return 0;
+}
+
+/* The definition as {"derived": {expr, freq, to_unit, defined_at,
+ * inputs: [{input, vintage_defined, vintage_now}]}} for a derived series. */
+static int definition_json(assay_store *st, int64_t id, json_t *obj)
+{
+	assay_derived_def def;
+	assay_derived_input *in = NULL;
+	size_t n = 0;
+	assay_error err;
+	int rc = assay_store_derived_get(st, id, &def, &err);
+	if (rc <= 0)
+		return rc < 0 ? cli_report(&err) : 0;
+	if (assay_store_derived_inputs(st, id, &in, &n, &err)) {
+		assay_derived_def_release(&def);
+		return cli_report(&err);
+	}
+	char fr[2] = { (char)def.freq, 0 };
+	json_t *d = json_object(), *inputs = json_array();
+	json_object_set_new(d, "expr", json_string(def.expr));
+	json_object_set_new(d, "freq", json_string(fr));
+	json_object_set_new(d, "to_unit", def.to_unit ? json_string(def.to_unit) : json_null());
+	json_object_set_new(d, "defined_at", json_string(def.defined_at));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "input", json_string(in[i].name));
+		json_object_set_new(o, "vintage_defined", in[i].vintage_then[0] ?
+				    json_string(in[i].vintage_then) : json_null());
+		json_object_set_new(o, "vintage_now", !in[i].present ? json_string("removed")
+				    : in[i].vintage_now[0] ? json_string(in[i].vintage_now)
+				    : json_null());
+		json_array_append_new(inputs, o);
+	}
+	json_object_set_new(d, "inputs", inputs);
+	json_object_set_new(obj, "derived", d);
+	free(in);
+	assay_derived_def_release(&def);
+	return 0;
 }
 
 /* JSON: render each table with jansson through a memory stream and nest.
@@ -151,6 +237,8 @@ int cmd_show(int argc, char **argv)
 		status = cli_no_series(st, name, cli.db_path);
 		goto out;
 	}
+	if (assay_derive_summarise(st, &s[k], &err) < 0)
+		cli_warn("%s", err.msg);
 	if (assay_store_history(st, s[k].info.id, &imp, &nimp, &rev, &nrev, &err)) {
 		status = cli_report(&err);
 		goto out;
@@ -168,6 +256,8 @@ int cmd_show(int argc, char **argv)
 					json_object_get(row, "value"));
 		json_decref(rows);
 		json_object_set_new(obj, "series", m);
+		if ((status = definition_json(st, s[k].info.id, obj)))
+			goto done;
 		json_object_set_new(obj, "imports", table_json(imports));
 		json_object_set_new(obj, "revisions", table_json(revs));
 		if (json_out_write(stdout, obj, fmt == OUT_JSON ? 2 : 0, 0) ||
@@ -178,12 +268,15 @@ int cmd_show(int argc, char **argv)
 		status = out_table_print(revs, stdout, fmt) ? cli_write_error() : 0;
 	} else {
 		out_table_print(meta, stdout, OUT_TABLE);
+		if ((status = show_definition(st, s[k].info.id)))
+			goto done;
 		printf("\nimports (%zu)\n", nimp);
 		out_table_print(imports, stdout, OUT_TABLE);
 		printf("\nrevisions (%zu)\n", nrev);
 		if (nrev)
 			out_table_print(revs, stdout, OUT_TABLE);
 	}
+done:
 	out_table_free(meta);
 	out_table_free(imports);
 	out_table_free(revs);

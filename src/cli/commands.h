@@ -11,6 +11,7 @@ int cmd_export(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_derive(int argc, char **argv);
 int cmd_changes(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_trend(int argc, char **argv);

@@ -28,6 +28,7 @@ const struct cli_command cli_commands[] = {
 	{ "rm", cmd_rm, "remove series and all their vintages" },
 	{ "rename", cmd_rename, "rename a series, with all its vintages" },
 	{ "merge", cmd_merge, "join two series into one (vintages kept)" },
+	{ "derive", cmd_derive, "define a series by an expression over others (ratios, shares, units)" },
 	{ "changes", cmd_changes, "changes, noise scale and a verdict on every move" },
 	{ "check", cmd_check, "is the latest move real or noise? (exit 0/1/3)" },
 	{ "trend", cmd_trend, "trend test, Sen's slope, growth rate and change points" },

@@ -1,0 +1,208 @@
+/*
+ * The store side of derived series (derive.h): their definitions and
+ * recorded inputs, in the tables of schema version 3 (store.c).  A store
+ * of version 2 opened read-only has no such tables: it has no derived
+ * series, and every look-up here says so.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assay/derive.h"
+
+static int db_fail(assay_error *err, assay_store *st)
+{
+	return assay_fail(err, ASSAY_EIO, "%s: %s", assay_store_path(st),
+			  sqlite3_errmsg(assay_store_db(st)));
+}
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+void assay_derived_def_release(assay_derived_def *d)
+{
+	if (!d)
+		return;
+	free(d->name);
+	free(d->expr);
+	free(d->to_unit);
+	free(d->defined_at);
+	memset(d, 0, sizeof *d);
+}
+
+/* Is there a table `derived`?  (A version-2 store read-only has none.) */
+static int have_tables(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	int have = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+			       " AND name = 'derived'", -1, &q, NULL) == SQLITE_OK)
+		have = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return have;
+}
+
+int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
+			    assay_error *err)
+{
+	sqlite3 *db = assay_store_db(st);
+	sqlite3_stmt *q;
+	memset(def, 0, sizeof *def);
+	if (sqlite3_prepare_v2(db, "SELECT s.name, d.expr, d.freq, d.to_unit,"
+			       " d.defined_at FROM derived d JOIN series s"
+			       " ON s.id = d.series_id WHERE d.series_id = ?",
+			       -1, &q, NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		return have_tables(db) ? db_fail(err, st) : 0;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q), found = 0;
+	if (rc == SQLITE_ROW) {
+		def->id = id;
+		def->name = col_dup(q, 0);
+		def->expr = col_dup(q, 1);
+		def->freq = assay_freq_parse((const char *)sqlite3_column_text(q, 2));
+		def->to_unit = col_dup(q, 3);
+		def->defined_at = col_dup(q, 4);
+		found = 1;
+		if (!def->name || !def->expr || !def->defined_at) {
+			assay_derived_def_release(def);
+			sqlite3_finalize(q);
+			return assay_fail(err, ASSAY_EIO, "out of memory");
+		}
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_finalize(q);
+		return db_fail(err, st);
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
+static int exec_bound(assay_store *st, const char *sql, const char *const *text,
+		      int ntext, assay_error *err)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(assay_store_db(st), sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(err, st);
+	for (int i = 0; i < ntext; i++)
+		sqlite3_bind_text(q, i + 1, text[i], -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : db_fail(err, st);
+}
+
+static int put_locked(assay_store *st, const char *name, const char *expr,
+		      assay_freq freq, const char *to_unit, assay_kind kind,
+		      const char *unit, const assay_derive_result *r,
+		      assay_error *err)
+{
+	assay_series_info info;
+	int rc = assay_store_series_get(st, name, &info, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		assay_derived_def def;
+		int d = assay_store_derived_get(st, info.id, &def, err);
+		assay_derived_def_release(&def);
+		assay_series_info_release(&info);
+		if (d < 0)
+			return -1;
+		if (d == 0)
+			return assay_fail(err, ASSAY_EUSAGE, "'%s' is an imported "
+					  "series: derive writes new names and "
+					  "derived series only", name);
+	}
+	char fr[2] = { (char)freq, 0 }, now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	const char *k = assay_kind_name(kind ? kind : r->kind);
+	const char *u = unit ? unit : r->unit;
+	const char *series_args[] = { name, u, k, fr, expr };
+	if (exec_bound(st, rc == 1 ?
+		       "UPDATE series SET unit = ?2, kind = ?3, freq = ?4,"
+		       " notes = ?5, source = 'derived' WHERE name = ?1" :
+		       "INSERT INTO series (name, unit, kind, freq, source, notes)"
+		       " VALUES (?1, ?2, ?3, ?4, 'derived', ?5)",
+		       series_args, 5, err))
+		return -1;
+	const char *def_args[] = { name, expr, fr, to_unit, now };
+	if (exec_bound(st, "INSERT OR REPLACE INTO derived (series_id, expr, freq,"
+		       " to_unit, defined_at) SELECT id, ?2, ?3, ?4, ?5 FROM series"
+		       " WHERE name = ?1", def_args, 5, err) ||
+	    exec_bound(st, "DELETE FROM derived_inputs WHERE series_id ="
+		       " (SELECT id FROM series WHERE name = ?1)", &name, 1, err))
+		return -1;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const char *in_args[] = { name, r->inputs[i] };
+		if (exec_bound(st, "INSERT INTO derived_inputs (series_id, input,"
+			       " vintage) SELECT s.id, ?2, (SELECT max(i.vintage)"
+			       " FROM obs o JOIN imports i ON i.id = o.import_id"
+			       " JOIN series x ON x.id = o.series_id WHERE x.name = ?2)"
+			       " FROM series s WHERE s.name = ?1", in_args, 2, err))
+			return -1;
+	}
+	return 0;
+}
+
+int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
+			    assay_freq freq, const char *to_unit, assay_kind kind,
+			    const char *unit, const assay_derive_result *r,
+			    assay_error *err)
+{
+	sqlite3 *db = assay_store_db(st);
+	if (sqlite3_exec(db, "SAVEPOINT assay_derive", NULL, NULL, NULL))
+		return db_fail(err, st);
+	int rc = put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);
+	if (rc)
+		sqlite3_exec(db, "ROLLBACK TO assay_derive", NULL, NULL, NULL);
+	if (sqlite3_exec(db, "RELEASE assay_derive", NULL, NULL, NULL) && !rc)
+		return db_fail(err, st);
+	return rc;
+}
+
+int assay_store_derived_inputs(assay_store *st, int64_t id,
+			       assay_derived_input **out, size_t *n,
+			       assay_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(assay_store_db(st),
+			       "SELECT d.input, d.vintage, x.id IS NOT NULL,"
+			       " (SELECT max(i.vintage) FROM obs o JOIN imports i"
+			       "  ON i.id = o.import_id WHERE o.series_id = x.id)"
+			       " FROM derived_inputs d LEFT JOIN series x ON x.name = d.input"
+			       " WHERE d.series_id = ? ORDER BY d.input", -1, &q, NULL))
+		return have_tables(assay_store_db(st)) ? db_fail(err, st) : 0;
+	sqlite3_bind_int64(q, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			assay_derived_input *g = realloc(*out, cap * sizeof *g);
+			if (!g) {
+				sqlite3_finalize(q);
+				return assay_fail(err, ASSAY_EIO, "out of memory");
+			}
+			*out = g;
+		}
+		assay_derived_input *in = &(*out)[(*n)++];
+		const char *s;
+		snprintf(in->name, sizeof in->name, "%s", sqlite3_column_text(q, 0));
+		s = (const char *)sqlite3_column_text(q, 1);
+		snprintf(in->vintage_then, sizeof in->vintage_then, "%s", s ? s : "");
+		in->present = sqlite3_column_int(q, 2);
+		s = (const char *)sqlite3_column_text(q, 3);
+		snprintf(in->vintage_now, sizeof in->vintage_now, "%s", s ? s : "");
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : db_fail(err, st);
+}

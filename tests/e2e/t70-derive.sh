@@ -1,0 +1,176 @@
+#!/bin/sh
+# Derived series and units (issue 16) on the bundled data: values against
+# the pandas computation of scripts/make-fixtures-derive
+# (tests/fixtures/derive/expected.csv), a newer vintage of an input seen at
+# once and --as-of on the derived series, unit conversion against the
+# published factors, the errors, and a version-2 store.
+. "$TESTS_DIR/e2e/lib.sh"
+
+WB20="$DATA_DIR/worldbank-cmo/cmo-monthly-2020-03.csv"
+WB26="$DATA_DIR/worldbank-cmo/cmo-monthly-2026-06.csv"
+BGS="$DATA_DIR/owid-bgs/bgs-mineral-production-2016.csv"
+FX="$TESTS_DIR/fixtures/derive/expected.csv"
+
+# same NAME CASE: stdout (period,value csv) equals the fixture's CASE rows,
+# period for period, to 1e-12 relative (pandas and assay divide the same
+# doubles; the conversions multiply by factors in another order).
+same() {
+	printf '%s\n' "$out" | awk -F, -v c="$2" -v fx="$FX" '
+		BEGIN { while ((getline l < fx) > 0) { split(l, f, ",");
+			if (f[1] == c) { want[f[2]] = f[3]; n++ } } }
+		NR == 1 { next }
+		{ got++; if (!($1 in want)) { print "extra period " $1; bad++; next }
+		  d = $2 - want[$1]; if (d < 0) d = -d; w = want[$1]; if (w < 0) w = -w
+		  if (d > 1e-12 * w) { print $1 ": " $2 " != " want[$1]; bad++ } }
+		END { if (got != n) { print got " periods, fixture " n; bad++ }
+		      exit bad > 0 }' > "$WORK/same" 2>&1
+	if [ $? -eq 0 ] && [ "$status" -eq 0 ]; then ok "$1"
+	else not_ok "$1" "status $status: $(head -c 300 "$WORK/same") $(head -c 200 "$WORK/err")"; fi
+}
+
+"$ASSAY" -q import "$WB20" --prefix wb/ --kind price --vintage 2020-03-03 >/dev/null 2>&1
+"$ASSAY" -q import "$BGS" --layout wide --key-cols Entity --date-col Year \
+	--prefix bgs/ --kind flow --unit t --vintage 2016-12-31 >/dev/null 2>&1
+
+# --- the copper/aluminium ratio, before and after a newer vintage
+run "$ASSAY" derive wb/cu-al 'wb/copper / wb/aluminum'
+expect_status derive-ratio-status 0
+expect_err derive-ratio-msg "assay: derived wb/cu-al: 722 monthly values 1960-01 to 2020-02 from 2 series, unit 1, kind price"
+run "$ASSAY" export wb/cu-al
+same derive-ratio-2020 cu-al-2020
+"$ASSAY" -q import "$WB26" --prefix wb/ --kind price --vintage 2026-06-02 >/dev/null 2>&1
+run "$ASSAY" export wb/cu-al
+same derive-ratio-new-vintage cu-al
+run "$ASSAY" export wb/cu-al --as-of 2020-03-31
+same derive-ratio-as-of cu-al-2020
+run "$ASSAY" export wb/cu-al --from 2003-03 --to 2003-03 --as-of 2020-03-31
+expect_out derive-ratio-as-of-value "period,value
+2003-03,1.1941316111868503"
+
+# show: the definition and the inputs' vintages then and now
+run "$ASSAY" show wb/cu-al
+expect_out_has derive-show-expr "expr        wb/copper / wb/aluminum"
+expect_out_has derive-show-inputs "wb/copper    2020-03-03T23:59:59Z  2026-06-02T23:59:59Z"
+run "$ASSAY" show wb/cu-al --format json
+if printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["derived"]; assert d["expr"]=="wb/copper / wb/aluminum" and [i["input"] for i in d["inputs"]]==["wb/aluminum","wb/copper"] and d["inputs"][1]["vintage_defined"]=="2020-03-03T23:59:59Z"'; then ok derive-show-json
+else not_ok derive-show-json "$out"; fi
+# list: marked derived, with its values counted
+run "$ASSAY" list wb/cu-al --format csv
+expect_out derive-list "name,kind,freq,first,last,count,unit,source
+wb/cu-al,price,M,1960-01,2026-05,797,1,derived"
+
+# judged, trended and plotted like any series
+run "$ASSAY" check wb/cu-al --freq Q --period 2026Q1
+expect_out_has derive-check "wb/cu-al 2026Q1: "
+run "$ASSAY" trend wb/cu-al --from 2000-01
+expect_status derive-trend 0
+run "$ASSAY" plot wb/cu-al -o "$WORK/cu-al.svg" --format svg
+if [ "$status" -eq 0 ] && grep -q '<svg' "$WORK/cu-al.svg"; then ok derive-plot
+else not_ok derive-plot "status $status: $err"; fi
+
+# at a lower frequency: the inputs averaged to quarters first
+run "$ASSAY" derive wb/cu-al-q 'wb/copper / wb/aluminum' --freq Q
+expect_err derive-q-msg "assay: warning: wb/cu-al-q: 1 partial period left out, the first 2026Q2
+assay: derived wb/cu-al-q: 265 quarterly values 1960Q1 to 2026Q1 from 2 series, unit 1, kind price"
+run "$ASSAY" export wb/cu-al-q
+same derive-q cu-q
+
+# --- DRC's share of world cobalt: the sum over every BGS country
+run "$ASSAY" derive bgs/drc-cobalt-share \
+	'share(bgs/democratic-republic-of-congo/cobalt, sum(bgs/*/cobalt))'
+expect_err derive-share-msg "assay: derived bgs/drc-cobalt-share: 46 annual values 1970 to 2015 from 22 series, unit %, kind price"
+run "$ASSAY" export bgs/drc-cobalt-share
+same derive-share drc-share
+run "$ASSAY" check bgs/drc-cobalt-share
+expect_out_has derive-share-check "bgs/drc-cobalt-share 2015: "
+
+# --- rebase and units
+run "$ASSAY" derive wb/cu-2010 'rebase(wb/copper, 2010)'
+expect_err_has derive-rebase-unit "unit 2010=100"
+run "$ASSAY" export wb/cu-2010
+same derive-rebase cu-rebase
+run "$ASSAY" derive wb/cu-lb wb/copper --to-unit '$/lb'
+expect_err_has derive-to-unit-msg "unit \$/lb"
+run "$ASSAY" export wb/cu-lb
+same derive-to-unit cu-lb
+run "$ASSAY" export wb/copper --to-unit '$/lb'
+same export-to-unit-lb cu-lb
+run "$ASSAY" export wb/gold --to-unit '$/kg'
+same export-to-unit-troy-oz gold-kg
+run "$ASSAY" export wb/copper --from 2026-05 --to-unit '$/t'
+expect_out export-to-unit-same "period,value
+2026-05,13543.19"
+run "$ASSAY" export bgs/china/cobalt --from 2015 --to-unit kt
+expect_out export-to-unit-kt "period,value
+2015,9.6"
+run "$ASSAY" export wb/copper --to-unit 'EUR/mt'
+expect_status export-to-unit-eur-status 2
+expect_err export-to-unit-eur "assay: wb/copper: --to-unit: cannot convert '\$/mt' to 'EUR/mt': they measure different things (currencies convert only to themselves: assay knows no exchange rates)"
+run "$ASSAY" changes wb/copper --from 2026-05 --to-unit '$/lb' --format csv
+expect_out_has changes-to-unit "2026-05,6.143"
+run "$ASSAY" plot wb/copper --to-unit '$/lb' -o "$WORK/cu-lb.svg" --format svg
+if [ "$status" -eq 0 ] && grep -q 'lb' "$WORK/cu-lb.svg"; then ok plot-to-unit
+else not_ok plot-to-unit "status $status: $err"; fi
+# a ratio of prices per different masses: the unit is derived
+run "$ASSAY" derive --dry-run wb/x 'wb/gold / wb/copper'
+expect_err derive-ratio-unit "assay: would derive wb/x: 797 monthly values 1960-01 to 2026-05 from 2 series, unit \$/troy oz/(\$/mt), kind price"
+
+# --- errors
+run "$ASSAY" derive wb/x 'wb/copper + bgs/china/cobalt' --freq A
+expect_status derive-units-status 2
+expect_err derive-units "assay: wb/copper + bgs/china/cobalt:11: cannot add '\$/mt' and 't': the units measure different things"
+run "$ASSAY" derive wb/x 'wb/copper / (wb/aluminum'
+expect_err derive-parse "assay: wb/copper / (wb/aluminum:25: expected ')' at the end"
+run "$ASSAY" derive wb/x 'wb/copper ** 2'
+expect_err derive-parse-2 "assay: wb/copper ** 2:12: expected a series, a number, a function or '('"
+run "$ASSAY" derive wb/x 'wb/coper / 2'
+expect_err derive-unknown "assay: wb/coper / 2:1: unknown series 'wb/coper'"
+run "$ASSAY" derive wb/x 'wb/copper-wb/aluminum'
+expect_err derive-minus-hint "assay: wb/copper-wb/aluminum:1: unknown series 'wb/copper-wb/aluminum' (to subtract, put blanks around the '-')"
+run "$ASSAY" derive wb/x 'max(wb/copper, 2)'
+expect_err derive-function "assay: max(wb/copper, 2):1: unknown function 'max' (rebase, lag, sum, share)"
+run "$ASSAY" derive wb/x 'sum(nothing/*)'
+expect_err derive-sum-empty "assay: sum(nothing/*):1: sum(nothing/*) matches no series"
+run "$ASSAY" derive wb/x 'bgs/china/cobalt' --freq M
+expect_err derive-freq "assay: bgs/china/cobalt: 'bgs/china/cobalt' is annual (A) and cannot be made monthly (M): give --freq A or lower"
+run "$ASSAY" derive wb/cu-al 'wb/cu-lb / wb/cu-al'
+expect_err derive-circular "assay: wb/cu-lb / wb/cu-al:12: circular definition: wb/cu-al -> wb/cu-al"
+run "$ASSAY" derive wb/y 'wb/cu-al * 2'
+run "$ASSAY" derive wb/cu-al 'wb/y + 1'
+expect_err derive-circular-2 "assay: derived series 'wb/y': wb/cu-al * 2:1: circular definition: wb/cu-al -> wb/y -> wb/cu-al"
+run "$ASSAY" derive wb/copper 'wb/aluminum * 2'
+expect_err derive-imported "assay: 'wb/copper' is an imported series: derive writes new names and derived series only"
+run "$ASSAY" derive wb/x 'wb/copper / (wb/copper - wb/copper)' --dry-run
+expect_err_has derive-div-zero "assay: warning: wb/x: 797 periods divide by zero (NA), the first 1960-01"
+run "$ASSAY" export wb/cu-al --to-unit 'EUR'
+expect_status derive-export-eur 2
+# an import into a derived series writes nothing
+printf 'date,value\n2030-01,5\n' > "$WORK/into.csv"
+run "$ASSAY" import "$WORK/into.csv" --series wb/cu-al --kind price
+if [ "$status" -ne 0 ] && printf %s "$err" | grep -q 'derived series takes no imported values'; then ok derive-import-refused
+else not_ok derive-import-refused "status $status: $err"; fi
+run "$ASSAY" list wb/cu-al --format csv
+expect_out_has derive-import-nothing "wb/cu-al,price,M,1960-01,2026-05,797,1,derived"
+# rm of an input: the derived series says so when read
+run "$ASSAY" rm wb/cu-2010
+run "$ASSAY" derive wb/al2 'wb/aluminum * 2'
+run "$ASSAY" rm wb/aluminum
+run "$ASSAY" export wb/al2
+expect_status derive-input-removed-status 2
+expect_err derive-input-removed "assay: derived series 'wb/al2': wb/aluminum * 2:1: unknown series 'wb/aluminum'"
+
+# --- a version-2 store (before derived series) is read as it is, and a
+# writer migrates it
+V2="$WORK/v2.db"
+ASSAY_DB="$V2" "$ASSAY" -q import "$BGS" --layout wide --key-cols Entity --date-col Year \
+	--prefix bgs/ --kind flow --unit t --vintage 2016-12-31 >/dev/null 2>&1
+sqlite3 "$V2" "drop trigger derived_takes_no_obs; drop table derived_inputs; drop table derived; pragma user_version = 2"
+run env ASSAY_DB="$V2" "$ASSAY" export bgs/china/cobalt --from 2015
+expect_out derive-v2-read "period,value
+2015,9600"
+run sqlite3 "$V2" "pragma user_version"
+expect_out derive-v2-untouched "2"
+run env ASSAY_DB="$V2" "$ASSAY" derive bgs/cn2 'bgs/china/cobalt * 2'
+expect_status derive-v2-migrated 0
+run sqlite3 "$V2" "pragma user_version"
+expect_out derive-v2-version "3"

@@ -1,0 +1,261 @@
+/*
+ * Unit tests of derive.c and store_derive.c on a small store: the parser's
+ * errors (EXPR:COL: what), every operator and function against values
+ * worked out by hand, units carried and refused, division by zero,
+ * resampling to a common frequency, circular definitions and the load
+ * through assay_store_load.  (The bundled-data values are checked against
+ * pandas in tests/e2e/t70-derive.sh.)
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "assay/derive.h"
+#include "assay/import.h"
+
+struct env {
+	char dir[64], db[96], csv[96];
+	assay_store *st;
+};
+
+static void import_csv(struct env *e, const char *text, const char *kind,
+		       const char *unit)
+{
+	FILE *fp = fopen(e->csv, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	assay_import_opts o;
+	assay_import_result r;
+	assay_error err;
+	memset(&o, 0, sizeof o);
+	o.path = e->csv;
+	o.decimal = '.';
+	o.meta[ASSAY_META_KIND] = kind;
+	o.meta[ASSAY_META_UNIT] = unit;
+	o.vintage = "2026-01-10T00:00:00Z";
+	if (assay_import(e->st, &o, &r, &err))
+		fail_msg("import: %s", err.msg);
+}
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof *e);
+	assay_error err;
+	snprintf(e->dir, sizeof e->dir, "/tmp/assay-derive-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->db, sizeof e->db, "%s/store.db", e->dir);
+	snprintf(e->csv, sizeof e->csv, "%s/in.csv", e->dir);
+	assert_int_equal(assay_store_open(&e->st, e->db, 0, &err), 0);
+	/* a, b: tonnes; six months, b with a gap in 2020-04 */
+	import_csv(e, "series,date,value\n"
+		   "x/a,2020-01,1\nx/a,2020-02,2\nx/a,2020-03,3\nx/a,2020-04,4\n"
+		   "x/a,2020-05,5\nx/a,2020-06,6\n"
+		   "x/b,2020-01,10\nx/b,2020-02,20\nx/b,2020-03,0\n"
+		   "x/b,2020-05,50\nx/b,2020-06,60\n", "flow", "t");
+	import_csv(e, "series,date,value\np/cu,2020-01,1000\np/cu,2020-02,2000\n",
+		   "price", "$/mt");
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	char path[160];
+	assay_store_close(e->st);
+	const char *files[] = { "store.db", "store.db-wal", "store.db-shm", "in.csv" };
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, "%s/%s", e->dir, files[i]);
+		unlink(path);
+	}
+	rmdir(e->dir);
+	free(e);
+	return 0;
+}
+
+static void refused(struct env *e, const char *expr, const char *msg)
+{
+	assay_derive_result r;
+	assay_error err;
+	assert_int_equal(assay_derive_eval(e->st, NULL, expr, ASSAY_FREQ_NONE,
+					   NULL, NULL, &r, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	if (strcmp(err.msg, msg))
+		fail_msg("%s: got [%s], want [%s]", expr, err.msg, msg);
+}
+
+static void test_parse_errors(void **state)
+{
+	struct env *e = *state;
+	refused(e, "", ":1: expected a series, a number, a function or '(' at the end");
+	refused(e, "x/a +", "x/a +:6: expected a series, a number, a function or '(' at the end");
+	refused(e, "(x/a", "(x/a:5: expected ')' at the end");
+	refused(e, "x/a)", "x/a):4: unmatched ')'");
+	refused(e, "x/a # 2", "x/a # 2:5: unexpected '#'");
+	refused(e, "2x/a", "2x/a:1: a number runs into a name (a series name starts with a letter, or quote it)");
+	refused(e, "lag(x/a, 1.5)", "lag(x/a, 1.5):10: lag takes a whole number of periods, not '1.5'");
+	refused(e, "rebase(x/a, soon)", "rebase(x/a, soon):13: rebase needs a period (2010, 2010Q1, 2010-01), not 'soon'");
+	refused(e, "foo(x/a)", "foo(x/a):1: unknown function 'foo' (rebase, lag, sum, share)");
+	refused(e, "sum()", "sum():5: sum() needs a pattern, e.g. sum(bgs/*/cobalt)");
+	refused(e, "'x/a", "'x/a:1: unterminated quoted name");
+	refused(e, "x/c", "x/c:1: unknown series 'x/c'");
+	refused(e, "x/a + p/cu", "x/a + p/cu:5: cannot add 't' and '$/mt': the units measure different things");
+	refused(e, "share(x/a, p/cu)", "share(x/a, p/cu):1: share: 't' is no part of '$/mt' (the units measure different things)");
+	refused(e, "rebase(x/b, 2020-04)", "rebase(x/b, 2020-04):1: rebase: no complete value for 2020-04");
+}
+
+/* Evaluate and compare with want[] over 2020-01.. (NAN: no value). */
+static void values(struct env *e, const char *expr, assay_freq f,
+		   const double *want, size_t n, const char *unit)
+{
+	assay_derive_result r;
+	assay_error err;
+	if (assay_derive_eval(e->st, NULL, expr, f, NULL, NULL, &r, &err))
+		fail_msg("%s: %s", expr, err.msg);
+	assay_freq rf = f ? f : ASSAY_FREQ_M;
+	assay_period p0 = rf == ASSAY_FREQ_M ? 2020 * 12 : 2020 * 4;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int have = k < r.n && r.period[k] == p0 + (assay_period)i;
+		if (isnan(want[i])) {
+			if (have)
+				fail_msg("%s: period %zu has %g, want none", expr, i, r.value[k]);
+			continue;
+		}
+		if (!have)
+			fail_msg("%s: period %zu missing", expr, i);
+		if (fabs(r.value[k] - want[i]) > 1e-12 * fabs(want[i]))
+			fail_msg("%s: period %zu: %.17g, want %.17g", expr, i, r.value[k], want[i]);
+		k++;
+	}
+	assert_int_equal(k, r.n);
+	if (unit)
+		assert_string_equal(r.unit, unit);
+	else
+		assert_null(r.unit);
+	assay_derive_result_release(&r);
+}
+
+static void test_operators(void **state)
+{
+	struct env *e = *state;
+	values(e, "x/a + x/b", 0, (double[]){ 11, 22, 3, NAN, 55, 66 }, 6, "t");
+	values(e, "x/b - x/a", 0, (double[]){ 9, 18, -3, NAN, 45, 54 }, 6, "t");
+	values(e, "2 * x/a - 1", 0, (double[]){ 1, 3, 5, 7, 9, 11 }, 6, "t");
+	values(e, "-(x/a) / 4", 0, (double[]){ -0.25, -0.5, -0.75, -1, -1.25, -1.5 }, 6, "t");
+	/* 2020-03: b is 0: NA, counted */
+	values(e, "x/a / x/b", 0, (double[]){ 0.1, 0.1, NAN, NAN, 0.1, 0.1 }, 6, "1");
+	values(e, "lag(x/a, 2)", 0, (double[]){ NAN, NAN, 1, 2, 3, 4 }, 6, "t");
+	values(e, "lag(x/a, -1)", 0, (double[]){ 2, 3, 4, 5, 6, NAN }, 6, "t");
+	values(e, "rebase(x/a, 2020-02)", 0, (double[]){ 50, 100, 150, 200, 250, 300 }, 6, "2020-02=100");
+	/* rebase to a quarter: the mean of its three months, 2 */
+	values(e, "rebase(x/a, 2020Q1)", 0, (double[]){ 50, 100, 150, 200, 250, 300 }, 6, "2020Q1=100");
+	/* sum adds the members with a value; b's gap leaves a alone */
+	values(e, "sum(x/*)", 0, (double[]){ 11, 22, 3, 4, 55, 66 }, 6, "t");
+	values(e, "share(x/a, sum(x/*))", 0,
+	       (double[]){ 100.0 / 11, 200.0 / 22, 100, 100, 500.0 / 55, 600.0 / 66 }, 6, "%");
+	/* quarters: flows summed first; Q2 of b has a gap month: NA */
+	values(e, "x/a + x/b", ASSAY_FREQ_Q, (double[]){ 36, NAN }, 2, "t");
+	values(e, "x/a * p/cu", 0, (double[]){ 1000, 4000, NAN, NAN, NAN, NAN }, 6, "t*($/mt)");
+	values(e, "'x/a' * 1e3", 0, (double[]){ 1e3, 2e3, 3e3, 4e3, 5e3, 6e3 }, 6, "t");
+}
+
+static void test_div_zero_and_units(void **state)
+{
+	struct env *e = *state;
+	assay_derive_result r;
+	assay_error err;
+	assert_int_equal(assay_derive_eval(e->st, NULL, "x/a / x/b", 0, NULL, NULL,
+					   &r, &err), 0);
+	assert_int_equal(r.n_div_zero, 1);
+	assert_int_equal(r.first_div_zero, 2020 * 12 + 2);
+	assert_int_equal(r.ninputs, 2);
+	assert_string_equal(r.inputs[0], "x/a");
+	assay_derive_result_release(&r);
+	/* to kt: divided by 1000 */
+	assert_int_equal(assay_derive_eval(e->st, NULL, "x/a", 0, NULL, "kt", &r,
+					   &err), 0);
+	assert_true(fabs(r.value[0] - 0.001) < 1e-15);
+	assert_string_equal(r.unit, "kt");
+	assay_derive_result_release(&r);
+	assert_int_equal(assay_derive_eval(e->st, NULL, "p/cu", 0, NULL, "EUR/mt",
+					   &r, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot convert '$/mt' to 'EUR/mt'"));
+	/* a monthly result cannot come from... annual? here: M asked of M */
+	assert_int_equal(assay_derive_eval(e->st, NULL, "x/a", ASSAY_FREQ_A, NULL,
+					   NULL, &r, &err), 0);
+	assert_int_equal(r.n, 0);               /* 2020 is partial */
+	assert_int_equal(r.n_partial, 1);
+	assay_derive_result_release(&r);
+}
+
+static void test_store_and_cycles(void **state)
+{
+	struct env *e = *state;
+	assay_derive_result r;
+	assay_error err;
+	assert_int_equal(assay_derive_eval(e->st, "d/one", "x/a * 2", 0, NULL, NULL,
+					   &r, &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "d/one", "x/a * 2", r.freq,
+						 NULL, 0, NULL, &r, &err), 0);
+	assay_derive_result_release(&r);
+	assay_series_info info;
+	assert_int_equal(assay_store_series_get(e->st, "d/one", &info, &err), 1);
+	assert_string_equal(info.source, "derived");
+	assert_string_equal(info.unit, "t");
+	assay_obs obs;
+	assert_int_equal(assay_store_load(e->st, info.id, NULL, &obs, &err), 0);
+	assert_int_equal(obs.n, 6);
+	assert_true(obs.value[5] == 12);
+	assay_obs_release(&obs);
+	/* as of before the inputs' vintage: nothing */
+	assert_int_equal(assay_store_load(e->st, info.id, "2025-01-01T00:00:00Z",
+					  &obs, &err), 0);
+	assert_int_equal(obs.n, 0);
+	assay_obs_release(&obs);
+	assay_derived_input *in;
+	size_t n;
+	assert_int_equal(assay_store_derived_inputs(e->st, info.id, &in, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(in[0].name, "x/a");
+	assert_string_equal(in[0].vintage_then, "2026-01-10T00:00:00Z");
+	free(in);
+	assay_series_info_release(&info);
+	/* d/two over d/one, then d/one over d/two: circular */
+	assert_int_equal(assay_derive_eval(e->st, "d/two", "d/one + 1", 0, NULL, NULL,
+					   &r, &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "d/two", "d/one + 1", r.freq,
+						 NULL, 0, NULL, &r, &err), 0);
+	assay_derive_result_release(&r);
+	assert_int_equal(assay_derive_eval(e->st, "d/one", "d/two", 0, NULL, NULL,
+					   &r, &err), -1);
+	assert_string_equal(err.msg, "derived series 'd/two': d/one + 1:1: circular "
+			    "definition: d/one -> d/two -> d/one");
+	/* an imported series is not overwritten */
+	assert_int_equal(assay_derive_eval(e->st, NULL, "x/b", 0, NULL, NULL, &r,
+					   &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "x/a", "x/b", r.freq, NULL, 0,
+						 NULL, &r, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assay_derive_result_release(&r);
+}
+
+int main(void)
+{
+	assay_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_div_zero_and_units),
+		cmocka_unit_test(test_store_and_cycles),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

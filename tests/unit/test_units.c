@@ -1,0 +1,158 @@
+/*
+ * Unit tests of units.c: conversions checked against published factors
+ * (NIST SP 811 / the 1959 international yard and pound agreement:
+ * 1 lb = 0.45359237 kg exactly; 1 troy oz = 31.1034768 g exactly;
+ * 1 bbl = 42 US gal = 0.158987294928 m3; 1 Btu(IT) = 1055.05585262 J),
+ * the source texts of the bundled data, and the refusals.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "assay/units.h"
+
+/* The factor from a to b, asserting it exists. */
+static double factor(const char *a, const char *b)
+{
+	assay_unit *ua, *ub;
+	assay_error err;
+	double f = NAN;
+	if (assay_unit_parse(a, &ua, &err))
+		fail_msg("%s: %s", a, err.msg);
+	if (assay_unit_parse(b, &ub, &err))
+		fail_msg("%s: %s", b, err.msg);
+	if (assay_unit_factor(ua, ub, &f, &err))
+		fail_msg("%s -> %s: %s", a, b, err.msg);
+	assay_unit_free(ua);
+	assay_unit_free(ub);
+	return f;
+}
+
+static void close_to(double got, double want)
+{
+	if (!(fabs(got - want) <= 1e-12 * fabs(want)))
+		fail_msg("got %.17g, want %.17g", got, want);
+}
+
+static void test_published_factors(void **state)
+{
+	(void)state;
+	/* $/mt -> $/lb: a tonne is 1000 / 0.45359237 lb */
+	close_to(factor("$/mt", "$/lb"), 0.45359237 / 1000);
+	close_to(factor("lb", "kg"), 0.45359237);
+	close_to(factor("troy oz", "g"), 31.1034768);
+	close_to(factor("$/troy oz", "$/kg"), 1000 / 31.1034768);
+	close_to(factor("t", "kt"), 1e-3);
+	close_to(factor("kt", "t"), 1e3);
+	close_to(factor("thousand metric tons", "t"), 1e3);
+	close_to(factor("million metric tons", "kt"), 1e3);
+	close_to(factor("cents/kg", "$/mt"), 10.0);
+	close_to(factor("US cents/lb", "$/mt"), 0.01 * 1000 / 0.45359237);
+	close_to(factor("bbl", "m3"), 0.158987294928);
+	close_to(factor("bbl", "l"), 158.987294928);
+	close_to(factor("$/mmbtu", "$/GJ"), 1e9 / 1055.05585262e6);
+	close_to(factor("%", "1"), 0.01);
+	close_to(factor("kilograms", "t"), 1e-3);
+	close_to(factor("($/mt)", "$/t"), 1.0);
+}
+
+/* Every unit text of the bundled data parses (World Bank, USGS, BGS). */
+static void test_bundled_units(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"($/bbl)", "($/mt)", "($/mmbtu)", "(2010=100)", "(2005=100)",
+		"($/kg)", "($/cubic meter)", "(cents/sheet)", "($/dmtu)",
+		"($/troy oz)", "(cents/kg)", "t", "kt", "%", "US cents/lb",
+		"persons", "thousand metric tons", "metric tons",
+		"thousand metric dry tons", "kilograms", "million metric tons",
+		"thousand carats", "million cubic meters", "million carats",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		assay_unit *u;
+		assay_error err;
+		if (assay_unit_parse(texts[i], &u, &err))
+			fail_msg("%s: %s", texts[i], err.msg);
+		assay_unit_free(u);
+	}
+}
+
+static void refused(const char *a, const char *b, const char *needle)
+{
+	assay_unit *ua = NULL, *ub = NULL;
+	assay_error err;
+	double f;
+	int rc = assay_unit_parse(a, &ua, &err);
+	if (rc == 0 && b)
+		rc = assay_unit_parse(b, &ub, &err);
+	if (rc == 0 && b)
+		rc = assay_unit_factor(ua, ub, &f, &err);
+	assert_int_equal(rc, -1);
+	assert_int_equal(err.status, 2);
+	if (!strstr(err.msg, needle))
+		fail_msg("'%s' not in '%s'", needle, err.msg);
+	assay_unit_free(ua);
+	assay_unit_free(ub);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	refused("$/mt", "EUR/mt", "cannot convert '$/mt' to 'EUR/mt'");
+	refused("$/mt", "EUR/mt", "exchange rates");
+	refused("t", "$/mt", "measure different things");
+	refused("$/dmtu", "$/mt", "measure different things");
+	refused("$/oz", NULL, "'oz' is ambiguous");
+	refused("short tons", NULL, "'short' is no unit");
+	refused("widgets/h", NULL, "'widgets' is no unit");
+	refused("", NULL, "empty unit");
+}
+
+static void test_arithmetic(void **state)
+{
+	(void)state;
+	assay_unit *a, *b, *r;
+	assay_error err;
+	assert_int_equal(assay_unit_parse("$/mt", &a, &err), 0);
+	assert_int_equal(assay_unit_parse("$/kg", &b, &err), 0);
+	r = assay_unit_div(a, b, NULL);
+	assert_non_null(r);
+	assert_true(assay_unit_dimensionless(r));
+	assert_string_equal(assay_unit_text(r), "$/mt/($/kg)");
+	double f;
+	assay_unit *one;
+	assert_int_equal(assay_unit_parse("1", &one, &err), 0);
+	assert_int_equal(assay_unit_factor(r, one, &f, &err), 0);
+	close_to(f, 1e-3);
+	/* the composed text parses back to the same unit */
+	assay_unit *back;
+	assert_int_equal(assay_unit_parse(assay_unit_text(r), &back, &err), 0);
+	assert_true(assay_unit_same(back, r));
+	assert_false(assay_unit_same(a, b));
+	assert_true(assay_unit_compatible(a, b));
+	assay_unit_free(back);
+	assay_unit_free(one);
+	assay_unit_free(r);
+	assay_unit_free(a);
+	assay_unit_free(b);
+	double v[3] = { 1000, NAN, 2204.62 };
+	assert_int_equal(assay_unit_convert_values("$/mt", "$/lb", v, 3, &err), 0);
+	close_to(v[0], 0.45359237);
+	assert_true(isnan(v[1]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_published_factors),
+		cmocka_unit_test(test_bundled_units),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_arithmetic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
