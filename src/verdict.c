@@ -429,8 +429,8 @@ static double fit_predict(const struct fit *f, double x, int g, double *lev)
  * time recomputing ln B(a, b), and the verdict calls them several times
  * per move with the same degrees of freedom (1.6 million moves in the
  * benchmark).  So the regularised incomplete beta function is evaluated
- * here by the continued fraction of Numerical Recipes (6.4, modified
- * Lentz) with ln B cached per (a, b); gsl_sf_lnbeta supplies ln B.
+ * here by its continued fraction (modified Lentz, below) with ln B
+ * cached per (a, b); gsl_sf_lnbeta supplies ln B.
  * tests/unit/test_verdict.c checks it against GSL to 1e-13 over a grid,
  * and the fixtures check the p-values against scipy. */
 #include <gsl/gsl_sf_gamma.h>
@@ -476,40 +476,62 @@ static double half_pow(double x, int n)
 	return r;
 }
 
+/* The continued fraction of the regularised incomplete beta function
+ * (DLMF 8.17.22; Abramowitz and Stegun 26.5.8):
+ *   I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) * K,
+ *   K = 1 / (1 + c_1 / (1 + c_2 / (1 + c_3 / ...))),
+ *   c_2j   =  j (b - j) x / ((a + 2j - 1)(a + 2j)),
+ *   c_2j+1 = -(a + j)(a + b + j) x / ((a + 2j)(a + 2j + 1)),
+ * which converges fast for x < (a + 1) / (a + b + 2).  K is evaluated
+ * forwards by the modified Lentz method (Lentz 1976; Thompson and
+ * Barnett 1986, J. Comput. Phys. 64:490): with A_k / B_k the k-th
+ * convergent, the ratios C_k = A_k / A_{k-1} and D_k = B_{k-1} / B_k obey
+ *   D_k = 1 / (1 + c_{k-1} D_{k-1}),  C_k = 1 + c_{k-1} / C_{k-1},
+ *   K_k = K_{k-1} C_k D_k,
+ * starting from the second convergent 1 / (1 + c_1): K_2 = D_2 =
+ * 1 / (1 + c_1), C_2 = 1 (A_1 = A_2 = 1).  A zero denominator is
+ * replaced by a tiny number, Thompson and Barnett's remedy. */
+#define LENTZ_TINY 1e-300
+
+struct lentz {
+	double k;       /* the convergent K_k */
+	double c, d;    /* C_k and D_k */
+};
+
+static double lentz_nonzero(double v)
+{
+	return fabs(v) < LENTZ_TINY ? LENTZ_TINY : v;
+}
+
+/* One more partial numerator: K_{k+1} from K_k.  Returns C D, the factor
+ * the convergent moved by. */
+static double lentz_next(struct lentz *s, double coef)
+{
+	s->d = 1 / lentz_nonzero(1 + coef * s->d);
+	s->c = lentz_nonzero(1 + coef / s->c);
+	double step = s->d * s->c;
+	s->k *= step;
+	return step;
+}
+
+/* K above for (a, b, x).  The coefficients come in pairs (c_2j, c_2j+1);
+ * the convergence test is made once per pair, when the step of the odd
+ * one is within two ulps of 1. */
 static double beta_cf(double a, double b, double x)
 {
-	const double tiny = 1e-300;
-	double qab = a + b, qap = a + 1, qam = a - 1;
-	double c = 1, d = 1 - qab * x / qap;
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1 / d;
-	double h = d;
-	for (int m = 1; m <= 1000; m++) {
-		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		double del = d * c;
-		h *= del;
-		if (fabs(del - 1) < 4e-16)   /* two ulps of 1 */
+	struct lentz s;
+	s.c = 1;
+	s.d = 1 / lentz_nonzero(1 - (a + b) * x / (a + 1));     /* c_1 */
+	s.k = s.d;
+	for (int j = 1; j <= 1000; j++) {
+		double even = j * (b - j) * x / ((a + 2 * j - 1) * (a + 2 * j));
+		double odd = -(a + j) * (a + b + j) * x /
+			     ((a + 2 * j) * (a + 2 * j + 1));
+		lentz_next(&s, even);
+		if (fabs(lentz_next(&s, odd) - 1) < 4e-16)
 			break;
 	}
-	return h;
+	return s.k;
 }
 
 /* I_x(a, b) with ln x and ln(1 - x) given (for accuracy in the tails). */
