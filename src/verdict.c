@@ -207,16 +207,10 @@ static void hs_fill(int k)
 	pthread_mutex_unlock(&hs_lock);
 }
 
-double assay_halfnormal_sum_q(int k, double x)
+/* H_k(x) from the table, for 2 <= k <= hs_done and x > 0 (the callers
+ * check). */
+static double hs_tail(int k, double x)
 {
-	if (k < 1 || k > MAX_RUN || isnan(x))
-		return NAN;
-	if (x <= 0)
-		return 1;
-	if (k == 1)
-		return erfc(x / M_SQRT2);
-	if (atomic_load_explicit(&hs_done, memory_order_acquire) < k)
-		hs_fill(k);
 	const double *lq = hs_lq[k], *dl = hs_dl[k];
 	const double h = 1.0 / HS_PER;
 	double u = x * HS_PER;
@@ -236,17 +230,41 @@ double assay_halfnormal_sum_q(int k, double x)
 	return exp(l);
 }
 
+/* The table holds rows 1..k (filled on first use). */
+static void hs_need(int k)
+{
+	if (atomic_load_explicit(&hs_done, memory_order_acquire) < k)
+		hs_fill(k);
+}
+
+double assay_halfnormal_sum_q(int k, double x)
+{
+	if (k < 1 || k > MAX_RUN || isnan(x))
+		return NAN;
+	if (x <= 0)
+		return 1;
+	if (k == 1)
+		return erfc(x / M_SQRT2);
+	hs_need(k);
+	return hs_tail(k, x);
+}
+
+/* The run test calls the table up to 7 times per move (the checks of
+ * assay_halfnormal_sum_q once, not on every call). */
 double assay_run_p(double t_obs, int cap)
 {
 	if (cap < 2 || isnan(t_obs))
 		return 1;
 	if (cap > MAX_RUN)
 		cap = MAX_RUN;
+	if (!(t_obs > 0))
+		return 0.5;     /* every H_k(0) = 1: P(K >= 2), exactly */
+	hs_need(cap);
 	double p = 0, w = 0.25;
 	for (int k = 2; k < cap; k++, w /= 2)
-		p += w * assay_halfnormal_sum_q(k, t_obs * sqrt((double)k));
+		p += w * hs_tail(k, t_obs * sqrt((double)k));
 	/* the capped run: P(K = cap) = 2^-(cap-1) = 2 * (the last w) */
-	p += 2 * w * assay_halfnormal_sum_q(cap, t_obs * sqrt((double)cap));
+	p += 2 * w * hs_tail(cap, t_obs * sqrt((double)cap));
 	return p > 1 ? 1 : p;
 }
 
@@ -435,34 +453,32 @@ static double fit_predict(const struct fit *f, double x, int g, double *lev)
  * and the fixtures check the p-values against scipy. */
 #include <gsl/gsl_sf_gamma.h>
 
-/* ln B(a, b) for the last few (a, b): a move's t tails and F test use
- * three or four pairs, and consecutive moves mostly the same ones. */
-#define BETA_CACHE 4
-struct beta_cache {
-	double a[BETA_CACHE], b[BETA_CACHE];    /* 0: empty */
-	double lnb[BETA_CACHE];
-	double inv[BETA_CACHE]; /* 1 / B(a, b) */
-	int next;               /* the slot to replace */
+/* ln B(a, b) and 1 / B(a, b) for the (a, b) this thread has met,
+ * direct-mapped on (2a, 2b) (the verdict's a and b are halves of degrees
+ * of freedom, so 2a and 2b are integers).  Kept across assay_judge calls:
+ * a series' first moves walk through a dozen window sizes, and with a
+ * cache per call every series paid that many gsl_sf_lnbeta calls (2,000
+ * instructions each) again -- 150 instructions per judged move.  Entries
+ * start as (0, 0), which no caller asks for (a, b > 0). */
+#define LNBETA_SLOTS 64
+struct lnbeta_entry {
+	double a, b;
+	double lnb;     /* ln B(a, b) */
+	double inv;     /* 1 / B(a, b) */
 };
+static _Thread_local struct lnbeta_entry lnbeta_cache[LNBETA_SLOTS];
 
-/* The cache slot of (a, b), filled if need be. */
-static int beta_slot(struct beta_cache *bc, double a, double b)
+static const struct lnbeta_entry *lnbeta_of(double a, double b)
 {
-	for (int k = 0; k < BETA_CACHE; k++)
-		if (bc->a[k] == a && bc->b[k] == b)
-			return k;
-	int k = bc->next;
-	bc->next = (k + 1) % BETA_CACHE;
-	bc->a[k] = a;
-	bc->b[k] = b;
-	bc->lnb[k] = gsl_sf_lnbeta(a, b);
-	bc->inv[k] = exp(-bc->lnb[k]);
-	return k;
-}
-
-static double cached_lnbeta(struct beta_cache *bc, double a, double b)
-{
-	return bc->lnb[beta_slot(bc, a, b)];
+	unsigned h = ((unsigned)(2 * a) * 37u + (unsigned)(2 * b)) % LNBETA_SLOTS;
+	struct lnbeta_entry *e = &lnbeta_cache[h];
+	if (!(e->a == a && e->b == b)) {
+		e->a = a;
+		e->b = b;
+		e->lnb = gsl_sf_lnbeta(a, b);
+		e->inv = exp(-e->lnb);
+	}
+	return e;
 }
 
 /* x^(n/2) for n >= 0 by repeated squaring (and a square root for odd n):
@@ -535,14 +551,14 @@ static double beta_cf(double a, double b, double x)
 }
 
 /* I_x(a, b) with ln x and ln(1 - x) given (for accuracy in the tails). */
-static double beta_inc(struct beta_cache *bc, double a, double b, double x,
+static double beta_inc(double a, double b, double x,
 		       double lnx, double ln1mx)
 {
 	if (!(x > 0))
 		return 0;
 	if (!(x < 1))
 		return 1;
-	double front = exp(a * lnx + b * ln1mx - cached_lnbeta(bc, a, b));
+	double front = exp(a * lnx + b * ln1mx - lnbeta_of(a, b)->lnb);
 	if (x < (a + 1) / (a + b + 2))
 		return front * beta_cf(a, b, x) / a;
 	return 1 - front * beta_cf(b, a, 1 - x) / b;
@@ -576,7 +592,7 @@ static double t_central(double t2, int df)
 /* Two-sided P(|T| >= |t|) for Student's t with df degrees of freedom:
  * 1 - the finite sum above while that keeps 13 digits (p >= 0.01), else
  * I_{df/(df+t^2)}(df/2, 1/2) by the continued fraction. */
-static double t_two_sided(struct beta_cache *bc, double t, int df)
+static double t_two_sided(double t, int df)
 {
 	double nu = df, t2 = t * t;
 	if (isnan(t))
@@ -592,7 +608,7 @@ static double t_two_sided(struct beta_cache *bc, double t, int df)
 	}
 	double x = nu / (nu + t2);
 	double lnx = -log1p(t2 / nu), ln1mx = log(t2) - log(nu + t2);
-	return beta_inc(bc, nu / 2, 0.5, x, lnx, ln1mx);
+	return beta_inc(nu / 2, 0.5, x, lnx, ln1mx);
 }
 
 /* P(F >= f) for integer degrees of freedom by the finite sums of
@@ -609,7 +625,7 @@ static double t_two_sided(struct beta_cache *bc, double t, int df)
  * other two subtract from 1 and keep 13 digits only while Q is not small
  * (0.04 for the quarterly test); below that they return NaN and the
  * continued fraction decides. */
-static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2)
+static double f_upper_sum(double u, int d1, int d2)
 {
 	double x = d2 / (d2 + u), y = u / (d2 + u);
 	double term = 1, sum = 1, q;
@@ -635,7 +651,7 @@ static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2)
 		}
 		double beta = 0;
 		if (d1 > 1) {
-			double inv_b = bc->inv[beta_slot(bc, d2 / 2.0, 0.5)];
+			double inv_b = lnbeta_of(d2 / 2.0, 0.5)->inv;
 			beta = 2 * sqrt(y) * half_pow(x, d2) * inv_b * sum;
 		}
 		q = 1 - t_central(u, d2) + beta;
@@ -649,7 +665,7 @@ static double f_upper_sum(struct beta_cache *bc, double u, int d1, int d2)
 
 /* P(F >= f) for the F distribution with (d1, d2) degrees of freedom:
  * the finite sums above, else I_{d2/(d2+d1 f)}(d2/2, d1/2). */
-static double f_upper(struct beta_cache *bc, double f, int d1, int d2)
+static double f_upper(double f, int d1, int d2)
 {
 	if (isnan(f))
 		return NAN;
@@ -659,26 +675,22 @@ static double f_upper(struct beta_cache *bc, double f, int d1, int d2)
 		return 0;
 	double u = d1 * f, x = d2 / (d2 + u);
 	if (d1 <= 400 && d2 <= 400) {
-		double q = f_upper_sum(bc, u, d1, d2);
+		double q = f_upper_sum(u, d1, d2);
 		if (!isnan(q))
 			return q;
 	}
 	double lnx = -log1p(u / d2), ln1mx = log(u) - log(d2 + u);
-	return beta_inc(bc, d2 / 2.0, d1 / 2.0, x, lnx, ln1mx);
+	return beta_inc(d2 / 2.0, d1 / 2.0, x, lnx, ln1mx);
 }
 
 double assay_t_two_sided(double t, int df)
 {
-	struct beta_cache bc;
-	memset(&bc, 0, sizeof bc);
-	return t_two_sided(&bc, t, df);
+	return t_two_sided(t, df);
 }
 
 double assay_f_upper(double f, int d1, int d2)
 {
-	struct beta_cache bc;
-	memset(&bc, 0, sizeof bc);
-	return f_upper(&bc, f, d1, d2);
+	return f_upper(f, d1, d2);
 }
 
 /* ---- judging ------------------------------------------------------------- */
@@ -693,7 +705,6 @@ struct ctx {
 	double *zcache;         /* the score of rank R of m + 1, [m][R] */
 	int *no_log;            /* [i]: changes before i with a difference
 				 * but no log change (n + 1 counts) */
-	struct beta_cache tcache, fcache;   /* ln B of the last t and F */
 	/* work rows (span + 2) */
 	double *ys, *xs, *win;
 	int *gs, *idx;
@@ -1023,18 +1034,30 @@ static void local_scales(struct ctx *c, const struct fit *fw, int m,
 {
 	double lambda = c->vol_lambda, w = (1 - lambda) * df / fw->rss, v = 1;
 	double beta = fw->ar ? fw->beta : 0;
+	/* loo_rank multiplies by the inverses: independent divisions here
+	 * rather than one on each step of its chain of minima */
 	for (int i = 0; i < m; i++) {
 		c->vloc[i] = v;
+		c->vinv[i] = 1 / v;
 		int g = c->gs[i];
 		double e = c->ys[i] - fw->my[g] - (fw->ar ? beta * (c->xs[i] - fw->mx[g]) : 0);
 		v = lambda * v + w * (e * e);
 	}
 	c->vloc[m] = v;
-	/* loo_rank multiplies by the inverses: independent divisions here
-	 * rather than one on each step of its chain of minima */
-	for (int i = 0; i < m; i++)
-		c->vinv[i] = 1 / c->vloc[i];
 	c->vl = c->vinv;
+}
+
+/* The sample sd of the n finite x (sum: their sum, in order): the
+ * formula of assay_vol_sd, whose finiteness check and first pass the
+ * window's copy loop has done. */
+static double window_sd(const double *x, size_t n, double sum)
+{
+	if (n < 2)
+		return NAN;
+	double m = sum / (double)n, ss = 0;
+	for (size_t i = 0; i < n; i++)
+		ss += (x[i] - m) * (x[i] - m);
+	return sqrt(ss / (double)(n - 1));
 }
 
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
@@ -1051,15 +1074,18 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	/* The noise window: the W changes before t, finite ones only. */
 	size_t W = (size_t)o->window;
 	size_t nw = 0;
+	double wsum = 0;
 	for (size_t i = t > W ? t - W : 0; i < t; i++)
-		if (isfinite(y[i]))
+		if (isfinite(y[i])) {
 			c->win[nw++] = y[i];
+			wsum += y[i];
+		}
 	if (o->scales) {
 		double hl = o->half_life > 0 ? o->half_life : o->window / 4.0;
 		assay_noise_compute(c->win, nw, hl, o->freq, &J->noise);
 	} else {
 		J->noise.n = nw;
-		J->noise.sd = assay_vol_sd(c->win, nw);
+		J->noise.sd = window_sd(c->win, nw, wsum);
 	}
 
 	/* Model rows: finite changes in the span, with a finite lag when the
@@ -1069,16 +1095,19 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	size_t span = (size_t)c->span;
 	const int *season = seasons >= 2 ? c->season : NULL;
 	int m = 0;
-	for (size_t i = t > span ? t - span : 0; i < t; i++) {
-		/* with the lag, the row needs a finite y[i - 1] too */
-		double lag = ar ? (i > 0 ? y[i - 1] : NAN) : 0;
-		if (!isfinite(y[i]) || !isfinite(lag))
-			continue;
-		c->idx[m] = (int)(t - i);               /* age */
-		c->ys[m] = y[i];
-		c->xs[m] = lag;
-		c->gs[m] = season ? season[i] : 0;
-		m++;
+	size_t first_row = t > span ? t - span : 0;
+	/* with the lag, the row needs a finite y[i - 1] too */
+	int lag_ok = !ar || (first_row > 0 && isfinite(y[first_row - 1]));
+	for (size_t i = first_row; i < t; i++) {
+		int fin = isfinite(y[i]);
+		if (fin && lag_ok) {
+			c->idx[m] = (int)(t - i);               /* age */
+			c->ys[m] = y[i];
+			c->xs[m] = ar ? y[i - 1] : 0;
+			c->gs[m] = season ? season[i] : 0;
+			m++;
+		}
+		lag_ok = !ar || fin;
 	}
 	m = set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
 
@@ -1117,7 +1146,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 			if (d1 <= 0 || d2 <= 0)
 				p = NAN;
 			else if (f1.rss > 0)
-				p = f_upper(&c->fcache, (f0.rss - f1.rss) / d1 /
+				p = f_upper((f0.rss - f1.rss) / d1 /
 					    (f1.rss / d2), d1, d2);
 			else
 				p = f0.rss > 0 ? 0 : 1;
@@ -1190,7 +1219,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	}
 	J->stat = (y[t] - J->expected) / J->scale;
 	J->df = df;
-	J->p_t = t_two_sided(&c->tcache, J->stat, df);
+	J->p_t = t_two_sided(J->stat, df);
 
 	/* rule 3: the interpolated conformal p-value.  Ties count as "at
 	 * least as extreme" (the conservative conformal convention).  Real
@@ -1211,9 +1240,9 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	 * scale have heavier tails than the pooled t (at 0.01 Gaussian
 	 * windows were called notable 1.5% of the time with df). */
 	int dft = df < ASSAY_TAIL_DF ? df : ASSAY_TAIL_DF;
-	double s_x = dft == df ? J->p_t : t_two_sided(&c->tcache, J->stat, dft);
-	double s_lo = R > 0 ? t_two_sided(&c->tcache, lo, dft) : 0;
-	double s_hi = R < m ? t_two_sided(&c->tcache, hi, dft) : 1;
+	double s_x = dft == df ? J->p_t : t_two_sided(J->stat, dft);
+	double s_lo = R > 0 ? t_two_sided(lo, dft) : 0;
+	double s_hi = R < m ? t_two_sided(hi, dft) : 1;
 	double frac = s_hi > s_lo ? (s_x - s_lo) / (s_hi - s_lo) : 0;
 	if (!(frac > 0))
 		frac = 0;
