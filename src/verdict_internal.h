@@ -1,0 +1,100 @@
+/*
+ * Private to the verdict's files (verdict.c, verdict_fit.c,
+ * verdict_screen.c, halfnormal.c): the model fit, the judging context
+ * and the past-shock screen.  Not installed.
+ */
+#ifndef ASSAY_VERDICT_INTERNAL_H
+#define ASSAY_VERDICT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "assay/verdict.h"
+
+#define MAX_SEASONS 12
+#define MAX_RUN 16
+
+/* ---- least squares: group means + one slope (verdict_fit.c) ------------- */
+
+struct fit {
+	int p;                  /* parameters: non-empty groups + ar */
+	int ar;                 /* slope used */
+	int ngroups;
+	double beta;            /* the slope (AR coefficient) */
+	double sxx, sxy, syy;   /* pooled within-group (co)moments */
+	double sx2;             /* sum of x^2 (the lag's scale) */
+	double rss;
+	int ng[MAX_SEASONS];    /* rows per group */
+	double my[MAX_SEASONS]; /* group means of y */
+	double mx[MAX_SEASONS]; /* group means of x */
+};
+
+/* The least-squares fit y = a_g + beta x from the moments of rows [0, m)
+ * but `skip` (or -1), which are at hand for the rare exact pass. */
+void verdict_fit_finish(struct fit *f, int ar, const double *y,
+			const double *x, const int *g, int m, int skip);
+/* Fit y = a_g + beta x on rows [0, m) skipping row `skip` (or -1). */
+void verdict_fit_rows(const double *y, const double *x, const int *g, int m,
+		      int skip, int ngroups, int ar, struct fit *f);
+
+/* Add row (y, x, g) to the moments: the updating formulas of Welford. */
+static inline void fit_add(struct fit *f, double y, double x, int g, int ar)
+{
+	double n = f->ng[g], n1 = n + 1;
+	double dy = y - f->my[g], dx = ar ? x - f->mx[g] : 0, w = n / n1;
+	f->ng[g]++;
+	f->my[g] += dy / n1;
+	f->syy += w * dy * dy;
+	if (ar) {
+		f->mx[g] += dx / n1;
+		f->sxx += w * dx * dx;
+		f->sxy += w * dx * dy;
+		f->sx2 += x * x;
+	}
+}
+
+/* Prediction of a row (x, g) from fit f and its leverage x0'(X'X)^-1 x0. */
+static inline double fit_predict(const struct fit *f, double x, int g, double *lev)
+{
+	double dx = f->ar ? x - f->mx[g] : 0;
+	*lev = 1.0 / f->ng[g] + (f->ar ? dx * dx / f->sxx : 0);
+	return f->my[g] + f->beta * dx;
+}
+
+/* ---- judging (verdict.c) --------------------------------------------------- */
+
+struct ctx {
+	const double *r_log, *r_diff;
+	const int *season;
+	size_t n;
+	const assay_judge_opts *o;
+	int span;               /* rows reached back by the seasonal model */
+	double *z;              /* mid-rank scores, NaN when not judged */
+	double *zcache;         /* the score of rank R of m + 1, [m][R] */
+	int *no_log;            /* [i]: changes before i with a difference
+				 * but no log change (n + 1 counts) */
+	/* work rows (span + 2) */
+	double *ys, *xs, *win;
+	int *gs, *idx;
+	unsigned char *keep;
+	double *vloc;           /* rule 2a: local variances v_i of the rows
+				 * and v_m of the judged move (m + 1) */
+	double *vinv;           /* their inverses (m) */
+	const double *vl;       /* vinv when rule 2a is on, else NULL */
+	double vol_lambda;      /* 2^(-1 / vol_half_life) */
+	/* The screen's sorted rows (rule 1a), kept across consecutive moves:
+	 * the rows of move t are those of move t - 1 less the oldest, plus
+	 * y[t - 1], so one insertion and one deletion replace a sort. */
+	double *srt;
+	int srt_n;
+	const double *srt_y;    /* the basis they are of (NULL: none) */
+	int srt_ar;             /* rows needed a finite lag */
+	size_t srt_t;           /* the move they are the rows of */
+};
+
+/* Rule 1a (verdict_screen.c): set the window's past shocks aside.  The
+ * rows c->ys etc. [0, m) of move t on basis y are compacted in place;
+ * the shocks' ages and z go to J.  Returns the new row count. */
+int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
+			     int m, int ar, double cut, assay_judgement *J);
+
+#endif
