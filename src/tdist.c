@@ -184,7 +184,7 @@ double assay_t_two_sided(double t, int df)
  *             probability, beta = 2 / B(d2/2, 1/2) sin(theta) x^(d2/2)
  *             sum_j b_j y^j, b_j = b_j-1 (d2 + 2j - 1) / (2j + 1).
  * The seasonal F test runs for every move (1.5 million times in the
- * benchmark of issue 3), where the continued fraction cost 8 iterations
+ * benchmark scripts/bench-analysis), where the continued fraction cost 8 iterations
  * of dependent divisions.  The first form has positive terms only; the
  * other two subtract from 1 and keep 13 digits only while Q is not small
  * (0.04 for the quarterly test); below that they return NaN and the

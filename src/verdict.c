@@ -213,7 +213,7 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 /* The moments of two fits of rows [0, m) at once, for the F test: by
  * group (f1) and with one intercept (f0).  The same sums as two calls of
  * fit_moments, in shared passes: 4% fewer instructions over the benchmark
- * of issue 3, where every move runs the F test.  (Here and not in
+ * of scripts/bench-analysis, where every move runs the F test.  (Here and not in
  * verdict_fit.c: inlined into the judging, where every move runs it, it
  * costs 150 instructions a move less.) */
 static void fit_moments_pair(const double *y, const double *x, const int *g,

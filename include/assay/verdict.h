@@ -1,6 +1,6 @@
 /*
  * Is this move notable?  One verdict per move -- noise, shock or trend --
- * with every number behind it (METHODS.md section 4).
+ * with every number behind it (src/METHODS.md section 4).
  *
  * The rules, for the move r_t (a log change, or a difference when the
  * series has non-positive values in reach):
@@ -15,7 +15,7 @@
  *    trailing max(W, 5 years) of changes, which the seasonal model then
  *    uses (at least 2 changes per season are needed).
  *
- * 1a. Past shocks (issue 11: a crash, a splice or a spike in the window
+ * 1a. Past shocks (a crash, a splice or a spike in the window
  *    inflated every scale and capped every rank, so it masked the next
  *    shock for W periods).  Before the fit, the window's changes are
  *    screened with Hampel's identifier: candidates lie more than
@@ -34,10 +34,10 @@
  * 2. The prediction-interval t statistic of r_t:
  *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0) * vol_ratio),
  *    Student-t with n - p degrees of freedom for Gaussian changes
- *    (intercept only: t = (r_t - mean)/(s sqrt(1 + 1/n)), METHODS.md)
+ *    (intercept only: t = (r_t - mean)/(s sqrt(1 + 1/n)), src/METHODS.md)
  *    when vol_ratio = 1.
  *
- * 2a. Local scales (issue 11: a window whose older part was louder or
+ * 2a. Local scales (a window whose older part was louder or
  *    calmer than today ranked today's move among moves of another
  *    regime).  Filtered historical simulation (Barone-Adesi et al.
  *    1999): v_i = the EWMA (half-life vol_half_life = 6 rows) of the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The sentence of `assay check` says why (issue 11): direction words come
+# The sentence of `assay check` says why: direction words come
 # from the moves, not from the sign of a statistic; a large expected move
 # is named with its reason (momentum, the usual season's move); past
 # shocks set aside are named, and listed in the JSON.  Synthetic series,

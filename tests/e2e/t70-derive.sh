@@ -1,5 +1,5 @@
 #!/bin/sh
-# Derived series and units (issue 16) on the bundled data: values against
+# Derived series and units on the bundled data: values against
 # the pandas computation of scripts/make-fixtures-derive
 # (tests/fixtures/derive/expected.csv), a newer vintage of an input seen at
 # once and --as-of on the derived series, unit conversion against the

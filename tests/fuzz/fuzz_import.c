@@ -447,8 +447,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Legacy .xls (OLE2) goes to Debian's libfreexl 1.0.6, which reads
 	 * past a stack buffer on some hostile files (tests/fuzz/known/): not
-	 * assay's code, so not fuzzed here until the isolation that issue 10's
-	 * note describes is built.  The .xlsx path (libzip, expat, assay's
+	 * assay's code, so not fuzzed here until .xls files are read in a
+	 * separate, sandboxed process.  The .xlsx path (libzip, expat, assay's
 	 * own sheet reader) is fuzzed. */
 	if (size >= 6 && !memcmp(data + 2, "\xd0\xcf\x11\xe0", 4))
 		return 0;

@@ -1,5 +1,5 @@
 /*
- * The simulated series of the verdict's calibration (issues 3 and 11),
+ * The simulated series of the verdict's calibration,
  * shared by tests/unit/test_calibration.c (which pins the targets) and
  * the table printer behind scripts/calibrate.
  *
@@ -41,8 +41,9 @@ enum cal_base {
 };
 enum cal_event { E_NONE, E_OUTLIER, E_SPIKE, E_SPLICE, E_LOUDER, E_CALMER };
 
-/* What the family is held to (issue 11); T_*_OPEN: a target the method
- * does not reach yet, printed but not asserted. */
+/* What the family is held to (the targets in the README's "How the
+ * verdict is calibrated"); T_*_OPEN: a target the method does not reach
+ * yet, printed but not asserted. */
 enum cal_target {
 	T_NULL,         /* FPR in [0.035, 0.065] at 0.05, [0.006, 0.015] at 0.01 */
 	T_NULL_HEAVY,   /* the same, but the 0.01 band is not reached (open) */

@@ -1,5 +1,5 @@
 /*
- * Calibration of the verdict (METHODS.md section 4, issues 3 and 11): on
+ * Calibration of the verdict (src/METHODS.md section 4): on
  * simulated series where nothing happened, a test at alpha = 0.05 must
  * call about 5% of moves notable, also when the window holds a past
  * shock; and it must find real shocks, also after one.  The families and
