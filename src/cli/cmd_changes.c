@@ -9,7 +9,9 @@
  * of a batch (taking turns on the connection), analyse and format them;
  * the main thread writes each finished batch in order while the workers
  * go on with the next.  csv and json rows are streamed batch by batch;
- * only the aligned table waits for all rows (and runs in one thread).
+ * the aligned table, whose widths depend on every row, takes the cells
+ * the workers formatted into an out_table that keeps them in a temporary
+ * file past a few megabytes, and is printed at the end.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -343,6 +345,7 @@ struct job {
 	assay_obs obs;
 	int loaded;             /* info and obs hold data to release */
 	struct sbuf out;        /* csv or json text of its rows */
+	out_table *rows;        /* the table format: its rows' cells */
 	int status;             /* 0, or the exit status of an error */
 	char msg[1200];         /* the error, printed in order */
 };
@@ -380,14 +383,16 @@ static void job_load(assay_store *st, const struct opts *o, struct job *jb)
 	}
 }
 
-/* Analyse a loaded series and format its rows (any thread; the table
- * format only from the main thread). */
+/* Analyse a loaded series and format its rows (any thread). */
 static void job_run(const struct opts *o, struct job *jb)
 {
 	assay_analysis a;
 	assay_error err;
 	if (jb->status)
 		return;
+	if (o->fmt == OUT_TABLE && !jb->rows)
+		jb->rows = out_table_new(o->multi ? cols : cols + 1,
+					 o->multi ? NCOLS : NCOLS - 1);
 	assay_analysis_opts an = o->an;
 	assay_freq f = cli_freq_effective(an.freq, jb->info.freq);
 	an.freq = f;
@@ -410,7 +415,7 @@ static void job_run(const struct opts *o, struct job *jb)
 		case OUT_TSV: csv_row(&jb->out, o->multi, jb->name, &a, i, '\t'); break;
 		case OUT_JSON: json_row(&jb->out, o->multi, jb->name, &a, i, 0); break;
 		case OUT_NDJSON: json_row(&jb->out, o->multi, jb->name, &a, i, 1); break;
-		default: table_row(o->table, o->multi, jb->name, &a, i); break;
+		default: table_row(jb->rows, o->multi, jb->name, &a, i); break;
 		}
 	}
 	assay_analysis_release(&a);
@@ -426,8 +431,8 @@ static void job_run(const struct opts *o, struct job *jb)
 static struct cli_freq_note freq_note;
 static enum out_format freq_note_fmt;   /* --format, for job_write */
 
-static int job_write(struct job *jb, struct progress *bar,
-		     size_t *rows_written, int *later)
+static int job_write(const struct opts *o, struct job *jb,
+		     struct progress *bar, size_t *rows_written, int *later)
 {
 	if (jb->status) {
 		progress_done(bar);
@@ -439,6 +444,12 @@ static int job_write(struct job *jb, struct progress *bar,
 		return jb->status;
 	}
 	cli_freq_note_add(&freq_note, jb->name, jb->info.freq);
+	if (jb->rows) {
+		/* the table: the cells go to the table (which keeps them in a
+		 * temporary file past a few megabytes), printed at the end */
+		out_table_move(o->table, jb->rows);
+		return 0;
+	}
 	const char *p = jb->out.p;
 	size_t n = jb->out.n;
 	if (n && *rows_written == 0 && freq_note_fmt == OUT_JSON && *p == ',') {
@@ -584,7 +595,7 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 				running = 1;
 		}
 		for (size_t i = 0; i < done_b->n && !rc; i++)
-			rc = job_write(&done_b->jobs[i], bar, rows, later);
+			rc = job_write(o, &done_b->jobs[i], bar, rows, later);
 		if (rc) {
 			if (running)
 				batch_cancel(next);
@@ -599,6 +610,7 @@ static int run_parallel(assay_store *st, char **names, size_t n,
 	for (size_t i = 0; i < 2 * BATCH; i++) {
 		job_release(&jobs[i]);
 		free(jobs[i].out.p);
+		out_table_free(jobs[i].rows);
 	}
 	for (int k = 0; k < 2; k++)
 		pthread_mutex_destroy(&b[k].lock);
@@ -618,11 +630,12 @@ static int run_sequential(assay_store *st, char **names, size_t n,
 		jb.name = names[i];
 		job_load(st, o, &jb);
 		job_run(o, &jb);
-		rc = job_write(&jb, bar, rows, later);
+		rc = job_write(o, &jb, bar, rows, later);
 		job_release(&jb);
 		progress_update(bar, "changes", i + 1, n);
 	}
 	free(jb.out.p);
+	out_table_free(jb.rows);
 	return rc;
 }
 
@@ -759,19 +772,20 @@ int cmd_changes(int argc, char **argv)
 	progress_init(&bar, !cli.quiet && cli_stderr_is_tty() && nnames > 1 &&
 		      (o.fmt == OUT_TABLE || !isatty(STDOUT_FILENO)));
 	int later = 0;
-	if (o.fmt == OUT_TABLE || nnames < 2 || jobs == 1)
+	if (nnames < 2 || jobs == 1)
 		rc = run_sequential(st, names, nnames, &o, &bar, &rows, &later);
 	else
 		rc = run_parallel(st, names, nnames, &o, (int)jobs, &bar, &rows,
 				  &later);
 	progress_done(&bar);
 	if (!rc) {
-		if (o.fmt == OUT_TABLE)
-			out_table_print(o.table, stdout, OUT_TABLE);
+		if (o.fmt == OUT_TABLE && out_table_print(o.table, stdout, OUT_TABLE))
+			rc = cli_write_error();
 		else if (o.fmt == OUT_JSON)
 			fputs(rows ? "\n]\n" : "[]\n", stdout);
 		/* the last buffer too, while errno still tells why */
-		rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
+		if (!rc)
+			rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
 	}
 	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
 	cli_freq_note_print(&freq_note, "changes");
