@@ -295,17 +295,6 @@ static void json_row(struct sbuf *b, int multi, const char *name,
 
 /* ---- table: buffered for alignment --------------------------------------- */
 
-/* For the eye: 12 significant digits, so that a mean like
- * 9198.249999999998 shows as 9198.25 (csv, tsv and json keep it all). */
-static double sig12(double v)
-{
-	char buf[32];
-	if (!isfinite(v))
-		return v;
-	snprintf(buf, sizeof buf, "%.12g", v);
-	return strtod(buf, NULL);
-}
-
 static void table_row(out_table *t, int multi, const char *name,
 		      const assay_analysis *a, size_t i)
 {
@@ -315,7 +304,12 @@ static void table_row(out_table *t, int multi, const char *name,
 	if (multi)
 		out_str(t, name);
 	out_str(t, assay_period_format(s->freq, s->period[i], lbl, sizeof lbl));
-	out_num(t, sig12(s->value[i]), 0);
+	/* for the eye: 12 significant digits, so that a mean like
+	 * 9198.249999999998 shows as 9198.25 (csv, tsv and json keep it all) */
+	char v12[48];
+	if (isfinite(s->value[i]))
+		numfmt_sig12(s->value[i], v12, NULL);
+	out_num_text(t, s->value[i], v12);
 	out_int(t, s->n_obs[i]);
 	out_bool(t, s->partial[i]);
 	out_num(t, a->c.pct[i], 2);

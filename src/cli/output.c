@@ -330,7 +330,8 @@ void out_num(out_table *t, double v, int digits)
 	}
 	int type = CELL_NUM;
 	if (digits > 0) {
-		snprintf(buf, sizeof buf, "%.*f", digits, v);
+		if (numfmt_fixed(v, digits, buf) < 0)   /* "%.*f", fast */
+			snprintf(buf, sizeof buf, "%.*f", digits, v);
 	} else if (digits < 0) {
 		snprintf(buf, sizeof buf, "%.*g", -digits, v);
 	} else {
@@ -338,6 +339,14 @@ void out_num(out_table *t, double v, int digits)
 		type |= CELL_SHORTEST;
 	}
 	add_cell(t, type, &v, sizeof v, buf);
+}
+
+void out_num_text(out_table *t, double v, const char *text)
+{
+	if (!isfinite(v))
+		add_cell(t, CELL_NULL, NULL, 0, NULL);
+	else
+		add_cell(t, CELL_NUM, &v, sizeof v, text);
 }
 
 void out_int(out_table *t, long long v)

@@ -35,6 +35,9 @@ void out_table_free(out_table *t);
  * digits, 0 means shortest round-trip.  JSON always has the full value. */
 void out_str(out_table *t, const char *s);          /* NULL: NA */
 void out_num(out_table *t, double v, int digits);
+/* A number the table shows as `text` (csv, tsv and json print v in full;
+ * NaN is NA). */
+void out_num_text(out_table *t, double v, const char *text);
 void out_int(out_table *t, long long v);
 void out_bool(out_table *t, int b);
 void out_null(out_table *t);
