@@ -511,7 +511,10 @@ static int run_all(assay_store *st, char **names, size_t n,
 
 /* ---- the command --------------------------------------------------------- */
 
-int cmd_changes(int argc, char **argv)
+/* The options into o, *jobs and the filters of SERIES '-'; returns 0,
+ * -1 after --help, or the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct opts *o, long *jobs,
+		      const char **filter_kind, const char **filter_series)
 {
 	static const struct option lopts[] = {
 		{ "freq", required_argument, NULL, 'F' },
@@ -530,78 +533,87 @@ int cmd_changes(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
-	long l, jobs = 0;
-	const char *filter_kind = NULL, *filter_series = NULL;
+	long l;
 	int c, rc;
 
-	memset(&o, 0, sizeof o);
-	assay_analysis_opts_init(&o.an);
-	o.fmt = OUT_TABLE;
+	memset(o, 0, sizeof *o);
+	assay_analysis_opts_init(&o->an);
+	o->fmt = OUT_TABLE;
 	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
-			return 0;
+			return -1;
 		case 'F':
-			if (cli_parse_freq("changes", optarg, &o.an.freq))
+			if (cli_parse_freq("changes", optarg, &o->an.freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'a':
-			if ((rc = jc_period_parse("changes", "--from", optarg, &o.from)))
+			if ((rc = jc_period_parse("changes", "--from", optarg, &o->from)))
 				return rc;
 			break;
 		case 'b':
-			if ((rc = jc_period_parse("changes", "--to", optarg, &o.to)))
+			if ((rc = jc_period_parse("changes", "--to", optarg, &o->to)))
 				return rc;
 			break;
 		case 'w':
 			if (cli_parse_shared("changes", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.an.judge.window = (int)l;
+			o->an.judge.window = (int)l;
 			break;
 		case 'm':
 			if (cli_parse_shared("changes", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.an.judge.min_history = (int)l;
+			o->an.judge.min_history = (int)l;
 			break;
 		case 'A':
 			if (cli_parse_double("changes", "--alpha", optarg,
-					     &o.an.judge.alpha))
+					     &o->an.judge.alpha))
 				return ASSAY_EUSAGE;
-			if (!(o.an.judge.alpha > 0 && o.an.judge.alpha < 1))
+			if (!(o->an.judge.alpha > 0 && o->an.judge.alpha < 1))
 				return cli_usage_error("changes", "--alpha must be between 0 and 1");
 			break;
 		case 's':
-			if (assay_seasonal_parse(optarg, &o.an.judge.seasonal))
+			if (assay_seasonal_parse(optarg, &o->an.judge.seasonal))
 				return cli_usage_error("changes",
 						       "--seasonal takes auto, yes or no");
 			break;
 		case 'P':
-			o.an.allow_partial = 1;
+			o->an.allow_partial = 1;
 			break;
 		case 'V':
-			if ((rc = jc_as_of("changes", optarg, o.vintage,
-					   sizeof o.vintage)))
+			if ((rc = jc_as_of("changes", optarg, o->vintage,
+					   sizeof o->vintage)))
 				return rc;
-			o.as_of = o.vintage;
+			o->as_of = o->vintage;
 			break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &o.fmt))
+			if (out_format_parse_all(optarg, 0, &o->fmt))
 				return cli_usage_error("changes", "--format takes "
 						       OUT_FORMATS_ALL ", not '%s'", optarg);
 			break;
 		case 'j':
-			if (cli_parse_shared("changes", "--jobs", optarg, &jobs))
+			if (cli_parse_shared("changes", "--jobs", optarg, jobs))
 				return ASSAY_EUSAGE;
 			break;
-		case 'K': filter_kind = optarg; break;
-		case 'S': filter_series = optarg; break;
+		case 'K': *filter_kind = optarg; break;
+		case 'S': *filter_series = optarg; break;
 		default:
 			fputs("Try 'assay changes --help'.\n", stderr);
 			return ASSAY_EUSAGE;
 		}
 	}
+	return 0;
+}
+
+int cmd_changes(int argc, char **argv)
+{
+	struct opts o;
+	long jobs = 0;
+	const char *filter_kind = NULL, *filter_series = NULL;
+	int rc = parse_args(argc, argv, &o, &jobs, &filter_kind, &filter_series);
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	if (optind >= argc)
 		return cli_usage_error("changes", "give at least one SERIES");
 	if ((rc = cli_filter_args("changes", &argc, &argv, filter_kind,
