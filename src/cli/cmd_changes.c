@@ -512,7 +512,10 @@ static int run_all(assay_store *st, char **names, size_t n,
 /* ---- the command --------------------------------------------------------- */
 
 /* The options into o, *jobs and the filters of SERIES '-'; returns 0,
- * -1 after --help, or the exit status of a usage error. */
+ * -1 after --help, or the exit status of a usage error.
+ * (Over 100 lines: one case per option, in the order of the usage
+ * text, which is easier to check against it than cases scattered over
+ * helpers.) */
 static int parse_args(int argc, char **argv, struct opts *o, long *jobs,
 		      const char **filter_kind, const char **filter_series)
 {
