@@ -375,18 +375,27 @@ static int parse_args(int argc, char **argv, struct trend_args *ar,
 	return 0;
 }
 
-/* The result's fields, in the order of every format. */
-static void fill_record(struct record *r, const assay_series_info *info,
+/* The result's fields, in the order of every format.  The record points
+ * into txt (the texts of the frequency and the first and last periods),
+ * which must outlive it. */
+struct record_text {
+	char first[32], last[32], fr[2];
+};
+
+static void fill_record(struct record *r, struct record_text *txt,
+			const assay_series_info *info,
 			assay_freq freq, const assay_obs *obs, size_t n,
 			size_t partial, const struct trend_args *ar,
 			const assay_trend *tr, const assay_cpts *cp)
 {
-	char first[32], last[32], fr[2] = { (char)freq, 0 };
+	char *first = txt->first, *last = txt->last, *fr = txt->fr;
+	fr[0] = (char)freq;
+	fr[1] = 0;
 	r->n = 0;
 	put_str(r, "series", info->name);
 	put_str(r, "freq", fr);
-	put_str(r, "from", assay_period_format(freq, obs->period[0], first, sizeof first));
-	put_str(r, "to", assay_period_format(freq, obs->period[n - 1], last, sizeof last));
+	put_str(r, "from", assay_period_format(freq, obs->period[0], first, sizeof txt->first));
+	put_str(r, "to", assay_period_format(freq, obs->period[n - 1], last, sizeof txt->last));
 	put_int(r, "n", (long long)n);
 	put_int(r, "partial_dropped", (long long)partial);
 	put_str(r, "variant", assay_mk_variant_name(ar->topt.variant));
@@ -507,7 +516,8 @@ int cmd_trend(int argc, char **argv)
 	}
 
 	struct record r;
-	fill_record(&r, &info, freq, &obs, n, partial, &ar, &tr, &cp);
+	struct record_text txt;
+	fill_record(&r, &txt, &info, freq, &obs, n, partial, &ar, &tr, &cp);
 
 	size_t ncp = cp.nseg ? cp.nseg - 1 : 0;
 	struct cp_row *rows = calloc(ncp ? ncp : 1, sizeof *rows);
