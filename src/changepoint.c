@@ -30,6 +30,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "assay/changepoint.h"
+#include "assay/volatility.h"
 #include "c_locale.h"
 
 void assay_cpt_opts_init(assay_cpt_opts *o)
@@ -104,7 +105,9 @@ static double median_inplace(double *a, size_t n)
 }
 
 /* The robust noise scale of x (see changepoint.h): Qn of the first
- * differences / sqrt(2); else their sd / sqrt(2); else constant. */
+ * differences / sqrt(2); else their sd / sqrt(2); else constant.  The
+ * statistics are volatility.c's, the ones every noise scale uses (the
+ * differences are finite: assay_pelt refuses values past 1e300). */
 static int robust_scale(const double *x, size_t n, double *scale,
 			assay_scale_source *src)
 {
@@ -114,7 +117,7 @@ static int robust_scale(const double *x, size_t n, double *scale,
 		return 0;
 	size_t m = n - 1;
 	double *d = malloc(m * sizeof *d);
-	double *work = malloc(3 * m * sizeof *work);
+	double *work = malloc(4 * m * sizeof *work);
 	int *iwork = malloc(5 * m * sizeof *iwork);
 	if (!d || !work || !iwork) {
 		free(d);
@@ -124,17 +127,8 @@ static int robust_scale(const double *x, size_t n, double *scale,
 	}
 	for (size_t i = 0; i < m; i++)
 		d[i] = x[i + 1] - x[i];
-	double mean = 0, ss = 0;
-	for (size_t i = 0; i < m; i++)
-		mean += d[i];
-	mean /= (double)m;
-	for (size_t i = 0; i < m; i++)
-		ss += (d[i] - mean) * (d[i] - mean);
-	double sd = sqrt(ss / (double)(m - 1));
-	gsl_sort(d, 1, m);
-	/* Work sizes as the GSL manual requires (3n doubles, 5n ints):
-	 * smaller ones make it return 0 silently. */
-	double qn = gsl_stats_Qn_from_sorted_data(d, 1, m, work, iwork);
+	double sd = assay_vol_sd(d, m);
+	double qn = assay_vol_qn(d, m, work, iwork);
 	free(d);
 	free(work);
 	free(iwork);
@@ -148,7 +142,6 @@ static int robust_scale(const double *x, size_t n, double *scale,
 	return 0;
 }
 
-/* Segment cost of z[a..b) from the cumulative sums. */
 static inline double seg_cost(const double *s1, const double *s2, size_t a,
 			      size_t b, const double *logs)
 {

@@ -1,11 +1,11 @@
 /*
  * assay_scan: judge many series in parallel and adjust for multiplicity
- * (see scan.h).  Work is handed out by an atomic counter; every worker
- * writes only its own rows, so the output cannot depend on scheduling.
+ * (see scan.h).  Work is handed out by the worker pool (pool.h), each
+ * thread with its own connection; every worker writes only its own rows,
+ * so the output cannot depend on scheduling.
  */
 #include <math.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 
 #include "assay/fdr.h"
 #include "assay/scan.h"
+#include "pool.h"
 #include "c_locale.h"
 
 void assay_scan_opts_init(assay_scan_opts *o)
@@ -57,7 +58,6 @@ struct shared {
 	size_t n;
 	const assay_scan_opts *o;
 	assay_scan_row *rows;
-	atomic_size_t next;
 	size_t done;
 	pthread_mutex_t lock;   /* done and the progress callback */
 };
@@ -143,39 +143,57 @@ out:
 	assay_series_info_release(&info);
 }
 
-static void *worker(void *arg)
-{
-	struct shared *sh = arg;
-	assay_store *st = NULL;
+/* A worker's own connection (SQLite serves one thread per connection). */
+struct conn {
+	assay_store *st;
+	int open_failed;
 	assay_error err;
-	int open_failed = assay_store_open(&st, sh->db_path, 1, &err) != 0;
+};
 
-	for (;;) {
-		size_t k = atomic_fetch_add(&sh->next, 1);
-		if (k >= sh->n)
-			break;
-		if (open_failed) {
-			sh->rows[k].name = strdup(sh->names[k]);
-			sh->rows[k].failed = 1;
-			sh->rows[k].error = err;
-		} else {
-			/* A new thread starts in the process's global locale,
-			 * not the caller's; the C locale keeps messages and
-			 * any number read the same in every worker.  (Switched
-			 * per series, not for the whole loop, so that the
-			 * progress callback runs in the caller's locale.) */
-			locale_t saved = assay_c_locale_enter();
-			scan_one(st, sh, k);
-			assay_c_locale_leave(saved);
-		}
-		pthread_mutex_lock(&sh->lock);
-		sh->done++;
-		if (sh->o->progress)
-			sh->o->progress(sh->o->ctx, sh->done, sh->n);
-		pthread_mutex_unlock(&sh->lock);
+static void *conn_open(void *ctx)
+{
+	struct shared *sh = ctx;
+	struct conn *c = calloc(1, sizeof *c);
+	if (c)
+		c->open_failed = assay_store_open(&c->st, sh->db_path, 1, &c->err) != 0;
+	return c;
+}
+
+static void conn_close(void *ctx, void *state)
+{
+	struct conn *c = state;
+	(void)ctx;
+	if (c)
+		assay_store_close(c->st);
+	free(c);
+}
+
+static void scan_task(void *ctx, void *state, size_t k)
+{
+	struct shared *sh = ctx;
+	struct conn *c = state;
+	if (!c || c->open_failed) {
+		sh->rows[k].name = strdup(sh->names[k]);
+		sh->rows[k].failed = 1;
+		if (c)
+			sh->rows[k].error = c->err;
+		else
+			assay_fail(&sh->rows[k].error, ASSAY_EIO, "out of memory");
+	} else {
+		/* A new thread starts in the process's global locale, not the
+		 * caller's; the C locale keeps messages and any number read
+		 * the same in every worker.  (Switched per series, not for the
+		 * whole loop, so that the progress callback runs in the
+		 * caller's locale.) */
+		locale_t saved = assay_c_locale_enter();
+		scan_one(c->st, sh, k);
+		assay_c_locale_leave(saved);
 	}
-	assay_store_close(st);
-	return NULL;
+	pthread_mutex_lock(&sh->lock);
+	sh->done++;
+	if (sh->o->progress)
+		sh->o->progress(sh->o->ctx, sh->done, sh->n);
+	pthread_mutex_unlock(&sh->lock);
 }
 
 /* Judged rows first by p-value, then by name; then the unjudged by name. */
@@ -247,30 +265,19 @@ int assay_scan(const char *db_path, char *const *names, size_t n,
 	       assay_error *err)
 {
 	struct shared sh = { .db_path = db_path, .names = names, .n = n, .o = o };
-	int jobs = o->jobs < 1 ? 1 : o->jobs;
-	pthread_t *tid;
-
 	memset(out, 0, sizeof *out);
 	sh.rows = calloc(n ? n : 1, sizeof *sh.rows);
-	tid = calloc((size_t)jobs, sizeof *tid);
-	if (!sh.rows || !tid) {
-		free(sh.rows);
-		free(tid);
+	if (!sh.rows)
 		return assay_fail(err, ASSAY_EIO, "out of memory");
-	}
-	atomic_init(&sh.next, 0);
 	pthread_mutex_init(&sh.lock, NULL);
-	int started = 0;
-	for (int t = 1; t < jobs; t++)
-		if (pthread_create(&tid[t], NULL, worker, &sh) == 0)
-			started++;
-		else
-			break;
-	worker(&sh);            /* the calling thread works too */
-	for (int t = 1; t <= started; t++)
-		pthread_join(tid[t], NULL);
+	/* one batch, the calling thread working too */
+	assay_pool pool = {
+		.n = n, .threads = o->jobs < 1 ? 1 : o->jobs,
+		.thread_start = conn_open, .thread_end = conn_close,
+		.task = scan_task, .ctx = &sh
+	};
+	assay_pool_run(&pool);
 	pthread_mutex_destroy(&sh.lock);
-	free(tid);
 	return finish(sh.rows, n, o, out, err);
 }
 

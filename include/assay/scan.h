@@ -79,6 +79,47 @@ int assay_scan_store(assay_store *st, char *const *names, size_t n,
 		     const assay_scan_opts *o, assay_scan_result *out,
 		     assay_error *err);
 
+/* ---- every series in order, on worker threads ---------------------------
+ *
+ * The pipeline of 'assay changes' over thousands of series: the series
+ * are read through the caller's one connection (in turns: a connection
+ * serves one thread at a time), and `work` runs on each, in worker
+ * threads, several series at once; when a batch of series is done, `emit`
+ * runs in the calling thread for it, in order, while the workers go on
+ * with the next batch.  The library prints nothing: work formats what
+ * the caller wants into the caller's slot for the series, emit writes
+ * it.  At most ASSAY_EACH_RING series are between work and emit at any
+ * time, so a ring of that many slots, indexed k % ASSAY_EACH_RING, is
+ * enough however many series there are. */
+#define ASSAY_EACH_BATCH 64
+#define ASSAY_EACH_RING (2 * ASSAY_EACH_BATCH)
+
+typedef struct assay_each_series {
+	const char *name;
+	int found;                      /* 0: no series of that name */
+	assay_series_info info;         /* when found */
+	assay_obs obs;                  /* its observations (as_of) */
+	int failed;                     /* reading it failed: see err */
+	assay_error err;
+} assay_each_series;
+
+typedef struct assay_each_opts {
+	int jobs;                       /* worker threads (1: one after
+					 * another in the calling thread) */
+	const char *as_of;              /* vintage time, or NULL */
+	/* Series k (names[k]) read: in a worker thread. */
+	void (*work)(void *ctx, size_t k, const assay_each_series *s);
+	/* Series [first, first + count) worked: in the calling thread, in
+	 * order.  Nonzero stops the run and is returned. */
+	int (*emit)(void *ctx, size_t first, size_t count);
+	void *ctx;
+} assay_each_opts;
+
+/* Run work and emit over names[0..n) on st.  Returns 0, emit's nonzero
+ * status, or -1 with err filled when the threads cannot be started. */
+int assay_each_series_run(assay_store *st, char *const *names, size_t n,
+			  const assay_each_opts *o, assay_error *err);
+
 /* Which rows to keep and in what order (assay_scan_select). */
 typedef enum assay_scan_sort {
 	ASSAY_SCAN_SORT_P = 0,          /* p-value (the scan's own order) */

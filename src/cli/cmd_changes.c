@@ -5,16 +5,19 @@
  *
  * Many series run in one process on one store connection (the benchmark
  * of issue 3 judges 10,000 series), inside one read transaction, so all
- * rows come from one state of the store.  Worker threads read the series
- * of a batch (taking turns on the connection), analyse and format them;
- * the main thread writes each finished batch in order while the workers
- * go on with the next.  csv and json rows are streamed batch by batch;
- * only the aligned table waits for all rows (and runs in one thread).
+ * rows come from one state of the store.  The library's pipeline
+ * (assay_each_series_run, scan.h) reads the series in worker threads,
+ * taking turns on the connection; the threads analyse and format each
+ * series here (on_series), and the main thread writes each finished batch
+ * in order (on_batch) while they go on with the next.  csv and json rows
+ * are streamed batch by batch; the aligned table, whose widths depend on
+ * every row, takes the cells the workers formatted into an out_table that
+ * keeps them in a temporary file past a few megabytes, and is printed at
+ * the end.
  */
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "assay/analysis.h"
+#include "assay/scan.h"
 #include "cli.h"
 #include "json_out.h"
 #include "commands.h"
@@ -295,17 +299,6 @@ static void json_row(struct sbuf *b, int multi, const char *name,
 
 /* ---- table: buffered for alignment --------------------------------------- */
 
-/* For the eye: 12 significant digits, so that a mean like
- * 9198.249999999998 shows as 9198.25 (csv, tsv and json keep it all). */
-static double sig12(double v)
-{
-	char buf[32];
-	if (!isfinite(v))
-		return v;
-	snprintf(buf, sizeof buf, "%.12g", v);
-	return strtod(buf, NULL);
-}
-
 static void table_row(out_table *t, int multi, const char *name,
 		      const assay_analysis *a, size_t i)
 {
@@ -315,7 +308,12 @@ static void table_row(out_table *t, int multi, const char *name,
 	if (multi)
 		out_str(t, name);
 	out_str(t, assay_period_format(s->freq, s->period[i], lbl, sizeof lbl));
-	out_num(t, sig12(s->value[i]), 0);
+	/* for the eye: 12 significant digits, so that a mean like
+	 * 9198.249999999998 shows as 9198.25 (csv, tsv and json keep it all) */
+	char v12[48];
+	if (isfinite(s->value[i]))
+		numfmt_sig12(s->value[i], v12, NULL);
+	out_num_text(t, s->value[i], v12);
 	out_int(t, s->n_obs[i]);
 	out_bool(t, s->partial[i]);
 	out_num(t, a->c.pct[i], 2);
@@ -340,71 +338,61 @@ struct opts {
 	out_table *table;       /* OUT_TABLE */
 };
 
+/* What one series leaves for the writer: a slot of the ring of
+ * assay_each_series_run (scan.h), filled in a worker thread. */
 struct job {
 	const char *name;
-	assay_series_info info;
-	assay_obs obs;
-	int loaded;             /* info and obs hold data to release */
+	assay_freq freq;        /* its native frequency */
+	int loaded;             /* the series exists and was read */
 	struct sbuf out;        /* csv or json text of its rows */
+	out_table *rows;        /* the table format: its rows' cells */
 	int status;             /* 0, or the exit status of an error */
 	char msg[1200];         /* the error, printed in order */
 };
 
-static void job_release(struct job *jb)
+/* The series as read by the library: an error to report, or nothing. */
+static void job_load(const assay_each_series *s, struct job *jb)
 {
-	if (jb->loaded) {
-		assay_obs_release(&jb->obs);
-		assay_series_info_release(&jb->info);
-	}
-	jb->loaded = 0;
-	jb->out.n = 0;
-	jb->status = 0;
-	jb->msg[0] = 0;
-}
-
-/* Read a series (main thread: the one connection). */
-static void job_load(assay_store *st, const struct opts *o, struct job *jb)
-{
-	assay_error err;
-	memset(&jb->obs, 0, sizeof jb->obs);
-	int rc = assay_store_series_get(st, jb->name, &jb->info, &err);
-	if (rc <= 0) {
-		jb->status = rc < 0 ? (err.status ? err.status : ASSAY_EIO) : ASSAY_EUSAGE;
-		if (rc < 0)
-			snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
+	if (!s->found || s->failed) {
+		jb->status = s->failed ? (s->err.status ? s->err.status : ASSAY_EIO)
+				       : ASSAY_EUSAGE;
+		if (s->failed)
+			snprintf(jb->msg, sizeof jb->msg, "%s", s->err.msg);
 		else
-			snprintf(jb->msg, sizeof jb->msg, "no series '%s'", jb->name);
-		return;
+			snprintf(jb->msg, sizeof jb->msg, "no series '%s'", s->name);
 	}
-	jb->loaded = 1;
-	if (assay_store_load(st, jb->info.id, o->as_of, &jb->obs, &err)) {
-		jb->status = err.status ? err.status : ASSAY_EIO;
-		snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
-	} else if (o->to_unit && (!jb->info.unit ||
-		   assay_unit_convert_values(jb->info.unit, o->to_unit, jb->obs.value,
-					     jb->obs.n, &err))) {
-		/* (--to-unit: the values, not the changes, are in the unit) */
-		jb->status = ASSAY_EUSAGE;
-		snprintf(jb->msg, sizeof jb->msg, "%s: --to-unit: %s", jb->name,
-			 jb->info.unit ? err.msg : "the series has no unit");
-	}
+	jb->loaded = s->found;
+	jb->freq = s->found ? s->info.freq : ASSAY_FREQ_NONE;
 }
 
-/* Analyse a loaded series and format its rows (any thread; the table
- * format only from the main thread). */
-static void job_run(const struct opts *o, struct job *jb)
+/* Analyse a loaded series and format its rows (any thread). */
+static void job_run(const struct opts *o, const assay_each_series *s,
+		    struct job *jb)
 {
 	assay_analysis a;
 	assay_error err;
 	if (jb->status)
 		return;
+	if (o->fmt == OUT_TABLE && !jb->rows)
+		jb->rows = out_table_new(o->multi ? cols : cols + 1,
+					 o->multi ? NCOLS : NCOLS - 1);
+	/* --to-unit: the values, not the changes, are in the unit; converted
+	 * in place (the series is this call's own until it returns). */
+	if (o->to_unit && (!s->info.unit ||
+	    assay_unit_convert_values(s->info.unit, o->to_unit, s->obs.value,
+				      s->obs.n, &err))) {
+		jb->status = ASSAY_EUSAGE;
+		snprintf(jb->msg, sizeof jb->msg, "%s: --to-unit: %s", jb->name,
+			 s->info.unit ? err.msg : "the series has no unit");
+		return;
+	}
 	assay_analysis_opts an = o->an;
-	assay_freq f = cli_freq_effective(an.freq, jb->info.freq);
+	assay_freq f = cli_freq_effective(an.freq, s->info.freq);
 	an.freq = f;
 	assay_period lo = o->from.set ? jc_period_at(&o->from, f, 0) : INT64_MIN;
 	assay_period hi = o->to.set ? jc_period_at(&o->to, f, 1) : INT64_MAX;
 	an.judge_from = lo;
-	if (assay_analyse(&jb->obs, jb->info.freq, jb->info.kind, &an, &a, &err)) {
+	if (assay_analyse(&s->obs, s->info.freq, s->info.kind, &an, &a, &err)) {
 		jb->status = err.status ? err.status : ASSAY_EIO;
 		if (err.status == ASSAY_EUSAGE)
 			snprintf(jb->msg, sizeof jb->msg, "%s: %s", jb->name, err.msg);
@@ -420,24 +408,22 @@ static void job_run(const struct opts *o, struct job *jb)
 		case OUT_TSV: csv_row(&jb->out, o->multi, jb->name, &a, i, '\t'); break;
 		case OUT_JSON: json_row(&jb->out, o->multi, jb->name, &a, i, 0); break;
 		case OUT_NDJSON: json_row(&jb->out, o->multi, jb->name, &a, i, 1); break;
-		default: table_row(o->table, o->multi, jb->name, &a, i); break;
+		default: table_row(jb->rows, o->multi, jb->name, &a, i); break;
 		}
 	}
 	assay_analysis_release(&a);
 }
+
+/* Series kept at their own frequency under --freq (main thread only). */
+static struct cli_freq_note freq_note;
 
 /* Write a finished job in order; returns 0, or the status that stops the
  * run (an error is printed here, so that it follows the rows of the series
  * before it).  A series that cannot be analysed as asked (an annual series
  * under --freq Q among many) is reported and skipped; the exit status is
  * then 2 at the end (*later). */
-/* Series kept at their own frequency under --freq, and the format (main
- * thread only). */
-static struct cli_freq_note freq_note;
-static enum out_format freq_note_fmt;   /* --format, for job_write */
-
-static int job_write(struct job *jb, struct progress *bar,
-		     size_t *rows_written, int *later)
+static int job_write(const struct opts *o, struct job *jb,
+		     struct progress *bar, size_t *rows_written, int *later)
 {
 	if (jb->status) {
 		progress_done(bar);
@@ -448,10 +434,16 @@ static int job_write(struct job *jb, struct progress *bar,
 		}
 		return jb->status;
 	}
-	cli_freq_note_add(&freq_note, jb->name, jb->info.freq);
+	cli_freq_note_add(&freq_note, jb->name, jb->freq);
+	if (jb->rows) {
+		/* the table: the cells go to the table (which keeps them in a
+		 * temporary file past a few megabytes), printed at the end */
+		out_table_move(o->table, jb->rows);
+		return 0;
+	}
 	const char *p = jb->out.p;
 	size_t n = jb->out.n;
-	if (n && *rows_written == 0 && freq_note_fmt == OUT_JSON && *p == ',') {
+	if (n && *rows_written == 0 && o->fmt == OUT_JSON && *p == ',') {
 		/* the first json row opens the array */
 		fputc('[', stdout);
 		p++;
@@ -467,178 +459,78 @@ static int job_write(struct job *jb, struct progress *bar,
 	return 0;
 }
 
-/* ---- many series: batches on worker threads ----------------------------- */
+/* ---- many series: the library's pipeline --------------------------------- */
 
-#define BATCH 256
-
-/* A batch of jobs the workers share out: each takes the next job, reads
- * its series through the one store connection (under db_lock: a SQLite
- * connection serves one thread at a time) and analyses and formats it
- * without the lock. */
-struct batch {
-	struct job *jobs;
-	size_t n;
-	size_t next;            /* next job to take */
-	pthread_mutex_t lock;   /* next */
+struct run {
 	const struct opts *o;
-	assay_store *st;
-	pthread_mutex_t *db_lock;
+	struct job *ring;       /* ASSAY_EACH_RING slots, series k in k % RING */
+	size_t n;
+	struct progress *bar;
+	size_t *rows;
+	int *later;
 };
 
-static void *worker(void *arg)
+/* In a worker thread: series k read; analyse and format it. */
+static void on_series(void *ctx, size_t k, const assay_each_series *s)
 {
-	struct batch *b = arg;
-	for (;;) {
-		pthread_mutex_lock(&b->lock);
-		size_t k = b->next < b->n ? b->next++ : b->n;
-		pthread_mutex_unlock(&b->lock);
-		if (k == b->n)
-			return NULL;
-		pthread_mutex_lock(b->db_lock);
-		job_load(b->st, b->o, &b->jobs[k]);
-		pthread_mutex_unlock(b->db_lock);
-		job_run(b->o, &b->jobs[k]);
-	}
+	struct run *r = ctx;
+	struct job *jb = &r->ring[k % ASSAY_EACH_RING];
+	jb->name = s->name;
+	jb->out.n = 0;
+	jb->status = 0;
+	jb->msg[0] = 0;
+	job_load(s, jb);
+	job_run(r->o, s, jb);
 }
 
-/* Run the jobs of a batch on `nthreads` threads (started here, joined by
- * batch_wait). */
-static int batch_start(struct batch *b, pthread_t *th, int nthreads)
+/* In this thread, in order: write series [first, first + count). */
+static int on_batch(void *ctx, size_t first, size_t count)
 {
-	b->next = 0;
-	for (int t = 0; t < nthreads; t++)
-		if (pthread_create(&th[t], NULL, worker, b)) {
-			for (int u = 0; u < t; u++)
-				pthread_join(th[u], NULL);
-			return -1;
-		}
+	struct run *r = ctx;
+	for (size_t k = first; k < first + count; k++) {
+		int rc = job_write(r->o, &r->ring[k % ASSAY_EACH_RING], r->bar,
+				   r->rows, r->later);
+		if (rc)
+			return rc;
+	}
+	progress_update(r->bar, "changes", first + count, r->n);
 	return 0;
 }
 
-/* Let the workers of a running batch take no further job (a write error
- * stopped the run: what they would compute has nowhere to go). */
-static void batch_cancel(struct batch *b)
+static int run_all(assay_store *st, char **names, size_t n,
+		   const struct opts *o, int nthreads, struct progress *bar,
+		   size_t *rows, int *later)
 {
-	pthread_mutex_lock(&b->lock);
-	b->next = b->n;
-	pthread_mutex_unlock(&b->lock);
-}
-
-static void batch_wait(pthread_t *th, int nthreads)
-{
-	for (int t = 0; t < nthreads; t++)
-		pthread_join(th[t], NULL);
-}
-
-/* Give the jobs of b the next series (up to BATCH; the workers read
- * them).  The first batches are small and double (16, 32, ... 256), so
- * that the first rows are written early and the pipeline fills fast. */
-static void fill_batch(struct batch *b, char **names, size_t n, size_t *given)
-{
-	size_t want = 16;
-	while (want < BATCH && want <= *given)
-		want *= 2;
-	b->n = n - *given < want ? n - *given : want;
-	for (size_t i = 0; i < b->n; i++) {
-		job_release(&b->jobs[i]);
-		b->jobs[i].name = names[*given + i];
-	}
-	*given += b->n;
-}
-
-static int run_parallel(assay_store *st, char **names, size_t n,
-			const struct opts *o, int nthreads,
-			struct progress *bar, size_t *rows, int *later)
-{
-	struct job *jobs = calloc(2 * BATCH, sizeof *jobs);
-	pthread_t th[64];       /* --jobs at most 64 */
-	struct batch b[2];
-	pthread_mutex_t db_lock;
-	int rc = 0;
-	if (!jobs)
+	struct job *ring = calloc(ASSAY_EACH_RING, sizeof *ring);
+	assay_error err;
+	if (!ring)
 		return cli_error(ASSAY_EIO, "out of memory");
-	pthread_mutex_init(&db_lock, NULL);
-	for (int k = 0; k < 2; k++) {
-		b[k].jobs = jobs + k * BATCH;
-		b[k].o = o;
-		b[k].st = st;
-		b[k].db_lock = &db_lock;
-		pthread_mutex_init(&b[k].lock, NULL);
-	}
 	/* jansson seeds its hash function on first use: do that here */
 	json_decref(json_object());
-
-	/* Pipeline: when batch k is done, the workers start on batch k+1 at
-	 * once and the main thread writes batch k meanwhile.  (The main
-	 * thread used to read the series as well, and that made it the
-	 * bottleneck: 0.9 s busy of a 1.05 s run over 10,000 series.) */
-	size_t given = 0, written = 0;
-	int cur = 0, running = 0;
-	if (n) {
-		fill_batch(&b[cur], names, n, &given);
-		if (batch_start(&b[cur], th, nthreads))
-			rc = cli_error(ASSAY_EIO, "cannot start threads");
-		else
-			running = 1;
+	struct run r = { .o = o, .ring = ring, .n = n, .bar = bar, .rows = rows,
+			 .later = later };
+	assay_each_opts eo = { .jobs = nthreads, .as_of = o->as_of,
+			       .work = on_series, .emit = on_batch, .ctx = &r };
+	int rc = assay_each_series_run(st, names, n, &eo, &err);
+	if (rc < 0)
+		rc = cli_report(&err);
+	for (size_t i = 0; i < ASSAY_EACH_RING; i++) {
+		free(ring[i].out.p);
+		out_table_free(ring[i].rows);
 	}
-	while (running) {
-		struct batch *done_b = &b[cur], *next = &b[1 - cur];
-		batch_wait(th, nthreads);
-		running = 0;
-		next->n = 0;
-		if (given < n) {
-			fill_batch(next, names, n, &given);
-			if (batch_start(next, th, nthreads))
-				rc = cli_error(ASSAY_EIO, "cannot start threads");
-			else
-				running = 1;
-		}
-		for (size_t i = 0; i < done_b->n && !rc; i++)
-			rc = job_write(&done_b->jobs[i], bar, rows, later);
-		if (rc) {
-			if (running)
-				batch_cancel(next);
-			break;
-		}
-		written += done_b->n;
-		progress_update(bar, "changes", written, n);
-		cur = 1 - cur;
-	}
-	if (running)
-		batch_wait(th, nthreads);
-	for (size_t i = 0; i < 2 * BATCH; i++) {
-		job_release(&jobs[i]);
-		free(jobs[i].out.p);
-	}
-	for (int k = 0; k < 2; k++)
-		pthread_mutex_destroy(&b[k].lock);
-	pthread_mutex_destroy(&db_lock);
-	free(jobs);
-	return rc;
-}
-
-static int run_sequential(assay_store *st, char **names, size_t n,
-			  const struct opts *o, struct progress *bar,
-			  size_t *rows, int *later)
-{
-	struct job jb;
-	int rc = 0;
-	memset(&jb, 0, sizeof jb);
-	for (size_t i = 0; i < n && !rc; i++) {
-		jb.name = names[i];
-		job_load(st, o, &jb);
-		job_run(o, &jb);
-		rc = job_write(&jb, bar, rows, later);
-		job_release(&jb);
-		progress_update(bar, "changes", i + 1, n);
-	}
-	free(jb.out.p);
+	free(ring);
 	return rc;
 }
 
 /* ---- the command --------------------------------------------------------- */
 
-int cmd_changes(int argc, char **argv)
+/* The options into o, *jobs and the filters of SERIES '-'; returns 0,
+ * -1 after --help, or the exit status of a usage error.
+ * (Over 100 lines: one case per option, in the order of the usage
+ * text, which is easier to check against it than cases scattered over
+ * helpers.) */
+static int parse_args(int argc, char **argv, struct opts *o, long *jobs,
+		      const char **filter_kind, const char **filter_series)
 {
 	static const struct option lopts[] = {
 		{ "freq", required_argument, NULL, 'F' },
@@ -658,81 +550,90 @@ int cmd_changes(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
-	long l, jobs = 0;
-	const char *filter_kind = NULL, *filter_series = NULL;
+	long l;
 	int c, rc;
 
-	memset(&o, 0, sizeof o);
-	assay_analysis_opts_init(&o.an);
-	o.fmt = OUT_TABLE;
+	memset(o, 0, sizeof *o);
+	assay_analysis_opts_init(&o->an);
+	o->fmt = OUT_TABLE;
 	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
-			return 0;
+			return -1;
 		case 'F':
-			if (cli_parse_freq("changes", optarg, &o.an.freq))
+			if (cli_parse_freq("changes", optarg, &o->an.freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'a':
-			if ((rc = jc_period_parse("changes", "--from", optarg, &o.from)))
+			if ((rc = jc_period_parse("changes", "--from", optarg, &o->from)))
 				return rc;
 			break;
 		case 'b':
-			if ((rc = jc_period_parse("changes", "--to", optarg, &o.to)))
+			if ((rc = jc_period_parse("changes", "--to", optarg, &o->to)))
 				return rc;
 			break;
 		case 'w':
 			if (cli_parse_shared("changes", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.an.judge.window = (int)l;
+			o->an.judge.window = (int)l;
 			break;
 		case 'm':
 			if (cli_parse_shared("changes", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.an.judge.min_history = (int)l;
+			o->an.judge.min_history = (int)l;
 			break;
 		case 'A':
 			if (cli_parse_double("changes", "--alpha", optarg,
-					     &o.an.judge.alpha))
+					     &o->an.judge.alpha))
 				return ASSAY_EUSAGE;
-			if (!(o.an.judge.alpha > 0 && o.an.judge.alpha < 1))
+			if (!(o->an.judge.alpha > 0 && o->an.judge.alpha < 1))
 				return cli_usage_error("changes", "--alpha must be between 0 and 1");
 			break;
 		case 's':
-			if (assay_seasonal_parse(optarg, &o.an.judge.seasonal))
+			if (assay_seasonal_parse(optarg, &o->an.judge.seasonal))
 				return cli_usage_error("changes",
 						       "--seasonal takes auto, yes or no");
 			break;
 		case 'P':
-			o.an.allow_partial = 1;
+			o->an.allow_partial = 1;
 			break;
 		case 'V':
-			if ((rc = jc_as_of("changes", optarg, o.vintage,
-					   sizeof o.vintage)))
+			if ((rc = jc_as_of("changes", optarg, o->vintage,
+					   sizeof o->vintage)))
 				return rc;
-			o.as_of = o.vintage;
+			o->as_of = o->vintage;
 			break;
 		case 'U':
-			o.to_unit = optarg;
+			o->to_unit = optarg;
 			break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &o.fmt))
+			if (out_format_parse_all(optarg, 0, &o->fmt))
 				return cli_usage_error("changes", "--format takes "
 						       OUT_FORMATS_ALL ", not '%s'", optarg);
 			break;
 		case 'j':
-			if (cli_parse_shared("changes", "--jobs", optarg, &jobs))
+			if (cli_parse_shared("changes", "--jobs", optarg, jobs))
 				return ASSAY_EUSAGE;
 			break;
-		case 'K': filter_kind = optarg; break;
-		case 'S': filter_series = optarg; break;
+		case 'K': *filter_kind = optarg; break;
+		case 'S': *filter_series = optarg; break;
 		default:
 			fputs("Try 'assay changes --help'.\n", stderr);
 			return ASSAY_EUSAGE;
 		}
 	}
+	return 0;
+}
+
+int cmd_changes(int argc, char **argv)
+{
+	struct opts o;
+	long jobs = 0;
+	const char *filter_kind = NULL, *filter_series = NULL;
+	int rc = parse_args(argc, argv, &o, &jobs, &filter_kind, &filter_series);
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	if (optind >= argc)
 		return cli_usage_error("changes", "give at least one SERIES");
 	if ((rc = cli_filter_args("changes", &argc, &argv, filter_kind,
@@ -743,7 +644,6 @@ int cmd_changes(int argc, char **argv)
 	char **names = NULL;
 	size_t nnames = 0, rows = 0;
 	freq_note = (struct cli_freq_note){ .asked = o.an.freq };
-	freq_note_fmt = o.fmt;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
 	int nargs = argc - optind;
@@ -773,19 +673,17 @@ int cmd_changes(int argc, char **argv)
 	progress_init(&bar, !cli.quiet && cli_stderr_is_tty() && nnames > 1 &&
 		      (o.fmt == OUT_TABLE || !isatty(STDOUT_FILENO)));
 	int later = 0;
-	if (o.fmt == OUT_TABLE || nnames < 2 || jobs == 1)
-		rc = run_sequential(st, names, nnames, &o, &bar, &rows, &later);
-	else
-		rc = run_parallel(st, names, nnames, &o, (int)jobs, &bar, &rows,
-				  &later);
+	rc = run_all(st, names, nnames, &o, nnames < 2 ? 1 : (int)jobs, &bar,
+		     &rows, &later);
 	progress_done(&bar);
 	if (!rc) {
-		if (o.fmt == OUT_TABLE)
-			out_table_print(o.table, stdout, OUT_TABLE);
+		if (o.fmt == OUT_TABLE && out_table_print(o.table, stdout, OUT_TABLE))
+			rc = cli_write_error();
 		else if (o.fmt == OUT_JSON)
 			fputs(rows ? "\n]\n" : "[]\n", stdout);
 		/* the last buffer too, while errno still tells why */
-		rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
+		if (!rc)
+			rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
 	}
 	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
 	cli_freq_note_print(&freq_note, "changes");

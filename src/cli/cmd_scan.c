@@ -133,7 +133,14 @@ static int print_rows(const assay_scan_result *r, enum out_format fmt)
 	return rc;
 }
 
-int cmd_scan(int argc, char **argv)
+/* The options into o, sel and fmt (vintage: room for --as-of's time);
+ * returns 0, -1 after --help, or the exit status of a usage error.
+ * (Over 100 lines: one case per option, in the order of the usage
+ * text, which is easier to check against it than cases scattered over
+ * helpers.) */
+static int parse_args(int argc, char **argv, assay_scan_opts *o,
+		      assay_scan_selection *sel, enum out_format *fmt,
+		      char *vintage, size_t vsize)
 {
 	static const struct option lopts[] = {
 		{ "freq", required_argument, NULL, 'F' },
@@ -154,90 +161,85 @@ int cmd_scan(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	assay_scan_opts o;
-	assay_scan_selection sel = { 0 };
-	struct jc_period since = { 0 };
-	enum out_format fmt = OUT_TABLE;
-	struct jc_period period = { 0 };
-	char vintage[40];
+	struct jc_period since = { 0 }, period = { 0 };
 	long l;
 	int c, rc;
 
-	assay_scan_opts_init(&o);
-	o.jobs = cli_default_jobs();
+	assay_scan_opts_init(o);
+	o->jobs = cli_default_jobs();
 	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': fputs(usage, stdout); return -1;
 		case 'F':
-			if (cli_parse_freq("scan", optarg, &o.analysis.freq))
+			if (cli_parse_freq("scan", optarg, &o->analysis.freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'p':
 			if ((rc = jc_period_parse("scan", "--period", optarg, &period)))
 				return rc;
-			o.has_period = 1;
-			o.period = period.p;
-			o.period_freq = period.freq;
+			o->has_period = 1;
+			o->period = period.p;
+			o->period_freq = period.freq;
 			break;
 		case 'Q':
-			if (cli_parse_double("scan", "--fdr", optarg, &o.fdr))
+			if (cli_parse_double("scan", "--fdr", optarg, &o->fdr))
 				return ASSAY_EUSAGE;
-			if (!(o.fdr > 0 && o.fdr < 1))
+			if (!(o->fdr > 0 && o->fdr < 1))
 				return cli_usage_error("scan", "--fdr must be between 0 and 1");
 			break;
 		case 'A':
-			if (cli_parse_double("scan", "--alpha", optarg, &o.analysis.judge.alpha))
+			if (cli_parse_double("scan", "--alpha", optarg, &o->analysis.judge.alpha))
 				return ASSAY_EUSAGE;
-			if (!(o.analysis.judge.alpha > 0 && o.analysis.judge.alpha < 1))
+			if (!(o->analysis.judge.alpha > 0 && o->analysis.judge.alpha < 1))
 				return cli_usage_error("scan", "--alpha must be between 0 and 1");
 			break;
 		case 'w':
 			if (cli_parse_shared("scan", "--window", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.analysis.judge.window = (int)l;
+			o->analysis.judge.window = (int)l;
 			break;
 		case 'm':
 			if (cli_parse_shared("scan", "--min-history", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.analysis.judge.min_history = (int)l;
+			o->analysis.judge.min_history = (int)l;
 			break;
 		case 's':
-			if (assay_seasonal_parse(optarg, &o.analysis.judge.seasonal))
+			if (assay_seasonal_parse(optarg, &o->analysis.judge.seasonal))
 				return cli_usage_error("scan", "--seasonal takes auto, yes or no");
 			break;
-		case 'P': o.analysis.allow_partial = 1; break;
+		case 'P': o->analysis.allow_partial = 1; break;
 		case 'V':
-			if ((rc = jc_as_of("scan", optarg, vintage, sizeof vintage)))
+			if ((rc = jc_as_of("scan", optarg, vintage, vsize)))
 				return rc;
-			o.as_of = vintage;
+			o->as_of = vintage;
 			break;
 		case 'j':
 			if (cli_parse_shared("scan", "--jobs", optarg, &l))
 				return ASSAY_EUSAGE;
-			o.jobs = (int)l;
+			o->jobs = (int)l;
 			break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &fmt))
+			if (out_format_parse_all(optarg, 0, fmt))
 				return cli_usage_error("scan", "--format takes " OUT_FORMATS_ALL
 						       ", not '%s'", optarg);
 			break;
 		case 'S':
 			if ((rc = jc_period_parse("scan", "--since", optarg, &since)))
 				return rc;
-			sel.has_since = 1;
-			sel.since = since.p;
-			sel.since_freq = since.freq;
+			sel->has_since = 1;
+			sel->since = since.p;
+			sel->since_freq = since.freq;
 			break;
-		case 'N': sel.notable_only = 1; break;
+		case 'N': sel->notable_only = 1; break;
 		case 't':
 			if (cli_parse_int("scan", "--top", optarg, &l))
 				return ASSAY_EUSAGE;
 			if (l < 1)
 				return cli_usage_error("scan", "--top must be at least 1");
-			sel.top = (size_t)l;
+			sel->top = (size_t)l;
 			break;
 		case 'o':
-			if (assay_scan_sort_parse(optarg, &sel.sort))
+			if (assay_scan_sort_parse(optarg, &sel->sort))
 				return cli_usage_error("scan", "--sort takes p, q, change or name, not '%s'", optarg);
 			break;
 		default:
@@ -245,6 +247,44 @@ int cmd_scan(int argc, char **argv)
 			return ASSAY_EUSAGE;
 		}
 	}
+	return 0;
+}
+
+/* Errors and the reasons a series was not judged, to stderr; the exit
+ * status they make (from status). */
+static int report_rows(const assay_scan_result *res, struct cli_freq_note *fnote,
+		       int status)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const assay_scan_row *row = &res->rows[i];
+		char lbl[32];
+		if (row->freq)  /* the frequency it was judged at */
+			cli_freq_note_add(fnote, row->name, row->freq);
+		if (row->failed) {
+			fprintf(stderr, "assay: %s: %s\n", row->name, row->error.msg);
+			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
+		} else if (row->reason && !cli.quiet) {
+			if (row->has_period)
+				fprintf(stderr, "assay: scan: %s %s: cannot judge: %s\n", row->name,
+					assay_period_format(row->freq, row->period, lbl, sizeof lbl),
+					row->reason);
+			else
+				fprintf(stderr, "assay: scan: %s: cannot judge: %s\n", row->name,
+					row->reason);
+		}
+	}
+	return status;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	assay_scan_opts o;
+	assay_scan_selection sel = { 0 };
+	enum out_format fmt = OUT_TABLE;
+	char vintage[40];
+	int rc = parse_args(argc, argv, &o, &sel, &fmt, vintage, sizeof vintage);
+	if (rc)
+		return rc < 0 ? 0 : rc;
 
 	char **names = NULL;
 	size_t n = 0;
@@ -269,24 +309,7 @@ int cmd_scan(int argc, char **argv)
 	struct cli_freq_note fnote = { .asked = o.analysis.freq };
 	size_t all_n = res.n, all_judged = res.judged, all_notable = res.notable,
 	       all_failed = res.failed;
-	for (size_t i = 0; i < res.n; i++) {
-		const assay_scan_row *row = &res.rows[i];
-		char lbl[32];
-		if (row->freq)  /* the frequency it was judged at */
-			cli_freq_note_add(&fnote, row->name, row->freq);
-		if (row->failed) {
-			fprintf(stderr, "assay: %s: %s\n", row->name, row->error.msg);
-			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
-		} else if (row->reason && !cli.quiet) {
-			if (row->has_period)
-				fprintf(stderr, "assay: scan: %s %s: cannot judge: %s\n", row->name,
-					assay_period_format(row->freq, row->period, lbl, sizeof lbl),
-					row->reason);
-			else
-				fprintf(stderr, "assay: scan: %s: cannot judge: %s\n", row->name,
-					row->reason);
-		}
-	}
+	status = report_rows(&res, &fnote, status);
 	/* A failed write is the one line said about this run (not followed
 	 * by a summary of rows nobody got). */
 	assay_scan_select(&res, &sel);

@@ -301,7 +301,10 @@ static int resample(const assay_series_info *info, assay_obs *obs,
 	return 0;
 }
 
-int cmd_trend(int argc, char **argv)
+/* The options into ar (vintage: room for --as-of's time); returns 0, -1
+ * after --help, or the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct trend_args *ar,
+		      char *vintage, size_t vsize)
 {
 	static const struct option opts[] = {
 		{ "freq", required_argument, NULL, 'q' },
@@ -316,42 +319,40 @@ int cmd_trend(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct trend_args ar;
-	char vintage[32];
 	assay_error err;
-	int c, status = 0;
+	int c;
 	long lv;
 
-	memset(&ar, 0, sizeof ar);
-	assay_trend_opts_init(&ar.topt);
-	assay_cpt_opts_init(&ar.copt);
-	ar.fmt = OUT_TABLE;
+	memset(ar, 0, sizeof *ar);
+	assay_trend_opts_init(&ar->topt);
+	assay_cpt_opts_init(&ar->copt);
+	ar->fmt = OUT_TABLE;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': fputs(usage, stdout); return -1;
 		case 'q':
-			if (cli_parse_freq("trend", optarg, &ar.freq))
+			if (cli_parse_freq("trend", optarg, &ar->freq))
 				return ASSAY_EUSAGE;
 			break;
-		case 'F': ar.from = optarg; break;
-		case 'T': ar.to = optarg; break;
+		case 'F': ar->from = optarg; break;
+		case 'T': ar->to = optarg; break;
 		case 'a':
-			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err))
+			if (assay_vintage_normalise(optarg, vintage, vsize, &err))
 				return cli_usage_error("trend", "--as-of: %s", err.msg);
-			ar.as_of = vintage;
+			ar->as_of = vintage;
 			break;
 		case 'v':
-			if (assay_mk_variant_parse(optarg, &ar.topt.variant))
+			if (assay_mk_variant_parse(optarg, &ar->topt.variant))
 				return cli_usage_error("trend", "--variant takes original, hamed-rao, yue-wang or seasonal, not '%s'", optarg);
 			break;
 		case 'A':
-			if (cli_parse_double("trend", "--alpha", optarg, &ar.topt.alpha))
+			if (cli_parse_double("trend", "--alpha", optarg, &ar->topt.alpha))
 				return ASSAY_EUSAGE;
-			if (!(ar.topt.alpha > 0 && ar.topt.alpha < 1))
+			if (!(ar->topt.alpha > 0 && ar->topt.alpha < 1))
 				return cli_usage_error("trend", "--alpha must be between 0 and 1, not '%s'", optarg);
 			break;
 		case 'p':
-			if (assay_penalty_parse(optarg, &ar.copt))
+			if (assay_penalty_parse(optarg, &ar->copt))
 				return cli_usage_error("trend", "--penalty takes mbic, bic or a number >= 0, not '%s'", optarg);
 			break;
 		case 'm':
@@ -359,10 +360,10 @@ int cmd_trend(int argc, char **argv)
 				return ASSAY_EUSAGE;
 			if (lv < 1)
 				return cli_usage_error("trend", "--min-segment must be at least 1, not '%s'", optarg);
-			ar.copt.min_seg = (size_t)lv;
+			ar->copt.min_seg = (size_t)lv;
 			break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &ar.fmt))
+			if (out_format_parse_all(optarg, 0, &ar->fmt))
 				return cli_usage_error("trend", "--format takes " OUT_FORMATS_ALL
 						       ", not '%s'", optarg);
 			break;
@@ -371,6 +372,82 @@ int cmd_trend(int argc, char **argv)
 			return ASSAY_EUSAGE;
 		}
 	}
+	return 0;
+}
+
+/* The result's fields, in the order of every format.  The record points
+ * into txt (the texts of the frequency and the first and last periods),
+ * which must outlive it. */
+struct record_text {
+	char first[32], last[32], fr[2];
+};
+
+static void fill_record(struct record *r, struct record_text *txt,
+			const assay_series_info *info,
+			assay_freq freq, const assay_obs *obs, size_t n,
+			size_t partial, const struct trend_args *ar,
+			const assay_trend *tr, const assay_cpts *cp)
+{
+	char *first = txt->first, *last = txt->last, *fr = txt->fr;
+	fr[0] = (char)freq;
+	fr[1] = 0;
+	r->n = 0;
+	put_str(r, "series", info->name);
+	put_str(r, "freq", fr);
+	put_str(r, "from", assay_period_format(freq, obs->period[0], first, sizeof txt->first));
+	put_str(r, "to", assay_period_format(freq, obs->period[n - 1], last, sizeof txt->last));
+	put_int(r, "n", (long long)n);
+	put_int(r, "partial_dropped", (long long)partial);
+	put_str(r, "variant", assay_mk_variant_name(ar->topt.variant));
+	put_num(r, "alpha", ar->topt.alpha);
+	put_int(r, "seasons", tr->mk.seasons);
+	put_int(r, "mk_s", tr->mk.s);
+	put_num(r, "mk_var_s", tr->mk.var_s);
+	put_num(r, "mk_var_s_ties", tr->mk.var_s0);
+	put_num(r, "mk_n_ns", tr->mk.n_ns_raw);
+	put_bool(r, "mk_correction_dropped", tr->mk.var_guarded);
+	put_num(r, "mk_z", tr->mk.z);
+	put_num(r, "mk_p", tr->mk.p);
+	put_num(r, "tau", tr->mk.tau);
+	put_num(r, "tau_b", tr->mk.tau_b);
+	put_str(r, "trend", tr->mk.p < ar->topt.alpha ?
+			     (tr->mk.s > 0 ? "increasing" : "decreasing") :
+			     "no trend");
+	put_num(r, "sen_slope", tr->sen_slope_period);
+	put_num(r, "sen_lo", tr->sen_lo_period);
+	put_num(r, "sen_hi", tr->sen_hi_period);
+	put_num(r, "sen_slope_per_year", tr->sen_slope_year);
+	put_num(r, "sen_lo_per_year", tr->sen_lo_year);
+	put_num(r, "sen_hi_per_year", tr->sen_hi_year);
+	put_num(r, "sen_intercept", tr->sen.intercept);
+	put_int(r, "sen_pairs", tr->sen.pairs);
+	put_num(r, "growth_pct_per_year", tr->growth.pct);
+	put_num(r, "growth_se", tr->growth.se);
+	put_num(r, "growth_lo", tr->growth.lo);
+	put_num(r, "growth_hi", tr->growth.hi);
+	put_num(r, "growth_r2", tr->growth.r2);
+	put_num(r, "log_slope_per_year", tr->growth.log_slope);
+	put_num(r, "log_slope_se", tr->growth.log_slope_se);
+	put_str(r, "penalty", assay_penalty_name(ar->copt.penalty));
+	put_num(r, "penalty_value", cp->penalty);
+	put_int(r, "min_segment", (long long)ar->copt.min_seg);
+	put_num(r, "noise_scale", cp->scale);
+	put_str(r, "noise_scale_method",
+		cp->scale_source == ASSAY_SCALE_QN ? "qn-of-differences" :
+		cp->scale_source == ASSAY_SCALE_SD ? "sd-of-differences" :
+		"constant");
+	put_int(r, "n_changepoints", cp->nseg ? (long long)cp->nseg - 1 : 0);
+
+}
+
+int cmd_trend(int argc, char **argv)
+{
+	struct trend_args ar;
+	char vintage[32];
+	assay_error err;
+	int status = parse_args(argc, argv, &ar, vintage, sizeof vintage);
+	if (status)
+		return status < 0 ? 0 : status;
 	if (optind + 1 != argc)
 		return cli_usage_error("trend", "give exactly one SERIES");
 	ar.series = argv[optind];
@@ -438,54 +515,9 @@ int cmd_trend(int argc, char **argv)
 		goto out;
 	}
 
-	char first[32], last[32], fr[2] = { (char)freq, 0 };
 	struct record r;
-	r.n = 0;
-	put_str(&r, "series", info.name);
-	put_str(&r, "freq", fr);
-	put_str(&r, "from", assay_period_format(freq, obs.period[0], first, sizeof first));
-	put_str(&r, "to", assay_period_format(freq, obs.period[n - 1], last, sizeof last));
-	put_int(&r, "n", (long long)n);
-	put_int(&r, "partial_dropped", (long long)partial);
-	put_str(&r, "variant", assay_mk_variant_name(ar.topt.variant));
-	put_num(&r, "alpha", ar.topt.alpha);
-	put_int(&r, "seasons", tr.mk.seasons);
-	put_int(&r, "mk_s", tr.mk.s);
-	put_num(&r, "mk_var_s", tr.mk.var_s);
-	put_num(&r, "mk_var_s_ties", tr.mk.var_s0);
-	put_num(&r, "mk_n_ns", tr.mk.n_ns_raw);
-	put_bool(&r, "mk_correction_dropped", tr.mk.var_guarded);
-	put_num(&r, "mk_z", tr.mk.z);
-	put_num(&r, "mk_p", tr.mk.p);
-	put_num(&r, "tau", tr.mk.tau);
-	put_num(&r, "tau_b", tr.mk.tau_b);
-	put_str(&r, "trend", tr.mk.p < ar.topt.alpha ?
-			     (tr.mk.s > 0 ? "increasing" : "decreasing") :
-			     "no trend");
-	put_num(&r, "sen_slope", tr.sen_slope_period);
-	put_num(&r, "sen_lo", tr.sen_lo_period);
-	put_num(&r, "sen_hi", tr.sen_hi_period);
-	put_num(&r, "sen_slope_per_year", tr.sen_slope_year);
-	put_num(&r, "sen_lo_per_year", tr.sen_lo_year);
-	put_num(&r, "sen_hi_per_year", tr.sen_hi_year);
-	put_num(&r, "sen_intercept", tr.sen.intercept);
-	put_int(&r, "sen_pairs", tr.sen.pairs);
-	put_num(&r, "growth_pct_per_year", tr.growth.pct);
-	put_num(&r, "growth_se", tr.growth.se);
-	put_num(&r, "growth_lo", tr.growth.lo);
-	put_num(&r, "growth_hi", tr.growth.hi);
-	put_num(&r, "growth_r2", tr.growth.r2);
-	put_num(&r, "log_slope_per_year", tr.growth.log_slope);
-	put_num(&r, "log_slope_se", tr.growth.log_slope_se);
-	put_str(&r, "penalty", assay_penalty_name(ar.copt.penalty));
-	put_num(&r, "penalty_value", cp.penalty);
-	put_int(&r, "min_segment", (long long)ar.copt.min_seg);
-	put_num(&r, "noise_scale", cp.scale);
-	put_str(&r, "noise_scale_method",
-		cp.scale_source == ASSAY_SCALE_QN ? "qn-of-differences" :
-		cp.scale_source == ASSAY_SCALE_SD ? "sd-of-differences" :
-		"constant");
-	put_int(&r, "n_changepoints", cp.nseg ? (long long)cp.nseg - 1 : 0);
+	struct record_text txt;
+	fill_record(&r, &txt, &info, freq, &obs, n, partial, &ar, &tr, &cp);
 
 	size_t ncp = cp.nseg ? cp.nseg - 1 : 0;
 	struct cp_row *rows = calloc(ncp ? ncp : 1, sizeof *rows);

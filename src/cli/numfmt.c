@@ -383,3 +383,95 @@ int numfmt_shortest(double v, char *buf)
 	return shortest_slow(v, buf);
 #endif
 }
+
+/* ---- fixed decimals and 12 significant digits, for the aligned table ---- */
+
+#if NUMFMT_FAST
+/* The whole number nearest v 10^d (ties to even, as glibc's printf rounds
+ * the exact binary value), when |v| 10^d < 2^52: then hi + lo = v 10^d
+ * exactly (Dekker), hi's ulp is at most 1/2, so hi's fraction minus one
+ * half is exact and, unless zero, larger than |lo|; lo breaks the tie. */
+static int round_scaled(double a, int d, uint64_t *n)
+{
+	double hi, lo;
+	two_prod(a, pow10_tab[d], &hi, &lo);
+	if (!(hi < 4503599627370496.0))        /* 2^52 */
+		return -1;
+	uint64_t k = (uint64_t)hi;
+	double r = (hi - (double)k) - 0.5;
+	if (r > 0 || (r == 0 && (lo > 0 || (lo == 0 && (k & 1)))))
+		k++;
+	*n = k;
+	return 0;
+}
+#endif
+
+int numfmt_fixed(double v, int d, char *buf)
+{
+#if NUMFMT_FAST
+	uint64_t n;
+	if (d >= 1 && d <= 9 && isfinite(v) && round_scaled(fabs(v), d, &n) == 0) {
+		uint64_t p10 = (uint64_t)pow10_tab[d];
+		uint64_t ip = n / p10, fp = n % p10;
+		char tmp[24], *p = buf;
+		int k = 0;
+		*p = '-';
+		p += signbit(v) != 0;           /* printf writes -0.00 too */
+		do
+			tmp[k++] = (char)('0' + ip % 10);
+		while ((ip /= 10));
+		while (k)
+			*p++ = tmp[--k];
+		*p++ = '.';
+		for (int i = d - 1; i >= 0; i--, fp /= 10)
+			p[i] = (char)('0' + fp % 10);
+		p += d;
+		*p = 0;
+		return (int)(p - buf);
+	}
+#endif
+	(void)v, (void)d, (void)buf;
+	return -1;
+}
+
+/* The C library's way, the definition the fast one is held to. */
+static int sig12_slow(double v, char *buf, double *rounded)
+{
+	char tmp[48];
+	snprintf(tmp, sizeof tmp, "%.12g", v);
+	double r = strtod(tmp, NULL);
+	if (rounded)
+		*rounded = r;
+	return numfmt_shortest(r, buf);
+}
+
+int numfmt_sig12(double v, char *buf, double *rounded)
+{
+#if NUMFMT_FAST
+	/* v rounded to 12 digits from the exact 17-digit scaling, then
+	 * written as %.15g writes the double nearest it: a decimal of at
+	 * most 15 digits comes back whole from its nearest double (DBL_DIG),
+	 * so that text is the decimal itself, and it reads back. */
+	double a = fabs(v);
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	if (a >= 1e-5 && a < 1e14 && (bits & 0xFFFFFFFFFFFFFULL)) {
+		uint64_t m;
+		double f, h, dist;
+		int e;
+		scale17(a, &m, &f, &e, &h);
+		uint64_t n = round_u(m, f, 100000, &dist);      /* 12 digits */
+		if (n == 1000000000000ULL) {
+			n /= 10;
+			e++;
+		}
+		if (e <= 14) {
+			int len = put_g(buf, v < 0, n * 1000, 15, e);
+			if (rounded)
+				*rounded = strtod(buf, NULL);
+			return len;
+		}
+	}
+#endif
+	return sig12_slow(v, buf, rounded);
+}

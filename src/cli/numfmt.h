@@ -21,4 +21,17 @@ int numfmt_g15(double v, char *buf);
  * Same buffer rules.  Returns the length. */
 int numfmt_shortest(double v, char *buf);
 
+/* printf("%.*f", d, v) for 1 <= d <= 9 and |v| 10^d < 2^52: the exact
+ * product v 10^d rounded to a whole number, ties to even, as glibc
+ * rounds.  Returns the length, or -1 (nothing written) for any other v
+ * or d, and everywhere without the fast path: the caller then asks
+ * printf, with the buffer size it always had.  Same buffer rules. */
+int numfmt_fixed(double v, int d, char *buf);
+
+/* v to 12 significant digits for the eye (9198.249999999998 -> 9198.25):
+ * *rounded = strtod(printf("%.12g", v)) and buf its shortest round-trip
+ * text, as numfmt_shortest writes it (rounded may be NULL).  Same buffer
+ * rules. */
+int numfmt_sig12(double v, char *buf, double *rounded);
+
 #endif

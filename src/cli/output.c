@@ -7,14 +7,29 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 
+#include "numfmt.h"
+
+/* Cells are kept encoded, one after another in a byte buffer: a type byte,
+ * then for a number its double (8 bytes) and its text, for an integer its
+ * value (8 bytes) and its text, for a string its text, for a boolean one
+ * byte; texts end with a NUL.  Past SPILL_BYTES the whole rows buffered are
+ * written to an unlinked temporary file, so that a table of millions of
+ * rows (assay export, changes over 10,000 series) takes a few megabytes
+ * of memory however long it is; the widths of the aligned table are kept
+ * up to date as the cells come, and printing replays the file, then the
+ * buffer.  The output is the same as if every cell had stayed in memory. */
 enum cell_type { CELL_NULL, CELL_STR, CELL_NUM, CELL_INT, CELL_BOOL };
+#define CELL_SHORTEST 0x80      /* CELL_NUM whose text is its shortest
+				 * round-trip text (csv and tsv print it) */
+#define SPILL_BYTES ((size_t)4 << 20)
 
 struct cell {
-	enum cell_type type;
-	char *text;             /* rendering for table and csv */
+	int type;               /* enum cell_type, | CELL_SHORTEST */
+	const char *text;       /* rendering for the table; NULL: NA */
 	double num;             /* CELL_NUM, CELL_BOOL */
 	long long inum;         /* CELL_INT */
 };
@@ -22,8 +37,13 @@ struct cell {
 struct out_table {
 	char **columns;
 	int ncols;
-	struct cell *cells;     /* row-major */
-	size_t ncells, cap;
+	unsigned char *buf;     /* encoded cells not yet spilled */
+	size_t len, cap;
+	size_t ncells;          /* every cell, spilled or not */
+	size_t *width;          /* the aligned table's column widths */
+	unsigned char *is_text; /* a string or boolean cell: left aligned */
+	FILE *spill;            /* blocks of whole rows, or NULL */
+	int spill_failed;       /* a write to it failed: printing fails */
 };
 
 int out_format_parse_all(const char *s, int allow_text, enum out_format *fmt)
@@ -44,15 +64,38 @@ int out_format_parse(const char *s, int allow_text, enum out_format *fmt)
 	return 0;
 }
 
+/* Display width of UTF-8 text: count the bytes that start a character. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xC0) != 0x80;
+	return w;
+}
+
+static void reset_widths(out_table *t)
+{
+	for (int j = 0; j < t->ncols; j++) {
+		t->width[j] = text_width(t->columns[j]);
+		t->is_text[j] = 0;
+	}
+}
+
 out_table *out_table_new(const char *const *columns, int ncols)
 {
 	out_table *t = calloc(1, sizeof *t);
 	if (!t)
 		abort();
 	t->columns = calloc(ncols, sizeof *t->columns);
+	t->width = calloc(ncols ? ncols : 1, sizeof *t->width);
+	t->is_text = calloc(ncols ? ncols : 1, 1);
+	if (!t->columns || !t->width || !t->is_text)
+		abort();
 	for (int i = 0; i < ncols; i++)
-		t->columns[i] = strdup(columns[i]);
+		if (!(t->columns[i] = strdup(columns[i])))
+			abort();
 	t->ncols = ncols;
+	reset_widths(t);
 	return t;
 }
 
@@ -62,24 +105,164 @@ void out_table_free(out_table *t)
 		return;
 	for (int i = 0; i < t->ncols; i++)
 		free(t->columns[i]);
-	for (size_t i = 0; i < t->ncells; i++)
-		free(t->cells[i].text);
 	free(t->columns);
-	free(t->cells);
+	free(t->buf);
+	free(t->width);
+	free(t->is_text);
+	if (t->spill)
+		fclose(t->spill);
 	free(t);
 }
 
-static struct cell *push(out_table *t)
+static unsigned char *room(out_table *t, size_t more)
 {
-	if (t->ncells == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 256;
-		t->cells = realloc(t->cells, t->cap * sizeof *t->cells);
-		if (!t->cells)
-			abort();
+	if (t->len + more > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		while (cap < t->len + more)
+			cap *= 2;
+		unsigned char *p = realloc(t->buf, cap);
+		if (!p)
+			abort();        /* out of memory while formatting */
+		t->buf = p;
+		t->cap = cap;
 	}
-	struct cell *c = &t->cells[t->ncells++];
-	memset(c, 0, sizeof *c);
-	return c;
+	return t->buf + t->len;
+}
+
+/* An unlinked file in $TMPDIR (or /tmp): gone when closed or at exit. */
+static FILE *spill_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof path, "%s/assay-table-XXXXXX", dir) >= sizeof path)
+		return NULL;
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	FILE *fp = fdopen(fd, "w+b");
+	if (!fp)
+		close(fd);
+	return fp;
+}
+
+/* After a whole row: move the buffered rows to the file when there are
+ * many.  Each block is its length, then its bytes. */
+static void maybe_spill(out_table *t)
+{
+	if (t->len < SPILL_BYTES || t->spill_failed || t->ncells % t->ncols)
+		return;
+	if (!t->spill && !(t->spill = spill_file())) {
+		t->spill_failed = 1;
+		return;
+	}
+	if (fwrite(&t->len, sizeof t->len, 1, t->spill) != 1 ||
+	    fwrite(t->buf, 1, t->len, t->spill) != t->len) {
+		t->spill_failed = 1;
+		return;
+	}
+	t->len = 0;
+}
+
+/* Append one cell (text: its table text, NULL for NA). */
+static void add_cell(out_table *t, int type, const void *val, size_t vlen,
+		     const char *text)
+{
+	size_t tl = text ? strlen(text) + 1 : 0;
+	unsigned char *p = room(t, 1 + vlen + tl);
+	int j = (int)(t->ncells % t->ncols);
+	*p++ = (unsigned char)type;
+	/* (memcpy with a null pointer is undefined even for 0 bytes, and
+	 * lets the compiler drop the test of text below) */
+	if (vlen)
+		memcpy(p, val, vlen);
+	if (tl)
+		memcpy(p + vlen, text, tl);
+	t->len += 1 + vlen + tl;
+	size_t w = text ? text_width(text) : 2;         /* "NA" */
+	if (w > t->width[j])
+		t->width[j] = w;
+	type &= ~CELL_SHORTEST;
+	if (type == CELL_STR || type == CELL_BOOL)
+		t->is_text[j] = 1;
+	t->ncells++;
+	if (j + 1 == t->ncols)
+		maybe_spill(t);
+}
+
+/* One cell decoded from p; returns the next. */
+static const unsigned char *decode(const unsigned char *p, struct cell *c)
+{
+	c->type = *p++;
+	c->text = NULL;
+	switch (c->type & ~CELL_SHORTEST) {
+	case CELL_NUM:
+		memcpy(&c->num, p, sizeof c->num);
+		p += sizeof c->num;
+		break;
+	case CELL_INT:
+		memcpy(&c->inum, p, sizeof c->inum);
+		p += sizeof c->inum;
+		break;
+	case CELL_BOOL:
+		c->num = *p++;
+		break;
+	case CELL_STR:
+		break;
+	default:
+		return p;
+	}
+	c->text = (const char *)p;
+	return p + strlen(c->text) + 1;
+}
+
+/* Append n encoded bytes holding whole rows to t's buffer. */
+static void append_rows(out_table *t, const unsigned char *p, size_t n)
+{
+	memcpy(room(t, n), p, n);
+	t->len += n;
+}
+
+void out_table_move(out_table *dst, out_table *src)
+{
+	if (src->ncols != dst->ncols)
+		abort();        /* a caller's bug: see output.h */
+	if (src->spill) {
+		/* a long series: its blocks first (rare; they are whole rows) */
+		size_t len;
+		unsigned char *blk = NULL;
+		if (fflush(src->spill) || fseek(src->spill, 0, SEEK_SET))
+			dst->spill_failed = 1;
+		while (!dst->spill_failed &&
+		       fread(&len, sizeof len, 1, src->spill) == 1) {
+			unsigned char *p = realloc(blk, len ? len : 1);
+			if (!p)
+				abort();
+			blk = p;
+			if (fread(blk, 1, len, src->spill) != len)
+				dst->spill_failed = 1;
+			else
+				append_rows(dst, blk, len);
+		}
+		free(blk);
+		dst->spill_failed |= src->spill_failed | ferror(src->spill);
+		fclose(src->spill);
+		src->spill = NULL;
+	}
+	append_rows(dst, src->buf, src->len);
+	dst->ncells += src->ncells;
+	for (int j = 0; j < dst->ncols; j++) {
+		if (src->width[j] > dst->width[j])
+			dst->width[j] = src->width[j];
+		dst->is_text[j] |= src->is_text[j];
+	}
+	src->len = 0;
+	src->ncells = 0;
+	src->spill_failed = 0;
+	reset_widths(src);
+	maybe_spill(dst);
 }
 
 static int fmt_shortest(double v, char *buf, size_t n)
@@ -96,13 +279,16 @@ static int fmt_shortest(double v, char *buf, size_t n)
 
 char *out_fmt_double(double v, char *buf, size_t n)
 {
-	fmt_shortest(v, buf, n);
+	if (n >= 48)
+		numfmt_shortest(v, buf);        /* the same text, faster */
+	else
+		fmt_shortest(v, buf, n);
 	return buf;
 }
 
 char *out_json_double(double v, char *buf, size_t n)
 {
-	fmt_shortest(v, buf, n);
+	out_fmt_double(v, buf, n);
 	if (!strpbrk(buf, ".eEn") && strlen(buf) + 3 <= n)
 		strcat(buf, ".0");
 	return buf;
@@ -132,65 +318,157 @@ void out_json_string(FILE *fp, const char *s)
 
 void out_str(out_table *t, const char *s)
 {
-	struct cell *c = push(t);
-	if (s) {
-		c->type = CELL_STR;
-		c->text = strdup(s);
-	}
+	add_cell(t, s ? CELL_STR : CELL_NULL, NULL, 0, s);
 }
 
 void out_num(out_table *t, double v, int digits)
 {
-	struct cell *c = push(t);
 	char buf[64];
-	if (!isfinite(v))
+	if (!isfinite(v)) {
+		add_cell(t, CELL_NULL, NULL, 0, NULL);
 		return;
-	c->type = CELL_NUM;
-	c->num = v;
-	fmt_shortest(v, buf, sizeof buf);
-	if (digits > 0)
-		snprintf(buf, sizeof buf, "%.*f", digits, v);
-	else if (digits < 0)
+	}
+	int type = CELL_NUM;
+	if (digits > 0) {
+		if (numfmt_fixed(v, digits, buf) < 0)   /* "%.*f", fast */
+			snprintf(buf, sizeof buf, "%.*f", digits, v);
+	} else if (digits < 0) {
 		snprintf(buf, sizeof buf, "%.*g", -digits, v);
-	c->text = strdup(buf);
+	} else {
+		numfmt_shortest(v, buf);        /* out_fmt_double's text */
+		type |= CELL_SHORTEST;
+	}
+	add_cell(t, type, &v, sizeof v, buf);
+}
+
+void out_num_text(out_table *t, double v, const char *text)
+{
+	if (!isfinite(v))
+		add_cell(t, CELL_NULL, NULL, 0, NULL);
+	else
+		add_cell(t, CELL_NUM, &v, sizeof v, text);
 }
 
 void out_int(out_table *t, long long v)
 {
-	struct cell *c = push(t);
 	char buf[32];
-	c->type = CELL_INT;
-	c->inum = v;
 	snprintf(buf, sizeof buf, "%lld", v);
-	c->text = strdup(buf);
+	add_cell(t, CELL_INT, &v, sizeof v, buf);
 }
 
 void out_bool(out_table *t, int b)
 {
-	struct cell *c = push(t);
-	c->type = CELL_BOOL;
-	c->num = b != 0;
-	c->text = strdup(b ? "true" : "false");
+	unsigned char v = b != 0;
+	add_cell(t, CELL_BOOL, &v, 1, b ? "true" : "false");
 }
 
 void out_null(out_table *t)
 {
-	push(t);
+	add_cell(t, CELL_NULL, NULL, 0, NULL);
 }
 
-static int print_csv_field(FILE *fp, const char *s)
+/* ---- rendering: cell by cell, through a buffer ---------------------------- */
+
+struct writer {
+	FILE *fp;
+	size_t n;
+	char buf[1 << 16];
+};
+
+static void w_flush(struct writer *w)
+{
+	if (w->n)
+		fwrite(w->buf, 1, w->n, w->fp);
+	w->n = 0;
+}
+
+static void w_put(struct writer *w, const char *s, size_t len)
+{
+	if (w->n + len > sizeof w->buf) {
+		w_flush(w);
+		if (len > sizeof w->buf) {
+			fwrite(s, 1, len, w->fp);
+			return;
+		}
+	}
+	memcpy(w->buf + w->n, s, len);
+	w->n += len;
+}
+
+static void w_str(struct writer *w, const char *s)
+{
+	w_put(w, s, strlen(s));
+}
+
+static void w_ch(struct writer *w, char c)
+{
+	if (w->n == sizeof w->buf)
+		w_flush(w);
+	w->buf[w->n++] = c;
+}
+
+static void w_pad(struct writer *w, size_t n)
+{
+	while (n--)
+		w_ch(w, ' ');
+}
+
+static void w_csv_field(struct writer *w, const char *s)
 {
 	if (!s)
-		return 0;
-	if (!strpbrk(s, ",\"\r\n"))
-		return fputs(s, fp) < 0 ? -1 : 0;
-	fputc('"', fp);
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		w_str(w, s);
+		return;
+	}
+	w_ch(w, '"');
 	for (; *s; s++) {
 		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
+			w_ch(w, '"');
+		w_ch(w, *s);
 	}
-	return fputc('"', fp) == EOF ? -1 : 0;
+	w_ch(w, '"');
+}
+
+/* TSV: no quoting; a tab, newline, carriage return or backslash inside a
+ * field is written \t, \n, \r, \\ (the text format of PostgreSQL's COPY
+ * and of mlr --tsv), so every row is one line of ncols fields. */
+static void w_tsv_field(struct writer *w, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\t': w_put(w, "\\t", 2); break;
+		case '\n': w_put(w, "\\n", 2); break;
+		case '\r': w_put(w, "\\r", 2); break;
+		case '\\': w_put(w, "\\\\", 2); break;
+		default: w_ch(w, *s);
+		}
+	}
+}
+
+static void w_json_string(struct writer *w, const char *s)
+{
+	w_ch(w, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': w_put(w, "\\\"", 2); break;
+		case '\\': w_put(w, "\\\\", 2); break;
+		case '\n': w_put(w, "\\n", 2); break;
+		case '\r': w_put(w, "\\r", 2); break;
+		case '\t': w_put(w, "\\t", 2); break;
+		case '\b': w_put(w, "\\b", 2); break;
+		case '\f': w_put(w, "\\f", 2); break;
+		default:
+			if (*p < 0x20) {
+				char u[8];
+				snprintf(u, sizeof u, "\\u%04x", *p);
+				w_str(w, u);
+			} else {
+				w_ch(w, (char)*p);
+			}
+		}
+	}
+	w_ch(w, '"');
 }
 
 /* A cell's text for CSV and TSV: numbers in full (shortest round-trip),
@@ -202,165 +480,178 @@ static const char *data_text(const struct cell *c, char *buf, size_t n)
 	return c->text;
 }
 
-static int print_csv(out_table *t, FILE *fp)
-{
-	char buf[64];
-	for (int i = 0; i < t->ncols; i++) {
-		if (i)
-			fputc(',', fp);
-		print_csv_field(fp, t->columns[i]);
-	}
-	fputc('\n', fp);
-	for (size_t i = 0; i < t->ncells; i++) {
-		print_csv_field(fp, data_text(&t->cells[i], buf, sizeof buf));
-		fputc((i + 1) % t->ncols ? ',' : '\n', fp);
-	}
-	return ferror(fp) ? -1 : 0;
-}
-
-/* Display width of UTF-8 text: count the bytes that start a character. */
-static size_t text_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
-	return w;
-}
-
-static int print_aligned(out_table *t, FILE *fp)
-{
-	size_t *width = calloc(t->ncols, sizeof *width);
-	int *numeric = calloc(t->ncols, sizeof *numeric);
-	for (int j = 0; j < t->ncols; j++) {
-		width[j] = text_width(t->columns[j]);
-		numeric[j] = 1;
-	}
-	for (size_t i = 0; i < t->ncells; i++) {
-		int j = i % t->ncols;
-		const char *s = t->cells[i].text ? t->cells[i].text : "NA";
-		if (text_width(s) > width[j])
-			width[j] = text_width(s);
-		if (t->cells[i].type == CELL_STR || t->cells[i].type == CELL_BOOL)
-			numeric[j] = 0;
-	}
-	for (int j = 0; j < t->ncols; j++) {
-		size_t pad = width[j] - text_width(t->columns[j]);
-		if (numeric[j])
-			fprintf(fp, "%*s", (int)pad, "");
-		fputs(t->columns[j], fp);
-		if (j + 1 < t->ncols)
-			fprintf(fp, "%*s  ", numeric[j] ? 0 : (int)pad, "");
-	}
-	fputc('\n', fp);
-	for (size_t i = 0; i < t->ncells; i++) {
-		int j = i % t->ncols;
-		const char *s = t->cells[i].text ? t->cells[i].text : "NA";
-		size_t pad = width[j] - text_width(s);
-		if (numeric[j])
-			fprintf(fp, "%*s%s", (int)pad, "", s);
-		else if (j + 1 < t->ncols)
-			fprintf(fp, "%s%*s", s, (int)pad, "");
-		else
-			fputs(s, fp);
-		fputs(j + 1 < t->ncols ? "  " : "\n", fp);
-	}
-	free(width);
-	free(numeric);
-	return ferror(fp) ? -1 : 0;
-}
-
 /* One cell as JSON: numbers each in their shortest round-trip text (one
  * precision per dump, as jansson has, made 0.05 print as
  * 0.050000000000000003 next to a value that needed 17 digits). */
-static void print_json_cell(FILE *fp, const struct cell *c)
+static void w_json_cell(struct writer *w, const struct cell *c)
 {
 	char buf[64];
-	switch (c->type) {
-	case CELL_STR: out_json_string(fp, c->text); break;
-	case CELL_NUM: fputs(out_json_double(c->num, buf, sizeof buf), fp); break;
-	case CELL_INT: fprintf(fp, "%lld", c->inum); break;
-	case CELL_BOOL: fputs(c->num != 0 ? "true" : "false", fp); break;
-	default: fputs("null", fp);
+	switch (c->type & ~CELL_SHORTEST) {
+	case CELL_STR: w_json_string(w, c->text); break;
+	case CELL_NUM: w_str(w, out_json_double(c->num, buf, sizeof buf)); break;
+	case CELL_INT: w_str(w, c->text); break;   /* "%lld" */
+	case CELL_BOOL: w_str(w, c->num != 0 ? "true" : "false"); break;
+	default: w_str(w, "null");
 	}
 }
 
-static void print_json_object(out_table *t, FILE *fp, size_t i, int pretty)
-{
-	fputs(pretty ? "  {\n" : "{", fp);
-	for (int j = 0; j < t->ncols; j++) {
-		if (pretty)
-			fputs("    ", fp);
-		out_json_string(fp, t->columns[j]);
-		fputs(pretty ? ": " : ":", fp);
-		print_json_cell(fp, &t->cells[i + j]);
-		if (j + 1 < t->ncols)
-			fputs(pretty ? ",\n" : ",", fp);
-	}
-	fputs(pretty ? "\n  }" : "}", fp);
-}
+struct render {
+	out_table *t;
+	enum out_format fmt;
+	struct writer *w;
+	size_t row;             /* rows begun */
+};
 
-/* The layout jansson's JSON_INDENT(2) gives (an array of objects). */
-static int print_json(out_table *t, FILE *fp)
+static void render_header(struct render *r)
 {
-	if (!t->ncells) {
-		fputs("[]\n", fp);
-		return ferror(fp) ? -1 : 0;
-	}
-	fputs("[\n", fp);
-	for (size_t i = 0; i < t->ncells; i += t->ncols) {
-		print_json_object(t, fp, i, 1);
-		fputs(i + t->ncols < t->ncells ? ",\n" : "\n", fp);
-	}
-	fputs("]\n", fp);
-	return ferror(fp) ? -1 : 0;
-}
-
-static int print_ndjson(out_table *t, FILE *fp)
-{
-	for (size_t i = 0; i < t->ncells; i += t->ncols) {
-		print_json_object(t, fp, i, 0);
-		fputc('\n', fp);
-	}
-	return ferror(fp) ? -1 : 0;
-}
-
-/* TSV: no quoting; a tab, newline, carriage return or backslash inside a
- * field is written \t, \n, \r, \\ (the text format of PostgreSQL's COPY
- * and of mlr --tsv), so every row is one line of ncols fields. */
-static void print_tsv_field(FILE *fp, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '\t': fputs("\\t", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		default: fputc(*s, fp);
+	out_table *t = r->t;
+	struct writer *w = r->w;
+	switch (r->fmt) {
+	case OUT_CSV:
+	case OUT_TSV:
+		for (int j = 0; j < t->ncols; j++) {
+			if (r->fmt == OUT_CSV)
+				w_csv_field(w, t->columns[j]);
+			else
+				w_tsv_field(w, t->columns[j]);
+			w_ch(w, j + 1 < t->ncols ? (r->fmt == OUT_CSV ? ',' : '\t') : '\n');
 		}
+		break;
+	case OUT_JSON:
+		if (t->ncells)
+			w_str(w, "[\n");
+		break;
+	case OUT_NDJSON:
+		break;
+	default:
+		for (int j = 0; j < t->ncols; j++) {
+			size_t pad = t->width[j] - text_width(t->columns[j]);
+			if (!t->is_text[j])
+				w_pad(w, pad);
+			w_str(w, t->columns[j]);
+			if (j + 1 < t->ncols) {
+				w_pad(w, t->is_text[j] ? pad : 0);
+				w_put(w, "  ", 2);
+			}
+		}
+		w_ch(w, '\n');
 	}
 }
 
-static int print_tsv(out_table *t, FILE *fp)
+static void render_json_cell(struct render *r, int j, const struct cell *c)
 {
-	for (int i = 0; i < t->ncols; i++) {
-		print_tsv_field(fp, t->columns[i]);
-		fputc(i + 1 < t->ncols ? '\t' : '\n', fp);
+	struct writer *w = r->w;
+	int pretty = r->fmt == OUT_JSON;
+	if (j == 0) {
+		if (pretty && r->row)
+			w_put(w, ",\n", 2);
+		w_str(w, pretty ? "  {\n" : "{");
 	}
+	if (pretty)
+		w_put(w, "    ", 4);
+	w_json_string(w, r->t->columns[j]);
+	w_str(w, pretty ? ": " : ":");
+	w_json_cell(w, c);
+	if (j + 1 < r->t->ncols)
+		w_str(w, pretty ? ",\n" : ",");
+	else
+		w_str(w, pretty ? "\n  }" : "}\n");
+}
+
+static void render_cell(struct render *r, int j, const struct cell *c)
+{
+	out_table *t = r->t;
+	struct writer *w = r->w;
 	char buf[64];
-	for (size_t i = 0; i < t->ncells; i++) {
-		print_tsv_field(fp, data_text(&t->cells[i], buf, sizeof buf));
-		fputc((i + 1) % t->ncols ? '\t' : '\n', fp);
+	int last = j + 1 == t->ncols;
+	switch (r->fmt) {
+	case OUT_CSV:
+		w_csv_field(w, c->type & CELL_SHORTEST ? c->text : data_text(c, buf, sizeof buf));
+		w_ch(w, last ? '\n' : ',');
+		break;
+	case OUT_TSV:
+		w_tsv_field(w, c->type & CELL_SHORTEST ? c->text : data_text(c, buf, sizeof buf));
+		w_ch(w, last ? '\n' : '\t');
+		break;
+	case OUT_JSON:
+	case OUT_NDJSON:
+		render_json_cell(r, j, c);
+		break;
+	default: {
+		const char *s = c->text ? c->text : "NA";
+		size_t pad = t->width[j] - text_width(s);
+		if (!t->is_text[j]) {
+			w_pad(w, pad);
+			w_str(w, s);
+		} else {
+			w_str(w, s);
+			if (!last)
+				w_pad(w, pad);
+		}
+		w_str(w, last ? "\n" : "  ");
 	}
-	return ferror(fp) ? -1 : 0;
+	}
+	if (last)
+		r->row++;
+}
+
+static void render_block(struct render *r, const unsigned char *p, size_t len,
+			 size_t *cell)
+{
+	const unsigned char *end = p + len;
+	struct cell c = { 0 };
+	while (p < end) {
+		p = decode(p, &c);
+		render_cell(r, (int)(*cell % r->t->ncols), &c);
+		++*cell;
+	}
+}
+
+/* The spilled blocks, in order. */
+static int render_spill(struct render *r, size_t *cell)
+{
+	FILE *fp = r->t->spill;
+	unsigned char *blk = NULL;
+	size_t len;
+	int rc = 0;
+	if (fflush(fp) || fseek(fp, 0, SEEK_SET))
+		return -1;
+	while (fread(&len, sizeof len, 1, fp) == 1) {
+		unsigned char *p = realloc(blk, len ? len : 1);
+		if (!p || fread(p, 1, len, fp) != len) {
+			blk = p ? p : blk;
+			rc = -1;
+			break;
+		}
+		blk = p;
+		render_block(r, blk, len, cell);
+	}
+	if (ferror(fp))
+		rc = -1;
+	free(blk);
+	fseek(fp, 0, SEEK_END);
+	return rc;
 }
 
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt)
 {
-	switch (fmt) {
-	case OUT_CSV: return print_csv(t, fp);
-	case OUT_JSON: return print_json(t, fp);
-	case OUT_NDJSON: return print_ndjson(t, fp);
-	case OUT_TSV: return print_tsv(t, fp);
-	default: return print_aligned(t, fp);
-	}
+	if (t->spill_failed)
+		return -1;
+	struct writer *w = malloc(sizeof *w);
+	if (!w)
+		abort();
+	w->fp = fp;
+	w->n = 0;
+	struct render r = { .t = t, .fmt = fmt, .w = w };
+	size_t cell = 0;
+	int rc = 0;
+	render_header(&r);
+	if (t->spill && render_spill(&r, &cell))
+		rc = -1;
+	render_block(&r, t->buf, t->len, &cell);
+	if (fmt == OUT_JSON)
+		w_str(w, t->ncells ? "\n]\n" : "[]\n");
+	w_flush(w);
+	free(w);
+	return rc || ferror(fp) ? -1 : 0;
 }

@@ -35,9 +35,18 @@ void out_table_free(out_table *t);
  * digits, 0 means shortest round-trip.  JSON always has the full value. */
 void out_str(out_table *t, const char *s);          /* NULL: NA */
 void out_num(out_table *t, double v, int digits);
+/* A number the table shows as `text` (csv, tsv and json print v in full;
+ * NaN is NA). */
+void out_num_text(out_table *t, double v, const char *text);
 void out_int(out_table *t, long long v);
 void out_bool(out_table *t, int b);
 void out_null(out_table *t);
+
+/* Append the rows of src (a table of the same columns, e.g. one series'
+ * rows formatted by a worker thread) to dst, and empty src.  Cells are kept encoded and, past
+ * a few megabytes, in an unlinked temporary file: a table's memory does
+ * not grow with its length. */
+void out_table_move(out_table *dst, out_table *src);
 
 /* Render to `fp`; returns 0, or -1 on a write error. */
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt);

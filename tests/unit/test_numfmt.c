@@ -176,6 +176,83 @@ static void test_shortest_kinds(void **state)
 	}
 }
 
+
+/* numfmt_fixed against printf("%.*f") and numfmt_sig12 against its
+ * definition, strtod(printf("%.12g")) written shortest by printf+strtod. */
+static void fixed_ok(double v, int d)
+{
+	char a[64], b[64];
+	int n = numfmt_fixed(v, d, a);
+	snprintf(b, sizeof b, "%.*f", d, v);
+	if (n < 0) {
+		/* the caller asks printf: only outside the fast range */
+		if (isfinite(v) && fabs(v) * pow(10, d) < 4e15 && NUMFMT_FAST)
+			fail_msg("%.17g %%.%df: not formatted", v, d);
+		return;
+	}
+	if (strcmp(a, b) || n != (int)strlen(b))
+		fail_msg("%.17g %%.%df: '%s', printf gives '%s'", v, d, a, b);
+}
+
+static void sig12_ok(double v)
+{
+	char a[64], b[64], t[64];
+	double r, want;
+	numfmt_sig12(v, a, &r);
+	snprintf(t, sizeof t, "%.12g", v);
+	want = strtod(t, NULL);
+	int p;
+	for (p = 15; p < 17; p++) {
+		snprintf(b, sizeof b, "%.*g", p, want);
+		if (strtod(b, NULL) == want)
+			break;
+	}
+	snprintf(b, sizeof b, "%.*g", p, want);
+	if (strcmp(a, b) || !(r == want || (isnan(r) && isnan(want))))
+		fail_msg("%.17g: sig12 '%s', printf gives '%s'", v, a, b);
+}
+
+static void test_fixed_sig12(void **state)
+{
+	(void)state;
+	static const double v[] = { 0, -0.0, 0.005, 0.015, 0.025, 0.125, 2.5,
+		-0.001, 1.005, 9198.249999999998, 999999.995, 0.000049999,
+		1e-5, 1e13, 99999999999.99999, 999999999999.5, 4.5e15, 1e300,
+		5e-324, 0.30000000000000004, 12.345 };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		for (int d = 1; d <= 9; d++) {
+			fixed_ok(v[i], d);
+			fixed_ok(-v[i], d);
+			sig12_ok(v[i]);
+			sig12_ok(-v[i]);
+		}
+	fixed_ok(INFINITY, 2);
+	fixed_ok(NAN, 2);
+	uint64_t x = 977281737ULL;
+	for (int i = 0; i < 300000; i++) {
+		xorshift(&x);
+		double m = (double)(x >> 11) / 9007199254740992.0;
+		double w = m * pow(10, (int)(x % 31) - 12);
+		int d = (int)(x % 9) + 1;
+		fixed_ok(w, d);
+		fixed_ok(-w, d);
+		/* decimals on a rounding tie of the d-th place, and near it */
+		double tie = ((double)(x % 100000000) + 0.5) / pow(10, d);
+		fixed_ok(tie, d);
+		fixed_ok(nextafter(tie, 0), d);
+		fixed_ok(nextafter(tie, INFINITY), d);
+		sig12_ok(w);
+		sig12_ok(-w);
+		sig12_ok((double)(x % 100000000000000ULL) / 100.0 + 0.005);
+		double r;
+		memcpy(&r, &x, sizeof r);
+		if (isfinite(r)) {
+			fixed_ok(r, d);
+			sig12_ok(r);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_shortest),
 		cmocka_unit_test(test_shortest_kinds),
+		cmocka_unit_test(test_fixed_sig12),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
