@@ -1,12 +1,12 @@
 /* Error reporting of the library: fill the caller's assay_error. */
 #include <gsl/gsl_errno.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "assay/assay.h"
 #include "c_locale.h"
+#include "store_internal.h"
 
 int assay_fail(assay_error *err, int status, const char *fmt, ...)
 {
@@ -29,11 +29,7 @@ void assay_init(void)
 	/* GSL aborts on error by default; the manual recommends turning the
 	 * handler off in production code and checking every status. */
 	gsl_set_error_handler_off();
-	/* Each connection stays in one thread (scan -j opens one per
-	 * thread), and SQLite's global memory statistics would take a mutex
-	 * on every allocation. */
-	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	store_configure_library();
 }
 
 /* One switch of the thread's locale per number costs about 3 ns against

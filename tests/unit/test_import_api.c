@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "assay/import.h"
+#include "store_internal.h"       /* the store's connection, to check its tables */
 
 struct env {
 	char dir[64];
@@ -83,7 +84,7 @@ static long long count(struct env *e, const char *sql)
 {
 	sqlite3_stmt *q;
 	long long n = -1;
-	assert_int_equal(sqlite3_prepare_v2(assay_store_db(e->st), sql, -1, &q, NULL),
+	assert_int_equal(sqlite3_prepare_v2(e->st->db, sql, -1, &q, NULL),
 			 SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
