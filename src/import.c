@@ -44,6 +44,12 @@ void im_notify(struct importer *im, const char *msg)
 	char line[MAX_ERRMSG + 1200];
 	if (!im->o->notice)
 		return;
+	if (im->speculative) {
+		/* Sent now, it would be sent again if the pass were redone:
+		 * stop, and let the classic two passes do it. */
+		im->failed = 1;
+		return;
+	}
 	im_shown(msg, line, sizeof line);
 	im->o->notice(im->o->ctx, line);
 }
@@ -237,8 +243,9 @@ static int pass_one(struct importer *im, struct source *src, char delim)
 	return 0;
 }
 
-/* Pass two: write, in one transaction; a dry run rolls it back. */
-static int pass_two(struct importer *im, struct source *src, char delim)
+/* Pass two: write, in one transaction (left open for the caller to
+ * commit, see commit_pass). */
+static int write_pass(struct importer *im, struct source *src, char delim)
 {
 	assay_import_result *res = im->res;
 	unsigned char digest[EVP_MAX_MD_SIZE];
@@ -262,13 +269,63 @@ static int pass_two(struct importer *im, struct source *src, char delim)
 	res->freq = im->file_freq;
 	if (store_import_finish(im->w, im->import_id, res, im->err))
 		return im_db_error(im);
+	return 0;
+}
+
+/* The end of pass two: commit, or roll back a dry run. */
+static int commit_pass(struct importer *im)
+{
 	store_import *w = im->w;
 	im->w = NULL;
 	if (store_import_end(w, !im->o->dry_run, im->err))
 		return im_db_error(im);
 	if (!im->o->dry_run)
-		res->import_id = im->import_id;
+		im->res->import_id = im->import_id;
 	return 0;
+}
+
+/* Forget a speculative pass two: its transaction, counts, series table,
+ * digest, and what it learnt of the dates; the classic passes follow. */
+static int forget_speculation(struct importer *im)
+{
+	store_import_end(im->w, 0, NULL);
+	im->w = NULL;
+	memset(im->res, 0, sizeof *im->res);
+	im->err->msg[0] = 0;
+	im->err->status = 0;
+	im->failed = im->stop = 0;
+	im_map_free(&im->map);
+	for (size_t k = 0; k < im->ncmeta; k++)
+		im->cmeta[k].used = 0;
+	im->day_cells = im->distinct_days = im->stats_done = 0;
+	im->import_id = 0;
+	if (!EVP_DigestInit_ex(im->sha, EVP_sha256(), NULL))
+		return assay_fail(im->err, ASSAY_EIO, "cannot start SHA-256");
+	return 0;
+}
+
+/* One pass instead of two, where that gives the very same result: pass
+ * two runs first, counting the full dates as pass one would.  It stands
+ * when no full date was read (the usual monthly, quarterly or annual
+ * file), when --freq decides, or when the dates are days anyway.  When
+ * full dates turn out to be month starts or weeks, when anything fails
+ * (pass one would report its errors first, before the store is touched),
+ * or when a notice is due (it would be sent twice), the pass is rolled
+ * back and the classic two passes run: what is written and said is
+ * always theirs.  Returns 1 when the pass stands (still to commit), 0
+ * when the classic passes must run, -1 on error. */
+static int speculate(struct importer *im, struct source *src, char delim)
+{
+	im->speculative = 1;
+	int rc = write_pass(im, src, delim);
+	im->speculative = 0;
+	if (rc == 0) {
+		decide_day_freq(im);
+		if (im->o->freq || im->day_freq == ASSAY_FREQ_D)
+			return 1;
+	}
+	im->day_freq = ASSAY_FREQ_NONE;
+	return forget_speculation(im) ? -1 : 0;
 }
 
 /* Everything an import holds, given back whether it succeeded or not; a
@@ -309,7 +366,7 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 	struct importer im;
 	struct source src = { .cd = (iconv_t)-1 };
 	char delim = 0;
-	int rc = -1;
+	int rc = -1, spec = 0;
 
 	memset(&im, 0, sizeof im);
 	memset(res, 0, sizeof *res);
@@ -329,7 +386,10 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 	    im_open_workbook(&im, &src) ||
 	    (!im.wb && (im_open_encoding(&im, &src) ||
 			pick_delimiter(&im, &src, &delim))) ||
-	    pass_one(&im, &src, delim) || pass_two(&im, &src, delim))
+	    (spec = speculate(&im, &src, delim)) < 0 ||
+	    (!spec && (pass_one(&im, &src, delim) ||
+		       write_pass(&im, &src, delim))) ||
+	    commit_pass(&im))
 		goto out;
 	rc = 0;
 out:

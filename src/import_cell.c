@@ -271,7 +271,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
-		if (im->pass == 1 && !im->no_stats) {
+		if (im_day_stats_wanted(im)) {
 			int y, m, d;
 			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
 			assay_civil_from_days(*p, &y, &m, &d);
@@ -286,9 +286,12 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			if (*p != im->first_day)
 				im->distinct_days = 1;
 			/* Days that are neither all month starts nor all one
-			 * weekday are days: the rest of pass one can be skipped. */
-			if (!im->all_month_start && !im->one_weekday)
-				im->stop = 1;
+			 * weekday are days: the rest of pass one can be skipped
+			 * (a speculative pass two only stops counting). */
+			if (!im->all_month_start && !im->one_weekday) {
+				im->stats_done = 1;
+				im->stop = im->pass == 1;
+			}
 		}
 		if (!im->o->freq) {
 			if (im->day_freq == ASSAY_FREQ_M)

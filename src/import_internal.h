@@ -51,6 +51,8 @@ struct series_entry {
 	assay_freq freq;        /* stored or first seen */
 	int is_new;             /* created by this import */
 	long created_at;        /* line of the row that added it to the map */
+	int has_last;           /* new: a value appended, at period last */
+	assay_period last;
 };
 
 struct series_map {
@@ -137,7 +139,11 @@ struct importer {
 	int all_month_start, one_weekday, weekday;
 	int64_t first_day;
 	int distinct_days;
-	int no_stats;           /* this row's date is not counted */
+	int no_stats;           /* this row's date is not counted (-1: not
+				 * known yet) */
+	int stats_done;         /* the dates are days: no more counting */
+	int speculative;        /* one pass: pass two before pass one (see
+				 * speculate() in import.c) */
 	assay_freq day_freq;
 	assay_freq file_freq;   /* of the first value, for the summary */
 
@@ -221,6 +227,7 @@ char im_sniff_delimiter(const char *buf, size_t len);
 /* import_row.c */
 void im_on_record(struct importer *im);
 int im_check_new_series(struct importer *im);
+int im_day_stats_wanted(struct importer *im);
 
 /* import_header.c */
 int im_check_header_names(struct importer *im);

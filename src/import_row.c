@@ -25,6 +25,8 @@ static int bad_row(struct importer *im)
 {
 	if (!im->o->skip_bad || im->err->status != ASSAY_EUSAGE)
 		return -1;      /* database and I/O errors are never skipped */
+	if (im->speculative)
+		return -1;      /* its notice would come twice: see speculate() */
 	if (im->pass == 2) {
 		char msg[sizeof im->err->msg + 16];
 		snprintf(msg, sizeof msg, "%s (row skipped)", im->err->msg);
@@ -206,6 +208,19 @@ static int row_has_value(struct importer *im)
 	return im->nvcol == 0;
 }
 
+/* Does this row's full date count towards how full dates are read (pass
+ * one, or a speculative pass two, until the answer is known)?  A row with
+ * no value (Macrotrends' trailing date-only rows) must not decide it.
+ * Asked only of rows with a full date: row_has_value is not free. */
+int im_day_stats_wanted(struct importer *im)
+{
+	if ((im->pass != 1 && !im->speculative) || im->stats_done)
+		return 0;
+	if (im->no_stats < 0)
+		im->no_stats = !row_has_value(im);
+	return !im->no_stats;
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -218,9 +233,7 @@ static int handle_data_row(struct importer *im)
 			      im->layout == ASSAY_LAYOUT_SINGLE) &&
 	    im->nvcol && (size_t)im->vcol[0].idx >= im->nfield)
 		return value_missing(im);
-	/* A row with no value (Macrotrends' trailing date-only rows) must
-	 * not decide how full dates are read. */
-	im->no_stats = im->pass == 1 && !row_has_value(im);
+	im->no_stats = -1;      /* not known yet: see im_day_stats_wanted */
 	if (im->date_col >= 0) {
 		if ((size_t)im->date_col >= im->nfield)
 			return im_fail_at(im, im->row_line, 0, ASSAY_EUSAGE,

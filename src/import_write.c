@@ -171,6 +171,7 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 			return im_db_error(im);
 		e->freq = freq;
 		e->is_new = 1;
+		e->has_last = 0;
 		im->res->series_new++;
 	}
 	if (!(e->name = im_strdup(im, name)))
@@ -210,7 +211,18 @@ int im_write_value(struct importer *im, struct series_entry *e,
 			       e->name, (char)e->freq,
 			       assay_period_format(f, p, lbl, sizeof lbl), (char)f);
 	/* A series this import created has nothing to compare with: insert
-	 * straight away (the fast path of a first import). */
+	 * straight away (the fast path of a first import).  While its
+	 * periods rise, no value of it can be in the table yet, and the
+	 * store may batch the inserts. */
+	if (e->is_new && (!e->has_last || p > e->last)) {
+		if (store_obs_append(im->w, e->id, p, value, im->import_id,
+				     im->row_line, im->err))
+			return im_db_error(im);
+		e->has_last = 1;
+		e->last = p;
+		im->res->inserted++;
+		return 0;
+	}
 	if (e->is_new) {
 		int rc = insert_obs(im, e, p, value);
 		if (rc <= 0)

@@ -4,22 +4,41 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store_internal.h"
+
+/* Rows of one multi-row INSERT: one statement step per APPEND_ROWS new
+ * values instead of one per value (the VDBE's per-statement work, the
+ * bindings' reset and the b-tree seek are shared). */
+#define APPEND_ROWS 64
+
+struct pending_obs {
+	int64_t sid, period, import_id;
+	double value;
+	long line;
+};
 
 struct store_import {
 	assay_store *st;
 	sqlite3_stmt *q_series_get, *q_series_add, *q_series_meta,
 		*q_obs_get, *q_obs_add, *q_obs_set, *q_rev_add, *q_rev_has,
-		*q_vintage;
+		*q_vintage, *q_obs_batch;
 	int64_t cached_vintage_id;
 	char cached_vintage[32];
+	/* store_obs_append's rows not yet in the table: written before any
+	 * other call reads or changes obs, and before a savepoint or the
+	 * end, so that callers never see the difference */
+	struct pending_obs pend[APPEND_ROWS];
+	size_t npend;
 };
 
 static int fail(store_import *w, assay_error *err)
 {
 	return store_db_fail(w->st, err);
 }
+
+static int flush(store_import *w, assay_error *err);
 
 static int prepare(store_import *w, sqlite3_stmt **q, const char *sql,
 		   assay_error *err)
@@ -28,6 +47,22 @@ static int prepare(store_import *w, sqlite3_stmt **q, const char *sql,
 			       NULL))
 		return fail(w, err);
 	return 0;
+}
+
+/* INSERT INTO obs ... VALUES (?,?,?,?,?), ... APPEND_ROWS times. */
+static int prepare_batch(store_import *w, assay_error *err)
+{
+	static const char head[] = "INSERT INTO obs (series_id, period, value,"
+				   " import_id, line) VALUES ";
+	char sql[sizeof head + APPEND_ROWS * 12];
+	size_t k = sizeof head - 1;
+	memcpy(sql, head, k);
+	for (int i = 0; i < APPEND_ROWS; i++) {
+		memcpy(sql + k, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)", i ? 12 : 11);
+		k += i ? 12 : 11;
+	}
+	sql[k] = 0;
+	return prepare(w, &w->q_obs_batch, sql, err);
 }
 
 static int prepare_all(store_import *w, assay_error *err)
@@ -60,7 +95,8 @@ static int prepare_all(store_import *w, assay_error *err)
 		       " WHERE r.series_id = ? AND r.period = ? AND r.value = ?"
 		       " AND i.vintage = ?", err) ||
 	       prepare(w, &w->q_vintage, "SELECT vintage FROM imports WHERE id = ?",
-		       err)
+		       err) ||
+	       prepare_batch(w, err)
 	       ? -1 : 0;
 }
 
@@ -69,7 +105,7 @@ static void finalize_all(store_import *w)
 	sqlite3_stmt **all[] = {
 		&w->q_series_get, &w->q_series_add, &w->q_series_meta,
 		&w->q_obs_get, &w->q_obs_add, &w->q_obs_set, &w->q_rev_add,
-		&w->q_rev_has, &w->q_vintage
+		&w->q_rev_has, &w->q_vintage, &w->q_obs_batch
 	};
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
 		sqlite3_finalize(*all[i]);
@@ -111,6 +147,11 @@ int store_import_end(store_import *w, int commit, assay_error *err)
 	int rc = 0;
 	if (!w)
 		return 0;
+	if (commit && w->npend && flush(w, err)) {
+		rc = -1;
+		commit = 0;
+	}
+	w->npend = 0;
 	finalize_all(w);
 	if (commit && sqlite3_exec(w->st->db, "COMMIT", NULL, NULL, NULL)) {
 		rc = fail(w, err);
@@ -139,6 +180,48 @@ static void bind_text_or_null(sqlite3_stmt *q, int i, const char *s)
 		sqlite3_bind_null(q, i);
 }
 
+static void bind_obs(sqlite3_stmt *q, int at, const struct pending_obs *o)
+{
+	sqlite3_bind_int64(q, at + 1, o->sid);
+	sqlite3_bind_int64(q, at + 2, o->period);
+	sqlite3_bind_double(q, at + 3, o->value);
+	sqlite3_bind_int64(q, at + 4, o->import_id);
+	sqlite3_bind_int64(q, at + 5, o->line);
+}
+
+/* The appended rows into the table: one multi-row INSERT when the batch
+ * is full, else one INSERT each. */
+static int flush(store_import *w, assay_error *err)
+{
+	size_t n = w->npend;
+	w->npend = 0;
+	if (n == APPEND_ROWS) {
+		for (size_t i = 0; i < n; i++)
+			bind_obs(w->q_obs_batch, 5 * (int)i, &w->pend[i]);
+		int rc = sqlite3_step(w->q_obs_batch);
+		sqlite3_reset(w->q_obs_batch);
+		return rc == SQLITE_DONE ? 0 : fail(w, err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bind_obs(w->q_obs_add, 0, &w->pend[i]);
+		int rc = sqlite3_step(w->q_obs_add);
+		sqlite3_reset(w->q_obs_add);
+		if (rc != SQLITE_DONE)
+			return fail(w, err);
+	}
+	return 0;
+}
+
+int store_obs_append(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err)
+{
+	w->pend[w->npend++] = (struct pending_obs){
+		.sid = sid, .period = p, .import_id = import_id,
+		.value = value, .line = line };
+	return w->npend == APPEND_ROWS ? flush(w, err) : 0;
+}
+
 int store_import_record(store_import *w, const char *file, const char *sha256,
 			const char *imported_at, const char *vintage,
 			int64_t *id, assay_error *err)
@@ -163,6 +246,8 @@ int store_import_record(store_import *w, const char *file, const char *sha256,
 int store_import_finish(store_import *w, int64_t id,
 			const assay_import_result *r, assay_error *err)
 {
+	if (w->npend && flush(w, err))
+		return -1;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(w->st->db,
 			       "UPDATE imports SET rows_read = ?2, inserted = ?3,"
@@ -228,6 +313,8 @@ int store_series_insert(store_import *w, const char *name,
 int store_obs_get(store_import *w, int64_t sid, assay_period p, double *value,
 		  int64_t *import_id, long *line, assay_error *err)
 {
+	if (w->npend && flush(w, err))
+		return -1;
 	sqlite3_stmt *q = w->q_obs_get;
 	sqlite3_bind_int64(q, 1, sid);
 	sqlite3_bind_int64(q, 2, p);
@@ -247,6 +334,8 @@ int store_obs_insert(store_import *w, int64_t sid, assay_period p,
 		     double value, int64_t import_id, long line,
 		     assay_error *err)
 {
+	if (w->npend && flush(w, err))
+		return -1;
 	sqlite3_stmt *q = w->q_obs_add;
 	sqlite3_bind_int64(q, 1, sid);
 	sqlite3_bind_int64(q, 2, p);
@@ -264,6 +353,8 @@ int store_obs_update(store_import *w, int64_t sid, assay_period p,
 		     double value, int64_t import_id, long line,
 		     assay_error *err)
 {
+	if (w->npend && flush(w, err))
+		return -1;
 	sqlite3_stmt *q = w->q_obs_set;
 	sqlite3_bind_int64(q, 1, sid);
 	sqlite3_bind_int64(q, 2, p);
@@ -318,6 +409,8 @@ const char *store_vintage_of(store_import *w, int64_t import_id)
 
 int store_row_begin(store_import *w, assay_error *err)
 {
+	if (w->npend && flush(w, err))
+		return -1;
 	if (sqlite3_exec(w->st->db, "SAVEPOINT assay_row", NULL, NULL, NULL))
 		return fail(w, err);
 	return 0;
@@ -325,6 +418,8 @@ int store_row_begin(store_import *w, assay_error *err)
 
 int store_row_end(store_import *w, int keep, assay_error *err)
 {
+	if (w->npend && flush(w, err))
+		return -1;
 	if (sqlite3_exec(w->st->db, keep ? "RELEASE assay_row"
 			 : "ROLLBACK TO assay_row; RELEASE assay_row",
 			 NULL, NULL, NULL))

@@ -58,6 +58,12 @@ int store_obs_get(store_import *w, int64_t sid, assay_period p, double *value,
 int store_obs_insert(store_import *w, int64_t sid, assay_period p,
 		     double value, int64_t import_id, long line,
 		     assay_error *err);
+/* A new value whose key cannot be in the table yet (the caller knows:
+ * a series this import created, periods rising): queued, and written in
+ * batches; an error may show at this call or at a later one. */
+int store_obs_append(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err);
 int store_obs_update(store_import *w, int64_t sid, assay_period p,
 		     double value, int64_t import_id, long line,
 		     assay_error *err);
