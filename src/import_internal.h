@@ -58,6 +58,8 @@ struct series_entry {
 struct series_map {
 	struct series_entry *slot;
 	size_t cap, n;
+	struct series_entry *last;      /* the one found last (rows of a long
+					 * file name one series many times) */
 };
 
 struct value_col {

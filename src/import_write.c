@@ -63,6 +63,7 @@ static int rehash(struct series_map *m, size_t ncap, long drop_line)
 	m->slot = ns;
 	m->cap = ncap;
 	m->n = n;
+	m->last = NULL;
 	return 0;
 }
 
@@ -137,11 +138,16 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 			 struct series_entry **out)
 {
 	int found;
-	struct series_entry *e = map_find(&im->map, name, &found);
+	struct series_entry *e = im->map.last;
+	if (e && !strcmp(e->name, name)) {
+		*out = e;
+		return 0;
+	}
+	e = map_find(&im->map, name, &found);
 	if (!e)
 		return im_oom(im);
 	if (found) {
-		*out = e;
+		*out = im->map.last = e;
 		return 0;
 	}
 	if (im_check_new_series(im))
@@ -179,7 +185,7 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	e->created_at = im->row_line;
 	im->map.n++;
 	im->res->series_total++;
-	*out = e;
+	*out = im->map.last = e;
 	return 0;
 }
 
