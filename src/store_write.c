@@ -49,10 +49,15 @@ static int prepare(store_import *w, sqlite3_stmt **q, const char *sql,
 	return 0;
 }
 
-/* INSERT INTO obs ... VALUES (?,?,?,?,?), ... APPEND_ROWS times. */
+/* INSERT INTO obs ... VALUES (?,?,?,?,?), ... APPEND_ROWS times.  OR
+ * FAIL, not the default ABORT: an ABORT must undo the rows of a failed
+ * statement, so SQLite keeps a statement journal of every page the
+ * statement touches (12 times the writes of single-row INSERTs).  No row
+ * here can conflict (see store_obs_append), and if one did, the import
+ * fails and its whole transaction is rolled back. */
 static int prepare_batch(store_import *w, assay_error *err)
 {
-	static const char head[] = "INSERT INTO obs (series_id, period, value,"
+	static const char head[] = "INSERT OR FAIL INTO obs (series_id, period, value,"
 				   " import_id, line) VALUES ";
 	char sql[sizeof head + APPEND_ROWS * 12];
 	size_t k = sizeof head - 1;
