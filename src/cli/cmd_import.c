@@ -239,8 +239,8 @@ static int list_workbook_sheets(const char *path)
 }
 
 /* Longer than a function should be (about 185 lines) for one reason: a
- * case per option of the getopt loop, each a line or two.  A shared
- * option table for every command (issue 15) is what will shorten it. */
+ * case per option of the getopt loop, each a line or two.  An option
+ * table shared by every command is what will shorten it. */
 int cmd_import(int argc, char **argv)
 {
 	static struct option opts[64];
