@@ -150,7 +150,7 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libassay.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libassay.a \
+	$(CC) $(ALL_CFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< $(BUILD)/libassay.a \
 		$(ALL_LDFLAGS) -fsanitize=fuzzer $(LIBS)
 
 fuzz-build: deps-check

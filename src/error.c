@@ -7,6 +7,7 @@
 
 #include "assay/assay.h"
 #include "c_locale.h"
+#include "store_internal.h"
 
 int assay_fail(assay_error *err, int status, const char *fmt, ...)
 {

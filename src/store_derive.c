@@ -11,11 +11,12 @@
 #include <time.h>
 
 #include "assay/derive.h"
+#include "store_internal.h"
 
 static int db_fail(assay_error *err, assay_store *st)
 {
 	return assay_fail(err, ASSAY_EIO, "%s: %s", assay_store_path(st),
-			  sqlite3_errmsg(assay_store_db(st)));
+			  sqlite3_errmsg(st->db));
 }
 
 static char *col_dup(sqlite3_stmt *q, int i)
@@ -50,7 +51,7 @@ static int have_tables(sqlite3 *db)
 int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
 			    assay_error *err)
 {
-	sqlite3 *db = assay_store_db(st);
+	sqlite3 *db = st->db;
 	sqlite3_stmt *q;
 	memset(def, 0, sizeof *def);
 	if (sqlite3_prepare_v2(db, "SELECT s.name, d.expr, d.freq, d.to_unit,"
@@ -87,7 +88,7 @@ static int exec_bound(assay_store *st, const char *sql, const char *const *text,
 		      int ntext, assay_error *err)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(assay_store_db(st), sql, -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
 		return db_fail(err, st);
 	for (int i = 0; i < ntext; i++)
 		sqlite3_bind_text(q, i + 1, text[i], -1, SQLITE_STATIC);
@@ -156,7 +157,7 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 			    const char *unit, const assay_derive_result *r,
 			    assay_error *err)
 {
-	sqlite3 *db = assay_store_db(st);
+	sqlite3 *db = st->db;
 	if (sqlite3_exec(db, "SAVEPOINT assay_derive", NULL, NULL, NULL))
 		return db_fail(err, st);
 	int rc = put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);
@@ -175,13 +176,13 @@ int assay_store_derived_inputs(assay_store *st, int64_t id,
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(assay_store_db(st),
+	if (sqlite3_prepare_v2(st->db,
 			       "SELECT d.input, d.vintage, x.id IS NOT NULL,"
 			       " (SELECT max(i.vintage) FROM obs o JOIN imports i"
 			       "  ON i.id = o.import_id WHERE o.series_id = x.id)"
 			       " FROM derived_inputs d LEFT JOIN series x ON x.name = d.input"
 			       " WHERE d.series_id = ? ORDER BY d.input", -1, &q, NULL))
-		return have_tables(assay_store_db(st)) ? db_fail(err, st) : 0;
+		return have_tables(st->db) ? db_fail(err, st) : 0;
 	sqlite3_bind_int64(q, 1, id);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

@@ -1,8 +1,7 @@
 /*
  * Editing series in the store (see store.h): rename, merge, and the names
- * nearest to one that is not there.  Only the public store handle is
- * used; every change runs in a savepoint, so that a refusal half-way
- * leaves the store as it was.
+ * nearest to one that is not there.  Every change runs in a savepoint, so
+ * that a refusal half-way leaves the store as it was.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -10,12 +9,13 @@
 #include <string.h>
 
 #include "assay/store.h"
+#include "store_internal.h"
 #include "utf8.h"
 
 static int edit_db_fail(assay_store *st, assay_error *err)
 {
 	return assay_fail(err, ASSAY_EIO, "%s: %s", assay_store_path(st),
-			  sqlite3_errmsg(assay_store_db(st)));
+			  sqlite3_errmsg(st->db));
 }
 
 /* A name the store keeps: UTF-8 without control characters, not empty. */
@@ -44,7 +44,7 @@ static int fit_name(const char *s)
 
 static int exec(assay_store *st, const char *sql, assay_error *err)
 {
-	if (sqlite3_exec(assay_store_db(st), sql, NULL, NULL, NULL))
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL))
 		return edit_db_fail(st, err);
 	return 0;
 }
@@ -54,7 +54,7 @@ static int exec(assay_store *st, const char *sql, assay_error *err)
 static int64_t run3(assay_store *st, const char *sql, int64_t x, int64_t y,
 		    int64_t z, assay_error *err)
 {
-	sqlite3 *db = assay_store_db(st);
+	sqlite3 *db = st->db;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
 		return edit_db_fail(st, err);
@@ -74,7 +74,7 @@ static int64_t count3(assay_store *st, const char *sql, int64_t x, int64_t y,
 {
 	sqlite3_stmt *q;
 	int64_t n = -1;
-	if (sqlite3_prepare_v2(assay_store_db(st), sql, -1, &q, NULL))
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL))
 		return edit_db_fail(st, err);
 	sqlite3_bind_int64(q, 1, x);
 	sqlite3_bind_int64(q, 2, y);
@@ -90,7 +90,7 @@ static int set_name(assay_store *st, int64_t id, const char *name,
 		    assay_error *err)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(assay_store_db(st),
+	if (sqlite3_prepare_v2(st->db,
 			       "UPDATE series SET name = ?2 WHERE id = ?1", -1, &q, NULL))
 		return edit_db_fail(st, err);
 	sqlite3_bind_int64(q, 1, id);
@@ -147,7 +147,7 @@ static int first_conflict(assay_store *st, const assay_series_info *ia,
 			  assay_error *err)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(assay_store_db(st),
+	if (sqlite3_prepare_v2(st->db,
 			       "SELECT x.period, x.value, y.value FROM obs x JOIN obs y"
 			       " ON y.period = x.period AND y.series_id = ?2"
 			       " WHERE x.series_id = ?1 AND x.value <> y.value"
@@ -304,7 +304,7 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	if (rc == 0 && exec(st, "RELEASE assay_merge", err))
 		rc = -1;
 	if (rc)
-		sqlite3_exec(assay_store_db(st), "ROLLBACK TO assay_merge;"
+		sqlite3_exec(st->db, "ROLLBACK TO assay_merge;"
 			     " RELEASE assay_merge", NULL, NULL, NULL);
 out:
 	assay_series_info_release(&ia);

@@ -16,7 +16,6 @@
 #include "assay/assay.h"
 
 typedef struct assay_store assay_store;
-struct sqlite3;
 
 typedef enum assay_kind {
 	ASSAY_KIND_NONE = 0,
@@ -68,8 +67,13 @@ void assay_store_close(assay_store *st);
 int assay_store_begin(assay_store *st, assay_error *err);
 int assay_store_end(assay_store *st, int commit, assay_error *err);
 
-/* The underlying handle, for modules of this library (import). */
-struct sqlite3 *assay_store_db(assay_store *st);
+/* A read transaction around several reads: one consistent snapshot (an
+ * import running meanwhile cannot show half of itself), and no lock and
+ * unlock of the file around every read.  Return 0, or -1 with err filled
+ * (ASSAY_EIO). */
+int assay_store_read_begin(assay_store *st, assay_error *err);
+int assay_store_read_end(assay_store *st, assay_error *err);
+
 const char *assay_store_path(assay_store *st);
 
 /* Look a series up by exact name (a lookup, see assay.h).  Returns 1 when
@@ -125,6 +129,22 @@ typedef struct assay_import_record {
 	int64_t rows_read, inserted, revised, unchanged, older, skipped;
 	int64_t values;                 /* values of this series it brought */
 } assay_import_record;
+
+/* Why an import's values were kept as an earlier vintage: the later
+ * import that replaced most of them.  Strings are malloc'd or NULL. */
+typedef struct assay_superseder {
+	char *vintage;                  /* of the import asked about */
+	char *later_vintage, *later_file;
+	int later_undated;              /* the later import had no --vintage:
+					 * its vintage is its import time */
+} assay_superseder;
+
+/* The import that superseded the most values of import `import_id`.
+ * Returns 1 (out filled; release it), 0 when none did, -1 with err
+ * filled. */
+int assay_store_import_superseder(assay_store *st, int64_t import_id,
+				  assay_superseder *out, assay_error *err);
+void assay_superseder_release(assay_superseder *s);
 
 /* One revision: the value of `period` at one vintage, and the value that
  * replaced it (NaN-free; `new_vintage` empty when it is still current). */

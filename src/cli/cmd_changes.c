@@ -18,7 +18,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -664,7 +663,11 @@ int cmd_changes(int argc, char **argv)
 	/* One read transaction for all series: one consistent snapshot (an
 	 * import running meanwhile cannot show half of itself), and no lock
 	 * and unlock of the file around every series' query. */
-	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);
+	assay_error err;
+	if (assay_store_read_begin(st, &err)) {
+		rc = cli_report(&err);
+		goto out;
+	}
 	if (!jobs)
 		jobs = cli_default_jobs();
 	/* A bar on a terminal for many series, unless the rows stream to the
@@ -685,7 +688,8 @@ int cmd_changes(int argc, char **argv)
 		if (!rc)
 			rc = fflush(stdout) || ferror(stdout) ? cli_write_error() : later;
 	}
-	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
+	if (assay_store_read_end(st, &err) && !rc)
+		rc = cli_report(&err);
 	cli_freq_note_print(&freq_note, "changes");
 out:
 	out_table_free(o.table);

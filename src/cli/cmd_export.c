@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,12 +298,18 @@ int cmd_export(int argc, char **argv)
 	struct xseries *xs = NULL;
 	struct cli_freq_note note = { .asked = o.freq };
 	out_table *t = NULL;
+	assay_error err;
+	int in_read = 0;
 	if ((status = cli_open_store(&st, 1)))
 		return status;
 	if ((status = resolve(st, argv + optind, argc - optind, &o, &names, &nnames)))
 		goto out;
 	/* one snapshot of the store for all series */
-	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);
+	if (assay_store_read_begin(st, &err)) {
+		status = cli_report(&err);
+		goto out;
+	}
+	in_read = 1;
 	xs = calloc(nnames ? nnames : 1, sizeof *xs);
 	if (!xs) {
 		status = cli_error(ASSAY_EIO, "out of memory");
@@ -339,7 +344,8 @@ int cmd_export(int argc, char **argv)
 				partial == 1 ? "" : "s");
 	}
 out:
-	sqlite3_exec(assay_store_db(st), "COMMIT", NULL, NULL, NULL);
+	if (in_read && assay_store_read_end(st, &err) && !status)
+		status = cli_report(&err);
 	for (size_t k = 0; k < nx; k++)
 		xseries_release(&xs[k]);
 	free(xs);

@@ -1,7 +1,6 @@
 /* assay import: load series from a CSV file or a workbook into the store. */
 #include <errno.h>
 #include <getopt.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,30 +141,18 @@ static int parse_layout(const char *s, assay_layout *out)
  * an earlier --vintage afterwards is, rightly, not current). */
 static void explain_older(assay_store *st, const assay_import_result *r)
 {
-	sqlite3_stmt *q;
-	sqlite3 *db = assay_store_db(st);
-	if (sqlite3_prepare_v2(db,
-			       "SELECT (SELECT vintage FROM imports WHERE id = ?1),"
-			       " i.vintage, i.file, i.vintage = i.imported_at"
-			       " FROM revisions r JOIN imports i ON i.id = r.superseded_by"
-			       " WHERE r.import_id = ?1 GROUP BY r.superseded_by"
-			       " ORDER BY count(*) DESC LIMIT 1", -1, &q, NULL))
+	assay_superseder s;
+	if (assay_store_import_superseder(st, r->import_id, &s, NULL) != 1)
 		return;
-	sqlite3_bind_int64(q, 1, r->import_id);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		const char *mine = (const char *)sqlite3_column_text(q, 0);
-		const char *later = (const char *)sqlite3_column_text(q, 1);
-		const char *file = (const char *)sqlite3_column_text(q, 2);
-		fprintf(stderr, "assay: %llu value%s kept as an earlier vintage: this "
-			"file's vintage %s is older than %s of %s%s, which stays "
-			"current ('--as-of %s' shows this file's values)\n",
-			(unsigned long long)r->older, r->older == 1 ? "" : "s",
-			mine ? mine : "?", later ? later : "?", file ? file : "?",
-			sqlite3_column_int(q, 3) ? " (imported without --vintage: "
-			"its vintage is the time it was imported)" : "",
-			mine ? mine : "DATE");
-	}
-	sqlite3_finalize(q);
+	fprintf(stderr, "assay: %llu value%s kept as an earlier vintage: this "
+		"file's vintage %s is older than %s of %s%s, which stays "
+		"current ('--as-of %s' shows this file's values)\n",
+		(unsigned long long)r->older, r->older == 1 ? "" : "s",
+		s.vintage ? s.vintage : "?", s.later_vintage ? s.later_vintage : "?",
+		s.later_file ? s.later_file : "?", s.later_undated
+		? " (imported without --vintage: its vintage is the time it was "
+		  "imported)" : "", s.vintage ? s.vintage : "DATE");
+	assay_superseder_release(&s);
 }
 
 static int print_summary(const assay_import_opts *o, const assay_import_result *r,
@@ -251,6 +238,9 @@ static int list_workbook_sheets(const char *path)
 	return fflush(stdout) || ferror(stdout) ? cli_write_error() : 0;
 }
 
+/* Longer than a function should be (about 185 lines) for one reason: a
+ * case per option of the getopt loop, each a line or two.  An option
+ * table shared by every command is what will shorten it. */
 int cmd_import(int argc, char **argv)
 {
 	static struct option opts[64];

@@ -44,6 +44,7 @@
 #include <sqlite3.h>
 
 #include "assay/import.h"
+#include "store_internal.h"       /* the store's connection, to check its tables */
 
 static assay_store *store;
 static int memfd = -1;
@@ -111,8 +112,8 @@ static sqlite3_int64 scalar(const char *sql)
 {
 	sqlite3_stmt *q;
 	sqlite3_int64 v = -1;
-	if (sqlite3_prepare_v2(assay_store_db(store), sql, -1, &q, NULL))
-		die("cannot query the store", sqlite3_errmsg(assay_store_db(store)));
+	if (sqlite3_prepare_v2(store->db, sql, -1, &q, NULL))
+		die("cannot query the store", sqlite3_errmsg(store->db));
 	if (sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
@@ -130,11 +131,11 @@ static sqlite3_int64 store_rows(void)
 
 static void clear_store(void)
 {
-	if (sqlite3_exec(assay_store_db(store),
+	if (sqlite3_exec(store->db,
 			 "DELETE FROM revisions; DELETE FROM obs;"
 			 " DELETE FROM series; DELETE FROM imports;",
 			 NULL, NULL, NULL))
-		die("cannot clear the store", sqlite3_errmsg(assay_store_db(store)));
+		die("cannot clear the store", sqlite3_errmsg(store->db));
 }
 
 static void one_line(const char *what, const char *msg)
@@ -227,7 +228,7 @@ static int import_checked(const assay_import_opts *o, assay_import_result *res)
 	int rc = assay_import(store, o, res, &err);
 	if (rc != 0 && rc != -1)
 		die("assay_import returned neither 0 nor -1", NULL);
-	if (!sqlite3_get_autocommit(assay_store_db(store)))
+	if (!sqlite3_get_autocommit(store->db))
 		die("a transaction is left open", rc ? err.msg : NULL);
 	if (rc)
 		check_failure(&err);

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "assay/import.h"
+#include "store_internal.h"       /* the store's connection, to check its tables */
 
 struct env {
 	char dir[64];
@@ -83,7 +84,7 @@ static long long count(struct env *e, const char *sql)
 {
 	sqlite3_stmt *q;
 	long long n = -1;
-	assert_int_equal(sqlite3_prepare_v2(assay_store_db(e->st), sql, -1, &q, NULL),
+	assert_int_equal(sqlite3_prepare_v2(e->st->db, sql, -1, &q, NULL),
 			 SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
@@ -236,6 +237,49 @@ static void test_notices_and_skip_bad(void **state)
 	assert_string_equal(e->notices[1], want);
 }
 
+/* How full dates are read is decided by all of them: month starts are
+ * months, one weekday weeks, the rest days.  The importer reads a file once
+ * when it can (the dates then are days, or no full dates at all) and
+ * twice otherwise; every case must give what two passes give. */
+static void import_freq(struct env *e, const char *csv, const char *want_freq,
+			long long want_periods, const char *last_label)
+{
+	assay_import_opts o;
+	assay_import_result r;
+	assay_error err;
+	char sql[256];
+
+	assay_store_close(e->st);
+	unlink(e->db);
+	assert_int_equal(assay_store_open(&e->st, e->db, 0, &err), 0);
+	write_csv(e, csv);
+	opts_init(e, &o);
+	o.series_name = "s";
+	assert_int_equal(assay_import(e->st, &o, &r, &err), 0);
+	snprintf(sql, sizeof sql, "SELECT freq = '%s' FROM series", want_freq);
+	assert_int_equal(count(e, sql), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM obs"), want_periods);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM observations"
+		 " WHERE period = '%s'", last_label);
+	assert_int_equal(count(e, sql), 1);
+	assert_int_equal(e->nnotice, 0);
+}
+
+static void test_dates_one_pass_or_two(void **state)
+{
+	struct env *e = *state;
+	import_freq(e, "date,value\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n",
+		    "M", 3, "2020-03");
+	import_freq(e, "date,value\n2020-01-06,1\n2020-01-13,2\n2020-01-20,3\n",
+		    "W", 3, "2020-01-20");
+	import_freq(e, "date,value\n2020-01-01,1\n2020-02-01,2\n2020-03-05,3\n",
+		    "D", 3, "2020-03-05");
+	import_freq(e, "date,value\n2020-01,1\n2020-02,2\n", "M", 2, "2020-02");
+	/* a date-only row does not count: the others are month starts */
+	import_freq(e, "date,value\n2020-01-01,1\n2020-02-01,2\n2020-02-07,\n",
+		    "M", 2, "2020-02");
+}
+
 static void test_dry_run(void **state)
 {
 	struct env *e = *state;
@@ -329,6 +373,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notices_and_skip_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dates_one_pass_or_two, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numbers_as_strtod, setup, teardown),
 	};

@@ -1,0 +1,312 @@
+/*
+ * The importer's cells: numbers (thousands separators, suffixes,
+ * qualifiers, percents), NA markers and dates.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+static const char *const default_na[] = {
+	"", "NA", "N/A", "n/a", "na", "#N/A", ".", "..", "...", "\xE2\x80\xA6",
+	"-", "--", "W", "nan", "NaN", "null", "NULL"
+};
+
+/* ---- cells -------------------------------------------------------------- */
+
+int im_is_na(struct importer *im, const char *s)
+{
+	for (size_t i = 0; i < sizeof default_na / sizeof *default_na; i++)
+		if (!strcmp(s, default_na[i]))
+			return 1;
+	for (size_t i = 0; i < im->o->n_na_tokens; i++)
+		if (!strcmp(s, im->o->na_tokens[i]))
+			return 1;
+	return 0;
+}
+
+/* Read a plain number: sign, digits with optional thousands separators in
+ * groups of three, decimal part, exponent.  strtod alone would accept hex,
+ * "inf" and "nan", and would follow the locale; this never does. */
+int im_read_number(const char *s, char decimal, double *v)
+{
+	char group = decimal == ',' ? '.' : ',';
+	char clean[128];
+	size_t k = 0, run = 0;
+	int groups = 0, digits = 0;
+	const char *p = s;
+
+	/* Clinger's fast path: with at most 15 significant digits and at
+	 * most 22 decimals, mantissa and power of ten are exact doubles and
+	 * one IEEE division rounds correctly -- the same double as strtod. */
+	uint64_t mant = 0;
+	int frac = 0, neg = *p == '-';
+	static const double pow10[23] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+
+	if (*p == '+' || *p == '-')
+		clean[k++] = *p++;
+	for (; isdigit((unsigned char)*p) || *p == group; p++) {
+		if (*p == group) {
+			/* first group 1-3 digits, then exactly 3 each */
+			if (run == 0 || (groups ? run != 3 : run > 3))
+				return -1;
+			groups++;
+			run = 0;
+			continue;
+		}
+		if (k + 2 >= sizeof clean)
+			return -1;
+		clean[k++] = *p;
+		run++;
+		digits++;
+		if (digits <= 15)
+			mant = mant * 10 + (uint64_t)(*p - '0');
+	}
+	if (groups && run != 3)
+		return -1;
+	if (*p == decimal) {
+		p++;
+		clean[k++] = '.';
+		for (; isdigit((unsigned char)*p); p++) {
+			if (k + 2 >= sizeof clean)
+				return -1;
+			clean[k++] = *p;
+			digits++;
+			frac++;
+			if (digits <= 15)
+				mant = mant * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	if (!digits)
+		return -1;
+	if (*p == 0 && digits <= 15 && frac <= 22) {
+		double x = (double)mant / pow10[frac];
+		*v = neg ? -x : x;
+		return 0;
+	}
+	if (*p == 'e' || *p == 'E') {
+		const char *q = p + 1;
+		if (*q == '+' || *q == '-')
+			q++;
+		if (!isdigit((unsigned char)*q))
+			return -1;
+		/* One optional sign, then digits only: strtod would stop at a
+		 * second sign and read "1e5-3" as 1e5 without a word. */
+		clean[k++] = 'e';
+		p++;
+		if (*p == '+' || *p == '-')
+			clean[k++] = *p++;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (k + 2 >= sizeof clean)
+				return -1;
+			clean[k++] = *p;
+		}
+	}
+	if (*p)
+		return -1;
+	clean[k] = 0;
+	errno = 0;
+	*v = strtod(clean, NULL);
+	return errno == ERANGE ? -1 : 0;
+}
+
+/* A workbook's number cell: the text of a double as the file stores it
+ * ("0.40477399635468603", "1E-3"), read with strtod in the C locale so
+ * that it gives exactly the file's double.  The syntax is checked first:
+ * strtod alone would take hex, inf and nan. */
+static int read_stored_number(const char *s, double *v)
+{
+	const char *p = s;
+	int digits = 0;
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; isdigit((unsigned char)*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			digits++;
+	if (!digits)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p)
+		return -1;
+	errno = 0;
+	*v = strtod(s, NULL);
+	return errno == ERANGE && (*v > 1 || *v < -1) ? -1 : 0;
+}
+
+/* A number with a --suffix multiplier.  A power of ten moves the decimal
+ * exponent ("41.19" "K" reads as 41.19e3, exactly 41190), so that no
+ * rounding of a product creeps in; other multipliers multiply. */
+static enum cell_kind read_suffixed(struct importer *im, const char *head,
+				    const struct suffix *sx, double *v,
+				    char *why, size_t n)
+{
+	if (sx->pow10 != INT_MIN && !strpbrk(head, "eE")) {
+		char txt[160];
+		snprintf(txt, sizeof txt, "%se%d", head, sx->pow10);
+		if (im_read_number(txt, im->o->decimal, v) == 0)
+			return CELL_VALUE;
+	} else if (im_read_number(head, im->o->decimal, v) == 0 &&
+		   isfinite(*v * sx->mult)) {
+		*v *= sx->mult;
+		return CELL_VALUE;
+	}
+	snprintf(why, n, "cannot read value '%s%s': out of range", head, sx->text);
+	return CELL_BAD;
+}
+
+/* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
+ * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
+enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
+				double *v, char *why, size_t n)
+{
+	char *s = im_trim(cell);
+	if (type == ASSAY_CELL_NUMBER) {
+		if (read_stored_number(s, v) == 0)
+			return CELL_VALUE;
+		char buf[64];
+		snprintf(why, n, "cannot read number cell '%s'",
+			 im_shown(s, buf, sizeof buf));
+		return CELL_BAD;
+	}
+	if (im_read_number(s, im->o->decimal, v) == 0)
+		return CELL_VALUE;      /* no NA marker reads as a number */
+	if (im_is_na(im, s))
+		return CELL_NA;
+	if (strchr("<>~", s[0]) && im_read_number(im_trim(s + 1), im->o->decimal, v) == 0) {
+		snprintf(why, n, "value '%s' has qualifier '%c'; not imported", s, s[0]);
+		return CELL_QUALIFIED;
+	}
+	size_t len = strlen(s);
+	size_t tail = 0;
+	if (len > 1 && s[len - 1] == '%') {
+		char head[128];
+		snprintf(head, sizeof head, "%.*s", (int)(len - 1), s);
+		if (im_read_number(im_trim(head), im->o->decimal, v) == 0) {
+			if (im->o->percent)
+				return CELL_PERCENT;
+			snprintf(why, n, "cannot read value '%s': a percent (--percent "
+				 "reads it as %s with unit %%; --value-cols can leave "
+				 "the column out)", s, im_trim(head));
+			return CELL_BAD;
+		}
+	}
+	while (tail < len && tail < 2 && (isalpha((unsigned char)s[len - 1 - tail]) ||
+					  s[len - 1 - tail] == '*'))
+		tail++;
+	if (tail && tail < len) {
+		char head[128];
+		snprintf(head, sizeof head, "%.*s", (int)(len - tail), s);
+		if (im_read_number(im_trim(head), im->o->decimal, v) == 0) {
+			const char *suf = s + len - tail;
+			for (size_t k = 0; k < im->nsuffix; k++)
+				if (!strcmp(suf, im->suffix[k].text))
+					return read_suffixed(im, im_trim(head),
+							     &im->suffix[k], v, why, n);
+			if (im->nsuffix) {
+				snprintf(why, n, "value '%s' has suffix '%s', which "
+					 "--suffix does not declare", s, suf);
+				return CELL_BAD;
+			}
+			snprintf(why, n, "value '%s' has qualifier '%s'; not imported%s",
+				 s, suf, isupper((unsigned char)suf[0]) && tail == 1
+				 ? " (a multiplier? --suffix K=1e3,M=1e6 reads it; "
+				   "--value-cols can leave the column out)" : "");
+			return CELL_QUALIFIED;
+		}
+	}
+	if (len == 1 && isupper((unsigned char)s[0])) {
+		snprintf(why, n, "'%s' is a flag, not a value; not imported", s);
+		return CELL_QUALIFIED;
+	}
+	char buf[64];
+	int bad_utf8;
+	if (strchr(s, ',') && im->o->decimal != ',' && im_read_number(s, ',', v) == 0)
+		snprintf(why, n, "cannot read value '%s': not a number "
+			 "(a decimal comma? see --decimal)", im_shown(s, buf, sizeof buf));
+	else if (im_name_flaw(s, &bad_utf8) && bad_utf8)
+		snprintf(why, n, "cannot read value '%s': not a number (invalid "
+			 "UTF-8%s)", im_shown(s, buf, sizeof buf), ENCODING_HINT);
+	else
+		snprintf(why, n, "cannot read value '%s': not a number",
+			 im_shown(s, buf, sizeof buf));
+	return CELL_BAD;
+}
+
+/* Read a date cell; full dates become days, months or weeks as decided
+ * after pass one (or by --freq). */
+int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
+		     assay_period *p)
+{
+	char why[128], buf[64];
+	char *s = im_trim(cell);
+	int bad_utf8;
+	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
+		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "cannot read date '%s': %s%s",
+			       im_shown(s, buf, sizeof buf), why,
+			       im_name_flaw(s, &bad_utf8) && bad_utf8
+			       ? " (invalid UTF-8" ENCODING_HINT ")"
+			       : im->ftype[col - 1] == ASSAY_CELL_DATE &&
+				 !strncmp(s, "1900-0", 6)
+			       ? " (a date serial Excel's 1900 date system counts"
+				 " but the calendar has not: 0 or 60)"
+			       : !strcmp(why, "not a date") && !im->o->date_format
+			       ? " (give its form with --date-format)" : "");
+	if (*f == ASSAY_FREQ_D) {
+		if (im_day_stats_wanted(im)) {
+			int y, m, d;
+			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
+			assay_civil_from_days(*p, &y, &m, &d);
+			if (im->day_cells == 0) {
+				im->all_month_start = im->one_weekday = 1;
+				im->weekday = wd;
+				im->first_day = *p;
+			}
+			im->day_cells++;
+			im->all_month_start &= d == 1;
+			im->one_weekday &= wd == im->weekday;
+			if (*p != im->first_day)
+				im->distinct_days = 1;
+			/* Days that are neither all month starts nor all one
+			 * weekday are days: the rest of pass one can be skipped
+			 * (a speculative pass two only stops counting). */
+			if (!im->all_month_start && !im->one_weekday) {
+				im->stats_done = 1;
+				im->stop = im->pass == 1;
+			}
+		}
+		if (!im->o->freq) {
+			if (im->day_freq == ASSAY_FREQ_M)
+				*p = assay_period_convert(ASSAY_FREQ_D, *p, ASSAY_FREQ_M);
+			*f = im->day_freq ? im->day_freq : ASSAY_FREQ_D;
+		}
+	}
+	if (im->o->freq && *f != im->o->freq) {
+		if (assay_freq_rank(*f) > assay_freq_rank(im->o->freq))
+			return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+				       "date '%s' is coarser than --freq %c", s,
+				       (char)im->o->freq);
+		*p = assay_period_convert(*f, *p, im->o->freq);
+		*f = im->o->freq;
+	}
+	return 0;
+}
+

@@ -1,0 +1,679 @@
+/*
+ * The importer's header: finding the columns a layout needs, by flag, by
+ * name or by number, value columns and what they name, a units row.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+/* ---- header ------------------------------------------------------------ */
+
+/* Is spec a column number (1-based; *k gets it) rather than a name? */
+static int col_number(const char *spec, long *k)
+{
+	char *end;
+	*k = strtol(spec, &end, 10);
+	return *spec && !*end;
+}
+
+/* A column after c with the same name (case-insensitive), or -1. */
+static int same_name_after(struct importer *im, int c)
+{
+	for (size_t j = (size_t)c + 1; j < im->nheader; j++)
+		if (!strcasecmp(im->header[j], im->header[c]))
+			return (int)j;
+	return -1;
+}
+
+/* Column named `spec` (a header text, case-insensitive, or a 1-based
+ * number within the header's width); -1 when absent. */
+static int find_col(struct importer *im, const char *spec)
+{
+	long k;
+	if (col_number(spec, &k))
+		return k >= 1 && (size_t)k <= im->hwidth ? (int)k - 1 : -1;
+	for (size_t i = 0; i < im->nheader; i++)
+		if (!strcasecmp(im->header[i], spec))
+			return (int)i;
+	return -1;
+}
+
+/* First column whose header is one of `names`; -1 when none. */
+static int guess_col(struct importer *im, const char *const *names)
+{
+	for (size_t i = 0; i < im->nheader; i++)
+		for (const char *const *n = names; *n; n++)
+			if (!strcasecmp(im->header[i], *n))
+				return (int)i;
+	return -1;
+}
+
+/* A column chosen by its name must be the only one of that name: with
+ * two, which one holds the data is a guess.  Returns -1 (and fails) when
+ * the name of column c is taken twice. */
+static int unique_name(struct importer *im, int c, const char *flag)
+{
+	char buf[64];
+	int d = same_name_after(im, c);
+	if (d < 0)
+		return 0;
+	return im_fail_at(im, im->header_at, d + 1, ASSAY_EUSAGE,
+		       "columns %d and %d are both named '%s': which one is "
+		       "meant is a guess (give its number: %s %d or %d)", c + 1,
+		       d + 1, im_shown(im->header[c], buf, sizeof buf), flag, c + 1,
+		       d + 1);
+}
+
+/* The column `spec` given by the flag `flag` ("--date-col"); -1 (failed)
+ * when the header has no such column or has its name twice. */
+static int need_col(struct importer *im, const char *spec, const char *what,
+		    const char *flag)
+{
+	char buf[64];
+	long k;
+	int c = find_col(im, spec);
+	int number = col_number(spec, &k);
+	if (c >= 0)
+		return !number && unique_name(im, c, flag) ? -1 : c;
+	if (number && k < 1)
+		im_fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: columns are numbered "
+			"from 1", flag, spec);
+	else if (number)
+		im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE, "%s %s: the header "
+			"has %zu column%s", flag, spec, im->hwidth,
+			im->hwidth == 1 ? "" : "s");
+	else
+		im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+			"no %s column '%s' in the header", what,
+			im_shown(spec, buf, sizeof buf));
+	return -1;
+}
+
+static int col_is_used(struct importer *im, int c)
+{
+	if (c == im->date_col || c == im->series_col || c == im->value_col)
+		return 1;
+	for (size_t i = 0; i < im->nkey; i++)
+		if (im->key_col[i] == c)
+			return 1;
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		if (im->meta_col[f] == c)
+			return 1;
+	return 0;
+}
+
+/* "Cobalt (BGS (2016))" -> "Cobalt": a trailing parenthesised group
+ * names a source or unit, not the series.  Returns a new string. */
+static char *strip_paren_suffix(struct importer *im, const char *h)
+{
+	char *out = im_strdup(im, h);
+	if (!out)
+		return NULL;
+	size_t len = strlen(out);
+	while (len && out[len - 1] == ' ')
+		len--;
+	if (len && out[len - 1] == ')') {
+		int depth = 0;
+		for (size_t i = len; i-- > 0;) {
+			depth += out[i] == ')';
+			depth -= out[i] == '(';
+			if (depth == 0) {
+				if (i > 0)      /* keep a header that is only "(...)" */
+					out[i] = 0;
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+static int add_value_col(struct importer *im, int c)
+{
+	struct value_col *vc = realloc(im->vcol, (im->nvcol + 1) * sizeof *vc);
+	if (!vc)
+		return im_oom(im);
+	im->vcol = vc;
+	struct value_col *v = &im->vcol[im->nvcol++];
+	memset(v, 0, sizeof *v);
+	v->idx = c;
+	char *name = strip_paren_suffix(im, im_mapped(im, im->header[c]));
+	if (!name)
+		return -1;
+	if (!name[0]) {         /* an unnamed column picked by its number */
+		char num[24];
+		snprintf(num, sizeof num, "%d", c + 1);
+		free(name);
+		if (!(name = im_strdup(im, num)))
+			return -1;
+	}
+	v->part = im_strdup(im, name);  /* a slug is never longer */
+	if (v->part)
+		assay_slug(name, v->part, strlen(name) + 1);
+	free(name);
+	return v->part ? 0 : -1;
+}
+
+/* Does an entry of the comma-separated list name column c (a glob, a
+ * name, case-insensitive, or its 1-based number)? */
+static int pattern_names(const char *pat, const char *header, int c)
+{
+	long k;
+	if (col_number(pat, &k))
+		return k == c + 1;
+	return store_glob(pat, header) || !strcasecmp(pat, header);
+}
+
+/* Is column c named by number in --value-cols? */
+static int number_in_list(struct importer *im, int c)
+{
+	long k;
+	for (size_t i = 0; i < im->nvpat; i++)
+		if (col_number(im->vpat[i], &k) && k == c + 1)
+			return 1;
+	return 0;
+}
+
+/* --col-meta / --meta entries that name value column v (its header, a
+ * glob of it, or its number): their fields override the flags and the
+ * units row; later entries win. */
+static void column_meta(struct importer *im, struct value_col *v)
+{
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		struct col_meta *m = &im->cmeta[k];
+		if (!pattern_names(m->spec, im->header[v->idx], v->idx))
+			continue;
+		m->used = 1;
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			if (m->val[f])
+				v->meta[f] = m->val[f];
+	}
+}
+
+/* Does an entry of --value-cols name the column? */
+static int matches_any(struct importer *im, const char *header, int c)
+{
+	for (size_t i = 0; i < im->nvpat; i++)
+		if (pattern_names(im->vpat[i], header, c))
+			return 1;
+	return 0;
+}
+
+/* Is the column named in --value-cols literally (not through a wildcard)? */
+static int matches_any_exactly(struct importer *im, const char *header, int c)
+{
+	long k;
+	for (size_t i = 0; i < im->nvpat; i++)
+		if (col_number(im->vpat[i], &k) ? k == c + 1
+		    : !strcasecmp(im->vpat[i], header))
+			return 1;
+	return 0;
+}
+
+static int resolve_keys(struct importer *im)
+{
+	if (!im->o->key_cols)
+		return 0;
+	char *copy = im_strdup(im, im->o->key_cols), *save = NULL;
+	if (!copy)
+		return -1;
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int c = need_col(im, im_trim(p), "key", "--key-cols");
+		if (c < 0)
+			break;
+		int *k = realloc(im->key_col, (im->nkey + 1) * sizeof *k);
+		if (!k) {
+			im_oom(im);
+			break;
+		}
+		im->key_col = k;
+		im->key_col[im->nkey++] = c;
+	}
+	free(copy);
+	return im->failed ? -1 : 0;
+}
+
+static const char *const date_names[] = {
+	"date", "period", "time", "observation_date", "month", "quarter",
+	"year", "dt", "DATE", NULL
+};
+static const char *const series_names[] = {
+	"series", "name", "series_id", "symbol", "ticker", "code", "id", NULL
+};
+static const char *const value_names[] = {
+	"value", "obs_value", "val", "price", "amount", NULL
+};
+
+/* Table layout: the period of a column from its header ("PROD_2023",
+ * "PROD_EST_ 2024", "2026Q1"): the last token that reads as a period.
+ * Returns 1 found, 0 none, -1 out of memory. */
+static int header_period(struct importer *im, const char *h, assay_period *p,
+			 assay_freq *f)
+{
+	char *buf = im_strdup(im, h), *tok, *save = NULL;
+	int found = 0;
+	if (!buf)
+		return -1;
+	for (char *s = buf; *s; s++)
+		if (*s == '_' || *s == ' ' || *s == '(' || *s == ')')
+			*s = ' ';
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		assay_freq tf;
+		assay_period tp;
+		if (isdigit((unsigned char)tok[0]) &&
+		    assay_period_parse(tok, NULL, &tf, &tp, NULL, 0) == 0) {
+			*p = tp;
+			*f = tf;
+			found = 1;
+		}
+	}
+	free(buf);
+	return found;
+}
+
+/* A "header" that is a row of data: a cell reads as a date finer than a
+ * year (2026-01-05, 2026-01, 2026Q1), or as a year next to a number that
+ * is no year (a file with no header line at all).  Returns the column of
+ * that date, or -1. */
+int im_header_is_data(struct importer *im)
+{
+	int date = -1, year = -1, number = 0;
+	for (size_t c = 0; c < im->nheader; c++) {
+		const char *h = im->header[c];
+		assay_freq f;
+		assay_period p;
+		double v;
+		if (isdigit((unsigned char)h[0]) &&
+		    assay_period_parse(h, NULL, &f, &p, NULL, 0) == 0) {
+			if (f != ASSAY_FREQ_A && date < 0)
+				date = (int)c;
+			if (f == ASSAY_FREQ_A && year < 0)
+				year = (int)c;
+		} else if (im_read_number(h, im->o->decimal, &v) == 0) {
+			number = 1;
+		}
+	}
+	return date >= 0 ? date : number ? year : -1;
+}
+
+/* A column guessed from its name (date, series, value): -1 when none,
+ * -2 (failed) when its name is in the header twice. */
+static int guess_unique(struct importer *im, const char *const *names,
+			const char *flag)
+{
+	int c = guess_col(im, names);
+	return c >= 0 && unique_name(im, c, flag) ? -2 : c;
+}
+
+/* The header cells that name series (the wide layout's value columns)
+ * must give names fit to keep: the slug keeps what is not ASCII, and the
+ * whole header is kept as the series' commodity unless --commodity gives
+ * one (a header cell with a line break is fine then: its slug has none). */
+int im_check_header_names(struct importer *im)
+{
+	int as_commodity = !im->o->meta[ASSAY_META_COMMODITY], bad;
+	if (im->layout != ASSAY_LAYOUT_WIDE)
+		return 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		int c = im->vcol[i].idx;
+		if (!im_name_flaw(im->vcol[i].part, &bad) &&
+		    !(as_commodity && im_name_flaw(im->header[c], &bad)))
+			continue;
+		return im_check_name_fix(im, im->header[c], im->header_at, c + 1,
+				      "column header", " (kept as the commodity "
+				      "of its series: give --commodity)");
+	}
+	return 0;
+}
+
+/* Two value columns must never feed one series: in the wide layout two
+ * headers with one slug ("Copper" and "copper (LME)"), in the table
+ * layout two headers with one period.  Either would merge two columns
+ * into one series, or fail later with a puzzling "second value". */
+/* What a value column names: its slug (wide) or its period (table), and
+ * where it stands among the value columns. */
+struct col_key {
+	const char *part;       /* wide; NULL in the table layout */
+	assay_period period;    /* table */
+	assay_freq pfreq;
+	size_t order;
+};
+
+static int col_key_cmp(const struct col_key *x, const struct col_key *y)
+{
+	int c = x->part && y->part ? strcmp(x->part, y->part) : 0;
+	if (!c && x->pfreq != y->pfreq)
+		c = x->pfreq < y->pfreq ? -1 : 1;
+	if (!c && x->period != y->period)
+		c = x->period < y->period ? -1 : 1;
+	return c;
+}
+
+static int by_key_then_order(const void *pa, const void *pb)
+{
+	const struct col_key *x = pa, *y = pb;
+	int c = col_key_cmp(x, y);
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int check_distinct_columns(struct importer *im)
+{
+	char a[64], b[64], lbl[32];
+	int wide = im->layout == ASSAY_LAYOUT_WIDE;
+	if (!wide && im->layout != ASSAY_LAYOUT_TABLE)
+		return 0;
+	/* Sorted by what they name, columns that name one series are
+	 * neighbours: n log n, where comparing every pair took a second on a
+	 * header of 20,000 columns.  The pair reported is the one a pairwise
+	 * scan in column order meets first: the earliest column that repeats
+	 * an earlier one, with the first column it repeats. */
+	struct col_key *key = malloc((im->nvcol ? im->nvcol : 1) * sizeof *key);
+	if (!key)
+		return im_oom(im);
+	for (size_t i = 0; i < im->nvcol; i++)
+		key[i] = (struct col_key){
+			.part = wide ? im->vcol[i].part : NULL,
+			.period = wide ? 0 : im->vcol[i].period,
+			.pfreq = wide ? ASSAY_FREQ_NONE : im->vcol[i].pfreq,
+			.order = i };
+	qsort(key, im->nvcol, sizeof *key, by_key_then_order);
+	size_t first = 0, again = (size_t)-1;
+	for (size_t g = 0, k; g < im->nvcol; g = k) {
+		for (k = g + 1; k < im->nvcol && !col_key_cmp(&key[g], &key[k]); k++)
+			;
+		if (k - g >= 2 && key[g + 1].order < again) {
+			first = key[g].order;
+			again = key[g + 1].order;
+		}
+	}
+	free(key);
+	/* a header that gives no name at all is reported where the pairwise
+	 * scan would meet it: before a repeat that comes later */
+	for (size_t i = 0; wide && i < im->nvcol && i <= again; i++)
+		if (!im->vcol[i].part[0])
+			return im_fail_at(im, im->header_at, im->vcol[i].idx + 1,
+				       ASSAY_EUSAGE, "column header '%s' gives no "
+				       "series name (it needs a letter or digit)",
+				       im_shown(im->header[im->vcol[i].idx], a, sizeof a));
+	if (again == (size_t)-1)
+		return 0;
+	struct value_col *w = &im->vcol[first], *v = &im->vcol[again];
+	if (wide)
+		return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
+			       "columns %d and %d ('%s' and '%s') both name series "
+			       "'%s': rename one, or choose with --value-cols",
+			       w->idx + 1, v->idx + 1,
+			       im_shown(im->header[w->idx], a, sizeof a),
+			       im_shown(im->header[v->idx], b, sizeof b),
+			       im_shown(v->part, lbl, sizeof lbl));
+	return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
+		       "columns %d and %d ('%s' and '%s') both hold period %s: "
+		       "choose one with --value-cols",
+		       w->idx + 1, v->idx + 1,
+		       im_shown(im->header[w->idx], a, sizeof a),
+		       im_shown(im->header[v->idx], b, sizeof b),
+		       assay_period_format(v->pfreq, v->period, lbl, sizeof lbl));
+}
+
+/* The columns named by flags (or guessed from their names): metadata
+ * columns, keys, date, series, value. */
+static int resolve_named_columns(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+	im->date_col = im->series_col = im->value_col = -1;
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		char flag[32];
+		snprintf(flag, sizeof flag, "--%s-col", im_meta_names[f]);
+		im->meta_col[f] = -1;
+		if (o->meta_col[f] &&
+		    (im->meta_col[f] = need_col(im, o->meta_col[f], im_meta_names[f],
+						flag)) < 0)
+			return -1;
+	}
+	if (resolve_keys(im))
+		return -1;
+	if (o->date_col) {
+		if ((im->date_col = need_col(im, o->date_col, "date", "--date-col")) < 0)
+			return -1;
+	} else if ((im->date_col = guess_unique(im, date_names, "--date-col")) == -2) {
+		return -1;
+	}
+	if (o->series_col && (im->series_col = need_col(im, o->series_col, "series",
+							"--series-col")) < 0)
+		return -1;
+	if (o->value_col && (im->value_col = need_col(im, o->value_col, "value",
+						      "--value-col")) < 0)
+		return -1;
+	return 0;
+}
+
+static assay_layout guess_layout(struct importer *im)
+{
+	if (im->o->series_name)
+		return ASSAY_LAYOUT_SINGLE;
+	if (im->series_col >= 0 || guess_col(im, series_names) >= 0)
+		return ASSAY_LAYOUT_LONG;
+	if (im->nkey && im->date_col < 0)
+		return ASSAY_LAYOUT_TABLE;
+	return ASSAY_LAYOUT_WIDE;
+}
+
+/* What the layout needs: a series column (long), a name (single), a date
+ * column (all but table), key columns (table). */
+static int check_layout_columns(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+	assay_layout lay = im->layout;
+	if (lay == ASSAY_LAYOUT_LONG && im->series_col < 0) {
+		if ((im->series_col = guess_unique(im, series_names,
+						   "--series-col")) == -2)
+			return -1;
+		if (im->series_col < 0)
+			return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+				       "no series column in the header (name it "
+				       "'series' or give --series-col)");
+	}
+	if (lay == ASSAY_LAYOUT_SINGLE && !o->series_name)
+		return im_fail_at(im, 0, 0, ASSAY_EUSAGE,
+			       "the single layout needs --series NAME");
+	if (lay != ASSAY_LAYOUT_TABLE && im->date_col < 0) {
+		/* The World Bank's date column has an empty header. */
+		int c;
+		if (im->nheader && !im->header[0][0] && !col_is_used(im, 0))
+			im->date_col = 0;
+		else if (!o->header_line && (c = im_header_is_data(im)) >= 0)
+			return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				       "no header row: '%s' is a date, not a "
+				       "column name (the first row must name "
+				       "the columns)", im->header[c]);
+		else
+			return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+				       "no date column in the header (name it "
+				       "'date' or give --date-col)");
+	}
+	if (lay == ASSAY_LAYOUT_TABLE && !im->nkey)
+		return im_fail_at(im, 0, 0, ASSAY_EUSAGE,
+			       "the table layout needs --key-cols");
+	return 0;
+}
+
+/* Long and single layouts: the one value column, named, guessed, or the
+ * one column left over (FRED: observation_date,PCOPPUSDM). */
+static int resolve_value_column(struct importer *im)
+{
+	if (im->value_col < 0 &&
+	    (im->value_col = guess_unique(im, value_names, "--value-col")) == -2)
+		return -1;
+	if (im->value_col < 0) {
+		int left = -1, nleft = 0;
+		for (size_t c = 0; c < im->nheader; c++)
+			if (!col_is_used(im, (int)c) && im->header[c][0]) {
+				left = (int)c;
+				nleft++;
+			}
+		if (nleft != 1)
+			return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+				       "no value column in the header "
+				       "(name it 'value' or give --value-col)");
+		im->value_col = left;
+	}
+	return add_value_col(im, im->value_col);
+}
+
+/* Wide and table layouts: every column left (or those --value-cols
+ * names) is a value column; in the table layout each names a period. */
+static int resolve_value_columns(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+	assay_layout lay = im->layout;
+	for (size_t c = 0; c < im->nheader; c++) {
+		if (col_is_used(im, (int)c) ||
+		    (!im->header[c][0] && !(o->value_cols &&
+					    number_in_list(im, (int)c))))
+			continue;
+		/* A column number also picks an unnamed column (an IMF
+		 * sheet's), which gets its number as its name. */
+		if (o->value_cols && !matches_any(im, im->header[c], (int)c))
+			continue;
+		assay_period hp = 0;
+		assay_freq hf = ASSAY_FREQ_NONE;
+		int has_period = header_period(im, im->header[c], &hp, &hf);
+		if (has_period < 0)
+			return -1;
+		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
+		if (lay == ASSAY_LAYOUT_TABLE && !has_period && o->value_cols &&
+		    !matches_any_exactly(im, im->header[c], (int)c))
+			continue;
+		if (add_value_col(im, (int)c))
+			return -1;
+		struct value_col *v = &im->vcol[im->nvcol - 1];
+		column_meta(im, v);
+		v->period = hp;
+		v->pfreq = hf;
+		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
+			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
+				       "no period in column header '%s' (the "
+				       "table layout reads e.g. PROD_2023)",
+				       im->header[c]);
+	}
+	return 0;
+}
+
+/* Every named column of a wide file is a series: a value under an
+ * unnamed one (between named ones) would be lost, so those columns are
+ * listed, to stay empty. */
+static int list_unnamed_columns(struct importer *im)
+{
+	for (size_t c = 0; im->layout == ASSAY_LAYOUT_WIDE && !im->o->value_cols &&
+			   c < im->hwidth; c++) {
+		if (im->header[c][0] || col_is_used(im, (int)c))
+			continue;
+		int *u = realloc(im->unnamed, (im->nunnamed + 1) * sizeof *u);
+		if (!u)
+			return im_oom(im);
+		im->unnamed = u;
+		im->unnamed[im->nunnamed++] = (int)c;
+	}
+	return 0;
+}
+
+int im_resolve_header(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+
+	if (resolve_named_columns(im))
+		return -1;
+	im->layout = o->layout == ASSAY_LAYOUT_AUTO ? guess_layout(im) : o->layout;
+	if (check_layout_columns(im))
+		return -1;
+	if (im->layout == ASSAY_LAYOUT_LONG || im->layout == ASSAY_LAYOUT_SINGLE)
+		return resolve_value_column(im);
+	if (resolve_value_columns(im))
+		return -1;
+	/* A guessed wide layout whose one column is called "value" would
+	 * make a series named "value": the file is a single series. */
+	if (o->layout == ASSAY_LAYOUT_AUTO && im->layout == ASSAY_LAYOUT_WIDE &&
+	    im->nvcol == 1 && !im->nkey && !o->prefix) {
+		for (const char *const *n = value_names; *n; n++)
+			if (!strcasecmp(im->header[im->vcol[0].idx], *n))
+				return im_fail_at(im, im->header_at, im->vcol[0].idx + 1,
+					       ASSAY_EUSAGE, "the one value column, "
+					       "'%s', names no series: give --series "
+					       "NAME", im->header[im->vcol[0].idx]);
+	}
+	/* Columns picked by number may lie past the last named one. */
+	for (size_t i = 0; i < im->nvcol; i++)
+		if ((size_t)im->vcol[i].idx + 1 > im->hwidth)
+			im->hwidth = (size_t)im->vcol[i].idx + 1;
+	if (!im->nvcol)
+		return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
+			       o->value_cols ? "no column matches --value-cols '%s'"
+					     : "no value columns in the header%s",
+			       o->value_cols ? o->value_cols : "");
+	if (list_unnamed_columns(im))
+		return -1;
+	return check_distinct_columns(im) || im_check_header_names(im) ? -1 : 0;
+}
+
+int im_take_header(struct importer *im)
+{
+	im->header = calloc(im->nfield, sizeof *im->header);
+	if (!im->header)
+		return im_oom(im);
+	im->nheader = im->nfield;
+	for (size_t i = 0; i < im->nfield; i++)
+		if (!(im->header[i] = im_strdup(im, im_trim(im->field[i]))))
+			return -1;
+	/* Spreadsheets pad rows with empty cells: the columns end at the
+	 * last named one (the World Bank's unnamed date column is first). */
+	im->hwidth = im->nheader;
+	while (im->hwidth && !im->header[im->hwidth - 1][0])
+		im->hwidth--;
+	im->header_at = im->row_line;
+	return 0;
+}
+
+/* A row that looks like a header: at least two cells, and at least half of
+ * them non-empty (title rows hold one or two cells of a wide row). */
+int im_looks_like_header(struct importer *im)
+{
+	size_t filled = 0;
+	for (size_t i = 0; i < im->nfield; i++)
+		filled += im_trim(im->field[i])[0] != 0;
+	return filled >= 2 && filled * 2 >= im->nfield;
+}
+
+/* Units row under a header: most value cells read "(...)" ("($/mt)"). */
+int im_take_units_row(struct importer *im)
+{
+	size_t paren = 0, filled = 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		if ((size_t)im->vcol[i].idx >= im->nfield)
+			continue;
+		const char *s = im_trim(im->field[im->vcol[i].idx]);
+		filled += s[0] != 0;
+		paren += s[0] == '(' && s[strlen(s) - 1] == ')';
+	}
+	if (!filled || paren * 2 < filled)
+		return 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		if ((size_t)im->vcol[i].idx >= im->nfield)
+			continue;
+		char *s = im_trim(im->field[im->vcol[i].idx]);
+		size_t len = strlen(s);
+		if (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
+			s[len - 1] = 0;
+			s++;
+		}
+		free(im->vcol[i].unit);
+		im->vcol[i].unit = NULL;
+		if (*s && !(im->vcol[i].unit = im_strdup(im, s)))
+			return -1;
+		if (im_check_name(im, s, im->row_line, im->vcol[i].idx + 1, "unit"))
+			return -1;
+	}
+	return 1;
+}
+

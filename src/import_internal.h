@@ -1,0 +1,260 @@
+/*
+ * Private to the importer's files (import*.c): the reader's state and
+ * what one part of the importer asks of another.
+ *
+ *   import.c          assay_import: the two passes, the transaction, messages
+ *   import_text.c     trimming, slugs, UTF-8 checks, growable strings
+ *   import_options.c  --col-meta, --meta, --map, --map-file, --suffix
+ *   import_csv.c      opening the input, libcsv, --encoding, workbooks
+ *   import_row.c      the header search and each data row
+ *   import_header.c   columns from the header, per layout
+ *   import_cell.c     numbers, NA markers, dates
+ *   import_write.c    the series table and each value against the store
+ */
+#ifndef ASSAY_IMPORT_INTERNAL_H
+#define ASSAY_IMPORT_INTERNAL_H
+
+#include <iconv.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <openssl/evp.h>
+
+#include "assay/import.h"
+#include "assay/workbook.h"
+#include "store_write.h"
+
+#pragma GCC visibility push(hidden)
+
+#define MAX_ERRMSG 900
+/* Lines searched for a header that resolves, when none is given. */
+#define HEADER_SEARCH_LINES 50
+/* Bytes read at a time. */
+#define BLOCK (1 << 16)
+
+#define ENCODING_HINT "; give the file's encoding with --encoding, e.g. " \
+	"--encoding cp1252"
+
+extern const char *const im_meta_names[ASSAY_META_COUNT];
+
+/* Growable strings (names of any length). */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int failed;             /* an allocation failed (see im_sb_reserve) */
+};
+
+/* The series table: names seen in this import. */
+struct series_entry {
+	char *name;
+	int64_t id;
+	assay_freq freq;        /* stored or first seen */
+	int is_new;             /* created by this import */
+	long created_at;        /* line of the row that added it to the map */
+	int has_last;           /* new: a value appended, at period last */
+	assay_period last;
+};
+
+struct series_map {
+	struct series_entry *slot;
+	size_t cap, n;
+	struct series_entry *last;      /* the one found last (rows of a long
+					 * file name one series many times) */
+};
+
+struct value_col {
+	int idx;                /* field index */
+	char *part;             /* name part (wide: slug of the header) */
+	char *unit;             /* from a units row, or NULL */
+	assay_period period;    /* table layout: from the header */
+	assay_freq pfreq;
+	const char *meta[ASSAY_META_COUNT];     /* from --col-meta/--meta */
+	int pct;                /* --percent: 1 its values end in %, -1 they
+				 * do not, 0 none read yet */
+	long pct_line;          /* where pct was decided */
+};
+
+struct col_meta {
+	char *spec;             /* header, glob, column number or series */
+	char *val[ASSAY_META_COUNT];
+	int used;
+	char origin[160];       /* "--col-meta 'Vol.:...'" or "FILE:LINE" */
+};
+
+#define MAX_SUFFIX 16
+struct suffix {
+	char text[8];           /* "K" */
+	double mult;            /* 1e3 */
+	int pow10;              /* mult is 10^pow10 (else INT_MIN) */
+};
+
+enum state { BEFORE_HEADER, AFTER_HEADER, IN_DATA };
+enum cell_kind { CELL_VALUE, CELL_NA, CELL_QUALIFIED, CELL_BAD, CELL_PERCENT };
+
+struct importer {
+	const assay_import_opts *o;
+	assay_import_result *res;
+	assay_error *err;
+	assay_store *st;
+	store_import *w;        /* pass two: the store's writer */
+	const char *path;       /* as shown in messages */
+	int pass;               /* 1: validate, 2: write */
+	int failed;             /* stop feeding: err is filled */
+	int stop;               /* stop feeding: pass one has learnt enough */
+	char delim;
+	assay_layout layout;
+
+	/* current record */
+	char *buf;              /* fields, NUL-separated */
+	size_t buflen, bufcap;
+	size_t *off;            /* field offsets into buf */
+	unsigned char *ftype;   /* per field: enum assay_cell_type (CSV: TEXT) */
+	size_t nfield, capfield;
+	char **field;           /* pointers, valid in on_record */
+	size_t capptr;          /* room in field */
+	long line;              /* physical line being parsed */
+	long row_line;          /* line where the current record started */
+	long rec_line;          /* line where the record being parsed began */
+
+	/* header */
+	enum state state;
+	char **header;
+	size_t nheader;
+	size_t hwidth;          /* columns: up to the last named header cell */
+	int *unnamed;           /* wide: columns with no name, to stay empty */
+	size_t nunnamed;
+	long header_at;
+	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
+	char header_last_err[MAX_ERRMSG + 128]; /* why the latest one failed */
+	int header_status;
+	int date_col, series_col, value_col;
+	int *key_col;
+	size_t nkey;
+	struct value_col *vcol;
+	size_t nvcol;
+	int meta_col[ASSAY_META_COUNT];
+	enum cell_kind *cell;   /* per value column, this row */
+	double *val;
+
+	/* dates: how to read full dates, decided after pass one */
+	long day_cells;
+	int all_month_start, one_weekday, weekday;
+	int64_t first_day;
+	int distinct_days;
+	int no_stats;           /* this row's date is not counted (-1: not
+				 * known yet) */
+	int stats_done;         /* the dates are days: no more counting */
+	int speculative;        /* one pass: pass two before pass one (see
+				 * speculate() in import.c) */
+	assay_freq day_freq;
+	assay_freq file_freq;   /* of the first value, for the summary */
+
+	/* pass two */
+	struct series_map map;
+	int64_t import_id;
+	char vintage[32];
+	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
+	struct sbuf name;       /* the series name being built */
+	char *conv;             /* --encoding: text converted to UTF-8 */
+
+	char **vpat;                    /* --value-cols, split */
+	size_t nvpat;
+	char **map_from, **map_to;      /* --map, --map-file */
+	size_t nmap;
+	struct col_meta *cmeta;         /* --col-meta, --meta FILE */
+	size_t ncmeta;
+	struct suffix suffix[MAX_SUFFIX];       /* --suffix */
+	size_t nsuffix;
+
+	/* a workbook (.xlsx, .xls) instead of text */
+	assay_workbook *wb;
+	size_t sheet;
+	const char *sheet_name; /* NULL: a CSV file */
+	assay_cell_range range;
+	int col1;               /* sheet column of field 1 */
+	long first_line;        /* lines before the range (header search) */
+};
+
+/* The input being read. */
+struct source {
+	FILE *fp;
+	uint64_t size;
+	iconv_t cd;             /* --encoding: to UTF-8; (iconv_t)-1: none */
+};
+
+/* import.c: messages and the state between passes */
+int im_check_name(struct importer *im, const char *s, long line, int col,
+		const char *what);
+int im_check_name_fix(struct importer *im, const char *s, long line, int col,
+		const char *what, const char *fix);
+int im_db_error(struct importer *im);
+int im_fail_at(struct importer *im, long line, int col, int status,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+const char *im_mapped(struct importer *im, const char *s);
+void im_notify(struct importer *im, const char *msg);
+const char *im_where(struct importer *im, long line, int col, char *buf,
+		size_t n);
+void im_drop_header(struct importer *im);
+
+/* import_text.c */
+const char *im_name_flaw(const char *s, int *bad_utf8);
+void im_sb_cat(struct sbuf *b, const char *s);
+int im_sb_reserve(struct sbuf *b, size_t more);
+void im_sb_slug(struct sbuf *b, const char *s);
+const char *im_shown(const char *s, char *buf, size_t n);
+char *im_trim(char *s);
+size_t im_utf8_len(const unsigned char *s);
+/* Out of memory: err filled, the import stops; returns -1. */
+int im_oom(struct importer *im);
+/* strdup, or NULL after im_oom. */
+char *im_strdup(struct importer *im, const char *s);
+
+/* import_options.c */
+int im_check_col_meta_used(struct importer *im);
+int im_check_options(struct importer *im);
+void im_free_col_meta(struct importer *im);
+struct col_meta *im_new_col_meta(struct importer *im, const char *spec);
+
+/* import_csv.c */
+int im_feed(struct importer *im, struct source *src, char delim);
+int im_feed_workbook(struct importer *im);
+int im_hash_file(struct importer *im, FILE *fp);
+int im_open_encoding(struct importer *im, struct source *src);
+int im_open_source(struct importer *im, struct source *src);
+int im_open_workbook(struct importer *im, struct source *src);
+size_t im_read_head(struct importer *im, struct source *src, char *out,
+		size_t n);
+char im_sniff_delimiter(const char *buf, size_t len);
+
+/* import_row.c */
+void im_on_record(struct importer *im);
+int im_check_new_series(struct importer *im);
+int im_day_stats_wanted(struct importer *im);
+
+/* import_header.c */
+int im_check_header_names(struct importer *im);
+int im_header_is_data(struct importer *im);
+int im_looks_like_header(struct importer *im);
+int im_resolve_header(struct importer *im);
+int im_take_header(struct importer *im);
+int im_take_units_row(struct importer *im);
+
+/* import_cell.c */
+int im_is_na(struct importer *im, const char *s);
+enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
+		double *v, char *why, size_t n);
+int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
+		assay_period *p);
+int im_read_number(const char *s, char decimal, double *v);
+
+/* import_write.c */
+int im_map_forget_row(struct series_map *m, long line);
+void im_map_free(struct series_map *m);
+int im_series_lookup(struct importer *im, const char *name, int col,
+		assay_freq freq, struct value_col *v, struct series_entry **out);
+int im_write_value(struct importer *im, struct series_entry *e, assay_period p,
+		assay_freq f, double value, int col);
+
+#pragma GCC visibility pop
+
+#endif

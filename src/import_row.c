@@ -1,0 +1,428 @@
+/*
+ * The importer's rows: the header search, units rows, and each data row
+ * read whole before any of it is written.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+/* ---- rows --------------------------------------------------------------- */
+
+static int row_is_blank(struct importer *im)
+{
+	for (size_t i = 0; i < im->nfield; i++)
+		if (im_trim(im->field[i])[0])
+			return 0;
+	return 1;
+}
+
+/* A bad row: fatal, or (--skip-bad) noted and skipped.  Returns 1 when the
+ * row is skipped, -1 when the import stops. */
+static int bad_row(struct importer *im)
+{
+	if (!im->o->skip_bad || im->err->status != ASSAY_EUSAGE)
+		return -1;      /* database and I/O errors are never skipped */
+	if (im->speculative)
+		return -1;      /* its notice would come twice: see speculate() */
+	if (im->pass == 2) {
+		char msg[sizeof im->err->msg + 16];
+		snprintf(msg, sizeof msg, "%s (row skipped)", im->err->msg);
+		im_notify(im, msg);
+		im->res->skipped++;
+	}
+	im->failed = 0;
+	im->err->msg[0] = 0;
+	return 1;
+}
+
+/* The name of the series of value column v in this row, in im->name.
+ * Names have no length limit: two long names never merge into one. */
+static int series_name(struct importer *im, struct value_col *v)
+{
+	struct sbuf *b = &im->name;
+
+	b->len = 0;
+	if (im_sb_reserve(b, 0))
+		return im_oom(im);
+	b->s[0] = 0;
+	if (im->layout == ASSAY_LAYOUT_SINGLE) {
+		im_sb_cat(b, im->o->series_name);
+		return b->failed ? im_oom(im) : 0;
+	}
+	im_sb_cat(b, im->o->prefix ? im->o->prefix : "");
+	if (im->layout == ASSAY_LAYOUT_LONG) {
+		if ((size_t)im->series_col >= im->nfield)
+			return im_fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
+				       "row has %zu fields, the series name is in "
+				       "column %d", im->nfield, im->series_col + 1);
+		const char *s = im_mapped(im, im_trim(im->field[im->series_col]));
+		if (!*s)
+			return im_fail_at(im, im->row_line, im->series_col + 1,
+				       ASSAY_EUSAGE, "empty series name");
+		im_sb_cat(b, s);
+		return b->failed ? im_oom(im) : 0;
+	}
+	for (size_t i = 0; i < im->nkey; i++) {
+		int c = im->key_col[i];
+		const char *cell = (size_t)c < im->nfield
+				   ? im_mapped(im, im_trim(im->field[c])) : "";
+		char buf[64];
+		if (i)
+			im_sb_cat(b, "/");
+		size_t before = b->len;
+		im_sb_slug(b, cell);
+		if (b->failed)
+			return im_oom(im);
+		if (b->len == before)
+			return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
+				       "empty key '%s'",
+				       im_shown(im->header[c], buf, sizeof buf));
+	}
+	if (im->layout == ASSAY_LAYOUT_WIDE) {
+		if (im->nkey)
+			im_sb_cat(b, "/");
+		im_sb_cat(b, v->part);
+	}
+	return b->failed ? im_oom(im) : 0;
+}
+
+/* A series this import has not seen yet: the cells its name and its
+ * metadata come from must be fit to keep (see check_name).  The header
+ * (check_header_names), a units row and the flags are checked once. */
+int im_check_new_series(struct importer *im)
+{
+	int bad;
+	if (im_name_flaw(im->name.s, &bad)) {
+		if (im->layout == ASSAY_LAYOUT_LONG)
+			return im_check_name(im, im_trim(im->field[im->series_col]),
+					  im->row_line, im->series_col + 1,
+					  "series name");
+		for (size_t i = 0; i < im->nkey; i++) {
+			int c = im->key_col[i];
+			if ((size_t)c < im->nfield &&
+			    im_check_name(im, im_trim(im->field[c]), im->row_line, c + 1,
+				       "key"))
+				return -1;
+		}
+	}
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		int c = im->meta_col[f];
+		if (c >= 0 && (size_t)c < im->nfield &&
+		    im_check_name(im, im_trim(im->field[c]), im->row_line, c + 1,
+			       im_meta_names[f]))
+			return -1;
+	}
+	return 0;
+}
+
+static int all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Cells past the header's last column: a value no column names, which
+ * would be lost, and a sign that the cells before it may have shifted
+ * (an unquoted 1,000 is two cells).  Empty ones are spreadsheet padding. */
+static int check_row_width(struct importer *im)
+{
+	for (size_t k = 0; k < im->nunnamed; k++) {
+		char buf[64];
+		size_t c = (size_t)im->unnamed[k];
+		if (c < im->nfield && im_trim(im->field[c])[0])
+			return im_fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
+				       "field %zu '%s' is under a column with no "
+				       "name in the header (%s %ld)", c + 1,
+				       im_shown(im_trim(im->field[c]), buf, sizeof buf),
+				       im->sheet_name ? "row" : "line", im->header_at);
+	}
+	for (size_t i = im->hwidth; i < im->nfield; i++) {
+		char buf[64];
+		const char *cell = im_trim(im->field[i]);
+		if (!*cell)
+			continue;
+		return im_fail_at(im, im->row_line, (int)i + 1, ASSAY_EUSAGE,
+			       "row has %zu fields but the header has %zu "
+			       "column%s: field %zu '%s' is under no column%s",
+			       im->nfield, im->hwidth, im->hwidth == 1 ? "" : "s",
+			       i + 1, im_shown(cell, buf, sizeof buf),
+			       im->delim == ',' && all_digits(cell)
+			       ? " (a number with an unquoted comma? write "
+				 "\"1,000\" in quotes)" : "");
+	}
+	return 0;
+}
+
+/* --percent: a column's values all end in '%' or none do (its series
+ * get unit % from the first); a mix is refused, not half-read. */
+static int check_percent(struct importer *im, struct value_col *v,
+			 enum cell_kind k)
+{
+	if (k != CELL_VALUE && k != CELL_PERCENT)
+		return 0;
+	int now = k == CELL_PERCENT ? 1 : -1;
+	if (!v->pct) {
+		v->pct = now;
+		v->pct_line = im->row_line;
+		return 0;
+	}
+	if (v->pct == now)
+		return 0;
+	char buf[64];
+	return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
+		       "value '%s' %s '%%' but the column's value at %s %ld %s "
+		       "(--percent: all or none of a column's values are "
+		       "percents)", im_shown(im_trim(im->field[v->idx]), buf, sizeof buf),
+		       now == 1 ? "ends in" : "has no", im->sheet_name ? "row"
+		       : "line", v->pct_line, now == 1 ? "does not" : "does");
+}
+
+/* A long or single row without its value field: the way out is named
+ * (Macrotrends files end in rows that hold only a date). */
+static int value_missing(struct importer *im)
+{
+	int date_only = im->nfield == 1 && im->date_col == 0;
+	return im_fail_at(im, im->row_line, 0, ASSAY_EUSAGE, "row has %zu field%s, "
+		       "the value is in column %d%s", im->nfield,
+		       im->nfield == 1 ? "" : "s", im->vcol[0].idx + 1,
+		       date_only ? " (a date with no value: --skip-bad skips "
+				   "such rows)" : "");
+}
+
+/* Does the row hold a value that is not NA in any value column? */
+static int row_has_value(struct importer *im)
+{
+	for (size_t i = 0; i < im->nvcol; i++) {
+		size_t c = (size_t)im->vcol[i].idx;
+		if (c < im->nfield) {
+			const char *s = im_trim(im->field[c]);
+			if (*s && !im_is_na(im, s))
+				return 1;
+		}
+	}
+	return im->nvcol == 0;
+}
+
+/* Does this row's full date count towards how full dates are read (pass
+ * one, or a speculative pass two, until the answer is known)?  A row with
+ * no value (Macrotrends' trailing date-only rows) must not decide it.
+ * Asked only of rows with a full date: row_has_value is not free. */
+int im_day_stats_wanted(struct importer *im)
+{
+	if ((im->pass != 1 && !im->speculative) || im->stats_done)
+		return 0;
+	if (im->no_stats < 0)
+		im->no_stats = !row_has_value(im);
+	return !im->no_stats;
+}
+
+static int handle_data_row(struct importer *im)
+{
+	assay_freq f = ASSAY_FREQ_NONE;
+	assay_period p = 0;
+	char why[256];
+
+	if (check_row_width(im))
+		return -1;
+	if (im->pass == 1 && (im->layout == ASSAY_LAYOUT_LONG ||
+			      im->layout == ASSAY_LAYOUT_SINGLE) &&
+	    im->nvcol && (size_t)im->vcol[0].idx >= im->nfield)
+		return value_missing(im);
+	im->no_stats = -1;      /* not known yet: see im_day_stats_wanted */
+	if (im->date_col >= 0) {
+		if ((size_t)im->date_col >= im->nfield)
+			return im_fail_at(im, im->row_line, 0, ASSAY_EUSAGE,
+				       "row has %zu fields, the date is in "
+				       "column %d", im->nfield, im->date_col + 1);
+		if (im_read_date(im, im->field[im->date_col], im->date_col + 1, &f, &p))
+			return -1;
+	}
+	if (im->pass == 1)
+		return 0;       /* pass one only learns how to read dates */
+	im->res->short_rows += im->nfield < im->hwidth;
+	/* Read every cell before writing any, so that a bad cell skips the
+	 * whole row (--skip-bad) and never leaves half of it written. */
+	for (size_t i = 0; i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		if ((size_t)v->idx >= im->nfield) {
+			if (im->layout == ASSAY_LAYOUT_LONG ||
+			    im->layout == ASSAY_LAYOUT_SINGLE)
+				return value_missing(im);
+			im->cell[i] = CELL_NA;  /* a short wide row */
+			continue;
+		}
+		im->cell[i] = im_read_cell(im, im->field[v->idx], im->ftype[v->idx],
+					&im->val[i], why,
+					sizeof why);
+		if (im->cell[i] == CELL_BAD)
+			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
+				       "%s", why);
+		if (im->o->percent && check_percent(im, v, im->cell[i]))
+			return -1;
+		if (im->cell[i] == CELL_PERCENT)
+			im->cell[i] = CELL_VALUE;
+		if (im->cell[i] == CELL_QUALIFIED) {
+			char msg[MAX_ERRMSG + 600], at[512];
+			snprintf(msg, sizeof msg, "%s: %s",
+				 im_where(im, im->row_line, v->idx + 1, at, sizeof at),
+				 why);
+			im_notify(im, msg);
+		}
+	}
+	for (size_t i = 0; i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		struct series_entry *e = NULL;
+		if (im->cell[i] != CELL_VALUE) {
+			im->res->na += im->cell[i] == CELL_NA;
+			im->res->skipped += im->cell[i] == CELL_QUALIFIED;
+			continue;
+		}
+		if (im->layout == ASSAY_LAYOUT_TABLE) {
+			p = v->period;
+			f = v->pfreq;
+		}
+		if (series_name(im, v))
+			return -1;
+		if (!im->file_freq)
+			im->file_freq = f;
+		im->res->values++;
+		if (im_series_lookup(im, im->name.s, v->idx + 1, f, v, &e) ||
+		    im_write_value(im, e, p, f, im->val[i], v->idx + 1))
+			return -1;
+	}
+	return 0;
+}
+
+/* A header candidate that does not resolve may be a title line with a
+ * comma in it: remember why (the first failure, and the latest), forget
+ * it and go on searching. */
+static void header_failed(struct importer *im)
+{
+	snprintf(im->header_last_err, sizeof im->header_last_err, "%s",
+		 im->err->msg);
+	if (!im->header_err[0]) {
+		snprintf(im->header_err, sizeof im->header_err, "%s",
+			 im->err->msg);
+		im->header_status = im->err->status;
+	}
+	im_drop_header(im);
+	im->state = BEFORE_HEADER;
+	im->failed = 0;
+	im->err->msg[0] = 0;
+}
+
+/* A record before the header: is it the header? */
+static void header_record(struct importer *im)
+{
+	int is_header = im->o->header_line > 0
+			? im->row_line >= im->o->header_line
+			: im_looks_like_header(im);
+	if (is_header) {
+		if (im_take_header(im))
+			return;
+		/* A row of data ends the search for a header: the candidate
+		 * that failed right above it is the header (a column number
+		 * past its width must not make a data row the header). */
+		if (im->header_err[0] && im_header_is_data(im) >= 0) {
+			assay_fail(im->err, im->header_status, "%s",
+				   im->header_last_err);
+			im->failed = 1;
+			return;
+		}
+		im->state = AFTER_HEADER;
+		if (im_resolve_header(im) == 0) {
+			size_t n = im->nvcol ? im->nvcol : 1;
+			im->cell = calloc(n, sizeof *im->cell);
+			im->val = calloc(n, sizeof *im->val);
+			if (!im->cell || !im->val) {
+				im_oom(im);
+				return;
+			}
+			im->header_err[0] = 0;
+		} else if (!im->o->header_line &&
+			   im->err->status == ASSAY_EUSAGE &&
+			   im->row_line - im->first_line < HEADER_SEARCH_LINES) {
+			/* if none resolves, the failure reported is that of
+			 * the one right above the data (see above), or else of
+			 * the first */
+			header_failed(im);
+		}
+	}
+	if (im->state == BEFORE_HEADER && im->header_err[0] &&
+	    im->row_line - im->first_line + 1 >= HEADER_SEARCH_LINES) {
+		assay_fail(im->err, im->header_status, "%s", im->header_err);
+		im->failed = 1;
+	}
+}
+
+/* A data row.  --skip-bad must skip a row whole: when a check that needs
+ * the store (a second value, a frequency, a kind) fails on a later cell
+ * of a wide row, the cells before it are undone (a savepoint). */
+static void data_record(struct importer *im)
+{
+	im->state = IN_DATA;
+	if (im->pass == 2)
+		im->res->rows_read++;
+	int guard = im->pass == 2 && im->o->skip_bad && im->nvcol > 1;
+	assay_import_result before;
+	if (guard) {
+		before = *im->res;
+		if (store_row_begin(im->w, im->err)) {
+			im_db_error(im);
+			return;
+		}
+	}
+	if (handle_data_row(im) == 0) {
+		if (guard && store_row_end(im->w, 1, im->err))
+			im_db_error(im);
+		return;
+	}
+	if (guard && im->err->status == ASSAY_EUSAGE) {
+		if (store_row_end(im->w, 0, im->err)) {
+			im_db_error(im);
+			return;
+		}
+		if (im_map_forget_row(&im->map, im->row_line)) {
+			im_oom(im);
+			return;
+		}
+		*im->res = before;
+	}
+	bad_row(im);
+}
+
+void im_on_record(struct importer *im)
+{
+	if (im->nfield + 1 > im->capptr) {
+		char **f = realloc(im->field, (im->nfield + 1) * sizeof *im->field);
+		if (!f) {
+			im_oom(im);
+			return;
+		}
+		im->field = f;
+		im->capptr = im->nfield + 1;
+	}
+	for (size_t i = 0; i < im->nfield; i++)
+		im->field[i] = im->buf + im->off[i];
+
+	if (im->state == BEFORE_HEADER) {
+		header_record(im);
+		return;
+	}
+	if (row_is_blank(im))
+		return;
+	/* Rows right under the header with no date are part of the header
+	 * (World Bank: units, series codes); a units row gives the units. */
+	if (im->state == AFTER_HEADER && im->date_col >= 0 &&
+	    (size_t)im->date_col < im->nfield && !im_trim(im->field[im->date_col])[0]) {
+		if (check_row_width(im) == 0)
+			im_take_units_row(im);
+		return;
+	}
+	data_record(im);
+}

@@ -1,0 +1,233 @@
+/*
+ * The importer's text helpers: trimming, slugs, UTF-8 checks, cells as
+ * messages show them, and growable strings for names of any length.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+#include "utf8.h"
+
+/* ---- small string helpers ------------------------------------------- */
+
+/* Out of memory inside an import: the import stops with an error (the
+ * library never aborts), and assay_import() rolls the transaction back and
+ * frees what it holds.  Every allocation of the importer is checked. */
+int im_oom(struct importer *im)
+{
+	assay_fail(im->err, ASSAY_EIO, "%s: out of memory", im->path);
+	im->failed = 1;
+	return -1;
+}
+
+char *im_strdup(struct importer *im, const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		im_oom(im);
+	return d;
+}
+
+/* Trim ASCII blanks (and the no-break space U+00A0) in place. */
+char *im_trim(char *s)
+{
+	char *e;
+	for (;;) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+			s += 2;
+		else
+			break;
+	}
+	e = s + strlen(s);
+	for (;;) {
+		if (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+			      e[-1] == '\n'))
+			e--;
+		else if (e - s >= 2 && (unsigned char)e[-2] == 0xC2 &&
+			 (unsigned char)e[-1] == 0xA0)
+			e -= 2;
+		else
+			break;
+	}
+	*e = 0;
+	return s;
+}
+
+char *assay_slug(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	int dash = 0;
+	if (n == 0)
+		return out;
+	/* ASCII tests by hand, not isalnum/tolower: this is public and may
+	 * run in a caller's single-byte locale, where tolower would change
+	 * the bytes of UTF-8 characters. */
+	for (const unsigned char *s = (const unsigned char *)in; *s; s++) {
+		int upper = *s >= 'A' && *s <= 'Z';
+		int keep = upper || (*s >= 'a' && *s <= 'z') ||
+			   (*s >= '0' && *s <= '9') || *s >= 0x80 || *s == '.' ||
+			   *s == '_';
+		if (*s == 0xC2 && s[1] == 0xA0) {      /* no-break space */
+			s++;
+			keep = 0;
+		}
+		if (!keep) {
+			dash = k > 0;
+			continue;
+		}
+		if (dash && k + 1 < n)
+			out[k++] = '-';
+		dash = 0;
+		size_t len = *s >= 0x80 ? im_utf8_len(s) : 1;
+		if (len > 1) {
+			/* Capitals outside ASCII are lowered too (Último ->
+			 * último), by table: no locale is consulted. */
+			unsigned char low[4];
+			size_t m = assay_utf8_lower(s, len, low);
+			if (k + m < n) {
+				memcpy(out + k, low, m);
+				k += m;
+			} else {
+				n = k + 1;      /* no partial character */
+			}
+			s += len - 1;
+			continue;
+		}
+		if (k + 1 < n)
+			out[k++] = (char)(upper ? *s + ('a' - 'A') : *s);
+	}
+	out[k] = 0;
+	return out;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when the
+ * bytes there are no UTF-8: a stray continuation byte, a truncated or
+ * overlong sequence, a surrogate or a code point past U+10FFFF. */
+size_t im_utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
+		       (s[3] & 0xC0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Is the character at s (of UTF-8 length len) a control character: C0,
+ * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
+static int is_control(const unsigned char *s, size_t len)
+{
+	return (len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
+	       (len == 2 && s[0] == 0xC2 && s[1] < 0xA0);
+}
+
+/* A cell as a message shows it: shortened to fit buf (n >= 8), with
+ * control characters and bytes that are no UTF-8 escaped, so that a
+ * message stays one line of valid UTF-8 even when a quoted cell holds a
+ * line break or the file is in another encoding. */
+const char *im_shown(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+	while (*s) {
+		const unsigned char *u = (const unsigned char *)s;
+		size_t step = im_utf8_len(u);
+		char esc[16];
+		if (step == 1 && *u == '\n')
+			strcpy(esc, "\\n");
+		else if (step == 1 && *u == '\r')
+			strcpy(esc, "\\r");
+		else if (step == 1 && *u == '\t')
+			strcpy(esc, "\\t");
+		else if (step == 0 || is_control(u, step)) {
+			if (step == 0)
+				step = 1;
+			for (size_t i = 0; i < step; i++)
+				snprintf(esc + 4 * i, sizeof esc - 4 * i, "\\x%02x", u[i]);
+		} else {
+			memcpy(esc, s, step);
+			esc[step] = 0;
+		}
+		size_t len = strlen(esc);
+		if (k + len + 4 > n && (s[step] || k + len + 1 > n)) {
+			memcpy(buf + k, "...", 4);
+			return buf;
+		}
+		memcpy(buf + k, esc, len);
+		k += len;
+		s += step;
+	}
+	buf[k] = 0;
+	return buf;
+}
+
+/* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
+ * or a control character (a line break, a tab).  NULL when s is fine. */
+const char *im_name_flaw(const char *s, int *bad_utf8)
+{
+	for (const unsigned char *u = (const unsigned char *)s; *u;) {
+		size_t len = im_utf8_len(u);
+		*bad_utf8 = len == 0;
+		if (len == 0 || is_control(u, len))
+			return (const char *)u;
+		u += len;
+	}
+	return NULL;
+}
+
+/* ---- growable strings (names of any length) ---------------------------- */
+
+/* Room for `more` bytes and a NUL.  A failed allocation is sticky:
+ * b->failed stays set and later appends do nothing, so that a caller
+ * building a string checks once, at the end. */
+int im_sb_reserve(struct sbuf *b, size_t more)
+{
+	if (b->failed)
+		return -1;
+	if (b->len + more + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	char *s = realloc(b->s, cap);
+	if (!s) {
+		b->failed = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void im_sb_cat(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (im_sb_reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* Append the slug of s (never longer than s). */
+void im_sb_slug(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (im_sb_reserve(b, n))
+		return;
+	assay_slug(s, b->s + b->len, n + 1);
+	b->len += strlen(b->s + b->len);
+}
+

@@ -1,0 +1,295 @@
+/*
+ * The importer's pass two, the store side: the series seen in this import
+ * (a hash table of names), new series and their metadata, and each value
+ * against what the store holds (new, unchanged, revised, earlier vintage).
+ * The SQL is the store's (store_write.c).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_internal.h"
+
+/* ---- series table: names seen in this import ------------------------ */
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;       /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of name in a table of cap slots (a power of two, never full):
+ * its entry (*found = 1) or the empty slot where it goes. */
+static struct series_entry *probe(struct series_entry *slot, size_t cap,
+				  const char *name, int *found)
+{
+	size_t j = hash_name(name) & (cap - 1);
+	while (slot[j].name) {
+		if (!strcmp(slot[j].name, name)) {
+			*found = 1;
+			return &slot[j];
+		}
+		j = (j + 1) & (cap - 1);
+	}
+	*found = 0;
+	return &slot[j];
+}
+
+/* The entries of m moved to a new table of ncap slots; -1 (m unchanged)
+ * when out of memory.  drop_line: entries created at that line are
+ * dropped (0: none). */
+static int rehash(struct series_map *m, size_t ncap, long drop_line)
+{
+	struct series_entry *ns = calloc(ncap, sizeof *ns);
+	size_t n = 0;
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct series_entry *e = &m->slot[i];
+		int found;
+		if (!e->name)
+			continue;
+		if (drop_line && e->created_at == drop_line) {
+			free(e->name);
+			continue;
+		}
+		*probe(ns, ncap, e->name, &found) = *e;
+		n++;
+	}
+	free(m->slot);
+	m->slot = ns;
+	m->cap = ncap;
+	m->n = n;
+	m->last = NULL;
+	return 0;
+}
+
+/* The entry of name, or the empty one where it goes; NULL when out of
+ * memory (the table grows at half full). */
+static struct series_entry *map_find(struct series_map *m, const char *name,
+				     int *found)
+{
+	if (m->n * 2 >= m->cap && rehash(m, m->cap ? 2 * m->cap : 1024, 0))
+		return NULL;
+	return probe(m->slot, m->cap, name, found);
+}
+
+/* Forget the entries added by the row at `line` (its writes were rolled
+ * back): rebuild the table from the others.  Only --skip-bad needs it.
+ * Returns -1 when out of memory. */
+int im_map_forget_row(struct series_map *m, long line)
+{
+	return m->cap ? rehash(m, m->cap, line) : 0;
+}
+
+void im_map_free(struct series_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slot[i].name);
+	free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- pass two: writing ---------------------------------------------- */
+
+/* Metadata of a series from this row: a column beats a flag; a units row
+ * gives the unit of a wide file's column. */
+static const char *meta_value(struct importer *im, int f, struct value_col *v)
+{
+	if (v->meta[f])
+		return v->meta[f];
+	int c = im->meta_col[f];
+	if (c >= 0 && (size_t)c < im->nfield && im_trim(im->field[c])[0])
+		return im_trim(im->field[c]);
+	if (f == ASSAY_META_UNIT && v->unit && !im->o->meta[f])
+		return v->unit;
+	if (f == ASSAY_META_UNIT && v->pct == 1 && !im->o->meta[f])
+		return "%";
+	if (f == ASSAY_META_COMMODITY && !im->o->meta[f] &&
+	    im->layout == ASSAY_LAYOUT_WIDE)
+		return im->header[v->idx];
+	return im->o->meta[f];
+}
+
+/* --col-meta / --meta entries that name this series (with or without
+ * the --prefix) override what the column gives. */
+static void series_meta(struct importer *im, const char *name,
+			const char **meta)
+{
+	size_t plen = im->o->prefix ? strlen(im->o->prefix) : 0;
+	const char *bare = plen && !strncmp(name, im->o->prefix, plen)
+			   ? name + plen : name;
+	for (size_t k = 0; k < im->ncmeta; k++) {
+		struct col_meta *m = &im->cmeta[k];
+		if (strcmp(m->spec, name) && strcmp(m->spec, bare))
+			continue;
+		m->used = 1;
+		for (int f = 0; f < ASSAY_META_COUNT; f++)
+			if (m->val[f])
+				meta[f] = m->val[f];
+	}
+}
+
+int im_series_lookup(struct importer *im, const char *name, int col,
+			 assay_freq freq, struct value_col *v,
+			 struct series_entry **out)
+{
+	int found;
+	struct series_entry *e = im->map.last;
+	if (e && !strcmp(e->name, name)) {
+		*out = e;
+		return 0;
+	}
+	e = map_find(&im->map, name, &found);
+	if (!e)
+		return im_oom(im);
+	if (found) {
+		*out = im->map.last = e;
+		return 0;
+	}
+	if (im_check_new_series(im))
+		return -1;
+	const char *meta[ASSAY_META_COUNT];
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		meta[f] = meta_value(im, f, v);
+	series_meta(im, name, meta);
+	if (meta[ASSAY_META_KIND] && !assay_kind_parse(meta[ASSAY_META_KIND]))
+		return im_fail_at(im, im->row_line, im->meta_col[ASSAY_META_KIND] + 1,
+			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
+			       "stock)", meta[ASSAY_META_KIND]);
+
+	int rc = store_series_find(im->w, name, &e->id, &e->freq, im->err);
+	if (rc < 0)
+		return im_db_error(im);
+	if (rc) {
+		e->is_new = 0;
+		if (store_series_update_meta(im->w, e->id, meta, im->err))
+			return im_db_error(im);
+	} else {
+		if (!meta[ASSAY_META_KIND])
+			return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+				       "new series '%s' has no kind: give --kind "
+				       "flow|price|stock (or --kind-col)", name);
+		if (store_series_insert(im->w, name, meta, freq, &e->id, im->err))
+			return im_db_error(im);
+		e->freq = freq;
+		e->is_new = 1;
+		e->has_last = 0;
+		im->res->series_new++;
+	}
+	if (!(e->name = im_strdup(im, name)))
+		return -1;
+	e->created_at = im->row_line;
+	im->map.n++;
+	im->res->series_total++;
+	*out = im->map.last = e;
+	return 0;
+}
+
+static int insert_obs(struct importer *im, struct series_entry *e,
+		      assay_period p, double value)
+{
+	int rc = store_obs_insert(im->w, e->id, p, value, im->import_id,
+				  im->row_line, im->err);
+	if (rc == 0)
+		im->res->inserted++;
+	if (rc == 2)
+		return im_fail_at(im, im->row_line, 1, ASSAY_EUSAGE, "series '%s': %s",
+				  e->name, im->err->msg);
+	return rc < 0 ? im_db_error(im) : rc;
+}
+
+static int add_revision(struct importer *im, int64_t sid, assay_period p,
+			double value, int64_t from, int64_t by)
+{
+	if (store_revision_add(im->w, sid, p, value, from, by, im->err))
+		return im_db_error(im);
+	return 0;
+}
+
+int im_write_value(struct importer *im, struct series_entry *e,
+		       assay_period p, assay_freq f, double value, int col)
+{
+	char lbl[32];
+	if (f != e->freq)
+		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "series '%s' holds %c periods, but '%s' is %c",
+			       e->name, (char)e->freq,
+			       assay_period_format(f, p, lbl, sizeof lbl), (char)f);
+	/* A series this import created has nothing to compare with: insert
+	 * straight away (the fast path of a first import).  While its
+	 * periods rise, no value of it can be in the table yet, and the
+	 * store may batch the inserts. */
+	if (e->is_new && (!e->has_last || p > e->last)) {
+		if (store_obs_append(im->w, e->id, p, value, im->import_id,
+				     im->row_line, im->err))
+			return im_db_error(im);
+		e->has_last = 1;
+		e->last = p;
+		im->res->inserted++;
+		return 0;
+	}
+	if (e->is_new) {
+		int rc = insert_obs(im, e, p, value);
+		if (rc <= 0)
+			return rc;
+	}
+	double old;
+	int64_t old_import;
+	long old_line;
+	int rc = store_obs_get(im->w, e->id, p, &old, &old_import, &old_line,
+			       im->err);
+	if (rc == 0) {
+		rc = insert_obs(im, e, p, value);
+		if (rc == 1)    /* a key the lookup had just not found */
+			return im_fail_at(im, im->row_line, 1, ASSAY_EIO, "series '%s': "
+					  "the store holds a value for %s that it did not "
+					  "return (database error)", e->name,
+					  assay_period_format(f, p, lbl, sizeof lbl));
+		return rc < 0 ? -1 : 0;
+	}
+	if (rc < 0)
+		return im_db_error(im);
+
+	if (old_import == im->import_id) {
+		char a[32], b[32];
+		if (old == value) {
+			im->res->unchanged++;
+			return 0;
+		}
+		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "second value for '%s' %s: %s here, %s at %s %ld",
+			       e->name, assay_period_format(f, p, lbl, sizeof lbl),
+			       assay_fmt_g(value, a, sizeof a),
+			       assay_fmt_g(old, b, sizeof b),
+			       im->sheet_name ? "row" : "line", old_line);
+	}
+	if (strcmp(store_vintage_of(im->w, old_import), im->vintage) > 0) {
+		/* This file is an older vintage than the stored value: keep
+		 * its value as an earlier vintage, not as the current one, even
+		 * when equal, so that --as-of that vintage finds it. */
+		if (store_revision_known(im->w, e->id, p, value, im->vintage)) {
+			im->res->unchanged++;
+			return 0;
+		}
+		if (old == value)
+			im->res->unchanged++;
+		else
+			im->res->older++;
+		return add_revision(im, e->id, p, value, im->import_id, old_import);
+	}
+	if (old == value) {
+		im->res->unchanged++;
+		return 0;
+	}
+	if (add_revision(im, e->id, p, old, old_import, im->import_id))
+		return -1;
+	im->res->revised++;
+	if (store_obs_update(im->w, e->id, p, value, im->import_id, im->row_line,
+			     im->err))
+		return im_db_error(im);
+	return 0;
+}

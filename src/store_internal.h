@@ -1,0 +1,37 @@
+/*
+ * Private to the store's files (store.c, store_edit.c, store_write.c): the
+ * store handle itself.  The importer writes through store_write.h and
+ * sees no SQLite: every SQL statement of assay lives in store*.c.
+ */
+#ifndef ASSAY_STORE_INTERNAL_H
+#define ASSAY_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "assay/store.h"
+#include "store_write.h"
+
+#pragma GCC visibility push(hidden)
+
+struct assay_store {
+	sqlite3 *db;
+	char *path;
+	/* Prepared once: a batch command loads thousands of series. */
+	sqlite3_stmt *q_series_get;     /* series by name */
+	sqlite3_stmt *q_load;           /* current observations of a series */
+};
+
+/* err filled with "WHAT: what SQLite says" (db NULL: out of memory);
+ * returns -1. */
+int store_sqlite_fail(assay_error *err, sqlite3 *db, const char *what);
+/* err filled with "PATH: what SQLite says"; returns -1. */
+int store_db_fail(assay_store *st, assay_error *err);
+
+/* sqlite3_config for the whole process (assay_init calls it). */
+void store_configure_library(void);
+
+#pragma GCC visibility pop
+
+#endif

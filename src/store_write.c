@@ -1,0 +1,437 @@
+/*
+ * The import's writer (see store_internal.h): the transaction of one
+ * import and the statements it runs, prepared once per import.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+/* Rows of one multi-row INSERT: one statement step per APPEND_ROWS new
+ * values instead of one per value (the VDBE's per-statement work, the
+ * bindings' reset and the b-tree seek are shared). */
+#define APPEND_ROWS 64
+
+struct pending_obs {
+	int64_t sid, period, import_id;
+	double value;
+	long line;
+};
+
+struct store_import {
+	assay_store *st;
+	sqlite3_stmt *q_series_get, *q_series_add, *q_series_meta,
+		*q_obs_get, *q_obs_add, *q_obs_set, *q_rev_add, *q_rev_has,
+		*q_vintage, *q_obs_batch;
+	int64_t cached_vintage_id;
+	char cached_vintage[32];
+	/* store_obs_append's rows not yet in the table: written before any
+	 * other call reads or changes obs, and before a savepoint or the
+	 * end, so that callers never see the difference */
+	struct pending_obs pend[APPEND_ROWS];
+	size_t npend;
+};
+
+static int fail(store_import *w, assay_error *err)
+{
+	return store_db_fail(w->st, err);
+}
+
+static int flush(store_import *w, assay_error *err);
+
+static int prepare(store_import *w, sqlite3_stmt **q, const char *sql,
+		   assay_error *err)
+{
+	if (sqlite3_prepare_v3(w->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, q,
+			       NULL))
+		return fail(w, err);
+	return 0;
+}
+
+/* INSERT INTO obs ... VALUES (?,?,?,?,?), ... APPEND_ROWS times.  OR
+ * FAIL, not the default ABORT: an ABORT must undo the rows of a failed
+ * statement, so SQLite keeps a statement journal of every page the
+ * statement touches (12 times the writes of single-row INSERTs).  No row
+ * here can conflict (see store_obs_append), and if one did, the import
+ * fails and its whole transaction is rolled back. */
+static int prepare_batch(store_import *w, assay_error *err)
+{
+	static const char head[] = "INSERT OR FAIL INTO obs (series_id, period, value,"
+				   " import_id, line) VALUES ";
+	char sql[sizeof head + APPEND_ROWS * 12];
+	size_t k = sizeof head - 1;
+	memcpy(sql, head, k);
+	for (int i = 0; i < APPEND_ROWS; i++) {
+		memcpy(sql + k, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)", i ? 12 : 11);
+		k += i ? 12 : 11;
+	}
+	sql[k] = 0;
+	return prepare(w, &w->q_obs_batch, sql, err);
+}
+
+static int prepare_all(store_import *w, assay_error *err)
+{
+	return prepare(w, &w->q_series_get,
+		       "SELECT id, freq FROM series WHERE name = ?", err) ||
+	       prepare(w, &w->q_series_add,
+		       "INSERT INTO series (name, commodity, region, measure, unit,"
+		       " source, notes, kind, freq) VALUES (?,?,?,?,?,?,?,?,?)", err) ||
+	       prepare(w, &w->q_series_meta,
+		       "UPDATE series SET commodity = coalesce(?2, commodity),"
+		       " region = coalesce(?3, region), measure = coalesce(?4, measure),"
+		       " unit = coalesce(?5, unit), source = coalesce(?6, source),"
+		       " notes = coalesce(?7, notes), kind = coalesce(?8, kind)"
+		       " WHERE id = ?1", err) ||
+	       prepare(w, &w->q_obs_get,
+		       "SELECT value, import_id, line FROM obs"
+		       " WHERE series_id = ? AND period = ?", err) ||
+	       prepare(w, &w->q_obs_add,
+		       "INSERT INTO obs (series_id, period, value, import_id, line)"
+		       " VALUES (?,?,?,?,?)", err) ||
+	       prepare(w, &w->q_obs_set,
+		       "UPDATE obs SET value = ?3, import_id = ?4, line = ?5"
+		       " WHERE series_id = ?1 AND period = ?2", err) ||
+	       prepare(w, &w->q_rev_add,
+		       "INSERT OR IGNORE INTO revisions (series_id, period, value,"
+		       " import_id, superseded_by) VALUES (?,?,?,?,?)", err) ||
+	       prepare(w, &w->q_rev_has,
+		       "SELECT 1 FROM revisions r JOIN imports i ON i.id = r.import_id"
+		       " WHERE r.series_id = ? AND r.period = ? AND r.value = ?"
+		       " AND i.vintage = ?", err) ||
+	       prepare(w, &w->q_vintage, "SELECT vintage FROM imports WHERE id = ?",
+		       err) ||
+	       prepare_batch(w, err)
+	       ? -1 : 0;
+}
+
+static void finalize_all(store_import *w)
+{
+	sqlite3_stmt **all[] = {
+		&w->q_series_get, &w->q_series_add, &w->q_series_meta,
+		&w->q_obs_get, &w->q_obs_add, &w->q_obs_set, &w->q_rev_add,
+		&w->q_rev_has, &w->q_vintage, &w->q_obs_batch
+	};
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static void foreign_keys_on(assay_store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+}
+
+int store_import_begin(assay_store *st, store_import **out, assay_error *err)
+{
+	*out = NULL;
+	store_import *w = calloc(1, sizeof *w);
+	if (!w)
+		return assay_fail(err, ASSAY_EIO, "%s: out of memory", st->path);
+	w->st = st;
+	w->cached_vintage_id = -1;
+	/* The pragma cannot change inside a transaction, hence first. */
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
+		fail(w, err);
+		foreign_keys_on(st);
+		free(w);
+		return -1;
+	}
+	if (prepare_all(w, err)) {
+		store_import_end(w, 0, NULL);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+int store_import_end(store_import *w, int commit, assay_error *err)
+{
+	int rc = 0;
+	if (!w)
+		return 0;
+	if (commit && w->npend && flush(w, err)) {
+		rc = -1;
+		commit = 0;
+	}
+	w->npend = 0;
+	finalize_all(w);
+	if (commit && sqlite3_exec(w->st->db, "COMMIT", NULL, NULL, NULL)) {
+		rc = fail(w, err);
+		commit = 0;
+	}
+	if (!commit)
+		sqlite3_exec(w->st->db, "ROLLBACK", NULL, NULL, NULL);
+	foreign_keys_on(w->st);
+	free(w);
+	return rc;
+}
+
+static int step_done(store_import *w, sqlite3_stmt *q, assay_error *err)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? 0 : fail(w, err);
+}
+
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static void bind_obs(sqlite3_stmt *q, int at, const struct pending_obs *o)
+{
+	sqlite3_bind_int64(q, at + 1, o->sid);
+	sqlite3_bind_int64(q, at + 2, o->period);
+	sqlite3_bind_double(q, at + 3, o->value);
+	sqlite3_bind_int64(q, at + 4, o->import_id);
+	sqlite3_bind_int64(q, at + 5, o->line);
+}
+
+/* The appended rows into the table: one multi-row INSERT when the batch
+ * is full, else one INSERT each. */
+static int flush(store_import *w, assay_error *err)
+{
+	size_t n = w->npend;
+	w->npend = 0;
+	if (n == APPEND_ROWS) {
+		for (size_t i = 0; i < n; i++)
+			bind_obs(w->q_obs_batch, 5 * (int)i, &w->pend[i]);
+		int rc = sqlite3_step(w->q_obs_batch);
+		sqlite3_reset(w->q_obs_batch);
+		return rc == SQLITE_DONE ? 0 : fail(w, err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bind_obs(w->q_obs_add, 0, &w->pend[i]);
+		int rc = sqlite3_step(w->q_obs_add);
+		sqlite3_reset(w->q_obs_add);
+		if (rc != SQLITE_DONE)
+			return fail(w, err);
+	}
+	return 0;
+}
+
+int store_obs_append(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err)
+{
+	w->pend[w->npend++] = (struct pending_obs){
+		.sid = sid, .period = p, .import_id = import_id,
+		.value = value, .line = line };
+	return w->npend == APPEND_ROWS ? flush(w, err) : 0;
+}
+
+int store_import_record(store_import *w, const char *file, const char *sha256,
+			const char *imported_at, const char *vintage,
+			int64_t *id, assay_error *err)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(w->st->db,
+			       "INSERT INTO imports (file, sha256, imported_at, vintage)"
+			       " VALUES (?,?,?,?)", -1, &q, NULL))
+		return fail(w, err);
+	sqlite3_bind_text(q, 1, file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, imported_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, vintage, -1, SQLITE_STATIC);
+	int rc = step_done(w, q, err);
+	sqlite3_finalize(q);
+	if (rc)
+		return -1;
+	*id = sqlite3_last_insert_rowid(w->st->db);
+	return 0;
+}
+
+int store_import_finish(store_import *w, int64_t id,
+			const assay_import_result *r, assay_error *err)
+{
+	if (w->npend && flush(w, err))
+		return -1;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(w->st->db,
+			       "UPDATE imports SET rows_read = ?2, inserted = ?3,"
+			       " revised = ?4, unchanged = ?5, older = ?6, skipped = ?7,"
+			       " sha256 = ?8 WHERE id = ?1", -1, &q, NULL))
+		return fail(w, err);
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, (int64_t)r->rows_read);
+	sqlite3_bind_int64(q, 3, (int64_t)r->inserted);
+	sqlite3_bind_int64(q, 4, (int64_t)r->revised);
+	sqlite3_bind_int64(q, 5, (int64_t)r->unchanged);
+	sqlite3_bind_int64(q, 6, (int64_t)r->older);
+	sqlite3_bind_int64(q, 7, (int64_t)r->skipped);
+	sqlite3_bind_text(q, 8, r->sha256, -1, SQLITE_STATIC);
+	int rc = step_done(w, q, err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_series_find(store_import *w, const char *name, int64_t *id,
+		      assay_freq *freq, assay_error *err)
+{
+	sqlite3_stmt *q = w->q_series_get;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		*freq = assay_freq_parse((const char *)sqlite3_column_text(q, 1));
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(w, err);
+	return rc == SQLITE_ROW;
+}
+
+int store_series_update_meta(store_import *w, int64_t id,
+			     const char *const *meta, assay_error *err)
+{
+	sqlite3_stmt *q = w->q_series_meta;
+	sqlite3_bind_int64(q, 1, id);
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		bind_text_or_null(q, f + 2, meta[f]);
+	return step_done(w, q, err);
+}
+
+int store_series_insert(store_import *w, const char *name,
+			const char *const *meta, assay_freq freq, int64_t *id,
+			assay_error *err)
+{
+	sqlite3_stmt *q = w->q_series_add;
+	char fr[2] = { (char)freq, 0 };
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		bind_text_or_null(q, f + 2, meta[f]);
+	sqlite3_bind_text(q, 9, fr, -1, SQLITE_TRANSIENT);
+	if (step_done(w, q, err))
+		return -1;
+	*id = sqlite3_last_insert_rowid(w->st->db);
+	return 0;
+}
+
+int store_obs_get(store_import *w, int64_t sid, assay_period p, double *value,
+		  int64_t *import_id, long *line, assay_error *err)
+{
+	if (w->npend && flush(w, err))
+		return -1;
+	sqlite3_stmt *q = w->q_obs_get;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*value = sqlite3_column_double(q, 0);
+		*import_id = sqlite3_column_int64(q, 1);
+		*line = (long)sqlite3_column_int64(q, 2);
+	}
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return rc == SQLITE_ROW ? 1 : fail(w, err);
+}
+
+int store_obs_insert(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err)
+{
+	if (w->npend && flush(w, err))
+		return -1;
+	sqlite3_stmt *q = w->q_obs_add;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_int64(q, 4, import_id);
+	sqlite3_bind_int64(q, 5, line);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	/* the store's own refusal (a derived series takes no values) */
+	if (sqlite3_extended_errcode(w->st->db) == SQLITE_CONSTRAINT_TRIGGER)
+		return assay_fail(err, ASSAY_EUSAGE, "%s", sqlite3_errmsg(w->st->db)),
+		       2;
+	return rc == SQLITE_CONSTRAINT ? 1 : fail(w, err);
+}
+
+int store_obs_update(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err)
+{
+	if (w->npend && flush(w, err))
+		return -1;
+	sqlite3_stmt *q = w->q_obs_set;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_int64(q, 4, import_id);
+	sqlite3_bind_int64(q, 5, line);
+	return step_done(w, q, err);
+}
+
+int store_revision_add(store_import *w, int64_t sid, assay_period p,
+		       double value, int64_t from, int64_t by,
+		       assay_error *err)
+{
+	sqlite3_stmt *q = w->q_rev_add;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_int64(q, 4, from);
+	sqlite3_bind_int64(q, 5, by);
+	return step_done(w, q, err);
+}
+
+int store_revision_known(store_import *w, int64_t sid, assay_period p,
+			 double value, const char *vintage)
+{
+	sqlite3_stmt *q = w->q_rev_has;
+	sqlite3_bind_int64(q, 1, sid);
+	sqlite3_bind_int64(q, 2, p);
+	sqlite3_bind_double(q, 3, value);
+	sqlite3_bind_text(q, 4, vintage, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW;
+}
+
+/* A one-entry cache: imports are few, and a file's values mostly meet
+ * the values of one earlier import. */
+const char *store_vintage_of(store_import *w, int64_t import_id)
+{
+	if (import_id == w->cached_vintage_id)
+		return w->cached_vintage;
+	sqlite3_bind_int64(w->q_vintage, 1, import_id);
+	w->cached_vintage[0] = 0;
+	if (sqlite3_step(w->q_vintage) == SQLITE_ROW)
+		snprintf(w->cached_vintage, sizeof w->cached_vintage, "%s",
+			 (const char *)sqlite3_column_text(w->q_vintage, 0));
+	sqlite3_reset(w->q_vintage);
+	w->cached_vintage_id = import_id;
+	return w->cached_vintage;
+}
+
+int store_row_begin(store_import *w, assay_error *err)
+{
+	if (w->npend && flush(w, err))
+		return -1;
+	if (sqlite3_exec(w->st->db, "SAVEPOINT assay_row", NULL, NULL, NULL))
+		return fail(w, err);
+	return 0;
+}
+
+int store_row_end(store_import *w, int keep, assay_error *err)
+{
+	if (w->npend && flush(w, err))
+		return -1;
+	if (sqlite3_exec(w->st->db, keep ? "RELEASE assay_row"
+			 : "ROLLBACK TO assay_row; RELEASE assay_row",
+			 NULL, NULL, NULL))
+		return fail(w, err);
+	return 0;
+}

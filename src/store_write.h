@@ -1,0 +1,91 @@
+/*
+ * The import's writer (store_write.c), private to the library: what the
+ * importer asks of the store, with no SQL and no SQLite type in sight.
+ */
+#ifndef ASSAY_STORE_WRITE_H
+#define ASSAY_STORE_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "assay/import.h"
+#include "assay/store.h"
+
+#pragma GCC visibility push(hidden)
+
+/* SQLite's GLOB (case-sensitive, *, ?, [...]): 1 when s matches pat.
+ * The importer matches --value-cols and --col-meta with it, as the
+ * store matches series patterns. */
+int store_glob(const char *pat, const char *s);
+
+/* One import is one write transaction: store_import_begin turns foreign
+ * keys off (the importer creates every parent row it refers to, so the
+ * per-row look-ups would only cost time), takes the write lock (BEGIN
+ * IMMEDIATE) and prepares the statements; store_import_end commits or
+ * rolls back and turns foreign keys on again.  Every call returns 0 (or a
+ * count, as said), or -1 with err filled ("STORE: SQLite's message",
+ * ASSAY_EIO). */
+typedef struct store_import store_import;
+
+int store_import_begin(assay_store *st, store_import **out, assay_error *err);
+/* commit: 1 commit (a COMMIT that fails is rolled back and reported), 0
+ * roll back.  Frees w. */
+int store_import_end(store_import *w, int commit, assay_error *err);
+
+/* The import's record: created first (its id marks the values), the
+ * counts written at the end. */
+int store_import_record(store_import *w, const char *file, const char *sha256,
+			const char *imported_at, const char *vintage,
+			int64_t *id, assay_error *err);
+int store_import_finish(store_import *w, int64_t id,
+			const assay_import_result *r, assay_error *err);
+
+/* A series by name: 1 found (*id, *freq set), 0 none, -1 error. */
+int store_series_find(store_import *w, const char *name, int64_t *id,
+		      assay_freq *freq, assay_error *err);
+/* Fill the fields of meta (ASSAY_META_COUNT entries, NULL or "" keeps
+ * the stored one; kind last) into series id. */
+int store_series_update_meta(store_import *w, int64_t id,
+			     const char *const *meta, assay_error *err);
+int store_series_insert(store_import *w, const char *name,
+			const char *const *meta, assay_freq freq, int64_t *id,
+			assay_error *err);
+
+/* The current value of (sid, p): 1 found, 0 none, -1 error. */
+int store_obs_get(store_import *w, int64_t sid, assay_period p, double *value,
+		  int64_t *import_id, long *line, assay_error *err);
+/* 0 inserted, 1 already there (a key conflict), 2 refused by the store
+ * (err says why: a derived series takes no values), -1 error. */
+int store_obs_insert(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err);
+/* A new value whose key cannot be in the table yet (the caller knows:
+ * a series this import created, periods rising): queued, and written in
+ * batches; an error may show at this call or at a later one. */
+int store_obs_append(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err);
+int store_obs_update(store_import *w, int64_t sid, assay_period p,
+		     double value, int64_t import_id, long line,
+		     assay_error *err);
+/* An earlier vintage of (sid, p): its value, the import that brought it
+ * and the one whose value replaced it (kept once: a repeat is ignored). */
+int store_revision_add(store_import *w, int64_t sid, assay_period p,
+		       double value, int64_t from, int64_t by,
+		       assay_error *err);
+/* Is this very value of (sid, p) stored as a revision of vintage
+ * `vintage`?  1 yes, 0 no (a failed look-up counts as no). */
+int store_revision_known(store_import *w, int64_t sid, assay_period p,
+			 double value, const char *vintage);
+/* The vintage of an earlier import ("" when unknown); the text stays
+ * valid until the next call. */
+const char *store_vintage_of(store_import *w, int64_t import_id);
+
+/* A savepoint around one row (--skip-bad undoes a half-written row). */
+int store_row_begin(store_import *w, assay_error *err);
+/* keep: 1 release it, 0 roll the row back. */
+int store_row_end(store_import *w, int keep, assay_error *err);
+
+#pragma GCC visibility pop
+
+#endif
