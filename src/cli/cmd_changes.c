@@ -118,10 +118,7 @@ static char *sb_room(struct sbuf *b, size_t more)
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->n + more)
 			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			abort();        /* out of memory while formatting */
-		b->p = p;
+		b->p = cli_xrealloc(b->p, cap);
 		b->cap = cap;
 	}
 	return b->p + b->n;
@@ -287,7 +284,7 @@ static void json_row(struct sbuf *b, int multi, const char *name,
 	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
 	char *txt = json_out_text(o, nd ? 0 : 2, 1);
 	if (!txt)
-		abort();
+		cli_die_oom();  /* jansson fails only for memory */
 	if (!nd)
 		sb_put(b, ",\n  ", 4);
 	sb_put(b, txt, strlen(txt));
@@ -501,10 +498,8 @@ static int run_all(assay_store *st, char **names, size_t n,
 		   const struct opts *o, int nthreads, struct progress *bar,
 		   size_t *rows, int *later)
 {
-	struct job *ring = calloc(ASSAY_EACH_RING, sizeof *ring);
+	struct job *ring = cli_xcalloc(ASSAY_EACH_RING, sizeof *ring);
 	assay_error err;
-	if (!ring)
-		return cli_error(ASSAY_EIO, "out of memory");
 	/* jansson seeds its hash function on first use: do that here */
 	json_decref(json_object());
 	struct run r = { .o = o, .ring = ring, .n = n, .bar = bar, .rows = rows,

@@ -118,12 +118,8 @@ static int load_one(assay_store *st, const struct xopts *o, const char *name,
 	size_t n = resampled ? rs.n : obs.n;
 	x->name = name;
 	x->freq = f;
-	x->period = malloc((n ? n : 1) * sizeof *x->period);
-	x->value = malloc((n ? n : 1) * sizeof *x->value);
-	if (!x->period || !x->value) {
-		rc = cli_error(ASSAY_EIO, "out of memory");
-		goto out;
-	}
+	x->period = cli_xmalloc(n * sizeof *x->period);
+	x->value = cli_xmalloc(n * sizeof *x->value);
 	for (size_t i = 0; i < n; i++) {
 		assay_period p = resampled ? rs.period[i] : obs.period[i];
 		double v = resampled ? rs.value[i] : obs.value[i];
@@ -169,11 +165,9 @@ static out_table *wide_table(struct xseries *xs, size_t nx)
 	size_t total = 0, np = 0;
 	for (size_t k = 0; k < nx; k++)
 		total += xs[k].n;
-	assay_period *ps = malloc((total ? total : 1) * sizeof *ps);
-	const char **cols = malloc((nx + 1) * sizeof *cols);
-	size_t *at = calloc(nx ? nx : 1, sizeof *at);
-	if (!ps || !cols || !at)
-		abort();
+	assay_period *ps = cli_xmalloc(total * sizeof *ps);
+	const char **cols = cli_xmalloc((nx + 1) * sizeof *cols);
+	size_t *at = cli_xcalloc(nx, sizeof *at);
 	for (size_t k = 0; k < nx; k++)
 		for (size_t i = 0; i < xs[k].n; i++)
 			ps[np++] = xs[k].period[i];
@@ -305,11 +299,7 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	/* one snapshot of the store for all series */
 	sqlite3_exec(assay_store_db(st), "BEGIN", NULL, NULL, NULL);
-	xs = calloc(nnames ? nnames : 1, sizeof *xs);
-	if (!xs) {
-		status = cli_error(ASSAY_EIO, "out of memory");
-		goto out;
-	}
+	xs = cli_xcalloc(nnames, sizeof *xs);
 	if (!o.wide)
 		t = out_table_new(o.multi ? cols : cols + 1, o.multi ? 3 : 2);
 	for (; nx < nnames; nx++) {

@@ -89,10 +89,8 @@ static int has_glob(const char *s)
 /* mkdir -p for --outdir. */
 static int make_dirs(const char *dir)
 {
-	char *p = strdup(dir);
+	char *p = cli_xstrdup(dir);
 	int rc = 0;
-	if (!p)
-		return -1;
 	for (char *s = p + 1; ; s++) {
 		if (*s == '/' || *s == 0) {
 			char c = *s;
@@ -196,9 +194,7 @@ static char *chart_path(const char *dir, const char *name, const char *suffix,
 {
 	char base[128];
 	size_t sz = strlen(dir) + sizeof base + 64;
-	char *p = malloc(sz);
-	if (!p)
-		return NULL;
+	char *p = cli_xmalloc(sz);
 	assay_plot_file_name(name, base, sizeof base);
 	for (int k = 1; ; k++) {
 		char num[16] = "";
@@ -356,13 +352,9 @@ int cmd_plot(int argc, char **argv)
 					 "drawn: use --outdir", ncharts);
 		goto out;
 	}
-	ld = calloc(nnames, sizeof *ld);
-	in = calloc(nnames, sizeof *in);
-	paths = calloc(ncharts, sizeof *paths);
-	if (!ld || !in || !paths) {
-		status = cli_error(ASSAY_EIO, "out of memory");
-		goto out;
-	}
+	ld = cli_xcalloc(nnames, sizeof *ld);
+	in = cli_xcalloc(nnames, sizeof *in);
+	paths = cli_xcalloc(ncharts, sizeof *paths);
 	for (; nloaded < nnames; nloaded++) {
 		struct loaded *l = &ld[nloaded];
 		if (cli_signal) {
@@ -382,17 +374,14 @@ int cmd_plot(int argc, char **argv)
 		}
 		if (to_unit) {
 			/* the values and the axis label in the unit asked for */
-			char *u = strdup(to_unit);
 			if ((status = cli_to_unit(&l->info, to_unit, l->obs.value,
-						  l->obs.n)) || !u) {
-				free(u);
+						  l->obs.n))) {
 				assay_obs_release(&l->obs);
 				assay_series_info_release(&l->info);
-				status = status ? status : cli_error(ASSAY_EIO, "out of memory");
 				goto out;
 			}
 			free(l->info.unit);
-			l->info.unit = u;
+			l->info.unit = cli_xstrdup(to_unit);
 		}
 		in[nloaded].info = &l->info;
 		in[nloaded].obs = &l->obs;
@@ -415,7 +404,7 @@ int cmd_plot(int argc, char **argv)
 	static const char *const suffix[] = { "", "-changes", "", "-vol" };
 	for (size_t i = 0; i < ncharts; i++) {
 		if (out) {
-			paths[i] = strdup(out);
+			paths[i] = cli_xstrdup(out);
 		} else if (po.type == ASSAY_CHART_COMPARE) {
 			char name[256];
 			snprintf(name, sizeof name, "compare %s vs %s%s", names[0], names[1],
@@ -423,10 +412,6 @@ int cmd_plot(int argc, char **argv)
 			paths[i] = chart_path(outdir, name, "", ext, paths, i);
 		} else {
 			paths[i] = chart_path(outdir, names[i], suffix[po.type], ext, paths, i);
-		}
-		if (!paths[i]) {
-			status = cli_error(ASSAY_EIO, "out of memory");
-			goto out;
 		}
 		if (cli_signal) {
 			status = ASSAY_EIO;

@@ -184,9 +184,7 @@ static int print_csv(const struct record *r, const struct cp_row *cp,
 	}
 	/* The list in one field: PERIOD:BEFORE:AFTER separated by ';'. */
 	size_t cap = 64 + ncp * 96, len = 0;
-	char *list = malloc(cap);
-	if (!list)
-		abort();
+	char *list = cli_xmalloc(cap);
 	list[0] = 0;
 	for (size_t j = 0; j < ncp; j++) {
 		char b[40], a[40];
@@ -520,9 +518,7 @@ int cmd_trend(int argc, char **argv)
 	fill_record(&r, &txt, &info, freq, &obs, n, partial, &ar, &tr, &cp);
 
 	size_t ncp = cp.nseg ? cp.nseg - 1 : 0;
-	struct cp_row *rows = calloc(ncp ? ncp : 1, sizeof *rows);
-	if (!rows)
-		abort();
+	struct cp_row *rows = cli_xcalloc(ncp, sizeof *rows);
 	for (size_t j = 0; j < ncp; j++) {
 		size_t i = cp.seg_start[j + 1];
 		assay_period_format(freq, obs.period[i], rows[j].period,
