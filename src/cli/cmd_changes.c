@@ -642,11 +642,11 @@ int cmd_changes(int argc, char **argv)
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
 	int nargs = argc - optind;
-	if ((rc = jc_resolve(st, argv + optind, nargs, &names, &nnames)))
+	if ((rc = cli_resolve_series(st, argv + optind, nargs, 0, &names, &nnames)))
 		goto out;
 	o.multi = nargs > 1;
 	for (int a = optind; a < argc; a++)
-		if (jc_is_glob(argv[a]))
+		if (cli_is_glob(argv[a]))
 			o.multi = 1;
 
 	if (o.fmt == OUT_TABLE)

@@ -247,35 +247,24 @@ static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 	return 0;
 }
 
-/* Is s the exact name of a series (a name may hold glob characters)? */
-static int exact_name(assay_store *st, const char *s)
-{
-	assay_series_info info;
-	assay_error err;
-	if (assay_store_series_get(st, s, &info, &err) <= 0)
-		return 0;
-	assay_series_info_release(&info);
-	return 1;
-}
-
 /* The series to print, and whether a series column is needed: several
  * arguments, or a pattern.  One argument that names a series exactly is
  * that series, glob characters or not. */
 static int resolve(assay_store *st, char **args, int nargs, struct xopts *o,
 		   char ***names, size_t *n)
 {
+	int rc = cli_resolve_series(st, args, nargs,
+				    nargs == 1 ? CLI_RESOLVE_EXACT_FIRST : 0, names, n);
+	if (rc)
+		return rc;
 	o->multi = nargs > 1;
-	if (nargs == 1 && jc_is_glob(args[0]) && exact_name(st, args[0])) {
-		*names = malloc(sizeof **names);
-		if (!*names || !((*names)[0] = strdup(args[0])))
-			return cli_error(ASSAY_EIO, "out of memory");
-		*n = 1;
-		return 0;
-	}
 	for (int a = 0; a < nargs; a++)
-		if (jc_is_glob(args[a]))
+		if (cli_is_glob(args[a]))
 			o->multi = 1;
-	return jc_resolve(st, args, nargs, names, n);
+	/* the one argument was taken as a name (EXACT_FIRST): no column */
+	if (nargs == 1 && *n == 1 && !strcmp((*names)[0], args[0]))
+		o->multi = 0;
+	return 0;
 }
 
 int cmd_export(int argc, char **argv)

@@ -81,11 +81,6 @@ struct loaded {
 	assay_obs obs;
 };
 
-static int has_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 /* mkdir -p for --outdir. */
 static int make_dirs(const char *dir)
 {
@@ -120,71 +115,6 @@ static int parse_size(const char *s, int *w, int *h)
 		return -1;
 	*w = (int)a;
 	*h = (int)b;
-	return 0;
-}
-
-/* Resolve the arguments (names and globs) to distinct series names, in
- * the order given. */
-static int resolve(assay_store *st, char **args, int nargs, int all,
-		   char ***names, size_t *n)
-{
-	assay_error err;
-	size_t cap = 0;
-	*names = NULL;
-	*n = 0;
-	for (int i = 0; i < nargs || (all && i == 0); i++) {
-		char **m = NULL;
-		size_t nm = 0;
-		if (all || has_glob(args[i])) {
-			const char *const *pat = all ? NULL : (const char *const *)&args[i];
-			if (assay_store_series_match(st, pat, all ? 0 : 1, &m, &nm, &err))
-				return cli_report(&err);
-			if (nm == 0) {
-				assay_strv_free(m, nm);
-				if (all)
-					return cli_error(ASSAY_EUSAGE, "no series in %s", cli.db_path);
-				return cli_error(ASSAY_EUSAGE, "no series matches '%s' in %s",
-						 args[i], cli.db_path);
-			}
-		} else {
-			assay_series_info info;
-			int found = assay_store_series_get(st, args[i], &info, &err);
-			if (found < 0)
-				return cli_report(&err);
-			if (!found)
-				return cli_no_series(st, args[i], cli.db_path);
-			assay_series_info_release(&info);
-			m = malloc(sizeof *m);
-			if (!m || !(m[0] = strdup(args[i]))) {
-				free(m);
-				return cli_error(ASSAY_EIO, "out of memory");
-			}
-			nm = 1;
-		}
-		for (size_t k = 0; k < nm; k++) {
-			int dup = 0;
-			for (size_t q = 0; q < *n && !dup; q++)
-				dup = !strcmp((*names)[q], m[k]);
-			if (dup) {
-				free(m[k]);
-				continue;
-			}
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 16;
-				char **g = realloc(*names, cap * sizeof *g);
-				if (!g) {
-					assay_strv_free(m + k, nm - k);
-					free(m);
-					return cli_error(ASSAY_EIO, "out of memory");
-				}
-				*names = g;
-			}
-			(*names)[(*n)++] = m[k];
-		}
-		free(m);
-		if (all)
-			break;
-	}
 	return 0;
 }
 
@@ -339,7 +269,11 @@ int cmd_plot(int argc, char **argv)
 		assay_plot_batch_free(batch);
 		return status;
 	}
-	if ((status = resolve(st, argv + optind, nargs, all, &names, &nnames)))
+	/* names and globs, in the order given; --all: every series */
+	unsigned rflags = CLI_RESOLVE_NAME_STORE |
+		(all ? CLI_RESOLVE_ALL | CLI_RESOLVE_NONEMPTY : 0);
+	if ((status = cli_resolve_series(st, argv + optind, nargs, rflags, &names,
+					 &nnames)))
 		goto out;
 	ncharts = po.type == ASSAY_CHART_COMPARE ? 1 : nnames;
 	if (po.type == ASSAY_CHART_COMPARE && nnames < 2) {

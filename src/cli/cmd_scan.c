@@ -289,7 +289,13 @@ int cmd_scan(int argc, char **argv)
 	char **names = NULL;
 	size_t n = 0;
 	assay_error err;
-	if ((rc = jc_resolve_or_all(argv + optind, argc - optind, &names, &n)))
+	assay_store *st;
+	if ((rc = cli_open_store(&st, 1)))
+		return rc;
+	rc = cli_resolve_series(st, argv + optind, argc - optind, CLI_RESOLVE_ALL,
+				&names, &n);
+	assay_store_close(st);
+	if (rc)
 		return rc;
 
 	struct progress bar;
