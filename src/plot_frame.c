@@ -58,13 +58,11 @@ int assay_plot_period_at(const char *label, assay_freq f, int upper,
 {
 	assay_freq lf;
 	assay_period p;
-	int64_t d0, d1;
 	char why[128];
 	if (assay_period_parse(label, NULL, &lf, &p, why, sizeof why))
 		return assay_fail(err, ASSAY_EUSAGE, "%s: cannot read period '%s': %s",
 				  opt, label, why);
-	assay_period_span_days(lf, p, &d0, &d1);
-	*out = assay_period_convert(ASSAY_FREQ_D, upper ? d1 : d0, f);
+	*out = assay_period_bound(lf, p, f, upper);
 	return 0;
 }
 
