@@ -2,7 +2,6 @@
  * vintage, long (a row per series and period) or wide (a column per
  * series), at their own frequency or resampled with --freq. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "optable.h"
 #include "output.h"
 #include "to_unit.h"
 
@@ -28,21 +28,10 @@ static const char usage[] =
 	"column per series instead, a row per period (empty where a series has\n"
 	"no value); all series must then be at one frequency (use --freq).\n"
 	"\n"
-	"Options:\n"
-	"  --freq F        resample to M, Q or A by the series' kind (flow summed,\n"
-	"                  price averaged, stock last value); partial periods are\n"
-	"                  left out (a note counts them).  A series already at a\n"
-	"                  lower frequency keeps its own (a note says so).\n"
-	"  --from P, --to P  the periods printed (2020Q1, 2020-01, 2020)\n"
-	"  --as-of DATE    the data as it stood then: for every period, the newest\n"
-	"                  vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
-	"                  or YYYY-MM-DDTHH:MM:SS)\n"
-	"  --wide          one column per series\n"
-	"  --to-unit U     values converted from the series' unit to U ($/mt to\n"
-	"                  $/lb, t to kt; currencies only to themselves)\n"
-	"  --format F      csv (default), tsv, json, ndjson or table; numbers in\n"
-	"                  full (shortest text that reads back exactly), NA empty\n"
-	"                  in csv and tsv, null in json\n"
+	"Options:\n";
+
+/* after the option lines */
+static const char usage_after[] =
 	"\n"
 	"Examples:\n"
 	"  assay export wb/copper --from 2020-01 --to 2020-12\n"
@@ -200,46 +189,63 @@ static out_table *wide_table(struct xseries *xs, size_t nx)
 	return t;
 }
 
+static const struct cli_opt export_opts[] = {
+	{ CLI_OPT_FREQ, .key = 'q',
+	  .help = "resample to M, Q or A by the series' kind (flow summed,\n"
+		  "price averaged, stock last value); partial periods are\n"
+		  "left out (a note counts them).  A series already at a\n"
+		  "lower frequency keeps its own (a note says so)." },
+	{ .name = "from", .key = 'F', .type = CLI_STR, .arg = "P",
+	  .label = "--from P, --to P",
+	  .help = "the periods printed (2020Q1, 2020-01, 2020)" },
+	{ .name = "to", .key = 'T', .type = CLI_STR, .arg = "P" },
+	{ CLI_OPT_AS_OF, .key = 'a',
+	  .help = "the data as it stood then: for every period, the newest\n"
+		  "vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
+		  "or YYYY-MM-DDTHH:MM:SS)" },
+	{ .name = "wide", .key = 'w', .help = "one column per series" },
+	{ .name = "to-unit", .key = 'U', .type = CLI_STR, .arg = "U",
+	  .help = "values converted from the series' unit to U ($/mt to\n"
+		  "$/lb, t to kt; currencies only to themselves)" },
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson",
+	  .help = "csv (default), tsv, json, ndjson or table; numbers in\n"
+		  "full (shortest text that reads back exactly), NA empty\n"
+		  "in csv and tsv, null in json" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset export_set = {
+	"export", usage, usage_after, 16, export_opts
+};
+
 static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 		      size_t vsize)
 {
-	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "freq", required_argument, NULL, 'q' },
-		{ "wide", no_argument, NULL, 'w' },
-		{ "to-unit", required_argument, NULL, 'U' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	assay_error err;
+	struct cli_optarg a;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_opt_next(&export_set, argc, argv, &a)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return -1;
+		case CLI_OPT_EXIT:
+			return a.status ? a.status : -1;
 		case 'a':
-			if (assay_vintage_normalise(optarg, vintage, vsize, &err))
-				return cli_usage_error("export", "--as-of: %s", err.msg);
+			if (jc_as_of("export", a.s, vintage, vsize))
+				return ASSAY_EUSAGE;
 			o->as_of = vintage;
 			break;
-		case 'F': o->from = optarg; break;
-		case 'T': o->to = optarg; break;
+		case 'F': o->from = a.s; break;
+		case 'T': o->to = a.s; break;
 		case 'q':
-			if (cli_parse_freq("export", optarg, &o->freq))
+			if (cli_parse_freq("export", a.s, &o->freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'w': o->wide = 1; break;
-		case 'U': o->to_unit = optarg; break;
+		case 'U': o->to_unit = a.s; break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &o->fmt))
+			if (out_format_parse_all(a.s, 0, &o->fmt))
 				return cli_usage_error("export", "--format takes "
-						       OUT_FORMATS_ALL ", not '%s'", optarg);
+						       OUT_FORMATS_ALL ", not '%s'", a.s);
 			break;
-		default:
-			fputs("Try 'assay export --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	if (optind >= argc)
