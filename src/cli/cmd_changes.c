@@ -3,9 +3,10 @@
  * observations behind it, the changes, the trailing noise scale and the
  * verdict on the move -- from the analysis library (analysis.h).
  *
- * Many series run in one process on one store connection (the benchmark
- * of issue 3 judges 10,000 series), inside one read transaction, so all
- * rows come from one state of the store.  The library's pipeline
+ * Many series run in one process on one store connection
+ * (scripts/bench-analysis judges 10,000 series), inside one read
+ * transaction, so all rows come from one state of the store.  The
+ * library's pipeline
  * (assay_each_series_run, scan.h) reads the series in worker threads,
  * taking turns on the connection; the threads analyse and format each
  * series here (on_series), and the main thread writes each finished batch

@@ -1,7 +1,7 @@
 /*
  * assay trend: is a series trending, how fast, and where did its level
  * break?  Mann-Kendall (four variants), Sen's slope with its confidence
- * interval, log-linear growth, and PELT change points (METHODS.md
+ * interval, log-linear growth, and PELT change points (src/METHODS.md
  * sections 5 and 6; the library does the work: trend.h, changepoint.h).
  */
 #include <errno.h>
