@@ -440,6 +440,56 @@ static void fill_record(struct record *r, struct record_text *txt,
 
 }
 
+/* The observations analysed, in place: resampled to freq, within
+ * --from/--to at that frequency, NA values left out (*n of them;
+ * *partial: the partial periods dropped). */
+static int window_obs(const struct trend_args *ar, const assay_series_info *info,
+		      assay_freq freq, assay_obs *obs, size_t *n, size_t *partial)
+{
+	assay_series_info at = *info;
+	at.freq = freq;
+	assay_period lo = INT64_MIN, hi = INT64_MAX;
+	int status;
+	if (cli_period_bound(&at, ar->from, &lo, "--from") ||
+	    cli_period_bound(&at, ar->to, &hi, "--to"))
+		return ASSAY_EUSAGE;
+	if ((status = resample(info, obs, freq, lo, hi, partial)))
+		return status;
+	*n = 0;
+	for (size_t i = 0; i < obs->n; i++)
+		if (obs->period[i] >= lo && obs->period[i] <= hi &&
+		    isfinite(obs->value[i])) {
+			obs->period[*n] = obs->period[i];
+			obs->value[(*n)++] = obs->value[i];
+		}
+	return 0;
+}
+
+/* The record and the change points in the format asked for; 0 or -1
+ * on a write error. */
+static int print_result(const struct record *r, const struct trend_args *ar,
+			assay_freq freq, const assay_obs *obs,
+			const assay_cpts *cp)
+{
+	size_t ncp = cp->nseg ? cp->nseg - 1 : 0;
+	struct cp_row *rows = cli_xcalloc(ncp, sizeof *rows);
+	for (size_t j = 0; j < ncp; j++) {
+		size_t i = cp->seg_start[j + 1];
+		assay_period_format(freq, obs->period[i], rows[j].period,
+				    sizeof rows[j].period);
+		rows[j].index = i;
+		rows[j].before = cp->seg_mean[j];
+		rows[j].after = cp->seg_mean[j + 1];
+	}
+	int rc = ar->fmt == OUT_JSON || ar->fmt == OUT_NDJSON ?
+			print_json(r, rows, ncp, cp->scale, ar->fmt == OUT_NDJSON) :
+		 ar->fmt == OUT_CSV || ar->fmt == OUT_TSV ?
+			print_csv(r, rows, ncp, ar->fmt) :
+		 print_table(r, rows, ncp, cp->scale);
+	free(rows);
+	return rc;
+}
+
 int cmd_trend(int argc, char **argv)
 {
 	struct trend_args ar;
@@ -481,25 +531,9 @@ int cmd_trend(int argc, char **argv)
 	}
 	assay_trend_opts_units(&ar.topt, freq);
 
-	/* The window, at the analysed frequency; NA values are left out. */
-	assay_series_info at = info;
-	at.freq = freq;
-	assay_period lo = INT64_MIN, hi = INT64_MAX;
-	if (cli_period_bound(&at, ar.from, &lo, "--from") ||
-	    cli_period_bound(&at, ar.to, &hi, "--to")) {
-		status = ASSAY_EUSAGE;
+	size_t n = 0, partial = 0;
+	if ((status = window_obs(&ar, &info, freq, &obs, &n, &partial)))
 		goto out;
-	}
-	size_t partial = 0;
-	if ((status = resample(&info, &obs, freq, lo, hi, &partial)))
-		goto out;
-	size_t n = 0;
-	for (size_t i = 0; i < obs.n; i++)
-		if (obs.period[i] >= lo && obs.period[i] <= hi &&
-		    isfinite(obs.value[i])) {
-			obs.period[n] = obs.period[i];
-			obs.value[n++] = obs.value[i];
-		}
 
 	assay_trend tr;
 	assay_cpts cp;
@@ -518,26 +552,10 @@ int cmd_trend(int argc, char **argv)
 	struct record r;
 	struct record_text txt;
 	fill_record(&r, &txt, &info, freq, &obs, n, partial, &ar, &tr, &cp);
-
-	size_t ncp = cp.nseg ? cp.nseg - 1 : 0;
-	struct cp_row *rows = cli_xcalloc(ncp, sizeof *rows);
-	for (size_t j = 0; j < ncp; j++) {
-		size_t i = cp.seg_start[j + 1];
-		assay_period_format(freq, obs.period[i], rows[j].period,
-				    sizeof rows[j].period);
-		rows[j].index = i;
-		rows[j].before = cp.seg_mean[j];
-		rows[j].after = cp.seg_mean[j + 1];
-	}
-	int rc = ar.fmt == OUT_JSON || ar.fmt == OUT_NDJSON ?
-			print_json(&r, rows, ncp, cp.scale, ar.fmt == OUT_NDJSON) :
-		 ar.fmt == OUT_CSV || ar.fmt == OUT_TSV ? print_csv(&r, rows, ncp, ar.fmt) :
-		 print_table(&r, rows, ncp, cp.scale);
-	if (rc)
+	if (print_result(&r, &ar, freq, &obs, &cp))
 		status = cli_write_error();
 	else
 		cli_freq_note_print(&fnote, "trend");
-	free(rows);
 	assay_cpts_release(&cp);
 out:
 	assay_obs_release(&obs);
