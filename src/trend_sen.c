@@ -2,6 +2,12 @@
  * Sen's slope and Gilbert's confidence interval (see trend.c for the
  * method): order statistics of the pairwise slopes, selected exactly
  * without materialising the n(n-1)/2 slopes when n is large.
+ *
+ * (One file of about 800 lines: the seam it has -- the hash histogram of
+ * slopes, hist_* -- is on the hot path of sen_enumerate, whose inner
+ * loop calls the inline hist_add for every pair in a bracket; in a file
+ * of its own it would be a call per pair, the build having no link-time
+ * optimisation.  The rest is the selection, which needs both.)
  */
 #include <float.h>
 #include <gsl/gsl_cdf.h>
@@ -12,7 +18,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #include "assay/trend.h"
 #include "trend_internal.h"
