@@ -1,4 +1,5 @@
-/* Message helpers and shared option parsing of the assay command. */
+/* Message helpers, exit statuses, the out-of-memory rule, stdout, signals
+ * and the --freq rule of the assay command. */
 /* fopencookie */
 #define _GNU_SOURCE
 #include <errno.h>
