@@ -151,16 +151,10 @@ static inline double seg_cost(const double *s1, const double *s2, size_t a,
 	return logs ? c + logs[b - a] : c;
 }
 
-int assay_pelt(const double *x, size_t n, const assay_cpt_opts *o,
-	       assay_cpts *out, assay_error *err)
+/* Every observation finite and small enough that differences do not
+ * overflow. */
+static int check_input(const double *x, size_t n, assay_error *err)
 {
-	double *s1 = NULL, *s2 = NULL, *F = NULL, *tmp = NULL, *a = NULL;
-	double *logs = NULL;
-	size_t *last = NULL, *cand = NULL, *kill = NULL;
-	int rc = -1;
-
-	memset(out, 0, sizeof *out);
-	out->scale = out->center = out->penalty = out->cost = NAN;
 	if (n == 0)
 		return assay_fail(err, ASSAY_ECANNOT,
 				  "no observations to look for change points");
@@ -174,101 +168,83 @@ int assay_pelt(const double *x, size_t n, const assay_cpt_opts *o,
 					  "observation %zu is too large: %g",
 					  i + 1, x[i]);
 	}
-	size_t m = o->min_seg ? o->min_seg : 1;
-	int mbic = o->penalty == ASSAY_PEN_MBIC;
-	double logn = log((double)n);
-	double beta = o->penalty == ASSAY_PEN_MBIC ? 3 * logn :
-		      o->penalty == ASSAY_PEN_BIC ? 2 * logn : o->pen_value;
-	if (!(beta >= 0) || !isfinite(beta))
-		return assay_fail(err, ASSAY_EUSAGE, "bad penalty %g", beta);
-	out->n = n;
-	out->penalty = beta;
+	return 0;
+}
 
-	a = malloc(n * sizeof *a);
-	s1 = malloc((n + 1) * sizeof *s1);
-	s2 = malloc((n + 1) * sizeof *s2);
-	F = malloc((n + 1) * sizeof *F);
-	tmp = malloc((n + 1) * sizeof *tmp);
-	last = malloc((n + 1) * sizeof *last);
-	cand = malloc((n + 1) * sizeof *cand);
-	kill = malloc((n + 1) * sizeof *kill);
-	if (mbic)
-		logs = malloc((n + 1) * sizeof *logs);
-	if (!a || !s1 || !s2 || !F || !tmp || !last || !cand || !kill ||
-	    (mbic && !logs))
-		goto nomem;
-	if (mbic) {
-		/* log(length) of MBIC, looked up: PELT evaluates it O(n^2)
-		 * times on a series without change. */
-		logs[0] = -INFINITY;
-		for (size_t i = 1; i <= n; i++)
-			logs[i] = log((double)i);
+/* The working arrays of one run (n + 1 each; logs only for MBIC). */
+struct pelt_work {
+	double *s1, *s2, *F, *tmp, *logs;
+	size_t *last, *cand, *kill;
+};
+
+/* The PELT recursion on x standardised by out->center and out->scale,
+ * segments at least m long: F[t], the best penalised cost of x[0..t),
+ * and last[t], where its last segment starts.  (One function: the inner
+ * loop over the candidates is the hot path, O(n) to O(n^2).) */
+static void pelt_recursion(const double *x, size_t n, size_t m, double beta,
+			   int mbic, int no_prune, struct pelt_work *w,
+			   assay_cpts *out)
+{
+	double *s1 = w->s1, *s2 = w->s2, *F = w->F, *tmp = w->tmp;
+	size_t *last = w->last, *cand = w->cand, *kill = w->kill;
+	s1[0] = s2[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		double z = (x[i] - out->center) / out->scale;
+		s1[i + 1] = s1[i] + z;
+		s2[i + 1] = s2[i] + z * z;
 	}
-
-	memcpy(a, x, n * sizeof *a);
-	out->center = median_inplace(a, n);
-	if (robust_scale(x, n, &out->scale, &out->scale_source))
-		goto nomem;
-
-	if (out->scale_source == ASSAY_SCALE_CONSTANT || n < 2 * m) {
-		/* Nothing can change: one segment. */
-		last[n] = 0;
-		out->cost = 0;
-	} else {
-		s1[0] = s2[0] = 0;
-		for (size_t i = 0; i < n; i++) {
-			double z = (x[i] - out->center) / out->scale;
-			s1[i + 1] = s1[i] + z;
-			s2[i + 1] = s2[i] + z * z;
+	double K = mbic && n > 4 ? -log((double)n / 4) : 0;
+	size_t nc = 0;
+	F[0] = -beta;
+	cand[nc] = 0;
+	kill[nc++] = SIZE_MAX;
+	for (size_t t = m; t <= n; t++) {
+		/* t - m becomes a candidate once a segment of m fits
+		 * before it and after it. */
+		if (t >= 2 * m) {
+			cand[nc] = t - m;
+			kill[nc++] = SIZE_MAX;
 		}
-		double K = mbic && n > 4 ? -log((double)n / 4) : 0;
-		size_t nc = 0;
-		F[0] = -beta;
-		cand[nc] = 0;
-		kill[nc++] = SIZE_MAX;
-		for (size_t t = m; t <= n; t++) {
-			/* t - m becomes a candidate once a segment of m fits
-			 * before it and after it. */
-			if (t >= 2 * m) {
-				cand[nc] = t - m;
-				kill[nc++] = SIZE_MAX;
+		double best = INFINITY;
+		size_t arg = 0;
+		for (size_t c = 0; c < nc; c++) {
+			size_t tau = cand[c];
+			double v = F[tau] + seg_cost(s1, s2, tau, t, w->logs)
+				   + beta;
+			tmp[c] = v;
+			if (v < best) {
+				best = v;
+				arg = tau;
 			}
-			double best = INFINITY;
-			size_t arg = 0;
-			for (size_t c = 0; c < nc; c++) {
-				size_t tau = cand[c];
-				double v = F[tau] + seg_cost(s1, s2, tau, t, logs)
-					   + beta;
-				tmp[c] = v;
-				if (v < best) {
-					best = v;
-					arg = tau;
-				}
-			}
-			F[t] = best;
-			last[t] = arg;
-			if (o->no_prune)
-				continue;
-			/* Prune: beaten now means beaten for all T >= t + m.
-			 * The tolerance keeps rounding from pruning a tau that
-			 * the unpruned recursion would pick in a near-tie. */
-			double tol = 1e-9 * (fabs(best) + 1);
-			size_t k = 0;
-			for (size_t c = 0; c < nc; c++) {
-				if (kill[c] == SIZE_MAX &&
-				    tmp[c] - beta + K > best + tol)
-					kill[c] = t + m;
-				if (kill[c] > t + 1) {
-					cand[k] = cand[c];
-					kill[k++] = kill[c];
-				}
-			}
-			nc = k;
 		}
-		out->cost = F[n];
+		F[t] = best;
+		last[t] = arg;
+		if (no_prune)
+			continue;
+		/* Prune: beaten now means beaten for all T >= t + m.
+		 * The tolerance keeps rounding from pruning a tau that
+		 * the unpruned recursion would pick in a near-tie. */
+		double tol = 1e-9 * (fabs(best) + 1);
+		size_t k = 0;
+		for (size_t c = 0; c < nc; c++) {
+			if (kill[c] == SIZE_MAX &&
+			    tmp[c] - beta + K > best + tol)
+				kill[c] = t + m;
+			if (kill[c] > t + 1) {
+				cand[k] = cand[c];
+				kill[k++] = kill[c];
+			}
+		}
+		nc = k;
 	}
+	out->cost = F[n];
+}
 
-	/* Back-track the segment starts. */
+/* Back-track the segment starts from last[], and each segment's mean
+ * level; -1 when out of memory. */
+static int back_track(const double *x, size_t n, const size_t *last,
+		      assay_cpts *out)
+{
 	size_t nseg = 1;
 	for (size_t t = n; last[t] > 0; t = last[t])
 		nseg++;
@@ -277,7 +253,7 @@ int assay_pelt(const double *x, size_t n, const assay_cpt_opts *o,
 	out->seg_len = malloc(nseg * sizeof *out->seg_len);
 	out->seg_mean = malloc(nseg * sizeof *out->seg_mean);
 	if (!out->seg_start || !out->seg_len || !out->seg_mean)
-		goto nomem;
+		return -1;
 	size_t j = nseg, end = n, t = n;
 	do {
 		j--;
@@ -292,6 +268,65 @@ int assay_pelt(const double *x, size_t n, const assay_cpt_opts *o,
 			s += x[i];
 		out->seg_mean[j] = s / (double)out->seg_len[j];
 	}
+	return 0;
+}
+
+int assay_pelt(const double *x, size_t n, const assay_cpt_opts *o,
+	       assay_cpts *out, assay_error *err)
+{
+	struct pelt_work w = { 0 };
+	double *a = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	out->scale = out->center = out->penalty = out->cost = NAN;
+	if (check_input(x, n, err))
+		return -1;
+	size_t m = o->min_seg ? o->min_seg : 1;
+	int mbic = o->penalty == ASSAY_PEN_MBIC;
+	double logn = log((double)n);
+	double beta = o->penalty == ASSAY_PEN_MBIC ? 3 * logn :
+		      o->penalty == ASSAY_PEN_BIC ? 2 * logn : o->pen_value;
+	if (!(beta >= 0) || !isfinite(beta))
+		return assay_fail(err, ASSAY_EUSAGE, "bad penalty %g", beta);
+	out->n = n;
+	out->penalty = beta;
+
+	a = malloc(n * sizeof *a);
+	w.s1 = malloc((n + 1) * sizeof *w.s1);
+	w.s2 = malloc((n + 1) * sizeof *w.s2);
+	w.F = malloc((n + 1) * sizeof *w.F);
+	w.tmp = malloc((n + 1) * sizeof *w.tmp);
+	w.last = malloc((n + 1) * sizeof *w.last);
+	w.cand = malloc((n + 1) * sizeof *w.cand);
+	w.kill = malloc((n + 1) * sizeof *w.kill);
+	if (mbic)
+		w.logs = malloc((n + 1) * sizeof *w.logs);
+	if (!a || !w.s1 || !w.s2 || !w.F || !w.tmp || !w.last || !w.cand ||
+	    !w.kill || (mbic && !w.logs))
+		goto nomem;
+	if (mbic) {
+		/* log(length) of MBIC, looked up: PELT evaluates it O(n^2)
+		 * times on a series without change. */
+		w.logs[0] = -INFINITY;
+		for (size_t i = 1; i <= n; i++)
+			w.logs[i] = log((double)i);
+	}
+
+	memcpy(a, x, n * sizeof *a);
+	out->center = median_inplace(a, n);
+	if (robust_scale(x, n, &out->scale, &out->scale_source))
+		goto nomem;
+
+	if (out->scale_source == ASSAY_SCALE_CONSTANT || n < 2 * m) {
+		/* Nothing can change: one segment. */
+		w.last[n] = 0;
+		out->cost = 0;
+	} else {
+		pelt_recursion(x, n, m, beta, mbic, o->no_prune, &w, out);
+	}
+	if (back_track(x, n, w.last, out))
+		goto nomem;
 	rc = 0;
 	goto out;
 nomem:
@@ -299,13 +334,13 @@ nomem:
 	assay_fail(err, ASSAY_EIO, "out of memory");
 out:
 	free(a);
-	free(s1);
-	free(s2);
-	free(F);
-	free(tmp);
-	free(last);
-	free(cand);
-	free(kill);
-	free(logs);
+	free(w.s1);
+	free(w.s2);
+	free(w.F);
+	free(w.tmp);
+	free(w.last);
+	free(w.cand);
+	free(w.kill);
+	free(w.logs);
 	return rc;
 }

@@ -387,86 +387,141 @@ nomem:
 	return NULL;
 }
 
-int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
+/* One gnuplot process of a batch run: its pipes, the commands still to
+ * write to it, and what it says on stderr. */
+struct gp {
+	int in[2], er[2];       /* its stdin, its stderr; -1 when closed */
+	pid_t pid;              /* -1: not running (or reaped) */
+	char *cmds;             /* the commands (write_scripts) */
+	size_t cmdlen, off;     /* off: how much of them is written */
+	char *acc, *line;       /* stderr: messages so far, the line being read */
+	size_t acclen, linelen;
+	int got_epipe;          /* a write raised SIGPIPE (blocked) */
+};
+
+/* Start gnuplot on g's pipes: stdin from in[0], stdout to /dev/null,
+ * stderr to er[1]; gnuplot gets the default signal handling and mask
+ * back (`block` is the set this thread blocks). */
+static int spawn_gnuplot(assay_plot_batch *b, struct gp *g,
+			 const sigset_t *block, assay_error *err)
 {
-	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, devnull = -1, rc = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t block, oldmask, pending, empty;
-	int had_pipe_pending, got_epipe = 0, fa_ok = 0, attr_ok = 0;
-	pid_t pid = -1;
-	char *acc = NULL, *line = NULL, *cmds = NULL;
-	size_t acclen = 0, linelen = 0, cmdlen = 0, off = 0;
+	sigset_t empty;
+	int devnull = -1, fa_ok = 0, attr_ok = 0, rc = -1;
 
-	if (!b || b->n == 0)
-		return 0;
-	if (!(cmds = write_scripts(b, &cmdlen, err))) {
-		remove_scripts(b);
-		return -1;
-	}
-	/* A gnuplot that dies early must give EPIPE, not kill us: block
-	 * SIGPIPE in this thread and consume the one our writes raise. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &oldmask);
-	sigpending(&pending);
-	had_pipe_pending = sigismember(&pending, SIGPIPE);
-
-	if (pipe(in) || pipe(er)) {
-		assay_fail(err, ASSAY_EIO, "cannot start gnuplot: %s", strerror(errno));
-		goto out;
-	}
+	if (pipe(g->in) || pipe(g->er))
+		return assay_fail(err, ASSAY_EIO, "cannot start gnuplot: %s",
+				  strerror(errno));
 	for (int i = 0; i < 2; i++) {
-		fcntl(in[i], F_SETFD, FD_CLOEXEC);
-		fcntl(er[i], F_SETFD, FD_CLOEXEC);
+		fcntl(g->in[i], F_SETFD, FD_CLOEXEC);
+		fcntl(g->er[i], F_SETFD, FD_CLOEXEC);
 	}
-	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
-	fcntl(er[0], F_SETFL, fcntl(er[0], F_GETFL) | O_NONBLOCK);
-	if ((devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
-		assay_fail(err, ASSAY_EIO, "cannot open /dev/null: %s", strerror(errno));
-		goto out;
-	}
+	fcntl(g->in[1], F_SETFL, fcntl(g->in[1], F_GETFL) | O_NONBLOCK);
+	fcntl(g->er[0], F_SETFL, fcntl(g->er[0], F_GETFL) | O_NONBLOCK);
+	if ((devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		return assay_fail(err, ASSAY_EIO, "cannot open /dev/null: %s",
+				  strerror(errno));
 	if (posix_spawn_file_actions_init(&fa) == 0)
 		fa_ok = 1;
 	if (posix_spawnattr_init(&attr) == 0)
 		attr_ok = 1;
 	if (!fa_ok || !attr_ok ||
-	    posix_spawn_file_actions_adddup2(&fa, in[0], 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, g->in[0], 0) ||
 	    posix_spawn_file_actions_adddup2(&fa, devnull, 1) ||
-	    posix_spawn_file_actions_adddup2(&fa, er[1], 2)) {
+	    posix_spawn_file_actions_adddup2(&fa, g->er[1], 2)) {
 		assay_fail(err, ASSAY_EIO, "cannot start gnuplot: out of memory");
 		goto out;
 	}
-	/* gnuplot gets the default signal handling and mask back. */
 	sigemptyset(&empty);
 	posix_spawnattr_setsigmask(&attr, &empty);
-	posix_spawnattr_setsigdefault(&attr, &block);
+	posix_spawnattr_setsigdefault(&attr, block);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	/* --default-settings: no ~/.gnuplot or system gnuplotrc, so every
 	 * chart looks the same wherever it is drawn. */
 	char *argv[] = { "gnuplot", "--default-settings", NULL };
-	int se = posix_spawn(&pid, b->gnuplot, &fa, &attr, argv, environ);
+	int se = posix_spawn(&g->pid, b->gnuplot, &fa, &attr, argv, environ);
 	if (se) {
-		pid = -1;
+		g->pid = -1;
 		assay_fail(err, ASSAY_EIO, "cannot start gnuplot (%s): %s", b->gnuplot,
 			   strerror(se));
 		goto out;
 	}
-	close(in[0]);
-	close(er[1]);
+	close(g->in[0]);
+	close(g->er[1]);
+	g->in[0] = g->er[1] = -1;
+	rc = 0;
+out:
 	close(devnull);
-	in[0] = er[1] = devnull = -1;
+	if (fa_ok)
+		posix_spawn_file_actions_destroy(&fa);
+	if (attr_ok)
+		posix_spawnattr_destroy(&attr);
+	return rc;
+}
 
-	while (in[1] >= 0 || er[0] >= 0) {
+/* Write what is left of the commands without blocking; close gnuplot's
+ * stdin after the last byte (EOF: gnuplot exits when done). */
+static void feed(struct gp *g)
+{
+	while (g->off < g->cmdlen) {
+		ssize_t w = write(g->in[1], g->cmds + g->off, g->cmdlen - g->off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				g->got_epipe = 1;
+			if (errno != EAGAIN)
+				g->off = g->cmdlen;     /* gnuplot is gone */
+			break;
+		}
+		g->off += (size_t)w;
+	}
+	if (g->off == g->cmdlen) {
+		close(g->in[1]);
+		g->in[1] = -1;
+	}
+}
+
+/* Read what gnuplot wrote on stderr, line by line into take_line. */
+static void drain(assay_plot_batch *b, struct gp *g)
+{
+	char buf[8192];
+	ssize_t r = read(g->er[0], buf, sizeof buf);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r <= 0) {
+		close(g->er[0]);
+		g->er[0] = -1;
+		return;
+	}
+	for (ssize_t i = 0; i < r; i++) {
+		if (buf[i] != '\n') {
+			char cbuf = buf[i];
+			str_add(&g->line, &g->linelen, &cbuf, 1);
+			continue;
+		}
+		take_line(b, g->line ? g->line : "", &g->acc, &g->acclen);
+		free(g->line);
+		g->line = NULL;
+		g->linelen = 0;
+	}
+}
+
+/* Feed gnuplot its commands and read its stderr until both pipes are
+ * closed; -1 when cancelled. */
+static int exchange(assay_plot_batch *b, struct gp *g, assay_error *err)
+{
+	while (g->in[1] >= 0 || g->er[0] >= 0) {
 		struct pollfd pf[2];
 		int np = 0, wi = -1, ri = -1;
-		if (in[1] >= 0) {
-			pf[np].fd = in[1];
+		if (g->in[1] >= 0) {
+			pf[np].fd = g->in[1];
 			pf[np].events = POLLOUT;
 			wi = np++;
 		}
-		if (er[0] >= 0) {
-			pf[np].fd = er[0];
+		if (g->er[0] >= 0) {
+			pf[np].fd = g->er[0];
 			pf[np].events = POLLIN;
 			ri = np++;
 		}
@@ -474,66 +529,31 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 		 * when the signal comes to this thread, and the timeout covers
 		 * one that came just before poll or to another thread. */
 		int pr = poll(pf, (nfds_t)np, b->cancel ? 100 : -1);
-		if (assay_plot_cancelled(b)) {
-			assay_fail(err, ASSAY_EIO, "interrupted");
-			goto out;
-		}
+		if (assay_plot_cancelled(b))
+			return assay_fail(err, ASSAY_EIO, "interrupted");
 		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (wi >= 0 && pf[wi].revents) {
-			while (off < cmdlen) {
-				ssize_t w = write(in[1], cmds + off, cmdlen - off);
-				if (w < 0) {
-					if (errno == EINTR)
-						continue;
-					if (errno == EPIPE)
-						got_epipe = 1;
-					if (errno != EAGAIN)
-						off = cmdlen;   /* gnuplot is gone */
-					break;
-				}
-				off += (size_t)w;
-			}
-			if (off == cmdlen) {
-				close(in[1]);   /* EOF: gnuplot exits when done */
-				in[1] = -1;
-			}
-		}
-		if (ri >= 0 && pf[ri].revents) {
-			char buf[8192];
-			ssize_t r = read(er[0], buf, sizeof buf);
-			if (r < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (r <= 0) {
-				close(er[0]);
-				er[0] = -1;
-				continue;
-			}
-			for (ssize_t i = 0; i < r; i++) {
-				if (buf[i] != '\n') {
-					char cbuf = buf[i];
-					str_add(&line, &linelen, &cbuf, 1);
-					continue;
-				}
-				take_line(b, line ? line : "", &acc, &acclen);
-				free(line);
-				line = NULL;
-				linelen = 0;
-			}
-		}
+		if (wi >= 0 && pf[wi].revents)
+			feed(g);
+		if (ri >= 0 && pf[ri].revents)
+			drain(b, g);
 	}
-	if (line) {
-		take_line(b, line, &acc, &acclen);
-		free(line);
-		line = NULL;
+	if (g->line) {
+		take_line(b, g->line, &g->acc, &g->acclen);
+		free(g->line);
+		g->line = NULL;
 	}
-	int ws = 0;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	pid = -1;
+	return 0;
+}
+
+/* After gnuplot exited (wait status ws, its messages acc): a chart it
+ * did not finish fails with the messages; every file is checked, and
+ * then (all or nothing) the good ones are renamed into place. */
+static void finish_charts(assay_plot_batch *b, int ws, const char *acc)
+{
 	char why[64];
 	if (WIFSIGNALED(ws))
 		snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(ws));
@@ -578,13 +598,42 @@ int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
 		ch->tmp = NULL;
 	}
 	free(tidy);
+}
+
+int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)
+{
+	struct gp g = { .in = { -1, -1 }, .er = { -1, -1 }, .pid = -1 };
+	sigset_t block, oldmask, pending;
+	int had_pipe_pending, rc = -1;
+
+	if (!b || b->n == 0)
+		return 0;
+	if (!(g.cmds = write_scripts(b, &g.cmdlen, err))) {
+		remove_scripts(b);
+		return -1;
+	}
+	/* A gnuplot that dies early must give EPIPE, not kill us: block
+	 * SIGPIPE in this thread and consume the one our writes raise. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &oldmask);
+	sigpending(&pending);
+	had_pipe_pending = sigismember(&pending, SIGPIPE);
+
+	if (spawn_gnuplot(b, &g, &block, err) || exchange(b, &g, err))
+		goto out;
+	int ws = 0;
+	while (waitpid(g.pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	g.pid = -1;
+	finish_charts(b, ws, g.acc);
 	rc = 0;
 out:
-	if (pid > 0) {
+	if (g.pid > 0) {
 		/* A set-up failure after the spawn, or cancelled: nothing
 		 * gnuplot writes from here on is wanted. */
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		kill(g.pid, SIGKILL);
+		while (waitpid(g.pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
 	if (rc) {
@@ -600,22 +649,16 @@ out:
 		}
 	}
 	for (int i = 0; i < 2; i++) {
-		if (in[i] >= 0)
-			close(in[i]);
-		if (er[i] >= 0)
-			close(er[i]);
+		if (g.in[i] >= 0)
+			close(g.in[i]);
+		if (g.er[i] >= 0)
+			close(g.er[i]);
 	}
-	if (devnull >= 0)
-		close(devnull);
-	if (fa_ok)
-		posix_spawn_file_actions_destroy(&fa);
-	if (attr_ok)
-		posix_spawnattr_destroy(&attr);
-	free(acc);
-	free(line);
-	free(cmds);
+	free(g.acc);
+	free(g.line);
+	free(g.cmds);
 	remove_scripts(b);
-	if (got_epipe && !had_pipe_pending) {
+	if (g.got_epipe && !had_pipe_pending) {
 		struct timespec zero = { 0, 0 };
 		while (sigtimedwait(&block, NULL, &zero) < 0 && errno == EINTR)
 			;

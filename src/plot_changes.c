@@ -191,6 +191,228 @@ static void decision_band(struct decision_ctx *d, size_t i, double *lo, double *
 	}
 }
 
+/* What a changes chart is drawn from: the analysis of the series, the
+ * band per period (percent; NaN where there is none), the verdicts seen
+ * (have[v]) and the latest move. */
+struct changes_chart {
+	struct view v;
+	assay_analysis an;
+	double *lo, *hi;
+	int have[4];
+	size_t latest, n_partial, last_partial;
+};
+
+/* The analysis of `assay changes`/`check` (analysis.h), judging from
+ * the first period drawn with all the history before it. */
+static int changes_analyse(const assay_plot_input *in, const assay_plot_opts *o,
+			   struct changes_chart *cc, assay_error *err)
+{
+	const assay_resampled *rs = &cc->v.rs;
+	assay_analysis_opts ao;
+	assay_analysis_opts_init(&ao);
+	ao.freq = rs->freq;
+	ao.judge_from = rs->period[cc->v.a];
+	ao.judge.window = o->window ? (int)o->window : 20;
+	ao.judge.min_history = o->min_window ? (int)o->min_window : 8;
+	ao.judge.alpha = o->alpha;
+	if (assay_analyse(in->obs, in->info->freq, in->info->kind, &ao, &cc->an, err))
+		return -1;
+	if (cc->an.s.n != rs->n)
+		return assay_fail(err, ASSAY_EIO, "'%s': resampling is not deterministic",
+				  in->info->name);
+	return 0;
+}
+
+/* The band of each period drawn in percent, the verdicts seen, the
+ * partial periods and the latest change. */
+static int changes_band(struct changes_chart *cc, assay_error *err)
+{
+	const assay_resampled *rs = &cc->v.rs;
+	const assay_changes *ch = &cc->an.c;
+	const assay_judgement *j = cc->an.j;
+	int rc = -1;
+	cc->lo = malloc(rs->n * sizeof *cc->lo);
+	cc->hi = malloc(rs->n * sizeof *cc->hi);
+	struct decision_ctx dc = { .an = &cc->an, .rl = malloc(rs->n * sizeof(double)),
+				   .rd = malloc(rs->n * sizeof(double)),
+				   .j = malloc(rs->n * sizeof(assay_judgement)) };
+	int *season = malloc(rs->n * sizeof *season);
+	for (size_t i = 0; season && i < rs->n; i++) {
+		int k = cc->an.used.seasons;
+		season[i] = k ? (int)(((rs->period[i] % k) + k) % k) : 0;
+	}
+	dc.season = cc->an.used.seasons ? season : NULL;
+	if (!cc->lo || !cc->hi || !dc.rl || !dc.rd || !dc.j || !season) {
+		assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
+	for (size_t i = cc->v.a; i < cc->v.b; i++) {
+		cc->lo[i] = cc->hi[i] = NAN;
+		if (rs->partial[i] && isfinite(rs->value[i])) {
+			cc->n_partial++;
+			cc->last_partial = i;
+		}
+		if (!isfinite(ch->pct[i]))
+			continue;
+		cc->latest = i;
+		if (j[i].verdict == ASSAY_VERDICT_NONE) {
+			cc->have[0] = 1;
+			continue;
+		}
+		cc->have[j[i].verdict] = 1;
+		double r0, r1;
+		decision_band(&dc, i, &r0, &r1);
+		if (!isfinite(r0) || !isfinite(r1))
+			continue;
+		if (j[i].basis == ASSAY_BASIS_LOG) {
+			cc->lo[i] = 100 * expm1(r0);
+			cc->hi[i] = 100 * expm1(r1);
+		} else if (ch->prev[i] != (size_t)-1 && rs->value[ch->prev[i]] > 0) {
+			cc->lo[i] = 100 * r0 / rs->value[ch->prev[i]];
+			cc->hi[i] = 100 * r1 / rs->value[ch->prev[i]];
+		}
+	}
+	rc = 0;
+out:
+	free(dc.rl);
+	free(dc.rd);
+	free(dc.j);
+	free(season);
+	return rc;
+}
+
+/* Titles, labels and the frame. */
+static void changes_frame(FILE *fp, const char *outpath, const assay_plot_input *in,
+			  const assay_plot_opts *o, const struct changes_chart *cc)
+{
+	const assay_resampled *rs = &cc->v.rs;
+	assay_freq f = rs->freq;
+	struct frame fr;
+	char desc[128], per[32], auto_title[512];
+	memset(&fr, 0, sizeof fr);
+	assay_plot_title_of(in->info, auto_title, sizeof auto_title);
+	fr.title = o->title ? o->title : auto_title;
+	assay_plot_describe_freq(desc, sizeof desc, in->info, f);
+	snprintf(fr.sub, sizeof fr.sub, "%s, %% change on the previous %s, %s", in->info->name,
+		 assay_plot_freq_word(f), desc);
+	if (cc->n_partial) {
+		size_t len = strlen(fr.sub);
+		snprintf(fr.sub + len, sizeof fr.sub - len, "; partial %s not shown",
+			 cc->n_partial == 1 ? assay_period_format(f, rs->period[cc->last_partial],
+								  per, sizeof per) : "periods");
+	}
+	assay_plot_make_footer(&fr, in, 1, o);
+	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", assay_plot_freq_word(f));
+	snprintf(fr.ylabel, sizeof fr.ylabel, "%% change on the previous %s", assay_plot_freq_word(f));
+	assay_plot_put_x_range(&fr, &cc->v);
+	fr.nkey = 1 + cc->have[0] + cc->have[1] + cc->have[2] + cc->have[3];
+	assay_plot_put_frame(fp, outpath, o, &fr);
+}
+
+/* $D0 (the band) and $D1 (the changes and verdicts), and the bars' width. */
+static void changes_data(FILE *fp, const struct changes_chart *cc)
+{
+	const assay_resampled *rs = &cc->v.rs;
+	const struct view *v = &cc->v;
+	assay_freq f = rs->freq;
+	/* $D0: the band, a step per period (corners at the period's edges). */
+	fputs("$D0 << EOD\n", fp);
+	for (size_t i = v->a; i < v->b; i++) {
+		double row[3];
+		if (!isfinite(cc->lo[i]) || !isfinite(cc->hi[i])) {
+			fputs("NaN NaN NaN\n", fp);
+			continue;
+		}
+		row[0] = assay_plot_period_start(f, rs->period[i]);
+		row[1] = cc->lo[i];
+		row[2] = cc->hi[i];
+		assay_plot_put_row(fp, row, 3);
+		row[0] = assay_plot_period_end(f, rs->period[i]);
+		assay_plot_put_row(fp, row, 3);
+	}
+	/* $D1: x, % change, verdict (0 not judged, 1 noise, 2 shock, 3 trend). */
+	fputs("EOD\n$D1 << EOD\n", fp);
+	for (size_t i = v->a; i < v->b; i++) {
+		double row[3] = { assay_plot_period_mid(f, rs->period[i]), cc->an.c.pct[i],
+				  cc->an.j[i].verdict };
+		assay_plot_put_row(fp, row, 3);
+	}
+	fputs("EOD\n", fp);
+	double width = assay_plot_period_end(f, rs->period[v->a]) -
+		assay_plot_period_start(f, rs->period[v->a]);
+	if (f == ASSAY_FREQ_D || f == ASSAY_FREQ_W) {
+		/* Irregular spacing: the narrowest gap between observations. */
+		double g = INFINITY;
+		for (size_t i = v->a + 1; i < v->b; i++)
+			g = fmin(g, assay_plot_period_mid(f, rs->period[i]) -
+				 assay_plot_period_mid(f, rs->period[i - 1]));
+		if (isfinite(g))
+			width = g;
+	}
+	fputs("set boxwidth ", fp);
+	assay_plot_put_num(fp, 0.8 * width);
+	fputs(" absolute\nset style fill solid 0.9 noborder\n"
+	      "set xzeroaxis lt 1 lw 1 lc rgb '" C_TEXT "'\n", fp);
+}
+
+/* The latest move, labelled with its number and verdict above the top
+ * right corner of the plot, where it hides nothing. */
+static void changes_latest_label(FILE *fp, const assay_plot_opts *o,
+				 const struct changes_chart *cc)
+{
+	const assay_resampled *rs = &cc->v.rs;
+	assay_freq f = rs->freq;
+	size_t latest = cc->latest;
+	const assay_judgement *lj = &cc->an.j[latest];
+	double pct = cc->an.c.pct[latest];
+	char text[256], b1[64], b2[64], per[32];
+	if (lj->verdict != ASSAY_VERDICT_NONE)
+		snprintf(text, sizeof text, "%s: %s%% %s, %s (%s)",
+			 assay_period_format(f, rs->period[latest], per, sizeof per),
+			 assay_plot_nice_num(pct, 1, b1, sizeof b1), assay_freq_change_tag(f),
+			 assay_verdict_name(lj->verdict), assay_plot_p_text(lj->p, b2, sizeof b2));
+	else
+		snprintf(text, sizeof text, "%s: %s%% %s, not judged (%s)",
+			 assay_period_format(f, rs->period[latest], per, sizeof per),
+			 assay_plot_nice_num(pct, 1, b1, sizeof b1), assay_freq_change_tag(f),
+			 lj->why == ASSAY_UNJUDGED_HISTORY ? "too little history" :
+			 lj->why == ASSAY_UNJUDGED_FLAT ? "no variation before it" : "no change");
+	fputs("set label 10 ", fp);
+	assay_plot_put_q(fp, text, 0);
+	fprintf(fp, " at graph 1, graph 1 right offset 0,0.9 front noenhanced "
+		"textcolor rgb '%s' font ',%d'\n",
+		lj->verdict == ASSAY_VERDICT_SHOCK ? C_SHOCK :
+		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, assay_plot_font_size(o) + 1);
+}
+
+/* The plot command: the band, bars by verdict, the latest bar outlined. */
+static void changes_plot(FILE *fp, const assay_plot_opts *o,
+			 const struct changes_chart *cc)
+{
+	static const char *const colours[] = { "#595959", C_NOISE, C_SHOCK, C_UP };
+	static const char *const titles[] = {
+		"not judged (too little history)", "noise", "shock (notable one-off move)",
+		"trend (notable persistent move)"
+	};
+	char text[256];
+	snprintf(text, sizeof text, "normal variation: a move inside is judged noise "
+		 "(alpha = %g, trailing %d %ss)", o->alpha, cc->an.used.window,
+		 assay_plot_freq_word(cc->v.rs.freq));
+	fputs("plot $D0 using ($1):2:3 with filledcurves fc rgb '" C_BAND "' "
+	      "fs solid 1.0 title ", fp);
+	assay_plot_put_q(fp, text, 0);
+	for (int c = 0; c < 4; c++)
+		if (cc->have[c] && c == 0)  /* hollow: never mistaken for the band */
+			fprintf(fp, ", \\\n  $D1 using ($1):($3 == 0 ? $2 : NaN) with boxes "
+				"fs empty border lc rgb '%s' lw 1.5 title '%s'", colours[0], titles[0]);
+		else if (cc->have[c])
+			fprintf(fp, ", \\\n  $D1 using ($1):($3 == %d ? $2 : NaN) with boxes "
+				"fc rgb '%s' title '%s'", c, colours[c], titles[c]);
+	fprintf(fp, ", \\\n  $D1 using ($1):($0 == %zu ? $2 : NaN) with boxes fs empty "
+		"lc rgb '#000000' lw 1.5 notitle", cc->latest - cc->v.a);
+	fputs("\nunset output\n", fp);
+}
+
 /* Percent changes as bars coloured by the verdict of `assay check`
  * (verdict.h: same options, same function), the band of normal variation
  * shaded: the changes that same verdict would call noise in each period
@@ -202,195 +424,30 @@ int assay_plot_chart_changes(FILE *fp, const char *outpath,
 			 const assay_plot_input *in, const assay_plot_opts *o,
 			 assay_error *err)
 {
-	struct view v;
-	struct frame fr;
-	assay_analysis an;
-	assay_analysis_opts ao;
-	double *lo = NULL, *hi = NULL;
-	char desc[128], b1[64], b2[64], per[32], text[256];
-	int have[4] = { 0 }, rc = -1;
-	size_t latest = SIZE_MAX, n_partial = 0, last_partial = 0;
-
-	memset(&an, 0, sizeof an);
-	if (assay_plot_prepare(in, o->freq, o, &v, err))
+	struct changes_chart cc;
+	int rc = -1;
+	memset(&cc, 0, sizeof cc);
+	cc.latest = SIZE_MAX;
+	if (assay_plot_prepare(in, o->freq, o, &cc.v, err))
 		return -1;
-	const assay_resampled *rs = &v.rs;
-	assay_freq f = rs->freq;
-	/* The analysis of `assay changes`/`check` (analysis.h), judging from
-	 * the first period drawn with all the history before it. */
-	assay_analysis_opts_init(&ao);
-	ao.freq = f;
-	ao.judge_from = rs->period[v.a];
-	ao.judge.window = o->window ? (int)o->window : 20;
-	ao.judge.min_history = o->min_window ? (int)o->min_window : 8;
-	ao.judge.alpha = o->alpha;
-	if (assay_analyse(in->obs, in->info->freq, in->info->kind, &ao, &an, err))
+	if (changes_analyse(in, o, &cc, err) || changes_band(&cc, err))
 		goto out;
-	if (an.s.n != rs->n) {
-		assay_fail(err, ASSAY_EIO, "'%s': resampling is not deterministic",
-			   in->info->name);
-		goto out;
-	}
-	const assay_changes *ch = &an.c;
-	const assay_judgement *j = an.j;
-	lo = malloc(rs->n * sizeof *lo);
-	hi = malloc(rs->n * sizeof *hi);
-	struct decision_ctx dc = { .an = &an, .rl = malloc(rs->n * sizeof(double)),
-				   .rd = malloc(rs->n * sizeof(double)),
-				   .j = malloc(rs->n * sizeof(assay_judgement)) };
-	int *season = malloc(rs->n * sizeof *season);
-	for (size_t i = 0; season && i < rs->n; i++) {
-		int k = an.used.seasons;
-		season[i] = k ? (int)(((rs->period[i] % k) + k) % k) : 0;
-	}
-	dc.season = an.used.seasons ? season : NULL;
-	if (!lo || !hi || !dc.rl || !dc.rd || !dc.j || !season) {
-		free(dc.rl);
-		free(dc.rd);
-		free(dc.j);
-		free(season);
-		assay_fail(err, ASSAY_EIO, "out of memory");
-		goto out;
-	}
-	for (size_t i = v.a; i < v.b; i++) {
-		lo[i] = hi[i] = NAN;
-		if (rs->partial[i] && isfinite(rs->value[i])) {
-			n_partial++;
-			last_partial = i;
-		}
-		if (!isfinite(ch->pct[i]))
-			continue;
-		latest = i;
-		if (j[i].verdict == ASSAY_VERDICT_NONE) {
-			have[0] = 1;
-			continue;
-		}
-		have[j[i].verdict] = 1;
-		double r0, r1;
-		decision_band(&dc, i, &r0, &r1);
-		if (!isfinite(r0) || !isfinite(r1))
-			continue;
-		if (j[i].basis == ASSAY_BASIS_LOG) {
-			lo[i] = 100 * expm1(r0);
-			hi[i] = 100 * expm1(r1);
-		} else if (ch->prev[i] != (size_t)-1 && rs->value[ch->prev[i]] > 0) {
-			lo[i] = 100 * r0 / rs->value[ch->prev[i]];
-			hi[i] = 100 * r1 / rs->value[ch->prev[i]];
-		}
-	}
-	free(dc.rl);
-	free(dc.rd);
-	free(dc.j);
-	free(season);
-	if (latest == SIZE_MAX) {
+	if (cc.latest == SIZE_MAX) {
+		assay_freq f = cc.v.rs.freq;
 		assay_fail(err, ASSAY_EUSAGE, "'%s' has no %s-on-%s change to plot%s",
 			   in->info->name, assay_plot_freq_word(f), assay_plot_freq_word(f),
 			   o->from || o->to ? " in the chosen range" : "");
 		goto out;
 	}
-	memset(&fr, 0, sizeof fr);
-	char auto_title[512];
-	assay_plot_title_of(in->info, auto_title, sizeof auto_title);
-	fr.title = o->title ? o->title : auto_title;
-	assay_plot_describe_freq(desc, sizeof desc, in->info, f);
-	snprintf(fr.sub, sizeof fr.sub, "%s, %% change on the previous %s, %s", in->info->name,
-		 assay_plot_freq_word(f), desc);
-	if (n_partial) {
-		size_t len = strlen(fr.sub);
-		snprintf(fr.sub + len, sizeof fr.sub - len, "; partial %s not shown",
-			 n_partial == 1 ? assay_period_format(f, rs->period[last_partial],
-							       per, sizeof per) : "periods");
-	}
-	assay_plot_make_footer(&fr, in, 1, o);
-	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", assay_plot_freq_word(f));
-	snprintf(fr.ylabel, sizeof fr.ylabel, "%% change on the previous %s", assay_plot_freq_word(f));
-	assay_plot_put_x_range(&fr, &v);
-	fr.nkey = 1 + have[0] + have[1] + have[2] + have[3];
-	assay_plot_put_frame(fp, outpath, o, &fr);
-
-	/* $D0: the band, a step per period (corners at the period's edges). */
-	fputs("$D0 << EOD\n", fp);
-	for (size_t i = v.a; i < v.b; i++) {
-		double row[3];
-		if (!isfinite(lo[i]) || !isfinite(hi[i])) {
-			fputs("NaN NaN NaN\n", fp);
-			continue;
-		}
-		row[0] = assay_plot_period_start(f, rs->period[i]);
-		row[1] = lo[i];
-		row[2] = hi[i];
-		assay_plot_put_row(fp, row, 3);
-		row[0] = assay_plot_period_end(f, rs->period[i]);
-		assay_plot_put_row(fp, row, 3);
-	}
-	/* $D1: x, % change, verdict (0 not judged, 1 noise, 2 shock, 3 trend). */
-	fputs("EOD\n$D1 << EOD\n", fp);
-	for (size_t i = v.a; i < v.b; i++) {
-		double row[3] = { assay_plot_period_mid(f, rs->period[i]), ch->pct[i], j[i].verdict };
-		assay_plot_put_row(fp, row, 3);
-	}
-	fputs("EOD\n", fp);
-	double width = assay_plot_period_end(f, rs->period[v.a]) - assay_plot_period_start(f, rs->period[v.a]);
-	if (f == ASSAY_FREQ_D || f == ASSAY_FREQ_W) {
-		/* Irregular spacing: the narrowest gap between observations. */
-		double g = INFINITY;
-		for (size_t i = v.a + 1; i < v.b; i++)
-			g = fmin(g, assay_plot_period_mid(f, rs->period[i]) - assay_plot_period_mid(f, rs->period[i - 1]));
-		if (isfinite(g))
-			width = g;
-	}
-	fputs("set boxwidth ", fp);
-	assay_plot_put_num(fp, 0.8 * width);
-	fputs(" absolute\nset style fill solid 0.9 noborder\n"
-	      "set xzeroaxis lt 1 lw 1 lc rgb '" C_TEXT "'\n", fp);
-
-	/* The latest move, labelled with its number and verdict. */
-	const assay_judgement *lj = &j[latest];
-	if (lj->verdict != ASSAY_VERDICT_NONE)
-		snprintf(text, sizeof text, "%s: %s%% %s, %s (%s)",
-			 assay_period_format(f, rs->period[latest], per, sizeof per),
-			 assay_plot_nice_num(ch->pct[latest], 1, b1, sizeof b1), assay_freq_change_tag(f),
-			 assay_verdict_name(lj->verdict), assay_plot_p_text(lj->p, b2, sizeof b2));
-	else
-		snprintf(text, sizeof text, "%s: %s%% %s, not judged (%s)",
-			 assay_period_format(f, rs->period[latest], per, sizeof per),
-			 assay_plot_nice_num(ch->pct[latest], 1, b1, sizeof b1), assay_freq_change_tag(f),
-			 lj->why == ASSAY_UNJUDGED_HISTORY ? "too little history" :
-			 lj->why == ASSAY_UNJUDGED_FLAT ? "no variation before it" : "no change");
-	/* Above the top right corner of the plot, where it hides nothing;
-	 * the bar itself gets a dark outline. */
-	fputs("set label 10 ", fp);
-	assay_plot_put_q(fp, text, 0);
-	fprintf(fp, " at graph 1, graph 1 right offset 0,0.9 front noenhanced "
-		"textcolor rgb '%s' font ',%d'\n",
-		lj->verdict == ASSAY_VERDICT_SHOCK ? C_SHOCK :
-		lj->verdict == ASSAY_VERDICT_TREND ? C_UP : C_TEXT, assay_plot_font_size(o) + 1);
-
-	static const char *const colours[] = { "#595959", C_NOISE, C_SHOCK, C_UP };
-	static const char *const titles[] = {
-		"not judged (too little history)", "noise", "shock (notable one-off move)",
-		"trend (notable persistent move)"
-	};
-	snprintf(text, sizeof text, "normal variation: a move inside is judged noise "
-		 "(alpha = %g, trailing %d %ss)", o->alpha, an.used.window, assay_plot_freq_word(f));
-	fputs("plot $D0 using ($1):2:3 with filledcurves fc rgb '" C_BAND "' "
-	      "fs solid 1.0 title ", fp);
-	assay_plot_put_q(fp, text, 0);
-	for (int c = 0; c < 4; c++)
-		if (have[c] && c == 0)  /* hollow: never mistaken for the band */
-			fprintf(fp, ", \\\n  $D1 using ($1):($3 == 0 ? $2 : NaN) with boxes "
-				"fs empty border lc rgb '%s' lw 1.5 title '%s'", colours[0], titles[0]);
-		else if (have[c])
-			fprintf(fp, ", \\\n  $D1 using ($1):($3 == %d ? $2 : NaN) with boxes "
-				"fc rgb '%s' title '%s'", c, colours[c], titles[c]);
-	fprintf(fp, ", \\\n  $D1 using ($1):($0 == %zu ? $2 : NaN) with boxes fs empty "
-		"lc rgb '#000000' lw 1.5 notitle", latest - v.a);
-	fputs("\nunset output\n", fp);
+	changes_frame(fp, outpath, in, o, &cc);
+	changes_data(fp, &cc);
+	changes_latest_label(fp, o, &cc);
+	changes_plot(fp, o, &cc);
 	rc = 0;
 out:
-	free(lo);
-	free(hi);
-	assay_analysis_release(&an);
-	assay_plot_view_release(&v);
+	free(cc.lo);
+	free(cc.hi);
+	assay_analysis_release(&cc.an);
+	assay_plot_view_release(&cc.v);
 	return rc;
 }

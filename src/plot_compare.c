@@ -59,144 +59,138 @@ static int usable_base(const struct view *v, size_t i)
 	       !v->rs.partial[i];
 }
 
-/* Two or more series at a common frequency (the lowest of theirs unless
- * --freq), each indexed to 100 at the base period, or two series on two
- * y axes (--dual). */
-int assay_plot_chart_compare(FILE *fp, const char *outpath,
-			 const assay_plot_input *in, size_t nin,
+/* The period every series is indexed to: --base, else the first period
+ * that every series has complete (and positive). */
+static int compare_base(const struct view *v, size_t nin, assay_freq f,
+			const assay_plot_opts *o, assay_period *base,
+			assay_error *err)
+{
+	if (o->base)
+		return assay_plot_period_at(o->base, f, 0, "--base", base, err);
+	assay_period lo = INT64_MIN, hi = INT64_MAX;
+	for (size_t i = 0; i < nin; i++) {
+		if (v[i].rs.period[v[i].a] > lo)
+			lo = v[i].rs.period[v[i].a];
+		if (v[i].rs.period[v[i].b - 1] < hi)
+			hi = v[i].rs.period[v[i].b - 1];
+	}
+	int found = 0;
+	for (assay_period p = lo; p <= hi && !found; p++) {
+		found = 1;
+		for (size_t i = 0; i < nin && found; i++)
+			found = usable_base(&v[i], view_find(&v[i], p));
+		if (found)
+			*base = p;
+	}
+	if (!found)
+		return assay_fail(err, ASSAY_EUSAGE, "the series have no %s in common "
+				  "to index to 100 (try --dual)", assay_plot_freq_word(f));
+	return 0;
+}
+
+/* Each series as an index, 100 at base. */
+static int index_to_base(const assay_plot_input *in, struct view *v, size_t nin,
+			 assay_freq f, assay_period base, assay_error *err)
+{
+	char b1[64];
+	for (size_t i = 0; i < nin; i++) {
+		size_t k = view_find(&v[i], base);
+		if (!usable_base(&v[i], k))
+			return assay_fail(err, ASSAY_EUSAGE, "'%s' has no complete positive "
+					  "value in %s to index to 100", in[i].info->name,
+					  assay_period_format(f, base, b1, sizeof b1));
+		double bv = v[i].rs.value[k];
+		for (size_t r = v[i].a; r < v[i].b; r++)
+			v[i].rs.value[r] = 100 * v[i].rs.value[r] / bv;
+	}
+	return 0;
+}
+
+/* "Copper vs Nickel", "A, B, C, D and 3 more": commodities, else names. */
+static void compare_title(const assay_plot_input *in, size_t nin, char *title,
+			  size_t size)
+{
+	size_t len = 0;
+	title[0] = 0;
+	for (size_t i = 0; i < nin && len < size; i++) {
+		if (i == 4 && nin > 5) {
+			snprintf(title + len, size - len, " and %zu more", nin - 4);
+			break;
+		}
+		const char *c = in[i].info->commodity;
+		len += (size_t)snprintf(title + len, size - len, "%s%s",
+					i == 0 ? "" : nin == 2 ? " vs " : ", ",
+					c && *c ? c : in[i].info->name);
+	}
+}
+
+/* Titles, labels, the x range and (indexed) the y range. */
+static int compare_frame(struct frame *fr, char *title, size_t tsize,
+			 const assay_plot_input *in, const struct view *v,
+			 size_t nin, assay_freq f, assay_period base,
 			 const assay_plot_opts *o, assay_error *err)
 {
-	struct view *v = NULL;
-	struct frame fr;
-	size_t nv = 0;
-	assay_freq f = o->freq;
-	assay_period base = 0;
-	char b1[64], title[512];
-	int rc = -1;
-
-	if (nin < 2)
-		return assay_fail(err, ASSAY_EUSAGE, "a compare chart needs two or more series");
-	if (o->dual && nin != 2)
-		return assay_fail(err, ASSAY_EUSAGE,
-				  "--dual draws exactly two series (%zu given)", nin);
-	if (o->dual && o->base)
-		return assay_fail(err, ASSAY_EUSAGE, "--dual and --base exclude each other");
-	if (f == ASSAY_FREQ_NONE)
-		for (size_t i = 0; i < nin; i++)
-			if (assay_freq_rank(in[i].info->freq) > assay_freq_rank(f))
-				f = in[i].info->freq;
-	if (!(v = calloc(nin, sizeof *v)))
-		return assay_fail(err, ASSAY_EIO, "out of memory");
-	for (; nv < nin; nv++)
-		if (assay_plot_prepare(&in[nv], f, o, &v[nv], err))
-			goto out;
-	if (!o->dual) {
-		if (o->base) {
-			if (assay_plot_period_at(o->base, f, 0, "--base", &base, err))
-				goto out;
-		} else {
-			/* The first period that every series has complete. */
-			assay_period lo = INT64_MIN, hi = INT64_MAX;
-			for (size_t i = 0; i < nin; i++) {
-				if (v[i].rs.period[v[i].a] > lo)
-					lo = v[i].rs.period[v[i].a];
-				if (v[i].rs.period[v[i].b - 1] < hi)
-					hi = v[i].rs.period[v[i].b - 1];
-			}
-			int found = 0;
-			for (assay_period p = lo; p <= hi && !found; p++) {
-				found = 1;
-				for (size_t i = 0; i < nin && found; i++)
-					found = usable_base(&v[i], view_find(&v[i], p));
-				if (found)
-					base = p;
-			}
-			if (!found) {
-				assay_fail(err, ASSAY_EUSAGE, "the series have no %s in common "
-					   "to index to 100 (try --dual)", assay_plot_freq_word(f));
-				goto out;
-			}
-		}
-		for (size_t i = 0; i < nin; i++) {
-			size_t k = view_find(&v[i], base);
-			if (!usable_base(&v[i], k)) {
-				assay_fail(err, ASSAY_EUSAGE, "'%s' has no complete positive value "
-					   "in %s to index to 100", in[i].info->name,
-					   assay_period_format(f, base, b1, sizeof b1));
-				goto out;
-			}
-			double bv = v[i].rs.value[k];
-			for (size_t r = v[i].a; r < v[i].b; r++)
-				v[i].rs.value[r] = 100 * v[i].rs.value[r] / bv;
-		}
-	}
-
-	memset(&fr, 0, sizeof fr);
+	char b1[64];
+	memset(fr, 0, sizeof *fr);
 	if (o->title) {
-		fr.title = o->title;
+		fr->title = o->title;
 	} else {
-		size_t len = 0;
-		title[0] = 0;
-		for (size_t i = 0; i < nin && len < sizeof title; i++) {
-			if (i == 4 && nin > 5) {
-				snprintf(title + len, sizeof title - len, " and %zu more", nin - 4);
-				break;
-			}
-			const char *c = in[i].info->commodity;
-			len += (size_t)snprintf(title + len, sizeof title - len, "%s%s",
-						i == 0 ? "" : nin == 2 ? " vs " : ", ",
-						c && *c ? c : in[i].info->name);
-		}
-		fr.title = title;
+		compare_title(in, nin, title, tsize);
+		fr->title = title;
 	}
 	/* Without a chosen base the index starts at the first common period
 	 * (1960 for the World Bank series): on a linear axis that shows the
 	 * last decades only, so the axis is logarithmic, where equal growth
 	 * rates look alike whatever the base. */
-	fr.log_y = !o->dual && (o->log_y || !o->base);
+	fr->log_y = !o->dual && (o->log_y || !o->base);
 	if (o->dual)
-		snprintf(fr.sub, sizeof fr.sub, "%s, on two axes", assay_freq_adjective(f));
+		snprintf(fr->sub, sizeof fr->sub, "%s, on two axes", assay_freq_adjective(f));
 	else
-		snprintf(fr.sub, sizeof fr.sub, "%s, indexed to 100 in %s%s", assay_freq_adjective(f),
-			 assay_period_format(f, base, b1, sizeof b1),
-			 fr.log_y ? ", log scale" : "");
-	assay_plot_make_footer(&fr, in, nin, o);
-	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", assay_plot_freq_word(f));
+		snprintf(fr->sub, sizeof fr->sub, "%s, indexed to 100 in %s%s",
+			 assay_freq_adjective(f), assay_period_format(f, base, b1, sizeof b1),
+			 fr->log_y ? ", log scale" : "");
+	assay_plot_make_footer(fr, in, nin, o);
+	snprintf(fr->xlabel, sizeof fr->xlabel, "%s", assay_plot_freq_word(f));
 	if (o->dual) {
-		snprintf(fr.ylabel, sizeof fr.ylabel, "%s (%s)", in[0].info->name,
+		snprintf(fr->ylabel, sizeof fr->ylabel, "%s (%s)", in[0].info->name,
 			 assay_plot_unit_or(in[0].info, "unit not recorded"));
-		snprintf(fr.y2label, sizeof fr.y2label, "%s (%s)", in[1].info->name,
+		snprintf(fr->y2label, sizeof fr->y2label, "%s (%s)", in[1].info->name,
 			 assay_plot_unit_or(in[1].info, "unit not recorded"));
 	} else {
-		snprintf(fr.ylabel, sizeof fr.ylabel, "index, %s = 100",
+		snprintf(fr->ylabel, sizeof fr->ylabel, "index, %s = 100",
 			 assay_period_format(f, base, b1, sizeof b1));
 	}
-	fr.x0 = INFINITY;
-	fr.x1 = -INFINITY;
+	fr->x0 = INFINITY;
+	fr->x1 = -INFINITY;
 	for (size_t i = 0; i < nin; i++) {
-		fr.x0 = fmin(fr.x0, assay_plot_period_start(f, v[i].rs.period[v[i].a]));
-		fr.x1 = fmax(fr.x1, assay_plot_period_end(f, v[i].rs.period[v[i].b - 1]));
+		fr->x0 = fmin(fr->x0, assay_plot_period_start(f, v[i].rs.period[v[i].a]));
+		fr->x1 = fmax(fr->x1, assay_plot_period_end(f, v[i].rs.period[v[i].b - 1]));
 	}
-	fr.nkey = (int)nin;
-	if (!o->dual) {
-		/* the y range of every series, for the tics */
-		double lo = INFINITY, hi = -INFINITY;
-		for (size_t i = 0; i < nin; i++)
-			for (size_t k = v[i].a; k < v[i].b; k++)
-				if (isfinite(v[i].rs.value[k])) {
-					lo = fmin(lo, v[i].rs.value[k]);
-					hi = fmax(hi, v[i].rs.value[k]);
-				}
-		if (fr.log_y && !(lo > 0)) {
-			assay_fail(err, ASSAY_EUSAGE, "an index <= 0 has no log scale "
-				   "(give --base without --log)");
-			goto out;
-		}
-		double one[2] = { lo, hi };
-		assay_plot_y_range_of(&fr, one, 0, 2);
-		fr.own_ytics = 1;
-	}
-	assay_plot_put_frame(fp, outpath, o, &fr);
+	fr->nkey = (int)nin;
+	if (o->dual)
+		return 0;
+	/* the y range of every series, for the tics */
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < nin; i++)
+		for (size_t k = v[i].a; k < v[i].b; k++)
+			if (isfinite(v[i].rs.value[k])) {
+				lo = fmin(lo, v[i].rs.value[k]);
+				hi = fmax(hi, v[i].rs.value[k]);
+			}
+	if (fr->log_y && !(lo > 0))
+		return assay_fail(err, ASSAY_EUSAGE, "an index <= 0 has no log scale "
+				  "(give --base without --log)");
+	double one[2] = { lo, hi };
+	assay_plot_y_range_of(fr, one, 0, 2);
+	fr->own_ytics = 1;
+	return 0;
+}
+
+/* Indexed: a dotted line at the base; --dual: each axis its own range
+ * and tics, with separators. */
+static void compare_axes(FILE *fp, const struct view *v, assay_freq f,
+			 assay_period base, const assay_plot_opts *o)
+{
 	if (!o->dual) {
 		double bx = assay_plot_period_mid(f, base);
 		fputs("set arrow from ", fp);
@@ -204,23 +198,30 @@ int assay_plot_chart_compare(FILE *fp, const char *outpath,
 		fputs(", graph 0 to ", fp);
 		assay_plot_put_num(fp, bx);
 		fputs(", graph 1 nohead back dt 3 lc rgb '" C_CPT "'\n", fp);
-	} else {
-		/* each axis its own range and tics, with separators */
-		fputs("set ytics nomirror\n", fp);
-		for (int ax = 0; ax < 2; ax++) {
-			struct frame one;
-			memset(&one, 0, sizeof one);
-			assay_plot_y_range_of(&one, v[ax].rs.value, v[ax].a, v[ax].b);
-			if (!(isfinite(one.y0) && isfinite(one.y1)))
-				continue;
-			fprintf(fp, "set %srange [", ax ? "y2" : "y");
-			assay_plot_put_num(fp, one.y0);
-			fputc(':', fp);
-			assay_plot_put_num(fp, one.y1);
-			fputs("]\n", fp);
-			assay_plot_put_y_tics(fp, ax ? "y2" : "y", one.y0, one.y1, 0, o->height);
-		}
+		return;
 	}
+	fputs("set ytics nomirror\n", fp);
+	for (int ax = 0; ax < 2; ax++) {
+		struct frame one;
+		memset(&one, 0, sizeof one);
+		assay_plot_y_range_of(&one, v[ax].rs.value, v[ax].a, v[ax].b);
+		if (!(isfinite(one.y0) && isfinite(one.y1)))
+			continue;
+		fprintf(fp, "set %srange [", ax ? "y2" : "y");
+		assay_plot_put_num(fp, one.y0);
+		fputc(':', fp);
+		assay_plot_put_num(fp, one.y1);
+		fputs("]\n", fp);
+		assay_plot_put_y_tics(fp, ax ? "y2" : "y", one.y0, one.y1, 0, o->height);
+	}
+}
+
+/* $D0.. (complete periods as a line, partial ones as points) and the
+ * plot command. */
+static void compare_plot(FILE *fp, const assay_plot_input *in,
+			 const struct view *v, size_t nin, assay_freq f,
+			 const assay_plot_opts *o)
+{
 	for (size_t i = 0; i < nin; i++) {
 		fprintf(fp, "$D%zu << EOD\n", i);
 		for (size_t k = v[i].a; k < v[i].b; k++) {
@@ -243,6 +244,47 @@ int assay_plot_chart_compare(FILE *fp, const char *outpath,
 			"lc rgb '%s' %snotitle", i, col, axes);
 	}
 	fputs("\nunset output\n", fp);
+}
+
+/* Two or more series at a common frequency (the lowest of theirs unless
+ * --freq), each indexed to 100 at the base period, or two series on two
+ * y axes (--dual). */
+int assay_plot_chart_compare(FILE *fp, const char *outpath,
+			 const assay_plot_input *in, size_t nin,
+			 const assay_plot_opts *o, assay_error *err)
+{
+	struct view *v = NULL;
+	struct frame fr;
+	size_t nv = 0;
+	assay_freq f = o->freq;
+	assay_period base = 0;
+	char title[512];
+	int rc = -1;
+
+	if (nin < 2)
+		return assay_fail(err, ASSAY_EUSAGE, "a compare chart needs two or more series");
+	if (o->dual && nin != 2)
+		return assay_fail(err, ASSAY_EUSAGE,
+				  "--dual draws exactly two series (%zu given)", nin);
+	if (o->dual && o->base)
+		return assay_fail(err, ASSAY_EUSAGE, "--dual and --base exclude each other");
+	if (f == ASSAY_FREQ_NONE)
+		for (size_t i = 0; i < nin; i++)
+			if (assay_freq_rank(in[i].info->freq) > assay_freq_rank(f))
+				f = in[i].info->freq;
+	if (!(v = calloc(nin, sizeof *v)))
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	for (; nv < nin; nv++)
+		if (assay_plot_prepare(&in[nv], f, o, &v[nv], err))
+			goto out;
+	if (!o->dual && (compare_base(v, nin, f, o, &base, err) ||
+			 index_to_base(in, v, nin, f, base, err)))
+		goto out;
+	if (compare_frame(&fr, title, sizeof title, in, v, nin, f, base, o, err))
+		goto out;
+	assay_plot_put_frame(fp, outpath, o, &fr);
+	compare_axes(fp, v, f, base, o);
+	compare_plot(fp, in, v, nin, f, o);
 	rc = 0;
 out:
 	for (size_t i = 0; i < nv; i++)

@@ -58,13 +58,11 @@ int assay_plot_period_at(const char *label, assay_freq f, int upper,
 {
 	assay_freq lf;
 	assay_period p;
-	int64_t d0, d1;
 	char why[128];
 	if (assay_period_parse(label, NULL, &lf, &p, why, sizeof why))
 		return assay_fail(err, ASSAY_EUSAGE, "%s: cannot read period '%s': %s",
 				  opt, label, why);
-	assay_period_span_days(lf, p, &d0, &d1);
-	*out = assay_period_convert(ASSAY_FREQ_D, upper ? d1 : d0, f);
+	*out = assay_period_bound(lf, p, f, upper);
 	return 0;
 }
 
@@ -280,17 +278,11 @@ static void put_screen(FILE *fp, double x, double y)
 	assay_plot_put_num(fp, y);
 }
 
-/* Terminal, output and the layout every chart shares: the title and a
- * subtitle flush left at the top, the key under them
- * (never over the data), the plot, the x label, and the source line at
- * the foot.  Text heights are in screen fractions of the font size. */
-void assay_plot_put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
-		      const struct frame *fr)
+/* The terminal of the format asked for, and the output file. */
+static void put_terminal(FILE *fp, const char *outpath, const assay_plot_opts *o)
 {
 	int fs = assay_plot_font_size(o);
 	double lw = fmax(1.0, fs / 10.0);
-	double line = 1.5 * fs / o->height;     /* one line of text */
-	double left = 12.0 / o->width;
 	fputs("reset session\n", fp);
 	switch (o->format) {
 	case ASSAY_PLOT_SVG:
@@ -318,7 +310,15 @@ void assay_plot_put_frame(FILE *fp, const char *outpath, const assay_plot_opts *
 	fputs("set output ", fp);
 	assay_plot_put_q(fp, outpath, 0);
 	fputc('\n', fp);
+}
 
+/* Title, subtitle and key from the top down, the plot's top margin
+ * under them, the source line and the bottom margin at the foot. */
+static void put_layout(FILE *fp, const assay_plot_opts *o, const struct frame *fr)
+{
+	int fs = assay_plot_font_size(o);
+	double line = 1.5 * fs / o->height;     /* one line of text */
+	double left = 12.0 / o->width;
 	double y = 1 - 1.2 * line;
 	fputs("set label 1 ", fp);
 	assay_plot_put_q(fp, fr->title, MAX_TEXT);
@@ -360,6 +360,11 @@ void assay_plot_put_frame(FILE *fp, const char *outpath, const assay_plot_opts *
 	/* room for the right axis' tics and its label (at 800 px, 10
 	 * characters cut the label) */
 	fputs(fr->y2label[0] ? "14\n" : "4\n", fp);
+}
+
+/* Border, grid, axis labels, ranges and tics. */
+static void put_axes(FILE *fp, const assay_plot_opts *o, const struct frame *fr)
+{
 	fputs("set border 3 lc rgb '" C_TEXT "'\n"
 	      "set tics nomirror textcolor rgb '" C_TEXT "'\n"
 	      "set grid ytics lc rgb '#e8e8e8' lw 1 dt 1\n"
@@ -391,6 +396,18 @@ void assay_plot_put_frame(FILE *fp, const char *outpath, const assay_plot_opts *
 	if (fr->own_ytics)
 		assay_plot_put_y_tics(fp, "y", fr->y0, fr->y1, fr->log_y, o->height);
 	put_time_tics(fp, fr->x0, fr->x1, o->width);
+}
+
+/* Terminal, output and the layout every chart shares: the title and a
+ * subtitle flush left at the top, the key under them
+ * (never over the data), the plot, the x label, and the source line at
+ * the foot.  Text heights are in screen fractions of the font size. */
+void assay_plot_put_frame(FILE *fp, const char *outpath, const assay_plot_opts *o,
+		      const struct frame *fr)
+{
+	put_terminal(fp, outpath, o);
+	put_layout(fp, o, fr);
+	put_axes(fp, o, fr);
 }
 
 /* A y range around the values v[a..b) with a margin, from 0 when the

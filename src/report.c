@@ -276,6 +276,90 @@ static int load(struct rep *r, const char *name, assay_series_info *info,
 	return 0;
 }
 
+/* Queue the level (k = 0) and changes (k = 1) charts of row i on b;
+ * owner/which: the row and chart of each entry of the batch. */
+static void add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
+			   const assay_plot_input *in, const char *what,
+			   size_t *owner, int *which)
+{
+	const assay_scan_row *row = &r->res.rows[i];
+	assay_error e;
+	char fname[128], title[600];
+	for (int k = 0; k < 2; k++) {
+		assay_plot_opts po;
+		assay_plot_opts_init(&po);
+		po.type = k ? ASSAY_CHART_CHANGES : ASSAY_CHART_LEVEL;
+		po.format = ASSAY_PLOT_SVG;
+		po.width = 960;
+		po.height = 540;
+		po.freq = r->o->scan.analysis.freq ? row->freq : ASSAY_FREQ_NONE;
+		po.as_of = r->o->scan.as_of;
+		po.from = r->o->from;
+		po.to = r->o->to;
+		/* the changes chart shows the last ten years up to the move
+		 * judged (66 years of monthly bars are a grey wall, and each
+		 * bar's band costs a search: plot.c) */
+		char recent[32];
+		if (k == 1 && !po.from && row->has_period &&
+		    (row->freq == ASSAY_FREQ_M || row->freq == ASSAY_FREQ_Q ||
+		     row->freq == ASSAY_FREQ_A)) {
+			assay_period_format(row->freq, row->period -
+					    10 * assay_periods_per_year(row->freq) + 1,
+					    recent, sizeof recent);
+			po.from = recent;
+			po.freq = row->freq;
+		}
+		snprintf(title, sizeof title, "%s%s%s: %s", row->name,
+			 *what ? ", " : "", what, k ? "changes" : "level");
+		po.title = title;
+		assay_plot_file_name(row->name, fname, sizeof fname);
+		snprintf(r->paths[i][k], sizeof r->paths[i][k], "%s/charts/%zu-%s-%s.svg",
+			 r->dir, i + 1, fname, k ? "changes" : "level");
+		int added = assay_plot_batch_add(b, r->paths[i][k], row->name, in, 1, &po, &e);
+		if (added && po.from == recent) {
+			/* no change in the last ten years: the whole series */
+			po.from = NULL;
+			added = assay_plot_batch_add(b, r->paths[i][k], row->name, in, 1, &po, &e);
+		}
+		if (added) {
+			char msg[1400];
+			snprintf(msg, sizeof msg, "%s: %s chart: %s", row->name,
+				 k ? "changes" : "level", e.msg);
+			warn(r, msg);
+			continue;
+		}
+		size_t at = assay_plot_batch_size(b) - 1;
+		owner[at] = i;
+		which[at] = k;
+	}
+}
+
+/* After the batch ran: the charts drawn into r->ok, and one error line
+ * however many failed (on a full disk they all do). */
+static int charts_outcome(struct rep *r, assay_plot_batch *b,
+			  const size_t *owner, const int *which)
+{
+	const char *first = NULL;
+	size_t nfailed = 0;
+	for (size_t c = 0; c < assay_plot_batch_size(b); c++) {
+		const char *msg;
+		if (assay_plot_batch_result(b, c, NULL, &msg, NULL) == 0) {
+			r->ok[owner[c]] |= (unsigned char)(1 << which[c]);
+		} else if (!assay_plot_batch_held_back(b, c)) {
+			first = first ? first : msg;
+			nfailed++;
+		}
+	}
+	if (nfailed > 1)
+		return assay_fail(r->err, ASSAY_EIO, "%s (%zu of %zu charts failed); "
+				  "the report in %s is left as it was", first,
+				  nfailed, assay_plot_batch_size(b), r->dir);
+	if (nfailed)
+		return assay_fail(r->err, ASSAY_EIO, "%s; the report in %s is left "
+				  "as it was", first, r->dir);
+	return 0;
+}
+
 /* Draw the level and changes charts of every section's series with one
  * gnuplot process, all or nothing. */
 static int draw_charts(struct rep *r)
@@ -306,62 +390,13 @@ static int draw_charts(struct rep *r)
 		const assay_scan_row *row = &res->rows[i];
 		assay_series_info info;
 		assay_obs obs;
-		char fname[128], title[600], what[400];
+		char what[400];
 		if (row->failed || load(r, row->name, &info, &obs))
 			continue;
-		if (obs.n < MIN_CHART_OBS) {
-			assay_obs_release(&obs);
-			assay_series_info_release(&info);
-			continue;
-		}
-		describe(&info, what, sizeof what);
-		assay_plot_input in = { &info, &obs };
-		for (int k = 0; k < 2; k++) {
-			assay_plot_opts po;
-			assay_plot_opts_init(&po);
-			po.type = k ? ASSAY_CHART_CHANGES : ASSAY_CHART_LEVEL;
-			po.format = ASSAY_PLOT_SVG;
-			po.width = 960;
-			po.height = 540;
-			po.freq = r->o->scan.analysis.freq ? row->freq : ASSAY_FREQ_NONE;
-			po.as_of = r->o->scan.as_of;
-			po.from = r->o->from;
-			po.to = r->o->to;
-			/* the changes chart shows the last ten years up to the move
-			 * judged (66 years of monthly bars are a grey wall, and each
-			 * bar's band costs a search: plot.c) */
-			char recent[32];
-			if (k == 1 && !po.from && row->has_period &&
-			    (row->freq == ASSAY_FREQ_M || row->freq == ASSAY_FREQ_Q ||
-			     row->freq == ASSAY_FREQ_A)) {
-				assay_period_format(row->freq, row->period -
-						    10 * assay_periods_per_year(row->freq) + 1,
-						    recent, sizeof recent);
-				po.from = recent;
-				po.freq = row->freq;
-			}
-			snprintf(title, sizeof title, "%s%s%s: %s", row->name,
-				 *what ? ", " : "", what, k ? "changes" : "level");
-			po.title = title;
-			assay_plot_file_name(row->name, fname, sizeof fname);
-			snprintf(r->paths[i][k], sizeof r->paths[i][k], "%s/charts/%zu-%s-%s.svg",
-				 r->dir, i + 1, fname, k ? "changes" : "level");
-			int added = assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e);
-			if (added && po.from == recent) {
-				/* no change in the last ten years: the whole series */
-				po.from = NULL;
-				added = assay_plot_batch_add(b, r->paths[i][k], row->name, &in, 1, &po, &e);
-			}
-			if (added) {
-				char msg[1400];
-				snprintf(msg, sizeof msg, "%s: %s chart: %s", row->name,
-					 k ? "changes" : "level", e.msg);
-				warn(r, msg);
-				continue;
-			}
-			size_t at = assay_plot_batch_size(b) - 1;
-			owner[at] = i;
-			which[at] = k;
+		if (obs.n >= MIN_CHART_OBS) {
+			describe(&info, what, sizeof what);
+			assay_plot_input in = { &info, &obs };
+			add_row_charts(r, b, i, &in, what, owner, which);
 		}
 		assay_obs_release(&obs);
 		assay_series_info_release(&info);
@@ -373,25 +408,7 @@ static int draw_charts(struct rep *r)
 		*r->err = e;
 		status = -1;
 	} else {
-		/* One line however many failed: on a full disk they all do. */
-		const char *first = NULL;
-		size_t nfailed = 0;
-		for (size_t c = 0; c < assay_plot_batch_size(b); c++) {
-			const char *msg;
-			if (assay_plot_batch_result(b, c, NULL, &msg, NULL) == 0) {
-				r->ok[owner[c]] |= (unsigned char)(1 << which[c]);
-			} else if (!assay_plot_batch_held_back(b, c)) {
-				first = first ? first : msg;
-				nfailed++;
-			}
-		}
-		if (nfailed > 1)
-			status = assay_fail(r->err, ASSAY_EIO, "%s (%zu of %zu charts failed); "
-					    "the report in %s is left as it was", first,
-					    nfailed, assay_plot_batch_size(b), r->dir);
-		else if (nfailed)
-			status = assay_fail(r->err, ASSAY_EIO, "%s; the report in %s is left "
-					    "as it was", first, r->dir);
+		status = charts_outcome(r, b, owner, which);
 	}
 	free(owner);
 	free(which);

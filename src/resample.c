@@ -80,11 +80,10 @@ static int subperiods(assay_freq from, assay_freq to)
 	return 4;       /* Q -> A */
 }
 
-int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
-		   assay_freq to, assay_resampled *out, assay_error *err)
+/* Can data at `from` of this kind be resampled to `to`? */
+static int check_conversion(assay_freq from, assay_kind kind, assay_freq to,
+			    assay_error *err)
 {
-	memset(out, 0, sizeof *out);
-	out->freq = to;
 	int rf = assay_freq_rank(from), rt = assay_freq_rank(to);
 	if (rf < 0 || rt < 0)
 		return assay_fail(err, ASSAY_EUSAGE, "unknown frequency");
@@ -101,40 +100,16 @@ int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 				  "the series has no kind (flow, price or stock), "
 				  "so it cannot be aggregated; set it with "
 				  "'assay import --kind'");
+	return 0;
+}
 
-	/* First and last finite observation. */
-	size_t lo = 0, hi = obs->n;
-	while (lo < hi && !isfinite(obs->value[lo]))
-		lo++;
-	while (hi > lo && !isfinite(obs->value[hi - 1]))
-		hi--;
-
-	if (from == to && daily) {
-		/* No aggregation: one row per observation (gaps included). */
-		if (alloc_rows(out, obs->n, err))
-			return -1;
-		for (size_t i = 0; i < obs->n; i++) {
-			out->period[i] = obs->period[i];
-			out->value[i] = obs->value[i];
-			out->n_obs[i] = isfinite(obs->value[i]);
-		}
-		return 0;
-	}
-	if (lo == hi)
-		return alloc_rows(out, 0, err);
-
-	assay_period p0 = assay_period_convert(from, obs->period[lo], to);
-	assay_period p1 = assay_period_convert(from, obs->period[hi - 1], to);
-	if (p1 < p0 || p1 - p0 > 100000000)
-		return assay_fail(err, ASSAY_EUSAGE, "periods out of range");
-	size_t n = (size_t)(p1 - p0 + 1);
-	if (alloc_rows(out, n, err))
-		return -1;
-	for (size_t k = 0; k < n; k++) {
-		out->period[k] = p0 + (assay_period)k;
-		out->value[k] = NAN;
-	}
-
+/* Fold the finite observations [lo, hi) into the rows of out (row k is
+ * period p0 + k of `to`), by kind, with counts and the partial flag. */
+static void aggregate(const assay_obs *obs, size_t lo, size_t hi,
+		      assay_freq from, assay_kind kind, assay_freq to,
+		      assay_period p0, assay_resampled *out)
+{
+	int daily = from == ASSAY_FREQ_D || from == ASSAY_FREQ_W;
 	/* Per output row: running sum and last value, and the sub-periods
 	 * seen (months as a bit mask for D/W input, a count otherwise). */
 	double sum = 0;
@@ -179,6 +154,50 @@ int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 			out->partial[k] = count < subperiods(from, to);
 		}
 	}
+}
+
+int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
+		   assay_freq to, assay_resampled *out, assay_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->freq = to;
+	if (check_conversion(from, kind, to, err))
+		return -1;
+	int daily = from == ASSAY_FREQ_D || from == ASSAY_FREQ_W;
+
+	/* First and last finite observation. */
+	size_t lo = 0, hi = obs->n;
+	while (lo < hi && !isfinite(obs->value[lo]))
+		lo++;
+	while (hi > lo && !isfinite(obs->value[hi - 1]))
+		hi--;
+
+	if (from == to && daily) {
+		/* No aggregation: one row per observation (gaps included). */
+		if (alloc_rows(out, obs->n, err))
+			return -1;
+		for (size_t i = 0; i < obs->n; i++) {
+			out->period[i] = obs->period[i];
+			out->value[i] = obs->value[i];
+			out->n_obs[i] = isfinite(obs->value[i]);
+		}
+		return 0;
+	}
+	if (lo == hi)
+		return alloc_rows(out, 0, err);
+
+	assay_period p0 = assay_period_convert(from, obs->period[lo], to);
+	assay_period p1 = assay_period_convert(from, obs->period[hi - 1], to);
+	if (p1 < p0 || p1 - p0 > 100000000)
+		return assay_fail(err, ASSAY_EUSAGE, "periods out of range");
+	size_t n = (size_t)(p1 - p0 + 1);
+	if (alloc_rows(out, n, err))
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		out->period[k] = p0 + (assay_period)k;
+		out->value[k] = NAN;
+	}
+	aggregate(obs, lo, hi, from, kind, to, p0, out);
 
 	/* The ends of daily and weekly data: a period is complete only when
 	 * the data reach (nearly) to its boundary. */

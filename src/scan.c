@@ -62,14 +62,6 @@ struct shared {
 	pthread_mutex_t lock;   /* done and the progress callback */
 };
 
-/* The period to judge at frequency f: the first one the label covers. */
-static assay_period target_period(const assay_scan_opts *o, assay_freq f)
-{
-	int64_t first, last;
-	assay_period_span_days(o->period_freq, o->period, &first, &last);
-	return assay_period_convert(ASSAY_FREQ_D, first, f);
-}
-
 static void scan_one(assay_store *st, struct shared *sh, size_t k)
 {
 	const assay_scan_opts *o = sh->o;
@@ -105,7 +97,9 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 	}
 	assay_analysis_opts ao = o->analysis;
 	ao.freq = f;
-	assay_period want = o->has_period ? target_period(o, f) : 0;
+	/* the period to judge at f: the first one the label covers */
+	assay_period want = o->has_period
+		? assay_period_bound(o->period_freq, o->period, f, 0) : 0;
 	if (o->has_period)
 		ao.judge_from = want;
 	if (assay_analyse(&obs, info.freq, info.kind, &ao, &a, &r->error)) {

@@ -1,6 +1,6 @@
 /*
  * Trend tests: Mann-Kendall (four variants), Sen's slope with Gilbert's
- * confidence interval, and log-linear growth.  METHODS.md section 5; the
+ * confidence interval, and log-linear growth.  src/METHODS.md section 5; the
  * formulas follow pyMannKendall (Hussain & Mahmud 2019) for the test
  * variants, R's trend::sens.slope and scipy.stats.theilslopes for Sen.
  *

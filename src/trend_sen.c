@@ -2,6 +2,12 @@
  * Sen's slope and Gilbert's confidence interval (see trend.c for the
  * method): order statistics of the pairwise slopes, selected exactly
  * without materialising the n(n-1)/2 slopes when n is large.
+ *
+ * (One file of about 800 lines: the seam it has -- the hash histogram of
+ * slopes, hist_* -- is on the hot path of sen_enumerate, whose inner
+ * loop calls the inline hist_add for every pair in a bracket; in a file
+ * of its own it would be a call per pair, the build having no link-time
+ * optimisation.  The rest is the selection, which needs both.)
  */
 #include <float.h>
 #include <gsl/gsl_cdf.h>
@@ -12,7 +18,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #include "assay/trend.h"
 #include "trend_internal.h"
@@ -418,22 +423,17 @@ static uint64_t splitmix64(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-/* The k-th smallest (1-based) of the within-group pairwise slopes. */
-static int sen_select(struct sen_data *sd, int64_t k, struct sen_bracket *b,
-		      double *out)
-{
-	double v = sen_try(b, k);
-	if (!isnan(v)) {
-		*out = v;
-		return 0;
-	}
-	if (sd->zero_exact && k > sd->neg && k <= sd->nonpos) {
-		*out = 0.0;
-		return 0;
-	}
+/* A range [lo, hi] of slope values holding the k-th smallest, with the
+ * counts of slopes <= each end (clo, chi). */
+struct sen_range {
+	double lo, hi;
+	int64_t clo, chi;
+};
 
-	/* Global bounds: every slope is a weighted mean of the slopes of
-	 * consecutive points, so lies between their min and max. */
+/* Global bounds: every slope is a weighted mean of the slopes of
+ * consecutive points, so lies between their min and max. */
+static void sen_global_range(struct sen_data *sd, struct sen_range *r)
+{
 	double gmin = INFINITY, gmax = -INFINITY;
 	for (size_t g = 0; g < sd->ng; g++)
 		for (size_t i = sd->gofs[g]; i + 1 < sd->gofs[g + 1]; i++) {
@@ -441,79 +441,93 @@ static int sen_select(struct sen_data *sd, int64_t k, struct sen_bracket *b,
 			if (d < gmin) gmin = d;
 			if (d > gmax) gmax = d;
 		}
-	double lo = gmin - 4 * sen_delta(sd, gmin) - 1e-9 * fabs(gmin);
-	double hi = gmax + 4 * sen_delta(sd, gmax) + 1e-9 * fabs(gmax);
-	int64_t clo = 0, chi = sd->npairs;
+	r->lo = gmin - 4 * sen_delta(sd, gmin) - 1e-9 * fabs(gmin);
+	r->hi = gmax + 4 * sen_delta(sd, gmax) + 1e-9 * fabs(gmax);
+	r->clo = 0;
+	r->chi = sd->npairs;
+}
 
-	/* Narrow the start with quantiles of a sample of slopes. */
+/* Narrow the range with quantiles of a sample of slopes; -1 when out
+ * of memory. */
+static int sen_sample_range(struct sen_data *sd, int64_t k, struct sen_range *r)
+{
 	enum { NSAMP = 8192 };
-	if (sd->npairs > (int64_t)sd->cap) {
-		double *smp = malloc(NSAMP * sizeof *smp);
-		int64_t *cum = malloc((sd->ng + 1) * sizeof *cum);
-		if (!smp || !cum) {
-			free(smp);
-			free(cum);
-			return -1;
-		}
-		cum[0] = 0;
-		for (size_t g = 0; g < sd->ng; g++) {
-			int64_t m = (int64_t)(sd->gofs[g + 1] - sd->gofs[g]);
-			cum[g + 1] = cum[g] + m * (m - 1) / 2;
-		}
-		uint64_t seed = 0x5eed5eedull + (uint64_t)k;
-		for (int s = 0; s < NSAMP; s++) {
-			int64_t r = (int64_t)(splitmix64(&seed) %
-					      (uint64_t)sd->npairs);
-			size_t g = 0;
-			while (cum[g + 1] <= r)
-				g++;
-			size_t a = sd->gofs[g];
-			size_t m = sd->gofs[g + 1] - a;
-			size_t i, j;
-			do {
-				i = splitmix64(&seed) % m;
-				j = splitmix64(&seed) % m;
-			} while (i == j);
-			if (i > j) { size_t tmp = i; i = j; j = tmp; }
-			smp[s] = pair_slope(sd, a + i, a + j);
-		}
-		qsort(smp, NSAMP, sizeof *smp, assay_trend_cmp_double);
-		double p = ((double)k - 0.5) / (double)sd->npairs;
-		double sdv = 4 * sqrt(NSAMP * p * (1 - p)) + 4;
-		double il = NSAMP * p - sdv, ih = NSAMP * p + sdv;
-		if (il >= 0) {
-			double q = smp[(size_t)il];
-			int64_t c = sen_count(sd, q);
-			if (c < k) { lo = q; clo = c; }
-		}
-		if (ih < NSAMP - 1) {
-			double q = smp[(size_t)ih + 1];
-			int64_t c = sen_count(sd, q);
-			if (c >= k) { hi = q; chi = c; }
-		}
+	double *smp = malloc(NSAMP * sizeof *smp);
+	int64_t *cum = malloc((sd->ng + 1) * sizeof *cum);
+	if (!smp || !cum) {
 		free(smp);
 		free(cum);
+		return -1;
 	}
+	cum[0] = 0;
+	for (size_t g = 0; g < sd->ng; g++) {
+		int64_t m = (int64_t)(sd->gofs[g + 1] - sd->gofs[g]);
+		cum[g + 1] = cum[g] + m * (m - 1) / 2;
+	}
+	uint64_t seed = 0x5eed5eedull + (uint64_t)k;
+	for (int s = 0; s < NSAMP; s++) {
+		int64_t pr = (int64_t)(splitmix64(&seed) % (uint64_t)sd->npairs);
+		size_t g = 0;
+		while (cum[g + 1] <= pr)
+			g++;
+		size_t a = sd->gofs[g];
+		size_t m = sd->gofs[g + 1] - a;
+		size_t i, j;
+		do {
+			i = splitmix64(&seed) % m;
+			j = splitmix64(&seed) % m;
+		} while (i == j);
+		if (i > j) { size_t tmp = i; i = j; j = tmp; }
+		smp[s] = pair_slope(sd, a + i, a + j);
+	}
+	qsort(smp, NSAMP, sizeof *smp, assay_trend_cmp_double);
+	double p = ((double)k - 0.5) / (double)sd->npairs;
+	double sdv = 4 * sqrt(NSAMP * p * (1 - p)) + 4;
+	double il = NSAMP * p - sdv, ih = NSAMP * p + sdv;
+	if (il >= 0) {
+		double q = smp[(size_t)il];
+		int64_t c = sen_count(sd, q);
+		if (c < k) { r->lo = q; r->clo = c; }
+	}
+	if (ih < NSAMP - 1) {
+		double q = smp[(size_t)ih + 1];
+		int64_t c = sen_count(sd, q);
+		if (c >= k) { r->hi = q; r->chi = c; }
+	}
+	free(smp);
+	free(cum);
+	return 0;
+}
 
-	/* Bisection on the slope value. */
-	for (int it = 0; it < 400 && chi - clo > (int64_t)sd->cap; it++) {
-		double mid = lo + (hi - lo) / 2;
-		if (!(mid > lo && mid < hi))
+/* Bisection on the slope value until few enough slopes are left in the
+ * range to enumerate. */
+static void sen_bisect(struct sen_data *sd, int64_t k, struct sen_range *r)
+{
+	for (int it = 0; it < 400 && r->chi - r->clo > (int64_t)sd->cap; it++) {
+		double mid = r->lo + (r->hi - r->lo) / 2;
+		if (!(mid > r->lo && mid < r->hi))
 			break;          /* adjacent doubles: cannot split */
 		int64_t c = sen_count(sd, mid);
 		if (c < k) {
-			lo = mid;
-			clo = c;
+			r->lo = mid;
+			r->clo = c;
 		} else {
-			hi = mid;
-			chi = c;
+			r->hi = mid;
+			r->chi = c;
 		}
 	}
+}
 
-	/* Widen by the margin and enumerate. */
-	double dl = sen_delta(sd, lo), dh = sen_delta(sd, hi);
-	b->L = lo - 2 * dl;
-	b->H = hi + 2 * dh;
+/* Widen the range by the rounding margin and enumerate its slopes into
+ * bracket b; then the k-th smallest from it (counted exactly when the
+ * bracket cannot prove it). */
+static int sen_from_bracket(struct sen_data *sd, int64_t k,
+			    const struct sen_range *r, struct sen_bracket *b,
+			    double *out)
+{
+	double dl = sen_delta(sd, r->lo), dh = sen_delta(sd, r->hi);
+	b->L = r->lo - 2 * dl;
+	b->H = r->hi + 2 * dh;
 	b->safe_lo = b->L + sen_delta(sd, b->L) / 2;
 	b->safe_hi = b->H - sen_delta(sd, b->H) / 2;
 	hist_reset(&b->h);
@@ -528,23 +542,44 @@ static int sen_select(struct sen_data *sd, int64_t k, struct sen_bracket *b,
 	if (rc)
 		return -1;
 	b->valid = 1;
-	v = sen_try(b, k);
+	double v = sen_try(b, k);
 	if (isnan(v)) {
 		/* Not proven (should not happen): count exactly. */
 		b->valid = 0;
 		if (sen_brute(sd, b->L, b->H, &b->below, &b->h))
 			return -1;
-		int64_t r = k - b->below;
-		if (r < 1 || r > b->h.total) {
+		int64_t rk = k - b->below;
+		if (rk < 1 || rk > b->h.total) {
 			if (sen_brute(sd, -INFINITY, INFINITY, &b->below,
 				      &b->h))
 				return -1;
-			r = k - b->below;
+			rk = k - b->below;
 		}
-		v = hist_select(&b->h, r);
+		v = hist_select(&b->h, rk);
 	}
 	*out = v;
 	return 0;
+}
+
+/* The k-th smallest (1-based) of the within-group pairwise slopes. */
+static int sen_select(struct sen_data *sd, int64_t k, struct sen_bracket *b,
+		      double *out)
+{
+	double v = sen_try(b, k);
+	if (!isnan(v)) {
+		*out = v;
+		return 0;
+	}
+	if (sd->zero_exact && k > sd->neg && k <= sd->nonpos) {
+		*out = 0.0;
+		return 0;
+	}
+	struct sen_range r;
+	sen_global_range(sd, &r);
+	if (sd->npairs > (int64_t)sd->cap && sen_sample_range(sd, k, &r))
+		return -1;
+	sen_bisect(sd, k, &r);
+	return sen_from_bracket(sd, k, &r, b, out);
 }
 
 static void sen_data_release(struct sen_data *sd)

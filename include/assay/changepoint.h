@@ -1,6 +1,6 @@
 /*
  * Change points in the level of a series: PELT (Killick, Fearnhead and
- * Eckley 2012) with the normal mean-change cost, METHODS.md section 6.
+ * Eckley 2012) with the normal mean-change cost, src/METHODS.md section 6.
  *
  * The cost is computed on a robust, unit-free scale, so that the answer
  * does not depend on whether a series is in tonnes or kilotonnes (R's

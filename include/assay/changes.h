@@ -1,5 +1,5 @@
 /*
- * Period-on-period changes (METHODS.md section 2):
+ * Period-on-period changes (src/METHODS.md section 2):
  *   pct   100 * (x_t / x_{t-1} - 1)        percent; NA when x_{t-1} <= 0
  *   log   ln(x_t / x_{t-1})                NA unless both are > 0
  *   diff  x_t - x_{t-1}                    defined for any finite pair

@@ -1,5 +1,5 @@
 /*
- * Trend tests: is a series drifting, and how fast?  METHODS.md section 5.
+ * Trend tests: is a series drifting, and how fast?  src/METHODS.md section 5.
  *
  *  - Mann-Kendall (Mann 1945, Kendall 1975): S, its tie-corrected variance,
  *    the continuity-corrected z and the two-sided p-value, in four variants:

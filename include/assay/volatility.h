@@ -1,5 +1,5 @@
 /*
- * Noise scales: how big is a normal move (METHODS.md section 3).
+ * Noise scales: how big is a normal move (src/METHODS.md section 3).
  *
  * Every function here takes the trailing window of changes *before* the
  * move being judged (the caller excludes the judged change, as pandas'

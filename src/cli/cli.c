@@ -1,9 +1,9 @@
-/* Message helpers and shared option parsing of the assay command. */
+/* Message helpers, exit statuses, the out-of-memory rule, stdout, signals
+ * and the --freq rule of the assay command. */
 /* fopencookie */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,18 +119,6 @@ int cli_open_store(assay_store **st, int readonly)
 	}
 	if (assay_store_open(st, cli.db_path, readonly, &err))
 		return cli_report(&err);
-	return 0;
-}
-
-int cli_parse_double(const char *cmd, const char *opt, const char *s,
-		     double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end || errno || !isfinite(v))
-		return cli_usage_error(cmd, "%s: '%s' is not a number", opt, s);
-	*out = v;
 	return 0;
 }
 
@@ -387,38 +375,6 @@ int cli_parse_freq(const char *cmd, const char *s, assay_freq *out)
 		return cli_usage_error(cmd, "--freq takes D, W, M, Q or A, not '%s'", s);
 	*out = f;
 	return 0;
-}
-
-/* ---- options shared by the commands: one range each --------------------- */
-
-static const struct {
-	const char *name;
-	long lo, hi;
-} shared_opts[] = {
-	{ "--window", 2, 100000 },
-	{ "--min-history", 2, 100000 },
-	{ "--jobs", 1, 64 },
-};
-
-int cli_parse_shared(const char *cmd, const char *opt, const char *s,
-		     long *out)
-{
-	for (size_t i = 0; i < sizeof shared_opts / sizeof shared_opts[0]; i++) {
-		if (strcmp(shared_opts[i].name, opt))
-			continue;
-		char *end;
-		errno = 0;
-		long v = strtol(s, &end, 10);
-		if (end == s || *end || errno || v < shared_opts[i].lo ||
-		    v > shared_opts[i].hi)
-			return cli_usage_error(cmd, "%s takes a whole number from %ld "
-					       "to %ld, not '%s'", opt, shared_opts[i].lo,
-					       shared_opts[i].hi, s);
-		*out = v;
-		return 0;
-	}
-	/* not a shared option: a bug in the caller, said without abort() */
-	return cli_error(ASSAY_EIO, "internal error: %s is not a shared option", opt);
 }
 
 int cli_default_jobs(void)

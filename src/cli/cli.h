@@ -123,22 +123,13 @@ int cli_filter_load(const char *cmd, const char *kind, const char *series,
 int cli_filter_args(const char *cmd, int *argc, char ***argv,
 		    const char *kind, const char *series);
 
-/* The options several commands share, each with one range everywhere
- * (the README's table "Options shared by the commands"):
- *   --window N       2..100000   trailing window of changes
- *   --min-history N  2..100000   fewest changes to judge a move
- *   -j, --jobs N     1..64       threads; default cli_default_jobs()
- * cli_parse_shared reads one ("--window" ...) into *out, or prints
- * "assay CMD: --window takes a whole number from 2 to 100000, not 'x'"
- * and returns 2. */
-int cli_parse_shared(const char *cmd, const char *opt, const char *s,
-		     long *out);
-/* Threads when -j is not given: the CPUs online, at most 8. */
+/* Threads when -j is not given: the CPUs online, at most 8.  (The
+ * options several commands share, --window, --min-history and -j/--jobs,
+ * have their one range in optable.h's CLI_OPT_* fragments.) */
 int cli_default_jobs(void);
 
-/* Parse a number option strictly; returns 0 or prints a usage error. */
-int cli_parse_double(const char *cmd, const char *opt, const char *s,
-		     double *out);
+/* Parse a whole-number option strictly (import, which has no option
+ * table); returns 0 or prints a usage error. */
 int cli_parse_int(const char *cmd, const char *opt, const char *s,
 		  long *out);
 

@@ -3,9 +3,10 @@
  * observations behind it, the changes, the trailing noise scale and the
  * verdict on the move -- from the analysis library (analysis.h).
  *
- * Many series run in one process on one store connection (the benchmark
- * of issue 3 judges 10,000 series), inside one read transaction, so all
- * rows come from one state of the store.  The library's pipeline
+ * Many series run in one process on one store connection
+ * (scripts/bench-analysis judges 10,000 series), inside one read
+ * transaction, so all rows come from one state of the store.  The
+ * library's pipeline
  * (assay_each_series_run, scan.h) reads the series in worker threads,
  * taking turns on the connection; the threads analyse and format each
  * series here (on_series), and the main thread writes each finished batch
@@ -15,7 +16,6 @@
  * keeps them in a temporary file past a few megabytes, and is printed at
  * the end.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
@@ -30,6 +30,7 @@
 #include "json_out.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "optable.h"
 #include "assay/units.h"
 #include "numfmt.h"
 #include "output.h"
@@ -68,25 +69,10 @@ static const char usage[] =
 	"many series a progress bar is drawn on stderr when it is a terminal\n"
 	"(not while the rows go to that same terminal; -q turns it off).\n"
 	"\n"
-	"Options:\n"
-	"  --freq F          M, Q or A (default: the series' own frequency; a\n"
-	"                    series already at a lower one keeps its own, noted)\n"
-	"  --from P, --to P  print periods from/to P (2020Q1, 2020-01, 2020);\n"
-	"                    earlier data still feed the trailing windows\n"
-	"  --window N        changes in the trailing window, 2 to 100000 (default 20)\n"
-	"  --min-history N   fewest changes to judge a move (default 8)\n"
-	"  --alpha A         level of the verdict (default 0.05)\n"
-	"  --seasonal MODE   auto (F test, default), yes or no\n"
-	"  --allow-partial   compute and judge partial periods too\n"
-	"  --as-of DATE      the data as they stood at DATE (a vintage)\n"
-	"  --to-unit U       the values converted from the series' unit to U\n"
-	"  --format F        table (default), csv or json\n"
-	"  --kind K, --series NAME  with SERIES '-': a CSV on standard input is\n"
-	"                    read into a private in-memory store (layout as\n"
-	"                    assay import finds it; NAME names a date,value\n"
-	"                    file's series, K its kind: flow, price or stock)\n"
-	"  -j, --jobs N      threads for many series, 1 to 64 (default: the CPUs,\n"
-	"                    at most 8)\n"
+	"Options:\n";
+
+/* after the option lines */
+static const char usage_after[] =
 	"\n"
 	"Exit status:\n"
 	"  0  success\n"
@@ -117,10 +103,7 @@ static char *sb_room(struct sbuf *b, size_t more)
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->n + more)
 			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			abort();        /* out of memory while formatting */
-		b->p = p;
+		b->p = cli_xrealloc(b->p, cap);
 		b->cap = cap;
 	}
 	return b->p + b->n;
@@ -286,7 +269,7 @@ static void json_row(struct sbuf *b, int multi, const char *name,
 	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
 	char *txt = json_out_text(o, nd ? 0 : 2, 1);
 	if (!txt)
-		abort();
+		cli_die_oom();  /* jansson fails only for memory */
 	if (!nd)
 		sb_put(b, ",\n  ", 4);
 	sb_put(b, txt, strlen(txt));
@@ -500,10 +483,8 @@ static int run_all(assay_store *st, char **names, size_t n,
 		   const struct opts *o, int nthreads, struct progress *bar,
 		   size_t *rows, int *later)
 {
-	struct job *ring = calloc(ASSAY_EACH_RING, sizeof *ring);
+	struct job *ring = cli_xcalloc(ASSAY_EACH_RING, sizeof *ring);
 	assay_error err;
-	if (!ring)
-		return cli_error(ASSAY_EIO, "out of memory");
 	/* jansson seeds its hash function on first use: do that here */
 	json_decref(json_object());
 	struct run r = { .o = o, .ring = ring, .n = n, .bar = bar, .rows = rows,
@@ -523,103 +504,98 @@ static int run_all(assay_store *st, char **names, size_t n,
 
 /* ---- the command --------------------------------------------------------- */
 
+static const struct cli_opt changes_opts[] = {
+	{ CLI_OPT_FREQ, .key = 'F',
+	  .help = "M, Q or A (default: the series' own frequency; a\n"
+		  "series already at a lower one keeps its own, noted)" },
+	{ .name = "from", .key = 'a', .type = CLI_STR, .arg = "P",
+	  .label = "--from P, --to P",
+	  .help = "print periods from/to P (2020Q1, 2020-01, 2020);\n"
+		  "earlier data still feed the trailing windows" },
+	{ .name = "to", .key = 'b', .type = CLI_STR, .arg = "P" },
+	{ CLI_OPT_WINDOW, .key = 'w',
+	  .help = "changes in the trailing window, 2 to 100000 (default 20)" },
+	{ CLI_OPT_MIN_HISTORY, .key = 'm',
+	  .help = "fewest changes to judge a move (default 8)" },
+	{ CLI_OPT_ALPHA, .key = 'A', .help = "level of the verdict (default 0.05)" },
+	{ CLI_OPT_SEASONAL, .key = 's',
+	  .help = "auto (F test, default), yes or no" },
+	{ .name = "allow-partial", .key = 'P',
+	  .help = "compute and judge partial periods too" },
+	{ CLI_OPT_AS_OF, .key = 'V',
+	  .help = "the data as they stood at DATE (a vintage)" },
+	{ .name = "to-unit", .key = 'U', .type = CLI_STR, .arg = "U",
+	  .help = "the values converted from the series' unit to U" },
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson",
+	  .help = "table (default), csv or json" },
+	{ CLI_OPT_KIND, .key = 'K', .label = "--kind K, --series NAME",
+	  .help = "with SERIES '-': a CSV on standard input is\n"
+		  "read into a private in-memory store (layout as\n"
+		  "assay import finds it; NAME names a date,value\n"
+		  "file's series, K its kind: flow, price or stock)" },
+	{ .name = "series", .key = 'S', .type = CLI_STR, .arg = "NAME" },
+	{ CLI_OPT_JOBS,
+	  .help = "threads for many series, 1 to 64 (default: the CPUs,\n"
+		  "at most 8)" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset changes_set = {
+	"changes", usage, usage_after, 18, changes_opts
+};
+
 /* The options into o, *jobs and the filters of SERIES '-'; returns 0,
- * -1 after --help, or the exit status of a usage error.
- * (Over 100 lines: one case per option, in the order of the usage
- * text, which is easier to check against it than cases scattered over
- * helpers.) */
+ * -1 after --help, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct opts *o, long *jobs,
 		      const char **filter_kind, const char **filter_series)
 {
-	static const struct option lopts[] = {
-		{ "freq", required_argument, NULL, 'F' },
-		{ "from", required_argument, NULL, 'a' },
-		{ "to", required_argument, NULL, 'b' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "min-history", required_argument, NULL, 'm' },
-		{ "alpha", required_argument, NULL, 'A' },
-		{ "seasonal", required_argument, NULL, 's' },
-		{ "allow-partial", no_argument, NULL, 'P' },
-		{ "as-of", required_argument, NULL, 'V' },
-		{ "to-unit", required_argument, NULL, 'U' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "kind", required_argument, NULL, 'K' },
-		{ "series", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	long l;
+	struct cli_optarg a;
 	int c, rc;
 
 	memset(o, 0, sizeof *o);
 	assay_analysis_opts_init(&o->an);
 	o->fmt = OUT_TABLE;
-	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
+	while ((c = cli_opt_next(&changes_set, argc, argv, &a)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
+		case CLI_OPT_EXIT:
+			return a.status ? a.status : -1;
 		case 'F':
-			if (cli_parse_freq("changes", optarg, &o->an.freq))
+			if (cli_parse_freq("changes", a.s, &o->an.freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'a':
-			if ((rc = jc_period_parse("changes", "--from", optarg, &o->from)))
+			if ((rc = jc_period_parse("changes", "--from", a.s, &o->from)))
 				return rc;
 			break;
 		case 'b':
-			if ((rc = jc_period_parse("changes", "--to", optarg, &o->to)))
+			if ((rc = jc_period_parse("changes", "--to", a.s, &o->to)))
 				return rc;
 			break;
-		case 'w':
-			if (cli_parse_shared("changes", "--window", optarg, &l))
-				return ASSAY_EUSAGE;
-			o->an.judge.window = (int)l;
-			break;
-		case 'm':
-			if (cli_parse_shared("changes", "--min-history", optarg, &l))
-				return ASSAY_EUSAGE;
-			o->an.judge.min_history = (int)l;
-			break;
-		case 'A':
-			if (cli_parse_double("changes", "--alpha", optarg,
-					     &o->an.judge.alpha))
-				return ASSAY_EUSAGE;
-			if (!(o->an.judge.alpha > 0 && o->an.judge.alpha < 1))
-				return cli_usage_error("changes", "--alpha must be between 0 and 1");
-			break;
+		case 'w': o->an.judge.window = (int)a.l; break;
+		case 'm': o->an.judge.min_history = (int)a.l; break;
+		case 'A': o->an.judge.alpha = a.d; break;
 		case 's':
-			if (assay_seasonal_parse(optarg, &o->an.judge.seasonal))
+			if (assay_seasonal_parse(a.s, &o->an.judge.seasonal))
 				return cli_usage_error("changes",
 						       "--seasonal takes auto, yes or no");
 			break;
-		case 'P':
-			o->an.allow_partial = 1;
-			break;
+		case 'P': o->an.allow_partial = 1; break;
 		case 'V':
-			if ((rc = jc_as_of("changes", optarg, o->vintage,
+			if ((rc = jc_as_of("changes", a.s, o->vintage,
 					   sizeof o->vintage)))
 				return rc;
 			o->as_of = o->vintage;
 			break;
-		case 'U':
-			o->to_unit = optarg;
-			break;
+		case 'U': o->to_unit = a.s; break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &o->fmt))
+			if (out_format_parse_all(a.s, 0, &o->fmt))
 				return cli_usage_error("changes", "--format takes "
-						       OUT_FORMATS_ALL ", not '%s'", optarg);
+						       OUT_FORMATS_ALL ", not '%s'", a.s);
 			break;
-		case 'j':
-			if (cli_parse_shared("changes", "--jobs", optarg, jobs))
-				return ASSAY_EUSAGE;
-			break;
-		case 'K': *filter_kind = optarg; break;
-		case 'S': *filter_series = optarg; break;
-		default:
-			fputs("Try 'assay changes --help'.\n", stderr);
-			return ASSAY_EUSAGE;
+		case 'j': *jobs = a.l; break;
+		case 'K': *filter_kind = a.s; break;
+		case 'S': *filter_series = a.s; break;
 		}
 	}
 	return 0;
@@ -646,11 +622,11 @@ int cmd_changes(int argc, char **argv)
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
 	int nargs = argc - optind;
-	if ((rc = jc_resolve(st, argv + optind, nargs, &names, &nnames)))
+	if ((rc = cli_resolve_series(st, argv + optind, nargs, 0, &names, &nnames)))
 		goto out;
 	o.multi = nargs > 1;
 	for (int a = optind; a < argc; a++)
-		if (jc_is_glob(argv[a]))
+		if (cli_is_glob(argv[a]))
 			o.multi = 1;
 
 	if (o.fmt == OUT_TABLE)

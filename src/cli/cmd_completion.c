@@ -26,22 +26,14 @@ static const char usage[] =
 	"Exit status: 0 success, 2 bad usage, 4 write error.\n";
 
 /* The values an option's argument takes, where there is a fixed list:
- * for the commands without an option table (optable.h), whose tables
- * give their own words. */
-static const char *option_values(const char *cmd, const char *opt)
+ * for import, the one command without an option table (optable.h); the
+ * tables give their own words. */
+static const char *option_values(const char *opt)
 {
-	if (!strcmp(opt, "--format"))
-		return !strcmp(cmd, "plot") ? "png svg pdf"
-			: !strcmp(cmd, "check") ? "text csv tsv json ndjson"
-			: "table csv tsv json ndjson";
+	if (!strcmp(opt, "--format")) return "table csv tsv json ndjson";
 	if (!strcmp(opt, "--freq")) return "D W M Q A";
 	if (!strcmp(opt, "--kind")) return "flow price stock";
-	if (!strcmp(opt, "--seasonal")) return "auto yes no";
 	if (!strcmp(opt, "--layout")) return "long single wide table";
-	if (!strcmp(opt, "--type")) return "level changes compare vol";
-	if (!strcmp(opt, "--variant")) return "original hamed-rao yue-wang seasonal";
-	if (!strcmp(opt, "--penalty")) return "mbic bic";
-	if (!strcmp(opt, "--sort")) return "p q change name";
 	return NULL;
 }
 
@@ -90,7 +82,7 @@ static void command_options(const struct cli_command *c, struct optlist *l,
 		add_word(l->all, sizeof l->all, o);
 		if (arg)
 			add_word(l->witharg, sizeof l->witharg, o);
-		const char *v = words ? words : arg ? option_values(c->name, o) : NULL;
+		const char *v = words ? words : arg ? option_values(o) : NULL;
 		if (v) {
 			size_t len = strlen(l->values);
 			snprintf(l->values + len, sizeof l->values - len,

@@ -1,11 +1,11 @@
 /* assay derive: store a series defined by an expression over others. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "assay/derive.h"
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay derive NAME EXPR [--freq M|Q|A] [--unit U] [--to-unit U]\n"
@@ -39,40 +39,44 @@ struct derive_opts {
 	int dry_run;
 };
 
+/* The options are named in the usage lines; the table lists none. */
+static const struct cli_opt derive_opts_table[] = {
+	{ CLI_OPT_FREQ, .key = 'F' },
+	{ .name = "unit", .key = 'u', .type = CLI_STR, .arg = "U" },
+	{ .name = "to-unit", .key = 'U', .type = CLI_STR, .arg = "U" },
+	{ CLI_OPT_KIND, .key = 'k' },
+	{ .name = "dry-run", .key = 'n' },
+	{ .name = NULL }
+};
+
+static const struct cli_optset derive_set = {
+	"derive", usage, NULL, 0, derive_opts_table
+};
+
 static int parse_opts(int argc, char **argv, struct derive_opts *o)
 {
-	static const struct option opts[] = {
-		{ "freq", required_argument, NULL, 'F' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "to-unit", required_argument, NULL, 'U' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli_optarg a;
 	int c;
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_opt_next(&derive_set, argc, argv, &a)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return -1;
+		case CLI_OPT_EXIT:
+			return a.status ? a.status : -1;
 		case 'F':
-			o->freq = assay_freq_parse(optarg);
+			o->freq = assay_freq_parse(a.s);
 			if (o->freq != ASSAY_FREQ_M && o->freq != ASSAY_FREQ_Q &&
 			    o->freq != ASSAY_FREQ_A)
 				return cli_usage_error("derive", "--freq takes M, Q or "
-						       "A, not '%s'", optarg);
+						       "A, not '%s'", a.s);
 			break;
 		case 'k':
-			if (!(o->kind = assay_kind_parse(optarg)))
+			if (!(o->kind = assay_kind_parse(a.s)))
 				return cli_usage_error("derive", "--kind takes flow, "
-						       "price or stock, not '%s'", optarg);
+						       "price or stock, not '%s'", a.s);
 			break;
-		case 'u': o->unit = optarg; break;
-		case 'U': o->to_unit = optarg; break;
+		case 'u': o->unit = a.s; break;
+		case 'U': o->to_unit = a.s; break;
 		case 'n': o->dry_run = 1; break;
-		default:
-			fputs("Try 'assay derive --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	if (optind + 2 != argc)

@@ -2,7 +2,6 @@
  * vintage, long (a row per series and period) or wide (a column per
  * series), at their own frequency or resampled with --freq. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "optable.h"
 #include "output.h"
 #include "to_unit.h"
 
@@ -27,21 +27,10 @@ static const char usage[] =
 	"column per series instead, a row per period (empty where a series has\n"
 	"no value); all series must then be at one frequency (use --freq).\n"
 	"\n"
-	"Options:\n"
-	"  --freq F        resample to M, Q or A by the series' kind (flow summed,\n"
-	"                  price averaged, stock last value); partial periods are\n"
-	"                  left out (a note counts them).  A series already at a\n"
-	"                  lower frequency keeps its own (a note says so).\n"
-	"  --from P, --to P  the periods printed (2020Q1, 2020-01, 2020)\n"
-	"  --as-of DATE    the data as it stood then: for every period, the newest\n"
-	"                  vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
-	"                  or YYYY-MM-DDTHH:MM:SS)\n"
-	"  --wide          one column per series\n"
-	"  --to-unit U     values converted from the series' unit to U ($/mt to\n"
-	"                  $/lb, t to kt; currencies only to themselves)\n"
-	"  --format F      csv (default), tsv, json, ndjson or table; numbers in\n"
-	"                  full (shortest text that reads back exactly), NA empty\n"
-	"                  in csv and tsv, null in json\n"
+	"Options:\n";
+
+/* after the option lines */
+static const char usage_after[] =
 	"\n"
 	"Examples:\n"
 	"  assay export wb/copper --from 2020-01 --to 2020-12\n"
@@ -117,12 +106,8 @@ static int load_one(assay_store *st, const struct xopts *o, const char *name,
 	size_t n = resampled ? rs.n : obs.n;
 	x->name = name;
 	x->freq = f;
-	x->period = malloc((n ? n : 1) * sizeof *x->period);
-	x->value = malloc((n ? n : 1) * sizeof *x->value);
-	if (!x->period || !x->value) {
-		rc = cli_error(ASSAY_EIO, "out of memory");
-		goto out;
-	}
+	x->period = cli_xmalloc(n * sizeof *x->period);
+	x->value = cli_xmalloc(n * sizeof *x->value);
 	for (size_t i = 0; i < n; i++) {
 		assay_period p = resampled ? rs.period[i] : obs.period[i];
 		double v = resampled ? rs.value[i] : obs.value[i];
@@ -168,11 +153,9 @@ static out_table *wide_table(struct xseries *xs, size_t nx)
 	size_t total = 0, np = 0;
 	for (size_t k = 0; k < nx; k++)
 		total += xs[k].n;
-	assay_period *ps = malloc((total ? total : 1) * sizeof *ps);
-	const char **cols = malloc((nx + 1) * sizeof *cols);
-	size_t *at = calloc(nx ? nx : 1, sizeof *at);
-	if (!ps || !cols || !at)
-		abort();
+	assay_period *ps = cli_xmalloc(total * sizeof *ps);
+	const char **cols = cli_xmalloc((nx + 1) * sizeof *cols);
+	size_t *at = cli_xcalloc(nx, sizeof *at);
 	for (size_t k = 0; k < nx; k++)
 		for (size_t i = 0; i < xs[k].n; i++)
 			ps[np++] = xs[k].period[i];
@@ -205,62 +188,68 @@ static out_table *wide_table(struct xseries *xs, size_t nx)
 	return t;
 }
 
+static const struct cli_opt export_opts[] = {
+	{ CLI_OPT_FREQ, .key = 'q',
+	  .help = "resample to M, Q or A by the series' kind (flow summed,\n"
+		  "price averaged, stock last value); partial periods are\n"
+		  "left out (a note counts them).  A series already at a\n"
+		  "lower frequency keeps its own (a note says so)." },
+	{ .name = "from", .key = 'F', .type = CLI_STR, .arg = "P",
+	  .label = "--from P, --to P",
+	  .help = "the periods printed (2020Q1, 2020-01, 2020)" },
+	{ .name = "to", .key = 'T', .type = CLI_STR, .arg = "P" },
+	{ CLI_OPT_AS_OF, .key = 'a',
+	  .help = "the data as it stood then: for every period, the newest\n"
+		  "vintage at or before DATE (YYYY-MM-DD, end of day UTC,\n"
+		  "or YYYY-MM-DDTHH:MM:SS)" },
+	{ .name = "wide", .key = 'w', .help = "one column per series" },
+	{ .name = "to-unit", .key = 'U', .type = CLI_STR, .arg = "U",
+	  .help = "values converted from the series' unit to U ($/mt to\n"
+		  "$/lb, t to kt; currencies only to themselves)" },
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson",
+	  .help = "csv (default), tsv, json, ndjson or table; numbers in\n"
+		  "full (shortest text that reads back exactly), NA empty\n"
+		  "in csv and tsv, null in json" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset export_set = {
+	"export", usage, usage_after, 16, export_opts
+};
+
 static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 		      size_t vsize)
 {
-	static const struct option opts[] = {
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "freq", required_argument, NULL, 'q' },
-		{ "wide", no_argument, NULL, 'w' },
-		{ "to-unit", required_argument, NULL, 'U' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	assay_error err;
+	struct cli_optarg a;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_opt_next(&export_set, argc, argv, &a)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return -1;
+		case CLI_OPT_EXIT:
+			return a.status ? a.status : -1;
 		case 'a':
-			if (assay_vintage_normalise(optarg, vintage, vsize, &err))
-				return cli_usage_error("export", "--as-of: %s", err.msg);
+			if (jc_as_of("export", a.s, vintage, vsize))
+				return ASSAY_EUSAGE;
 			o->as_of = vintage;
 			break;
-		case 'F': o->from = optarg; break;
-		case 'T': o->to = optarg; break;
+		case 'F': o->from = a.s; break;
+		case 'T': o->to = a.s; break;
 		case 'q':
-			if (cli_parse_freq("export", optarg, &o->freq))
+			if (cli_parse_freq("export", a.s, &o->freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'w': o->wide = 1; break;
-		case 'U': o->to_unit = optarg; break;
+		case 'U': o->to_unit = a.s; break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &o->fmt))
+			if (out_format_parse_all(a.s, 0, &o->fmt))
 				return cli_usage_error("export", "--format takes "
-						       OUT_FORMATS_ALL ", not '%s'", optarg);
+						       OUT_FORMATS_ALL ", not '%s'", a.s);
 			break;
-		default:
-			fputs("Try 'assay export --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error("export", "give one or more SERIES or patterns");
 	return 0;
-}
-
-/* Is s the exact name of a series (a name may hold glob characters)? */
-static int exact_name(assay_store *st, const char *s)
-{
-	assay_series_info info;
-	assay_error err;
-	if (assay_store_series_get(st, s, &info, &err) <= 0)
-		return 0;
-	assay_series_info_release(&info);
-	return 1;
 }
 
 /* The series to print, and whether a series column is needed: several
@@ -269,18 +258,18 @@ static int exact_name(assay_store *st, const char *s)
 static int resolve(assay_store *st, char **args, int nargs, struct xopts *o,
 		   char ***names, size_t *n)
 {
+	int rc = cli_resolve_series(st, args, nargs,
+				    nargs == 1 ? CLI_RESOLVE_EXACT_FIRST : 0, names, n);
+	if (rc)
+		return rc;
 	o->multi = nargs > 1;
-	if (nargs == 1 && jc_is_glob(args[0]) && exact_name(st, args[0])) {
-		*names = malloc(sizeof **names);
-		if (!*names || !((*names)[0] = strdup(args[0])))
-			return cli_error(ASSAY_EIO, "out of memory");
-		*n = 1;
-		return 0;
-	}
 	for (int a = 0; a < nargs; a++)
-		if (jc_is_glob(args[a]))
+		if (cli_is_glob(args[a]))
 			o->multi = 1;
-	return jc_resolve(st, args, nargs, names, n);
+	/* the one argument was taken as a name (EXACT_FIRST): no column */
+	if (nargs == 1 && *n == 1 && !strcmp((*names)[0], args[0]))
+		o->multi = 0;
+	return 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -310,11 +299,7 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	}
 	in_read = 1;
-	xs = calloc(nnames ? nnames : 1, sizeof *xs);
-	if (!xs) {
-		status = cli_error(ASSAY_EIO, "out of memory");
-		goto out;
-	}
+	xs = cli_xcalloc(nnames ? nnames : 1, sizeof *xs);
 	if (!o.wide)
 		t = out_table_new(o.multi ? cols : cols + 1, o.multi ? 3 : 2);
 	for (; nx < nnames; nx++) {

@@ -1,12 +1,12 @@
 /* assay list: the series in the store, one row each. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "assay/derive.h"
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 #include "output.h"
 
 static const char usage[] =
@@ -23,30 +23,32 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 2 bad usage, 4 database error.\n";
 
+static const struct cli_opt list_opts[] = {
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson" },  /* in the usage line */
+	{ .name = NULL }
+};
+
+static const struct cli_optset list_set = { "list", usage, NULL, 0, list_opts };
+
 int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const cols[] = {
 		"name", "kind", "freq", "first", "last", "count", "unit", "source"
 	};
 	enum out_format fmt = OUT_TABLE;
+	struct cli_optarg o;
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_opt_next(&list_set, argc, argv, &o)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
+		case CLI_OPT_EXIT:
+			return o.status;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &fmt))
+			if (out_format_parse_all(o.s, 0, &fmt))
 				return cli_usage_error("list", "--format takes "
-						       OUT_FORMATS_ALL ", not '%s'", optarg);
+						       OUT_FORMATS_ALL ", not '%s'", o.s);
 			break;
-		default:
-			fputs("Try 'assay list --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	assay_store *st;

@@ -1,6 +1,5 @@
 /* assay plot: charts of series drawn by gnuplot (the library's plot.h). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "cli.h"
 #include "to_unit.h"
 #include "commands.h"
+#include "optable.h"
 
 static const char usage[] =
 	"Usage: assay plot SERIES... [--type level|changes|compare|vol] [--freq F]\n"
@@ -34,30 +34,10 @@ static const char usage[] =
 	"            first period all have), or two series on two axes (--dual)\n"
 	"  vol       trailing annualised volatility of the log changes\n"
 	"\n"
-	"Options:\n"
-	"  --freq F        resample to M, Q or A first (flow: sum, price: mean,\n"
-	"                  stock: last); compare: default the lowest frequency;\n"
-	"                  a series already at a lower one keeps its own, noted\n"
-	"  --from P, --to P  the periods drawn (changes are judged with the\n"
-	"                  history before --from)\n"
-	"  --as-of DATE    the data as published by DATE (vintages)\n"
-	"  --to-unit U     values (and the axis) converted to unit U ($/lb, kt)\n"
-	"  --size W,H      pixels (default 1200,675); a PDF is W/96 x H/96 inches\n"
-	"  -o FILE         the output file (one chart); the format is its\n"
-	"                  extension: .png (pngcairo), .svg or .pdf (pdfcairo)\n"
-	"  --outdir DIR    where charts go without -o (default: plots), named from\n"
-	"                  the series: wb/copper -> plots/wb-copper.png, with\n"
-	"                  -changes, -vol or compare- added for those types\n"
-	"  --format FMT    png, svg or pdf for --outdir (default png)\n"
-	"  --title TEXT    the chart title (default: from the metadata, e.g.\n"
-	"                  'Copper price, World Bank Pink Sheet')\n"
-	"  --label TEXT    the series' name in the legend (default: its name)\n"
-	"  --log           level, compare: logarithmic y axis (compare without\n"
-	"                  --base always has one: a linear index to an early base\n"
-	"                  shows only the last decades)\n"
-	"  --window N      trailing window of changes and vol, 2 to 100000 (20)\n"
-	"  --alpha A       level of the verdicts and band (default 0.05)\n"
-	"  --no-trend      level: no trend line or change points\n"
+	"Options:\n";
+
+/* after the option lines */
+static const char usage_after[] =
 	"\n"
 	"Environment: ASSAY_GNUPLOT names the gnuplot program (default: gnuplot,\n"
 	"looked up in PATH).\n"
@@ -81,18 +61,11 @@ struct loaded {
 	assay_obs obs;
 };
 
-static int has_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 /* mkdir -p for --outdir. */
 static int make_dirs(const char *dir)
 {
-	char *p = strdup(dir);
+	char *p = cli_xstrdup(dir);
 	int rc = 0;
-	if (!p)
-		return -1;
 	for (char *s = p + 1; ; s++) {
 		if (*s == '/' || *s == 0) {
 			char c = *s;
@@ -125,80 +98,13 @@ static int parse_size(const char *s, int *w, int *h)
 	return 0;
 }
 
-/* Resolve the arguments (names and globs) to distinct series names, in
- * the order given. */
-static int resolve(assay_store *st, char **args, int nargs, int all,
-		   char ***names, size_t *n)
-{
-	assay_error err;
-	size_t cap = 0;
-	*names = NULL;
-	*n = 0;
-	for (int i = 0; i < nargs || (all && i == 0); i++) {
-		char **m = NULL;
-		size_t nm = 0;
-		if (all || has_glob(args[i])) {
-			const char *const *pat = all ? NULL : (const char *const *)&args[i];
-			if (assay_store_series_match(st, pat, all ? 0 : 1, &m, &nm, &err))
-				return cli_report(&err);
-			if (nm == 0) {
-				assay_strv_free(m, nm);
-				if (all)
-					return cli_error(ASSAY_EUSAGE, "no series in %s", cli.db_path);
-				return cli_error(ASSAY_EUSAGE, "no series matches '%s' in %s",
-						 args[i], cli.db_path);
-			}
-		} else {
-			assay_series_info info;
-			int found = assay_store_series_get(st, args[i], &info, &err);
-			if (found < 0)
-				return cli_report(&err);
-			if (!found)
-				return cli_no_series(st, args[i], cli.db_path);
-			assay_series_info_release(&info);
-			m = malloc(sizeof *m);
-			if (!m || !(m[0] = strdup(args[i]))) {
-				free(m);
-				return cli_error(ASSAY_EIO, "out of memory");
-			}
-			nm = 1;
-		}
-		for (size_t k = 0; k < nm; k++) {
-			int dup = 0;
-			for (size_t q = 0; q < *n && !dup; q++)
-				dup = !strcmp((*names)[q], m[k]);
-			if (dup) {
-				free(m[k]);
-				continue;
-			}
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 16;
-				char **g = realloc(*names, cap * sizeof *g);
-				if (!g) {
-					assay_strv_free(m + k, nm - k);
-					free(m);
-					return cli_error(ASSAY_EIO, "out of memory");
-				}
-				*names = g;
-			}
-			(*names)[(*n)++] = m[k];
-		}
-		free(m);
-		if (all)
-			break;
-	}
-	return 0;
-}
-
 /* DIR/NAME[-SUFFIX].EXT, made distinct from the paths already taken. */
 static char *chart_path(const char *dir, const char *name, const char *suffix,
 			const char *ext, char **taken, size_t ntaken)
 {
 	char base[128];
 	size_t sz = strlen(dir) + sizeof base + 64;
-	char *p = malloc(sz);
-	if (!p)
-		return NULL;
+	char *p = cli_xmalloc(sz);
 	assay_plot_file_name(name, base, sizeof base);
 	for (int k = 1; ; k++) {
 		char num[16] = "";
@@ -213,242 +119,270 @@ static char *chart_path(const char *dir, const char *name, const char *suffix,
 	}
 }
 
-int cmd_plot(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "freq", required_argument, NULL, 'q' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "to-unit", required_argument, NULL, 'U' },
-		{ "base", required_argument, NULL, 'b' },
-		{ "dual", no_argument, NULL, 'd' },
-		{ "size", required_argument, NULL, 's' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "outdir", required_argument, NULL, 'D' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "title", required_argument, NULL, 'l' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "alpha", required_argument, NULL, 'A' },
-		{ "no-trend", no_argument, NULL, 'N' },
-		{ "label", required_argument, NULL, 'B' },
-		{ "log", no_argument, NULL, 'G' },
-		{ "all", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+/* --type, --base, --dual and --all are described in the usage text. */
+static const struct cli_opt plot_opts[] = {
+	{ .name = "type", .key = 't', .type = CLI_STR, .arg = "T",
+	  .values = "level changes compare vol" },
+	{ CLI_OPT_FREQ, .key = 'q',
+	  .help = "resample to M, Q or A first (flow: sum, price: mean,\n"
+		  "stock: last); compare: default the lowest frequency;\n"
+		  "a series already at a lower one keeps its own, noted" },
+	{ .name = "from", .key = 'F', .type = CLI_STR, .arg = "P",
+	  .label = "--from P, --to P",
+	  .help = "the periods drawn (changes are judged with the\n"
+		  "history before --from)" },
+	{ .name = "to", .key = 'T', .type = CLI_STR, .arg = "P" },
+	{ CLI_OPT_AS_OF, .key = 'a',
+	  .help = "the data as published by DATE (vintages)" },
+	{ .name = "to-unit", .key = 'U', .type = CLI_STR, .arg = "U",
+	  .help = "values (and the axis) converted to unit U ($/lb, kt)" },
+	{ .name = "base", .key = 'b', .type = CLI_STR, .arg = "P" },
+	{ .name = "dual", .key = 'd' },
+	{ .name = "size", .key = 's', .type = CLI_STR, .arg = "W,H",
+	  .help = "pixels (default 1200,675); a PDF is W/96 x H/96 inches" },
+	{ .name = "output", .key = 'o', .type = CLI_STR, .arg = "FILE",
+	  .flags = CLI_OPT_SHORT, .label = "-o FILE",
+	  .help = "the output file (one chart); the format is its\n"
+		  "extension: .png (pngcairo), .svg or .pdf (pdfcairo)" },
+	{ .name = "outdir", .key = 'D', .type = CLI_STR, .arg = "DIR",
+	  .help = "where charts go without -o (default: plots), named from\n"
+		  "the series: wb/copper -> plots/wb-copper.png, with\n"
+		  "-changes, -vol or compare- added for those types" },
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "FMT",
+	  .values = "png svg pdf",
+	  .help = "png, svg or pdf for --outdir (default png)" },
+	{ .name = "title", .key = 'l', .type = CLI_STR, .arg = "TEXT",
+	  .help = "the chart title (default: from the metadata, e.g.\n"
+		  "'Copper price, World Bank Pink Sheet')" },
+	{ .name = "label", .key = 'B', .type = CLI_STR, .arg = "TEXT",
+	  .help = "the series' name in the legend (default: its name)" },
+	{ .name = "log", .key = 'G',
+	  .help = "level, compare: logarithmic y axis (compare without\n"
+		  "--base always has one: a linear index to an early base\n"
+		  "shows only the last decades)" },
+	{ CLI_OPT_WINDOW, .key = 'w',
+	  .help = "trailing window of changes and vol, 2 to 100000 (20)" },
+	{ CLI_OPT_ALPHA, .key = 'A',
+	  .help = "level of the verdicts and band (default 0.05)" },
+	{ .name = "no-trend", .key = 'N',
+	  .help = "level: no trend line or change points" },
+	{ .name = "all", .key = 'L' },
+	{ .name = NULL }
+};
+
+static const struct cli_optset plot_set = {
+	"plot", usage, usage_after, 16, plot_opts
+};
+
+/* What the options say. */
+struct plot_args {
 	assay_plot_opts po;
-	const char *out = NULL, *outdir = "plots", *format = NULL;
-	char vintage[32];
-	const char *to_unit = NULL;     /* --to-unit */
-	int c, all = 0, status = 0;
-	long lv;
+	const char *out, *outdir, *format;
+	const char *to_unit;    /* --to-unit */
+	char vintage[32];       /* --as-of, normalised */
+	int all;
+};
+
+/* One option into a; 0 or the exit status of a usage error. */
+static int take_option(int c, const struct cli_optarg *o, struct plot_args *a)
+{
+	assay_plot_opts *po = &a->po;
 	assay_error err;
-
-	assay_plot_opts_init(&po);
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(usage, stdout); return 0;
-		case 't':
-			if (assay_chart_type_parse(optarg, &po.type))
-				return cli_usage_error("plot", "--type takes level, changes, "
-						       "compare or vol, not '%s'", optarg);
-			break;
-		case 'q':
-			if (cli_parse_freq("plot", optarg, &po.freq))
-				return ASSAY_EUSAGE;
-			break;
-		case 'F': po.from = optarg; break;
-		case 'T': po.to = optarg; break;
-		case 'a':
-			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err))
-				return cli_usage_error("plot", "--as-of: %s", err.msg);
-			po.as_of = optarg;
-			break;
-		case 'U': to_unit = optarg; break;
-		case 'b': po.base = optarg; break;
-		case 'd': po.dual = 1; break;
-		case 's':
-			if (parse_size(optarg, &po.width, &po.height))
-				return cli_usage_error("plot", "--size takes W,H in 200..10000 "
-						       "x 150..10000, not '%s'", optarg);
-			break;
-		case 'o': out = optarg; break;
-		case 'D': outdir = optarg; break;
-		case 'f': format = optarg; break;
-		case 'l': po.title = optarg; break;
-		case 'w':
-			if (cli_parse_shared("plot", "--window", optarg, &lv))
-				return ASSAY_EUSAGE;
-			po.window = (size_t)lv;
-			if (po.min_window > po.window)
-				po.min_window = po.window;
-			break;
-		case 'A':
-			if (cli_parse_double("plot", "--alpha", optarg, &po.alpha))
-				return ASSAY_EUSAGE;
-			if (!(po.alpha > 0 && po.alpha < 1))
-				return cli_usage_error("plot", "--alpha takes a level between 0 "
-						       "and 1, not '%s'", optarg);
-			break;
-		case 'N': po.trend = 0; break;
-		case 'B': po.label = optarg; break;
-		case 'G': po.log_y = 1; break;
-		case 'L': all = 1; break;
-		default:
-			fputs("Try 'assay plot --help'.\n", stderr);
+	switch (c) {
+	case 't':
+		if (assay_chart_type_parse(o->s, &po->type))
+			return cli_usage_error("plot", "--type takes level, changes, "
+					       "compare or vol, not '%s'", o->s);
+		break;
+	case 'q':
+		if (cli_parse_freq("plot", o->s, &po->freq))
 			return ASSAY_EUSAGE;
-		}
+		break;
+	case 'F': po->from = o->s; break;
+	case 'T': po->to = o->s; break;
+	case 'a':
+		if (assay_vintage_normalise(o->s, a->vintage, sizeof a->vintage, &err))
+			return cli_usage_error("plot", "--as-of: %s", err.msg);
+		po->as_of = o->s;
+		break;
+	case 'U': a->to_unit = o->s; break;
+	case 'b': po->base = o->s; break;
+	case 'd': po->dual = 1; break;
+	case 's':
+		if (parse_size(o->s, &po->width, &po->height))
+			return cli_usage_error("plot", "--size takes W,H in 200..10000 "
+					       "x 150..10000, not '%s'", o->s);
+		break;
+	case 'o': a->out = o->s; break;
+	case 'D': a->outdir = o->s; break;
+	case 'f': a->format = o->s; break;
+	case 'l': po->title = o->s; break;
+	case 'w':
+		po->window = (size_t)o->l;
+		if (po->min_window > po->window)
+			po->min_window = po->window;
+		break;
+	case 'A': po->alpha = o->d; break;
+	case 'N': po->trend = 0; break;
+	case 'B': po->label = o->s; break;
+	case 'G': po->log_y = 1; break;
+	case 'L': a->all = 1; break;
 	}
-	int nargs = argc - optind;
-	if (!nargs && !all)
+	return 0;
+}
+
+/* The combinations the options cannot make, and the output format. */
+static int check_args(struct plot_args *a, int nargs)
+{
+	assay_plot_opts *po = &a->po;
+	if (!nargs && !a->all)
 		return cli_usage_error("plot", "give one or more SERIES (or --all)");
-	if (nargs && all)
+	if (nargs && a->all)
 		return cli_usage_error("plot", "give SERIES or --all, not both");
-	if ((po.base || po.dual) && po.type != ASSAY_CHART_COMPARE)
+	if ((po->base || po->dual) && po->type != ASSAY_CHART_COMPARE)
 		return cli_usage_error("plot", "%s is for --type compare",
-				       po.base ? "--base" : "--dual");
-	if (po.log_y && (po.type == ASSAY_CHART_CHANGES || po.type == ASSAY_CHART_VOL || po.dual))
+				       po->base ? "--base" : "--dual");
+	if (po->log_y && (po->type == ASSAY_CHART_CHANGES ||
+			  po->type == ASSAY_CHART_VOL || po->dual))
 		return cli_usage_error("plot", "--log is for level and indexed compare charts");
-	if (format && assay_plot_format_parse(format, &po.format))
+	if (a->format && assay_plot_format_parse(a->format, &po->format))
 		return cli_usage_error("plot", "--format takes png, svg or pdf, not '%s'",
-				       format);
-	if (out) {
+				       a->format);
+	if (a->out) {
 		assay_plot_format f;
-		if (assay_plot_format_from_path(out, &f))
+		if (assay_plot_format_from_path(a->out, &f))
 			return cli_usage_error("plot", "cannot tell the format of '%s': "
-					       "name it .png, .svg or .pdf", out);
-		if (format && f != po.format)
+					       "name it .png, .svg or .pdf", a->out);
+		if (a->format && f != po->format)
 			return cli_usage_error("plot", "--format %s does not match '%s'",
-					       format, out);
-		po.format = f;
+					       a->format, a->out);
+		po->format = f;
 	}
+	return 0;
+}
 
-	/* gnuplot first: without it nothing below is worth doing. */
-	assay_plot_batch *batch;
-	if (assay_plot_batch_new(&batch, &err))
-		return cli_report(&err);
-	/* TERM/INT stop the batch: gnuplot killed, temporary files removed,
-	 * the existing charts as they were (main then dies of the signal). */
-	cli_catch_signals();
-	assay_plot_batch_set_cancel(batch, &cli_signal);
+/* The options into a; 0, -1 after --help, or the exit status. */
+static int parse_args(int argc, char **argv, struct plot_args *a)
+{
+	struct cli_optarg o;
+	int c, rc;
+	memset(a, 0, sizeof *a);
+	a->outdir = "plots";
+	assay_plot_opts_init(&a->po);
+	while ((c = cli_opt_next(&plot_set, argc, argv, &o)) != CLI_OPT_END) {
+		if (c == CLI_OPT_EXIT)
+			return o.status ? o.status : -1;
+		if ((rc = take_option(c, &o, a)))
+			return rc;
+	}
+	return check_args(a, argc - optind);
+}
 
-	assay_store *st;
-	char **names = NULL, **paths = NULL;
-	size_t nnames = 0, nloaded = 0, ncharts = 0;
-	struct loaded *ld = NULL;
-	assay_plot_input *in = NULL;
-	if ((status = cli_open_store(&st, 1))) {
-		assay_plot_batch_free(batch);
-		return status;
-	}
-	if ((status = resolve(st, argv + optind, nargs, all, &names, &nnames)))
-		goto out;
-	ncharts = po.type == ASSAY_CHART_COMPARE ? 1 : nnames;
-	if (po.type == ASSAY_CHART_COMPARE && nnames < 2) {
-		status = cli_usage_error("plot", "--type compare needs two or more series "
-					 "(%zu given)", nnames);
-		goto out;
-	}
-	if (out && ncharts > 1) {
-		status = cli_usage_error("plot", "-o names one file, but %zu charts would be "
-					 "drawn: use --outdir", ncharts);
-		goto out;
-	}
-	ld = calloc(nnames, sizeof *ld);
-	in = calloc(nnames, sizeof *in);
-	paths = calloc(ncharts, sizeof *paths);
-	if (!ld || !in || !paths) {
-		status = cli_error(ASSAY_EIO, "out of memory");
-		goto out;
-	}
-	for (; nloaded < nnames; nloaded++) {
-		struct loaded *l = &ld[nloaded];
-		if (cli_signal) {
-			status = ASSAY_EIO;
-			goto out;
-		}
-		int found = assay_store_series_get(st, names[nloaded], &l->info, &err);
-		if (found <= 0) {
-			status = found < 0 ? cli_report(&err) :
-				cli_no_series(st, names[nloaded], cli.db_path);
-			goto out;
-		}
-		if (assay_store_load(st, l->info.id, po.as_of ? vintage : NULL, &l->obs, &err)) {
+/* The series of the run and their charts. */
+struct plot_run {
+	char **names;
+	size_t nnames, nloaded, ncharts;
+	struct loaded *ld;
+	assay_plot_input *in;
+	char **paths;
+};
+
+/* Load the series of r->names (in the unit of --to-unit). */
+static int load_series(assay_store *st, const struct plot_args *a,
+		       struct plot_run *r)
+{
+	assay_error err;
+	int status;
+	r->ld = cli_xcalloc(r->nnames, sizeof *r->ld);
+	r->in = cli_xcalloc(r->nnames, sizeof *r->in);
+	for (; r->nloaded < r->nnames; r->nloaded++) {
+		struct loaded *l = &r->ld[r->nloaded];
+		const char *name = r->names[r->nloaded];
+		if (cli_signal)
+			return ASSAY_EIO;
+		int found = assay_store_series_get(st, name, &l->info, &err);
+		if (found <= 0)
+			return found < 0 ? cli_report(&err) :
+				cli_no_series(st, name, cli.db_path);
+		if (assay_store_load(st, l->info.id, a->po.as_of ? a->vintage : NULL,
+				     &l->obs, &err)) {
 			assay_series_info_release(&l->info);
-			status = cli_report(&err);
-			goto out;
+			return cli_report(&err);
 		}
-		if (to_unit) {
+		if (a->to_unit) {
 			/* the values and the axis label in the unit asked for */
-			char *u = strdup(to_unit);
-			if ((status = cli_to_unit(&l->info, to_unit, l->obs.value,
-						  l->obs.n)) || !u) {
-				free(u);
+			if ((status = cli_to_unit(&l->info, a->to_unit, l->obs.value,
+						  l->obs.n))) {
 				assay_obs_release(&l->obs);
 				assay_series_info_release(&l->info);
-				status = status ? status : cli_error(ASSAY_EIO, "out of memory");
-				goto out;
+				return status;
 			}
 			free(l->info.unit);
-			l->info.unit = u;
+			l->info.unit = cli_xstrdup(a->to_unit);
 		}
-		in[nloaded].info = &l->info;
-		in[nloaded].obs = &l->obs;
+		r->in[r->nloaded].info = &l->info;
+		r->in[r->nloaded].obs = &l->obs;
 	}
-	if (!out && make_dirs(outdir)) {
-		status = cli_error(ASSAY_EIO, "cannot create directory '%s': %s", outdir,
-				   strerror(errno));
-		goto out;
+	return 0;
+}
+
+/* Chart i's file: -o, or a name under --outdir. */
+static char *chart_file(const struct plot_args *a, const struct plot_run *r,
+			size_t i)
+{
+	static const char *const suffix[] = { "", "-changes", "", "-vol" };
+	const char *ext = assay_plot_format_ext(a->po.format);
+	if (a->out)
+		return cli_xstrdup(a->out);
+	if (a->po.type == ASSAY_CHART_COMPARE) {
+		char name[256];
+		snprintf(name, sizeof name, "compare %s vs %s%s", r->names[0],
+			 r->names[1], r->nnames > 2 ? " and more" : "");
+		return chart_path(a->outdir, name, "", ext, r->paths, i);
 	}
+	return chart_path(a->outdir, r->names[i], suffix[a->po.type], ext,
+			  r->paths, i);
+}
+
+/* Queue every chart on the batch; *status: the worst of the charts
+ * dropped.  Returns 0, or ASSAY_EIO when a signal came. */
+static int add_charts(assay_plot_batch *batch, const struct plot_args *a,
+		      struct plot_run *r, int *status)
+{
+	const assay_plot_opts *po = &a->po;
+	assay_error err;
 	/* The --freq rule of every command: a series at a lower frequency
 	 * keeps its own; a comparison is drawn at the lowest of them. */
-	struct cli_freq_note fnote = { .asked = po.freq };
-	assay_freq compare_freq = po.freq;
-	for (size_t i = 0; i < nnames; i++) {
-		cli_freq_note_add(&fnote, names[i], ld[i].info.freq);
-		if (po.freq != ASSAY_FREQ_NONE)
-			compare_freq = cli_freq_effective(compare_freq, ld[i].info.freq);
-	}
-	const char *ext = assay_plot_format_ext(po.format);
-	static const char *const suffix[] = { "", "-changes", "", "-vol" };
-	for (size_t i = 0; i < ncharts; i++) {
-		if (out) {
-			paths[i] = strdup(out);
-		} else if (po.type == ASSAY_CHART_COMPARE) {
-			char name[256];
-			snprintf(name, sizeof name, "compare %s vs %s%s", names[0], names[1],
-				 nnames > 2 ? " and more" : "");
-			paths[i] = chart_path(outdir, name, "", ext, paths, i);
-		} else {
-			paths[i] = chart_path(outdir, names[i], suffix[po.type], ext, paths, i);
-		}
-		if (!paths[i]) {
-			status = cli_error(ASSAY_EIO, "out of memory");
-			goto out;
-		}
-		if (cli_signal) {
-			status = ASSAY_EIO;
-			goto out;       /* batch_free removes the temporary files */
-		}
-		assay_plot_opts pi = po;
-		pi.freq = po.type == ASSAY_CHART_COMPARE ? compare_freq
-			: po.freq == ASSAY_FREQ_NONE ? po.freq
-			: cli_freq_effective(po.freq, ld[i].info.freq);
-		int rc = po.type == ASSAY_CHART_COMPARE ?
-			assay_plot_batch_add(batch, paths[i], "compare", in, nnames, &pi, &err) :
-			assay_plot_batch_add(batch, paths[i], names[i], &in[i], 1, &pi, &err);
+	assay_freq compare_freq = po->freq;
+	for (size_t i = 0; i < r->nnames; i++)
+		if (po->freq != ASSAY_FREQ_NONE)
+			compare_freq = cli_freq_effective(compare_freq, r->ld[i].info.freq);
+	r->paths = cli_xcalloc(r->ncharts, sizeof *r->paths);
+	for (size_t i = 0; i < r->ncharts; i++) {
+		r->paths[i] = chart_file(a, r, i);
+		if (cli_signal)
+			return ASSAY_EIO;       /* batch_free removes the temporary files */
+		assay_plot_opts pi = *po;
+		pi.freq = po->type == ASSAY_CHART_COMPARE ? compare_freq
+			: po->freq == ASSAY_FREQ_NONE ? po->freq
+			: cli_freq_effective(po->freq, r->ld[i].info.freq);
+		int rc = po->type == ASSAY_CHART_COMPARE ?
+			assay_plot_batch_add(batch, r->paths[i], "compare", r->in,
+					     r->nnames, &pi, &err) :
+			assay_plot_batch_add(batch, r->paths[i], r->names[i], &r->in[i], 1,
+					     &pi, &err);
 		if (rc) {
 			/* This chart is dropped; the others are still drawn. */
 			int s = cli_report(&err);
-			status = s > status ? s : status;
+			*status = s > *status ? s : *status;
 		}
 	}
-	if (assay_plot_batch_run(batch, &err)) {
-		status = cli_signal ? ASSAY_EIO : cli_report(&err);
-		goto out;
-	}
+	return 0;
+}
+
+/* Each chart's outcome on stderr; the worst status (from status). */
+static int report_charts(assay_plot_batch *batch, int status)
+{
 	for (size_t i = 0; i < assay_plot_batch_size(batch); i++) {
 		const char *path, *msg, *warn;
 		int s = assay_plot_batch_result(batch, i, &path, &msg, &warn);
@@ -462,19 +396,91 @@ int cmd_plot(int argc, char **argv)
 		if (!cli.quiet)
 			fprintf(stderr, "assay: wrote %s\n", path);
 	}
+	return status;
+}
+
+static void run_free(struct plot_run *r)
+{
+	for (size_t i = 0; i < r->nloaded; i++) {
+		assay_series_info_release(&r->ld[i].info);
+		assay_obs_release(&r->ld[i].obs);
+	}
+	if (r->paths)
+		for (size_t i = 0; i < r->ncharts; i++)
+			free(r->paths[i]);
+	free(r->paths);
+	free(r->ld);
+	free(r->in);
+	assay_strv_free(r->names, r->nnames);
+}
+
+/* The series to draw, and the checks of their number. */
+static int resolve_run(assay_store *st, const struct plot_args *a, char **args,
+		       int nargs, struct plot_run *r)
+{
+	/* names and globs, in the order given; --all: every series */
+	unsigned rflags = CLI_RESOLVE_NAME_STORE |
+		(a->all ? CLI_RESOLVE_ALL | CLI_RESOLVE_NONEMPTY : 0);
+	int status = cli_resolve_series(st, args, nargs, rflags, &r->names,
+					&r->nnames);
+	if (status)
+		return status;
+	r->ncharts = a->po.type == ASSAY_CHART_COMPARE ? 1 : r->nnames;
+	if (a->po.type == ASSAY_CHART_COMPARE && r->nnames < 2)
+		return cli_usage_error("plot", "--type compare needs two or more series "
+				       "(%zu given)", r->nnames);
+	if (a->out && r->ncharts > 1)
+		return cli_usage_error("plot", "-o names one file, but %zu charts would be "
+				       "drawn: use --outdir", r->ncharts);
+	return 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	struct plot_args a;
+	struct plot_run r = { 0 };
+	assay_error err;
+	int status = parse_args(argc, argv, &a);
+	if (status)
+		return status < 0 ? 0 : status;
+
+	/* gnuplot first: without it nothing below is worth doing. */
+	assay_plot_batch *batch;
+	if (assay_plot_batch_new(&batch, &err))
+		return cli_report(&err);
+	/* TERM/INT stop the batch: gnuplot killed, temporary files removed,
+	 * the existing charts as they were (main then dies of the signal). */
+	cli_catch_signals();
+	assay_plot_batch_set_cancel(batch, &cli_signal);
+
+	assay_store *st;
+	if ((status = cli_open_store(&st, 1))) {
+		assay_plot_batch_free(batch);
+		return status;
+	}
+	if ((status = resolve_run(st, &a, argv + optind, argc - optind, &r)) ||
+	    (status = load_series(st, &a, &r)))
+		goto out;
+	if (!a.out && make_dirs(a.outdir)) {
+		status = cli_error(ASSAY_EIO, "cannot create directory '%s': %s",
+				   a.outdir, strerror(errno));
+		goto out;
+	}
+	struct cli_freq_note fnote = { .asked = a.po.freq };
+	for (size_t i = 0; i < r.nnames; i++)
+		cli_freq_note_add(&fnote, r.names[i], r.ld[i].info.freq);
+	if (add_charts(batch, &a, &r, &status)) {
+		status = ASSAY_EIO;
+		goto out;
+	}
+	if (assay_plot_batch_run(batch, &err)) {
+		status = cli_signal ? ASSAY_EIO : cli_report(&err);
+		goto out;
+	}
+	status = report_charts(batch, status);
 	cli_freq_note_print(&fnote, "plot");
 out:
-	for (size_t i = 0; i < nloaded; i++) {
-		assay_series_info_release(&ld[i].info);
-		assay_obs_release(&ld[i].obs);
-	}
-	if (paths)
-		for (size_t i = 0; i < ncharts; i++)
-			free(paths[i]);
-	free(paths);
-	free(ld);
-	free(in);
-	assay_strv_free(names, nnames);
+	run_free(&r);
 	assay_store_close(st);
 	assay_plot_batch_free(batch);
 	return status;

@@ -1,5 +1,4 @@
 /* assay scan: judge the latest move of many series, with FDR control. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "judge_common.h"
+#include "optable.h"
 #include "output.h"
 #include "progress.h"
 
@@ -33,24 +33,10 @@ static const char usage[] =
 	"judged are listed last with an empty verdict, and the reason goes to\n"
 	"stderr.\n"
 	"\n"
-	"Options:\n"
-	"  --freq F            judge at frequency M, Q or A (default: native; a\n"
-	"                      series already at a lower frequency keeps its own)\n"
-	"  --period P          judge this period instead of the latest\n"
-	"  --fdr Q             false discovery rate of the batch (0.05)\n"
-	"  --alpha A           level of each series' own test (0.05)\n"
-	"  --window N          trailing changes behind the noise scale (20)\n"
-	"  --min-history N     fewest changes to judge a move (8)\n"
-	"  --seasonal auto|yes|no   seasonal adjustment (auto)\n"
-	"  --allow-partial     judge partial periods too\n"
-	"  --as-of DATE        the data as they stood at that vintage\n"
-	"  -j, --jobs N        analyse N series at a time, 1 to 64 (default: the\n"
-	"                      CPUs, at most 8)\n"
-	"  --since P           only series whose period ends in P or later\n"
-	"  --notable-only      only the moves notable in the batch\n"
-	"  --top N             only the first N rows (after sorting)\n"
-	"  --sort p|q|change|name   order of the rows (p: most significant\n"
-	"                      first; change: largest move first)\n"
+	"Options:\n";
+
+/* after the option lines (--format's line has no help column) */
+static const char usage_after[] =
 	"  --format table|csv|tsv|json|ndjson\n"
 	"\n"
 	"Exit status: 0 nothing notable at that FDR, 1 at least one notable move,\n"
@@ -133,118 +119,110 @@ static int print_rows(const assay_scan_result *r, enum out_format fmt)
 	return rc;
 }
 
+static const struct cli_opt scan_opts[] = {
+	{ CLI_OPT_FREQ, .key = 'F',
+	  .help = "judge at frequency M, Q or A (default: native; a\n"
+		  "series already at a lower frequency keeps its own)" },
+	{ .name = "period", .key = 'p', .type = CLI_STR, .arg = "P",
+	  .help = "judge this period instead of the latest" },
+	{ CLI_OPT_FDR, .key = 'Q',
+	  .help = "false discovery rate of the batch (0.05)" },
+	{ CLI_OPT_ALPHA, .key = 'A',
+	  .help = "level of each series' own test (0.05)" },
+	{ CLI_OPT_WINDOW, .key = 'w',
+	  .help = "trailing changes behind the noise scale (20)" },
+	{ CLI_OPT_MIN_HISTORY, .key = 'm',
+	  .help = "fewest changes to judge a move (8)" },
+	{ CLI_OPT_SEASONAL, .key = 's', .label = "--seasonal auto|yes|no ",
+	  .help = "seasonal adjustment (auto)" },
+	{ .name = "allow-partial", .key = 'P',
+	  .help = "judge partial periods too" },
+	{ CLI_OPT_AS_OF, .key = 'V',
+	  .help = "the data as they stood at that vintage" },
+	{ CLI_OPT_JOBS,
+	  .help = "analyse N series at a time, 1 to 64 (default: the\n"
+		  "CPUs, at most 8)" },
+	{ .name = "since", .key = 'S', .type = CLI_STR, .arg = "P",
+	  .help = "only series whose period ends in P or later" },
+	{ .name = "notable-only", .key = 'N',
+	  .help = "only the moves notable in the batch" },
+	{ .name = "top", .key = 't', .type = CLI_LONG, .arg = "N", .lo = 1,
+	  .flags = CLI_OPT_NO_HI, .help = "only the first N rows (after sorting)" },
+	{ .name = "sort", .key = 'o', .type = CLI_STR, .arg = "S",
+	  .label = "--sort p|q|change|name ", .values = "p q change name",
+	  .help = "order of the rows (p: most significant\n"
+		  "first; change: largest move first)" },
+	/* listed in usage_after: a line without a help column */
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset scan_set = {
+	"scan", usage, usage_after, 20, scan_opts
+};
+
 /* The options into o, sel and fmt (vintage: room for --as-of's time);
- * returns 0, -1 after --help, or the exit status of a usage error.
- * (Over 100 lines: one case per option, in the order of the usage
- * text, which is easier to check against it than cases scattered over
- * helpers.) */
+ * returns 0, -1 after --help, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, assay_scan_opts *o,
 		      assay_scan_selection *sel, enum out_format *fmt,
 		      char *vintage, size_t vsize)
 {
-	static const struct option lopts[] = {
-		{ "freq", required_argument, NULL, 'F' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "fdr", required_argument, NULL, 'Q' },
-		{ "alpha", required_argument, NULL, 'A' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "min-history", required_argument, NULL, 'm' },
-		{ "seasonal", required_argument, NULL, 's' },
-		{ "allow-partial", no_argument, NULL, 'P' },
-		{ "as-of", required_argument, NULL, 'V' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "notable-only", no_argument, NULL, 'N' },
-		{ "top", required_argument, NULL, 't' },
-		{ "sort", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct jc_period since = { 0 }, period = { 0 };
-	long l;
+	struct cli_optarg a;
 	int c, rc;
 
 	assay_scan_opts_init(o);
 	o->jobs = cli_default_jobs();
-	while ((c = getopt_long(argc, argv, "hj:", lopts, NULL)) != -1) {
+	while ((c = cli_opt_next(&scan_set, argc, argv, &a)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return -1;
+		case CLI_OPT_EXIT:
+			return a.status ? a.status : -1;
 		case 'F':
-			if (cli_parse_freq("scan", optarg, &o->analysis.freq))
+			if (cli_parse_freq("scan", a.s, &o->analysis.freq))
 				return ASSAY_EUSAGE;
 			break;
 		case 'p':
-			if ((rc = jc_period_parse("scan", "--period", optarg, &period)))
+			if ((rc = jc_period_parse("scan", "--period", a.s, &period)))
 				return rc;
 			o->has_period = 1;
 			o->period = period.p;
 			o->period_freq = period.freq;
 			break;
-		case 'Q':
-			if (cli_parse_double("scan", "--fdr", optarg, &o->fdr))
-				return ASSAY_EUSAGE;
-			if (!(o->fdr > 0 && o->fdr < 1))
-				return cli_usage_error("scan", "--fdr must be between 0 and 1");
-			break;
-		case 'A':
-			if (cli_parse_double("scan", "--alpha", optarg, &o->analysis.judge.alpha))
-				return ASSAY_EUSAGE;
-			if (!(o->analysis.judge.alpha > 0 && o->analysis.judge.alpha < 1))
-				return cli_usage_error("scan", "--alpha must be between 0 and 1");
-			break;
-		case 'w':
-			if (cli_parse_shared("scan", "--window", optarg, &l))
-				return ASSAY_EUSAGE;
-			o->analysis.judge.window = (int)l;
-			break;
-		case 'm':
-			if (cli_parse_shared("scan", "--min-history", optarg, &l))
-				return ASSAY_EUSAGE;
-			o->analysis.judge.min_history = (int)l;
-			break;
+		case 'Q': o->fdr = a.d; break;
+		case 'A': o->analysis.judge.alpha = a.d; break;
+		case 'w': o->analysis.judge.window = (int)a.l; break;
+		case 'm': o->analysis.judge.min_history = (int)a.l; break;
 		case 's':
-			if (assay_seasonal_parse(optarg, &o->analysis.judge.seasonal))
+			if (assay_seasonal_parse(a.s, &o->analysis.judge.seasonal))
 				return cli_usage_error("scan", "--seasonal takes auto, yes or no");
 			break;
 		case 'P': o->analysis.allow_partial = 1; break;
 		case 'V':
-			if ((rc = jc_as_of("scan", optarg, vintage, vsize)))
+			if ((rc = jc_as_of("scan", a.s, vintage, vsize)))
 				return rc;
 			o->as_of = vintage;
 			break;
-		case 'j':
-			if (cli_parse_shared("scan", "--jobs", optarg, &l))
-				return ASSAY_EUSAGE;
-			o->jobs = (int)l;
-			break;
+		case 'j': o->jobs = (int)a.l; break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, fmt))
+			if (out_format_parse_all(a.s, 0, fmt))
 				return cli_usage_error("scan", "--format takes " OUT_FORMATS_ALL
-						       ", not '%s'", optarg);
+						       ", not '%s'", a.s);
 			break;
 		case 'S':
-			if ((rc = jc_period_parse("scan", "--since", optarg, &since)))
+			if ((rc = jc_period_parse("scan", "--since", a.s, &since)))
 				return rc;
 			sel->has_since = 1;
 			sel->since = since.p;
 			sel->since_freq = since.freq;
 			break;
 		case 'N': sel->notable_only = 1; break;
-		case 't':
-			if (cli_parse_int("scan", "--top", optarg, &l))
-				return ASSAY_EUSAGE;
-			if (l < 1)
-				return cli_usage_error("scan", "--top must be at least 1");
-			sel->top = (size_t)l;
-			break;
+		case 't': sel->top = (size_t)a.l; break;
 		case 'o':
-			if (assay_scan_sort_parse(optarg, &sel->sort))
-				return cli_usage_error("scan", "--sort takes p, q, change or name, not '%s'", optarg);
+			if (assay_scan_sort_parse(a.s, &sel->sort))
+				return cli_usage_error("scan", "--sort takes p, q, change or "
+						       "name, not '%s'", a.s);
 			break;
-		default:
-			fputs("Try 'assay scan --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	return 0;
@@ -289,7 +267,13 @@ int cmd_scan(int argc, char **argv)
 	char **names = NULL;
 	size_t n = 0;
 	assay_error err;
-	if ((rc = jc_resolve_or_all(argv + optind, argc - optind, &names, &n)))
+	assay_store *st;
+	if ((rc = cli_open_store(&st, 1)))
+		return rc;
+	rc = cli_resolve_series(st, argv + optind, argc - optind, CLI_RESOLVE_ALL,
+				&names, &n);
+	assay_store_close(st);
+	if (rc)
 		return rc;
 
 	struct progress bar;

@@ -1,11 +1,10 @@
 /*
  * assay trend: is a series trending, how fast, and where did its level
  * break?  Mann-Kendall (four variants), Sen's slope with its confidence
- * interval, log-linear growth, and PELT change points (METHODS.md
+ * interval, log-linear growth, and PELT change points (src/METHODS.md
  * sections 5 and 6; the library does the work: trend.h, changepoint.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +17,8 @@
 #include "cli.h"
 #include "json_out.h"
 #include "commands.h"
+#include "judge_common.h"
+#include "optable.h"
 #include "output.h"
 
 static const char usage[] =
@@ -28,20 +29,10 @@ static const char usage[] =
 	"\n"
 	"Test SERIES for a monotonic trend, estimate its slope and growth rate,\n"
 	"and find the periods where its level shifted.\n"
-	"\n"
-	"  --freq F         analyse at frequency F (resampled by the series' kind:\n"
-	"                   flow summed, price averaged, stock last value;\n"
-	"                   partial periods are left out); default: native; a\n"
-	"                   series already at a lower one keeps its own, noted\n"
-	"  --from P, --to P analyse the periods from P to P only (e.g. 1990, 2003Q2)\n"
-	"  --as-of DATE     the data as it stood at DATE (a vintage)\n"
-	"  --variant V      Mann-Kendall variant: original (default), hamed-rao,\n"
-	"                   yue-wang (variance corrected for autocorrelation) or\n"
-	"                   seasonal (seasonal Kendall; monthly or quarterly data)\n"
-	"  --alpha A        level of the test and of the intervals (default 0.05)\n"
-	"  --penalty P      change point penalty: mbic (default), bic, or a number\n"
-	"  --min-segment N  shortest segment between change points (default 2)\n"
-	"  --format F       table (default), csv, tsv, json or ndjson\n"
+	"\n";
+
+/* after the option lines */
+static const char usage_after[] =
 	"\n"
 	"Mann-Kendall: S, Var S with the tie correction (times n/n* for\n"
 	"hamed-rao and yue-wang), z with continuity correction, two-sided p;\n"
@@ -184,9 +175,7 @@ static int print_csv(const struct record *r, const struct cp_row *cp,
 	}
 	/* The list in one field: PERIOD:BEFORE:AFTER separated by ';'. */
 	size_t cap = 64 + ncp * 96, len = 0;
-	char *list = malloc(cap);
-	if (!list)
-		abort();
+	char *list = cli_xmalloc(cap);
 	list[0] = 0;
 	for (size_t j = 0; j < ncp; j++) {
 		char b[40], a[40];
@@ -301,75 +290,86 @@ static int resample(const assay_series_info *info, assay_obs *obs,
 	return 0;
 }
 
+static const struct cli_opt trend_opts[] = {
+	{ CLI_OPT_FREQ, .key = 'q',
+	  .help = "analyse at frequency F (resampled by the series' kind:\n"
+		  "flow summed, price averaged, stock last value;\n"
+		  "partial periods are left out); default: native; a\n"
+		  "series already at a lower one keeps its own, noted" },
+	{ .name = "from", .key = 'F', .type = CLI_STR, .arg = "P",
+	  .label = "--from P, --to P",
+	  .help = "analyse the periods from P to P only (e.g. 1990, 2003Q2)" },
+	{ .name = "to", .key = 'T', .type = CLI_STR, .arg = "P" },
+	{ CLI_OPT_AS_OF, .key = 'a',
+	  .help = "the data as it stood at DATE (a vintage)" },
+	{ .name = "variant", .key = 'v', .type = CLI_STR, .arg = "V",
+	  .values = "original hamed-rao yue-wang seasonal",
+	  .help = "Mann-Kendall variant: original (default), hamed-rao,\n"
+		  "yue-wang (variance corrected for autocorrelation) or\n"
+		  "seasonal (seasonal Kendall; monthly or quarterly data)" },
+	{ CLI_OPT_ALPHA, .key = 'A',
+	  .help = "level of the test and of the intervals (default 0.05)" },
+	{ .name = "penalty", .key = 'p', .type = CLI_STR, .arg = "P",
+	  .values = "mbic bic",
+	  .help = "change point penalty: mbic (default), bic, or a number" },
+	{ .name = "min-segment", .key = 'm', .type = CLI_LONG, .arg = "N",
+	  .lo = 1, .flags = CLI_OPT_NO_HI,
+	  .help = "shortest segment between change points (default 2)" },
+	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "F",
+	  .values = "table csv tsv json ndjson",
+	  .help = "table (default), csv, tsv, json or ndjson" },
+	{ .name = NULL }
+};
+
+static const struct cli_optset trend_set = {
+	"trend", usage, usage_after, 17, trend_opts
+};
+
 /* The options into ar (vintage: room for --as-of's time); returns 0, -1
  * after --help, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct trend_args *ar,
 		      char *vintage, size_t vsize)
 {
-	static const struct option opts[] = {
-		{ "freq", required_argument, NULL, 'q' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "variant", required_argument, NULL, 'v' },
-		{ "alpha", required_argument, NULL, 'A' },
-		{ "penalty", required_argument, NULL, 'p' },
-		{ "min-segment", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	assay_error err;
+	struct cli_optarg o;
 	int c;
-	long lv;
 
 	memset(ar, 0, sizeof *ar);
 	assay_trend_opts_init(&ar->topt);
 	assay_cpt_opts_init(&ar->copt);
 	ar->fmt = OUT_TABLE;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_opt_next(&trend_set, argc, argv, &o)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h': fputs(usage, stdout); return -1;
+		case CLI_OPT_EXIT:
+			return o.status ? o.status : -1;
 		case 'q':
-			if (cli_parse_freq("trend", optarg, &ar->freq))
+			if (cli_parse_freq("trend", o.s, &ar->freq))
 				return ASSAY_EUSAGE;
 			break;
-		case 'F': ar->from = optarg; break;
-		case 'T': ar->to = optarg; break;
+		case 'F': ar->from = o.s; break;
+		case 'T': ar->to = o.s; break;
 		case 'a':
-			if (assay_vintage_normalise(optarg, vintage, vsize, &err))
-				return cli_usage_error("trend", "--as-of: %s", err.msg);
+			if (jc_as_of("trend", o.s, vintage, vsize))
+				return ASSAY_EUSAGE;
 			ar->as_of = vintage;
 			break;
 		case 'v':
-			if (assay_mk_variant_parse(optarg, &ar->topt.variant))
-				return cli_usage_error("trend", "--variant takes original, hamed-rao, yue-wang or seasonal, not '%s'", optarg);
+			if (assay_mk_variant_parse(o.s, &ar->topt.variant))
+				return cli_usage_error("trend", "--variant takes original, "
+						       "hamed-rao, yue-wang or seasonal, "
+						       "not '%s'", o.s);
 			break;
-		case 'A':
-			if (cli_parse_double("trend", "--alpha", optarg, &ar->topt.alpha))
-				return ASSAY_EUSAGE;
-			if (!(ar->topt.alpha > 0 && ar->topt.alpha < 1))
-				return cli_usage_error("trend", "--alpha must be between 0 and 1, not '%s'", optarg);
-			break;
+		case 'A': ar->topt.alpha = o.d; break;
 		case 'p':
-			if (assay_penalty_parse(optarg, &ar->copt))
-				return cli_usage_error("trend", "--penalty takes mbic, bic or a number >= 0, not '%s'", optarg);
+			if (assay_penalty_parse(o.s, &ar->copt))
+				return cli_usage_error("trend", "--penalty takes mbic, bic or "
+						       "a number >= 0, not '%s'", o.s);
 			break;
-		case 'm':
-			if (cli_parse_int("trend", "--min-segment", optarg, &lv))
-				return ASSAY_EUSAGE;
-			if (lv < 1)
-				return cli_usage_error("trend", "--min-segment must be at least 1, not '%s'", optarg);
-			ar->copt.min_seg = (size_t)lv;
-			break;
+		case 'm': ar->copt.min_seg = (size_t)o.l; break;
 		case 'f':
-			if (out_format_parse_all(optarg, 0, &ar->fmt))
+			if (out_format_parse_all(o.s, 0, &ar->fmt))
 				return cli_usage_error("trend", "--format takes " OUT_FORMATS_ALL
-						       ", not '%s'", optarg);
+						       ", not '%s'", o.s);
 			break;
-		default:
-			fputs("Try 'assay trend --help'.\n", stderr);
-			return ASSAY_EUSAGE;
 		}
 	}
 	return 0;
@@ -440,6 +440,56 @@ static void fill_record(struct record *r, struct record_text *txt,
 
 }
 
+/* The observations analysed, in place: resampled to freq, within
+ * --from/--to at that frequency, NA values left out (*n of them;
+ * *partial: the partial periods dropped). */
+static int window_obs(const struct trend_args *ar, const assay_series_info *info,
+		      assay_freq freq, assay_obs *obs, size_t *n, size_t *partial)
+{
+	assay_series_info at = *info;
+	at.freq = freq;
+	assay_period lo = INT64_MIN, hi = INT64_MAX;
+	int status;
+	if (cli_period_bound(&at, ar->from, &lo, "--from") ||
+	    cli_period_bound(&at, ar->to, &hi, "--to"))
+		return ASSAY_EUSAGE;
+	if ((status = resample(info, obs, freq, lo, hi, partial)))
+		return status;
+	*n = 0;
+	for (size_t i = 0; i < obs->n; i++)
+		if (obs->period[i] >= lo && obs->period[i] <= hi &&
+		    isfinite(obs->value[i])) {
+			obs->period[*n] = obs->period[i];
+			obs->value[(*n)++] = obs->value[i];
+		}
+	return 0;
+}
+
+/* The record and the change points in the format asked for; 0 or -1
+ * on a write error. */
+static int print_result(const struct record *r, const struct trend_args *ar,
+			assay_freq freq, const assay_obs *obs,
+			const assay_cpts *cp)
+{
+	size_t ncp = cp->nseg ? cp->nseg - 1 : 0;
+	struct cp_row *rows = cli_xcalloc(ncp, sizeof *rows);
+	for (size_t j = 0; j < ncp; j++) {
+		size_t i = cp->seg_start[j + 1];
+		assay_period_format(freq, obs->period[i], rows[j].period,
+				    sizeof rows[j].period);
+		rows[j].index = i;
+		rows[j].before = cp->seg_mean[j];
+		rows[j].after = cp->seg_mean[j + 1];
+	}
+	int rc = ar->fmt == OUT_JSON || ar->fmt == OUT_NDJSON ?
+			print_json(r, rows, ncp, cp->scale, ar->fmt == OUT_NDJSON) :
+		 ar->fmt == OUT_CSV || ar->fmt == OUT_TSV ?
+			print_csv(r, rows, ncp, ar->fmt) :
+		 print_table(r, rows, ncp, cp->scale);
+	free(rows);
+	return rc;
+}
+
 int cmd_trend(int argc, char **argv)
 {
 	struct trend_args ar;
@@ -481,25 +531,9 @@ int cmd_trend(int argc, char **argv)
 	}
 	assay_trend_opts_units(&ar.topt, freq);
 
-	/* The window, at the analysed frequency; NA values are left out. */
-	assay_series_info at = info;
-	at.freq = freq;
-	assay_period lo = INT64_MIN, hi = INT64_MAX;
-	if (cli_period_bound(&at, ar.from, &lo, "--from") ||
-	    cli_period_bound(&at, ar.to, &hi, "--to")) {
-		status = ASSAY_EUSAGE;
+	size_t n = 0, partial = 0;
+	if ((status = window_obs(&ar, &info, freq, &obs, &n, &partial)))
 		goto out;
-	}
-	size_t partial = 0;
-	if ((status = resample(&info, &obs, freq, lo, hi, &partial)))
-		goto out;
-	size_t n = 0;
-	for (size_t i = 0; i < obs.n; i++)
-		if (obs.period[i] >= lo && obs.period[i] <= hi &&
-		    isfinite(obs.value[i])) {
-			obs.period[n] = obs.period[i];
-			obs.value[n++] = obs.value[i];
-		}
 
 	assay_trend tr;
 	assay_cpts cp;
@@ -518,28 +552,10 @@ int cmd_trend(int argc, char **argv)
 	struct record r;
 	struct record_text txt;
 	fill_record(&r, &txt, &info, freq, &obs, n, partial, &ar, &tr, &cp);
-
-	size_t ncp = cp.nseg ? cp.nseg - 1 : 0;
-	struct cp_row *rows = calloc(ncp ? ncp : 1, sizeof *rows);
-	if (!rows)
-		abort();
-	for (size_t j = 0; j < ncp; j++) {
-		size_t i = cp.seg_start[j + 1];
-		assay_period_format(freq, obs.period[i], rows[j].period,
-				    sizeof rows[j].period);
-		rows[j].index = i;
-		rows[j].before = cp.seg_mean[j];
-		rows[j].after = cp.seg_mean[j + 1];
-	}
-	int rc = ar.fmt == OUT_JSON || ar.fmt == OUT_NDJSON ?
-			print_json(&r, rows, ncp, cp.scale, ar.fmt == OUT_NDJSON) :
-		 ar.fmt == OUT_CSV || ar.fmt == OUT_TSV ? print_csv(&r, rows, ncp, ar.fmt) :
-		 print_table(&r, rows, ncp, cp.scale);
-	if (rc)
+	if (print_result(&r, &ar, freq, &obs, &cp))
 		status = cli_write_error();
 	else
 		cli_freq_note_print(&fnote, "trend");
-	free(rows);
 	assay_cpts_release(&cp);
 out:
 	assay_obs_release(&obs);

@@ -23,17 +23,6 @@ assay_period jc_period_at(const struct jc_period *p, assay_freq f, int upper)
 	return assay_period_bound(p->freq, p->p, f, upper);
 }
 
-int jc_is_glob(const char *s)
-{
-	return cli_is_glob(s);
-}
-
-int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
-	       size_t *n)
-{
-	return cli_resolve_series(st, args, nargs, 0, names, n);
-}
-
 const char *jc_freq_adj(assay_freq f)
 {
 	return assay_freq_adjective(f);
@@ -52,15 +41,3 @@ int jc_as_of(const char *cmd, const char *s, char *buf, size_t n)
 	return 0;
 }
 
-int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n)
-{
-	assay_store *st;
-	int rc;
-	*names = NULL;
-	*n = 0;
-	if ((rc = cli_open_store(&st, 1)))
-		return rc;
-	rc = cli_resolve_series(st, args, nargs, CLI_RESOLVE_ALL, names, n);
-	assay_store_close(st);
-	return rc;
-}

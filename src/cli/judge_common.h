@@ -28,15 +28,6 @@ int jc_period_parse(const char *cmd, const char *opt, const char *s,
  * (assay_period_bound of the label). */
 assay_period jc_period_at(const struct jc_period *p, assay_freq f, int upper);
 
-/* Kept for the commands not yet switched: cli_is_glob, and
- * cli_resolve_series (cli.h) with flags 0 (jc_resolve) or
- * CLI_RESOLVE_ALL on the store of the globals, opened and closed here
- * (jc_resolve_or_all).  New code calls cli_resolve_series. */
-int jc_is_glob(const char *s);
-int jc_resolve(assay_store *st, char **args, int nargs, char ***names,
-	       size_t *n);
-int jc_resolve_or_all(char **args, int nargs, char ***names, size_t *n);
-
 /* Words: "quarterly", "QoQ" (the nouns are sentence.c's). */
 const char *jc_freq_adj(assay_freq f);
 const char *jc_freq_change(assay_freq f);

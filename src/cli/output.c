@@ -11,6 +11,7 @@
 
 #include "output.h"
 
+#include "cli.h"
 #include "numfmt.h"
 
 /* Cells are kept encoded, one after another in a byte buffer: a type byte,
@@ -83,17 +84,12 @@ static void reset_widths(out_table *t)
 
 out_table *out_table_new(const char *const *columns, int ncols)
 {
-	out_table *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
-	t->columns = calloc(ncols, sizeof *t->columns);
-	t->width = calloc(ncols ? ncols : 1, sizeof *t->width);
-	t->is_text = calloc(ncols ? ncols : 1, 1);
-	if (!t->columns || !t->width || !t->is_text)
-		abort();
+	out_table *t = cli_xcalloc(1, sizeof *t);
+	t->columns = cli_xcalloc(ncols, sizeof *t->columns);
+	t->width = cli_xcalloc(ncols, sizeof *t->width);
+	t->is_text = cli_xcalloc(ncols, 1);
 	for (int i = 0; i < ncols; i++)
-		if (!(t->columns[i] = strdup(columns[i])))
-			abort();
+		t->columns[i] = cli_xstrdup(columns[i]);
 	t->ncols = ncols;
 	reset_widths(t);
 	return t;
@@ -120,10 +116,7 @@ static unsigned char *room(out_table *t, size_t more)
 		size_t cap = t->cap ? t->cap : 4096;
 		while (cap < t->len + more)
 			cap *= 2;
-		unsigned char *p = realloc(t->buf, cap);
-		if (!p)
-			abort();        /* out of memory while formatting */
-		t->buf = p;
+		t->buf = cli_xrealloc(t->buf, cap);
 		t->cap = cap;
 	}
 	return t->buf + t->len;
@@ -227,8 +220,12 @@ static void append_rows(out_table *t, const unsigned char *p, size_t n)
 
 void out_table_move(out_table *dst, out_table *src)
 {
-	if (src->ncols != dst->ncols)
-		abort();        /* a caller's bug: see output.h */
+	if (src->ncols != dst->ncols) {
+		/* a caller's bug (see output.h): the table then fails to print
+		 * (out_table_print returns -1) rather than abort */
+		dst->spill_failed = 1;
+		return;
+	}
 	if (src->spill) {
 		/* a long series: its blocks first (rare; they are whole rows) */
 		size_t len;
@@ -237,10 +234,7 @@ void out_table_move(out_table *dst, out_table *src)
 			dst->spill_failed = 1;
 		while (!dst->spill_failed &&
 		       fread(&len, sizeof len, 1, src->spill) == 1) {
-			unsigned char *p = realloc(blk, len ? len : 1);
-			if (!p)
-				abort();
-			blk = p;
+			blk = cli_xrealloc(blk, len);
 			if (fread(blk, 1, len, src->spill) != len)
 				dst->spill_failed = 1;
 			else
@@ -617,13 +611,11 @@ static int render_spill(struct render *r, size_t *cell)
 	if (fflush(fp) || fseek(fp, 0, SEEK_SET))
 		return -1;
 	while (fread(&len, sizeof len, 1, fp) == 1) {
-		unsigned char *p = realloc(blk, len ? len : 1);
-		if (!p || fread(p, 1, len, fp) != len) {
-			blk = p ? p : blk;
+		blk = cli_xrealloc(blk, len);
+		if (fread(blk, 1, len, fp) != len) {
 			rc = -1;
 			break;
 		}
-		blk = p;
 		render_block(r, blk, len, cell);
 	}
 	if (ferror(fp))
@@ -637,9 +629,7 @@ int out_table_print(out_table *t, FILE *fp, enum out_format fmt)
 {
 	if (t->spill_failed)
 		return -1;
-	struct writer *w = malloc(sizeof *w);
-	if (!w)
-		abort();
+	struct writer *w = cli_xmalloc(sizeof *w);
 	w->fp = fp;
 	w->n = 0;
 	struct render r = { .t = t, .fmt = fmt, .w = w };

@@ -69,7 +69,7 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	expect_status full-setup-pages 0
 	cp -a "$MNT" "$WORK/good"
 	# Fill it, then free 16 KiB: gnuplot gets to write part of a chart
-	# (the torn file of the issue), not nothing.
+	# (a torn file), not nothing.
 	dd if=/dev/zero of="$MNT/room" bs=16k count=1 2>/dev/null
 	dd if=/dev/zero of="$MNT/room2" bs=16k count=4 2>/dev/null
 	dd if=/dev/zero of="$MNT/fill" bs=4k 2>/dev/null

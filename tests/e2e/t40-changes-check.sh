@@ -71,7 +71,7 @@ run "$ASSAY" changes 'wb/coppe?' --freq A --from 2025 --to 2025 --format csv
 expect_out_has changes-glob-series-col "series,$HEADER"
 
 # among many series, one already at a lower frequency than --freq keeps its
-# own (the rule of every command, issue 14): a note, not an error
+# own (the --freq rule of every command): a note, not an error
 run "$ASSAY" changes wb/copper "$COBALT" wb/nickel --freq Q --from 2026Q1 --to 2026Q1 --format csv
 expect_status changes-skip-status 0
 expect_out changes-skip "series,$HEADER
@@ -182,7 +182,7 @@ expect_out_has check-json-reason '"reason": "the quarter is partial'
 run "$ASSAY" check wb/copper --freq Q --period 2026
 expect_status check-coarse-period 2
 expect_err_has check-coarse-period-msg "give a period like 2026Q4"
-# several series (issue 14): one sentence each (t16-shell-check has more)
+# several series: one sentence each (t16-shell-check has more)
 run "$ASSAY" check wb/copper wb/nickel
 expect_status check-two-series 0
 run "$ASSAY" check nope

@@ -89,6 +89,6 @@ expect_status scan-no-match 2
 expect_err scan-no-match-msg "assay: no series matches 'nothing/*'"
 run "$ASSAY" scan --fdr 2
 expect_status scan-bad-fdr 2
-expect_err_has scan-bad-fdr-msg "assay scan: --fdr must be between 0 and 1"
+expect_err_has scan-bad-fdr-msg "assay scan: --fdr takes a number greater than 0 and less than 1, not '2'"
 run "$ASSAY" scan -j 0
 expect_status scan-bad-jobs 2

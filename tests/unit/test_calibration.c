@@ -13,7 +13,8 @@
  * first N series of the same fixed-seed streams).  Below 10,000 every
  * band is widened by 3 binomial standard errors sqrt(p (1 - p) / N) of
  * its bound, so that a smaller run (under ASan) tests the same targets
- * with its own sampling error; at 10,000 the bands are the issue's.
+ * with its own sampling error; at 10,000 the bands are the targets
+ * themselves (T_* in calibration_sim.h).
  * scripts/calibrate prints the table.
  */
 #include <math.h>

@@ -103,7 +103,7 @@ static void test_shortest(void **state)
 		shortest_ok(m * pow(10, (int)(x % 41) - 20));
 		shortest_ok((double)(x % 1000000) / 7.0);
 	}
-	/* the text the issue complained of */
+	/* 0.05 must print as 0.05, not 0.050000000000000003 */
 	char a[64];
 	numfmt_shortest(0.05, a);
 	assert_string_equal(a, "0.05");
