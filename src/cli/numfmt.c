@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assay/assay.h"
 #include "numfmt.h"
 
 /* The fast path needs unsigned __int128 and little-endian byte order
@@ -205,16 +206,11 @@ int numfmt_g15(double v, char *buf)
 
 #endif
 
-/* The shortest by the C library: %.15g, %.16g, then %.17g, each read back. */
+/* The shortest by the C library (%.15g, %.16g, then %.17g, each read
+ * back): the library's assay_fmt_g, the reference the fast path matches. */
 static int shortest_slow(double v, char *buf)
 {
-	int n = snprintf(buf, 48, "%.15g", v);
-	if (strtod(buf, NULL) == v)
-		return n;
-	n = snprintf(buf, 48, "%.16g", v);
-	if (strtod(buf, NULL) == v)
-		return n;
-	return snprintf(buf, 48, "%.17g", v);
+	return (int)strlen(assay_fmt_g(v, buf, 48));
 }
 
 #if NUMFMT_FAST

@@ -259,24 +259,12 @@ void out_table_move(out_table *dst, out_table *src)
 	maybe_spill(dst);
 }
 
-static int fmt_shortest(double v, char *buf, size_t n)
-{
-	int prec;
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return prec;
-	}
-	snprintf(buf, n, "%.17g", v);
-	return prec;
-}
-
 char *out_fmt_double(double v, char *buf, size_t n)
 {
 	if (n >= 48)
 		numfmt_shortest(v, buf);        /* the same text, faster */
 	else
-		fmt_shortest(v, buf, n);
+		assay_fmt_g(v, buf, n);         /* the library's one formatter */
 	return buf;
 }
 
