@@ -171,13 +171,12 @@ static char *put_num(char *p, double v, char sep)
 }
 
 /* The series name as a csv field (RFC 4180 quoting when needed), or as a
- * tsv field (\t \n \r \\ escaped, as output.c writes tsv). */
+ * tsv field, by output.c's rules (out_csv_needs_quotes, out_tsv_escape). */
 static char *put_name(char *p, const char *name, char sep)
 {
 	if (sep == '\t') {
 		for (const char *q = name; *q; q++) {
-			const char *e = *q == '\t' ? "\\t" : *q == '\n' ? "\\n" :
-					*q == '\r' ? "\\r" : *q == '\\' ? "\\\\" : NULL;
+			const char *e = out_tsv_escape(*q);
 			if (e) {
 				*p++ = e[0];
 				*p++ = e[1];
@@ -185,7 +184,7 @@ static char *put_name(char *p, const char *name, char sep)
 				*p++ = *q;
 			}
 		}
-	} else if (strpbrk(name, ",\"\r\n")) {
+	} else if (out_csv_needs_quotes(name)) {
 		*p++ = '"';
 		for (const char *q = name; *q; q++) {
 			if (*q == '"')

@@ -395,11 +395,27 @@ static void w_pad(struct writer *w, size_t n)
 		w_ch(w, ' ');
 }
 
+int out_csv_needs_quotes(const char *s)
+{
+	return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+const char *out_tsv_escape(char c)
+{
+	switch (c) {
+	case '\t': return "\\t";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\\': return "\\\\";
+	default: return NULL;
+	}
+}
+
 static void w_csv_field(struct writer *w, const char *s)
 {
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!out_csv_needs_quotes(s)) {
 		w_str(w, s);
 		return;
 	}
@@ -418,13 +434,11 @@ static void w_csv_field(struct writer *w, const char *s)
 static void w_tsv_field(struct writer *w, const char *s)
 {
 	for (; s && *s; s++) {
-		switch (*s) {
-		case '\t': w_put(w, "\\t", 2); break;
-		case '\n': w_put(w, "\\n", 2); break;
-		case '\r': w_put(w, "\\r", 2); break;
-		case '\\': w_put(w, "\\\\", 2); break;
-		default: w_ch(w, *s);
-		}
+		const char *e = out_tsv_escape(*s);
+		if (e)
+			w_put(w, e, 2);
+		else
+			w_ch(w, *s);
 	}
 }
 

@@ -52,6 +52,11 @@ void out_table_move(out_table *dst, out_table *src);
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt);
 
 /* Shortest "%.*g" text of v that reads back exactly (C locale). */
+/* The one rule for text fields: csv quotes a field (RFC 4180, "" for ")
+ * when it holds a comma, quote or line break; tsv writes \t \n \r \\ as
+ * two characters (the escape of c, or NULL when c is itself). */
+int out_csv_needs_quotes(const char *s);
+const char *out_tsv_escape(char c);
 char *out_fmt_double(double v, char *buf, size_t n);
 /* The same as a JSON number: "3.0" for an integral value, as jansson
  * writes reals (so that a reader sees a real, not an integer). */
