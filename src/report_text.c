@@ -1,0 +1,157 @@
+/*
+ * The report's text helpers (report.h): human numbers, percentages,
+ * HTML and Markdown escaping, and inline SVG with ids unique in the page.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/report.h"
+#include "c_locale.h"
+
+/* ---- numbers and escaping for people ------------------------------- */
+
+static char *fmt_human(double v, char *buf, size_t n);
+
+/* In the C locale whatever the caller's: "." is the decimal point. */
+char *assay_fmt_human(double v, char *buf, size_t n)
+{
+	locale_t saved = assay_c_locale_enter();
+	fmt_human(v, buf, n);
+	assay_c_locale_leave(saved);
+	return buf;
+}
+
+static char *fmt_human(double v, char *buf, size_t n)
+{
+	char raw[64], *dot, *out = buf;
+	if (!isfinite(v)) {
+		snprintf(buf, n, "NA");
+		return buf;
+	}
+	double a = fabs(v);
+	int mag = a > 0 ? (int)floor(log10(a)) : 0;
+	int dec = 3 - mag;
+	if (dec < 0)
+		dec = 0;
+	if (dec > 8)
+		dec = 8;
+	snprintf(raw, sizeof raw, "%.*f", dec, a);
+	/* 999.96 rounds to 1000.0: four digits are 1,000 */
+	if (dec > 0 && a > 0 && (int)floor(log10(strtod(raw, NULL))) > mag)
+		snprintf(raw, sizeof raw, "%.*f", --dec, a);
+	dot = strchr(raw, '.');
+	size_t ilen = dot ? (size_t)(dot - raw) : strlen(raw);
+	size_t room = n;
+	/* "-0" and "-0.000" are zero */
+	int neg = v < 0 && strspn(raw, "0.") != strlen(raw);
+	if (neg && room > 1) {
+		*out++ = '-';
+		room--;
+	}
+	for (size_t i = 0; i < ilen && room > 1; i++) {
+		if (i && (ilen - i) % 3 == 0 && room > 2) {
+			*out++ = ',';
+			room--;
+		}
+		*out++ = raw[i];
+		room--;
+	}
+	for (const char *p = dot; p && *p && room > 1; p++) {
+		*out++ = *p;
+		room--;
+	}
+	*out = 0;
+	return buf;
+}
+
+char *assay_fmt_pct(double pct, char *buf, size_t n)
+{
+	locale_t saved = assay_c_locale_enter();
+	if (!isfinite(pct))
+		snprintf(buf, n, "NA");
+	else if (fabs(pct) >= 1000) {
+		char h[64];
+		assay_fmt_human(fabs(pct), h, sizeof h);
+		snprintf(buf, n, "%c%s%%", pct < 0 ? '-' : '+', h);
+	} else {
+		snprintf(buf, n, "%+.1f%%", pct);
+	}
+	assay_c_locale_leave(saved);
+	return buf;
+}
+
+void assay_html_escape(FILE *fp, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&#39;", fp); break;
+		default:
+			/* control characters are not allowed in HTML text */
+			if ((unsigned char)*s < 0x20 && *s != '\t')
+				fputc(' ', fp);
+			else
+				fputc(*s, fp);
+		}
+	}
+}
+
+void assay_md_escape(FILE *fp, const char *s)
+{
+	int lead_digits = 1;    /* "1." at the start would open a list */
+	for (const char *p = s; p && *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f)
+			fputc(' ', fp);
+		else if (strchr("\\`*_{}[]<>#|!&~", c) ||
+			 (p == s && strchr("+-=", c)) || (c == '.' && lead_digits && p > s))
+			fprintf(fp, "\\%c", c);
+		else
+			fputc(c, fp);
+		lead_digits = lead_digits && c >= '0' && c <= '9';
+	}
+}
+
+/* ---- inline SVG with ids unique in the page ------------------------ */
+
+static int is_id_char(char c)
+{
+	return c && c != '"' && c != '\'' && c != ')' && c != ' ' && c != '>';
+}
+
+int assay_svg_inline(FILE *fp, const char *svg, const char *prefix)
+{
+	const char *p = strstr(svg, "<svg");
+	if (!p)
+		return -1;
+	/* the markers after which an id follows */
+	static const char *const marks[] = { " id=\"", "href=\"#", "url(#", "href='#" };
+	while (*p) {
+		const char *best = NULL;
+		size_t blen = 0;
+		for (int k = 0; k < 4; k++) {
+			const char *m = strstr(p, marks[k]);
+			if (m && (!best || m < best)) {
+				best = m;
+				blen = strlen(marks[k]);
+			}
+		}
+		if (!best) {
+			fputs(p, fp);
+			break;
+		}
+		fwrite(p, 1, (size_t)(best - p) + blen, fp);
+		p = best + blen;
+		if (is_id_char(*p))
+			fprintf(fp, "%s-", prefix);
+		while (is_id_char(*p))
+			fputc(*p++, fp);
+	}
+	return 0;
+}
+
