@@ -48,7 +48,7 @@ int wb_open_xls(assay_workbook *wb, assay_error *err)
 /* ---- reading an .xls sheet ----------------------------------------- */
 
 int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
-		    assay_row_fn fn, void *ud, assay_error *err)
+		       assay_row_fn fn, void *ud, assay_error *err)
 {
 	unsigned int rows = 0;
 	unsigned short cols = 0;

@@ -731,7 +731,7 @@ static void sheet_end(void *ud, const XML_Char *name)
 }
 
 int wb_read_xlsx(assay_workbook *wb, size_t idx, const assay_cell_range *range,
-		     assay_row_fn fn, void *ud, assay_error *err)
+		        assay_row_fn fn, void *ud, assay_error *err)
 {
 	struct sheet_ctx c = { .x = { .wb = wb, .err = err } };
 	if (!wb->sheet[idx].part)
