@@ -1,0 +1,337 @@
+/*
+ * Evaluating a derived-series expression tree (see derive.c) over the
+ * inputs laid on one common range of periods.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/derive.h"
+#include "assay/resample.h"
+#include "assay/units.h"
+#include "derive_internal.h"
+
+/* ---- evaluation ---- */
+
+void derive_vec_free(struct vec *x)
+{
+	free(x->v);
+	free(x->partial);
+	assay_unit_free(x->unit);
+	memset(x, 0, sizeof *x);
+}
+
+static int vec_alloc(struct ctx *c, struct vec *x)
+{
+	memset(x, 0, sizeof *x);
+	x->v = malloc((c->n ? c->n : 1) * sizeof *x->v);
+	x->partial = calloc(c->n ? c->n : 1, 1);
+	if (!x->v || !x->partial) {
+		derive_vec_free(x);
+		return assay_fail(c->err, ASSAY_EIO, "out of memory");
+	}
+	return 0;
+}
+
+/* Input `in` laid on the common range, converted by `factor`. */
+static void lay(struct ctx *c, const struct input *in, double factor,
+		struct vec *x)
+{
+	for (size_t i = 0; i < c->n; i++)
+		x->v[i] = NAN;
+	for (size_t j = 0; j < in->r.n; j++) {
+		size_t i = (size_t)(in->r.period[j] - c->lo);
+		x->v[i] = in->r.value[j] * factor;
+		x->partial[i] = in->r.partial[j];
+	}
+}
+
+static int eval_series(struct ctx *c, struct node *n, struct vec *x)
+{
+	struct input *in = derive_find_input(c, n->name);
+	if (vec_alloc(c, x))
+		return -1;
+	lay(c, in, 1.0, x);
+	x->unit = in->unit ? assay_unit_dup(in->unit) : NULL;
+	x->kind = in->info.kind;
+	return 0;
+}
+
+static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
+{
+	char **names;
+	size_t k;
+	const char *pat = n->name;
+	if (vec_alloc(c, x) ||
+	    assay_store_series_match(c->st, &pat, 1, &names, &k, c->err))
+		return -1;
+	for (size_t i = 0; i < c->n; i++)
+		x->v[i] = NAN;
+	int unknown = 0, first = 1;
+	for (size_t m = 0; m < k; m++) {
+		struct input *in = derive_find_input(c, names[m]);
+		if (!in)
+			continue;       /* the series being defined */
+		double f = 1.0;
+		if (!in->unit)
+			unknown = 1;
+		else if (!x->unit && !unknown && first)
+			x->unit = assay_unit_dup(in->unit);
+		else if (x->unit && assay_unit_factor(in->unit, x->unit, &f, c->err)) {
+			char msg[400];
+			snprintf(msg, sizeof msg, "%.399s", c->err->msg);
+			assay_strv_free(names, k);
+			return derive_cerr(c, n->col, "sum(%s): %s", n->name, msg);
+		}
+		x->kind = first ? in->info.kind :
+			  x->kind == in->info.kind ? x->kind : ASSAY_KIND_PRICE;
+		first = 0;
+		for (size_t j = 0; j < in->r.n; j++) {
+			double v = in->r.value[j];
+			if (!isfinite(v))
+				continue;
+			size_t i = (size_t)(in->r.period[j] - c->lo);
+			x->v[i] = isnan(x->v[i]) ? v * f : x->v[i] + v * f;
+			x->partial[i] |= in->r.partial[j];
+		}
+	}
+	assay_strv_free(names, k);
+	if (unknown) {
+		assay_unit_free(x->unit);
+		x->unit = NULL;
+	}
+	return 0;
+}
+
+/* The unit of a + b, and the factor that brings b into it. */
+static int add_units(struct ctx *c, struct node *n, struct vec *a,
+		     struct vec *b, double *fb)
+{
+	*fb = 1.0;
+	if (a->is_number && b->is_number)
+		return 0;
+	if (a->is_number) {
+		a->unit = b->unit ? assay_unit_dup(b->unit) : NULL;
+		return 0;
+	}
+	if (b->is_number || !a->unit || !b->unit) {
+		if (!b->is_number && (!a->unit || !b->unit)) {
+			assay_unit_free(a->unit);
+			a->unit = NULL;
+		}
+		return 0;
+	}
+	if (!assay_unit_compatible(a->unit, b->unit)) {
+		if (n->op == N_ADD)
+			return derive_cerr(c, n->col, "cannot add '%s' and '%s': the units "
+				           "measure different things", assay_unit_text(a->unit),
+				           assay_unit_text(b->unit));
+		return derive_cerr(c, n->col, "cannot subtract '%s' from '%s': the units "
+			           "measure different things", assay_unit_text(b->unit),
+			           assay_unit_text(a->unit));
+	}
+	return assay_unit_factor(b->unit, a->unit, fb, c->err);
+}
+
+static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
+{
+	struct vec b;
+	if (derive_eval(c, n->a, x))
+		return -1;
+	if (derive_eval(c, n->b, &b)) {
+		derive_vec_free(x);
+		return -1;
+	}
+	double fb = 1.0;
+	int rc = 0;
+	if (n->op == N_ADD || n->op == N_SUB) {
+		rc = add_units(c, n, x, &b, &fb);
+		x->kind = x->is_number ? b.kind : b.is_number || x->kind == b.kind ?
+			  x->kind : ASSAY_KIND_PRICE;
+	} else {
+		assay_unit *u = NULL;
+		if (x->is_number && b.is_number)
+			u = NULL;
+		else if (b.is_number && n->op == N_MUL)
+			u = x->unit ? assay_unit_dup(x->unit) : NULL;
+		else if (b.is_number)
+			u = x->unit ? assay_unit_dup(x->unit) : NULL;
+		else if (x->is_number && n->op == N_MUL)
+			u = b.unit ? assay_unit_dup(b.unit) : NULL;
+		else if (x->is_number) {
+			assay_unit *one = NULL;
+			assay_error e;
+			if (b.unit && assay_unit_parse("1", &one, &e) == 0)
+				u = assay_unit_div(one, b.unit, NULL);
+			assay_unit_free(one);
+		} else if (x->unit && b.unit)
+			u = n->op == N_MUL ? assay_unit_mul(x->unit, b.unit, NULL)
+					   : assay_unit_div(x->unit, b.unit, NULL);
+		x->kind = x->is_number ? b.kind : b.is_number ? x->kind : ASSAY_KIND_PRICE;
+		assay_unit_free(x->unit);
+		x->unit = u;
+	}
+	for (size_t i = 0; rc == 0 && i < c->n; i++) {
+		double l = x->v[i], r = b.v[i] * fb;
+		switch (n->op) {
+		case N_ADD: x->v[i] = l + r; break;
+		case N_SUB: x->v[i] = l - r; break;
+		case N_MUL: x->v[i] = l * r; break;
+		default:
+			if (r == 0 && isfinite(l)) {
+				if (!c->res->n_div_zero++ || c->lo + (assay_period)i <
+				    c->res->first_div_zero)
+					c->res->first_div_zero = c->lo + (assay_period)i;
+				x->v[i] = NAN;
+			} else {
+				x->v[i] = l / r;
+			}
+		}
+		x->partial[i] |= b.partial[i];
+	}
+	x->is_number = x->is_number && b.is_number;
+	derive_vec_free(&b);
+	if (rc)
+		derive_vec_free(x);
+	return rc;
+}
+
+/* 100 at period n->name: the mean of the periods of the series' frequency
+ * in it, all complete and present. */
+static int eval_rebase(struct ctx *c, struct node *n, struct vec *x)
+{
+	assay_freq pf;
+	assay_period pp;
+	char why[128];
+	if (derive_eval(c, n->a, x))
+		return -1;
+	assay_period_parse(n->name, NULL, &pf, &pp, why, sizeof why);
+	if (assay_freq_rank(pf) < assay_freq_rank(c->freq)) {
+		derive_vec_free(x);
+		return derive_cerr(c, n->col, "rebase: %s is shorter than a period of the "
+			           "series (%s)", n->name, assay_freq_adjective(c->freq));
+	}
+	double sum = 0;
+	int count = 0, bad = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (assay_period_convert(c->freq, c->lo + (assay_period)i, pf) != pp)
+			continue;
+		if (!isfinite(x->v[i]) || x->partial[i])
+			bad = 1;
+		sum += x->v[i];
+		count++;
+	}
+	int64_t d0, d1;
+	assay_period_span_days(pf, pp, &d0, &d1);
+	/* periods of the series' frequency that the base period covers */
+	assay_period a = assay_period_convert(ASSAY_FREQ_D, d0, c->freq),
+		     b = assay_period_convert(ASSAY_FREQ_D, d1, c->freq);
+	if (bad || count == 0 || count != (int)(b - a + 1) || sum == 0) {
+		derive_vec_free(x);
+		return derive_cerr(c, n->col, "rebase: no complete value for %s%s", n->name,
+			           sum == 0 && count && !bad ? " (it is 0)" : "");
+	}
+	double base = sum / count;
+	for (size_t i = 0; i < c->n; i++)
+		x->v[i] = 100 * x->v[i] / base;
+	char text[80];
+	snprintf(text, sizeof text, "%s=100", n->name);
+	assay_unit_free(x->unit);
+	assay_error e;
+	x->unit = NULL;
+	assay_unit_parse(text, &x->unit, &e);
+	x->is_number = 0;
+	return 0;
+}
+
+static int eval_lag(struct ctx *c, struct node *n, struct vec *x)
+{
+	if (derive_eval(c, n->a, x))
+		return -1;
+	long k = n->k;
+	if (k > 0) {
+		for (size_t i = c->n; i-- > 0;) {
+			int in = (long)i - k >= 0;
+			x->v[i] = in ? x->v[i - (size_t)k] : NAN;
+			x->partial[i] = in ? x->partial[i - (size_t)k] : 0;
+		}
+	} else if (k < 0) {
+		size_t s = (size_t)(-k);
+		for (size_t i = 0; i < c->n; i++) {
+			int in = i + s < c->n;
+			x->v[i] = in ? x->v[i + s] : NAN;
+			x->partial[i] = in ? x->partial[i + s] : 0;
+		}
+	}
+	return 0;
+}
+
+static int eval_share(struct ctx *c, struct node *n, struct vec *x)
+{
+	struct vec b;
+	if (derive_eval(c, n->a, x))
+		return -1;
+	if (derive_eval(c, n->b, &b)) {
+		derive_vec_free(x);
+		return -1;
+	}
+	double fb = 1.0;
+	if (x->unit && b.unit) {
+		if (!assay_unit_compatible(x->unit, b.unit)) {
+			derive_cerr(c, n->col, "share: '%s' is no part of '%s' (the units "
+			            "measure different things)", assay_unit_text(x->unit),
+			            assay_unit_text(b.unit));
+			derive_vec_free(&b);
+			derive_vec_free(x);
+			return -1;
+		}
+		assay_unit_factor(b.unit, x->unit, &fb, c->err);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		double den = b.v[i] * fb;
+		if (den == 0 && isfinite(x->v[i])) {
+			if (!c->res->n_div_zero++)
+				c->res->first_div_zero = c->lo + (assay_period)i;
+			x->v[i] = NAN;
+		} else {
+			x->v[i] = 100 * x->v[i] / den;
+		}
+		x->partial[i] |= b.partial[i];
+	}
+	int known = x->unit && b.unit;
+	assay_unit_free(x->unit);
+	assay_error e;
+	x->unit = NULL;
+	if (known)
+		assay_unit_parse("%", &x->unit, &e);
+	x->kind = ASSAY_KIND_PRICE;
+	x->is_number = 0;
+	derive_vec_free(&b);
+	return 0;
+}
+
+int derive_eval(struct ctx *c, struct node *n, struct vec *x)
+{
+	switch (n->op) {
+	case N_NUM:
+		if (vec_alloc(c, x))
+			return -1;
+		for (size_t i = 0; i < c->n; i++)
+			x->v[i] = n->num;
+		x->is_number = 1;
+		return 0;
+	case N_SERIES: return eval_series(c, n, x);
+	case N_SUM: return eval_sum(c, n, x);
+	case N_NEG:
+		if (derive_eval(c, n->a, x))
+			return -1;
+		for (size_t i = 0; i < c->n; i++)
+			x->v[i] = -x->v[i];
+		return 0;
+	case N_REBASE: return eval_rebase(c, n, x);
+	case N_LAG: return eval_lag(c, n, x);
+	case N_SHARE: return eval_share(c, n, x);
+	default: return eval_binary(c, n, x);
+	}
+}

@@ -1,0 +1,70 @@
+/*
+ * What the derived-series files share (internal):
+ *
+ *   derive.c        the inputs (loading, cycles), assay_derive_eval, the result
+ *   derive_parse.c  the expression parser (recursive descent)
+ *   derive_eval.c   evaluating the tree over the aligned inputs
+ */
+#ifndef ASSAY_DERIVE_INTERNAL_H
+#define ASSAY_DERIVE_INTERNAL_H
+
+#include "assay/derive.h"
+#include "assay/resample.h"
+#include "assay/units.h"
+
+#pragma GCC visibility push(hidden)
+
+enum op { N_NUM, N_SERIES, N_SUM, N_NEG, N_ADD, N_SUB, N_MUL, N_DIV,
+	  N_REBASE, N_LAG, N_SHARE };
+
+struct node {
+	enum op op;
+	int col;                        /* 1-based column in the expression */
+	double num;                     /* N_NUM */
+	char *name;                     /* N_SERIES name, N_SUM pattern,
+					 * N_REBASE period label */
+	long k;                         /* N_LAG */
+	struct node *a, *b;
+};
+
+struct input {
+	char *name;
+	assay_series_info info;
+	assay_resampled r;
+	assay_unit *unit;               /* NULL: none or unreadable */
+};
+
+struct ctx {
+	assay_store *st;
+	const char *expr, *as_of;
+	assay_freq freq;
+	assay_period lo;
+	size_t n;                       /* periods lo .. lo + n - 1 */
+	struct input *in;
+	size_t nin, capin;
+	assay_derive_result *res;
+	assay_error *err;
+};
+
+struct vec {
+	double *v;
+	unsigned char *partial;
+	assay_unit *unit;               /* NULL: unknown */
+	int is_number;                  /* a literal: takes its partner's unit */
+	int unit_known;                 /* unit meaningful (even if NULL) */
+	assay_kind kind;
+};
+
+struct node *derive_parse(const char *expr, assay_error *err);
+void derive_node_free(struct node *n);
+
+int derive_cerr(struct ctx *c, int col, const char *fmt, const char *a,
+		const char *b);
+struct input *derive_find_input(struct ctx *c, const char *name);
+
+int derive_eval(struct ctx *c, struct node *n, struct vec *x);
+void derive_vec_free(struct vec *x);
+
+#pragma GCC visibility pop
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * What the workbook files share (internal):
+ *
+ *   workbook.c       opening, picking a sheet, the row buffer, cell references
+ *   workbook_xlsx.c  .xlsx: ZIP and XML parts, relationships, styles,
+ *                    shared strings, reading a sheet
+ *   workbook_xls.c   .xls through libfreexl
+ */
+#ifndef ASSAY_WORKBOOK_INTERNAL_H
+#define ASSAY_WORKBOOK_INTERNAL_H
+
+#include <stddef.h>
+#include <zip.h>
+
+#include "assay/workbook.h"
+
+#pragma GCC visibility push(hidden)
+
+#define NS_SEP '\x01'
+#define MAX_CELL_BYTES (32767 * 4)      /* Excel's limit is 32767 chars */
+#define MAX_ROW_BYTES (64u << 20)
+#define MAX_SST_BYTES (1u << 30)
+#define MAX_SST_COUNT (1u << 24)        /* 16.7 million strings */
+#define RATIO_FLOOR (16u << 20)         /* parts under 16 MiB: no ratio test */
+
+struct sheet {
+	char *name;
+	char *rid;              /* xlsx: relationship id */
+	char *part;             /* xlsx: the sheet's part in the ZIP */
+	int hidden;
+};
+
+struct assay_workbook {
+	char *path;
+	enum assay_file_format fmt;
+	zip_t *zip;
+	const void *xls;        /* libfreexl handle */
+	struct sheet *sheet;
+	size_t nsheet;
+	int date1904;
+	char *wb_part, *sst_part, *styles_part;
+	unsigned char *xf_date; /* per cell style: its format is a date */
+	size_t nxf;
+	char *sst;              /* shared strings, NUL-separated */
+	size_t sst_len, sst_cap;
+	size_t *sst_off;
+	size_t nsst, sst_offcap;
+};
+
+struct rowbuf {
+	char *buf;
+	size_t len, cap;
+	size_t *off, *clen;
+	unsigned char *type;
+	char **text;
+	size_t n, capn;
+};
+
+void *wb_xrealloc(void *p, size_t n);
+char *wb_xstrdup(const char *s);
+int wb_parse_ref(const char *s, int *col, long *row);
+int wb_row_add(struct rowbuf *r, const char *s, size_t n, unsigned char type);
+void wb_row_free(struct rowbuf *r);
+int wb_serial_to_date(double v, int date1904, char *out, size_t n);
+
+int wb_open_xlsx(assay_workbook *wb, int fd, assay_error *err);
+int wb_read_xlsx(assay_workbook *wb, size_t idx, const assay_cell_range *range,
+		 assay_row_fn fn, void *ud, assay_error *err);
+int wb_open_xls(assay_workbook *wb, assay_error *err);
+int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
+		assay_row_fn fn, void *ud, assay_error *err);
+
+#pragma GCC visibility pop
+
+#endif
