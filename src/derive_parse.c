@@ -8,12 +8,14 @@
  * expression.  No parser generator or expression library is involved.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assay/derive.h"
+#include "c_locale.h"
 #include "derive_internal.h"
 
 /* ---- parsing ---- */
@@ -227,26 +229,24 @@ static struct node *parse_number(struct parser *p)
 	}
 	memcpy(buf, start, k);
 	buf[k] = 0;
-	/* digits only: the C locale's strtod reads them the same everywhere,
-	 * but a comma locale would stop at the point, so parse by hand */
-	double mant = 0, scale = 1;
-	int exp = 0;
-	const char *q = buf;
-	for (; isdigit((unsigned char)*q); q++)
-		mant = mant * 10 + (*q - '0');
-	if (*q == '.')
-		for (q++; isdigit((unsigned char)*q); q++) {
-			mant = mant * 10 + (*q - '0');
-			scale *= 10;
-		}
-	if (*q == 'e' || *q == 'E')
-		exp = atoi(q + 1);
+	/* strtod in the C locale: the correctly rounded double of the text
+	 * (digits, a point, an exponent: the token checked above), whatever
+	 * the caller's locale */
+	locale_t saved = assay_c_locale_enter();
+	errno = 0;
+	double v = strtod(buf, NULL);
+	int range = errno == ERANGE;
+	assay_c_locale_leave(saved);
+	if (!isfinite(v) || (range && v == 0)) {      /* overflow, underflow to 0 */
+		perr(p, start, "number '%s' is out of range", buf);
+		return NULL;
+	}
 	struct node *n = node_new(N_NUM, col_of(p, start));
 	if (!n) {
 		assay_fail(p->err, ASSAY_EIO, "out of memory");
 		return NULL;
 	}
-	n->num = mant / scale * pow(10, exp);
+	n->num = v;
 	p->s += k;
 	return n;
 }

@@ -168,6 +168,30 @@ static void test_operators(void **state)
 	values(e, "'x/a' * 1e3", 0, (double[]){ 1e3, 2e3, 3e3, 4e3, 5e3, 6e3 }, 6, "t");
 }
 
+/* A number in an expression is the correctly rounded double of its text
+ * (strtod's), not a product of roundings; one out of range is an error. */
+static void test_number_literals(void **state)
+{
+	struct env *e = *state;
+	static const char *const lits[] = { "1.2345678901234567e-5", "0.45359237",
+		"31.1034768e-3", "123456789012345678901234567890", "7.2057594037927933e16",
+		"2.2250738585072014e-308", "0.1e1", "1e22", "1e23" };
+	for (size_t i = 0; i < sizeof lits / sizeof *lits; i++) {
+		char expr[128];
+		snprintf(expr, sizeof expr, "x/a * %s", lits[i]);
+		assay_derive_result r;
+		assay_error err;
+		if (assay_derive_eval(e->st, NULL, expr, 0, NULL, NULL, &r, &err))
+			fail_msg("%s: %s", expr, err.msg);
+		double want = strtod(lits[i], NULL);     /* x/a is 1 in 2020-01 */
+		if (r.n < 1 || r.value[0] != want)
+			fail_msg("%s: %.17g, want %.17g", expr, r.n ? r.value[0] : NAN, want);
+		assay_derive_result_release(&r);
+	}
+	refused(e, "x/a * 1e999", "x/a * 1e999:7: number '1e999' is out of range");
+	refused(e, "x/a * 1e-999", "x/a * 1e-999:7: number '1e-999' is out of range");
+}
+
 static void test_div_zero_and_units(void **state)
 {
 	struct env *e = *state;
@@ -253,6 +277,7 @@ int main(void)
 	assay_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_number_literals),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_div_zero_and_units),
 		cmocka_unit_test(test_store_and_cycles),
