@@ -122,18 +122,6 @@ int cli_open_store(assay_store **st, int readonly)
 	return 0;
 }
 
-int cli_parse_int(const char *cmd, const char *opt, const char *s, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || errno)
-		return cli_usage_error(cmd, "%s: '%s' is not a whole number",
-				       opt, s);
-	*out = v;
-	return 0;
-}
-
 /* ---- standard output that remembers its first write error ---------------
  *
  * stdio keeps only a flag when a write fails (glibc drops the unwritten

@@ -128,11 +128,6 @@ int cli_filter_args(const char *cmd, int *argc, char ***argv,
  * have their one range in optable.h's CLI_OPT_* fragments.) */
 int cli_default_jobs(void);
 
-/* Parse a whole-number option strictly (import, which has no option
- * table); returns 0 or prints a usage error. */
-int cli_parse_int(const char *cmd, const char *opt, const char *s,
-		  long *out);
-
 /* --from/--to: read the period label `s` (NULL: leave *bound alone) and
  * set *bound to the first (is --from) or last period of the series'
  * frequency that it covers; `opt` is "--from" or "--to".  Prints a usage

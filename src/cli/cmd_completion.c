@@ -25,18 +25,6 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 2 bad usage, 4 write error.\n";
 
-/* The values an option's argument takes, where there is a fixed list:
- * for import, the one command without an option table (optable.h); the
- * tables give their own words. */
-static const char *option_values(const char *opt)
-{
-	if (!strcmp(opt, "--format")) return "table csv tsv json ndjson";
-	if (!strcmp(opt, "--freq")) return "D W M Q A";
-	if (!strcmp(opt, "--kind")) return "flow price stock";
-	if (!strcmp(opt, "--layout")) return "long single wide table";
-	return NULL;
-}
-
 /* The words of the global --format (main's option table). */
 static const char *global_format_words(void)
 {
@@ -82,11 +70,11 @@ static void command_options(const struct cli_command *c, struct optlist *l,
 		add_word(l->all, sizeof l->all, o);
 		if (arg)
 			add_word(l->witharg, sizeof l->witharg, o);
-		const char *v = words ? words : arg ? option_values(o) : NULL;
-		if (v) {
+		if (words) {
 			size_t len = strlen(l->values);
 			snprintf(l->values + len, sizeof l->values - len,
-				 zsh ? "\t\t%s) vals=(%s) ;;\n" : "\t\t%s) v='%s' ;;\n", o, v);
+				 zsh ? "\t\t%s) vals=(%s) ;;\n" : "\t\t%s) v='%s' ;;\n", o,
+				 words);
 		}
 	}
 	assay_strv_free(opts, n);

@@ -1,6 +1,5 @@
 /* assay import: load series from a CSV file or a workbook into the store. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +8,13 @@
 #include "assay/workbook.h"
 #include "cli.h"
 #include "commands.h"
+#include "optable.h"
 #include "output.h"
 #include "progress.h"
 
+/* --help is this text with the option table's lines between its parts
+ * (print_help): the sections, and the lines the table cannot give (text
+ * without a help column, or naming several options). */
 static const char usage[] =
 	"Usage: assay import FILE [OPTIONS]\n"
 	"\n"
@@ -20,75 +23,31 @@ static const char usage[] =
 	"import writes nothing.  Re-importing a changed value keeps the old one\n"
 	"as an earlier vintage.\n"
 	"\n"
-	"Workbooks (told from the file's content, not its name):\n"
-	"  --sheet NAME|N      the sheet to read (default: the only visible one)\n"
-	"  --range A1:Z999     read only these cells (field 1 is its first column)\n"
-	"  --list-sheets       list the sheets (number, name, hidden) and stop\n"
+	"Workbooks (told from the file's content, not its name):\n";
+
+static const char usage_layout[] =
 	"  A sheet is read as its CSV would be: every option below works; LINE\n"
 	"  is the sheet's row number; number cells are read exactly as stored;\n"
 	"  date cells (1900 or 1904 system) read as YYYY-MM-DD; errors name the\n"
 	"  cell: FILE[SHEET]!C7.\n"
 	"\n"
-	"Layout:\n"
-	"  --layout L          long (series,date,value), single (date,value with\n"
-	"                      --series), wide (a date column, one column per\n"
-	"                      series) or table (key columns, one column per\n"
-	"                      period); default: guessed from the header\n"
-	"  --series NAME       the series of a single-series file\n"
-	"  --series-col COL    long layout: the column of series names\n"
-	"  --date-col COL      the date column (default: date, period, ... or an\n"
-	"                      unnamed first column)\n"
-	"  --value-col COL     long/single layouts: the value column\n"
-	"  --key-cols A,B,...  wide/table: columns whose cells name the series\n"
-	"  --value-cols GLOBS  wide/table: which columns hold values (PROD_*)\n"
-	"  --prefix P          prepended to generated series names (wb/)\n"
-	"  --map 'OLD=NEW'     a key cell, series cell or header OLD reads as NEW\n"
-	"                      before names are made (repeatable):\n"
-	"                      --map 'Congo, DRC=Democratic Republic of Congo'\n"
-	"  --map-file FILE     the same from a CSV of OLD,NEW lines\n"
+	"Layout:\n";
+
+static const char usage_reading[] =
 	"  COL is a header name (case-insensitive) or a 1-based column number.\n"
 	"\n"
-	"Reading:\n"
-	"  --header-line N     the header is line N (default: the first line with\n"
-	"                      at least half of its cells filled)\n"
-	"  --delimiter C       , ; or tab (default: detected)\n"
-	"  --decimal C         . (default) or , for decimal commas (\"2,6830\")\n"
-	"  --encoding NAME     the file's encoding when it is not UTF-8: cp1252,\n"
-	"                      latin1, utf-16, ... (any name iconv -l lists);\n"
-	"                      converted to UTF-8 as it is read\n"
-	"  --date-format FMT   strptime(3) format for other dates (%d.%m.%Y)\n"
-	"  --freq F            D, W, M, Q or A (default: from the dates; full\n"
-	"                      dates that are all first days of months are M)\n"
-	"  --na TOKEN          one more missing-value marker (repeatable); always\n"
-	"                      NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null\n"
-	"  --suffix K=1e3,M=1e6,B=1e9  multiplier suffixes values carry (41.19K\n"
-	"                      reads as 41190; exact for powers of ten); with it,\n"
-	"                      a suffix it does not declare is an error\n"
-	"  --percent           read 0.07% as 0.07, unit % (unless a unit is\n"
-	"                      given); a column's values are all percents or none\n"
-	"  --skip-bad          skip bad rows (listed on stderr) instead of failing\n"
-	"  --dry-run           report what would change, write nothing\n"
-	"\n"
-	"Metadata (a flag for every series, or a column per row):\n"
-	"  --kind flow|price|stock   flow: summed over a period; price: averaged;\n"
-	"                      stock: last value (required for new series)\n"
+	"Reading:\n";
+
+static const char usage_meta[] = "\nMetadata (a flag for every series, or a column per row):\n";
+
+static const char usage_meta_flags[] =
 	"  --unit U  --source S  --commodity C  --region R  --measure M  --notes N\n"
 	"  --kind-col COL  --unit-col COL  --source-col COL  --commodity-col COL\n"
-	"  --region-col COL  --measure-col COL  --notes-col COL\n"
-	"  --col-meta 'COL:field=value,...'  metadata of one value column (a\n"
-	"                      header, glob or number) or series, over the flags\n"
-	"                      and a units row (repeatable):\n"
-	"                      --col-meta 'Vol.:kind=flow,unit=contracts'\n"
-	"  --meta FILE         the same from a CSV: a column 'column' (or series)\n"
-	"                      and columns kind, unit, measure, source, ...\n"
-	"                      An entry that names nothing is an error.\n"
-	"  --vintage DATE      when these values were published (default: now);\n"
-	"                      'export --as-of' selects by it\n"
-	"\n"
-	"Output:\n"
-	"  --format F          table, csv, tsv, json or ndjson: the summary as\n"
-	"                      data on stdout\n"
-	"                      (default: one line on stderr)\n"
+	"  --region-col COL  --measure-col COL  --notes-col COL\n";
+
+static const char usage_output[] = "\nOutput:\n";
+
+static const char usage_after[] =
 	"\n"
 	"Values with qualifiers (>50, <0.5, 123e) and flags (E) are reported on\n"
 	"stderr and not imported.  A row with a non-empty field past the header's\n"
@@ -112,6 +71,146 @@ enum {
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
+
+/* A metadata field's two options, described in usage_meta_flags. */
+#define META_OPTS(field, NAME) \
+	{ .name = field, .key = OPT_META + ASSAY_META_##NAME, .type = CLI_STR, \
+	  .arg = "V" }, \
+	{ .name = field "-col", .key = OPT_META_COL + ASSAY_META_##NAME, \
+	  .type = CLI_STR, .arg = "COL" }
+
+/* In --help order; each section of it ends at the option print_help names. */
+static const struct cli_opt import_opts[] = {
+	{ .name = "sheet", .key = OPT_SHEET, .type = CLI_STR, .arg = "NAME|N",
+	  .help = "the sheet to read (default: the only visible one)" },
+	{ .name = "range", .key = OPT_RANGE, .type = CLI_STR, .arg = "A1:Z999",
+	  .help = "read only these cells (field 1 is its first column)" },
+	{ .name = "list-sheets", .key = OPT_LIST_SHEETS,
+	  .help = "list the sheets (number, name, hidden) and stop" },
+	{ .name = "layout", .key = OPT_LAYOUT, .type = CLI_STR, .arg = "L",
+	  .help = "long (series,date,value), single (date,value with\n"
+		  "--series), wide (a date column, one column per\n"
+		  "series) or table (key columns, one column per\n"
+		  "period); default: guessed from the header",
+	  .values = "long single wide table" },
+	{ .name = "series", .key = OPT_SERIES, .type = CLI_STR, .arg = "NAME",
+	  .help = "the series of a single-series file" },
+	{ .name = "series-col", .key = OPT_SERIES_COL, .type = CLI_STR, .arg = "COL",
+	  .help = "long layout: the column of series names" },
+	{ .name = "date-col", .key = OPT_DATE_COL, .type = CLI_STR, .arg = "COL",
+	  .help = "the date column (default: date, period, ... or an\n"
+		  "unnamed first column)" },
+	{ .name = "value-col", .key = OPT_VALUE_COL, .type = CLI_STR, .arg = "COL",
+	  .help = "long/single layouts: the value column" },
+	{ .name = "key-cols", .key = OPT_KEY_COLS, .type = CLI_STR, .arg = "A,B,...",
+	  .help = "wide/table: columns whose cells name the series" },
+	{ .name = "value-cols", .key = OPT_VALUE_COLS, .type = CLI_STR, .arg = "GLOBS",
+	  .help = "wide/table: which columns hold values (PROD_*)" },
+	{ .name = "prefix", .key = OPT_PREFIX, .type = CLI_STR, .arg = "P",
+	  .help = "prepended to generated series names (wb/)" },
+	{ .name = "map", .key = OPT_MAP, .type = CLI_STR, .arg = "'OLD=NEW'",
+	  .help = "a key cell, series cell or header OLD reads as NEW\n"
+		  "before names are made (repeatable):\n"
+		  "--map 'Congo, DRC=Democratic Republic of Congo'" },
+	{ .name = "map-file", .key = OPT_MAP_FILE, .type = CLI_STR, .arg = "FILE",
+	  .help = "the same from a CSV of OLD,NEW lines" },
+	{ .name = "header-line", .key = OPT_HEADER_LINE, .type = CLI_LONG,
+	  .arg = "N", .lo = 1, .flags = CLI_OPT_NO_HI,
+	  .help = "the header is line N (default: the first line with\n"
+		  "at least half of its cells filled)" },
+	{ .name = "delimiter", .key = OPT_DELIM, .type = CLI_STR, .arg = "C",
+	  .help = ", ; or tab (default: detected)" },
+	{ .name = "decimal", .key = OPT_DECIMAL, .type = CLI_STR, .arg = "C",
+	  .help = ". (default) or , for decimal commas (\"2,6830\")" },
+	{ .name = "encoding", .key = OPT_ENCODING, .type = CLI_STR, .arg = "NAME",
+	  .help = "the file's encoding when it is not UTF-8: cp1252,\n"
+		  "latin1, utf-16, ... (any name iconv -l lists);\n"
+		  "converted to UTF-8 as it is read" },
+	{ .name = "date-format", .key = OPT_DATE_FORMAT, .type = CLI_STR,
+	  .arg = "FMT", .help = "strptime(3) format for other dates (%d.%m.%Y)" },
+	{ CLI_OPT_FREQ, .key = OPT_FREQ,
+	  .help = "D, W, M, Q or A (default: from the dates; full\n"
+		  "dates that are all first days of months are M)" },
+	{ .name = "na", .key = OPT_NA, .type = CLI_STR, .arg = "TOKEN",
+	  .help = "one more missing-value marker (repeatable); always\n"
+		  "NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null" },
+	{ .name = "suffix", .key = OPT_SUFFIX, .type = CLI_STR,
+	  .arg = "K=1e3,M=1e6,B=1e9",
+	  .help = "multiplier suffixes values carry (41.19K\n"
+		  "reads as 41190; exact for powers of ten); with it,\n"
+		  "a suffix it does not declare is an error" },
+	{ .name = "percent", .key = OPT_PERCENT,
+	  .help = "read 0.07% as 0.07, unit % (unless a unit is\n"
+		  "given); a column's values are all percents or none" },
+	{ .name = "skip-bad", .key = OPT_SKIP_BAD,
+	  .help = "skip bad rows (listed on stderr) instead of failing" },
+	{ .name = "dry-run", .key = OPT_DRY_RUN,
+	  .help = "report what would change, write nothing" },
+	/* the trailing blank: three spaces before the help, as written */
+	{ CLI_OPT_KIND, .key = OPT_META + ASSAY_META_KIND,
+	  .label = "--kind flow|price|stock ",
+	  .help = "flow: summed over a period; price: averaged;\n"
+		  "stock: last value (required for new series)" },
+	{ .name = "kind-col", .key = OPT_META_COL + ASSAY_META_KIND,
+	  .type = CLI_STR, .arg = "COL" },
+	META_OPTS("unit", UNIT), META_OPTS("source", SOURCE),
+	META_OPTS("commodity", COMMODITY), META_OPTS("region", REGION),
+	META_OPTS("measure", MEASURE), META_OPTS("notes", NOTES),
+	{ .name = "col-meta", .key = OPT_COL_META, .type = CLI_STR,
+	  .label = "--col-meta 'COL:field=value,...'",
+	  .help = "metadata of one value column (a\n"
+		  "header, glob or number) or series, over the flags\n"
+		  "and a units row (repeatable):\n"
+		  "--col-meta 'Vol.:kind=flow,unit=contracts'" },
+	{ .name = "meta", .key = OPT_META_FILE, .type = CLI_STR, .arg = "FILE",
+	  .help = "the same from a CSV: a column 'column' (or series)\n"
+		  "and columns kind, unit, measure, source, ...\n"
+		  "An entry that names nothing is an error." },
+	{ .name = "vintage", .key = OPT_VINTAGE, .type = CLI_STR, .arg = "DATE",
+	  .help = "when these values were published (default: now);\n"
+		  "'export --as-of' selects by it" },
+	{ .name = "format", .key = OPT_FORMAT, .type = CLI_STR, .arg = "F",
+	  .help = "table, csv, tsv, json or ndjson: the summary as\n"
+		  "data on stdout\n"
+		  "(default: one line on stderr)",
+	  .values = "table csv tsv json ndjson" },
+	/* in the table so that cli_opt_next leaves --help to print_help */
+	{ .name = "help", .key = 'h', .flags = CLI_OPT_SHORT },
+	{ .name = NULL }
+};
+
+static const struct cli_optset import_set = {
+	"import", usage, usage_after, 20, import_opts
+};
+
+/* The lines of import_opts from *next up to the option named last (NULL:
+ * to the end), after text. */
+static void print_section(const char *text, size_t *next, const char *last)
+{
+	struct cli_opt part[sizeof import_opts / sizeof import_opts[0]];
+	size_t n = 0;
+	fputs(text, stdout);
+	while (import_opts[*next].name) {
+		const struct cli_opt *o = &import_opts[(*next)++];
+		part[n++] = *o;
+		if (last && !strcmp(o->name, last))
+			break;
+	}
+	part[n] = (struct cli_opt){ .name = NULL };
+	cli_opt_lines(stdout, part, import_set.width);
+}
+
+static void print_help(void)
+{
+	size_t next = 0;
+	print_section(import_set.usage, &next, "list-sheets");
+	print_section(usage_layout, &next, "map-file");
+	print_section(usage_reading, &next, "dry-run");
+	print_section(usage_meta, &next, "kind");
+	print_section(usage_meta_flags, &next, "vintage");
+	print_section(usage_output, &next, NULL);
+	fputs(import_set.after, stdout);
+}
 
 static void notice(void *ctx, const char *msg)
 {
@@ -238,192 +337,166 @@ static int list_workbook_sheets(const char *path)
 	return fflush(stdout) || ferror(stdout) ? cli_write_error() : 0;
 }
 
-/* Longer than a function should be (about 185 lines) for one reason: a
- * case per option of the getopt loop, each a line or two.  An option
- * table shared by every command is what will shorten it. */
-int cmd_import(int argc, char **argv)
-{
-	static struct option opts[64];
-	static const struct { const char *name; int has_arg; int val; } base[] = {
-		{ "layout", 1, OPT_LAYOUT }, { "series", 1, OPT_SERIES },
-		{ "series-col", 1, OPT_SERIES_COL }, { "date-col", 1, OPT_DATE_COL },
-		{ "value-col", 1, OPT_VALUE_COL }, { "key-cols", 1, OPT_KEY_COLS },
-		{ "value-cols", 1, OPT_VALUE_COLS }, { "prefix", 1, OPT_PREFIX },
-		{ "header-line", 1, OPT_HEADER_LINE }, { "delimiter", 1, OPT_DELIM },
-		{ "decimal", 1, OPT_DECIMAL }, { "date-format", 1, OPT_DATE_FORMAT },
-		{ "freq", 1, OPT_FREQ }, { "na", 1, OPT_NA },
-		{ "skip-bad", 0, OPT_SKIP_BAD }, { "dry-run", 0, OPT_DRY_RUN },
-		{ "vintage", 1, OPT_VINTAGE }, { "format", 1, OPT_FORMAT },
-		{ "encoding", 1, OPT_ENCODING }, { "sheet", 1, OPT_SHEET },
-		{ "range", 1, OPT_RANGE }, { "list-sheets", 0, OPT_LIST_SHEETS },
-		{ "suffix", 1, OPT_SUFFIX }, { "percent", 0, OPT_PERCENT },
-		{ "col-meta", 1, OPT_COL_META }, { "meta", 1, OPT_META_FILE },
-		{ "map", 1, OPT_MAP }, { "map-file", 1, OPT_MAP_FILE },
-		{ "help", 0, 'h' },
-	};
-	static char colnames[ASSAY_META_COUNT][32];
+/* What the command line asks beyond assay_import_opts. */
+struct iargs {
 	assay_import_opts o;
-	assay_import_result res;
-	assay_error err;
-	const char **na = calloc((size_t)argc + 1, sizeof *na);
-	const char **colmeta = calloc((size_t)argc + 1, sizeof *colmeta);
-	const char **maps = calloc((size_t)argc + 1, sizeof *maps);
+	const char **na, **colmeta, **maps;     /* argc + 1 each */
 	char vintage[32];
-	enum out_format fmt = OUT_TABLE;
-	int have_format = 0, list_sheets = 0, c, k = 0, status;
-	long num;
+	enum out_format fmt;
+	int have_format, list_sheets;
+};
 
-	memset(&o, 0, sizeof o);
-	o.decimal = '.';
-	for (size_t i = 0; i < sizeof base / sizeof *base; i++)
-		opts[k++] = (struct option){ base[i].name, base[i].has_arg, NULL, base[i].val };
-	for (int f = 0; f < ASSAY_META_COUNT; f++) {
-		snprintf(colnames[f], sizeof colnames[f], "%s-col", assay_meta_field_name(f));
-		opts[k++] = (struct option){ assay_meta_field_name(f), 1, NULL, OPT_META + f };
-		opts[k++] = (struct option){ colnames[f], 1, NULL, OPT_META_COL + f };
+static void iargs_release(struct iargs *a)
+{
+	free(a->na);
+	free(a->colmeta);
+	free(a->maps);
+}
+
+/* --delimiter: , ; | or tab. */
+static int parse_delimiter(const char *s, char *out)
+{
+	if (!strcmp(s, "tab") || !strcmp(s, "\\t") || !strcmp(s, "\t"))
+		*out = '\t';
+	else if (!strcmp(s, ",") || !strcmp(s, ";") || !strcmp(s, "|"))
+		*out = s[0];
+	else
+		return cli_usage_error("import", "--delimiter takes , ; | or tab, "
+				       "not '%s'", s);
+	return 0;
+}
+
+/* An option that takes checking; 0 or the exit status (message printed). */
+static int checked_option(int c, const char *s, struct iargs *a)
+{
+	assay_import_opts *o = &a->o;
+	assay_error err;
+	switch (c) {
+	case OPT_LAYOUT:
+		if (parse_layout(s, &o->layout))
+			return cli_usage_error("import", "--layout takes long, single, "
+					       "wide or table, not '%s'", s);
+		return 0;
+	case OPT_DELIM:
+		return parse_delimiter(s, &o->delimiter);
+	case OPT_DECIMAL:
+		if (strcmp(s, ".") && strcmp(s, ","))
+			return cli_usage_error("import", "--decimal takes . or , not '%s'", s);
+		o->decimal = s[0];
+		return 0;
+	case OPT_FREQ:
+		if (!(o->freq = assay_freq_parse(s)))
+			return cli_usage_error("import", "--freq takes D, W, M, Q or A, "
+					       "not '%s'", s);
+		return 0;
+	case OPT_VINTAGE:
+		if (assay_vintage_normalise(s, a->vintage, sizeof a->vintage, &err))
+			return cli_usage_error("import", "--vintage: %s", err.msg);
+		o->vintage = a->vintage;
+		return 0;
+	case OPT_FORMAT:
+		if (out_format_parse_all(s, 0, &a->fmt))
+			return cli_usage_error("import", "--format takes " OUT_FORMATS_ALL
+					       ", not '%s'", s);
+		a->have_format = 1;
+		return 0;
+	case OPT_META + ASSAY_META_KIND:
+		if (!assay_kind_parse(s))
+			return cli_usage_error("import", "--kind takes flow, price or "
+					       "stock, not '%s'", s);
+		o->meta[ASSAY_META_KIND] = s;
+		return 0;
 	}
-	opts[k] = (struct option){ NULL, 0, NULL, 0 };
+	if (c >= OPT_META_COL && c < OPT_META_COL + ASSAY_META_COUNT)
+		o->meta_col[c - OPT_META_COL] = s;
+	else if (c >= OPT_META && c < OPT_META + ASSAY_META_COUNT)
+		o->meta[c - OPT_META] = s;
+	return 0;
+}
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+/* Returns 0, -1 after --help, or the exit status of a usage error. */
+static int parse_args(int argc, char **argv, struct iargs *a)
+{
+	assay_import_opts *o = &a->o;
+	struct cli_optarg v;
+	int c, rc;
+	while ((c = cli_opt_next(&import_set, argc, argv, &v)) != CLI_OPT_END) {
 		switch (c) {
-		case 'h':
-			fputs(usage, stdout);
-			free(na);
-			free(colmeta);
-			free(maps);
-			return 0;
-		case OPT_LAYOUT:
-			if (parse_layout(optarg, &o.layout))
-				goto usage_layout;
-			break;
-		case OPT_SERIES: o.series_name = optarg; break;
-		case OPT_SERIES_COL: o.series_col = optarg; break;
-		case OPT_DATE_COL: o.date_col = optarg; break;
-		case OPT_VALUE_COL: o.value_col = optarg; break;
-		case OPT_KEY_COLS: o.key_cols = optarg; break;
-		case OPT_VALUE_COLS: o.value_cols = optarg; break;
-		case OPT_PREFIX: o.prefix = optarg; break;
-		case OPT_HEADER_LINE:
-			if (cli_parse_int("import", "--header-line", optarg, &num))
-				goto fail;
-			if (num < 1) {
-				cli_usage_error("import", "--header-line must be 1 or more");
-				goto fail;
-			}
-			o.header_line = num;
-			break;
-		case OPT_DELIM:
-			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t") || !strcmp(optarg, "\t"))
-				o.delimiter = '\t';
-			else if (!strcmp(optarg, ",") || !strcmp(optarg, ";") || !strcmp(optarg, "|"))
-				o.delimiter = optarg[0];
-			else {
-				cli_usage_error("import", "--delimiter takes , ; | or tab, not '%s'", optarg);
-				goto fail;
-			}
-			break;
-		case OPT_DECIMAL:
-			if (strcmp(optarg, ".") && strcmp(optarg, ",")) {
-				cli_usage_error("import", "--decimal takes . or , not '%s'", optarg);
-				goto fail;
-			}
-			o.decimal = optarg[0];
-			break;
-		case OPT_DATE_FORMAT: o.date_format = optarg; break;
-		case OPT_ENCODING: o.encoding = optarg; break;
-		case OPT_SHEET: o.sheet = optarg; break;
-		case OPT_RANGE: o.range = optarg; break;
-		case OPT_LIST_SHEETS: list_sheets = 1; break;
-		case OPT_SUFFIX: o.suffix = optarg; break;
-		case OPT_PERCENT: o.percent = 1; break;
-		case OPT_COL_META: colmeta[o.n_col_meta++] = optarg; break;
-		case OPT_META_FILE: o.meta_file = optarg; break;
-		case OPT_MAP: maps[o.n_maps++] = optarg; break;
-		case OPT_MAP_FILE: o.map_file = optarg; break;
-		case OPT_FREQ:
-			if (!(o.freq = assay_freq_parse(optarg))) {
-				cli_usage_error("import", "--freq takes D, W, M, Q or A, not '%s'", optarg);
-				goto fail;
-			}
-			break;
-		case OPT_NA: na[o.n_na_tokens++] = optarg; break;
-		case OPT_SKIP_BAD: o.skip_bad = 1; break;
-		case OPT_DRY_RUN: o.dry_run = 1; break;
-		case OPT_VINTAGE:
-			if (assay_vintage_normalise(optarg, vintage, sizeof vintage, &err)) {
-				cli_usage_error("import", "--vintage: %s", err.msg);
-				goto fail;
-			}
-			o.vintage = vintage;
-			break;
-		case OPT_FORMAT:
-			if (out_format_parse_all(optarg, 0, &fmt)) {
-				cli_usage_error("import", "--format takes " OUT_FORMATS_ALL
-						", not '%s'", optarg);
-				goto fail;
-			}
-			have_format = 1;
-			break;
+		case CLI_OPT_EXIT: return v.status ? v.status : -1;
+		case 'h': print_help(); return -1;
+		case OPT_SERIES: o->series_name = v.s; break;
+		case OPT_SERIES_COL: o->series_col = v.s; break;
+		case OPT_DATE_COL: o->date_col = v.s; break;
+		case OPT_VALUE_COL: o->value_col = v.s; break;
+		case OPT_KEY_COLS: o->key_cols = v.s; break;
+		case OPT_VALUE_COLS: o->value_cols = v.s; break;
+		case OPT_PREFIX: o->prefix = v.s; break;
+		case OPT_HEADER_LINE: o->header_line = v.l; break;
+		case OPT_DATE_FORMAT: o->date_format = v.s; break;
+		case OPT_ENCODING: o->encoding = v.s; break;
+		case OPT_SHEET: o->sheet = v.s; break;
+		case OPT_RANGE: o->range = v.s; break;
+		case OPT_LIST_SHEETS: a->list_sheets = 1; break;
+		case OPT_SUFFIX: o->suffix = v.s; break;
+		case OPT_PERCENT: o->percent = 1; break;
+		case OPT_COL_META: a->colmeta[o->n_col_meta++] = v.s; break;
+		case OPT_META_FILE: o->meta_file = v.s; break;
+		case OPT_MAP: a->maps[o->n_maps++] = v.s; break;
+		case OPT_MAP_FILE: o->map_file = v.s; break;
+		case OPT_NA: a->na[o->n_na_tokens++] = v.s; break;
+		case OPT_SKIP_BAD: o->skip_bad = 1; break;
+		case OPT_DRY_RUN: o->dry_run = 1; break;
 		default:
-			if (c >= OPT_META_COL && c < OPT_META_COL + ASSAY_META_COUNT) {
-				o.meta_col[c - OPT_META_COL] = optarg;
-			} else if (c >= OPT_META && c < OPT_META + ASSAY_META_COUNT) {
-				if (c - OPT_META == ASSAY_META_KIND && !assay_kind_parse(optarg)) {
-					cli_usage_error("import", "--kind takes flow, price or stock, not '%s'", optarg);
-					goto fail;
-				}
-				o.meta[c - OPT_META] = optarg;
-			} else {
-				fputs("Try 'assay import --help'.\n", stderr);
-				goto fail;
-			}
+			if ((rc = checked_option(c, v.s, a)))
+				return rc;
 		}
 	}
-	if (optind + 1 != argc) {
-		cli_usage_error("import", optind >= argc ? "no FILE given"
-				: "one FILE at a time (got %d)", argc - optind);
-		goto fail;
-	}
-	if (list_sheets) {
-		free(na);
-		free(colmeta);
-		free(maps);
-		return list_workbook_sheets(argv[optind]);
-	}
-	o.na_tokens = na;
-	o.col_meta = colmeta;
-	o.maps = maps;
-	o.path = argv[optind];
-	o.notice = notice;
-	o.progress = on_progress;
-	struct progress bar;
-	progress_init(&bar, !cli.quiet && cli_stderr_is_tty());
-	o.ctx = &bar;
+	if (optind + 1 != argc)
+		return cli_usage_error("import", optind >= argc ? "no FILE given"
+				       : "one FILE at a time (got %d)", argc - optind);
+	o->na_tokens = a->na;
+	o->col_meta = a->colmeta;
+	o->maps = a->maps;
+	o->path = argv[optind];
+	return 0;
+}
 
+static int run_import(struct iargs *a)
+{
+	assay_import_result res;
+	assay_error err;
 	assay_store *st;
+	struct progress bar;
+	int status;
+	progress_init(&bar, !cli.quiet && cli_stderr_is_tty());
+	a->o.notice = notice;
+	a->o.progress = on_progress;
+	a->o.ctx = &bar;
 	if ((status = cli_open_store(&st, 0)))
-		goto out;
-	status = assay_import(st, &o, &res, &err);
+		return status;
+	status = assay_import(st, &a->o, &res, &err);
 	progress_done(&bar);
 	if (status) {
 		assay_store_close(st);
-		status = cli_report(&err);
-		goto out;
+		return cli_report(&err);
 	}
-	status = print_summary(&o, &res, have_format, fmt);
+	status = print_summary(&a->o, &res, a->have_format, a->fmt);
 	if (!status && res.older && res.import_id && !cli.quiet)
 		explain_older(st, &res);
 	assay_store_close(st);
-out:
-	free(na);
-	free(colmeta);
-	free(maps);
 	return status;
-usage_layout:
-	cli_usage_error("import", "--layout takes long, single, wide or table, not '%s'", optarg);
-fail:
-	free(na);
-	free(colmeta);
-	free(maps);
-	return ASSAY_EUSAGE;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	struct iargs a = { .fmt = OUT_TABLE };
+	a.o.decimal = '.';
+	a.na = cli_xcalloc((size_t)argc + 1, sizeof *a.na);
+	a.colmeta = cli_xcalloc((size_t)argc + 1, sizeof *a.colmeta);
+	a.maps = cli_xcalloc((size_t)argc + 1, sizeof *a.maps);
+	int status = parse_args(argc, argv, &a);
+	if (!status)
+		status = a.list_sheets ? list_workbook_sheets(a.o.path) : run_import(&a);
+	iargs_release(&a);
+	return status < 0 ? 0 : status;
 }
