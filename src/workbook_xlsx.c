@@ -1,6 +1,9 @@
 /*
  * Reading .xlsx workbooks (see workbook.c): the ZIP through libzip, each
- * XML part through expat, the sheet streamed row by row.
+ * XML part through expat, the sheet streamed row by row.  (About 750
+ * lines, one file on purpose: the sheet reader shares the XML context and
+ * its callbacks with the parts it needs first; split, they would become
+ * an internal interface of their own.)
  */
 #include <errno.h>
 #include <expat.h>
