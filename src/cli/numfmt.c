@@ -21,15 +21,6 @@
 #include "assay/assay.h"
 #include "numfmt.h"
 
-/* The fast path needs unsigned __int128 and little-endian byte order
- * (x86-64, arm64, riscv64, ppc64el...); elsewhere (i386, armhf, s390x)
- * every number goes to snprintf: the same text, slower. */
-#if defined(__SIZEOF_INT128__) && defined(__BYTE_ORDER__) && \
-	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NUMFMT_FAST 1
-#else
-#define NUMFMT_FAST 0
-#endif
 
 static int slow(double v, char *buf)
 {

@@ -8,6 +8,16 @@
 #ifndef ASSAY_CLI_NUMFMT_H
 #define ASSAY_CLI_NUMFMT_H
 
+/* The fast path needs unsigned __int128 and little-endian byte order
+ * (x86-64, arm64, riscv64, ppc64el...); elsewhere (i386, armhf, s390x)
+ * every number goes to snprintf: the same text, slower. */
+#if defined(__SIZEOF_INT128__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NUMFMT_FAST 1
+#else
+#define NUMFMT_FAST 0
+#endif
+
 /* Write v as printf("%.15g", v) would into buf, NUL terminated; returns
  * the length (at most 23).  buf must have 48 bytes of room: the digits are
  * copied in fixed 16-byte blocks that may write past the end of the text. */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cli/numfmt.c"
+#include "cli/numfmt.h"
 
 static void same(double v)
 {
