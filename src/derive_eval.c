@@ -134,15 +134,24 @@ static int add_units(struct ctx *c, struct node *n, struct vec *a,
 	return assay_unit_factor(b->unit, a->unit, fb, c->err);
 }
 
-static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
+/* Both operands of n into x and b; on failure neither is left allocated. */
+static int eval_operands(struct ctx *c, struct node *n, struct vec *x,
+			 struct vec *b)
 {
-	struct vec b;
 	if (derive_eval(c, n->a, x))
 		return -1;
-	if (derive_eval(c, n->b, &b)) {
+	if (derive_eval(c, n->b, b)) {
 		derive_vec_free(x);
 		return -1;
 	}
+	return 0;
+}
+
+static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
+{
+	struct vec b;
+	if (eval_operands(c, n, x, &b))
+		return -1;
 	double fb = 1.0;
 	int rc = 0;
 	if (n->op == N_ADD || n->op == N_SUB) {
@@ -270,12 +279,8 @@ static int eval_lag(struct ctx *c, struct node *n, struct vec *x)
 static int eval_share(struct ctx *c, struct node *n, struct vec *x)
 {
 	struct vec b;
-	if (derive_eval(c, n->a, x))
+	if (eval_operands(c, n, x, &b))
 		return -1;
-	if (derive_eval(c, n->b, &b)) {
-		derive_vec_free(x);
-		return -1;
-	}
 	double fb = 1.0;
 	if (x->unit && b.unit) {
 		if (!assay_unit_compatible(x->unit, b.unit)) {

@@ -86,6 +86,22 @@ static out_table *revisions_table(assay_freq f, const assay_revision *r, size_t 
 	return t;
 }
 
+/* A derived series' definition and inputs: 1 read, 0 an imported series,
+ * or minus the exit status of the error reported. */
+static int load_definition(assay_store *st, int64_t id, assay_derived_def *def,
+			   assay_derived_input **in, size_t *n)
+{
+	assay_error err;
+	int rc = assay_store_derived_get(st, id, def, &err);
+	if (rc <= 0)
+		return rc < 0 ? -cli_report(&err) : 0;
+	if (assay_store_derived_inputs(st, id, in, n, &err)) {
+		assay_derived_def_release(def);
+		return -cli_report(&err);
+	}
+	return 1;
+}
+
 /* A derived series' definition and its inputs with their vintages (when
  * the definition was stored, and now): nothing for an imported series. */
 static int show_definition(assay_store *st, int64_t id)
@@ -93,14 +109,9 @@ static int show_definition(assay_store *st, int64_t id)
 	assay_derived_def def;
 	assay_derived_input *in = NULL;
 	size_t n = 0;
-	assay_error err;
-	int rc = assay_store_derived_get(st, id, &def, &err);
+	int rc = load_definition(st, id, &def, &in, &n);
 	if (rc <= 0)
-		return rc < 0 ? cli_report(&err) : 0;
-	if (assay_store_derived_inputs(st, id, &in, &n, &err)) {
-		assay_derived_def_release(&def);
-		return cli_report(&err);
-	}
+		return -rc;
 	char fr[2] = { (char)def.freq, 0 };
 	printf("\ndefinition\n");
 	static const char *const cols[] = { "field", "value" };
@@ -138,14 +149,9 @@ static int definition_json(assay_store *st, int64_t id, json_t *obj)
 	assay_derived_def def;
 	assay_derived_input *in = NULL;
 	size_t n = 0;
-	assay_error err;
-	int rc = assay_store_derived_get(st, id, &def, &err);
+	int rc = load_definition(st, id, &def, &in, &n);
 	if (rc <= 0)
-		return rc < 0 ? cli_report(&err) : 0;
-	if (assay_store_derived_inputs(st, id, &in, &n, &err)) {
-		assay_derived_def_release(&def);
-		return cli_report(&err);
-	}
+		return -rc;
 	char fr[2] = { (char)def.freq, 0 };
 	json_t *d = json_object(), *inputs = json_array();
 	json_object_set_new(d, "expr", json_string(def.expr));
