@@ -195,15 +195,18 @@ static char *put_name(char *p, const char *name, char sep)
 }
 
 /* One csv (sep ',') or tsv (sep '\t') line; numbers in their shortest
- * round-trip text. */
-static void csv_row(struct sbuf *b, int multi, const char *name,
+ * round-trip text.  field: the series column as put_name writes it, sep
+ * included (made once per series), or NULL. */
+static void csv_row(struct sbuf *b, const char *field, size_t flen,
 		    const assay_analysis *a, size_t i, char sep)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
-	char *start = sb_room(b, 2 * strlen(name) + 512), *p = start;
-	if (multi)
-		p = put_name(p, name, sep);
+	char *start = sb_room(b, flen + 512), *p = start;
+	if (field) {
+		memcpy(p, field, flen);
+		p += flen;
+	}
 	p = put_period(p, s->freq, s->period[i]);
 	*p++ = sep;
 	p = put_num(p, s->value[i], sep);
@@ -473,18 +476,27 @@ static void job_run(const struct opts *o, const assay_each_series *s,
 	}
 	char *jname = o->fmt == OUT_JSON || o->fmt == OUT_NDJSON ?
 		      json_name(jb->name) : NULL;
+	/* the csv or tsv series column, once for all rows */
+	char *field = NULL;
+	size_t flen = 0;
+	if (o->multi && (o->fmt == OUT_CSV || o->fmt == OUT_TSV)) {
+		field = cli_xmalloc(2 * strlen(jb->name) + 4);
+		flen = (size_t)(put_name(field, jb->name,
+					 o->fmt == OUT_CSV ? ',' : '\t') - field);
+	}
 	for (size_t i = 0; i < a.s.n; i++) {
 		if (a.s.period[i] < lo || a.s.period[i] > hi)
 			continue;
 		switch (o->fmt) {
-		case OUT_CSV: csv_row(&jb->out, o->multi, jb->name, &a, i, ','); break;
-		case OUT_TSV: csv_row(&jb->out, o->multi, jb->name, &a, i, '\t'); break;
+		case OUT_CSV: csv_row(&jb->out, field, flen, &a, i, ','); break;
+		case OUT_TSV: csv_row(&jb->out, field, flen, &a, i, '\t'); break;
 		case OUT_JSON: json_row(&jb->out, o->multi, jname, &a, i, 0); break;
 		case OUT_NDJSON: json_row(&jb->out, o->multi, jname, &a, i, 1); break;
 		default: table_row(jb->rows, o->multi, jb->name, &a, i); break;
 		}
 	}
 	free(jname);
+	free(field);
 	assay_analysis_release(&a);
 }
 
