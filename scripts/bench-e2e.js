@@ -8,8 +8,10 @@
 //   the sample sd of the previous 20 log changes (the current one left
 //     out; assay's --window 20), NULL with fewer than 2 of them, as
 //     assay's sigma column.
-// Prints "LOAD_SECONDS ANALYSIS_SECONDS ROWS" (wall times inside Node:
-// opening and closing the database included, starting Node not).
+// Prints "LOAD_SECONDS ANALYSIS_SECONDS ROWS LOAD_CPU ANALYSIS_CPU" (wall
+// times inside Node: opening and closing the database included, starting
+// Node not; then the CPU seconds, user + system over all threads, of the
+// process in each step).
 // Usage: node scripts/bench-e2e.js CSV DBFILE OUT_CSV
 // @duckdb/node-api comes from `scripts/install-deps --bench` (into
 // build/bench-node): run with NODE_PATH=build/bench-node/node_modules.
@@ -55,6 +57,11 @@ function seconds(t0) {
 	return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+function cpuSeconds(c0) {
+	const c = process.cpuUsage(c0);
+	return (c.user + c.system) / 1e6;
+}
+
 async function load(csv, dbfile) {
 	const db = await DuckDBInstance.create(dbfile);
 	const con = await db.connect();
@@ -74,12 +81,16 @@ async function analyse(dbfile, out) {
 }
 
 async function main(csv, dbfile, out) {
+	const c0 = process.cpuUsage();
 	const t0 = process.hrtime.bigint();
 	await load(csv, dbfile);
 	const tl = seconds(t0);
+	const cl = cpuSeconds(c0);
+	const c1 = process.cpuUsage();
 	const t1 = process.hrtime.bigint();
 	await analyse(dbfile, out);
 	const ta = seconds(t1);
+	const ca = cpuSeconds(c1);
 	// the rows counted outside the timing
 	const db = await DuckDBInstance.create(':memory:');
 	const con = await db.connect();
@@ -88,7 +99,7 @@ async function main(csv, dbfile, out) {
 	const rows = (await st.runAndReadAll()).getRows()[0][0];
 	con.closeSync();
 	db.closeSync();
-	console.log(`${tl.toFixed(3)} ${ta.toFixed(3)} ${rows}`);
+	console.log(`${tl.toFixed(3)} ${ta.toFixed(3)} ${rows} ${cl.toFixed(2)} ${ca.toFixed(2)}`);
 }
 
 const [csv, dbfile, out] = process.argv.slice(2);
