@@ -13,6 +13,9 @@
 // Node not; then the CPU seconds, user + system over all threads, of the
 // process in each step).
 // Usage: node scripts/bench-e2e.js CSV DBFILE OUT_CSV
+//        node scripts/bench-e2e.js --check ASSAY_CSV OUT_CSV
+// (--check: the rows of both outputs joined on series and period, the
+// count of those that disagree printed; exit 1 when any does.)
 // @duckdb/node-api comes from `scripts/install-deps --bench` (into
 // build/bench-node): run with NODE_PATH=build/bench-node/node_modules.
 'use strict';
@@ -102,12 +105,50 @@ async function main(csv, dbfile, out) {
 	console.log(`${tl.toFixed(3)} ${ta.toFixed(3)} ${rows} ${cl.toFixed(2)} ${ca.toFixed(2)}`);
 }
 
-const [csv, dbfile, out] = process.argv.slice(2);
-if (!csv || !dbfile || !out) {
-	console.error('usage: node scripts/bench-e2e.js CSV DBFILE OUT_CSV');
-	process.exit(2);
+// Both outputs joined on (series, period): the rows where value (to
+// 1e-12 relative), the NA pattern or a change or sigma (to 1e-9) differ.
+const CHECK = `
+WITH a AS (SELECT * FROM read_csv($1, header = true)),
+     d AS (SELECT * FROM read_csv($2, header = true))
+SELECT count(*),
+  count(*) FILTER (WHERE abs(a.value - d.value) > 1e-12 * abs(a.value)
+    OR a.n_obs <> d.n_obs OR a.partial <> d.partial
+    OR (a.pct_change IS NULL) <> (d.pct_change IS NULL)
+    OR abs(a.pct_change - d.pct_change) > 1e-9 * (1 + abs(a.pct_change))
+    OR (a.log_change IS NULL) <> (d.log_change IS NULL)
+    OR abs(a.log_change - d.log_change) > 1e-9 * (1 + abs(a.log_change))
+    OR (a.sigma IS NULL) <> (d.sigma IS NULL)
+    OR abs(a.sigma - d.sigma) > 1e-9 * abs(a.sigma))
+FROM a JOIN d USING (series, period)`;
+
+async function check(assayCsv, out) {
+	const db = await DuckDBInstance.create(':memory:');
+	const con = await db.connect();
+	const st = await con.prepare(CHECK);
+	st.bindVarchar(1, assayCsv);
+	st.bindVarchar(2, out);
+	const [n, bad] = (await st.runAndReadAll()).getRows()[0];
+	con.closeSync();
+	db.closeSync();
+	console.log(`check: ${n} rows joined, ${bad} disagree (value to 1e-12 relative; ` +
+		    'pct_change, log_change and sigma to 1e-9)');
+	return bad === 0n ? 0 : 1;
 }
-main(csv, dbfile, out).catch((e) => {
-	console.error(`bench-e2e: ${e.message}`);
-	process.exit(1);
-});
+
+if (process.argv[2] === '--check') {
+	const [assayCsv, out] = process.argv.slice(3);
+	check(assayCsv, out).then((rc) => process.exit(rc)).catch((e) => {
+		console.error(`bench-e2e: ${e.message}`);
+		process.exit(1);
+	});
+} else {
+	const [csv, dbfile, out] = process.argv.slice(2);
+	if (!csv || !dbfile || !out) {
+		console.error('usage: node scripts/bench-e2e.js CSV DBFILE OUT_CSV');
+		process.exit(2);
+	}
+	main(csv, dbfile, out).catch((e) => {
+		console.error(`bench-e2e: ${e.message}`);
+		process.exit(1);
+	});
+}
