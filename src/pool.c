@@ -1,9 +1,10 @@
 /*
- * The worker pool (see pool.h).  A batch is a range of tasks the threads
- * take one at a time; with a batch_done callback, batch k + 1 runs while
- * the calling thread handles batch k.  The first batches are small and
- * double (16, 32, ... up to the batch size), so that the first results
- * come early and the pipeline fills fast.
+ * The worker pool (see pool.h).  Without a batch_done callback, the
+ * threads and the calling thread take the tasks one at a time.  With one,
+ * the threads take them one at a time, up to two batches ahead, while the
+ * calling thread hands each finished batch over in order.  The first
+ * batches are small and double (16, 32, ... up to the batch size), so
+ * that the first results come early and the pipeline fills fast.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,8 +13,7 @@
 
 struct range {
 	const assay_pool *p;
-	size_t first;           /* the batch: tasks [first, end) */
-	size_t next, end;       /* next task to take */
+	size_t next, end;       /* next task to take, of [0, end) */
 	pthread_mutex_t lock;   /* next */
 };
 
@@ -73,21 +73,112 @@ static size_t batch_size(const assay_pool *p, size_t given)
 	return p->n - given < want ? p->n - given : want;
 }
 
-/* Give range r the next batch. */
-static void next_batch(const assay_pool *p, struct range *r, size_t *given)
+/* ---- with batch_done: a stream of tasks, written in order -----------------
+ *
+ * The threads live for the whole run and take the next task as soon as
+ * they are free, up to `window` tasks ahead of the first one not yet
+ * handed to batch_done (two batches: a caller's ring of that many slots
+ * is never overrun).  The calling thread waits for the tasks of the next
+ * batch, in order, hands them over, and lets the threads go on.  (Threads
+ * started and joined batch after batch waited at every join for the
+ * slowest of them, and paid the starts.) */
+struct stream {
+	const assay_pool *p;
+	pthread_mutex_t lock;           /* everything below */
+	pthread_cond_t room;            /* a thread waits: window full */
+	pthread_cond_t ready;           /* the caller waits: task `waiting` */
+	size_t next;                    /* next task to take */
+	size_t emitted;                 /* tasks handed to batch_done */
+	size_t window;
+	size_t waiting;                 /* the task the caller waits for */
+	unsigned char *done;            /* per slot k % window: task k done */
+	int stop;
+};
+
+static void *stream_worker(void *arg)
 {
-	r->first = r->next = *given;
-	*given += batch_size(p, *given);
-	r->end = *given;
+	struct stream *s = arg;
+	const assay_pool *p = s->p;
+	void *state = p->thread_start ? p->thread_start(p->ctx) : NULL;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->stop && s->next < p->n && s->next >= s->emitted + s->window)
+			pthread_cond_wait(&s->room, &s->lock);
+		if (s->stop || s->next >= p->n)
+			break;
+		size_t k = s->next++;
+		pthread_mutex_unlock(&s->lock);
+		p->task(p->ctx, state, k);
+		pthread_mutex_lock(&s->lock);
+		s->done[k % s->window] = 1;
+		if (k == s->waiting)
+			pthread_cond_signal(&s->ready);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (p->thread_end)
+		p->thread_end(p->ctx, state);
+	return NULL;
 }
 
-/* Cut a running batch short: its threads take no further task (the
- * run stopped: what they would compute has nowhere to go). */
-static void cancel(struct range *r)
+/* Wait until tasks [first, first + count) are done: the last first,
+ * which is taken last and so mostly done last (one wake-up a batch, not
+ * one a task). */
+static void stream_wait(struct stream *s, size_t first, size_t count)
 {
-	pthread_mutex_lock(&r->lock);
-	r->next = r->end;
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_lock(&s->lock);
+	for (size_t k = first + count; k-- > first;) {
+		while (!s->done[k % s->window]) {
+			s->waiting = k;
+			pthread_cond_wait(&s->ready, &s->lock);
+		}
+	}
+	s->waiting = (size_t)-1;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Tasks [first, first + count) handed over: their slots are free. */
+static void stream_advance(struct stream *s, size_t first, size_t count, int stop)
+{
+	pthread_mutex_lock(&s->lock);
+	for (size_t k = first; k < first + count; k++)
+		s->done[k % s->window] = 0;
+	s->emitted = first + count;
+	s->stop |= stop;
+	pthread_cond_broadcast(&s->room);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int run_stream(const assay_pool *p, pthread_t *th)
+{
+	size_t batch = p->batch ? p->batch : p->n;
+	struct stream s = { .p = p, .window = 2 * batch, .waiting = (size_t)-1 };
+	s.done = calloc(s.window ? s.window : 1, 1);
+	if (!s.done)
+		return -1;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.room, NULL);
+	pthread_cond_init(&s.ready, NULL);
+	int started = 0, rc = 0;
+	while (started < p->threads &&
+	       !pthread_create(&th[started], NULL, stream_worker, &s))
+		started++;
+	if (!started && p->n)
+		rc = -1;
+	for (size_t first = 0; !rc && first < p->n;) {
+		size_t count = batch_size(p, first);
+		stream_wait(&s, first, count);
+		rc = p->batch_done(p->ctx, first, count);
+		/* a nonzero status stops the threads: what they would
+		 * compute has nowhere to go */
+		stream_advance(&s, first, count, rc != 0);
+		first += count;
+	}
+	join(th, started);
+	pthread_cond_destroy(&s.ready);
+	pthread_cond_destroy(&s.room);
+	pthread_mutex_destroy(&s.lock);
+	free(s.done);
+	return rc;
 }
 
 int assay_pool_run(const assay_pool *p)
@@ -95,42 +186,7 @@ int assay_pool_run(const assay_pool *p)
 	pthread_t *th = calloc((size_t)(p->threads > 0 ? p->threads : 1), sizeof *th);
 	if (!th)
 		return -1;
-	if (!p->batch_done) {
-		int rc = run_all(p, th);
-		free(th);
-		return rc;
-	}
-	struct range r[2] = { { .p = p }, { .p = p } };
-	pthread_mutex_init(&r[0].lock, NULL);
-	pthread_mutex_init(&r[1].lock, NULL);
-	size_t given = 0;
-	int rc = 0, cur = 0, running = 0;
-	if (p->n) {
-		next_batch(p, &r[cur], &given);
-		if (!(running = start(&r[cur], th, p->threads)))
-			rc = -1;
-	}
-	while (running) {
-		struct range *done = &r[cur], *next = &r[1 - cur];
-		join(th, running);
-		running = 0;
-		if (given < p->n) {
-			next_batch(p, next, &given);
-			if (!(running = start(next, th, p->threads)))
-				rc = -1;
-		}
-		if (!rc)
-			rc = p->batch_done(p->ctx, done->first, done->end - done->first);
-		if (rc) {
-			if (running)
-				cancel(next);
-			break;
-		}
-		cur = 1 - cur;
-	}
-	join(th, running);
-	pthread_mutex_destroy(&r[0].lock);
-	pthread_mutex_destroy(&r[1].lock);
+	int rc = p->batch_done ? run_stream(p, th) : run_all(p, th);
 	free(th);
 	return rc;
 }

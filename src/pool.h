@@ -21,9 +21,11 @@ typedef struct assay_pool {
 	/* Task k, in some worker thread. */
 	void (*task)(void *ctx, void *state, size_t k);
 	/* Tasks [first, first + count) are done: in the calling thread, in
-	 * order.  Nonzero stops the run (no further batch is started; the
-	 * running one is cut short) and is returned.  NULL: the calling
-	 * thread works on the tasks too. */
+	 * order, while the threads go on with the tasks before first + 2 x
+	 * batch (a ring of 2 x batch slots suffices).  Nonzero stops the
+	 * run (no further task is started; those running finish, and no
+	 * batch_done follows) and is returned.  NULL: the calling thread
+	 * works on the tasks too. */
 	int (*batch_done)(void *ctx, size_t first, size_t count);
 	void *ctx;
 } assay_pool;

@@ -27,7 +27,6 @@
 #include "assay/analysis.h"
 #include "assay/scan.h"
 #include "cli.h"
-#include "json_out.h"
 #include "commands.h"
 #include "judge_common.h"
 #include "optable.h"
@@ -107,12 +106,6 @@ static char *sb_room(struct sbuf *b, size_t more)
 		b->cap = cap;
 	}
 	return b->p + b->n;
-}
-
-static void sb_put(struct sbuf *b, const char *s, size_t len)
-{
-	memcpy(sb_room(b, len), s, len);
-	b->n += len;
 }
 
 /* ---- csv: one line per row ----------------------------------------------- */
@@ -202,15 +195,18 @@ static char *put_name(char *p, const char *name, char sep)
 }
 
 /* One csv (sep ',') or tsv (sep '\t') line; numbers in their shortest
- * round-trip text. */
-static void csv_row(struct sbuf *b, int multi, const char *name,
+ * round-trip text.  field: the series column as put_name writes it, sep
+ * included (made once per series), or NULL. */
+static void csv_row(struct sbuf *b, const char *field, size_t flen,
 		    const assay_analysis *a, size_t i, char sep)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
-	char *start = sb_room(b, 2 * strlen(name) + 512), *p = start;
-	if (multi)
-		p = put_name(p, name, sep);
+	char *start = sb_room(b, flen + 512), *p = start;
+	if (field) {
+		memcpy(p, field, flen);
+		p += flen;
+	}
 	p = put_period(p, s->freq, s->period[i]);
 	*p++ = sep;
 	p = put_num(p, s->value[i], sep);
@@ -235,47 +231,144 @@ static void csv_row(struct sbuf *b, int multi, const char *name,
 	b->n += (size_t)(p - start);
 }
 
-/* ---- json: objects built with jansson, written by json_out ---------------- */
+/* ---- json: written directly, byte for byte as jansson + json_out ------ */
 
-static json_t *jnum(double v)
+/* The series name as a json string (with its quotes), by out_json_string's
+ * escapes, into a malloc'd string; NULL when jansson refuses it (not
+ * UTF-8): the rows then have no "series" member, as json_object_set_new
+ * leaves them when json_string fails.  Once per series, not per row. */
+static char *json_name(const char *name)
 {
-	return isfinite(v) ? json_real(v) : json_null();
+	json_t *js = json_string(name);
+	if (!js)
+		return NULL;
+	json_decref(js);
+	char *q = cli_xmalloc(6 * strlen(name) + 3), *p = q;
+	*p++ = '"';
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		const char *e = NULL;
+		switch (*c) {
+		case '"': e = "\\\""; break;
+		case '\\': e = "\\\\"; break;
+		case '\n': e = "\\n"; break;
+		case '\r': e = "\\r"; break;
+		case '\t': e = "\\t"; break;
+		case '\b': e = "\\b"; break;
+		case '\f': e = "\\f"; break;
+		}
+		if (e) {
+			memcpy(p, e, 2);
+			p += 2;
+		} else if (*c < 0x20) {
+			p += sprintf(p, "\\u%04x", *c);
+		} else {
+			*p++ = (char)*c;
+		}
+	}
+	*p++ = '"';
+	*p = 0;
+	return q;
 }
 
-/* json: each row is ",\n  {...}" in the indented layout of every json
- * output (the writer turns the first "," into "["); ndjson: "{...}\n". */
-static void json_row(struct sbuf *b, int multi, const char *name,
+/* A number as json_out writes a real (out_json_double): the shortest
+ * round-trip text, ".0" added when it reads as an integer; null for NA. */
+static char *put_jnum(char *p, double v)
+{
+	if (!isfinite(v)) {
+		memcpy(p, "null", 4);
+		return p + 4;
+	}
+	int n = numfmt_shortest(v, p);
+	if (!memchr(p, '.', (size_t)n) && !memchr(p, 'e', (size_t)n) &&
+	    !memchr(p, 'E', (size_t)n) && !memchr(p, 'n', (size_t)n)) {
+		p[n++] = '.';
+		p[n++] = '0';
+	}
+	return p + n;
+}
+
+/* The member names with what precedes them, in the indented layout of
+ * every json output (JSON_INDENT(2), one level deep) and compact. */
+enum { JK_SERIES, JK_PERIOD, JK_VALUE, JK_N_OBS, JK_PARTIAL, JK_PCT, JK_LOG,
+       JK_YOY, JK_SIGMA, JK_STAT, JK_P, JK_VERDICT };
+
+static char *put_key(char *p, int k, int first, int nd)
+{
+	if (!first)
+		*p++ = ',';
+	if (!nd) {
+		memcpy(p, "\n    ", 5);
+		p += 5;
+	}
+	*p++ = '"';
+	size_t l = strlen(cols[k]);
+	memcpy(p, cols[k], l);
+	p += l;
+	*p++ = '"';
+	*p++ = ':';
+	if (!nd)
+		*p++ = ' ';
+	return p;
+}
+
+/* json: each row is ",\n  {...}" in the indented layout (the writer turns
+ * the first "," into "["); ndjson: "{...}\n".  jname: json_name's text,
+ * or NULL (no series member). */
+static void json_row(struct sbuf *b, int multi, const char *jname,
 		     const assay_analysis *a, size_t i, int nd)
 {
 	const assay_resampled *s = &a->s;
 	const assay_judgement *j = &a->j[i];
-	char lbl[32];
-	json_t *o = json_object();
-	if (multi)
-		json_object_set_new(o, "series", json_string(name));
-	assay_period_format(s->freq, s->period[i], lbl, sizeof lbl);
-	json_object_set_new(o, "period", json_string(lbl));
-	json_object_set_new(o, "value", jnum(s->value[i]));
-	json_object_set_new(o, "n_obs", json_integer(s->n_obs[i]));
-	json_object_set_new(o, "partial", json_boolean(s->partial[i]));
-	json_object_set_new(o, "pct_change", jnum(a->c.pct[i]));
-	json_object_set_new(o, "log_change", jnum(a->c.log[i]));
-	json_object_set_new(o, "yoy_change", jnum(a->c.yoy[i]));
-	json_object_set_new(o, "sigma", jnum(j->noise.sd));
-	json_object_set_new(o, "stat", jnum(j->stat));
-	json_object_set_new(o, "p_value", jnum(j->p));
+	size_t nl = jname ? strlen(jname) : 0;
+	char *start = sb_room(b, nl + 1024), *p = start;
+	int first = 1;
+	if (!nd) {
+		memcpy(p, ",\n  ", 4);
+		p += 4;
+	}
+	*p++ = '{';
+	if (multi && jname) {
+		p = put_key(p, JK_SERIES, first, nd);
+		memcpy(p, jname, nl);
+		p += nl;
+		first = 0;
+	}
+	p = put_key(p, JK_PERIOD, first, nd);
+	*p++ = '"';
+	p = put_period(p, s->freq, s->period[i]);
+	*p++ = '"';
+	p = put_key(p, JK_VALUE, 0, nd);
+	p = put_jnum(p, s->value[i]);
+	p = put_key(p, JK_N_OBS, 0, nd);
+	p = put_int(p, s->n_obs[i]);
+	p = put_key(p, JK_PARTIAL, 0, nd);
+	memcpy(p, s->partial[i] ? "true" : "false", s->partial[i] ? 4 : 5);
+	p += s->partial[i] ? 4 : 5;
+	const double num[6] = { a->c.pct[i], a->c.log[i], a->c.yoy[i],
+				j->noise.sd, j->stat, j->p };
+	for (int k = 0; k < 6; k++) {
+		p = put_key(p, JK_PCT + k, 0, nd);
+		p = put_jnum(p, num[k]);
+	}
+	p = put_key(p, JK_VERDICT, 0, nd);
 	const char *v = assay_verdict_name(j->verdict);
-	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
-	char *txt = json_out_text(o, nd ? 0 : 2, 1);
-	if (!txt)
-		cli_die_oom();  /* jansson fails only for memory */
-	if (!nd)
-		sb_put(b, ",\n  ", 4);
-	sb_put(b, txt, strlen(txt));
+	if (v) {
+		*p++ = '"';
+		memcpy(p, v, strlen(v));
+		p += strlen(v);
+		*p++ = '"';
+	} else {
+		memcpy(p, "null", 4);
+		p += 4;
+	}
+	if (!nd) {
+		memcpy(p, "\n  ", 3);
+		p += 3;
+	}
+	*p++ = '}';
 	if (nd)
-		sb_put(b, "\n", 1);
-	free(txt);
-	json_decref(o);
+		*p++ = '\n';
+	b->n += (size_t)(p - start);
 }
 
 /* ---- table: buffered for alignment --------------------------------------- */
@@ -381,17 +474,29 @@ static void job_run(const struct opts *o, const assay_each_series *s,
 			snprintf(jb->msg, sizeof jb->msg, "%s", err.msg);
 		return;
 	}
+	char *jname = o->fmt == OUT_JSON || o->fmt == OUT_NDJSON ?
+		      json_name(jb->name) : NULL;
+	/* the csv or tsv series column, once for all rows */
+	char *field = NULL;
+	size_t flen = 0;
+	if (o->multi && (o->fmt == OUT_CSV || o->fmt == OUT_TSV)) {
+		field = cli_xmalloc(2 * strlen(jb->name) + 4);
+		flen = (size_t)(put_name(field, jb->name,
+					 o->fmt == OUT_CSV ? ',' : '\t') - field);
+	}
 	for (size_t i = 0; i < a.s.n; i++) {
 		if (a.s.period[i] < lo || a.s.period[i] > hi)
 			continue;
 		switch (o->fmt) {
-		case OUT_CSV: csv_row(&jb->out, o->multi, jb->name, &a, i, ','); break;
-		case OUT_TSV: csv_row(&jb->out, o->multi, jb->name, &a, i, '\t'); break;
-		case OUT_JSON: json_row(&jb->out, o->multi, jb->name, &a, i, 0); break;
-		case OUT_NDJSON: json_row(&jb->out, o->multi, jb->name, &a, i, 1); break;
+		case OUT_CSV: csv_row(&jb->out, field, flen, &a, i, ','); break;
+		case OUT_TSV: csv_row(&jb->out, field, flen, &a, i, '\t'); break;
+		case OUT_JSON: json_row(&jb->out, o->multi, jname, &a, i, 0); break;
+		case OUT_NDJSON: json_row(&jb->out, o->multi, jname, &a, i, 1); break;
 		default: table_row(jb->rows, o->multi, jb->name, &a, i); break;
 		}
 	}
+	free(jname);
+	free(field);
 	assay_analysis_release(&a);
 }
 

@@ -11,6 +11,11 @@
  * (zero, subnormals, huge and tiny magnitudes, which bulk output rarely
  * meets) goes to the C library.  tests/unit/test_numfmt.c compares with
  * snprintf on a million values.
+ *
+ * The shortest round-trip text (numfmt_shortest) is decided in integers
+ * instead: the mantissa times 5^k is one exact 64 x 64-bit product, from
+ * which the 15-, 16- and 17-digit roundings and their distances from the
+ * value follow by shifts and divisions by constants.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -266,54 +271,63 @@ uint64_t round_u(uint64_t m, double f, uint64_t u, double *d)
 	return n;
 }
 
-/* The 17 digits of n < 10^17 as ASCII, zero padded, in dg[0..16]. */
-static void digits17(uint64_t n, char *dg)
-{
-	uint64_t lo8 = ascii8((uint32_t)(n % 100000000));
-	n /= 100000000;
-	uint64_t mid8 = ascii8((uint32_t)(n % 100000000));
-	dg[0] = (char)('0' + n / 100000000);
-	memcpy(dg + 1, &mid8, 8);
-	memcpy(dg + 9, &lo8, 8);
-}
-
-/* n (P digits, P <= 17, value n 10^(e - P + 1), -5 <= e <= 14) as
- * printf("%.<P>g") writes it: fixed notation but for e = -5.  The digits
- * are copied in fixed 17-byte blocks (the buffer has room), the digits
- * past nd being the zeros %g drops. */
+/* n (P digits, 15 <= P <= 17, value n 10^(e - P + 1), -5 <= e <= 14)
+ * as printf("%.<P>g") writes it: fixed notation but for e = -5.  The
+ * digits are made in registers -- the first one, and the other P - 1 in
+ * a 128-bit value, the second digit in its lowest byte -- and stored from
+ * there in 16-byte blocks that may write past the text (the buffer has
+ * room): built in memory and read back at an offset, they stalled on
+ * store forwarding, most of the time this took. */
 static int put_g(char *buf, int neg, uint64_t n, int P, int e)
 {
-	/* the fixed-size copies below read up to dg + 33: defined bytes */
-	char d17[40];
-	digits17(n, d17);
-	memset(d17 + 17, '0', sizeof d17 - 17);
-	const char *dg = d17 + 17 - P;
-	int nd = P;
-	while (nd > 1 && dg[nd - 1] == '0')
-		nd--;
+	uint64_t lo8 = ascii8((uint32_t)(n % 100000000));
+	uint64_t q = n / 100000000;
+	uint64_t mid8 = ascii8((uint32_t)(q % 100000000));
+	/* the last 16 digits of n zero padded to 17, the first lowest */
+	u128 D = (u128)mid8 | (u128)lo8 << 64;
+	char first;
+	u128 rest;
+	if (P == 17) {
+		first = (char)('0' + q / 100000000);
+		rest = D;
+	} else {                        /* P = 15 drops a leading '0' */
+		if (P == 15)
+			D >>= 8;
+		first = (char)D;
+		rest = D >> 8;
+	}
+	/* zeros ending n: its last digit is the highest byte of lo8, so
+	 * they are the leading zero bytes of the digit values; n >=
+	 * 10^(P-1), so at least one digit is left */
+	uint64_t xl = lo8 - 0x3030303030303030ULL, xm = mid8 - 0x3030303030303030ULL;
+	int tz = xl ? __builtin_clzll(xl) >> 3
+		    : xm ? 8 + (__builtin_clzll(xm) >> 3) : 16;
+	int nd = P - tz;                /* significant digits */
 	char *p = buf;
 	*p = '-';
 	p += neg;
 	if (e >= 0) {
 		int ip = e + 1;         /* digits before the point, <= P */
-		memcpy(p, dg, 17);      /* dg[nd..P) are zeros */
+		p[0] = first;
+		store16(p + 1, rest);   /* digits up to P: zeros past nd */
 		if (nd <= ip) {
 			p += ip;
 		} else {
 			p[ip] = '.';
-			memcpy(p + ip + 1, dg + ip, 16);
+			store16(p + ip + 1, rest >> (8 * (ip - 1)));
 			p += nd + 1;
 		}
 	} else if (e >= -4) {
 		memcpy(p, "0.0000", 6);
 		p += 1 - e;             /* "0." and -e - 1 zeros */
-		memcpy(p, dg, 17);
+		p[0] = first;
+		store16(p + 1, rest);
 		p += nd;
 	} else {                        /* e = -5: d.ddde-05 */
-		*p++ = dg[0];
+		*p++ = first;
 		if (nd > 1) {
 			*p++ = '.';
-			memcpy(p, dg + 1, 16);
+			store16(p, rest);
 			p += nd - 1;
 		}
 		memcpy(p, "e-05", 4);
@@ -332,6 +346,30 @@ static int put_short(char *buf, int neg, uint64_t n, int P, int e)
 	}
 	return put_g(buf, neg, n, P, e);
 }
+
+/* 5^k, exact in 64 bits for k <= 27. */
+static const uint64_t pow5_tab[22] = {
+	1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL,
+	390625ULL, 1953125ULL, 9765625ULL, 48828125ULL, 244140625ULL,
+	1220703125ULL, 6103515625ULL, 30517578125ULL, 152587890625ULL,
+	762939453125ULL, 3814697265625ULL, 19073486328125ULL,
+	95367431640625ULL, 476837158203125ULL
+};
+
+/* The value X = m + frac / 2^F (the scaled a, exact) rounded to the
+ * multiples of u (1, 10 or 100) as printf rounds, ties to even: the
+ * quotient, and *twice its distance from X in units of 2^-F (below
+ * 2^56).  Inlined with u a constant, the divisions are multiplications. */
+static inline __attribute__((always_inline))
+uint64_t round_exact(uint64_t m, uint64_t frac, int F, uint64_t u, uint64_t *dist2)
+{
+	uint64_t q = m / u, r = m % u;
+	uint64_t U = u << F, R = (r << F) + frac;       /* X mod U, < U */
+	uint64_t up = (2 * R > U) | ((2 * R == U) & q);
+	up &= 1;
+	*dist2 = 2 * (up ? U - R : R);
+	return q + up;
+}
 #endif
 
 int numfmt_shortest(double v, char *buf)
@@ -339,33 +377,44 @@ int numfmt_shortest(double v, char *buf)
 #if NUMFMT_FAST
 	/* The decimal of P digits reads back to v when it lies within half
 	 * an ulp of v (not at a power of two, where the interval is lopsided,
-	 * and not on its edge, a tie: the C library decides those). */
+	 * and not on its edge, a tie: the C library decides those).  Decided
+	 * in integers: a = M 2^E scaled by 10^k into [1e16, 1e17) is
+	 * M 5^k 2^(E + k), exactly a 64 x 64-bit product shifted right by
+	 * F = -(E + k) bits (1 <= F <= 48 in this range), and half an ulp
+	 * of a scales to 5^k / 2 in units of 2^-F. */
 	double a = fabs(v);
 	uint64_t bits;
 	memcpy(&bits, &a, sizeof bits);
 	if (!(a >= 1e-5 && a < 1e15) || !(bits & 0xFFFFFFFFFFFFFULL))
 		return shortest_slow(v, buf);
-	uint64_t m;
-	double f, h, d15, d16, d17;
-	int e;
-	scale17(a, &m, &f, &e, &h);
-	/* All three roundings, then the first that reads back: which one it
-	 * is varies from number to number, so selects rather than branches. */
-	uint64_t n15 = round_u(m, f, 100, &d15);
-	uint64_t n16 = round_u(m, f, 10, &d16);
-	uint64_t n17 = round_u(m, f, 1, &d17);
-	double margin = h * 0x1p-30, a15 = fabs(d15), a16 = fabs(d16);
-	int ok15 = a15 <= h - margin, ok16 = a16 <= h - margin;
-	int near15 = (a15 > h - margin) & (a15 < h + margin);
-	int near16 = (a16 > h - margin) & (a16 < h + margin);
-	int not15 = ok15 ^ 1;
-	if (near15 | (not15 & near16))
-		return shortest_slow(v, buf);   /* too close to call */
-	/* P = 15, 16 or 17 and its digits, by masks */
-	int P = 17 - ok16 - ok15 * (2 - ok16);
-	uint64_t m15 = -(uint64_t)ok15, m16 = -(uint64_t)(not15 & ok16);
-	uint64_t n = (n15 & m15) | (n16 & m16) | (n17 & ~(m15 | m16));
-	return put_short(buf, v < 0, n, P, e);
+	int be = (int)(bits >> 52);
+	uint64_t M = (bits & 0xFFFFFFFFFFFFFULL) | (1ULL << 52);
+	/* floor(log10 a) from the binary exponent (78913 / 2^18 is just
+	 * below log10 2), settled by an exact comparison with the table */
+	int e = ((be - 1023) * 78913) >> 18;
+	e = e < -5 ? -5 : e;
+	e += a >= dec_floor[e + 6];     /* the estimate is low by 0 or 1 */
+	int k = 16 - e;                 /* 2 <= k <= 21 */
+	int F = 1075 - be - k;
+	if (F < 1 || F > 48)
+		return shortest_slow(v, buf);   /* not in this range */
+	u128 X = (u128)M * pow5_tab[k];
+	uint64_t m = (uint64_t)(X >> F), frac = (uint64_t)X & ((1ULL << F) - 1);
+	uint64_t h2 = pow5_tab[k];      /* twice half an ulp */
+	uint64_t d15, d16, d17;
+	uint64_t n15 = round_exact(m, frac, F, 100, &d15);
+	uint64_t n16 = round_exact(m, frac, F, 10, &d16);
+	uint64_t n17 = round_exact(m, frac, F, 1, &d17);
+	int ok15 = d15 < h2, ok16 = d16 < h2, ok17 = d17 < h2;
+	/* a tie (on the edge) where it decides, or m not of 17 digits */
+	if ((d15 == h2) | (!ok15 & (d16 == h2)) | (!ok15 & !ok16 & !ok17) |
+	    (m < 10000000000000000ULL) | (m >= 100000000000000000ULL))
+		return shortest_slow(v, buf);
+	if (ok15)
+		return put_short(buf, v < 0, n15, 15, e);
+	if (ok16)
+		return put_short(buf, v < 0, n16, 16, e);
+	return put_short(buf, v < 0, n17, 17, e);
 #else
 	return shortest_slow(v, buf);
 #endif

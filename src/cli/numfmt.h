@@ -24,11 +24,12 @@
 int numfmt_g15(double v, char *buf);
 
 /* The shortest of %.15g, %.16g and %.17g that reads back to v exactly
- * (what output.c's out_fmt_double writes, the same text), by the same
- * exact scaling: the P-digit decimal reads back when it lies within half
- * an ulp of v, decided exactly, so that no strtod is needed; powers of
- * two, ties and magnitudes outside [1e-5, 1e15) go to the C library.
- * Same buffer rules.  Returns the length. */
+ * (what output.c's out_fmt_double writes, the same text), by an exact
+ * scaling in integers (v's mantissa times 5^k, one 64 x 64-bit product):
+ * the P-digit decimal reads back when it lies within half an ulp of v,
+ * decided exactly, so that no strtod is needed; powers of two, ties and
+ * magnitudes outside [1e-5, 1e15) go to the C library.  Same buffer
+ * rules.  Returns the length. */
 int numfmt_shortest(double v, char *buf);
 
 /* printf("%.*f", d, v) for 1 <= d <= 9 and |v| 10^d < 2^52: the exact

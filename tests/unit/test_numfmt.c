@@ -125,14 +125,15 @@ static void shortest_near(double v)
 	shortest_ok(nextafter(v, -INFINITY));
 }
 
-/* The single 17-digit scaling (15 and 16 digits rounded from it by
- * integer arithmetic) against the C library on every kind of double:
+/* The exact scaling (the mantissa times 5^k in one 128-bit product; 15,
+ * 16 and 17 digits rounded from it in integers) against the C library on
+ * every kind of double:
  * random bit patterns (subnormals, huge and tiny magnitudes, which go to
  * the C library, included), random values across the fast range [1e-5,
  * 1e15), powers of ten and their neighbours, and decimals that lie on or
  * next to the halfway point between two 15- or 16-digit decimals, where
  * the rounding is decided by the bits below the 17th digit.
- * NUMFMT_SHORTEST_N sets the count per kind (default 300,000; the
+ * NUMFMT_SHORTEST_N sets the count per kind (default 300,000; each
  * speed-up commit was checked with ten million). */
 static void test_shortest_kinds(void **state)
 {
