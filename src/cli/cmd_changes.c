@@ -233,58 +233,39 @@ static void csv_row(struct sbuf *b, const char *field, size_t flen,
 
 /* ---- json: written directly, byte for byte as jansson + json_out ------ */
 
-/* The series name as a json string (with its quotes), by out_json_string's
- * escapes, into a malloc'd string; NULL when jansson refuses it (not
- * UTF-8): the rows then have no "series" member, as json_object_set_new
- * leaves them when json_string fails.  Once per series, not per row. */
+/* The series name as a json string (with its quotes), written by
+ * out_json_string (the one owner of the escapes) into a malloc'd string;
+ * NULL when jansson refuses it (not UTF-8): the rows then have no
+ * "series" member, as json_object_set_new leaves them when json_string
+ * fails.  Once per series, not per row. */
 static char *json_name(const char *name)
 {
 	json_t *js = json_string(name);
 	if (!js)
 		return NULL;
 	json_decref(js);
-	char *q = cli_xmalloc(6 * strlen(name) + 3), *p = q;
-	*p++ = '"';
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
-		const char *e = NULL;
-		switch (*c) {
-		case '"': e = "\\\""; break;
-		case '\\': e = "\\\\"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
-		case '\b': e = "\\b"; break;
-		case '\f': e = "\\f"; break;
-		}
-		if (e) {
-			memcpy(p, e, 2);
-			p += 2;
-		} else if (*c < 0x20) {
-			p += sprintf(p, "\\u%04x", *c);
-		} else {
-			*p++ = (char)*c;
-		}
-	}
-	*p++ = '"';
-	*p = 0;
+	char *q = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&q, &len);
+	if (!fp)
+		cli_die_oom();
+	out_json_string(fp, name);
+	if (fclose(fp) || !q)
+		cli_die_oom();
 	return q;
 }
 
-/* A number as json_out writes a real (out_json_double): the shortest
- * round-trip text, ".0" added when it reads as an integer; null for NA. */
+/* A number as json_out writes a real (out_json_double, its one owner):
+ * the shortest round-trip text, ".0" added when it reads as an integer;
+ * null for NA.  p has room for 64 bytes (json_row reserves them). */
 static char *put_jnum(char *p, double v)
 {
 	if (!isfinite(v)) {
 		memcpy(p, "null", 4);
 		return p + 4;
 	}
-	int n = numfmt_shortest(v, p);
-	if (!memchr(p, '.', (size_t)n) && !memchr(p, 'e', (size_t)n) &&
-	    !memchr(p, 'E', (size_t)n) && !memchr(p, 'n', (size_t)n)) {
-		p[n++] = '.';
-		p[n++] = '0';
-	}
-	return p + n;
+	out_json_double(v, p, 64);
+	return p + strlen(p);
 }
 
 /* The member names with what precedes them, in the indented layout of
