@@ -125,6 +125,7 @@ static const double *pick_basis(const struct ctx *c, size_t t,
 /* The leave-one-out |t| of window row i from a refit without it (for
  * a degenerate row, or where the deletion identity would lose digits),
  * squared. */
+__attribute__((noinline, cold))
 static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
 			   int ar)
 {
@@ -147,6 +148,7 @@ static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
  * and returns the smallest of those (*lo) and the largest of the others
  * (*hi); *R0 counts the rows whose pooled score is at least `tie0` (the
  * rank of rule 4, the same as *R without rule 2a). */
+__attribute__((noinline))
 static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 		     double tie, double tie0, int *R, int *R0, double *lo,
 		     double *hi)
@@ -156,10 +158,20 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	fit_add(&ff, c->ys[m], c->xs[m], c->gs[m], ar);
 	verdict_fit_finish(&ff, ar, c->ys, c->xs, c->gs, m + 1, -1);
 	int dfl = m + 1 - ff.p - 1;
-	double inv_ng[MAX_SEASONS];
-	for (int k = 0; k < ngroups; k++)
+	/* The loop reads the fit and the rows from locals: ff's address has
+	 * escaped (verdict_fit_finish, and refit_score2 calls out), so the
+	 * compiler would reload every field of it on every row. */
+	double inv_ng[MAX_SEASONS], my[MAX_SEASONS], mx[MAX_SEASONS];
+	for (int k = 0; k < ngroups; k++) {
 		inv_ng[k] = ff.ng[k] ? 1.0 / ff.ng[k] : 0;
-	double inv_sxx = ff.ar ? 1 / ff.sxx : 0, beta = ff.beta;
+		my[k] = ff.my[k];
+		mx[k] = ff.mx[k];
+	}
+	const int lag = ff.ar, exact_ok = dfl > 0;
+	const double inv_sxx = lag ? 1 / ff.sxx : 0, beta = ff.beta;
+	const double rss = ff.rss, rss_lim = 1e-4 * ff.rss;
+	const double *ys = c->ys, *xs = c->xs;
+	const int *gs = c->gs;
 	/* The loop must not branch on which side of the tie a score falls
 	 * (a coin toss for the branch predictor, and gcc turns conditional
 	 * moves of doubles into branches), so the sides are chosen by
@@ -172,13 +184,14 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	int r = 0, r0 = 0;
 	const double *vl = c->vl;      /* 1 / v_i */
 	for (int i = 0; i < m; i++) {
-		int g = c->gs[i];
-		double dx = ff.ar ? c->xs[i] - ff.mx[g] : 0;
+		int g = gs[i];
+		double dx = lag ? xs[i] - mx[g] : 0;
 		double q = 1 - (inv_ng[g] + dx * dx * inv_sxx);    /* 1 - h_i */
-		double e = c->ys[i] - ff.my[g] - beta * dx;
-		double e2 = e * e, den = ff.rss * q - e2;
+		double e = ys[i] - my[g] - beta * dx;
+		double e2 = e * e, den = rss * q - e2;
 		double s2;
-		if (q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)
+		/* (1e-4 RSS) q: the same product as 1e-4 * RSS * q */
+		if (q > 1e-10 && den > rss_lim * q && exact_ok)
 			s2 = e2 * dfl / den;
 		else
 			s2 = refit_score2(c, m, i, ngroups, ar);
