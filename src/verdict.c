@@ -345,8 +345,10 @@ static void noise_window(struct ctx *c, const double *y, size_t t,
 }
 
 /* Model rows of move t: finite changes in the span, oldest first, with a
- * finite lag when the AR term is on.  Returns their count. */
-static int model_rows(struct ctx *c, const double *y, size_t t, int ar)
+ * finite lag when the AR term is on.  Returns their count; *nfin counts
+ * the finite changes of the span. */
+static int model_rows(struct ctx *c, const double *y, size_t t, int ar,
+		      int *nfin)
 {
 	size_t span = (size_t)c->span;
 	const int *season = c->o->seasons >= 2 ? c->season : NULL;
@@ -354,8 +356,10 @@ static int model_rows(struct ctx *c, const double *y, size_t t, int ar)
 	size_t first_row = t > span ? t - span : 0;
 	/* with the lag, the row needs a finite y[i - 1] too */
 	int lag_ok = !ar || (first_row > 0 && isfinite(y[first_row - 1]));
+	int nf = 0;
 	for (size_t i = first_row; i < t; i++) {
 		int fin = isfinite(y[i]);
+		nf += fin;
 		if (fin && lag_ok) {
 			c->idx[m] = (int)(t - i);               /* age */
 			c->ys[m] = y[i];
@@ -365,6 +369,7 @@ static int model_rows(struct ctx *c, const double *y, size_t t, int ar)
 		}
 		lag_ok = !ar || fin;
 	}
+	*nfin = nf;
 	return m;
 }
 
@@ -373,6 +378,8 @@ static int model_rows(struct ctx *c, const double *y, size_t t, int ar)
 struct season_fits {
 	struct fit f0, f1;      /* one intercept; seasonal means */
 	int have_f0, have_f1;
+	int rows;               /* the rows the F test's fits are of (-1:
+				 * no test), and their order unchanged */
 };
 
 /* Seasonality (rule 1): impose seasonal means (--seasonal yes) or test
@@ -385,6 +392,7 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	const assay_judge_opts *o = c->o;
 	int seasons = o->seasons;
 	sf->have_f0 = sf->have_f1 = 0;
+	sf->rows = -1;
 	if (!(seasons >= 2 && c->season && o->seasonal != ASSAY_SEASONAL_NO))
 		return 0;
 	int cnt[MAX_SEASONS] = { 0 }, enough = 1;
@@ -407,6 +415,7 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	verdict_fit_finish(&sf->f1, ar, c->ys, c->xs, c->gs, m, -1);
 	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, g0, m, -1);
 	sf->have_f0 = sf->have_f1 = 1;
+	sf->rows = m;
 	int d1 = sf->f1.p - sf->f0.p, d2 = m - sf->f1.p;
 	double p;
 	if (d1 <= 0 || d2 <= 0)
@@ -484,31 +493,20 @@ static void shock_p(struct ctx *c, const struct fit *fw, int m, double rt,
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 }
 
-/* Judge move t (rules 1 to 3; rules 4 and 5 are decide's). */
-static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
+/* Rules 1 to 3 for move t on basis y, from its m model rows (with the
+ * AR term: ar); the F test's fits are left in sf. */
+static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
+		       int m, struct season_fits *sf, assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
-	judgement_init(J);
-	const double *y = pick_basis(c, t, &J->basis);
-	J->change = y[t];
-	if (!isfinite(y[t])) {
-		J->why = ASSAY_UNJUDGED_NA;
-		return;
-	}
-	noise_window(c, y, t, J);
-
-	/* the AR term is on when the judged move has a lag */
-	int ar = o->ar && t >= 1 && isfinite(y[t - 1]);
-	int m = model_rows(c, y, t, ar);
 	m = verdict_set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
-	struct season_fits sf;
-	int seasonal = choose_seasonal(c, m, ar, &sf, J);
+	int seasonal = choose_seasonal(c, m, ar, sf, J);
 	if (seasonal < 0) {
 		J->why = ASSAY_UNJUDGED_SEASONAL;
 		return;
 	}
 	if (!seasonal)
-		m = keep_w_window(c, m, &sf);
+		m = keep_w_window(c, m, sf);
 	int ngroups = seasonal ? o->seasons : 1;
 	int gt = seasonal ? c->season[t] : 0;
 	J->seasonal = seasonal;
@@ -521,10 +519,10 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	/* rule 2: the prediction-interval t statistic, window fit only */
 	struct fit fnew;
 	const struct fit *fw;   /* the window fit: f0, f1 or fnew */
-	if (seasonal && sf.have_f1)
-		fw = &sf.f1;
-	else if (!seasonal && sf.have_f0)
-		fw = &sf.f0;
+	if (seasonal && sf->have_f1)
+		fw = &sf->f1;
+	else if (!seasonal && sf->have_f0)
+		fw = &sf->f0;
 	else {
 		verdict_fit_rows(c->ys, c->xs, c->gs, m, -1, ngroups, ar, &fnew);
 		fw = &fnew;
@@ -563,6 +561,43 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	J->p_t = assay_t_two_sided(J->stat, df);
 	shock_p(c, fw, m, y[t], xt, gt, df, J);
 	J->why = ASSAY_JUDGED;
+}
+
+/* The window's noise scales (J->noise): the sd from the F test's
+ * one-intercept fit when that was of exactly the window's changes --
+ * the span is the window, and the test had all nfin finite changes of
+ * it as rows, in order -- since its mean (sum / n) and centred sum of
+ * squares are the very sums window_sd forms; else from the window. */
+static void noise_scales(struct ctx *c, const double *y, size_t t, int nfin,
+			 const struct season_fits *sf, assay_judgement *J)
+{
+	if (!c->o->scales && c->span == c->o->window && sf->rows == nfin &&
+	    nfin >= 2) {
+		J->noise.n = (size_t)nfin;
+		J->noise.sd = sqrt(sf->f0.syy / (double)(nfin - 1));
+		return;
+	}
+	noise_window(c, y, t, J);
+}
+
+/* Judge move t (rules 1 to 3; rules 4 and 5 are decide's). */
+static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
+{
+	judgement_init(J);
+	const double *y = pick_basis(c, t, &J->basis);
+	J->change = y[t];
+	if (!isfinite(y[t])) {
+		J->why = ASSAY_UNJUDGED_NA;
+		return;
+	}
+	/* the AR term is on when the judged move has a lag */
+	int ar = c->o->ar && t >= 1 && isfinite(y[t - 1]);
+	int nfin;
+	int m = model_rows(c, y, t, ar, &nfin);
+	struct season_fits sf;
+	sf.rows = -1;
+	judge_rows(c, y, t, ar, m, &sf, J);
+	noise_scales(c, y, t, nfin, &sf, J);
 }
 
 /* rules 4 and 5, once the scores of the earlier moves are known */
