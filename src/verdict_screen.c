@@ -73,27 +73,39 @@ static double sorted_median(const double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The median of |v_i - med| for sorted v[0..n), med its median: the
- * distances below the median rise leftwards from the middle and those
- * above rise rightwards, so the two runs are merged up to the middle
- * instead of sorted.  (fabs(v - med) and med - v are the same double:
- * IEEE subtraction rounds symmetrically.) */
+/* The median of |v_i - med| for sorted v[0..n), med its median.  The
+ * distances below the median, L_i = med - v[a - 1 - i], rise leftwards
+ * from the middle and those above, R_j = v[a + j] - med, rise rightwards:
+ * two sorted runs, so the K = n/2 + 1 smallest distances are L_0..L_i-1
+ * and R_0..R_K-i-1 for the smallest i with L_i >= R_K-1-i, found by
+ * bisection (what merging the runs up to the middle found in n/2 steps).
+ * The median is the largest of those K, or the mean of the two largest
+ * for even n.  (fabs(v - med) and med - v are the same double: IEEE
+ * subtraction rounds symmetrically.) */
 static double sorted_mad(const double *v, int n, double med)
 {
 	int a = (n + 1) / 2;            /* v[0..a) <= med <= v[a..n) */
-	int l = a - 1, r = a, k1 = (n - 1) / 2, k2 = n / 2;
-	double d1 = 0, d = 0;
-	/* branch-free: which side comes next is a coin toss for the branch
-	 * predictor (a tenth of the verdict's time when it branched) */
-	for (int k = 0; k <= k2; k++) {
-		double dl = l >= 0 ? med - v[l >= 0 ? l : 0] : INFINITY;
-		double dr = r < n ? v[r < n ? r : n - 1] - med : INFINITY;
-		int left = dl <= dr;
-		d = left ? dl : dr;
-		l -= left;
-		r += 1 - left;
-		if (k == k1)
-			d1 = d;
+	int K = n / 2 + 1, lo = K - (n - a) > 0 ? K - (n - a) : 0;
+	int hi = K < a ? K : a;
+	/* no branch on the comparison: a coin toss for the predictor */
+	while (lo < hi) {
+		int i = (lo + hi) / 2;
+		int ge = med - v[a - 1 - i] >= v[a + K - 1 - i] - med;
+		hi = ge ? i : hi;
+		lo = ge ? lo : i + 1;
+	}
+	int i = lo, j = K - lo;
+	double l1 = i > 0 ? med - v[a - i] : -INFINITY;         /* L_i-1 */
+	double r1 = j > 0 ? v[a + j - 1] - med : -INFINITY;     /* R_j-1 */
+	double d = l1 >= r1 ? l1 : r1, d1 = d;
+	if (n % 2 == 0) {               /* the second largest of the K */
+		if (l1 >= r1) {
+			double l2 = i > 1 ? med - v[a - i + 1] : -INFINITY;
+			d1 = l2 >= r1 ? l2 : r1;
+		} else {
+			double r2 = j > 1 ? v[a + j - 2] - med : -INFINITY;
+			d1 = l1 >= r2 ? l1 : r2;
+		}
 	}
 	return (d1 + d) / 2;
 }
