@@ -346,28 +346,48 @@ static void noise_window(struct ctx *c, const double *y, size_t t,
 
 /* Model rows of move t: finite changes in the span, oldest first, with a
  * finite lag when the AR term is on.  Returns their count; *nfin counts
- * the finite changes of the span. */
+ * the finite changes of the span.  Each change is written to slot m and
+ * kept by counting it (the arrays have room for the one past the last
+ * row): no branch on the data, and one loop for each setting of the lag. */
 static int model_rows(struct ctx *c, const double *y, size_t t, int ar,
 		      int *nfin)
 {
 	size_t span = (size_t)c->span;
-	const int *season = c->o->seasons >= 2 ? c->season : NULL;
-	int m = 0;
 	size_t first_row = t > span ? t - span : 0;
+	const int *sg = c->o->seasons >= 2 && c->season ? c->season + first_row
+							 : c->zero_g;
+	int *idx = c->idx, *gs = c->gs;
+	double *ys = c->ys, *xs = c->xs;
+	int m = 0, nf = 0;
+	size_t i = first_row;
+	if (!ar) {
+		for (; i < t; i++) {
+			int fin = isfinite(y[i]);
+			idx[m] = (int)(t - i);                  /* age */
+			ys[m] = y[i];
+			xs[m] = 0;
+			gs[m] = sg[i - first_row];
+			m += fin;
+		}
+		*nfin = m;
+		return m;
+	}
 	/* with the lag, the row needs a finite y[i - 1] too */
-	int lag_ok = !ar || (first_row > 0 && isfinite(y[first_row - 1]));
-	int nf = 0;
-	for (size_t i = first_row; i < t; i++) {
+	int lag_ok = first_row > 0 && isfinite(y[first_row - 1]);
+	if (first_row == 0 && t > 0) {  /* no lag: never a row */
+		lag_ok = isfinite(y[0]);
+		nf = lag_ok;
+		i = 1;
+	}
+	for (; i < t; i++) {
 		int fin = isfinite(y[i]);
 		nf += fin;
-		if (fin && lag_ok) {
-			c->idx[m] = (int)(t - i);               /* age */
-			c->ys[m] = y[i];
-			c->xs[m] = ar ? y[i - 1] : 0;
-			c->gs[m] = season ? season[i] : 0;
-			m++;
-		}
-		lag_ok = !ar || fin;
+		idx[m] = (int)(t - i);
+		ys[m] = y[i];
+		xs[m] = y[i - 1];
+		gs[m] = sg[i - first_row];
+		m += fin & lag_ok;
+		lag_ok = fin;
 	}
 	*nfin = nf;
 	return m;
@@ -703,11 +723,12 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(2 * rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
+	c.zero_g = calloc(rows, sizeof *c.zero_g);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
 	if (rows <= 256)        /* not for windows of thousands */
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
 	    (rows <= 256 && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -746,6 +767,7 @@ out:
 	free(c.vinv);
 	free(c.gs);
 	free(c.idx);
+	free(c.zero_g);
 	free(c.no_log);
 	free(c.zcache);
 	return rc;

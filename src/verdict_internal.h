@@ -75,6 +75,7 @@ struct ctx {
 	/* work rows (span + 2) */
 	double *ys, *xs, *win;
 	int *gs, *idx;
+	int *zero_g;            /* span + 2 zeros: the groups without seasons */
 	unsigned char *keep;
 	double *vloc;           /* rule 2a: local variances v_i of the rows
 				 * and v_m of the judged move (m + 1) */
