@@ -224,49 +224,57 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 }
 
 /* The moments of two fits of rows [0, m) at once, for the F test: by
- * group (f1) and with one intercept (f0).  The same sums as two calls of
- * fit_moments, in shared passes: 4% fewer instructions over the benchmark
- * of scripts/bench-analysis, where every move runs the F test.  (Here and not in
- * verdict_fit.c: inlined into the judging, where every move runs it, it
- * costs 150 instructions a move less.) */
+ * group (f1) and with one intercept (f0), cnt the rows per group.  The
+ * same sums as two calls of fit_moments, in shared passes: 4% fewer
+ * instructions over the benchmark of scripts/bench-analysis, where every
+ * move runs the F test.  (Here and not in verdict_fit.c: inlined into the
+ * judging, where every move runs it, it costs 150 instructions a move
+ * less.)  The second pass has a loop for each setting of ar: gcc -O2
+ * does not unswitch. */
 static void fit_moments_pair(const double *y, const double *x, const int *g,
-			     int m, int ngroups, int ar, struct fit *f1,
-			     struct fit *f0)
+			     int m, int ngroups, const int *cnt, int ar,
+			     struct fit *f1, struct fit *f0)
 {
 	double sy[MAX_SEASONS] = { 0 }, sx[MAX_SEASONS] = { 0 };
 	double ty = 0, tx = 0;
-	memset(f1->ng, 0, sizeof f1->ng);
+	memcpy(f1->ng, cnt, sizeof f1->ng);
 	memset(f0->ng, 0, sizeof f0->ng);
 	f1->ngroups = ngroups;
 	f0->ngroups = 1;
 	for (int i = 0; i < m; i++) {
-		f1->ng[g[i]]++;
 		sy[g[i]] += y[i];
 		sx[g[i]] += x[i];       /* mx is used only with ar */
 		ty += y[i];
 		tx += x[i];
 	}
+	double my[MAX_SEASONS], mx[MAX_SEASONS];
 	for (int k = 0; k < ngroups; k++) {
-		double inv = f1->ng[k] ? 1.0 / f1->ng[k] : 0;
-		f1->my[k] = sy[k] * inv;
-		f1->mx[k] = sx[k] * inv;
+		double inv = cnt[k] ? 1.0 / cnt[k] : 0;
+		f1->my[k] = my[k] = sy[k] * inv;
+		f1->mx[k] = mx[k] = sx[k] * inv;
 	}
 	f0->ng[0] = m;
-	f0->my[0] = m ? ty / m : 0;
-	f0->mx[0] = m ? tx / m : 0;
+	double my0 = f0->my[0] = m ? ty / m : 0;
+	double mx0 = f0->mx[0] = m ? tx / m : 0;
 	double a_xx = 0, a_xy = 0, a_yy = 0, b_xx = 0, b_xy = 0, b_yy = 0;
 	double sx2 = 0;
-	for (int i = 0; i < m; i++) {
-		double dy = y[i] - f1->my[g[i]], ey = y[i] - f0->my[0];
-		a_yy += dy * dy;
-		b_yy += ey * ey;
-		if (ar) {
-			double dx = x[i] - f1->mx[g[i]], ex = x[i] - f0->mx[0];
+	if (ar) {
+		for (int i = 0; i < m; i++) {
+			double dy = y[i] - my[g[i]], ey = y[i] - my0;
+			double dx = x[i] - mx[g[i]], ex = x[i] - mx0;
+			a_yy += dy * dy;
+			b_yy += ey * ey;
 			a_xx += dx * dx;
 			a_xy += dx * dy;
 			b_xx += ex * ex;
 			b_xy += ex * ey;
 			sx2 += x[i] * x[i];
+		}
+	} else {
+		for (int i = 0; i < m; i++) {
+			double dy = y[i] - my[g[i]], ey = y[i] - my0;
+			a_yy += dy * dy;
+			b_yy += ey * ey;
 		}
 	}
 	f1->sxx = a_xx;
@@ -426,14 +434,11 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	if (!enough)
 		return 0;
 	/* partial F test: seasonal means vs one intercept, the AR term in
-	 * both (gs has room for a second, all-zero group column after row
-	 * m) */
-	int *g0 = c->gs + m + 1;
-	for (int i = 0; i < m; i++)
-		g0[i] = 0;
-	fit_moments_pair(c->ys, c->xs, c->gs, m, seasons, ar, &sf->f1, &sf->f0);
+	 * both (the one-intercept fit's group column: c->zero_g) */
+	fit_moments_pair(c->ys, c->xs, c->gs, m, seasons, cnt, ar, &sf->f1,
+			 &sf->f0);
 	verdict_fit_finish(&sf->f1, ar, c->ys, c->xs, c->gs, m, -1);
-	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, g0, m, -1);
+	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, c->zero_g, m, -1);
 	sf->have_f0 = sf->have_f1 = 1;
 	sf->rows = m;
 	int d1 = sf->f1.p - sf->f0.p, d2 = m - sf->f1.p;
@@ -721,7 +726,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.srt = malloc(rows * sizeof *c.srt);
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);
-	c.gs = malloc(2 * rows * sizeof *c.gs);
+	c.gs = malloc(rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.zero_g = calloc(rows, sizeof *c.zero_g);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
