@@ -302,18 +302,37 @@ static void local_scales(struct ctx *c, const struct fit *fw, int m,
 			 int df)
 {
 	double lambda = c->vol_lambda, w = (1 - lambda) * df / fw->rss, v = 1;
-	double beta = fw->ar ? fw->beta : 0;
+	/* the fit's means in locals (fw's fields would be reloaded on every
+	 * row: the stores below might alias them) */
+	double my[MAX_SEASONS], mx[MAX_SEASONS];
+	for (int k = 0; k < fw->ngroups; k++) {
+		my[k] = fw->my[k];
+		mx[k] = fw->mx[k];
+	}
+	const double *ys = c->ys, *xs = c->xs;
+	const int *gs = c->gs;
+	double *vloc = c->vloc, *vinv = c->vinv;
 	/* loo_rank multiplies by the inverses: independent divisions here
 	 * rather than one on each step of its chain of minima */
-	for (int i = 0; i < m; i++) {
-		c->vloc[i] = v;
-		c->vinv[i] = 1 / v;
-		int g = c->gs[i];
-		double e = c->ys[i] - fw->my[g] - (fw->ar ? beta * (c->xs[i] - fw->mx[g]) : 0);
-		v = lambda * v + w * (e * e);
+	if (fw->ar) {
+		double beta = fw->beta;
+		for (int i = 0; i < m; i++) {
+			vloc[i] = v;
+			vinv[i] = 1 / v;
+			int g = gs[i];
+			double e = ys[i] - my[g] - beta * (xs[i] - mx[g]);
+			v = lambda * v + w * (e * e);
+		}
+	} else {
+		for (int i = 0; i < m; i++) {
+			vloc[i] = v;
+			vinv[i] = 1 / v;
+			double e = ys[i] - my[gs[i]];
+			v = lambda * v + w * (e * e);
+		}
 	}
-	c->vloc[m] = v;
-	c->vl = c->vinv;
+	vloc[m] = v;
+	c->vl = vinv;
 }
 
 /* The sample sd of the n finite x (sum: their sum, in order): the
