@@ -144,32 +144,39 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	/* nothing beyond the screen (most windows): nothing to set aside */
 	if (!(med - v[0] > lim) && !(v[m - 1] - med > lim))
 		return m;
-	int events = 0;
+	const double *ys = c->ys;
+	int events = 0, nin = 0;
 	double sum = 0, sum2 = 0;
 	for (int i = 0; i < m; i++) {
-		if (fabs(c->ys[i] - med) > lim)
+		if (fabs(ys[i] - med) > lim) {
 			events += !(i > 0 && reverts(c, i, med, lim));
-		else
-			sum += c->ys[i];
+		} else {
+			sum += ys[i];
+			nin++;
+		}
 	}
 	if (events != 1)
 		return m;
-	int nin = 0;
-	for (int i = 0; i < m; i++)
-		nin += !(fabs(c->ys[i] - med) > lim);
 	double mean = sum / nin;
 	for (int i = 0; i < m; i++)
-		if (!(fabs(c->ys[i] - med) > lim))
-			sum2 += (c->ys[i] - mean) * (c->ys[i] - mean);
+		if (!(fabs(ys[i] - med) > lim))
+			sum2 += (ys[i] - mean) * (ys[i] - mean);
 	double sd = sqrt(sum2 / (nin - 1));
 	if (!(sd > 0))
 		return m;
-	unsigned char *keep = c->keep;
-	memset(keep, 1, (size_t)m);
+	/* the candidates beyond `cut` sd (in most windows none: keep is
+	 * set up at the first) */
+	unsigned char *keep = NULL;
 	for (int i = 0; i < m; i++) {
-		double z = (c->ys[i] - mean) / sd;
-		if (!(fabs(c->ys[i] - med) > lim && fabs(z) > cut))
+		if (!(fabs(ys[i] - med) > lim))
 			continue;
+		double z = (ys[i] - mean) / sd;
+		if (!(fabs(z) > cut))
+			continue;
+		if (!keep) {
+			keep = c->keep;
+			memset(keep, 1, (size_t)m);
+		}
 		keep[i] = 0;
 		if (J->n_set_aside < ASSAY_SET_ASIDE_MAX) {
 			J->set_aside_age[J->n_set_aside] = c->idx[i];
