@@ -44,6 +44,30 @@ static void sorted_delete(double *v, int *n, double x)
 	(*n)--;
 }
 
+/* sorted_delete(x_out) then sorted_insert(x_in) in one pass: the values
+ * between the two places move by one.  The same array: x_out's first
+ * copy goes, x_in lands after every value <= x_in. */
+static void sorted_replace(double *v, int n, double x_out, double x_in)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (v[mid] < x_out)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int j = lo;
+	if (x_in >= x_out) {
+		for (; j + 1 < n && v[j + 1] <= x_in; j++)
+			v[j] = v[j + 1];
+	} else {
+		for (; j > 0 && v[j - 1] > x_in; j--)
+			v[j] = v[j - 1];
+	}
+	v[j] = x_in;
+}
+
 /* The rows of move t (y[i], i in [t - span, t), is_row) sorted into
  * c->srt: updated from move t - 1's when that was the last one sorted on
  * the same basis, else sorted afresh (by insertion: the windows are
@@ -52,9 +76,13 @@ static void sorted_rows(struct ctx *c, const double *y, size_t t, int ar)
 {
 	size_t span = (size_t)c->span;
 	if (c->srt_y == y && c->srt_ar == ar && t >= 1 && c->srt_t == t - 1) {
-		if (t - 1 >= span && is_row(y, t - 1 - span, ar))
+		int out = t - 1 >= span && is_row(y, t - 1 - span, ar);
+		int in = is_row(y, t - 1, ar);
+		if (out && in)          /* a full window moving on */
+			sorted_replace(c->srt, c->srt_n, y[t - 1 - span], y[t - 1]);
+		else if (out)
 			sorted_delete(c->srt, &c->srt_n, y[t - 1 - span]);
-		if (is_row(y, t - 1, ar))
+		else if (in)
 			sorted_insert(c->srt, &c->srt_n, y[t - 1]);
 	} else {
 		c->srt_n = 0;
