@@ -5,6 +5,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "assay/verdict.h"
 #include "verdict_internal.h"
@@ -179,6 +181,22 @@ double assay_halfnormal_sum_q(int k, double x)
 	return hs_tail(k, x);
 }
 
+/* The run statistics met, with their p-values: the mid-rank scores of
+ * a window of W moves take only W + 1 values, so the sums of short runs
+ * repeat (over 600 quarterly bench series, 56% of the run tests found
+ * their statistic here; with 4,096 slots 50%, 65,536 63%).  The memo of
+ * a pure function, direct-mapped on the statistic's bits and the cap,
+ * per thread; entries start with cap 0, which is never looked up. */
+#define RUN_P_SLOTS 8192      /* 192 KB a thread */
+struct run_p_entry {
+	double t;
+	int cap;
+	double p;
+};
+static _Thread_local struct run_p_entry run_p_memo[RUN_P_SLOTS];
+
+static double run_p_sum(double t_obs, int cap);
+
 /* The run test calls the table up to 7 times per move (the checks of
  * assay_halfnormal_sum_q once, not on every call). */
 double assay_run_p(double t_obs, int cap)
@@ -189,6 +207,21 @@ double assay_run_p(double t_obs, int cap)
 		cap = MAX_RUN;
 	if (!(t_obs > 0))
 		return 0.5;     /* every H_k(0) = 1: P(K >= 2), exactly */
+	uint64_t bits;
+	memcpy(&bits, &t_obs, sizeof bits);
+	bits ^= bits >> 29;
+	bits *= 0x9e3779b97f4a7c15u;
+	struct run_p_entry *e = &run_p_memo[(bits >> 40) % RUN_P_SLOTS ^ cap];
+	if (e->cap == cap && e->t == t_obs)
+		return e->p;
+	e->t = t_obs;
+	e->cap = cap;
+	return e->p = run_p_sum(t_obs, cap);
+}
+
+/* The run test's p-value for t_obs > 0 and 2 <= cap <= MAX_RUN. */
+static double run_p_sum(double t_obs, int cap)
+{
 	/* t_obs sqrt(k) is largest for k = cap, and rows 2..cap - 1 are
 	 * filled at least as far as row cap */
 	hs_need(cap, t_obs * sqrt((double)cap));
