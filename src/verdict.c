@@ -139,6 +139,59 @@ static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
 	return s2 > 0 ? d * d / (s2 * (1 + lev)) : (d == 0 ? 0 : INFINITY);
 }
 
+/* The window fit updated with the judged move, the scalars loo_rank's
+ * rows read (passed by value, so that they stay in registers: the fit's
+ * address has escaped, to verdict_fit_finish, and the rare refit calls
+ * out, so the compiler would reload fields of it on every row). */
+struct loo_fit {
+	double inv_sxx, beta, rss, rss_lim, dfl;
+	int lag;
+};
+
+/* The squared leave-one-out t of row (y, x) of a group with 1 / n_g,
+ * mean y and mean x given, by the deletion identity: into *s2, returning
+ * 1, or 0 where the identity would lose the digits (refit the row). */
+static inline int loo_deletion(double y, double x, double inv_g, double my_g,
+			       double mx_g, struct loo_fit L, double *s2)
+{
+	double dx = L.lag ? x - mx_g : 0;
+	double q = 1 - (inv_g + dx * dx * L.inv_sxx);          /* 1 - h_i */
+	double e = y - my_g - L.beta * dx;
+	double e2 = e * e, den = L.rss * q - e2;
+	/* (1e-4 RSS) q: the same product as 1e-4 * RSS * q */
+	if (q > 1e-10 && den > L.rss_lim * q) {
+		*s2 = e2 * L.dfl / den;
+		return 1;
+	}
+	return 0;
+}
+
+/* The counts and bounds loo_rank gathers over the rows. */
+struct loo_ranks {
+	double tie2, tie02;     /* the ties, squared (-1: every score) */
+	double lo2, hi2;
+	int r, r0;
+	const double *vl;       /* 1 / v_i under rule 2a, or NULL */
+};
+
+/* Row i's squared score s2 into the counts.  No branch on which side of
+ * the tie a score falls (a coin toss for the branch predictor, and gcc
+ * turns conditional moves of doubles into branches): the sides are
+ * chosen by adding 0 or infinity, a score at least `tie` competing for
+ * the minimum (lo2), the others for the maximum (hi2). */
+static inline void loo_count(struct loo_ranks *A, double s2, int i)
+{
+	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
+	A->r0 += s2 >= A->tie02;
+	if (A->vl)
+		s2 *= A->vl[i];         /* rule 2a: times 1 / v_i */
+	int above = s2 >= A->tie2;
+	double a = s2 + to_lo[above], b = s2 - to_hi[above];
+	A->r += above;
+	A->lo2 = a < A->lo2 ? a : A->lo2;
+	A->hi2 = b > A->hi2 ? b : A->hi2;
+}
+
 /* Rank the judged move (row m) among the window moves: the leave-one-out
  * |t| of each window row comes from the fit fw on rows [0, m) updated
  * with row m, by the deletion identity
@@ -158,56 +211,47 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	fit_add(&ff, c->ys[m], c->xs[m], c->gs[m], ar);
 	verdict_fit_finish(&ff, ar, c->ys, c->xs, c->gs, m + 1, -1);
 	int dfl = m + 1 - ff.p - 1;
-	/* The loop reads the fit and the rows from locals: ff's address has
-	 * escaped (verdict_fit_finish, and refit_score2 calls out), so the
-	 * compiler would reload every field of it on every row. */
 	double inv_ng[MAX_SEASONS], my[MAX_SEASONS], mx[MAX_SEASONS];
 	for (int k = 0; k < ngroups; k++) {
 		inv_ng[k] = ff.ng[k] ? 1.0 / ff.ng[k] : 0;
 		my[k] = ff.my[k];
 		mx[k] = ff.mx[k];
 	}
-	const int lag = ff.ar, exact_ok = dfl > 0;
-	const double inv_sxx = lag ? 1 / ff.sxx : 0, beta = ff.beta;
-	const double rss = ff.rss, rss_lim = 1e-4 * ff.rss;
+	struct loo_fit L = {
+		.inv_sxx = ff.ar ? 1 / ff.sxx : 0, .beta = ff.beta,
+		.rss = ff.rss, .rss_lim = 1e-4 * ff.rss, .dfl = dfl,
+		.lag = ff.ar,
+	};
+	struct loo_ranks A = {
+		.tie2 = tie > 0 ? tie * tie : -1,
+		.tie02 = tie0 > 0 ? tie0 * tie0 : -1,
+		.lo2 = INFINITY, .hi2 = -INFINITY, .vl = c->vl,
+	};
 	const double *ys = c->ys, *xs = c->xs;
 	const int *gs = c->gs;
-	/* The loop must not branch on which side of the tie a score falls
-	 * (a coin toss for the branch predictor, and gcc turns conditional
-	 * moves of doubles into branches), so the sides are chosen by
-	 * adding 0 or infinity: a score at least `tie` competes for the
-	 * minimum (lo2), the others for the maximum (hi2). */
-	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
-	double tie2 = tie > 0 ? tie * tie : -1;
-	double tie02 = tie0 > 0 ? tie0 * tie0 : -1;
-	double lo2 = INFINITY, hi2 = -INFINITY;
-	int r = 0, r0 = 0;
-	const double *vl = c->vl;      /* 1 / v_i */
-	for (int i = 0; i < m; i++) {
-		int g = gs[i];
-		double dx = lag ? xs[i] - mx[g] : 0;
-		double q = 1 - (inv_ng[g] + dx * dx * inv_sxx);    /* 1 - h_i */
-		double e = ys[i] - my[g] - beta * dx;
-		double e2 = e * e, den = rss * q - e2;
-		double s2;
-		/* (1e-4 RSS) q: the same product as 1e-4 * RSS * q */
-		if (q > 1e-10 && den > rss_lim * q && exact_ok)
-			s2 = e2 * dfl / den;
-		else
-			s2 = refit_score2(c, m, i, ngroups, ar);
-		r0 += s2 >= tie02;
-		if (vl)
-			s2 *= vl[i];            /* rule 2a: times 1 / v_i */
-		int above = s2 >= tie2;
-		double a = s2 + to_lo[above], b = s2 - to_hi[above];
-		r += above;
-		lo2 = a < lo2 ? a : lo2;
-		hi2 = b > hi2 ? b : hi2;
+	double s2;
+	/* one group (no seasons, the common case) has a loop of its own,
+	 * with the group's fit in registers */
+	if (ngroups == 1 && dfl > 0) {
+		double inv0 = inv_ng[0], my0 = my[0], mx0 = mx[0];
+		for (int i = 0; i < m; i++) {
+			if (!loo_deletion(ys[i], xs[i], inv0, my0, mx0, L, &s2))
+				s2 = refit_score2(c, m, i, ngroups, ar);
+			loo_count(&A, s2, i);
+		}
+	} else {
+		for (int i = 0; i < m; i++) {
+			int g = gs[i];
+			if (!(dfl > 0 && loo_deletion(ys[i], xs[i], inv_ng[g],
+						      my[g], mx[g], L, &s2)))
+				s2 = refit_score2(c, m, i, ngroups, ar);
+			loo_count(&A, s2, i);
+		}
 	}
-	*R = r;
-	*R0 = r0;
-	*lo = sqrt(lo2);
-	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
+	*R = A.r;
+	*R0 = A.r0;
+	*lo = sqrt(A.lo2);
+	*hi = A.hi2 >= 0 ? sqrt(A.hi2) : A.hi2;
 }
 
 /* The normal score of mid-rank R among m + 1, which depends on (m, R)
