@@ -267,6 +267,11 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 	return z;
 }
 
+/* Two doubles operated on together (GCC and Clang vector extensions:
+ * SSE2 on x86-64, two scalar operations where there is no such unit);
+ * each lane's arithmetic is the IEEE operation on that lane. */
+typedef double pair __attribute__((vector_size(16)));
+
 /* The moments of two fits of rows [0, m) at once, for the F test: by
  * group (f1) and with one intercept (f0), cnt the rows per group.  The
  * same sums as two calls of fit_moments, in shared passes: 4% fewer
@@ -300,33 +305,37 @@ static void fit_moments_pair(const double *y, const double *x, const int *g,
 	f0->ng[0] = m;
 	double my0 = f0->my[0] = m ? ty / m : 0;
 	double mx0 = f0->mx[0] = m ? tx / m : 0;
-	double a_xx = 0, a_xy = 0, a_yy = 0, b_xx = 0, b_xy = 0, b_yy = 0;
+	/* The two fits' sums side by side, lane 0 by group (f1) and lane 1
+	 * with one intercept (f0): each lane is the scalar code's operation
+	 * (dy = y - my_g, ey = y - my, dx dy, ex ey ...), two at a time. */
+	pair mp[MAX_SEASONS], xp[MAX_SEASONS];
+	for (int k = 0; k < ngroups; k++) {
+		mp[k] = (pair){ my[k], my0 };
+		xp[k] = (pair){ mx[k], mx0 };
+	}
+	pair syy = { 0, 0 }, sxx = { 0, 0 }, sxy = { 0, 0 };
 	double sx2 = 0;
 	if (ar) {
 		for (int i = 0; i < m; i++) {
-			double dy = y[i] - my[g[i]], ey = y[i] - my0;
-			double dx = x[i] - mx[g[i]], ex = x[i] - mx0;
-			a_yy += dy * dy;
-			b_yy += ey * ey;
-			a_xx += dx * dx;
-			a_xy += dx * dy;
-			b_xx += ex * ex;
-			b_xy += ex * ey;
+			pair d = (pair){ y[i], y[i] } - mp[g[i]];
+			pair e = (pair){ x[i], x[i] } - xp[g[i]];
+			syy += d * d;
+			sxx += e * e;
+			sxy += e * d;
 			sx2 += x[i] * x[i];
 		}
 	} else {
 		for (int i = 0; i < m; i++) {
-			double dy = y[i] - my[g[i]], ey = y[i] - my0;
-			a_yy += dy * dy;
-			b_yy += ey * ey;
+			pair d = (pair){ y[i], y[i] } - mp[g[i]];
+			syy += d * d;
 		}
 	}
-	f1->sxx = a_xx;
-	f1->sxy = a_xy;
-	f1->syy = a_yy;
-	f0->sxx = b_xx;
-	f0->sxy = b_xy;
-	f0->syy = b_yy;
+	f1->sxx = sxx[0];
+	f1->sxy = sxy[0];
+	f1->syy = syy[0];
+	f0->sxx = sxx[1];
+	f0->sxy = sxy[1];
+	f0->syy = syy[1];
 	f1->sx2 = f0->sx2 = sx2;
 }
 
