@@ -284,27 +284,29 @@ static void fit_moments_pair(const double *y, const double *x, const int *g,
 			     int m, int ngroups, const int *cnt, int ar,
 			     struct fit *f1, struct fit *f0)
 {
-	double sy[MAX_SEASONS] = { 0 }, sx[MAX_SEASONS] = { 0 };
-	double ty = 0, tx = 0;
+	/* the sums of y (lane 0) and x (lane 1) by group (s) and in all (t);
+	 * mx is used only with ar */
+	pair s[MAX_SEASONS], t = { 0, 0 };
+	for (int k = 0; k < ngroups; k++)
+		s[k] = (pair){ 0, 0 };
 	memcpy(f1->ng, cnt, sizeof f1->ng);
 	memset(f0->ng, 0, sizeof f0->ng);
 	f1->ngroups = ngroups;
 	f0->ngroups = 1;
 	for (int i = 0; i < m; i++) {
-		sy[g[i]] += y[i];
-		sx[g[i]] += x[i];       /* mx is used only with ar */
-		ty += y[i];
-		tx += x[i];
+		pair yx = { y[i], x[i] };
+		s[g[i]] += yx;
+		t += yx;
 	}
 	double my[MAX_SEASONS], mx[MAX_SEASONS];
 	for (int k = 0; k < ngroups; k++) {
 		double inv = cnt[k] ? 1.0 / cnt[k] : 0;
-		f1->my[k] = my[k] = sy[k] * inv;
-		f1->mx[k] = mx[k] = sx[k] * inv;
+		f1->my[k] = my[k] = s[k][0] * inv;
+		f1->mx[k] = mx[k] = s[k][1] * inv;
 	}
 	f0->ng[0] = m;
-	double my0 = f0->my[0] = m ? ty / m : 0;
-	double mx0 = f0->mx[0] = m ? tx / m : 0;
+	double my0 = f0->my[0] = m ? t[0] / m : 0;
+	double mx0 = f0->mx[0] = m ? t[1] / m : 0;
 	/* The two fits' sums side by side, lane 0 by group (f1) and lane 1
 	 * with one intercept (f0): each lane is the scalar code's operation
 	 * (dy = y - my_g, ey = y - my, dx dy, ex ey ...), two at a time. */
