@@ -254,10 +254,24 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	*hi = A.hi2 >= 0 ? sqrt(A.hi2) : A.hi2;
 }
 
+/* The normal scores of mid-rank R among m + 1 for m < Z_MEMO_M, kept by
+ * each thread across assay_judge calls (a series' moves met every (m, R)
+ * again, at 155 instructions a quantile).  The scores are positive
+ * ((R + 0.5) / (2 (m + 1)) < 1/2), so 0 marks one not computed yet. */
+#define Z_MEMO_M 64
+static _Thread_local double z_memo[Z_MEMO_M][Z_MEMO_M];
+
 /* The normal score of mid-rank R among m + 1, which depends on (m, R)
- * only: computed once each when the window is small enough to cache. */
+ * only: computed once each when the window is small enough to cache
+ * (per thread below Z_MEMO_M rows, else per call). */
 static double mid_rank_score(struct ctx *c, int m, int R)
 {
+	if (m < Z_MEMO_M) {
+		double *zm = &z_memo[m][R];
+		if (*zm == 0)
+			*zm = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
+		return *zm;
+	}
 	double *zc = c->zcache ? &c->zcache[(size_t)m * (c->span + 2) + R] : NULL;
 	if (zc && !isnan(*zc))
 		return *zc;
@@ -804,11 +818,13 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.zero_g = calloc(rows, sizeof *c.zero_g);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
-	if (rows <= 256)        /* not for windows of thousands */
+	/* not for windows of thousands, nor when z_memo has every m */
+	int want_zcache = rows > Z_MEMO_M && rows <= 256;
+	if (want_zcache)
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
 	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
-	    (rows <= 256 && !c.zcache)) {
+	    (want_zcache && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
