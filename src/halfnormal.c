@@ -5,6 +5,8 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "assay/verdict.h"
 #include "verdict_internal.h"
@@ -28,12 +30,21 @@ static double hs_f[MAX_RUN + 1][HS_N];
  * move) */
 static double hs_lq[MAX_RUN + 1][HS_N];
 static double hs_dl[MAX_RUN + 1][HS_N];
-/* Rows 1..hs_done are filled.  Readers load it with acquire order and
- * the filler stores it with release order (under hs_lock, which only
- * serialises fillers), so the hot path takes no lock: a mutex here was
- * 4% of the benchmark's time, contended between worker threads. */
-static atomic_int hs_done;
+/* Row k is filled on x in [0, hs_len[k] / HS_PER): entry j of a row
+ * needs only entries 0..j of rows 1 and k - 1, so a row is filled as far
+ * as the run tests reach, and extended when one reaches further, with
+ * the same doubles as a fill of the whole row.  (A whole fill of the 8
+ * rows of the default run test cost 170 million instructions on every
+ * process's first run test, with the other threads waiting for it; the
+ * runs of W = 20 reach x = 18 of the 40.)  Row 1 is filled whole, and
+ * hs_len[k] <= hs_len[k - 1].  Readers load the lengths with acquire
+ * order and the filler stores them with release order (under hs_lock,
+ * which only serialises fillers), so the hot path takes no lock: a mutex
+ * here was 4% of the benchmark's time, contended between worker
+ * threads. */
+static atomic_int hs_len[MAX_RUN + 1];
 static pthread_mutex_t hs_lock = PTHREAD_MUTEX_INITIALIZER;
+#define HS_CHUNK 256    /* rows grow by at least this many entries */
 
 /* int_0^{i h} a(y) b(i h - y) dy and int_0^{i h} a(y) c(i h - y) dy on
  * the grid, into *sb and *sc: the two convolutions of a table row share
@@ -92,11 +103,11 @@ static void convolve2(const double *a, const double *b, const double *c,
 	*sc = rc;
 }
 
-static void hs_fill(int k)
+/* Rows 1..k filled on at least entries [0, len). */
+static void hs_fill(int k, int len)
 {
 	pthread_mutex_lock(&hs_lock);
-	int done = atomic_load_explicit(&hs_done, memory_order_relaxed);
-	if (done == 0) {
+	if (atomic_load_explicit(&hs_len[1], memory_order_relaxed) == 0) {
 		for (int j = 0; j < HS_N; j++) {
 			double x = (double)j / HS_PER;
 			hs_f[1][j] = M_SQRT2 * M_2_SQRTPI / 2 * exp(-x * x / 2);
@@ -104,11 +115,14 @@ static void hs_fill(int k)
 			hs_lq[1][j] = log(hs_q[1][j]);
 			hs_dl[1][j] = -hs_f[1][j] / hs_q[1][j];
 		}
-		atomic_store_explicit(&hs_done, done = 1, memory_order_release);
+		atomic_store_explicit(&hs_len[1], HS_N, memory_order_release);
 	}
-	while (done < k) {
-		int r = done + 1;
-		for (int j = 0; j < HS_N; j++) {
+	len = (len + HS_CHUNK - 1) / HS_CHUNK * HS_CHUNK;
+	if (len > HS_N)
+		len = HS_N;
+	for (int r = 2; r <= k; r++) {
+		int from = atomic_load_explicit(&hs_len[r], memory_order_relaxed);
+		for (int j = from; j < len; j++) {
 			double cq, cf;
 			convolve2(hs_f[1], hs_q[r - 1], hs_f[r - 1], j, &cq, &cf);
 			hs_q[r][j] = hs_q[1][j] + cq;
@@ -116,13 +130,14 @@ static void hs_fill(int k)
 			hs_lq[r][j] = log(hs_q[r][j]);
 			hs_dl[r][j] = -hs_f[r][j] / hs_q[r][j];
 		}
-		atomic_store_explicit(&hs_done, done = r, memory_order_release);
+		if (len > from)
+			atomic_store_explicit(&hs_len[r], len, memory_order_release);
 	}
 	pthread_mutex_unlock(&hs_lock);
 }
 
-/* H_k(x) from the table, for 2 <= k <= hs_done and x > 0 (the callers
- * check). */
+/* H_k(x) from the table, for 2 <= k and x > 0 that hs_need(k, x) was
+ * given (the callers check). */
 static double hs_tail(int k, double x)
 {
 	const double *lq = hs_lq[k], *dl = hs_dl[k];
@@ -144,11 +159,14 @@ static double hs_tail(int k, double x)
 	return exp(l);
 }
 
-/* The table holds rows 1..k (filled on first use). */
-static void hs_need(int k)
+/* The table holds rows 1..k as far as hs_tail reads them for x > 0 (and
+ * for any x' <= x): entries j and j + 1 of u = x HS_PER, or the last. */
+static void hs_need(int k, double x)
 {
-	if (atomic_load_explicit(&hs_done, memory_order_acquire) < k)
-		hs_fill(k);
+	double u = x * HS_PER;
+	int len = u >= HS_N - 1 ? HS_N : (int)u + 2;
+	if (atomic_load_explicit(&hs_len[k], memory_order_acquire) < len)
+		hs_fill(k, len);
 }
 
 double assay_halfnormal_sum_q(int k, double x)
@@ -159,9 +177,25 @@ double assay_halfnormal_sum_q(int k, double x)
 		return 1;
 	if (k == 1)
 		return erfc(x / M_SQRT2);
-	hs_need(k);
+	hs_need(k, x);
 	return hs_tail(k, x);
 }
+
+/* The run statistics met, with their p-values: the mid-rank scores of
+ * a window of W moves take only W + 1 values, so the sums of short runs
+ * repeat (over 600 quarterly bench series, 56% of the run tests found
+ * their statistic here; with 4,096 slots 50%, 65,536 63%).  The memo of
+ * a pure function, direct-mapped on the statistic's bits and the cap,
+ * per thread; entries start with cap 0, which is never looked up. */
+#define RUN_P_SLOTS 8192      /* 192 KB a thread */
+struct run_p_entry {
+	double t;
+	int cap;
+	double p;
+};
+static _Thread_local struct run_p_entry run_p_memo[RUN_P_SLOTS];
+
+static double run_p_sum(double t_obs, int cap);
 
 /* The run test calls the table up to 7 times per move (the checks of
  * assay_halfnormal_sum_q once, not on every call). */
@@ -173,7 +207,24 @@ double assay_run_p(double t_obs, int cap)
 		cap = MAX_RUN;
 	if (!(t_obs > 0))
 		return 0.5;     /* every H_k(0) = 1: P(K >= 2), exactly */
-	hs_need(cap);
+	uint64_t bits;
+	memcpy(&bits, &t_obs, sizeof bits);
+	bits ^= bits >> 29;
+	bits *= 0x9e3779b97f4a7c15u;
+	struct run_p_entry *e = &run_p_memo[(bits >> 40) % RUN_P_SLOTS ^ cap];
+	if (e->cap == cap && e->t == t_obs)
+		return e->p;
+	e->t = t_obs;
+	e->cap = cap;
+	return e->p = run_p_sum(t_obs, cap);
+}
+
+/* The run test's p-value for t_obs > 0 and 2 <= cap <= MAX_RUN. */
+static double run_p_sum(double t_obs, int cap)
+{
+	/* t_obs sqrt(k) is largest for k = cap, and rows 2..cap - 1 are
+	 * filled at least as far as row cap */
+	hs_need(cap, t_obs * sqrt((double)cap));
 	double p = 0, w = 0.25;
 	for (int k = 2; k < cap; k++, w /= 2)
 		p += w * hs_tail(k, t_obs * sqrt((double)k));

@@ -130,14 +130,16 @@ static double beta_inc(double a, double b, double x,
 
 /* P(|T| < |t|) for integer df by the finite sums of Abramowitz and Stegun
  * 26.7.3 (odd df) and 26.7.4 (even df), with c2 = cos^2(theta) =
- * df / (df + t^2). */
+ * df / (df + t^2).  The factors 2k - 1 and 2k (even df), 2k and 2k + 1
+ * (odd df) are counted in doubles (exact integers: the same values as
+ * the converted ints, without a conversion on each term). */
 static double t_central(double t2, int df)
 {
 	double nu = df, c2 = nu / (nu + t2), s = sqrt(t2 / (nu + t2));
 	if (df % 2 == 0) {
-		double term = 1, sum = 1;
-		for (int k = 1; k <= df / 2 - 1; k++) {
-			term *= c2 * (2 * k - 1) / (2 * k);
+		double term = 1, sum = 1, num = 1, den = 2;
+		for (int k = df / 2 - 1; k > 0; k--, num += 2, den += 2) {
+			term *= c2 * num / den;
 			sum += term;
 		}
 		return s * sum;
@@ -145,9 +147,9 @@ static double t_central(double t2, int df)
 	double theta = atan(sqrt(t2 / nu));
 	if (df == 1)
 		return 2 * theta / M_PI;
-	double term = 1, sum = 1;
-	for (int k = 1; k <= (df - 3) / 2; k++) {
-		term *= c2 * (2 * k) / (2 * k + 1);
+	double term = 1, sum = 1, num = 2, den = 3;
+	for (int k = (df - 3) / 2; k > 0; k--, num += 2, den += 2) {
+		term *= c2 * num / den;
 		sum += term;
 	}
 	return 2 / M_PI * (theta + s * sqrt(c2) * sum);

@@ -125,6 +125,7 @@ static const double *pick_basis(const struct ctx *c, size_t t,
 /* The leave-one-out |t| of window row i from a refit without it (for
  * a degenerate row, or where the deletion identity would lose digits),
  * squared. */
+__attribute__((noinline, cold))
 static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
 			   int ar)
 {
@@ -138,6 +139,59 @@ static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
 	return s2 > 0 ? d * d / (s2 * (1 + lev)) : (d == 0 ? 0 : INFINITY);
 }
 
+/* The window fit updated with the judged move, the scalars loo_rank's
+ * rows read (passed by value, so that they stay in registers: the fit's
+ * address has escaped, to verdict_fit_finish, and the rare refit calls
+ * out, so the compiler would reload fields of it on every row). */
+struct loo_fit {
+	double inv_sxx, beta, rss, rss_lim, dfl;
+	int lag;
+};
+
+/* The squared leave-one-out t of row (y, x) of a group with 1 / n_g,
+ * mean y and mean x given, by the deletion identity: into *s2, returning
+ * 1, or 0 where the identity would lose the digits (refit the row). */
+static inline int loo_deletion(double y, double x, double inv_g, double my_g,
+			       double mx_g, struct loo_fit L, double *s2)
+{
+	double dx = L.lag ? x - mx_g : 0;
+	double q = 1 - (inv_g + dx * dx * L.inv_sxx);          /* 1 - h_i */
+	double e = y - my_g - L.beta * dx;
+	double e2 = e * e, den = L.rss * q - e2;
+	/* (1e-4 RSS) q: the same product as 1e-4 * RSS * q */
+	if (q > 1e-10 && den > L.rss_lim * q) {
+		*s2 = e2 * L.dfl / den;
+		return 1;
+	}
+	return 0;
+}
+
+/* The counts and bounds loo_rank gathers over the rows. */
+struct loo_ranks {
+	double tie2, tie02;     /* the ties, squared (-1: every score) */
+	double lo2, hi2;
+	int r, r0;
+	const double *vl;       /* 1 / v_i under rule 2a, or NULL */
+};
+
+/* Row i's squared score s2 into the counts.  No branch on which side of
+ * the tie a score falls (a coin toss for the branch predictor, and gcc
+ * turns conditional moves of doubles into branches): the sides are
+ * chosen by adding 0 or infinity, a score at least `tie` competing for
+ * the minimum (lo2), the others for the maximum (hi2). */
+static inline void loo_count(struct loo_ranks *A, double s2, int i)
+{
+	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
+	A->r0 += s2 >= A->tie02;
+	if (A->vl)
+		s2 *= A->vl[i];         /* rule 2a: times 1 / v_i */
+	int above = s2 >= A->tie2;
+	double a = s2 + to_lo[above], b = s2 - to_hi[above];
+	A->r += above;
+	A->lo2 = a < A->lo2 ? a : A->lo2;
+	A->hi2 = b > A->hi2 ? b : A->hi2;
+}
+
 /* Rank the judged move (row m) among the window moves: the leave-one-out
  * |t| of each window row comes from the fit fw on rows [0, m) updated
  * with row m, by the deletion identity
@@ -147,6 +201,7 @@ static double refit_score2(const struct ctx *c, int m, int i, int ngroups,
  * and returns the smallest of those (*lo) and the largest of the others
  * (*hi); *R0 counts the rows whose pooled score is at least `tie0` (the
  * rank of rule 4, the same as *R without rule 2a). */
+__attribute__((noinline))
 static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 		     double tie, double tie0, int *R, int *R0, double *lo,
 		     double *hi)
@@ -156,51 +211,67 @@ static void loo_rank(const struct ctx *c, const struct fit *fw, int m,
 	fit_add(&ff, c->ys[m], c->xs[m], c->gs[m], ar);
 	verdict_fit_finish(&ff, ar, c->ys, c->xs, c->gs, m + 1, -1);
 	int dfl = m + 1 - ff.p - 1;
-	double inv_ng[MAX_SEASONS];
-	for (int k = 0; k < ngroups; k++)
+	double inv_ng[MAX_SEASONS], my[MAX_SEASONS], mx[MAX_SEASONS];
+	for (int k = 0; k < ngroups; k++) {
 		inv_ng[k] = ff.ng[k] ? 1.0 / ff.ng[k] : 0;
-	double inv_sxx = ff.ar ? 1 / ff.sxx : 0, beta = ff.beta;
-	/* The loop must not branch on which side of the tie a score falls
-	 * (a coin toss for the branch predictor, and gcc turns conditional
-	 * moves of doubles into branches), so the sides are chosen by
-	 * adding 0 or infinity: a score at least `tie` competes for the
-	 * minimum (lo2), the others for the maximum (hi2). */
-	static const double to_lo[2] = { INFINITY, 0 }, to_hi[2] = { 0, INFINITY };
-	double tie2 = tie > 0 ? tie * tie : -1;
-	double tie02 = tie0 > 0 ? tie0 * tie0 : -1;
-	double lo2 = INFINITY, hi2 = -INFINITY;
-	int r = 0, r0 = 0;
-	const double *vl = c->vl;      /* 1 / v_i */
-	for (int i = 0; i < m; i++) {
-		int g = c->gs[i];
-		double dx = ff.ar ? c->xs[i] - ff.mx[g] : 0;
-		double q = 1 - (inv_ng[g] + dx * dx * inv_sxx);    /* 1 - h_i */
-		double e = c->ys[i] - ff.my[g] - beta * dx;
-		double e2 = e * e, den = ff.rss * q - e2;
-		double s2;
-		if (q > 1e-10 && den > 1e-4 * ff.rss * q && dfl > 0)
-			s2 = e2 * dfl / den;
-		else
-			s2 = refit_score2(c, m, i, ngroups, ar);
-		r0 += s2 >= tie02;
-		if (vl)
-			s2 *= vl[i];            /* rule 2a: times 1 / v_i */
-		int above = s2 >= tie2;
-		double a = s2 + to_lo[above], b = s2 - to_hi[above];
-		r += above;
-		lo2 = a < lo2 ? a : lo2;
-		hi2 = b > hi2 ? b : hi2;
+		my[k] = ff.my[k];
+		mx[k] = ff.mx[k];
 	}
-	*R = r;
-	*R0 = r0;
-	*lo = sqrt(lo2);
-	*hi = hi2 >= 0 ? sqrt(hi2) : hi2;
+	struct loo_fit L = {
+		.inv_sxx = ff.ar ? 1 / ff.sxx : 0, .beta = ff.beta,
+		.rss = ff.rss, .rss_lim = 1e-4 * ff.rss, .dfl = dfl,
+		.lag = ff.ar,
+	};
+	struct loo_ranks A = {
+		.tie2 = tie > 0 ? tie * tie : -1,
+		.tie02 = tie0 > 0 ? tie0 * tie0 : -1,
+		.lo2 = INFINITY, .hi2 = -INFINITY, .vl = c->vl,
+	};
+	const double *ys = c->ys, *xs = c->xs;
+	const int *gs = c->gs;
+	double s2;
+	/* one group (no seasons, the common case) has a loop of its own,
+	 * with the group's fit in registers */
+	if (ngroups == 1 && dfl > 0) {
+		double inv0 = inv_ng[0], my0 = my[0], mx0 = mx[0];
+		for (int i = 0; i < m; i++) {
+			if (!loo_deletion(ys[i], xs[i], inv0, my0, mx0, L, &s2))
+				s2 = refit_score2(c, m, i, ngroups, ar);
+			loo_count(&A, s2, i);
+		}
+	} else {
+		for (int i = 0; i < m; i++) {
+			int g = gs[i];
+			if (!(dfl > 0 && loo_deletion(ys[i], xs[i], inv_ng[g],
+						      my[g], mx[g], L, &s2)))
+				s2 = refit_score2(c, m, i, ngroups, ar);
+			loo_count(&A, s2, i);
+		}
+	}
+	*R = A.r;
+	*R0 = A.r0;
+	*lo = sqrt(A.lo2);
+	*hi = A.hi2 >= 0 ? sqrt(A.hi2) : A.hi2;
 }
 
+/* The normal scores of mid-rank R among m + 1 for m < Z_MEMO_M, kept by
+ * each thread across assay_judge calls (a series' moves met every (m, R)
+ * again, at 155 instructions a quantile).  The scores are positive
+ * ((R + 0.5) / (2 (m + 1)) < 1/2), so 0 marks one not computed yet. */
+#define Z_MEMO_M 64
+static _Thread_local double z_memo[Z_MEMO_M][Z_MEMO_M];
+
 /* The normal score of mid-rank R among m + 1, which depends on (m, R)
- * only: computed once each when the window is small enough to cache. */
+ * only: computed once each when the window is small enough to cache
+ * (per thread below Z_MEMO_M rows, else per call). */
 static double mid_rank_score(struct ctx *c, int m, int R)
 {
+	if (m < Z_MEMO_M) {
+		double *zm = &z_memo[m][R];
+		if (*zm == 0)
+			*zm = gsl_cdf_ugaussian_Qinv((R + 0.5) / (2.0 * (m + 1)));
+		return *zm;
+	}
 	double *zc = c->zcache ? &c->zcache[(size_t)m * (c->span + 2) + R] : NULL;
 	if (zc && !isnan(*zc))
 		return *zc;
@@ -210,58 +281,77 @@ static double mid_rank_score(struct ctx *c, int m, int R)
 	return z;
 }
 
+/* Two doubles operated on together (GCC and Clang vector extensions:
+ * SSE2 on x86-64, two scalar operations where there is no such unit);
+ * each lane's arithmetic is the IEEE operation on that lane. */
+typedef double pair __attribute__((vector_size(16)));
+
 /* The moments of two fits of rows [0, m) at once, for the F test: by
- * group (f1) and with one intercept (f0).  The same sums as two calls of
- * fit_moments, in shared passes: 4% fewer instructions over the benchmark
- * of scripts/bench-analysis, where every move runs the F test.  (Here and not in
- * verdict_fit.c: inlined into the judging, where every move runs it, it
- * costs 150 instructions a move less.) */
+ * group (f1) and with one intercept (f0), cnt the rows per group.  The
+ * same sums as two calls of fit_moments, in shared passes: 4% fewer
+ * instructions over the benchmark of scripts/bench-analysis, where every
+ * move runs the F test.  (Here and not in verdict_fit.c: inlined into the
+ * judging, where every move runs it, it costs 150 instructions a move
+ * less.)  The second pass has a loop for each setting of ar: gcc -O2
+ * does not unswitch. */
 static void fit_moments_pair(const double *y, const double *x, const int *g,
-			     int m, int ngroups, int ar, struct fit *f1,
-			     struct fit *f0)
+			     int m, int ngroups, const int *cnt, int ar,
+			     struct fit *f1, struct fit *f0)
 {
-	double sy[MAX_SEASONS] = { 0 }, sx[MAX_SEASONS] = { 0 };
-	double ty = 0, tx = 0;
-	memset(f1->ng, 0, sizeof f1->ng);
+	/* the sums of y (lane 0) and x (lane 1) by group (s) and in all (t);
+	 * mx is used only with ar */
+	pair s[MAX_SEASONS], t = { 0, 0 };
+	for (int k = 0; k < ngroups; k++)
+		s[k] = (pair){ 0, 0 };
+	memcpy(f1->ng, cnt, sizeof f1->ng);
 	memset(f0->ng, 0, sizeof f0->ng);
 	f1->ngroups = ngroups;
 	f0->ngroups = 1;
 	for (int i = 0; i < m; i++) {
-		f1->ng[g[i]]++;
-		sy[g[i]] += y[i];
-		sx[g[i]] += x[i];       /* mx is used only with ar */
-		ty += y[i];
-		tx += x[i];
+		pair yx = { y[i], x[i] };
+		s[g[i]] += yx;
+		t += yx;
 	}
+	double my[MAX_SEASONS], mx[MAX_SEASONS];
 	for (int k = 0; k < ngroups; k++) {
-		double inv = f1->ng[k] ? 1.0 / f1->ng[k] : 0;
-		f1->my[k] = sy[k] * inv;
-		f1->mx[k] = sx[k] * inv;
+		double inv = cnt[k] ? 1.0 / cnt[k] : 0;
+		f1->my[k] = my[k] = s[k][0] * inv;
+		f1->mx[k] = mx[k] = s[k][1] * inv;
 	}
 	f0->ng[0] = m;
-	f0->my[0] = m ? ty / m : 0;
-	f0->mx[0] = m ? tx / m : 0;
-	double a_xx = 0, a_xy = 0, a_yy = 0, b_xx = 0, b_xy = 0, b_yy = 0;
+	double my0 = f0->my[0] = m ? t[0] / m : 0;
+	double mx0 = f0->mx[0] = m ? t[1] / m : 0;
+	/* The two fits' sums side by side, lane 0 by group (f1) and lane 1
+	 * with one intercept (f0): each lane is the scalar code's operation
+	 * (dy = y - my_g, ey = y - my, dx dy, ex ey ...), two at a time. */
+	pair mp[MAX_SEASONS], xp[MAX_SEASONS];
+	for (int k = 0; k < ngroups; k++) {
+		mp[k] = (pair){ my[k], my0 };
+		xp[k] = (pair){ mx[k], mx0 };
+	}
+	pair syy = { 0, 0 }, sxx = { 0, 0 }, sxy = { 0, 0 };
 	double sx2 = 0;
-	for (int i = 0; i < m; i++) {
-		double dy = y[i] - f1->my[g[i]], ey = y[i] - f0->my[0];
-		a_yy += dy * dy;
-		b_yy += ey * ey;
-		if (ar) {
-			double dx = x[i] - f1->mx[g[i]], ex = x[i] - f0->mx[0];
-			a_xx += dx * dx;
-			a_xy += dx * dy;
-			b_xx += ex * ex;
-			b_xy += ex * ey;
+	if (ar) {
+		for (int i = 0; i < m; i++) {
+			pair d = (pair){ y[i], y[i] } - mp[g[i]];
+			pair e = (pair){ x[i], x[i] } - xp[g[i]];
+			syy += d * d;
+			sxx += e * e;
+			sxy += e * d;
 			sx2 += x[i] * x[i];
 		}
+	} else {
+		for (int i = 0; i < m; i++) {
+			pair d = (pair){ y[i], y[i] } - mp[g[i]];
+			syy += d * d;
+		}
 	}
-	f1->sxx = a_xx;
-	f1->sxy = a_xy;
-	f1->syy = a_yy;
-	f0->sxx = b_xx;
-	f0->sxy = b_xy;
-	f0->syy = b_yy;
+	f1->sxx = sxx[0];
+	f1->sxy = sxy[0];
+	f1->syy = syy[0];
+	f0->sxx = sxx[1];
+	f0->sxy = sxy[1];
+	f0->syy = syy[1];
 	f1->sx2 = f0->sx2 = sx2;
 }
 
@@ -281,18 +371,37 @@ static void local_scales(struct ctx *c, const struct fit *fw, int m,
 			 int df)
 {
 	double lambda = c->vol_lambda, w = (1 - lambda) * df / fw->rss, v = 1;
-	double beta = fw->ar ? fw->beta : 0;
+	/* the fit's means in locals (fw's fields would be reloaded on every
+	 * row: the stores below might alias them) */
+	double my[MAX_SEASONS], mx[MAX_SEASONS];
+	for (int k = 0; k < fw->ngroups; k++) {
+		my[k] = fw->my[k];
+		mx[k] = fw->mx[k];
+	}
+	const double *ys = c->ys, *xs = c->xs;
+	const int *gs = c->gs;
+	double *vloc = c->vloc, *vinv = c->vinv;
 	/* loo_rank multiplies by the inverses: independent divisions here
 	 * rather than one on each step of its chain of minima */
-	for (int i = 0; i < m; i++) {
-		c->vloc[i] = v;
-		c->vinv[i] = 1 / v;
-		int g = c->gs[i];
-		double e = c->ys[i] - fw->my[g] - (fw->ar ? beta * (c->xs[i] - fw->mx[g]) : 0);
-		v = lambda * v + w * (e * e);
+	if (fw->ar) {
+		double beta = fw->beta;
+		for (int i = 0; i < m; i++) {
+			vloc[i] = v;
+			vinv[i] = 1 / v;
+			int g = gs[i];
+			double e = ys[i] - my[g] - beta * (xs[i] - mx[g]);
+			v = lambda * v + w * (e * e);
+		}
+	} else {
+		for (int i = 0; i < m; i++) {
+			vloc[i] = v;
+			vinv[i] = 1 / v;
+			double e = ys[i] - my[gs[i]];
+			v = lambda * v + w * (e * e);
+		}
 	}
-	c->vloc[m] = v;
-	c->vl = c->vinv;
+	vloc[m] = v;
+	c->vl = vinv;
 }
 
 /* The sample sd of the n finite x (sum: their sum, in order): the
@@ -332,26 +441,51 @@ static void noise_window(struct ctx *c, const double *y, size_t t,
 }
 
 /* Model rows of move t: finite changes in the span, oldest first, with a
- * finite lag when the AR term is on.  Returns their count. */
-static int model_rows(struct ctx *c, const double *y, size_t t, int ar)
+ * finite lag when the AR term is on.  Returns their count; *nfin counts
+ * the finite changes of the span.  Each change is written to slot m and
+ * kept by counting it (the arrays have room for the one past the last
+ * row): no branch on the data, and one loop for each setting of the lag. */
+static int model_rows(struct ctx *c, const double *y, size_t t, int ar,
+		      int *nfin)
 {
 	size_t span = (size_t)c->span;
-	const int *season = c->o->seasons >= 2 ? c->season : NULL;
-	int m = 0;
 	size_t first_row = t > span ? t - span : 0;
-	/* with the lag, the row needs a finite y[i - 1] too */
-	int lag_ok = !ar || (first_row > 0 && isfinite(y[first_row - 1]));
-	for (size_t i = first_row; i < t; i++) {
-		int fin = isfinite(y[i]);
-		if (fin && lag_ok) {
-			c->idx[m] = (int)(t - i);               /* age */
-			c->ys[m] = y[i];
-			c->xs[m] = ar ? y[i - 1] : 0;
-			c->gs[m] = season ? season[i] : 0;
-			m++;
+	const int *sg = c->o->seasons >= 2 && c->season ? c->season + first_row
+							 : c->zero_g;
+	int *idx = c->idx, *gs = c->gs;
+	double *ys = c->ys, *xs = c->xs;
+	int m = 0, nf = 0;
+	size_t i = first_row;
+	if (!ar) {
+		for (; i < t; i++) {
+			int fin = isfinite(y[i]);
+			idx[m] = (int)(t - i);                  /* age */
+			ys[m] = y[i];
+			xs[m] = 0;
+			gs[m] = sg[i - first_row];
+			m += fin;
 		}
-		lag_ok = !ar || fin;
+		*nfin = m;
+		return m;
 	}
+	/* with the lag, the row needs a finite y[i - 1] too */
+	int lag_ok = first_row > 0 && isfinite(y[first_row - 1]);
+	if (first_row == 0 && t > 0) {  /* no lag: never a row */
+		lag_ok = isfinite(y[0]);
+		nf = lag_ok;
+		i = 1;
+	}
+	for (; i < t; i++) {
+		int fin = isfinite(y[i]);
+		nf += fin;
+		idx[m] = (int)(t - i);
+		ys[m] = y[i];
+		xs[m] = y[i - 1];
+		gs[m] = sg[i - first_row];
+		m += fin & lag_ok;
+		lag_ok = fin;
+	}
+	*nfin = nf;
 	return m;
 }
 
@@ -360,6 +494,8 @@ static int model_rows(struct ctx *c, const double *y, size_t t, int ar)
 struct season_fits {
 	struct fit f0, f1;      /* one intercept; seasonal means */
 	int have_f0, have_f1;
+	int rows;               /* the rows the F test's fits are of (-1:
+				 * no test), and their order unchanged */
 };
 
 /* Seasonality (rule 1): impose seasonal means (--seasonal yes) or test
@@ -372,6 +508,7 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	const assay_judge_opts *o = c->o;
 	int seasons = o->seasons;
 	sf->have_f0 = sf->have_f1 = 0;
+	sf->rows = -1;
 	if (!(seasons >= 2 && c->season && o->seasonal != ASSAY_SEASONAL_NO))
 		return 0;
 	int cnt[MAX_SEASONS] = { 0 }, enough = 1;
@@ -385,15 +522,13 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	if (!enough)
 		return 0;
 	/* partial F test: seasonal means vs one intercept, the AR term in
-	 * both (gs has room for a second, all-zero group column after row
-	 * m) */
-	int *g0 = c->gs + m + 1;
-	for (int i = 0; i < m; i++)
-		g0[i] = 0;
-	fit_moments_pair(c->ys, c->xs, c->gs, m, seasons, ar, &sf->f1, &sf->f0);
+	 * both (the one-intercept fit's group column: c->zero_g) */
+	fit_moments_pair(c->ys, c->xs, c->gs, m, seasons, cnt, ar, &sf->f1,
+			 &sf->f0);
 	verdict_fit_finish(&sf->f1, ar, c->ys, c->xs, c->gs, m, -1);
-	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, g0, m, -1);
+	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, c->zero_g, m, -1);
 	sf->have_f0 = sf->have_f1 = 1;
+	sf->rows = m;
 	int d1 = sf->f1.p - sf->f0.p, d2 = m - sf->f1.p;
 	double p;
 	if (d1 <= 0 || d2 <= 0)
@@ -471,31 +606,20 @@ static void shock_p(struct ctx *c, const struct fit *fw, int m, double rt,
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 }
 
-/* Judge move t (rules 1 to 3; rules 4 and 5 are decide's). */
-static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
+/* Rules 1 to 3 for move t on basis y, from its m model rows (with the
+ * AR term: ar); the F test's fits are left in sf. */
+static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
+		       int m, struct season_fits *sf, assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
-	judgement_init(J);
-	const double *y = pick_basis(c, t, &J->basis);
-	J->change = y[t];
-	if (!isfinite(y[t])) {
-		J->why = ASSAY_UNJUDGED_NA;
-		return;
-	}
-	noise_window(c, y, t, J);
-
-	/* the AR term is on when the judged move has a lag */
-	int ar = o->ar && t >= 1 && isfinite(y[t - 1]);
-	int m = model_rows(c, y, t, ar);
 	m = verdict_set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
-	struct season_fits sf;
-	int seasonal = choose_seasonal(c, m, ar, &sf, J);
+	int seasonal = choose_seasonal(c, m, ar, sf, J);
 	if (seasonal < 0) {
 		J->why = ASSAY_UNJUDGED_SEASONAL;
 		return;
 	}
 	if (!seasonal)
-		m = keep_w_window(c, m, &sf);
+		m = keep_w_window(c, m, sf);
 	int ngroups = seasonal ? o->seasons : 1;
 	int gt = seasonal ? c->season[t] : 0;
 	J->seasonal = seasonal;
@@ -508,10 +632,10 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	/* rule 2: the prediction-interval t statistic, window fit only */
 	struct fit fnew;
 	const struct fit *fw;   /* the window fit: f0, f1 or fnew */
-	if (seasonal && sf.have_f1)
-		fw = &sf.f1;
-	else if (!seasonal && sf.have_f0)
-		fw = &sf.f0;
+	if (seasonal && sf->have_f1)
+		fw = &sf->f1;
+	else if (!seasonal && sf->have_f0)
+		fw = &sf->f0;
 	else {
 		verdict_fit_rows(c->ys, c->xs, c->gs, m, -1, ngroups, ar, &fnew);
 		fw = &fnew;
@@ -550,6 +674,43 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	J->p_t = assay_t_two_sided(J->stat, df);
 	shock_p(c, fw, m, y[t], xt, gt, df, J);
 	J->why = ASSAY_JUDGED;
+}
+
+/* The window's noise scales (J->noise): the sd from the F test's
+ * one-intercept fit when that was of exactly the window's changes --
+ * the span is the window, and the test had all nfin finite changes of
+ * it as rows, in order -- since its mean (sum / n) and centred sum of
+ * squares are the very sums window_sd forms; else from the window. */
+static void noise_scales(struct ctx *c, const double *y, size_t t, int nfin,
+			 const struct season_fits *sf, assay_judgement *J)
+{
+	if (!c->o->scales && c->span == c->o->window && sf->rows == nfin &&
+	    nfin >= 2) {
+		J->noise.n = (size_t)nfin;
+		J->noise.sd = sqrt(sf->f0.syy / (double)(nfin - 1));
+		return;
+	}
+	noise_window(c, y, t, J);
+}
+
+/* Judge move t (rules 1 to 3; rules 4 and 5 are decide's). */
+static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
+{
+	judgement_init(J);
+	const double *y = pick_basis(c, t, &J->basis);
+	J->change = y[t];
+	if (!isfinite(y[t])) {
+		J->why = ASSAY_UNJUDGED_NA;
+		return;
+	}
+	/* the AR term is on when the judged move has a lag */
+	int ar = c->o->ar && t >= 1 && isfinite(y[t - 1]);
+	int nfin;
+	int m = model_rows(c, y, t, ar, &nfin);
+	struct season_fits sf;
+	sf.rows = -1;
+	judge_rows(c, y, t, ar, m, &sf, J);
+	noise_scales(c, y, t, nfin, &sf, J);
 }
 
 /* rules 4 and 5, once the scores of the earlier moves are known */
@@ -653,14 +814,17 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.srt = malloc(rows * sizeof *c.srt);
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);
-	c.gs = malloc(2 * rows * sizeof *c.gs);
+	c.gs = malloc(rows * sizeof *c.gs);
 	c.idx = malloc(rows * sizeof *c.idx);
+	c.zero_g = calloc(rows, sizeof *c.zero_g);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
-	if (rows <= 256)        /* not for windows of thousands */
+	/* not for windows of thousands, nor when z_memo has every m */
+	int want_zcache = rows > Z_MEMO_M && rows <= 256;
+	if (want_zcache)
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.no_log ||
-	    (rows <= 256 && !c.zcache)) {
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
+	    (want_zcache && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
@@ -698,6 +862,7 @@ out:
 	free(c.vinv);
 	free(c.gs);
 	free(c.idx);
+	free(c.zero_g);
 	free(c.no_log);
 	free(c.zcache);
 	return rc;

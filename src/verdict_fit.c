@@ -46,30 +46,11 @@ static void fit_moments(const double *y, const double *x, const int *g,
 	f->sx2 = sx2;
 }
 
-/* The least-squares fit y = a_g + beta x from the moments (the rows they
- * came from are at hand for the rare exact pass). */
-void verdict_fit_finish(struct fit *f, int ar, const double *y,
-		       const double *x, const int *g, int m, int skip)
+/* The residual sum of fit f summed over its rows (verdict_fit_finish's
+ * exact pass). */
+void verdict_fit_exact_rss(struct fit *f, const double *y, const double *x,
+			   const int *g, int m, int skip)
 {
-	f->p = 0;
-	for (int k = 0; k < f->ngroups; k++)
-		f->p += f->ng[k] > 0;
-	f->beta = 0;
-	f->ar = 0;
-	f->rss = f->syy;
-	/* The lag is left out when it has no variation within the groups
-	 * (all equal, e.g. a fixed price): Sxx <= 1e-10 sum x^2 means the
-	 * slope would be rounding noise. */
-	if (!ar || !(f->sxx > 1e-10 * f->sx2))
-		return;
-	f->ar = 1;
-	f->beta = f->sxy / f->sxx;
-	f->p++;
-	f->rss = f->syy - f->beta * f->sxy;
-	if (f->rss >= 1e-2 * f->syy)
-		return;
-	/* The lag explains over 99% of the variation: Syy - Sxy^2/Sxx
-	 * would lose digits, so sum the squared residuals instead. */
 	double rss = 0;
 	for (int i = 0; i < m; i++) {
 		if (i == skip)

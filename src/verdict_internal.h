@@ -28,10 +28,36 @@ struct fit {
 	double mx[MAX_SEASONS]; /* group means of x */
 };
 
+void verdict_fit_exact_rss(struct fit *f, const double *y, const double *x,
+			   const int *g, int m, int skip);
+
 /* The least-squares fit y = a_g + beta x from the moments of rows [0, m)
- * but `skip` (or -1), which are at hand for the rare exact pass. */
-void verdict_fit_finish(struct fit *f, int ar, const double *y,
-			const double *x, const int *g, int m, int skip);
+ * but `skip` (or -1), which are at hand for the rare exact pass.  (Inline:
+ * the verdict finishes three fits a move.) */
+static inline void verdict_fit_finish(struct fit *f, int ar, const double *y,
+				      const double *x, const int *g, int m,
+				      int skip)
+{
+	f->p = 0;
+	for (int k = 0; k < f->ngroups; k++)
+		f->p += f->ng[k] > 0;
+	f->beta = 0;
+	f->ar = 0;
+	f->rss = f->syy;
+	/* The lag is left out when it has no variation within the groups
+	 * (all equal, e.g. a fixed price): Sxx <= 1e-10 sum x^2 means the
+	 * slope would be rounding noise. */
+	if (!ar || !(f->sxx > 1e-10 * f->sx2))
+		return;
+	f->ar = 1;
+	f->beta = f->sxy / f->sxx;
+	f->p++;
+	f->rss = f->syy - f->beta * f->sxy;
+	/* The lag explains over 99% of the variation: Syy - Sxy^2/Sxx
+	 * would lose digits, so sum the squared residuals instead. */
+	if (!(f->rss >= 1e-2 * f->syy))
+		verdict_fit_exact_rss(f, y, x, g, m, skip);
+}
 /* Fit y = a_g + beta x on rows [0, m) skipping row `skip` (or -1). */
 void verdict_fit_rows(const double *y, const double *x, const int *g, int m,
 		      int skip, int ngroups, int ar, struct fit *f);
@@ -75,6 +101,7 @@ struct ctx {
 	/* work rows (span + 2) */
 	double *ys, *xs, *win;
 	int *gs, *idx;
+	int *zero_g;            /* span + 2 zeros: the groups without seasons */
 	unsigned char *keep;
 	double *vloc;           /* rule 2a: local variances v_i of the rows
 				 * and v_m of the judged move (m + 1) */

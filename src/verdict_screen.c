@@ -44,6 +44,30 @@ static void sorted_delete(double *v, int *n, double x)
 	(*n)--;
 }
 
+/* sorted_delete(x_out) then sorted_insert(x_in) in one pass: the values
+ * between the two places move by one.  The same array: x_out's first
+ * copy goes, x_in lands after every value <= x_in. */
+static void sorted_replace(double *v, int n, double x_out, double x_in)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (v[mid] < x_out)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int j = lo;
+	if (x_in >= x_out) {
+		for (; j + 1 < n && v[j + 1] <= x_in; j++)
+			v[j] = v[j + 1];
+	} else {
+		for (; j > 0 && v[j - 1] > x_in; j--)
+			v[j] = v[j - 1];
+	}
+	v[j] = x_in;
+}
+
 /* The rows of move t (y[i], i in [t - span, t), is_row) sorted into
  * c->srt: updated from move t - 1's when that was the last one sorted on
  * the same basis, else sorted afresh (by insertion: the windows are
@@ -52,9 +76,13 @@ static void sorted_rows(struct ctx *c, const double *y, size_t t, int ar)
 {
 	size_t span = (size_t)c->span;
 	if (c->srt_y == y && c->srt_ar == ar && t >= 1 && c->srt_t == t - 1) {
-		if (t - 1 >= span && is_row(y, t - 1 - span, ar))
+		int out = t - 1 >= span && is_row(y, t - 1 - span, ar);
+		int in = is_row(y, t - 1, ar);
+		if (out && in)          /* a full window moving on */
+			sorted_replace(c->srt, c->srt_n, y[t - 1 - span], y[t - 1]);
+		else if (out)
 			sorted_delete(c->srt, &c->srt_n, y[t - 1 - span]);
-		if (is_row(y, t - 1, ar))
+		else if (in)
 			sorted_insert(c->srt, &c->srt_n, y[t - 1]);
 	} else {
 		c->srt_n = 0;
@@ -73,27 +101,39 @@ static double sorted_median(const double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The median of |v_i - med| for sorted v[0..n), med its median: the
- * distances below the median rise leftwards from the middle and those
- * above rise rightwards, so the two runs are merged up to the middle
- * instead of sorted.  (fabs(v - med) and med - v are the same double:
- * IEEE subtraction rounds symmetrically.) */
+/* The median of |v_i - med| for sorted v[0..n), med its median.  The
+ * distances below the median, L_i = med - v[a - 1 - i], rise leftwards
+ * from the middle and those above, R_j = v[a + j] - med, rise rightwards:
+ * two sorted runs, so the K = n/2 + 1 smallest distances are L_0..L_i-1
+ * and R_0..R_K-i-1 for the smallest i with L_i >= R_K-1-i, found by
+ * bisection (what merging the runs up to the middle found in n/2 steps).
+ * The median is the largest of those K, or the mean of the two largest
+ * for even n.  (fabs(v - med) and med - v are the same double: IEEE
+ * subtraction rounds symmetrically.) */
 static double sorted_mad(const double *v, int n, double med)
 {
 	int a = (n + 1) / 2;            /* v[0..a) <= med <= v[a..n) */
-	int l = a - 1, r = a, k1 = (n - 1) / 2, k2 = n / 2;
-	double d1 = 0, d = 0;
-	/* branch-free: which side comes next is a coin toss for the branch
-	 * predictor (a tenth of the verdict's time when it branched) */
-	for (int k = 0; k <= k2; k++) {
-		double dl = l >= 0 ? med - v[l >= 0 ? l : 0] : INFINITY;
-		double dr = r < n ? v[r < n ? r : n - 1] - med : INFINITY;
-		int left = dl <= dr;
-		d = left ? dl : dr;
-		l -= left;
-		r += 1 - left;
-		if (k == k1)
-			d1 = d;
+	int K = n / 2 + 1, lo = K - (n - a) > 0 ? K - (n - a) : 0;
+	int hi = K < a ? K : a;
+	/* no branch on the comparison: a coin toss for the predictor */
+	while (lo < hi) {
+		int i = (lo + hi) / 2;
+		int ge = med - v[a - 1 - i] >= v[a + K - 1 - i] - med;
+		hi = ge ? i : hi;
+		lo = ge ? lo : i + 1;
+	}
+	int i = lo, j = K - lo;
+	double l1 = i > 0 ? med - v[a - i] : -INFINITY;         /* L_i-1 */
+	double r1 = j > 0 ? v[a + j - 1] - med : -INFINITY;     /* R_j-1 */
+	double d = l1 >= r1 ? l1 : r1, d1 = d;
+	if (n % 2 == 0) {               /* the second largest of the K */
+		if (l1 >= r1) {
+			double l2 = i > 1 ? med - v[a - i + 1] : -INFINITY;
+			d1 = l2 >= r1 ? l2 : r1;
+		} else {
+			double r2 = j > 1 ? v[a + j - 2] - med : -INFINITY;
+			d1 = l1 >= r2 ? l1 : r2;
+		}
 	}
 	return (d1 + d) / 2;
 }
@@ -132,32 +172,39 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	/* nothing beyond the screen (most windows): nothing to set aside */
 	if (!(med - v[0] > lim) && !(v[m - 1] - med > lim))
 		return m;
-	int events = 0;
+	const double *ys = c->ys;
+	int events = 0, nin = 0;
 	double sum = 0, sum2 = 0;
 	for (int i = 0; i < m; i++) {
-		if (fabs(c->ys[i] - med) > lim)
+		if (fabs(ys[i] - med) > lim) {
 			events += !(i > 0 && reverts(c, i, med, lim));
-		else
-			sum += c->ys[i];
+		} else {
+			sum += ys[i];
+			nin++;
+		}
 	}
 	if (events != 1)
 		return m;
-	int nin = 0;
-	for (int i = 0; i < m; i++)
-		nin += !(fabs(c->ys[i] - med) > lim);
 	double mean = sum / nin;
 	for (int i = 0; i < m; i++)
-		if (!(fabs(c->ys[i] - med) > lim))
-			sum2 += (c->ys[i] - mean) * (c->ys[i] - mean);
+		if (!(fabs(ys[i] - med) > lim))
+			sum2 += (ys[i] - mean) * (ys[i] - mean);
 	double sd = sqrt(sum2 / (nin - 1));
 	if (!(sd > 0))
 		return m;
-	unsigned char *keep = c->keep;
-	memset(keep, 1, (size_t)m);
+	/* the candidates beyond `cut` sd (in most windows none: keep is
+	 * set up at the first) */
+	unsigned char *keep = NULL;
 	for (int i = 0; i < m; i++) {
-		double z = (c->ys[i] - mean) / sd;
-		if (!(fabs(c->ys[i] - med) > lim && fabs(z) > cut))
+		if (!(fabs(ys[i] - med) > lim))
 			continue;
+		double z = (ys[i] - mean) / sd;
+		if (!(fabs(z) > cut))
+			continue;
+		if (!keep) {
+			keep = c->keep;
+			memset(keep, 1, (size_t)m);
+		}
 		keep[i] = 0;
 		if (J->n_set_aside < ASSAY_SET_ASIDE_MAX) {
 			J->set_aside_age[J->n_set_aside] = c->idx[i];

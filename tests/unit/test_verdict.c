@@ -13,8 +13,9 @@
  * up to rounding); ranks, runs, bases, seasonal choices and verdicts must
  * be identical.  halfnormal.csv checks H_k and the run p-value to 1e-6
  * (both sides are numerical integrations; see verdict.c).
- * Hand-written part: option checks, the reasons for not judging, and the
- * bounds of the interpolated conformal p-value.
+ * Hand-written part: option checks, the reasons for not judging, the
+ * bounds of the interpolated conformal p-value, and the window sd's two
+ * paths agreeing with assay_vol_sd to the bit.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -28,6 +29,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "assay/analysis.h"
+#include "assay/volatility.h"
 #include "analysis_fixture.h"
 
 struct field {
@@ -202,6 +204,65 @@ static void judge(const double *r, size_t n, assay_judge_opts *o,
 {
 	assay_error err;
 	assert_int_equal(assay_judge(NULL, r, NULL, n, 0, o, j, &err), 0);
+}
+
+/* The window sd of every move is assay_vol_sd of the W finite changes
+ * before it, to the bit, whichever way the verdict got it: from the F
+ * test's one-intercept fit when that fit's rows are the window's (four
+ * seasons, span = W: most moves here), or from the window itself (gaps,
+ * a row without a lag, a set-aside shock, monthly spans of 60). */
+static void check_window_sd(const double *r, size_t n, int seasons)
+{
+	assay_judge_opts o;
+	assay_judgement j[200];
+	int season[200];
+	assay_error err;
+	assay_judge_opts_init(&o);
+	o.seasons = seasons;
+	for (size_t i = 0; i < n; i++)
+		season[i] = seasons ? (int)(i % (size_t)seasons) : 0;
+	assert_int_equal(assay_judge(NULL, r, seasons ? season : NULL, n, 0, &o,
+				     j, &err), 0);
+	int judged = 0;
+	for (size_t t = 0; t < n; t++) {
+		if (!isfinite(r[t]))
+			continue;
+		double w[200];
+		size_t nw = 0;
+		for (size_t i = t > 20 ? t - 20 : 0; i < t; i++)
+			if (isfinite(r[i]))
+				w[nw++] = r[i];
+		double sd = assay_vol_sd(w, nw);
+		if (isnan(sd))
+			assert_true(isnan(j[t].noise.sd));
+		else
+			assert_memory_equal(&j[t].noise.sd, &sd, sizeof sd);
+		assert_int_equal(j[t].noise.n, nw);
+		judged += j[t].why == ASSAY_JUDGED;
+	}
+	assert_true(judged > (int)n / 2);
+}
+
+static void test_window_sd(void **state)
+{
+	(void)state;
+	double r[160];
+	uint64_t u = 12345;
+	for (int i = 0; i < 160; i++) {
+		/* heavy-tailed steps with a seasonal pattern and some memory */
+		u = u * 6364136223846793005u + 1442695040888963407u;
+		double a = ((u >> 11) + 0.5) / 9007199254740992.0;
+		r[i] = 0.03 * tan(3.0 * (a - 0.5)) + 0.01 * (i % 4) +
+		       (i ? 0.3 * r[i - 1] : 0);
+	}
+	check_window_sd(r, 160, 4);
+	check_window_sd(r, 160, 0);
+	check_window_sd(r, 160, 12);
+	r[50] = 1.5;                    /* a shock to set aside */
+	r[90] = r[91] = NAN;            /* a gap */
+	r[130] = NAN;
+	check_window_sd(r, 160, 4);
+	check_window_sd(r, 160, 12);
 }
 
 static void test_reasons(void **state)
@@ -453,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_tails_vs_gsl),
 		cmocka_unit_test(test_tails_vs_scipy),
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_window_sd),
 		cmocka_unit_test(test_conformal_bounds),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_log_or_diff),
