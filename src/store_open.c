@@ -109,8 +109,7 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE TRIGGER IF NOT EXISTS derived_takes_no_obs BEFORE INSERT ON obs"
 	" WHEN EXISTS (SELECT 1 FROM derived WHERE series_id = NEW.series_id)"
-	" BEGIN SELECT RAISE(ABORT, 'a derived series takes no imported values"
-	" (assay rm it, or import under another name)'); END;"
+	" BEGIN SELECT RAISE(ABORT, '" STORE_DERIVED_NO_OBS "'); END;"
 };
 
 int store_sqlite_fail(assay_error *err, sqlite3 *db, const char *what)

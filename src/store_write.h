@@ -20,9 +20,10 @@ int store_glob(const char *pat, const char *s);
 
 /* One import is one write transaction: store_import_begin turns foreign
  * keys off (the importer creates every parent row it refers to, so the
- * per-row look-ups would only cost time), takes the write lock (BEGIN
+ * per-row look-ups would only cost time) and triggers (store_obs_insert
+ * checks what the one trigger checks), takes the write lock (BEGIN
  * IMMEDIATE) and prepares the statements; store_import_end commits or
- * rolls back and turns foreign keys on again.  Every call returns 0 (or a
+ * rolls back and turns both on again.  Every call returns 0 (or a
  * count, as said), or -1 with err filled ("STORE: SQLite's message",
  * ASSAY_EIO). */
 typedef struct store_import store_import;
