@@ -79,7 +79,7 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-store_pipe *pipe_new(pipe_run_fn run, void *ctx)
+store_pipe *pipe_new(pipe_run_fn run, void *ctx, int threaded)
 {
 	store_pipe *p = calloc(1, sizeof *p);
 	if (!p)
@@ -95,6 +95,7 @@ store_pipe *pipe_new(pipe_run_fn run, void *ctx)
 	p->run = run;
 	p->ctx = ctx;
 	p->fill = p->buf[0];
+	p->thread = threaded ? 0 : -1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
 	pthread_cond_init(&p->idle, NULL);

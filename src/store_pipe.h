@@ -35,8 +35,9 @@ typedef int (*pipe_run_fn)(void *ctx, const struct pipe_entry *e, size_t n,
 typedef struct store_pipe store_pipe;
 
 /* NULL when out of memory.  The thread starts with the first full buffer
- * (a small import never starts it). */
-store_pipe *pipe_new(pipe_run_fn run, void *ctx);
+ * (a small import never starts it); threaded 0: never, the caller's
+ * thread runs every buffer as it fills (SQLite built without threads). */
+store_pipe *pipe_new(pipe_run_fn run, void *ctx, int threaded);
 /* Stops the thread (the buffer it runs is finished, the rest dropped)
  * and frees p.  NULL is fine. */
 void pipe_free(store_pipe *p);

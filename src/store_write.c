@@ -260,7 +260,8 @@ int store_import_begin(assay_store *st, store_import **out, assay_error *err)
 		return -1;
 	}
 	if (prepare_all(w, err) || load_known(w, err) ||
-	    (!(w->pipe = pipe_new(run_queued, w)) && out_of_memory(w, err))) {
+	    (!(w->pipe = pipe_new(run_queued, w, sqlite3_threadsafe())) &&
+	     out_of_memory(w, err))) {
 		store_import_end(w, 0, NULL);
 		return -1;
 	}
