@@ -19,7 +19,10 @@
 /* Entries per buffer: 4,096 of 48 bytes (two buffers: 384 kB), the
  * hand-over cost (a wake-up of the writer) shared by thousands of rows,
  * and the writer's last buffer, run after the parser has ended, short. */
+#ifndef PIPE_ENTRIES    /* a tiny one (-DPIPE_ENTRIES=5) runs every test
+			 * import on the thread */
 #define PIPE_ENTRIES 4096
+#endif
 
 struct store_pipe {
 	pipe_run_fn run;
