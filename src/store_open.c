@@ -91,9 +91,10 @@ static const char *const migrations[] = {
 	/* 3: derived series (store_derive.c): the definition and the inputs
 	 * with their newest vintage when it was stored.  Values are computed
 	 * on read; a derived series holds no observations, and an import
-	 * into one is refused by the trigger.  Version-2 stores are read as
-	 * they are (no derived series).  IF NOT EXISTS: a store whose
-	 * user_version was set back by hand still migrates. */
+	 * into one is refused by the trigger (assay's importer, which runs
+	 * with triggers off, makes the same check: store_write.c).  Version-2
+	 * stores are read as they are (no derived series).  IF NOT EXISTS: a
+	 * store whose user_version was set back by hand still migrates. */
 	"CREATE TABLE IF NOT EXISTS derived ("
 	"  series_id INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,"
 	"  expr TEXT NOT NULL,"
