@@ -50,6 +50,12 @@ void im_notify(struct importer *im, const char *msg)
 		im->failed = 1;
 		return;
 	}
+	/* A write queued earlier that failed would have stopped the import
+	 * before this row (see store_import_check). */
+	if (im->w && store_import_check(im->w, im->err)) {
+		im->failed = 1;
+		return;
+	}
 	im_shown(msg, line, sizeof line);
 	im->o->notice(im->o->ctx, line);
 }
@@ -393,6 +399,11 @@ static int import_file(assay_store *st, const assay_import_opts *opts,
 		goto out;
 	rc = 0;
 out:
+	/* The store writes behind the parser (store_write.c): a write that
+	 * failed before the row that stopped the import is the error to give,
+	 * as it was when the writes were made at once. */
+	if (rc && im.w)
+		store_import_check(im.w, err);
 	release(&im, &src);
 	if (rc && !err->msg[0])
 		assay_fail(err, ASSAY_EIO, "%s: import failed", im.path);

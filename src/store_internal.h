@@ -23,6 +23,12 @@ struct assay_store {
 	sqlite3_stmt *q_load;           /* current observations of a series */
 };
 
+/* What the trigger derived_takes_no_obs says (the schema's text, so the
+ * same bytes as ever), and what the importer says in its place while the
+ * import runs with triggers off (store_write.c). */
+#define STORE_DERIVED_NO_OBS "a derived series takes no imported values" \
+	" (assay rm it, or import under another name)"
+
 /* err filled with "WHAT: what SQLite says" (db NULL: out of memory);
  * returns -1. */
 int store_sqlite_fail(assay_error *err, sqlite3 *db, const char *what);

@@ -91,9 +91,10 @@ static const char *const migrations[] = {
 	/* 3: derived series (store_derive.c): the definition and the inputs
 	 * with their newest vintage when it was stored.  Values are computed
 	 * on read; a derived series holds no observations, and an import
-	 * into one is refused by the trigger.  Version-2 stores are read as
-	 * they are (no derived series).  IF NOT EXISTS: a store whose
-	 * user_version was set back by hand still migrates. */
+	 * into one is refused by the trigger (assay's importer, which runs
+	 * with triggers off, makes the same check: store_write.c).  Version-2
+	 * stores are read as they are (no derived series).  IF NOT EXISTS: a
+	 * store whose user_version was set back by hand still migrates. */
 	"CREATE TABLE IF NOT EXISTS derived ("
 	"  series_id INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,"
 	"  expr TEXT NOT NULL,"
@@ -109,8 +110,7 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE TRIGGER IF NOT EXISTS derived_takes_no_obs BEFORE INSERT ON obs"
 	" WHEN EXISTS (SELECT 1 FROM derived WHERE series_id = NEW.series_id)"
-	" BEGIN SELECT RAISE(ABORT, 'a derived series takes no imported values"
-	" (assay rm it, or import under another name)'); END;"
+	" BEGIN SELECT RAISE(ABORT, '" STORE_DERIVED_NO_OBS "'); END;"
 };
 
 int store_sqlite_fail(assay_error *err, sqlite3 *db, const char *what)

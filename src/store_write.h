@@ -20,9 +20,10 @@ int store_glob(const char *pat, const char *s);
 
 /* One import is one write transaction: store_import_begin turns foreign
  * keys off (the importer creates every parent row it refers to, so the
- * per-row look-ups would only cost time), takes the write lock (BEGIN
+ * per-row look-ups would only cost time) and triggers (store_obs_insert
+ * checks what the one trigger checks), takes the write lock (BEGIN
  * IMMEDIATE) and prepares the statements; store_import_end commits or
- * rolls back and turns foreign keys on again.  Every call returns 0 (or a
+ * rolls back and turns both on again.  Every call returns 0 (or a
  * count, as said), or -1 with err filled ("STORE: SQLite's message",
  * ASSAY_EIO). */
 typedef struct store_import store_import;
@@ -40,13 +41,23 @@ int store_import_record(store_import *w, const char *file, const char *sha256,
 int store_import_finish(store_import *w, int64_t id,
 			const assay_import_result *r, assay_error *err);
 
-/* A series by name: 1 found (*id, *freq set), 0 none, -1 error. */
+/* The error of a write queued earlier (store_obs_append and
+ * store_series_insert may return before their row is written): -1 with
+ * err filled when one failed, else 0.  Waits for those writes.  A
+ * failing import asks, as without the queue that error would have
+ * stopped it first; so does a notice, which would not have been sent. */
+int store_import_check(store_import *w, assay_error *err);
+
+/* A series by name: 1 found (*id, *freq set), 0 none, -1 error.  Only the
+ * series the store held when the import began are found: the importer
+ * keeps those it creates. */
 int store_series_find(store_import *w, const char *name, int64_t *id,
 		      assay_freq *freq, assay_error *err);
 /* Fill the fields of meta (ASSAY_META_COUNT entries, NULL or "" keeps
  * the stored one; kind last) into series id. */
 int store_series_update_meta(store_import *w, int64_t id,
 			     const char *const *meta, assay_error *err);
+/* Queued like store_obs_append (*id is set at once). */
 int store_series_insert(store_import *w, const char *name,
 			const char *const *meta, assay_freq freq, int64_t *id,
 			assay_error *err);

@@ -3,6 +3,7 @@
 # never replace what was there:
 #   (a) plot and report onto a full file system (a small tmpfs) leave the
 #       charts and pages that were there byte for byte, and no temporary file;
+#       (a2) an import onto one is SQLite's error and writes nothing;
 #   (b) every command that prints, with stdout on /dev/full: exit 4 and
 #       "assay: write error on standard output: No space left on device";
 #   (c) the same with stdout closed: "... Bad file descriptor", and no file
@@ -126,6 +127,37 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	umount "$MNT" && trap 'rm -rf "$WORK"' EXIT
 else
 	skip full-disk "cannot mount a tmpfs here (needs root): $(head -c 200 "$WORK/mount.err")"
+fi
+
+# ---- (a2) an import onto a full file system --------------------------------
+# 480,000 values (1,000 monthly series of 40 years) need some 13 MB: the
+# store on a 4 MB tmpfs fills during the import, in the writes that the
+# import's writer thread makes while the file is still being read.  The
+# error is SQLite's, once, exit 4, and the store is as it was; a bad value
+# at the end of the file changes nothing (the write failed first).
+MNT="$WORK/mnt2"
+mkdir "$MNT"
+if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
+	trap 'umount "$MNT" 2>/dev/null; rm -rf "$WORK"' EXIT
+	awk 'BEGIN { srand(7); print "series,date,value"
+		for (s = 0; s < 1000; s++) { v = 100
+			for (m = 0; m < 480; m++) { v *= exp(0.03 * (rand() - 0.5))
+				printf "big/s%04d,%d-%02d,%.4f\n", s, 1986 + int(m / 12), m % 12 + 1, v } } }' \
+		> "$WORK/big.csv"
+	{ cat "$WORK/big.csv"; echo "big/s9999,2030-01,abc"; } > "$WORK/big-bad.csv"
+	"$ASSAY" --db "$MNT/s.db" -q import "$WORK/short.csv" --kind flow || not_ok full-import-setup
+	sqlite3 "$MNT/s.db" .dump > "$WORK/full-before.dump"
+	for f in big big-bad; do
+		run "$ASSAY" --db "$MNT/s.db" import "$WORK/$f.csv" --kind price
+		expect_status "full-import-$f-status" 4
+		expect_err "full-import-$f-msg" "assay: $MNT/s.db: database or disk is full"
+		sqlite3 "$MNT/s.db" .dump > "$WORK/full-after.dump"
+		cmp -s "$WORK/full-before.dump" "$WORK/full-after.dump" && ok "full-import-$f-unchanged" ||
+			not_ok "full-import-$f-unchanged" "the store changed"
+	done
+	umount "$MNT" && trap 'rm -rf "$WORK"' EXIT
+else
+	skip full-import "cannot mount a tmpfs here (needs root): $(head -c 200 "$WORK/mount.err")"
 fi
 
 # ---- (b) stdout on /dev/full, (c) stdout closed ---------------------------
