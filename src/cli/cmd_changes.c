@@ -714,9 +714,11 @@ int cmd_changes(int argc, char **argv)
 		if (cli_is_glob(argv[a]))
 			o.multi = 1;
 
-	if (o.fmt == OUT_TABLE)
+	if (o.fmt == OUT_TABLE) {
 		o.table = out_table_new(o.multi ? cols : cols + 1,
 					o.multi ? NCOLS : NCOLS - 1);
+		out_table_stream(o.table, stdout, OUT_TABLE);
+	}
 	else if (o.fmt == OUT_CSV || o.fmt == OUT_TSV)
 		for (int k = o.multi ? 0 : 1; k < NCOLS; k++)
 			printf("%s%c", cols[k], k + 1 < NCOLS ? (o.fmt == OUT_CSV ? ',' : '\t')
@@ -732,10 +734,10 @@ int cmd_changes(int argc, char **argv)
 	if (!jobs)
 		jobs = cli_default_jobs();
 	/* A bar on a terminal for many series, unless the rows stream to the
-	 * same terminal (the table is printed at the end). */
+	 * same terminal (a table too, past its first few megabytes). */
 	struct progress bar;
 	progress_init(&bar, !cli.quiet && cli_stderr_is_tty() && nnames > 1 &&
-		      (o.fmt == OUT_TABLE || !isatty(STDOUT_FILENO)));
+		      !isatty(STDOUT_FILENO));
 	int later = 0;
 	rc = run_all(st, names, nnames, &o, nnames < 2 ? 1 : (int)jobs, &bar,
 		     &rows, &later);

@@ -22,7 +22,10 @@
  * rows (assay export, changes over 10,000 series) takes a few megabytes
  * of memory however long it is; the widths of the aligned table are kept
  * up to date as the cells come, and printing replays the file, then the
- * buffer.  The output is the same as if every cell had stayed in memory. */
+ * buffer.  The output is the same as if every cell had stayed in memory.
+ * A table given a stream (out_table_stream) prints instead of spilling:
+ * its first SPILL_BYTES of rows fix the widths, and later rows follow as
+ * they come, which saves writing and reading back the file. */
 enum cell_type { CELL_NULL, CELL_STR, CELL_NUM, CELL_INT, CELL_BOOL };
 #define CELL_SHORTEST 0x80      /* CELL_NUM whose text is its shortest
 				 * round-trip text (csv and tsv print it) */
@@ -45,7 +48,16 @@ struct out_table {
 	unsigned char *is_text; /* a string or boolean cell: left aligned */
 	FILE *spill;            /* blocks of whole rows, or NULL */
 	int spill_failed;       /* a write to it failed: printing fails */
+	/* out_table_stream: where the rows go, and once they have begun
+	 * going, the rendering (the widths are then fixed) */
+	FILE *stream_fp;
+	enum out_format stream_fmt;
+	struct render *stream;
+	size_t stream_cell;     /* cells rendered */
 };
+
+static void stream_rows(out_table *t);
+static void stream_free(out_table *t);
 
 int out_format_parse_all(const char *s, int allow_text, enum out_format *fmt)
 {
@@ -107,6 +119,7 @@ void out_table_free(out_table *t)
 	free(t->is_text);
 	if (t->spill)
 		fclose(t->spill);
+	stream_free(t);
 	free(t);
 }
 
@@ -147,6 +160,10 @@ static void maybe_spill(out_table *t)
 {
 	if (t->len < SPILL_BYTES || t->spill_failed || t->ncells % t->ncols)
 		return;
+	if (t->stream_fp) {
+		stream_rows(t);
+		return;
+	}
 	if (!t->spill && !(t->spill = spill_file())) {
 		t->spill_failed = 1;
 		return;
@@ -175,11 +192,13 @@ static void add_cell(out_table *t, int type, const void *val, size_t vlen,
 		memcpy(p + vlen, text, tl);
 	t->len += 1 + vlen + tl;
 	size_t w = text ? text_width(text) : 2;         /* "NA" */
-	if (w > t->width[j])
-		t->width[j] = w;
 	type &= ~CELL_SHORTEST;
-	if (type == CELL_STR || type == CELL_BOOL)
-		t->is_text[j] = 1;
+	if (!t->stream) {       /* streaming: the widths are fixed */
+		if (w > t->width[j])
+			t->width[j] = w;
+		if (type == CELL_STR || type == CELL_BOOL)
+			t->is_text[j] = 1;
+	}
 	t->ncells++;
 	if (j + 1 == t->ncols)
 		maybe_spill(t);
@@ -247,7 +266,7 @@ void out_table_move(out_table *dst, out_table *src)
 	}
 	append_rows(dst, src->buf, src->len);
 	dst->ncells += src->ncells;
-	for (int j = 0; j < dst->ncols; j++) {
+	for (int j = 0; j < dst->ncols && !dst->stream; j++) {
 		if (src->width[j] > dst->width[j])
 			dst->width[j] = src->width[j];
 		dst->is_text[j] |= src->is_text[j];
@@ -575,7 +594,9 @@ static void render_cell(struct render *r, int j, const struct cell *c)
 		break;
 	default: {
 		const char *s = c->text ? c->text : "NA";
-		size_t pad = t->width[j] - text_width(s);
+		size_t tw = text_width(s);
+		/* wider than its column only past a streamed table's first rows */
+		size_t pad = t->width[j] > tw ? t->width[j] - tw : 0;
 		if (!t->is_text[j]) {
 			w_pad(w, pad);
 			w_str(w, s);
@@ -627,10 +648,49 @@ static int render_spill(struct render *r, size_t *cell)
 	return rc;
 }
 
+void out_table_stream(out_table *t, FILE *fp, enum out_format fmt)
+{
+	t->stream_fp = fp;
+	t->stream_fmt = fmt;
+}
+
+/* The header and the rows buffered so far, with the widths they give
+ * (fixed from then on), then each block of rows as it fills. */
+static void stream_rows(out_table *t)
+{
+	if (!t->stream) {
+		struct writer *w = cli_xmalloc(sizeof *w);
+		w->fp = t->stream_fp;
+		w->n = 0;
+		t->stream = cli_xmalloc(sizeof *t->stream);
+		*t->stream = (struct render){ .t = t, .fmt = t->stream_fmt, .w = w };
+		render_header(t->stream);
+	}
+	render_block(t->stream, t->buf, t->len, &t->stream_cell);
+	t->len = 0;
+}
+
+static void stream_free(out_table *t)
+{
+	if (t->stream) {
+		free(t->stream->w);
+		free(t->stream);
+	}
+}
+
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt)
 {
 	if (t->spill_failed)
 		return -1;
+	if (t->stream) {        /* the rest of a streamed table */
+		struct render *r = t->stream;
+		render_block(r, t->buf, t->len, &t->stream_cell);
+		t->len = 0;
+		if (r->fmt == OUT_JSON)
+			w_str(r->w, "\n]\n");
+		w_flush(r->w);
+		return ferror(r->w->fp) ? -1 : 0;
+	}
 	struct writer *w = cli_xmalloc(sizeof *w);
 	w->fp = fp;
 	w->n = 0;

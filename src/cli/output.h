@@ -51,6 +51,15 @@ void out_table_move(out_table *dst, out_table *src);
 /* Render to `fp`; returns 0, or -1 on a write error. */
 int out_table_print(out_table *t, FILE *fp, enum out_format fmt);
 
+/* Print t to fp in fmt as it fills, rather than keeping its rows to the
+ * end: once its rows reach a few megabytes, the header and those rows go
+ * out with the column widths they give, and each later block of rows
+ * follows with the same widths (a wider cell then shifts its row).  A
+ * shorter table is printed by out_table_print, as without this call; it
+ * must be called with the same fp and fmt, and finishes a streamed
+ * table. */
+void out_table_stream(out_table *t, FILE *fp, enum out_format fmt);
+
 /* Shortest "%.*g" text of v that reads back exactly (C locale). */
 /* The one rule for text fields: csv quotes a field (RFC 4180, "" for ")
  * when it holds a comma, quote or line break; tsv writes \t \n \r \\ as
