@@ -124,4 +124,10 @@ struct ctx {
 int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J);
 
+/* The seasonality F test without its p-value (verdict.c): 1 when f is
+ * significant at alpha with (d1, d2) degrees of freedom, 0 when not, -1
+ * when f is too near the critical value to tell without computing
+ * assay_f_upper.  A decision it gives is the p-value's, to the bit. */
+int verdict_f_decided(double f, int d1, int d2, double alpha);
+
 #endif

@@ -158,7 +158,10 @@ typedef struct assay_judge_opts {
 	double trend_share;     /* w: share of alpha for trends (0.1) */
 	double half_life;       /* EWMA half-life in periods (0: W / 4) */
 	assay_freq freq;        /* frequency, for annualising */
-	int scales;             /* also MAD, Qn, EWMA, annualised (0: sd) */
+	int scales;             /* also MAD, Qn, EWMA, annualised, and the
+				 * seasonality F test's p-value (0: the sd;
+				 * seasonal_p then only where the test's
+				 * decision needed it) */
 	double set_aside;       /* past shocks: beyond this many sd of the
 				 * other changes (4.2; 0: never), rule 1a */
 	double vol_half_life;   /* local scale (rule 2a): half-life of the
@@ -197,7 +200,8 @@ typedef struct assay_judgement {
 	int n_history;          /* changes in the model's window */
 	int params;             /* parameters of the model */
 	int seasonal;           /* seasonal means used */
-	double seasonal_p;      /* F test p-value (AUTO), else NaN */
+	double seasonal_p;      /* F test p-value (AUTO), else NaN; without
+				 * o->scales NaN unless it decided */
 	int ar;                 /* AR term used */
 	double phi;             /* its coefficient */
 	assay_noise noise;      /* scales of the W window (n, sd always) */

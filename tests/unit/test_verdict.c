@@ -29,6 +29,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "assay/analysis.h"
+#include "verdict_internal.h"     /* verdict_f_decided */
 #include "assay/volatility.h"
 #include "analysis_fixture.h"
 
@@ -263,6 +264,75 @@ static void test_window_sd(void **state)
 	r[130] = NAN;
 	check_window_sd(r, 160, 4);
 	check_window_sd(r, 160, 12);
+}
+
+/* Without o->scales the seasonality F test is decided from a bracket of
+ * its critical value, its p-value computed only near it: every decision,
+ * p-value and verdict must be those of the full computation (scales on),
+ * to the bit, over series whose seasonal means sweep through the test's
+ * critical region. */
+static void test_seasonal_decision(void **state)
+{
+	(void)state;
+	enum { N = 120 };
+	double r[N];
+	int season[N];
+	assay_judgement a[N], b[N];
+	assay_error err;
+	uint64_t u = 777;
+	int seasonal_seen = 0, plain_seen = 0, p_given = 0;
+	for (int s = 0; s < 400; s++) {
+		double amp = 0.004 * (s % 100) / 100.0;
+		for (int i = 0; i < N; i++) {
+			u = u * 6364136223846793005u + 1442695040888963407u;
+			double x = ((u >> 11) + 0.5) / 9007199254740992.0;
+			season[i] = i % (s < 200 ? 4 : 12);
+			r[i] = 0.01 * (x - 0.5) + amp * (season[i] % 3 - 1);
+		}
+		assay_judge_opts o;
+		assay_judge_opts_init(&o);
+		o.seasons = s < 200 ? 4 : 12;
+		assert_int_equal(assay_judge(NULL, r, season, N, 0, &o, a, &err), 0);
+		o.scales = 1;
+		assert_int_equal(assay_judge(NULL, r, season, N, 0, &o, b, &err), 0);
+		for (int i = 0; i < N; i++) {
+			assert_int_equal(a[i].why, b[i].why);
+			assert_int_equal(a[i].verdict, b[i].verdict);
+			assert_int_equal(a[i].seasonal, b[i].seasonal);
+			assert_memory_equal(&a[i].p, &b[i].p, sizeof a[i].p);
+			assert_memory_equal(&a[i].stat, &b[i].stat, sizeof a[i].stat);
+			if (b[i].why != ASSAY_JUDGED)
+				continue;
+			seasonal_seen += b[i].seasonal;
+			plain_seen += !b[i].seasonal;
+			/* where given without scales, it is the p-value */
+			if (!isnan(a[i].seasonal_p)) {
+				p_given++;
+				assert_memory_equal(&a[i].seasonal_p, &b[i].seasonal_p,
+						    sizeof a[i].seasonal_p);
+			}
+		}
+	}
+	assert_true(seasonal_seen > 1000 && plain_seen > 1000);
+	(void)p_given;
+
+	/* the bracket itself, at and around the critical values: a decision
+	 * is always the p-value's, and undecided only very near them */
+	for (int d1 = 1; d1 <= 11; d1++)
+		for (int d2 = 1; d2 <= 70; d2++) {
+			double alpha = d2 % 2 ? 0.01 : 0.05;
+			double crit = gsl_cdf_fdist_Qinv(alpha, d1, d2);
+			for (int k = -400; k <= 400; k++) {
+				double f = crit * (1 + k * (abs(k) < 200 ? 1e-11 : 1e-6));
+				int d = verdict_f_decided(f, d1, d2, alpha);
+				if (d >= 0)
+					assert_int_equal(d, assay_f_upper(f, d1, d2) < alpha);
+				else
+					assert_true(fabs(f / crit - 1) < 1e-6);
+			}
+			assert_int_equal(verdict_f_decided(crit * 0.5, d1, d2, alpha), 0);
+			assert_int_equal(verdict_f_decided(crit * 2, d1, d2, alpha), 1);
+		}
 }
 
 static void test_reasons(void **state)
@@ -515,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_tails_vs_scipy),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_window_sd),
+		cmocka_unit_test(test_seasonal_decision),
 		cmocka_unit_test(test_conformal_bounds),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_log_or_diff),
