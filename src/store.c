@@ -13,8 +13,8 @@
 #include "assay/derive.h"
 #include "store_internal.h"
 
-/* A statement kept for the store's lifetime, prepared on first use. */
-static sqlite3_stmt *cached(assay_store *st, sqlite3_stmt **slot, const char *sql)
+sqlite3_stmt *store_cached(assay_store *st, sqlite3_stmt **slot,
+			   const char *sql)
 {
 	if (!*slot && sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 					 slot, NULL))
@@ -99,7 +99,7 @@ int assay_store_series_get(assay_store *st, const char *name,
 	int rc;
 
 	memset(info, 0, sizeof *info);
-	if (!(q = cached(st, &st->q_series_get,
+	if (!(q = store_cached(st, &st->q_series_get,
 			 "SELECT id, name, commodity, region, measure, unit,"
 			 " source, notes, kind, freq FROM series WHERE name = ?")))
 		return store_sqlite_fail(err, st->db, st->path);
@@ -208,7 +208,7 @@ int assay_store_load(assay_store *st, int64_t id, const char *as_of,
 	if (as_of)
 		rc = sqlite3_prepare_v2(st->db, load_as_of_sql, -1, &q, NULL);
 	else
-		rc = !(q = cached(st, &st->q_load, "SELECT period, value FROM obs"
+		rc = !(q = store_cached(st, &st->q_load, "SELECT period, value FROM obs"
 				  " WHERE series_id = ?1 ORDER BY period"));
 	if (rc)
 		return store_sqlite_fail(err, st->db, st->path);

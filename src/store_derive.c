@@ -52,15 +52,14 @@ int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
 			    assay_error *err)
 {
 	sqlite3 *db = st->db;
-	sqlite3_stmt *q;
 	memset(def, 0, sizeof *def);
-	if (sqlite3_prepare_v2(db, "SELECT s.name, d.expr, d.freq, d.to_unit,"
-			       " d.defined_at FROM derived d JOIN series s"
-			       " ON s.id = d.series_id WHERE d.series_id = ?",
-			       -1, &q, NULL) != SQLITE_OK) {
-		sqlite3_finalize(q);
+	/* kept prepared: a batch command asks it of every series it reads */
+	sqlite3_stmt *q = store_cached(st, &st->q_derived_get,
+				       "SELECT s.name, d.expr, d.freq, d.to_unit,"
+				       " d.defined_at FROM derived d JOIN series s"
+				       " ON s.id = d.series_id WHERE d.series_id = ?");
+	if (!q)
 		return have_tables(db) ? db_fail(err, st) : 0;
-	}
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q), found = 0;
 	if (rc == SQLITE_ROW) {
@@ -73,14 +72,14 @@ int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
 		found = 1;
 		if (!def->name || !def->expr || !def->defined_at) {
 			assay_derived_def_release(def);
-			sqlite3_finalize(q);
+			sqlite3_reset(q);
 			return assay_fail(err, ASSAY_EIO, "out of memory");
 		}
 	} else if (rc != SQLITE_DONE) {
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 		return db_fail(err, st);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return found;
 }
 

@@ -21,7 +21,13 @@ struct assay_store {
 	/* Prepared once: a batch command loads thousands of series. */
 	sqlite3_stmt *q_series_get;     /* series by name */
 	sqlite3_stmt *q_load;           /* current observations of a series */
+	sqlite3_stmt *q_derived_get;    /* a series' derived definition */
 };
+
+/* A statement kept for the store's lifetime (in a slot above), prepared
+ * on first use; NULL when it cannot be prepared.  Reset it after use. */
+sqlite3_stmt *store_cached(assay_store *st, sqlite3_stmt **slot,
+			   const char *sql);
 
 /* What the trigger derived_takes_no_obs says (the schema's text, so the
  * same bytes as ever), and what the importer says in its place while the

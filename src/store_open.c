@@ -455,6 +455,7 @@ void assay_store_close(assay_store *st)
 		return;
 	sqlite3_finalize(st->q_series_get);
 	sqlite3_finalize(st->q_load);
+	sqlite3_finalize(st->q_derived_get);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
