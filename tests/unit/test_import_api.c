@@ -280,6 +280,42 @@ static void test_dates_one_pass_or_two(void **state)
 		    "M", 2, "2020-02");
 }
 
+/* A wide file of many columns imports with a larger page cache (its
+ * series' pages must fit), and the store's cache is as before afterwards,
+ * whether the import succeeded or failed. */
+static void test_wide_cache_restored(void **state)
+{
+	struct env *e = *state;
+	assay_import_opts o;
+	assay_import_result r;
+	assay_error err;
+	char text[8192];
+	size_t n = 0;
+	n += (size_t)snprintf(text + n, sizeof text - n, "date");
+	for (int c = 0; c < 40; c++)
+		n += (size_t)snprintf(text + n, sizeof text - n, ",c%02d", c);
+	for (int m = 1; m <= 12; m++) {
+		n += (size_t)snprintf(text + n, sizeof text - n, "\n2026-%02d", m);
+		for (int c = 0; c < 40; c++)
+			n += (size_t)snprintf(text + n, sizeof text - n, ",%d", m + c);
+	}
+	snprintf(text + n, sizeof text - n, "\n");
+	long long before = count(e, "PRAGMA cache_size");
+	write_csv(e, text);
+	opts_init(e, &o);
+	o.prefix = "w/";
+	assert_int_equal(assay_import(e->st, &o, &r, &err), 0);
+	assert_int_equal(r.inserted, 480);
+	assert_int_equal(count(e, "PRAGMA cache_size"), before);
+	/* a failing one (a bad value in the last row) */
+	memcpy(strrchr(text, ',') + 1, "x\n", 3);
+	write_csv(e, text);
+	o.prefix = "v/";
+	assert_int_equal(assay_import(e->st, &o, &r, &err), -1);
+	assert_int_equal(count(e, "PRAGMA cache_size"), before);
+	assert_int_equal(count(e, "SELECT count(*) FROM obs"), 480);
+}
+
 static void test_dry_run(void **state)
 {
 	struct env *e = *state;
@@ -373,6 +409,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notices_and_skip_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wide_cache_restored, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dates_one_pass_or_two, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
