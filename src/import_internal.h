@@ -53,6 +53,7 @@ struct series_entry {
 	long created_at;        /* line of the row that added it to the map */
 	int has_last;           /* new: a value appended, at period last */
 	assay_period last;
+	size_t new_index;       /* new: the how-manieth new series (1, ...) */
 };
 
 struct series_map {
@@ -97,6 +98,8 @@ struct importer {
 	assay_error *err;
 	assay_store *st;
 	store_import *w;        /* pass two: the store's writer */
+	size_t interleave;      /* new series seen to take values in turn
+				 * (store_import_interleaved told so) */
 	const char *path;       /* as shown in messages */
 	int pass;               /* 1: validate, 2: write */
 	int failed;             /* stop feeding: err is filled */

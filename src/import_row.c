@@ -344,9 +344,6 @@ static void header_record(struct importer *im)
 				return;
 			}
 			im->header_err[0] = 0;
-			if (im->pass == 2 && im->w && im->layout == ASSAY_LAYOUT_WIDE &&
-			    store_import_interleaved(im->w, im->nvcol, im->err))
-				im_db_error(im);
 		} else if (!im->o->header_line &&
 			   im->err->status == ASSAY_EUSAGE &&
 			   im->row_line - im->first_line < HEADER_SEARCH_LINES) {

@@ -179,6 +179,7 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 		e->is_new = 1;
 		e->has_last = 0;
 		im->res->series_new++;
+		e->new_index = im->res->series_new;
 	}
 	if (!(e->name = im_strdup(im, name)))
 		return -1;
@@ -210,6 +211,23 @@ static int add_revision(struct importer *im, int64_t sid, assay_period p,
 	return 0;
 }
 
+/* New series whose values come in turn (a wide file's columns, a long
+ * file sorted by date) each append at their own edge of the store's
+ * b-tree, which must then hold all their pages at once: the series
+ * created since e's first value, when e takes its next one, is how many
+ * take turns.  The store is told when that doubles (a few times an
+ * import; a file sorted by series takes turns of one). */
+static int note_interleave(struct importer *im, struct series_entry *e)
+{
+	size_t turns = im->res->series_new - e->new_index + 1;
+	if (turns < 16 || turns < 2 * im->interleave)
+		return 0;
+	im->interleave = turns;
+	if (store_import_interleaved(im->w, turns, im->err))
+		return im_db_error(im);
+	return 0;
+}
+
 int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
@@ -224,6 +242,8 @@ int im_write_value(struct importer *im, struct series_entry *e,
 	 * periods rise, no value of it can be in the table yet, and the
 	 * store may batch the inserts. */
 	if (e->is_new && (!e->has_last || p > e->last)) {
+		if (e->has_last && note_interleave(im, e))
+			return -1;
 		if (store_obs_append(im->w, e->id, p, value, im->import_id,
 				     im->row_line, im->err))
 			return im_db_error(im);

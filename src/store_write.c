@@ -324,8 +324,9 @@ int store_import_end(store_import *w, int commit, assay_error *err)
 	return rc;
 }
 
-/* A wide file's n value columns append to n series at once, each at its
- * own right edge of the obs b-tree: with SQLite's default cache (2 MB)
+/* n series appended in turn (a wide file's value columns, a long file
+ * sorted by date), each at its own right edge of the obs b-tree: with
+ * SQLite's default cache (2 MB)
  * those pages no longer fit once there are a hundred or so, and every
  * row spills pages to the WAL and reads them back (199 series of 10,000
  * days: 10.9 s, 8.5 s of it in the kernel; with 2 pages a series more,
@@ -351,6 +352,8 @@ int store_import_interleaved(store_import *w, size_t nseries, assay_error *err)
 	sqlite3_finalize(q);
 	if (page <= 0 || cache == 0)
 		return 0;               /* keep what there is */
+	if (w->saved_cache)
+		cache = w->saved_cache;         /* from the cache before */
 	long long cache_kib = cache < 0 ? -cache : cache * page / 1024;
 	long long want = cache_kib + (long long)(nseries < 100000 ? nseries : 100000) *
 			 2 * page / 1024;

@@ -92,9 +92,10 @@ int store_revision_known(store_import *w, int64_t sid, assay_period p,
  * valid until the next call. */
 const char *store_vintage_of(store_import *w, int64_t import_id);
 
-/* The import writes nseries series at once (a wide file's value
- * columns): the page cache is made to hold their pages, for this import
- * only.  0, or -1 when a queued write had failed. */
+/* The import appends to nseries series in turn (a wide file's value
+ * columns, a long file sorted by date): the page cache is made to hold
+ * their pages, for this import only.  0, or -1 when a queued write had
+ * failed. */
 int store_import_interleaved(store_import *w, size_t nseries, assay_error *err);
 
 /* A savepoint around one row (--skip-bad undoes a half-written row). */

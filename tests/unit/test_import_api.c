@@ -280,9 +280,9 @@ static void test_dates_one_pass_or_two(void **state)
 		    "M", 2, "2020-02");
 }
 
-/* A wide file of many columns imports with a larger page cache (its
- * series' pages must fit), and the store's cache is as before afterwards,
- * whether the import succeeded or failed. */
+/* A wide file of many columns, or a long one sorted by date, imports with
+ * a larger page cache (its series' pages must fit), and the store's cache
+ * is as before afterwards, whether the import succeeded or failed. */
 static void test_wide_cache_restored(void **state)
 {
 	struct env *e = *state;
@@ -314,6 +314,18 @@ static void test_wide_cache_restored(void **state)
 	assert_int_equal(assay_import(e->st, &o, &r, &err), -1);
 	assert_int_equal(count(e, "PRAGMA cache_size"), before);
 	assert_int_equal(count(e, "SELECT count(*) FROM obs"), 480);
+	/* a long file sorted by date: its series take turns too */
+	n = (size_t)snprintf(text, sizeof text, "series,date,value\n");
+	for (int m = 1; m <= 12; m++)
+		for (int c = 0; c < 40; c++)
+			n += (size_t)snprintf(text + n, sizeof text - n,
+					      "l/c%02d,2026-%02d,%d\n", c, m, m + c);
+	write_csv(e, text);
+	o.prefix = NULL;
+	assert_int_equal(assay_import(e->st, &o, &r, &err), 0);
+	assert_int_equal(r.inserted, 480);
+	assert_int_equal(count(e, "PRAGMA cache_size"), before);
+	assert_int_equal(count(e, "SELECT count(*) FROM obs"), 960);
 }
 
 static void test_dry_run(void **state)
