@@ -13,20 +13,12 @@
 
 /* ---- series table: names seen in this import ------------------------ */
 
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;       /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* The slot of name in a table of cap slots (a power of two, never full):
  * its entry (*found = 1) or the empty slot where it goes. */
 static struct series_entry *probe(struct series_entry *slot, size_t cap,
 				  const char *name, int *found)
 {
-	size_t j = hash_name(name) & (cap - 1);
+	size_t j = store_name_hash(name) & (cap - 1);
 	while (slot[j].name) {
 		if (!strcmp(slot[j].name, name)) {
 			*found = 1;
@@ -220,7 +212,7 @@ static int add_revision(struct importer *im, int64_t sid, assay_period p,
 static int note_interleave(struct importer *im, struct series_entry *e)
 {
 	size_t turns = im->res->series_new - e->new_index + 1;
-	if (turns < 16 || turns < 2 * im->interleave)
+	if (turns < 2 * im->interleave)
 		return 0;
 	im->interleave = turns;
 	if (store_import_interleaved(im->w, turns, im->err))

@@ -86,7 +86,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static char *col_strdup(sqlite3_stmt *st, int i)
+char *store_col_strdup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	return s ? strdup((const char *)s) : NULL;
@@ -107,13 +107,13 @@ int assay_store_series_get(assay_store *st, const char *name,
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		info->id = sqlite3_column_int64(q, 0);
-		info->name = col_strdup(q, 1);
-		info->commodity = col_strdup(q, 2);
-		info->region = col_strdup(q, 3);
-		info->measure = col_strdup(q, 4);
-		info->unit = col_strdup(q, 5);
-		info->source = col_strdup(q, 6);
-		info->notes = col_strdup(q, 7);
+		info->name = store_col_strdup(q, 1);
+		info->commodity = store_col_strdup(q, 2);
+		info->region = store_col_strdup(q, 3);
+		info->measure = store_col_strdup(q, 4);
+		info->unit = store_col_strdup(q, 5);
+		info->source = store_col_strdup(q, 6);
+		info->notes = store_col_strdup(q, 7);
 		info->kind = assay_kind_parse((const char *)sqlite3_column_text(q, 8));
 		info->freq = assay_freq_parse((const char *)sqlite3_column_text(q, 9));
 		sqlite3_reset(q);
@@ -381,13 +381,13 @@ int assay_store_summaries(assay_store *st, const char *const *patterns,
 		assay_series_summary *s = &(*out)[(*n)++];
 		memset(s, 0, sizeof *s);
 		s->info.id = sqlite3_column_int64(q, 0);
-		s->info.name = col_strdup(q, 1);
-		s->info.commodity = col_strdup(q, 2);
-		s->info.region = col_strdup(q, 3);
-		s->info.measure = col_strdup(q, 4);
-		s->info.unit = col_strdup(q, 5);
-		s->info.source = col_strdup(q, 6);
-		s->info.notes = col_strdup(q, 7);
+		s->info.name = store_col_strdup(q, 1);
+		s->info.commodity = store_col_strdup(q, 2);
+		s->info.region = store_col_strdup(q, 3);
+		s->info.measure = store_col_strdup(q, 4);
+		s->info.unit = store_col_strdup(q, 5);
+		s->info.source = store_col_strdup(q, 6);
+		s->info.notes = store_col_strdup(q, 7);
 		s->info.kind = assay_kind_parse((const char *)sqlite3_column_text(q, 8));
 		s->info.freq = assay_freq_parse((const char *)sqlite3_column_text(q, 9));
 		s->first = sqlite3_column_int64(q, 10);

@@ -19,12 +19,6 @@ static int db_fail(assay_error *err, assay_store *st)
 			  sqlite3_errmsg(st->db));
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s ? strdup((const char *)s) : NULL;
-}
-
 void assay_derived_def_release(assay_derived_def *d)
 {
 	if (!d)
@@ -64,11 +58,11 @@ int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
 	int rc = sqlite3_step(q), found = 0;
 	if (rc == SQLITE_ROW) {
 		def->id = id;
-		def->name = col_dup(q, 0);
-		def->expr = col_dup(q, 1);
+		def->name = store_col_strdup(q, 0);
+		def->expr = store_col_strdup(q, 1);
 		def->freq = assay_freq_parse((const char *)sqlite3_column_text(q, 2));
-		def->to_unit = col_dup(q, 3);
-		def->defined_at = col_dup(q, 4);
+		def->to_unit = store_col_strdup(q, 3);
+		def->defined_at = store_col_strdup(q, 4);
 		found = 1;
 		if (!def->name || !def->expr || !def->defined_at) {
 			assay_derived_def_release(def);

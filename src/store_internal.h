@@ -29,6 +29,9 @@ struct assay_store {
 sqlite3_stmt *store_cached(assay_store *st, sqlite3_stmt **slot,
 			   const char *sql);
 
+/* A copy of column i's text, or NULL (SQL NULL, or out of memory). */
+char *store_col_strdup(sqlite3_stmt *st, int i);
+
 /* What the trigger derived_takes_no_obs says (the schema's text, so the
  * same bytes as ever), and what the importer says in its place while the
  * import runs with triggers off (store_write.c). */

@@ -69,6 +69,7 @@ static int fail(store_import *w, assay_error *err)
 }
 
 static int flush(store_import *w, assay_error *err);
+static int reload_next_sid(store_import *w, assay_error *err);
 
 static int prepare(store_import *w, sqlite3_stmt **q, const char *sql,
 		   assay_error *err)
@@ -171,18 +172,10 @@ static void checks_on(assay_store *st)
 
 /* ---- the series the store holds when the import begins ------------- */
 
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;       /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* The slot of name: its entry, or the empty slot where it goes. */
 static struct known_series *known_slot(store_import *w, const char *name)
 {
-	size_t j = hash_name(name) & (w->nknown_cap - 1);
+	size_t j = store_name_hash(name) & (w->nknown_cap - 1);
 	while (w->known[j].name && strcmp(w->known[j].name, name))
 		j = (j + 1) & (w->nknown_cap - 1);
 	return &w->known[j];
@@ -207,16 +200,15 @@ static int out_of_memory(store_import *w, assay_error *err)
 static int load_known(store_import *w, assay_error *err)
 {
 	sqlite3_stmt *q;
-	int64_t n = 0, max_id = 0;
-	if (sqlite3_prepare_v2(w->st->db, "SELECT count(*), coalesce(max(id), 0)"
-			       " FROM series", -1, &q, NULL))
+	int64_t n = 0;
+	if (reload_next_sid(w, err))
+		return -1;
+	if (sqlite3_prepare_v2(w->st->db, "SELECT count(*) FROM series", -1, &q,
+			       NULL))
 		return fail(w, err);
-	if (sqlite3_step(q) == SQLITE_ROW) {
+	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
-		max_id = sqlite3_column_int64(q, 1);
-	}
 	sqlite3_finalize(q);
-	w->next_sid = max_id < INT64_MAX ? max_id + 1 : INT64_MAX;
 	size_t cap = 16;
 	while (cap < 2 * (size_t)n)
 		cap *= 2;
@@ -708,8 +700,9 @@ const char *store_vintage_of(store_import *w, int64_t import_id)
 	return w->cached_vintage;
 }
 
-/* After a row is rolled back, the series it created are gone: the next
- * new series takes the id it would have had without them. */
+/* The id SQLite gives the next new series, the largest plus one: at the
+ * import's start, and after a row is rolled back (the series it created
+ * are gone: the next takes the id it would have had without them). */
 static int reload_next_sid(store_import *w, assay_error *err)
 {
 	sqlite3_stmt *q;

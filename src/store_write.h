@@ -13,6 +13,16 @@
 
 #pragma GCC visibility push(hidden)
 
+/* The hash of a series name (FNV-1a) in the tables of names the
+ * importer and its writer keep. */
+static inline uint64_t store_name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 /* SQLite's GLOB (case-sensitive, *, ?, [...]): 1 when s matches pat.
  * The importer matches --value-cols and --col-meta with it, as the
  * store matches series patterns. */
