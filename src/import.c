@@ -185,6 +185,7 @@ static void reset_for_pass(struct importer *im, int pass)
 	im->nfield = im->buflen = 0;
 	im->file_freq = ASSAY_FREQ_NONE;
 	im->header_err[0] = 0;
+	memset(&im->marks, 0, sizeof im->marks);
 	im->pass = pass;
 }
 
@@ -213,7 +214,10 @@ static void decide_day_freq(struct importer *im)
 	im->day_freq = ASSAY_FREQ_D;
 	if (!im->day_cells)
 		return;
-	if (im->all_month_start)
+	/* Monthly data are dated by the month's first day or by its last
+	 * (2024-01-31, 2024-02-29): read as days, a month's change would be
+	 * called a day's. */
+	if (im->all_month_start || im->all_month_end)
 		im->day_freq = ASSAY_FREQ_M;
 	else if (im->one_weekday && im->distinct_days)
 		im->day_freq = ASSAY_FREQ_W;
@@ -267,7 +271,7 @@ static int write_pass(struct importer *im, struct source *src, char delim)
 	if (res->rows_read == 0)
 		return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 				  "no data rows after the header");
-	if (im_check_col_meta_used(im))
+	if (im_check_col_meta_used(im) || im_check_marks(im))
 		return -1;
 	EVP_DigestFinal_ex(im->sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)
@@ -314,7 +318,7 @@ static int forget_speculation(struct importer *im)
  * two runs first, counting the full dates as pass one would.  It stands
  * when no full date was read (the usual monthly, quarterly or annual
  * file), when --freq decides, or when the dates are days anyway.  When
- * full dates turn out to be month starts or weeks, when anything fails
+ * full dates turn out to be month starts, month ends or weeks, when anything fails
  * (pass one would report its errors first, before the store is touched),
  * or when a notice is due (it would be sent twice), the pass is rolled
  * back and the classic two passes run: what is written and said is

@@ -53,10 +53,14 @@ int im_read_number(const char *s, char decimal, double *v)
 
 	if (*p == '+' || *p == '-')
 		clean[k++] = *p++;
+	const char *int_start = p;
 	for (; isdigit((unsigned char)*p) || *p == group; p++) {
 		if (*p == group) {
-			/* first group 1-3 digits, then exactly 3 each */
-			if (run == 0 || (groups ? run != 3 : run > 3))
+			/* first group 1-3 digits, then exactly 3 each; a
+			 * grouped number never starts with 0 ("0,123" is a
+			 * decimal comma, not 123) */
+			if (run == 0 || (groups ? run != 3 : run > 3) ||
+			    (!groups && *int_start == '0'))
 				return -1;
 			groups++;
 			run = 0;
@@ -118,6 +122,87 @@ int im_read_number(const char *s, char decimal, double *v)
 	return errno == ERANGE ? -1 : 0;
 }
 
+/* ---- the decimal mark ----------------------------------------------------- */
+
+/* Without --decimal a number is read with '.' as the decimal mark and ','
+ * grouping thousands.  "1,234" and "1.234" (one separator, three digits
+ * after it, a first group of 1-3 digits not starting with 0; "1.234" only
+ * in a file of ';' or tab delimiters) then have a second reading, 1.234
+ * and 1234, that a file from a decimal-comma locale means -- a thousand
+ * times off, with nothing to show for it.  Any number
+ * that only '.' as the decimal mark reads ("0.5", "12.25", "1,234.5",
+ * "1,234,567", "1234.567") settles it for the whole file; a file with a
+ * number of two readings and none of those is refused at that number
+ * (im_check_marks), naming the flag that says which. */
+void im_note_marks(struct importer *im, const char *cell, long line, int col)
+{
+	struct mark_evidence *m = &im->marks;
+	if (im->decimal_given || m->dot_decimal)
+		return;
+	const char *p = cell;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p && strchr("<>~", *p))
+		for (p++; *p == ' '; p++)
+			;
+	const char *num = p;    /* with its sign */
+	if (*p == '+' || *p == '-')
+		p++;
+	const char *start = p;
+	int before = -1, after = 0, commas = 0, dots = 0;
+	for (; isdigit((unsigned char)*p) || *p == ',' || *p == '.'; p++) {
+		if (isdigit((unsigned char)*p)) {
+			after++;
+			continue;
+		}
+		if (before < 0)
+			before = after;
+		commas += *p == ',';
+		dots += *p == '.';
+		after = 0;
+	}
+	if (!commas && !dots)
+		return;
+	/* "1.234" as 1234 is a decimal-comma locale's, which writes ';' or
+	 * tab between cells: in a ','-delimited file (or a workbook's text)
+	 * it is a decimal point. */
+	int dot_two_ways = im->delim && im->delim != ',' && *p != 'e' && *p != 'E';
+	int two_ways = commas + dots == 1 && after == 3 && before >= 1 &&
+		       before <= 3 && *start != '0' && (commas || dot_two_ways);
+	if (!two_ways) {
+		/* a number that im_read_number read with '.' as the mark */
+		m->dot_decimal = dots > 0 || commas > 1;
+		return;
+	}
+	if (m->line)
+		return;
+	m->line = line;
+	m->col = col;
+	m->comma = commas;
+	snprintf(m->text, sizeof m->text, "%.*s", (int)(start - num) + before + 4, num);
+	char cut[40];
+	snprintf(cut, sizeof cut, "%s", cell);
+	im_shown(im_trim(cut), m->cell, sizeof m->cell);
+}
+
+/* The end of a file's pass two: refuse it if a number had two readings
+ * and none told which (see im_note_marks). */
+int im_check_marks(struct importer *im)
+{
+	const struct mark_evidence *m = &im->marks;
+	if (im->decimal_given || m->dot_decimal || !m->line)
+		return 0;
+	char whole[16], point[16];
+	int b = (int)strlen(m->text) - 4;
+	snprintf(whole, sizeof whole, "%.*s%s", b, m->text, m->text + b + 1);
+	snprintf(point, sizeof point, "%.*s.%s", b, m->text, m->text + b + 1);
+	return im_fail_at(im, m->line, m->col, ASSAY_EUSAGE,
+			  "value '%s' is %s, or %s with %s, and no number in the "
+			  "file tells which: give --decimal . or --decimal ,",
+			  m->cell, m->comma ? whole : point, m->comma ? point : whole,
+			  m->comma ? "a decimal comma" : "'.' grouping thousands");
+}
+
 /* A workbook's number cell: the text of a double as the file stores it
  * ("0.40477399635468603", "1E-3"), read with strtod in the C locale so
  * that it gives exactly the file's double.  The syntax is checked first:
@@ -161,9 +246,9 @@ static enum cell_kind read_suffixed(struct importer *im, const char *head,
 	if (sx->pow10 != INT_MIN && !strpbrk(head, "eE")) {
 		char txt[160];
 		snprintf(txt, sizeof txt, "%se%d", head, sx->pow10);
-		if (im_read_number(txt, im->o->decimal, v) == 0)
+		if (im_read_number(txt, im->decimal, v) == 0)
 			return CELL_VALUE;
-	} else if (im_read_number(head, im->o->decimal, v) == 0 &&
+	} else if (im_read_number(head, im->decimal, v) == 0 &&
 		   isfinite(*v * sx->mult)) {
 		*v *= sx->mult;
 		return CELL_VALUE;
@@ -186,11 +271,11 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			 im_shown(s, buf, sizeof buf));
 		return CELL_BAD;
 	}
-	if (im_read_number(s, im->o->decimal, v) == 0)
+	if (im_read_number(s, im->decimal, v) == 0)
 		return CELL_VALUE;      /* no NA marker reads as a number */
 	if (im_is_na(im, s))
 		return CELL_NA;
-	if (strchr("<>~", s[0]) && im_read_number(im_trim(s + 1), im->o->decimal, v) == 0) {
+	if (strchr("<>~", s[0]) && im_read_number(im_trim(s + 1), im->decimal, v) == 0) {
 		snprintf(why, n, "value '%s' has qualifier '%c'; not imported", s, s[0]);
 		return CELL_QUALIFIED;
 	}
@@ -199,7 +284,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	if (len > 1 && s[len - 1] == '%') {
 		char head[128];
 		snprintf(head, sizeof head, "%.*s", (int)(len - 1), s);
-		if (im_read_number(im_trim(head), im->o->decimal, v) == 0) {
+		if (im_read_number(im_trim(head), im->decimal, v) == 0) {
 			if (im->o->percent)
 				return CELL_PERCENT;
 			snprintf(why, n, "cannot read value '%s': a percent (--percent "
@@ -214,7 +299,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	if (tail && tail < len) {
 		char head[128];
 		snprintf(head, sizeof head, "%.*s", (int)(len - tail), s);
-		if (im_read_number(im_trim(head), im->o->decimal, v) == 0) {
+		if (im_read_number(im_trim(head), im->decimal, v) == 0) {
 			const char *suf = s + len - tail;
 			for (size_t k = 0; k < im->nsuffix; k++)
 				if (!strcmp(suf, im->suffix[k].text))
@@ -238,7 +323,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	}
 	char buf[64];
 	int bad_utf8;
-	if (strchr(s, ',') && im->o->decimal != ',' && im_read_number(s, ',', v) == 0)
+	if (strchr(s, ',') && im->decimal != ',' && im_read_number(s, ',', v) == 0)
 		snprintf(why, n, "cannot read value '%s': not a number "
 			 "(a decimal comma? see --decimal)", im_shown(s, buf, sizeof buf));
 	else if (im_name_flaw(s, &bad_utf8) && bad_utf8)
@@ -276,19 +361,27 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
 			assay_civil_from_days(*p, &y, &m, &d);
 			if (im->day_cells == 0) {
-				im->all_month_start = im->one_weekday = 1;
+				im->all_month_start = im->all_month_end = 1;
+				im->one_weekday = 1;
 				im->weekday = wd;
 				im->first_day = *p;
 			}
 			im->day_cells++;
 			im->all_month_start &= d == 1;
+			if (im->all_month_end) {
+				int next_d;
+				assay_civil_from_days(*p + 1, &y, &m, &next_d);
+				im->all_month_end = next_d == 1;
+			}
 			im->one_weekday &= wd == im->weekday;
 			if (*p != im->first_day)
 				im->distinct_days = 1;
-			/* Days that are neither all month starts nor all one
-			 * weekday are days: the rest of pass one can be skipped
-			 * (a speculative pass two only stops counting). */
-			if (!im->all_month_start && !im->one_weekday) {
+			/* Days that are neither all month starts, all month
+			 * ends nor all one weekday are days: the rest of pass
+			 * one can be skipped (a speculative pass two only stops
+			 * counting). */
+			if (!im->all_month_start && !im->all_month_end &&
+			    !im->one_weekday) {
 				im->stats_done = 1;
 				im->stop = im->pass == 1;
 			}

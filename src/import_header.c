@@ -291,7 +291,7 @@ int im_header_is_data(struct importer *im)
 				date = (int)c;
 			if (f == ASSAY_FREQ_A && year < 0)
 				year = (int)c;
-		} else if (im_read_number(h, im->o->decimal, &v) == 0) {
+		} else if (im_read_number(h, im->decimal, &v) == 0) {
 			number = 1;
 		}
 	}

@@ -63,6 +63,17 @@ struct series_map {
 					 * file name one series many times) */
 };
 
+/* What the numbers of a file say about its decimal mark, when the caller
+ * did not give it (see im_note_marks). */
+struct mark_evidence {
+	int dot_decimal;        /* a number that only '.' as decimal reads */
+	long line;              /* the first number either mark could read */
+	int col;
+	int comma;              /* its separator: 1 ',', 0 '.' */
+	char text[16];          /* its sign, digits and separator */
+	char cell[40];          /* the whole cell, as shown */
+};
+
 struct value_col {
 	int idx;                /* field index */
 	char *part;             /* name part (wide: slug of the header) */
@@ -105,6 +116,9 @@ struct importer {
 	int failed;             /* stop feeding: err is filled */
 	int stop;               /* stop feeding: pass one has learnt enough */
 	char delim;
+	char decimal;           /* the decimal mark: '.' or ',' */
+	int decimal_given;      /* by the caller; else the marks are checked */
+	struct mark_evidence marks;
 	assay_layout layout;
 
 	/* current record */
@@ -141,7 +155,7 @@ struct importer {
 
 	/* dates: how to read full dates, decided after pass one */
 	long day_cells;
-	int all_month_start, one_weekday, weekday;
+	int all_month_start, all_month_end, one_weekday, weekday;
 	int64_t first_day;
 	int distinct_days;
 	int no_stats;           /* this row's date is not counted (-1: not
@@ -249,6 +263,8 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 		assay_period *p);
 int im_read_number(const char *s, char decimal, double *v);
+void im_note_marks(struct importer *im, const char *cell, long line, int col);
+int im_check_marks(struct importer *im);
 
 /* import_write.c */
 int im_map_forget_row(struct series_map *m, long line);

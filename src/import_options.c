@@ -390,8 +390,10 @@ static int split_value_cols(struct importer *im)
 int im_check_options(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
-	if (o->decimal != '.' && o->decimal != ',')
+	if (o->decimal && o->decimal != '.' && o->decimal != ',')
 		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "--decimal takes '.' or ','");
+	im->decimal = o->decimal ? o->decimal : '.';
+	im->decimal_given = o->decimal != 0;
 	if (o->delimiter && o->delimiter == o->decimal)
 		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
 			       "decimal mark are both '%c'", o->delimiter);

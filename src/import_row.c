@@ -262,6 +262,8 @@ static int handle_data_row(struct importer *im)
 		if (im->cell[i] == CELL_BAD)
 			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 				       "%s", why);
+		if (im->cell[i] != CELL_NA && im->ftype[v->idx] != ASSAY_CELL_NUMBER)
+			im_note_marks(im, im->field[v->idx], im->row_line, v->idx + 1);
 		if (im->o->percent && check_percent(im, v, im->cell[i]))
 			return -1;
 		if (im->cell[i] == CELL_PERCENT)

@@ -65,7 +65,11 @@ typedef struct assay_import_opts {
 	const char *range;              /* workbook: "A1:Z999"; NULL: all */
 	assay_layout layout;
 	char delimiter;                 /* 0: detect among , ; and tab */
-	char decimal;                   /* '.' (default) or ',' */
+	char decimal;                   /* '.' or ','; 0 (the CLI's default):
+					 * '.', but a file is refused whose
+					 * numbers could be read with either
+					 * mark ("1,234", "1.234" and nothing
+					 * that tells which) */
 	long header_line;               /* 0: first row that looks like one */
 	const char *date_col;           /* header name or 1-based number */
 	const char *series_col;         /* long layout */

@@ -393,7 +393,6 @@ int cli_filter_load(const char *cmd, const char *kind, const char *series,
 		return cli_report(&err);
 	memset(&o, 0, sizeof o);
 	o.path = "-";
-	o.decimal = '.';
 	o.series_name = series;
 	o.meta[ASSAY_META_KIND] = kind;
 	o.notice = filter_notice;

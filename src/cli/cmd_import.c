@@ -121,7 +121,9 @@ static const struct cli_opt import_opts[] = {
 	{ .name = "delimiter", .key = OPT_DELIM, .type = CLI_STR, .arg = "C",
 	  .help = ", ; or tab (default: detected)" },
 	{ .name = "decimal", .key = OPT_DECIMAL, .type = CLI_STR, .arg = "C",
-	  .help = ". (default) or , for decimal commas (\"2,6830\")" },
+	  .help = ". or , for decimal commas (\"2,6830\"); without it '.' is, "
+		  "but a file whose numbers read both ways (\"1,234\" and none "
+		  "like \"0.5\") is refused" },
 	{ .name = "encoding", .key = OPT_ENCODING, .type = CLI_STR, .arg = "NAME",
 	  .help = "the file's encoding when it is not UTF-8: cp1252,\n"
 		  "latin1, utf-16, ... (any name iconv -l lists);\n"
@@ -490,7 +492,6 @@ static int run_import(struct iargs *a)
 int cmd_import(int argc, char **argv)
 {
 	struct iargs a = { .fmt = OUT_TABLE };
-	a.o.decimal = '.';
 	a.na = cli_xcalloc((size_t)argc + 1, sizeof *a.na);
 	a.colmeta = cli_xcalloc((size_t)argc + 1, sizeof *a.colmeta);
 	a.maps = cli_xcalloc((size_t)argc + 1, sizeof *a.maps);

@@ -3,8 +3,10 @@
  *
  * Input: two option bytes, then the file.
  *   byte 0  bits 0-2  layout: 0 auto, 1 long, 2 single, 3 wide, 4 table,
- *                     5 auto, 6 value check (see below), 7 auto
- *           bit 3     decimal comma
+ *                     5 auto, 6 value check (see below), 7 auto with the
+ *                     decimal mark not given (the CLI's default)
+ *           bit 3     decimal comma (else '.'; value check with byte 1
+ *                     bit 7 and not bit 3: not given)
  *           bit 4     skip_bad
  *           bits 5-6  delimiter: sniffed, ',', ';', tab
  *           bit 7     import twice (commit, then re-import the same file)
@@ -27,7 +29,9 @@
  *  - value check mode: the rest of the input is one value cell of a
  *    single-series file; a value the importer stores must be the number a
  *    separate reader of the documented grammar (below) gets, and a cell in
- *    that grammar must import.
+ *    that grammar must import -- unless the decimal mark was not given and
+ *    the cell reads two ways ("1,234": two_readings below), which
+ *    must fail.
  * A violation prints what was expected and aborts, so libFuzzer keeps the
  * input as a crash.
  */
@@ -202,7 +206,9 @@ static void decode(const uint8_t *data, assay_import_opts *o)
 	o->path = path;
 	int lay = data[0] & 7;
 	o->layout = lay <= ASSAY_LAYOUT_TABLE ? (assay_layout)lay : ASSAY_LAYOUT_AUTO;
-	o->decimal = data[0] & 8 ? ',' : '.';
+	o->decimal = data[0] & 8 ? ',' : lay == 7 ? 0 : '.';
+	if (lay == LAYOUT_VALUE_CHECK && !(data[0] & 8) && data[1] & 128)
+		o->decimal = 0;
 	o->skip_bad = !!(data[0] & 16);
 	o->delimiter = delimiters[(data[0] >> 5) & 3];
 	o->key_cols = key_specs[data[1] & 7];
@@ -334,6 +340,9 @@ static int grammar_number(const char *s, size_t n, char decimal, char *out,
 	}
 	if (groups && run != 3)
 		return 0;
+	size_t first = n && (s[0] == '+' || s[0] == '-');
+	if (groups && s[first] == '0')
+		return 0;       /* "0,123" is no grouped number */
 	if (i < n && s[i] == decimal) {
 		out[k++] = '.';
 		for (i++; i < n && isdigit((unsigned char)s[i]); i++, digits++)
@@ -353,6 +362,32 @@ static int grammar_number(const char *s, size_t n, char decimal, char *out,
 	}
 	out[k] = 0;
 	return i == n;
+}
+
+/* Without a decimal mark given, a cell of one separator followed by three
+ * digits after a first group of 1-3 not starting with 0 reads two ways
+ * ("1,234": 1234 or 1.234; "1.234" too in a file not delimited by ',',
+ * unless an exponent follows); a file whose only number it is must be
+ * refused. */
+static int two_readings(const char *s, size_t n, char delim)
+{
+	size_t i = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	size_t lead = 0;
+	while (i + lead < n && isdigit((unsigned char)s[i + lead]))
+		lead++;
+	if (lead < 1 || lead > 3 || s[i] == '0' || i + lead + 4 > n)
+		return 0;
+	char sep = s[i + lead];
+	const char *f = s + i + lead + 1;
+	if ((sep != ',' && (sep != '.' || delim == ',')) || !isdigit((unsigned char)f[0]) ||
+	    !isdigit((unsigned char)f[1]) || !isdigit((unsigned char)f[2]))
+		return 0;
+	size_t rest = n - (i + lead + 4);
+	if (rest == 0)
+		return 1;
+	return sep == ',' && (f[3] == 'e' || f[3] == 'E');
 }
 
 /* The value the store holds for series s (the single layout takes the
@@ -390,6 +425,7 @@ static void value_check(assay_import_opts *o, const uint8_t *cell, size_t n)
 	/* date,value and one row, the cell quoted so that any byte stays in
 	 * it; ';' between them when the decimal mark is ','. */
 	char delim = o->decimal == ',' ? ';' : ',';
+	char mark = o->decimal ? o->decimal : '.';
 	k = (size_t)snprintf(csv, sizeof csv, "date%cvalue\n2020-01-01%c\"",
 			     delim, delim);
 	for (size_t i = 0; i < n; i++) {
@@ -412,22 +448,28 @@ static void value_check(assay_import_opts *o, const uint8_t *cell, size_t n)
 	clear_store();
 
 	trim_cell((const char *)cell, n, &t, &len);
-	in_grammar = grammar_number(t, len, o->decimal, num, sizeof num);
+	in_grammar = grammar_number(t, len, mark, num, sizeof num);
+	int refused = in_grammar == 1 && !o->decimal && two_readings(t, len, delim);
 	errno = 0;
 	want = in_grammar ? strtod(num, NULL) : 0;
 	/* The importer refuses what strtod reports out of range (ERANGE,
 	 * which includes underflow to a subnormal or zero). */
 	if (in_grammar && errno == ERANGE)
 		in_grammar = -1;
-	snprintf(msg, sizeof msg, "cell '%.*s' (decimal '%c'): import %s, "
+	snprintf(msg, sizeof msg, "cell '%.*s' (decimal '%c'%s): import %s, "
 		 "%zu value(s) stored %.17g, grammar %s %.17g", (int)len, t,
-		 o->decimal, rc ? "failed" : "succeeded", count, got,
+		 mark, o->decimal ? "" : ", not given",
+		 rc ? "failed" : "succeeded", count, got,
 		 in_grammar == 1 ? "reads" : in_grammar ? "overflows" : "refuses",
 		 want);
 	if (count && in_grammar != 1)
 		die("a cell outside the number grammar was stored as a value", msg);
 	if (count && got != want)
 		die("a value was stored as another number", msg);
+	if (refused && (count || !rc))
+		die("a number of two readings was imported", msg);
+	if (refused)
+		return;
 	/* (Very long numbers may be refused: import.c reads at most 126
 	 * characters of one.) */
 	if (in_grammar == 1 && !count && len <= 100)
