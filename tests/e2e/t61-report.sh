@@ -16,7 +16,8 @@ D="$DATA_DIR"
 nseries=$("$ASSAY" list --format csv | tail -n +2 | wc -l)
 
 run "$ASSAY" scan --format csv
-case "$status" in 0|1) ok report-scan-all-runs ;; *) not_ok report-scan-all-runs "status $status" ;; esac
+case "$status" in 0|1) ok report-scan-all-runs ;;
+*) not_ok report-scan-all-runs "status $status: $(grep -v 'cannot judge' "$WORK/err" | head -c 400)" ;; esac
 printf '%s\n' "$out" > "$WORK/scan.csv"
 
 run "$ASSAY" report -o "$WORK/rep"
