@@ -343,6 +343,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	char why[128], buf[64];
 	char *s = im_trim(cell);
 	int bad_utf8;
+	im->row_day_guessed = 0;
 	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",
@@ -387,6 +388,9 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			}
 		}
 		if (!im->o->freq) {
+			im->row_day_guessed = im->day_freq == ASSAY_FREQ_M ||
+					      im->day_freq == ASSAY_FREQ_W;
+			im->row_day = *p;
 			if (im->day_freq == ASSAY_FREQ_M)
 				*p = assay_period_convert(ASSAY_FREQ_D, *p, ASSAY_FREQ_M);
 			*f = im->day_freq ? im->day_freq : ASSAY_FREQ_D;

@@ -165,6 +165,9 @@ struct importer {
 				 * speculate() in import.c) */
 	assay_freq day_freq;
 	assay_freq file_freq;   /* of the first value, for the summary */
+	int row_day_guessed;    /* this row's date is a day that day_freq
+				 * reads as a month or a week ... */
+	assay_period row_day;   /* ... and that day */
 
 	/* pass two */
 	struct series_map map;

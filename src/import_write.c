@@ -224,6 +224,13 @@ int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
 	char lbl[32];
+	/* Month starts or ends (one weekday) make a file's dates months
+	 * (weeks); a series the store holds as days keeps its days: a daily
+	 * update of one row, dated 2024-01-31, is that day's value. */
+	if (f != e->freq && e->freq == ASSAY_FREQ_D && im->row_day_guessed) {
+		p = im->row_day;
+		f = ASSAY_FREQ_D;
+	}
 	if (f != e->freq)
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "series '%s' holds %c periods, but '%s' is %c",

@@ -332,6 +332,12 @@ static int try_reader(sqlite3 **out, const char *name, int flags)
 {
 	*out = NULL;
 	int rc = sqlite3_open_v2(name, out, SQLITE_OPEN_READONLY | flags, NULL);
+	/* Before the first read: readers that open at once (scan's and
+	 * report's workers) meet a lock while one of them sets up the WAL
+	 * index, and without a busy handler that read fails at once
+	 * ("database is locked", taken for "not an assay store"). */
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(*out, 10000);
 	if (rc == SQLITE_OK)
 		rc = probe(*out);
 	return rc == SQLITE_OK ? SQLITE_OK : (*out ? sqlite3_errcode(*out) : rc);
@@ -420,7 +426,6 @@ static int open_reader(sqlite3 **out, const char *path, assay_error *err)
 		sqlite3_close(db);
 		return -1;
 	}
-	sqlite3_busy_timeout(db, 10000);
 	sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	*out = db;
 	return 0;

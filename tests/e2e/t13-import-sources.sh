@@ -105,3 +105,32 @@ expect_out dev-stdin-value "period,value
 
 run sqlite3 "$DB" 'PRAGMA integrity_check'
 expect_out sources-integrity ok
+
+# ---- a daily series and a file of one day that looks monthly ---------------
+# Month starts and ends make a file's dates months; an update of a series
+# the store holds as days keeps its days (it was refused: "holds D
+# periods, but '2026-01' is M"), and a new series in such a file is
+# monthly.
+printf 'date,px\n2026-01-28,10\n2026-01-29,11\n2026-01-30,12\n' > "$WORK/daily.csv"
+"$ASSAY" -q import "$WORK/daily.csv" --kind price
+printf 'date,px\n2026-01-31,13\n' > "$WORK/day-31.csv"
+run "$ASSAY" -q import "$WORK/day-31.csv"
+expect_status daily-update-month-end 0
+printf 'date,px,fresh\n2026-02-01,14,5\n' > "$WORK/day-1.csv"
+run "$ASSAY" -q import "$WORK/day-1.csv" --kind price
+expect_status daily-update-month-start 0
+run "$ASSAY" export px
+expect_out daily-update-days "period,value
+2026-01-28,10
+2026-01-29,11
+2026-01-30,12
+2026-01-31,13
+2026-02-01,14"
+run "$ASSAY" export fresh
+expect_out daily-update-new-series-monthly "period,value
+2026-02,5"
+# month ends alone are months, and a month's change is called MoM
+printf 'date,me\n2025-10-31,100\n2025-11-30,110\n2025-12-31,99\n' > "$WORK/month-ends.csv"
+"$ASSAY" -q import "$WORK/month-ends.csv" --kind price
+run "$ASSAY" changes me --format csv
+expect_out_has month-ends-monthly "2025-11,110,1,false,10.000000000000009,"
