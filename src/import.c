@@ -216,8 +216,16 @@ static void decide_day_freq(struct importer *im)
 		return;
 	/* Monthly data are dated by the month's first day or by its last
 	 * (2024-01-31, 2024-02-29): read as days, a month's change would be
-	 * called a day's. */
-	if (im->all_month_start || im->all_month_end)
+	 * called a day's.  Quarterly and annual data (FRED's 2024-04-01,
+	 * 2025-01-01) likewise by their quarter's or year's first or last
+	 * day: read as months, every change would fall into a gap.  One date
+	 * alone (a one-row file) tells no more than a month. */
+	unsigned k = im->day_marks;
+	if (im->distinct_days && (k & (DAY_YEAR_START | DAY_YEAR_END)))
+		im->day_freq = ASSAY_FREQ_A;
+	else if (im->distinct_days && (k & (DAY_QUARTER_START | DAY_QUARTER_END)))
+		im->day_freq = ASSAY_FREQ_Q;
+	else if (k & (DAY_MONTH_START | DAY_MONTH_END))
 		im->day_freq = ASSAY_FREQ_M;
 	else if (im->one_weekday && im->distinct_days)
 		im->day_freq = ASSAY_FREQ_W;

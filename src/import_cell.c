@@ -335,8 +335,24 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	return CELL_BAD;
 }
 
-/* Read a date cell; full dates become days, months or weeks as decided
- * after pass one (or by --freq). */
+/* The period boundaries that day p is (DAY_*). */
+unsigned im_day_marks(assay_period p)
+{
+	int y, m, d, next_m, next_d;
+	assay_civil_from_days(p, &y, &m, &d);
+	assay_civil_from_days(p + 1, &y, &next_m, &next_d);
+	unsigned k = 0;
+	if (d == 1)
+		k |= DAY_MONTH_START | (m % 3 == 1 ? DAY_QUARTER_START : 0) |
+		     (m == 1 ? DAY_YEAR_START : 0);
+	if (next_d == 1)
+		k |= DAY_MONTH_END | (m % 3 == 0 ? DAY_QUARTER_END : 0) |
+		     (m == 12 ? DAY_YEAR_END : 0);
+	return k;
+}
+
+/* Read a date cell; full dates become days, weeks, months, quarters or
+ * years as decided after pass one (or by --freq). */
 int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 		     assay_period *p)
 {
@@ -358,41 +374,34 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
 		if (im_day_stats_wanted(im)) {
-			int y, m, d;
 			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
-			assay_civil_from_days(*p, &y, &m, &d);
 			if (im->day_cells == 0) {
-				im->all_month_start = im->all_month_end = 1;
+				im->day_marks = ~0u;
 				im->one_weekday = 1;
 				im->weekday = wd;
 				im->first_day = *p;
 			}
 			im->day_cells++;
-			im->all_month_start &= d == 1;
-			if (im->all_month_end) {
-				int next_d;
-				assay_civil_from_days(*p + 1, &y, &m, &next_d);
-				im->all_month_end = next_d == 1;
-			}
+			im->day_marks &= im_day_marks(*p);
 			im->one_weekday &= wd == im->weekday;
 			if (*p != im->first_day)
 				im->distinct_days = 1;
-			/* Days that are neither all month starts, all month
-			 * ends nor all one weekday are days: the rest of pass
-			 * one can be skipped (a speculative pass two only stops
-			 * counting). */
-			if (!im->all_month_start && !im->all_month_end &&
-			    !im->one_weekday) {
+			/* Days that are neither all one kind of period
+			 * boundary nor all one weekday are days: the rest of
+			 * pass one can be skipped (a speculative pass two only
+			 * stops counting). */
+			if (!im->day_marks && !im->one_weekday) {
 				im->stats_done = 1;
 				im->stop = im->pass == 1;
 			}
 		}
 		if (!im->o->freq) {
-			im->row_day_guessed = im->day_freq == ASSAY_FREQ_M ||
-					      im->day_freq == ASSAY_FREQ_W;
+			im->row_day_guessed = im->day_freq &&
+					      im->day_freq != ASSAY_FREQ_D;
 			im->row_day = *p;
-			if (im->day_freq == ASSAY_FREQ_M)
-				*p = assay_period_convert(ASSAY_FREQ_D, *p, ASSAY_FREQ_M);
+			if (im->day_freq == ASSAY_FREQ_M || im->day_freq == ASSAY_FREQ_Q ||
+			    im->day_freq == ASSAY_FREQ_A)
+				*p = assay_period_convert(ASSAY_FREQ_D, *p, im->day_freq);
 			*f = im->day_freq ? im->day_freq : ASSAY_FREQ_D;
 		}
 	}

@@ -63,6 +63,14 @@ struct series_map {
 					 * file name one series many times) */
 };
 
+/* Which period boundary a full date is: the first or last day of its
+ * month, quarter or year (im_read_date). */
+enum {
+	DAY_MONTH_START = 1, DAY_MONTH_END = 2,
+	DAY_QUARTER_START = 4, DAY_QUARTER_END = 8,
+	DAY_YEAR_START = 16, DAY_YEAR_END = 32
+};
+
 /* What the numbers of a file say about its decimal mark, when the caller
  * did not give it (see im_note_marks). */
 struct mark_evidence {
@@ -155,7 +163,8 @@ struct importer {
 
 	/* dates: how to read full dates, decided after pass one */
 	long day_cells;
-	int all_month_start, all_month_end, one_weekday, weekday;
+	unsigned day_marks;     /* DAY_* that every full date has */
+	int one_weekday, weekday;
 	int64_t first_day;
 	int distinct_days;
 	int no_stats;           /* this row's date is not counted (-1: not
@@ -267,6 +276,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 		assay_period *p);
 int im_read_number(const char *s, char decimal, double *v);
 void im_note_marks(struct importer *im, const char *cell, long line, int col);
+unsigned im_day_marks(assay_period day);
 int im_check_marks(struct importer *im);
 
 /* import_write.c */

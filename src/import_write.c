@@ -220,16 +220,33 @@ static int note_interleave(struct importer *im, struct series_entry *e)
 	return 0;
 }
 
+/* Can a day stand for a period of frequency f: any day for days, the
+ * first or last day of its month, quarter or year for the others. */
+static int day_fits(assay_period day, assay_freq f)
+{
+	unsigned k = im_day_marks(day);
+	switch (f) {
+	case ASSAY_FREQ_D: return 1;
+	case ASSAY_FREQ_M: return (k & (DAY_MONTH_START | DAY_MONTH_END)) != 0;
+	case ASSAY_FREQ_Q: return (k & (DAY_QUARTER_START | DAY_QUARTER_END)) != 0;
+	case ASSAY_FREQ_A: return (k & (DAY_YEAR_START | DAY_YEAR_END)) != 0;
+	default: return 0;
+	}
+}
+
 int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
 	char lbl[32];
-	/* Month starts or ends (one weekday) make a file's dates months
-	 * (weeks); a series the store holds as days keeps its days: a daily
-	 * update of one row, dated 2024-01-31, is that day's value. */
-	if (f != e->freq && e->freq == ASSAY_FREQ_D && im->row_day_guessed) {
-		p = im->row_day;
-		f = ASSAY_FREQ_D;
+	/* Month, quarter or year boundaries (one weekday) make a file's
+	 * dates months, quarters or years (weeks); a series the store holds
+	 * at another frequency keeps it where the day is one of its period's
+	 * ends: a daily update of one row dated 2024-01-31 is that day's
+	 * value, and one of a quarterly series dated 2024-04-01 is 2024Q2. */
+	if (f != e->freq && im->row_day_guessed && day_fits(im->row_day, e->freq)) {
+		p = e->freq == ASSAY_FREQ_D ? im->row_day
+		    : assay_period_convert(ASSAY_FREQ_D, im->row_day, e->freq);
+		f = e->freq;
 	}
 	if (f != e->freq)
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,

@@ -134,3 +134,21 @@ printf 'date,me\n2025-10-31,100\n2025-11-30,110\n2025-12-31,99\n' > "$WORK/month
 "$ASSAY" -q import "$WORK/month-ends.csv" --kind price
 run "$ASSAY" changes me --format csv
 expect_out_has month-ends-monthly "2025-11,110,1,false,10.000000000000009,"
+# quarter starts are quarters, and a one-row update of a quarterly series
+# dated by its quarter's first day is that quarter (a month start alone
+# reads as a month); a day that is no end of a quarter is refused
+printf 'DATE,gdp\n2025-01-01,100\n2025-04-01,101\n2025-07-01,102\n' > "$WORK/quarters.csv"
+"$ASSAY" -q import "$WORK/quarters.csv" --kind flow
+printf 'DATE,gdp\n2025-10-01,103\n' > "$WORK/quarter-update.csv"
+run "$ASSAY" -q import "$WORK/quarter-update.csv"
+expect_status quarterly-update 0
+run "$ASSAY" export gdp
+expect_out quarterly-update-values "period,value
+2025Q1,100
+2025Q2,101
+2025Q3,102
+2025Q4,103"
+printf 'DATE,gdp\n2025-11-01,104\n' > "$WORK/quarter-bad.csv"
+run "$ASSAY" -q import "$WORK/quarter-bad.csv"
+expect_status quarterly-update-mid-quarter 2
+expect_err quarterly-update-mid-quarter-msg "assay: $WORK/quarter-bad.csv:2:2: series 'gdp' holds Q periods, but '2025-11' is M"

@@ -79,10 +79,11 @@ expect_status xlsx-range-status 0
 run "$ASSAY" --db "$WORK/g.db" list --format csv
 expect_out xlsx-range "$(printf 'name,kind,freq,first,last,count,unit,source\nwb/crude-oil-average,price,M,1960-01,1960-03,3,$/bbl,')"
 
-# .xls: dates, a Latin-1 name, a double that is not 0.3.
+# .xls: dates (quarter starts, so quarters), a Latin-1 name, a double that
+# is not 0.3.
 run "$ASSAY" --db "$WORK/xls.db" import "$XLS" --prefix xls/ --kind flow --unit t
 expect_status xls-status 0
 run "$ASSAY" --db "$WORK/xls.db" export xls/cobalt
-expect_out xls-cobalt "$(printf 'period,value\n2023-01,170000\n2023-04,0.30000000000000004\n2023-07,175000.25')"
+expect_out xls-cobalt "$(printf 'period,value\n2023Q1,170000\n2023Q2,0.30000000000000004\n2023Q3,175000.25')"
 run "$ASSAY" import "$XLS" --list-sheets
 expect_out xls-list-sheets "$(printf '1\tProduction')"
