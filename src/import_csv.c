@@ -117,12 +117,33 @@ static int looks_like_utf16(const char *s, size_t len)
 	return nul * 3 >= len;
 }
 
+/* A compressed file's tool for its magic bytes ("gzip" for 1f 8b), NULL
+ * for anything else: read as text it would fail at a NUL byte or, worse,
+ * at a cell.  (bzip2's "BZh" is followed by the block size, 1-9.) */
+static const char *compressed(const char *s, size_t n)
+{
+	if (n >= 2 && !memcmp(s, "\x1f\x8b", 2))
+		return "gzip";
+	if (n >= 4 && !memcmp(s, "BZh", 3) && s[3] >= '1' && s[3] <= '9')
+		return "bzip2";
+	if (n >= 6 && !memcmp(s, "\xfd" "7zXZ\0", 6))
+		return "xz";
+	if (n >= 4 && !memcmp(s, "\x28\xb5\x2f\xfd", 4))
+		return "zstd";
+	return NULL;
+}
+
 /* Feed UTF-8 text to libcsv line by line, so that every record knows its
  * line.  *first: this is the start of the file (a byte order mark). */
 static int feed_text(struct importer *im, struct csv_parser *p, char *s,
 		     size_t n, int *first)
 {
 	char *end = s + n;
+	const char *packed = *first ? compressed(s, n) : NULL;
+	if (packed)
+		return im_fail_at(im, 1, 0, ASSAY_EUSAGE, "%s-compressed, not a text "
+				  "file (decompress it first, or pipe it in: %s -dc "
+				  "FILE | assay import - ...)", packed, packed);
 	if (*first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
 		s += 3;         /* UTF-8 byte order mark */
 	if (n)
