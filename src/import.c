@@ -326,8 +326,9 @@ static int forget_speculation(struct importer *im)
  * two runs first, counting the full dates as pass one would.  It stands
  * when no full date was read (the usual monthly, quarterly or annual
  * file), when --freq decides, or when the dates are days anyway.  When
- * full dates turn out to be month starts, month ends or weeks, when anything fails
- * (pass one would report its errors first, before the store is touched),
+ * full dates turn out to be months, quarters, years or weeks (the first
+ * or last days of periods, or one weekday), when anything fails (pass one
+ * would report its errors first, before the store is touched),
  * or when a notice is due (it would be sent twice), the pass is rolled
  * back and the classic two passes run: what is written and said is
  * always theirs.  Returns 1 when the pass stands (still to commit), 0

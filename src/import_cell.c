@@ -129,11 +129,11 @@ int im_read_number(const char *s, char decimal, double *v)
  * after it, a first group of 1-3 digits not starting with 0; "1.234" only
  * in a file of ';' or tab delimiters) then have a second reading, 1.234
  * and 1234, that a file from a decimal-comma locale means -- a thousand
- * times off, with nothing to show for it.  Any number
- * that only '.' as the decimal mark reads ("0.5", "12.25", "1,234.5",
- * "1,234,567", "1234.567") settles it for the whole file; a file with a
- * number of two readings and none of those is refused at that number
- * (im_check_marks), naming the flag that says which. */
+ * times off, with nothing to show for it.  Any number that only '.' as
+ * the decimal mark reads ("0.5", "12.25", "1,234.5", "1,234,567",
+ * "1234.567") settles it for the whole file; a file with a number of two
+ * readings and none of those is refused at that number (im_check_marks),
+ * naming the flag that says which. */
 void im_note_marks(struct importer *im, const char *cell, long line, int col)
 {
 	struct mark_evidence *m = &im->marks;
