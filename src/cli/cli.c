@@ -379,9 +379,10 @@ static void filter_notice(void *ctx, const char *msg)
 	fprintf(stderr, "assay: %s\n", msg);
 }
 
-int cli_filter_load(const char *cmd, const char *kind, const char *series,
+int cli_filter_load(const char *cmd, const struct cli_filter *f,
 		    const char **pattern)
 {
+	const char *kind = f->kind, *series = f->series;
 	assay_import_opts o;
 	assay_import_result res;
 	assay_error err;
@@ -389,12 +390,16 @@ int cli_filter_load(const char *cmd, const char *kind, const char *series,
 	if (kind && assay_kind_parse(kind) == ASSAY_KIND_NONE)
 		return cli_usage_error(cmd, "--kind takes flow, price or stock, not '%s'",
 				       kind);
+	if (f->decimal && strcmp(f->decimal, ".") && strcmp(f->decimal, ","))
+		return cli_usage_error(cmd, "--decimal takes . or , not '%s'",
+				       f->decimal);
 	if (assay_store_open(&st, ":memory:", 0, &err))
 		return cli_report(&err);
 	memset(&o, 0, sizeof o);
 	o.path = "-";
 	o.series_name = series;
 	o.meta[ASSAY_META_KIND] = kind;
+	o.decimal = f->decimal ? f->decimal[0] : 0;
 	o.notice = filter_notice;
 	if (assay_import(st, &o, &res, &err)) {
 		assay_store_close(st);
@@ -406,7 +411,7 @@ int cli_filter_load(const char *cmd, const char *kind, const char *series,
 }
 
 int cli_filter_args(const char *cmd, int *argc, char ***argv,
-		    const char *kind, const char *series)
+		    const struct cli_filter *f)
 {
 	int nargs = *argc - optind;
 	int filter = nargs >= 1 && !strcmp((*argv)[optind], "-");
@@ -415,13 +420,14 @@ int cli_filter_args(const char *cmd, int *argc, char ***argv,
 		return cli_usage_error(cmd, "'-' (a CSV on standard input) is the "
 				       "only SERIES when given");
 	if (!filter) {
-		if (kind || series)
+		if (f->kind || f->series || f->decimal)
 			return cli_usage_error(cmd, "%s is for a CSV on standard input "
 					       "(SERIES '-'); series in the store have "
-					       "their own", kind ? "--kind" : "--series");
+					       "their own", f->kind ? "--kind" : f->series
+					       ? "--series" : "--decimal");
 		return 0;
 	}
-	int rc = cli_filter_load(cmd, kind, series, &pattern);
+	int rc = cli_filter_load(cmd, f, &pattern);
 	if (rc)
 		return rc;
 	/* the arguments are now the pattern only */

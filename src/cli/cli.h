@@ -111,17 +111,22 @@ int cli_open_store(assay_store **st, int readonly);
 /* Filter mode of check and changes ("-" as the only SERIES): read a CSV
  * from standard input into a private in-memory store, as assay import
  * would (layout detected; --series NAME names a date,value file's one
- * series, --kind gives the kind), so that assay works in a pipeline
+ * series, --kind gives the kind, --decimal the decimal mark), so that assay works in a pipeline
  * without a database file.  Returns 0 or the exit status (message
  * printed); *pattern is what to ask the store for ("*" or NAME). */
-int cli_filter_load(const char *cmd, const char *kind, const char *series,
+struct cli_filter {
+	const char *kind;       /* --kind */
+	const char *series;     /* --series */
+	const char *decimal;    /* --decimal: "." or "," (NULL: as import) */
+};
+int cli_filter_load(const char *cmd, const struct cli_filter *f,
 		    const char **pattern);
 /* For a command after its options: with argv[optind] "-" the only SERIES,
  * load the filter store and make the pattern the only argument;
- * --kind/--series without '-' is a usage error.  Returns 0 or the exit
+ * --kind/--series/--decimal without '-' is a usage error.  Returns 0 or the exit
  * status. */
 int cli_filter_args(const char *cmd, int *argc, char ***argv,
-		    const char *kind, const char *series);
+		    const struct cli_filter *f);
 
 /* Threads when -j is not given: the CPUs online, at most 8.  (The
  * options several commands share, --window, --min-history and -j/--jobs,

@@ -620,6 +620,9 @@ static const struct cli_opt changes_opts[] = {
 		  "assay import finds it; NAME names a date,value\n"
 		  "file's series, K its kind: flow, price or stock)" },
 	{ .name = "series", .key = 'S', .type = CLI_STR, .arg = "NAME" },
+	{ .name = "decimal", .key = 'D', .type = CLI_STR, .arg = "C",
+	  .help = "with SERIES '-': the decimal mark, . or , (as\n"
+		  "assay import --decimal)" },
 	{ CLI_OPT_JOBS,
 	  .help = "threads for many series, 1 to 64 (default: the CPUs,\n"
 		  "at most 8)" },
@@ -633,7 +636,7 @@ static const struct cli_optset changes_set = {
 /* The options into o, *jobs and the filters of SERIES '-'; returns 0,
  * -1 after --help, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, struct opts *o, long *jobs,
-		      const char **filter_kind, const char **filter_series)
+		      struct cli_filter *filter)
 {
 	struct cli_optarg a;
 	int c, rc;
@@ -679,8 +682,9 @@ static int parse_args(int argc, char **argv, struct opts *o, long *jobs,
 						       OUT_FORMATS_ALL ", not '%s'", a.s);
 			break;
 		case 'j': *jobs = a.l; break;
-		case 'K': *filter_kind = a.s; break;
-		case 'S': *filter_series = a.s; break;
+		case 'K': filter->kind = a.s; break;
+		case 'S': filter->series = a.s; break;
+		case 'D': filter->decimal = a.s; break;
 		}
 	}
 	return 0;
@@ -690,14 +694,13 @@ int cmd_changes(int argc, char **argv)
 {
 	struct opts o;
 	long jobs = 0;
-	const char *filter_kind = NULL, *filter_series = NULL;
-	int rc = parse_args(argc, argv, &o, &jobs, &filter_kind, &filter_series);
+	struct cli_filter filter = { 0 };
+	int rc = parse_args(argc, argv, &o, &jobs, &filter);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (optind >= argc)
 		return cli_usage_error("changes", "give at least one SERIES");
-	if ((rc = cli_filter_args("changes", &argc, &argv, filter_kind,
-				  filter_series)))
+	if ((rc = cli_filter_args("changes", &argc, &argv, &filter)))
 		return rc;
 
 	assay_store *st;

@@ -401,6 +401,9 @@ static const struct cli_opt check_opts[] = {
 		  "assay import finds it; NAME names a date,value\n"
 		  "file's series, K its kind: flow, price or stock)" },
 	{ .name = "series", .key = 'S', .type = CLI_STR, .arg = "NAME" },
+	{ .name = "decimal", .key = 'D', .type = CLI_STR, .arg = "C",
+	  .help = "with SERIES '-': the decimal mark, . or , (as\n"
+		  "assay import --decimal)" },
 	{ .name = NULL }
 };
 
@@ -410,7 +413,7 @@ static const struct cli_optset check_set = {
 
 int cmd_check(int argc, char **argv)
 {
-	const char *filter_kind = NULL, *filter_series = NULL;
+	struct cli_filter filter = { 0 };
 	assay_analysis_opts an;
 	struct jc_period period = { 0 };
 	enum out_format fmt = OUT_TEXT;
@@ -452,14 +455,14 @@ int cmd_check(int argc, char **argv)
 				return cli_usage_error("check", "--format takes text, csv, tsv, "
 						       "json or ndjson, not '%s'", o.s);
 			break;
-		case 'K': filter_kind = o.s; break;
-		case 'S': filter_series = o.s; break;
+		case 'K': filter.kind = o.s; break;
+		case 'S': filter.series = o.s; break;
+		case 'D': filter.decimal = o.s; break;
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error("check", "give one or more SERIES (names or patterns)");
-	if ((rc = cli_filter_args("check", &argc, &argv, filter_kind,
-				  filter_series)))
+	if ((rc = cli_filter_args("check", &argc, &argv, &filter)))
 		return rc;
 
 	assay_store *st;

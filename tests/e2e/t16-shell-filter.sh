@@ -71,3 +71,14 @@ run "$ASSAY" --db "$WORK/v.db" export t/x --as-of 2020-03-01
 expect_out vintage-older-as-of "period,value
 2020-01,9
 2020-02,11"
+
+# A number of two readings on stdin: refused, and --decimal says which.
+printf 'date,value\n2024-01,"1,234"\n2024-02,"1,300"\n' > "$WORK/two-ways.csv"
+run sh -c '"$1" changes - --series x --kind price --format csv < "$2"' sh "$ASSAY" "$WORK/two-ways.csv"
+expect_status filter-two-readings 2
+expect_err filter-two-readings-msg "assay: <stdin>:2:2: value '1,234' is 1234, or 1.234 with a decimal comma, and no number in the file tells which: give --decimal . or --decimal ,"
+run sh -c '"$1" changes - --series x --kind price --format csv --decimal , < "$2"' sh "$ASSAY" "$WORK/two-ways.csv"
+expect_status filter-decimal-comma 0
+expect_out_has filter-decimal-comma-value "2024-02,1.3,"
+run "$ASSAY" check wb/copper --decimal .
+expect_status filter-decimal-without-dash 2
