@@ -323,7 +323,8 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	}
 	char buf[64];
 	int bad_utf8;
-	if (strchr(s, ',') && im->decimal != ',' && im_read_number(s, ',', v) == 0)
+	/* "2,6830" or "1.234.567": a decimal-comma locale's number */
+	if (strpbrk(s, ",.") && im->decimal != ',' && im_read_number(s, ',', v) == 0)
 		snprintf(why, n, "cannot read value '%s': not a number "
 			 "(a decimal comma? see --decimal)", im_shown(s, buf, sizeof buf));
 	else if (im_name_flaw(s, &bad_utf8) && bad_utf8)
