@@ -137,7 +137,7 @@ int im_read_number(const char *s, char decimal, double *v)
 void im_note_marks(struct importer *im, const char *cell, long line, int col)
 {
 	struct mark_evidence *m = &im->marks;
-	if (im->decimal_given || m->dot_decimal)
+	if (im->o->decimal || m->dot_decimal)
 		return;
 	const char *p = cell;
 	while (*p == ' ' || *p == '\t')
@@ -190,7 +190,7 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col)
 int im_check_marks(struct importer *im)
 {
 	const struct mark_evidence *m = &im->marks;
-	if (im->decimal_given || m->dot_decimal || !m->line)
+	if (im->o->decimal || m->dot_decimal || !m->line)
 		return 0;
 	char whole[16], point[16];
 	int b = (int)strlen(m->text) - 4;

@@ -124,8 +124,8 @@ struct importer {
 	int failed;             /* stop feeding: err is filled */
 	int stop;               /* stop feeding: pass one has learnt enough */
 	char delim;
-	char decimal;           /* the decimal mark: '.' or ',' */
-	int decimal_given;      /* by the caller; else the marks are checked */
+	char decimal;           /* the decimal mark: '.' or ',' (the caller's,
+				 * or '.' with the marks checked) */
 	struct mark_evidence marks;
 	assay_layout layout;
 

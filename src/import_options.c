@@ -393,7 +393,6 @@ int im_check_options(struct importer *im)
 	if (o->decimal && o->decimal != '.' && o->decimal != ',')
 		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "--decimal takes '.' or ','");
 	im->decimal = o->decimal ? o->decimal : '.';
-	im->decimal_given = o->decimal != 0;
 	if (o->delimiter && o->delimiter == o->decimal)
 		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
 			       "decimal mark are both '%c'", o->delimiter);
