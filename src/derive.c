@@ -258,6 +258,7 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 	if (!r->period || !r->value || !r->inputs)
 		return assay_fail(c->err, ASSAY_EIO, "out of memory");
 	for (size_t i = 0; i < c->n; i++) {
+		x->v[i] = derive_finite(c, i, x->v[i] * f);
 		if (!isfinite(x->v[i]))
 			continue;
 		if (x->partial[i]) {
@@ -266,7 +267,16 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 			continue;
 		}
 		r->period[r->n] = c->lo + (assay_period)i;
-		r->value[r->n++] = x->v[i] * f;
+		r->value[r->n++] = x->v[i];
+	}
+	if (c->n_overflow) {
+		char p[32];
+		return assay_fail(c->err, ASSAY_EUSAGE, "%s: the value for %s is beyond "
+				  "the range of a number (1.8e308; %zu period%s): check "
+				  "the expression and its units", c->expr,
+				  assay_period_format(c->freq, c->first_overflow, p,
+						      sizeof p),
+				  c->n_overflow, c->n_overflow == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < c->nin; i++)
 		r->inputs[r->ninputs++] = strdup(c->in[i].name);

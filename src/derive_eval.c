@@ -14,6 +14,16 @@
 
 /* ---- evaluation ---- */
 
+double derive_finite(struct ctx *c, size_t i, double v)
+{
+	if (!isinf(v))
+		return v;
+	assay_period p = c->lo + (assay_period)i;
+	if (!c->n_overflow++ || p < c->first_overflow)
+		c->first_overflow = p;
+	return NAN;
+}
+
 void derive_vec_free(struct vec *x)
 {
 	free(x->v);
@@ -42,7 +52,7 @@ static void lay(struct ctx *c, const struct input *in, double factor,
 		x->v[i] = NAN;
 	for (size_t j = 0; j < in->r.n; j++) {
 		size_t i = (size_t)(in->r.period[j] - c->lo);
-		x->v[i] = in->r.value[j] * factor;
+		x->v[i] = derive_finite(c, i, in->r.value[j] * factor);
 		x->partial[i] = in->r.partial[j];
 	}
 }
@@ -92,7 +102,7 @@ static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
 			if (!isfinite(v))
 				continue;
 			size_t i = (size_t)(in->r.period[j] - c->lo);
-			x->v[i] = isnan(x->v[i]) ? v * f : x->v[i] + v * f;
+			x->v[i] = derive_finite(c, i, isnan(x->v[i]) ? v * f : x->v[i] + v * f);
 			x->partial[i] |= in->r.partial[j];
 		}
 	}
@@ -182,11 +192,11 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 		x->unit = u;
 	}
 	for (size_t i = 0; rc == 0 && i < c->n; i++) {
-		double l = x->v[i], r = b.v[i] * fb;
+		double l = x->v[i], r = derive_finite(c, i, b.v[i] * fb);
 		switch (n->op) {
-		case N_ADD: x->v[i] = l + r; break;
-		case N_SUB: x->v[i] = l - r; break;
-		case N_MUL: x->v[i] = l * r; break;
+		case N_ADD: x->v[i] = derive_finite(c, i, l + r); break;
+		case N_SUB: x->v[i] = derive_finite(c, i, l - r); break;
+		case N_MUL: x->v[i] = derive_finite(c, i, l * r); break;
 		default:
 			if (r == 0 && isfinite(l)) {
 				if (!c->res->n_div_zero++ || c->lo + (assay_period)i <
@@ -194,7 +204,7 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 					c->res->first_div_zero = c->lo + (assay_period)i;
 				x->v[i] = NAN;
 			} else {
-				x->v[i] = l / r;
+				x->v[i] = derive_finite(c, i, l / r);
 			}
 		}
 		x->partial[i] |= b.partial[i];
@@ -243,7 +253,7 @@ static int eval_rebase(struct ctx *c, struct node *n, struct vec *x)
 	}
 	double base = sum / count;
 	for (size_t i = 0; i < c->n; i++)
-		x->v[i] = 100 * x->v[i] / base;
+		x->v[i] = derive_finite(c, i, 100 * x->v[i] / base);
 	char text[80];
 	snprintf(text, sizeof text, "%s=100", n->name);
 	assay_unit_free(x->unit);
@@ -294,13 +304,13 @@ static int eval_share(struct ctx *c, struct node *n, struct vec *x)
 		assay_unit_factor(b.unit, x->unit, &fb, c->err);
 	}
 	for (size_t i = 0; i < c->n; i++) {
-		double den = b.v[i] * fb;
+		double den = derive_finite(c, i, b.v[i] * fb);
 		if (den == 0 && isfinite(x->v[i])) {
 			if (!c->res->n_div_zero++)
 				c->res->first_div_zero = c->lo + (assay_period)i;
 			x->v[i] = NAN;
 		} else {
-			x->v[i] = 100 * x->v[i] / den;
+			x->v[i] = derive_finite(c, i, 100 * x->v[i] / den);
 		}
 		x->partial[i] |= b.partial[i];
 	}

@@ -44,7 +44,13 @@ struct ctx {
 	size_t nin, capin;
 	assay_derive_result *res;
 	assay_error *err;
+	size_t n_overflow;              /* results beyond a double's range */
+	assay_period first_overflow;
 };
+
+/* v, or NaN with the overflow counted when v is infinite: the inputs are
+ * finite, so an infinity is a result beyond 1.8e308, never a value. */
+double derive_finite(struct ctx *c, size_t i, double v);
 
 struct vec {
 	double *v;

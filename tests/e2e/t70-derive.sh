@@ -142,6 +142,13 @@ run "$ASSAY" derive wb/copper 'wb/aluminum * 2'
 expect_err derive-imported "assay: 'wb/copper' is an imported series: derive writes new names and derived series only"
 run "$ASSAY" derive wb/x 'wb/copper / (wb/copper - wb/copper)' --dry-run
 expect_err_has derive-div-zero "assay: warning: wb/x: 797 periods divide by zero (NA), the first 1960-01"
+# a result beyond a double's range is refused, never stored as a gap
+# (an infinity used to be dropped as NA, or divided into 0)
+run "$ASSAY" derive wb/x 'wb/copper * 1e300 * 1e10' --dry-run
+expect_status derive-overflow-status 2
+expect_err derive-overflow "assay: wb/copper * 1e300 * 1e10: the value for 1960-01 is beyond the range of a number (1.8e308; 797 periods): check the expression and its units"
+run "$ASSAY" derive wb/x 'wb/copper / (wb/copper * 1e300 * 1e10)' --dry-run
+expect_status derive-overflow-divisor 2
 run "$ASSAY" export wb/cu-al --to-unit 'EUR'
 expect_status derive-export-eur 2
 # an import into a derived series writes nothing
