@@ -443,6 +443,15 @@ static void fill_record(struct record *r, struct record_text *txt,
 /* The observations analysed, in place: resampled to freq, within
  * --from/--to at that frequency, NA values left out (*n of them;
  * *partial: the partial periods dropped). */
+/* A test that refused the series' data (too few, too large): named with
+ * the series, as every data error is; I/O errors as they come. */
+static int series_error(const struct trend_args *ar, const assay_error *err)
+{
+	if (err->status == ASSAY_EIO)
+		return cli_report(err);
+	return cli_error(err->status, "%s: %s", ar->series, err->msg);
+}
+
 static int window_obs(const struct trend_args *ar, const assay_series_info *info,
 		      assay_freq freq, assay_obs *obs, size_t *n, size_t *partial)
 {
@@ -539,13 +548,11 @@ int cmd_trend(int argc, char **argv)
 	assay_cpts cp;
 	memset(&cp, 0, sizeof cp);
 	if (assay_trend_run(obs.period, obs.value, n, &ar.topt, &tr, &err)) {
-		status = err.status == ASSAY_ECANNOT ?
-			 cli_error(ASSAY_ECANNOT, "%s: %s", ar.series, err.msg) :
-			 cli_report(&err);
+		status = series_error(&ar, &err);
 		goto out;
 	}
 	if (assay_pelt(obs.value, n, &ar.copt, &cp, &err)) {
-		status = cli_report(&err);
+		status = series_error(&ar, &err);
 		goto out;
 	}
 
