@@ -209,8 +209,8 @@ static void recent_table(struct rep *r, const struct section *s)
 		assay_fmt_human(a->s.value[i], val, sizeof val);
 		assay_fmt_pct(a->c.pct[i], pct, sizeof pct);
 		assay_fmt_pct(a->c.yoy[i], yoy, sizeof yoy);
-		if (j->basis == ASSAY_BASIS_LOG && isfinite(j->noise.sd))
-			snprintf(typ, sizeof typ, "&#177;%.1f%%", 100 * j->noise.sd);
+		if (j->basis == ASSAY_BASIS_LOG && isfinite(j->typical))
+			snprintf(typ, sizeof typ, "&#177;%.1f%%", 100 * j->typical);
 		else
 			snprintf(typ, sizeof typ, "NA");
 		if (j->verdict == ASSAY_VERDICT_NONE) {
@@ -260,7 +260,7 @@ static void raw_stats(struct rep *r, const struct section *s)
 		stat_row(r, "same-signed run", j->run);
 		stat_row(r, "AR(1) coefficient", j->phi);
 		stat_row(r, "changes in the window", j->n_history);
-		stat_row(r, "typical move (sd)", j->noise.sd);
+		stat_row(r, "typical move (sd, past shocks aside)", j->typical);
 	}
 	if (s->has_trend) {
 		stat_row(r, "Mann-Kendall S", (double)s->tr.mk.s);

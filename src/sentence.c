@@ -30,18 +30,38 @@ static void fmt_p(double p, char *buf, size_t n)
 		snprintf(buf, n, "p = %.2g", p);
 }
 
+/* A percentage with one decimal, or two significant digits below 0.95%:
+ * a series whose moves are a few hundredths of a percent must not read
+ * "+0.0% MoM ... typical monthly move +/-0.0%".  `sign`: "+" or "". */
+static void fmt_pct(double pct, const char *sign, char *buf, size_t n)
+{
+	double a = fabs(pct);
+	int dec = 1;
+	if (a > 0 && a < 0.95) {
+		dec = 1 - (int)floor(log10(a));
+		dec = dec > 8 ? 8 : dec;
+	}
+	if (*sign)
+		snprintf(buf, n, "%+.*f%%", dec, pct);
+	else
+		snprintf(buf, n, "%.*f%%", dec, pct);
+}
+
 static void fmt_change(const assay_check *c, char *buf, size_t n)
 {
 	size_t i = c->row;
 	double pct = c->a.c.pct[i], diff = c->a.c.diff[i];
 	const char *lbl = assay_freq_change_tag(c->a.s.freq);
-	if (isfinite(pct))
-		snprintf(buf, n, "%+.1f%% %s", pct, lbl);
-	else if (isfinite(diff))
+	char p[48];
+	if (isfinite(pct)) {
+		fmt_pct(pct, "+", p, sizeof p);
+		snprintf(buf, n, "%s %s", p, lbl);
+	} else if (isfinite(diff)) {
 		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
 			 c->info.unit ? c->info.unit : "", lbl);
-	else
+	} else {
 		snprintf(buf, n, "no %s change", lbl);
+	}
 }
 
 /* "2 of 3 months", or "17 observations" for daily and weekly data. */
@@ -171,7 +191,10 @@ static void fmt_basis_change(const assay_judgement *j, double v,
 {
 	if (j->basis == ASSAY_BASIS_LOG) {
 		double pct = 100 * expm1(v);
-		snprintf(buf, n, fabs(pct) < 9.95 ? "%+.1f%%" : "%+.0f%%", pct);
+		if (fabs(pct) < 9.95)
+			fmt_pct(pct, "+", buf, n);
+		else
+			snprintf(buf, n, "%+.0f%%", pct);
 	} else {
 		snprintf(buf, n, "%+.3g%s%s", v, unit ? " " : "", unit ? unit : "");
 	}
@@ -198,7 +221,7 @@ static void expected_words(const assay_analysis *a, size_t i, const char *unit,
 {
 	const assay_judgement *j = &a->j[i];
 	buf[0] = 0;
-	if (!isfinite(j->expected) || !(fabs(j->expected) >= 0.5 * j->noise.sd))
+	if (!isfinite(j->expected) || !(fabs(j->expected) >= 0.5 * j->typical))
 		return;
 	double ar = isfinite(j->expected_ar) ? j->expected_ar : 0;
 	double mean = j->expected - ar;
@@ -259,11 +282,14 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 		return ASSAY_ECANNOT;
 	}
 	fmt_p(j->p, pbuf, sizeof pbuf);
-	if (j->basis == ASSAY_BASIS_LOG)
-		snprintf(typ, sizeof typ, "+/-%.1f%%", 100 * j->noise.sd);
-	else
-		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->noise.sd,
+	if (j->basis == ASSAY_BASIS_LOG) {
+		char pct[48];
+		fmt_pct(100 * j->typical, "", pct, sizeof pct);
+		snprintf(typ, sizeof typ, "+/-%s", pct);
+	} else {
+		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->typical,
 			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");
+	}
 	const char *what;
 	char trend[128], run[96], expect[160], aside[160];
 	switch (j->verdict) {

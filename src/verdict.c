@@ -104,6 +104,7 @@ static void judgement_init(assay_judgement *J)
 	J->p_shock = J->score = J->run_stat = J->p_trend = J->p = NAN;
 	J->seasonal_p = J->phi = NAN;
 	J->noise.sd = J->noise.mad = J->noise.qn = J->noise.ewma = NAN;
+	J->typical = NAN;
 	J->noise.annual = J->noise.lambda = NAN;
 }
 
@@ -761,6 +762,30 @@ static void noise_scales(struct ctx *c, const double *y, size_t t, int nfin,
 	noise_window(c, y, t, J);
 }
 
+/* The typical move: the sd of the W window's finite changes other than
+ * the past shocks set aside (rule 1a).  With one 6-sigma crash in the
+ * window its sd is about twice the sd of the moves the verdict actually
+ * ranks against, so "typical move" must not be that sd. */
+static void typical_move(struct ctx *c, const double *y, size_t t,
+			 assay_judgement *J)
+{
+	J->typical = J->noise.sd;
+	if (J->n_set_aside < 1)
+		return;
+	size_t W = (size_t)c->o->window, nw = 0;
+	double sum = 0;
+	for (size_t i = t > W ? t - W : 0; i < t; i++) {
+		int aside = 0;
+		for (int k = 0; k < J->n_set_aside; k++)
+			aside |= (size_t)J->set_aside_age[k] == t - i;
+		if (isfinite(y[i]) && !aside) {
+			c->win[nw++] = y[i];
+			sum += y[i];
+		}
+	}
+	J->typical = window_sd(c->win, nw, sum);
+}
+
 /* Judge move t (rules 1 to 3; rules 4 and 5 are decide's). */
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 {
@@ -779,6 +804,7 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	sf.rows = -1;
 	judge_rows(c, y, t, ar, m, &sf, J);
 	noise_scales(c, y, t, nfin, &sf, J);
+	typical_move(c, y, t, J);
 }
 
 /* rules 4 and 5, once the scores of the earlier moves are known */

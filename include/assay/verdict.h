@@ -205,6 +205,9 @@ typedef struct assay_judgement {
 	int ar;                 /* AR term used */
 	double phi;             /* its coefficient */
 	assay_noise noise;      /* scales of the W window (n, sd always) */
+	double typical;         /* the sd of the W window without the past
+				 * shocks set aside: the "typical move" of
+				 * the sentence (noise.sd when none) */
 	int n_set_aside;        /* past shocks set aside (rule 1a) */
 	int set_aside_age[ASSAY_SET_ASIDE_MAX]; /* their ages: t - i */
 	double set_aside_z[ASSAY_SET_ASIDE_MAX];/* (r_i - mean) / sd */

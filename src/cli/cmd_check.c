@@ -31,12 +31,13 @@ static const char usage_head[] =
 	"noise?  Text: one sentence, e.g.\n"
 	"  wb/copper 2026Q1: +15.5% QoQ, within normal variation (p = 0.35;\n"
 	"  typical quarterly move +/-8.7%, 20 quarters of history)\n"
-	"(the typical move is the sd of the previous N log changes).  JSON: every\n"
-	"number behind the verdict (shortest exact text) and every parameter;\n"
-	"csv and tsv: those fields as columns, a row per series; ndjson: one\n"
-	"object a line.  SERIES may be several names and glob patterns ('wb/*'):\n"
-	"one answer per series (json: an array of objects, as soon as there\n"
-	"are several arguments or a pattern).\n"
+	"(the typical move, JSON 'typical', is the sd of the previous N log\n"
+	"changes less the past shocks set aside; 'sigma' is the sd of all N).\n"
+	"JSON: every number behind the verdict (shortest exact text) and every\n"
+	"parameter; csv and tsv: those fields as columns, a row per series;\n"
+	"ndjson: one object a line.  SERIES may be several names and glob\n"
+	"patterns ('wb/*'): one answer per series (json: an array of objects,\n"
+	"as soon as there are several arguments or a pattern).\n"
 	"\n"
 	"How a move is judged (details: README, 'How the verdict is calibrated'):\n"
 	"the log change (or the difference, for series with values <= 0) is\n"
@@ -252,6 +253,7 @@ static int print_json(assay_check *c)
 	json_object_set_new(o, "scale", jnum(judged ? j->scale : NAN));
 	json_object_set_new(o, "vol_ratio", jnum(judged ? j->vol_ratio : NAN));
 	json_object_set_new(o, "sigma", jnum(found ? j->noise.sd : NAN));
+	json_object_set_new(o, "typical", jnum(found ? j->typical : NAN));
 	json_object_set_new(o, "sigma_mad", jnum(found ? j->noise.mad : NAN));
 	json_object_set_new(o, "sigma_qn", jnum(found ? j->noise.qn : NAN));
 	json_object_set_new(o, "sigma_ewma", jnum(found ? j->noise.ewma : NAN));

@@ -39,11 +39,11 @@ expect_out seas-words "x/seas 2025Q1: -11.2% QoQ against an expected -12% (the u
 awk 'BEGIN { s = 4243; r = 0; v = 100; print "date,value"
 	for (i = 0; i < 32; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
 		r = 0.85 * r + 0.12 * u; if (i == 30) r = 0.5; v = v * exp(r)
-		printf "%d-%02d-01,%.3f\n", 2018 + int(i / 4), (i % 4) * 3 + 1, v } }' > "$WORK/mom.csv"
-"$ASSAY" -q import "$WORK/mom.csv" --series x/mom --kind price --freq Q >/dev/null 2>&1
+		printf "%d-%02d-01,%.3f\n", 2018 + int(i / 4), (i % 4) * 3 + 1, v } }' > "$WORK/mom-in.csv"
+"$ASSAY" -q import "$WORK/mom-in.csv" --series x/mom --kind price --freq Q >/dev/null 2>&1
 run "$ASSAY" check x/mom
 expect_status mom-status 0
-expect_out mom-words "x/mom 2025Q4: +51.9% QoQ against an expected +42% (momentum), within normal variation (p = 0.46; typical quarterly move +/-11.0%, 19 quarters of history; 2025Q3 set aside as a past shock)"
+expect_out mom-words "x/mom 2025Q4: +51.9% QoQ against an expected +42% (momentum), within normal variation (p = 0.46; typical quarterly move +/-4.1%, 19 quarters of history; 2025Q3 set aside as a past shock)"
 run "$ASSAY" check x/mom --format json
 expect_out_has mom-json-period '"period": "2025Q3"'
 expect_out_has mom-json-change "\"change\": 0.49999"
@@ -62,7 +62,46 @@ print(len(j['past_shocks']), json.loads(c['past_shocks']) == j['past_shocks'],
       json.loads(t['past_shocks']) == j['past_shocks'])
 PY
 expect_out mom-csv-past-shocks "1 True True"
+# the typical move is the sd of the window's other changes: the +65%
+# quarter set aside does not make a normal quarter look like +/-11%
+# (recomputed here from the file: the 20 log changes before 2025Q4, less
+# the one set aside; 'sigma' keeps the sd of all 20)
+run python3 - "$WORK" <<'PY'
+import csv, json, math, statistics, sys
+d = sys.argv[1]
+v = [float(r['value']) for r in csv.DictReader(open(d + '/mom-in.csv'))]
+r = [math.log(v[i] / v[i - 1]) for i in range(1, len(v))]
+win = r[-21:-1]
+j = json.load(open(d + '/mom.json'))
+assert [p['period'] for p in j['past_shocks']] == ['2025Q3']
+kept = win[:-1]  # 2025Q3 is the last change before the judged one
+print(abs(j['typical'] - statistics.stdev(kept)) < 1e-12,
+      abs(j['sigma'] - statistics.stdev(win)) < 1e-12)
+PY
+expect_out mom-typical-without-shock "True True"
 
 # no past shock, no mention; the JSON list is empty
 run "$ASSAY" check x/seas --period 2025Q1 --format json
 expect_out_has seas-json-none '"past_shocks": []'
+
+# a series whose moves are hundredths of a percent (a policy rate index,
+# a stable price): the sentence gives two significant digits, never
+# "+0.0% MoM ... typical monthly move +/-0.0%"; the digits are the JSON's
+awk 'BEGIN { s = 4244; v = 100; print "date,value"
+	for (i = 0; i < 30; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		v = v * exp(0.0004 * u); printf "%d-%02d-01,%.6f\n", 2020 + int(i / 12), i % 12 + 1, v } }' > "$WORK/calm.csv"
+"$ASSAY" -q import "$WORK/calm.csv" --series x/calm --kind price >/dev/null 2>&1
+run "$ASSAY" check x/calm
+expect_status calm-status 0
+"$ASSAY" check x/calm --format json > "$WORK/calm.json"
+run python3 - "$WORK" "$out" <<'PY'
+import json, math, sys
+j = json.load(open(sys.argv[1] + '/calm.json'))
+def two(p):  # two significant digits below 0.95%, as the README says
+    a = abs(p)
+    return 1 if a == 0 or a >= 0.95 else min(8, 1 - math.floor(math.log10(a)))
+pct, typ = j['pct_change'], 100 * j['typical']
+want = '%+.*f%% MoM' % (two(pct), pct), 'typical monthly move +/-%.*f%%' % (two(typ), typ)
+print(all(w in sys.argv[2] for w in want), '0.0%' in sys.argv[2])
+PY
+expect_out calm-two-digits "True False"
