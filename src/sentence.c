@@ -110,6 +110,9 @@ void assay_check_explain(assay_check *c)
 				 "the %s is partial (%s); --allow-partial "
 				 "judges it anyway", freq_noun(f, 0),
 				 coverage(c, i));
+		else if (i == 0)
+			snprintf(c->reason, sizeof c->reason,
+				 "it is the first %s of the data", freq_noun(f, 0));
 		else if (p == (size_t)-1 || !isfinite(a->s.value[p]))
 			snprintf(c->reason, sizeof c->reason,
 				 "the previous %s has no value", freq_noun(f, 0));

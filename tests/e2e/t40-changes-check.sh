@@ -158,6 +158,11 @@ run "$ASSAY" check "$COBALT" --period 1975
 expect_status check-history-status 3
 expect_out check-history "$COBALT 1975: -7.7% YoY, cannot judge: only 3 years of history (8 needed)"
 
+# the first period has no move, for want of a previous one, not of its value
+run "$ASSAY" check wb/copper --period 1960-01
+expect_status check-first-status 3
+expect_out check-first "wb/copper 1960-01: cannot judge: it is the first month of the data"
+
 run "$ASSAY" check wb/copper --freq Q --period 2030Q1
 expect_status check-nodata-status 3
 expect_out check-nodata "wb/copper 2030Q1: cannot judge: there is no quarterly 2030Q1 in the data"
