@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import_internal.h"
 
@@ -257,6 +258,15 @@ static enum cell_kind read_suffixed(struct importer *im, const char *head,
 	return CELL_BAD;
 }
 
+
+/* "inf", "-Infinity": strtod reads them, but no source means a value by
+ * them, and a missing-value hint would be wrong. */
+static int is_infinity(const char *s)
+{
+	if (*s == '+' || *s == '-')
+		s++;
+	return !strcasecmp(s, "inf") || !strcasecmp(s, "infinity");
+}
 /* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
  * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
 enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
@@ -330,6 +340,14 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	else if (im_name_flaw(s, &bad_utf8) && bad_utf8)
 		snprintf(why, n, "cannot read value '%s': not a number (invalid "
 			 "UTF-8%s)", im_shown(s, buf, sizeof buf), ENCODING_HINT);
+	else if (is_infinity(s))
+		snprintf(why, n, "cannot read value '%s': not a finite number", s);
+	else if (!strpbrk(s, "0123456789'") && strlen(s) <= 16 &&
+		 !im_name_flaw(s, &bad_utf8))
+		/* a token without digits is often a source's missing-value
+		 * marker (Eurostat's ':', 'n.a.'); only the user can say so */
+		snprintf(why, n, "cannot read value '%s': not a number (if it marks "
+			 "a missing value: --na '%s')", s, s);
 	else
 		snprintf(why, n, "cannot read value '%s': not a number",
 			 im_shown(s, buf, sizeof buf));
