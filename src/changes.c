@@ -44,6 +44,17 @@ double assay_change_diff(double prev, double cur)
 	return cur - prev;
 }
 
+/* Days and weeks are rows, not calendar steps: the previous trading day
+ * is the previous row across a weekend, a holiday or a week's closure, but
+ * a longer break is a gap like a missing month (a move over 30 days is no
+ * day's move); a week, the previous row unless a whole week is missing. */
+int assay_periods_adjacent(assay_freq f, assay_period a, assay_period b)
+{
+	if (f == ASSAY_FREQ_D || f == ASSAY_FREQ_W)
+		return b > a && b - a <= (f == ASSAY_FREQ_W ? 10 : 7);
+	return b - a == 1;
+}
+
 int assay_yoy_lag(assay_freq f)
 {
 	switch (f) {
@@ -103,18 +114,13 @@ int assay_changes_compute(const assay_resampled *s, int allow_partial,
 		return assay_fail(err, ASSAY_EIO, "out of memory");
 	}
 	int daily = s->freq == ASSAY_FREQ_D || s->freq == ASSAY_FREQ_W;
-	/* Days and weeks are rows, not calendar steps: the previous trading
-	 * day is the previous row across a weekend, a holiday or a week's
-	 * closure, but a longer break is a gap like a missing month (a move
-	 * over 30 days is no day's move); a week, the previous row unless a
-	 * whole week is missing. */
-	int64_t max_step = s->freq == ASSAY_FREQ_W ? 10 : 7;
 	int lag = assay_yoy_lag(s->freq);
 	for (size_t i = 0; i < n; i++) {
 		size_t p, y;
 		if (daily) {
 			p = i ? i - 1 : NO_ROW;
-			if (p != NO_ROW && s->period[i] - s->period[p] > max_step)
+			if (p != NO_ROW &&
+			    !assay_periods_adjacent(s->freq, s->period[p], s->period[i]))
 				p = NO_ROW;
 			y = row_year_before(s, i);
 		} else {

@@ -226,6 +226,10 @@ static void compare_plot(FILE *fp, const assay_plot_input *in,
 		fprintf(fp, "$D%zu << EOD\n", i);
 		for (size_t k = v[i].a; k < v[i].b; k++) {
 			double val = v[i].rs.value[k];
+			if (assay_plot_gap_before(&v[i].rs, v[i].a, k)) {
+				double gap[3] = { assay_plot_gap_x(&v[i].rs, k), NAN, NAN };
+				assay_plot_put_row(fp, gap, 3);
+			}
 			double row[3] = { assay_plot_period_mid(f, v[i].rs.period[k]),
 					  v[i].rs.partial[k] ? NAN : val,
 					  v[i].rs.partial[k] ? val : NAN };

@@ -552,6 +552,25 @@ void assay_plot_put_row(FILE *fp, const double *v, int n)
 	fputc('\n', fp);
 }
 
+/* Whether a daily or weekly series has a gap (assay_periods_adjacent)
+ * between rows i - 1 and i of the view starting at `first`: the chart then
+ * writes a row of NaN there (at assay_plot_gap_x), so that the line breaks
+ * as it does at a missing month instead of drawing seven missing weeks as
+ * one straight move.  Monthly and lower series have a NaN row for each
+ * missing period already. */
+int assay_plot_gap_before(const assay_resampled *rs, size_t first, size_t i)
+{
+	assay_freq f = rs->freq;
+	return i > first && (f == ASSAY_FREQ_D || f == ASSAY_FREQ_W) &&
+	       !assay_periods_adjacent(f, rs->period[i - 1], rs->period[i]);
+}
+
+double assay_plot_gap_x(const assay_resampled *rs, size_t i)
+{
+	return (assay_plot_period_mid(rs->freq, rs->period[i - 1]) +
+		assay_plot_period_mid(rs->freq, rs->period[i])) / 2;
+}
+
 void assay_plot_put_x_range(struct frame *fr, const struct view *v)
 {
 	fr->x0 = assay_plot_period_start(v->rs.freq, v->rs.period[v->a]);

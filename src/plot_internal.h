@@ -122,6 +122,10 @@ char *assay_plot_p_text(double p, char *buf, size_t n);
 
 void assay_plot_put_row(FILE *fp, const double *v, int n);
 
+int assay_plot_gap_before(const assay_resampled *rs, size_t first, size_t i);
+
+double assay_plot_gap_x(const assay_resampled *rs, size_t i);
+
 void assay_plot_put_x_range(struct frame *fr, const struct view *v);
 
 const char *assay_plot_unit_or(const assay_series_info *info, const char *dflt);

@@ -131,24 +131,37 @@ static int level_frame(struct frame *fr, const assay_plot_input *in,
 	return 0;
 }
 
+/* The trend line at period p (fractional between two rows). */
+static double trend_at(const struct level_chart *lc, double p)
+{
+	const assay_trend *tr = &lc->tr;
+	double dt = p - (double)lc->t[0];
+	return lc->growth_line
+	       ? exp(tr->growth.log_intercept + tr->growth.log_slope * dt / lc->per_year)
+	       : tr->sen.intercept + tr->sen.slope * dt;
+}
+
 /* $D0: x, complete value, partial value, trend line. */
 static void level_data(FILE *fp, const struct level_chart *lc)
 {
 	const assay_resampled *rs = &lc->v.rs;
-	const assay_trend *tr = &lc->tr;
 	assay_freq f = rs->freq;
 	fputs("$D0 << EOD\n", fp);
 	for (size_t i = lc->v.a; i < lc->v.b; i++) {
 		double row[4], val = rs->value[i];
+		int in_fit = lc->have_trend && rs->period[i] >= lc->t[0] &&
+			rs->period[i] <= lc->t[lc->nc - 1];
+		if (assay_plot_gap_before(rs, lc->v.a, i)) {
+			/* the data break, the trend line does not */
+			double mid = ((double)rs->period[i - 1] + (double)rs->period[i]) / 2;
+			double gap[4] = { assay_plot_gap_x(rs, i), NAN, NAN,
+					  in_fit ? trend_at(lc, mid) : NAN };
+			assay_plot_put_row(fp, gap, 4);
+		}
 		row[0] = assay_plot_period_mid(f, rs->period[i]);
 		row[1] = rs->partial[i] ? NAN : val;
 		row[2] = rs->partial[i] ? val : NAN;
-		int in_fit = lc->have_trend && rs->period[i] >= lc->t[0] &&
-			rs->period[i] <= lc->t[lc->nc - 1];
-		row[3] = !in_fit ? NAN : lc->growth_line
-			 ? exp(tr->growth.log_intercept + tr->growth.log_slope *
-			       (double)(rs->period[i] - lc->t[0]) / lc->per_year)
-			 : tr->sen.intercept + tr->sen.slope * (double)(rs->period[i] - lc->t[0]);
+		row[3] = in_fit ? trend_at(lc, (double)rs->period[i]) : NAN;
 		assay_plot_put_row(fp, row, 4);
 	}
 	fputs("EOD\n", fp);

@@ -49,6 +49,13 @@ double assay_change_pct(double prev, double cur);
 double assay_change_log(double prev, double cur);
 double assay_change_diff(double prev, double cur);
 
+/* Whether period b follows period a in a series of frequency f with no
+ * gap between: the next period, or for daily and weekly series (rows of
+ * observations) a step of at most 7 days (weekly: 10) -- a weekend, a
+ * holiday or a week's closure, not a missing month.  The changes compute
+ * no move across a gap, and the charts draw no line across it. */
+int assay_periods_adjacent(assay_freq f, assay_period a, assay_period b);
+
 /* Periods in one year at frequency f for the year-over-year lag:
  * 12 (M), 4 (Q), 1 (A); 0 for D and W (compared by calendar date). */
 int assay_yoy_lag(assay_freq f);

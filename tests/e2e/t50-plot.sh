@@ -307,3 +307,33 @@ if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
 	if cmp -s "$OUT/de.svg" "$OUT/c.svg"; then ok locale-de-same
 	else not_ok locale-de-same "the SVG differs under de_DE"; fi
 fi
+
+# A daily series with seven missing weeks: the line breaks there (one row
+# of NaN in the chart's data, as a missing month gives), and weekends do
+# not break it.  A gnuplot that keeps the script shows the data rows.
+cat > "$WORK/gp-keep" <<EOF2
+#!/bin/sh
+while IFS= read -r line; do
+	case \$line in "load '"*) f=\${line#"load '"}; cat "\${f%"'"}" >> "$WORK/gp-script" ;; esac
+	printf '%s\n' "\$line"
+done | exec gnuplot "\$@"
+EOF2
+chmod +x "$WORK/gp-keep"
+python3 -c '
+import datetime
+print("date,value")
+d0, v = datetime.date(2024, 1, 1), 100
+for k in range(182):
+    d = d0 + datetime.timedelta(days=k)
+    if d.weekday() < 5 and not 64 <= k <= 110:
+        v += k % 5 - 2
+        print(f"{d},{v:.1f}")' > "$WORK/gap-daily.csv"
+"$ASSAY" -q import "$WORK/gap-daily.csv" --series x/gap-daily --kind price >/dev/null 2>&1
+rm -f "$WORK/gp-script"
+run env ASSAY_GNUPLOT="$WORK/gp-keep" "$ASSAY" -q plot x/gap-daily --no-trend -o "$OUT/gap-daily.png"
+expect_status daily-gap-status 0
+gaps=$(awk '/^\$D0 << EOD/ { on = 1; next } /^EOD/ { on = 0 } on && $2 == "NaN" && $3 == "NaN"' "$WORK/gp-script" | wc -l)
+rows=$(awk '/^\$D0 << EOD/ { on = 1; next } /^EOD/ { on = 0 } on' "$WORK/gp-script" | wc -l)
+want=$(wc -l < "$WORK/gap-daily.csv")  # the rows less the header, and the NaN row
+[ "$gaps" -eq 1 ] && [ "$rows" -eq "$want" ] && ok daily-gap-breaks-line ||
+	not_ok daily-gap-breaks-line "$gaps NaN rows, $rows rows (want 1 and $want)"
