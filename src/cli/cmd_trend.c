@@ -428,6 +428,10 @@ static void fill_record(struct record *r, struct record_text *txt,
 	put_num(r, "growth_r2", tr->growth.r2);
 	put_num(r, "log_slope_per_year", tr->growth.log_slope);
 	put_num(r, "log_slope_se", tr->growth.log_slope_se);
+	/* why the growth fields are NA, so that NA never reads as "no growth" */
+	put_str(r, "growth_note", tr->growth.ok ? NULL : n < 3 ?
+		"fewer than 3 observations" :
+		"values <= 0: no growth rate (see sen_slope, in units)");
 	put_str(r, "penalty", assay_penalty_name(ar->copt.penalty));
 	put_num(r, "penalty_value", cp->penalty);
 	put_int(r, "min_segment", (long long)ar->copt.min_seg);

@@ -43,6 +43,14 @@ expect_out_has trend-drc-growth-se '"growth_se": 1.03386485273687'
 for k in mk_p growth_lo growth_hi growth_r2 log_slope_per_year changepoints; do
 	expect_out_has "trend-drc-json-key-$k" "\"$k\": "
 done
+expect_out_has trend-drc-growth-note '"growth_note": null'
+
+# a series with a zero or negative value has no growth rate, and says why
+printf 'date,value\n2018,3\n2019,-1\n2020,4\n2021,5\n2022,7\n' > "$WORK/neg.csv"
+"$ASSAY" -q import "$WORK/neg.csv" --series x/balance --kind flow >/dev/null 2>&1
+run "$ASSAY" trend x/balance --format json
+expect_out_has trend-neg-growth-na '"growth_pct_per_year": null'
+expect_out_has trend-neg-growth-note '"growth_note": "values <= 0: no growth rate (see sen_slope, in units)"'
 
 # ---- table and csv --------------------------------------------------------
 run "$ASSAY" trend "$DRC"
