@@ -267,12 +267,26 @@ static int is_infinity(const char *s)
 		s++;
 	return !strcasecmp(s, "inf") || !strcasecmp(s, "infinity");
 }
+/* The error of a workbook cell holding a formula and no result. */
+const char *im_formula_why(const char *formula)
+{
+	static _Thread_local char why[256];
+	snprintf(why, sizeof why, "the cell holds a formula (%.70s) and no result: "
+		 "the workbook was saved without calculating it; open and save "
+		 "it in a spreadsheet program", formula);
+	return why;
+}
+
 /* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
  * bare flags ("E": USGS's net exporter) are not silently read as numbers. */
 enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 				double *v, char *why, size_t n)
 {
 	char *s = im_trim(cell);
+	if (type == ASSAY_CELL_FORMULA) {
+		snprintf(why, n, "%s", im_formula_why(s));
+		return CELL_BAD;
+	}
 	if (type == ASSAY_CELL_NUMBER) {
 		if (read_stored_number(s, v) == 0)
 			return CELL_VALUE;
@@ -379,6 +393,9 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	char *s = im_trim(cell);
 	int bad_utf8;
 	im->row_day_guessed = 0;
+	if (im->ftype && im->ftype[col - 1] == ASSAY_CELL_FORMULA)
+		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE, "%s",
+				  im_formula_why(s));
 	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",

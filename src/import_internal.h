@@ -270,6 +270,7 @@ int im_take_units_row(struct importer *im);
 
 /* import_cell.c */
 int im_is_na(struct importer *im, const char *s);
+const char *im_formula_why(const char *formula);
 enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		double *v, char *why, size_t n);
 int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,

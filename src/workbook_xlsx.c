@@ -485,6 +485,9 @@ struct sheet_ctx {
 	long row, prev_row;     /* current and previous row numbers */
 	int col, prev_col;
 	int in_row, in_cell, in_v, in_is, in_t, in_rph;
+	int in_f, has_f;        /* in the cell's <f>; the cell has one */
+	char ftext[64];         /* its formula, cut short (for messages) */
+	size_t flen;
 	char ctype[12];
 	long style;
 	char *v;                /* text of the current cell */
@@ -588,6 +591,10 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		c->in_cell = 1;
 		c->vlen = 0;
 		c->vlong = 0;
+		c->has_f = 0;
+		c->flen = 0;
+	} else if (c->in_cell && !strcmp(n, "f")) {
+		c->in_f = c->has_f = 1;
 	} else if (c->in_cell && (!strcmp(n, "v") || (!strcmp(n, "t") && c->in_is &&
 						      !c->in_rph))) {
 		c->in_v = 1;
@@ -601,6 +608,13 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 static void sheet_text(void *ud, const XML_Char *s, int len)
 {
 	struct sheet_ctx *c = ud;
+	if (c->in_f && !c->x.failed) {
+		size_t room = sizeof c->ftext - 1 - c->flen;
+		size_t k = (size_t)len < room ? (size_t)len : room;
+		memcpy(c->ftext + c->flen, s, k);
+		c->flen += k;
+		return;
+	}
 	if (!c->in_v || c->x.failed)
 		return;
 	if (c->vlen + (size_t)len > MAX_CELL_BYTES) {
@@ -654,6 +668,15 @@ static void end_cell(struct sheet_ctx *c)
 		return;
 	}
 	c->v[c->vlen] = 0;
+	if (c->has_f && !n && strcmp(t, "str") && strcmp(t, "inlineStr")) {
+		/* A formula without its result: reading it as an empty cell
+		 * would make a column of formulas a column of NA.  (A formula
+		 * whose result is "" is t="str" with an empty <v>: empty.) */
+		char f[sizeof c->ftext + 2];
+		snprintf(f, sizeof f, "=%.*s", (int)c->flen, c->ftext);
+		put_cell(c, f, strlen(f), ASSAY_CELL_FORMULA);
+		return;
+	}
 	if (!strcmp(t, "s")) {
 		char *end;
 		char num[24];
@@ -705,14 +728,16 @@ static void sheet_end(void *ud, const XML_Char *name)
 	const char *n = local(name);
 	if (c->x.failed || c->x.done)
 		return;
-	if (!strcmp(n, "v") || !strcmp(n, "t")) {
+	if (!strcmp(n, "f")) {
+		c->in_f = 0;
+	} else if (!strcmp(n, "v") || !strcmp(n, "t")) {
 		c->in_v = 0;
 	} else if (!strcmp(n, "rPh")) {
 		c->in_rph = 0;
 	} else if (!strcmp(n, "is")) {
 		c->in_is = 0;
 	} else if (!strcmp(n, "c") && c->in_cell) {
-		c->in_cell = c->in_v = c->in_is = c->in_rph = 0;
+		c->in_cell = c->in_v = c->in_is = c->in_rph = c->in_f = 0;
 		end_cell(c);
 	} else if (!strcmp(n, "row") && c->in_row) {
 		c->in_row = 0;

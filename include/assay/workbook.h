@@ -45,9 +45,11 @@ enum assay_file_format { ASSAY_FILE_TEXT, ASSAY_FILE_XLSX, ASSAY_FILE_XLS };
 /* The format of a file from its first n bytes. */
 enum assay_file_format assay_file_sniff(const unsigned char *head, size_t n);
 
+/* ASSAY_CELL_FORMULA: a formula with no stored result (a workbook written
+ * by a script and never calculated); its text is "=" and the formula. */
 enum assay_cell_type {
 	ASSAY_CELL_EMPTY, ASSAY_CELL_TEXT, ASSAY_CELL_NUMBER, ASSAY_CELL_DATE,
-	ASSAY_CELL_BOOL, ASSAY_CELL_ERROR
+	ASSAY_CELL_BOOL, ASSAY_CELL_ERROR, ASSAY_CELL_FORMULA
 };
 
 typedef struct assay_workbook assay_workbook;
