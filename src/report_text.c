@@ -76,7 +76,15 @@ char *assay_fmt_pct(double pct, char *buf, size_t n)
 		assay_fmt_human(fabs(pct), h, sizeof h);
 		snprintf(buf, n, "%c%s%%", pct < 0 ? '-' : '+', h);
 	} else {
-		snprintf(buf, n, "%+.1f%%", pct);
+		/* below 0.95%, two significant digits: a move of 0.03% must
+		 * not read "+0.0%", as if nothing had moved */
+		double a = fabs(pct);
+		int dec = 1;
+		if (a > 0 && a < 0.95) {
+			dec = 1 - (int)floor(log10(a));
+			dec = dec > 8 ? 8 : dec;
+		}
+		snprintf(buf, n, "%+.*f%%", dec, pct);
 	}
 	assay_c_locale_leave(saved);
 	return buf;

@@ -209,8 +209,10 @@ static void recent_table(struct rep *r, const struct section *s)
 		assay_fmt_human(a->s.value[i], val, sizeof val);
 		assay_fmt_pct(a->c.pct[i], pct, sizeof pct);
 		assay_fmt_pct(a->c.yoy[i], yoy, sizeof yoy);
+		char tp[32];
 		if (j->basis == ASSAY_BASIS_LOG && isfinite(j->typical))
-			snprintf(typ, sizeof typ, "&#177;%.1f%%", 100 * j->typical);
+			snprintf(typ, sizeof typ, "&#177;%s",   /* "+0.55%" less its sign */
+				 assay_fmt_pct(100 * j->typical, tp, sizeof tp) + 1);
 		else
 			snprintf(typ, sizeof typ, "NA");
 		if (j->verdict == ASSAY_VERDICT_NONE) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assay/report.h"
 #include "assay/sentence.h"
 
 /* "quarter"/"quarters" (the sentence's nouns for a frequency). */
@@ -30,23 +31,6 @@ static void fmt_p(double p, char *buf, size_t n)
 		snprintf(buf, n, "p = %.2g", p);
 }
 
-/* A percentage with one decimal, or two significant digits below 0.95%:
- * a series whose moves are a few hundredths of a percent must not read
- * "+0.0% MoM ... typical monthly move +/-0.0%".  `sign`: "+" or "". */
-static void fmt_pct(double pct, const char *sign, char *buf, size_t n)
-{
-	double a = fabs(pct);
-	int dec = 1;
-	if (a > 0 && a < 0.95) {
-		dec = 1 - (int)floor(log10(a));
-		dec = dec > 8 ? 8 : dec;
-	}
-	if (*sign)
-		snprintf(buf, n, "%+.*f%%", dec, pct);
-	else
-		snprintf(buf, n, "%.*f%%", dec, pct);
-}
-
 static void fmt_change(const assay_check *c, char *buf, size_t n)
 {
 	size_t i = c->row;
@@ -54,8 +38,7 @@ static void fmt_change(const assay_check *c, char *buf, size_t n)
 	const char *lbl = assay_freq_change_tag(c->a.s.freq);
 	char p[48];
 	if (isfinite(pct)) {
-		fmt_pct(pct, "+", p, sizeof p);
-		snprintf(buf, n, "%s %s", p, lbl);
+		snprintf(buf, n, "%s %s", assay_fmt_pct(pct, p, sizeof p), lbl);
 	} else if (isfinite(diff)) {
 		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
 			 c->info.unit ? c->info.unit : "", lbl);
@@ -195,7 +178,7 @@ static void fmt_basis_change(const assay_judgement *j, double v,
 	if (j->basis == ASSAY_BASIS_LOG) {
 		double pct = 100 * expm1(v);
 		if (fabs(pct) < 9.95)
-			fmt_pct(pct, "+", buf, n);
+			assay_fmt_pct(pct, buf, n);
 		else
 			snprintf(buf, n, "%+.0f%%", pct);
 	} else {
@@ -286,9 +269,9 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 	}
 	fmt_p(j->p, pbuf, sizeof pbuf);
 	if (j->basis == ASSAY_BASIS_LOG) {
-		char pct[48];
-		fmt_pct(100 * j->typical, "", pct, sizeof pct);
-		snprintf(typ, sizeof typ, "+/-%s", pct);
+		char pct[48];    /* the typical move is positive: "+0.55%" */
+		assay_fmt_pct(100 * j->typical, pct, sizeof pct);
+		snprintf(typ, sizeof typ, "+/-%s", pct + 1);
 	} else {
 		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->typical,
 			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");

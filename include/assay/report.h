@@ -58,7 +58,9 @@ int assay_report_write(assay_store *st, const char *dir, char *const *names,
  * significant digits without rounding the integer part ("12,831",
  * "335.0", "1.234", "0.01230"); "NA" for non-finite.  Returns buf. */
 char *assay_fmt_human(double v, char *buf, size_t n);
-/* A change in percent with its sign: "+15.5%", "-0.4%". */
+/* A change in percent with its sign: "+15.5%", "-1.4%"; two significant
+ * digits below 0.95% ("-0.43%", "+0.0015%"), thousands separators from
+ * 1000% ("+1,235%").  The words of reports and check sentences. */
 char *assay_fmt_pct(double pct, char *buf, size_t n);
 
 /* Write s for Markdown running text or a heading: every ASCII punctuation

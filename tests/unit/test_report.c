@@ -23,7 +23,13 @@ static void test_human_numbers(void **state)
 	assert_string_equal(assay_fmt_human(-0.00001, b, sizeof b), "-0.00001000");
 	assert_string_equal(assay_fmt_human(0, b, sizeof b), "0.000");
 	assert_string_equal(assay_fmt_pct(15.54, b, sizeof b), "+15.5%");
-	assert_string_equal(assay_fmt_pct(-0.44, b, sizeof b), "-0.4%");
+	/* below 0.95%, two significant digits: no move of 0.03% reads +0.0% */
+	assert_string_equal(assay_fmt_pct(-0.44, b, sizeof b), "-0.44%");
+	assert_string_equal(assay_fmt_pct(0.0015, b, sizeof b), "+0.0015%");
+	assert_string_equal(assay_fmt_pct(0.949, b, sizeof b), "+0.95%");
+	assert_string_equal(assay_fmt_pct(0.96, b, sizeof b), "+1.0%");
+	assert_string_equal(assay_fmt_pct(0, b, sizeof b), "+0.0%");
+	assert_string_equal(assay_fmt_pct(-2.5, b, sizeof b), "-2.5%");
 	assert_string_equal(assay_fmt_pct(1234.5, b, sizeof b), "+1,234%");
 }
 
