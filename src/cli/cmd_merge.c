@@ -83,13 +83,14 @@ int cmd_merge(int argc, char **argv)
 	if (rc) {
 		status = cli_report(&err);
 	} else if (!cli.quiet) {
+		long long fa = r.from_a, fb = r.from_b, same = r.same;
+		long long conf = r.conflicts, drop = r.dropped;
 		fprintf(stderr, "assay: merged '%s' and '%s' into '%s': %lld "
-			"values from '%s', %lld from '%s', %lld periods in both "
+			"value%s from '%s', %lld from '%s', %lld period%s in both "
 			"with equal values, %lld conflicting (kept from %s), %lld "
-			"values and revisions dropped\n", a, b, into,
-			(long long)r.from_a, a, (long long)r.from_b, b,
-			(long long)r.same, (long long)r.conflicts,
-			prefer == ASSAY_PREFER_B ? b : a, (long long)r.dropped);
+			"value%s and revisions dropped\n", a, b, into,
+			fa, fa == 1 ? "" : "s", a, fb, b, same, same == 1 ? "" : "s",
+			conf, prefer == ASSAY_PREFER_B ? b : a, drop, drop == 1 ? "" : "s");
 	}
 	assay_store_close(st);
 	return status;
