@@ -156,6 +156,72 @@ static void aggregate(const assay_obs *obs, size_t lo, size_t hi,
 	}
 }
 
+/* Day ordinal of the first day of period p at frequency f (M, Q, A). */
+static int64_t period_first_day(assay_freq f, assay_period p)
+{
+	return day_of_month_start(first_month(f, p));
+}
+
+/* A weekly flow (a week's output, exports, claims) is the sum of its 7
+ * days, the week ending on its date (FRED's "Weekly, Ending Friday", EIA's
+ * and USDA's week-ending dates).  Summed whole by the month of its date,
+ * months got 4 or 5 weeks: a steady 7 a week read +25%, then -20%.  So each
+ * week is apportioned to the periods its days fall in, k/7 of it to a
+ * period holding k of its days (the whole value when k = 7, exactly), and
+ * a period is complete when weeks cover every one of its days. */
+static void aggregate_weekly_flow(const assay_obs *obs, size_t lo, size_t hi,
+				  assay_freq to, assay_period p0,
+				  assay_resampled *out, int64_t *covered)
+{
+	for (size_t i = lo; i < hi; i++) {
+		double v = obs->value[i];
+		if (!isfinite(v))
+			continue;
+		int64_t last = obs->period[i], first = last - 6;
+		assay_period pa = assay_period_convert(ASSAY_FREQ_D, first, to);
+		assay_period pb = assay_period_convert(ASSAY_FREQ_D, last, to);
+		int64_t k = pa == pb ? 7 : period_first_day(to, pb) - first;
+		size_t a = (size_t)(pa - p0), b = (size_t)(pb - p0);
+		double part = pa == pb ? v : v * (double)k / 7;
+		out->value[a] = isnan(out->value[a]) ? part : out->value[a] + part;
+		out->n_obs[a]++;
+		covered[a] += k;
+		if (pb != pa) {
+			part = v * (double)(7 - k) / 7;
+			out->value[b] = isnan(out->value[b]) ? part : out->value[b] + part;
+			out->n_obs[b]++;
+			covered[b] += 7 - k;
+		}
+	}
+	for (size_t k = 0; k < out->n; k++) {
+		int64_t days = period_first_day(to, out->period[k] + 1) -
+			       period_first_day(to, out->period[k]);
+		out->partial[k] = covered[k] > 0 && covered[k] < days;
+	}
+}
+
+static int weekly_flow(const assay_obs *obs, size_t lo, size_t hi,
+		       assay_freq to, assay_resampled *out, assay_error *err)
+{
+	assay_period p0 = assay_period_convert(ASSAY_FREQ_D, obs->period[lo] - 6, to);
+	assay_period p1 = assay_period_convert(ASSAY_FREQ_D, obs->period[hi - 1], to);
+	if (p1 < p0 || p1 - p0 > 100000000)
+		return assay_fail(err, ASSAY_EUSAGE, "periods out of range");
+	size_t n = (size_t)(p1 - p0 + 1);
+	int64_t *covered = calloc(n, sizeof *covered);
+	if (!covered || alloc_rows(out, n, err)) {
+		free(covered);
+		return covered ? -1 : assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	for (size_t k = 0; k < n; k++) {
+		out->period[k] = p0 + (assay_period)k;
+		out->value[k] = NAN;
+	}
+	aggregate_weekly_flow(obs, lo, hi, to, p0, out, covered);
+	free(covered);
+	return 0;
+}
+
 int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 		   assay_freq to, assay_resampled *out, assay_error *err)
 {
@@ -185,6 +251,8 @@ int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 	}
 	if (lo == hi)
 		return alloc_rows(out, 0, err);
+	if (from == ASSAY_FREQ_W && kind == ASSAY_KIND_FLOW && to != from)
+		return weekly_flow(obs, lo, hi, to, out, err);
 
 	assay_period p0 = assay_period_convert(from, obs->period[lo], to);
 	assay_period p1 = assay_period_convert(from, obs->period[hi - 1], to);

@@ -13,6 +13,12 @@
  *   the first (last) observation at most 7 days (D) or 14 days (W) after
  *   the period's first (before its last) day, so that daily data ending on
  *   10 April do not make a complete April.
+ * A weekly flow is the sum of the 7 days ending on its date (FRED's, EIA's
+ * and USDA's week-ending dates) and is apportioned to the periods its days
+ * fall in (k/7 of it to a period holding k of its days); a period is
+ * complete when weeks cover every one of its days.  Summed whole by the
+ * month of its date, months had 4 or 5 weeks (+25%, -20% for a steady
+ * flow).
  * A partial period keeps its (incomplete) value and is marked, never
  * silently compared (pandas sums an empty bin to 0: pandas#42821).
  *

@@ -252,3 +252,22 @@ if [ "$(awk 'NR > 1 { print $1, $2 }' "$WORK/long.table")" = \
 else
 	not_ok changes-table-stream-order "the table's rows are not the csv's"
 fi
+
+# A steady weekly flow (7 a week, weeks ending Friday) by month: each week
+# is apportioned to the days it covers, so a month is its number of days,
+# not 28 or 35 (the +25% / -20% the calendar made of it); the first and
+# last months, not covered to their ends, are partial.
+python3 -c '
+import datetime
+print("date,value")
+d = datetime.date(2024, 1, 5)
+while d.year == 2024:
+    print(f"{d},7")
+    d += datetime.timedelta(days=7)' > "$WORK/weekly-flow.csv"
+"$ASSAY" -q import "$WORK/weekly-flow.csv" --series x/weekly-flow --kind flow >/dev/null 2>&1
+run "$ASSAY" changes x/weekly-flow --freq M --format csv
+expect_status weekly-flow-status 0
+expect_out_has weekly-flow-jan "2024-01,31,5,false,"
+expect_out_has weekly-flow-feb "2024-02,29,5,false,-6.4516129032258"
+expect_out_has weekly-flow-first-partial "2023-12,2,1,true,"
+expect_out_has weekly-flow-last-partial "2024-12,27,4,true,"

@@ -152,6 +152,9 @@ static int fx_series(const char *name, assay_obs *obs, assay_freq *freq)
 		}
 		obs->value[i] = fx_num(&t, i, 1);
 	}
+	/* a day label is a day; the weekly series' days are its weeks */
+	if (strstr(name, "weekly") && *freq == ASSAY_FREQ_D)
+		*freq = ASSAY_FREQ_W;
 	fx_free(&t);
 	return 0;
 }
