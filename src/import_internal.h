@@ -54,6 +54,8 @@ struct series_entry {
 	int has_last;           /* new: a value appended, at period last */
 	assay_period last;
 	size_t new_index;       /* new: the how-manieth new series (1, ...) */
+	char *unit;             /* its unit and kind (the store's, or this */
+	char *kind;             /* import's first row's); NULL: none */
 };
 
 struct series_map {

@@ -46,6 +46,8 @@ static int rehash(struct series_map *m, size_t ncap, long drop_line)
 			continue;
 		if (drop_line && e->created_at == drop_line) {
 			free(e->name);
+			free(e->unit);
+			free(e->kind);
 			continue;
 		}
 		*probe(ns, ncap, e->name, &found) = *e;
@@ -79,8 +81,11 @@ int im_map_forget_row(struct series_map *m, long line)
 
 void im_map_free(struct series_map *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
+	for (size_t i = 0; i < m->cap; i++) {
 		free(m->slot[i].name);
+		free(m->slot[i].unit);
+		free(m->slot[i].kind);
+	}
 	free(m->slot);
 	memset(m, 0, sizeof *m);
 }
@@ -125,6 +130,80 @@ static void series_meta(struct importer *im, const char *name,
 	}
 }
 
+/* The metadata of series `name` from this row: columns, flags, a units
+ * row, then --col-meta and --meta entries. */
+static void row_meta(struct importer *im, const char *name, struct value_col *v,
+		     const char **meta)
+{
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		meta[f] = meta_value(im, f, v);
+	series_meta(im, name, meta);
+}
+
+/* The column a metadata field comes from, for messages (else `col`). */
+static int meta_at(struct importer *im, int f, int col)
+{
+	return im->meta_col[f] >= 0 ? im->meta_col[f] + 1 : col;
+}
+
+/* One series, one unit and one kind: a later row of this file whose unit
+ * (kind) column says otherwise would mix tonnes with kilograms, flows
+ * with prices, under one name.  Only a column can vary by row. */
+static int same_meta_as_before(struct importer *im, struct series_entry *e,
+			       int col, struct value_col *v)
+{
+	if (im->meta_col[ASSAY_META_UNIT] < 0 && im->meta_col[ASSAY_META_KIND] < 0)
+		return 0;
+	const char *meta[ASSAY_META_COUNT];
+	row_meta(im, e->name, v, meta);
+	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
+	if (u && e->unit && strcmp(u, e->unit))
+		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_UNIT, col),
+				  ASSAY_EUSAGE, "series '%s' has unit '%s' here but "
+				  "'%s' before (line %ld): one series has one unit",
+				  e->name, u, e->unit, e->created_at);
+	if (k && e->kind && strcmp(k, e->kind))
+		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_KIND, col),
+				  ASSAY_EUSAGE, "series '%s' is a %s here but a %s "
+				  "before (line %ld): one series has one kind",
+				  e->name, k, e->kind, e->created_at);
+	return 0;
+}
+
+/* An existing series keeps its unit and kind: this import's values in
+ * kilograms would otherwise relabel its tonnes (and a price series
+ * become a flow) without a word.  --relabel says the stored ones were
+ * wrong. */
+static int same_meta_as_store(struct importer *im, const char *name, int col,
+			      const char **meta, const char *unit,
+			      const char *kind)
+{
+	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
+	if (im->o->relabel)
+		return 0;
+	if (u && *u && unit && strcmp(u, unit))
+		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_UNIT, col),
+				  ASSAY_EUSAGE, "series '%s' is in '%s' in the store, "
+				  "but this import gives '%s': its values would be read "
+				  "in another unit (convert them, or give --relabel if "
+				  "the stored unit is wrong)", name, unit, u);
+	if (k && *k && kind && strcmp(k, kind))
+		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_KIND, col),
+				  ASSAY_EUSAGE, "series '%s' is a %s in the store, but "
+				  "this import gives %s (give --relabel if the stored "
+				  "kind is wrong)", name, kind, k);
+	return 0;
+}
+
+static int keep_meta(struct importer *im, struct series_entry *e,
+		     const char *unit, const char *kind)
+{
+	if ((unit && !(e->unit = im_strdup(im, unit))) ||
+	    (kind && !(e->kind = im_strdup(im, kind))))
+		return -1;
+	return 0;
+}
+
 int im_series_lookup(struct importer *im, const char *name, int col,
 			 assay_freq freq, struct value_col *v,
 			 struct series_entry **out)
@@ -133,31 +212,33 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	struct series_entry *e = im->map.last;
 	if (e && !strcmp(e->name, name)) {
 		*out = e;
-		return 0;
+		return same_meta_as_before(im, e, col, v);
 	}
 	e = map_find(&im->map, name, &found);
 	if (!e)
 		return im_oom(im);
 	if (found) {
 		*out = im->map.last = e;
-		return 0;
+		return same_meta_as_before(im, e, col, v);
 	}
 	if (im_check_new_series(im))
 		return -1;
 	const char *meta[ASSAY_META_COUNT];
-	for (int f = 0; f < ASSAY_META_COUNT; f++)
-		meta[f] = meta_value(im, f, v);
-	series_meta(im, name, meta);
+	row_meta(im, name, v, meta);
 	if (meta[ASSAY_META_KIND] && !assay_kind_parse(meta[ASSAY_META_KIND]))
 		return im_fail_at(im, im->row_line, im->meta_col[ASSAY_META_KIND] + 1,
 			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
 			       "stock)", meta[ASSAY_META_KIND]);
 
-	int rc = store_series_find(im->w, name, &e->id, &e->freq, im->err);
+	const char *su = NULL, *sk = NULL;
+	int rc = store_series_find(im->w, name, &e->id, &e->freq, &su, &sk, im->err);
 	if (rc < 0)
 		return im_db_error(im);
+	e->unit = e->kind = NULL;
 	if (rc) {
 		e->is_new = 0;
+		if (same_meta_as_store(im, name, col, meta, su, sk))
+			return -1;
 		if (store_series_update_meta(im->w, e->id, meta, im->err))
 			return im_db_error(im);
 	} else {
@@ -175,6 +256,13 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	}
 	if (!(e->name = im_strdup(im, name)))
 		return -1;
+	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
+	if (keep_meta(im, e, u && *u ? u : su, k && *k ? k : sk)) {
+		free(e->name);
+		free(e->unit);
+		e->name = e->unit = NULL;
+		return -1;
+	}
 	e->created_at = im->row_line;
 	im->map.n++;
 	im->res->series_total++;

@@ -30,6 +30,8 @@ struct known_series {
 	char *name;             /* NULL: an empty slot */
 	int64_t id;
 	assay_freq freq;
+	char *unit;             /* the stored unit and kind, NULL for none */
+	char *kind;
 };
 
 /* A queued new series: its name and metadata (NULL for none), copied. */
@@ -183,8 +185,11 @@ static struct known_series *known_slot(store_import *w, const char *name)
 
 static void known_free(store_import *w)
 {
-	for (size_t i = 0; i < w->nknown_cap; i++)
+	for (size_t i = 0; i < w->nknown_cap; i++) {
 		free(w->known[i].name);
+		free(w->known[i].unit);
+		free(w->known[i].kind);
+	}
 	free(w->known);
 	w->known = NULL;
 	w->nknown_cap = 0;
@@ -215,13 +220,17 @@ static int load_known(store_import *w, assay_error *err)
 	if (!(w->known = calloc(cap, sizeof *w->known)))
 		return out_of_memory(w, err);
 	w->nknown_cap = cap;
-	if (sqlite3_prepare_v2(w->st->db, "SELECT id, name, freq FROM series",
-			       -1, &q, NULL))
+	if (sqlite3_prepare_v2(w->st->db, "SELECT id, name, freq, unit, kind"
+			       " FROM series", -1, &q, NULL))
 		return fail(w, err);
 	for (int64_t i = 0; i < n && sqlite3_step(q) == SQLITE_ROW; i++) {
 		struct known_series *k =
 			known_slot(w, (const char *)sqlite3_column_text(q, 1));
-		if (!(k->name = strdup((const char *)sqlite3_column_text(q, 1)))) {
+		const char *unit = (const char *)sqlite3_column_text(q, 3);
+		const char *kind = (const char *)sqlite3_column_text(q, 4);
+		if (!(k->name = strdup((const char *)sqlite3_column_text(q, 1))) ||
+		    (unit && !(k->unit = strdup(unit))) ||
+		    (kind && !(k->kind = strdup(kind)))) {
 			sqlite3_finalize(q);
 			return out_of_memory(w, err);
 		}
@@ -509,7 +518,8 @@ int store_import_finish(store_import *w, int64_t id,
  * began.  The ones this import creates are not in it, nor asked for (the
  * importer keeps those), and they go when a row is rolled back. */
 int store_series_find(store_import *w, const char *name, int64_t *id,
-		      assay_freq *freq, assay_error *err)
+		      assay_freq *freq, const char **unit, const char **kind,
+		      assay_error *err)
 {
 	(void)err;
 	const struct known_series *k = known_slot(w, name);
@@ -517,6 +527,8 @@ int store_series_find(store_import *w, const char *name, int64_t *id,
 		return 0;
 	*id = k->id;
 	*freq = k->freq;
+	*unit = k->unit;
+	*kind = k->kind;
 	return 1;
 }
 

@@ -58,11 +58,13 @@ int store_import_finish(store_import *w, int64_t id,
  * stopped it first; so does a notice, which would not have been sent. */
 int store_import_check(store_import *w, assay_error *err);
 
-/* A series by name: 1 found (*id, *freq set), 0 none, -1 error.  Only the
- * series the store held when the import began are found: the importer
- * keeps those it creates. */
+/* A series by name: 1 found (*id, *freq, and its stored *unit and *kind,
+ * NULL for none, valid until the import ends), 0 none, -1 error.  Only
+ * the series the store held when the import began are found: the
+ * importer keeps those it creates. */
 int store_series_find(store_import *w, const char *name, int64_t *id,
-		      assay_freq *freq, assay_error *err);
+		      assay_freq *freq, const char **unit, const char **kind,
+		      assay_error *err);
 /* Fill the fields of meta (ASSAY_META_COUNT entries, NULL or "" keeps
  * the stored one; kind last) into series id. */
 int store_series_update_meta(store_import *w, int64_t id,

@@ -107,6 +107,10 @@ typedef struct assay_import_opts {
 	const char *vintage;            /* normalised; NULL: now */
 	int skip_bad;                   /* skip bad rows instead of failing */
 	int dry_run;                    /* roll back at the end */
+	int relabel;                    /* an existing series takes this
+					 * import's unit and kind where they
+					 * differ (else an error: its stored
+					 * values are in the stored unit) */
 	/* Called for each skipped row ("FILE:LINE:COL: what (row skipped)")
 	 * and each qualified value ("FILE:LINE:COL: value '>50' has qualifier
 	 * '>'; not imported"); may be NULL.  --skip-bad skips rows with bad

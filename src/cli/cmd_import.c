@@ -64,7 +64,7 @@ static const char usage_after[] =
 enum {
 	OPT_LAYOUT = 256, OPT_SERIES, OPT_SERIES_COL, OPT_DATE_COL, OPT_VALUE_COL,
 	OPT_KEY_COLS, OPT_VALUE_COLS, OPT_PREFIX, OPT_HEADER_LINE, OPT_DELIM,
-	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN,
+	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN, OPT_RELABEL,
 	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
 	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT, OPT_COL_META, OPT_META_FILE,
 	OPT_MAP, OPT_MAP_FILE,
@@ -148,6 +148,10 @@ static const struct cli_opt import_opts[] = {
 	  .help = "skip bad rows (listed on stderr) instead of failing" },
 	{ .name = "dry-run", .key = OPT_DRY_RUN,
 	  .help = "report what would change, write nothing" },
+	{ .name = "relabel", .key = OPT_RELABEL,
+	  .help = "an existing series takes this import's unit\n"
+		  "and kind where they differ from the store's (its\n"
+		  "values are not converted); else that is an error" },
 	/* the trailing blank: three spaces before the help, as written */
 	{ CLI_OPT_KIND, .key = OPT_META + ASSAY_META_KIND,
 	  .label = "--kind flow|price|stock ",
@@ -447,6 +451,7 @@ static int parse_args(int argc, char **argv, struct iargs *a)
 		case OPT_MAP_FILE: o->map_file = v.s; break;
 		case OPT_NA: a->na[o->n_na_tokens++] = v.s; break;
 		case OPT_SKIP_BAD: o->skip_bad = 1; break;
+		case OPT_RELABEL: o->relabel = 1; break;
 		case OPT_DRY_RUN: o->dry_run = 1; break;
 		default:
 			if ((rc = checked_option(c, v.s, a)))

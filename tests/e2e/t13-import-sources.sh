@@ -152,3 +152,27 @@ printf 'DATE,gdp\n2025-11-01,104\n' > "$WORK/quarter-bad.csv"
 run "$ASSAY" -q import "$WORK/quarter-bad.csv"
 expect_status quarterly-update-mid-quarter 2
 expect_err quarterly-update-mid-quarter-msg "assay: $WORK/quarter-bad.csv:2:2: series 'gdp' holds Q periods, but '2025-11' is M"
+
+# An existing series keeps its unit and kind: a new vintage in kilograms
+# of a series in tonnes would relabel the tonnes it holds (the values are
+# never converted), so it is refused, and nothing is written; --relabel
+# says the stored unit was wrong.  A vintage that names no unit keeps it.
+printf 'date,value\n2023,5\n2024,6\n' > "$WORK/zinc-t.csv"
+printf 'date,value\n2025,7000\n' > "$WORK/zinc-kg.csv"
+"$ASSAY" -q import "$WORK/zinc-t.csv" --series zinc --kind flow --unit t
+run "$ASSAY" import "$WORK/zinc-kg.csv" --series zinc --unit kg
+expect_status unit-differs-from-store 2
+expect_err unit-differs-from-store-msg "assay: $WORK/zinc-kg.csv:2:2: series 'zinc' is in 't' in the store, but this import gives 'kg': its values would be read in another unit (convert them, or give --relabel if the stored unit is wrong)"
+run "$ASSAY" list zinc --format csv
+expect_out unit-differs-nothing-written "name,kind,freq,first,last,count,unit,source
+zinc,flow,A,2023,2024,2,t,"
+run "$ASSAY" -q import "$WORK/zinc-kg.csv" --series zinc
+expect_status unit-not-given-keeps 0
+run "$ASSAY" list zinc --format csv
+expect_out unit-not-given-kept "name,kind,freq,first,last,count,unit,source
+zinc,flow,A,2023,2025,3,t,"
+run "$ASSAY" -q import "$WORK/zinc-t.csv" --series zinc --unit kt --relabel
+expect_status unit-relabel 0
+run "$ASSAY" list zinc --format csv
+expect_out unit-relabelled "name,kind,freq,first,last,count,unit,source
+zinc,flow,A,2023,2025,3,kt,"
