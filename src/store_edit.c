@@ -210,6 +210,13 @@ static int merge_in(assay_store *st, const assay_series_info *a,
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' and '%s' are of "
 				  "different kinds (%s, %s)", a->name, b->name,
 				  assay_kind_name(a->kind), assay_kind_name(b->kind));
+	/* values are never converted: tonnes and kilograms under one name
+	 * would be a series of mixed units */
+	if (a->unit && b->unit && strcmp(a->unit, b->unit))
+		return assay_fail(err, ASSAY_EUSAGE, "'%s' is in '%s' and '%s' in "
+				  "'%s': a merge needs one unit (it converts no "
+				  "values)", a->name,
+				  a->unit, b->name, b->unit);
 	res->conflicts = count3(st, "SELECT count(*) FROM obs x JOIN obs y ON"
 				" y.period = x.period AND y.series_id = ?2 WHERE"
 				" x.series_id = ?1 AND x.value <> y.value",

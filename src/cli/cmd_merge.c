@@ -10,7 +10,7 @@
 static const char usage[] =
 	"Usage: assay merge A B --into C [--prefer A|B]\n"
 	"\n"
-	"Join series A and B (one frequency, one kind) into C, which may be A,\n"
+	"Join series A and B (one frequency, kind and unit) into C, which may be A,\n"
 	"B or a new name: every period of either comes with its vintage, its\n"
 	"import and its revisions.  A period both hold with different values is\n"
 	"an error naming it, unless --prefer says whose value (and its history)\n"

@@ -91,3 +91,17 @@ run "$ASSAY" --db "$WORK/real.db" -q import "$DATA_DIR/usgs-mcs2025/mcs2025-copp
 expect_status real-meta-status 0
 run "$ASSAY" --db "$WORK/real.db" list 'usgs/salient/copper/[nps]*' --format csv
 expect_out real-meta "$(printf 'name,kind,freq,first,last,count,unit,source\nusgs/salient/copper/nir_pct,stock,A,2020,2024,5,%%,\nusgs/salient/copper/price_comex_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/price_lme_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/price_us_ctslb,price,A,2020,2024,5,US cents/lb,\nusgs/salient/copper/stocks_kt,stock,A,2020,2024,5,kt,')"
+
+# A merge converts no values: two series in different units are refused,
+# and both stay as they were.
+printf 'date,value\n2020,1\n' > "$WORK/m-t.csv"
+printf 'date,value\n2021,2000\n' > "$WORK/m-kg.csv"
+"$ASSAY" --db "$WORK/units.db" -q import "$WORK/m-t.csv" --series ni/t --kind flow --unit t
+"$ASSAY" --db "$WORK/units.db" -q import "$WORK/m-kg.csv" --series ni/kg --kind flow --unit kg
+run "$ASSAY" --db "$WORK/units.db" merge ni/t ni/kg --into ni/all
+expect_status merge-units-status 2
+expect_err merge-units "assay: 'ni/t' is in 't' and 'ni/kg' in 'kg': a merge needs one unit (it converts no values)"
+run "$ASSAY" --db "$WORK/units.db" list --format csv
+expect_out merge-units-unchanged "name,kind,freq,first,last,count,unit,source
+ni/kg,flow,A,2021,2021,1,kg,
+ni/t,flow,A,2020,2020,1,t,"
