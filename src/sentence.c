@@ -31,14 +31,31 @@ static void fmt_p(double p, char *buf, size_t n)
 		snprintf(buf, n, "p = %.2g", p);
 }
 
+/* The unit after a difference: "t", "$/mt"; a difference of percentages
+ * is in percentage points. */
+static const char *unit_word(const char *unit)
+{
+	return !unit ? "" : !strcmp(unit, "%") ? "pp" : unit;
+}
+
 static void fmt_change(const assay_check *c, char *buf, size_t n)
 {
 	size_t i = c->row;
 	double pct = c->a.c.pct[i], diff = c->a.c.diff[i];
 	const char *lbl = assay_freq_change_tag(c->a.s.freq);
-	char p[48];
-	if (isfinite(pct)) {
+	char p[48], pp[48] = "";
+	/* a share or a rate in percent moves in percentage points too: from
+	 * 31% to 52% is +67% and +21 pp, and a reader asks for the second */
+	if (c->info.unit && !strcmp(c->info.unit, "%") && isfinite(diff)) {
+		assay_fmt_pct(diff, pp, sizeof pp);
+		pp[strlen(pp) - 1] = 0;
+	}
+	if (isfinite(pct) && *pp) {
+		snprintf(buf, n, "%s %s (%s pp)", assay_fmt_pct(pct, p, sizeof p), lbl, pp);
+	} else if (isfinite(pct)) {
 		snprintf(buf, n, "%s %s", assay_fmt_pct(pct, p, sizeof p), lbl);
+	} else if (*pp) {
+		snprintf(buf, n, "%s pp %s", pp, lbl);
 	} else if (isfinite(diff)) {
 		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
 			 c->info.unit ? c->info.unit : "", lbl);
@@ -182,7 +199,7 @@ static void fmt_basis_change(const assay_judgement *j, double v,
 		else
 			snprintf(buf, n, "%+.0f%%", pct);
 	} else {
-		snprintf(buf, n, "%+.3g%s%s", v, unit ? " " : "", unit ? unit : "");
+		snprintf(buf, n, "%+.3g%s%s", v, unit ? " " : "", unit_word(unit));
 	}
 }
 
@@ -274,7 +291,7 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 		snprintf(typ, sizeof typ, "+/-%s", pct + 1);
 	} else {
 		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->typical,
-			 c->info.unit ? " " : "", c->info.unit ? c->info.unit : "");
+			 c->info.unit ? " " : "", unit_word(c->info.unit));
 	}
 	const char *what;
 	char trend[128], run[96], expect[160], aside[160];

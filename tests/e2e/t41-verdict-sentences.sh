@@ -105,3 +105,12 @@ want = '%+.*f%% MoM' % (two(pct), pct), 'typical monthly move +/-%.*f%%' % (two(
 print(all(w in sys.argv[2] for w in want), '0.0%' in sys.argv[2])
 PY
 expect_out calm-two-digits "True False"
+
+# a series in percent (a share, a rate) also moves in percentage points:
+# from 31.2% to 52.2% is +67.3% and +21.0 pp (the real DRC share of world
+# cobalt mine production, 2007 to 2008, BGS); a difference basis is in pp
+awk 'BEGIN { print "date,value"; split("30 33 31 35 34 38 36 40 39 43 41 31.1917965889 52.1845465606", v, " ")
+	for (i = 1; i <= 13; i++) printf "%d,%s\n", 1995 + i, v[i] }' > "$WORK/share.csv"
+"$ASSAY" -q import "$WORK/share.csv" --series x/share --kind price --unit % >/dev/null 2>&1
+run "$ASSAY" check x/share
+expect_out_has share-pp "x/share 2008: +67.3% YoY (+21.0 pp) against"
