@@ -149,6 +149,8 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col)
 	const char *num = p;    /* with its sign */
 	if (*p == '+' || *p == '-')
 		p++;
+	else if (!strncmp(p, "\xe2\x88\x92", 3))   /* U+2212, a minus too */
+		p += 3;
 	const char *start = p;
 	int before = -1, after = 0, commas = 0, dots = 0;
 	for (; isdigit((unsigned char)*p) || *p == ',' || *p == '.'; p++) {
@@ -295,6 +297,13 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			 im_shown(s, buf, sizeof buf));
 		return CELL_BAD;
 	}
+	/* U+2212 MINUS SIGN, as typeset tables (and PDFs copied from) write
+	 * negative numbers: it means '-' and nothing else (unlike a dash) */
+	char minus[128];
+	if (!strncmp(s, "\xe2\x88\x92", 3) && strlen(s) < sizeof minus - 1) {
+		snprintf(minus, sizeof minus, "-%s", s + 3);
+		s = minus;
+	}
 	if (im_read_number(s, im->decimal, v) == 0)
 		return CELL_VALUE;      /* no NA marker reads as a number */
 	if (im_is_na(im, s))
@@ -356,7 +365,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			 "UTF-8%s)", im_shown(s, buf, sizeof buf), ENCODING_HINT);
 	else if (is_infinity(s))
 		snprintf(why, n, "cannot read value '%s': not a finite number", s);
-	else if (!strpbrk(s, "0123456789'") && strlen(s) <= 16 &&
+	else if (!strpbrk(s, "0123456789'") && !strstr(s, "\xef\xbc") && strlen(s) <= 16 &&
 		 !im_name_flaw(s, &bad_utf8))
 		/* a token without digits is often a source's missing-value
 		 * marker (Eurostat's ':', 'n.a.'); only the user can say so */

@@ -316,6 +316,14 @@ static void trim_cell(const char *s, size_t n, const char **b, size_t *len)
  * of 1-3, or not at all) [decimal mark digits] [e|E [+-] digits], at least
  * one digit before the exponent.  Writes the number in C syntax to out and
  * returns 1 when s is one. */
+/* The sign's bytes: '+', '-', or U+2212 MINUS SIGN (3); 0 for none. */
+static size_t sign_len(const char *s, size_t n)
+{
+	if (n && (s[0] == '+' || s[0] == '-'))
+		return 1;
+	return n >= 3 && !memcmp(s, "\xe2\x88\x92", 3) ? 3 : 0;
+}
+
 static int grammar_number(const char *s, size_t n, char decimal, char *out,
 			  size_t outn)
 {
@@ -324,8 +332,11 @@ static int grammar_number(const char *s, size_t n, char decimal, char *out,
 	int groups = 0;
 	if (n + 1 > outn)
 		return 0;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		out[k++] = s[i++];
+	size_t sign = sign_len(s, n);
+	if (sign) {
+		out[k++] = s[0] == '+' ? '+' : '-';
+		i = sign;
+	}
 	for (; i < n && (isdigit((unsigned char)s[i]) || s[i] == group); i++) {
 		if (s[i] == group) {
 			if (run == 0 || (groups ? run != 3 : run > 3))
@@ -340,8 +351,7 @@ static int grammar_number(const char *s, size_t n, char decimal, char *out,
 	}
 	if (groups && run != 3)
 		return 0;
-	size_t first = n && (s[0] == '+' || s[0] == '-');
-	if (groups && s[first] == '0')
+	if (groups && s[sign] == '0')
 		return 0;       /* "0,123" is no grouped number */
 	if (i < n && s[i] == decimal) {
 		out[k++] = '.';
@@ -371,9 +381,7 @@ static int grammar_number(const char *s, size_t n, char decimal, char *out,
  * refused. */
 static int two_readings(const char *s, size_t n, char delim)
 {
-	size_t i = 0;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		i++;
+	size_t i = sign_len(s, n);
 	size_t lead = 0;
 	while (i + lead < n && isdigit((unsigned char)s[i + lead]))
 		lead++;
