@@ -103,8 +103,9 @@ static void report(const char *name, const assay_derive_result *r,
 		cli_warn("%s: unit unknown: %s (give --unit)", name, r->note);
 	if (cli.quiet)
 		return;
-	fprintf(stderr, "assay: %s %s: %zu %s values", stored ? "derived" :
-		"would derive", name, r->n, assay_freq_adjective(r->freq));
+	fprintf(stderr, "assay: %s %s: %zu %s value%s", stored ? "derived" :
+		"would derive", name, r->n, assay_freq_adjective(r->freq),
+		r->n == 1 ? "" : "s");
 	if (r->n)
 		fprintf(stderr, " %s to %s",
 			assay_period_format(r->freq, r->period[0], a, sizeof a),
