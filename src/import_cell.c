@@ -269,6 +269,13 @@ static int is_infinity(const char *s)
 		s++;
 	return !strcasecmp(s, "inf") || !strcasecmp(s, "infinity");
 }
+/* Five digits from 10000 (1927-05-18) to 99999 (2173-10-14): a date that a
+ * spreadsheet saved as CSV wrote as its serial number. */
+static int excel_serial(const char *s)
+{
+	return strlen(s) == 5 && strspn(s, "0123456789") == 5 && s[0] != '0';
+}
+
 /* The error of a workbook cell holding a formula and no result. */
 const char *im_formula_why(const char *formula)
 {
@@ -415,6 +422,10 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 				 !strncmp(s, "1900-0", 6)
 			       ? " (a date serial Excel's 1900 date system counts"
 				 " but the calendar has not: 0 or 60)"
+			       : !strcmp(why, "not a date") && excel_serial(s)
+			       ? " (an Excel date serial, 43831 for 2020-01-01? "
+				 "import the workbook itself, whose date cells "
+				 "assay reads)"
 			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
 	if (*f == ASSAY_FREQ_D) {
