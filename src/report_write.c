@@ -178,6 +178,20 @@ static void summary(struct rep *r)
 	fputs("</section>\n", r->html);
 }
 
+/* A series in percent moves in percentage points too, as the check
+ * sentence says: "+67.3% (+21.0 pp)", or "+2.1 pp" with no % change. */
+static void add_points(char *pct, size_t n, double diff)
+{
+	char pp[32];
+	assay_fmt_pct(diff, pp, sizeof pp);
+	pp[strlen(pp) - 1] = 0;
+	size_t len = strlen(pct);
+	if (!strcmp(pct, "NA"))
+		snprintf(pct, n, "%s pp", pp);
+	else if (len < n)
+		snprintf(pct + len, n - len, " (%s pp)", pp);
+}
+
 /* The last RECENT periods up to the one judged. */
 static void recent_table(struct rep *r, const struct section *s)
 {
@@ -204,10 +218,12 @@ static void recent_table(struct rep *r, const struct section *s)
 	fputs(" | Change | Year on year | Typical move | Verdict on its own |\n|---|--:|--:|--:|--:|---|\n", r->md);
 	for (size_t i = start; i < end; i++) {
 		const assay_judgement *j = &a->j[i];
-		char lbl[32], val[64], pct[32], yoy[32], typ[48], pb[32], verdict[96];
+		char lbl[32], val[64], pct[128], yoy[32], typ[48], pb[32], verdict[96];
 		assay_period_format(a->s.freq, a->s.period[i], lbl, sizeof lbl);
 		assay_fmt_human(a->s.value[i], val, sizeof val);
 		assay_fmt_pct(a->c.pct[i], pct, sizeof pct);
+		if (unit && !strcmp(unit, "%") && isfinite(a->c.diff[i]))
+			add_points(pct, sizeof pct, a->c.diff[i]);
 		assay_fmt_pct(a->c.yoy[i], yoy, sizeof yoy);
 		char tp[32];
 		if (j->basis == ASSAY_BASIS_LOG && isfinite(j->typical))

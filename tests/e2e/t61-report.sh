@@ -141,3 +141,13 @@ expect_status report-no-dir 2
 expect_err_has report-no-dir-msg "give the output directory with -o DIR"
 run "$ASSAY" report 'nothing/*' -o "$WORK/x"
 expect_status report-no-match 2
+
+# a series in percent: the report's change column gives percentage points
+# too, as the check sentence does (from 31.2% to 52.2%: +67.3%, +21.0 pp)
+awk 'BEGIN { print "date,value"; split("30 33 31 35 34 38 36 40 39 43 41 31.1917965889 52.1845465606", v, " ")
+	for (i = 1; i <= 13; i++) printf "%d,%s\n", 1995 + i, v[i] }' > "$WORK/share.csv"
+"$ASSAY" --db "$WORK/share.db" -q import "$WORK/share.csv" --series x/share --kind price --unit %
+run "$ASSAY" --db "$WORK/share.db" report x/share -o "$WORK/share-rep"
+expect_status report-pp-status 0
+grep -q '^| 2008 | 52.18 | +67.3% (+21.0 pp) | +67.3% |' "$WORK/share-rep/report.md" &&
+	ok report-pp || not_ok report-pp "$(grep '^| 2008' "$WORK/share-rep/report.md")"
