@@ -239,6 +239,30 @@ static int read_stored_number(const char *s, double *v)
 	return errno == ERANGE && (*v > 1 || *v < -1) ? -1 : 0;
 }
 
+/* A workbook number cell with a percent format holds 0.0725 and shows
+ * 7.25%: as its CSV would, it reads as the percent with --percent (the
+ * decimal exponent moved by two, so 7.25 exactly, not 0.0725 * 100 =
+ * 7.2499999999999991) and is an error without, since the stored fraction
+ * under a unit % would be a hundred times off. */
+static enum cell_kind read_percent_cell(struct importer *im, const char *s,
+					double *v, char *why, size_t n)
+{
+	char txt[160];
+	const char *e = strpbrk(s, "eE");
+	long exp = e ? strtol(e + 1, NULL, 10) : 0;
+	int mant = e ? (int)(e - s) : (int)strlen(s);
+	snprintf(txt, sizeof txt, "%.*se%ld", mant < 120 ? mant : 120, s, exp + 2);
+	if (strlen(s) > 120 || read_stored_number(s, v) || read_stored_number(txt, v)) {
+		snprintf(why, n, "cannot read number cell '%.60s'", s);
+		return CELL_BAD;
+	}
+	if (im->o->percent)
+		return CELL_PERCENT;
+	snprintf(why, n, "the cell holds %.60s and shows it as %.15g%% (a percent "
+		 "format): --percent reads it as %.15g with unit %%", s, *v, *v);
+	return CELL_BAD;
+}
+
 /* A number with a --suffix multiplier.  A power of ten moves the decimal
  * exponent ("41.19" "K" reads as 41.19e3, exactly 41190), so that no
  * rounding of a product creeps in; other multipliers multiply. */
@@ -296,6 +320,8 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		snprintf(why, n, "%s", im_formula_why(s));
 		return CELL_BAD;
 	}
+	if (type == ASSAY_CELL_PERCENT)
+		return read_percent_cell(im, s, v, why, n);
 	if (type == ASSAY_CELL_NUMBER) {
 		if (read_stored_number(s, v) == 0)
 			return CELL_VALUE;

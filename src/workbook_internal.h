@@ -39,7 +39,8 @@ struct assay_workbook {
 	size_t nsheet;
 	int date1904;
 	char *wb_part, *sst_part, *styles_part;
-	unsigned char *xf_date; /* per cell style: its format is a date */
+	unsigned char *xf_date; /* per cell style: what its format shows, a
+				 * date (1), a percent (2) or a number (0) */
 	size_t nxf;
 	char *sst;              /* shared strings, NUL-separated */
 	size_t sst_len, sst_cap;

@@ -267,20 +267,56 @@ static int code_is_date(const char *code)
 	return y || d || (m && !hs);
 }
 
+/* What a number format shows: FMT_DATE, FMT_PERCENT (a '%' outside
+ * quoted text, escapes and brackets: the cell holds 0.0725 and shows
+ * 7.25%), or FMT_NUMBER.  Built-in 9 and 10 are 0% and 0.00%. */
+enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT };
+
+static int code_class(const char *code)
+{
+	if (code_is_date(code))
+		return FMT_DATE;
+	for (const char *p = code; *p; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				;
+			if (!*p)
+				break;
+		} else if (*p == '\\' || *p == '_' || *p == '*') {
+			if (!*++p)
+				break;
+		} else if (*p == '[') {
+			for (; *p && *p != ']'; p++)
+				;
+			if (!*p)
+				break;
+		} else if (*p == '%') {
+			return FMT_PERCENT;
+		}
+	}
+	return FMT_NUMBER;
+}
+
+static int builtin_class(long id)
+{
+	return builtin_is_date(id) ? FMT_DATE : id == 9 || id == 10 ? FMT_PERCENT
+								   : FMT_NUMBER;
+}
+
 struct styles_ctx {
 	struct xml_ctx x;
 	long *fmt_id;           /* custom formats: ids ... */
-	unsigned char *fmt_date;        /* ... and whether each is a date */
+	unsigned char *fmt_date;        /* ... and what each shows (FMT_*) */
 	size_t nfmt;
 	int in_xfs;
 };
 
-static int fmt_is_date(struct styles_ctx *s, long id)
+static int fmt_class(struct styles_ctx *s, long id)
 {
 	for (size_t i = 0; i < s->nfmt; i++)
 		if (s->fmt_id[i] == id)
 			return s->fmt_date[i];
-	return builtin_is_date(id);
+	return builtin_class(id);
 }
 
 static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -297,7 +333,7 @@ static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!s->fmt_id || !s->fmt_date)
 			goto oom;
 		s->fmt_id[s->nfmt] = strtol(id, NULL, 10);
-		s->fmt_date[s->nfmt++] = (unsigned char)code_is_date(code);
+		s->fmt_date[s->nfmt++] = (unsigned char)code_class(code);
 	} else if (!strcmp(n, "cellXfs")) {
 		s->in_xfs = 1;
 	} else if (!strcmp(n, "xf") && s->in_xfs) {
@@ -306,7 +342,7 @@ static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!wb->xf_date)
 			goto oom;
 		wb->xf_date[wb->nxf++] =
-			(unsigned char)fmt_is_date(s, id ? strtol(id, NULL, 10) : 0);
+			(unsigned char)fmt_class(s, id ? strtol(id, NULL, 10) : 0);
 	}
 	return;
 oom:
@@ -706,7 +742,13 @@ static void end_cell(struct sheet_ctx *c)
 	} else if (!strcmp(t, "n")) {
 		if (!n)
 			return;
-		if (c->style >= 0 && (size_t)c->style < wb->nxf && wb->xf_date[c->style]) {
+		int cls = c->style >= 0 && (size_t)c->style < wb->nxf
+			  ? wb->xf_date[c->style] : FMT_NUMBER;
+		if (cls == FMT_PERCENT) {
+			put_cell(c, s, n, ASSAY_CELL_PERCENT);
+			return;
+		}
+		if (cls == FMT_DATE) {
 			char num[64];
 			snprintf(num, sizeof num, "%.*s", (int)(n < 60 ? n : 60), s);
 			char *end;

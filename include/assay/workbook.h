@@ -46,10 +46,12 @@ enum assay_file_format { ASSAY_FILE_TEXT, ASSAY_FILE_XLSX, ASSAY_FILE_XLS };
 enum assay_file_format assay_file_sniff(const unsigned char *head, size_t n);
 
 /* ASSAY_CELL_FORMULA: a formula with no stored result (a workbook written
- * by a script and never calculated); its text is "=" and the formula. */
+ * by a script and never calculated); its text is "=" and the formula.
+ * ASSAY_CELL_PERCENT: a number cell with a percent format; its text is the
+ * stored number (0.0725 for a cell that shows 7.25%). */
 enum assay_cell_type {
 	ASSAY_CELL_EMPTY, ASSAY_CELL_TEXT, ASSAY_CELL_NUMBER, ASSAY_CELL_DATE,
-	ASSAY_CELL_BOOL, ASSAY_CELL_ERROR, ASSAY_CELL_FORMULA
+	ASSAY_CELL_BOOL, ASSAY_CELL_ERROR, ASSAY_CELL_FORMULA, ASSAY_CELL_PERCENT
 };
 
 typedef struct assay_workbook assay_workbook;
