@@ -248,11 +248,15 @@ static enum cell_kind read_percent_cell(struct importer *im, const char *s,
 					double *v, char *why, size_t n)
 {
 	char txt[160];
+	if (strlen(s) > 120 || read_stored_number(s, v)) {
+		snprintf(why, n, "cannot read number cell '%.60s'", s);
+		return CELL_BAD;
+	}
 	const char *e = strpbrk(s, "eE");
 	long exp = e ? strtol(e + 1, NULL, 10) : 0;
-	int mant = e ? (int)(e - s) : (int)strlen(s);
-	snprintf(txt, sizeof txt, "%.*se%ld", mant < 120 ? mant : 120, s, exp + 2);
-	if (strlen(s) > 120 || read_stored_number(s, v) || read_stored_number(txt, v)) {
+	snprintf(txt, sizeof txt, "%.*se%ld", e ? (int)(e - s) : (int)strlen(s), s,
+		 exp + 2);
+	if (read_stored_number(txt, v)) {
 		snprintf(why, n, "cannot read number cell '%.60s'", s);
 		return CELL_BAD;
 	}
@@ -284,7 +288,6 @@ static enum cell_kind read_suffixed(struct importer *im, const char *head,
 	return CELL_BAD;
 }
 
-
 /* "inf", "-Infinity": strtod reads them, but no source means a value by
  * them, and a missing-value hint would be wrong. */
 static int is_infinity(const char *s)
@@ -293,6 +296,7 @@ static int is_infinity(const char *s)
 		s++;
 	return !strcasecmp(s, "inf") || !strcasecmp(s, "infinity");
 }
+
 /* Five digits from 10000 (1927-05-18) to 99999 (2173-10-14): a date that a
  * spreadsheet saved as CSV wrote as its serial number. */
 static int excel_serial(const char *s)
@@ -301,13 +305,21 @@ static int excel_serial(const char *s)
 }
 
 /* The error of a workbook cell holding a formula and no result. */
-const char *im_formula_why(const char *formula)
+static void formula_why(const char *formula, char *why, size_t n)
 {
-	static _Thread_local char why[256];
-	snprintf(why, sizeof why, "the cell holds a formula (%.70s) and no result: "
-		 "the workbook was saved without calculating it; open and save "
-		 "it in a spreadsheet program", formula);
-	return why;
+	snprintf(why, n, "the cell holds a formula (%.70s) and no result: the "
+		 "workbook was saved without calculating it; open and save it in "
+		 "a spreadsheet program", formula);
+}
+
+int im_formula_at(struct importer *im, int c)
+{
+	char why[256];
+	if (c < 0 || (size_t)c >= im->nfield || !im->ftype ||
+	    im->ftype[c] != ASSAY_CELL_FORMULA)
+		return 0;
+	formula_why(im_trim(im->field[c]), why, sizeof why);
+	return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE, "%s", why);
 }
 
 /* Classify one value cell.  Qualified values ("<0.5", ">50", "123 e") and
@@ -317,7 +329,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 {
 	char *s = im_trim(cell);
 	if (type == ASSAY_CELL_FORMULA) {
-		snprintf(why, n, "%s", im_formula_why(s));
+		formula_why(s, why, n);
 		return CELL_BAD;
 	}
 	if (type == ASSAY_CELL_PERCENT)
@@ -435,9 +447,8 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	char *s = im_trim(cell);
 	int bad_utf8;
 	im->row_day_guessed = 0;
-	if (im->ftype && im->ftype[col - 1] == ASSAY_CELL_FORMULA)
-		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE, "%s",
-				  im_formula_why(s));
+	if (im_formula_at(im, col - 1))
+		return -1;
 	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",

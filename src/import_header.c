@@ -624,10 +624,8 @@ int im_take_header(struct importer *im)
 		return im_oom(im);
 	im->nheader = im->nfield;
 	for (size_t i = 0; i < im->nfield; i++) {
-		/* an uncalculated formula would name a series "=b1-x" */
-		if (im->ftype && im->ftype[i] == ASSAY_CELL_FORMULA)
-			return im_fail_at(im, im->row_line, (int)i + 1, ASSAY_EUSAGE,
-					  "%s", im_formula_why(im_trim(im->field[i])));
+		if (im_formula_at(im, (int)i))
+			return -1;
 		if (!(im->header[i] = im_strdup(im, im_trim(im->field[i]))))
 			return -1;
 	}
@@ -668,9 +666,8 @@ int im_take_units_row(struct importer *im)
 			continue;
 		char *s = im_trim(im->field[im->vcol[i].idx]);
 		size_t len = strlen(s);
-		if (im->ftype && im->ftype[im->vcol[i].idx] == ASSAY_CELL_FORMULA)
-			return im_fail_at(im, im->row_line, im->vcol[i].idx + 1,
-					  ASSAY_EUSAGE, "%s", im_formula_why(s));
+		if (im_formula_at(im, im->vcol[i].idx))
+			return -1;
 		if (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
 			s[len - 1] = 0;
 			s++;

@@ -272,7 +272,10 @@ int im_take_units_row(struct importer *im);
 
 /* import_cell.c */
 int im_is_na(struct importer *im, const char *s);
-const char *im_formula_why(const char *formula);
+/* -1, the import failed at it, when field c (0-based) of the row is a
+ * workbook formula with no stored result: read as text it would name a
+ * series "=A2&B2" or leave a value NA.  0 otherwise. */
+int im_formula_at(struct importer *im, int c);
 enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		double *v, char *why, size_t n);
 int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,

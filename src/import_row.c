@@ -90,29 +90,19 @@ static int series_name(struct importer *im, struct value_col *v)
 }
 
 /* A series this import has not seen yet: the cells its name and its
- * metadata come from must be fit to keep (see check_name).  The header
- * (check_header_names), a units row and the flags are checked once. */
-/* A name or metadata cell that is a formula without its result would
- * name a series "=A2&B2". */
-static int formula_cell(struct importer *im, int c)
-{
-	if (c < 0 || (size_t)c >= im->nfield || im->ftype[c] != ASSAY_CELL_FORMULA)
-		return 0;
-	im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE, "%s",
-		   im_formula_why(im_trim(im->field[c])));
-	return 1;
-}
-
+ * metadata come from must be fit to keep (see check_name), and hold no
+ * uncalculated formula.  The header (check_header_names), a units row and
+ * the flags are checked once. */
 int im_check_new_series(struct importer *im)
 {
 	int bad;
-	if (im->layout == ASSAY_LAYOUT_LONG && formula_cell(im, im->series_col))
+	if (im->layout == ASSAY_LAYOUT_LONG && im_formula_at(im, im->series_col))
 		return -1;
 	for (size_t i = 0; i < im->nkey; i++)
-		if (formula_cell(im, im->key_col[i]))
+		if (im_formula_at(im, im->key_col[i]))
 			return -1;
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
-		if (formula_cell(im, im->meta_col[f]))
+		if (im_formula_at(im, im->meta_col[f]))
 			return -1;
 	if (im_name_flaw(im->name.s, &bad)) {
 		if (im->layout == ASSAY_LAYOUT_LONG)

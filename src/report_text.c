@@ -90,6 +90,15 @@ char *assay_fmt_pct(double pct, char *buf, size_t n)
 	return buf;
 }
 
+char *assay_fmt_points(double diff, char *buf, size_t n)
+{
+	assay_fmt_pct(diff, buf, n);            /* "+21.0%" */
+	size_t len = strlen(buf);
+	if (len && buf[len - 1] == '%')
+		snprintf(buf + len - 1, n - (len - 1), " pp");
+	return buf;
+}
+
 void assay_html_escape(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {

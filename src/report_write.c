@@ -182,14 +182,13 @@ static void summary(struct rep *r)
  * sentence says: "+67.3% (+21.0 pp)", or "+2.1 pp" with no % change. */
 static void add_points(char *pct, size_t n, double diff)
 {
-	char pp[32];
-	assay_fmt_pct(diff, pp, sizeof pp);
-	pp[strlen(pp) - 1] = 0;
+	char pp[40];
 	size_t len = strlen(pct);
+	assay_fmt_points(diff, pp, sizeof pp);
 	if (!strcmp(pct, "NA"))
-		snprintf(pct, n, "%s pp", pp);
+		snprintf(pct, n, "%s", pp);
 	else if (len < n)
-		snprintf(pct + len, n - len, " (%s pp)", pp);
+		snprintf(pct + len, n - len, " (%s)", pp);
 }
 
 /* The last RECENT periods up to the one judged. */

@@ -46,16 +46,14 @@ static void fmt_change(const assay_check *c, char *buf, size_t n)
 	char p[48], pp[48] = "";
 	/* a share or a rate in percent moves in percentage points too: from
 	 * 31% to 52% is +67% and +21 pp, and a reader asks for the second */
-	if (c->info.unit && !strcmp(c->info.unit, "%") && isfinite(diff)) {
-		assay_fmt_pct(diff, pp, sizeof pp);
-		pp[strlen(pp) - 1] = 0;
-	}
+	if (c->info.unit && !strcmp(c->info.unit, "%") && isfinite(diff))
+		assay_fmt_points(diff, pp, sizeof pp);
 	if (isfinite(pct) && *pp) {
-		snprintf(buf, n, "%s %s (%s pp)", assay_fmt_pct(pct, p, sizeof p), lbl, pp);
+		snprintf(buf, n, "%s %s (%s)", assay_fmt_pct(pct, p, sizeof p), lbl, pp);
 	} else if (isfinite(pct)) {
 		snprintf(buf, n, "%s %s", assay_fmt_pct(pct, p, sizeof p), lbl);
 	} else if (*pp) {
-		snprintf(buf, n, "%s pp %s", pp, lbl);
+		snprintf(buf, n, "%s %s", pp, lbl);
 	} else if (isfinite(diff)) {
 		snprintf(buf, n, "%+.6g%s%s %s", diff, c->info.unit ? " " : "",
 			 c->info.unit ? c->info.unit : "", lbl);

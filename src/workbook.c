@@ -144,7 +144,7 @@ void assay_workbook_close(assay_workbook *wb)
 	free(wb->wb_part);
 	free(wb->sst_part);
 	free(wb->styles_part);
-	free(wb->xf_date);
+	free(wb->xf_class);
 	free(wb->sst);
 	free(wb->sst_off);
 	free(wb->path);

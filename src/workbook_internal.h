@@ -30,6 +30,10 @@ struct sheet {
 	int hidden;
 };
 
+/* What a cell style's number format shows (.xlsx): the stored number, a
+ * date (the number is a serial), or a percent (0.0725 shown as 7.25%). */
+enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT };
+
 struct assay_workbook {
 	char *path;
 	enum assay_file_format fmt;
@@ -39,8 +43,7 @@ struct assay_workbook {
 	size_t nsheet;
 	int date1904;
 	char *wb_part, *sst_part, *styles_part;
-	unsigned char *xf_date; /* per cell style: what its format shows, a
-				 * date (1), a percent (2) or a number (0) */
+	unsigned char *xf_class; /* per cell style: FMT_* */
 	size_t nxf;
 	char *sst;              /* shared strings, NUL-separated */
 	size_t sst_len, sst_cap;

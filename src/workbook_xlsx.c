@@ -236,12 +236,13 @@ static int builtin_is_date(long id)
 	       (id >= 71 && id <= 81);
 }
 
-/* A format code shows a date when, outside quoted text, escapes and
- * [brackets] (colours, elapsed [h]), it has y, d, or an m with no h or s
- * (m next to h or s is minutes). */
-static int code_is_date(const char *code)
+/* What a format code shows.  Outside quoted text, escapes and [brackets]
+ * (colours, elapsed [h]): a date when it has y, d, or an m with no h or s
+ * (m next to h or s is minutes); else a percent when it has a '%' (the
+ * cell holds 0.0725 and shows 7.25%); else a number. */
+static int code_class(const char *code)
 {
-	int y = 0, d = 0, m = 0, hs = 0;
+	int y = 0, d = 0, m = 0, hs = 0, pct = 0;
 	for (const char *p = code; *p; p++) {
 		if (*p == '"') {
 			for (p++; *p && *p != '"'; p++)
@@ -262,41 +263,13 @@ static int code_is_date(const char *code)
 			d |= c == 'd';
 			m |= c == 'm';
 			hs |= c == 'h' || c == 's';
+			pct |= *p == '%';
 		}
 	}
-	return y || d || (m && !hs);
+	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT : FMT_NUMBER;
 }
 
-/* What a number format shows: FMT_DATE, FMT_PERCENT (a '%' outside
- * quoted text, escapes and brackets: the cell holds 0.0725 and shows
- * 7.25%), or FMT_NUMBER.  Built-in 9 and 10 are 0% and 0.00%. */
-enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT };
-
-static int code_class(const char *code)
-{
-	if (code_is_date(code))
-		return FMT_DATE;
-	for (const char *p = code; *p; p++) {
-		if (*p == '"') {
-			for (p++; *p && *p != '"'; p++)
-				;
-			if (!*p)
-				break;
-		} else if (*p == '\\' || *p == '_' || *p == '*') {
-			if (!*++p)
-				break;
-		} else if (*p == '[') {
-			for (; *p && *p != ']'; p++)
-				;
-			if (!*p)
-				break;
-		} else if (*p == '%') {
-			return FMT_PERCENT;
-		}
-	}
-	return FMT_NUMBER;
-}
-
+/* Built-in 9 and 10 are 0% and 0.00%. */
 static int builtin_class(long id)
 {
 	return builtin_is_date(id) ? FMT_DATE : id == 9 || id == 10 ? FMT_PERCENT
@@ -306,7 +279,7 @@ static int builtin_class(long id)
 struct styles_ctx {
 	struct xml_ctx x;
 	long *fmt_id;           /* custom formats: ids ... */
-	unsigned char *fmt_date;        /* ... and what each shows (FMT_*) */
+	unsigned char *fmt_class;       /* ... and what each shows (FMT_*) */
 	size_t nfmt;
 	int in_xfs;
 };
@@ -315,7 +288,7 @@ static int fmt_class(struct styles_ctx *s, long id)
 {
 	for (size_t i = 0; i < s->nfmt; i++)
 		if (s->fmt_id[i] == id)
-			return s->fmt_date[i];
+			return s->fmt_class[i];
 	return builtin_class(id);
 }
 
@@ -329,19 +302,19 @@ static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!id || !code)
 			return;
 		s->fmt_id = wb_xrealloc(s->fmt_id, (s->nfmt + 1) * sizeof *s->fmt_id);
-		s->fmt_date = wb_xrealloc(s->fmt_date, s->nfmt + 1);
-		if (!s->fmt_id || !s->fmt_date)
+		s->fmt_class = wb_xrealloc(s->fmt_class, s->nfmt + 1);
+		if (!s->fmt_id || !s->fmt_class)
 			goto oom;
 		s->fmt_id[s->nfmt] = strtol(id, NULL, 10);
-		s->fmt_date[s->nfmt++] = (unsigned char)code_class(code);
+		s->fmt_class[s->nfmt++] = (unsigned char)code_class(code);
 	} else if (!strcmp(n, "cellXfs")) {
 		s->in_xfs = 1;
 	} else if (!strcmp(n, "xf") && s->in_xfs) {
 		const char *id = attr(atts, "numFmtId");
-		wb->xf_date = wb_xrealloc(wb->xf_date, wb->nxf + 1);
-		if (!wb->xf_date)
+		wb->xf_class = wb_xrealloc(wb->xf_class, wb->nxf + 1);
+		if (!wb->xf_class)
 			goto oom;
-		wb->xf_date[wb->nxf++] =
+		wb->xf_class[wb->nxf++] =
 			(unsigned char)fmt_class(s, id ? strtol(id, NULL, 10) : 0);
 	}
 	return;
@@ -498,7 +471,7 @@ int wb_open_xlsx(assay_workbook *wb, int fd, assay_error *err)
 		int rc = parse_part(&s.x, wb->styles_part, 0, styles_start,
 				    styles_end, no_text);
 		free(s.fmt_id);
-		free(s.fmt_date);
+		free(s.fmt_class);
 		if (rc)
 			return -1;
 	}
@@ -743,7 +716,7 @@ static void end_cell(struct sheet_ctx *c)
 		if (!n)
 			return;
 		int cls = c->style >= 0 && (size_t)c->style < wb->nxf
-			  ? wb->xf_date[c->style] : FMT_NUMBER;
+			  ? wb->xf_class[c->style] : FMT_NUMBER;
 		if (cls == FMT_PERCENT) {
 			put_cell(c, s, n, ASSAY_CELL_PERCENT);
 			return;

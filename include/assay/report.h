@@ -62,6 +62,9 @@ char *assay_fmt_human(double v, char *buf, size_t n);
  * digits below 0.95% ("-0.43%", "+0.0015%"), thousands separators from
  * 1000% ("+1,235%").  The words of reports and check sentences. */
 char *assay_fmt_pct(double pct, char *buf, size_t n);
+/* A difference of percentages in percentage points, as assay_fmt_pct
+ * writes a percent: "+21.0 pp", "-0.64 pp". */
+char *assay_fmt_points(double diff, char *buf, size_t n);
 
 /* Write s for Markdown running text or a heading: every ASCII punctuation
  * character that Markdown or inline HTML reads is backslash-escaped, and

@@ -30,6 +30,8 @@ static void test_human_numbers(void **state)
 	assert_string_equal(assay_fmt_pct(0.96, b, sizeof b), "+1.0%");
 	assert_string_equal(assay_fmt_pct(0, b, sizeof b), "+0.0%");
 	assert_string_equal(assay_fmt_pct(-2.5, b, sizeof b), "-2.5%");
+	assert_string_equal(assay_fmt_points(20.99, b, sizeof b), "+21.0 pp");
+	assert_string_equal(assay_fmt_points(-0.64, b, sizeof b), "-0.64 pp");
 	assert_string_equal(assay_fmt_pct(1234.5, b, sizeof b), "+1,234%");
 }
 
