@@ -14,7 +14,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
-PKGS = gsl sqlite3 jansson libcrypto libzip expat freexl
+PKGS = gsl sqlite3 jansson libcrypto libzip expat freexl libgsf-1
 # A library pkg-config cannot find stops the build here, naming it (a
 # silent empty --cflags would only fail later, on a missing header).  The
 # goals that build nothing, or install what is missing first, skip this.
@@ -143,7 +143,7 @@ check-warnings:
 # Fuzzing (tests/fuzz/): libFuzzer targets built with clang, ASan and UBSan
 # on a copy of the library compiled the same way (in build-fuzz/).
 FUZZ_BUILD = build-fuzz
-FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format
+FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format fuzz_biff
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TIME ?= 300
 FUZZ_SMOKE_TIME ?= 20
@@ -197,6 +197,7 @@ install: all
 	install -m 644 $(BUILD)/_assay $(DESTDIR)$(ZSHCOMPDIR)/_assay
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' \
 		src/assay.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/assay.pc
 
 uninstall:

@@ -127,6 +127,57 @@ int assay_workbook_open(const char *path, int fd, enum assay_file_format fmt,
 	return 0;
 }
 
+/* ---- what a number format shows (.xlsx and .xls) ------------------- */
+
+/* Built-in number formats that show dates (ECMA-376 18.8.30; .xls numbers them alike and the
+ * East Asian ones Excel uses). */
+static int builtin_is_date(long id)
+{
+	return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) ||
+	       (id >= 45 && id <= 47) || (id >= 50 && id <= 58) ||
+	       (id >= 71 && id <= 81);
+}
+
+/* What a format code shows.  Outside quoted text, escapes and [brackets]
+ * (colours, elapsed [h]): a date when it has y, d, or an m with no h or s
+ * (m next to h or s is minutes); else a percent when it has a '%' (the
+ * cell holds 0.0725 and shows 7.25%); else a number. */
+int wb_format_class(const char *code)
+{
+	int y = 0, d = 0, m = 0, hs = 0, pct = 0;
+	for (const char *p = code; *p; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				;
+			if (!*p)
+				break;
+		} else if (*p == '\\' || *p == '_' || *p == '*') {
+			if (!*++p)
+				break;
+		} else if (*p == '[') {
+			for (; *p && *p != ']'; p++)
+				;
+			if (!*p)
+				break;
+		} else {
+			int c = *p | 0x20;
+			y |= c == 'y';
+			d |= c == 'd';
+			m |= c == 'm';
+			hs |= c == 'h' || c == 's';
+			pct |= *p == '%';
+		}
+	}
+	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT : FMT_NUMBER;
+}
+
+/* Built-in 9 and 10 are 0% and 0.00%. */
+int wb_builtin_class(long id)
+{
+	return builtin_is_date(id) ? FMT_DATE : id == 9 || id == 10 ? FMT_PERCENT
+								   : FMT_NUMBER;
+}
+
 void assay_workbook_close(assay_workbook *wb)
 {
 	if (!wb)
@@ -145,6 +196,8 @@ void assay_workbook_close(assay_workbook *wb)
 	free(wb->sst_part);
 	free(wb->styles_part);
 	free(wb->xf_class);
+	free(wb->biff);
+	free(wb->pct_cell);
 	free(wb->sst);
 	free(wb->sst_off);
 	free(wb->path);

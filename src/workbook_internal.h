@@ -10,6 +10,7 @@
 #define ASSAY_WORKBOOK_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <zip.h>
 
 #include "assay/workbook.h"
@@ -28,9 +29,10 @@ struct sheet {
 	char *rid;              /* xlsx: relationship id */
 	char *part;             /* xlsx: the sheet's part in the ZIP */
 	int hidden;
+	size_t bof;             /* xls: where its records start in the stream */
 };
 
-/* What a cell style's number format shows (.xlsx): the stored number, a
+/* What a cell style's number format shows: the stored number, a
  * date (the number is a serial), or a percent (0.0725 shown as 7.25%). */
 enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT };
 
@@ -45,6 +47,10 @@ struct assay_workbook {
 	char *wb_part, *sst_part, *styles_part;
 	unsigned char *xf_class; /* per cell style: FMT_* */
 	size_t nxf;
+	unsigned char *biff;    /* xls: the workbook stream (its records) */
+	size_t biff_len;
+	uint32_t *pct_cell;     /* xls: the sheet's percent cells, row << 16 | col */
+	size_t npct;
 	char *sst;              /* shared strings, NUL-separated */
 	size_t sst_len, sst_cap;
 	size_t *sst_off;
@@ -66,6 +72,9 @@ int wb_parse_ref(const char *s, int *col, long *row);
 int wb_row_add(struct rowbuf *r, const char *s, size_t n, unsigned char type);
 void wb_row_free(struct rowbuf *r);
 int wb_serial_to_date(double v, int date1904, char *out, size_t n);
+/* What a number format shows (FMT_*): by its code, or a built-in id. */
+int wb_format_class(const char *code);
+int wb_builtin_class(long id);
 
 int wb_open_xlsx(assay_workbook *wb, int fd, assay_error *err);
 int wb_read_xlsx(assay_workbook *wb, size_t idx, const assay_cell_range *range,
@@ -73,6 +82,11 @@ int wb_read_xlsx(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 int wb_open_xls(assay_workbook *wb, assay_error *err);
 int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 		assay_row_fn fn, void *ud, assay_error *err);
+/* From the workbook stream in wb->biff: the cell styles' classes and the
+ * sheets' starts (wb->nsheet sheets), then one sheet's percent cells
+ * (wb->pct_cell).  Apart for the fuzz target tests/fuzz/fuzz_biff.c. */
+int wb_xls_formats(assay_workbook *wb, assay_error *err);
+int wb_xls_percent_cells(assay_workbook *wb, size_t idx, assay_error *err);
 
 #pragma GCC visibility pop
 

@@ -1,13 +1,257 @@
 /*
- * Reading .xls workbooks (see workbook.c) through libfreexl.
+ * Reading .xls workbooks (see workbook.c) through libfreexl, and the cell
+ * formats libfreexl does not expose through libgsf.
  */
 #include <freexl.h>
+#include <gsf/gsf-infile-msole.h>
+#include <gsf/gsf-infile.h>
+#include <gsf/gsf-input-stdio.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assay/workbook.h"
 #include "workbook_internal.h"
+
+/* ---- the cell formats ------------------------------------------------
+ *
+ * libfreexl turns date cells into dates but gives every other number as
+ * its double, and keeps the cell formats to itself: a cell that holds
+ * 0.0725 and shows 7.25% would be read as 0.0725 without a word (a
+ * hundred times off under --unit %), where the .xlsx reader refuses it or,
+ * with --percent, reads 7.25.  So the workbook stream is read once more,
+ * out of its OLE2 container by libgsf, for the records that say which
+ * format each cell has (BIFF5 and BIFF8, [MS-XLS] 2.4): FORMAT (a format
+ * code), XF (a cell style and its format), BOUNDSHEET (where a sheet's
+ * records start) and the number cells NUMBER, RK, MULRK and FORMULA. */
+
+enum {
+	BIFF_FORMULA = 0x0006, BIFF_EOF = 0x000A, BIFF_BOUNDSHEET = 0x0085,
+	BIFF_MULRK = 0x00BD, BIFF_XF = 0x00E0, BIFF_NUMBER = 0x0203,
+	BIFF_RK = 0x027E, BIFF_FORMAT = 0x041E, BIFF_BOF = 0x0809
+};
+
+struct biff_rec {
+	unsigned type;
+	const unsigned char *data;
+	size_t len;
+};
+
+static unsigned le16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+/* The record at *off (never past the stream), and *off moved past it;
+ * -1 at the end or for a record that runs over it. */
+static int next_record(const assay_workbook *wb, size_t *off, struct biff_rec *r)
+{
+	if (wb->biff_len - *off < 4)
+		return -1;
+	const unsigned char *p = wb->biff + *off;
+	size_t len = le16(p + 2);
+	if (wb->biff_len - *off - 4 < len)
+		return -1;
+	*r = (struct biff_rec){ le16(p), p + 4, len };
+	*off += 4 + len;
+	return 0;
+}
+
+static int formats_fail(assay_workbook *wb, assay_error *err, const char *why)
+{
+	return assay_fail(err, ASSAY_EUSAGE, "%s: cannot read the cell formats "
+			  "(%s)", wb->path, why);
+}
+
+/* The workbook stream ("Book" in BIFF5) out of the OLE2 file. */
+static int read_stream(assay_workbook *wb, assay_error *err)
+{
+	GError *ge = NULL;
+	GsfInput *in = gsf_input_stdio_new(wb->path, &ge);
+	GsfInfile *ole = in ? gsf_infile_msole_new(in, &ge) : NULL;
+	GsfInput *book = ole ? gsf_infile_child_by_name(ole, "Workbook") : NULL;
+	if (ole && !book)
+		book = gsf_infile_child_by_name(ole, "Book");
+	int rc = 0;
+	if (!book) {
+		rc = formats_fail(wb, err, ge ? ge->message : "no workbook stream");
+	} else {
+		gsf_off_t n = gsf_input_size(book);
+		if (n < 0 || (uint64_t)n >= SIZE_MAX ||
+		    !(wb->biff = malloc((size_t)n + 1)))
+			rc = assay_fail(err, ASSAY_EIO, "out of memory");
+		else if (n && !gsf_input_read(book, (size_t)n, wb->biff))
+			rc = formats_fail(wb, err, "the workbook stream is cut short");
+		else
+			wb->biff_len = (size_t)n;
+	}
+	if (book)
+		g_object_unref(book);
+	if (ole)
+		g_object_unref(ole);
+	if (in)
+		g_object_unref(in);
+	if (ge)
+		g_error_free(ge);
+	return rc;
+}
+
+/* What a FORMAT record's code shows.  Only its ASCII matters (y, d, m, h,
+ * s, %, quotes, escapes and brackets): other characters read as '?'. */
+static int format_record_class(const struct biff_rec *r, int biff8)
+{
+	char code[256];
+	size_t n = 0, cch, at;
+	int wide = 0;
+	if (biff8) {            /* ifmt, cch (2 bytes), flags, [runs], [ext], chars */
+		if (r->len < 5)
+			return FMT_NUMBER;
+		cch = le16(r->data + 2);
+		unsigned flags = r->data[4];
+		wide = flags & 1;
+		at = 5 + (flags & 8 ? 2 : 0) + (flags & 4 ? 4 : 0);
+	} else {                /* ifmt, cch (1 byte), chars */
+		if (r->len < 3)
+			return FMT_NUMBER;
+		cch = r->data[2];
+		at = 3;
+	}
+	for (size_t i = 0; i < cch && n < sizeof code - 1; i++, at += wide ? 2 : 1) {
+		if (at + (wide ? 2 : 1) > r->len)
+			break;
+		unsigned c = wide ? le16(r->data + at) : r->data[at];
+		code[n++] = c && c < 0x80 ? (char)c : '?';
+	}
+	code[n] = 0;
+	return wb_format_class(code);
+}
+
+struct fmt_id {
+	unsigned id;
+	unsigned char cls;
+};
+
+/* The formats, each cell style's class (wb->xf_class) and each sheet's
+ * start and visibility, from the workbook globals. */
+int wb_xls_formats(assay_workbook *wb, assay_error *err)
+{
+	struct biff_rec r;
+	size_t off = 0, nsheet = 0, nfmt = 0;
+	if (next_record(wb, &off, &r) || r.type != BIFF_BOF || r.len < 2 ||
+	    (le16(r.data) != 0x0600 && le16(r.data) != 0x0500))
+		return formats_fail(wb, err, "not a BIFF5 or BIFF8 workbook stream");
+	int biff8 = le16(r.data) == 0x0600;
+	struct fmt_id *fmt = NULL;
+	unsigned *xf_fmt = NULL;
+	int rc = 0;
+	while (rc == 0 && next_record(wb, &off, &r) == 0 && r.type != BIFF_EOF) {
+		if (r.type == BIFF_FORMAT && r.len >= 2) {
+			struct fmt_id *f = wb_xrealloc(fmt, (nfmt + 1) * sizeof *fmt);
+			if (!f)
+				break;
+			fmt = f;
+			fmt[nfmt++] = (struct fmt_id){ le16(r.data),
+				(unsigned char)format_record_class(&r, biff8) };
+		} else if (r.type == BIFF_XF && r.len >= 4) {
+			unsigned *x = wb_xrealloc(xf_fmt, (wb->nxf + 1) * sizeof *x);
+			if (!x)
+				break;
+			xf_fmt = x;
+			xf_fmt[wb->nxf++] = le16(r.data + 2);
+		} else if (r.type == BIFF_BOUNDSHEET && r.len >= 6) {
+			if (nsheet < wb->nsheet) {
+				wb->sheet[nsheet].bof = le32(r.data);
+				wb->sheet[nsheet].hidden = (r.data[4] & 3) != 0;
+			}
+			nsheet++;
+		}
+	}
+	if (!(wb->xf_class = malloc(wb->nxf + 1)))
+		rc = assay_fail(err, ASSAY_EIO, "out of memory");
+	for (size_t i = 0; rc == 0 && i < wb->nxf; i++) {
+		int cls = wb_builtin_class(xf_fmt[i]);
+		for (size_t k = 0; k < nfmt; k++)
+			if (fmt[k].id == xf_fmt[i])
+				cls = fmt[k].cls;
+		wb->xf_class[i] = (unsigned char)cls;
+	}
+	free(fmt);
+	free(xf_fmt);
+	if (rc == 0 && nsheet != wb->nsheet)
+		rc = formats_fail(wb, err, "the sheet list differs from libfreexl's");
+	return rc;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int add_cell(assay_workbook *wb, size_t *cap, unsigned row,
+		    unsigned col, unsigned xf)
+{
+	if (xf >= wb->nxf || wb->xf_class[xf] != FMT_PERCENT)
+		return 0;
+	if (wb->npct == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 64;
+		uint32_t *p = wb_xrealloc(wb->pct_cell, ncap * sizeof *p);
+		if (!p)
+			return -1;
+		wb->pct_cell = p;
+		*cap = ncap;
+	}
+	wb->pct_cell[wb->npct++] = (uint32_t)row << 16 | col;
+	return 0;
+}
+
+/* Which number cells of sheet idx have a percent format (wb->pct_cell,
+ * sorted).  A sheet's records run from its BOF to the matching EOF; a
+ * chart inside it brings its own BOF and EOF. */
+int wb_xls_percent_cells(assay_workbook *wb, size_t idx, assay_error *err)
+{
+	struct biff_rec r;
+	size_t off = wb->sheet[idx].bof, cap = 0;
+	int depth = 0, rc = 0;
+	free(wb->pct_cell);
+	wb->pct_cell = NULL;
+	wb->npct = 0;
+	if (off > wb->biff_len || next_record(wb, &off, &r) || r.type != BIFF_BOF)
+		return formats_fail(wb, err, "a sheet does not start where the "
+				    "workbook says");
+	depth = 1;
+	while (rc == 0 && depth > 0 && next_record(wb, &off, &r) == 0) {
+		const unsigned char *d = r.data;
+		if (r.type == BIFF_BOF)
+			depth++;
+		else if (r.type == BIFF_EOF)
+			depth--;
+		else if (depth > 1 || r.len < 6)
+			continue;
+		else if (r.type == BIFF_NUMBER || r.type == BIFF_RK ||
+			 r.type == BIFF_FORMULA)
+			rc = add_cell(wb, &cap, le16(d), le16(d + 2), le16(d + 4));
+		else if (r.type == BIFF_MULRK)   /* row, first col, (xf, rk)..., last col */
+			for (size_t k = 4, col = le16(d + 2); rc == 0 && k + 8 <= r.len;
+			     k += 6, col++)
+				rc = add_cell(wb, &cap, le16(d), (unsigned)col, le16(d + k));
+	}
+	if (rc)
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	if (wb->npct > 1)
+		qsort(wb->pct_cell, wb->npct, sizeof *wb->pct_cell, cmp_u32);
+	return 0;
+}
+
+static int is_percent_cell(const assay_workbook *wb, long row, int col)
+{
+	uint32_t key = (uint32_t)(row - 1) << 16 | (uint32_t)(col - 1);
+	return wb->npct && row >= 1 && row <= 65536 && col >= 1 && col <= 65536 &&
+	       bsearch(&key, wb->pct_cell, wb->npct, sizeof key, cmp_u32);
+}
 
 /* ---- opening an .xls ----------------------------------------------- */
 
@@ -42,7 +286,7 @@ int wb_open_xls(assay_workbook *wb, assay_error *err)
 	if (!wb->nsheet)
 		return assay_fail(err, ASSAY_EUSAGE, "%s: the workbook has no "
 				  "sheets", wb->path);
-	return 0;
+	return read_stream(wb, err) || wb_xls_formats(wb, err) ? -1 : 0;
 }
 
 /* ---- reading an .xls sheet ----------------------------------------- */
@@ -58,6 +302,8 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 	    freexl_worksheet_dimensions(wb->xls, &rows, &cols) != FREEXL_OK)
 		return assay_fail(err, ASSAY_EUSAGE, "%s[%s]: cannot read the "
 				  "sheet", wb->path, wb->sheet[idx].name);
+	if (wb_xls_percent_cells(wb, idx, err))
+		return -1;
 	int c1 = range->col1 ? range->col1 : 1;
 	int c2 = range->col2 && range->col2 < cols ? range->col2 : cols;
 	long r1 = range->row1 ? range->row1 : 1;
@@ -106,6 +352,14 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 				break;
 			default:
 				break;
+			}
+			/* a percent cell's text is the shortest that reads back
+			 * as its double (0.0725, not 0.072499999999999995): the
+			 * importer moves its decimal exponent, as for .xlsx */
+			if (type == ASSAY_CELL_NUMBER && is_percent_cell(wb, r, col)) {
+				if (v.type == FREEXL_CELL_DOUBLE)
+					assay_fmt_g(v.value.double_value, num, sizeof num);
+				type = ASSAY_CELL_PERCENT;
 			}
 			int k = wb_row_add(&cells, s, strlen(s), type);
 			if (k) {

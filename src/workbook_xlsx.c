@@ -220,61 +220,12 @@ static void workbook_start(void *ud, const XML_Char *name, const XML_Char **atts
 		}
 		wb->sheet[wb->nsheet++] = (struct sheet){
 			wb_xstrdup(sn), wb_xstrdup(rid), NULL,
-			state && strcmp(state, "visible")
+			state && strcmp(state, "visible"), 0
 		};
 	}
 }
 
-/* ---- styles: which cell formats are dates -------------------------- */
-
-/* Built-in number formats that show dates (ECMA-376 18.8.30 and the
- * East Asian ones Excel uses). */
-static int builtin_is_date(long id)
-{
-	return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) ||
-	       (id >= 45 && id <= 47) || (id >= 50 && id <= 58) ||
-	       (id >= 71 && id <= 81);
-}
-
-/* What a format code shows.  Outside quoted text, escapes and [brackets]
- * (colours, elapsed [h]): a date when it has y, d, or an m with no h or s
- * (m next to h or s is minutes); else a percent when it has a '%' (the
- * cell holds 0.0725 and shows 7.25%); else a number. */
-static int code_class(const char *code)
-{
-	int y = 0, d = 0, m = 0, hs = 0, pct = 0;
-	for (const char *p = code; *p; p++) {
-		if (*p == '"') {
-			for (p++; *p && *p != '"'; p++)
-				;
-			if (!*p)
-				break;
-		} else if (*p == '\\' || *p == '_' || *p == '*') {
-			if (!*++p)
-				break;
-		} else if (*p == '[') {
-			for (; *p && *p != ']'; p++)
-				;
-			if (!*p)
-				break;
-		} else {
-			int c = *p | 0x20;
-			y |= c == 'y';
-			d |= c == 'd';
-			m |= c == 'm';
-			hs |= c == 'h' || c == 's';
-			pct |= *p == '%';
-		}
-	}
-	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT : FMT_NUMBER;
-}
-
-/* Built-in 9 and 10 are 0% and 0.00%. */
-static int builtin_class(long id)
-{
-	return builtin_is_date(id) ? FMT_DATE : id == 9 || id == 10 ? FMT_PERCENT
-								   : FMT_NUMBER;
-}
+/* ---- styles: what each cell format shows (dates, percents) -------- */
 
 struct styles_ctx {
 	struct xml_ctx x;
@@ -289,7 +240,7 @@ static int fmt_class(struct styles_ctx *s, long id)
 	for (size_t i = 0; i < s->nfmt; i++)
 		if (s->fmt_id[i] == id)
 			return s->fmt_class[i];
-	return builtin_class(id);
+	return wb_builtin_class(id);
 }
 
 static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -306,7 +257,7 @@ static void styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (!s->fmt_id || !s->fmt_class)
 			goto oom;
 		s->fmt_id[s->nfmt] = strtol(id, NULL, 10);
-		s->fmt_class[s->nfmt++] = (unsigned char)code_class(code);
+		s->fmt_class[s->nfmt++] = (unsigned char)wb_format_class(code);
 	} else if (!strcmp(n, "cellXfs")) {
 		s->in_xfs = 1;
 	} else if (!strcmp(n, "xf") && s->in_xfs) {

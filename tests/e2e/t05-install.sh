@@ -83,6 +83,42 @@ run "$WORK/prog-static" "$WORK/p.db"
 expect_out pc-program-runs-static "2026Q1
 0 1 price NULL NULL 11"
 
+# A program that imports (the CSV and workbook readers: libcsv, libzip,
+# expat, libfreexl, libgsf) links statically with what assay.pc lists
+# too: Requires.private names every library the archive's objects use.
+cat > "$WORK/importer.c" <<'C'
+#include <stdio.h>
+#include <assay/assay.h>
+#include <assay/store.h>
+#include <assay/import.h>
+int main(int argc, char **argv)
+{
+	assay_store *st;
+	assay_error err;
+	assay_import_opts o = { 0 };
+	assay_import_result res;
+	assay_init();
+	if (argc < 3 || assay_store_open(&st, argv[1], 0, &err))
+		return 4;
+	o.path = argv[2];
+	o.layout = ASSAY_LAYOUT_WIDE;
+	o.meta[ASSAY_META_KIND] = "price";
+	o.percent = 1;
+	o.dry_run = 1;
+	if (assay_import(st, &o, &res, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	printf("%llu values\n", (unsigned long long)res.values);
+	assay_store_close(st);
+	return 0;
+}
+C
+run sh -c "cc ${ASSAY_SAN_FLAGS:-} -o '$WORK/importer' '$WORK/importer.c' \$(pkg-config --cflags assay) '$ROOT/usr/lib/libassay.a' \$(pkg-config --static --libs assay | sed 's/-lassay//')"
+expect_status pc-links-static-importer 0
+run "$WORK/importer" "$WORK/i.db" "$TESTS_DIR/bad/230-xls-percent-format-read.csv"
+expect_out pc-importer-runs-static "6 values"
+
 # The statistics need no SQLite: a program that judges a move with the
 # verdict links against the static library with GSL and libm alone (no
 # -lsqlite3, no -lcsv); assay_fail and assay_init_stats pull in nothing

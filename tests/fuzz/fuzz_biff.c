@@ -1,0 +1,78 @@
+/*
+ * libFuzzer target: assay's own reading of an .xls workbook stream (BIFF
+ * records) for its cell formats, src/workbook_xls.c: wb_xls_formats on
+ * the stream, then wb_xls_percent_cells on every sheet.  The first byte
+ * says how many sheets libfreexl would have listed (1-4); the rest is the
+ * stream.  (libfreexl itself is not fuzzed: see fuzz_import.c.)
+ * What the reader promises:
+ *  - it returns 0, or -1 with a one-line message "fuzz.xls: ...";
+ *  - every cell style has a class (number, date or percent);
+ *  - a sheet's percent cells are sorted (they are looked up by bsearch).
+ * A violation prints what broke and aborts, so libFuzzer keeps the input.
+ * Sanitizers catch reads past the stream.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay/assay.h"
+#include "workbook_internal.h"
+
+static void die(const char *what, const char *msg)
+{
+	fprintf(stderr, "fuzz_biff: invariant broken: %s (%s)\n", what, msg);
+	abort();
+}
+
+static void check_failure(const assay_error *err)
+{
+	if (strncmp(err->msg, "fuzz.xls: ", 10) && strcmp(err->msg, "out of memory"))
+		die("a failure names the file", err->msg);
+	if (strchr(err->msg, '\n'))
+		die("a failure is one line", err->msg);
+}
+
+static void check_cells(const assay_workbook *wb)
+{
+	for (size_t i = 1; i < wb->npct; i++)
+		if (wb->pct_cell[i - 1] > wb->pct_cell[i])
+			die("percent cells are sorted", "");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	assay_workbook *wb = calloc(1, sizeof *wb);
+	if (!wb)
+		return 0;
+	wb->path = strdup("fuzz.xls");
+	wb->nsheet = 1 + data[0] % 4;
+	wb->sheet = calloc(wb->nsheet, sizeof *wb->sheet);
+	wb->biff = malloc(size);
+	if (!wb->path || !wb->sheet || !wb->biff) {
+		wb->nsheet = 0;
+		assay_workbook_close(wb);
+		return 0;
+	}
+	memcpy(wb->biff, data + 1, size - 1);
+	wb->biff_len = size - 1;
+	assay_error err = { 0 };
+	if (wb_xls_formats(wb, &err)) {
+		check_failure(&err);
+	} else {
+		for (size_t i = 0; i < wb->nxf; i++)
+			if (wb->xf_class[i] > FMT_PERCENT)
+				die("a cell style has a class", "");
+		for (size_t s = 0; s < wb->nsheet; s++) {
+			err.msg[0] = 0;
+			if (wb_xls_percent_cells(wb, s, &err))
+				check_failure(&err);
+			else
+				check_cells(wb);
+		}
+	}
+	assay_workbook_close(wb);
+	return 0;
+}
