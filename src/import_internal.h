@@ -290,6 +290,12 @@ int im_map_forget_row(struct series_map *m, long line);
 void im_map_free(struct series_map *m);
 int im_series_lookup(struct importer *im, const char *name, int col,
 		assay_freq freq, struct value_col *v, struct series_entry **out);
+/* 1 when the store holds a value of series `name` for period p (of
+ * frequency f) from a vintage before this import's: *old and *vintage say
+ * which; 0 when not (a new series, no value, a newer one); -1 on a
+ * database error. */
+int im_stored_before(struct importer *im, const char *name, assay_period p,
+		     assay_freq f, double *old, const char **vintage);
 int im_write_value(struct importer *im, struct series_entry *e, assay_period p,
 		assay_freq f, double value, int col);
 

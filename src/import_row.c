@@ -217,6 +217,40 @@ static int row_has_value(struct importer *im)
 	return im->nvcol == 0;
 }
 
+/* An NA cell where the store holds a value of an earlier vintage: that
+ * value stays current (the store keeps values, not their absence), and
+ * the import says so: the first in a notice, all in na_kept.  A newer
+ * edition that withdraws a value (USGS's W, a series cut short) would
+ * otherwise leave the old number looking current without a word.  A cell
+ * whose series cannot be named is passed over, as NA cells always were. */
+static int na_over_stored(struct importer *im, struct value_col *v,
+			  assay_period p, assay_freq f, int col)
+{
+	double old;
+	const char *vintage;
+	if (series_name(im, v)) {
+		if (im->err->status == ASSAY_EIO)
+			return -1;
+		im->failed = 0;
+		im->err->msg[0] = 0;
+		return 0;
+	}
+	int rc = im_stored_before(im, im->name.s, p, f, &old, &vintage);
+	if (rc <= 0)
+		return rc;
+	if (im->res->na_kept++ == 0) {
+		char msg[MAX_ERRMSG + 800], at[512], lbl[32], num[32];
+		snprintf(msg, sizeof msg, "%s: '%s' %s is NA here, but the store "
+			 "holds %s from vintage %s: that value stays current (the "
+			 "summary counts such cells)",
+			 im_where(im, im->row_line, col, at, sizeof at), im->name.s,
+			 assay_period_format(f, p, lbl, sizeof lbl),
+			 assay_fmt_g(old, num, sizeof num), vintage);
+		im_notify(im, msg);
+	}
+	return 0;
+}
+
 /* Does this row's full date count towards how full dates are read (pass
  * one, or a speculative pass two, until the answer is known)?  A row with
  * no value (Macrotrends' trailing date-only rows) must not decide it.
@@ -288,14 +322,19 @@ static int handle_data_row(struct importer *im)
 	for (size_t i = 0; i < im->nvcol; i++) {
 		struct value_col *v = &im->vcol[i];
 		struct series_entry *e = NULL;
-		if (im->cell[i] != CELL_VALUE) {
-			im->res->na += im->cell[i] == CELL_NA;
-			im->res->skipped += im->cell[i] == CELL_QUALIFIED;
-			continue;
-		}
 		if (im->layout == ASSAY_LAYOUT_TABLE) {
 			p = v->period;
 			f = v->pfreq;
+		}
+		if (im->cell[i] == CELL_NA) {
+			im->res->na++;
+			if (na_over_stored(im, v, p, f, v->idx + 1))
+				return -1;
+			continue;
+		}
+		if (im->cell[i] != CELL_VALUE) {
+			im->res->skipped += im->cell[i] == CELL_QUALIFIED;
+			continue;
 		}
 		if (series_name(im, v))
 			return -1;

@@ -417,3 +417,40 @@ int im_write_value(struct importer *im, struct series_entry *e,
 		return im_db_error(im);
 	return 0;
 }
+
+int im_stored_before(struct importer *im, const char *name, assay_period p,
+		     assay_freq f, double *old, const char **vintage)
+{
+	int found;
+	int64_t id, old_import;
+	assay_freq freq;
+	long old_line;
+	struct series_entry *e = map_find(&im->map, name, &found);
+	if (!e)
+		return im_oom(im);
+	if (found) {
+		if (e->is_new)
+			return 0;
+		id = e->id;
+		freq = e->freq;
+	} else {
+		const char *su, *sk;
+		int rc = store_series_find(im->w, name, &id, &freq, &su, &sk, im->err);
+		if (rc <= 0)
+			return rc < 0 ? im_db_error(im) : 0;
+	}
+	if (f != freq && im->row_day_guessed && day_fits(im->row_day, freq)) {
+		p = freq == ASSAY_FREQ_D ? im->row_day
+		    : assay_period_convert(ASSAY_FREQ_D, im->row_day, freq);
+		f = freq;
+	}
+	if (f != freq)
+		return 0;
+	int rc = store_obs_get(im->w, id, p, old, &old_import, &old_line, im->err);
+	if (rc <= 0)
+		return rc < 0 ? im_db_error(im) : 0;
+	if (old_import == im->import_id)
+		return 0;
+	*vintage = store_vintage_of(im->w, old_import);
+	return strcmp(*vintage, im->vintage) < 0;
+}

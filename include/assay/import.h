@@ -138,6 +138,9 @@ typedef struct assay_import_result {
 	uint64_t series_new, series_total;
 	assay_freq freq;                /* frequency of the file's dates */
 	char sha256[65];
+	uint64_t na_kept;               /* NA cells where the store holds a
+					 * value of an earlier vintage (it
+					 * stays current) */
 } assay_import_result;
 
 /* Import one file.  Returns 0, or -1 with err filled: ASSAY_EUSAGE for bad

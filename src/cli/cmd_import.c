@@ -266,7 +266,7 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	static const char *const cols[] = {
 		"file", "rows", "series", "new_series", "inserted", "revised",
 		"unchanged", "older", "na", "skipped", "sha256", "dry_run",
-		"short_rows"
+		"short_rows", "na_kept"
 	};
 	if (!have_format) {
 		/* Short rows are named only when there are some: the line of
@@ -277,10 +277,15 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 				 "than the header (missing cells are NA)",
 				 (unsigned long long)r->short_rows,
 				 r->short_rows == 1 ? "" : "s");
+		char na_kept[128] = "";
+		if (r->na_kept)
+			snprintf(na_kept, sizeof na_kept, "; %llu NA where the store "
+				 "has an earlier vintage's value (kept)",
+				 (unsigned long long)r->na_kept);
 		if (!cli.quiet)
 			fprintf(stderr, "assay: %s %s: %llu rows, %llu series (%llu new): "
 				"%llu inserted, %llu revised, %llu unchanged, %llu "
-				"earlier-vintage, %llu NA, %llu skipped%s\n",
+				"earlier-vintage, %llu NA, %llu skipped%s%s\n",
 				o->dry_run ? "would import" : "imported", o->path,
 				(unsigned long long)r->rows_read,
 				(unsigned long long)r->series_total,
@@ -290,10 +295,10 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 				(unsigned long long)r->unchanged,
 				(unsigned long long)r->older,
 				(unsigned long long)r->na,
-				(unsigned long long)r->skipped, short_rows);
+				(unsigned long long)r->skipped, short_rows, na_kept);
 		return 0;
 	}
-	out_table *t = out_table_new(cols, 13);
+	out_table *t = out_table_new(cols, 14);
 	out_str(t, o->path);
 	out_int(t, (long long)r->rows_read);
 	out_int(t, (long long)r->series_total);
@@ -307,6 +312,7 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	out_str(t, r->sha256);
 	out_bool(t, o->dry_run);
 	out_int(t, (long long)r->short_rows);
+	out_int(t, (long long)r->na_kept);
 	int rc = out_table_print(t, stdout, fmt);
 	out_table_free(t);
 	return rc ? cli_write_error() : 0;

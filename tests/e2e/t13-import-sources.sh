@@ -33,8 +33,8 @@ run "$ASSAY" import "$WORK/fifo" --series big --kind price --format csv
 wait "$writer"
 expect_status fifo-big 0
 want=$(sha256sum "$WORK/big.csv" | cut -d' ' -f1)
-expect_out fifo-big-summary "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows
-$WORK/fifo,20000,1,1,20000,0,0,0,0,0,$want,false,0"
+expect_out fifo-big-summary "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows,na_kept
+$WORK/fifo,20000,1,1,20000,0,0,0,0,0,$want,false,0,0"
 n=$("$ASSAY" export big | wc -l)
 [ "$n" -eq 20001 ] && ok fifo-big-count || not_ok fifo-big-count "$n lines"
 
@@ -71,8 +71,8 @@ expect_out_has short-json '"short_rows": 2'
 expect_out_has short-json-na '"na": 3'
 printf 'date,value,note\n2026-01,1\n2026-02,2,x\n' > "$WORK/short-single.csv"
 run "$ASSAY" import "$WORK/short-single.csv" --series one --kind price --format csv
-expect_out short-single "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows
-$WORK/short-single.csv,2,1,1,2,0,0,0,0,0,$(sha256sum "$WORK/short-single.csv" | cut -d' ' -f1),false,1"
+expect_out short-single "file,rows,series,new_series,inserted,revised,unchanged,older,na,skipped,sha256,dry_run,short_rows,na_kept
+$WORK/short-single.csv,2,1,1,2,0,0,0,0,0,$(sha256sum "$WORK/short-single.csv" | cut -d' ' -f1),false,1,0"
 
 # ---- --encoding streams: a UTF-16 file of many blocks -----------------------
 
