@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "assay/import.h"
 #include "assay/workbook.h"
@@ -173,8 +174,9 @@ static const struct cli_opt import_opts[] = {
 		  "and columns kind, unit, measure, source, ...\n"
 		  "An entry that names nothing is an error." },
 	{ .name = "vintage", .key = OPT_VINTAGE, .type = CLI_STR, .arg = "DATE",
-	  .help = "when these values were published (default: now);\n"
-		  "'export --as-of' selects by it" },
+	  .help = "when these values were published (default: now;\n"
+		  "after tomorrow, UTC, is refused); 'export --as-of'\n"
+		  "selects by it" },
 	{ .name = "format", .key = OPT_FORMAT, .type = CLI_STR, .arg = "F",
 	  .help = "table, csv, tsv, json or ndjson: the summary as\n"
 		  "data on stdout\n"
@@ -354,6 +356,7 @@ struct iargs {
 	assay_import_opts o;
 	const char **na, **colmeta, **maps;     /* argc + 1 each */
 	char vintage[32];
+	char today[16];
 	enum out_format fmt;
 	int have_format, list_sheets;
 };
@@ -379,6 +382,30 @@ static int parse_delimiter(const char *s, char *out)
 }
 
 /* An option that takes checking; 0 or the exit status (message printed). */
+
+/* Today's date in UTC, YYYY-MM-DD, in buf (16 bytes). */
+static const char *today_utc(char *buf)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, 16, "%Y-%m-%d", &tm);
+	return buf;
+}
+
+/* A vintage (normalised, YYYY-MM-DDTHH:MM:SSZ) later than tomorrow in
+ * UTC: a typo (2062 for 2026) that would make the file's values current
+ * against every real edition after it.  Tomorrow, not today: a date is
+ * read as its last second, and a publisher east of UTC is a day ahead. */
+static int vintage_in_future(const char *vintage)
+{
+	time_t later = time(NULL) + 24 * 3600;
+	struct tm tm;
+	char limit[16];
+	gmtime_r(&later, &tm);
+	strftime(limit, sizeof limit, "%Y-%m-%d", &tm);
+	return strncmp(vintage, limit, 10) > 0;
+}
 static int checked_option(int c, const char *s, struct iargs *a)
 {
 	assay_import_opts *o = &a->o;
@@ -404,6 +431,10 @@ static int checked_option(int c, const char *s, struct iargs *a)
 	case OPT_VINTAGE:
 		if (assay_vintage_normalise(s, a->vintage, sizeof a->vintage, &err))
 			return cli_usage_error("import", "--vintage: %s", err.msg);
+		if (vintage_in_future(a->vintage))
+			return cli_usage_error("import", "--vintage: %s is after today "
+					       "(%s): a vintage is when the data were "
+					       "published", s, today_utc(a->today));
 		o->vintage = a->vintage;
 		return 0;
 	case OPT_FORMAT:

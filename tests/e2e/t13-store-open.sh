@@ -162,6 +162,20 @@ else
 	ok "ro-dir-skipped (SKIP: no setpriv)"
 fi
 
+# ---- a vintage after tomorrow (UTC) is a typo, refused (2062 for 2026 would
+# make the file's values current against every real edition after it);
+# tomorrow is accepted: a date is read as its last second, and a publisher
+# east of UTC may be a day ahead
+snapshot_vintage=$(sqlite3 "$DB" "SELECT count(*) FROM imports")
+run "$ASSAY" import "$WORK/m.csv" --kind price --vintage 2062-01-01
+expect_status vintage-future-status 2
+expect_err vintage-future-msg "assay import: --vintage: 2062-01-01 is after today ($(date -u +%Y-%m-%d)): a vintage is when the data were published
+Try 'assay import --help'."
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM imports")" = "$snapshot_vintage" ] &&
+	ok vintage-future-writes-nothing || not_ok vintage-future-writes-nothing "an import was recorded"
+run "$ASSAY" import "$WORK/m.csv" --kind price --vintage "$(date -u -d tomorrow +%Y-%m-%d)" --dry-run
+expect_status vintage-tomorrow-status 0
+
 # ---- impossible times and overlong labels on reading commands -------------
 run "$ASSAY" export cu --as-of 2020-04-31
 expect_status asof-apr31-export-status 2

@@ -201,7 +201,7 @@ if [ -w /dev/full ]; then
 	done < "$WORK/printing"
 	# import's summary as data
 	cp "$DB" "$WORK/imp.db"
-	ASSAY_DB="$WORK/imp.db" "$ASSAY" import "$WORK/gen.csv" --kind price --vintage 2030-01-01 \
+	ASSAY_DB="$WORK/imp.db" "$ASSAY" import "$WORK/gen.csv" --kind price --vintage "$(date -u +%Y-%m-%d)" \
 		--format json > /dev/full 2> "$WORK/err"
 	st=$?
 	[ "$st" -eq 4 ] && [ "$(cat "$WORK/err")" = "$MSG_FULL" ] && ok "dev-full: import --format json" ||
