@@ -186,6 +186,7 @@ static void reset_for_pass(struct importer *im, int pass)
 	im->file_freq = ASSAY_FREQ_NONE;
 	im->header_err[0] = 0;
 	memset(&im->marks, 0, sizeof im->marks);
+	memset(&im->fy, 0, sizeof im->fy);
 	im->pass = pass;
 }
 
@@ -279,7 +280,8 @@ static int write_pass(struct importer *im, struct source *src, char delim)
 	if (res->rows_read == 0)
 		return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 				  "no data rows after the header");
-	if (im_check_col_meta_used(im) || im_check_marks(im))
+	if (im_check_col_meta_used(im) || im_check_marks(im) ||
+	    im_check_fiscal(im))
 		return -1;
 	EVP_DigestFinal_ex(im->sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)

@@ -206,6 +206,79 @@ int im_check_marks(struct importer *im)
 			  m->comma ? "a decimal comma" : "'.' grouping thousands");
 }
 
+/* The shape of a label read as a month: 1 for YYYY-MM or YYYY/MM whose MM
+ * is the next year's last two digits (2010-11: a month, or the fiscal
+ * year 2010/11), 0 for another YYYY-MM or YYYY/MM, -1 for any other form
+ * (1960M01, a full date). */
+int im_fiscal_shape(const char *s)
+{
+	for (int i = 0; i < 7; i++)
+		if (i == 4 ? s[i] != '-' && s[i] != '/' : !isdigit((unsigned char)s[i]))
+			return -1;
+	if (s[7])
+		return -1;
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+		(s[3] - '0');
+	return (s[5] - '0') * 10 + (s[6] - '0') == (y + 1) % 100;
+}
+
+/* A date label read as period p of frequency f, of the given shape
+ * (im_fiscal_shape): counted towards im_check_fiscal. */
+void im_note_fiscal(struct importer *im, const char *label, int shape,
+		    assay_freq f, assay_period p, long line, int col)
+{
+	struct fiscal_evidence *e = &im->fy;
+	if (im->o->date_format || f != ASSAY_FREQ_M || shape < 0)
+		return;
+	e->months++;
+	if (!shape)
+		return;
+	if (e->fiscal++ == 0) {
+		e->first = p;
+		e->line = line;
+		e->col = col;
+		snprintf(e->cell, sizeof e->cell, "%.7s", label);
+	} else if (p != e->first) {
+		e->distinct = 1;
+	}
+}
+
+/* Fiscal years written 2009-10, 2010-11, 2011-12 read as October 2009,
+ * November 2010 and December 2011 -- three values in the wrong periods,
+ * without a word.  No monthly file has one month a year on that diagonal,
+ * so when every YYYY-MM label of the file is on it (two different ones at
+ * least), the file is refused: --date-format says they are months. */
+int im_check_fiscal(struct importer *im)
+{
+	static const char *const month_names[] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	struct fiscal_evidence *e = &im->fy;
+	for (size_t i = 0; im->layout == ASSAY_LAYOUT_TABLE && i < im->nvcol; i++) {
+		const struct value_col *v = &im->vcol[i];
+		im_note_fiscal(im, v->plabel, im_fiscal_shape(v->plabel), v->pfreq,
+			       v->period, im->header_at, v->idx + 1);
+	}
+	if (!e->distinct || e->fiscal != e->months)
+		return 0;
+	const char *c = e->cell;
+	int table = im->layout == ASSAY_LAYOUT_TABLE;
+	return im_fail_at(im, e->line, e->col, ASSAY_EUSAGE,
+			  "%s '%s' reads as %s %.4s, but every YYYY%cMM %s in the "
+			  "file has the next year's last two digits as its month, "
+			  "as fiscal years are written (%s for the fiscal year "
+			  "%.4s/%s): label each by a calendar year (the one it ends "
+			  "in, say)%s%.4s%s%s",
+			  table ? "period" : "date", c,
+			  month_names[(c[5] - '0') * 10 + (c[6] - '0') - 1], c,
+			  c[4], table ? "period" : "date", c, c, c + 5,
+			  table ? ", or write months as " : "", table ? c : "",
+			  table ? "M" : "", table ? c + 5
+			  : c[4] == '/' ? ", or give --date-format %Y/%m if they are months"
+			  : ", or give --date-format %Y-%m if they are months");
+}
+
 /* A workbook's number cell: the text of a double as the file stores it
  * ("0.40477399635468603", "1E-3"), read with strtod in the C locale so
  * that it gives exactly the file's double.  The syntax is checked first:
@@ -453,7 +526,10 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",
 			       im_shown(s, buf, sizeof buf), why,
-			       im_name_flaw(s, &bad_utf8) && bad_utf8
+			       !im->o->date_format && im_fiscal_shape(s) == 1
+			       ? " (a fiscal year? label it by a calendar year, "
+				 "the one it ends in, say)"
+			       : im_name_flaw(s, &bad_utf8) && bad_utf8
 			       ? " (invalid UTF-8" ENCODING_HINT ")"
 			       : im->ftype[col - 1] == ASSAY_CELL_DATE &&
 				 !strncmp(s, "1900-0", 6)
@@ -465,6 +541,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 				 "assay reads)"
 			       : !strcmp(why, "not a date") && !im->o->date_format
 			       ? " (give its form with --date-format)" : "");
+	im_note_fiscal(im, s, im_fiscal_shape(s), *f, *p, im->row_line, col);
 	if (*f == ASSAY_FREQ_D) {
 		if (im_day_stats_wanted(im)) {
 			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */

@@ -250,7 +250,7 @@ static const char *const value_names[] = {
  * "PROD_EST_ 2024", "2026Q1"): the last token that reads as a period.
  * Returns 1 found, 0 none, -1 out of memory. */
 static int header_period(struct importer *im, const char *h, assay_period *p,
-			 assay_freq *f)
+			 assay_freq *f, char label[8])
 {
 	char *buf = im_strdup(im, h), *tok, *save = NULL;
 	int found = 0;
@@ -266,6 +266,7 @@ static int header_period(struct importer *im, const char *h, assay_period *p,
 		    assay_period_parse(tok, NULL, &tf, &tp, NULL, 0) == 0) {
 			*p = tp;
 			*f = tf;
+			snprintf(label, 8, "%s", strlen(tok) == 7 ? tok : "");
 			found = 1;
 		}
 	}
@@ -539,7 +540,8 @@ static int resolve_value_columns(struct importer *im)
 			continue;
 		assay_period hp = 0;
 		assay_freq hf = ASSAY_FREQ_NONE;
-		int has_period = header_period(im, im->header[c], &hp, &hf);
+		char plabel[8] = "";
+		int has_period = header_period(im, im->header[c], &hp, &hf, plabel);
 		if (has_period < 0)
 			return -1;
 		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
@@ -552,6 +554,7 @@ static int resolve_value_columns(struct importer *im)
 		column_meta(im, v);
 		v->period = hp;
 		v->pfreq = hf;
+		memcpy(v->plabel, plabel, sizeof plabel);
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
 			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
 				       "no period in column header '%s' (the "

@@ -84,12 +84,28 @@ struct mark_evidence {
 	char cell[40];          /* the whole cell, as shown */
 };
 
+/* Labels such as 2010-11 read as months, but they are also how fiscal
+ * years are written (2010-11 for July 2010 to June 2011): a file whose
+ * every such label is a year followed by the next one's last two digits
+ * is refused (im_note_fiscal, im_check_fiscal). */
+struct fiscal_evidence {
+	long months;            /* YYYY-MM and YYYY/MM labels read as months */
+	long fiscal;            /* those with MM the next year's last digits */
+	int distinct;           /* two of those differ */
+	assay_period first;     /* the first of those ... */
+	long line;              /* ... where it is */
+	int col;
+	char cell[8];
+};
+
 struct value_col {
 	int idx;                /* field index */
 	char *part;             /* name part (wide: slug of the header) */
 	char *unit;             /* from a units row, or NULL */
 	assay_period period;    /* table layout: from the header */
 	assay_freq pfreq;
+	char plabel[8];         /* table layout: the header's period, when
+				 * 7 bytes long (im_check_fiscal) */
 	const char *meta[ASSAY_META_COUNT];     /* from --col-meta/--meta */
 	int pct;                /* --percent: 1 its values end in %, -1 they
 				 * do not, 0 none read yet */
@@ -129,6 +145,7 @@ struct importer {
 	char decimal;           /* the decimal mark: '.' or ',' (the caller's,
 				 * or '.' with the marks checked) */
 	struct mark_evidence marks;
+	struct fiscal_evidence fy;
 	assay_layout layout;
 
 	/* current record */
@@ -284,6 +301,10 @@ int im_read_number(const char *s, char decimal, double *v);
 void im_note_marks(struct importer *im, const char *cell, long line, int col);
 unsigned im_day_marks(assay_period day);
 int im_check_marks(struct importer *im);
+int im_fiscal_shape(const char *label);
+void im_note_fiscal(struct importer *im, const char *label, int shape,
+		    assay_freq f, assay_period p, long line, int col);
+int im_check_fiscal(struct importer *im);
 
 /* import_write.c */
 int im_map_forget_row(struct series_map *m, long line);
