@@ -164,14 +164,38 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col)
 		dots += *p == '.';
 		after = 0;
 	}
-	if (!commas && !dots)
+	if (!commas && !dots) {
+		if (after && !*p && before < 0) {
+			m->big_int |= after >= 4;
+			if (after < 4 && strspn(start, "0") < (size_t)after &&
+			    !m->small_line) {
+				m->small_line = line;
+				snprintf(m->small_text, sizeof m->small_text,
+					 "%.*s", (int)(p - num), num);
+			}
+		}
 		return;
+	}
 	/* "1.234" as 1234 is a decimal-comma locale's, which writes ';' or
 	 * tab between cells: in a ','-delimited file (or a workbook's text)
 	 * it is a decimal point. */
 	int dot_two_ways = im->delim && im->delim != ',' && *p != 'e' && *p != 'E';
 	int two_ways = commas + dots == 1 && after == 3 && before >= 1 &&
 		       before <= 3 && *start != '0' && (commas || dot_two_ways);
+	if (!two_ways && im->delim == ',' && dots == 1 && !commas && after == 3 &&
+	    before >= 1 && before <= 3 && *start != '0' && !*p) {
+		/* "1.234" in a ','-delimited file: see im_check_marks */
+		if (!m->dot_line) {
+			m->dot_line = line;
+			m->dot_col = col;
+			snprintf(m->dot_text, sizeof m->dot_text, "%.*s",
+				 (int)(start - num) + before + 4, num);
+			char cut[40];
+			snprintf(cut, sizeof cut, "%s", cell);
+			im_shown(im_trim(cut), m->dot_cell, sizeof m->dot_cell);
+		}
+		return;
+	}
 	if (!two_ways) {
 		/* a number that im_read_number read with '.' as the mark */
 		m->dot_decimal = dots > 0 || commas > 1;
@@ -193,7 +217,25 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col)
 int im_check_marks(struct importer *im)
 {
 	const struct mark_evidence *m = &im->marks;
-	if (im->o->decimal || m->dot_decimal || !m->line)
+	if (im->o->decimal || m->dot_decimal)
+		return 0;
+	/* A ','-delimited file of "987" and "12.345" and nothing else is a
+	 * decimal-comma locale's integers (a spreadsheet exported with ','
+	 * between cells, as Google Sheets exports whatever the locale):
+	 * read with a decimal point, 12.345 would be a thousand times off.
+	 * A file of "21.480" alone (FRED's CPI) has no "987" and stands, as
+	 * does one with a "1294" that such a locale would have grouped. */
+	if (!m->line && m->dot_line && m->small_line && !m->big_int) {
+		int b = (int)strlen(m->dot_text) - 4;
+		return im_fail_at(im, m->dot_line, m->dot_col, ASSAY_EUSAGE,
+				  "value '%s' is %s, or %.*s%s with '.' grouping "
+				  "thousands (as a decimal-comma locale writes it "
+				  "next to '%s' at line %ld), and no number in the "
+				  "file tells which: give --decimal . or --decimal ,",
+				  m->dot_cell, m->dot_text, b, m->dot_text,
+				  m->dot_text + b + 1, m->small_text, m->small_line);
+	}
+	if (!m->line)
 		return 0;
 	char whole[16], point[16];
 	int b = (int)strlen(m->text) - 4;

@@ -82,6 +82,15 @@ struct mark_evidence {
 	int comma;              /* its separator: 1 ',', 0 '.' */
 	char text[16];          /* its sign, digits and separator */
 	char cell[40];          /* the whole cell, as shown */
+	/* ','-delimited files: "1.234" there is a decimal point unless the
+	 * file is a decimal-comma locale's integers, "987" and "12.345" */
+	long dot_line;          /* the first "1.234" ... */
+	int dot_col;
+	char dot_text[16], dot_cell[40];
+	long small_line;        /* the first plain integer 1 to 999 ("987") */
+	char small_text[8];
+	int big_int;            /* a plain integer of 4 or more digits, which
+				 * such a locale would have grouped */
 };
 
 /* Labels such as 2010-11 read as months, but they are also how fiscal
