@@ -285,11 +285,12 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 				 "has an earlier vintage's value (kept)",
 				 (unsigned long long)r->na_kept);
 		if (!cli.quiet)
-			fprintf(stderr, "assay: %s %s: %llu rows, %llu series (%llu new): "
+			fprintf(stderr, "assay: %s %s: %llu row%s, %llu series (%llu new): "
 				"%llu inserted, %llu revised, %llu unchanged, %llu "
 				"earlier-vintage, %llu NA, %llu skipped%s%s\n",
 				o->dry_run ? "would import" : "imported", o->path,
 				(unsigned long long)r->rows_read,
+				r->rows_read == 1 ? "" : "s",
 				(unsigned long long)r->series_total,
 				(unsigned long long)r->series_new,
 				(unsigned long long)r->inserted,

@@ -273,7 +273,7 @@ expect_out_has na-kept-table ",0,2"
 # A newer vintage from standard input revises one value.
 run sh -c "printf 'date,value\n2020M02,5700\n' | \"\$ASSAY\" import - --series wb/copper --vintage 2026-07-01"
 expect_status stdin-revision 0
-expect_err stdin-revision-summary "assay: imported -: 1 rows, 1 series (0 new): 0 inserted, 1 revised, 0 unchanged, 0 earlier-vintage, 0 NA, 0 skipped"
+expect_err stdin-revision-summary "assay: imported -: 1 row, 1 series (0 new): 0 inserted, 1 revised, 0 unchanged, 0 earlier-vintage, 0 NA, 0 skipped"
 run "$ASSAY" export wb/copper --from 2020-02 --to 2020-02
 expect_out stdin-revision-current "period,value
 2020-02,5700"

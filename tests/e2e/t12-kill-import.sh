@@ -63,6 +63,6 @@ expect_out "kill: old vintage" "period,value
 printf 'series,date,value\nbig/s001,1999,1.5\n' > "$WORK/after.csv"
 run "$ASSAY" import "$WORK/after.csv" --kind flow
 expect_status "kill: next import" 0
-expect_err "kill: next import summary" "assay: imported $WORK/after.csv: 1 rows, 1 series (1 new): 1 inserted, 0 revised, 0 unchanged, 0 earlier-vintage, 0 NA, 0 skipped"
+expect_err "kill: next import summary" "assay: imported $WORK/after.csv: 1 row, 1 series (1 new): 1 inserted, 0 revised, 0 unchanged, 0 earlier-vintage, 0 NA, 0 skipped"
 run "$ASSAY" show big/s001 --format csv
 expect_out "kill: no revisions from the killed import" "period,old_value,old_vintage,new_value,new_vintage"
