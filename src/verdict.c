@@ -633,6 +633,26 @@ static int keep_w_window(struct ctx *c, int m, struct season_fits *sf)
 	return m;
 }
 
+/* The W window for the one-intercept model when the seasonal test looked
+ * further back (five years of a monthly series): its rows afresh, and
+ * screened for past shocks on their own.  The five years' screen listed
+ * a crash four years old as set aside from a window of 20 months, and
+ * one event there beside one in the window made two, read as heavy
+ * tails: the shock in the window stayed and hid the next one. */
+static int w_window_rows(struct ctx *c, const double *y, size_t t, int ar,
+			 struct season_fits *sf, assay_judgement *J)
+{
+	int span = c->span, nfin;
+	c->span = c->o->window;
+	int m = model_rows(c, y, t, ar, &nfin);
+	c->span = span;
+	sf->have_f0 = 0;        /* the F test's one-intercept fit: other rows */
+	m = verdict_set_aside_shocks_rows(c, m, ar, c->o->set_aside, J);
+	for (int i = 0; i < m; i++)
+		c->gs[i] = 0;
+	return m;
+}
+
 /* Rule 3 for the move r_t (row m, lag xt, group gt) whose statistic is in
  * J: its rank among the window's leave-one-out scores, the interpolated
  * conformal p-value and the mid-rank score of rule 4. */
@@ -688,7 +708,8 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 		return;
 	}
 	if (!seasonal)
-		m = keep_w_window(c, m, sf);
+		m = c->span > o->window ? w_window_rows(c, y, t, ar, sf, J)
+					: keep_w_window(c, m, sf);
 	int ngroups = seasonal ? o->seasons : 1;
 	int gt = seasonal ? c->season[t] : 0;
 	J->seasonal = seasonal;

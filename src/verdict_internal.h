@@ -123,6 +123,8 @@ struct ctx {
  * the shocks' ages and z go to J.  Returns the new row count. */
 int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J);
+int verdict_set_aside_shocks_rows(struct ctx *c, int m, int ar, double cut,
+				  assay_judgement *J);
 
 /* The seasonality F test without its p-value (verdict.c): 1 when f is
  * significant at alpha with (d1, d2) degrees of freedom, 0 when not, -1

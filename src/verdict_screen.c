@@ -157,6 +157,9 @@ static int reverts(const struct ctx *c, int i, double med, double lim)
  * lag it is).  Two or more events say the tails are heavy, and nothing
  * is set aside.  The rows are compacted in place; their ages and z go to
  * J.  Returns the new row count. */
+static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
+			    double cut, assay_judgement *J);
+
 int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J)
 {
@@ -164,7 +167,28 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(c, y, t, ar);       /* the multiset of c->ys[0..m) */
-	const double *v = c->srt;
+	return set_aside_sorted(c, c->srt, m, ar, cut, J);
+}
+
+/* The same for rows that are not the span's (the W window of a series
+ * whose seasonal test looked further back): sorted afresh into c->win,
+ * leaving the span's sorted rows for the next move. */
+int verdict_set_aside_shocks_rows(struct ctx *c, int m, int ar, double cut,
+				  assay_judgement *J)
+{
+	J->n_set_aside = 0;
+	if (!(cut > 0) || m < 4)
+		return m;
+	int n = 0;
+	for (int i = 0; i < m; i++)
+		sorted_insert(c->win, &n, c->ys[i]);
+	return set_aside_sorted(c, c->win, m, ar, cut, J);
+}
+
+/* Rule 1a on rows c->ys[0..m) whose values v holds sorted. */
+static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
+			    double cut, assay_judgement *J)
+{
 	double med = sorted_median(v, m);
 	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(v, m, med);
 	if (!(lim > 0))

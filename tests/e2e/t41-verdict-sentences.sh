@@ -114,3 +114,22 @@ awk 'BEGIN { print "date,value"; split("30 33 31 35 34 38 36 40 39 43 41 31.1917
 "$ASSAY" -q import "$WORK/share.csv" --series x/share --kind price --unit % >/dev/null 2>&1
 run "$ASSAY" check x/share
 expect_out_has share-pp "x/share 2008: +67.3% YoY (+21.0 pp) against"
+
+# monthly: a crash in 2022-07 and a jump in 2025-06.  The seasonal test
+# reads five years, but the verdict's window is 20 months: the old crash
+# is no past shock of it (it was listed as one, and beside the jump it
+# made two events, read as heavy tails, so neither was set aside)
+awk 'BEGIN { s = 4244; v = 100; print "date,value"
+	for (i = 0; i < 72; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		r = 0.03 * u; if (i == 30) r = -0.4; if (i == 65) r = 0.3; v = v * exp(r)
+		printf "%d-%02d-01,%.4f\n", 2020 + int(i / 12), i % 12 + 1, v } }' > "$WORK/two.csv"
+"$ASSAY" -q import "$WORK/two.csv" --series x/two --kind price >/dev/null 2>&1
+run "$ASSAY" check x/two --period 2025-05 --format json
+expect_out_has old-crash-not-listed '"past_shocks": []'
+run "$ASSAY" check x/two --period 2025-05
+case "$out" in *"set aside"*) not_ok old-crash-not-said "$out" ;; *) ok old-crash-not-said ;; esac
+run "$ASSAY" check x/two --format json
+run python3 -c 'import json, sys; print([p["period"] for p in json.load(sys.stdin)["past_shocks"]])' <<PY
+$out
+PY
+expect_out jump-listed-alone "['2025-06']"

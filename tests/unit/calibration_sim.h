@@ -23,6 +23,9 @@
  *            break at age 6..14 (uniform): today is the calm one
  *   calmer   an earlier regime with half the volatility (today is the
  *            louder one), break at age 6..14
+ *   outlier, and one older (monthly): a 5-8 sigma move at age 1..20 and
+ *            another at age 21..60, in the five years the seasonal test
+ *            reads but not in the W window
  */
 #ifndef CALIBRATION_SIM_H
 #define CALIBRATION_SIM_H
@@ -39,7 +42,8 @@ enum cal_base {
 	B_GAUSS, B_T25, B_T3, B_T4, B_AR_POS, B_AR_NEG, B_GARCH, B_GARCH_T,
 	B_SEASONAL, B_DRIFT, B_DRIFT_STRONG, B_GAUSS_M, B_SEASONAL_M, B_GAUSS_A
 };
-enum cal_event { E_NONE, E_OUTLIER, E_SPIKE, E_SPLICE, E_LOUDER, E_CALMER };
+enum cal_event { E_NONE, E_OUTLIER, E_SPIKE, E_SPLICE, E_LOUDER, E_CALMER,
+		 E_OUTLIER_OLD };
 
 /* What the family is held to (the targets in the README's "How the
  * verdict is calibrated"); T_*_OPEN: a target the method does not reach
@@ -94,6 +98,8 @@ static const struct cal_family cal_families[] = {
 	{ "P4:spike", "4-sigma shock after a past spike", B_GAUSS, E_SPIKE, 4, T_POWER_EVENT },
 	{ "P4:splice", "4-sigma shock after a past level step", B_GAUSS, E_SPLICE, 4, T_POWER_EVENT },
 	{ "P4:louder-before", "4-sigma shock after a 2x louder regime", B_GAUSS, E_LOUDER, 4, T_POWER_OPEN },
+	{ "outlier-M", "monthly, a past 5-8 sigma move and an older one", B_GAUSS_M, E_OUTLIER_OLD, 0, T_EVENT },
+	{ "P4:outlier-M", "4-sigma shock, monthly, the same two past moves", B_GAUSS_M, E_OUTLIER_OLD, 4, T_POWER_EVENT },
 };
 #define CAL_NFAMILIES ((int)(sizeof cal_families / sizeof cal_families[0]))
 
@@ -198,7 +204,12 @@ static int cal_simulate(gsl_rng *rng, const struct cal_family *f, double *r,
 			vol[i] = f->event == E_LOUDER ? 2 : 0.5;
 	}
 	cal_base(rng, f->base, len, season, vol, r);
-	if (f->event == E_OUTLIER || f->event == E_SPIKE || f->event == E_SPLICE) {
+	if (f->event == E_OUTLIER_OLD) {
+		int age = 21 + (int)gsl_rng_uniform_int(rng, 40); /* 21..60 */
+		r[t - age] += (5 + 3 * gsl_rng_uniform(rng)) * cal_sign(rng);
+	}
+	if (f->event == E_OUTLIER || f->event == E_SPIKE || f->event == E_SPLICE ||
+	    f->event == E_OUTLIER_OLD) {
 		int age = 1 + (int)gsl_rng_uniform_int(rng, 20);  /* 1..20 */
 		double k = f->event == E_SPLICE ? 10 + 20 * gsl_rng_uniform(rng)
 						: 5 + 3 * gsl_rng_uniform(rng);
