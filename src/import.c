@@ -187,6 +187,7 @@ static void reset_for_pass(struct importer *im, int pass)
 	im->header_err[0] = 0;
 	memset(&im->marks, 0, sizeof im->marks);
 	memset(&im->fy, 0, sizeof im->fy);
+	im->qual_line = 0;
 	im->pass = pass;
 }
 
@@ -281,7 +282,7 @@ static int write_pass(struct importer *im, struct source *src, char delim)
 		return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 				  "no data rows after the header");
 	if (im_check_col_meta_used(im) || im_check_marks(im) ||
-	    im_check_fiscal(im))
+	    im_check_fiscal(im) || im_check_values_read(im))
 		return -1;
 	EVP_DigestFinal_ex(im->sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)

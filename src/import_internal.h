@@ -155,6 +155,9 @@ struct importer {
 				 * or '.' with the marks checked) */
 	struct mark_evidence marks;
 	struct fiscal_evidence fy;
+	long qual_line;         /* the first value with a qualifier ... */
+	int qual_col;
+	char qual_why[256];     /* ... and what it is */
 	assay_layout layout;
 
 	/* current record */
@@ -314,6 +317,7 @@ int im_fiscal_shape(const char *label);
 void im_note_fiscal(struct importer *im, const char *label, int shape,
 		    assay_freq f, assay_period p, long line, int col);
 int im_check_fiscal(struct importer *im);
+int im_check_values_read(struct importer *im);
 
 /* import_write.c */
 int im_map_forget_row(struct series_map *m, long line);

@@ -317,6 +317,11 @@ static int handle_data_row(struct importer *im)
 				 im_where(im, im->row_line, v->idx + 1, at, sizeof at),
 				 why);
 			im_notify(im, msg);
+			if (!im->qual_line) {
+				im->qual_line = im->row_line;
+				im->qual_col = v->idx + 1;
+				snprintf(im->qual_why, sizeof im->qual_why, "%s", why);
+			}
 		}
 	}
 	for (size_t i = 0; i < im->nvcol; i++) {
@@ -475,4 +480,19 @@ void im_on_record(struct importer *im)
 		return;
 	}
 	data_record(im);
+}
+
+/* The end of pass two: a file whose every value has a qualifier ("1234 t"
+ * in every row: a unit after the numbers) imported nothing, and must not
+ * say "imported" with exit 0.  Qualified values among others stay notices
+ * (USGS's "E" in a few cells). */
+int im_check_values_read(struct importer *im)
+{
+	if (im->res->values || !im->qual_line)
+		return 0;
+	return im_fail_at(im, im->qual_line, im->qual_col, ASSAY_EUSAGE,
+			  "%s, nor is any other value: every value of the file "
+			  "has a qualifier (a unit or a multiplier after the "
+			  "numbers? --suffix reads them: --suffix t=1, --suffix "
+			  "K=1e3)", im->qual_why);
 }
