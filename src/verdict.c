@@ -647,7 +647,7 @@ static int w_window_rows(struct ctx *c, const double *y, size_t t, int ar,
 	int m = model_rows(c, y, t, ar, &nfin);
 	c->span = span;
 	sf->have_f0 = 0;        /* the F test's one-intercept fit: other rows */
-	m = verdict_set_aside_shocks_rows(c, m, ar, c->o->set_aside, J);
+	m = verdict_set_aside_shocks_w(c, y, t, m, ar, c->o->set_aside, J);
 	for (int i = 0; i < m; i++)
 		c->gs[i] = 0;
 	return m;
@@ -926,7 +926,10 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.xs = malloc(rows * sizeof *c.xs);
 	c.win = malloc(rows * sizeof *c.win);
 	c.keep = malloc(rows);
-	c.srt = malloc(rows * sizeof *c.srt);
+	c.srt.v = malloc(rows * sizeof *c.srt.v);
+	c.srt.span = (size_t)c.span;
+	c.srt_w.v = malloc(rows * sizeof *c.srt_w.v);
+	c.srt_w.span = (size_t)o->window;
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(rows * sizeof *c.gs);
@@ -938,7 +941,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	if (want_zcache)
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
 	    (want_zcache && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -972,7 +975,8 @@ out:
 	free(c.xs);
 	free(c.win);
 	free(c.keep);
-	free(c.srt);
+	free(c.srt.v);
+	free(c.srt_w.v);
 	free(c.vloc);
 	free(c.vinv);
 	free(c.gs);

@@ -88,6 +88,18 @@ static inline double fit_predict(const struct fit *f, double x, int g, double *l
 
 /* ---- judging (verdict.c) --------------------------------------------------- */
 
+/* A window's rows (rule 1a's screen), sorted and kept across consecutive
+ * moves: the rows of move t are those of move t - 1 less the oldest, plus
+ * y[t - 1], so one insertion and one deletion replace a sort. */
+struct sorted_rows {
+	double *v;
+	int n;
+	size_t span;            /* the window: rows [t - span, t) */
+	const double *y;        /* the basis they are of (NULL: none) */
+	int ar;                 /* rows needed a finite lag */
+	size_t t;               /* the move they are the rows of */
+};
+
 struct ctx {
 	const double *r_log, *r_diff;
 	const int *season;
@@ -108,14 +120,9 @@ struct ctx {
 	double *vinv;           /* their inverses (m) */
 	const double *vl;       /* vinv when rule 2a is on, else NULL */
 	double vol_lambda;      /* 2^(-1 / vol_half_life) */
-	/* The screen's sorted rows (rule 1a), kept across consecutive moves:
-	 * the rows of move t are those of move t - 1 less the oldest, plus
-	 * y[t - 1], so one insertion and one deletion replace a sort. */
-	double *srt;
-	int srt_n;
-	const double *srt_y;    /* the basis they are of (NULL: none) */
-	int srt_ar;             /* rows needed a finite lag */
-	size_t srt_t;           /* the move they are the rows of */
+	/* The screen's sorted rows (rule 1a) of the span, and of the W
+	 * window when the span is longer (verdict_screen.c) */
+	struct sorted_rows srt, srt_w;
 };
 
 /* Rule 1a (verdict_screen.c): set the window's past shocks aside.  The
@@ -123,8 +130,8 @@ struct ctx {
  * the shocks' ages and z go to J.  Returns the new row count. */
 int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J);
-int verdict_set_aside_shocks_rows(struct ctx *c, int m, int ar, double cut,
-				  assay_judgement *J);
+int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
+			       int m, int ar, double cut, assay_judgement *J);
 
 /* The seasonality F test without its p-value (verdict.c): 1 when f is
  * significant at alpha with (d1, d2) degrees of freedom, 0 when not, -1

@@ -68,31 +68,31 @@ static void sorted_replace(double *v, int n, double x_out, double x_in)
 	v[j] = x_in;
 }
 
-/* The rows of move t (y[i], i in [t - span, t), is_row) sorted into
- * c->srt: updated from move t - 1's when that was the last one sorted on
- * the same basis, else sorted afresh (by insertion: the windows are
- * small, and qsort's calls through a pointer cost more). */
-static void sorted_rows(struct ctx *c, const double *y, size_t t, int ar)
+/* The rows of move t (y[i], i in [t - span, t), is_row) sorted into s:
+ * updated from move t - 1's when that was the last one sorted on the same
+ * basis, else sorted afresh (by insertion: the windows are small, and
+ * qsort's calls through a pointer cost more). */
+static void sorted_rows(struct sorted_rows *s, const double *y, size_t t, int ar)
 {
-	size_t span = (size_t)c->span;
-	if (c->srt_y == y && c->srt_ar == ar && t >= 1 && c->srt_t == t - 1) {
+	size_t span = s->span;
+	if (s->y == y && s->ar == ar && t >= 1 && s->t == t - 1) {
 		int out = t - 1 >= span && is_row(y, t - 1 - span, ar);
 		int in = is_row(y, t - 1, ar);
 		if (out && in)          /* a full window moving on */
-			sorted_replace(c->srt, c->srt_n, y[t - 1 - span], y[t - 1]);
+			sorted_replace(s->v, s->n, y[t - 1 - span], y[t - 1]);
 		else if (out)
-			sorted_delete(c->srt, &c->srt_n, y[t - 1 - span]);
+			sorted_delete(s->v, &s->n, y[t - 1 - span]);
 		else if (in)
-			sorted_insert(c->srt, &c->srt_n, y[t - 1]);
+			sorted_insert(s->v, &s->n, y[t - 1]);
 	} else {
-		c->srt_n = 0;
+		s->n = 0;
 		for (size_t i = t > span ? t - span : 0; i < t; i++)
 			if (is_row(y, i, ar))
-				sorted_insert(c->srt, &c->srt_n, y[i]);
+				sorted_insert(s->v, &s->n, y[i]);
 	}
-	c->srt_y = y;
-	c->srt_ar = ar;
-	c->srt_t = t;
+	s->y = y;
+	s->ar = ar;
+	s->t = t;
 }
 
 /* The median of sorted v[0..n) (n >= 1). */
@@ -166,23 +166,20 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	J->n_set_aside = 0;
 	if (!(cut > 0) || m < 4)
 		return m;
-	sorted_rows(c, y, t, ar);       /* the multiset of c->ys[0..m) */
-	return set_aside_sorted(c, c->srt, m, ar, cut, J);
+	sorted_rows(&c->srt, y, t, ar); /* the multiset of c->ys[0..m) */
+	return set_aside_sorted(c, c->srt.v, m, ar, cut, J);
 }
 
-/* The same for rows that are not the span's (the W window of a series
- * whose seasonal test looked further back): sorted afresh into c->win,
- * leaving the span's sorted rows for the next move. */
-int verdict_set_aside_shocks_rows(struct ctx *c, int m, int ar, double cut,
-				  assay_judgement *J)
+/* The same for the W window's rows when the span is longer (a monthly
+ * series, whose seasonal test looks five years back). */
+int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
+			       int m, int ar, double cut, assay_judgement *J)
 {
 	J->n_set_aside = 0;
 	if (!(cut > 0) || m < 4)
 		return m;
-	int n = 0;
-	for (int i = 0; i < m; i++)
-		sorted_insert(c->win, &n, c->ys[i]);
-	return set_aside_sorted(c, c->win, m, ar, cut, J);
+	sorted_rows(&c->srt_w, y, t, ar);
+	return set_aside_sorted(c, c->srt_w.v, m, ar, cut, J);
 }
 
 /* Rule 1a on rows c->ys[0..m) whose values v holds sorted. */
