@@ -154,11 +154,12 @@ static int reverts(const struct ctx *c, int i, double med, double lim)
  * finds the candidates; when they are one event (one move, or a move and
  * its reversal) each candidate further than `cut` sd from the mean of the
  * other rows is set aside, with the AR term also the row after it (whose
- * lag it is).  Two or more events say the tails are heavy, and nothing
+ * lag it is).  Two or more events in the W window (three or more in the
+ * five years of a seasonal window) say the tails are heavy, and nothing
  * is set aside.  The rows are compacted in place; their ages and z go to
  * J.  Returns the new row count. */
 static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
-			    double cut, assay_judgement *J);
+			    double cut, int max_events, assay_judgement *J);
 
 int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J)
@@ -167,7 +168,11 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(&c->srt, y, t, ar); /* the multiset of c->ys[0..m) */
-	return set_aside_sorted(c, c->srt.v, m, ar, cut, J);
+	/* Five years of a seasonal fit may hold two shocks (a 2008 and a
+	 * 2020) and still not be heavy-tailed: two events are set aside
+	 * there, one in the W window (see set_aside_sorted). */
+	return set_aside_sorted(c, c->srt.v, m, ar, cut,
+				c->span > c->o->window ? 2 : 1, J);
 }
 
 /* The same for the W window's rows when the span is longer (a monthly
@@ -179,12 +184,13 @@ int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(&c->srt_w, y, t, ar);
-	return set_aside_sorted(c, c->srt_w.v, m, ar, cut, J);
+	return set_aside_sorted(c, c->srt_w.v, m, ar, cut, 1, J);
 }
 
-/* Rule 1a on rows c->ys[0..m) whose values v holds sorted. */
+/* Rule 1a on rows c->ys[0..m) whose values v holds sorted: up to
+ * max_events events are past shocks, more are heavy tails. */
 static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
-			    double cut, assay_judgement *J)
+			    double cut, int max_events, assay_judgement *J)
 {
 	double med = sorted_median(v, m);
 	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(v, m, med);
@@ -204,7 +210,7 @@ static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
 			nin++;
 		}
 	}
-	if (events != 1)
+	if (events < 1 || events > max_events)
 		return m;
 	double mean = sum / nin;
 	for (int i = 0; i < m; i++)

@@ -40,7 +40,8 @@
 
 enum cal_base {
 	B_GAUSS, B_T25, B_T3, B_T4, B_AR_POS, B_AR_NEG, B_GARCH, B_GARCH_T,
-	B_SEASONAL, B_DRIFT, B_DRIFT_STRONG, B_GAUSS_M, B_SEASONAL_M, B_GAUSS_A
+	B_SEASONAL, B_DRIFT, B_DRIFT_STRONG, B_GAUSS_M, B_SEASONAL_M, B_GAUSS_A,
+	B_SEASONAL_M_T
 };
 enum cal_event { E_NONE, E_OUTLIER, E_SPIKE, E_SPLICE, E_LOUDER, E_CALMER,
 		 E_OUTLIER_OLD };
@@ -100,17 +101,21 @@ static const struct cal_family cal_families[] = {
 	{ "P4:louder-before", "4-sigma shock after a 2x louder regime", B_GAUSS, E_LOUDER, 4, T_POWER_OPEN },
 	{ "outlier-M", "monthly, a past 5-8 sigma move and an older one", B_GAUSS_M, E_OUTLIER_OLD, 0, T_EVENT },
 	{ "P4:outlier-M", "4-sigma shock, monthly, the same two past moves", B_GAUSS_M, E_OUTLIER_OLD, 4, T_POWER_EVENT },
+	{ "seasonal-M-2", "seasonal monthly, the same two past moves", B_SEASONAL_M, E_OUTLIER_OLD, 0, T_EVENT },
+	{ "P4:seasonal-M-2", "4-sigma shock, seasonal monthly, two past moves", B_SEASONAL_M, E_OUTLIER_OLD, 4, T_POWER_OPEN },
+	{ "t2.5-seasonal-M", "monthly means 3.5 sin, Student t 2.5 df", B_SEASONAL_M_T, E_NONE, 0, T_NULL_HEAVY },
+	{ "louder-before-M", "monthly, earlier regime 2x volatility", B_GAUSS_M, E_LOUDER, 0, T_EVENT_OPEN },
 };
 #define CAL_NFAMILIES ((int)(sizeof cal_families / sizeof cal_families[0]))
 
 static int cal_len(enum cal_base b)
 {
-	return b == B_GAUSS_M || b == B_SEASONAL_M ? 70 : 30;
+	return b == B_GAUSS_M || b == B_SEASONAL_M || b == B_SEASONAL_M_T ? 70 : 30;
 }
 
 static int cal_seasons(enum cal_base b)
 {
-	return b == B_GAUSS_M || b == B_SEASONAL_M ? 12 : b == B_GAUSS_A ? 0 : 4;
+	return b == B_GAUSS_M || b == B_SEASONAL_M || b == B_SEASONAL_M_T ? 12 : b == B_GAUSS_A ? 0 : 4;
 }
 
 /* The innovations of the base process into r[0..len), with a volatility
@@ -160,6 +165,11 @@ static void cal_base(gsl_rng *rng, enum cal_base b, int len, const int *season,
 			r[i] = s[season[i]] + vol[i] * gsl_ran_gaussian(rng, 1);
 		break;
 	}
+	case B_SEASONAL_M_T:
+		for (int i = 0; i < len; i++)
+			r[i] = 3.5 * sin(2 * M_PI * season[i] / 12) +
+			       vol[i] * gsl_ran_tdist(rng, 2.5);
+		break;
 	case B_SEASONAL_M:
 		for (int i = 0; i < len; i++)
 			r[i] = 1.5 * sin(2 * M_PI * season[i] / 12) +
