@@ -611,23 +611,10 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	return p < o->season_alpha;
 }
 
-/* Back to the W window for the one-intercept model: the rows younger
- * than W + 1, and one group.  Rows are oldest first, so a suffix is kept.
- * Returns the new row count; the F test's f0 no longer fits them when
- * rows were dropped. */
-static int keep_w_window(struct ctx *c, int m, struct season_fits *sf)
+/* The one-intercept model on the rows the seasonal test read, when those
+ * are the W window's (the span is W): one group. */
+static int one_group(struct ctx *c, int m)
 {
-	size_t W = (size_t)c->o->window;
-	int k = 0;
-	while (k < m && (size_t)c->idx[k] > W)
-		k++;
-	if (k) {
-		sf->have_f0 = 0;        /* other rows */
-		memmove(c->ys, c->ys + k, (m - k) * sizeof *c->ys);
-		memmove(c->xs, c->xs + k, (m - k) * sizeof *c->xs);
-		memmove(c->idx, c->idx + k, (m - k) * sizeof *c->idx);
-		m -= k;
-	}
 	for (int i = 0; i < m; i++)
 		c->gs[i] = 0;
 	return m;
@@ -709,7 +696,7 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 	}
 	if (!seasonal)
 		m = c->span > o->window ? w_window_rows(c, y, t, ar, sf, J)
-					: keep_w_window(c, m, sf);
+					: one_group(c, m);
 	int ngroups = seasonal ? o->seasons : 1;
 	int gt = seasonal ? c->season[t] : 0;
 	J->seasonal = seasonal;
