@@ -169,6 +169,9 @@ void im_drop_header(struct importer *im)
 	free(im->unnamed);
 	im->unnamed = NULL;
 	im->nunnamed = 0;
+	free(im->spare);
+	im->spare = NULL;
+	im->nspare = 0;
 	free(im->cell);
 	free(im->val);
 	im->cell = NULL;
@@ -188,6 +191,7 @@ static void reset_for_pass(struct importer *im, int pass)
 	memset(&im->marks, 0, sizeof im->marks);
 	memset(&im->fy, 0, sizeof im->fy);
 	im->qual_line = 0;
+	im->spare_line = 0;
 	im->pass = pass;
 }
 
@@ -282,7 +286,8 @@ static int write_pass(struct importer *im, struct source *src, char delim)
 		return im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 				  "no data rows after the header");
 	if (im_check_col_meta_used(im) || im_check_marks(im) ||
-	    im_check_fiscal(im) || im_check_values_read(im))
+	    im_check_fiscal(im) || im_check_values_read(im) ||
+	    im_check_spare_columns(im))
 		return -1;
 	EVP_DigestFinal_ex(im->sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)

@@ -500,6 +500,27 @@ static int check_layout_columns(struct importer *im)
 	return 0;
 }
 
+/* Long and single layouts whose value column was guessed: the named
+ * columns left over.  A number in one of them (series,date,price,volume)
+ * would be dropped without a word, so it is an error that names
+ * --value-col (im_check_spare_columns); text there (flags, notes) is not
+ * a value.  With --value-col the others are left out on purpose. */
+static int list_spare_columns(struct importer *im)
+{
+	if (im->o->value_col)
+		return 0;
+	for (size_t c = 0; c < im->hwidth && c < im->nheader; c++) {
+		if (!im->header[c][0] || col_is_used(im, (int)c))
+			continue;
+		int *u = realloc(im->spare, (im->nspare + 1) * sizeof *u);
+		if (!u)
+			return im_oom(im);
+		im->spare = u;
+		im->spare[im->nspare++] = (int)c;
+	}
+	return 0;
+}
+
 /* Long and single layouts: the one value column, named, guessed, or the
  * one column left over (FRED: observation_date,PCOPPUSDM). */
 static int resolve_value_column(struct importer *im)
@@ -520,7 +541,7 @@ static int resolve_value_column(struct importer *im)
 				       "(name it 'value' or give --value-col)");
 		im->value_col = left;
 	}
-	return add_value_col(im, im->value_col);
+	return add_value_col(im, im->value_col) || list_spare_columns(im);
 }
 
 /* Wide and table layouts: every column left (or those --value-cols

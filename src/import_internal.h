@@ -179,6 +179,12 @@ struct importer {
 	size_t hwidth;          /* columns: up to the last named header cell */
 	int *unnamed;           /* wide: columns with no name, to stay empty */
 	size_t nunnamed;
+	int *spare;             /* long/single, value column guessed: the other
+				 * named columns, which must hold no numbers */
+	size_t nspare;
+	long spare_line;        /* the first number in one of them ... */
+	int spare_col;
+	char spare_cell[64];    /* ... and its text */
 	long header_at;
 	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
 	char header_last_err[MAX_ERRMSG + 128]; /* why the latest one failed */
@@ -318,6 +324,7 @@ void im_note_fiscal(struct importer *im, const char *label, int shape,
 		    assay_freq f, assay_period p, long line, int col);
 int im_check_fiscal(struct importer *im);
 int im_check_values_read(struct importer *im);
+int im_check_spare_columns(struct importer *im);
 
 /* import_write.c */
 int im_map_forget_row(struct series_map *m, long line);

@@ -264,6 +264,26 @@ int im_day_stats_wanted(struct importer *im)
 	return !im->no_stats;
 }
 
+/* The first number under a column the long layout does not read (see
+ * list_spare_columns), for im_check_spare_columns at the end: an error
+ * then, not here, so that --skip-bad cannot pass it by row by row. */
+static void note_spare_number(struct importer *im)
+{
+	for (size_t k = 0; k < im->nspare && !im->spare_line; k++) {
+		size_t c = (size_t)im->spare[k];
+		double v;
+		if (c >= im->nfield)
+			continue;
+		const char *s = im_trim(im->field[c]);
+		if (im->ftype[c] != ASSAY_CELL_NUMBER &&
+		    (!*s || im_read_number(s, im->decimal, &v)))
+			continue;
+		im->spare_line = im->row_line;
+		im->spare_col = (int)c + 1;
+		im_shown(s, im->spare_cell, sizeof im->spare_cell);
+	}
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -287,6 +307,7 @@ static int handle_data_row(struct importer *im)
 	}
 	if (im->pass == 1)
 		return 0;       /* pass one only learns how to read dates */
+	note_spare_number(im);
 	im->res->short_rows += im->nfield < im->hwidth;
 	/* Read every cell before writing any, so that a bad cell skips the
 	 * whole row (--skip-bad) and never leaves half of it written. */
@@ -495,4 +516,24 @@ int im_check_values_read(struct importer *im)
 			  "has a qualifier (a unit or a multiplier after the "
 			  "numbers? --suffix reads them: --suffix t=1, --suffix "
 			  "K=1e3)", im->qual_why);
+}
+
+/* The end of pass two: a column of numbers that the long layout's one
+ * value column left out (series,date,price,volume) would be lost without
+ * a word.  --value-col says which column is meant; the others are then
+ * left out on purpose. */
+int im_check_spare_columns(struct importer *im)
+{
+	if (!im->spare_line || !im->nvcol)
+		return 0;
+	const char *other = im->header[im->spare_col - 1];
+	const char *value = im->header[im->vcol[0].idx];
+	int single = im->layout == ASSAY_LAYOUT_SINGLE;
+	return im_fail_at(im, im->spare_line, im->spare_col, ASSAY_EUSAGE,
+			  "column '%s' holds numbers ('%s'), and a %s file has one "
+			  "value column, '%s': give --value-col '%s' to leave "
+			  "'%s' out (or --value-col '%s' with %s to import it)",
+			  other, im->spare_cell, single ? "single-series" : "long",
+			  value, value, other, other,
+			  single ? "another --series" : "a --prefix of its own");
 }
