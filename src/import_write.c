@@ -391,7 +391,8 @@ int im_write_value(struct importer *im, struct series_entry *e,
 			       assay_fmt_g(old, b, sizeof b),
 			       im->sheet_name ? "row" : "line", old_line);
 	}
-	if (strcmp(store_vintage_of(im->w, old_import), im->vintage) > 0) {
+	int order = strcmp(store_vintage_of(im->w, old_import), im->vintage);
+	if (order > 0) {
 		/* This file is an older vintage than the stored value: keep
 		 * its value as an earlier vintage, not as the current one, even
 		 * when equal, so that --as-of that vintage finds it. */
@@ -407,11 +408,17 @@ int im_write_value(struct importer *im, struct series_entry *e,
 	}
 	if (old == value) {
 		im->res->unchanged++;
-		return 0;
+		if (order == 0)
+			return 0;
+		/* A newer vintage that confirms the value becomes the current
+		 * record, the older one an earlier vintage: an edition between
+		 * the two imported later (10 Jan says 3, 19 Jan 3, then 16 Jan
+		 * 1) must stay earlier than the 19th's 3, not become current
+		 * over the 10th's. */
 	}
 	if (add_revision(im, e->id, p, old, old_import, im->import_id))
 		return -1;
-	im->res->revised++;
+	im->res->revised += old != value;
 	if (store_obs_update(im->w, e->id, p, value, im->import_id, im->row_line,
 			     im->err))
 		return im_db_error(im);

@@ -176,3 +176,28 @@ expect_status unit-relabel 0
 run "$ASSAY" list zinc --format csv
 expect_out unit-relabelled "name,kind,freq,first,last,count,unit,source
 zinc,flow,A,2023,2025,3,kt,"
+
+# ---- editions in any order: a newer edition that confirms a value -----------
+# 10 Jan says 3, 19 Jan says 3 again, 16 Jan (imported last) says 1: the
+# newest edition's 3 is current, and each date sees its own edition.  The
+# 19th's unchanged value used to record nothing, so the 16th, newer than
+# the 10th, became current.
+
+DB2="$WORK/vintages.db"
+for e in 2021-01-10:3 2021-01-19:3 2021-01-16:1; do
+	printf 'date,value\n2020-03,%s\n' "${e#*:}" > "$WORK/ed.csv"
+	"$ASSAY" --db "$DB2" -q import "$WORK/ed.csv" --series s --kind price \
+		--vintage "${e%:*}" || not_ok vintage-order-import "edition $e"
+done
+run "$ASSAY" --db "$DB2" export s
+expect_out vintage-order-current "period,value
+2020-03,3"
+for d in 2021-01-12:3 2021-01-17:1 2021-01-20:3; do
+	run "$ASSAY" --db "$DB2" export s --as-of "${d%:*}"
+	expect_out "vintage-order-as-of-${d%:*}" "period,value
+2020-03,${d#*:}"
+done
+run "$ASSAY" --db "$DB2" show s --format csv
+expect_out vintage-order-show "period,old_value,old_vintage,new_value,new_vintage
+2020-03,3,2021-01-10T23:59:59Z,1,2021-01-16T23:59:59Z
+2020-03,1,2021-01-16T23:59:59Z,3,2021-01-19T23:59:59Z"
