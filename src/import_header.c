@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import_internal.h"
 
@@ -246,29 +247,85 @@ static const char *const value_names[] = {
 	"value", "obs_value", "val", "price", "amount", NULL
 };
 
-/* Table layout: the period of a column from its header ("PROD_2023",
- * "PROD_EST_ 2024", "2026Q1"): the last token that reads as a period.
- * Returns 1 found, 0 none, -1 out of memory. */
-static int header_period(struct importer *im, const char *h, assay_period *p,
-			 assay_freq *f, char label[8])
+/* A word that qualifies a period in a header: a month (Jan, June, Sept),
+ * a part of a year (H1, Q3, 9M, YTD), or anything else with digits in it
+ * that is not a period itself (2024e, 1000).  Beside a period it would be
+ * read as the whole year: "H1 2024" is half a year's flow. */
+static int period_qualifier(const char *tok)
 {
-	char *buf = im_strdup(im, h), *tok, *save = NULL;
+	static const char *const months[] = {
+		"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december"
+	};
+	static const char *const parts[] = { "ytd", "mtd", "qtd", "sept", NULL };
+	for (const char *t = tok; *t; t++)
+		if (isdigit((unsigned char)*t) || *t == '%')
+			return 1;
+	/* "Jan-Jun", "Q1/Q2": each part on its own */
+	size_t n = strcspn(tok, "-/.");
+	if (tok[n]) {
+		char part[32];
+		snprintf(part, sizeof part, "%.*s", (int)(n < 31 ? n : 31), tok);
+		return period_qualifier(part) || period_qualifier(tok + n + 1);
+	}
+	for (size_t m = 0; m < 12; m++)
+		if (n >= 3 && n <= strlen(months[m]) && !strncasecmp(tok, months[m], n))
+			return 1;
+	for (const char *const *w = parts; *w; w++)
+		if (!strcasecmp(tok, *w))
+			return 1;
+	return 0;
+}
+
+/* Table layout: the period of column c from its header ("PROD_2023",
+ * "PROD_EST_ 2024", "2026Q1", "Production 2024 (kt)"): its one token that
+ * reads as a period, after a trailing parenthesised group (a unit) is
+ * dropped.  A header with two periods, or a period beside a word that
+ * qualifies it ("H1 2024", "Jan-Jun 2024", "2024 Q1"), is an error: read
+ * as the year it would put part of a year's flow, or a unit's 1000, in a
+ * year's place.  Returns 1 found, 0 none, -1 failed. */
+static int header_period(struct importer *im, const char *h, int c,
+			 assay_period *p, assay_freq *f, char label[8])
+{
+	char *buf = strip_paren_suffix(im, h), *tok, *save = NULL;
+	char first[32] = "", odd[32] = "";
 	int found = 0;
 	if (!buf)
 		return -1;
 	for (char *s = buf; *s; s++)
-		if (*s == '_' || *s == ' ' || *s == '(' || *s == ')')
+		if (*s == '_' || *s == ' ' || *s == '(' || *s == ')' || *s == ',')
 			*s = ' ';
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		assay_freq tf;
 		assay_period tp;
 		if (isdigit((unsigned char)tok[0]) &&
 		    assay_period_parse(tok, NULL, &tf, &tp, NULL, 0) == 0) {
+			if (found++) {
+				int rc = im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+						    "column header '%s' names two periods, "
+						    "'%s' and '%s' (the table layout reads "
+						    "one period a column; --map renames a header)",
+						    h, first, tok);
+				free(buf);
+				return rc;
+			}
+			snprintf(first, sizeof first, "%s", tok);
 			*p = tp;
 			*f = tf;
 			snprintf(label, 8, "%s", strlen(tok) == 7 ? tok : "");
-			found = 1;
+		} else if (!odd[0] && period_qualifier(tok)) {
+			snprintf(odd, sizeof odd, "%s", tok);
 		}
+	}
+	if (found && odd[0]) {
+		int rc = im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				    "column header '%s' has '%s' beside its period "
+				    "'%s': part of that period, or another one? (the "
+				    "table layout reads a period and words: PROD_2023, "
+				    "2026Q1, 2026-03; --map renames a header)", h, odd,
+				    first);
+		free(buf);
+		return rc;
 	}
 	free(buf);
 	return found;
@@ -562,7 +619,8 @@ static int resolve_value_columns(struct importer *im)
 		assay_period hp = 0;
 		assay_freq hf = ASSAY_FREQ_NONE;
 		char plabel[8] = "";
-		int has_period = header_period(im, im->header[c], &hp, &hf, plabel);
+		int has_period = header_period(im, im_mapped(im, im->header[c]), (int)c,
+					       &hp, &hf, plabel);
 		if (has_period < 0)
 			return -1;
 		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
