@@ -233,6 +233,25 @@ static int format_uses(const char *fmt, char conv)
 	return 0;
 }
 
+/* Does the format give the day of the month (or a whole date)? */
+static int format_gives_day(const char *fmt)
+{
+	for (const char *c = "deDFcxj"; *c; c++)
+		if (format_uses(fmt, *c))
+			return 1;
+	return 0;
+}
+
+/* The current year (UTC), for the two-digit-year check. */
+static long long this_year(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		return 9999;
+	return (long long)tm.tm_year + 1900;
+}
+
 /* Sentinels that no conversion sets: a field still holding one after
  * strptime was not given by the format. */
 #define NO_YEAR (-2000000)
@@ -282,6 +301,22 @@ static int parse_with_format(const char *s, const char *fmt,
 				 year);
 		return -1;
 	}
+	/* %y reads 69-99 as 19xx and 00-68 as 20xx (POSIX): "Jan-60", the
+	 * first Pink Sheet month, would be 2060.  A two-digit year that lands
+	 * after next year is refused rather than put decades ahead. */
+	if (format_uses(fmt, 'y') && !format_uses(fmt, 'C') &&
+	    year > this_year() + 1) {
+		if (why)
+			snprintf(why, n, "the two-digit year reads as %lld, ahead of "
+				 "this year (%%y "
+				 "takes 00-68 as 20xx, 69-99 as 19xx): give "
+				 "years of four digits (%%Y)", year);
+		return -1;
+	}
+	/* A format without a day (%b-%y, %Y-%m) names a month: strptime's
+	 * day 1 must not make "Jan-20, Apr-20, Jul-20" quarter starts. */
+	if (!format_gives_day(fmt))
+		return set_month((int)year, tm.tm_mon + 1, freq, p, why, n);
 	/* strptime does not range-check days against the month. */
 	return set_day((int)year, tm.tm_mon + 1, tm.tm_mday, freq, p, why, n);
 }

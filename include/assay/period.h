@@ -43,7 +43,8 @@ int assay_periods_per_year(assay_freq f);
 /* Parse a period label in one of the formats assay knows:
  *   2026-04-26, 2026-04, 1960M01, 2026Q1, 2026-Q1, Q1 2026, 2026
  * and, when `strptime_fmt` is not NULL, that strptime(3) format instead
- * (which yields a day).  Leading and trailing blanks are ignored.
+ * (which yields a day, or a month when the format gives no day: %b-%Y;
+ * a %y year after next year is refused).  Leading and trailing blanks are ignored.
  * On success sets *freq and *p and returns 0; on failure writes a short
  * reason ("month 13 is out of range") to `why` and returns -1. */
 int assay_period_parse(const char *s, const char *strptime_fmt,

@@ -3,9 +3,10 @@
  * strptime(3) format.  Input: the format, a newline, the date (the first
  * newline splits them; no newline: the whole input is the date and the
  * format is "%d.%m.%Y").
- * What period.h promises: success yields a day (ASSAY_FREQ_D), and that
- * day's label, when its year has four digits, parses back to it without
- * the format; failure writes a reason.
+ * What period.h promises: success yields a day (ASSAY_FREQ_D), or a month
+ * (ASSAY_FREQ_M) when the format has no day conversion, and that period's
+ * label, when its year has four digits, parses back to it without the
+ * format; failure writes a reason.
  * A violation prints the input and aborts, so libFuzzer keeps it.
  */
 #include <stdint.h>
@@ -33,6 +34,24 @@ static void die(const char *what, const char *fmt, const char *s)
 	put_escaped(s);
 	fputs("')\n", stderr);
 	abort();
+}
+
+/* Does the format give a day: %d %e %D %F %c %x %j, with flags and
+ * widths, read independently of period.c. */
+static int format_has_day(const char *fmt)
+{
+	for (const char *c = fmt; *c; c++) {
+		if (*c != '%')
+			continue;
+		c++;
+		while (*c && strchr("-_0^#EO123456789", *c))
+			c++;
+		if (!*c)
+			return 0;
+		if (strchr("deDFcxj", *c))
+			return 1;
+	}
+	return 0;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -70,9 +89,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("a failed parse gives no reason", fmt, s);
 		return 0;
 	}
-	if (f != ASSAY_FREQ_D)
-		die("a date read with a format is not a day", fmt, s);
-	assay_civil_from_days(p, &y, &m, &d);
+	if (f == ASSAY_FREQ_M) {
+		if (format_has_day(fmt))
+			die("a format with a day gave a month", fmt, s);
+		y = (int)(p >= 0 ? p / 12 : -((11 - p) / 12));
+	} else if (f != ASSAY_FREQ_D) {
+		die("a date read with a format is neither a day nor a month", fmt, s);
+	} else {
+		if (!format_has_day(fmt))
+			die("a format without a day gave a day", fmt, s);
+		assay_civil_from_days(p, &y, &m, &d);
+	}
 	if (y < 0 || y > 9999)
 		return 0;       /* its label has no four-digit year */
 	assay_period_format(f, p, label, sizeof label);
