@@ -233,10 +233,11 @@ static int format_uses(const char *fmt, char conv)
 	return 0;
 }
 
-/* Does the format give the day of the month (or a whole date)? */
+/* Does the format give the day of the month, a whole date, or a day by
+ * week and weekday (%U %w)? */
 static int format_gives_day(const char *fmt)
 {
-	for (const char *c = "deDFcxj"; *c; c++)
+	for (const char *c = "deDFcxjUWuwaA"; *c; c++)
 		if (format_uses(fmt, *c))
 			return 1;
 	return 0;

@@ -48,7 +48,7 @@ static int format_has_day(const char *fmt)
 			c++;
 		if (!*c)
 			return 0;
-		if (strchr("deDFcxj", *c))
+		if (strchr("deDFcxjUWuwaA", *c))
 			return 1;
 	}
 	return 0;

@@ -272,7 +272,13 @@ static void test_parse_table(void **state)
 		{ "2026-116", "%Y-%j", ASSAY_FREQ_D, DAY(2026, 4, 26), NULL },
 		{ "2026 17 0", "%Y %U %w", ASSAY_FREQ_D, DAY(2026, 4, 26), NULL },
 		{ "26-04-26", "%y-%m-%d", ASSAY_FREQ_D, DAY(2026, 4, 26), NULL },
-		{ "04/2026", "%m/%Y", ASSAY_FREQ_D, DAY(2026, 4, 1), NULL },
+		/* a format without a day names a month, not its first day */
+		{ "04/2026", "%m/%Y", ASSAY_FREQ_M, 2026 * 12 + 3, NULL },
+		{ "Jan-20", "%b-%y", ASSAY_FREQ_M, 2020 * 12, NULL },
+		{ "Dec-69", "%b-%y", ASSAY_FREQ_M, 1969 * 12 + 11, NULL },
+		{ "Jan-60", "%b-%y", 0, 0, "the two-digit year reads as 2060, ahead "
+		  "of this year (%y takes 00-68 as 20xx, 69-99 as 19xx): give years "
+		  "of four digits (%Y)" },
 		{ "12345678901.04.2026", "%d.%m.%Y", 0, 0,
 		  "does not match the format '%d.%m.%Y'" },
 	};
