@@ -316,7 +316,11 @@ int wb_serial_to_date(double v, int date1904, char *out, size_t n)
 {
 	if (!isfinite(v) || v < 0 || v >= 2958466)  /* 9999-12-31 */
 		return 0;
-	long day = (long)floor(v);
+	/* The day of the time rounded to the millisecond, Excel's time
+	 * resolution: 43861.999999999993 is float noise below 2020-02-01
+	 * 00:00, which floor() made 31 January, and so a month end of a
+	 * month start (openpyxl, rounding to the microsecond, agrees). */
+	long day = (long)floor(round(v * 86400000.0) / 86400000.0);
 	int y, m, d;
 	if (date1904) {
 		assay_civil_from_days(day - 24107, &y, &m, &d);
