@@ -226,15 +226,21 @@ static void decide_day_freq(struct importer *im)
 	 * 2025-01-01) likewise by their quarter's or year's first or last
 	 * day: read as months, every change would fall into a gap.  One date
 	 * alone (a one-row file) tells no more than a month. */
-	unsigned k = im->day_marks;
-	if (im->distinct_days && (k & (DAY_YEAR_START | DAY_YEAR_END)))
-		im->day_freq = ASSAY_FREQ_A;
-	else if (im->distinct_days && (k & (DAY_QUARTER_START | DAY_QUARTER_END)))
-		im->day_freq = ASSAY_FREQ_Q;
-	else if (k & (DAY_MONTH_START | DAY_MONTH_END))
-		im->day_freq = ASSAY_FREQ_M;
-	else if (im->one_weekday && im->distinct_days)
-		im->day_freq = ASSAY_FREQ_W;
+	im->day_freq = im_days_freq(im->day_marks, im->distinct_days,
+				    im->one_weekday);
+}
+
+assay_freq im_days_freq(unsigned k, int distinct, int one_weekday)
+{
+	if (distinct && (k & (DAY_YEAR_START | DAY_YEAR_END)))
+		return ASSAY_FREQ_A;
+	if (distinct && (k & (DAY_QUARTER_START | DAY_QUARTER_END)))
+		return ASSAY_FREQ_Q;
+	if (k & (DAY_MONTH_START | DAY_MONTH_END))
+		return ASSAY_FREQ_M;
+	if (one_weekday && distinct)
+		return ASSAY_FREQ_W;
+	return ASSAY_FREQ_D;
 }
 
 

@@ -643,6 +643,46 @@ static int resolve_value_columns(struct importer *im)
 	return 0;
 }
 
+/* Table headers that are full dates (a workbook's month columns, date
+ * cells read as 2020-01-01, 2020-02-01, ...) are read as the dates of a
+ * date column are: all month starts are months, and so on (they were
+ * days, so a month's flow was one day's); --freq maps every header to
+ * its period, as it maps dates. */
+static int table_header_freq(struct importer *im)
+{
+	unsigned marks = ~0u;
+	int days = 0, distinct = 0, one_weekday = 1, wd0 = 0;
+	assay_period first = 0;
+	for (size_t i = 0; i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		if (v->pfreq != ASSAY_FREQ_D)
+			continue;
+		int wd = (int)(((v->period % 7) + 7 + 4) % 7);  /* 1970-01-01: Thu */
+		if (!days++) {
+			wd0 = wd;
+			first = v->period;
+		}
+		distinct |= v->period != first;
+		marks &= im_day_marks(v->period);
+		one_weekday &= wd == wd0;
+	}
+	assay_freq to = im->o->freq;
+	if (!to && days)
+		to = im_days_freq(marks, distinct, one_weekday);
+	for (size_t i = 0; to && i < im->nvcol; i++) {
+		struct value_col *v = &im->vcol[i];
+		if (v->pfreq == to || (!im->o->freq && v->pfreq != ASSAY_FREQ_D))
+			continue;
+		if (assay_freq_rank(v->pfreq) > assay_freq_rank(to))
+			return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
+				       "column header '%s' is coarser than --freq %c",
+				       im->header[v->idx], (char)to);
+		v->period = assay_period_convert(v->pfreq, v->period, to);
+		v->pfreq = to;
+	}
+	return 0;
+}
+
 /* Every named column of a wide file is a series: a value under an
  * unnamed one (between named ones) would be lost, so those columns are
  * listed, to stay empty. */
@@ -672,7 +712,8 @@ int im_resolve_header(struct importer *im)
 		return -1;
 	if (im->layout == ASSAY_LAYOUT_LONG || im->layout == ASSAY_LAYOUT_SINGLE)
 		return resolve_value_column(im);
-	if (resolve_value_columns(im))
+	if (resolve_value_columns(im) ||
+	    (im->layout == ASSAY_LAYOUT_TABLE && table_header_freq(im)))
 		return -1;
 	/* A guessed wide layout whose one column is called "value" would
 	 * make a series named "value": the file is a single series. */

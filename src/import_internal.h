@@ -318,6 +318,10 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 int im_read_number(const char *s, char decimal, double *v);
 void im_note_marks(struct importer *im, const char *cell, long line, int col);
 unsigned im_day_marks(assay_period day);
+/* import.c: what full dates with these DAY_* marks in common are: months
+ * (all month starts or ends), quarters, years (two days at least), weeks
+ * (one weekday, two days at least) or days. */
+assay_freq im_days_freq(unsigned marks, int distinct, int one_weekday);
 int im_check_marks(struct importer *im);
 int im_fiscal_shape(const char *label);
 void im_note_fiscal(struct importer *im, const char *label, int shape,
