@@ -562,6 +562,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	char *s = im_trim(cell);
 	int bad_utf8;
 	im->row_day_guessed = 0;
+	im->row_is_day = 0;
 	if (im_formula_at(im, col - 1))
 		return -1;
 	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
@@ -610,6 +611,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 		if (!im->o->freq) {
 			im->row_day_guessed = im->day_freq &&
 					      im->day_freq != ASSAY_FREQ_D;
+			im->row_is_day = 1;
 			im->row_day = *p;
 			if (im->day_freq == ASSAY_FREQ_M || im->day_freq == ASSAY_FREQ_Q ||
 			    im->day_freq == ASSAY_FREQ_A)

@@ -54,6 +54,9 @@ struct series_entry {
 	int has_last;           /* new: a value appended, at period last */
 	assay_period last;
 	size_t new_index;       /* new: the how-manieth new series (1, ...) */
+	int wday;               /* weekly: 1 + the weekday of its weeks; 0 not
+				 * known yet ... */
+	assay_period wref;      /* ... and the day it was learnt from */
 	char *unit;             /* its unit and kind (the store's, or this */
 	char *kind;             /* import's first row's); NULL: none */
 };
@@ -211,6 +214,8 @@ struct importer {
 				 * speculate() in import.c) */
 	assay_freq day_freq;
 	assay_freq file_freq;   /* of the first value, for the summary */
+	int row_is_day;         /* this row's date is a full date (row_day),
+				 * and no --freq was given */
 	int row_day_guessed;    /* this row's date is a day that day_freq
 				 * reads as a month or a week ... */
 	assay_period row_day;   /* ... and that day */

@@ -322,6 +322,45 @@ static int day_fits(assay_period day, assay_freq f)
 	}
 }
 
+static int weekday_of(assay_period day)
+{
+	return (int)(((day % 7) + 7 + 4) % 7);  /* 1970-01-01 was a Thursday */
+}
+
+static const char *const weekday_names[] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	"Saturday"
+};
+
+/* A weekly series' periods are its days, on one weekday: a Monday among
+ * Fridays would make two values of one week (changes' "week-over-week"
+ * moves of +1900% between them), and --freq W does not move days to
+ * weeks.  The weekday is the store's, or the first value's. */
+static int check_weekday(struct importer *im, struct series_entry *e,
+			 assay_period day, int col)
+{
+	char a[32], b[32];
+	assay_period ref = day;
+	if (!e->wday) {
+		int rc = e->is_new ? 0 : store_series_a_period(im->w, e->id, &ref,
+								 im->err);
+		if (rc < 0)
+			return im_db_error(im);
+		e->wday = 1 + weekday_of(ref);
+		e->wref = ref;
+	}
+	if (weekday_of(day) == e->wday - 1)
+		return 0;
+	return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+		       "series '%s' is weekly on %ss (%s), but %s is a %s: a "
+		       "weekly series' dates fall on one weekday (assay does "
+		       "not move days into weeks)", e->name,
+		       weekday_names[e->wday - 1],
+		       assay_period_format(ASSAY_FREQ_D, e->wref, a, sizeof a),
+		       assay_period_format(ASSAY_FREQ_D, day, b, sizeof b),
+		       weekday_names[weekday_of(day)]);
+}
+
 int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
@@ -336,11 +375,19 @@ int im_write_value(struct importer *im, struct series_entry *e,
 		    : assay_period_convert(ASSAY_FREQ_D, im->row_day, e->freq);
 		f = e->freq;
 	}
+	/* A weekly series takes a day on its weekday (a one-row update,
+	 * which alone reads as a day or a month). */
+	if (f != e->freq && e->freq == ASSAY_FREQ_W && im->row_is_day) {
+		p = im->row_day;
+		f = ASSAY_FREQ_W;
+	}
 	if (f != e->freq)
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "series '%s' holds %c periods, but '%s' is %c",
 			       e->name, (char)e->freq,
 			       assay_period_format(f, p, lbl, sizeof lbl), (char)f);
+	if (f == ASSAY_FREQ_W && check_weekday(im, e, p, col))
+		return -1;
 	/* A series this import created has nothing to compare with: insert
 	 * straight away (the fast path of a first import).  While its
 	 * periods rise, no value of it can be in the table yet, and the

@@ -592,6 +592,25 @@ int store_series_insert(store_import *w, const char *name,
 	return 0;
 }
 
+int store_series_a_period(store_import *w, int64_t sid, assay_period *p,
+			  assay_error *err)
+{
+	sqlite3_stmt *q;
+	if (sync(w, err))
+		return -1;
+	if (sqlite3_prepare_v2(w->st->db, "SELECT period FROM obs WHERE series_id = ?"
+			       " ORDER BY period LIMIT 1", -1, &q, NULL))
+		return fail(w, err);
+	sqlite3_bind_int64(q, 1, sid);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*p = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return rc == SQLITE_ROW ? 1 : fail(w, err);
+}
+
 int store_obs_get(store_import *w, int64_t sid, assay_period p, double *value,
 		  int64_t *import_id, long *line, assay_error *err)
 {

@@ -74,6 +74,9 @@ int store_series_insert(store_import *w, const char *name,
 			const char *const *meta, assay_freq freq, int64_t *id,
 			assay_error *err);
 
+/* One period series sid holds (its first): 1 found, 0 none, -1 error. */
+int store_series_a_period(store_import *w, int64_t sid, assay_period *p,
+			  assay_error *err);
 /* The current value of (sid, p): 1 found, 0 none, -1 error. */
 int store_obs_get(store_import *w, int64_t sid, assay_period p, double *value,
 		  int64_t *import_id, long *line, assay_error *err);

@@ -201,3 +201,29 @@ run "$ASSAY" --db "$DB2" show s --format csv
 expect_out vintage-order-show "period,old_value,old_vintage,new_value,new_vintage
 2020-03,3,2021-01-10T23:59:59Z,1,2021-01-16T23:59:59Z
 2020-03,1,2021-01-16T23:59:59Z,3,2021-01-19T23:59:59Z"
+
+# ---- a weekly series keeps its weekday ---------------------------------------
+# Fridays, then a file of Mondays: refused (two values in one week, and
+# "week-over-week" moves between a Friday and a Monday); a one-row update
+# on a Friday (alone it reads as a day) is the next week's value.
+
+DB3="$WORK/weekly.db"
+printf 'date,value\n2020-04-10,1\n2020-04-17,2\n2020-04-24,3\n' > "$WORK/fri.csv"
+"$ASSAY" --db "$DB3" -q import "$WORK/fri.csv" --series w --kind price ||
+	not_ok weekly-import "Fridays"
+printf 'date,value\n2020-04-27,4\n2020-05-04,5\n' > "$WORK/mon.csv"
+run "$ASSAY" --db "$DB3" -q import "$WORK/mon.csv" --series w --kind price
+expect_status weekly-other-weekday 2
+expect_err weekly-other-weekday-msg "assay: $WORK/mon.csv:2:2: series 'w' is weekly on Fridays (2020-04-10), but 2020-04-27 is a Monday: a weekly series' dates fall on one weekday (assay does not move days into weeks)"
+for d in 2020-05-01 2020-05-08; do
+	printf 'date,value\n%s,6\n' "$d" > "$WORK/next.csv"
+	run "$ASSAY" --db "$DB3" -q import "$WORK/next.csv" --series w --kind price
+	expect_status "weekly-one-row-$d" 0
+done
+run "$ASSAY" --db "$DB3" export w
+expect_out weekly-after-updates "period,value
+2020-04-10,1
+2020-04-17,2
+2020-04-24,3
+2020-05-01,6
+2020-05-08,6"
