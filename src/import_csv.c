@@ -133,6 +133,24 @@ static const char *compressed(const char *s, size_t n)
 	return NULL;
 }
 
+/* The last byte of the first line ending in [s, end): LF, CRLF, or a CR
+ * alone (files of classic Mac OS and of Excel for Mac end their lines
+ * so, and libcsv reads them: every message said line 1).  A CR at the
+ * end of the block is returned too, and the next byte decides. */
+static char *line_end(char *s, char *end)
+{
+	for (char *c = s; c < end; c++) {
+		if (*c == '\n')
+			return c;
+		if (*c == '\r') {
+			if (c + 1 < end && c[1] == '\n')
+				return c + 1;
+			return c;
+		}
+	}
+	return NULL;
+}
+
 /* Feed UTF-8 text to libcsv line by line, so that every record knows its
  * line.  *first: this is the start of the file (a byte order mark). */
 static int feed_text(struct importer *im, struct csv_parser *p, char *s,
@@ -152,8 +170,15 @@ static int feed_text(struct importer *im, struct csv_parser *p, char *s,
 	 * binary files do.  libcsv would pass them on and every cell would
 	 * end at the first one. */
 	int has_nul = memchr(s, 0, (size_t)(end - s)) != NULL;
+	/* A CR that ended the last block ended its line unless an LF
+	 * follows here (CRLF split by the block). */
+	if (im->cr_pending && s < end) {
+		im->cr_pending = 0;
+		if (*s != '\n')
+			im->line++;
+	}
 	while (s < end && !im->failed && !im->stop) {
-		char *nl = memchr(s, '\n', (size_t)(end - s));
+		char *nl = line_end(s, end);
 		size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
 		if (has_nul && memchr(s, 0, len))
 			return im_fail_at(im, im->line, 0, ASSAY_EUSAGE, "a NUL byte: "
@@ -168,7 +193,9 @@ static int feed_text(struct importer *im, struct csv_parser *p, char *s,
 		if (csv_parse(p, s, len, on_field, on_row_end, im) != len)
 			return im_fail_at(im, im->line, 0, ASSAY_EUSAGE, "%s",
 				       csv_strerror(csv_error(p)));
-		if (nl)
+		if (nl && *nl == '\r' && nl + 1 == end)
+			im->cr_pending = 1;     /* the next block's byte decides */
+		else if (nl)
 			im->line++;
 		s += len;
 	}
@@ -222,6 +249,7 @@ int im_feed(struct importer *im, struct source *src, char delim)
 		csv_set_space_func(&p, only_space);
 	im->delim = delim;
 	im->line = 1;
+	im->cr_pending = 0;
 	im->state = BEFORE_HEADER;
 	rewind(src->fp);
 	if (src->cd != (iconv_t)-1)

@@ -172,6 +172,8 @@ struct importer {
 	char **field;           /* pointers, valid in on_record */
 	size_t capptr;          /* room in field */
 	long line;              /* physical line being parsed */
+	int cr_pending;         /* the last block ended in CR: a line ends
+				 * there, or with the LF that may follow */
 	long row_line;          /* line where the current record started */
 	long rec_line;          /* line where the record being parsed began */
 
