@@ -243,6 +243,9 @@ static const char *const date_names[] = {
 static const char *const series_names[] = {
 	"series", "name", "series_id", "symbol", "ticker", "code", "id", NULL
 };
+static const char *const unit_names[] = {
+	"unit", "units", "unit_measure", NULL
+};
 static const char *const value_names[] = {
 	"value", "obs_value", "val", "price", "amount", NULL
 };
@@ -582,6 +585,17 @@ static int list_spare_columns(struct importer *im)
  * one column left over (FRED: observation_date,PCOPPUSDM). */
 static int resolve_value_column(struct importer *im)
 {
+	/* A column named unit (series,date,value,unit: the tidy file's
+	 * shape) gives each row's unit, as --unit-col would; it was left
+	 * unread, and a share of kt over t came out a thousand times off
+	 * with only "unit unknown" said.  --unit or --unit-col decide. */
+	if (im->meta_col[ASSAY_META_UNIT] < 0 && !im->o->meta[ASSAY_META_UNIT]) {
+		int c = guess_unique(im, unit_names, "--unit-col");
+		if (c == -2)
+			return -1;
+		if (c >= 0 && !col_is_used(im, c))
+			im->meta_col[ASSAY_META_UNIT] = c;
+	}
 	if (im->value_col < 0 &&
 	    (im->value_col = guess_unique(im, value_names, "--value-col")) == -2)
 		return -1;
