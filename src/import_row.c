@@ -284,6 +284,21 @@ static void note_spare_number(struct importer *im)
 	}
 }
 
+/* A guessed wide layout takes every column but the date for a series:
+ * a column of names (country,year,production,exports) is then a series
+ * of text.  The error names the flag that says it is a key. */
+static const char *key_hint(struct importer *im, struct value_col *v)
+{
+	static _Thread_local char hint[300];
+	const char *cell = im_trim(im->field[v->idx]);
+	if (im->layout != ASSAY_LAYOUT_WIDE || im->o->layout != ASSAY_LAYOUT_AUTO ||
+	    im->nkey || im->o->value_cols || strpbrk(cell, "0123456789"))
+		return "";
+	snprintf(hint, sizeof hint, "; or does column '%.200s' name the series? "
+		 "--key-cols '%.40s'", im->header[v->idx], im->header[v->idx]);
+	return hint;
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -325,7 +340,7 @@ static int handle_data_row(struct importer *im)
 					sizeof why);
 		if (im->cell[i] == CELL_BAD)
 			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
-				       "%s", why);
+				       "%s%s", why, key_hint(im, v));
 		if (im->cell[i] != CELL_NA && im->ftype[v->idx] != ASSAY_CELL_NUMBER)
 			im_note_marks(im, im->field[v->idx], im->row_line, v->idx + 1);
 		if (im->o->percent && check_percent(im, v, im->cell[i]))
