@@ -286,13 +286,15 @@ static void note_spare_number(struct importer *im)
 
 /* A guessed wide layout takes every column but the date for a series:
  * a column of names (country,year,production,exports) is then a series
- * of text.  The error names the flag that says it is a key. */
+ * of text from its first row.  The error names the flag that says it is
+ * a key. */
 static const char *key_hint(struct importer *im, struct value_col *v)
 {
 	static _Thread_local char hint[300];
 	const char *cell = im_trim(im->field[v->idx]);
 	if (im->layout != ASSAY_LAYOUT_WIDE || im->o->layout != ASSAY_LAYOUT_AUTO ||
-	    im->nkey || im->o->value_cols || strpbrk(cell, "0123456789"))
+	    im->nkey || im->o->value_cols || strpbrk(cell, "0123456789") ||
+	    im->res->rows_read != 1)    /* a key's names start at the first row */
 		return "";
 	snprintf(hint, sizeof hint, "; or does column '%.200s' name the series? "
 		 "--key-cols '%.40s'", im->header[v->idx], im->header[v->idx]);
