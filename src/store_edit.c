@@ -19,7 +19,7 @@ static int edit_db_fail(assay_store *st, assay_error *err)
 }
 
 /* A name the store keeps: UTF-8 without control characters, not empty. */
-static int fit_name(const char *s)
+int store_fit_name(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	if (!*p)
@@ -105,7 +105,7 @@ int assay_store_series_rename(assay_store *st, const char *old,
 {
 	assay_series_info a, b;
 	int rc;
-	if (!fit_name(new_name))
+	if (!store_fit_name(new_name))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
 				  "(UTF-8, no control characters, not empty)",
 				  new_name);
@@ -277,7 +277,7 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	assay_series_info ia = { 0 }, ib = { 0 }, ic = { 0 };
 	int rc = -1, got;
 	memset(res, 0, sizeof *res);
-	if (!fit_name(into))
+	if (!store_fit_name(into))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name",
 				  into);
 	if (!strcmp(a, b))

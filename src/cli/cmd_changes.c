@@ -240,7 +240,7 @@ static void csv_row(struct sbuf *b, const char *field, size_t flen,
  * fails.  Once per series, not per row. */
 static char *json_name(const char *name)
 {
-	json_t *js = json_string(name);
+	json_t *js = out_json_text(name);
 	if (!js)
 		return NULL;
 	json_decref(js);

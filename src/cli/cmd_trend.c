@@ -108,7 +108,7 @@ static int print_json(const struct record *r, const struct cp_row *cp,
 		const struct kv *e = &r->kv[k];
 		json_t *v;
 		switch (e->type) {
-		case KV_STR: v = e->s ? json_string(e->s) : json_null(); break;
+		case KV_STR: v = e->s ? out_json_text(e->s) : json_null(); break;
 		case KV_NUM: v = jnum(e->num); break;
 		case KV_INT: v = json_integer(e->i); break;
 		default: v = json_boolean(e->i); break;
@@ -118,7 +118,7 @@ static int print_json(const struct record *r, const struct cp_row *cp,
 	json_t *a = json_array();
 	for (size_t j = 0; j < ncp; j++) {
 		json_t *c = json_object();
-		json_object_set_new(c, "period", json_string(cp[j].period));
+		json_object_set_new(c, "period", out_json_text(cp[j].period));
 		json_object_set_new(c, "index", json_integer((json_int_t)cp[j].index));
 		json_object_set_new(c, "before", jnum(cp[j].before));
 		json_object_set_new(c, "after", jnum(cp[j].after));

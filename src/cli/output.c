@@ -295,6 +295,53 @@ char *out_json_double(double v, char *buf, size_t n)
 	return buf;
 }
 
+/* The length of the valid UTF-8 sequence at p (1-4), or 0: JSON text must
+ * be UTF-8, and a name a store holds from elsewhere (an older assay, SQL
+ * by hand) may not be; its bad bytes are written as U+FFFD. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t len = *p < 0x80 ? 1 : *p >= 0xC2 && *p <= 0xDF ? 2
+		     : *p >= 0xE0 && *p <= 0xEF ? 3
+		     : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if (len == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) ||
+			 (p[0] == 0xED && p[1] >= 0xA0)))
+		return 0;       /* overlong, or a UTF-16 surrogate */
+	if (len == 4 && ((p[0] == 0xF0 && p[1] < 0x90) ||
+			 (p[0] == 0xF4 && p[1] >= 0x90)))
+		return 0;       /* overlong, or beyond U+10FFFF */
+	return len;
+}
+
+json_t *out_json_text(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+	if (j || !s)
+		return j;
+	size_t n = strlen(s), k = 0;
+	char *clean = malloc(3 * n + 1);
+	if (!clean)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t len = utf8_len(p);
+		if (len) {
+			memcpy(clean + k, p, len);
+			k += len;
+			p += len;
+		} else {
+			memcpy(clean + k, "\xEF\xBF\xBD", 3);
+			k += 3;
+			p++;
+		}
+	}
+	clean[k] = 0;
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
+
 void out_json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
@@ -308,10 +355,18 @@ void out_json_string(FILE *fp, const char *s)
 		case '\b': fputs("\\b", fp); break;
 		case '\f': fputs("\\f", fp); break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				fprintf(fp, "\\u%04x", *p);
-			else
+			} else if (*p >= 0x80) {
+				size_t len = utf8_len(p);
+				if (len)
+					fwrite(p, 1, len, fp);
+				else
+					fputs("\\ufffd", fp);
+				p += len ? len - 1 : 0;
+			} else {
 				fputc(*p, fp);
+			}
 		}
 	}
 	fputc('"', fp);
@@ -478,6 +533,13 @@ static void w_json_string(struct writer *w, const char *s)
 				char u[8];
 				snprintf(u, sizeof u, "\\u%04x", *p);
 				w_str(w, u);
+			} else if (*p >= 0x80) {
+				size_t len = utf8_len(p);
+				if (len)
+					w_put(w, (const char *)p, len);
+				else
+					w_str(w, "\\ufffd");
+				p += len ? len - 1 : 0;
 			} else {
 				w_ch(w, (char)*p);
 			}

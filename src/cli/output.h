@@ -8,6 +8,7 @@
 #define ASSAY_CLI_OUTPUT_H
 
 #include <stdio.h>
+#include <jansson.h>
 
 enum out_format {
 	OUT_TABLE, OUT_CSV, OUT_JSON, OUT_TEXT,
@@ -72,5 +73,8 @@ char *out_fmt_double(double v, char *buf, size_t n);
 char *out_json_double(double v, char *buf, size_t n);
 /* Write s as a JSON string (quotes and escapes) to fp. */
 void out_json_string(FILE *fp, const char *s);
+/* json_string(s), with any byte that is not UTF-8 as U+FFFD (jansson
+ * refuses such text: the key would be missing); NULL for NULL. */
+json_t *out_json_text(const char *s);
 
 #endif

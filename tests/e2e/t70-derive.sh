@@ -181,3 +181,29 @@ run env ASSAY_DB="$V2" "$ASSAY" derive bgs/cn2 'bgs/china/cobalt * 2'
 expect_status derive-v2-migrated 0
 run sqlite3 "$V2" "pragma user_version"
 expect_out derive-v2-version "3"
+
+# --- a derived series' name is held to the rules of import and rename:
+# invalid UTF-8, control characters or nothing made check --format csv
+# crash and JSON lose its "series" key
+BADNAME=$(printf 'b\377')
+run "$ASSAY" derive "$BADNAME" 'bgs/china/cobalt * 2'
+expect_status derive-bad-utf8-name 2
+expect_err_has derive-bad-utf8-name-msg "is no fit series name (UTF-8, no control characters, not empty)"
+run "$ASSAY" derive '' 'bgs/china/cobalt * 2'
+expect_status derive-empty-name 2
+# ... and a name a store holds from elsewhere (SQL by hand) is written as
+# valid JSON, U+FFFD for its bad byte, and CSV keeps its column
+FFFD=$(printf 'b\357\277\275')
+NB="$WORK/badname.db"
+printf 'date,value\n2020-01,1\n2020-02,2\n' > "$WORK/bn.csv"
+ASSAY_DB="$NB" "$ASSAY" -q import "$WORK/bn.csv" --series a --kind price
+ASSAY_DB="$NB" "$ASSAY" -q import "$WORK/bn.csv" --series b --kind price
+sqlite3 "$NB" "update series set name = cast(x'62ff' as text) where name = 'b'"
+run env ASSAY_DB="$NB" "$ASSAY" check a "$BADNAME" --format csv
+expect_status badname-check-csv 3
+case "$out" in *"
+$FFFD,2020-02,"*) ok badname-check-csv-row ;; *) not_ok badname-check-csv-row "$out" ;; esac
+run env ASSAY_DB="$NB" "$ASSAY" check "$BADNAME" --format json
+expect_out_has badname-check-json "\"series\": \"$FFFD\""
+run env ASSAY_DB="$NB" "$ASSAY" list --format json
+expect_out_has badname-list-json '"name": "b\ufffd"'
