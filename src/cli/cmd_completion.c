@@ -139,7 +139,13 @@ static const char bash_tail[] =
 	"\timport) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
 	"\thelp) COMPREPLY=($(compgen -W \"$_assay_commands\" -- \"$cur\")) ;;\n"
 	"\tcompletion) COMPREPLY=($(compgen -W 'bash zsh' -- \"$cur\")) ;;\n"
-	"\t*) local IFS=$'\\n'; COMPREPLY=($(compgen -W \"$(_assay_series)\" -- \"$cur\")) ;;\n"
+	/* Series names are data: compgen -W would expand $(...) and
+	 * backticks in them, running a command from a CSV file at TAB.
+	 * They are matched as text and quoted for the command line. */
+	"\t*) local name; COMPREPLY=()\n"
+	"\t\twhile IFS= read -r name; do\n"
+	"\t\t\t[[ $name == \"$cur\"* ]] && COMPREPLY+=(\"$(printf '%q' \"$name\")\")\n"
+	"\t\tdone < <(_assay_series) ;;\n"
 	"\tesac\n"
 	"}\n"
 	"complete -F _assay assay\n";

@@ -119,6 +119,16 @@ json
 ndjson"
 	run comp assay --db "$WORK/a.db" check t/
 	expect_out completion-series "t/m"
+	# a series name is data: a command in it does not run at TAB, and
+	# the candidate is quoted for the command line
+	printf 'series,date,value\n"h/$(touch %s/pwned)",2020-01,1\nh/q"uote,2020-01,2\n' \
+		"$WORK" > "$WORK/hostile.csv"
+	"$ASSAY" --db "$WORK/h.db" -q import "$WORK/hostile.csv" --kind price
+	run comp assay --db "$WORK/h.db" check h/
+	[ -e "$WORK/pwned" ] && not_ok completion-no-expansion "a command in a series name ran" ||
+		ok completion-no-expansion
+	expect_out completion-quoted "h/\\\$\\(touch\\ $WORK/pwned\\)
+h/q\\\"uote"
 	run comp assay --d
 	expect_out completion-global "--db"
 	run comp assay help ex
