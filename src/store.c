@@ -143,7 +143,7 @@ int assay_store_series_match(assay_store *st, const char *const *patterns,
 		const char *name = (const char *)sqlite3_column_text(q, 0);
 		int keep = npatterns == 0;
 		for (size_t i = 0; i < npatterns && !keep; i++)
-			keep = sqlite3_strglob(patterns[i], name) == 0;
+			keep = store_glob(patterns[i], name);
 		if (!keep)
 			continue;
 		if (grow((void **)names, &cap, *n, sizeof **names))
@@ -373,7 +373,7 @@ int assay_store_summaries(assay_store *st, const char *const *patterns,
 		const char *name = (const char *)sqlite3_column_text(q, 1);
 		int keep = npatterns == 0;
 		for (size_t i = 0; i < npatterns && !keep; i++)
-			keep = sqlite3_strglob(patterns[i], name) == 0;
+			keep = store_glob(patterns[i], name);
 		if (!keep)
 			continue;
 		if (grow((void **)out, &cap, *n, sizeof **out))

@@ -483,7 +483,33 @@ void store_configure_library(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int store_glob(const char *pat, const char *s)
+/* Does a series name match a pattern, as the shell reads it: * ? [abc]
+ * [a-z] and [!abc].  SQLite's GLOB writes the negation [^abc] and reads
+ * [!c]* as "starts with ! or c": 'assay rm "wb/[!c]*"' would have removed
+ * every wb/c... series, the ones it was to keep.  [^abc] stays as it is. */
+int store_glob(const char *pattern, const char *name)
 {
-	return sqlite3_strglob(pat, s) == 0;
+	char local[256], *pat = local;
+	size_t n = strlen(pattern);
+	if (n >= sizeof local && !(pat = malloc(n + 1)))
+		return 0;
+	memcpy(pat, pattern, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (pat[i] != '[')
+			continue;
+		size_t j = i + 1;
+		if (pat[j] == '!')
+			pat[j++] = '^';
+		else if (pat[j] == '^')
+			j++;
+		if (pat[j] == ']')
+			j++;                    /* a leading ] is one of the set */
+		while (j < n && pat[j] != ']')
+			j++;
+		i = j;
+	}
+	int match = sqlite3_strglob(pat, name) == 0;
+	if (pat != local)
+		free(pat);
+	return match;
 }

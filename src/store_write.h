@@ -23,7 +23,8 @@ static inline uint64_t store_name_hash(const char *s)
 	return h;
 }
 
-/* SQLite's GLOB (case-sensitive, *, ?, [...]): 1 when s matches pat.
+/* SQLite's GLOB (case-sensitive, *, ?, [...]) with the shell's negation
+ * [!...] as well as [^...]: 1 when s matches pat.
  * The importer matches --value-cols and --col-meta with it, as the
  * store matches series patterns. */
 int store_glob(const char *pat, const char *s);

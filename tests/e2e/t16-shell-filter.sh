@@ -47,6 +47,15 @@ expect_err rm-dry-summary "assay: would remove 2 series"
 run "$ASSAY" list 'wb/coffee*' --format csv
 n=$(printf '%s\n' "$out" | wc -l)
 [ "$n" -eq 3 ] && ok rm-dry-removes-nothing || not_ok rm-dry-removes-nothing "$n lines"
+# [!...] negates as in the shell (SQLite's GLOB reads [!c] as "! or c"):
+# the wb/co... series whose next letter is not a or c, and [^...] the same
+for neg in '!' '^'; do
+	run "$ASSAY" rm "wb/co[${neg}ac]*" --dry-run
+	expect_out "rm-dry-negated-$neg" "wb/coffee-arabica
+wb/coffee-robusta
+wb/copper
+wb/cotton-a-index"
+done
 run "$ASSAY" rm 'wb/coffee*' wb/coffee-arabica wb/nosuch
 expect_status rm-all-or-nothing 2
 run "$ASSAY" list 'wb/coffee*' --format csv
