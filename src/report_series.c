@@ -32,6 +32,7 @@ void report_judge(struct rep *r, struct section *s, const assay_obs *obs)
 		 * moves; a move's verdict never depends on later ones */
 		ao.judge_from = row->period - (RECENT - 1);
 		s->ck.period = row->period;
+		s->ck.has_period = 1;
 	}
 	if (assay_analyse(obs, s->ck.info.freq, s->ck.info.kind, &ao, &s->ck.a, &e)) {
 		snprintf(s->sentence, sizeof s->sentence, "%.200s: cannot judge: %.700s",
@@ -41,8 +42,10 @@ void report_judge(struct rep *r, struct section *s, const assay_obs *obs)
 	s->analysed = 1;
 	s->ck.row = assay_pick_row(&s->ck.a, ao.allow_partial, row->has_period,
 				   row->period);
-	if (s->ck.row == (size_t)-1 && s->ck.a.s.n && !row->has_period)
+	if (s->ck.row == (size_t)-1 && s->ck.a.s.n && !row->has_period) {
 		s->ck.period = s->ck.a.s.period[s->ck.a.s.n - 1];
+		s->ck.has_period = 1;
+	}
 	if (s->ck.row == (size_t)-1 || s->ck.a.j[s->ck.row].verdict == ASSAY_VERDICT_NONE)
 		assay_check_explain(&s->ck);
 	assay_check_sentence(&s->ck, s->sentence, sizeof s->sentence);

@@ -266,6 +266,10 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 	char lbl[32], chg[96], pbuf[32], typ[96];
 	assay_freq f = c->a.s.freq;
 	if (c->row == (size_t)-1) {
+		if (!c->has_period) {   /* no data: no period to name */
+			snprintf(buf, n, "%s: cannot judge: %s", c->name, c->reason);
+			return ASSAY_ECANNOT;
+		}
 		assay_period_format(f, c->period, lbl, sizeof lbl);
 		snprintf(buf, n, "%s %s: cannot judge: %s", c->name, lbl, c->reason);
 		return ASSAY_ECANNOT;

@@ -18,7 +18,8 @@ typedef struct assay_check {
 	assay_series_info info;
 	assay_analysis a;
 	size_t row;             /* the judged row, or (size_t)-1 */
-	assay_period period;    /* the period asked for */
+	assay_period period;    /* the period asked for ... */
+	int has_period;         /* ... if any: a series without data has none */
 	int allow_partial;
 	const char *as_of;
 	char reason[256];       /* why it cannot be judged */

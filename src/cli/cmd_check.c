@@ -231,7 +231,8 @@ static int print_json(assay_check *c)
 
 	json_object_set_new(o, "series", out_json_text(c->name));
 	assay_period_format(f, found ? a->s.period[i] : c->period, lbl, sizeof lbl);
-	json_object_set_new(o, "period", out_json_text(lbl));
+	json_object_set_new(o, "period", found || c->has_period ? out_json_text(lbl)
+							   : json_null());
 	json_object_set_new(o, "freq", out_json_text(fr));
 	const char *kind = assay_kind_name(c->info.kind);
 	json_object_set_new(o, "kind", kind ? out_json_text(kind) : json_null());
@@ -339,6 +340,7 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 	}
 	if (period->set) {
 		cx.period = jc_period_at(period, f, 0);
+		cx.has_period = 1;
 		an.judge_from = cx.period;
 	}
 	if (assay_analyse(&obs, cx.info.freq, cx.info.kind, &an, &cx.a, &err)) {
@@ -361,8 +363,10 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 				break;
 			}
 		}
-		if (cx.row == (size_t)-1 && a->s.n)
+		if (cx.row == (size_t)-1 && a->s.n) {
 			cx.period = a->s.period[a->s.n - 1];
+			cx.has_period = 1;
+		}
 	}
 	if (cx.row == (size_t)-1 || a->j[cx.row].verdict == ASSAY_VERDICT_NONE)
 		assay_check_explain(&cx);

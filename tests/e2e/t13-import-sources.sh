@@ -227,3 +227,13 @@ expect_out weekly-after-updates "period,value
 2020-04-24,3
 2020-05-01,6
 2020-05-08,6"
+
+# ---- check of a series with no data as of a date names no period -------------
+DB4="$WORK/asof.db"
+printf 'date,value\n2020-01,1\n2020-02,2\n2020-03,3\n' > "$WORK/a.csv"
+"$ASSAY" --db "$DB4" -q import "$WORK/a.csv" --series a --kind price --vintage 2021-01-01
+run "$ASSAY" --db "$DB4" check a --as-of 2020-06-01
+expect_status check-no-data-status 3
+expect_out check-no-data-sentence "a: cannot judge: the series has no data"
+run "$ASSAY" --db "$DB4" check a --as-of 2020-06-01 --format json
+expect_out_has check-no-data-json '"period": null,'
