@@ -91,13 +91,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  *   CLI_RESOLVE_EXACT_FIRST a name that exists is that series even when
  *                           it holds glob characters (rm)
  *   CLI_RESOLVE_NAME_STORE  "no series matches 'P' in DB" (plot)
+ *   CLI_RESOLVE_GO_ON       an argument that names no series is reported
+ *                           and the others are resolved: the names are
+ *                           returned with the status of the miss (check)
  * On error prints "assay: ..." and returns the exit status (*names NULL);
  * else 0.  Free *names with assay_strv_free. */
 enum {
 	CLI_RESOLVE_ALL = 1,
 	CLI_RESOLVE_NONEMPTY = 2,
 	CLI_RESOLVE_EXACT_FIRST = 4,
-	CLI_RESOLVE_NAME_STORE = 8
+	CLI_RESOLVE_NAME_STORE = 8,
+	CLI_RESOLVE_GO_ON = 16
 };
 int cli_resolve_series(assay_store *st, char **args, int nargs,
 		       unsigned flags, char ***names, size_t *n);

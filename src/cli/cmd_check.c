@@ -477,10 +477,13 @@ int cmd_check(int argc, char **argv)
 	struct cli_freq_note fnote = { .asked = an.freq };
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	if ((rc = cli_resolve_series(st, argv + optind, argc - optind, 0, &names,
-				     &n))) {
+	/* A name that misses is reported and the others judged, as a
+	 * series that fails is (exit 2 at the end). */
+	int missed = cli_resolve_series(st, argv + optind, argc - optind,
+					CLI_RESOLVE_GO_ON, &names, &n);
+	if (missed && missed != ASSAY_EUSAGE) {
 		assay_store_close(st);
-		return rc;
+		return missed;
 	}
 	out.fmt = fmt;
 	out.rows = 0;
@@ -493,7 +496,7 @@ int cmd_check(int argc, char **argv)
 	 * noise (0); a series that fails is reported and the others go on. */
 	static const int rank[] = { [ASSAY_OK] = 0, [ASSAY_ECANNOT] = 1,
 		[ASSAY_NOTABLE] = 2, [ASSAY_EUSAGE] = 3, [ASSAY_EIO] = 4 };
-	int status = ASSAY_OK;
+	int status = missed ? ASSAY_EUSAGE : ASSAY_OK;
 	for (size_t i = 0; i < n; i++) {
 		rc = check_one(st, names[i], an, &period, as_of, fmt, &fnote);
 		if (rc < 0 || rc > ASSAY_EIO)

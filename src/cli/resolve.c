@@ -131,8 +131,14 @@ int cli_resolve_series(assay_store *st, char **args, int nargs,
 		if (push_matches(st, NULL, &nv, &rc) && (flags & CLI_RESOLVE_NONEMPTY))
 			rc = cli_error(ASSAY_EUSAGE, "no series in %s", assay_store_path(st));
 	}
-	for (int a = 0; a < nargs && !rc; a++)
+	int missed = 0;
+	for (int a = 0; a < nargs && !rc; a++) {
 		rc = resolve_one(st, args[a], flags, &nv);
+		if (rc == ASSAY_EUSAGE && (flags & CLI_RESOLVE_GO_ON)) {
+			missed = rc;
+			rc = 0;
+		}
+	}
 	if (rc) {
 		assay_strv_free(nv.v, nv.n);
 		return rc;
@@ -140,5 +146,5 @@ int cli_resolve_series(assay_store *st, char **args, int nargs,
 	dedupe(nv.v, &nv.n);
 	*names = nv.v;
 	*n = nv.n;
-	return 0;
+	return missed;
 }

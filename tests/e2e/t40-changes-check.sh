@@ -276,3 +276,14 @@ expect_out_has weekly-flow-jan "2024-01,31,5,false,"
 expect_out_has weekly-flow-feb "2024-02,29,5,false,-6.4516129032258"
 expect_out_has weekly-flow-first-partial "2023-12,2,1,true,"
 expect_out_has weekly-flow-last-partial "2024-12,27,4,true,"
+
+# ---- check a name that misses among others: reported, the others judged -----
+DBM="$WORK/miss.db"
+awk 'BEGIN { print "date,value"; for (i = 0; i < 30; i++) printf "%d-%02d,%d\n", 2020 + int(i / 12), i % 12 + 1, 100 + (i * 37) % 11 }' > "$WORK/m.csv"
+"$ASSAY" --db "$DBM" -q import "$WORK/m.csv" --series a --kind price
+"$ASSAY" --db "$DBM" -q import "$WORK/m.csv" --series b --kind price
+run "$ASSAY" --db "$DBM" check a typo b
+expect_status check-miss-status 2
+expect_err check-miss-msg "assay: no series 'typo' in $DBM"
+n=$(printf '%s\n' "$out" | grep -c '^[ab] 2022-06: ')
+[ "$n" -eq 2 ] && ok check-miss-others-judged || not_ok check-miss-others-judged "[$out]"
