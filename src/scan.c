@@ -121,11 +121,11 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 			r->previous = a.s.value[a.c.prev[i]];
 		r->pct_change = a.c.pct[i];
 		r->judgement = *j;
+		r->sigma = j->noise.sd;         /* check's and changes', judged or not */
 		if (j->verdict == ASSAY_VERDICT_NONE) {
 			r->reason = a.s.partial[i] && !ao.allow_partial
 				    ? "partial period" : assay_unjudged_reason(j->why);
 		} else {
-			r->sigma = j->noise.sd;
 			r->stat = j->stat;
 			r->p_value = j->p;
 			r->raw = j->verdict;

@@ -92,3 +92,13 @@ expect_status scan-bad-fdr 2
 expect_err_has scan-bad-fdr-msg "assay scan: --fdr takes a number greater than 0 and less than 1, not '2'"
 run "$ASSAY" scan -j 0
 expect_status scan-bad-jobs 2
+
+# ---- sigma of a series that cannot be judged: check's, as for the others ----
+DBS="$WORK/short.db"
+printf 'date,value\n2020,10\n2021,12\n2022,11\n2023,15\n2024,14\n' > "$WORK/short.csv"
+"$ASSAY" --db "$DBS" -q import "$WORK/short.csv" --series a --kind flow --unit t
+sig_check=$("$ASSAY" --db "$DBS" -q check a --format json | sed -n 's/^  "sigma": \(.*\),$/\1/p')
+run "$ASSAY" --db "$DBS" -q scan a --format csv
+sig_scan=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "sigma") c = i } NR == 2 { print $c }')
+[ -n "$sig_check" ] && [ "$sig_check" = "$sig_scan" ] && ok scan-sigma-unjudged ||
+	not_ok scan-sigma-unjudged "check [$sig_check], scan [$sig_scan]"
