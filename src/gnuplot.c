@@ -242,6 +242,11 @@ void assay_plot_batch_set_cancel(assay_plot_batch *b,
 	b->cancel = flag;
 }
 
+void assay_plot_batch_set_deferred(assay_plot_batch *b, int on)
+{
+	b->deferred = on;
+}
+
 void assay_plot_batch_set_all_or_nothing(assay_plot_batch *b, int on)
 {
 	b->all_or_nothing = on;

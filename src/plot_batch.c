@@ -584,7 +584,7 @@ static void finish_charts(assay_plot_batch *b, int ws, const char *acc)
 			chart_fail(&b->c[i], "%s", "not written: other charts of the set failed");
 			b->c[i].held_back = 1;
 		}
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n && !b->deferred; i++) {
 		struct chart *ch = &b->c[i];
 		if (ch->status == 0 && rename(ch->tmp, ch->path)) {
 			char detail[600];
@@ -597,7 +597,35 @@ static void finish_charts(assay_plot_batch *b, int ws, const char *acc)
 		free(ch->tmp);
 		ch->tmp = NULL;
 	}
+	for (size_t i = 0; i < b->n && b->deferred; i++) {
+		struct chart *ch = &b->c[i];
+		if (ch->status && ch->tmp) {
+			unlink(ch->tmp);
+			free(ch->tmp);
+			ch->tmp = NULL;
+		}
+	}
 	free(tidy);
+}
+
+const char *assay_plot_batch_drawn_file(const assay_plot_batch *b, size_t i)
+{
+	return b->c[i].tmp ? b->c[i].tmp : b->c[i].path;
+}
+
+int assay_plot_batch_commit(assay_plot_batch *b, assay_error *err)
+{
+	for (size_t i = 0; b && i < b->n; i++) {
+		struct chart *ch = &b->c[i];
+		if (!ch->tmp)
+			continue;
+		if (rename(ch->tmp, ch->path))
+			return assay_fail(err, ASSAY_EIO, "cannot write '%s': %s",
+					  ch->path, strerror(errno));
+		free(ch->tmp);
+		ch->tmp = NULL;
+	}
+	return 0;
 }
 
 int assay_plot_batch_run(assay_plot_batch *b, assay_error *err)

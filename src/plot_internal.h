@@ -72,6 +72,8 @@ struct assay_plot_batch {
 	size_t nswept;
 	const volatile sig_atomic_t *cancel;    /* stop when it becomes nonzero */
 	int all_or_nothing;     /* no chart replaces its file unless all can */
+	int deferred;           /* charts stay in their temporary files until
+				 * assay_plot_batch_commit */
 };
 
 void assay_plot_put_q(FILE *fp, const char *s, size_t max);

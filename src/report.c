@@ -11,6 +11,7 @@
  *   report_write.c   writing the HTML and Markdown pages
  *   report_internal.h  what they share (internal)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -190,6 +191,8 @@ static int charts_outcome(struct rep *r, assay_plot_batch *b,
 		const char *msg;
 		if (assay_plot_batch_result(b, c, NULL, &msg, NULL) == 0) {
 			r->ok[owner[c]] |= (unsigned char)(1 << which[c]);
+			snprintf(r->drawn[owner[c]][which[c]], sizeof r->drawn[0][0],
+				 "%s", assay_plot_batch_drawn_file(b, c));
 		} else if (!assay_plot_batch_held_back(b, c)) {
 			first = first ? first : msg;
 			nfailed++;
@@ -223,6 +226,7 @@ static int draw_charts(struct rep *r)
 	if (r->o->cancel)
 		assay_plot_batch_set_cancel(b, r->o->cancel);
 	assay_plot_batch_set_all_or_nothing(b, 1);      /* the old report stays whole */
+	assay_plot_batch_set_deferred(b, 1);            /* until the pages are written */
 	size_t *owner = calloc(2 * res->n + 1, sizeof *owner);
 	int *which = calloc(2 * res->n + 1, sizeof *which);
 	if (!owner || !which) {
@@ -257,7 +261,10 @@ static int draw_charts(struct rep *r)
 	}
 	free(owner);
 	free(which);
-	assay_plot_batch_free(b);
+	if (status)
+		assay_plot_batch_free(b);
+	else
+		r->charts = b;
 	return status;
 }
 
@@ -348,6 +355,47 @@ static int make_dir(const char *path, assay_error *err)
 	return 0;
 }
 
+/* Is `name` a chart file a report writes ("12-wb-copper-level.svg")? */
+static int chart_file_name(const char *name)
+{
+	size_t n = strlen(name), d = strspn(name, "0123456789");
+	static const char *const ends[] = { "-level.svg", "-changes.svg" };
+	if (!d || name[d] != '-')
+		return 0;
+	for (size_t k = 0; k < 2; k++) {
+		size_t e = strlen(ends[k]);
+		if (n > d + e && !strcmp(name + n - e, ends[k]))
+			return 1;
+	}
+	return 0;
+}
+
+/* After the pages are in place: the charts of an earlier report that
+ * this one does not show ("1-wb-copper-level.svg" when copper is now
+ * second) are removed, so charts/ holds this report's.  Other files
+ * there are left alone. */
+static void remove_old_charts(struct rep *r)
+{
+	char dir[1100], path[1400];
+	snprintf(dir, sizeof dir, "%s/charts", r->dir);
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (!chart_file_name(de->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		int ours = 0;
+		for (size_t i = 0; i < r->res.n && !ours; i++)
+			for (int k = 0; k < 2 && !ours; k++)
+				ours = (r->ok[i] >> k & 1) && !strcmp(r->paths[i][k], path);
+		if (!ours)
+			unlink(path);
+	}
+	closedir(dp);
+}
+
 static int commit_pages(struct rep *r)
 {
 	struct page html = { .tmp = "" }, md = { .tmp = "" };
@@ -360,11 +408,15 @@ static int commit_pages(struct rep *r)
 				    "is left as it was", md.path, strerror(e), r->dir);
 	else if (report_cancelled(r))
 		status = assay_fail(r->err, ASSAY_EIO, "stopped");
+	else if (assay_plot_batch_commit(r->charts, r->err))
+		status = -1;
 	else if (rename(html.tmp, html.path) || rename(md.tmp, md.path))
 		status = assay_fail(r->err, ASSAY_EIO, "%s: cannot write: %s", r->dir,
 				    strerror(errno));
-	else
+	else {
 		html.tmp[0] = md.tmp[0] = 0;
+		remove_old_charts(r);
+	}
 	page_discard(&html);
 	page_discard(&md);
 	return status;
@@ -406,8 +458,9 @@ int assay_report_write(assay_store *st, const char *dir, char *const *names,
 	/* what a run killed with KILL left here (charts/ is the batch's) */
 	assay_plot_remove_stale(dir);
 	r.paths = calloc(r.res.n + 1, sizeof *r.paths);
+	r.drawn = calloc(r.res.n + 1, sizeof *r.drawn);
 	r.ok = calloc(r.res.n + 1, 1);
-	if (!r.paths || !r.ok) {
+	if (!r.paths || !r.drawn || !r.ok) {
 		status = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
@@ -439,6 +492,7 @@ int assay_report_write(assay_store *st, const char *dir, char *const *names,
 		}
 	}
 out:
+	assay_plot_batch_free(r.charts);        /* charts not committed: removed */
 	if (r.html)
 		fclose(r.html);
 	if (r.md)
@@ -446,6 +500,7 @@ out:
 	free(r.hbuf);
 	free(r.mbuf);
 	free(r.paths);
+	free(r.drawn);
 	free(r.ok);
 	for (size_t k = 0; k < r.nsources; k++)
 		free(r.sources[k]);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "assay/changepoint.h"
+#include "assay/plot.h"
 #include "assay/report.h"
 #include "assay/sentence.h"
 #include "assay/trend.h"
@@ -28,8 +29,11 @@ struct rep {
 	FILE *html, *md;
 	char *hbuf, *mbuf;
 	size_t hlen, mlen;
-	char (*paths)[2][1024];         /* chart files of row i */
+	char (*paths)[2][1024];         /* chart files of row i ... */
+	char (*drawn)[2][1100];         /* ... and where they are until the
+					 * pages are written (temporary files) */
 	unsigned char *ok;              /* bit k: chart k of row i written */
+	assay_plot_batch *charts;       /* drawn, committed with the pages */
 	char **sources;                 /* distinct, in order of appearance */
 	size_t nsources;
 	char latest_import[32], latest_vintage[32];

@@ -303,7 +303,7 @@ static void charts_of(struct rep *r, size_t i, const char *name)
 	for (int k = 0; k < 2; k++) {
 		if (!(r->ok[i] & (1 << k)))
 			continue;
-		char *svg = report_read_all(r->paths[i][k]), prefix[32];
+		char *svg = report_read_all(r->drawn[i][k]), prefix[32];
 		snprintf(prefix, sizeof prefix, "c%zu%c", i + 1, k ? 'c' : 'l');
 		if (svg)
 			assay_svg_inline(r->html, svg, prefix);

@@ -176,6 +176,14 @@ void assay_plot_batch_set_cancel(assay_plot_batch *b,
  * of them was drawn and checked, none replaces its file (each of the
  * others fails with "not written: other charts of the set failed"). */
 void assay_plot_batch_set_all_or_nothing(assay_plot_batch *b, int on);
+/* on: the charts drawn stay in temporary files beside their paths until
+ * assay_plot_batch_commit renames them into place (a report commits
+ * them with its pages); assay_plot_batch_free removes what was not. */
+void assay_plot_batch_set_deferred(assay_plot_batch *b, int on);
+int assay_plot_batch_commit(assay_plot_batch *b, assay_error *err);
+/* Where chart i is on disk now: its temporary file while deferred, else
+ * its path. */
+const char *assay_plot_batch_drawn_file(const assay_plot_batch *b, size_t i);
 /* After the run: 1 when chart i was fine but held back that way. */
 int assay_plot_batch_held_back(const assay_plot_batch *b, size_t i);
 

@@ -151,3 +151,23 @@ run "$ASSAY" --db "$WORK/share.db" report x/share -o "$WORK/share-rep"
 expect_status report-pp-status 0
 grep -q '^| 2008 | 52.18 | +67.3% (+21.0 pp) | +67.3% |' "$WORK/share-rep/report.md" &&
 	ok report-pp || not_ok report-pp "$(grep '^| 2008' "$WORK/share-rep/report.md")"
+
+# ---- a report over an earlier one: charts/ holds this report's charts -------
+# (copper first, then second: its old 1-... charts are removed; a file of
+# the user's there stays), and the inline charts are this run's
+if command -v gnuplot >/dev/null 2>&1; then
+	"$ASSAY" -q report wb/copper -o "$WORK/again" || not_ok report-again-first "exit $?"
+	touch "$WORK/again/charts/notes.txt"
+	run "$ASSAY" -q report wb/copper wb/zinc --sort name -o "$WORK/again"
+	expect_status report-again-status 0
+	got=$(ls "$WORK/again/charts" | tr '\n' ' ')
+	[ "$got" = "1-wb-copper-changes.svg 1-wb-copper-level.svg 2-wb-zinc-changes.svg 2-wb-zinc-level.svg notes.txt " ] &&
+		ok report-again-charts || not_ok report-again-charts "[$got]"
+	n=$(grep -c '<svg' "$WORK/again/index.html")
+	[ "$n" -eq 4 ] && ok report-again-inline || not_ok report-again-inline "$n inline charts"
+	run "$ASSAY" -q report wb/zinc wb/copper --sort name --title x -o "$WORK/again"
+	"$ASSAY" -q report wb/zinc -o "$WORK/again"
+	got=$(ls "$WORK/again/charts" | tr '\n' ' ')
+	[ "$got" = "1-wb-zinc-changes.svg 1-wb-zinc-level.svg notes.txt " ] &&
+		ok report-again-stale-removed || not_ok report-again-stale-removed "[$got]"
+fi
