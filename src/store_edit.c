@@ -105,10 +105,11 @@ int assay_store_series_rename(assay_store *st, const char *old,
 {
 	assay_series_info a, b;
 	int rc;
+	char shown[256];
 	if (!store_fit_name(new_name))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
 				  "(UTF-8, no control characters, not empty)",
-				  new_name);
+				  im_shown(new_name, shown, sizeof shown));
 	if ((rc = assay_store_series_get(st, old, &a, err)) <= 0)
 		return rc;
 	int exists = assay_store_series_get(st, new_name, &b, err);
@@ -277,9 +278,10 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	assay_series_info ia = { 0 }, ib = { 0 }, ic = { 0 };
 	int rc = -1, got;
 	memset(res, 0, sizeof *res);
+	char shown[256];
 	if (!store_fit_name(into))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name",
-				  into);
+				  im_shown(into, shown, sizeof shown));
 	if (!strcmp(a, b))
 		return assay_fail(err, ASSAY_EUSAGE, "a series merges with "
 				  "another, not itself ('%s')", a);

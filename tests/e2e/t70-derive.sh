@@ -207,3 +207,6 @@ run env ASSAY_DB="$NB" "$ASSAY" check "$BADNAME" --format json
 expect_out_has badname-check-json "\"series\": \"$FFFD\""
 run env ASSAY_DB="$NB" "$ASSAY" list --format json
 expect_out_has badname-list-json '"name": "b\ufffd"'
+# the refusal shows a name's control characters escaped, not raw
+run "$ASSAY" derive "$(printf 'c\033[2J')" 'bgs/china/cobalt * 2'
+expect_err derive-control-name-msg "assay: 'c\\x1b[2J' is no fit series name (UTF-8, no control characters, not empty)"
