@@ -537,6 +537,11 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	return CELL_BAD;
 }
 
+int im_weekday(assay_period day)
+{
+	return (int)(((day % 7) + 7 + 4) % 7);  /* 1970-01-01 was a Thursday */
+}
+
 /* The period boundaries that day p is (DAY_*). */
 unsigned im_day_marks(assay_period p)
 {
@@ -587,7 +592,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	im_note_fiscal(im, s, im_fiscal_shape(s), *f, *p, im->row_line, col);
 	if (*f == ASSAY_FREQ_D) {
 		if (im_day_stats_wanted(im)) {
-			int wd = (int)(((*p % 7) + 7 + 4) % 7);   /* 1970-01-01: Thu */
+			int wd = im_weekday(*p);
 			if (im->day_cells == 0) {
 				im->day_marks = ~0u;
 				im->one_weekday = 1;

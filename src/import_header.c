@@ -560,6 +560,23 @@ static int check_layout_columns(struct importer *im)
 	return 0;
 }
 
+/* The columns up to the header's last named one that no option uses,
+ * named or unnamed ones, appended to (*out, *n). */
+static int list_unused_columns(struct importer *im, int named, int **out,
+			       size_t *n)
+{
+	for (size_t c = 0; c < im->hwidth && c < im->nheader; c++) {
+		if ((im->header[c][0] != 0) != named || col_is_used(im, (int)c))
+			continue;
+		int *u = realloc(*out, (*n + 1) * sizeof *u);
+		if (!u)
+			return im_oom(im);
+		*out = u;
+		(*out)[(*n)++] = (int)c;
+	}
+	return 0;
+}
+
 /* Long and single layouts whose value column was guessed: the named
  * columns left over.  A number in one of them (series,date,price,volume)
  * would be dropped without a word, so it is an error that names
@@ -567,18 +584,8 @@ static int check_layout_columns(struct importer *im)
  * a value.  With --value-col the others are left out on purpose. */
 static int list_spare_columns(struct importer *im)
 {
-	if (im->o->value_col)
-		return 0;
-	for (size_t c = 0; c < im->hwidth && c < im->nheader; c++) {
-		if (!im->header[c][0] || col_is_used(im, (int)c))
-			continue;
-		int *u = realloc(im->spare, (im->nspare + 1) * sizeof *u);
-		if (!u)
-			return im_oom(im);
-		im->spare = u;
-		im->spare[im->nspare++] = (int)c;
-	}
-	return 0;
+	return im->o->value_col ? 0 : list_unused_columns(im, 1, &im->spare,
+							  &im->nspare);
 }
 
 /* Long and single layouts: the one value column, named, guessed, or the
@@ -671,7 +678,7 @@ static int table_header_freq(struct importer *im)
 		struct value_col *v = &im->vcol[i];
 		if (v->pfreq != ASSAY_FREQ_D)
 			continue;
-		int wd = (int)(((v->period % 7) + 7 + 4) % 7);  /* 1970-01-01: Thu */
+		int wd = im_weekday(v->period);
 		if (!days++) {
 			wd0 = wd;
 			first = v->period;
@@ -702,17 +709,9 @@ static int table_header_freq(struct importer *im)
  * listed, to stay empty. */
 static int list_unnamed_columns(struct importer *im)
 {
-	for (size_t c = 0; im->layout == ASSAY_LAYOUT_WIDE && !im->o->value_cols &&
-			   c < im->hwidth; c++) {
-		if (im->header[c][0] || col_is_used(im, (int)c))
-			continue;
-		int *u = realloc(im->unnamed, (im->nunnamed + 1) * sizeof *u);
-		if (!u)
-			return im_oom(im);
-		im->unnamed = u;
-		im->unnamed[im->nunnamed++] = (int)c;
-	}
-	return 0;
+	if (im->layout != ASSAY_LAYOUT_WIDE || im->o->value_cols)
+		return 0;
+	return list_unused_columns(im, 0, &im->unnamed, &im->nunnamed);
 }
 
 int im_resolve_header(struct importer *im)

@@ -325,6 +325,8 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 int im_read_number(const char *s, char decimal, double *v);
 void im_note_marks(struct importer *im, const char *cell, long line, int col);
 unsigned im_day_marks(assay_period day);
+/* The weekday of a day ordinal, 0 Sunday to 6 Saturday. */
+int im_weekday(assay_period day);
 /* import.c: what full dates with these DAY_* marks in common are: months
  * (all month starts or ends), quarters, years (two days at least), weeks
  * (one weekday, two days at least) or days. */

@@ -288,15 +288,15 @@ static void note_spare_number(struct importer *im)
  * a column of names (country,year,production,exports) is then a series
  * of text from its first row.  The error names the flag that says it is
  * a key. */
-static const char *key_hint(struct importer *im, struct value_col *v)
+static const char *key_hint(struct importer *im, struct value_col *v,
+			    char *hint, size_t n)
 {
-	static _Thread_local char hint[300];
 	const char *cell = im_trim(im->field[v->idx]);
 	if (im->layout != ASSAY_LAYOUT_WIDE || im->o->layout != ASSAY_LAYOUT_AUTO ||
 	    im->nkey || im->o->value_cols || strpbrk(cell, "0123456789") ||
 	    im->res->rows_read != 1)    /* a key's names start at the first row */
 		return "";
-	snprintf(hint, sizeof hint, "; or does column '%.200s' name the series? "
+	snprintf(hint, n, "; or does column '%.200s' name the series? "
 		 "--key-cols '%.40s'", im->header[v->idx], im->header[v->idx]);
 	return hint;
 }
@@ -340,9 +340,10 @@ static int handle_data_row(struct importer *im)
 		im->cell[i] = im_read_cell(im, im->field[v->idx], im->ftype[v->idx],
 					&im->val[i], why,
 					sizeof why);
+		char hint[300];
 		if (im->cell[i] == CELL_BAD)
 			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
-				       "%s%s", why, key_hint(im, v));
+				       "%s%s", why, key_hint(im, v, hint, sizeof hint));
 		if (im->cell[i] != CELL_NA && im->ftype[v->idx] != ASSAY_CELL_NUMBER)
 			im_note_marks(im, im->field[v->idx], im->row_line, v->idx + 1);
 		if (im->o->percent && check_percent(im, v, im->cell[i]))

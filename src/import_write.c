@@ -322,11 +322,6 @@ static int day_fits(assay_period day, assay_freq f)
 	}
 }
 
-static int weekday_of(assay_period day)
-{
-	return (int)(((day % 7) + 7 + 4) % 7);  /* 1970-01-01 was a Thursday */
-}
-
 static const char *const weekday_names[] = {
 	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
 	"Saturday"
@@ -346,10 +341,10 @@ static int check_weekday(struct importer *im, struct series_entry *e,
 								 im->err);
 		if (rc < 0)
 			return im_db_error(im);
-		e->wday = 1 + weekday_of(ref);
+		e->wday = 1 + im_weekday(ref);
 		e->wref = ref;
 	}
-	if (weekday_of(day) == e->wday - 1)
+	if (im_weekday(day) == e->wday - 1)
 		return 0;
 	return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 		       "series '%s' is weekly on %ss (%s), but %s is a %s: a "
@@ -358,7 +353,7 @@ static int check_weekday(struct importer *im, struct series_entry *e,
 		       weekday_names[e->wday - 1],
 		       assay_period_format(ASSAY_FREQ_D, e->wref, a, sizeof a),
 		       assay_period_format(ASSAY_FREQ_D, day, b, sizeof b),
-		       weekday_names[weekday_of(day)]);
+		       weekday_names[im_weekday(day)]);
 }
 
 int im_write_value(struct importer *im, struct series_entry *e,

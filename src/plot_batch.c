@@ -584,8 +584,12 @@ static void finish_charts(assay_plot_batch *b, int ws, const char *acc)
 			chart_fail(&b->c[i], "%s", "not written: other charts of the set failed");
 			b->c[i].held_back = 1;
 		}
-	for (size_t i = 0; i < b->n && !b->deferred; i++) {
+	/* A drawn chart replaces its file now, or (deferred) at
+	 * assay_plot_batch_commit; a failed one's temporary file goes. */
+	for (size_t i = 0; i < b->n; i++) {
 		struct chart *ch = &b->c[i];
+		if (ch->status == 0 && b->deferred)
+			continue;
 		if (ch->status == 0 && rename(ch->tmp, ch->path)) {
 			char detail[600];
 			snprintf(detail, sizeof detail, "cannot write '%s': %s", ch->path,
@@ -596,14 +600,6 @@ static void finish_charts(assay_plot_batch *b, int ws, const char *acc)
 			unlink(ch->tmp);
 		free(ch->tmp);
 		ch->tmp = NULL;
-	}
-	for (size_t i = 0; i < b->n && b->deferred; i++) {
-		struct chart *ch = &b->c[i];
-		if (ch->status && ch->tmp) {
-			unlink(ch->tmp);
-			free(ch->tmp);
-			ch->tmp = NULL;
-		}
 	}
 	free(tidy);
 }

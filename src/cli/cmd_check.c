@@ -177,7 +177,7 @@ static int emit_json(json_t *o)
 		if (!out.rows) {
 			out.columns = json_array();
 			json_object_foreach(o, key, v) {
-				json_array_append_new(out.columns, out_json_text(key));
+				json_array_append_new(out.columns, json_string(key));
 				fputs(k++ ? (sep == ',' ? "," : "\t") : "", stdout);
 				put_text(key, sep);
 			}
@@ -209,7 +209,7 @@ static json_t *past_shocks(const assay_analysis *a, size_t i)
 		const double *y = j->basis == ASSAY_BASIS_LOG ? a->c.log : a->c.diff;
 		assay_period_format(a->s.freq, a->s.period[r], lbl, sizeof lbl);
 		json_t *e = json_object();
-		json_object_set_new(e, "period", out_json_text(lbl));
+		json_object_set_new(e, "period", json_string(lbl));
 		json_object_set_new(e, "change", jnum(y[r]));
 		json_object_set_new(e, "z", jnum(j->set_aside_z[k]));
 		json_array_append_new(arr, e);
@@ -231,11 +231,11 @@ static int print_json(assay_check *c)
 
 	json_object_set_new(o, "series", out_json_text(c->name));
 	assay_period_format(f, found ? a->s.period[i] : c->period, lbl, sizeof lbl);
-	json_object_set_new(o, "period", found || c->has_period ? out_json_text(lbl)
+	json_object_set_new(o, "period", found || c->has_period ? json_string(lbl)
 							   : json_null());
-	json_object_set_new(o, "freq", out_json_text(fr));
+	json_object_set_new(o, "freq", json_string(fr));
 	const char *kind = assay_kind_name(c->info.kind);
-	json_object_set_new(o, "kind", kind ? out_json_text(kind) : json_null());
+	json_object_set_new(o, "kind", kind ? json_string(kind) : json_null());
 	json_object_set_new(o, "unit", c->info.unit ? out_json_text(c->info.unit)
 						      : json_null());
 	json_object_set_new(o, "value", jnum(found ? a->s.value[i] : NAN));
@@ -247,7 +247,7 @@ static int print_json(assay_check *c)
 	json_object_set_new(o, "log_change", jnum(found ? a->c.log[i] : NAN));
 	json_object_set_new(o, "diff_change", jnum(found ? a->c.diff[i] : NAN));
 	json_object_set_new(o, "yoy_change", jnum(found ? a->c.yoy[i] : NAN));
-	json_object_set_new(o, "basis", found && j->basis ? out_json_text(assay_basis_name(j->basis)) : json_null());
+	json_object_set_new(o, "basis", found && j->basis ? json_string(assay_basis_name(j->basis)) : json_null());
 	json_object_set_new(o, "change", jnum(found ? j->change : NAN));
 	json_object_set_new(o, "expected", jnum(judged ? j->expected : NAN));
 	json_object_set_new(o, "expected_ar", jnum(judged ? j->expected_ar : NAN));
@@ -275,9 +275,9 @@ static int print_json(assay_check *c)
 	json_object_set_new(o, "trend_share", json_real(u->trend_share));
 	json_object_set_new(o, "run_max", json_integer(u->run_max));
 	const char *v = judged ? assay_verdict_name(j->verdict) : NULL;
-	json_object_set_new(o, "verdict", v ? out_json_text(v) : json_null());
-	json_object_set_new(o, "reason", judged ? json_null() : out_json_text(c->reason));
-	json_object_set_new(o, "seasonal", out_json_text(assay_seasonal_name(u->seasonal)));
+	json_object_set_new(o, "verdict", v ? json_string(v) : json_null());
+	json_object_set_new(o, "reason", judged ? json_null() : json_string(c->reason));
+	json_object_set_new(o, "seasonal", json_string(assay_seasonal_name(u->seasonal)));
 	json_object_set_new(o, "seasonal_adjusted", json_boolean(found && j->seasonal));
 	json_object_set_new(o, "seasonal_p", jnum(found ? j->seasonal_p : NAN));
 	json_object_set_new(o, "season_alpha", json_real(u->season_alpha));
@@ -294,7 +294,7 @@ static int print_json(assay_check *c)
 	json_object_set_new(o, "half_life", json_real(u->half_life > 0 ? u->half_life
 								    : u->window / 4.0));
 	json_object_set_new(o, "allow_partial", json_boolean(c->allow_partial));
-	json_object_set_new(o, "as_of", c->as_of ? out_json_text(c->as_of) : json_null());
+	json_object_set_new(o, "as_of", c->as_of ? json_string(c->as_of) : json_null());
 	int rc = emit_json(o);
 	json_decref(o);
 	if (rc)

@@ -155,7 +155,7 @@ static int definition_json(assay_store *st, int64_t id, json_t *obj)
 	char fr[2] = { (char)def.freq, 0 };
 	json_t *d = json_object(), *inputs = json_array();
 	json_object_set_new(d, "expr", out_json_text(def.expr));
-	json_object_set_new(d, "freq", out_json_text(fr));
+	json_object_set_new(d, "freq", json_string(fr));
 	json_object_set_new(d, "to_unit", def.to_unit ? out_json_text(def.to_unit) : json_null());
 	json_object_set_new(d, "defined_at", out_json_text(def.defined_at));
 	for (size_t i = 0; i < n; i++) {
@@ -163,7 +163,7 @@ static int definition_json(assay_store *st, int64_t id, json_t *obj)
 		json_object_set_new(o, "input", out_json_text(in[i].name));
 		json_object_set_new(o, "vintage_defined", in[i].vintage_then[0] ?
 				    out_json_text(in[i].vintage_then) : json_null());
-		json_object_set_new(o, "vintage_now", !in[i].present ? out_json_text("removed")
+		json_object_set_new(o, "vintage_now", !in[i].present ? json_string("removed")
 				    : in[i].vintage_now[0] ? out_json_text(in[i].vintage_now)
 				    : json_null());
 		json_array_append_new(inputs, o);

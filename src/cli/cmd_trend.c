@@ -118,7 +118,7 @@ static int print_json(const struct record *r, const struct cp_row *cp,
 	json_t *a = json_array();
 	for (size_t j = 0; j < ncp; j++) {
 		json_t *c = json_object();
-		json_object_set_new(c, "period", out_json_text(cp[j].period));
+		json_object_set_new(c, "period", json_string(cp[j].period));
 		json_object_set_new(c, "index", json_integer((json_int_t)cp[j].index));
 		json_object_set_new(c, "before", jnum(cp[j].before));
 		json_object_set_new(c, "after", jnum(cp[j].after));
