@@ -327,6 +327,7 @@ static int forget_speculation(struct importer *im)
 	im->err->status = 0;
 	im->failed = im->stop = 0;
 	im_map_free(&im->map);
+	im_na_free(&im->na);
 	for (size_t k = 0; k < im->ncmeta; k++)
 		im->cmeta[k].used = 0;
 	im->day_cells = im->distinct_days = im->stats_done = 0;
@@ -376,6 +377,7 @@ static void release(struct importer *im, struct source *src)
 	free(im->name.s);
 	reset_for_pass(im, 0);
 	im_map_free(&im->map);
+	im_na_free(&im->na);
 	EVP_MD_CTX_free(im->sha);
 	free(im->buf);
 	free(im->off);

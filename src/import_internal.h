@@ -61,6 +61,21 @@ struct series_entry {
 	char *kind;             /* import's first row's); NULL: none */
 };
 
+/* The NA cells of this import, by series and period: a value and an NA
+ * for one period in one file are two answers, refused like two values
+ * (import_write.c). */
+struct na_cell {
+	char *name;
+	assay_period period;
+	assay_freq freq;
+	long line;
+};
+
+struct na_cells {
+	struct na_cell *slot;
+	size_t cap, n;
+};
+
 struct series_map {
 	struct series_entry *slot;
 	size_t cap, n;
@@ -224,6 +239,7 @@ struct importer {
 
 	/* pass two */
 	struct series_map map;
+	struct na_cells na;     /* NA cells read so far */
 	int64_t import_id;
 	char vintage[32];
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
@@ -344,12 +360,16 @@ int im_map_forget_row(struct series_map *m, long line);
 void im_map_free(struct series_map *m);
 int im_series_lookup(struct importer *im, const char *name, int col,
 		assay_freq freq, struct value_col *v, struct series_entry **out);
-/* 1 when the store holds a value of series `name` for period p (of
- * frequency f) from a vintage before this import's: *old and *vintage say
- * which; 0 when not (a new series, no value, a newer one); -1 on a
- * database error. */
-int im_stored_before(struct importer *im, const char *name, assay_period p,
-		     assay_freq f, double *old, const char **vintage);
+void im_na_free(struct na_cells *s);
+int im_na_forget_row(struct na_cells *s, long line);
+/* An NA cell of series `name` for period p (of frequency f): refused
+ * when this import gave the period a value, else remembered, so that a
+ * value after it is refused too (a file must not say both).  Returns 1
+ * when the store holds a value for it from a vintage before this
+ * import's (*old and *vintage say which), 0 when not, -1 with the error
+ * set. */
+int im_na_cell(struct importer *im, const char *name, assay_period p,
+	       assay_freq f, int col, double *old, const char **vintage);
 int im_write_value(struct importer *im, struct series_entry *e, assay_period p,
 		assay_freq f, double value, int col);
 

@@ -217,7 +217,9 @@ static int row_has_value(struct importer *im)
 	return im->nvcol == 0;
 }
 
-/* An NA cell where the store holds a value of an earlier vintage: that
+/* An NA cell.  Where this file gave the period a value too, the import
+ * fails: two answers for one period (im_na_cell).  Where the store holds
+ * a value of an earlier vintage, that
  * value stays current (the store keeps values, not their absence), and
  * the import says so: the first in a notice, all in na_kept.  A newer
  * edition that withdraws a value (USGS's W, a series cut short) would
@@ -235,7 +237,7 @@ static int na_over_stored(struct importer *im, struct value_col *v,
 		im->err->msg[0] = 0;
 		return 0;
 	}
-	int rc = im_stored_before(im, im->name.s, p, f, &old, &vintage);
+	int rc = im_na_cell(im, im->name.s, p, f, col, &old, &vintage);
 	if (rc <= 0)
 		return rc;
 	if (im->res->na_kept++ == 0) {
@@ -481,7 +483,8 @@ static void data_record(struct importer *im)
 			im_db_error(im);
 			return;
 		}
-		if (im_map_forget_row(&im->map, im->row_line)) {
+		if (im_map_forget_row(&im->map, im->row_line) ||
+		    im_na_forget_row(&im->na, im->row_line)) {
 			im_oom(im);
 			return;
 		}

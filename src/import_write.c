@@ -308,6 +308,99 @@ static int note_interleave(struct importer *im, struct series_entry *e)
 	return 0;
 }
 
+/* ---- NA cells: periods this import read as NA -------------------- */
+
+static size_t na_hash(const char *name, assay_freq f, assay_period p)
+{
+	uint64_t h = store_name_hash(name) ^ ((uint64_t)p * 0x9e3779b97f4a7c15u);
+	return (size_t)(h ^ (h >> 29) ^ (uint64_t)f);
+}
+
+static struct na_cell *na_probe(struct na_cell *slot, size_t cap,
+				const char *name, assay_freq f, assay_period p,
+				int *found)
+{
+	size_t j = na_hash(name, f, p) & (cap - 1);
+	while (slot[j].name) {
+		if (slot[j].period == p && slot[j].freq == f &&
+		    !strcmp(slot[j].name, name)) {
+			*found = 1;
+			return &slot[j];
+		}
+		j = (j + 1) & (cap - 1);
+	}
+	*found = 0;
+	return &slot[j];
+}
+
+/* The cells of s moved to a table of ncap slots, those of row drop_line
+ * (0: none) dropped; -1 (s unchanged) when out of memory. */
+static int na_rehash(struct na_cells *s, size_t ncap, long drop_line)
+{
+	struct na_cell *ns = calloc(ncap, sizeof *ns);
+	size_t n = 0;
+	int found;
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		struct na_cell *c = &s->slot[i];
+		if (!c->name)
+			continue;
+		if (drop_line && c->line == drop_line) {
+			free(c->name);
+			continue;
+		}
+		*na_probe(ns, ncap, c->name, c->freq, c->period, &found) = *c;
+		n++;
+	}
+	free(s->slot);
+	s->slot = ns;
+	s->cap = ncap;
+	s->n = n;
+	return 0;
+}
+
+/* The line of the NA cell of name at period p, or 0. */
+static long na_line(const struct na_cells *s, const char *name, assay_freq f,
+		    assay_period p)
+{
+	int found;
+	if (!s->n)
+		return 0;
+	struct na_cell *c = na_probe(s->slot, s->cap, name, f, p, &found);
+	return found ? c->line : 0;
+}
+
+int im_na_forget_row(struct na_cells *s, long line)
+{
+	return s->cap ? na_rehash(s, s->cap, line) : 0;
+}
+
+void im_na_free(struct na_cells *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i].name);
+	free(s->slot);
+	memset(s, 0, sizeof *s);
+}
+
+static int na_add(struct na_cells *s, const char *name, assay_freq f,
+		  assay_period p, long line)
+{
+	int found;
+	if (s->n * 2 >= s->cap && na_rehash(s, s->cap ? 2 * s->cap : 256, 0))
+		return -1;
+	struct na_cell *c = na_probe(s->slot, s->cap, name, f, p, &found);
+	if (found)
+		return 0;
+	char *copy = strdup(name);
+	if (!copy)
+		return -1;
+	*c = (struct na_cell){ .name = copy, .period = p, .freq = f, .line = line };
+	s->n++;
+	return 0;
+}
+
 /* Can a day stand for a period of frequency f: any day for days, the
  * first or last day of its month, quarter or year for the others. */
 static int day_fits(assay_period day, assay_freq f)
@@ -383,6 +476,15 @@ int im_write_value(struct importer *im, struct series_entry *e,
 			       assay_period_format(f, p, lbl, sizeof lbl), (char)f);
 	if (f == ASSAY_FREQ_W && check_weekday(im, e, p, col))
 		return -1;
+	long na_at = na_line(&im->na, e->name, f, p);
+	if (na_at) {
+		char num[32];
+		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "second value for '%s' %s: %s here, NA at %s %ld",
+			       e->name, assay_period_format(f, p, lbl, sizeof lbl),
+			       assay_fmt_g(value, num, sizeof num),
+			       im->sheet_name ? "row" : "line", na_at);
+	}
 	/* A series this import created has nothing to compare with: insert
 	 * straight away (the fast path of a first import).  While its
 	 * periods rise, no value of it can be in the table yet, and the
@@ -467,19 +569,21 @@ int im_write_value(struct importer *im, struct series_entry *e,
 	return 0;
 }
 
-int im_stored_before(struct importer *im, const char *name, assay_period p,
-		     assay_freq f, double *old, const char **vintage)
+/* The value the store holds for series `name` at period p (of frequency
+ * f, turned into the series' own where a day stands for one of its
+ * periods): 1 and *old, *old_import, *old_line; 0 when there is none (no
+ * such series, another frequency, no value); -1 on a database error. */
+static int stored_value(struct importer *im, const char *name, assay_period *p,
+			assay_freq *f, double *old, int64_t *old_import,
+			long *old_line)
 {
 	int found;
-	int64_t id, old_import;
+	int64_t id;
 	assay_freq freq;
-	long old_line;
 	struct series_entry *e = map_find(&im->map, name, &found);
 	if (!e)
 		return im_oom(im);
 	if (found) {
-		if (e->is_new)
-			return 0;
 		id = e->id;
 		freq = e->freq;
 	} else {
@@ -488,17 +592,39 @@ int im_stored_before(struct importer *im, const char *name, assay_period p,
 		if (rc <= 0)
 			return rc < 0 ? im_db_error(im) : 0;
 	}
-	if (f != freq && im->row_day_guessed && day_fits(im->row_day, freq)) {
-		p = freq == ASSAY_FREQ_D ? im->row_day
-		    : assay_period_convert(ASSAY_FREQ_D, im->row_day, freq);
-		f = freq;
+	if (*f != freq && im->row_day_guessed && day_fits(im->row_day, freq)) {
+		*p = freq == ASSAY_FREQ_D ? im->row_day
+		     : assay_period_convert(ASSAY_FREQ_D, im->row_day, freq);
+		*f = freq;
 	}
-	if (f != freq)
+	if (*f != freq)
 		return 0;
-	int rc = store_obs_get(im->w, id, p, old, &old_import, &old_line, im->err);
-	if (rc <= 0)
-		return rc < 0 ? im_db_error(im) : 0;
-	if (old_import == im->import_id)
+	/* a new series' values all lie at or before its last (im_write_value) */
+	if (found && e->is_new && (!e->has_last || *p > e->last))
+		return 0;
+	int rc = store_obs_get(im->w, id, *p, old, old_import, old_line, im->err);
+	return rc < 0 ? im_db_error(im) : rc;
+}
+
+int im_na_cell(struct importer *im, const char *name, assay_period p,
+	       assay_freq f, int col, double *old, const char **vintage)
+{
+	int64_t old_import;
+	long old_line;
+	int rc = stored_value(im, name, &p, &f, old, &old_import, &old_line);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && old_import == im->import_id) {
+		char lbl[32], num[32];
+		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+			       "second value for '%s' %s: NA here, %s at %s %ld",
+			       name, assay_period_format(f, p, lbl, sizeof lbl),
+			       assay_fmt_g(*old, num, sizeof num),
+			       im->sheet_name ? "row" : "line", old_line);
+	}
+	if (na_add(&im->na, name, f, p, im->row_line))
+		return im_oom(im);
+	if (rc == 0)
 		return 0;
 	*vintage = store_vintage_of(im->w, old_import);
 	return strcmp(*vintage, im->vintage) < 0;
