@@ -37,7 +37,7 @@ const char *assay_meta_field_name(int field)
 }
 
 
-/* Send a notice, on one line whatever the data hold: im_shown() escapes the
+/* Send a notice, on one line whatever the data hold: assay_shown() escapes the
  * control characters of a header or cell quoted raw. */
 void im_notify(struct importer *im, const char *msg)
 {
@@ -56,7 +56,7 @@ void im_notify(struct importer *im, const char *msg)
 		im->failed = 1;
 		return;
 	}
-	im_shown(msg, line, sizeof line);
+	assay_shown(msg, line, sizeof line);
 	im->o->notice(im->o->ctx, line);
 }
 
@@ -98,7 +98,7 @@ int im_fail_at(struct importer *im, long line, int col, int status,
 	 * file too */
 	snprintf(full, sizeof full, "%s: %s", im_where(im, line, col, at, sizeof at),
 		 msg);
-	im_shown(full, clean, sizeof clean);      /* one line, as im_notify() */
+	assay_shown(full, clean, sizeof clean);      /* one line, as im_notify() */
 	assay_fail(im->err, status, "%s", clean);
 	im->failed = 1;
 	return -1;
@@ -119,13 +119,13 @@ int im_check_name_fix(struct importer *im, const char *s, long line,
 	if (bad_utf8)
 		return im_fail_at(im, line, col, ASSAY_EUSAGE,
 			       "invalid UTF-8 in %s '%s' (byte 0x%02x%s)", what,
-			       im_shown(s, buf, sizeof buf), (unsigned char)*at,
+			       assay_shown(s, buf, sizeof buf), (unsigned char)*at,
 			       line ? ENCODING_HINT : "");
 	char ch[8] = { 0 }, chbuf[24];
-	memcpy(ch, at, im_utf8_len((const unsigned char *)at));
+	memcpy(ch, at, assay_utf8_len((const unsigned char *)at));
 	return im_fail_at(im, line, col, ASSAY_EUSAGE,
 		       "%s '%s' holds the control character %s%s", what,
-		       im_shown(s, buf, sizeof buf), im_shown(ch, chbuf, sizeof chbuf),
+		       assay_shown(s, buf, sizeof buf), assay_shown(ch, chbuf, sizeof chbuf),
 		       (unsigned char)*at >= 0x80 && im->o->encoding
 		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "
 			 "than latin1?)" : fix ? fix : "");

@@ -192,7 +192,7 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col)
 				 (int)(start - num) + before + 4, num);
 			char cut[40];
 			snprintf(cut, sizeof cut, "%s", cell);
-			im_shown(im_trim(cut), m->dot_cell, sizeof m->dot_cell);
+			assay_shown(im_trim(cut), m->dot_cell, sizeof m->dot_cell);
 		}
 		return;
 	}
@@ -209,7 +209,7 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col)
 	snprintf(m->text, sizeof m->text, "%.*s", (int)(start - num) + before + 4, num);
 	char cut[40];
 	snprintf(cut, sizeof cut, "%s", cell);
-	im_shown(im_trim(cut), m->cell, sizeof m->cell);
+	assay_shown(im_trim(cut), m->cell, sizeof m->cell);
 }
 
 /* The end of a file's pass two: refuse it if a number had two readings
@@ -454,7 +454,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			return CELL_VALUE;
 		char buf[64];
 		snprintf(why, n, "cannot read number cell '%s'",
-			 im_shown(s, buf, sizeof buf));
+			 assay_shown(s, buf, sizeof buf));
 		return CELL_BAD;
 	}
 	/* U+2212 MINUS SIGN, as typeset tables (and PDFs copied from) write
@@ -519,10 +519,10 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	/* "2,6830" or "1.234.567": a decimal-comma locale's number */
 	if (strpbrk(s, ",.") && im->decimal != ',' && im_read_number(s, ',', v) == 0)
 		snprintf(why, n, "cannot read value '%s': not a number "
-			 "(a decimal comma? see --decimal)", im_shown(s, buf, sizeof buf));
+			 "(a decimal comma? see --decimal)", assay_shown(s, buf, sizeof buf));
 	else if (im_name_flaw(s, &bad_utf8) && bad_utf8)
 		snprintf(why, n, "cannot read value '%s': not a number (invalid "
-			 "UTF-8%s)", im_shown(s, buf, sizeof buf), ENCODING_HINT);
+			 "UTF-8%s)", assay_shown(s, buf, sizeof buf), ENCODING_HINT);
 	else if (is_infinity(s))
 		snprintf(why, n, "cannot read value '%s': not a finite number", s);
 	else if (!strpbrk(s, "0123456789'") && !strstr(s, "\xef\xbc") && strlen(s) <= 16 &&
@@ -533,7 +533,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			 "a missing value: --na '%s')", s, s);
 	else
 		snprintf(why, n, "cannot read value '%s': not a number",
-			 im_shown(s, buf, sizeof buf));
+			 assay_shown(s, buf, sizeof buf));
 	return CELL_BAD;
 }
 
@@ -573,7 +573,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",
-			       im_shown(s, buf, sizeof buf), why,
+			       assay_shown(s, buf, sizeof buf), why,
 			       !im->o->date_format && im_fiscal_shape(s) == 1
 			       ? " (a fiscal year? label it by a calendar year, "
 				 "the one it ends in, say)"

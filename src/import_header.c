@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "assay/units.h"
 #include "import_internal.h"
 
 /* ---- header ------------------------------------------------------------ */
@@ -64,7 +65,7 @@ static int unique_name(struct importer *im, int c, const char *flag)
 	return im_fail_at(im, im->header_at, d + 1, ASSAY_EUSAGE,
 		       "columns %d and %d are both named '%s': which one is "
 		       "meant is a guess (give its number: %s %d or %d)", c + 1,
-		       d + 1, im_shown(im->header[c], buf, sizeof buf), flag, c + 1,
+		       d + 1, assay_shown(im->header[c], buf, sizeof buf), flag, c + 1,
 		       d + 1);
 }
 
@@ -89,7 +90,7 @@ static int need_col(struct importer *im, const char *spec, const char *what,
 	else
 		im_fail_at(im, im->header_at, 0, ASSAY_EUSAGE,
 			"no %s column '%s' in the header", what,
-			im_shown(spec, buf, sizeof buf));
+			assay_shown(spec, buf, sizeof buf));
 	return -1;
 }
 
@@ -457,7 +458,7 @@ static int check_distinct_columns(struct importer *im)
 			return im_fail_at(im, im->header_at, im->vcol[i].idx + 1,
 				       ASSAY_EUSAGE, "column header '%s' gives no "
 				       "series name (it needs a letter or digit)",
-				       im_shown(im->header[im->vcol[i].idx], a, sizeof a));
+				       assay_shown(im->header[im->vcol[i].idx], a, sizeof a));
 	if (again == (size_t)-1)
 		return 0;
 	struct value_col *w = &im->vcol[first], *v = &im->vcol[again];
@@ -466,15 +467,15 @@ static int check_distinct_columns(struct importer *im)
 			       "columns %d and %d ('%s' and '%s') both name series "
 			       "'%s': rename one, or choose with --value-cols",
 			       w->idx + 1, v->idx + 1,
-			       im_shown(im->header[w->idx], a, sizeof a),
-			       im_shown(im->header[v->idx], b, sizeof b),
-			       im_shown(v->part, lbl, sizeof lbl));
+			       assay_shown(im->header[w->idx], a, sizeof a),
+			       assay_shown(im->header[v->idx], b, sizeof b),
+			       assay_shown(v->part, lbl, sizeof lbl));
 	return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
 		       "columns %d and %d ('%s' and '%s') both hold period %s: "
 		       "choose one with --value-cols",
 		       w->idx + 1, v->idx + 1,
-		       im_shown(im->header[w->idx], a, sizeof a),
-		       im_shown(im->header[v->idx], b, sizeof b),
+		       assay_shown(im->header[w->idx], a, sizeof a),
+		       assay_shown(im->header[v->idx], b, sizeof b),
 		       assay_period_format(v->pfreq, v->period, lbl, sizeof lbl));
 }
 
@@ -784,7 +785,28 @@ int im_looks_like_header(struct importer *im)
 	return filled >= 2 && filled * 2 >= im->nfield;
 }
 
-/* Units row under a header: most value cells read "(...)" ("($/mt)"). */
+/* Does every filled value cell of the row read as a unit of assay's
+ * table ("USD/t", "t", "kt")?  A row of series codes (World Bank's
+ * CRUDE_PETRO) does not. */
+static int cells_are_units(struct importer *im)
+{
+	for (size_t i = 0; i < im->nvcol; i++) {
+		if ((size_t)im->vcol[i].idx >= im->nfield)
+			continue;
+		const char *s = im_trim(im->field[im->vcol[i].idx]);
+		assay_unit *u;
+		assay_error err;
+		if (!*s)
+			continue;
+		if (assay_unit_parse(s, &u, &err))
+			return 0;
+		assay_unit_free(u);
+	}
+	return 1;
+}
+
+/* Units row under a header: most value cells read "(...)" ("($/mt)"),
+ * or every filled one is a unit without them ("USD/t"). */
 int im_take_units_row(struct importer *im)
 {
 	size_t paren = 0, filled = 0;
@@ -795,7 +817,7 @@ int im_take_units_row(struct importer *im)
 		filled += s[0] != 0;
 		paren += s[0] == '(' && s[strlen(s) - 1] == ')';
 	}
-	if (!filled || paren * 2 < filled)
+	if (!filled || (paren * 2 < filled && !cells_are_units(im)))
 		return 0;
 	for (size_t i = 0; i < im->nvcol; i++) {
 		if ((size_t)im->vcol[i].idx >= im->nfield)

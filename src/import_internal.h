@@ -290,9 +290,7 @@ const char *im_name_flaw(const char *s, int *bad_utf8);
 void im_sb_cat(struct sbuf *b, const char *s);
 int im_sb_reserve(struct sbuf *b, size_t more);
 void im_sb_slug(struct sbuf *b, const char *s);
-const char *im_shown(const char *s, char *buf, size_t n);
 char *im_trim(char *s);
-size_t im_utf8_len(const unsigned char *s);
 /* Out of memory: err filled, the import stops; returns -1. */
 int im_oom(struct importer *im);
 /* strdup, or NULL after im_oom. */

@@ -79,7 +79,7 @@ static int series_name(struct importer *im, struct value_col *v)
 		if (b->len == before)
 			return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
 				       "empty key '%s'",
-				       im_shown(im->header[c], buf, sizeof buf));
+				       assay_shown(im->header[c], buf, sizeof buf));
 	}
 	if (im->layout == ASSAY_LAYOUT_WIDE) {
 		if (im->nkey)
@@ -147,7 +147,7 @@ static int check_row_width(struct importer *im)
 			return im_fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
 				       "field %zu '%s' is under a column with no "
 				       "name in the header (%s %ld)", c + 1,
-				       im_shown(im_trim(im->field[c]), buf, sizeof buf),
+				       assay_shown(im_trim(im->field[c]), buf, sizeof buf),
 				       im->sheet_name ? "row" : "line", im->header_at);
 	}
 	for (size_t i = im->hwidth; i < im->nfield; i++) {
@@ -159,7 +159,7 @@ static int check_row_width(struct importer *im)
 			       "row has %zu fields but the header has %zu "
 			       "column%s: field %zu '%s' is under no column%s",
 			       im->nfield, im->hwidth, im->hwidth == 1 ? "" : "s",
-			       i + 1, im_shown(cell, buf, sizeof buf),
+			       i + 1, assay_shown(cell, buf, sizeof buf),
 			       im->delim == ',' && all_digits(cell)
 			       ? " (a number with an unquoted comma? write "
 				 "\"1,000\" in quotes)" : "");
@@ -186,7 +186,7 @@ static int check_percent(struct importer *im, struct value_col *v,
 	return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 		       "value '%s' %s '%%' but the column's value at %s %ld %s "
 		       "(--percent: all or none of a column's values are "
-		       "percents)", im_shown(im_trim(im->field[v->idx]), buf, sizeof buf),
+		       "percents)", assay_shown(im_trim(im->field[v->idx]), buf, sizeof buf),
 		       now == 1 ? "ends in" : "has no", im->sheet_name ? "row"
 		       : "line", v->pct_line, now == 1 ? "does not" : "does");
 }
@@ -215,6 +215,23 @@ static int row_has_value(struct importer *im)
 		}
 	}
 	return im->nvcol == 0;
+}
+
+/* Does a value column of the row hold a number (a number cell of a
+ * workbook, or text that reads as one)? */
+static int row_has_number(struct importer *im)
+{
+	for (size_t i = 0; i < im->nvcol; i++) {
+		size_t c = (size_t)im->vcol[i].idx;
+		double v;
+		if (c >= im->nfield)
+			continue;
+		const char *s = im_trim(im->field[c]);
+		if (im->ftype[c] == ASSAY_CELL_NUMBER ||
+		    (*s && !im_read_number(s, im->decimal, &v)))
+			return 1;
+	}
+	return 0;
 }
 
 /* An NA cell.  Where this file gave the period a value too, the import
@@ -282,7 +299,7 @@ static void note_spare_number(struct importer *im)
 			continue;
 		im->spare_line = im->row_line;
 		im->spare_col = (int)c + 1;
-		im_shown(s, im->spare_cell, sizeof im->spare_cell);
+		assay_shown(s, im->spare_cell, sizeof im->spare_cell);
 	}
 }
 
@@ -514,9 +531,12 @@ void im_on_record(struct importer *im)
 	if (row_is_blank(im))
 		return;
 	/* Rows right under the header with no date are part of the header
-	 * (World Bank: units, series codes); a units row gives the units. */
+	 * (World Bank: units, series codes); a units row gives the units.
+	 * One with a number in a value cell is data without its date, and
+	 * fails as such: it was dropped without a word. */
 	if (im->state == AFTER_HEADER && im->date_col >= 0 &&
-	    (size_t)im->date_col < im->nfield && !im_trim(im->field[im->date_col])[0]) {
+	    (size_t)im->date_col < im->nfield && !im_trim(im->field[im->date_col])[0] &&
+	    !row_has_number(im)) {
 		if (check_row_width(im) == 0)
 			im_take_units_row(im);
 		return;

@@ -81,7 +81,7 @@ char *assay_slug(const char *in, char *out, size_t n)
 		if (dash && k + 1 < n)
 			out[k++] = '-';
 		dash = 0;
-		size_t len = *s >= 0x80 ? im_utf8_len(s) : 1;
+		size_t len = *s >= 0x80 ? assay_utf8_len(s) : 1;
 		if (len > 1) {
 			/* Capitals outside ASCII are lowered too (Último ->
 			 * último), by table: no locale is consulted. */
@@ -103,85 +103,14 @@ char *assay_slug(const char *in, char *out, size_t n)
 	return out;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when the
- * bytes there are no UTF-8: a stray continuation byte, a truncated or
- * overlong sequence, a surrogate or a code point past U+10FFFF. */
-size_t im_utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
-		       (s[3] & 0xC0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
-
-/* Is the character at s (of UTF-8 length len) a control character: C0,
- * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
-static int is_control(const unsigned char *s, size_t len)
-{
-	return (len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
-	       (len == 2 && s[0] == 0xC2 && s[1] < 0xA0);
-}
-
-/* A cell as a message shows it: shortened to fit buf (n >= 8), with
- * control characters and bytes that are no UTF-8 escaped, so that a
- * message stays one line of valid UTF-8 even when a quoted cell holds a
- * line break or the file is in another encoding. */
-const char *im_shown(const char *s, char *buf, size_t n)
-{
-	size_t k = 0;
-	while (*s) {
-		const unsigned char *u = (const unsigned char *)s;
-		size_t step = im_utf8_len(u);
-		char esc[16];
-		if (step == 1 && *u == '\n')
-			strcpy(esc, "\\n");
-		else if (step == 1 && *u == '\r')
-			strcpy(esc, "\\r");
-		else if (step == 1 && *u == '\t')
-			strcpy(esc, "\\t");
-		else if (step == 0 || is_control(u, step)) {
-			if (step == 0)
-				step = 1;
-			for (size_t i = 0; i < step; i++)
-				snprintf(esc + 4 * i, sizeof esc - 4 * i, "\\x%02x", u[i]);
-		} else {
-			memcpy(esc, s, step);
-			esc[step] = 0;
-		}
-		size_t len = strlen(esc);
-		if (k + len + 4 > n && (s[step] || k + len + 1 > n)) {
-			memcpy(buf + k, "...", 4);
-			return buf;
-		}
-		memcpy(buf + k, esc, len);
-		k += len;
-		s += step;
-	}
-	buf[k] = 0;
-	return buf;
-}
-
 /* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
  * or a control character (a line break, a tab).  NULL when s is fine. */
 const char *im_name_flaw(const char *s, int *bad_utf8)
 {
 	for (const unsigned char *u = (const unsigned char *)s; *u;) {
-		size_t len = im_utf8_len(u);
+		size_t len = assay_utf8_len(u);
 		*bad_utf8 = len == 0;
-		if (len == 0 || is_control(u, len))
+		if (len == 0 || assay_utf8_is_control(u, len))
 			return (const char *)u;
 		u += len;
 	}

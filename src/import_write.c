@@ -614,7 +614,10 @@ int im_na_cell(struct importer *im, const char *name, assay_period p,
 	int rc = stored_value(im, name, &p, &f, old, &old_import, &old_line);
 	if (rc < 0)
 		return -1;
-	if (rc == 1 && old_import == im->import_id) {
+	/* a date-only row dated inside a period, not at its start or end
+	 * (Macrotrends' trailing rows), says nothing about that period */
+	int at_bound = !im->row_is_day || f == ASSAY_FREQ_D || day_fits(im->row_day, f);
+	if (at_bound && rc == 1 && old_import == im->import_id) {
 		char lbl[32], num[32];
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "second value for '%s' %s: NA here, %s at %s %ld",
@@ -622,7 +625,7 @@ int im_na_cell(struct importer *im, const char *name, assay_period p,
 			       assay_fmt_g(*old, num, sizeof num),
 			       im->sheet_name ? "row" : "line", old_line);
 	}
-	if (na_add(&im->na, name, f, p, im->row_line))
+	if (at_bound && na_add(&im->na, name, f, p, im->row_line))
 		return im_oom(im);
 	if (rc == 0)
 		return 0;

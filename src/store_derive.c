@@ -155,7 +155,7 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 	if (!store_fit_name(name))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
 				  "(UTF-8, no control characters, not empty)",
-				  im_shown(name, shown, sizeof shown));
+				  assay_shown(name, shown, sizeof shown));
 	if (sqlite3_exec(db, "SAVEPOINT assay_derive", NULL, NULL, NULL))
 		return db_fail(err, st);
 	int rc = put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);

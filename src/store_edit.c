@@ -109,7 +109,7 @@ int assay_store_series_rename(assay_store *st, const char *old,
 	if (!store_fit_name(new_name))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
 				  "(UTF-8, no control characters, not empty)",
-				  im_shown(new_name, shown, sizeof shown));
+				  assay_shown(new_name, shown, sizeof shown));
 	if ((rc = assay_store_series_get(st, old, &a, err)) <= 0)
 		return rc;
 	int exists = assay_store_series_get(st, new_name, &b, err);
@@ -281,7 +281,7 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	char shown[256];
 	if (!store_fit_name(into))
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name",
-				  im_shown(into, shown, sizeof shown));
+				  assay_shown(into, shown, sizeof shown));
 	if (!strcmp(a, b))
 		return assay_fail(err, ASSAY_EUSAGE, "a series merges with "
 				  "another, not itself ('%s')", a);

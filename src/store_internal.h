@@ -52,8 +52,5 @@ void store_configure_library(void);
 /* store_edit.c: a name the store keeps (UTF-8, no control characters,
  * not empty), for rename, merge and derive. */
 int store_fit_name(const char *s);
-/* import_text.c: s as a message may show it, control characters and
- * bytes that are not UTF-8 escaped (\x1b), cut to n bytes. */
-const char *im_shown(const char *s, char *buf, size_t n);
 
 #endif

@@ -1,9 +1,11 @@
 /* UTF-8 case folding by table (see utf8.h): no locale, no wide-char API,
  * so the same name always gives the same slug whatever the caller's
  * setlocale. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/assay.h"
 #include "utf8.h"
 
 static unsigned lower_code(unsigned c)
@@ -113,4 +115,75 @@ char *assay_utf8_lower_dup(const char *in)
 	}
 	*o = 0;
 	return (char *)out;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when the
+ * bytes there are no UTF-8: a stray continuation byte, a truncated or
+ * overlong sequence, a surrogate or a code point past U+10FFFF. */
+size_t assay_utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
+		       (s[3] & 0xC0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Is the character at s (of UTF-8 length len) a control character: C0,
+ * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
+int assay_utf8_is_control(const unsigned char *s, size_t len)
+{
+	return (len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
+	       (len == 2 && s[0] == 0xC2 && s[1] < 0xA0);
+}
+
+/* A cell as a message shows it: shortened to fit buf (n >= 8), with
+ * control characters and bytes that are no UTF-8 escaped, so that a
+ * message stays one line of valid UTF-8 even when a quoted cell holds a
+ * line break or the file is in another encoding. */
+const char *assay_shown(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+	while (*s) {
+		const unsigned char *u = (const unsigned char *)s;
+		size_t step = assay_utf8_len(u);
+		char esc[16];
+		if (step == 1 && *u == '\n')
+			strcpy(esc, "\\n");
+		else if (step == 1 && *u == '\r')
+			strcpy(esc, "\\r");
+		else if (step == 1 && *u == '\t')
+			strcpy(esc, "\\t");
+		else if (step == 0 || assay_utf8_is_control(u, step)) {
+			if (step == 0)
+				step = 1;
+			for (size_t i = 0; i < step; i++)
+				snprintf(esc + 4 * i, sizeof esc - 4 * i, "\\x%02x", u[i]);
+		} else {
+			memcpy(esc, s, step);
+			esc[step] = 0;
+		}
+		size_t len = strlen(esc);
+		if (k + len + 4 > n && (s[step] || k + len + 1 > n)) {
+			memcpy(buf + k, "...", 4);
+			return buf;
+		}
+		memcpy(buf + k, esc, len);
+		k += len;
+		s += step;
+	}
+	buf[k] = 0;
+	return buf;
 }

@@ -17,4 +17,8 @@ size_t assay_utf8_lower(const unsigned char *s, size_t len, unsigned char *out);
  * NULL when out of memory).  Invalid bytes are copied as they are. */
 char *assay_utf8_lower_dup(const char *s);
 
+/* Is the character at s (of UTF-8 length len) a control character: C0,
+ * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
+int assay_utf8_is_control(const unsigned char *s, size_t len);
+
 #endif

@@ -50,6 +50,17 @@ int assay_fail(assay_error *err, int status, const char *fmt, ...)
  * locale); returns buf. */
 char *assay_fmt_g(double v, char *buf, size_t n);
 
+/* The length (1-4) of the valid UTF-8 character at s, or 0 when the
+ * bytes there are none (overlong forms and surrogates included). */
+size_t assay_utf8_len(const unsigned char *s);
+
+/* s as a message may show it, in buf (n >= 8 bytes): line breaks, tabs
+ * and other control characters escaped (\n, \x1b), bytes that are not
+ * UTF-8 too, and cut with "..." to fit -- text from a file or an argument
+ * must not move a terminal's cursor or split a message in two.  Returns
+ * buf. */
+const char *assay_shown(const char *s, char *buf, size_t n);
+
 /* One-time library set-up, before any other call: turns GSL's
  * abort-on-error handler off and configures SQLite (one connection per
  * thread, no global memory statistics). */

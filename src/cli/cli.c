@@ -14,14 +14,38 @@
 #include "assay/import.h"
 #include "cli.h"
 
+/* One message line on stderr: prefix, then the text with control
+ * characters and bytes that are not UTF-8 escaped (assay_shown).  Names
+ * and periods in messages come from arguments and files: an escape
+ * sequence in one must not reach the terminal, nor a line break split the
+ * message in two. */
+static void put_message(const char *prefix, const char *fmt, va_list ap)
+{
+	char small[1024], *text = small, *shown;
+	va_list again;
+	va_copy(again, ap);
+	int len = vsnprintf(small, sizeof small, fmt, ap);
+	if (len >= (int)sizeof small && (text = malloc((size_t)len + 1)))
+		vsnprintf(text, (size_t)len + 1, fmt, again);
+	va_end(again);
+	if (len < 0 || !text) {
+		fprintf(stderr, "%s%s\n", prefix, len < 0 ? "(unprintable message)" : small);
+		return;
+	}
+	size_t room = 4 * (size_t)len + 8;      /* \x1b: four bytes for one */
+	shown = malloc(room);
+	fprintf(stderr, "%s%s\n", prefix, shown ? assay_shown(text, shown, room) : text);
+	free(shown);
+	if (text != small)
+		free(text);
+}
+
 int cli_error(int status, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("assay: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message("assay: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return status;
 }
 
@@ -80,30 +104,37 @@ int cli_no_series(assay_store *st, const char *name, const char *db)
 	return cli_error(ASSAY_EUSAGE, "no series '%s' in %s", name, db);
 }
 
+void cli_message(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	put_message(prefix, fmt, ap);
+	va_end(ap);
+}
+
 int cli_report(const assay_error *err)
 {
-	fprintf(stderr, "assay: %s\n", err->msg);
+	cli_message("assay: ", "%s", err->msg);
 	return err->status ? err->status : ASSAY_EIO;
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("assay: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message("assay: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "assay %s: ", cmd);
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "assay %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(prefix, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'assay %s --help'.\n", cmd);
+	fprintf(stderr, "Try 'assay %s --help'.\n", cmd);
 	return ASSAY_EUSAGE;
 }
 
@@ -376,7 +407,7 @@ int cli_default_jobs(void)
 static void filter_notice(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "assay: %s\n", msg);
+	cli_message("assay: ", "%s", msg);
 }
 
 int cli_filter_load(const char *cmd, const struct cli_filter *f,

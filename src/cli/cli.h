@@ -73,6 +73,10 @@ int cli_error(int status, const char *fmt, ...)
 int cli_no_series(assay_store *st, const char *name, const char *db);
 /* Print err->msg as "assay: MSG" and return err->status. */
 int cli_report(const assay_error *err);
+/* prefix + message as one line on stderr, control characters and bytes
+ * that are not UTF-8 escaped (every message goes through it). */
+void cli_message(const char *prefix, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* "assay: warning: ..." on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -494,7 +494,7 @@ static int job_write(const struct opts *o, struct job *jb,
 {
 	if (jb->status) {
 		progress_done(bar);
-		fprintf(stderr, "assay: %s\n", jb->msg);
+		cli_message("assay: ", "%s", jb->msg);
 		if (jb->status == ASSAY_EUSAGE && jb->loaded) {
 			*later = ASSAY_EUSAGE;
 			return 0;

@@ -223,7 +223,7 @@ static void print_help(void)
 static void notice(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "assay: %s\n", msg);
+	cli_message("assay: ", "%s", msg);
 }
 
 static void on_progress(void *ctx, int pass, uint64_t done, uint64_t total)

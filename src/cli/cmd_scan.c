@@ -239,15 +239,15 @@ static int report_rows(const assay_scan_result *res, struct cli_freq_note *fnote
 		if (row->freq)  /* the frequency it was judged at */
 			cli_freq_note_add(fnote, row->name, row->freq);
 		if (row->failed) {
-			fprintf(stderr, "assay: %s: %s\n", row->name, row->error.msg);
+			cli_message("assay: ", "%s: %s", row->name, row->error.msg);
 			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
 		} else if (row->reason && !cli.quiet) {
 			if (row->has_period)
-				fprintf(stderr, "assay: scan: %s %s: cannot judge: %s\n", row->name,
+				cli_message("assay: scan: ", "%s %s: cannot judge: %s", row->name,
 					assay_period_format(row->freq, row->period, lbl, sizeof lbl),
 					row->reason);
 			else
-				fprintf(stderr, "assay: scan: %s: cannot judge: %s\n", row->name,
+				cli_message("assay: scan: ", "%s: cannot judge: %s", row->name,
 					row->reason);
 		}
 	}

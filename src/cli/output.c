@@ -295,26 +295,9 @@ char *out_json_double(double v, char *buf, size_t n)
 	return buf;
 }
 
-/* The length of the valid UTF-8 sequence at p (1-4), or 0: JSON text must
- * be UTF-8, and a name a store holds from elsewhere (an older assay, SQL
- * by hand) may not be; its bad bytes are written as U+FFFD. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t len = *p < 0x80 ? 1 : *p >= 0xC2 && *p <= 0xDF ? 2
-		     : *p >= 0xE0 && *p <= 0xEF ? 3
-		     : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
-	for (size_t i = 1; i < len; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	if (len == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) ||
-			 (p[0] == 0xED && p[1] >= 0xA0)))
-		return 0;       /* overlong, or a UTF-16 surrogate */
-	if (len == 4 && ((p[0] == 0xF0 && p[1] < 0x90) ||
-			 (p[0] == 0xF4 && p[1] >= 0x90)))
-		return 0;       /* overlong, or beyond U+10FFFF */
-	return len;
-}
-
+/* JSON text must be UTF-8, and a name a store holds from elsewhere (an
+ * older assay, SQL by hand) may not be: its bad bytes are written as
+ * U+FFFD. */
 json_t *out_json_text(const char *s)
 {
 	json_t *j = s ? json_string(s) : NULL;
@@ -325,7 +308,7 @@ json_t *out_json_text(const char *s)
 	if (!clean)
 		return NULL;
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t len = utf8_len(p);
+		size_t len = assay_utf8_len(p);
 		if (len) {
 			memcpy(clean + k, p, len);
 			k += len;
@@ -358,7 +341,7 @@ void out_json_string(FILE *fp, const char *s)
 			if (*p < 0x20) {
 				fprintf(fp, "\\u%04x", *p);
 			} else if (*p >= 0x80) {
-				size_t len = utf8_len(p);
+				size_t len = assay_utf8_len(p);
 				if (len)
 					fwrite(p, 1, len, fp);
 				else
@@ -534,7 +517,7 @@ static void w_json_string(struct writer *w, const char *s)
 				snprintf(u, sizeof u, "\\u%04x", *p);
 				w_str(w, u);
 			} else if (*p >= 0x80) {
-				size_t len = utf8_len(p);
+				size_t len = assay_utf8_len(p);
 				if (len)
 					w_put(w, (const char *)p, len);
 				else
