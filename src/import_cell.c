@@ -20,15 +20,30 @@ static const char *const default_na[] = {
 
 /* ---- cells -------------------------------------------------------------- */
 
+/* Is v the value of a --na token that is a number (-999, 9999)?  Such a
+ * sentinel marks every cell of that value, however written (-999.0) and
+ * in number cells of a workbook too. */
+static int is_na_number(struct importer *im, double v)
+{
+	for (size_t i = 0; i < im->o->n_na_tokens; i++) {
+		double t;
+		if (im_read_number(im->o->na_tokens[i], im->decimal, &t) == 0 && t == v)
+			return 1;
+	}
+	return 0;
+}
+
 int im_is_na(struct importer *im, const char *s)
 {
 	for (size_t i = 0; i < sizeof default_na / sizeof *default_na; i++)
 		if (!strcmp(s, default_na[i]))
 			return 1;
+	double v;
 	for (size_t i = 0; i < im->o->n_na_tokens; i++)
 		if (!strcmp(s, im->o->na_tokens[i]))
 			return 1;
-	return 0;
+	return im->o->n_na_tokens && im_read_number(s, im->decimal, &v) == 0 &&
+	       is_na_number(im, v);
 }
 
 /* Read a plain number: sign, digits with optional thousands separators in
@@ -451,7 +466,8 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		return read_percent_cell(im, s, v, why, n);
 	if (type == ASSAY_CELL_NUMBER) {
 		if (read_stored_number(s, v) == 0)
-			return CELL_VALUE;
+			return im->o->n_na_tokens && is_na_number(im, *v) ? CELL_NA
+			       : CELL_VALUE;
 		char buf[64];
 		snprintf(why, n, "cannot read number cell '%s'",
 			 assay_shown(s, buf, sizeof buf));
@@ -464,8 +480,10 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		snprintf(minus, sizeof minus, "-%s", s + 3);
 		s = minus;
 	}
-	if (im_read_number(s, im->decimal, v) == 0)
-		return CELL_VALUE;      /* no NA marker reads as a number */
+	if (im_read_number(s, im->decimal, v) == 0)     /* no default NA
+							 * marker reads as a number */
+		return im->o->n_na_tokens && is_na_number(im, *v) ? CELL_NA
+		       : CELL_VALUE;
 	if (im_is_na(im, s))
 		return CELL_NA;
 	if (strchr("<>~", s[0]) && im_read_number(im_trim(s + 1), im->decimal, v) == 0) {

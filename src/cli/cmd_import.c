@@ -135,7 +135,8 @@ static const struct cli_opt import_opts[] = {
 	  .help = "D, W, M, Q or A (default: from the dates; full\n"
 		  "dates that are all first days of months are M)" },
 	{ .name = "na", .key = OPT_NA, .type = CLI_STR, .arg = "TOKEN",
-	  .help = "one more missing-value marker (repeatable); always\n"
+	  .help = "one more missing-value marker (repeatable); a\n"
+		  "number (-999) marks that value however written; always\n"
 		  "NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null" },
 	{ .name = "suffix", .key = OPT_SUFFIX, .type = CLI_STR,
 	  .arg = "K=1e3,M=1e6,B=1e9",
