@@ -187,7 +187,7 @@ static void reset_for_pass(struct importer *im, int pass)
 	im_drop_header(im);
 	im->nfield = im->buflen = 0;
 	im->file_freq = ASSAY_FREQ_NONE;
-	im->header_err[0] = 0;
+	im->header_err[0] = im->header_named_err[0] = 0;
 	memset(&im->marks, 0, sizeof im->marks);
 	memset(&im->fy, 0, sizeof im->fy);
 	im->qual_line = 0;
@@ -262,7 +262,9 @@ static int pass_one(struct importer *im, struct source *src, char delim)
 	if (im->wb ? im_feed_workbook(im) : im_feed(im, src, delim))
 		return -1;
 	if (im->state == BEFORE_HEADER && im->header_err[0])
-		return assay_fail(im->err, im->header_status, "%s", im->header_err);
+		return assay_fail(im->err, im->header_status, "%s",
+				  im->header_named_err[0] ? im->header_named_err
+				  : im->header_err);
 	if (im->state == BEFORE_HEADER)
 		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, im->o->header_line
 				  ? im->sheet_name ? "no row %ld with a cell: the "

@@ -288,12 +288,39 @@ static int period_qualifier(const char *tok)
  * qualifies it ("H1 2024", "Jan-Jun 2024", "2024 Q1"), is an error: read
  * as the year it would put part of a year's flow, or a unit's 1000, in a
  * year's place.  Returns 1 found, 0 none, -1 failed. */
+/* Words of a table header that mark an estimate or a revision of the
+ * same quantity (USGS: PROD_2023, PROD_EST_ 2024), not another one. */
+static int estimate_word(const char *tok)
+{
+	static const char *const words[] = {
+		"e", "est", "estimate", "estimated", "p", "prel", "prelim",
+		"preliminary", "provisional", "r", "rev", "revised", NULL
+	};
+	for (const char *const *w = words; *w; w++)
+		if (!strcasecmp(tok, *w))
+			return 1;
+	return 0;
+}
+
+/* Append a header word to the quantity its period columns name. */
+static void add_word(char *words, size_t n, const char *tok)
+{
+	size_t k = strlen(words);
+	if (k && k + 1 < n)
+		words[k++] = ' ';
+	for (const char *t = tok; *t && k + 1 < n; t++)
+		words[k++] = (char)tolower((unsigned char)*t);
+	words[k] = 0;
+}
+
 static int header_period(struct importer *im, const char *h, int c,
-			 assay_period *p, assay_freq *f, char label[8])
+			 assay_period *p, assay_freq *f, char label[8],
+			 char *words, size_t nwords)
 {
 	char *buf = strip_paren_suffix(im, h), *tok, *save = NULL;
 	char first[32] = "", odd[32] = "";
 	int found = 0;
+	words[0] = 0;
 	if (!buf)
 		return -1;
 	for (char *s = buf; *s; s++)
@@ -319,6 +346,8 @@ static int header_period(struct importer *im, const char *h, int c,
 			snprintf(label, 8, "%s", strlen(tok) == 7 ? tok : "");
 		} else if (!odd[0] && period_qualifier(tok)) {
 			snprintf(odd, sizeof odd, "%s", tok);
+		} else if (!estimate_word(tok)) {
+			add_word(words, nwords, tok);
 		}
 	}
 	if (found && odd[0]) {
@@ -623,12 +652,23 @@ static int resolve_value_column(struct importer *im)
 	return add_value_col(im, im->value_col) || list_spare_columns(im);
 }
 
+/* A --value-cols glob for the quantity of table header h: its text up
+ * to the period's first digit, then '*' (PROD_2023: PROD_*). */
+static const char *glob_hint(const char *h, char *buf, size_t n)
+{
+	size_t k = strcspn(h, "0123456789");
+	snprintf(buf, n, "%.*s*", (int)(k < n - 2 ? k : n - 2), h);
+	return buf;
+}
+
 /* Wide and table layouts: every column left (or those --value-cols
  * names) is a value column; in the table layout each names a period. */
 static int resolve_value_columns(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
 	assay_layout lay = im->layout;
+	char words[128], words0[128] = "", hint[64];
+	int col0 = -1;
 	for (size_t c = 0; c < im->nheader; c++) {
 		if (col_is_used(im, (int)c) ||
 		    (!im->header[c][0] && !(o->value_cols &&
@@ -642,9 +682,28 @@ static int resolve_value_columns(struct importer *im)
 		assay_freq hf = ASSAY_FREQ_NONE;
 		char plabel[8] = "";
 		int has_period = header_period(im, im_mapped(im, im->header[c]), (int)c,
-					       &hp, &hf, plabel);
+					       &hp, &hf, plabel, words, sizeof words);
 		if (has_period < 0)
 			return -1;
+		/* The period columns of a row make one series: without
+		 * --value-cols they must name one quantity, or PROD_2023 and
+		 * RESERVES_2024 become a production series whose 2024 is the
+		 * reserves. */
+		if (lay == ASSAY_LAYOUT_TABLE && has_period && !o->value_cols) {
+			if (col0 < 0) {
+				col0 = (int)c;
+				memcpy(words0, words, sizeof words);
+			} else if (strcmp(words, words0)) {
+				return im_fail_at(im, im->header_at, (int)c + 1,
+					       ASSAY_EUSAGE, "column headers '%s' and "
+					       "'%s' name different quantities: the "
+					       "period columns of a row make one series "
+					       "(--value-cols picks one quantity's: "
+					       "--value-cols '%s')",
+					       im->header[col0], im->header[c],
+					       glob_hint(im->header[col0], hint, sizeof hint));
+			}
+		}
 		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period && o->value_cols &&
 		    !matches_any_exactly(im, im->header[c], (int)c))
@@ -719,8 +778,13 @@ int im_resolve_header(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
 
+	im->header_named_ok = 0;
 	if (resolve_named_columns(im))
 		return -1;
+	int named = o->key_cols || o->date_col || o->series_col || o->value_col;
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		named |= o->meta_col[f] != NULL;
+	im->header_named_ok = named;
 	im->layout = o->layout == ASSAY_LAYOUT_AUTO ? guess_layout(im) : o->layout;
 	if (check_layout_columns(im))
 		return -1;

@@ -208,6 +208,10 @@ struct importer {
 	long header_at;
 	char header_err[MAX_ERRMSG + 128];      /* why the first guess failed */
 	char header_last_err[MAX_ERRMSG + 128]; /* why the latest one failed */
+	char header_named_err[MAX_ERRMSG + 128];/* why the first one that held
+						 * every column an option names
+						 * failed (the header, surely) */
+	int header_named_ok;    /* this candidate held them */
 	int header_status;
 	int date_col, series_col, value_col;
 	int *key_col;

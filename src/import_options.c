@@ -273,12 +273,18 @@ static int read_meta_file(struct importer *im, const char *path, int is_map)
 		fclose(fp);
 		return im_fail_at(im, 0, 0, ASSAY_EIO, "out of memory");
 	}
-	while (!r.failed && (n = fread(block, 1, sizeof block, fp)) > 0)
-		if (csv_parse(&p, block, n, meta_field, meta_row, &r) != n) {
+	int first = 1;
+	while (!r.failed && (n = fread(block, 1, sizeof block, fp)) > 0) {
+		/* a UTF-8 BOM (Excel's "CSV UTF-8") is no part of the first
+		 * name: kept, the first mapping matched nothing */
+		size_t skip = first && n >= 3 && !memcmp(block, "\xEF\xBB\xBF", 3) ? 3 : 0;
+		first = 0;
+		if (csv_parse(&p, block + skip, n - skip, meta_field, meta_row, &r) != n - skip) {
 			im_fail_at(im, 0, 0, ASSAY_EUSAGE, "%s %s: %s", flag, path,
 				csv_strerror(csv_error(&p)));
 			r.failed = 1;
 		}
+	}
 	if (!r.failed)
 		csv_fini(&p, meta_field, meta_row, &r);
 	csv_free(&p);

@@ -418,6 +418,9 @@ static void header_failed(struct importer *im)
 {
 	snprintf(im->header_last_err, sizeof im->header_last_err, "%s",
 		 im->err->msg);
+	if (im->header_named_ok && !im->header_named_err[0])
+		snprintf(im->header_named_err, sizeof im->header_named_err, "%s",
+			 im->err->msg);
 	if (!im->header_err[0]) {
 		snprintf(im->header_err, sizeof im->header_err, "%s",
 			 im->err->msg);
@@ -427,6 +430,25 @@ static void header_failed(struct importer *im)
 	im->state = BEFORE_HEADER;
 	im->failed = 0;
 	im->err->msg[0] = 0;
+}
+
+/* Under --layout table a row with a number that is no period (175000
+ * beside the key cells) is data: a table's headers are its keys' names
+ * and periods (PROD_2023, 2024), never a bare quantity. */
+static int table_data_row(struct importer *im)
+{
+	if (im->o->layout != ASSAY_LAYOUT_TABLE)
+		return 0;
+	for (size_t c = 0; c < im->nfield; c++) {
+		const char *s = im_trim(im->field[c]);
+		double v;
+		assay_freq f;
+		assay_period p;
+		if (*s && im_read_number(s, im->decimal, &v) == 0 &&
+		    assay_period_parse(s, NULL, &f, &p, NULL, 0) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* A record before the header: is it the header? */
@@ -441,9 +463,11 @@ static void header_record(struct importer *im)
 		/* A row of data ends the search for a header: the candidate
 		 * that failed right above it is the header (a column number
 		 * past its width must not make a data row the header). */
-		if (im->header_err[0] && im_header_is_data(im) >= 0) {
+		if (im->header_err[0] && (im_header_is_data(im) >= 0 ||
+					  table_data_row(im))) {
 			assay_fail(im->err, im->header_status, "%s",
-				   im->header_last_err);
+				   im->header_named_err[0] ? im->header_named_err
+				   : im->header_last_err);
 			im->failed = 1;
 			return;
 		}
@@ -468,7 +492,9 @@ static void header_record(struct importer *im)
 	}
 	if (im->state == BEFORE_HEADER && im->header_err[0] &&
 	    im->row_line - im->first_line + 1 >= HEADER_SEARCH_LINES) {
-		assay_fail(im->err, im->header_status, "%s", im->header_err);
+		assay_fail(im->err, im->header_status, "%s",
+			   im->header_named_err[0] ? im->header_named_err
+			   : im->header_err);
 		im->failed = 1;
 	}
 }
