@@ -295,7 +295,7 @@ static int write_pass(struct importer *im, struct source *src, char delim)
 				  "no data rows after the header");
 	if (im_check_col_meta_used(im) || im_check_marks(im) ||
 	    im_check_fiscal(im) || im_check_values_read(im) ||
-	    im_check_spare_columns(im))
+	    im_check_spare_columns(im) || im_check_series_days(im))
 		return -1;
 	EVP_DigestFinal_ex(im->sha, digest, &digest_len);
 	for (unsigned int i = 0; i < digest_len && i < 32; i++)

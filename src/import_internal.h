@@ -59,6 +59,12 @@ struct series_entry {
 	assay_period wref;      /* ... and the day it was learnt from */
 	char *unit;             /* its unit and kind (the store's, or this */
 	char *kind;             /* import's first row's); NULL: none */
+	/* new, long layout: its own full dates, read as im_days_freq reads
+	 * a file's (im_check_series_days) */
+	long day_cells;
+	unsigned day_marks;
+	int distinct_days, one_weekday, weekday;
+	assay_period first_day;
 };
 
 /* The NA cells of this import, by series and period: a value and an NA
@@ -372,6 +378,10 @@ int im_na_forget_row(struct na_cells *s, long line);
  * set. */
 int im_na_cell(struct importer *im, const char *name, assay_period p,
 	       assay_freq f, int col, double *old, const char **vintage);
+/* The end of pass two: a new series of a long file whose own full dates
+ * read as another frequency than the file's (an annual series beside a
+ * quarterly one) is refused.  0, or -1 with the error set. */
+int im_check_series_days(struct importer *im);
 int im_write_value(struct importer *im, struct series_entry *e, assay_period p,
 		assay_freq f, double value, int col);
 

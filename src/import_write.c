@@ -449,10 +449,70 @@ static int check_weekday(struct importer *im, struct series_entry *e,
 		       weekday_names[im_weekday(day)]);
 }
 
+/* A new series' own full dates (long layout, no --freq), counted as
+ * im_read_date counts the file's. */
+static void count_series_day(struct importer *im, struct series_entry *e)
+{
+	assay_period day = im->row_day;
+	int wd = im_weekday(day);
+	if (!e->day_cells++) {
+		e->day_marks = ~0u;
+		e->one_weekday = 1;
+		e->weekday = wd;
+		e->first_day = day;
+	}
+	e->day_marks &= im_day_marks(day);
+	e->one_weekday &= wd == e->weekday;
+	e->distinct_days |= day != e->first_day;
+}
+
+static const char *freq_words(assay_freq f)
+{
+	switch (f) {
+	case ASSAY_FREQ_A: return "years (every date a year's first or last day)";
+	case ASSAY_FREQ_Q: return "quarters (every date a quarter's first or last day)";
+	case ASSAY_FREQ_M: return "months (every date a month's first or last day)";
+	case ASSAY_FREQ_W: return "weeks (one weekday)";
+	default: return "days";
+	}
+}
+
+int im_check_series_days(struct importer *im)
+{
+	assay_freq file = im->day_freq ? im->day_freq
+			  : im_days_freq(im->day_marks, im->distinct_days,
+					 im->one_weekday);
+	if (im->layout != ASSAY_LAYOUT_LONG || im->o->freq || !im->day_cells)
+		return 0;
+	struct series_entry *first = NULL;     /* the one seen first */
+	assay_freq first_own = ASSAY_FREQ_NONE;
+	for (size_t i = 0; i < im->map.cap; i++) {
+		struct series_entry *e = &im->map.slot[i];
+		if (!e->name || !e->is_new || !e->distinct_days)
+			continue;
+		assay_freq own = im_days_freq(e->day_marks, e->distinct_days,
+					      e->one_weekday);
+		if (own != file && (!first || e->created_at < first->created_at)) {
+			first = e;
+			first_own = own;
+		}
+	}
+	if (!first)
+		return 0;
+	return im_fail_at(im, first->created_at, im->date_col + 1, ASSAY_EUSAGE,
+		       "the dates of series '%s' read as %s, but the file's as "
+		       "%s: read as the file's, its periods would be wrong "
+		       "(import it from a file of its own; --freq reads every "
+		       "date one way)", first->name, freq_words(first_own),
+		       freq_words(file));
+}
+
 int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
 	char lbl[32];
+	if (im->row_is_day && e->is_new && im->layout == ASSAY_LAYOUT_LONG)
+		count_series_day(im, e);
 	/* Month, quarter or year boundaries (one weekday) make a file's
 	 * dates months, quarters or years (weeks); a series the store holds
 	 * at another frequency keeps it where the day is one of its period's
