@@ -59,6 +59,7 @@ struct series_entry {
 	assay_period wref;      /* ... and the day it was learnt from */
 	char *unit;             /* its unit and kind (the store's, or this */
 	char *kind;             /* import's first row's); NULL: none */
+	long unit_line;         /* the row that gave the unit; 0: the store */
 	/* new, long layout: its own full dates, read as im_days_freq reads
 	 * a file's (im_check_series_days) */
 	long day_cells;

@@ -146,6 +146,22 @@ static int meta_at(struct importer *im, int f, int col)
 	return im->meta_col[f] >= 0 ? im->meta_col[f] + 1 : col;
 }
 
+/* A series whose first rows left the unit blank takes it from the first
+ * row that gives one; the rows after must agree with that.  (Without, a
+ * blank first cell let kt and t mix under one series.) */
+static int adopt_unit(struct importer *im, struct series_entry *e,
+		      const char *unit)
+{
+	const char *meta[ASSAY_META_COUNT] = { NULL };
+	meta[ASSAY_META_UNIT] = unit;
+	if (!(e->unit = im_strdup(im, unit)))
+		return -1;
+	e->unit_line = im->row_line;
+	if (store_series_update_meta(im->w, e->id, meta, im->err))
+		return im_db_error(im);
+	return 0;
+}
+
 /* One series, one unit and one kind: a later row of this file whose unit
  * (kind) column says otherwise would mix tonnes with kilograms, flows
  * with prices, under one name.  Only a column can vary by row. */
@@ -157,11 +173,25 @@ static int same_meta_as_before(struct importer *im, struct series_entry *e,
 	const char *meta[ASSAY_META_COUNT];
 	row_meta(im, e->name, v, meta);
 	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
+	if (u && !*u)
+		u = NULL;
+	if (u && (!e->unit || (!e->unit_line && im->o->relabel &&
+			       strcmp(u, e->unit)))) {
+		free(e->unit);
+		e->unit = NULL;
+		return adopt_unit(im, e, u);
+	}
+	char from[64];
+	if (e->unit_line)
+		snprintf(from, sizeof from, "before (%s %ld)",
+			 im->sheet_name ? "row" : "line", e->unit_line);
+	else
+		snprintf(from, sizeof from, "in the store");
 	if (u && e->unit && strcmp(u, e->unit))
 		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_UNIT, col),
 				  ASSAY_EUSAGE, "series '%s' has unit '%s' here but "
-				  "'%s' before (line %ld): one series has one unit",
-				  e->name, u, e->unit, e->created_at);
+				  "'%s' %s: one series has one unit",
+				  e->name, u, e->unit, from);
 	if (k && e->kind && strcmp(k, e->kind))
 		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_KIND, col),
 				  ASSAY_EUSAGE, "series '%s' is a %s here but a %s "
@@ -264,6 +294,7 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 		return -1;
 	}
 	e->created_at = im->row_line;
+	e->unit_line = u && *u ? im->row_line : 0;
 	im->map.n++;
 	im->res->series_total++;
 	*out = im->map.last = e;
