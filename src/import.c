@@ -309,6 +309,9 @@ static int write_pass(struct importer *im, struct source *src, char delim)
 /* The end of pass two: commit, or roll back a dry run. */
 static int commit_pass(struct importer *im)
 {
+	if (im->o->before_commit && im->o->before_commit(im->o->ctx, im->res))
+		return assay_fail(im->err, ASSAY_EIO, "%s: the import's result "
+				  "could not be reported: nothing imported", im->path);
 	store_import *w = im->w;
 	im->w = NULL;
 	if (store_import_end(w, !im->o->dry_run, im->err))

@@ -53,6 +53,8 @@ enum assay_meta_field {
 int assay_meta_field_parse(const char *name);
 const char *assay_meta_field_name(int field);
 
+typedef struct assay_import_result assay_import_result;
+
 typedef struct assay_import_opts {
 	const char *path;               /* file to read; "-" for stdin; a
 					 * pipe or FIFO is copied to a
@@ -119,10 +121,16 @@ typedef struct assay_import_opts {
 	/* Called now and then with bytes read so far and the total (0 when
 	 * unknown) of the current pass (1 or 2); may be NULL. */
 	void (*progress)(void *ctx, int pass, uint64_t done, uint64_t total);
+	/* Called once the import is complete, before it is committed, with
+	 * its result; may be NULL.  A nonzero return rolls it back: the
+	 * import fails (ASSAY_EIO) and writes nothing.  The assay command
+	 * writes its summary there, so that a summary it cannot write is an
+	 * import that did not happen, never one that did behind an error. */
+	int (*before_commit)(void *ctx, const assay_import_result *res);
 	void *ctx;
 } assay_import_opts;
 
-typedef struct assay_import_result {
+struct assay_import_result {
 	int64_t import_id;              /* 0 on dry run */
 	uint64_t rows_read;             /* data rows */
 	uint64_t values;                /* values read (not NA) */
@@ -141,7 +149,7 @@ typedef struct assay_import_result {
 	uint64_t na_kept;               /* NA cells where the store holds a
 					 * value of an earlier vintage (it
 					 * stays current) */
-} assay_import_result;
+};
 
 /* Import one file.  Returns 0, or -1 with err filled: ASSAY_EUSAGE for bad
  * options or bad data (message "FILE:LINE:COL: what"), ASSAY_EIO for file

@@ -264,6 +264,11 @@ void cli_stdout_clear_error(void)
 	stdout_reported = 0;
 }
 
+void cli_stdout_mark_reported(void)
+{
+	stdout_reported = 1;
+}
+
 int cli_write_error(void)
 {
 	if (!stdout_reported) {

@@ -158,6 +158,9 @@ int cli_period_bound(const assay_series_info *info, const char *s,
  * command returned: 4 then). */
 void cli_stdout_init(void);
 int cli_stdout_errno(void);             /* 0: no write to stdout failed */
+/* The write error on standard output has been reported (with what it
+ * means for the command): the exit does not report it again. */
+void cli_stdout_mark_reported(void);
 void cli_stdout_clear_error(void);      /* forget it (report's captures) */
 int cli_write_error(void);
 int cli_close_stdout(int status);

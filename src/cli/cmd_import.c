@@ -227,9 +227,17 @@ static void notice(void *ctx, const char *msg)
 	cli_message("assay: ", "%s", msg);
 }
 
+/* What the import's callbacks share. */
+struct import_run {
+	struct progress bar;
+	struct iargs *a;
+	int summary_failed;     /* the summary could not be written */
+};
+
 static void on_progress(void *ctx, int pass, uint64_t done, uint64_t total)
 {
-	progress_update(ctx, pass == 1 ? "reading" : "importing", done, total);
+	struct import_run *run = ctx;
+	progress_update(&run->bar, pass == 1 ? "reading" : "importing", done, total);
 }
 
 static int parse_layout(const char *s, assay_layout *out)
@@ -507,26 +515,51 @@ static int parse_args(int argc, char **argv, struct iargs *a)
 	return 0;
 }
 
+/* The summary, written and flushed before the import commits: when
+ * standard output cannot take it (a full disk, a closed pipe), the
+ * import is rolled back, and exit status 4 still means nothing was
+ * written. */
+static int summary_before_commit(void *ctx, const assay_import_result *res)
+{
+	struct import_run *run = ctx;
+	progress_done(&run->bar);
+	if (print_summary(&run->a->o, res, run->a->have_format, run->a->fmt) ||
+	    fflush(stdout) || cli_stdout_errno()) {
+		run->summary_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int run_import(struct iargs *a)
 {
 	assay_import_result res;
 	assay_error err;
 	assay_store *st;
-	struct progress bar;
+	struct import_run run = { .a = a };
 	int status;
-	progress_init(&bar, !cli.quiet && cli_stderr_is_tty());
+	progress_init(&run.bar, !cli.quiet && cli_stderr_is_tty());
 	a->o.notice = notice;
 	a->o.progress = on_progress;
-	a->o.ctx = &bar;
+	a->o.before_commit = summary_before_commit;
+	a->o.ctx = &run;
 	if ((status = cli_open_store(&st, 0)))
 		return status;
 	status = assay_import(st, &a->o, &res, &err);
-	progress_done(&bar);
+	progress_done(&run.bar);
+	if (status && run.summary_failed) {
+		int e = cli_stdout_errno();
+		assay_store_close(st);
+		cli_stdout_mark_reported();     /* here, once */
+		return cli_error(ASSAY_EIO, "write error on standard output: %s: "
+				 "the import was rolled back, nothing imported",
+				 strerror(e ? e : EIO));
+	}
 	if (status) {
 		assay_store_close(st);
 		return cli_report(&err);
 	}
-	status = print_summary(&a->o, &res, a->have_format, a->fmt);
+	status = 0;
 	if (!status && res.older && res.import_id && !cli.quiet)
 		explain_older(st, &res);
 	assay_store_close(st);

@@ -199,13 +199,18 @@ if [ -w /dev/full ]; then
 		if [ "$st" -eq 4 ] && [ "$e" = "$MSG_FULL" ]; then ok "dev-full: $args"
 		else not_ok "dev-full: $args" "exit $st, stderr [$(head -c 300 "$WORK/err")]"; fi
 	done < "$WORK/printing"
-	# import's summary as data
+	# import's summary as data: written before the commit, so a summary
+	# that cannot be written rolls the import back (exit 4 = nothing
+	# written; it was committed behind the error)
 	cp "$DB" "$WORK/imp.db"
+	before=$(sqlite3 "$WORK/imp.db" "SELECT count(*) FROM imports")
 	ASSAY_DB="$WORK/imp.db" "$ASSAY" import "$WORK/gen.csv" --kind price --vintage "$(date -u +%Y-%m-%d)" \
 		--format json > /dev/full 2> "$WORK/err"
 	st=$?
-	[ "$st" -eq 4 ] && [ "$(cat "$WORK/err")" = "$MSG_FULL" ] && ok "dev-full: import --format json" ||
-		not_ok "dev-full: import --format json" "exit $st, stderr [$(head -c 300 "$WORK/err")]"
+	after=$(sqlite3 "$WORK/imp.db" "SELECT count(*) FROM imports")
+	[ "$st" -eq 4 ] && [ "$(cat "$WORK/err")" = "$MSG_FULL: the import was rolled back, nothing imported" ] &&
+		[ "$before" = "$after" ] && ok "dev-full: import --format json" ||
+		not_ok "dev-full: import --format json" "exit $st, imports $before -> $after, stderr [$(head -c 300 "$WORK/err")]"
 	# plot and report print nothing on stdout ("wrote" is a message):
 	# a full stdout is no reason to fail them.
 	run sh -c '"$0" plot wb/copper -o "$1" > /dev/full' "$ASSAY" "$WORK/full-stdout.png"
@@ -225,6 +230,15 @@ while IFS= read -r args; do
 	else not_ok "closed-stdout: $args" "exit $st, stderr [$(head -c 300 "$WORK/err")]"; fi
 done < "$WORK/printing"
 set +f
+cp "$DB" "$WORK/imp2.db"
+before=$(sqlite3 "$WORK/imp2.db" "SELECT count(*) FROM imports")
+ASSAY_DB="$WORK/imp2.db" "$ASSAY" import "$WORK/gen.csv" --kind price --vintage "$(date -u +%Y-%m-%d)" \
+	--format csv >&- 2> "$WORK/err"
+st=$?
+after=$(sqlite3 "$WORK/imp2.db" "SELECT count(*) FROM imports")
+[ "$st" -eq 4 ] && [ "$(cat "$WORK/err")" = "$MSG_CLOSED: the import was rolled back, nothing imported" ] &&
+	[ "$before" = "$after" ] && ok "closed-stdout: import --format csv" ||
+	not_ok "closed-stdout: import --format csv" "exit $st, imports $before -> $after, stderr [$(head -c 300 "$WORK/err")]"
 # A closed stdout is not a free descriptor for the store, a chart or the
 # report's pages: they are written where they belong, and nothing else.
 "$ASSAY" plot wb/copper -o "$WORK/closed.png" >&- 2> "$WORK/err"
