@@ -647,6 +647,17 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 				       "date '%s' is coarser than --freq %c", s,
 				       (char)im->o->freq);
+		/* --freq says which period a full date stands for; a period
+		 * label already names its own, and a quarter's value is not
+		 * the year's */
+		if (*f != ASSAY_FREQ_D)
+			return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
+				       "date '%s' is %s, finer than --freq %c: its "
+				       "value is not the whole period's (import it at "
+				       "its own frequency; changes, export and check "
+				       "--freq %c aggregate)", s,
+				       assay_freq_adjective(*f), (char)im->o->freq,
+				       (char)im->o->freq);
 		*p = assay_period_convert(*f, *p, im->o->freq);
 		*f = im->o->freq;
 	}

@@ -132,8 +132,10 @@ static const struct cli_opt import_opts[] = {
 	{ .name = "date-format", .key = OPT_DATE_FORMAT, .type = CLI_STR,
 	  .arg = "FMT", .help = "strptime(3) format for other dates (%d.%m.%Y)" },
 	{ CLI_OPT_FREQ, .key = OPT_FREQ,
-	  .help = "D, W, M, Q or A (default: from the dates; full\n"
-		  "dates that are all first days of months are M)" },
+	  .help = "D, W, M, Q or A: the period a full date stands for\n"
+		  "(default: from the dates; full dates that are all first\n"
+		  "days of months are M); a finer label (2024Q1 under A) is\n"
+		  "an error, not a year" },
 	{ .name = "na", .key = OPT_NA, .type = CLI_STR, .arg = "TOKEN",
 	  .help = "one more missing-value marker (repeatable); a\n"
 		  "number (-999) marks that value however written; always\n"

@@ -70,7 +70,7 @@ run "$ASSAY" --db "$WORK/r.db" import "$XLSX" --sheet 'Monthly Prices' --prefix 
 expect_status xlsx-cell-error-status 2
 expect_err xlsx-cell-error "assay: $XLSX[Monthly Prices]!A8: cannot read date '1960M01': trailing text after the date"
 run "$ASSAY" --db "$WORK/r.db" import "$XLSX" --sheet 'Monthly Prices' --prefix wb/ --kind price --freq A
-expect_err xlsx-cell-error-row "assay: $XLSX[Monthly Prices]!L9: second value for 'wb/cocoa' 1960: 0.608 here, 0.634 at row 8"
+expect_err xlsx-cell-error-row "assay: $XLSX[Monthly Prices]!A8: date '1960M01' is monthly, finer than --freq A: its value is not the whole period's (import it at its own frequency; changes, export and check --freq A aggregate)"
 
 # --range: two columns of the sheet, rows 5-10 (header, units, codes, 3
 # months).
