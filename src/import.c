@@ -383,6 +383,7 @@ static void release(struct importer *im, struct source *src)
 	reset_for_pass(im, 0);
 	im_map_free(&im->map);
 	im_na_free(&im->na);
+	free(im->unit_checked);
 	EVP_MD_CTX_free(im->sha);
 	free(im->buf);
 	free(im->off);

@@ -625,8 +625,9 @@ static int resolve_value_column(struct importer *im)
 	/* A column named unit (series,date,value,unit: the tidy file's
 	 * shape) gives each row's unit, as --unit-col would; it was left
 	 * unread, and a share of kt over t came out a thousand times off
-	 * with only "unit unknown" said.  --unit or --unit-col decide. */
-	if (im->meta_col[ASSAY_META_UNIT] < 0 && !im->o->meta[ASSAY_META_UNIT]) {
+	 * with only "unit unknown" said.  --unit-col says which column;
+	 * --unit must then name the same unit (check_unit_flag). */
+	if (im->meta_col[ASSAY_META_UNIT] < 0) {
 		int c = guess_unique(im, unit_names, "--unit-col");
 		if (c == -2)
 			return -1;

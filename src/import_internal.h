@@ -251,6 +251,7 @@ struct importer {
 	/* pass two */
 	struct series_map map;
 	struct na_cells na;     /* NA cells read so far */
+	char *unit_checked;     /* a file unit found the same as --unit's */
 	int64_t import_id;
 	char vintage[32];
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/units.h"
 #include "import_internal.h"
 
 /* ---- series table: names seen in this import ------------------------ */
@@ -98,6 +99,10 @@ static const char *meta_value(struct importer *im, int f, struct value_col *v)
 {
 	if (v->meta[f])
 		return v->meta[f];
+	/* --unit labels the series; check_unit_flag refuses it where the
+	 * file gives another unit */
+	if (f == ASSAY_META_UNIT && im->o->meta[f])
+		return im->o->meta[f];
 	int c = im->meta_col[f];
 	if (c >= 0 && (size_t)c < im->nfield && im_trim(im->field[c])[0])
 		return im_trim(im->field[c]);
@@ -130,21 +135,72 @@ static void series_meta(struct importer *im, const char *name,
 	}
 }
 
-/* The metadata of series `name` from this row: columns, flags, a units
- * row, then --col-meta and --meta entries. */
-static void row_meta(struct importer *im, const char *name, struct value_col *v,
-		     const char **meta)
-{
-	for (int f = 0; f < ASSAY_META_COUNT; f++)
-		meta[f] = meta_value(im, f, v);
-	series_meta(im, name, meta);
-}
-
 /* The column a metadata field comes from, for messages (else `col`). */
 static int meta_at(struct importer *im, int f, int col)
 {
 	return im->meta_col[f] >= 0 ? im->meta_col[f] + 1 : col;
 }
+
+/* The unit the file gives a value (its unit column, units row or '%'
+ * cells), or NULL. */
+static const char *file_unit(struct importer *im, struct value_col *v)
+{
+	int c = im->meta_col[ASSAY_META_UNIT];
+	if (c >= 0 && (size_t)c < im->nfield && im_trim(im->field[c])[0])
+		return im_trim(im->field[c]);
+	if (v->unit)
+		return v->unit;
+	return v->pct == 1 ? "%" : NULL;
+}
+
+/* Do two unit texts name one unit ("$/mt" and "USD/t")? */
+static int same_unit(const char *a, const char *b)
+{
+	assay_unit *ua = NULL, *ub = NULL;
+	assay_error err;
+	int same = !assay_unit_parse(a, &ua, &err) && !assay_unit_parse(b, &ub, &err) &&
+		   assay_unit_same(ua, ub);
+	assay_unit_free(ua);
+	assay_unit_free(ub);
+	return same;
+}
+
+/* --unit beside a unit the file gives: the flag's text labels the
+ * series, but only for the same unit -- --unit t over a units row's
+ * (kt) would label thousands of tonnes as tonnes. */
+static int check_unit_flag(struct importer *im, struct value_col *v, int col)
+{
+	const char *flag = im->o->meta[ASSAY_META_UNIT], *file;
+	if (!flag || !(file = file_unit(im, v)) || !strcmp(flag, file))
+		return 0;
+	if (im->unit_checked && !strcmp(im->unit_checked, file))
+		return 0;
+	if (!same_unit(flag, file))
+		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_UNIT, col),
+				  ASSAY_EUSAGE, "--unit '%s', "
+				  "but the file gives '%s' here: its values would be "
+				  "labelled in another unit (leave --unit out, or "
+				  "--col-meta 'COL:unit=...' for one column)", flag, file);
+	free(im->unit_checked);
+	im->unit_checked = strdup(file);
+	return 0;
+}
+
+/* The metadata of series `name` from this row: columns, flags, a units
+ * row, then --col-meta and --meta entries.  Returns -1 (error set) when
+ * --unit contradicts the file. */
+static int row_meta(struct importer *im, const char *name, struct value_col *v,
+		    const char **meta, int col)
+{
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		meta[f] = meta_value(im, f, v);
+	series_meta(im, name, meta);
+	/* an entry of --col-meta or --meta says it for this series */
+	if (meta[ASSAY_META_UNIT] && meta[ASSAY_META_UNIT] == im->o->meta[ASSAY_META_UNIT])
+		return check_unit_flag(im, v, col);
+	return 0;
+}
+
 
 /* A series whose first rows left the unit blank takes it from the first
  * row that gives one; the rows after must agree with that.  (Without, a
@@ -171,7 +227,8 @@ static int same_meta_as_before(struct importer *im, struct series_entry *e,
 	if (im->meta_col[ASSAY_META_UNIT] < 0 && im->meta_col[ASSAY_META_KIND] < 0)
 		return 0;
 	const char *meta[ASSAY_META_COUNT];
-	row_meta(im, e->name, v, meta);
+	if (row_meta(im, e->name, v, meta, col))
+		return -1;
 	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
 	if (u && !*u)
 		u = NULL;
@@ -254,7 +311,8 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	if (im_check_new_series(im))
 		return -1;
 	const char *meta[ASSAY_META_COUNT];
-	row_meta(im, name, v, meta);
+	if (row_meta(im, name, v, meta, col))
+		return -1;
 	if (meta[ASSAY_META_KIND] && !assay_kind_parse(meta[ASSAY_META_KIND]))
 		return im_fail_at(im, im->row_line, im->meta_col[ASSAY_META_KIND] + 1,
 			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
