@@ -63,9 +63,8 @@ static void fmt_change(const assay_check *c, char *buf, size_t n)
 }
 
 /* "2 of 3 months", or "17 observations" for daily and weekly data. */
-static const char *coverage(const assay_check *c, size_t i)
+static const char *coverage(const assay_check *c, size_t i, char *buf, size_t size)
 {
-	static char buf[64];
 	assay_freq from = c->info.freq, to = c->a.s.freq;
 	int n = c->a.s.n_obs[i], of = 0;
 	if (from == ASSAY_FREQ_M)
@@ -73,10 +72,10 @@ static const char *coverage(const assay_check *c, size_t i)
 	else if (from == ASSAY_FREQ_Q)
 		of = 4;
 	if (of)
-		snprintf(buf, sizeof buf, "%d of %d %s", n, of,
+		snprintf(buf, size, "%d of %d %s", n, of,
 			 freq_noun(from, of != 1));
 	else
-		snprintf(buf, sizeof buf, "%d observation%s", n, n == 1 ? "" : "s");
+		snprintf(buf, size, "%d observation%s", n, n == 1 ? "" : "s");
 	return buf;
 }
 
@@ -98,6 +97,7 @@ void assay_check_explain(assay_check *c)
 	size_t i = c->row;
 	const assay_judgement *j = &a->j[i];
 	size_t p = a->c.prev[i];
+	char cov[64];
 	switch (j->why) {
 	case ASSAY_UNJUDGED_NA:
 		if (!isfinite(a->s.value[i]))
@@ -107,7 +107,7 @@ void assay_check_explain(assay_check *c)
 			snprintf(c->reason, sizeof c->reason,
 				 "the %s is partial (%s); --allow-partial "
 				 "judges it anyway", freq_noun(f, 0),
-				 coverage(c, i));
+				 coverage(c, i, cov, sizeof cov));
 		else if (i == 0)
 			snprintf(c->reason, sizeof c->reason,
 				 "it is the first %s of the data", freq_noun(f, 0));
@@ -311,8 +311,17 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 	}
 	expected_words(&c->a, i, c->info.unit, expect, sizeof expect);
 	set_aside_words(&c->a, i, aside, sizeof aside);
-	snprintf(buf, n, "%s %s: %s%s, %s (%s; typical %s move %s, %d %s of history%s%s)",
-	       c->name, lbl, chg, expect, what, pbuf, assay_freq_adjective(f), typ,
+	/* --allow-partial: a move of a partial period is judged, and says so
+	 * (one month of a quarter's flow reads as a two-thirds fall) */
+	char part[128] = "", cov[64];
+	size_t prev = c->a.c.prev[i];
+	if (c->a.s.partial[i])
+		snprintf(part, sizeof part, " (partial: %s)", coverage(c, i, cov, sizeof cov));
+	else if (prev != (size_t)-1 && c->a.s.partial[prev])
+		snprintf(part, sizeof part, " (after a partial %s: %s)", freq_noun(f, 0),
+			 coverage(c, prev, cov, sizeof cov));
+	snprintf(buf, n, "%s %s%s: %s%s, %s (%s; typical %s move %s, %d %s of history%s%s)",
+	       c->name, lbl, part, chg, expect, what, pbuf, assay_freq_adjective(f), typ,
 	       j->n_history, freq_noun(f, j->n_history != 1),
 	       j->seasonal ? ", seasonal pattern removed" : "", aside);
 	return j->verdict == ASSAY_VERDICT_NOISE ? ASSAY_OK : ASSAY_NOTABLE;

@@ -133,3 +133,13 @@ run python3 -c 'import json, sys; print([p["period"] for p in json.load(sys.stdi
 $out
 PY
 expect_out jump-listed-alone "['2025-06']"
+
+# --allow-partial: a partial period's move says it is partial (one month
+# of a quarter's flow reads as a two-thirds fall), and so does the move
+# after one
+awk 'BEGIN { print "date,value"; for (i = 0; i < 34; i++) printf "%d-%02d-01,%d\n", 2020 + int(i / 12), i % 12 + 1, 100 + i }' > "$WORK/flow.csv"
+"$ASSAY" -q import "$WORK/flow.csv" --series x/flow --kind flow --unit t >/dev/null 2>&1
+run "$ASSAY" check x/flow --freq Q --allow-partial
+expect_out_has partial-said "x/flow 2022Q4 (partial: 1 of 3 months): -66.2% QoQ"
+run "$ASSAY" check x/flow --freq Q
+case "$out" in *partial*) not_ok partial-not-said-when-full "$out" ;; *) ok partial-not-said-when-full ;; esac
