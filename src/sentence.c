@@ -120,13 +120,16 @@ void assay_check_explain(assay_check *c)
 		else
 			snprintf(c->reason, sizeof c->reason, "the change is undefined");
 		break;
-	case ASSAY_UNJUDGED_HISTORY:
+	case ASSAY_UNJUDGED_HISTORY: {
+		int need = a->used.min_history > j->params + 2 ? a->used.min_history
+							       : j->params + 2;
 		snprintf(c->reason, sizeof c->reason,
-			 "only %d %s of history (%d needed)", j->n_history,
-			 freq_noun(f, j->n_history != 1),
-			 a->used.min_history > j->params + 2 ? a->used.min_history
-							    : j->params + 2);
+			 "only %d %s of history (%d needed%s)", j->n_history,
+			 freq_noun(f, j->n_history != 1), need,
+			 need > a->used.window && !j->seasonal
+			 ? ": more than --window holds" : "");
 		break;
+	}
 	case ASSAY_UNJUDGED_FLAT:
 		snprintf(c->reason, sizeof c->reason,
 			 "the previous %d %s show no variation", j->n_history,

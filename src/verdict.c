@@ -703,6 +703,7 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 	J->n_history = m;
 	if (m < o->min_history || m < ngroups + ar + 2) {
 		J->why = ASSAY_UNJUDGED_HISTORY;
+		J->params = ngroups + ar;       /* what the reason names */
 		return;
 	}
 

@@ -143,3 +143,7 @@ run "$ASSAY" check x/flow --freq Q --allow-partial
 expect_out_has partial-said "x/flow 2022Q4 (partial: 1 of 3 months): -66.2% QoQ"
 run "$ASSAY" check x/flow --freq Q
 case "$out" in *partial*) not_ok partial-not-said-when-full "$out" ;; *) ok partial-not-said-when-full ;; esac
+# a window too short for the model names the number its parameters need
+# (it said "only 3 quarters of history (2 needed)")
+run "$ASSAY" check x/flow --freq Q --window 3 --min-history 2
+expect_out_has history-need-model "only 3 quarters of history (4 needed: more than --window holds)"
