@@ -135,7 +135,12 @@ int im_read_number(const char *s, char decimal, double *v)
 	clean[k] = 0;
 	errno = 0;
 	*v = strtod(clean, NULL);
-	return errno == ERANGE ? -1 : 0;
+	/* ERANGE: beyond the largest double, or below the smallest normal
+	 * one.  A subnormal (1e-310) is the correctly rounded value and is
+	 * read; what rounds to 0 or infinity is no value (-2: out of range). */
+	if (errno == ERANGE && (*v == 0 || isinf(*v)))
+		return -2;
+	return 0;
 }
 
 /* ---- the decimal mark ----------------------------------------------------- */
@@ -543,6 +548,10 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			 "UTF-8%s)", assay_shown(s, buf, sizeof buf), ENCODING_HINT);
 	else if (is_infinity(s))
 		snprintf(why, n, "cannot read value '%s': not a finite number", s);
+	else if (im_read_number(s, im->decimal, v) == -2)
+		snprintf(why, n, "cannot read value '%s': out of the range of a "
+			 "double (beyond 1.8e308, or below 4.9e-324)",
+			 assay_shown(s, buf, sizeof buf));
 	else if (!strpbrk(s, "0123456789'") && !strstr(s, "\xef\xbc") && strlen(s) <= 16 &&
 		 !im_name_flaw(s, &bad_utf8))
 		/* a token without digits is often a source's missing-value

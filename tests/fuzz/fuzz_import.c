@@ -460,9 +460,9 @@ static void value_check(assay_import_opts *o, const uint8_t *cell, size_t n)
 	int refused = in_grammar == 1 && !o->decimal && two_readings(t, len, delim);
 	errno = 0;
 	want = in_grammar ? strtod(num, NULL) : 0;
-	/* The importer refuses what strtod reports out of range (ERANGE,
-	 * which includes underflow to a subnormal or zero). */
-	if (in_grammar && errno == ERANGE)
+	/* The importer refuses what strtod reports out of range and rounds
+	 * to 0 or infinity; a subnormal (ERANGE too) is read as it is. */
+	if (in_grammar && errno == ERANGE && (want == 0 || isinf(want)))
 		in_grammar = -1;
 	snprintf(msg, sizeof msg, "cell '%.*s' (decimal '%c'%s): import %s, "
 		 "%zu value(s) stored %.17g, grammar %s %.17g", (int)len, t,
