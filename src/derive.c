@@ -245,8 +245,12 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 			return -1;
 		int rc = assay_unit_factor(x->unit, to, &f, c->err);
 		assay_unit_free(to);
-		if (rc)
-			return -1;
+		if (rc) {
+			char msg[sizeof c->err->msg];
+			memcpy(msg, c->err->msg, sizeof msg);
+			return assay_fail(c->err, ASSAY_EUSAGE, "%s: --to-unit: %s",
+					  c->expr, msg);
+		}
 		r->unit = strdup(to_unit);
 	} else if (x->unit) {
 		r->unit = unit_text(c, x->unit);

@@ -132,6 +132,17 @@ static int add_units(struct ctx *c, struct node *n, struct vec *a,
 		}
 		return 0;
 	}
+	/* indexes: only on one base period (b's values taken as a's) */
+	char why[400], what[600];
+	if (assay_unit_index_clash(b->unit, a->unit, why, sizeof why)) {
+		if (n->op == N_ADD)
+			snprintf(what, sizeof what, "cannot add '%.80s' and '%.80s': %s",
+				 assay_unit_text(a->unit), assay_unit_text(b->unit), why);
+		else
+			snprintf(what, sizeof what, "cannot subtract '%.80s' from '%.80s': %s",
+				 assay_unit_text(b->unit), assay_unit_text(a->unit), why);
+		return derive_cerr(c, n->col, "%s%s", what, "");
+	}
 	if (!assay_unit_compatible(a->unit, b->unit)) {
 		if (n->op == N_ADD)
 			return derive_cerr(c, n->col, "cannot add '%s' and '%s': the units "

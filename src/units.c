@@ -13,12 +13,14 @@
 #include <string.h>
 #include <udunits2.h>
 
+#include "assay/period.h"
 #include "assay/units.h"
 #include "c_locale.h"
 
 struct assay_unit {
 	ut_unit *u;
 	char *text;
+	char *base;             /* "2010" of the index "2010=100", else NULL */
 };
 
 /* Currencies and counted things: base units of their own, so that they
@@ -246,10 +248,13 @@ long_text:
 	return assay_fail(err, ASSAY_EUSAGE, "unit '%s': too long", text);
 }
 
-static assay_unit *unit_new(ut_unit *u, const char *text)
+/* A unit owning u (freed on failure), its text and index base (or NULL). */
+static assay_unit *unit_new(ut_unit *u, const char *text, const char *base)
 {
-	assay_unit *a = malloc(sizeof *a);
-	if (!a || !(a->text = strdup(text))) {
+	assay_unit *a = calloc(1, sizeof *a);
+	if (!a || !(a->text = strdup(text)) || (base && !(a->base = strdup(base)))) {
+		if (a)
+			free(a->text);
 		free(a);
 		ut_free(u);
 		return NULL;
@@ -300,7 +305,13 @@ int assay_unit_parse(const char *text, assay_unit **out, assay_error *err)
 	if (!u)
 		return assay_fail(err, ASSAY_EUSAGE, "unit '%s' cannot be read "
 				  "(as '%s')", clean, expr);
-	if (!(*out = unit_new(u, clean)))
+	/* an index is the whole text "P=100"; inside a compound unit
+	 * ("$/mt/2010=100", made by derive) it counts as the number 1 */
+	size_t k = index_base(clean);
+	char base[256] = "";
+	if (k && k == strlen(clean))
+		snprintf(base, sizeof base, "%.*s", (int)(k - 4), clean);
+	if (!(*out = unit_new(u, clean, base[0] ? base : NULL)))
 		return assay_fail(err, ASSAY_EIO, "out of memory");
 	return 0;
 }
@@ -313,6 +324,7 @@ void assay_unit_free(assay_unit *u)
 	ut_free(u->u);
 	pthread_mutex_unlock(&ut_lock);
 	free(u->text);
+	free(u->base);
 	free(u);
 }
 
@@ -321,8 +333,63 @@ const char *assay_unit_text(const assay_unit *u)
 	return u ? u->text : NULL;
 }
 
+const char *assay_unit_index_base(const assay_unit *u)
+{
+	return u ? u->base : NULL;
+}
+
+/* The same base period: the same text, or labels of one period (2010-01
+ * and 2010M01). */
+static int same_base(const char *a, const char *b)
+{
+	assay_freq fa, fb;
+	assay_period pa, pb;
+	char why[64];
+	if (!strcmp(a, b))
+		return 1;
+	return assay_period_parse(a, NULL, &fa, &pa, why, sizeof why) == 0 &&
+	       assay_period_parse(b, NULL, &fb, &pb, why, sizeof why) == 0 &&
+	       fa == fb && pa == pb;
+}
+
+/* The base as a rebase() argument: itself when it is a period label. */
+static const char *base_arg(const char *base)
+{
+	assay_freq f;
+	assay_period p;
+	char why[64];
+	return assay_period_parse(base, NULL, &f, &p, why, sizeof why) == 0 ?
+	       base : "PERIOD";
+}
+
+int assay_unit_index_clash(const assay_unit *a, const assay_unit *b, char *why,
+			   size_t n)
+{
+	if (!a->base && !b->base)
+		return 0;
+	if (a->base && b->base) {
+		if (same_base(a->base, b->base))
+			return 0;
+		snprintf(why, n, "an index on another base period is no unit "
+			 "conversion: it needs the series' own mean over %s (the "
+			 "derive function rebase(SERIES, %s))", b->base,
+			 base_arg(b->base));
+	} else if (a->base) {
+		snprintf(why, n, "an index is relative to its base period, not a "
+			 "unit of measure, and converts to no other unit (the "
+			 "derive function rebase(SERIES, PERIOD) changes its base)");
+	} else {
+		snprintf(why, n, "an index is the series relative to its own mean "
+			 "over the base period, not a unit of measure (the derive "
+			 "function rebase(SERIES, %s))", base_arg(b->base));
+	}
+	return 1;
+}
+
 int assay_unit_compatible(const assay_unit *a, const assay_unit *b)
 {
+	if (assay_unit_index_clash(a, b, NULL, 0))
+		return 0;
 	pthread_mutex_lock(&ut_lock);
 	int ok = ut_are_convertible(a->u, b->u) != 0;
 	pthread_mutex_unlock(&ut_lock);
@@ -344,6 +411,10 @@ static int factor_locked(const assay_unit *a, const assay_unit *b, double *f)
 int assay_unit_factor(const assay_unit *a, const assay_unit *b, double *f,
 		      assay_error *err)
 {
+	char why[400];
+	if (assay_unit_index_clash(a, b, why, sizeof why))
+		return assay_fail(err, ASSAY_EUSAGE, "cannot convert '%s' to '%s': %s",
+				  a->text, b->text, why);
 	pthread_mutex_lock(&ut_lock);
 	int rc = factor_locked(a, b, f);
 	pthread_mutex_unlock(&ut_lock);
@@ -364,6 +435,8 @@ int assay_unit_factor(const assay_unit *a, const assay_unit *b, double *f,
 int assay_unit_same(const assay_unit *a, const assay_unit *b)
 {
 	double f;
+	if (assay_unit_index_clash(a, b, NULL, 0))
+		return 0;
 	pthread_mutex_lock(&ut_lock);
 	int rc = factor_locked(a, b, &f);
 	pthread_mutex_unlock(&ut_lock);
@@ -401,7 +474,7 @@ static assay_unit *combine(const assay_unit *a, const assay_unit *b,
 	pthread_mutex_lock(&ut_lock);
 	ut_unit *u = op == '*' ? ut_multiply(a->u, b->u) : ut_divide(a->u, b->u);
 	pthread_mutex_unlock(&ut_lock);
-	assay_unit *r = u ? unit_new(u, text ? text : made) : NULL;
+	assay_unit *r = u ? unit_new(u, text ? text : made, NULL) : NULL;
 	free(made);
 	return r;
 }
@@ -423,7 +496,7 @@ assay_unit *assay_unit_dup(const assay_unit *u)
 	pthread_mutex_lock(&ut_lock);
 	ut_unit *c = ut_clone(u->u);
 	pthread_mutex_unlock(&ut_lock);
-	return c ? unit_new(c, u->text) : NULL;
+	return c ? unit_new(c, u->text, u->base) : NULL;
 }
 
 int assay_unit_convert_values(const char *from, const char *to, double *v,

@@ -28,7 +28,9 @@
  * compatible units (b converted to a's), a * b and a / b multiply and
  * divide them, numbers take the unit of what they are added to.  An input
  * without a unit, or with one assay cannot read, makes the result's unit
- * unknown (reported in `note`).
+ * unknown (reported in `note`).  rebase(S, P) is in the index "P=100"
+ * whatever S's unit; indexes add only to indexes on the same base period
+ * (units.h).
  *
  * Values are computed on read (assay_derive_load, called by
  * assay_store_load): a derived series stores its definition, not values,

@@ -111,6 +111,86 @@ expect_out_has changes-to-unit "2026-05,6.143"
 run "$ASSAY" plot wb/copper --to-unit '$/lb' -o "$WORK/cu-lb.svg" --format svg
 if [ "$status" -eq 0 ] && grep -q 'lb' "$WORK/cu-lb.svg"; then ok plot-to-unit
 else not_ok plot-to-unit "status $status: $err"; fi
+
+# --- an index on one base period is no unit of another: --to-unit refuses
+# it on every command (units.c owns the rule), rebase() does it.  The
+# expected values are pandas' (the 2026-06 edition where it has a value,
+# else the 2020-03 one): the natural gas index (2010=100) over its own
+# 2005 mean, 142.40083333333334.
+# near NAME "PERIOD=VALUE ...": stdout's period,value rows hold each
+# VALUE to 1e-12 relative, and no other rows
+near() {
+	printf '%s\n' "$out" | awk -F, -v want="$2" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) {
+			split(w[i], kv, "="); v[kv[1]] = kv[2] } }
+		NR == 1 { next }
+		{ got++; if (!($1 in v)) { print "extra " $0; bad++; next }
+		  d = $2 - v[$1]; if (d < 0) d = -d; a = v[$1]; if (a < 0) a = -a
+		  if (d > 1e-12 * a) { print $1 ": " $2 " != " v[$1]; bad++ } }
+		END { if (got != n) { print got " rows, want " n; bad++ }; exit bad > 0 }' \
+		> "$WORK/near" 2>&1
+	if [ $? -eq 0 ] && [ "$status" -eq 0 ]; then ok "$1"
+	else not_ok "$1" "status $status: $(head -c 300 "$WORK/near") $(head -c 200 "$WORK/err")"; fi
+}
+NG_REBASE="an index on another base period is no unit conversion: it needs the series' own mean over 2005 (the derive function rebase(SERIES, 2005))"
+run "$ASSAY" export wb/natural-gas-index --freq A --from 2005 --to 2010 --to-unit '2005=100'
+expect_status index-to-unit-base-status 2
+expect_err index-to-unit-base "assay: wb/natural-gas-index: --to-unit: cannot convert '2010=100' to '2005=100': $NG_REBASE"
+run "$ASSAY" export wb/natural-gas-index --from 2010-01 --to 2010-02 --to-unit '%'
+expect_status index-to-unit-pct-status 2
+expect_err index-to-unit-pct "assay: wb/natural-gas-index: --to-unit: cannot convert '2010=100' to '%': an index is relative to its base period, not a unit of measure, and converts to no other unit (the derive function rebase(SERIES, PERIOD) changes its base)"
+run "$ASSAY" export wb/natural-gas-index --from 2010-01 --to 2010-02 --to-unit 1
+expect_status index-to-unit-one 2
+run "$ASSAY" export wb/copper --from 2010-01 --to 2010-02 --to-unit '2010=100'
+expect_status index-from-price-status 2
+expect_err index-from-price "assay: wb/copper: --to-unit: cannot convert '\$/mt' to '2010=100': an index is the series relative to its own mean over the base period, not a unit of measure (the derive function rebase(SERIES, 2010))"
+run "$ASSAY" changes wb/natural-gas-index --to-unit '2005=100' --format csv
+expect_status index-changes-status 2
+expect_err index-changes "assay: wb/natural-gas-index: --to-unit: cannot convert '2010=100' to '2005=100': $NG_REBASE"
+run "$ASSAY" plot wb/natural-gas-index --to-unit '2005=100' -o "$WORK/ng05.svg" --format svg
+expect_status index-plot-status 2
+expect_err index-plot "assay: wb/natural-gas-index: --to-unit: cannot convert '2010=100' to '2005=100': $NG_REBASE"
+if [ ! -e "$WORK/ng05.svg" ]; then ok index-plot-no-file; else not_ok index-plot-no-file "a chart was written"; fi
+run "$ASSAY" derive wb/ng05 wb/natural-gas-index --to-unit '2005=100'
+expect_status index-derive-status 2
+expect_err index-derive "assay: wb/natural-gas-index: --to-unit: cannot convert '2010=100' to '2005=100': $NG_REBASE"
+run "$ASSAY" list wb/ng05 --format csv
+expect_out index-derive-nothing "name,kind,freq,first,last,count,unit,source"
+# the same index (its text in parentheses, or the same base period
+# written another way) is no conversion: the values as they are
+run "$ASSAY" export wb/natural-gas-index --from 2010-01 --to 2010-02 --to-unit '(2010=100)'
+expect_out index-to-unit-same "period,value
+2010-01,119.14
+2010-02,113.76"
+# rebase() is the way, and its unit is the base asked for
+run "$ASSAY" derive wb/ng05 'rebase(wb/natural-gas-index, 2005)'
+expect_err index-rebase-msg "assay: derived wb/ng05: 797 monthly values 1960-01 to 2026-05 from 1 series, unit 2005=100, kind price"
+run "$ASSAY" export wb/ng05 --freq A --from 2005 --to 2010 --to-unit '2005=100'
+near index-rebase-annual "2005=100 2006=88.94786430322857 2007=91.75508102129551 2008=126.24809077662233 2009=67.01564246463913 2010=70.22430814426413"
+run "$ASSAY" export wb/ng05 --from 2010-01 --to 2010-01
+near index-rebase-month "2010-01=83.6652407230763"
+run "$ASSAY" list wb/ng05 --format csv
+expect_out_has index-rebase-list "wb/ng05,price,M,1960-01,2026-05,797,2005=100,derived"
+
+# --- rebase of an index: labelled by the base asked for, not the input's
+# (pandas: the 2020-03 edition's steel index over its 2010 mean)
+run "$ASSAY" derive wb/steel10 'rebase(wb/steel-index, 2010)'
+expect_err index-rebase-label "assay: derived wb/steel10: 402 monthly values 1979-01 to 2012-06 from 1 series, unit 2010=100, kind price"
+run "$ASSAY" export wb/steel10 --freq A --from 2005 --to 2005
+near index-rebase-label-value "2005=80.66851043487088"
+run "$ASSAY" derive --dry-run wb/x 'rebase(wb/natural-gas-index, 2010Q1)'
+expect_err_has index-rebase-quarter "unit 2010Q1=100, kind price"
+run "$ASSAY" derive --dry-run wb/x 'rebase(wb/natural-gas-index, 2010Q1)' --to-unit '2010=100'
+expect_status index-rebase-quarter-to-year 2
+# indexes on different bases do not add; on one base they do
+run "$ASSAY" derive wb/x 'wb/natural-gas-index + wb/steel-index'
+expect_status index-add-status 2
+expect_err index-add "assay: wb/natural-gas-index + wb/steel-index:22: cannot add '2010=100' and '2005=100': an index on another base period is no unit conversion: it needs the series' own mean over 2010 (the derive function rebase(SERIES, 2010))"
+run "$ASSAY" derive wb/x 'wb/natural-gas-index - rebase(wb/copper, 2010-01)' --dry-run
+expect_err_has index-sub "cannot subtract '2010-01=100' from '2010=100': an index on another base period"
+run "$ASSAY" derive --dry-run wb/x 'wb/natural-gas-index + wb/steel10'
+expect_err index-add-same-base "assay: would derive wb/x: 402 monthly values 1979-01 to 2012-06 from 2 series, unit 2010=100, kind price"
+
 # a ratio of prices per different masses: the unit is derived
 run "$ASSAY" derive --dry-run wb/x 'wb/gold / wb/copper'
 expect_err derive-ratio-unit "assay: would derive wb/x: 797 monthly values 1960-01 to 2026-05 from 2 series, unit \$/troy oz/(\$/mt), kind price"

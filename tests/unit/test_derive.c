@@ -2,8 +2,8 @@
  * Unit tests of derive.c and store_derive.c on a small store: the parser's
  * errors (EXPR:COL: what), every operator and function against values
  * worked out by hand, units carried and refused, division by zero,
- * resampling to a common frequency, circular definitions and the load
- * through assay_store_load.  (The bundled-data values are checked against
+ * resampling to a common frequency, circular definitions, the load
+ * through assay_store_load and base-period indexes.  (The bundled-data values are checked against
  * pandas in tests/e2e/t70-derive.sh.)
  */
 #include <math.h>
@@ -272,6 +272,57 @@ static void test_store_and_cycles(void **state)
 	assay_derive_result_release(&r);
 }
 
+/* Base-period indexes: rebase() is in "P=100" whatever its input's unit,
+ * indexes on different bases neither add nor convert.  The values are
+ * python's (100 * v / base, the base the mean of the base period). */
+static void test_index_units(void **state)
+{
+	struct env *e = *state;
+	import_csv(e, "series,date,value\ni/10,2020-01,110\ni/10,2020-02,120\n"
+		   "i/10,2020-03,130\n", "price", "2010=100");
+	import_csv(e, "series,date,value\ni/05,2020-01,50\ni/05,2020-02,60\n"
+		   "i/05,2020-03,70\n", "price", "(2005=100)");
+	values(e, "rebase(i/10, 2020-02)", 0,
+	       (double[]){ 91.66666666666667, 100, 108.33333333333333 }, 3, "2020-02=100");
+	values(e, "rebase(i/10, 2020Q1)", 0,
+	       (double[]){ 91.66666666666667, 100, 108.33333333333333 }, 3, "2020Q1=100");
+	/* one base period written two ways adds */
+	values(e, "rebase(i/05, 2020-01) + rebase(i/10, 2020M01)", 0,
+	       (double[]){ 200, 229.0909090909091, 258.1818181818182 }, 3, "2020-01=100");
+	values(e, "i/10 * 2 + 1", 0, (double[]){ 221, 241, 261 }, 3, "2010=100");
+	refused(e, "i/10 + i/05", "i/10 + i/05:6: cannot add '2010=100' and '2005=100': "
+		"an index on another base period is no unit conversion: it needs the "
+		"series' own mean over 2010 (the derive function rebase(SERIES, 2010))");
+	refused(e, "i/05 - rebase(i/10, 2020Q1)", "i/05 - rebase(i/10, 2020Q1):6: cannot "
+		"subtract '2020Q1=100' from '2005=100': an index on another base period "
+		"is no unit conversion: it needs the series' own mean over 2005 (the "
+		"derive function rebase(SERIES, 2005))");
+	refused(e, "i/10 + share(i/10, i/10)", "i/10 + share(i/10, i/10):6: cannot add "
+		"'2010=100' and '%': an index is the series relative to its own mean "
+		"over the base period, not a unit of measure (the derive function "
+		"rebase(SERIES, 2010))");
+	refused(e, "sum(i/*)", "sum(i/*):1: sum(i/*): cannot convert '2010=100' to "
+		"'2005=100': an index on another base period is no unit conversion: it "
+		"needs the series' own mean over 2005 (the derive function "
+		"rebase(SERIES, 2005))");
+	/* --to-unit: the same index is no conversion, another base refused */
+	assay_derive_result r;
+	assay_error err;
+	assert_int_equal(assay_derive_eval(e->st, NULL, "i/10", 0, NULL, "(2010=100)",
+					   &r, &err), 0);
+	assert_true(r.value[0] == 110);
+	assay_derive_result_release(&r);
+	assert_int_equal(assay_derive_eval(e->st, NULL, "i/10", 0, NULL, "2005=100",
+					   &r, &err), -1);
+	assert_string_equal(err.msg, "i/10: --to-unit: cannot convert '2010=100' to "
+			    "'2005=100': an index on another base period is no unit "
+			    "conversion: it needs the series' own mean over 2005 (the "
+			    "derive function rebase(SERIES, 2005))");
+	assert_int_equal(assay_derive_eval(e->st, NULL, "rebase(i/10, 2020-02)", 0,
+					   NULL, "%", &r, &err), -1);
+	assert_non_null(strstr(err.msg, "converts to no other unit"));
+}
+
 int main(void)
 {
 	assay_init();
@@ -281,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_div_zero_and_units),
 		cmocka_unit_test(test_store_and_cycles),
+		cmocka_unit_test(test_index_units),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,7 +3,8 @@
  * (NIST SP 811 / the 1959 international yard and pound agreement:
  * 1 lb = 0.45359237 kg exactly; 1 troy oz = 31.1034768 g exactly;
  * 1 bbl = 42 US gal = 0.158987294928 m3; 1 Btu(IT) = 1055.05585262 J),
- * the source texts of the bundled data, and the refusals.
+ * the source texts of the bundled data, the refusals, and base-period
+ * indexes (a unit of their own: no factor to another base, to % or to 1).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -146,6 +147,80 @@ static void test_arithmetic(void **state)
 	assert_true(isnan(v[1]));
 }
 
+/* An index converts only to itself: the same base period (written as the
+ * source does, in parentheses, or as another label of that period). */
+static void test_indexes(void **state)
+{
+	(void)state;
+	assay_unit *u;
+	assay_error err;
+	close_to(factor("2010=100", "2010=100"), 1.0);
+	close_to(factor("(2010=100)", "2010=100"), 1.0);
+	close_to(factor("2010-01=100", "2010M01=100"), 1.0);
+	close_to(factor("2010Q1=100", "2010Q1=100"), 1.0);
+	refused("2010=100", "2005=100", "cannot convert '2010=100' to '2005=100': "
+		"an index on another base period is no unit conversion: it needs "
+		"the series' own mean over 2005 (the derive function "
+		"rebase(SERIES, 2005))");
+	refused("2010=100", "2010Q1=100", "rebase(SERIES, 2010Q1)");
+	refused("2010=100", "%", "cannot convert '2010=100' to '%': an index is "
+		"relative to its base period, not a unit of measure, and converts "
+		"to no other unit");
+	refused("2010=100", "1", "converts to no other unit");
+	refused("%", "2010=100", "cannot convert '%' to '2010=100': an index is "
+		"the series relative to its own mean over the base period");
+	refused("$/mt", "2010=100", "rebase(SERIES, 2010)");
+	/* a base that is no period label: the hint names none */
+	refused("1982-84=100", "2010=100", "rebase(SERIES, 2010)");
+	refused("2010=100", "1982-84=100", "rebase(SERIES, PERIOD)");
+
+	assert_int_equal(assay_unit_parse("(2010Q1=100)", &u, &err), 0);
+	assert_string_equal(assay_unit_index_base(u), "2010Q1");
+	assert_true(assay_unit_dimensionless(u));
+	assay_unit *v, *one;
+	assert_int_equal(assay_unit_parse("2005=100", &v, &err), 0);
+	assert_int_equal(assay_unit_parse("1", &one, &err), 0);
+	assert_false(assay_unit_compatible(u, v));
+	assert_false(assay_unit_same(u, v));
+	assert_false(assay_unit_compatible(u, one));
+	assert_false(assay_unit_same(one, v));
+	assert_null(assay_unit_index_base(one));
+	/* a copy is the same index */
+	assay_unit *c = assay_unit_dup(v);
+	assert_string_equal(assay_unit_index_base(c), "2005");
+	assert_true(assay_unit_same(c, v));
+	/* a compound text with an index in it is no index: derive's
+	 * "$/mt/2010=100" is $/mt */
+	assay_unit *cmp, *mt;
+	assert_int_equal(assay_unit_parse("$/mt/2010=100", &cmp, &err), 0);
+	assert_int_equal(assay_unit_parse("$/mt", &mt, &err), 0);
+	assert_null(assay_unit_index_base(cmp));
+	close_to(factor("$/mt/2010=100", "$/mt"), 1.0);
+	/* the product of an index and another unit is no index either */
+	assay_unit *prod = assay_unit_mul(v, mt, NULL);
+	assert_null(assay_unit_index_base(prod));
+	assert_true(assay_unit_same(prod, mt));
+	char why[400];
+	assert_int_equal(assay_unit_index_clash(v, c, why, sizeof why), 0);
+	assert_int_equal(assay_unit_index_clash(mt, prod, NULL, 0), 0);
+	assert_int_equal(assay_unit_index_clash(u, v, why, sizeof why), 1);
+	assert_non_null(strstr(why, "mean over 2005"));
+	/* values are left as they were */
+	double x[2] = { 119.14, 113.76 };
+	assert_int_equal(assay_unit_convert_values("2010=100", "2005=100", x, 2, &err), -1);
+	assert_int_equal(err.status, 2);
+	assert_true(x[0] == 119.14 && x[1] == 113.76);
+	assert_int_equal(assay_unit_convert_values("2010=100", "(2010=100)", x, 2, &err), 0);
+	assert_true(x[0] == 119.14 && x[1] == 113.76);
+	assay_unit_free(prod);
+	assay_unit_free(mt);
+	assay_unit_free(cmp);
+	assay_unit_free(c);
+	assay_unit_free(one);
+	assay_unit_free(v);
+	assay_unit_free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_bundled_units),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_arithmetic),
+		cmocka_unit_test(test_indexes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
