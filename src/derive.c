@@ -255,7 +255,11 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 	} else if (x->unit) {
 		r->unit = unit_text(c, x->unit);
 	}
-	r->kind = x->kind ? x->kind : ASSAY_KIND_PRICE;
+	/* a number alone is averaged like a price; an unknown kind is left
+	 * to the caller (derive asks for --kind) */
+	r->kind = x->is_number ? ASSAY_KIND_PRICE : x->kind;
+	if (!r->kind)
+		snprintf(r->kind_note, sizeof r->kind_note, "%s", x->kind_why);
 	r->period = malloc((c->n ? c->n : 1) * sizeof *r->period);
 	r->value = malloc((c->n ? c->n : 1) * sizeof *r->value);
 	r->inputs = calloc(c->nin ? c->nin : 1, sizeof *r->inputs);

@@ -65,7 +65,105 @@ static int eval_series(struct ctx *c, struct node *n, struct vec *x)
 	lay(c, in, 1.0, x);
 	x->unit = in->unit ? assay_unit_dup(in->unit) : NULL;
 	x->kind = in->info.kind;
+	if (!x->kind)
+		snprintf(x->kind_why, sizeof x->kind_why, "'%.150s' has no kind",
+			 in->name);
 	return 0;
+}
+
+/* ---- kinds ----
+ *
+ * What resampling a result needs follows from its operands' kinds where
+ * that is known, and is left unknown (ASSAY_KIND_NONE with the reason in
+ * kind_why: derive then asks for --kind) where it is not:
+ *
+ *   a + b, a - b, sum()  one kind: that kind; kinds mixed: unknown
+ *   flow * price, flow / price             flow (t * $/t is $ a month)
+ *   stock * price, stock / price           stock (the value of a stock)
+ *   price * price, price / price           price
+ *   stock * stock, stock / stock           stock (the last value of a
+ *                                          ratio is the ratio of the last)
+ *   flow / flow                            price (a ratio: averaged)
+ *   flow * flow, flow * stock, flow / stock, stock / flow, price / flow,
+ *   price / stock                          unknown
+ *   number * s, s * number, s / number     s's kind; number / flow unknown
+ *   rebase(), share()                      price (an index and a share
+ *                                          are averaged, so the base
+ *                                          period stays 100 at a lower
+ *                                          frequency)
+ *   -s, lag(s, k)                          s's kind
+ */
+
+static const char *kind_words(assay_kind k)
+{
+	switch (k) {
+	case ASSAY_KIND_FLOW: return "a flow";
+	case ASSAY_KIND_PRICE: return "a price";
+	case ASSAY_KIND_STOCK: return "a stock";
+	default: return "a series of no kind";
+	}
+}
+
+static void kind_unknown(struct vec *x, const char *fmt, assay_kind a,
+			 assay_kind b)
+{
+	x->kind = ASSAY_KIND_NONE;
+	snprintf(x->kind_why, sizeof x->kind_why, fmt, kind_words(a), kind_words(b));
+}
+
+/* x's kind after x OP b (x is the left operand, b the right). */
+static void binary_kind(enum op op, struct vec *x, const struct vec *b)
+{
+	const assay_kind F = ASSAY_KIND_FLOW, P = ASSAY_KIND_PRICE,
+			 S = ASSAY_KIND_STOCK;
+	static const char *const verb[] = { [N_ADD] = "%s plus %s",
+		[N_SUB] = "%s minus %s", [N_MUL] = "%s times %s",
+		[N_DIV] = "%s divided by %s" };
+	assay_kind ka = x->kind, kb = b->kind;
+	if (x->is_number && b->is_number)
+		return;
+	if (!x->is_number && !ka)
+		return;                         /* unknown stays unknown */
+	if (!b->is_number && !kb) {
+		x->kind = ASSAY_KIND_NONE;
+		memcpy(x->kind_why, b->kind_why, sizeof x->kind_why);
+		return;
+	}
+	if (x->is_number) {
+		if (op == N_DIV && kb == F)
+			kind_unknown(x, "a number divided by a flow", ka, kb);
+		else
+			x->kind = kb;
+		return;
+	}
+	if (b->is_number)
+		return;
+	if (op == N_ADD || op == N_SUB) {
+		if (ka != kb)
+			kind_unknown(x, verb[op], ka, kb);
+		return;
+	}
+	assay_kind k = ASSAY_KIND_NONE;
+	if (op == N_MUL) {
+		if ((ka == F && kb == P) || (ka == P && kb == F))
+			k = F;
+		else if ((ka == S && kb == P) || (ka == P && kb == S) ||
+			 (ka == S && kb == S))
+			k = S;
+		else if (ka == P && kb == P)
+			k = P;
+	} else {
+		if (kb == P)
+			k = ka;                 /* flow, stock or price per price */
+		else if (ka == S && kb == S)
+			k = S;
+		else if (ka == F && kb == F)
+			k = P;
+	}
+	if (k)
+		x->kind = k;
+	else
+		kind_unknown(x, verb[op], ka, kb);
 }
 
 static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
@@ -94,8 +192,17 @@ static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
 			assay_strv_free(names, k);
 			return derive_cerr(c, n->col, "sum(%s): %s", n->name, msg);
 		}
-		x->kind = first ? in->info.kind :
-			  x->kind == in->info.kind ? x->kind : ASSAY_KIND_PRICE;
+		if (first) {
+			x->kind = in->info.kind;
+			if (!x->kind)
+				snprintf(x->kind_why, sizeof x->kind_why, "'%.150s' "
+					 "has no kind", in->name);
+		} else if (x->kind && x->kind != in->info.kind) {
+			kind_unknown(x, "sum() adds %s and %s", x->kind, in->info.kind);
+			if (!in->info.kind)
+				snprintf(x->kind_why, sizeof x->kind_why, "'%.150s' "
+					 "has no kind", in->name);
+		}
 		first = 0;
 		for (size_t j = 0; j < in->r.n; j++) {
 			double v = in->r.value[j];
@@ -177,8 +284,7 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 	int rc = 0;
 	if (n->op == N_ADD || n->op == N_SUB) {
 		rc = add_units(c, n, x, &b, &fb);
-		x->kind = x->is_number ? b.kind : b.is_number || x->kind == b.kind ?
-			  x->kind : ASSAY_KIND_PRICE;
+		binary_kind(n->op, x, &b);
 	} else {
 		assay_unit *u = NULL;
 		if (x->is_number && b.is_number)
@@ -198,7 +304,7 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 		} else if (x->unit && b.unit)
 			u = n->op == N_MUL ? assay_unit_mul(x->unit, b.unit, NULL)
 					   : assay_unit_div(x->unit, b.unit, NULL);
-		x->kind = x->is_number ? b.kind : b.is_number ? x->kind : ASSAY_KIND_PRICE;
+		binary_kind(n->op, x, &b);
 		assay_unit_free(x->unit);
 		x->unit = u;
 	}
@@ -271,6 +377,7 @@ static int eval_rebase(struct ctx *c, struct node *n, struct vec *x)
 	assay_error e;
 	x->unit = NULL;
 	assay_unit_parse(text, &x->unit, &e);
+	x->kind = ASSAY_KIND_PRICE;
 	x->is_number = 0;
 	return 0;
 }

@@ -58,7 +58,8 @@ struct vec {
 	assay_unit *unit;               /* NULL: unknown */
 	int is_number;                  /* a literal: takes its partner's unit */
 	int unit_known;                 /* unit meaningful (even if NULL) */
-	assay_kind kind;
+	assay_kind kind;                /* NONE (not a number): unknown */
+	char kind_why[200];             /* why the kind is unknown */
 };
 
 struct node *derive_parse(const char *expr, assay_error *err);

@@ -156,6 +156,12 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
 				  "(UTF-8, no control characters, not empty)",
 				  assay_shown(name, shown, sizeof shown));
+	if (!kind && !r->kind)
+		return assay_fail(err, ASSAY_EUSAGE, "%s: the kind of the result "
+				  "cannot be told from its inputs (%s): give one "
+				  "(flow, price or stock)",
+				  assay_shown(name, shown, sizeof shown),
+				  r->kind_note[0] ? r->kind_note : "none");
 	if (sqlite3_exec(db, "SAVEPOINT assay_derive", NULL, NULL, NULL))
 		return db_fail(err, st);
 	int rc = put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);

@@ -32,6 +32,15 @@
  * whatever S's unit; indexes add only to indexes on the same base period
  * (units.h).
  *
+ * Kinds.  The result's kind (how it is resampled when read at a lower
+ * frequency) follows from the operands' (derive_eval.c has the table):
+ * one kind added to itself keeps it, flow * price and flow / price are
+ * flows, stock * price a stock, price * price, price / price and
+ * flow / flow prices (ratios are averaged), rebase() and share() prices.
+ * Where it cannot be told (flow * flow, price / flow, a flow plus a
+ * stock) the kind is ASSAY_KIND_NONE and kind_note says why: the caller
+ * names one (assay derive --kind).
+ *
  * Values are computed on read (assay_derive_load, called by
  * assay_store_load): a derived series stores its definition, not values,
  * so that --as-of gives exactly the derived values the inputs had then and
@@ -51,7 +60,9 @@ typedef struct assay_derive_result {
 	assay_period *period;
 	double *value;
 	char *unit;                     /* the result's unit text, or NULL */
-	assay_kind kind;                /* what resampling the result needs */
+	assay_kind kind;                /* what resampling the result needs;
+					 * ASSAY_KIND_NONE: it cannot be told
+					 * from the inputs (kind_note) */
 	char **inputs;                  /* the series read, sorted */
 	size_t ninputs;
 	size_t n_div_zero;              /* periods NA by division by zero */
@@ -59,6 +70,8 @@ typedef struct assay_derive_result {
 	size_t n_partial;               /* partial periods, left out */
 	assay_period first_partial;
 	char note[512];                 /* "" or why the unit is unknown */
+	char kind_note[256];            /* "" or why the kind is unknown
+					 * ("a flow times a flow") */
 } assay_derive_result;
 
 void assay_derive_result_release(assay_derive_result *r);
@@ -92,8 +105,9 @@ typedef struct assay_derived_input {
 
 /* Store (or replace) the definition of `name` with the result of
  * evaluating it (unit, kind, inputs): a series row (source "derived")
- * and the definition.  `kind` ASSAY_KIND_NONE: r->kind.  `unit` NULL:
- * r->unit.  An imported series of that name is refused (ASSAY_EUSAGE). */
+ * and the definition.  `kind` ASSAY_KIND_NONE: r->kind (when that is
+ * NONE too, refused: ASSAY_EUSAGE).  `unit` NULL: r->unit.  An imported
+ * series of that name is refused (ASSAY_EUSAGE). */
 int assay_store_derived_put(assay_store *st, const char *name,
 			    const char *expr, assay_freq freq,
 			    const char *to_unit, assay_kind kind,

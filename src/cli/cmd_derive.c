@@ -21,9 +21,11 @@ static const char usage[] =
 	"Units are checked and carried (t + $/mt is an error; a ratio's unit is\n"
 	"derived; rebase(S, 2005) is in 2005=100, and indexes on other bases\n"
 	"neither add nor convert); --to-unit converts the result, --unit names\n"
-	"it when the inputs have none.  The values are computed whenever the\n"
-	"series is read, so they follow new vintages of the inputs and --as-of\n"
-	"works on them.\n"
+	"it when the inputs have none.  The kind follows from the inputs' (a flow\n"
+	"times a price is a flow, a ratio of prices a price); where it cannot be\n"
+	"told (a flow times a flow) --kind is needed.  The values are computed\n"
+	"whenever the series is read, so they follow new vintages of the inputs\n"
+	"and --as-of works on them.\n"
 	"--dry-run evaluates and reports without storing.\n"
 	"Exit status: 0 success, 2 bad expression, unknown series or units,\n"
 	"4 database error.\n"
@@ -136,6 +138,12 @@ int cmd_derive(int argc, char **argv)
 		status = cli_error(ASSAY_EUSAGE, "%s: --unit %s: the expression's "
 				   "unit is %s (--to-unit converts)", expr, o.unit,
 				   r.unit);
+	if (!status && !o.kind && !r.kind)
+		status = cli_error(ASSAY_EUSAGE, "%s: the kind of the result cannot "
+				   "be told from its inputs (%s): give --kind flow, "
+				   "price or stock (summed, averaged or the last value "
+				   "over a period)", expr, r.kind_note[0] ?
+				   r.kind_note : "none");
 	if (o.kind)
 		r.kind = o.kind;
 	const char *unit = r.unit ? r.unit : o.unit;

@@ -191,6 +191,45 @@ expect_err_has index-sub "cannot subtract '2010-01=100' from '2010=100': an inde
 run "$ASSAY" derive --dry-run wb/x 'wb/natural-gas-index + wb/steel10'
 expect_err index-add-same-base "assay: would derive wb/x: 402 monthly values 1979-01 to 2012-06 from 2 series, unit 2010=100, kind price"
 
+# --- kinds: a flow times a price is a flow (summed), where the kind
+# cannot be told --kind is asked for.  Expected values: python, the sum of
+# the months of (100 + i) t * (10 + i % 5) $/t
+awk 'BEGIN { print "date,value"; for (i = 0; i < 36; i++)
+	printf "%d-%02d-01,%d\n", 2020 + int(i / 12), i % 12 + 1, 100 + i }' > "$WORK/tonnes.csv"
+awk 'BEGIN { print "date,value"; for (i = 0; i < 36; i++)
+	printf "%d-%02d-01,%d\n", 2020 + int(i / 12), i % 12 + 1, 10 + i % 5 }' > "$WORK/price.csv"
+printf 'date,value\n2020-01-31,5\n2020-02-29,6\n2020-03-31,7\n' > "$WORK/stock.csv"
+"$ASSAY" -q import "$WORK/tonnes.csv" --series k/prod --kind flow --unit t
+"$ASSAY" -q import "$WORK/price.csv" --series k/price --kind price --unit '$/t'
+"$ASSAY" -q import "$WORK/stock.csv" --series k/inv --kind stock --unit t
+run "$ASSAY" derive k/revenue 'k/prod * k/price'
+expect_err kind-flow-price "assay: derived k/revenue: 36 monthly values 2020-01 to 2022-12 from 2 series, unit t*(\$/t), kind flow"
+run "$ASSAY" export k/revenue --freq A
+expect_out kind-flow-price-annual "period,value
+2020,14881
+2021,17033
+2022,18646"
+run "$ASSAY" changes k/revenue --freq Q --format csv
+expect_out_has kind-flow-price-quarter "2020Q1,3335,3,false,,"
+run "$ASSAY" derive --dry-run k/x 'k/price * k/prod'
+expect_err_has kind-price-flow "kind flow"
+run "$ASSAY" derive --dry-run k/x 'k/inv * k/price'
+expect_err_has kind-stock-price "kind stock"
+run "$ASSAY" derive --dry-run k/x 'k/prod / k/prod'
+expect_err_has kind-flow-ratio "unit 1, kind price"
+run "$ASSAY" derive --dry-run k/x 'rebase(k/prod, 2020)'
+expect_err_has kind-rebase-flow "unit 2020=100, kind price"
+run "$ASSAY" derive k/sq 'k/prod * k/prod'
+expect_status kind-unknown-status 2
+expect_err kind-unknown "assay: k/prod * k/prod: the kind of the result cannot be told from its inputs (a flow times a flow): give --kind flow, price or stock (summed, averaged or the last value over a period)"
+run "$ASSAY" list k/sq --format csv
+expect_out kind-unknown-nothing "name,kind,freq,first,last,count,unit,source"
+run "$ASSAY" derive --dry-run k/x 'k/prod + k/inv'
+expect_err_has kind-unknown-mixed "(a flow plus a stock): give --kind"
+run "$ASSAY" derive --dry-run k/x 'k/price / k/prod'
+expect_err_has kind-unknown-per-flow "(a price divided by a flow): give --kind"
+run "$ASSAY" derive k/sq 'k/prod * k/prod' --kind flow
+expect_err kind-given "assay: derived k/sq: 36 monthly values 2020-01 to 2022-12 from 1 series, unit t*t, kind flow"
 # a ratio of prices per different masses: the unit is derived
 run "$ASSAY" derive --dry-run wb/x 'wb/gold / wb/copper'
 expect_err derive-ratio-unit "assay: would derive wb/x: 797 monthly values 1960-01 to 2026-05 from 2 series, unit \$/troy oz/(\$/mt), kind price"

@@ -3,7 +3,7 @@
  * errors (EXPR:COL: what), every operator and function against values
  * worked out by hand, units carried and refused, division by zero,
  * resampling to a common frequency, circular definitions, the load
- * through assay_store_load and base-period indexes.  (The bundled-data values are checked against
+ * through assay_store_load, the kinds of results and base-period indexes.  (The bundled-data values are checked against
  * pandas in tests/e2e/t70-derive.sh.)
  */
 #include <math.h>
@@ -323,6 +323,85 @@ static void test_index_units(void **state)
 	assert_non_null(strstr(err.msg, "converts to no other unit"));
 }
 
+/* The kind of a result, and why it is unknown ("" when known). */
+static void kind_is(struct env *e, const char *expr, assay_kind want,
+		    const char *why)
+{
+	assay_derive_result r;
+	assay_error err;
+	if (assay_derive_eval(e->st, NULL, expr, ASSAY_FREQ_NONE, NULL, NULL, &r, &err))
+		fail_msg("%s: %s", expr, err.msg);
+	if (r.kind != want)
+		fail_msg("%s: kind %d, want %d (%s)", expr, r.kind, want, r.kind_note);
+	if (strcmp(r.kind_note, why))
+		fail_msg("%s: kind note [%s], want [%s]", expr, r.kind_note, why);
+	assay_derive_result_release(&r);
+}
+
+static void test_kinds(void **state)
+{
+	struct env *e = *state;
+	import_csv(e, "series,date,value\nk/inv,2020-01,5\nk/inv,2020-02,6\n",
+		   "stock", "t");
+	import_csv(e, "series,date,value\nm/f,2020-01,5\n", "flow", "t");
+	import_csv(e, "series,date,value\nm/s,2020-01,5\n", "stock", "t");
+	const assay_kind F = ASSAY_KIND_FLOW, P = ASSAY_KIND_PRICE,
+			 S = ASSAY_KIND_STOCK, N = ASSAY_KIND_NONE;
+	/* t * $/t is $ a month: summed */
+	kind_is(e, "x/a * p/cu", F, "");
+	kind_is(e, "p/cu * x/a", F, "");
+	kind_is(e, "x/a / p/cu", F, "");
+	kind_is(e, "k/inv * p/cu", S, "");
+	kind_is(e, "p/cu * k/inv", S, "");
+	kind_is(e, "k/inv / k/inv", S, "");
+	kind_is(e, "p/cu / p/cu", P, "");
+	kind_is(e, "p/cu * p/cu", P, "");
+	kind_is(e, "x/a / x/b", P, "");
+	kind_is(e, "x/a + x/b", F, "");
+	kind_is(e, "2 * x/a - 1", F, "");
+	kind_is(e, "-(x/a) / 4", F, "");
+	kind_is(e, "1 / p/cu", P, "");
+	kind_is(e, "lag(k/inv, 1)", S, "");
+	kind_is(e, "sum(x/*)", F, "");
+	kind_is(e, "rebase(x/a, 2020-02)", P, "");
+	kind_is(e, "share(x/a, sum(x/*))", P, "");
+	kind_is(e, "3", P, "");
+	/* unknown: the caller asks for one */
+	kind_is(e, "x/a * x/b", N, "a flow times a flow");
+	kind_is(e, "x/a * k/inv", N, "a flow times a stock");
+	kind_is(e, "x/a / k/inv", N, "a flow divided by a stock");
+	kind_is(e, "k/inv / x/a", N, "a stock divided by a flow");
+	kind_is(e, "p/cu / x/a", N, "a price divided by a flow");
+	kind_is(e, "p/cu / k/inv", N, "a price divided by a stock");
+	kind_is(e, "1 / x/a", N, "a number divided by a flow");
+	kind_is(e, "x/a + k/inv", N, "a flow plus a stock");
+	kind_is(e, "k/inv - x/a", N, "a stock minus a flow");
+	kind_is(e, "(x/a * x/b) / x/b * 2", N, "a flow times a flow");
+	kind_is(e, "p/cu * (x/a * x/b)", N, "a flow times a flow");
+	kind_is(e, "sum(m/*)", N, "sum() adds a flow and a stock");
+	/* ... unless a function that fixes it comes after */
+	kind_is(e, "rebase(x/a * x/b, 2020-01)", P, "");
+	/* the store refuses a derived series of no kind, takes one given */
+	assay_derive_result r;
+	assay_error err;
+	assert_int_equal(assay_derive_eval(e->st, "d/sq", "x/a * x/a", 0, NULL, NULL,
+					   &r, &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "d/sq", "x/a * x/a", r.freq,
+						 NULL, 0, NULL, &r, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assert_string_equal(err.msg, "d/sq: the kind of the result cannot be told "
+			    "from its inputs (a flow times a flow): give one (flow, "
+			    "price or stock)");
+	assay_series_info info;
+	assert_int_equal(assay_store_series_get(e->st, "d/sq", &info, &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "d/sq", "x/a * x/a", r.freq,
+						 NULL, ASSAY_KIND_FLOW, NULL, &r, &err), 0);
+	assay_derive_result_release(&r);
+	assert_int_equal(assay_store_series_get(e->st, "d/sq", &info, &err), 1);
+	assert_int_equal(info.kind, ASSAY_KIND_FLOW);
+	assay_series_info_release(&info);
+}
+
 int main(void)
 {
 	assay_init();
@@ -333,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_div_zero_and_units),
 		cmocka_unit_test(test_store_and_cycles),
 		cmocka_unit_test(test_index_units),
+		cmocka_unit_test(test_kinds),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
