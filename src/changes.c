@@ -3,6 +3,7 @@
  * previous period is looked up by period arithmetic, so a missing period
  * gives NA instead of silently comparing with an older one.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,21 +28,30 @@ double assay_change_pct(double prev, double cur)
 {
 	if (!isfinite(prev) || !isfinite(cur) || prev <= 0)
 		return NAN;
-	return (cur / prev - 1) * 100;
+	/* beyond the doubles (1e-300 -> 1e300): NA, never inf */
+	double pct = (cur / prev - 1) * 100;
+	return isfinite(pct) ? pct : NAN;
 }
 
 double assay_change_log(double prev, double cur)
 {
 	if (!isfinite(prev) || !isfinite(cur) || prev <= 0 || cur <= 0)
 		return NAN;
-	return log(cur / prev);
+	double q = cur / prev;
+	/* A ratio beyond the doubles (1e300 -> 1e-300: 0, the other way:
+	 * infinity) or among the subnormals, where its digits are lost: the
+	 * difference of the logs, each finite. */
+	if (!(q >= DBL_MIN && q <= DBL_MAX))
+		return log(cur) - log(prev);
+	return log(q);
 }
 
 double assay_change_diff(double prev, double cur)
 {
 	if (!isfinite(prev) || !isfinite(cur))
 		return NAN;
-	return cur - prev;
+	double d = cur - prev;  /* -1e308 -> 1e308: NA, never inf */
+	return isfinite(d) ? d : NAN;
 }
 
 /* Days and weeks are rows, not calendar steps: the previous trading day

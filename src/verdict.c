@@ -123,6 +123,89 @@ static const double *pick_basis(const struct ctx *c, size_t t,
 	return c->r_log;
 }
 
+/* Changes of any magnitude (1e-300 or 1e300) are judged alike: the
+ * verdict is scale-invariant, but its sums of squares are not where the
+ * squares leave the doubles (the same random walk with an 8-sigma jump
+ * was a shock at 1, p = 1 at 1e-155 and "no variation" at 1e154).  A
+ * window whose largest finite change lies outside [2^-256, 2^256] is
+ * judged on its changes times the power of two that brings that change
+ * into [1/2, 1): exact (a change below 2^-1022 of the largest one goes
+ * subnormal, as it would vanish in any sum with it), and floating-point
+ * arithmetic commutes with it, so the judgement is to the bit that of the
+ * same changes at an ordinary magnitude, its quantities in the unit of
+ * the series scaled back.  Within the range (all ordinary data) nothing
+ * is copied: squares of 2^256 over the 100,000 rows of the longest window
+ * stay far from overflow, and 2^-512 times the 1e-20 of a flat window's
+ * residual far from the subnormals. */
+
+static int out_of_range(double y)
+{
+	double a = fabs(y);
+	return isfinite(a) && a != 0 && (a < 0x1p-256 || a > 0x1p256);
+}
+
+static int any_out_of_range(const double *y, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (out_of_range(y[i]))
+			return 1;
+	return 0;
+}
+
+/* The changes move t is judged on: y itself, or, when the basis has a
+ * change outside the safe range (`check`) and this window's largest one
+ * is outside it, c->ysc: the copy of what the judgement reads -- rows
+ * t - span - 2 to t -- times 2^-*e.  The exponent comes from the window's
+ * changes only, not from r_t: a huge move on a quiet window does not set
+ * the scale of the window it is judged against. */
+static const double *scaled_window(struct ctx *c, const double *y, size_t t,
+				   int check, int *e)
+{
+	*e = 0;
+	if (!check)
+		return y;
+	size_t reach = (size_t)c->span + 1;
+	size_t lo = t > reach ? t - reach : 0;
+	double big = 0;
+	for (size_t i = lo; i < t; i++) {
+		double a = fabs(y[i]);
+		if (isfinite(a) && a > big)
+			big = a;
+	}
+	if (!out_of_range(big))
+		return y;
+	int ex;
+	frexp(big, &ex);
+	if (c->ysc_src != y || c->ysc_exp != ex) {
+		/* the screen's sorted rows kept in the copy are of other
+		 * values now: sorted afresh */
+		if (c->srt.y == c->ysc)
+			c->srt.y = NULL;
+		if (c->srt_w.y == c->ysc)
+			c->srt_w.y = NULL;
+		c->ysc_src = y;
+		c->ysc_exp = ex;
+	}
+	for (size_t i = lo ? lo - 1 : 0; i <= t; i++)
+		c->ysc[i] = ldexp(y[i], -ex);
+	/* a move over 2^1023 times its window's largest change would be
+	 * infinite: it is held at 2^1000 times it (a shock either way) */
+	if (!isfinite(c->ysc[t]))
+		c->ysc[t] = copysign(0x1p1000, y[t]);
+	*e = ex;
+	return c->ysc;
+}
+
+/* The judgement's quantities in the unit of the changes, times 2^e. */
+static void scale_back(assay_judgement *J, int e)
+{
+	double *u[] = { &J->expected, &J->expected_ar, &J->scale, &J->typical,
+			&J->noise.sd, &J->noise.mad, &J->noise.qn,
+			&J->noise.ewma, &J->noise.annual };
+	for (size_t k = 0; k < sizeof u / sizeof u[0]; k++)
+		*u[k] = ldexp(*u[k], e);
+}
+
 /* The leave-one-out |t| of window row i from a refit without it (for
  * a degenerate row, or where the deletion identity would lose digits),
  * squared. */
@@ -640,6 +723,14 @@ static int w_window_rows(struct ctx *c, const double *y, size_t t, int ar,
 	return m;
 }
 
+/* The least score that ties with |stat| x (shock_p); an infinite x (a
+ * move beyond the doubles' range of its window's scale) ties only with
+ * infinite scores -- x - 1e-9 x was NaN, and every score counted. */
+static double tie_below(double x)
+{
+	return isinf(x) ? x : x - fmax(1e-9 * x, 1e-12);
+}
+
 /* Rule 3 for the move r_t (row m, lag xt, group gt) whose statistic is in
  * J: its rank among the window's leave-one-out scores, the interpolated
  * conformal p-value and the mid-rank score of rule 4. */
@@ -656,10 +747,9 @@ static void shock_p(struct ctx *c, const struct fit *fw, int m, double rt,
 	c->ys[m] = rt;
 	c->xs[m] = xt;
 	c->gs[m] = gt;
-	double x = fabs(J->stat), tie = x - fmax(1e-9 * x, 1e-12);
-	double x0 = fabs(J->stat * J->vol_ratio), lo, hi;
+	double x = fabs(J->stat), x0 = fabs(J->stat * J->vol_ratio), lo, hi;
 	int R, Rz;
-	loo_rank(c, fw, m, tie, x0 - fmax(1e-9 * x0, 1e-12), &R, &Rz, &lo, &hi);
+	loo_rank(c, fw, m, tie_below(x), tie_below(x0), &R, &Rz, &lo, &hi);
 	/* The tail between and beyond the scores: Student's t with at most
 	 * ASSAY_TAIL_DF degrees of freedom -- scores divided by a local
 	 * scale have heavier tails than the pooled t (at 0.01 Gaussian
@@ -805,6 +895,9 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 		J->why = ASSAY_UNJUDGED_NA;
 		return;
 	}
+	int e;
+	y = scaled_window(c, y, t, J->basis == ASSAY_BASIS_LOG ? c->check_log
+							: c->check_diff, &e);
 	/* the AR term is on when the judged move has a lag */
 	int ar = c->o->ar && t >= 1 && isfinite(y[t - 1]);
 	int nfin;
@@ -814,6 +907,8 @@ static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 	judge_rows(c, y, t, ar, m, &sf, J);
 	noise_scales(c, y, t, nfin, &sf, J);
 	typical_move(c, y, t, J);
+	if (e)
+		scale_back(J, e);
 }
 
 /* rules 4 and 5, once the scores of the earlier moves are known */
@@ -940,6 +1035,13 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	for (size_t i = 0; i < n; i++)
 		c.no_log[i + 1] = c.no_log[i] + (r_log && isfinite(r_diff[i]) &&
 						 !isfinite(r_log[i]));
+	c.check_diff = any_out_of_range(r_diff, n);
+	c.check_log = r_log && any_out_of_range(r_log, n);
+	if ((c.check_diff || c.check_log) &&
+	    !(c.ysc = malloc(n * sizeof *c.ysc))) {
+		rc = assay_fail(err, ASSAY_EIO, "out of memory");
+		goto out;
+	}
 
 	size_t start = first > (size_t)(o->run_max - 1) ? first - (o->run_max - 1) : 0;
 	for (size_t t = 0; t < n; t++) {
@@ -972,6 +1074,7 @@ out:
 	free(c.zero_g);
 	free(c.no_log);
 	free(c.zcache);
+	free(c.ysc);
 	return rc;
 }
 

@@ -123,6 +123,14 @@ struct ctx {
 	/* The screen's sorted rows (rule 1a) of the span, and of the W
 	 * window when the span is longer (verdict_screen.c) */
 	struct sorted_rows srt, srt_w;
+	/* Changes far from 1 in magnitude (verdict.c, scaled_window): a
+	 * basis with such a change is checked move by move, and a window
+	 * beyond the safe range is judged on a copy of it times a power of
+	 * two (ysc, n values), from source ysc_src by 2^-ysc_exp. */
+	int check_log, check_diff;
+	double *ysc;
+	const double *ysc_src;
+	int ysc_exp;
 };
 
 /* Rule 1a (verdict_screen.c): set the window's past shocks aside.  The

@@ -19,21 +19,52 @@ static int all_finite(const double *x, size_t n)
 	return 1;
 }
 
+/* The exponent e that brings the largest |x_i| into [1/2, 1) when it lies
+ * outside [2^-256, 2^256], where the squares of the sd and the EWMA would
+ * under- or overflow (1e-160, 1e160); 0 inside, for all ordinary data,
+ * which is computed as it is given.  Scaling by 2^-e is exact and the
+ * arithmetic commutes with it, so the scale is the same to the bit. */
+static int scale_exp(const double *x, size_t n)
+{
+	double big = 0;
+	for (size_t i = 0; i < n; i++)
+		big = fabs(x[i]) > big ? fabs(x[i]) : big;
+	int e = 0;
+	if (big > 0 && (big < 0x1p-256 || big > 0x1p256))
+		frexp(big, &e);
+	return e;
+}
+
+/* The sample sd of x, times 2^-e (the two-pass formula of gsl_stats_sd:
+ * GSL's running-mean update divides once per value).  test_volatility.c
+ * compares it with GSL's. */
+static double sd_of(const double *x, size_t n, int e)
+{
+	double m = 0, ss = 0;
+	if (!e) {       /* every ordinary window */
+		for (size_t i = 0; i < n; i++)
+			m += x[i];
+		m /= (double)n;
+		for (size_t i = 0; i < n; i++)
+			ss += (x[i] - m) * (x[i] - m);
+		return sqrt(ss / (double)(n - 1));
+	}
+	for (size_t i = 0; i < n; i++)
+		m += ldexp(x[i], -e);
+	m /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double d = ldexp(x[i], -e) - m;
+		ss += d * d;
+	}
+	return sqrt(ss / (double)(n - 1));
+}
+
 double assay_vol_sd(const double *x, size_t n)
 {
 	if (n < 2 || !all_finite(x, n))
 		return NAN;
-	/* The statistic of gsl_stats_sd, by the plain two-pass formula:
-	 * GSL's running-mean update divides once per value, and this is
-	 * called for every move (a tenth of the time of 'assay changes' over
-	 * 10,000 series).  test_volatility.c compares the two. */
-	double m = 0, ss = 0;
-	for (size_t i = 0; i < n; i++)
-		m += x[i];
-	m /= (double)n;
-	for (size_t i = 0; i < n; i++)
-		ss += (x[i] - m) * (x[i] - m);
-	return sqrt(ss / (double)(n - 1));
+	int e = scale_exp(x, n);
+	return ldexp(sd_of(x, n, e), e);
 }
 
 double assay_vol_mad(const double *x, size_t n, double *work)
@@ -66,13 +97,15 @@ double assay_vol_ewma(const double *x, size_t n, double lambda)
 {
 	if (n < 1 || !(lambda > 0 && lambda <= 1) || !all_finite(x, n))
 		return NAN;
+	int e = scale_exp(x, n);
 	/* Oldest first, so the newest gets weight 1: Horner's scheme. */
 	double num = 0, den = 0;
 	for (size_t i = 0; i < n; i++) {
-		num = lambda * num + x[i] * x[i];
+		double v = e ? ldexp(x[i], -e) : x[i];
+		num = lambda * num + v * v;
 		den = lambda * den + 1;
 	}
-	return sqrt(num / den);
+	return ldexp(sqrt(num / den), e);
 }
 
 int assay_vol_periods_per_year(assay_freq f)

@@ -1,7 +1,10 @@
 /*
  * Period-on-period changes (src/METHODS.md section 2):
  *   pct   100 * (x_t / x_{t-1} - 1)        percent; NA when x_{t-1} <= 0
- *   log   ln(x_t / x_{t-1})                NA unless both are > 0
+ *   log   ln(x_t / x_{t-1})                NA unless both are > 0; where
+ *                                          the ratio under- or overflows
+ *                                          (1e300 -> 1e-300), ln x_t -
+ *                                          ln x_{t-1}
  *   diff  x_t - x_{t-1}                    defined for any finite pair
  *   yoy   100 * (x_t / x_{t-L} - 1)        percent against the same period
  *                                          one year earlier; NA when the
@@ -13,7 +16,8 @@
  * date one year earlier (29 February: the 28th) or, failing that, the
  * latest one in the 6 days before it.
  * NA (NaN), never inf and never a crash, whenever either value is missing
- * (a gap), partial (unless allow_partial), or the ratio or log undefined.
+ * (a gap), partial (unless allow_partial), or the ratio or log undefined,
+ * and where a percent or a difference is beyond the doubles.
  * Negative values are legal (net exports, spreads) and get differences.
  */
 #ifndef ASSAY_CHANGES_H

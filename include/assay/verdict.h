@@ -94,6 +94,11 @@
  * Moves that cannot be judged: no change (gap, partial period, undefined
  * ratio), fewer than min_history usable changes in the window (or fewer
  * than the model's parameters + 2), or a window without variation.
+ *
+ * The magnitude of the changes does not matter: a window whose largest
+ * change is beyond 2^-256 .. 2^256 is judged on its changes times an
+ * exact power of two, so the judgement is to the bit that of the same
+ * changes near 1, its quantities in the series' unit scaled back.
  */
 #ifndef ASSAY_VERDICT_H
 #define ASSAY_VERDICT_H

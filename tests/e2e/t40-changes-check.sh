@@ -287,3 +287,53 @@ expect_status check-miss-status 2
 expect_err check-miss-msg "assay: no series 'typo' in $DBM"
 n=$(printf '%s\n' "$out" | grep -c '^[ab] 2022-06: ')
 [ "$n" -eq 2 ] && ok check-miss-others-judged || not_ok check-miss-others-judged "[$out]"
+
+# ---- magnitude: the same moves at 1, 2^-520 and 2^510 are judged alike -------
+# A random walk crossing zero (judged on differences) with an 8-sigma final
+# jump: the sums of squares underflowed at 1e-155 (p = 1, exit 0) and
+# overflowed at 1e154 ("no variation", exit 3).  Scaled by a power of two
+# the verdict, rank, statistic and p-value are the same to the bit, and the
+# scale and sigma are scaled exactly.
+DBS="$WORK/scale.db"
+for k in 0 -520 510; do
+	python3 -c '
+import math, random, sys
+k = int(sys.argv[1]); rng = random.Random(7); x = 0.3
+print("date,value")
+for i in range(40):
+    x += rng.gauss(0, 1) if i < 39 else 8
+    print(f"{2020 + i // 12}-{i % 12 + 1:02d},{math.ldexp(x, k)!r}")' "$k" > "$WORK/s$k.csv"
+	"$ASSAY" --db "$DBS" -q import "$WORK/s$k.csv" --series "s$k" --kind price
+done
+fields() { "$ASSAY" --db "$DBS" check "$1" --format json | python3 -c '
+import json, math, sys
+j = json.load(sys.stdin); j = j[0] if isinstance(j, list) else j
+k = int(sys.argv[1])
+print(j["basis"], j["verdict"], j["rank"], repr(j["stat"]), repr(j["p_value"]), repr(j["p_shock"]),
+      repr(math.ldexp(j["scale"], -k)), repr(math.ldexp(j["sigma"], -k)), repr(math.ldexp(j["expected"], -k)))' "$2"; }
+ref=$(fields s0 0)
+case "$ref" in "diff shock "*) ok magnitude-ref-shock ;; *) not_ok magnitude-ref-shock "[$ref]" ;; esac
+for k in -520 510; do
+	got=$(fields "s$k" "$k")
+	[ "$got" = "$ref" ] && ok "magnitude-same-$k" || not_ok "magnitude-same-$k" "[$got] vs [$ref]"
+	run "$ASSAY" --db "$DBS" check "s$k"
+	expect_status "magnitude-status-$k" 1
+done
+# decimal magnitudes (not exact multiples): the same verdict and p
+python3 -c '
+import random
+rng = random.Random(7); x = 0.3
+print("date,value")
+for i in range(40):
+    x += rng.gauss(0, 1) if i < 39 else 8
+    print(f"{2020 + i // 12}-{i % 12 + 1:02d},{x!r}e-155")' > "$WORK/tiny.csv"
+"$ASSAY" --db "$DBS" -q import "$WORK/tiny.csv" --series tiny --kind price
+run "$ASSAY" --db "$DBS" check tiny
+expect_status magnitude-tiny-status 1
+expect_out_has magnitude-tiny-shock "a notable shock"
+
+# the log change where the ratio under- or overflows: ln x_t - ln x_{t-1}
+printf 'date,value\n2020-01-01,1e300\n2020-02-01,1e-300\n2020-03-01,1e300\n' > "$WORK/ratio.csv"
+run "$ASSAY" changes - --kind price --series r --format csv < "$WORK/ratio.csv"
+expect_out_has log-change-underflow "2020-02,1e-300,1,false,-100,-1381.5510557964274,"
+expect_out_has log-change-overflow "2020-03,1e+300,1,false,,1381.5510557964274,"

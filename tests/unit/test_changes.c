@@ -102,6 +102,19 @@ static void test_single_pairs(void **state)
 	assert_true(assay_change_diff(-2, 5) == 7);
 	assert_true(isnan(assay_change_diff(NAN, 5)));
 	assert_true(isnan(assay_change_pct(INFINITY, 5)));
+	/* where the ratio leaves the doubles, the difference of the logs
+	 * (it was NA); the ratio's form elsewhere, to the bit */
+	assert_true(assay_change_log(1e300, 1e-300) == log(1e-300) - log(1e300));
+	assert_true(assay_change_log(1e-300, 1e300) == log(1e300) - log(1e-300));
+	assert_true(fabs(assay_change_log(1e300, 1e-300) + 1381.5510557964274) < 1e-12);
+	assert_true(assay_change_log(4e-310, 1e10) == log(1e10) - log(4e-310));
+	assert_true(assay_change_log(3, 7) == log(7.0 / 3));
+	assert_true(assay_change_log(1e300, 1e-8) == log(1e-8 / 1e300));
+	/* a percent or difference beyond the doubles is NA, never inf */
+	assert_true(isnan(assay_change_pct(1e-300, 1e300)));
+	assert_true(assay_change_pct(1e300, 1e-300) == -100);
+	assert_true(isnan(assay_change_diff(-1e308, 1e308)));
+	assert_true(assay_change_diff(-1e307, 1e307) == 2e307);
 	assert_int_equal(assay_yoy_lag(ASSAY_FREQ_Q), 4);
 	assert_int_equal(assay_yoy_lag(ASSAY_FREQ_M), 12);
 	assert_int_equal(assay_yoy_lag(ASSAY_FREQ_A), 1);

@@ -14,8 +14,9 @@
  * be identical.  halfnormal.csv checks H_k and the run p-value to 1e-6
  * (both sides are numerical integrations; see verdict.c).
  * Hand-written part: option checks, the reasons for not judging, the
- * bounds of the interpolated conformal p-value, and the window sd's two
- * paths agreeing with assay_vol_sd to the bit.
+ * bounds of the interpolated conformal p-value, the window sd's two
+ * paths agreeing with assay_vol_sd to the bit, and the same judgement of
+ * the same changes at 1, 2^-520 and 2^510 (test_magnitude).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -484,6 +485,200 @@ static void test_log_or_diff(void **state)
 	assay_analysis_release(&a);
 }
 
+/* Two judgements the same at magnitudes 2^0 and 2^k: the same verdict,
+ * ranks and p-values to the bit, and what is in the unit of the series
+ * times 2^k exactly (on differences; log changes have no unit). */
+static int same_num(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+static void assert_same_scaled(const assay_judgement *a, const assay_judgement *b,
+			       int k, size_t t)
+{
+	int ok = a->verdict == b->verdict && a->why == b->why &&
+		 a->basis == b->basis && a->rank == b->rank && a->run == b->run &&
+		 a->run_cap == b->run_cap && a->df == b->df &&
+		 a->n_history == b->n_history && a->seasonal == b->seasonal &&
+		 a->ar == b->ar && a->n_set_aside == b->n_set_aside;
+	for (int i = 0; ok && i < a->n_set_aside; i++)
+		ok = a->set_aside_age[i] == b->set_aside_age[i] &&
+		     same_num(a->set_aside_z[i], b->set_aside_z[i]);
+	const double unitless[][2] = {
+		{ a->stat, b->stat }, { a->p_t, b->p_t }, { a->p_shock, b->p_shock },
+		{ a->score, b->score }, { a->run_stat, b->run_stat },
+		{ a->p_trend, b->p_trend }, { a->p, b->p }, { a->phi, b->phi },
+		{ a->vol_ratio, b->vol_ratio }, { a->seasonal_p, b->seasonal_p },
+		{ a->noise.lambda, b->noise.lambda },
+	};
+	int bad = -1;
+	for (size_t i = 0; ok && i < sizeof unitless / sizeof unitless[0]; i++)
+		if (!(ok = same_num(unitless[i][0], unitless[i][1])))
+			bad = (int)i;
+	const double unit[][2] = {
+		{ a->change, b->change }, { a->expected, b->expected },
+		{ a->expected_ar, b->expected_ar }, { a->scale, b->scale },
+		{ a->typical, b->typical }, { a->noise.sd, b->noise.sd },
+		{ a->noise.mad, b->noise.mad }, { a->noise.qn, b->noise.qn },
+		{ a->noise.ewma, b->noise.ewma }, { a->noise.annual, b->noise.annual },
+	};
+	int ku = a->basis == ASSAY_BASIS_LOG ? 0 : k;   /* log changes have no unit */
+	for (size_t i = 0; ok && i < sizeof unit / sizeof unit[0]; i++)
+		if (!(ok = same_num(ldexp(unit[i][0], ku), unit[i][1])))
+			bad = 100 + (int)i;
+	if (!ok)
+		fail_msg("move %zu at 2^%d (field %d): verdict %d/%d, p %.17g/%.17g, stat "
+			 "%.17g/%.17g, scale %.17g/%.17g (x 2^-k), sd %.17g/%.17g",
+			 t, k, bad, a->verdict, b->verdict, a->p, b->p, a->stat, b->stat,
+			 a->scale, ldexp(b->scale, -k), a->noise.sd,
+			 ldexp(b->noise.sd, -k));
+}
+
+/* Deterministic Gaussian-ish noise (the sum of four uniforms of an LCG). */
+static double noise_at(uint64_t *s)
+{
+	double u = 0;
+	for (int i = 0; i < 4; i++) {
+		*s = *s * 6364136223846793005u + 1442695040888963407u;
+		u += (double)(*s >> 11) / 9007199254740992.0;
+	}
+	return (u - 2) * 1.7320508075688772;
+}
+
+/* The verdict is scale-invariant, and so is its computation: the same
+ * changes at 1, 2^-520 (1e-156) and 2^510 (3e153) are judged alike (the
+ * sums of squares underflowed or overflowed: an 8-sigma jump was p = 1 at
+ * 1e-155 and "no variation" at 1e154). */
+static void test_magnitude(void **state)
+{
+	(void)state;
+	enum { N = 90 };
+	static const int ks[] = { -520, 510, -900, 900 };
+	double r[N], rs[N];
+	int season[N];
+	assay_judgement ref[N], got[N];
+	uint64_t seed = 20240611;
+	for (int i = 0; i < N; i++) {
+		r[i] = noise_at(&seed) + 0.4 * (i % 4 == 1) - 0.2 * (i % 4 == 3);
+		season[i] = i % 4;
+	}
+	r[30] = 9;              /* a past shock, set aside later */
+	r[55] = NAN;            /* a gap */
+	r[N - 1] = 8;           /* an 8-sigma jump */
+	for (int pass = 0; pass < 3; pass++) {
+		assay_judge_opts o;
+		assay_judge_opts_init(&o);
+		o.freq = ASSAY_FREQ_Q;
+		if (pass >= 1) {
+			o.seasons = 4;
+			o.scales = 1;
+		}
+		if (pass == 2)
+			o.seasonal = ASSAY_SEASONAL_YES;
+		const int *sg = pass ? season : NULL;
+		assay_error err;
+		assert_int_equal(assay_judge(NULL, r, sg, N, 0, &o, ref, &err), 0);
+		assert_int_equal(ref[N - 1].verdict, ASSAY_VERDICT_SHOCK);
+		int set_aside = 0;
+		for (int t = 31; t < 50; t++)
+			set_aside |= ref[t].n_set_aside > 0;
+		assert_true(set_aside);
+		for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++) {
+			/* 2^-900 and 2^900: the changes times 2^k are still
+			 * normal doubles, and so is every result */
+			for (int i = 0; i < N; i++)
+				rs[i] = ldexp(r[i], ks[k]);
+			assert_int_equal(assay_judge(NULL, rs, sg, N, 0, &o, got, &err), 0);
+			for (int t = 0; t < N; t++)
+				assert_same_scaled(&ref[t], &got[t], ks[k], (size_t)t);
+		}
+	}
+
+	/* Through the analysis: levels crossing zero (judged on differences)
+	 * at 1 and 2^-520, 2^510 */
+	assay_period p[N];
+	double v[N], vs[N];
+	double level = 3;
+	seed = 7;
+	for (int i = 0; i < N; i++) {
+		p[i] = 2000 * 12 + i;
+		level += noise_at(&seed);
+		v[i] = level;
+	}
+	v[N - 12] = -0.5;       /* in reach of the last move: differences */
+	v[N - 1] = v[N - 2] + 8;
+	assay_obs obs = { .period = p, .value = v, .n = N };
+	assay_analysis_opts ao;
+	assay_analysis_opts_init(&ao);
+	ao.judge.scales = 1;
+	assay_analysis a, b;
+	assay_error err;
+	assert_int_equal(assay_analyse(&obs, ASSAY_FREQ_M, ASSAY_KIND_PRICE, &ao, &a, &err), 0);
+	assert_int_equal(a.j[N - 1].basis, ASSAY_BASIS_DIFF);
+	assert_int_equal(a.j[N - 1].verdict, ASSAY_VERDICT_SHOCK);
+	for (size_t k = 0; k < 2; k++) {
+		for (int i = 0; i < N; i++)
+			vs[i] = ldexp(v[i], ks[k]);
+		obs.value = vs;
+		assert_int_equal(assay_analyse(&obs, ASSAY_FREQ_M, ASSAY_KIND_PRICE, &ao, &b, &err), 0);
+		for (int t = 0; t < N; t++) {
+			assert_true(same_num(b.c.pct[t], a.c.pct[t]));
+			assert_true(same_num(b.c.log[t], a.c.log[t]));
+			assert_same_scaled(&a.j[t], &b.j[t], ks[k], (size_t)t);
+		}
+		assay_analysis_release(&b);
+	}
+	assay_analysis_release(&a);
+
+	/* a move beyond 2^1023 times its window (scaled, it would be
+	 * infinite; the infinite statistic counted every window score as a
+	 * tie, p = 1): a shock */
+	double w[30];
+	for (int i = 0; i < 30; i++)
+		w[i] = 1e-200 * sin(i * 1.7);
+	w[29] = -1e300;
+	assay_judge_opts o;
+	assay_judge_opts_init(&o);
+	assay_judgement jw[30];
+	assert_int_equal(assay_judge(NULL, w, NULL, 30, 0, &o, jw, &err), 0);
+	assert_int_equal(jw[29].verdict, ASSAY_VERDICT_SHOCK);
+	assert_true(jw[29].p == 0 && jw[29].rank == 0 && jw[29].stat < 0);
+}
+
+/* Windows at different magnitudes in one series (some scaled, some not,
+ * by different powers of two): each move is judged as it is alone, the
+ * screen's sorted rows (kept from move to move) never of another scale. */
+static void test_magnitude_mixed(void **state)
+{
+	(void)state;
+	enum { N = 160 };
+	double r[N];
+	uint64_t seed = 99;
+	for (int i = 0; i < N; i++) {
+		int seg = i / 23;
+		static const int ex[] = { 0, -600, -610, 0, 700, 700, -300 };
+		r[i] = ldexp(noise_at(&seed), ex[seg]);
+		if (i % 37 == 20)
+			r[i] *= 9;      /* past shocks for the screen */
+	}
+	assay_judge_opts o;
+	assay_judge_opts_init(&o);
+	assay_judgement all[N], one[N];
+	assay_error err;
+	assert_int_equal(assay_judge(NULL, r, NULL, N, 0, &o, all, &err), 0);
+	o.run_max = 1;          /* p_shock alone, judged from a cold start */
+	assay_judgement full1[N];
+	assert_int_equal(assay_judge(NULL, r, NULL, N, 0, &o, full1, &err), 0);
+	int judged = 0;
+	for (size_t t = 1; t < N; t++) {
+		assert_int_equal(assay_judge(NULL, r, NULL, t + 1, t, &o, one, &err), 0);
+		assert_same_scaled(&full1[t], &one[t], 0, t);
+		assert_true(same_num(all[t].p_shock, one[t].p_shock));
+		judged += one[t].why == ASSAY_JUDGED;
+	}
+	assert_true(judged > 100);
+}
+
 /* tails.csv (scripts/make-fixtures-analysis): the t and F tails against
  * scipy's stdtr and fdtrc and mpmath's betainc, to 1e-12 relative.  scipy
  * is the reference where it agrees with mpmath to 1e-13; where cephes has
@@ -589,6 +784,8 @@ int main(void)
 		cmocka_unit_test(test_conformal_bounds),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_log_or_diff),
+		cmocka_unit_test(test_magnitude),
+		cmocka_unit_test(test_magnitude_mixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,12 +135,36 @@ static void test_edge_cases(void **state)
 	assert_true(fabs(nz.lambda - sqrt(0.5)) < 1e-16);
 }
 
+/* The sd and the EWMA of the same changes at any magnitude: the squares
+ * of 1e-160 underflowed and of 1e160 overflowed; now the window is
+ * scaled by a power of two, so the result is the ordinary one times it,
+ * to the bit. */
+static void test_magnitude(void **state)
+{
+	(void)state;
+	double x[12], y[12];
+	for (int i = 0; i < 12; i++)
+		x[i] = 1.7 * sin(i * 1.9) + 0.4 * cos(i * 0.7) - 0.3;
+	double sd = assay_vol_sd(x, 12), ew = assay_vol_ewma(x, 12, 0.8);
+	static const int ks[] = { -520, -700, -1000, 510, 900 };
+	for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++) {
+		for (int i = 0; i < 12; i++)
+			y[i] = ldexp(x[i], ks[k]);
+		assert_true(assay_vol_sd(y, 12) == ldexp(sd, ks[k]));
+		assert_true(assay_vol_ewma(y, 12, 0.8) == ldexp(ew, ks[k]));
+	}
+	double big[3] = { 1e308, -1e308, 1e308 };
+	assert_true(isfinite(assay_vol_sd(big, 3)));
+	assert_true(fabs(assay_vol_sd(big, 3) / 1.1547005383792515e308 - 1) < 1e-15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_naive),
 		cmocka_unit_test(test_ewma),
 		cmocka_unit_test(test_edge_cases),
+		cmocka_unit_test(test_magnitude),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
