@@ -18,6 +18,7 @@
 
 #include "c_locale.h"
 #include "import_internal.h"
+#include "utf8.h"
 
 const char *const im_meta_names[ASSAY_META_COUNT] = {
 	"commodity", "region", "measure", "unit", "source", "notes", "kind"
@@ -113,7 +114,7 @@ int im_check_name_fix(struct importer *im, const char *s, long line,
 {
 	char buf[96];
 	int bad_utf8;
-	const char *at = im_name_flaw(s, &bad_utf8);
+	const char *at = assay_name_flaw(s, &bad_utf8);
 	if (!at)
 		return 0;
 	if (bad_utf8)
@@ -124,9 +125,11 @@ int im_check_name_fix(struct importer *im, const char *s, long line,
 	char ch[8] = { 0 }, chbuf[24];
 	memcpy(ch, at, assay_utf8_len((const unsigned char *)at));
 	return im_fail_at(im, line, col, ASSAY_EUSAGE,
-		       "%s '%s' holds the control character %s%s", what,
-		       assay_shown(s, buf, sizeof buf), assay_shown(ch, chbuf, sizeof chbuf),
-		       (unsigned char)*at >= 0x80 && im->o->encoding
+		       "%s '%s' holds the %s character %s%s", what,
+		       assay_shown(s, buf, sizeof buf),
+		       (unsigned char)*at == 0xE2 ? "bidirectional formatting" : "control",
+		       assay_shown(ch, chbuf, sizeof chbuf),
+		       (unsigned char)*at == 0xC2 && im->o->encoding
 		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "
 			 "than latin1?)" : fix ? fix : "");
 }

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "import_internal.h"
+#include "utf8.h"
 
 static const char *const default_na[] = {
 	"", "NA", "N/A", "n/a", "na", "#N/A", ".", "..", "...", "\xE2\x80\xA6",
@@ -543,7 +544,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	if (strpbrk(s, ",.") && im->decimal != ',' && im_read_number(s, ',', v) == 0)
 		snprintf(why, n, "cannot read value '%s': not a number "
 			 "(a decimal comma? see --decimal)", assay_shown(s, buf, sizeof buf));
-	else if (im_name_flaw(s, &bad_utf8) && bad_utf8)
+	else if (assay_name_flaw(s, &bad_utf8) && bad_utf8)
 		snprintf(why, n, "cannot read value '%s': not a number (invalid "
 			 "UTF-8%s)", assay_shown(s, buf, sizeof buf), ENCODING_HINT);
 	else if (is_infinity(s))
@@ -553,7 +554,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 			 "double (beyond 1.8e308, or below 4.9e-324)",
 			 assay_shown(s, buf, sizeof buf));
 	else if (!strpbrk(s, "0123456789'") && !strstr(s, "\xef\xbc") && strlen(s) <= 16 &&
-		 !im_name_flaw(s, &bad_utf8))
+		 !assay_name_flaw(s, &bad_utf8))
 		/* a token without digits is often a source's missing-value
 		 * marker (Eurostat's ':', 'n.a.'); only the user can say so */
 		snprintf(why, n, "cannot read value '%s': not a number (if it marks "
@@ -604,7 +605,7 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 			       !im->o->date_format && im_fiscal_shape(s) == 1
 			       ? " (a fiscal year? label it by a calendar year, "
 				 "the one it ends in, say)"
-			       : im_name_flaw(s, &bad_utf8) && bad_utf8
+			       : assay_name_flaw(s, &bad_utf8) && bad_utf8
 			       ? " (invalid UTF-8" ENCODING_HINT ")"
 			       : im->ftype[col - 1] == ASSAY_CELL_DATE &&
 				 !strncmp(s, "1900-0", 6)

@@ -10,6 +10,7 @@
 
 #include "assay/units.h"
 #include "import_internal.h"
+#include "utf8.h"
 
 /* ---- header ------------------------------------------------------------ */
 
@@ -409,8 +410,8 @@ int im_check_header_names(struct importer *im)
 		return 0;
 	for (size_t i = 0; i < im->nvcol; i++) {
 		int c = im->vcol[i].idx;
-		if (!im_name_flaw(im->vcol[i].part, &bad) &&
-		    !(as_commodity && im_name_flaw(im->header[c], &bad)))
+		if (!assay_name_flaw(im->vcol[i].part, &bad) &&
+		    !(as_commodity && assay_name_flaw(im->header[c], &bad)))
 			continue;
 		return im_check_name_fix(im, im->header[c], im->header_at, c + 1,
 				      "column header", " (kept as the commodity "

@@ -298,7 +298,6 @@ const char *im_where(struct importer *im, long line, int col, char *buf,
 void im_drop_header(struct importer *im);
 
 /* import_text.c */
-const char *im_name_flaw(const char *s, int *bad_utf8);
 void im_sb_cat(struct sbuf *b, const char *s);
 int im_sb_reserve(struct sbuf *b, size_t more);
 void im_sb_slug(struct sbuf *b, const char *s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "import_internal.h"
+#include "utf8.h"
 
 /* ---- rows --------------------------------------------------------------- */
 
@@ -104,7 +105,7 @@ int im_check_new_series(struct importer *im)
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		if (im_formula_at(im, im->meta_col[f]))
 			return -1;
-	if (im_name_flaw(im->name.s, &bad)) {
+	if (assay_name_flaw(im->name.s, &bad)) {
 		if (im->layout == ASSAY_LAYOUT_LONG)
 			return im_check_name(im, im_trim(im->field[im->series_col]),
 					  im->row_line, im->series_col + 1,

@@ -103,20 +103,6 @@ char *assay_slug(const char *in, char *out, size_t n)
 	return out;
 }
 
-/* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
- * or a control character (a line break, a tab).  NULL when s is fine. */
-const char *im_name_flaw(const char *s, int *bad_utf8)
-{
-	for (const unsigned char *u = (const unsigned char *)s; *u;) {
-		size_t len = assay_utf8_len(u);
-		*bad_utf8 = len == 0;
-		if (len == 0 || assay_utf8_is_control(u, len))
-			return (const char *)u;
-		u += len;
-	}
-	return NULL;
-}
-
 /* ---- growable strings (names of any length) ---------------------------- */
 
 /* Room for `more` bytes and a NUL.  A failed allocation is sticky:

@@ -21,25 +21,8 @@ static int edit_db_fail(assay_store *st, assay_error *err)
 /* A name the store keeps: UTF-8 without control characters, not empty. */
 int store_fit_name(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	if (!*p)
-		return 0;
-	for (; *p; p++)
-		if (*p < 0x20 || *p == 0x7F)
-			return 0;
-	/* sqlite3 would store bad UTF-8 as it is: check the sequences */
-	for (p = (const unsigned char *)s; *p;) {
-		size_t len = *p < 0x80 ? 1 : *p >= 0xC2 && *p <= 0xDF ? 2
-			     : *p >= 0xE0 && *p <= 0xEF ? 3
-			     : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
-		if (!len)
-			return 0;
-		for (size_t i = 1; i < len; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-		p += len;
-	}
-	return 1;
+	int bad_utf8;
+	return *s && !assay_name_flaw(s, &bad_utf8);
 }
 
 static int exec(assay_store *st, const char *sql, assay_error *err)

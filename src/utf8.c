@@ -142,9 +142,17 @@ size_t assay_utf8_len(const unsigned char *s)
 }
 
 /* Is the character at s (of UTF-8 length len) a control character: C0,
- * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
+ * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)?
+ * Or a bidirectional formatting character (U+200E-U+200F, U+202A-U+202E,
+ * U+2066-U+2069): one in a name shows the text after it reversed, so
+ * that 'cu/price' and another name look alike in every listing. */
 int assay_utf8_is_control(const unsigned char *s, size_t len)
 {
+	if (len == 3 && s[0] == 0xE2 &&
+	    ((s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F ||
+			       (s[2] >= 0xAA && s[2] <= 0xAE))) ||
+	     (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)))
+		return 1;
 	return (len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
 	       (len == 2 && s[0] == 0xC2 && s[1] < 0xA0);
 }
@@ -186,4 +194,18 @@ const char *assay_shown(const char *s, char *buf, size_t n)
 	}
 	buf[k] = 0;
 	return buf;
+}
+
+/* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
+ * or a control character (a line break, a tab).  NULL when s is fine. */
+const char *assay_name_flaw(const char *s, int *bad_utf8)
+{
+	for (const unsigned char *u = (const unsigned char *)s; *u;) {
+		size_t len = assay_utf8_len(u);
+		*bad_utf8 = len == 0;
+		if (len == 0 || assay_utf8_is_control(u, len))
+			return (const char *)u;
+		u += len;
+	}
+	return NULL;
 }

@@ -18,7 +18,13 @@ size_t assay_utf8_lower(const unsigned char *s, size_t len, unsigned char *out);
 char *assay_utf8_lower_dup(const char *s);
 
 /* Is the character at s (of UTF-8 length len) a control character: C0,
- * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)? */
+ * DEL, C1 (U+0080-U+009F), or a bidirectional formatting one (U+202E)? */
 int assay_utf8_is_control(const unsigned char *s, size_t len);
+
+/* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
+ * or a control character (a line break, a tab, U+202E).  NULL when s is
+ * fine.  The one rule of names: the importer's, and rename's, merge's
+ * and derive's (store_fit_name). */
+const char *assay_name_flaw(const char *s, int *bad_utf8);
 
 #endif

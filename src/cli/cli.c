@@ -356,6 +356,20 @@ int cli_period_bound(const assay_series_info *info, const char *s,
 	return 0;
 }
 
+int cli_check_range(const char *cmd, const char *from, const char *to)
+{
+	assay_freq f1, f2;
+	assay_period p1, p2;
+	if (!from || !to || assay_period_parse(from, NULL, &f1, &p1, NULL, 0) ||
+	    assay_period_parse(to, NULL, &f2, &p2, NULL, 0))
+		return 0;       /* a bad label is the command's to report */
+	if (assay_period_bound(f1, p1, ASSAY_FREQ_D, 0) >
+	    assay_period_bound(f2, p2, ASSAY_FREQ_D, 1))
+		return cli_usage_error(cmd, "--from %s is after --to %s: no period "
+				       "lies between them", from, to);
+	return 0;
+}
+
 /* ---- --freq: one rule for every command ------------------------------- */
 
 assay_freq cli_freq_effective(assay_freq asked, assay_freq native)

@@ -145,6 +145,10 @@ int cli_default_jobs(void);
  * set *bound to the first (is --from) or last period of the series'
  * frequency that it covers; `opt` is "--from" or "--to".  Prints a usage
  * error and returns 2 on a bad label. */
+/* --from after --to (2024 and 2020, or 2026Q2 and 2026-03): a usage
+ * error (2), not an empty answer with exit 0; 0 when fine or when a label
+ * does not read (the command reports that). */
+int cli_check_range(const char *cmd, const char *from, const char *to);
 int cli_period_bound(const assay_series_info *info, const char *s,
 		     assay_period *bound, const char *opt);
 

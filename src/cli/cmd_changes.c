@@ -700,6 +700,8 @@ int cmd_changes(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (optind >= argc)
 		return cli_usage_error("changes", "give at least one SERIES");
+	if ((rc = cli_check_range("changes", o.from.text, o.to.text)))
+		return rc;
 	if ((rc = cli_filter_args("changes", &argc, &argv, &filter)))
 		return rc;
 

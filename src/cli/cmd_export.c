@@ -249,7 +249,7 @@ static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 	}
 	if (optind >= argc)
 		return cli_usage_error("export", "give one or more SERIES or patterns");
-	return 0;
+	return cli_check_range("export", o->from, o->to);
 }
 
 /* The series to print, and whether a series column is needed: several

@@ -239,6 +239,8 @@ static int check_args(struct plot_args *a, int nargs)
 		return cli_usage_error("plot", "give one or more SERIES (or --all)");
 	if (nargs && a->all)
 		return cli_usage_error("plot", "give SERIES or --all, not both");
+	if (cli_check_range("plot", po->from, po->to))
+		return ASSAY_EUSAGE;
 	if ((po->base || po->dual) && po->type != ASSAY_CHART_COMPARE)
 		return cli_usage_error("plot", "%s is for --type compare",
 				       po->base ? "--base" : "--dual");

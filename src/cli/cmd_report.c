@@ -163,6 +163,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!dir)
 		return cli_usage_error("report", "give the output directory with -o DIR");
+	if ((rc = cli_check_range("report", ro.from, ro.to)))
+		return rc;
 	/* TERM/INT: stop, remove the temporary files, keep the previous
 	 * report; main then dies of the signal. */
 	cli_catch_signals();

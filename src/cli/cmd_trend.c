@@ -372,7 +372,7 @@ static int parse_args(int argc, char **argv, struct trend_args *ar,
 			break;
 		}
 	}
-	return 0;
+	return cli_check_range("trend", ar->from, ar->to);
 }
 
 /* The result's fields, in the order of every format.  The record points

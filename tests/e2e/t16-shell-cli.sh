@@ -249,3 +249,13 @@ expect_out_has table-global-help "  -V, --version print the version"
 run "$ASSAY" completion bash
 expect_out_has table-completion-values "		--seasonal) v='auto yes no' ;;"
 expect_out_has table-completion-globals "local globals='--db --quiet -q --format --help -h --version -V'"
+
+# --from after --to is a usage error in every command that takes both (it
+# printed nothing, exit 0)
+for c in export changes trend; do
+	run "$ASSAY" --db "$WORK/a.db" $c t/m --from 2024-02 --to 2024-01
+	expect_status "range-reversed-$c" 2
+	expect_err_has "range-reversed-$c-msg" "assay $c: --from 2024-02 is after --to 2024-01: no period lies between them"
+done
+run "$ASSAY" --db "$WORK/a.db" export t/m --from 2024Q1 --to 2024-01
+expect_status range-overlapping-labels 0
