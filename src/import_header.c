@@ -511,6 +511,60 @@ static int check_distinct_columns(struct importer *im)
 
 /* The columns named by flags (or guessed from their names): metadata
  * columns, keys, date, series, value. */
+/* One column, one role: --key-cols Entity,Year --date-col Year made a
+ * series per year, --series-col date --date-col date a series named by
+ * each date, with exit 0. */
+struct role {
+	int col;
+	const char *flag;
+};
+
+static int two_roles(struct importer *im, const struct role *a, const char *b)
+{
+	return im_fail_at(im, im->header_at, a->col + 1, ASSAY_EUSAGE,
+			  "column '%s' is given two roles, %s and %s (one column, "
+			  "one role)", im->header[a->col], a->flag, b);
+}
+
+static int one_role_each(struct importer *im)
+{
+	struct role role[3];
+	char flags[ASSAY_META_COUNT][32];
+	size_t n = 0;
+	/* a date column guessed by its name is no date column where
+	 * --key-cols names it */
+	for (size_t k = 0; !im->o->date_col && k < im->nkey; k++)
+		if (im->key_col[k] == im->date_col)
+			im->date_col = -1;
+	if (im->date_col >= 0)
+		role[n++] = (struct role){ im->date_col, im->o->date_col ? "--date-col"
+					   : "the date column" };
+	if (im->series_col >= 0)
+		role[n++] = (struct role){ im->series_col, "--series-col" };
+	if (im->value_col >= 0)
+		role[n++] = (struct role){ im->value_col, "--value-col" };
+	/* the structural roles: distinct, and none of them a key */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = i + 1; j < n; j++)
+			if (role[i].col == role[j].col)
+				return two_roles(im, &role[i], role[j].flag);
+		for (size_t k = 0; k < im->nkey; k++)
+			if (im->key_col[k] == role[i].col)
+				return two_roles(im, &role[i], "--key-cols");
+	}
+	/* a metadata column may be a key or the series column too (--key-cols
+	 * Commodity --commodity-col Commodity), not the dates or the values */
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		if (im->meta_col[f] < 0)
+			continue;
+		snprintf(flags[f], sizeof flags[f], "--%s-col", im_meta_names[f]);
+		for (size_t i = 0; i < n; i++)
+			if (role[i].col == im->meta_col[f] && role[i].col != im->series_col)
+				return two_roles(im, &role[i], flags[f]);
+	}
+	return 0;
+}
+
 static int resolve_named_columns(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
@@ -538,7 +592,7 @@ static int resolve_named_columns(struct importer *im)
 	if (o->value_col && (im->value_col = need_col(im, o->value_col, "value",
 						      "--value-col")) < 0)
 		return -1;
-	return 0;
+	return one_role_each(im);
 }
 
 static assay_layout guess_layout(struct importer *im)
