@@ -77,12 +77,46 @@ int out_format_parse(const char *s, int allow_text, enum out_format *fmt)
 	return 0;
 }
 
-/* Display width of UTF-8 text: count the bytes that start a character. */
+/* Is code point c East Asian Wide or Fullwidth (two terminal columns)?
+ * The blocks of Unicode's EastAsianWidth.txt that names meet: Hangul
+ * Jamo, CJK radicals to Yi, Hangul syllables, CJK compatibility, vertical
+ * and small forms, fullwidth forms, and the CJK extension planes.  By
+ * table, not wcwidth(): that would follow the caller's locale. */
+static int wide_char(unsigned c)
+{
+	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+	       (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+/* Display width of UTF-8 text: a column a character, two for a wide
+ * one (a name in Chinese lines up with the rest); a byte that is no
+ * UTF-8 counts one, as the terminal shows a replacement for it. */
 static size_t text_width(const char *s)
 {
 	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t len = assay_utf8_len(p);
+		unsigned c = *p;
+		if (len == 0) {
+			w++;
+			p++;
+			continue;
+		}
+		if (len == 2)
+			c = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+		else if (len == 3)
+			c = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+		else if (len == 4)
+			c = (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 |
+			    (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+		w += wide_char(c) ? 2 : 1;
+		p += len;
+	}
 	return w;
 }
 

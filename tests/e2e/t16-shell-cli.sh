@@ -259,3 +259,9 @@ for c in export changes trend; do
 done
 run "$ASSAY" --db "$WORK/a.db" export t/m --from 2024Q1 --to 2024-01
 expect_status range-overlapping-labels 0
+
+# the table lines up names with wide (CJK) characters: two columns each
+printf 'series,date,value\n\351\212\205/\346\227\245\346\234\254,2024-01,5\ncu/x,2024-01,6\n' > "$WORK/cjk.csv"
+"$ASSAY" -q --db "$WORK/cjk.db" import "$WORK/cjk.csv" --kind price
+run "$ASSAY" --db "$WORK/cjk.db" list
+expect_out table-wide-chars "$(printf 'name     kind   freq  first    last     count  unit  source\ncu/x     price  M     2024-01  2024-01      1    NA      NA\n\351\212\205/\346\227\245\346\234\254  price  M     2024-01  2024-01      1    NA      NA')"
