@@ -27,11 +27,19 @@ void report_judge(struct rep *r, struct section *s, const assay_obs *obs)
 	s->ck.as_of = r->o->scan.as_of;
 	s->ck.allow_partial = ao.allow_partial;
 	ao.freq = row->freq ? row->freq : s->ck.info.freq;
-	if (row->has_period) {
+	/* the period the scan judged, or the one --period asked for where the
+	 * series has no value (it showed the latest period's verdict then,
+	 * under a summary that said "no value in that period") */
+	const assay_scan_opts *so = &r->o->scan;
+	int asked = row->has_period || so->has_period;
+	assay_period want = row->has_period ? row->period
+			    : so->has_period ? assay_period_bound(so->period_freq, so->period,
+								  ao.freq, 0) : 0;
+	if (asked) {
 		/* the periods before it are judged too, for the table of recent
 		 * moves; a move's verdict never depends on later ones */
-		ao.judge_from = row->period - (RECENT - 1);
-		s->ck.period = row->period;
+		ao.judge_from = want - (RECENT - 1);
+		s->ck.period = want;
 		s->ck.has_period = 1;
 	}
 	if (assay_analyse(obs, s->ck.info.freq, s->ck.info.kind, &ao, &s->ck.a, &e)) {
@@ -40,9 +48,8 @@ void report_judge(struct rep *r, struct section *s, const assay_obs *obs)
 		return;
 	}
 	s->analysed = 1;
-	s->ck.row = assay_pick_row(&s->ck.a, ao.allow_partial, row->has_period,
-				   row->period);
-	if (s->ck.row == (size_t)-1 && s->ck.a.s.n && !row->has_period) {
+	s->ck.row = assay_pick_row(&s->ck.a, ao.allow_partial, asked, want);
+	if (s->ck.row == (size_t)-1 && s->ck.a.s.n && !asked) {
 		s->ck.period = s->ck.a.s.period[s->ck.a.s.n - 1];
 		s->ck.has_period = 1;
 	}

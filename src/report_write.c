@@ -34,6 +34,7 @@ static const char css[] =
 	".sentence.shock,.sentence.trend{color:#222;font-weight:normal}"
 	".sentence.shock{border-left-color:#b01c1c;background:#fbeaea}"
 	".sentence.trend{border-left-color:#b06a00;background:#fdf3e3}"
+	".sentence.unjudged{border-left-color:#999;background:#f3f3f3}"
 	".stale{color:#777}"
 	".chart svg{max-width:100%;height:auto}"
 	"nav ol{columns:2;font-size:.9em}"
@@ -51,7 +52,8 @@ static void m(struct rep *r, const char *s) { assay_md_escape(r->md, s); }
 
 static const char *verdict_class(assay_verdict v)
 {
-	return v == ASSAY_VERDICT_SHOCK ? "shock" : v == ASSAY_VERDICT_TREND ? "trend" : "noise";
+	return v == ASSAY_VERDICT_SHOCK ? "shock" : v == ASSAY_VERDICT_TREND ? "trend"
+	       : v == ASSAY_VERDICT_NOISE ? "noise" : "unjudged";
 }
 
 /* The two verdicts and, when they differ, why. */
@@ -262,9 +264,15 @@ static void stat_row(struct rep *r, const char *name, double v)
 /* Every number behind the verdict and the trend, collapsed. */
 static void raw_stats(struct rep *r, const struct section *s)
 {
+	/* a move not judged has no verdict's numbers: rank 0 would read as
+	 * "beyond every window move" (check's JSON gives null) */
+	int judged = s->analysed && s->ck.row != (size_t)-1 &&
+		     s->ck.a.j[s->ck.row].verdict != ASSAY_VERDICT_NONE;
+	if (!judged && !s->has_trend)
+		return;
 	fputs("<details><summary>Statistics behind the verdict and the trend</summary>\n"
 	      "<div class=\"scroll\"><table>\n<tbody>\n", r->html);
-	if (s->analysed && s->ck.row != (size_t)-1) {
+	if (judged) {
 		const assay_judgement *j = &s->ck.a.j[s->ck.row];
 		stat_row(r, "change judged (log or difference)", j->change);
 		stat_row(r, "expected by the model", j->expected);

@@ -171,3 +171,17 @@ if command -v gnuplot >/dev/null 2>&1; then
 	[ "$got" = "1-wb-zinc-changes.svg 1-wb-zinc-level.svg notes.txt " ] &&
 		ok report-again-stale-removed || not_ok report-again-stale-removed "[$got]"
 fi
+
+# --period: a series with no value in that period says so in its own
+# section too (it showed its latest period's verdict: cotton's 2010Q4
+# "notable shock" in a report about 2020Q1)
+run "$ASSAY" -q report wb/copper wb/cotton-memphis --freq Q --period 2020Q1 -o "$WORK/rep-period"
+expect_status report-period-status 0
+grep -q '^> wb/cotton-memphis 2020Q1: cannot judge: there is no quarterly 2020Q1 in the data$' "$WORK/rep-period/report.md" &&
+	ok report-period-no-value-section || not_ok report-period-no-value-section "$(grep '^> wb/cotton' "$WORK/rep-period/report.md")"
+grep -q 'class="sentence unjudged">wb/cotton-memphis 2020Q1: cannot judge' "$WORK/rep-period/index.html" &&
+	ok report-unjudged-class || not_ok report-unjudged-class "$(grep -o 'class="sentence [a-z]*">wb/cotton[^<]*' "$WORK/rep-period/index.html")"
+# a move not judged shows no rank or run (0 read as the most extreme move)
+run "$ASSAY" -q report wb/woodpulp --freq Q -o "$WORK/rep-flat"
+if grep -q "rank among the window" "$WORK/rep-flat/index.html"; then not_ok report-unjudged-no-rank "rank shown"
+else ok report-unjudged-no-rank; fi
