@@ -148,8 +148,13 @@ void report_trend(struct rep *r, struct section *s, const assay_obs *obs)
 	assay_trend_opts_units(&to, f);
 	assay_cpt_opts_init(&co);
 	if (n < 3 || assay_trend_run(per, val, n, &to, &s->tr, &e)) {
-		snprintf(s->trend_words, sizeof s->trend_words,
-			 "Too few values (%zu) for a trend test.", n);
+		/* trend's own reason where it refused them (too large) */
+		if (n < 3)
+			snprintf(s->trend_words, sizeof s->trend_words,
+				 "Too few values (%zu) for a trend test.", n);
+		else
+			snprintf(s->trend_words, sizeof s->trend_words,
+				 "No trend test: %.400s.", e.msg);
 		goto out;
 	}
 	if (assay_pelt(val, n, &co, &s->cp, &e)) {

@@ -32,6 +32,14 @@ static char *fmt_human(double v, char *buf, size_t n)
 	}
 	double a = fabs(v);
 	int mag = a > 0 ? (int)floor(log10(a)) : 0;
+	/* beyond what fixed notation shows in four digits: below 1e-5 it
+	 * would need more than 8 decimals (7.952e-09 read 0.0000000), from
+	 * 1e15 the integer part has more digits than a double holds (and
+	 * 1e50 overran the text) */
+	if ((a > 0 && a < 1e-5) || a >= 1e15) {
+		snprintf(buf, n, "%.4g", v);
+		return buf;
+	}
 	int dec = 3 - mag;
 	if (dec < 0)
 		dec = 0;
@@ -80,11 +88,12 @@ char *assay_fmt_pct(double pct, char *buf, size_t n)
 		 * not read "+0.0%", as if nothing had moved */
 		double a = fabs(pct);
 		int dec = 1;
-		if (a > 0 && a < 0.95) {
+		if (a > 0 && a < 0.95)
 			dec = 1 - (int)floor(log10(a));
-			dec = dec > 8 ? 8 : dec;
-		}
-		snprintf(buf, n, "%+.*f%%", dec, pct);
+		if (dec > 8)    /* "-0.00000000%" for -2.2e-14% */
+			snprintf(buf, n, "%+.2g%%", pct);
+		else
+			snprintf(buf, n, "%+.*f%%", dec, pct);
 	}
 	assay_c_locale_leave(saved);
 	return buf;

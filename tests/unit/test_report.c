@@ -22,6 +22,16 @@ static void test_human_numbers(void **state)
 	assert_string_equal(assay_fmt_human(999.96, b, sizeof b), "1,000");
 	assert_string_equal(assay_fmt_human(-0.00001, b, sizeof b), "-0.00001000");
 	assert_string_equal(assay_fmt_human(0, b, sizeof b), "0.000");
+	/* four digits at any magnitude: below 1e-5 and from 1e15 in
+	 * scientific notation (7.952e-09 read 0.0000000, 3.5e50 was cut to
+	 * a 63-character 351,754,...) */
+	assert_string_equal(assay_fmt_human(7.952e-9, b, sizeof b), "7.952e-09");
+	assert_string_equal(assay_fmt_human(-2.71e-7, b, sizeof b), "-2.71e-07");
+	assert_string_equal(assay_fmt_human(3.518e50, b, sizeof b), "3.518e+50");
+	assert_string_equal(assay_fmt_human(1.23456e15, b, sizeof b), "1.235e+15");
+	assert_string_equal(assay_fmt_human(999999999999999.0, b, sizeof b), "999,999,999,999,999");
+	assert_string_equal(assay_fmt_pct(-2.2e-14, b, sizeof b), "-2.2e-14%");
+	assert_string_equal(assay_fmt_pct(1.5e-7, b, sizeof b), "+0.00000015%");
 	assert_string_equal(assay_fmt_pct(15.54, b, sizeof b), "+15.5%");
 	/* below 0.95%, two significant digits: no move of 0.03% reads +0.0% */
 	assert_string_equal(assay_fmt_pct(-0.44, b, sizeof b), "-0.44%");
