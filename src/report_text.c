@@ -155,12 +155,18 @@ int assay_svg_inline(FILE *fp, const char *svg, const char *prefix)
 	const char *p = strstr(svg, "<svg");
 	if (!p)
 		return -1;
-	/* the markers after which an id follows */
-	static const char *const marks[] = { " id=\"", "href=\"#", "url(#", "href='#" };
+	/* the markers after which an id follows: gnuplot quotes its ids and
+	 * references both ways (id='gpPt5' with xlink:href='#gpPt5'), and a
+	 * reference prefixed to an id that was not pointed nowhere -- the
+	 * page's charts lost their point markers */
+	static const char *const marks[] = {
+		" id=\"", " id='", "href=\"#", "href='#", "url(#"
+	};
+	size_t nmarks = sizeof marks / sizeof *marks;
 	while (*p) {
 		const char *best = NULL;
 		size_t blen = 0;
-		for (int k = 0; k < 4; k++) {
+		for (size_t k = 0; k < nmarks; k++) {
 			const char *m = strstr(p, marks[k]);
 			if (m && (!best || m < best)) {
 				best = m;

@@ -43,8 +43,15 @@ if command -v tidy >/dev/null 2>&1; then
 else
 	not_ok report-html-valid "tidy is not installed (scripts/install-deps)"
 fi
-dups=$(grep -o ' id="[^"]*"' "$H" | sort | uniq -d | head -3)
+# ids in either quote (gnuplot writes id='gpPt5'), unique, and every
+# in-page reference (href="#..", xlink:href='#..', url(#..)) to one of them:
+# the inlined charts' point markers pointed nowhere
+grep -oE " id=(\"[^\"]*\"|'[^']*')" "$H" | sed "s/^ id=.//; s/.\$//" | sort > "$WORK/ids"
+dups=$(uniq -d "$WORK/ids" | head -3)
 [ -z "$dups" ] && ok report-unique-ids || not_ok report-unique-ids "$dups"
+grep -oE "(href=(\"#[^\"]*\"|'#[^']*')|url\(#[^)]*\))" "$H" | sed "s/^href=.#//; s/^url(#//; s/[\"')]\$//" | sort -u > "$WORK/refs"
+dangling=$(sort -u "$WORK/ids" | comm -13 - "$WORK/refs" | head -3)
+[ -z "$dangling" ] && ok report-refs-resolve || not_ok report-refs-resolve "$dangling"
 grep -q '<meta name="viewport"' "$H" && ok report-viewport || not_ok report-viewport "no viewport meta"
 grep -q '<nav id="contents">' "$H" && [ "$(grep -c '^<li><a href="#s[0-9]*">' "$H")" -ge "$nseries" ] &&
 	ok report-contents || not_ok report-contents "no table of contents"

@@ -77,7 +77,8 @@ static void test_svg_ids(void **state)
 	(void)state;
 	const char *svg = "<?xml version=\"1.0\"?>\n<svg width=\"1\">"
 			  "<g id=\"gpPt0\"/><use xlink:href=\"#gpPt0\"/>"
-			  "<rect fill=\"url(#grad)\"/><a href=\"#textbox\"/></svg>";
+			  "<rect fill=\"url(#grad)\"/><a href=\"#textbox\"/>"
+			  "<path id='gpPt5'/><use xlink:href='#gpPt5'/></svg>";
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
@@ -85,7 +86,8 @@ static void test_svg_ids(void **state)
 	fclose(fp);
 	assert_string_equal(buf, "<svg width=\"1\"><g id=\"c1l-gpPt0\"/>"
 			    "<use xlink:href=\"#c1l-gpPt0\"/><rect fill=\"url(#c1l-grad)\"/>"
-			    "<a href=\"#c1l-textbox\"/></svg>");
+			    "<a href=\"#c1l-textbox\"/>"
+			    "<path id='c1l-gpPt5'/><use xlink:href='#c1l-gpPt5'/></svg>");
 	free(buf);
 	fp = open_memstream(&buf, &len);
 	assert_int_equal(assay_svg_inline(fp, "no svg here", "x"), -1);
