@@ -129,6 +129,12 @@ ndjson"
 		ok completion-no-expansion
 	expect_out completion-quoted "h/\\\$\\(touch\\ $WORK/pwned\\)
 h/q\\\"uote"
+	# a backslash in a name: tsv writes it doubled, the candidate is the
+	# name itself (it completed to c/back\\slash, no such series)
+	printf 'series,date,value\nc/back\\slash,2020-01,1\n' > "$WORK/bs.csv"
+	"$ASSAY" --db "$WORK/bs.db" -q import "$WORK/bs.csv" --kind price
+	run comp assay --db "$WORK/bs.db" check c/
+	expect_out completion-backslash 'c/back\\slash'
 	run comp assay --d
 	expect_out completion-global "--db"
 	run comp assay help ex
