@@ -51,7 +51,7 @@ int assay_plot_chart_vol(FILE *fp, const char *outpath,
 	char desc[128];
 	size_t w = o->window ? o->window : 20, mw = o->min_window ? o->min_window : 8;
 	double *vol = NULL, *win = NULL;
-	int any = 0, rc = -1;
+	int any = 0, fewer = 0, rc = -1;
 
 	memset(&ch, 0, sizeof ch);
 	if (assay_plot_prepare(in, o->freq, o, &v, err))
@@ -77,6 +77,7 @@ int assay_plot_chart_vol(FILE *fp, const char *outpath,
 		if (k >= mw && k >= 2) {
 			vol[i] = 100 * assay_vol_annualise(assay_vol_sd(win, k), f);
 			any |= isfinite(vol[i]);
+			fewer |= isfinite(vol[i]) && k < w;
 		}
 	}
 	if (!any) {
@@ -89,8 +90,13 @@ int assay_plot_chart_vol(FILE *fp, const char *outpath,
 	assay_plot_title_of(in->info, auto_title, sizeof auto_title);
 	fr.title = o->title ? o->title : auto_title;
 	assay_plot_describe_freq(desc, sizeof desc, in->info, f);
+	/* where points drawn use fewer changes than the window (the first
+	 * ones of the data, those after gaps) the subtitle says how few */
+	char least[48] = "";
+	if (fewer)
+		snprintf(least, sizeof least, ", at least %zu", mw);
 	snprintf(fr.sub, sizeof fr.sub, "annualised volatility of log changes over the "
-		 "trailing %zu %ss (%s)", w, assay_plot_freq_word(f), desc);
+		 "trailing %zu %ss%s (%s)", w, assay_plot_freq_word(f), least, desc);
 	assay_plot_make_footer(&fr, in, 1, o);
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", assay_plot_freq_word(f));
 	snprintf(fr.ylabel, sizeof fr.ylabel, "annualised volatility, %%");

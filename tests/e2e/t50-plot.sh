@@ -82,6 +82,14 @@ grep -q "width=\"1200\" height=\"675\"" "$OUT/changes.svg" && ok svg-size || not
 run "$ASSAY" plot wb/copper --type vol -o "$OUT/vol.pdf"
 expect_status pdf-status 0
 [ "$(head -c 5 "$OUT/vol.pdf")" = "%PDF-" ] && ok pdf-header || not_ok pdf-header "not a PDF"
+# the first points of the data use fewer changes than the window: the
+# subtitle says how few, and only then
+run "$ASSAY" plot wb/copper --type vol -o "$OUT/vol-all.svg"
+grep -q 'over the trailing 20 months, at least 8 (' "$OUT/vol-all.svg" && ok vol-fewer-said ||
+	not_ok vol-fewer-said "$(grep -o 'annualised volatility of log[^<]*' "$OUT/vol-all.svg")"
+run "$ASSAY" plot wb/copper --type vol --from 2000 -o "$OUT/vol-2000.svg"
+grep -q 'over the trailing 20 months (' "$OUT/vol-2000.svg" && ok vol-full-window-said ||
+	not_ok vol-full-window-said "$(grep -o 'annualised volatility of log[^<]*' "$OUT/vol-2000.svg")"
 
 run "$ASSAY" plot --format svg wb/copper --type changes --outdir "$OUT/fmt"
 expect_status format-svg 0
