@@ -170,7 +170,7 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 /* assay help [COMMAND]: the global help, or COMMAND --help. */
 static int cmd_help(int argc, char **argv)
 {
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_help(stdout);
 		return 0;
 	}

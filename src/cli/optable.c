@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "optable.h"
 
-enum { KEY_HELP = 'h' };
+enum { KEY_HELP = 'h', KEY_VERSION = 0x1001 };
 
 const struct cli_opt cli_global_opts[] = {
 	{ .name = "db", .key = 'd', .type = CLI_STR, .arg = "PATH",
@@ -38,12 +38,26 @@ static size_t count(const struct cli_opt *o)
 	return n;
 }
 
-static int has_help(const struct cli_opt *o)
+/* Does a command's own option answer to key (or short letter) k? */
+static int has_key(const struct cli_opt *o, int k)
 {
 	for (size_t i = 0; o[i].name; i++)
-		if (!strcmp(o[i].name, "help"))
+		if (o[i].key == k)
 			return 1;
 	return 0;
+}
+
+static int has_name(const struct cli_opt *o, const char *name)
+{
+	for (size_t i = 0; o[i].name; i++)
+		if (!strcmp(o[i].name, name))
+			return 1;
+	return 0;
+}
+
+static int has_help(const struct cli_opt *o)
+{
+	return has_name(o, "help");
 }
 
 /* ---- the getopt tables, built once per option table ---------------------- */
@@ -68,12 +82,18 @@ static struct built *build(const struct cli_opt *opts, int add_help)
 	size_t n = count(opts), k = 0;
 	add_help = add_help && !has_help(opts);
 	b->opts = opts;
-	b->longopts = cli_xcalloc(n + 2, sizeof *b->longopts);
-	b->values = cli_xcalloc(n + 2, sizeof *b->values);
-	b->shortopts = cli_xmalloc(2 * n + 3);
+	b->longopts = cli_xcalloc(n + 3, sizeof *b->longopts);
+	b->values = cli_xcalloc(n + 3, sizeof *b->values);
+	b->shortopts = cli_xmalloc(2 * n + 4);
 	char *s = b->shortopts;
 	if (add_help)
 		*s++ = 'h';
+	/* --version (and -V where the command has no -V of its own) after
+	 * the command too, as --help: a global option may come before or
+	 * after it */
+	int add_version = !has_name(opts, "version");
+	if (add_version && !has_key(opts, 'V'))
+		*s++ = 'V';
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_opt *o = &opts[i];
 		int arg = o->type != CLI_FLAG;
@@ -88,6 +108,8 @@ static struct built *build(const struct cli_opt *opts, int add_help)
 	}
 	if (add_help)
 		b->longopts[k++] = (struct option){ "help", no_argument, NULL, KEY_HELP };
+	if (add_version)
+		b->longopts[k++] = (struct option){ "version", no_argument, NULL, KEY_VERSION };
 	b->longopts[k] = (struct option){ NULL, 0, NULL, 0 };
 	*s = 0;
 	return b;
@@ -167,6 +189,11 @@ int cli_opt_next(const struct cli_optset *set, int argc, char **argv,
 	int c = getopt_long(argc, argv, b->shortopts, b->longopts, NULL);
 	if (c == -1)
 		return CLI_OPT_END;
+	if (c == KEY_VERSION || (c == 'V' && !has_key(set->opts, 'V'))) {
+		printf("assay %s\n", ASSAY_VERSION);
+		a->status = ASSAY_OK;
+		return CLI_OPT_EXIT;
+	}
 	const struct cli_opt *o = c == '?' || c == ':' ? NULL : find(set->opts, c);
 	if (!o) {
 		fprintf(stderr, "Try 'assay %s --help'.\n", set->cmd);

@@ -271,3 +271,14 @@ printf 'series,date,value\n\351\212\205/\346\227\245\346\234\254,2024-01,5\ncu/x
 "$ASSAY" -q --db "$WORK/cjk.db" import "$WORK/cjk.csv" --kind price
 run "$ASSAY" --db "$WORK/cjk.db" list
 expect_out table-wide-chars "$(printf 'name     kind   freq  first    last     count  unit  source\ncu/x     price  M     2024-01  2024-01      1    NA      NA\n\351\212\205/\346\227\245\346\234\254  price  M     2024-01  2024-01      1    NA      NA')"
+
+# --version after the command too (the help lists it among the global
+# options that may come before or after it), and 'help --help'
+for c in list changes import report; do
+	run "$ASSAY" $c --version
+	expect_status "version-after-$c" 0
+	expect_out "version-after-$c-text" "$("$ASSAY" --version)"
+done
+run "$ASSAY" help --help
+expect_status help-help 0
+expect_out_has help-help-text "Usage: assay"
