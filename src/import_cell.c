@@ -611,6 +611,13 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 				 !strncmp(s, "1900-0", 6)
 			       ? " (a date serial Excel's 1900 date system counts"
 				 " but the calendar has not: 0 or 60)"
+			       : !strcmp(why, "not a date") && excel_serial(s) &&
+				 im->sheet_name
+			       ? " (an Excel date serial, 43831 for 2020-01-01? "
+				 "the cell holds a number in a format that is no "
+				 "date's (a plain number or a duration): give the "
+				 "cells a date format in the workbook; --date-format "
+				 "reads text, not serials)"
 			       : !strcmp(why, "not a date") && excel_serial(s)
 			       ? " (an Excel date serial, 43831 for 2020-01-01? "
 				 "import the workbook itself, whose date cells "
