@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/derive.h"
 #include "assay/store.h"
 #include "store_internal.h"
 #include "utf8.h"
@@ -150,33 +151,82 @@ static int first_conflict(assay_store *st, const assay_series_info *ia,
 	return 0;
 }
 
-/* Take the loser's values out of periods the winner holds, then move
- * everything of `from` to `to`. */
+/* The periods ?1 and ?2 both hold with equal values where ?1's record is
+ * the older (by vintage, then import). */
+#define OLDER_EQUAL \
+	" FROM obs x JOIN obs y ON y.series_id = ?2 AND y.period = x.period" \
+	" JOIN imports xi ON xi.id = x.import_id" \
+	" JOIN imports yi ON yi.id = y.import_id" \
+	" WHERE x.series_id = ?1 AND x.value = y.value" \
+	" AND (xi.vintage, xi.id) < (yi.vintage, yi.id)"
+
+/* Join the rows of `from` to `to`.  A period whose values differ (a
+ * conflict, which --prefer settled) keeps the winner's value and history
+ * only.  Every other record of either series stays: where both hold a
+ * period with equal values, the newer record is current and the older
+ * one an earlier vintage, so that --as-of finds each side's statements
+ * whatever the order of A and B. */
 static int merge_rows(assay_store *st, int64_t to, int64_t from, int64_t winner,
 		      int64_t loser, assay_merge_result *res, assay_error *err)
 {
-	/* The loser's history of a period whose value the winner's replaces
-	 * goes with it; where both agree, both histories are kept. */
 	int64_t d1 = run3(st, "DELETE FROM revisions WHERE series_id = ?1 AND period"
 			  " IN (SELECT y.period FROM obs y JOIN obs x ON x.period ="
 			  " y.period AND x.series_id = ?2 WHERE y.series_id = ?1"
 			  " AND x.value <> y.value)", loser, winner, 0, err);
 	int64_t d2 = d1 < 0 ? -1 : run3(st, "DELETE FROM obs WHERE series_id = ?1 AND"
-					" period IN (SELECT period FROM obs WHERE"
-					" series_id = ?2)", loser, winner, 0, err);
+					" period IN (SELECT y.period FROM obs y JOIN"
+					" obs x ON x.period = y.period AND x.series_id"
+					" = ?2 WHERE y.series_id = ?1 AND x.value <>"
+					" y.value)", loser, winner, 0, err);
 	if (d1 < 0 || d2 < 0)
 		return -1;
-	res->dropped = d1 + (d2 - res->same);
+	/* equal values: the older record becomes an earlier vintage of to,
+	 * the newer one to's current record */
+	if (run3(st, "INSERT OR IGNORE INTO revisions (series_id, period, value,"
+		 " import_id, superseded_by) SELECT ?2, x.period, x.value,"
+		 " x.import_id, y.import_id" OLDER_EQUAL, from, to, 0, err) < 0 ||
+	    run3(st, "INSERT OR IGNORE INTO revisions (series_id, period, value,"
+		 " import_id, superseded_by) SELECT ?1, x.period, x.value,"
+		 " x.import_id, y.import_id" OLDER_EQUAL, to, from, 0, err) < 0 ||
+	    run3(st, "UPDATE obs SET"
+		 " import_id = (SELECT f.import_id FROM obs f WHERE f.series_id = ?2"
+		 "  AND f.period = obs.period),"
+		 " line = (SELECT f.line FROM obs f WHERE f.series_id = ?2"
+		 "  AND f.period = obs.period)"
+		 " WHERE series_id = ?1 AND period IN (SELECT x.period" OLDER_EQUAL ")",
+		 to, from, 0, err) < 0 ||
+	    run3(st, "DELETE FROM obs WHERE series_id = ?1 AND period IN (SELECT"
+		 " period FROM obs WHERE series_id = ?2)", from, to, 0, err) < 0)
+		return -1;
 	if (run3(st, "UPDATE obs SET series_id = ?1 WHERE series_id = ?2",
 		 to, from, 0, err) < 0)
 		return -1;
 	/* A revision of a period and import both series had is the same
-	 * vintage twice: one is kept. */
-	int64_t moved = run3(st, "UPDATE OR IGNORE revisions SET series_id = ?1"
-			     " WHERE series_id = ?2", to, from, 0, err);
-	if (moved < 0 || run3(st, "DELETE FROM revisions WHERE series_id = ?1",
-			      from, 0, 0, err) < 0)
+	 * vintage twice: one is kept (counted as dropped when one import gave
+	 * the two series different values for it). */
+	int64_t d3 = count3(st, "SELECT count(*) FROM revisions f JOIN revisions t"
+			    " ON t.series_id = ?1 AND t.period = f.period AND"
+			    " t.import_id = f.import_id WHERE f.series_id = ?2 AND"
+			    " f.value <> t.value", to, from, err);
+	if (d3 < 0 ||
+	    run3(st, "UPDATE OR IGNORE revisions SET series_id = ?1"
+		 " WHERE series_id = ?2", to, from, 0, err) < 0 ||
+	    run3(st, "DELETE FROM revisions WHERE series_id = ?1",
+		 from, 0, 0, err) < 0)
 		return -1;
+	/* and an earlier record of the import that gives the current value
+	 * is no earlier vintage */
+	int64_t d4 = count3(st, "SELECT count(*) FROM revisions r JOIN obs o ON"
+			    " o.series_id = r.series_id AND o.period = r.period AND"
+			    " o.import_id = r.import_id WHERE r.series_id = ?1 AND"
+			    " r.value <> o.value AND ?2 = ?2", to, 0, err);
+	if (d4 < 0 ||
+	    run3(st, "DELETE FROM revisions WHERE series_id = ?1 AND EXISTS (SELECT"
+		 " 1 FROM obs o WHERE o.series_id = ?1 AND o.period ="
+		 " revisions.period AND o.import_id = revisions.import_id)",
+		 to, 0, 0, err) < 0)
+		return -1;
+	res->dropped = d1 + d2 + d3 + d4;
 	return 0;
 }
 
@@ -280,6 +330,23 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 				   k ? "?" : "");
 		}
 		goto out;
+	}
+	/* a derived series holds a definition, not vintages: its values
+	 * would be hidden under it, or its definition lost */
+	for (int i = 0; i < 2; i++) {
+		assay_derived_def def;
+		const assay_series_info *s = i ? &ib : &ia;
+		got = assay_store_derived_get(st, s->id, &def, err);
+		if (got > 0)
+			assay_fail(err, ASSAY_EUSAGE, "'%s' is a derived series "
+				   "('%s'): merge joins imported series only (to "
+				   "rename it, assay rename; to define it over "
+				   "other series, assay derive)", s->name, def.expr);
+		assay_derived_def_release(&def);
+		if (got) {
+			got = -1;
+			goto out;
+		}
 	}
 	if (strcmp(into, a) && strcmp(into, b)) {
 		if ((got = assay_store_series_get(st, into, &ic, err)) < 0)

@@ -12,10 +12,14 @@ static const char usage[] =
 	"\n"
 	"Join series A and B (one frequency, kind and unit) into C, which may be A,\n"
 	"B or a new name: every period of either comes with its vintage, its\n"
-	"import and its revisions.  A period both hold with different values is\n"
-	"an error naming it, unless --prefer says whose value (and its history)\n"
-	"to keep.  C keeps its metadata (A's when new), empty fields filled from\n"
-	"the other; the other series is gone afterwards.  All or nothing.\n"
+	"import and its revisions.  A period both hold with equal values keeps\n"
+	"both histories (the newer record current, so --as-of finds each side's\n"
+	"statements, in either order of A and B).  A period both hold with\n"
+	"different values is an error naming it, unless --prefer says whose\n"
+	"value (and its history) to keep.  C keeps its metadata (A's when new),\n"
+	"empty fields filled from the other; the other series is gone afterwards.\n"
+	"A derived series (assay derive) holds no vintages and is refused.  All\n"
+	"or nothing.\n"
 	"\n";
 
 static const char usage_after[] =

@@ -105,3 +105,82 @@ run "$ASSAY" --db "$WORK/units.db" list --format csv
 expect_out merge-units-unchanged "name,kind,freq,first,last,count,unit,source
 ni/kg,flow,A,2021,2021,1,kg,
 ni/t,flow,A,2020,2020,1,t,"
+
+# Equal current values, different histories: the merged history is the
+# union of both (each side's statements with their vintages), whatever the
+# order of A and B and whichever is --into.  A: 2021-01-01 says 2020-03 = 3,
+# 2021-03-01 says 3.3; B: 2021-02-01 says 30, 2021-04-01 says 3.3.  As of a
+# date the value is the newest statement of either at or before it
+# (worked out by hand from the four files):
+#   2021-01-01: 1, 2, 3           2021-02-01: 1, 2, 30, 40, 50
+#   2021-03-01: 1.1, 2, 3.3, 40, 50   2021-04-01: 1.1, 2, 3.3, 44, 50
+printf 'date,value\n2020-01,1\n2020-02,2\n2020-03,3\n' > "$WORK/ua1.csv"
+printf 'date,value\n2020-01,1.1\n2020-02,2\n2020-03,3.3\n' > "$WORK/ua3.csv"
+printf 'date,value\n2020-03,30\n2020-04,40\n2020-05,50\n' > "$WORK/ub2.csv"
+printf 'date,value\n2020-03,3.3\n2020-04,44\n2020-05,50\n' > "$WORK/ub4.csv"
+U=$WORK/union.db
+"$ASSAY" --db "$U" -q import "$WORK/ua1.csv" --series u/a --kind price --vintage 2021-01-01 &&
+"$ASSAY" --db "$U" -q import "$WORK/ua3.csv" --series u/a --vintage 2021-03-01 &&
+"$ASSAY" --db "$U" -q import "$WORK/ub2.csv" --series u/b --kind price --vintage 2021-02-01 &&
+"$ASSAY" --db "$U" -q import "$WORK/ub4.csv" --series u/b --vintage 2021-04-01 ||
+	not_ok union-setup "imports failed"
+want_01='period,value
+2020-01,1
+2020-02,2
+2020-03,3'
+want_02='period,value
+2020-01,1
+2020-02,2
+2020-03,30
+2020-04,40
+2020-05,50'
+want_03='period,value
+2020-01,1.1
+2020-02,2
+2020-03,3.3
+2020-04,40
+2020-05,50'
+want_04='period,value
+2020-01,1.1
+2020-02,2
+2020-03,3.3
+2020-04,44
+2020-05,50'
+for how in "u/a u/b u/c" "u/b u/a u/c" "u/a u/b u/b" "u/b u/a u/b" "u/a u/b u/a"; do
+	set -- $how
+	tag="$(echo "$how" | tr ' /' '-_')"
+	cp "$U" "$WORK/u-$tag.db"
+	run "$ASSAY" --db "$WORK/u-$tag.db" merge "$1" "$2" --into "$3"
+	expect_status "union-$tag-status" 0
+	expect_err_has "union-$tag-summary" "1 period in both with equal values, 0 conflicting"
+	expect_err_has "union-$tag-nothing-dropped" "0 values and revisions dropped"
+	for m in 01 02 03 04; do
+		run "$ASSAY" --db "$WORK/u-$tag.db" export "$3" --as-of "2021-$m-01"
+		eval "expect_out union-$tag-as-of-$m \"\$want_$m\""
+	done
+done
+# show: A's 3 of 2021-01-01 was revised by B's 30 of 2021-02-01, which A's
+# 3.3 of 2021-03-01 replaced (B's 3.3 of 2021-04-01 confirmed it).
+run "$ASSAY" --db "$WORK/u-u_b-u_a-u_c.db" show u/c --format csv
+expect_out_has union-show-revisions "2020-03,30,2021-02-01T23:59:59Z,3.3,2021-03-01T23:59:59Z"
+
+# A derived series holds a definition, not vintages: merge refuses it as A,
+# as B and as --into, and writes nothing.
+D=$WORK/dmerge.db
+printf 'date,value\n2020-01,1\n2020-02,2\n' > "$WORK/dm1.csv"
+printf 'date,value\n2020-03,3\n2020-04,4\n' > "$WORK/dm4.csv"
+"$ASSAY" --db "$D" -q import "$WORK/dm1.csv" --series m1 --kind price --unit t
+"$ASSAY" --db "$D" -q import "$WORK/dm4.csv" --series m4 --kind price --unit t
+"$ASSAY" --db "$D" -q derive dd 'm1 * 2'
+sqlite3 "$D" .dump > "$WORK/dbefore.sql"
+for how in "m4 dd dd" "dd m4 x" "m1 dd x" "dd m4 m4"; do
+	set -- $how
+	tag="$(echo "$how" | tr ' ' '-')"
+	run "$ASSAY" --db "$D" merge "$1" "$2" --into "$3"
+	expect_status "merge-derived-$tag-status" 2
+	expect_err "merge-derived-$tag" "assay: 'dd' is a derived series ('m1 * 2'): merge joins imported series only (to rename it, assay rename; to define it over other series, assay derive)"
+done
+sqlite3 "$D" .dump | cmp -s - "$WORK/dbefore.sql" && ok merge-derived-writes-nothing ||
+	not_ok merge-derived-writes-nothing "the store changed"
+run "$ASSAY" --db "$D" export m4
+expect_out merge-derived-m4-kept "$(printf 'period,value\n2020-03,3\n2020-04,4')"
