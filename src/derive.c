@@ -96,6 +96,61 @@ static int add_input(struct ctx *c, const char *name, int col)
 	return 0;
 }
 
+/* Up to three names of a (of na) not in b (of nb; both sorted) into buf:
+ * "'x', 'y' and 2 more"; the count. */
+static size_t missing_from(char **a, size_t na, char **b, size_t nb,
+			   char *buf, size_t len)
+{
+	size_t j = 0, count = 0, at = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < na; i++) {
+		while (j < nb && strcmp(b[j], a[i]) < 0)
+			j++;
+		if (j < nb && !strcmp(b[j], a[i]))
+			continue;
+		if (count < 3 && at < len)
+			at += (size_t)snprintf(buf + at, len - at, "%s'%s'",
+					       count ? ", " : "", a[i]);
+		count++;
+	}
+	if (count > 3 && at < len)
+		snprintf(buf + at, len - at, " and %zu more", count - 3);
+	return count;
+}
+
+/* A stored definition's sum(PATTERN) adds the members recorded when it
+ * was defined: a member removed or renamed, or a series that matches
+ * only now, is an error naming it rather than a total that silently
+ * lost or gained a part. */
+static int check_members(struct ctx *c, struct node *n)
+{
+	char **rec;
+	size_t nrec;
+	if (store_derive_recorded(c->st, c->check_id, n->name, &rec, &nrec, c->err))
+		return -1;
+	char gone[300], added[300], what[700];
+	size_t ngone = missing_from(rec, nrec, n->members, n->nmembers, gone,
+				    sizeof gone);
+	size_t nadded = missing_from(n->members, n->nmembers, rec, nrec, added,
+				     sizeof added);
+	assay_strv_free(rec, nrec);
+	if (!ngone && !nadded)
+		return 0;
+	int at = snprintf(what, sizeof what, "sum(%s) matches other series than "
+			  "when '%s' was defined:", n->name, c->self);
+	if (ngone && at >= 0 && (size_t)at < sizeof what)
+		at += snprintf(what + at, sizeof what - (size_t)at, " %s %s "
+			       "(removed or renamed)%s", gone, ngone == 1 ? "is gone"
+			       : "are gone", nadded ? ";" : "");
+	if (nadded && at >= 0 && (size_t)at < sizeof what)
+		snprintf(what + at, sizeof what - (size_t)at, " %s %s new", added,
+			 nadded == 1 ? "is" : "are");
+	return assay_fail(c->err, ASSAY_EUSAGE, "%s (to accept the series it "
+			  "matches now, define it again: assay derive %s '%s'%s%s)",
+			  what, c->self, c->expr, c->to_unit ? " --to-unit " : "",
+			  c->to_unit ? c->to_unit : "");
+}
+
 /* Collect every input of the tree; the frequency they share. */
 static int collect(struct ctx *c, struct node *n)
 {
@@ -105,24 +160,28 @@ static int collect(struct ctx *c, struct node *n)
 		return add_input(c, n->name, n->col);
 	if (n->op == N_SUM) {
 		char **names;
-		size_t k;
-		const char *pat = n->name;
-		if (assay_store_series_match(c->st, &pat, 1, &names, &k, c->err))
+		size_t k, used = 0;
+		if (store_derive_members(c->st, n->name, &names, &k, c->err))
 			return -1;
-		size_t used = 0;
 		for (size_t i = 0; i < k; i++) {
-			/* the series being defined is no member of its own sum */
-			if (eval_depth && !strcmp(names[i], eval_stack[eval_depth - 1]))
+			/* the series being defined is no member of its own sum
+			 * (a derived series is no member of any) */
+			if (c->self && !strcmp(names[i], c->self)) {
+				free(names[i]);
 				continue;
-			if (add_input(c, names[i], n->col)) {
-				assay_strv_free(names, k);
-				return -1;
 			}
-			used++;
+			names[used++] = names[i];
 		}
-		assay_strv_free(names, k);
-		if (!used)
-			return derive_cerr(c, n->col, "sum(%s) matches no series%s", n->name, "");
+		n->members = names;
+		n->nmembers = used;
+		if (!used && !c->check_id)
+			return derive_cerr(c, n->col, "sum(%s) matches no imported "
+					   "series%s", n->name, "");
+		if (c->check_id && check_members(c, n))
+			return -1;
+		for (size_t i = 0; i < used; i++)
+			if (add_input(c, names[i], n->col))
+				return -1;
 		return 0;
 	}
 	return collect(c, n->a) || collect(c, n->b) ? -1 : 0;
@@ -292,9 +351,9 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 	return 0;
 }
 
-int assay_derive_eval(assay_store *st, const char *self, const char *expr,
-		      assay_freq freq, const char *as_of, const char *to_unit,
-		      assay_derive_result *out, assay_error *err)
+static int eval_def(assay_store *st, const char *self, const char *expr,
+		    assay_freq freq, const char *as_of, const char *to_unit,
+		    int64_t check_id, assay_derive_result *out, assay_error *err)
 {
 	memset(out, 0, sizeof *out);
 	if (eval_depth >= MAX_DEPTH - 1)
@@ -304,7 +363,8 @@ int assay_derive_eval(assay_store *st, const char *self, const char *expr,
 	if (!tree)
 		return -1;
 	struct ctx c = { .st = st, .expr = expr, .as_of = as_of, .freq = freq,
-			 .res = out, .err = err };
+			 .res = out, .err = err, .self = self,
+			 .check_id = self ? check_id : 0, .to_unit = to_unit };
 	if (self)
 		eval_stack[eval_depth++] = self;
 	struct vec x = { 0 };
@@ -331,6 +391,13 @@ int assay_derive_eval(assay_store *st, const char *self, const char *expr,
 	return rc;
 }
 
+int assay_derive_eval(assay_store *st, const char *self, const char *expr,
+		      assay_freq freq, const char *as_of, const char *to_unit,
+		      assay_derive_result *out, assay_error *err)
+{
+	return eval_def(st, self, expr, freq, as_of, to_unit, 0, out, err);
+}
+
 int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
 		      assay_obs *out, assay_error *err)
 {
@@ -340,8 +407,8 @@ int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
 		return rc;
 	assay_derive_result r;
 	memset(out, 0, sizeof *out);
-	if (assay_derive_eval(st, def.name, def.expr, def.freq, as_of, def.to_unit,
-			      &r, err)) {
+	if (eval_def(st, def.name, def.expr, def.freq, as_of, def.to_unit, id,
+		     &r, err)) {
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		assay_fail(err, err->status, "derived series '%s': %s", def.name, msg);
@@ -374,4 +441,124 @@ int assay_derive_summarise(assay_store *st, assay_series_summary *s,
 	}
 	assay_obs_release(&obs);
 	return 1;
+}
+
+/* ---- circles through stored definitions ---- */
+
+/* The series names of tree n (not sum() patterns: they add imported
+ * series only) into *v. */
+static int series_names(struct node *n, char ***v, size_t *k, size_t *cap)
+{
+	if (!n)
+		return 0;
+	if (n->op == N_SERIES) {
+		if (*k == *cap) {
+			size_t c = *cap ? 2 * *cap : 8;
+			char **g = realloc(*v, c * sizeof *g);
+			if (!g)
+				return -1;
+			*v = g;
+			*cap = c;
+		}
+		if (!((*v)[*k] = strdup(n->name)))
+			return -1;
+		(*k)++;
+		return 0;
+	}
+	return series_names(n->a, v, k, cap) || series_names(n->b, v, k, cap) ? -1 : 0;
+}
+
+/* The names the stored definition of `name` reads: 1 and *v (*k of
+ * them), 0 when `name` is no derived series, -1 on error. */
+static int definition_names(assay_store *st, const char *name, char ***v,
+			    size_t *k, assay_error *err)
+{
+	assay_series_info info;
+	assay_derived_def def;
+	size_t cap = 0;
+	*v = NULL;
+	*k = 0;
+	int rc = assay_store_series_get(st, name, &info, err);
+	if (rc <= 0)
+		return rc;
+	rc = assay_store_derived_get(st, info.id, &def, err);
+	assay_series_info_release(&info);
+	if (rc <= 0)
+		return rc;
+	assay_error perr;
+	struct node *tree = derive_parse(def.expr, &perr);
+	assay_derived_def_release(&def);
+	if (!tree)
+		return 1;       /* stored, so it parsed: nothing read */
+	rc = series_names(tree, v, k, &cap);
+	derive_node_free(tree);
+	if (rc) {
+		assay_strv_free(*v, *k);
+		*v = NULL;
+		*k = 0;
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	return 1;
+}
+
+/* Does a path of definitions lead from `from` to `target`?  1 with the
+ * path's names appended to buf, 0 no, -1 error.  `seen` holds the derived
+ * series already walked (each is walked once). */
+static int leads_to(assay_store *st, const char *from, const char *target,
+		    char ***seen, size_t *nseen, size_t *capseen, char *buf,
+		    size_t len, assay_error *err)
+{
+	char **v;
+	size_t k;
+	int rc = definition_names(st, from, &v, &k, err);
+	if (rc <= 0)
+		return rc;
+	if (*nseen == *capseen) {
+		size_t c = *capseen ? 2 * *capseen : 16;
+		char **g = realloc(*seen, c * sizeof *g);
+		if (!g) {
+			assay_strv_free(v, k);
+			return assay_fail(err, ASSAY_EIO, "out of memory");
+		}
+		*seen = g;
+		*capseen = c;
+	}
+	if (!((*seen)[*nseen] = strdup(from))) {
+		assay_strv_free(v, k);
+		return assay_fail(err, ASSAY_EIO, "out of memory");
+	}
+	(*nseen)++;
+	rc = 0;
+	for (size_t i = 0; i < k && rc == 0; i++) {
+		size_t at = strlen(buf);
+		snprintf(buf + at, len - at, " -> %s", v[i]);
+		if (!strcmp(v[i], target)) {
+			rc = 1;
+			break;
+		}
+		int walked = 0;
+		for (size_t j = 0; j < *nseen && !walked; j++)
+			walked = !strcmp((*seen)[j], v[i]);
+		if (!walked)
+			rc = leads_to(st, v[i], target, seen, nseen, capseen, buf,
+				      len, err);
+		if (rc == 0)
+			buf[at] = 0;
+	}
+	assay_strv_free(v, k);
+	return rc;
+}
+
+int assay_derive_check_cycle(assay_store *st, const char *name,
+			     assay_error *err)
+{
+	char **seen = NULL, path[600];
+	size_t nseen = 0, capseen = 0;
+	snprintf(path, sizeof path, "%s", name);
+	int rc = leads_to(st, name, name, &seen, &nseen, &capseen, path,
+			  sizeof path, err);
+	assay_strv_free(seen, nseen);
+	if (rc > 0)
+		return assay_fail(err, ASSAY_EUSAGE, "circular definition: %s", path);
+	return rc;
 }

@@ -168,19 +168,17 @@ static void binary_kind(enum op op, struct vec *x, const struct vec *b)
 
 static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
 {
-	char **names;
-	size_t k;
-	const char *pat = n->name;
-	if (vec_alloc(c, x) ||
-	    assay_store_series_match(c->st, &pat, 1, &names, &k, c->err))
+	/* the members collect() found: never the name being defined, never
+	 * a derived series (even one named elsewhere in the expression) */
+	char **names = n->members;
+	size_t k = n->nmembers;
+	if (vec_alloc(c, x))
 		return -1;
 	for (size_t i = 0; i < c->n; i++)
 		x->v[i] = NAN;
 	int unknown = 0, first = 1;
 	for (size_t m = 0; m < k; m++) {
 		struct input *in = derive_find_input(c, names[m]);
-		if (!in)
-			continue;       /* the series being defined */
 		double f = 1.0;
 		if (!in->unit)
 			unknown = 1;
@@ -189,7 +187,7 @@ static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
 		else if (x->unit && assay_unit_factor(in->unit, x->unit, &f, c->err)) {
 			char msg[400];
 			snprintf(msg, sizeof msg, "%.399s", c->err->msg);
-			assay_strv_free(names, k);
+			derive_vec_free(x);
 			return derive_cerr(c, n->col, "sum(%s): %s", n->name, msg);
 		}
 		if (first) {
@@ -213,7 +211,6 @@ static int eval_sum(struct ctx *c, struct node *n, struct vec *x)
 			x->partial[i] |= in->r.partial[j];
 		}
 	}
-	assay_strv_free(names, k);
 	if (unknown) {
 		assay_unit_free(x->unit);
 		x->unit = NULL;

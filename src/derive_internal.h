@@ -25,6 +25,8 @@ struct node {
 					 * N_REBASE period label */
 	long k;                         /* N_LAG */
 	struct node *a, *b;
+	char **members;                 /* N_SUM: the series it adds (collect) */
+	size_t nmembers;
 };
 
 struct input {
@@ -44,6 +46,11 @@ struct ctx {
 	size_t nin, capin;
 	assay_derive_result *res;
 	assay_error *err;
+	const char *self;               /* the series evaluated, or NULL */
+	const char *to_unit;            /* its --to-unit, or NULL */
+	int64_t check_id;               /* > 0: its stored definition, whose
+					 * recorded sum() members must be the
+					 * ones matched now */
 	size_t n_overflow;              /* results beyond a double's range */
 	assay_period first_overflow;
 };
@@ -70,6 +77,16 @@ int derive_cerr(struct ctx *c, int col, const char *fmt, const char *a,
 struct input *derive_find_input(struct ctx *c, const char *name);
 
 int derive_eval(struct ctx *c, struct node *n, struct vec *x);
+
+/* store_derive.c.  The members of sum(pattern): the imported series that
+ * match it, never a derived one (so no cycle runs through a pattern and a
+ * total kept beside its members is not counted into them), sorted. */
+int store_derive_members(assay_store *st, const char *pattern, char ***names,
+			 size_t *n, assay_error *err);
+/* The members of sum(pattern) recorded with the definition of series id:
+ * its recorded inputs that were imported series then and match pattern. */
+int store_derive_recorded(assay_store *st, int64_t id, const char *pattern,
+			  char ***names, size_t *n, assay_error *err);
 void derive_vec_free(struct vec *x);
 
 #pragma GCC visibility pop

@@ -51,6 +51,7 @@ void derive_node_free(struct node *n)
 	derive_node_free(n->a);
 	derive_node_free(n->b);
 	free(n->name);
+	assay_strv_free(n->members, n->nmembers);
 	free(n);
 }
 

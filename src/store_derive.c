@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "assay/derive.h"
+#include "derive_internal.h"
 #include "store_internal.h"
 
 static int db_fail(assay_error *err, assay_store *st)
@@ -135,10 +136,16 @@ static int put_locked(assay_store *st, const char *name, const char *expr,
 		return -1;
 	for (size_t i = 0; i < r->ninputs; i++) {
 		const char *in_args[] = { name, r->inputs[i] };
+		/* vintage NULL marks a derived input; an imported one
+		 * without values has '' (store_derive_recorded tells
+		 * sum() members by it) */
 		if (exec_bound(st, "INSERT INTO derived_inputs (series_id, input,"
-			       " vintage) SELECT s.id, ?2, (SELECT max(i.vintage)"
-			       " FROM obs o JOIN imports i ON i.id = o.import_id"
-			       " JOIN series x ON x.id = o.series_id WHERE x.name = ?2)"
+			       " vintage) SELECT s.id, ?2, CASE WHEN EXISTS (SELECT 1"
+			       " FROM derived d JOIN series x ON x.id = d.series_id"
+			       " WHERE x.name = ?2) THEN NULL ELSE coalesce((SELECT"
+			       " max(i.vintage) FROM obs o JOIN imports i ON i.id ="
+			       " o.import_id JOIN series x ON x.id = o.series_id"
+			       " WHERE x.name = ?2), '') END"
 			       " FROM series s WHERE s.name = ?1", in_args, 2, err))
 			return -1;
 	}
@@ -165,6 +172,11 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 	if (sqlite3_exec(db, "SAVEPOINT assay_derive", NULL, NULL, NULL))
 		return db_fail(err, st);
 	int rc = put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);
+	/* the evaluation found no circle; the stored definitions are
+	 * walked once more, so that none is stored that makes a series
+	 * unreadable */
+	if (!rc && assay_derive_check_cycle(st, name, err))
+		rc = -1;
 	if (rc)
 		sqlite3_exec(db, "ROLLBACK TO assay_derive", NULL, NULL, NULL);
 	if (sqlite3_exec(db, "RELEASE assay_derive", NULL, NULL, NULL) && !rc)
@@ -210,4 +222,66 @@ int assay_store_derived_inputs(assay_store *st, int64_t id,
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : db_fail(err, st);
+}
+
+/* Names of query q's first column (text bound to ?1 when given, the id
+ * to ?2) that match pattern. */
+static int match_names(assay_store *st, sqlite3_stmt *q, const char *pattern,
+		       char ***names, size_t *n, assay_error *err)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		if (!name || !store_glob(pattern, name))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			char **g = realloc(*names, cap * sizeof *g);
+			if (!g)
+				break;
+			*names = g;
+		}
+		if (!((*names)[*n] = strdup(name)))
+			break;
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		assay_strv_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return rc == SQLITE_ROW ? assay_fail(err, ASSAY_EIO, "out of memory")
+					: db_fail(err, st);
+	}
+	return 0;
+}
+
+int store_derive_members(assay_store *st, const char *pattern, char ***names,
+			 size_t *n, assay_error *err)
+{
+	sqlite3_stmt *q;
+	*names = NULL;
+	*n = 0;
+	int derived = have_tables(st->db);
+	if (sqlite3_prepare_v2(st->db, derived ?
+			       "SELECT name FROM series s WHERE NOT EXISTS (SELECT 1"
+			       " FROM derived d WHERE d.series_id = s.id) ORDER BY name" :
+			       "SELECT name FROM series ORDER BY name", -1, &q, NULL))
+		return db_fail(err, st);
+	return match_names(st, q, pattern, names, n, err);
+}
+
+int store_derive_recorded(assay_store *st, int64_t id, const char *pattern,
+			  char ***names, size_t *n, assay_error *err)
+{
+	sqlite3_stmt *q;
+	*names = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT input FROM derived_inputs WHERE"
+			       " series_id = ?1 AND vintage IS NOT NULL ORDER BY input",
+			       -1, &q, NULL))
+		return have_tables(st->db) ? db_fail(err, st) : 0;
+	sqlite3_bind_int64(q, 1, id);
+	return match_names(st, q, pattern, names, n, err);
 }

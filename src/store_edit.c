@@ -109,7 +109,30 @@ int assay_store_series_rename(assay_store *st, const char *old,
 		assay_series_info_release(&a);
 		return rc;
 	}
+	assay_derived_def def;
+	int derived = assay_store_derived_get(st, a.id, &def, err);
+	assay_derived_def_release(&def);
+	if (derived < 0 || exec(st, "SAVEPOINT assay_rename", err)) {
+		assay_series_info_release(&a);
+		return -1;
+	}
 	rc = set_name(st, a.id, new_name, err);
+	/* A definition that names NEW reads this series now: when this one
+	 * reads that one (through others), the two make a circle, and
+	 * neither could be read. */
+	if (!rc && derived && assay_derive_check_cycle(st, new_name, err)) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		assay_fail(err, err->status, "renaming '%s' to '%s' would make a "
+			   "%s; assay rm or redefine the series that names '%s' "
+			   "first", old, new_name, msg, new_name);
+		rc = -1;
+	}
+	if (!rc && exec(st, "RELEASE assay_rename", err))
+		rc = -1;
+	if (rc)
+		sqlite3_exec(st->db, "ROLLBACK TO assay_rename; RELEASE assay_rename",
+			     NULL, NULL, NULL);
 	assay_series_info_release(&a);
 	return rc ? -1 : 1;
 }

@@ -10,7 +10,8 @@
  *                                        periods it covers: rebase(x, 2010)
  *                                        on monthly data is 2010 = 100)
  *            | lag(expr, K)              the value K periods earlier
- *            | sum(PATTERN)              over the series matching a glob
+ *            | sum(PATTERN)              over the imported series matching
+ *                                        a glob (never a derived one)
  *            | share(expr, expr)         100 * a / b, in %
  *   SERIES  := a name of [A-Za-z0-9_./-] (so 'a-b' is one name: put blanks
  *              around a minus) or any name in '...' or "..."
@@ -23,6 +24,14 @@
  * a year of BGS's table produced nothing that the source counts) and is NA
  * only when none has; it is partial when a member it adds is.  Division by
  * zero gives NA and is counted.
+ *
+ * Members.  sum(PATTERN) adds imported series only: a total kept beside
+ * its members under their naming scheme (bgs/world/cobalt) is not counted
+ * into another sum over them, and no circle runs through a pattern.  The
+ * members are recorded with the definition (derived_inputs); reading a
+ * stored definition whose pattern matches other series now (a member
+ * removed, renamed or new) is an error naming them, until the series is
+ * defined again.
  *
  * Units.  Inputs' units (units.h) are checked and carried: a + b needs
  * compatible units (b converted to a's), a * b and a / b multiply and
@@ -122,6 +131,15 @@ int assay_store_derived_get(assay_store *st, int64_t id,
 int assay_store_derived_inputs(assay_store *st, int64_t id,
 			       assay_derived_input **out, size_t *n,
 			       assay_error *err);
+
+/* Whether the stored definitions make a circle through series `name`
+ * (it reads, through derived series, itself): 0 none, -1 with err
+ * ASSAY_EUSAGE "circular definition: a -> b -> a" (or another error).
+ * sum(PATTERN) adds imported series only, so a circle runs through
+ * names.  derive checks every definition it stores, rename every name it
+ * gives a derived series. */
+int assay_derive_check_cycle(assay_store *st, const char *name,
+			     assay_error *err);
 
 /* For assay_store_load: when `id` is derived, evaluate it as of `as_of`
  * into *out and return 1; 0 when it is not derived; -1 on error. */

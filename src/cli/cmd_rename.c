@@ -10,7 +10,9 @@ static const char usage[] =
 	"Usage: assay rename OLD NEW\n"
 	"\n"
 	"Rename series OLD to NEW; its observations, vintages and revisions go\n"
-	"with it.  NEW must not exist ('assay merge' joins two series).\n"
+	"with it.  NEW must not exist ('assay merge' joins two series).  A derived\n"
+	"series is not renamed to a name that a definition it reads names (the two\n"
+	"would read each other).\n"
 	"Exit status: 0 renamed, 2 bad usage or unknown series, 4 database error.\n";
 
 int cmd_rename(int argc, char **argv)

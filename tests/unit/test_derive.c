@@ -272,6 +272,61 @@ static void test_store_and_cycles(void **state)
 	assay_derive_result_release(&r);
 }
 
+static void define(struct env *e, const char *name, const char *expr)
+{
+	assay_derive_result r;
+	assay_error err;
+	if (assay_derive_eval(e->st, name, expr, 0, NULL, NULL, &r, &err) ||
+	    assay_store_derived_put(e->st, name, expr, r.freq, NULL, 0, NULL, &r,
+				    &err))
+		fail_msg("%s = %s: %s", name, expr, err.msg);
+	assay_derive_result_release(&r);
+}
+
+/* sum(PATTERN) adds imported series only, the members recorded with the
+ * definition; a circle through a rename is refused.  x/a + x/b by hand:
+ * 11, 22, 3, 4 (x/b has no 2020-04), 55, 66. */
+static void test_sum_members(void **state)
+{
+	struct env *e = *state;
+	static const double sum[] = { 11, 22, 3, 4, 55, 66 };
+	define(e, "x/tot", "sum(x/*)");
+	/* a second total over the same pattern counts neither x/tot nor
+	 * itself, and makes no circle */
+	define(e, "x/tot2", "sum(x/*)");
+	values(e, "x/tot2", ASSAY_FREQ_NONE, sum, 6, "t");
+	values(e, "x/tot", ASSAY_FREQ_NONE, sum, 6, "t");
+	values(e, "sum(x/*) - x/tot", ASSAY_FREQ_NONE,
+	       (const double[]){ 0, 0, 0, 0, 0, 0 }, 6, "t");
+	assay_error err;
+	assert_int_equal(assay_derive_check_cycle(e->st, "x/tot", &err), 0);
+	/* a member that only matches now is an error naming it */
+	import_csv(e, "series,date,value\nx/c,2020-01,100\n", "flow", "t");
+	assay_series_info info;
+	assay_obs obs;
+	assert_int_equal(assay_store_series_get(e->st, "x/tot", &info, &err), 1);
+	assert_int_equal(assay_store_load(e->st, info.id, NULL, &obs, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assert_string_equal(err.msg, "derived series 'x/tot': sum(x/*) matches other "
+			    "series than when 'x/tot' was defined: 'x/c' is new (to "
+			    "accept the series it matches now, define it again: "
+			    "assay derive x/tot 'sum(x/*)')");
+	assay_series_info_release(&info);
+	/* renaming so that a definition reads a series that reads it */
+	define(e, "y/n", "x/a * 1");
+	define(e, "y/d", "y/n + 1");
+	define(e, "y/e", "y/d * 2");
+	assert_int_equal(assay_store_series_remove(e->st, "y/n", &err), 1);
+	assert_int_equal(assay_store_series_rename(e->st, "y/e", "y/n", &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assert_string_equal(err.msg, "renaming 'y/e' to 'y/n' would make a circular "
+			    "definition: y/n -> y/d -> y/n; assay rm or redefine the "
+			    "series that names 'y/n' first");
+	assert_int_equal(assay_store_series_get(e->st, "y/e", &info, &err), 1);
+	assay_series_info_release(&info);
+	assert_int_equal(assay_store_series_rename(e->st, "y/e", "y/f", &err), 1);
+}
+
 /* Base-period indexes: rebase() is in "P=100" whatever its input's unit,
  * indexes on different bases neither add nor convert.  The values are
  * python's (100 * v / base, the base the mean of the base period). */
@@ -413,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_store_and_cycles),
 		cmocka_unit_test(test_index_units),
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_sum_members),     /* last: adds x/c */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
