@@ -127,7 +127,8 @@ int im_check_name_fix(struct importer *im, const char *s, long line,
 	return im_fail_at(im, line, col, ASSAY_EUSAGE,
 		       "%s '%s' holds the %s character %s%s", what,
 		       assay_shown(s, buf, sizeof buf),
-		       (unsigned char)*at == 0xE2 ? "bidirectional formatting" : "control",
+		       (unsigned char)*at == 0xE2 || (unsigned char)*at == 0xD8
+		       ? "invisible formatting" : "control",
 		       assay_shown(ch, chbuf, sizeof chbuf),
 		       (unsigned char)*at == 0xC2 && im->o->encoding
 		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "

@@ -28,7 +28,10 @@ static int is_na_number(struct importer *im, double v)
 {
 	for (size_t i = 0; i < im->o->n_na_tokens; i++) {
 		double t;
-		if (im_read_number(im->o->na_tokens[i], im->decimal, &t) == 0 && t == v)
+		/* "-999.5" names the value whatever the file's mark */
+		if ((im_read_number(im->o->na_tokens[i], im->decimal, &t) == 0 ||
+		     (im->decimal != '.' &&
+		      im_read_number(im->o->na_tokens[i], '.', &t) == 0)) && t == v)
 			return 1;
 	}
 	return 0;

@@ -133,6 +133,17 @@ static char *strip_paren_suffix(struct importer *im, const char *h)
 	return out;
 }
 
+/* Is s a unit of assay's table (units.h)? */
+static int is_unit(const char *s)
+{
+	assay_unit *u;
+	assay_error err;
+	if (assay_unit_parse(s, &u, &err))
+		return 0;
+	assay_unit_free(u);
+	return 1;
+}
+
 static int add_value_col(struct importer *im, int c)
 {
 	struct value_col *vc = realloc(im->vcol, (im->nvcol + 1) * sizeof *vc);
@@ -297,8 +308,11 @@ static int estimate_word(const char *tok)
 		"e", "est", "estimate", "estimated", "p", "prel", "prelim",
 		"preliminary", "provisional", "r", "rev", "revised", NULL
 	};
+	size_t n = strlen(tok);
+	if (n > 1 && tok[n - 1] == '.')        /* "Est.", "rev." */
+		n--;
 	for (const char *const *w = words; *w; w++)
-		if (!strcasecmp(tok, *w))
+		if (strlen(*w) == n && !strncasecmp(tok, *w, n))
 			return 1;
 	return 0;
 }
@@ -316,14 +330,21 @@ static void add_word(char *words, size_t n, const char *tok)
 
 static int header_period(struct importer *im, const char *h, int c,
 			 assay_period *p, assay_freq *f, char label[8],
-			 char *words, size_t nwords)
+			 char *words, size_t nwords, char *unit, size_t nunit)
 {
 	char *buf = strip_paren_suffix(im, h), *tok, *save = NULL;
 	char first[32] = "", odd[32] = "";
 	int found = 0;
-	words[0] = 0;
+	words[0] = unit[0] = 0;
 	if (!buf)
 		return -1;
+	/* the trailing (unit) it dropped: "Production 2024 (kt)" */
+	size_t blen = strlen(buf);
+	if (h[blen] == '(') {
+		const char *end = strrchr(h + blen, ')');
+		if (end)
+			snprintf(unit, nunit, "%.*s", (int)(end - h - blen - 1), h + blen + 1);
+	}
 	for (char *s = buf; *s; s++)
 		if (*s == '_' || *s == ' ' || *s == '(' || *s == ')' || *s == ',')
 			*s = ' ';
@@ -526,6 +547,26 @@ static int two_roles(struct importer *im, const struct role *a, const char *b)
 			  "one role)", im->header[a->col], a->flag, b);
 }
 
+/* The option that took column c (col_is_used), for messages. */
+static const char *role_of(struct importer *im, int c, char *buf, size_t n)
+{
+	if (c == im->date_col)
+		return im->o->date_col ? "--date-col" : "the date column";
+	if (c == im->series_col)
+		return "--series-col";
+	if (c == im->value_col)
+		return "--value-col";
+	for (size_t k = 0; k < im->nkey; k++)
+		if (im->key_col[k] == c)
+			return "--key-cols";
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		if (im->meta_col[f] == c) {
+			snprintf(buf, n, "--%s-col", im_meta_names[f]);
+			return buf;
+		}
+	return "another option";
+}
+
 static int one_role_each(struct importer *im)
 {
 	struct role role[3];
@@ -723,9 +764,18 @@ static int resolve_value_columns(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
 	assay_layout lay = im->layout;
-	char words[128], words0[128] = "", hint[64];
-	int col0 = -1;
+	char words[128], words0[128] = "", hint[64], unit[64], unit0[64] = "";
+	int col0 = -1, ucol0 = -1;
 	for (size_t c = 0; c < im->nheader; c++) {
+		/* --value-cols naming a column another option took (--notes-col
+		 * Zinc): its numbers went into notes, the series was dropped */
+		if (col_is_used(im, (int)c) && o->value_cols &&
+		    (matches_any_exactly(im, im->header[c], (int)c) ||
+		     number_in_list(im, (int)c))) {
+			char flag[32];
+			struct role r = { (int)c, role_of(im, (int)c, flag, sizeof flag) };
+			return two_roles(im, &r, "--value-cols");
+		}
 		if (col_is_used(im, (int)c) ||
 		    (!im->header[c][0] && !(o->value_cols &&
 					    number_in_list(im, (int)c))))
@@ -738,9 +788,26 @@ static int resolve_value_columns(struct importer *im)
 		assay_freq hf = ASSAY_FREQ_NONE;
 		char plabel[8] = "";
 		int has_period = header_period(im, im_mapped(im, im->header[c]), (int)c,
-					       &hp, &hf, plabel, words, sizeof words);
+					       &hp, &hf, plabel, words, sizeof words,
+					       unit, sizeof unit);
 		if (has_period < 0)
 			return -1;
+		/* and one unit: "Production 2023 (t)" beside "Production 2024
+		 * (kt)" stored thousands of tonnes as tonnes */
+		if (lay == ASSAY_LAYOUT_TABLE && has_period && unit[0]) {
+			if (ucol0 < 0) {
+				ucol0 = (int)c;
+				memcpy(unit0, unit, sizeof unit);
+			} else if (strcmp(unit, unit0)) {
+				return im_fail_at(im, im->header_at, (int)c + 1,
+					       ASSAY_EUSAGE, "column headers '%s' and "
+					       "'%s' give different units, '%s' and '%s': "
+					       "the period columns of a row make one series, "
+					       "in one unit (--value-cols picks the columns "
+					       "of one)", im->header[ucol0], im->header[c],
+					       unit0, unit);
+			}
+		}
 		/* The period columns of a row make one series: without
 		 * --value-cols they must name one quantity, or PROD_2023 and
 		 * RESERVES_2024 become a production series whose 2024 is the
@@ -771,6 +838,11 @@ static int resolve_value_columns(struct importer *im)
 		v->period = hp;
 		v->pfreq = hf;
 		memcpy(v->plabel, plabel, sizeof plabel);
+		/* a header's (unit) that is a unit labels the series, as a units
+		 * row does (and --unit must agree with it) */
+		if (lay == ASSAY_LAYOUT_TABLE && unit[0] && !v->unit && is_unit(unit) &&
+		    !(v->unit = im_strdup(im, unit)))
+			return -1;
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
 			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
 				       "no period in column header '%s' (the "
@@ -914,13 +986,8 @@ static int cells_are_units(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
-		assay_unit *u;
-		assay_error err;
-		if (!*s)
-			continue;
-		if (assay_unit_parse(s, &u, &err))
+		if (*s && !is_unit(s))
 			return 0;
-		assay_unit_free(u);
 	}
 	return 1;
 }

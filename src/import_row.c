@@ -218,19 +218,22 @@ static int row_has_value(struct importer *im)
 	return im->nvcol == 0;
 }
 
-/* Does a value column of the row hold a number (a number cell of a
- * workbook, or text that reads as one)? */
+/* Does a value column of the row hold a value, as the cells of data rows
+ * are read (a number, a percent, a suffixed 5 t under --suffix t=1, a
+ * qualified <0.5)? */
 static int row_has_number(struct importer *im)
 {
 	for (size_t i = 0; i < im->nvcol; i++) {
 		size_t c = (size_t)im->vcol[i].idx;
 		double v;
+		char why[256];
 		if (c >= im->nfield)
 			continue;
-		const char *s = im_trim(im->field[c]);
-		if (im->ftype[c] == ASSAY_CELL_NUMBER ||
-		    (*s && !im_read_number(s, im->decimal, &v)))
-			return 1;
+		enum cell_kind k = im_read_cell(im, im->field[c], im->ftype[c], &v,
+						why, sizeof why);
+		if (k == CELL_VALUE || k == CELL_PERCENT ||
+		    (k == CELL_QUALIFIED && strpbrk(im->field[c], "0123456789")))
+			return 1;       /* (a bare flag letter, USGS's E, is none) */
 	}
 	return 0;
 }

@@ -581,7 +581,13 @@ int im_check_series_days(struct importer *im)
 			continue;
 		assay_freq own = im_days_freq(e->day_marks, e->distinct_days,
 					      e->one_weekday);
-		if (own != file && (!first || e->created_at < first->created_at)) {
+		/* in a file of days, a few dates of a sparse daily series fall
+		 * on one weekday or on month starts by chance (two weekdays: 1
+		 * in 5): such a reading needs more dates than chance gives; in
+		 * a file of periods two dates tell, as they tell for a file */
+		long enough = file != ASSAY_FREQ_D ? 2 : own == ASSAY_FREQ_W ? 5 : 3;
+		if (own != file && e->day_cells >= enough &&
+		    (!first || e->created_at < first->created_at)) {
 			first = e;
 			first_own = own;
 		}
@@ -591,9 +597,10 @@ int im_check_series_days(struct importer *im)
 	return im_fail_at(im, first->created_at, im->date_col + 1, ASSAY_EUSAGE,
 		       "the dates of series '%s' read as %s, but the file's as "
 		       "%s: read as the file's, its periods would be wrong "
-		       "(import it from a file of its own; --freq reads every "
-		       "date one way)", first->name, freq_words(first_own),
-		       freq_words(file));
+		       "(import it from a file of its own%s)", first->name,
+		       freq_words(first_own), freq_words(file),
+		       file == ASSAY_FREQ_D ? "; if its dates are days, --freq D"
+		       : "");
 }
 
 int im_write_value(struct importer *im, struct series_entry *e,
@@ -763,9 +770,11 @@ int im_na_cell(struct importer *im, const char *name, assay_period p,
 	int rc = stored_value(im, name, &p, &f, old, &old_import, &old_line);
 	if (rc < 0)
 		return -1;
-	/* a date-only row dated inside a period, not at its start or end
-	 * (Macrotrends' trailing rows), says nothing about that period */
-	int at_bound = !im->row_is_day || f == ASSAY_FREQ_D || day_fits(im->row_day, f);
+	/* a date-only row not dated as the file's values are (Macrotrends'
+	 * trailing rows: any day, a month's last among month starts) says
+	 * nothing about the period its day falls in */
+	int at_bound = !im->row_is_day || f == ASSAY_FREQ_D ||
+		       (im_day_marks(im->row_day) & im->day_marks) != 0;
 	if (at_bound && rc == 1 && old_import == im->import_id) {
 		char lbl[32], num[32];
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,

@@ -143,16 +143,20 @@ size_t assay_utf8_len(const unsigned char *s)
 
 /* Is the character at s (of UTF-8 length len) a control character: C0,
  * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)?
- * Or a bidirectional formatting character (U+200E-U+200F, U+202A-U+202E,
- * U+2066-U+2069): one in a name shows the text after it reversed, so
- * that 'cu/price' and another name look alike in every listing. */
+ * Or a bidirectional formatting character (U+061C, U+200E-U+200F,
+ * U+202A-U+202E, U+2066-U+2069): one in a name shows the text after it
+ * reversed, so that 'cu/price' and another name look alike in every
+ * listing; or a line or paragraph separator (U+2028, U+2029), a line
+ * break by another name. */
 int assay_utf8_is_control(const unsigned char *s, size_t len)
 {
 	if (len == 3 && s[0] == 0xE2 &&
 	    ((s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F ||
-			       (s[2] >= 0xAA && s[2] <= 0xAE))) ||
+			       (s[2] >= 0xA8 && s[2] <= 0xAE))) ||
 	     (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)))
-		return 1;
+		return 1;       /* U+2028, U+2029: line and paragraph breaks */
+	if (len == 2 && s[0] == 0xD8 && s[1] == 0x9C)
+		return 1;       /* U+061C ARABIC LETTER MARK */
 	return (len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
 	       (len == 2 && s[0] == 0xC2 && s[1] < 0xA0);
 }
