@@ -749,6 +749,24 @@ static int resolve_value_column(struct importer *im)
 	return add_value_col(im, im->value_col) || list_spare_columns(im);
 }
 
+/* What the first period column of a table said (its quantity's words,
+ * its unit), for the others to agree with. */
+struct first_seen {
+	int col;                /* -1: none seen yet */
+	char text[128];
+};
+
+/* 1 when text differs from the first column's; the first is kept. */
+static int differs_from_first(struct first_seen *f, int col, const char *text)
+{
+	if (f->col < 0) {
+		f->col = col;
+		snprintf(f->text, sizeof f->text, "%s", text);
+		return 0;
+	}
+	return strcmp(text, f->text) != 0;
+}
+
 /* A --value-cols glob for the quantity of table header h: its text up
  * to the period's first digit, then '*' (PROD_2023: PROD_*). */
 static const char *glob_hint(const char *h, char *buf, size_t n)
@@ -764,8 +782,8 @@ static int resolve_value_columns(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
 	assay_layout lay = im->layout;
-	char words[128], words0[128] = "", hint[64], unit[64], unit0[64] = "";
-	int col0 = -1, ucol0 = -1;
+	char words[128], hint[64], unit[64];
+	struct first_seen quantity = { -1, "" }, units = { -1, "" };
 	for (size_t c = 0; c < im->nheader; c++) {
 		/* --value-cols naming a column another option took (--notes-col
 		 * Zinc): its numbers went into notes, the series was dropped */
@@ -794,39 +812,27 @@ static int resolve_value_columns(struct importer *im)
 			return -1;
 		/* and one unit: "Production 2023 (t)" beside "Production 2024
 		 * (kt)" stored thousands of tonnes as tonnes */
-		if (lay == ASSAY_LAYOUT_TABLE && has_period && unit[0]) {
-			if (ucol0 < 0) {
-				ucol0 = (int)c;
-				memcpy(unit0, unit, sizeof unit);
-			} else if (strcmp(unit, unit0)) {
-				return im_fail_at(im, im->header_at, (int)c + 1,
-					       ASSAY_EUSAGE, "column headers '%s' and "
-					       "'%s' give different units, '%s' and '%s': "
-					       "the period columns of a row make one series, "
-					       "in one unit (--value-cols picks the columns "
-					       "of one)", im->header[ucol0], im->header[c],
-					       unit0, unit);
-			}
-		}
+		if (lay == ASSAY_LAYOUT_TABLE && has_period && unit[0] &&
+		    differs_from_first(&units, (int)c, unit))
+			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
+				       "column headers '%s' and '%s' give different "
+				       "units, '%s' and '%s': the period columns of a "
+				       "row make one series, in one unit (--value-cols "
+				       "picks the columns of one)", im->header[units.col],
+				       im->header[c], units.text, unit);
 		/* The period columns of a row make one series: without
 		 * --value-cols they must name one quantity, or PROD_2023 and
 		 * RESERVES_2024 become a production series whose 2024 is the
 		 * reserves. */
-		if (lay == ASSAY_LAYOUT_TABLE && has_period && !o->value_cols) {
-			if (col0 < 0) {
-				col0 = (int)c;
-				memcpy(words0, words, sizeof words);
-			} else if (strcmp(words, words0)) {
-				return im_fail_at(im, im->header_at, (int)c + 1,
-					       ASSAY_EUSAGE, "column headers '%s' and "
-					       "'%s' name different quantities: the "
-					       "period columns of a row make one series "
-					       "(--value-cols picks one quantity's: "
-					       "--value-cols '%s')",
-					       im->header[col0], im->header[c],
-					       glob_hint(im->header[col0], hint, sizeof hint));
-			}
-		}
+		if (lay == ASSAY_LAYOUT_TABLE && has_period && !o->value_cols &&
+		    differs_from_first(&quantity, (int)c, words))
+			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
+				       "column headers '%s' and '%s' name different "
+				       "quantities: the period columns of a row make "
+				       "one series (--value-cols picks one quantity's: "
+				       "--value-cols '%s')", im->header[quantity.col],
+				       im->header[c],
+				       glob_hint(im->header[quantity.col], hint, sizeof hint));
 		/* A glob like PROD_* also matches PROD_NOTES: skip those. */
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period && o->value_cols &&
 		    !matches_any_exactly(im, im->header[c], (int)c))
