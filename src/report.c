@@ -142,6 +142,14 @@ static void add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
 		po.as_of = r->o->scan.as_of;
 		po.from = r->o->from;
 		po.to = r->o->to;
+		/* --period: the charts end at the move judged, so that the bar
+		 * outlined and labelled is the one the sentence is about (they
+		 * showed the latest, 2026Q1, under a sentence about 2024Q3) */
+		char upto[32];
+		if (!po.to && r->o->scan.has_period && row->has_period) {
+			assay_period_format(row->freq, row->period, upto, sizeof upto);
+			po.to = upto;
+		}
 		/* the changes chart shows the last ten years up to the move
 		 * judged (66 years of monthly bars are a grey wall, and each
 		 * bar's band costs a search: plot.c) */

@@ -173,8 +173,8 @@ void report_trend(struct rep *r, struct section *s, const assay_obs *obs)
 			 assay_fmt_pct(s->tr.growth.pct, (char[32]){ 0 }, 32));
 	if (s->tr.mk.p < to.alpha)
 		snprintf(s->trend_words, sizeof s->trend_words,
-			 "An %s trend over %s to %s (Mann-Kendall %s%s); %s.",
-			 s->tr.mk.s > 0 ? "increasing" : "decreasing", s->tfrom, s->tto,
+			 "%s trend over %s to %s (Mann-Kendall %s%s); %s.",
+			 s->tr.mk.s > 0 ? "An increasing" : "A decreasing", s->tfrom, s->tto,
 			 pb, growth, shifts);
 	else
 		snprintf(s->trend_words, sizeof s->trend_words,

@@ -423,13 +423,30 @@ void assay_scan_select(assay_scan_result *r, const assay_scan_selection *s)
 
 void assay_fmt_pvalue(char letter, double p, char *buf, size_t n)
 {
+	/* two digits, or more where two would put the value on the other
+	 * side of a usual level ("p = 0.05" for 0.050027, called normal at
+	 * 0.05; "p = 1" for 0.997) */
+	static const double levels[] = { 0.001, 0.01, 0.05, 0.1 };
 	locale_t saved = assay_c_locale_enter();
 	if (!isfinite(p))
 		snprintf(buf, n, "%c not computed", letter);
 	else if (p < 0.0001)
 		snprintf(buf, n, "%c < 0.0001", letter);
+	else if (p < 1 && p >= 0.995)
+		snprintf(buf, n, "%c > 0.99", letter);
 	else
-		snprintf(buf, n, "%c = %.2g", letter, p);
+		for (int d = 2; d <= 6; d++) {
+			char num[32];
+			snprintf(num, sizeof num, "%.*g", d, p);
+			double shown = strtod(num, NULL);
+			int same_side = 1;
+			for (size_t k = 0; k < sizeof levels / sizeof *levels; k++)
+				same_side &= (shown <= levels[k]) == (p <= levels[k]) &&
+					     (shown != levels[k] || p == levels[k]);
+			snprintf(buf, n, "%c = %s", letter, num);
+			if (same_side)
+				break;
+		}
 	assay_c_locale_leave(saved);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "assay/report.h"
+#include "assay/scan.h"
 #include "assay/sentence.h"
 
 /* "quarter"/"quarters" (the sentence's nouns for a frequency). */
@@ -25,10 +26,7 @@ static const char *freq_noun(assay_freq f, int plural)
 /* "0.21", "0.048", "< 0.0001" */
 static void fmt_p(double p, char *buf, size_t n)
 {
-	if (p < 0.0001)
-		snprintf(buf, n, "p < 0.0001");
-	else
-		snprintf(buf, n, "p = %.2g", p);
+	assay_fmt_pvalue('p', p, buf, n);      /* one rule, scan's and the report's */
 }
 
 /* The unit after a difference: "t", "$/mt"; a difference of percentages

@@ -98,7 +98,7 @@ bad=0
 while IFS="$(printf '\t')" read -r name alone batch; do
 	sec=$(awk -v n="## $name" '$0 == n { on = 1; next } on && /^## / { exit } on' "$M")
 	printf '%s\n' "$sec" | grep -qF "This move is $alone; $batch." || { bad=$((bad + 1)); echo "$name: $alone; $batch" >> "$WORK/mismatch"; }
-	p_sum=$(printf '%s' "$alone" | sed -n 's/.*(\(p [<=] [0-9.]*\)).*/\1/p')
+	p_sum=$(printf '%s' "$alone" | sed -n 's/.*(\(p [<=>] [0-9.]*\)).*/\1/p')
 	printf '%s\n' "$sec" | grep '^> ' | sed 's/\\\(.\)/\1/g' | grep -qF "($p_sum;" || { bad=$((bad + 1)); echo "$name: sentence p != $p_sum" >> "$WORK/mismatch"; }
 done < "$WORK/sum.tsv"
 [ "$bad" -eq 0 ] && ok report-summary-section-agree || not_ok report-summary-section-agree "$(head -3 "$WORK/mismatch")"
@@ -192,3 +192,9 @@ grep -q 'class="sentence unjudged">wb/cotton-memphis 2020Q1: cannot judge' "$WOR
 run "$ASSAY" -q report wb/woodpulp --freq Q -o "$WORK/rep-flat"
 if grep -q "rank among the window" "$WORK/rep-flat/index.html"; then not_ok report-unjudged-no-rank "rank shown"
 else ok report-unjudged-no-rank; fi
+# --period: the charts end at the move judged, whose bar is the one
+# labelled (they labelled 2026Q1 under a sentence about 2024Q3)
+run "$ASSAY" -q report wb/copper --freq Q --period 2024Q3 -o "$WORK/rep-p"
+if grep -q '2024Q3: -5.7% QoQ' "$WORK"/rep-p/charts/*-changes.svg && ! grep -q '2026Q1' "$WORK"/rep-p/charts/*-changes.svg; then
+	ok report-period-chart-label
+else not_ok report-period-chart-label "$(grep -o '20[0-9][0-9]Q[1-4]: [^<]*QoQ' "$WORK"/rep-p/charts/*-changes.svg | head -2)"; fi

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "assay/report.h"
+#include "assay/scan.h"
 
 static void test_human_numbers(void **state)
 {
@@ -31,6 +32,17 @@ static void test_human_numbers(void **state)
 	assert_string_equal(assay_fmt_human(1.23456e15, b, sizeof b), "1.235e+15");
 	assert_string_equal(assay_fmt_human(999999999999999.0, b, sizeof b), "999,999,999,999,999");
 	assert_string_equal(assay_fmt_pct(-2.2e-14, b, sizeof b), "-2.2e-14%");
+	/* a p-value is never shown on the other side of a usual level */
+	assay_fmt_pvalue('p', 0.050027, b, sizeof b);
+	assert_string_equal(b, "p = 0.05003");
+	assay_fmt_pvalue('p', 0.0499, b, sizeof b);
+	assert_string_equal(b, "p = 0.0499");
+	assay_fmt_pvalue('p', 0.24, b, sizeof b);
+	assert_string_equal(b, "p = 0.24");
+	assay_fmt_pvalue('p', 0.997, b, sizeof b);
+	assert_string_equal(b, "p > 0.99");
+	assay_fmt_pvalue('p', 1, b, sizeof b);
+	assert_string_equal(b, "p = 1");
 	assert_string_equal(assay_fmt_pct(1.5e-7, b, sizeof b), "+0.00000015%");
 	assert_string_equal(assay_fmt_pct(15.54, b, sizeof b), "+15.5%");
 	/* below 0.95%, two significant digits: no move of 0.03% reads +0.0% */
