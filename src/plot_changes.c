@@ -202,6 +202,15 @@ struct changes_chart {
 	size_t latest, n_partial, last_partial;
 };
 
+/* Is a band drawn anywhere in view (none with too little history)? */
+static int has_band(const struct changes_chart *cc)
+{
+	for (size_t i = cc->v.a; i < cc->v.b; i++)
+		if (isfinite(cc->lo[i]) && isfinite(cc->hi[i]))
+			return 1;
+	return 0;
+}
+
 /* The analysis of `assay changes`/`check` (analysis.h), judging from
  * the first period drawn with all the history before it. */
 static int changes_analyse(const assay_plot_input *in, const assay_plot_opts *o,
@@ -305,7 +314,25 @@ static void changes_frame(FILE *fp, const char *outpath, const assay_plot_input 
 	snprintf(fr.xlabel, sizeof fr.xlabel, "%s", assay_plot_freq_word(f));
 	snprintf(fr.ylabel, sizeof fr.ylabel, "%% change on the previous %s", assay_plot_freq_word(f));
 	assay_plot_put_x_range(&fr, &cc->v);
-	fr.nkey = 1 + cc->have[0] + cc->have[1] + cc->have[2] + cc->have[3];
+	int band = has_band(cc);
+	fr.nkey = band + cc->have[0] + cc->have[1] + cc->have[2] + cc->have[3];
+	/* bars stand on zero: the axis takes it in, with the bars and the
+	 * band (gnuplot's autoscale drew one bar of +25.7% from 25.4 on a
+	 * 25.4..26 axis, and warned of an empty range) */
+	double y0 = 0, y1 = 0;
+	for (size_t i = cc->v.a; i < cc->v.b; i++) {
+		double y[3] = { cc->an.c.pct[i], cc->lo[i], cc->hi[i] };
+		for (int k = 0; k < 3; k++)
+			if (isfinite(y[k])) {
+				y0 = fmin(y0, y[k]);
+				y1 = fmax(y1, y[k]);
+			}
+	}
+	double pad = 0.06 * (y1 - y0);
+	fr.y0 = y0 < 0 ? y0 - pad : 0;
+	fr.y1 = y1 > 0 ? y1 + pad : 0;
+	if (!(fr.y1 > fr.y0))   /* no move at all: one around zero */
+		fr.y0 = -1, fr.y1 = 1;
 	assay_plot_put_frame(fp, outpath, o, &fr);
 }
 
@@ -398,9 +425,16 @@ static void changes_plot(FILE *fp, const assay_plot_opts *o,
 	snprintf(text, sizeof text, "normal variation: a move inside is judged noise "
 		 "(alpha = %g, trailing %d %ss)", o->alpha, cc->an.used.window,
 		 assay_plot_freq_word(cc->v.rs.freq));
+	/* no band drawn (too little history): none in the key either */
+	int band = has_band(cc);
 	fputs("plot $D0 using ($1):2:3 with filledcurves fc rgb '" C_BAND "' "
-	      "fs solid 1.0 title ", fp);
-	assay_plot_put_q(fp, text, 0);
+	      "fs solid 1.0 ", fp);
+	if (band) {
+		fputs("title ", fp);
+		assay_plot_put_q(fp, text, 0);
+	} else {
+		fputs("notitle", fp);
+	}
 	for (int c = 0; c < 4; c++)
 		if (cc->have[c] && c == 0)  /* hollow: never mistaken for the band */
 			fprintf(fp, ", \\\n  $D1 using ($1):($3 == 0 ? $2 : NaN) with boxes "

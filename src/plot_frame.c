@@ -133,7 +133,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 /* Calendar-aligned tics between x0 and x1 (seconds): years, months or
  * days, as many as the width holds, written as an explicit list. */
-static void put_time_tics(FILE *fp, double x0, double x1, int width)
+static void put_time_tics(FILE *fp, double x0, double x1, int width, int min_step)
 {
 	static const int msteps[] = { 1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000 };
 	static const int dsteps[] = { 1, 2, 7, 14 };
@@ -146,8 +146,10 @@ static void put_time_tics(FILE *fp, double x0, double x1, int width)
 		assay_period m0 = assay_period_convert(ASSAY_FREQ_D, d0, ASSAY_FREQ_M);
 		assay_period m1 = assay_period_convert(ASSAY_FREQ_D, d1, ASSAY_FREQ_M);
 		int step = msteps[sizeof msteps / sizeof *msteps - 1];
+		/* never finer than the data: an annual chart ticked 2023-04,
+		 * 2023-07 put labels between its bars */
 		for (size_t i = 0; i < sizeof msteps / sizeof *msteps; i++)
-			if ((m1 - m0) / msteps[i] + 1 <= maxtics) {
+			if (msteps[i] >= min_step && (m1 - m0) / msteps[i] + 1 <= maxtics) {
 				step = msteps[i];
 				break;
 			}
@@ -395,7 +397,7 @@ static void put_axes(FILE *fp, const assay_plot_opts *o, const struct frame *fr)
 		fputs("set logscale y 10\n", fp);
 	if (fr->own_ytics)
 		assay_plot_put_y_tics(fp, "y", fr->y0, fr->y1, fr->log_y, o->height);
-	put_time_tics(fp, fr->x0, fr->x1, o->width);
+	put_time_tics(fp, fr->x0, fr->x1, o->width, fr->min_step);
 }
 
 /* Terminal, output and the layout every chart shares: the title and a
@@ -575,6 +577,7 @@ void assay_plot_put_x_range(struct frame *fr, const struct view *v)
 {
 	fr->x0 = assay_plot_period_start(v->rs.freq, v->rs.period[v->a]);
 	fr->x1 = assay_plot_period_end(v->rs.freq, v->rs.period[v->b - 1]);
+	fr->min_step = v->rs.freq == ASSAY_FREQ_A ? 12 : v->rs.freq == ASSAY_FREQ_Q ? 3 : 0;
 	if (fr->x1 - fr->x0 < 2 * 86400) {
 		fr->x0 -= 86400;
 		fr->x1 += 86400;

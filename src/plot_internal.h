@@ -44,6 +44,8 @@ struct frame {
 	int log_y;              /* logarithmic y axis */
 	int own_ytics;          /* y tics with thousands separators */
 	int top_labels;         /* a line of labels above the plot */
+	int min_step;           /* fewest months between x tics: the data's
+				 * period (3 quarterly, 12 annual; 0 any) */
 };
 
 struct chart {

@@ -345,3 +345,15 @@ rows=$(awk '/^\$D0 << EOD/ { on = 1; next } /^EOD/ { on = 0 } on' "$WORK/gp-scri
 want=$(wc -l < "$WORK/gap-daily.csv")  # the rows less the header, and the NaN row
 [ "$gaps" -eq 1 ] && [ "$rows" -eq "$want" ] && ok daily-gap-breaks-line ||
 	not_ok daily-gap-breaks-line "$gaps NaN rows, $rows rows (want 1 and $want)"
+
+# one bar of an annual series: the axis takes in zero (the bar was drawn
+# from 25.4 on a 25.4..26 axis, with gnuplot's "empty y range" warning),
+# year tics (it ticked months), and no band in the key where none is drawn
+printf 'date,value\n2023,100\n2024,125\n' > "$WORK/onebar.csv"
+"$ASSAY" -q import "$WORK/onebar.csv" --series one/bar --kind flow
+run "$ASSAY" plot one/bar --type changes -o "$OUT/onebar.svg"
+expect_status onebar-status 0
+case "$err" in *"empty y range"*) not_ok onebar-no-gnuplot-warning "$err" ;; *) ok onebar-no-gnuplot-warning ;; esac
+grep -q '> 0</text>' "$OUT/onebar.svg" && ok onebar-zero-on-axis || not_ok onebar-zero-on-axis "no 0 tic"
+grep -q '>2023-04</text>' "$OUT/onebar.svg" && not_ok onebar-year-tics "month tics on an annual chart" || ok onebar-year-tics
+grep -q 'normal variation' "$OUT/onebar.svg" && not_ok onebar-no-band-key "band in the key" || ok onebar-no-band-key
