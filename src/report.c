@@ -136,8 +136,11 @@ static void add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
 		assay_plot_opts_init(&po);
 		po.type = k ? ASSAY_CHART_CHANGES : ASSAY_CHART_LEVEL;
 		po.format = ASSAY_PLOT_SVG;
-		po.width = 960;
-		po.height = 540;
+		/* gnuplot's text is a fixed size on the canvas: a smaller canvas
+		 * keeps it readable where the page scales the chart down (at
+		 * 960 x 540 it was 3-4 px on a phone, 3 pt printed) */
+		po.width = 720;
+		po.height = 405;
 		po.freq = r->o->scan.analysis.freq ? row->freq : ASSAY_FREQ_NONE;
 		po.as_of = r->o->scan.as_of;
 		po.from = r->o->from;

@@ -19,6 +19,7 @@ static const char css[] =
 	"body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;"
 	"margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}"
 	"h1{font-size:1.6em;margin-bottom:.2em}.subtitle{font-size:1.15em;color:#444;margin-top:0}"
+	"@media (max-width:600px){td,th{padding:.2em .35em}}"
 	"h2{font-size:1.3em;margin-top:1.8em;border-bottom:1px solid #ccc}"
 	"h3{font-size:1.05em;margin-bottom:.3em}"
 	".meta{color:#555;font-size:.9em}"
@@ -40,11 +41,12 @@ static const char css[] =
 	"nav ol{columns:2;font-size:.9em}"
 	"details{margin:.5em 0}summary{cursor:pointer;color:#4a78b0}"
 	".source{font-size:.85em;color:#555}"
-	"@media (max-width:600px){body{padding:0 .4em}nav ol{columns:1}table{font-size:.8em}}"
+	"@media (max-width:600px){body{padding:0 .4em}nav ol{columns:1}table{font-size:.8em}"
+	".chart{overflow-x:auto}.chart svg{min-width:560px}}"
 	"@media print{body{max-width:none;margin:0}nav{display:none}"
 	"h2{break-after:avoid;page-break-after:avoid}"
 	"section.series{break-inside:avoid;page-break-inside:avoid}"
-	".chart{display:flex;gap:1%}.chart svg{width:49.5%;break-inside:avoid}"
+	".chart svg{width:100%;max-width:7in;display:block;break-inside:avoid;page-break-inside:avoid}"
 	"details{display:none}.scroll{overflow:visible}}";
 
 static void h(struct rep *r, const char *s) { assay_html_escape(r->html, s); }
