@@ -42,7 +42,8 @@ static const char css[] =
 	"details{margin:.5em 0}summary{cursor:pointer;color:#4a78b0}"
 	".source{font-size:.85em;color:#555}"
 	"@media (max-width:600px){body{padding:0 .4em}nav ol{columns:1}table{font-size:.8em}"
-	".chart{overflow-x:auto}.chart svg{min-width:560px}}"
+	".chart{overflow-x:auto}.chart svg{min-width:560px}"
+	".scroll table{min-width:560px}}"
 	"@media print{body{max-width:none;margin:0}nav{display:none}"
 	"h2{break-after:avoid;page-break-after:avoid}"
 	"section.series{break-inside:avoid;page-break-inside:avoid}"
@@ -114,7 +115,7 @@ static void summary_rows(struct rep *r, int stale)
 static void summary(struct rep *r)
 {
 	const assay_scan_result *res = &r->res;
-	size_t cur = 0, old = 0, unj = 0;
+	size_t cur = 0, old = 0, unj = 0, old_notable = 0;
 	for (size_t i = 0; i < res->n; i++) {
 		const assay_scan_row *row = &res->rows[i];
 		if (row->failed)
@@ -125,28 +126,37 @@ static void summary(struct rep *r)
 			old++;
 		else
 			cur++;
+		old_notable += row->stale && (row->verdict == ASSAY_VERDICT_SHOCK ||
+					      row->verdict == ASSAY_VERDICT_TREND);
 	}
+	/* a headline "1 notable" that is a discontinued series' 2010 move
+	 * says so where it is counted */
+	char stale_note[96] = "";
+	if (old_notable)
+		snprintf(stale_note, sizeof stale_note, " (%s%zu in %s not current)",
+			 old_notable == res->notable ? "" : "of them ", old_notable,
+			 old_notable == 1 ? "a series" : "series");
 	char as[64] = "";
 	if (res->latest_day != INT64_MIN) {
 		int64_t d = res->latest_day;
 		assay_period_format(ASSAY_FREQ_D, d, as, sizeof as);
 	}
 	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n<p>", r->html);
-	fprintf(r->html, "%zu series screened, <strong>%zu notable</strong> among them at "
+	fprintf(r->html, "%zu series screened, <strong>%zu notable</strong>%s among them at "
 		"a false discovery rate of %g (Benjamini-Hochberg q-value over all %zu). "
 		"Each move is also judged on its own, as <code>assay check</code> does "
 		"(p-value at alpha = %g): the two verdicts answer different questions "
-		"and both are shown.", res->screened, res->notable, r->o->scan.fdr,
-		res->screened, r->o->scan.analysis.judge.alpha);
+		"and both are shown.", res->screened, res->notable, stale_note,
+		r->o->scan.fdr, res->screened, r->o->scan.analysis.judge.alpha);
 	if (old)
 		fprintf(r->html, " %zu series are not current (their latest period ends "
 			"before %s) and are listed apart.", old, as);
 	fputs("</p>\n", r->html);
-	fprintf(r->md, "\n## Summary\n\n%zu series screened, **%zu notable** among them at a "
+	fprintf(r->md, "\n## Summary\n\n%zu series screened, **%zu notable**%s among them at a "
 		"false discovery rate of %g (Benjamini-Hochberg q-value over all %zu). Each "
 		"move is also judged on its own, as `assay check` does (p-value at alpha = "
 		"%g): the two verdicts answer different questions and both are shown.%s\n\n",
-		res->screened, res->notable, r->o->scan.fdr, res->screened,
+		res->screened, res->notable, stale_note, r->o->scan.fdr, res->screened,
 		r->o->scan.analysis.judge.alpha, old ? " Series that are not current are "
 		"listed apart." : "");
 	if (cur) {

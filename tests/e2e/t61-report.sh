@@ -198,3 +198,7 @@ run "$ASSAY" -q report wb/copper --freq Q --period 2024Q3 -o "$WORK/rep-p"
 if grep -q '2024Q3: -5.7% QoQ' "$WORK"/rep-p/charts/*-changes.svg && ! grep -q '2026Q1' "$WORK"/rep-p/charts/*-changes.svg; then
 	ok report-period-chart-label
 else not_ok report-period-chart-label "$(grep -o '20[0-9][0-9]Q[1-4]: [^<]*QoQ' "$WORK"/rep-p/charts/*-changes.svg | head -2)"; fi
+# the headline counts a notable move of a series not current (cotton's
+# 2010Q4) and says so: "1 notable" read as a current move
+grep -q 'notable\*\* ([0-9a-z ]* not current) among them' "$M" && ok report-headline-stale-notable ||
+	not_ok report-headline-stale-notable "$(grep -o 'series screened, [^.]*' "$M")"
