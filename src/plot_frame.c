@@ -35,6 +35,7 @@
 #include "assay/verdict.h"
 #include "assay/volatility.h"
 #include "plot_internal.h"
+#include "utf8.h"
 
 /* ------------------------------------------------------------------ */
 /* Preparing series: resampled by the analysis library, then windowed   */
@@ -448,8 +449,8 @@ void assay_plot_title_of(const assay_series_info *info, char *buf, size_t n)
 		snprintf(buf, n, "%s", info->name);
 		return;
 	}
-	size_t len = (size_t)snprintf(buf, n, "%s%s%s", info->commodity, what ? " " : "",
-				      what ? what : "");
+	size_t len = (size_t)snprintf(buf, n, "%.*s%s%s", (int)assay_label_len(info->commodity),
+				      info->commodity, what ? " " : "", what ? what : "");
 	if (len >= n)
 		return;
 	if (info->region && *info->region) {

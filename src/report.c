@@ -31,6 +31,7 @@
 #include "assay/trend.h"
 #include "c_locale.h"
 #include "report_internal.h"
+#include "utf8.h"
 
 /* Fewest observations for which a series gets its charts. */
 enum { MIN_CHART_OBS = 3 };
@@ -100,7 +101,8 @@ void report_describe(const assay_series_info *info, char *buf, size_t n)
 	for (int k = 0; k < 3; k++) {
 		if (!part[k] || !*part[k] || len >= n)
 			continue;
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", part[k]);
+		len += (size_t)snprintf(buf + len, n - len, "%s%.*s", len ? ", " : "",
+					(int)assay_label_len(part[k]), part[k]);
 	}
 	if (info->unit && *info->unit && len < n)
 		snprintf(buf + len, n - len, "%s(%s)", len ? " " : "", info->unit);

@@ -213,3 +213,21 @@ const char *assay_name_flaw(const char *s, int *bad_utf8)
 	}
 	return NULL;
 }
+
+size_t assay_label_len(const char *s)
+{
+	size_t n = strlen(s), keep = n;
+	for (;;) {
+		while (keep && s[keep - 1] == ' ')
+			keep--;
+		if (keep && s[keep - 1] == '*')
+			keep--;
+		else if (keep >= 3 && !memcmp(s + keep - 3, "\xe2\x80\xa0", 3))
+			keep -= 3;      /* a dagger */
+		else if (keep >= 3 && !memcmp(s + keep - 3, "\xe2\x80\xa1", 3))
+			keep -= 3;      /* a double dagger */
+		else
+			break;
+	}
+	return keep ? keep : n;         /* a label of markers alone stays */
+}

@@ -27,4 +27,9 @@ int assay_utf8_is_control(const unsigned char *s, size_t len);
  * and derive's (store_fit_name). */
 const char *assay_name_flaw(const char *s, int *bad_utf8);
 
+/* The length of s without a source's trailing footnote markers and the
+ * blanks before them ("Chicken **", "Beef *", "Tin \u2020"): what titles
+ * and headings show of a label; the store keeps the label as it came. */
+size_t assay_label_len(const char *s);
+
 #endif

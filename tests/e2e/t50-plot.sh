@@ -357,3 +357,10 @@ case "$err" in *"empty y range"*) not_ok onebar-no-gnuplot-warning "$err" ;; *) 
 grep -q '> 0</text>' "$OUT/onebar.svg" && ok onebar-zero-on-axis || not_ok onebar-zero-on-axis "no 0 tic"
 grep -q '>2023-04</text>' "$OUT/onebar.svg" && not_ok onebar-year-tics "month tics on an annual chart" || ok onebar-year-tics
 grep -q 'normal variation' "$OUT/onebar.svg" && not_ok onebar-no-band-key "band in the key" || ok onebar-no-band-key
+
+# a source's footnote markers ("Chicken **") are left out of the title
+printf 'date,Chicken **\n2024-01,1\n2024-02,2\n' > "$WORK/foot.csv"
+"$ASSAY" -q import "$WORK/foot.csv" --prefix foot/ --kind price
+run "$ASSAY" plot foot/chicken -o "$OUT/foot.svg"
+grep -q '<text>Chicken price</text>' "$OUT/foot.svg" && ok title-without-footnote-marker ||
+	not_ok title-without-footnote-marker "$(grep -o '<text>Chicken[^<]*' "$OUT/foot.svg")"
