@@ -200,6 +200,7 @@ struct changes_chart {
 	double *lo, *hi;
 	int have[4];
 	size_t latest, n_partial, last_partial;
+	int recent;             /* no --from: the last ten years only */
 };
 
 /* Is a band drawn anywhere in view (none with too little history)? */
@@ -304,6 +305,10 @@ static void changes_frame(FILE *fp, const char *outpath, const assay_plot_input 
 	assay_plot_describe_freq(desc, sizeof desc, in->info, f);
 	snprintf(fr.sub, sizeof fr.sub, "%s, %% change on the previous %s, %s", in->info->name,
 		 assay_plot_freq_word(f), desc);
+	if (cc->recent) {
+		size_t len = strlen(fr.sub);
+		snprintf(fr.sub + len, sizeof fr.sub - len, "; the last 10 years (--from for more)");
+	}
 	if (cc->n_partial) {
 		size_t len = strlen(fr.sub);
 		snprintf(fr.sub + len, sizeof fr.sub - len, "; partial %s not shown",
@@ -464,6 +469,15 @@ int assay_plot_chart_changes(FILE *fp, const char *outpath,
 	cc.latest = SIZE_MAX;
 	if (assay_plot_prepare(in, o->freq, o, &cc.v, err))
 		return -1;
+	/* without --from, monthly and quarterly bars of the last ten years
+	 * (66 years of monthly bars were 800 hairlines, the latest move
+	 * among them unseen); the moves are judged with all history */
+	assay_freq vf = cc.v.rs.freq;
+	size_t keep = 10 * (size_t)(vf == ASSAY_FREQ_M ? 12 : vf == ASSAY_FREQ_Q ? 4 : 0);
+	if (!o->from && keep && cc.v.b - cc.v.a > keep) {
+		cc.v.a = cc.v.b - keep;
+		cc.recent = 1;
+	}
 	if (changes_analyse(in, o, &cc, err) || changes_band(&cc, err))
 		goto out;
 	if (cc.latest == SIZE_MAX) {

@@ -364,3 +364,11 @@ printf 'date,Chicken **\n2024-01,1\n2024-02,2\n' > "$WORK/foot.csv"
 run "$ASSAY" plot foot/chicken -o "$OUT/foot.svg"
 grep -q '<text>Chicken price</text>' "$OUT/foot.svg" && ok title-without-footnote-marker ||
 	not_ok title-without-footnote-marker "$(grep -o '<text>Chicken[^<]*' "$OUT/foot.svg")"
+
+# without --from a monthly changes chart shows the last ten years, and
+# says so (66 years of monthly bars were 800 hairlines)
+run "$ASSAY" plot wb/copper --type changes -o "$OUT/changes-default.svg"
+grep -q 'the last 10 years (--from for more)' "$OUT/changes-default.svg" && ok changes-default-recent ||
+	not_ok changes-default-recent "$(grep -o 'wb/copper, % change[^<]*' "$OUT/changes-default.svg")"
+run "$ASSAY" plot wb/copper --type changes --from 1990 -o "$OUT/changes-1990.svg"
+grep -q 'the last 10 years' "$OUT/changes-1990.svg" && not_ok changes-from-all "said last 10 years under --from" || ok changes-from-all
