@@ -222,7 +222,7 @@ static int record_import(struct importer *im)
 static void decide_day_freq(struct importer *im)
 {
 	im->day_freq = ASSAY_FREQ_D;
-	if (!im->day_cells)
+	if (!im->days.cells)
 		return;
 	/* Monthly data are dated by the month's first day or by its last
 	 * (2024-01-31, 2024-02-29): read as days, a month's change would be
@@ -230,12 +230,27 @@ static void decide_day_freq(struct importer *im)
 	 * 2025-01-01) likewise by their quarter's or year's first or last
 	 * day: read as months, every change would fall into a gap.  One date
 	 * alone (a one-row file) tells no more than a month. */
-	im->day_freq = im_days_freq(im->day_marks, im->distinct_days,
-				    im->one_weekday);
+	im->day_freq = im_days_freq(&im->days);
 }
 
-assay_freq im_days_freq(unsigned k, int distinct, int one_weekday)
+void im_day_stats_add(struct day_stats *s, assay_period day)
 {
+	int wd = im_weekday(day);
+	if (!s->cells++) {
+		s->marks = ~0u;
+		s->one_weekday = 1;
+		s->weekday = wd;
+		s->first = day;
+	}
+	s->marks &= im_day_marks(day);
+	s->one_weekday &= wd == s->weekday;
+	s->distinct |= day != s->first;
+}
+
+assay_freq im_days_freq(const struct day_stats *s)
+{
+	unsigned k = s->marks;
+	int distinct = s->distinct, one_weekday = s->one_weekday;
 	if (distinct && (k & (DAY_YEAR_START | DAY_YEAR_END)))
 		return ASSAY_FREQ_A;
 	if (distinct && (k & (DAY_QUARTER_START | DAY_QUARTER_END)))
@@ -339,7 +354,8 @@ static int forget_speculation(struct importer *im)
 	im_na_free(&im->na);
 	for (size_t k = 0; k < im->ncmeta; k++)
 		im->cmeta[k].used = 0;
-	im->day_cells = im->distinct_days = im->stats_done = 0;
+	memset(&im->days, 0, sizeof im->days);
+	im->stats_done = 0;
 	im->import_id = 0;
 	if (!EVP_DigestInit_ex(im->sha, EVP_sha256(), NULL))
 		return assay_fail(im->err, ASSAY_EIO, "cannot start SHA-256");
@@ -388,6 +404,7 @@ static void release(struct importer *im, struct source *src)
 	im_map_free(&im->map);
 	im_na_free(&im->na);
 	free(im->unit_checked);
+	free(im->na_values);
 	EVP_MD_CTX_free(im->sha);
 	free(im->buf);
 	free(im->off);

@@ -24,16 +24,36 @@ static const char *const default_na[] = {
 /* Is v the value of a --na token that is a number (-999, 9999)?  Such a
  * sentinel marks every cell of that value, however written (-999.0) and
  * in number cells of a workbook too. */
+static int na_token_value(struct importer *im, size_t i, double *t)
+{
+	/* "-999.5" names the value whatever the file's mark */
+	return im_read_number(im->o->na_tokens[i], im->decimal, t) == 0 ||
+	       (im->decimal != '.' && im_read_number(im->o->na_tokens[i], '.', t) == 0);
+}
+
 static int is_na_number(struct importer *im, double v)
 {
-	for (size_t i = 0; i < im->o->n_na_tokens; i++) {
-		double t;
-		/* "-999.5" names the value whatever the file's mark */
-		if ((im_read_number(im->o->na_tokens[i], im->decimal, &t) == 0 ||
-		     (im->decimal != '.' &&
-		      im_read_number(im->o->na_tokens[i], '.', &t) == 0)) && t == v)
-			return 1;
+	double t;
+	/* the tokens are read once per decimal mark, not once a cell */
+	if (im->na_values_mark != im->decimal || !im->na_values) {
+		free(im->na_values);
+		im->n_na_values = 0;
+		im->na_values_mark = 0;
+		im->na_values = malloc(im->o->n_na_tokens * sizeof *im->na_values);
+		if (!im->na_values) {   /* no room for the list: read them here */
+			for (size_t i = 0; i < im->o->n_na_tokens; i++)
+				if (na_token_value(im, i, &t) && t == v)
+					return 1;
+			return 0;
+		}
+		for (size_t i = 0; i < im->o->n_na_tokens; i++)
+			if (na_token_value(im, i, &t))
+				im->na_values[im->n_na_values++] = t;
+		im->na_values_mark = im->decimal;
 	}
+	for (size_t i = 0; i < im->n_na_values; i++)
+		if (im->na_values[i] == v)
+			return 1;
 	return 0;
 }
 
@@ -630,23 +650,12 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	im_note_fiscal(im, s, im_fiscal_shape(s), *f, *p, im->row_line, col);
 	if (*f == ASSAY_FREQ_D) {
 		if (im_day_stats_wanted(im)) {
-			int wd = im_weekday(*p);
-			if (im->day_cells == 0) {
-				im->day_marks = ~0u;
-				im->one_weekday = 1;
-				im->weekday = wd;
-				im->first_day = *p;
-			}
-			im->day_cells++;
-			im->day_marks &= im_day_marks(*p);
-			im->one_weekday &= wd == im->weekday;
-			if (*p != im->first_day)
-				im->distinct_days = 1;
+			im_day_stats_add(&im->days, *p);
 			/* Days that are neither all one kind of period
 			 * boundary nor all one weekday are days: the rest of
 			 * pass one can be skipped (a speculative pass two only
 			 * stops counting). */
-			if (!im->day_marks && !im->one_weekday) {
+			if (!im->days.marks && !im->days.one_weekday) {
 				im->stats_done = 1;
 				im->stop = im->pass == 1;
 			}

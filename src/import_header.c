@@ -865,25 +865,13 @@ static int resolve_value_columns(struct importer *im)
  * its period, as it maps dates. */
 static int table_header_freq(struct importer *im)
 {
-	unsigned marks = ~0u;
-	int days = 0, distinct = 0, one_weekday = 1, wd0 = 0;
-	assay_period first = 0;
-	for (size_t i = 0; i < im->nvcol; i++) {
-		struct value_col *v = &im->vcol[i];
-		if (v->pfreq != ASSAY_FREQ_D)
-			continue;
-		int wd = im_weekday(v->period);
-		if (!days++) {
-			wd0 = wd;
-			first = v->period;
-		}
-		distinct |= v->period != first;
-		marks &= im_day_marks(v->period);
-		one_weekday &= wd == wd0;
-	}
+	struct day_stats days = { 0 };
+	for (size_t i = 0; i < im->nvcol; i++)
+		if (im->vcol[i].pfreq == ASSAY_FREQ_D)
+			im_day_stats_add(&days, im->vcol[i].period);
 	assay_freq to = im->o->freq;
-	if (!to && days)
-		to = im_days_freq(marks, distinct, one_weekday);
+	if (!to && days.cells)
+		to = im_days_freq(&days);
 	for (size_t i = 0; to && i < im->nvcol; i++) {
 		struct value_col *v = &im->vcol[i];
 		if (v->pfreq == to || (!im->o->freq && v->pfreq != ASSAY_FREQ_D))

@@ -45,6 +45,16 @@ struct sbuf {
 };
 
 /* The series table: names seen in this import. */
+/* What a set of full dates has in common, for im_days_freq: the DAY_*
+ * marks every one has, one weekday or not, two distinct days or not. */
+struct day_stats {
+	long cells;             /* dates counted */
+	unsigned marks;         /* DAY_* that every one has */
+	int one_weekday, weekday;
+	int distinct;           /* two different days at least */
+	assay_period first;
+};
+
 struct series_entry {
 	char *name;
 	int64_t id;
@@ -60,12 +70,9 @@ struct series_entry {
 	char *unit;             /* its unit and kind (the store's, or this */
 	char *kind;             /* import's first row's); NULL: none */
 	long unit_line;         /* the row that gave the unit; 0: the store */
-	/* new, long layout: its own full dates, read as im_days_freq reads
-	 * a file's (im_check_series_days) */
-	long day_cells;
-	unsigned day_marks;
-	int distinct_days, one_weekday, weekday;
-	assay_period first_day;
+	/* new, long layout: its own full dates, read as a file's are
+	 * (im_check_series_days) */
+	struct day_stats days;
 };
 
 /* The NA cells of this import, by series and period: a value and an NA
@@ -230,11 +237,7 @@ struct importer {
 	double *val;
 
 	/* dates: how to read full dates, decided after pass one */
-	long day_cells;
-	unsigned day_marks;     /* DAY_* that every full date has */
-	int one_weekday, weekday;
-	int64_t first_day;
-	int distinct_days;
+	struct day_stats days;
 	int no_stats;           /* this row's date is not counted (-1: not
 				 * known yet) */
 	int stats_done;         /* the dates are days: no more counting */
@@ -251,6 +254,9 @@ struct importer {
 	/* pass two */
 	struct series_map map;
 	struct na_cells na;     /* NA cells read so far */
+	double *na_values;      /* the --na tokens that are numbers, read ... */
+	size_t n_na_values;
+	char na_values_mark;    /* ... with this decimal mark (0: not yet) */
 	char *unit_checked;     /* a file unit found the same as --unit's */
 	int64_t import_id;
 	char vintage[32];
@@ -352,10 +358,12 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col);
 unsigned im_day_marks(assay_period day);
 /* The weekday of a day ordinal, 0 Sunday to 6 Saturday. */
 int im_weekday(assay_period day);
-/* import.c: what full dates with these DAY_* marks in common are: months
- * (all month starts or ends), quarters, years (two days at least), weeks
- * (one weekday, two days at least) or days. */
-assay_freq im_days_freq(unsigned marks, int distinct, int one_weekday);
+/* import.c: count one more full date into s ... */
+void im_day_stats_add(struct day_stats *s, assay_period day);
+/* ... and what the dates counted are: months (all month starts or ends),
+ * quarters, years (two days at least), weeks (one weekday, two days at
+ * least) or days. */
+assay_freq im_days_freq(const struct day_stats *s);
 int im_check_marks(struct importer *im);
 int im_fiscal_shape(const char *label);
 void im_note_fiscal(struct importer *im, const char *label, int shape,

@@ -238,17 +238,16 @@ static int same_meta_as_before(struct importer *im, struct series_entry *e,
 		e->unit = NULL;
 		return adopt_unit(im, e, u);
 	}
-	char from[64];
-	if (e->unit_line)
-		snprintf(from, sizeof from, "before (%s %ld)",
-			 im->sheet_name ? "row" : "line", e->unit_line);
-	else
-		snprintf(from, sizeof from, "in the store");
-	if (u && e->unit && strcmp(u, e->unit))
+	if (u && e->unit && strcmp(u, e->unit)) {
+		char from[64] = "in the store";
+		if (e->unit_line)
+			snprintf(from, sizeof from, "before (%s %ld)",
+				 im->sheet_name ? "row" : "line", e->unit_line);
 		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_UNIT, col),
 				  ASSAY_EUSAGE, "series '%s' has unit '%s' here but "
 				  "'%s' %s: one series has one unit",
 				  e->name, u, e->unit, from);
+	}
 	if (k && e->kind && strcmp(k, e->kind))
 		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_KIND, col),
 				  ASSAY_EUSAGE, "series '%s' is a %s here but a %s "
@@ -538,23 +537,6 @@ static int check_weekday(struct importer *im, struct series_entry *e,
 		       weekday_names[im_weekday(day)]);
 }
 
-/* A new series' own full dates (long layout, no --freq), counted as
- * im_read_date counts the file's. */
-static void count_series_day(struct importer *im, struct series_entry *e)
-{
-	assay_period day = im->row_day;
-	int wd = im_weekday(day);
-	if (!e->day_cells++) {
-		e->day_marks = ~0u;
-		e->one_weekday = 1;
-		e->weekday = wd;
-		e->first_day = day;
-	}
-	e->day_marks &= im_day_marks(day);
-	e->one_weekday &= wd == e->weekday;
-	e->distinct_days |= day != e->first_day;
-}
-
 static const char *freq_words(assay_freq f)
 {
 	switch (f) {
@@ -568,25 +550,22 @@ static const char *freq_words(assay_freq f)
 
 int im_check_series_days(struct importer *im)
 {
-	assay_freq file = im->day_freq ? im->day_freq
-			  : im_days_freq(im->day_marks, im->distinct_days,
-					 im->one_weekday);
-	if (im->layout != ASSAY_LAYOUT_LONG || im->o->freq || !im->day_cells)
+	assay_freq file = im->day_freq ? im->day_freq : im_days_freq(&im->days);
+	if (im->layout != ASSAY_LAYOUT_LONG || im->o->freq || !im->days.cells)
 		return 0;
 	struct series_entry *first = NULL;     /* the one seen first */
 	assay_freq first_own = ASSAY_FREQ_NONE;
 	for (size_t i = 0; i < im->map.cap; i++) {
 		struct series_entry *e = &im->map.slot[i];
-		if (!e->name || !e->is_new || !e->distinct_days)
+		if (!e->name || !e->is_new || !e->days.distinct)
 			continue;
-		assay_freq own = im_days_freq(e->day_marks, e->distinct_days,
-					      e->one_weekday);
+		assay_freq own = im_days_freq(&e->days);
 		/* in a file of days, a few dates of a sparse daily series fall
 		 * on one weekday or on month starts by chance (two weekdays: 1
 		 * in 5): such a reading needs more dates than chance gives; in
 		 * a file of periods two dates tell, as they tell for a file */
 		long enough = file != ASSAY_FREQ_D ? 2 : own == ASSAY_FREQ_W ? 5 : 3;
-		if (own != file && e->day_cells >= enough &&
+		if (own != file && e->days.cells >= enough &&
 		    (!first || e->created_at < first->created_at)) {
 			first = e;
 			first_own = own;
@@ -607,8 +586,10 @@ int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
 	char lbl[32];
+	/* a new series' own full dates (long layout, no --freq), counted as
+	 * the file's are */
 	if (im->row_is_day && e->is_new && im->layout == ASSAY_LAYOUT_LONG)
-		count_series_day(im, e);
+		im_day_stats_add(&e->days, im->row_day);
 	/* Month, quarter or year boundaries (one weekday) make a file's
 	 * dates months, quarters or years (weeks); a series the store holds
 	 * at another frequency keeps it where the day is one of its period's
@@ -774,7 +755,7 @@ int im_na_cell(struct importer *im, const char *name, assay_period p,
 	 * trailing rows: any day, a month's last among month starts) says
 	 * nothing about the period its day falls in */
 	int at_bound = !im->row_is_day || f == ASSAY_FREQ_D ||
-		       (im_day_marks(im->row_day) & im->day_marks) != 0;
+		       (im_day_marks(im->row_day) & im->days.marks) != 0;
 	if (at_bound && rc == 1 && old_import == im->import_id) {
 		char lbl[32], num[32];
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
