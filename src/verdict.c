@@ -1013,6 +1013,9 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.srt.span = (size_t)c.span;
 	c.srt_w.v = malloc(rows * sizeof *c.srt_w.v);
 	c.srt_w.span = (size_t)o->window;
+	c.sres = malloc(rows * sizeof *c.sres);
+	c.sres_sorted = malloc(rows * sizeof *c.sres_sorted);
+	c.sbuck = malloc(rows * sizeof *c.sbuck);
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(rows * sizeof *c.gs);
@@ -1024,7 +1027,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	if (want_zcache)
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.sres || !c.sres_sorted || !c.sbuck || !c.vloc || !c.vinv || !c.gs || !c.idx || !c.zero_g || !c.no_log ||
 	    (want_zcache && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1067,6 +1070,9 @@ out:
 	free(c.keep);
 	free(c.srt.v);
 	free(c.srt_w.v);
+	free(c.sres);
+	free(c.sres_sorted);
+	free(c.sbuck);
 	free(c.vloc);
 	free(c.vinv);
 	free(c.gs);

@@ -100,6 +100,12 @@ struct sorted_rows {
 	size_t t;               /* the move they are the rows of */
 };
 
+/* A row's value and its index (the screen's rows by season). */
+struct row_value {
+	double v;
+	int row;
+};
+
 struct ctx {
 	const double *r_log, *r_diff;
 	const int *season;
@@ -123,6 +129,10 @@ struct ctx {
 	/* The screen's sorted rows (rule 1a) of the span, and of the W
 	 * window when the span is longer (verdict_screen.c) */
 	struct sorted_rows srt, srt_w;
+	/* the seasonal residuals of the rows (rule 1a), in row order and
+	 * sorted, and the rows by season (verdict_screen.c) */
+	double *sres, *sres_sorted;
+	struct row_value *sbuck;
 	/* Changes far from 1 in magnitude (verdict.c, scaled_window): a
 	 * basis with such a change is checked move by move, and a window
 	 * beyond the safe range is judged on a copy of it times a power of

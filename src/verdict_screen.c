@@ -141,10 +141,12 @@ static double sorted_mad(const double *v, int n, double med)
 #define MAD_K 1.482602218505602         /* 1 / Phi^-1(3/4) */
 
 /* Is row i beyond the screen, and is it the reversal of row i - 1 (the
- * next period, beyond the screen too, the other way)? */
-static int reverts(const struct ctx *c, int i, double med, double lim)
+ * next period, beyond the screen too, the other way)?  ys: the values
+ * screened (the changes, or their seasonal residuals). */
+static int reverts(const struct ctx *c, const double *ys, int i, double med,
+		   double lim)
 {
-	double a = c->ys[i - 1] - med, b = c->ys[i] - med;
+	double a = ys[i - 1] - med, b = ys[i] - med;
 	return c->idx[i] == c->idx[i - 1] - 1 && fabs(a) > lim &&
 	       fabs(b) > lim && a * b < 0;
 }
@@ -156,10 +158,146 @@ static int reverts(const struct ctx *c, int i, double med, double lim)
  * other rows is set aside, with the AR term also the row after it (whose
  * lag it is).  Two or more events in the W window (three or more in the
  * five years of a seasonal window) say the tails are heavy, and nothing
- * is set aside.  The rows are compacted in place; their ages and z go to
- * J.  Returns the new row count. */
-static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
-			    double cut, int max_events, assay_judgement *J);
+ * is set aside.  v: the values screened, sorted; ys: the same values in
+ * row order (the changes c->ys, or their seasonal residuals).  The rows
+ * are compacted in place; their ages and z go to J.  Returns the new row
+ * count. */
+static int set_aside_sorted(struct ctx *c, const double *v, const double *ys,
+			    int m, int ar, double cut, int max_events,
+			    assay_judgement *J);
+
+/* The median of sorted v[0..k) without its element j (k >= 2). */
+static double median_without(const struct row_value *v, int k, int j)
+{
+	int n = k - 1, h = n / 2;
+	double b = v[h + (h >= j)].v;
+	return n % 2 ? b : (v[h - 1 + (h - 1 >= j)].v + b) / 2;
+}
+
+/* Screen on the seasonal residuals when the seasonal means explain at
+ * least SEASONAL_SCREEN_R2 of the window's variation -- the changes
+ * winsorised at SEASONAL_SCREEN_WINSOR robust sigma of their median
+ * first, so that the shock the screen is for does not hide the
+ * seasonality it needs -- and the residuals' MAD is below
+ * SEASONAL_SCREEN_MAD of the changes' own: the seasonal means then
+ * explain more of the spread than estimating them from four or five rows
+ * a season adds (without seasonality the residuals' MAD is about 1.14
+ * times the changes').  The first test is cheap and spares most windows
+ * of a series without seasonality the residuals' sorting (at 0.2 the
+ * benchmark's analysis took 17% more time, at 0.25 about 12%, and a
+ * 4-sigma shock after a past spike in a seasonal quarterly series was
+ * found 65% and 63% of the time; winsorising at 3 sigma instead of 2
+ * left more seasonal windows with a past shock under the limit). */
+#define SEASONAL_SCREEN_WINSOR 2.0
+#define SEASONAL_SCREEN_R2 0.25
+#define SEASONAL_SCREEN_MAD 0.9
+/* The residuals carry the noise of their season's median, and more of a
+ * heavy tail stands out among them: at the changes' cut, Student t(2.5)
+ * changes about monthly means of 3.5 sigma were called notable 6.5% of
+ * the time at 5%; 0.2 sd more keeps them at 6.4% (0.4 more: 6.3%, and
+ * power after a past move in a seasonal quarterly series 0.68). */
+#define SEASONAL_SCREEN_CUT_MORE 0.2
+
+/* The share of the variation of the rows c->ys[0..m), winsorised at
+ * med +- lim, that their seasons' means explain (R^2 of the means). */
+static double seasonal_r2(const struct ctx *c, int m, double med, double lim)
+{
+	int ns = c->o->seasons, cnt[MAX_SEASONS] = { 0 };
+	double sum[MAX_SEASONS] = { 0 }, tot = 0, sst = 0, ssb = 0;
+	double *w = c->sres;            /* scratch: the winsorised rows */
+	double lo = med - lim, hi = med + lim;
+	for (int i = 0; i < m; i++) {
+		double x = c->ys[i];    /* (not fmin/fmax: calls into libm) */
+		x = x < lo ? lo : x;
+		x = x > hi ? hi : x;
+		w[i] = x;
+		sum[c->gs[i]] += x;
+		cnt[c->gs[i]]++;
+		tot += x;
+	}
+	double mean = tot / m;
+	for (int i = 0; i < m; i++)
+		sst += (w[i] - mean) * (w[i] - mean);
+	for (int g = 0; g < ns; g++)
+		if (cnt[g]) {
+			double d = sum[g] / cnt[g] - mean;
+			ssb += cnt[g] * d * d;
+		}
+	return sst > 0 ? ssb / sst : 0;
+}
+
+/* The seasonal residuals of the rows c->ys[0..m): d_i = y_i minus the
+ * median of the other rows of its season (c->gs), into d in row order
+ * and sorted into ds.  Leaving row i out of its own season's median
+ * keeps a shock from hiding in it and keeps the residuals from
+ * shrinking towards zero (with five rows a season, a row that is its
+ * season's median would have a residual of exactly 0).  Within a
+ * season the residuals rise with the rows' values (leaving out a larger
+ * value never raises the median), so taken season by season in sorted
+ * order they are nearly sorted already.  Returns -1 when a season has
+ * fewer than two rows, else 0. */
+static int seasonal_residuals(struct ctx *c, int m, double *d, double *ds)
+{
+	int ns = c->o->seasons, cnt[MAX_SEASONS] = { 0 }, at[MAX_SEASONS];
+	for (int i = 0; i < m; i++)
+		cnt[c->gs[i]]++;
+	for (int g = 0, o = 0; g < ns; o += cnt[g], g++) {
+		if (cnt[g] < 2)
+			return -1;
+		at[g] = o;
+	}
+	struct row_value *buck = c->sbuck;      /* the rows by season */
+	int fill[MAX_SEASONS] = { 0 };
+	for (int i = 0; i < m; i++) {
+		int g = c->gs[i];
+		buck[at[g] + fill[g]++] = (struct row_value){ c->ys[i], i };
+	}
+	int k = 0;
+	for (int g = 0; g < ns; g++) {
+		struct row_value *v = buck + at[g];
+		for (int i = 1; i < cnt[g]; i++) {      /* insertion sort */
+			struct row_value x = v[i];
+			int j = i;
+			for (; j > 0 && v[j - 1].v > x.v; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		for (int j = 0; j < cnt[g]; j++) {
+			double r = v[j].v - median_without(v, cnt[g], j);
+			d[v[j].row] = r;
+			ds[k++] = r;
+		}
+	}
+	for (int i = 1; i < m; i++) {   /* insertion sort of nearly sorted runs */
+		double x = ds[i];
+		int j = i;
+		for (; j > 0 && ds[j - 1] > x; j--)
+			ds[j] = ds[j - 1];
+		ds[j] = x;
+	}
+	return 0;
+}
+
+/* Rule 1a on a seasonal window's residuals (see the two limits above):
+ * returns the new row count when it set something aside, else -1 (the
+ * window is then screened on its changes). */
+static int set_aside_seasonal(struct ctx *c, int m, int ar, double cut,
+			      int max_events, assay_judgement *J)
+{
+	const double *v = c->srt.v;
+	double pm = sorted_median(v, m), pmad = sorted_mad(v, m, pm);
+	double lim = SEASONAL_SCREEN_WINSOR * MAD_K * pmad;
+	if (!(seasonal_r2(c, m, pm, lim) >= SEASONAL_SCREEN_R2))
+		return -1;
+	if (seasonal_residuals(c, m, c->sres, c->sres_sorted))
+		return -1;
+	const double *ds = c->sres_sorted;
+	if (!(sorted_mad(ds, m, sorted_median(ds, m)) < SEASONAL_SCREEN_MAD * pmad))
+		return -1;
+	int k = set_aside_sorted(c, ds, c->sres, m, ar,
+				 cut + SEASONAL_SCREEN_CUT_MORE, max_events, J);
+	return J->n_set_aside ? k : -1;
+}
 
 int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J)
@@ -171,8 +309,23 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	/* Five years of a seasonal fit may hold two shocks (a 2008 and a
 	 * 2020) and still not be heavy-tailed: two events are set aside
 	 * there, one in the W window (see set_aside_sorted). */
-	return set_aside_sorted(c, c->srt.v, m, ar, cut,
-				c->span > c->o->window ? 2 : 1, J);
+	int max_events = c->span > c->o->window ? 2 : 1;
+	/* A seasonal series' changes spread over its seasonal means too:
+	 * against the pooled median a 6-sigma move in a quarterly series
+	 * with means of +2, -1, -2 and +1 sigma was a candidate a quarter of
+	 * the time, and the next shock was found 36% of the time (one past
+	 * spike: 30%).  So such windows are screened on their seasonal
+	 * residuals first, and on the changes when that sets nothing aside
+	 * (a 20-sigma splice stands out from the changes, while beside it a
+	 * second candidate among the residuals, whose scale is smaller, would
+	 * read as heavy tails). */
+	if (c->o->seasons >= 2 && c->season &&
+	    c->o->seasonal != ASSAY_SEASONAL_NO) {
+		int k = set_aside_seasonal(c, m, ar, cut, max_events, J);
+		if (k >= 0)
+			return k;
+	}
+	return set_aside_sorted(c, c->srt.v, c->ys, m, ar, cut, max_events, J);
 }
 
 /* The same for the W window's rows when the span is longer (a monthly
@@ -184,13 +337,14 @@ int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(&c->srt_w, y, t, ar);
-	return set_aside_sorted(c, c->srt_w.v, m, ar, cut, 1, J);
+	return set_aside_sorted(c, c->srt_w.v, c->ys, m, ar, cut, 1, J);
 }
 
-/* Rule 1a on rows c->ys[0..m) whose values v holds sorted: up to
- * max_events events are past shocks, more are heavy tails. */
-static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
-			    double cut, int max_events, assay_judgement *J)
+/* Rule 1a on rows c->ys[0..m) screened by the values ys (v: sorted):
+ * up to max_events events are past shocks, more are heavy tails. */
+static int set_aside_sorted(struct ctx *c, const double *v, const double *ys,
+			    int m, int ar, double cut, int max_events,
+			    assay_judgement *J)
 {
 	double med = sorted_median(v, m);
 	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(v, m, med);
@@ -199,12 +353,11 @@ static int set_aside_sorted(struct ctx *c, const double *v, int m, int ar,
 	/* nothing beyond the screen (most windows): nothing to set aside */
 	if (!(med - v[0] > lim) && !(v[m - 1] - med > lim))
 		return m;
-	const double *ys = c->ys;
 	int events = 0, nin = 0;
 	double sum = 0, sum2 = 0;
 	for (int i = 0; i < m; i++) {
 		if (fabs(ys[i] - med) > lim) {
-			events += !(i > 0 && reverts(c, i, med, lim));
+			events += !(i > 0 && reverts(c, ys, i, med, lim));
 		} else {
 			sum += ys[i];
 			nin++;

@@ -27,9 +27,12 @@
  *    whose lag it is.  Two or more events are taken as heavy tails, not
  *    shocks, and nothing is set aside (under Student t(2.5) changes that
  *    guard halves how often something is set aside).  The remaining rows
- *    are then fitted and ranked as below.  Seasonal windows are screened
- *    against the pooled median, so a strong seasonal pattern makes the
- *    screen conservative.
+ *    are then fitted and ranked as below.  A seasonal window is screened
+ *    on its seasonal residuals first (each change minus the median of the
+ *    other changes of its season, with a cut 0.2 sd higher) when the
+ *    seasonal means explain at least a quarter of its winsorised
+ *    variation and the residuals' MAD is below 0.9 of the changes'; on
+ *    its changes when that sets nothing aside (verdict_screen.c).
  *
  * 2. The prediction-interval t statistic of r_t:
  *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0) * vol_ratio),
@@ -215,7 +218,9 @@ typedef struct assay_judgement {
 				 * the sentence (noise.sd when none) */
 	int n_set_aside;        /* past shocks set aside (rule 1a) */
 	int set_aside_age[ASSAY_SET_ASIDE_MAX]; /* their ages: t - i */
-	double set_aside_z[ASSAY_SET_ASIDE_MAX];/* (r_i - mean) / sd */
+	double set_aside_z[ASSAY_SET_ASIDE_MAX];/* (r_i - mean) / sd of the
+						 * values screened: the changes
+						 * or their seasonal residuals */
 } assay_judgement;
 
 /* Judge the moves of one series.  r_log[i] and r_diff[i] are the log and

@@ -102,9 +102,20 @@ static const struct cal_family cal_families[] = {
 	{ "outlier-M", "monthly, a past 5-8 sigma move and an older one", B_GAUSS_M, E_OUTLIER_OLD, 0, T_EVENT },
 	{ "P4:outlier-M", "4-sigma shock, monthly, the same two past moves", B_GAUSS_M, E_OUTLIER_OLD, 4, T_POWER_EVENT },
 	{ "seasonal-M-2", "seasonal monthly, the same two past moves", B_SEASONAL_M, E_OUTLIER_OLD, 0, T_EVENT },
-	{ "P4:seasonal-M-2", "4-sigma shock, seasonal monthly, two past moves", B_SEASONAL_M, E_OUTLIER_OLD, 4, T_POWER_OPEN },
+	{ "P4:seasonal-M-2", "4-sigma shock, seasonal monthly, two past moves", B_SEASONAL_M, E_OUTLIER_OLD, 4, T_POWER_EVENT },
 	{ "t2.5-seasonal-M", "monthly means 3.5 sin, Student t 2.5 df", B_SEASONAL_M_T, E_NONE, 0, T_NULL_HEAVY },
 	{ "louder-before-M", "monthly, earlier regime 2x volatility", B_GAUSS_M, E_LOUDER, 0, T_EVENT_OPEN },
+	/* seasonal series with a past shock: screened on their seasonal
+	 * residuals (rule 1a); appended, so the families above keep their
+	 * seeds */
+	{ "outlier-seas", "seasonal quarterly, one past 5-8 sigma move", B_SEASONAL, E_OUTLIER, 0, T_EVENT },
+	{ "P4:outlier-seas", "4-sigma shock, seasonal quarterly, past move", B_SEASONAL, E_OUTLIER, 4, T_POWER_OPEN },
+	{ "spike-seas", "seasonal quarterly, a past spike and reversal", B_SEASONAL, E_SPIKE, 0, T_EVENT },
+	{ "P4:spike-seas", "4-sigma shock, seasonal quarterly, past spike", B_SEASONAL, E_SPIKE, 4, T_POWER_OPEN },
+	{ "splice-seas", "seasonal quarterly, a past level step", B_SEASONAL, E_SPLICE, 0, T_EVENT },
+	{ "P4:splice-seas", "4-sigma shock, seasonal quarterly, past step", B_SEASONAL, E_SPLICE, 4, T_POWER_EVENT },
+	{ "outlier-seasM", "seasonal monthly, one past 5-8 sigma move", B_SEASONAL_M, E_OUTLIER, 0, T_EVENT },
+	{ "P4:outlier-seasM", "4-sigma shock, seasonal monthly, past move", B_SEASONAL_M, E_OUTLIER, 4, T_POWER_EVENT },
 };
 #define CAL_NFAMILIES ((int)(sizeof cal_families / sizeof cal_families[0]))
 

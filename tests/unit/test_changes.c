@@ -84,7 +84,7 @@ static void test_fixture(void **state)
 		assay_obs_release(&obs);
 		cases++;
 	}
-	assert_int_equal(cases, 10);
+	assert_int_equal(cases, 11);
 	assert_true(finite > 8000);
 	fx_free(&t);
 }

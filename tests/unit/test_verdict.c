@@ -168,7 +168,7 @@ static void test_fixture(void **state)
 		assay_obs_release(&obs);
 		cases++;
 	}
-	assert_int_equal(cases, 10);
+	assert_int_equal(cases, 11);
 	assert_true(judged > 2500);
 	assert_true(notable > 100);
 	fx_free(&t);
