@@ -473,7 +473,8 @@ int assay_report_write(assay_store *st, const char *dir, char *const *names,
 	r.paths = calloc(r.res.n + 1, sizeof *r.paths);
 	r.drawn = calloc(r.res.n + 1, sizeof *r.drawn);
 	r.ok = calloc(r.res.n + 1, 1);
-	if (!r.paths || !r.drawn || !r.ok) {
+	r.units = calloc(r.res.n + 1, sizeof *r.units);
+	if (!r.paths || !r.drawn || !r.ok || !r.units) {
 		status = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
 	}
@@ -515,6 +516,9 @@ out:
 	free(r.paths);
 	free(r.drawn);
 	free(r.ok);
+	for (size_t i = 0; r.units && i < r.res.n; i++)
+		free(r.units[i]);
+	free(r.units);
 	for (size_t k = 0; k < r.nsources; k++)
 		free(r.sources[k]);
 	free(r.sources);

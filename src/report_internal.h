@@ -33,6 +33,9 @@ struct rep {
 	char (*drawn)[2][1100];         /* ... and where they are until the
 					 * pages are written (temporary files) */
 	unsigned char *ok;              /* bit k: chart k of row i written */
+	char **units;                   /* unit of row i (its section reads
+					 * it; the summary, written after
+					 * the sections, shows it) or NULL */
 	assay_plot_batch *charts;       /* drawn, committed with the pages */
 	char **sources;                 /* distinct, in order of appearance */
 	size_t nsources;

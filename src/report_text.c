@@ -14,6 +14,22 @@
 
 static char *fmt_human(double v, char *buf, size_t n);
 
+/* "0.3400" is 0.34 (a client read the zeros as measured digits), as %g
+ * writes the scientific form: the zeros of the fraction go, and its
+ * point when nothing is left.  The digits kept are rounded, not cut. */
+static void drop_trailing_zeros(char *raw)
+{
+	char *dot = strchr(raw, '.'), *end;
+	if (!dot)
+		return;
+	end = raw + strlen(raw);
+	while (end > dot + 1 && end[-1] == '0')
+		end--;
+	if (end == dot + 1)
+		end = dot;
+	*end = 0;
+}
+
 /* In the C locale whatever the caller's: "." is the decimal point. */
 char *assay_fmt_human(double v, char *buf, size_t n)
 {
@@ -49,10 +65,11 @@ static char *fmt_human(double v, char *buf, size_t n)
 	/* 999.96 rounds to 1000.0: four digits are 1,000 */
 	if (dec > 0 && a > 0 && (int)floor(log10(strtod(raw, NULL))) > mag)
 		snprintf(raw, sizeof raw, "%.*f", --dec, a);
+	drop_trailing_zeros(raw);
 	dot = strchr(raw, '.');
 	size_t ilen = dot ? (size_t)(dot - raw) : strlen(raw);
 	size_t room = n;
-	/* "-0" and "-0.000" are zero */
+	/* -0.0 is zero: no "-0" */
 	int neg = v < 0 && strspn(raw, "0.") != strlen(raw);
 	if (neg && room > 1) {
 		*out++ = '-';

@@ -50,8 +50,35 @@ static const char css[] =
 	".chart svg{width:100%;max-width:7in;display:block;break-inside:avoid;page-break-inside:avoid}"
 	"details{display:none}.scroll{overflow:visible}}";
 
+/* The page's plus-minus sign (U+00B1), in tables and prose alike. */
+#define PLUS_MINUS "&#177;"
+
 static void h(struct rep *r, const char *s) { assay_html_escape(r->html, s); }
 static void m(struct rep *r, const char *s) { assay_md_escape(r->md, s); }
+
+/* The check sentence as HTML: it writes the typical move "+/-11.6%" in
+ * ASCII for the scripts that read `assay check`, while the page's tables
+ * write PLUS_MINUS; a client read two notations for one thing.  The
+ * series name the sentence starts with is kept as named, "+/-" and all. */
+static void h_sentence(struct rep *r, const char *s, const char *name)
+{
+	char part[1200];
+	size_t skip = 0;        /* the name, or as much as a "%.200s" kept */
+	while (name && name[skip] && s[skip] == name[skip])
+		skip++;
+	snprintf(part, sizeof part, "%.*s", (int)skip, s);
+	h(r, part);
+	for (const char *p = s + skip; *p;) {
+		const char *pm = strstr(p, "+/-");
+		size_t len = pm ? (size_t)(pm - p) : strlen(p);
+		snprintf(part, sizeof part, "%.*s", (int)len, p);
+		h(r, part);
+		if (!pm)
+			break;
+		fputs(PLUS_MINUS, r->html);
+		p = pm + 3;
+	}
+}
 
 static const char *verdict_class(assay_verdict v)
 {
@@ -80,6 +107,22 @@ static void why_differ(const struct rep *r, const assay_scan_row *row, char *buf
 			 r->o->scan.fdr, r->o->scan.analysis.judge.alpha);
 }
 
+/* A value and its unit, "17,339 USD/t" or "52.18%": the series of a
+ * summary differ in unit, so each cell names its own (none when the
+ * series has none). */
+static void value_cell(struct rep *r, const char *val, const char *unit)
+{
+	const char *sep = unit && strcmp(unit, "%") ? " " : "";
+	fputs(val, r->html);
+	fputs(val, r->md);
+	if (!unit)
+		return;
+	fputs(sep, r->html);
+	h(r, unit);
+	fputs(sep, r->md);
+	m(r, unit);
+}
+
 static void summary_rows(struct rep *r, int stale)
 {
 	const assay_scan_result *res = &r->res;
@@ -99,15 +142,18 @@ static void summary_rows(struct rep *r, int stale)
 		assay_fmt_pct(row->pct_change, pct, sizeof pct);
 		fprintf(r->html, "<tr class=\"%s\"><td><a href=\"#s%zu\">", verdict_class(row->verdict), i + 1);
 		h(r, row->name);
-		fprintf(r->html, "</a></td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-			"<td class=\"%s\">", lbl, val, pct, verdict_class(row->raw));
+		fputs("| ", r->md);
+		m(r, row->name);
+		fprintf(r->html, "</a></td><td class=\"num\">%s</td><td class=\"num\">", lbl);
+		fprintf(r->md, " | %s | ", lbl);
+		value_cell(r, val, isfinite(row->value) ? r->units[i] : NULL);
+		fprintf(r->html, "</td><td class=\"num\">%s</td><td class=\"%s\">", pct,
+			verdict_class(row->raw));
 		h(r, alone);
 		fprintf(r->html, "</td><td class=\"%s\">", verdict_class(row->verdict));
 		h(r, batch);
 		fputs("</td></tr>\n", r->html);
-		fputs("| ", r->md);
-		m(r, row->name);
-		fprintf(r->md, " | %s | %s | %s | %s | %s |\n", lbl, val, pct, alone, batch);
+		fprintf(r->md, " | %s | %s | %s |\n", pct, alone, batch);
 	}
 	fputs("</tbody></table></div>\n", r->html);
 }
@@ -240,7 +286,7 @@ static void recent_table(struct rep *r, const struct section *s)
 		assay_fmt_pct(a->c.yoy[i], yoy, sizeof yoy);
 		char tp[32];
 		if (j->basis == ASSAY_BASIS_LOG && isfinite(j->typical))
-			snprintf(typ, sizeof typ, "&#177;%s",   /* "+0.55%" less its sign */
+			snprintf(typ, sizeof typ, PLUS_MINUS "%s",   /* "+0.55%" less its sign */
 				 assay_fmt_pct(100 * j->typical, tp, sizeof tp) + 1);
 		else
 			snprintf(typ, sizeof typ, "NA");
@@ -260,17 +306,36 @@ static void recent_table(struct rep *r, const struct section *s)
 		fputs("</td></tr>\n", r->html);
 		fprintf(r->md, "| %s%s | %s | %s | %s | %s%s | %s |\n", lbl,
 			a->s.partial[i] ? " (partial)" : "", val, pct, yoy,
-			strncmp(typ, "&#177;", 6) ? "NA" : "+/-", strncmp(typ, "&#177;", 6) ? "" : typ + 6,
+			strncmp(typ, PLUS_MINUS, strlen(PLUS_MINUS)) ? "NA" : "+/-",
+			strncmp(typ, PLUS_MINUS, strlen(PLUS_MINUS)) ? "" : typ + strlen(PLUS_MINUS),
 			verdict);
 	}
 	fputs("</tbody></table></div>\n", r->html);
 }
 
+/* A number of the statistics as the tables write numbers (four
+ * significant digits: 0.07997666151598476 told a reader nothing more);
+ * every digit is in `assay check --format json` and `assay trend`. */
 static void stat_row(struct rep *r, const char *name, double v)
 {
-	char buf[40];
+	char buf[64];
 	fprintf(r->html, "<tr><td>%s</td><td class=\"num\">%s</td></tr>\n", name,
-		isfinite(v) ? assay_fmt_g(v, buf, sizeof buf) : "NA");
+		assay_fmt_human(v, buf, sizeof buf));
+}
+
+/* A p-value as the sentences write it, less their "p = ": "0.042",
+ * "< 0.0001" (never a 0.05 that is 0.050027 or 4.3e-58). */
+static void stat_p_row(struct rep *r, const char *name, double p)
+{
+	char buf[48];
+	const char *shown = "NA";
+	if (isfinite(p)) {
+		assay_fmt_pvalue('p', p, buf, sizeof buf);
+		shown = buf + (strncmp(buf, "p = ", 4) ? 2 : 4);
+	}
+	fprintf(r->html, "<tr><td>%s</td><td class=\"num\">", name);
+	h(r, shown);
+	fputs("</td></tr>\n", r->html);
 }
 
 /* Every number behind the verdict and the trend, collapsed. */
@@ -290,9 +355,9 @@ static void raw_stats(struct rep *r, const struct section *s)
 		stat_row(r, "expected by the model", j->expected);
 		stat_row(r, "prediction-interval scale", j->scale);
 		stat_row(r, "t statistic", j->stat);
-		stat_row(r, "p-value, shock part", j->p_shock);
-		stat_row(r, "p-value, trend part", j->p_trend);
-		stat_row(r, "p-value", j->p);
+		stat_p_row(r, "p-value, shock part", j->p_shock);
+		stat_p_row(r, "p-value, trend part", j->p_trend);
+		stat_p_row(r, "p-value", j->p);
 		stat_row(r, "rank among the window's moves", j->rank);
 		stat_row(r, "same-signed run", j->run);
 		stat_row(r, "AR(1) coefficient", j->phi);
@@ -302,7 +367,7 @@ static void raw_stats(struct rep *r, const struct section *s)
 	if (s->has_trend) {
 		stat_row(r, "Mann-Kendall S", (double)s->tr.mk.s);
 		stat_row(r, "Mann-Kendall z", s->tr.mk.z);
-		stat_row(r, "Mann-Kendall p", s->tr.mk.p);
+		stat_p_row(r, "Mann-Kendall p", s->tr.mk.p);
 		stat_row(r, "Kendall tau", s->tr.mk.tau);
 		stat_row(r, "Sen slope per year", s->tr.sen_slope_year);
 		stat_row(r, "Sen slope per year, low", s->tr.sen_lo_year);
@@ -349,6 +414,8 @@ static void section(struct rep *r, size_t i)
 		snprintf(s.sentence, sizeof s.sentence, "%s: cannot be read", row->name);
 	} else {
 		report_note_imports(r, s.ck.info.id);
+		if (s.ck.info.unit && *s.ck.info.unit)
+			r->units[i] = strdup(s.ck.info.unit);
 		report_add_source(r, s.ck.info.source);
 		report_describe(&s.ck.info, s.what, sizeof s.what);
 		report_judge(r, &s, &obs);
@@ -373,7 +440,7 @@ static void section(struct rep *r, size_t i)
 	assay_verdict v = s.analysed && s.ck.row != (size_t)-1 ? s.ck.a.j[s.ck.row].verdict
 							      : ASSAY_VERDICT_NONE;
 	fprintf(r->html, "<p class=\"sentence %s\">", verdict_class(v));
-	h(r, s.sentence);
+	h_sentence(r, s.sentence, row->name);
 	fputs("</p>\n", r->html);
 	fputs("> ", r->md);
 	m(r, s.sentence);

@@ -55,8 +55,10 @@ int assay_report_write(assay_store *st, const char *dir, char *const *names,
 		       assay_report_summary *out, assay_error *err);
 
 /* Numbers for people, in the C locale: thousands separators and four
- * significant digits without rounding the integer part ("12,831",
- * "335.0", "1.234", "0.01230"); "NA" for non-finite.  Returns buf. */
+ * significant digits without rounding the integer part, no trailing
+ * zeros after the point ("12,831", "335", "1.234", "0.34", "0.0123");
+ * below 1e-5 and from 1e15 as %.4g ("7.952e-09"); "NA" for non-finite.
+ * Returns buf. */
 char *assay_fmt_human(double v, char *buf, size_t n);
 /* A change in percent with its sign: "+15.5%", "-1.4%"; two significant
  * digits below 0.95% ("-0.43%", "+0.0015%"), thousands separators from

@@ -87,7 +87,32 @@ done > "$WORK/missing"
 for s in wb/copper bgs/democratic-republic-of-congo/cobalt; do
 	sentence=$("$ASSAY" check "$s")
 	grep -qxF "> $sentence" "$M" && ok "report-check-sentence-$s" || not_ok "report-check-sentence-$s" "$sentence"
-	grep -qF "$sentence" "$H" && ok "report-check-sentence-html-$s" || not_ok "report-check-sentence-html-$s" "$sentence"
+	# the page writes check's ASCII "+/-" as its tables do, U+00B1
+	hsentence=$(printf '%s' "$sentence" | sed 's|+/-|\&#177;|g')
+	grep -qF "$hsentence" "$H" && ok "report-check-sentence-html-$s" || not_ok "report-check-sentence-html-$s" "$hsentence"
+done
+case $("$ASSAY" check wb/copper) in *'move +/-'*) ok report-check-ascii-plus-minus ;;
+*) not_ok report-check-ascii-plus-minus "$("$ASSAY" check wb/copper)" ;; esac
+n_pm=$(grep -c '+/-' "$H" || true)
+n_pm_sentences=$(grep -c '^<p class="sentence [a-z]*">.*move &#177;[0-9]' "$H" || true)
+[ "$n_pm" -eq 0 ] && [ "$n_pm_sentences" -gt 0 ] && ok report-html-plus-minus ||
+	not_ok report-html-plus-minus "$n_pm lines with +/-, $n_pm_sentences sentences with &#177;"
+# The statistics block: numbers in the tables' four significant digits
+# (it printed 0.07997666151598476), p-values as the sentences write them.
+sed -n '/^<details>/,/^<\/details>/p' "$H" | sed -n 's|^<tr><td>\([^<]*\)</td><td class="num">\([^<]*\)</td></tr>$|\1\t\2|p' > "$WORK/stats.tsv"
+long=$(awk -F'\t' '$1 !~ /^p-value|Mann-Kendall p/ && $2 != "NA" {
+	v = $2; sub(/^-/, "", v); sub(/e[-+][0-9]+$/, "", v); gsub(/,/, "", v)
+	if (v ~ /\./) { gsub(/\./, "", v); sub(/^0+/, "", v) }
+	if (length(v) > 4 && $2 ~ /[.e]/) print $1 ": " $2 }' "$WORK/stats.tsv" | head -3)
+[ -s "$WORK/stats.tsv" ] && [ -z "$long" ] && ok report-stats-digits || not_ok report-stats-digits "${long:-no statistics rows}"
+for s in wb/copper wb/crude-oil-brent; do
+	sec=$(awk -v n="<h2>$s</h2>" '$0 == n { on = 1 } on && /^<\/section>/ { exit } on' "$H" | sed 's/&lt;/</g; s/&gt;/>/g')
+	p_sentence=$(printf '%s\n' "$sec" | sed -n 's/^<p class="sentence [a-z]*">.*(p \([<=>] [0-9.]*\)[;)].*/\1/p' | sed 's/^= //')
+	p_stats=$(printf '%s\n' "$sec" | sed -n 's|^<tr><td>p-value</td><td class="num">\(.*\)</td></tr>$|\1|p')
+	mk_words=$(printf '%s\n' "$sec" | sed -n 's/.*(Mann-Kendall p \([<=>] [0-9.]*\)[;)].*/\1/p' | sed 's/^= //')
+	mk_stats=$(printf '%s\n' "$sec" | sed -n 's|^<tr><td>Mann-Kendall p</td><td class="num">\(.*\)</td></tr>$|\1|p')
+	[ -n "$p_stats" ] && [ "$p_stats" = "$p_sentence" ] && [ -n "$mk_stats" ] && [ "$mk_stats" = "$mk_words" ] &&
+		ok "report-stats-pvalue-$s" || not_ok "report-stats-pvalue-$s" "sentence [$p_sentence] stats [$p_stats]; trend [$mk_words] stats [$mk_stats]"
 done
 # every summary row: name, "on its own" and "in the batch" cells; the
 # section of that name must say "This move is ALONE; BATCH."
@@ -158,6 +183,30 @@ run "$ASSAY" --db "$WORK/share.db" report x/share -o "$WORK/share-rep"
 expect_status report-pp-status 0
 grep -q '^| 2008 | 52.18 | +67.3% (+21.0 pp) | +67.3% |' "$WORK/share-rep/report.md" &&
 	ok report-pp || not_ok report-pp "$(grep '^| 2008' "$WORK/share-rep/report.md")"
+
+# the summary's values carry their series' unit ("0.34 USD/t"; none
+# without one), in four digits less padding zeros (it showed 0.3400);
+# a name with "+/-" in it stays as named in the sentence
+awk 'BEGIN { print "date,v"; for (i = 0; i < 30; i++) printf "%d-%02d,%.2f\n", 2020 + int(i / 12), i % 12 + 1, 0.30 + 0.01 * ((i * 7) % 5)
+	print "2022-07,0.34" }' > "$WORK/unit.csv"
+"$ASSAY" --db "$WORK/unit.db" -q import "$WORK/unit.csv" --series 'x/a+/-b' --kind price --unit USD/t
+"$ASSAY" --db "$WORK/unit.db" -q import "$WORK/unit.csv" --series x/plain --kind price
+"$ASSAY" --db "$WORK/unit.db" -q import "$WORK/unit.csv" --series x/share --kind price --unit %
+run "$ASSAY" --db "$WORK/unit.db" report 'x/*' -o "$WORK/unit-rep"
+expect_status report-unit-status 0
+UH="$WORK/unit-rep/index.html"
+grep -q '^| x/a+/-b | 2022-07 | 0\.34 USD/t | ' "$WORK/unit-rep/report.md" &&
+	grep -q '^| x/plain | 2022-07 | 0\.34 | ' "$WORK/unit-rep/report.md" &&
+	grep -q '^| x/share | 2022-07 | 0\.34% | ' "$WORK/unit-rep/report.md" &&
+	ok report-summary-unit-md || not_ok report-summary-unit-md "$(grep '^| x/' "$WORK/unit-rep/report.md")"
+grep -q '<a href="#s[0-9]*">x/a+/-b</a></td><td class="num">2022-07</td><td class="num">0\.34 USD/t</td>' "$UH" &&
+	grep -q '<a href="#s[0-9]*">x/plain</a></td><td class="num">2022-07</td><td class="num">0\.34</td>' "$UH" &&
+	grep -q '<a href="#s[0-9]*">x/share</a></td><td class="num">2022-07</td><td class="num">0\.34%</td>' "$UH" &&
+	ok report-summary-unit-html || not_ok report-summary-unit-html "$(grep -o '<a href="#s[0-9]*">x/[^<]*</a></td><td class="num">[^<]*</td><td class="num">[^<]*</td>' "$UH")"
+grep -q '<td class="num">0\.3400\|<td class="num">[0-9.,]*\.[0-9]*0</td>' "$UH" &&
+	not_ok report-no-padding-zeros "$(grep -o '<td class="num">[0-9.,]*\.[0-9]*0</td>' "$UH" | head -3)" || ok report-no-padding-zeros
+grep -q '^<p class="sentence [a-z]*">x/a+/-b 2022-07: .* move &#177;[0-9.]*%' "$UH" &&
+	ok report-sentence-name-kept || not_ok report-sentence-name-kept "$(grep -o '<p class="sentence [a-z]*">x/a[^<]*' "$UH")"
 
 # ---- a report over an earlier one: charts/ holds this report's charts -------
 # (copper first, then second: its old 1-... charts are removed; a file of

@@ -16,13 +16,29 @@ static void test_human_numbers(void **state)
 	char b[64];
 	(void)state;
 	assert_string_equal(assay_fmt_human(12830.68667, b, sizeof b), "12,831");
-	assert_string_equal(assay_fmt_human(335.0011949, b, sizeof b), "335.0");
 	assert_string_equal(assay_fmt_human(1.23449, b, sizeof b), "1.234");
-	assert_string_equal(assay_fmt_human(0.012301, b, sizeof b), "0.01230");
 	assert_string_equal(assay_fmt_human(-14284000, b, sizeof b), "-14,284,000");
 	assert_string_equal(assay_fmt_human(999.96, b, sizeof b), "1,000");
-	assert_string_equal(assay_fmt_human(-0.00001, b, sizeof b), "-0.00001000");
-	assert_string_equal(assay_fmt_human(0, b, sizeof b), "0.000");
+	/* no zeros after the point that were only padding to four digits
+	 * ("0.3400" in the summary read as a measured 0.3400); digits are
+	 * rounded, never cut, and integer zeros stay */
+	assert_string_equal(assay_fmt_human(0.34, b, sizeof b), "0.34");
+	assert_string_equal(assay_fmt_human(335.0011949, b, sizeof b), "335");
+	assert_string_equal(assay_fmt_human(0.012301, b, sizeof b), "0.0123");
+	assert_string_equal(assay_fmt_human(-0.00001, b, sizeof b), "-0.00001");
+	assert_string_equal(assay_fmt_human(0, b, sizeof b), "0");
+	assert_string_equal(assay_fmt_human(-0.0, b, sizeof b), "0");
+	assert_string_equal(assay_fmt_human(72.0, b, sizeof b), "72");
+	assert_string_equal(assay_fmt_human(7.49, b, sizeof b), "7.49");
+	assert_string_equal(assay_fmt_human(1.23456, b, sizeof b), "1.235");
+	assert_string_equal(assay_fmt_human(0.099996, b, sizeof b), "0.1");
+	assert_string_equal(assay_fmt_human(9.99951, b, sizeof b), "10");
+	assert_string_equal(assay_fmt_human(100.04, b, sizeof b), "100");
+	assert_string_equal(assay_fmt_human(100.06, b, sizeof b), "100.1");
+	assert_string_equal(assay_fmt_human(9876, b, sizeof b), "9,876");
+	assert_string_equal(assay_fmt_human(10000, b, sizeof b), "10,000");
+	assert_string_equal(assay_fmt_human(2.5e-5, b, sizeof b), "0.000025");
+	assert_string_equal(assay_fmt_human(1e-9, b, sizeof b), "1e-09");
 	/* four digits at any magnitude: below 1e-5 and from 1e15 in
 	 * scientific notation (7.952e-09 read 0.0000000, 3.5e50 was cut to
 	 * a 63-character 351,754,...) */
