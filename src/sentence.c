@@ -245,6 +245,20 @@ static assay_period set_aside_period(const assay_analysis *a, size_t i, int k)
 	return a->s.period[i - (size_t)a->j[i].set_aside_age[k]];
 }
 
+/* Is set-aside k + 1 the reversal of k (the next period, the other
+ * sign)? */
+static int is_reversal(const assay_judgement *j, int k)
+{
+	return k + 1 < j->n_set_aside &&
+	       j->set_aside_age[k + 1] == j->set_aside_age[k] - 1 &&
+	       j->set_aside_z[k] * j->set_aside_z[k + 1] < 0;
+}
+
+/* The past shocks set aside, in words: "; 2020-04 set aside as a past
+ * shock", "; 2016Q2 and 2016Q3 set aside as a past shock and its
+ * reversal", or for two events (a seasonal window's five years may hold
+ * a 2008 and a 2020) "; 2008-10 and 2020-04 with its reversal 2020-05
+ * set aside as past shocks". */
 static void set_aside_words(const assay_analysis *a, size_t i, char *buf, size_t n)
 {
 	const assay_judgement *j = &a->j[i];
@@ -252,14 +266,40 @@ static void set_aside_words(const assay_analysis *a, size_t i, char *buf, size_t
 	buf[0] = 0;
 	if (j->n_set_aside < 1)
 		return;
-	assay_period_format(a->s.freq, set_aside_period(a, i, 0), p0, sizeof p0);
-	if (j->n_set_aside == 1) {
-		snprintf(buf, n, "; %s set aside as a past shock", p0);
+	int events = 0;
+	for (int k = 0; k < j->n_set_aside; k += is_reversal(j, k) ? 2 : 1)
+		events++;
+	if (events == 1) {
+		assay_period_format(a->s.freq, set_aside_period(a, i, 0), p0, sizeof p0);
+		if (j->n_set_aside == 1) {
+			snprintf(buf, n, "; %s set aside as a past shock", p0);
+			return;
+		}
+		assay_period_format(a->s.freq, set_aside_period(a, i, 1), p1, sizeof p1);
+		snprintf(buf, n, "; %s and %s set aside as a past shock and its reversal",
+			 p0, p1);
 		return;
 	}
-	assay_period_format(a->s.freq, set_aside_period(a, i, 1), p1, sizeof p1);
-	snprintf(buf, n, "; %s and %s set aside as a past shock and its reversal",
-		 p0, p1);
+	size_t len = 0;
+	int e = 0;
+	for (int k = 0; k < j->n_set_aside; e++) {
+		int pair = is_reversal(j, k);
+		assay_period_format(a->s.freq, set_aside_period(a, i, k), p0, sizeof p0);
+		const char *sep = e == 0 ? "; " : e == events - 1 ? " and " : ", ";
+		if (pair) {
+			assay_period_format(a->s.freq, set_aside_period(a, i, k + 1),
+					    p1, sizeof p1);
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
+						"%s%s with its reversal %s", sep, p0, p1);
+		} else {
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
+						"%s%s", sep, p0);
+		}
+		if (len >= n)
+			return;
+		k += pair ? 2 : 1;
+	}
+	snprintf(buf + len, n - len, " set aside as past shocks");
 }
 
 int assay_check_sentence(const assay_check *c, char *buf, size_t n)

@@ -23,8 +23,8 @@
  *    median.  If the candidates are one event -- one change, or a change
  *    and its reversal in the next period (a spike) -- each candidate more
  *    than set_aside = 4.2 sd from the mean of the other changes (their
- *    sample sd) is set aside, with the AR term also the row after it,
- *    whose lag it is.  Two or more events are taken as heavy tails, not
+ *    sample sd) is set aside, and with it the reversal of a spike, with
+ *    the AR term also the row after each, whose lag it is.  Two or more events are taken as heavy tails, not
  *    shocks, and nothing is set aside (under Student t(2.5) changes that
  *    guard halves how often something is set aside).  The remaining rows
  *    are then fitted and ranked as below.  A seasonal window is screened
@@ -149,7 +149,7 @@ typedef enum assay_basis {
 
 const char *assay_basis_name(assay_basis b);   /* "log", "diff" or "" */
 
-#define ASSAY_SET_ASIDE_MAX 2         /* one move, or it and its reversal */
+#define ASSAY_SET_ASIDE_MAX 4         /* two events, each a move and its reversal */
 #define ASSAY_TAIL_DF 10                /* rule 3: the interpolating t tail has
 					 * at most this many degrees of freedom */
 #define ASSAY_SET_ASIDE_SCREEN 3.2      /* Hampel screen, robust sigma */

@@ -147,3 +147,35 @@ case "$out" in *partial*) not_ok partial-not-said-when-full "$out" ;; *) ok part
 # (it said "only 3 quarters of history (2 needed)")
 run "$ASSAY" check x/flow --freq Q --window 3 --min-history 2
 expect_out_has history-need-model "only 3 quarters of history (4 needed: more than --window holds)"
+
+# a seasonal quarterly flow (Q1 -13%, Q2 +8%, Q3 +6%, Q4 -1%) with a
+# strike quarter (2024Q2, -10% on top of its season) and a -6% shock in
+# the judged quarter: against the pooled median the strike hid among
+# the seasonal swings and kept the shock at p = 0.11 (rule 1a now
+# screens the seasonal residuals)
+awk 'BEGIN { s = 4244; split("-0.13 0.08 0.06 -0.01", f, " "); v = 100; print "date,value"
+	for (i = 0; i < 32; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		r = f[i % 4 + 1] + 0.04 * u; if (i == 25) r -= 0.10; if (i == 31) r -= 0.06
+		v = v * exp(r)
+		printf "%d-%02d-01,%.3f\n", 2018 + int(i / 4), (i % 4) * 3 + 1, v } }' > "$WORK/strike.csv"
+"$ASSAY" -q import "$WORK/strike.csv" --series x/strike --kind flow --freq Q >/dev/null 2>&1
+run "$ASSAY" check x/strike
+expect_status strike-status 1
+expect_out strike-words "x/strike 2025Q4: -6.4% QoQ, a notable shock (p = 0.0016; typical quarterly move +/-8.4%, 18 quarters of history, seasonal pattern removed; 2024Q2 set aside as a past shock)"
+
+# a seasonal monthly price with a crash (2019-02) and, later, a spike and
+# its reversal (2021-08, 2021-09): two events of the five years, named as
+# such (two set-asides were always called "a past shock and its
+# reversal"), all three listed in the JSON
+awk 'BEGIN { s = 4245; v = 100; print "date,value"
+	for (i = 0; i < 90; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		r = 0.03 * sin(2 * 3.14159265 * (i % 12) / 12) + 0.07 * u
+		if (i == 49) r -= 0.15; if (i == 79) r -= 0.14; if (i == 80) r += 0.14
+		v = v * exp(r)
+		printf "%d-%02d-01,%.4f\n", 2015 + int(i / 12), i % 12 + 1, v } }' > "$WORK/events.csv"
+"$ASSAY" -q import "$WORK/events.csv" --series x/events --kind price >/dev/null 2>&1
+run "$ASSAY" check x/events
+expect_status events-status 0
+expect_out events-words "x/events 2022-06: +0.93% MoM against an expected +2.1% (the usual June rise), within normal variation (p = 0.85; typical monthly move +/-3.3%, 55 months of history, seasonal pattern removed; 2019-02 and 2021-08 with its reversal 2021-09 set aside as past shocks)"
+run sh -c "\"$ASSAY\" check x/events --format json | python3 -c 'import json, sys; print([p[\"period\"] for p in json.load(sys.stdin)[\"past_shocks\"]])'"
+expect_out events-json "['2019-02', '2021-08', '2021-09']"
