@@ -498,11 +498,21 @@ int assay_report_write(assay_store *st, const char *dir, char *const *names,
 	if (!status) {
 		out->screened = r.res.screened;
 		out->judged = r.res.judged;
-		out->notable = r.res.notable;
+		out->notable = r.res.notable_screened;
 		out->stale = r.res.stale;
 		for (size_t i = 0; i < r.res.n; i++) {
-			out->series += !r.res.rows[i].failed;
+			const assay_scan_row *row = &r.res.rows[i];
+			out->series += !row->failed;
 			out->charts += (r.ok[i] & 1) + ((r.ok[i] >> 1) & 1);
+			if (!row->failed)
+				continue;
+			out->failed++;
+			if (row->error.status != ASSAY_EUSAGE)
+				out->failed_status = ASSAY_EIO;
+			else if (!out->failed_status)
+				out->failed_status = ASSAY_EUSAGE;
+			if (o->failed)
+				o->failed(o->ctx, row->name, &row->error);
 		}
 	}
 out:

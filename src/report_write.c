@@ -158,12 +158,38 @@ static void summary_rows(struct rep *r, int stale)
 	fputs("</tbody></table></div>\n", r->html);
 }
 
+/* The series that could not be read at all (a derived series whose
+ * input was removed): no section, but never left out unsaid. */
+static void failed_rows(struct rep *r)
+{
+	const assay_scan_result *res = &r->res;
+	fputs("<h3>Could not be read</h3>\n<ul>\n", r->html);
+	fputs("\n### Could not be read\n\n", r->md);
+	for (size_t i = 0; i < res->n; i++) {
+		const assay_scan_row *row = &res->rows[i];
+		if (!row->failed)
+			continue;
+		fputs("<li>", r->html);
+		h(r, row->name);
+		fputs(": ", r->html);
+		h(r, row->error.msg);
+		fputs("</li>\n", r->html);
+		fputs("- ", r->md);
+		m(r, row->name);
+		fputs(": ", r->md);
+		m(r, row->error.msg);
+		fputs("\n", r->md);
+	}
+	fputs("</ul>\n", r->html);
+}
+
 static void summary(struct rep *r)
 {
 	const assay_scan_result *res = &r->res;
-	size_t cur = 0, old = 0, unj = 0, old_notable = 0;
+	size_t cur = 0, old = 0, unj = 0, failed = 0;
 	for (size_t i = 0; i < res->n; i++) {
 		const assay_scan_row *row = &res->rows[i];
+		failed += row->failed;
 		if (row->failed)
 			continue;
 		if (!isfinite(row->p_value))
@@ -172,16 +198,21 @@ static void summary(struct rep *r)
 			old++;
 		else
 			cur++;
-		old_notable += row->stale && (row->verdict == ASSAY_VERDICT_SHOCK ||
-					      row->verdict == ASSAY_VERDICT_TREND);
 	}
 	/* a headline "1 notable" that is a discontinued series' 2010 move
-	 * says so where it is counted */
+	 * says so where it is counted; the counts are of every series
+	 * screened, as the q-values are, whatever --top or --since show */
+	size_t notable = res->notable_screened, stale_notable = res->stale_notable_screened;
 	char stale_note[96] = "";
-	if (old_notable)
+	if (stale_notable)
 		snprintf(stale_note, sizeof stale_note, " (%s%zu in %s not current)",
-			 old_notable == res->notable ? "" : "of them ", old_notable,
-			 old_notable == 1 ? "a series" : "series");
+			 stale_notable == notable ? "" : "of them ", stale_notable,
+			 stale_notable == 1 ? "a series" : "series");
+	char hidden[160] = "";
+	if (res->notable < notable)
+		snprintf(hidden, sizeof hidden, " The selection of this report (--since, "
+			 "--top or --notable-only) leaves %zu of the notable moves out.",
+			 notable - res->notable);
 	char as[64] = "";
 	if (res->latest_day != INT64_MIN) {
 		int64_t d = res->latest_day;
@@ -192,8 +223,8 @@ static void summary(struct rep *r)
 		"a false discovery rate of %g (Benjamini-Hochberg q-value over all %zu). "
 		"Each move is also judged on its own, as <code>assay check</code> does "
 		"(p-value at alpha = %g): the two verdicts answer different questions "
-		"and both are shown.", res->screened, res->notable, stale_note,
-		r->o->scan.fdr, res->screened, r->o->scan.analysis.judge.alpha);
+		"and both are shown.%s", res->screened, notable, stale_note,
+		r->o->scan.fdr, res->screened, r->o->scan.analysis.judge.alpha, hidden);
 	if (old)
 		fprintf(r->html, " %zu series are not current (their latest period ends "
 			"before %s) and are listed apart.", old, as);
@@ -201,9 +232,9 @@ static void summary(struct rep *r)
 	fprintf(r->md, "\n## Summary\n\n%zu series screened, **%zu notable**%s among them at a "
 		"false discovery rate of %g (Benjamini-Hochberg q-value over all %zu). Each "
 		"move is also judged on its own, as `assay check` does (p-value at alpha = "
-		"%g): the two verdicts answer different questions and both are shown.%s\n\n",
-		res->screened, res->notable, stale_note, r->o->scan.fdr, res->screened,
-		r->o->scan.analysis.judge.alpha, old ? " Series that are not current are "
+		"%g): the two verdicts answer different questions and both are shown.%s%s\n\n",
+		res->screened, notable, stale_note, r->o->scan.fdr, res->screened,
+		r->o->scan.analysis.judge.alpha, hidden, old ? " Series that are not current are "
 		"listed apart." : "");
 	if (cur) {
 		fputs("<h3>Current</h3>\n", r->html);
@@ -235,6 +266,8 @@ static void summary(struct rep *r)
 		}
 		fputs("</ul>\n", r->html);
 	}
+	if (failed)
+		failed_rows(r);
 	fputs("</section>\n", r->html);
 }
 

@@ -251,6 +251,12 @@ static int finish(assay_scan_row *rows, size_t n, const assay_scan_opts *o,
 	out->rows = rows;
 	out->n = n;
 	assay_scan_mark_stale(out);
+	out->notable_screened = out->notable;
+	out->stale_notable_screened = 0;
+	for (size_t i = 0; i < out->n; i++)
+		out->stale_notable_screened += out->rows[i].stale &&
+			(out->rows[i].verdict == ASSAY_VERDICT_SHOCK ||
+			 out->rows[i].verdict == ASSAY_VERDICT_TREND);
 	return 0;
 }
 

@@ -36,6 +36,9 @@ typedef struct assay_report_opts {
 	const volatile sig_atomic_t *cancel;    /* stop when nonzero */
 	/* A warning that does not stop the report (no gnuplot); may be NULL. */
 	void (*warn)(void *ctx, const char *msg);
+	/* A series that could not be read (a derived one whose input is
+	 * gone): listed in the report, and told here; may be NULL. */
+	void (*failed)(void *ctx, const char *name, const assay_error *e);
 	void *ctx;
 } assay_report_opts;
 
@@ -44,6 +47,9 @@ void assay_report_opts_init(assay_report_opts *o);
 typedef struct assay_report_summary {
 	size_t series;                  /* sections written */
 	size_t screened, judged, notable, stale, charts;
+	size_t failed;                  /* series that could not be read */
+	int failed_status;              /* the worst of their statuses
+					 * (ASSAY_EUSAGE or ASSAY_EIO), 0 */
 } assay_report_summary;
 
 /* Write the report of the series `names` into directory `dir` (created

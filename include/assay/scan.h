@@ -60,6 +60,10 @@ typedef struct assay_scan_result {
 	size_t judged, failed;
 	size_t screened;                /* judged series the q-values are
 					 * over (judged before any selection) */
+	size_t notable_screened;        /* notable among them, before any
+					 * selection (assay_scan_select keeps
+					 * it: the headline's count) */
+	size_t stale_notable_screened;  /* of those, in series not current */
 	size_t stale;                   /* rows marked stale */
 	int64_t latest_day;             /* last day of the batch's latest
 					 * period (days since 1970-01-01);

@@ -52,6 +52,13 @@ static void on_warn(void *ctx, const char *msg)
 	cli_warn("%s", msg);
 }
 
+/* as scan says it: the series and why, on stderr */
+static void on_failed(void *ctx, const char *name, const assay_error *e)
+{
+	(void)ctx;
+	cli_message("assay: ", "%s: %s", name, e->msg);
+}
+
 /* The one --freq rule's note: the series screened that were kept at their
  * own, lower frequency (the library's summary counts, not names them). */
 static void freq_note(assay_store *st, char **names, size_t n, assay_freq asked)
@@ -170,6 +177,7 @@ int cmd_report(int argc, char **argv)
 	cli_catch_signals();
 	ro.cancel = &cli_signal;
 	ro.warn = on_warn;
+	ro.failed = on_failed;
 
 	assay_store *st;
 	char **names = NULL;
@@ -189,7 +197,10 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!cli.quiet)
 		fprintf(stderr, "assay: wrote %s/index.html and %s/report.md (%zu series, "
-			"%zu notable)\n", dir, dir, sum.series, sum.notable);
+			"%zu notable%s)\n", dir, dir, sum.series, sum.notable,
+			sum.failed ? ", some could not be read" : "");
+	/* written, but a series left out makes the status scan's */
+	rc = sum.failed_status;
 	freq_note(st, names, n, ro.scan.analysis.freq);
 out:
 	assay_strv_free(names, n);

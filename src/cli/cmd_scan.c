@@ -289,11 +289,15 @@ int cmd_scan(int argc, char **argv)
 		return cli_report(&err);
 
 	/* the exit status and the closing line are the screen's, over every
-	 * series; the selection only shortens the table */
-	int status = res.notable ? ASSAY_NOTABLE : 0;
+	 * series; the selection only shortens the table.  A batch of which
+	 * no series could be judged (a --period no series has, too little
+	 * history everywhere) is "cannot judge", as check says it, not
+	 * "nothing notable". */
+	int status = res.notable_screened ? ASSAY_NOTABLE : 0;
 	struct cli_freq_note fnote = { .asked = o.analysis.freq };
-	size_t all_n = res.n, all_judged = res.judged, all_notable = res.notable,
-	       all_failed = res.failed;
+	size_t all_n = res.n, all_judged = res.judged, all_failed = res.failed;
+	if (!all_judged && all_n > all_failed)
+		status = ASSAY_ECANNOT;
 	status = report_rows(&res, &fnote, status);
 	/* A failed write is the one line said about this run (not followed
 	 * by a summary of rows nobody got). */
@@ -301,10 +305,18 @@ int cmd_scan(int argc, char **argv)
 	int write_failed = print_rows(&res, fmt) != 0;
 	if (write_failed)
 		status = ASSAY_EIO;
-	if (!cli.quiet && !write_failed)
+	if (!cli.quiet && !write_failed) {
 		fprintf(stderr, "assay: scanned %zu series: %zu judged, %zu notable at "
-			"FDR %g, %zu not judged%s\n", all_n, all_judged, all_notable, o.fdr,
-			all_n - all_judged - all_failed, all_failed ? ", some failed" : "");
+			"FDR %g, %zu not judged%s\n", all_n, all_judged,
+			res.notable_screened, o.fdr, all_n - all_judged - all_failed,
+			all_failed ? ", some failed" : "");
+		if (res.notable < res.notable_screened)
+			fprintf(stderr, "assay: scan: %zu of the notable moves not shown "
+				"(--since, --top or --notable-only)\n",
+				res.notable_screened - res.notable);
+		if (!all_judged && all_n > all_failed)
+			fprintf(stderr, "assay: scan: no series could be judged\n");
+	}
 	if (!write_failed)
 		cli_freq_note_print(&fnote, "scan");
 	assay_scan_result_release(&res);

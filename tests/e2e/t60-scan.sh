@@ -102,3 +102,30 @@ run "$ASSAY" --db "$DBS" -q scan a --format csv
 sig_scan=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "sigma") c = i } NR == 2 { print $c }')
 [ -n "$sig_check" ] && [ "$sig_check" = "$sig_scan" ] && ok scan-sigma-unjudged ||
 	not_ok scan-sigma-unjudged "check [$sig_check], scan [$sig_scan]"
+
+# ---- the selection shortens the table, and says what it left out --------
+# 30 monthly series, one with a +25% last month: notable in the batch
+awk 'BEGIN { s = 77; print "series,date,value"
+	for (k = 0; k < 30; k++) { v = 100
+		for (i = 0; i < 72; i++) { s = (s * 1103515245 + 12345) % 2147483648
+			u = s / 2147483648 - 0.5; r = 0.06 * u
+			if (k == 29 && i == 71) r += 0.25
+			v = v * exp(r)
+			printf "g/s%02d,%d-%02d,%.6f\n", k, 2020 + int(i / 12), i % 12 + 1, v } } }' > "$WORK/sel.csv"
+run "$ASSAY" --db "$WORK/sel.db" -q import "$WORK/sel.csv" --kind price
+expect_status sel-import 0
+run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --top 3 --sort name
+expect_status sel-top-status 1
+expect_err_has sel-top-closing "30 judged, 1 notable at FDR 0.05"
+expect_err_has sel-top-hidden "assay: scan: 1 of the notable moves not shown (--since, --top or --notable-only)"
+run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --since 2099-01 --format json
+expect_status sel-since-status 1
+expect_out sel-since-empty "[]"
+expect_err_has sel-since-hidden "1 of the notable moves not shown"
+# a --period no series has: nothing judged is "cannot judge" (3), not
+# "nothing notable" (0)
+run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --period 2019-01
+expect_status sel-period-none-status 3
+expect_err_has sel-period-none-said "assay: scan: no series could be judged"
+run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --period 2025Q4
+expect_status sel-period-coarser-status 3

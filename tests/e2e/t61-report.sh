@@ -251,3 +251,31 @@ else not_ok report-period-chart-label "$(grep -o '20[0-9][0-9]Q[1-4]: [^<]*QoQ' 
 # 2010Q4) and says so: "1 notable" read as a current move
 grep -q 'notable\*\* ([0-9a-z ]* not current) among them' "$M" && ok report-headline-stale-notable ||
 	not_ok report-headline-stale-notable "$(grep -o 'series screened, [^.]*' "$M")"
+
+# ---- the headline counts every series screened; nothing left out unsaid --
+awk 'BEGIN { s = 77; print "series,date,value"
+	for (k = 0; k < 30; k++) { v = 100
+		for (i = 0; i < 72; i++) { s = (s * 1103515245 + 12345) % 2147483648
+			u = s / 2147483648 - 0.5; r = 0.06 * u
+			if (k == 29 && i == 71) r += 0.25
+			v = v * exp(r)
+			printf "g/s%02d,%d-%02d,%.6f\n", k, 2020 + int(i / 12), i % 12 + 1, v } } }' > "$WORK/sel.csv"
+"$ASSAY" --db "$WORK/sel.db" -q import "$WORK/sel.csv" --kind price >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/sel.db" report 'g/*' --top 3 --sort name -o "$WORK/rep-top"
+expect_status report-top-status 0
+run grep -c '30 series screened, \*\*1 notable\*\* among them' "$WORK/rep-top/report.md"
+expect_out report-top-headline 1
+run grep -c 'leaves 1 of the notable moves out' "$WORK/rep-top/report.md"
+expect_out report-top-hidden-md 1
+run grep -c 'leaves 1 of the notable moves out' "$WORK/rep-top/index.html"
+expect_out report-top-hidden-html 1
+# a derived series whose input is gone: listed, said on stderr, exit 2
+"$ASSAY" --db "$WORK/sel.db" -q derive g/dd 'g/s00 * 2' >/dev/null 2>&1
+"$ASSAY" --db "$WORK/sel.db" -q rm g/s00 --force >/dev/null 2>&1 || "$ASSAY" --db "$WORK/sel.db" -q rm g/s00 >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/sel.db" report 'g/*' -o "$WORK/rep-broken"
+expect_status report-broken-status 2
+expect_err_has report-broken-stderr "assay: g/dd: derived series 'g/dd'"
+run grep -c "Could not be read" "$WORK/rep-broken/report.md"
+expect_out report-broken-listed-md 1
+run grep -c "g/dd" "$WORK/rep-broken/index.html"
+expect_out report-broken-listed-html 1
