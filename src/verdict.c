@@ -772,6 +772,29 @@ static void shock_p(struct ctx *c, const struct fit *fw, int m, double rt,
 	J->score = J->stat > 1e-12 ? z : J->stat < -1e-12 ? -z : 0;
 }
 
+/* The t statistic of the window fit's AR coefficient. */
+static double phi_t(const struct fit *fw, int df)
+{
+	double se = sqrt(fw->rss / df / fw->sxx);
+	return se > 0 ? fw->beta / se : 0;
+}
+
+/* Was the row just before the judged move set aside (rule 1a)?  0 no,
+ * 1 yes, 2 yes and it was the reversal of a spike set aside with it. */
+static int lag_set_aside(const assay_judgement *J)
+{
+	int k1 = -1, k2 = -1;
+	for (int k = 0; k < J->n_set_aside; k++) {
+		if (J->set_aside_age[k] == 1)
+			k1 = k;
+		else if (J->set_aside_age[k] == 2)
+			k2 = k;
+	}
+	if (k1 < 0)
+		return 0;
+	return k2 >= 0 && J->set_aside_z[k1] * J->set_aside_z[k2] < 0 ? 2 : 1;
+}
+
 /* Rules 1 to 3 for move t on basis y, from its m model rows (with the
  * AR term: ar); the F test's fits are left in sf. */
 static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
@@ -826,6 +849,21 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 		return;
 	}
 	double xt = ar ? y[t - 1] : 0, lev;
+	/* The judged move's lag is a past shock set aside (the move right
+	 * after a splice, or after a spike's reversal): the AR term must not
+	 * extrapolate from it, far outside the lags it was fitted on (a
+	 * quiet quarter after a level step was "expected +66%", a shock; a
+	 * 4-sigma shock there was found 6% of the time).  Unless the window
+	 * shows momentum or mean reversion beyond doubt (|t| of phi >=
+	 * ASSAY_LAG_SHOCK_T: then a shock propagates, as a quarter's average
+	 * carries a jump late in the quarter before), its lag is taken as
+	 * unknown: the group's mean lag, no AR part.  A spike whose reversal
+	 * is the lag is over whatever phi says (a strike quarter and the
+	 * recovery after it: changes of noisy levels have phi near -0.5, and
+	 * the next quarter was "expected -36%, mean reversion"). */
+	int lag = fw->ar ? lag_set_aside(J) : 0;
+	if (lag == 2 || (lag == 1 && !(fabs(phi_t(fw, df)) >= ASSAY_LAG_SHOCK_T)))
+		xt = fw->mx[gt];
 	J->expected = fit_predict(fw, xt, gt, &lev);
 	/* its AR part: phi times how far the last move was from the mean lag */
 	J->expected_ar = fw->ar ? fw->beta * (xt - fw->mx[gt]) : 0;

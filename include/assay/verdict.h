@@ -27,7 +27,9 @@
  *    the AR term also the row after each, whose lag it is.  Two or more events are taken as heavy tails, not
  *    shocks, and nothing is set aside (under Student t(2.5) changes that
  *    guard halves how often something is set aside).  The remaining rows
- *    are then fitted and ranked as below.  A seasonal window is screened
+ *    are then fitted and ranked as below.  When the row just before the
+ *    judged move was set aside, the move's lag is the mean lag (no AR
+ *    part) unless |t| of phi >= ASSAY_LAG_SHOCK_T.  A seasonal window is screened
  *    on its seasonal residuals first (each change minus the median of the
  *    other changes of its season, with a cut 0.2 sd higher) when the
  *    seasonal means explain at least a quarter of its winsorised
@@ -153,6 +155,9 @@ const char *assay_basis_name(assay_basis b);   /* "log", "diff" or "" */
 #define ASSAY_TAIL_DF 10                /* rule 3: the interpolating t tail has
 					 * at most this many degrees of freedom */
 #define ASSAY_SET_ASIDE_SCREEN 3.2      /* Hampel screen, robust sigma */
+#define ASSAY_LAG_SHOCK_T 3.0           /* rule 1a: a move whose lag was set
+					 * aside keeps its AR part only when
+					 * |t| of phi is at least this */
 
 typedef struct assay_judge_opts {
 	int window;             /* W: window of earlier changes (20) */
