@@ -19,6 +19,9 @@
  * (a gap), partial (unless allow_partial), or the ratio or log undefined,
  * and where a percent or a difference is beyond the doubles.
  * Negative values are legal (net exports, spreads) and get differences.
+ * Two levels within ASSAY_SAME_LEVEL (1e-12) of each other, relative, are
+ * the same level: their change is 0 (means of the same prices summed in
+ * another order differ in their last bits).
  */
 #ifndef ASSAY_CHANGES_H
 #define ASSAY_CHANGES_H
@@ -26,6 +29,8 @@
 #include <stddef.h>
 #include "assay/assay.h"
 #include "assay/resample.h"
+
+#define ASSAY_SAME_LEVEL 1e-12
 
 /* Changes of every row of a resampled series; row i is the change from
  * the previous period into period i (row 0 and rows after a gap: NA).

@@ -192,3 +192,19 @@ awk 'BEGIN { s = 4301; v = 100; print "date,value"
 run "$ASSAY" check x/step
 expect_status step-status 1
 expect_out step-words "x/step 2025Q4: +27.9% QoQ, a notable shock (p < 0.0001; typical quarterly move +/-4.0%, 19 quarters of history; 2025Q3 set aside as a past shock)"
+
+# every quarter of a contract price averages 1.1333...: the same three
+# monthly prices in another order each quarter, whose means differ in
+# their last bits.  Those differences are rounding, not moves: the window
+# has no variation (it was "-2.2e-14% QoQ, a notable shock (p = 0.027)")
+awk 'BEGIN { split("1.13 1.12 1.15 1.13 1.13 1.14 1.12 1.15 1.13 1.15 1.13 1.12 1.14 1.13 1.13 1.12 1.13 1.15", t, " ")
+	s = 4302; print "date,value"
+	for (q = 0; q < 44; q++) { s = (s * 1103515245 + 12345) % 2147483648; k = int(s / 2147483648 * 6)
+		for (j = 0; j < 3; j++) { v = t[3 * k + j + 1]; if (q == 43) v = 1.14
+			printf "%d-%02d,%s\n", 2015 + int(q / 4), (q % 4) * 3 + j + 1, v } } }' > "$WORK/order.csv"
+"$ASSAY" -q import "$WORK/order.csv" --series x/order --kind price >/dev/null 2>&1
+run "$ASSAY" check x/order --freq Q --period 2023Q2
+expect_status order-flat-status 3
+expect_out order-flat-words "x/order 2023Q2: +0.0% QoQ, cannot judge: the previous 20 quarters show no variation"
+run "$ASSAY" changes x/order --freq Q --from 2023Q1 --to 2023Q3 --format csv
+expect_out_has order-zero-change "2023Q2,1.1333333333333333,3,false,0,0,0,"
