@@ -46,6 +46,14 @@ static void fmt_change(const assay_check *c, char *buf, size_t n)
 	 * 31% to 52% is +67% and +21 pp, and a reader asks for the second */
 	if (c->info.unit && !strcmp(c->info.unit, "%") && isfinite(diff))
 		assay_fmt_points(diff, pp, sizeof pp);
+	/* a move judged on its difference (a spread, a series with zero
+	 * years) states the difference too: its expected and typical moves
+	 * are in the series' unit, and the percent alone was not what was
+	 * judged */
+	if (!*pp && isfinite(pct) && isfinite(diff) &&
+	    c->a.j[i].basis == ASSAY_BASIS_DIFF)
+		snprintf(pp, sizeof pp, "%+.3g%s%s", diff, c->info.unit ? " " : "",
+			 unit_word(c->info.unit));
 	if (isfinite(pct) && *pp) {
 		snprintf(buf, n, "%s %s (%s)", assay_fmt_pct(pct, p, sizeof p), lbl, pp);
 	} else if (isfinite(pct)) {
@@ -223,12 +231,15 @@ static void expected_words(const assay_analysis *a, size_t i, const char *unit,
 {
 	const assay_judgement *j = &a->j[i];
 	buf[0] = 0;
-	if (!isfinite(j->expected) || !(fabs(j->expected) >= 0.5 * j->typical))
+	if (!isfinite(j->expected) || !(j->typical > 0) ||
+	    !(fabs(j->expected) >= 0.5 * j->typical))
 		return;
 	double ar = isfinite(j->expected_ar) ? j->expected_ar : 0;
 	double mean = j->expected - ar;
 	char e[48], why[64], sn[24];
 	fmt_basis_change(j, j->expected, unit, e, sizeof e);
+	if (!strpbrk(e, "123456789"))
+		return;         /* "an expected +0.0%" says nothing */
 	if (fabs(ar) >= fabs(mean)) {
 		snprintf(why, sizeof why, "%s", j->phi >= 0 ? "momentum" : "mean reversion");
 	} else if (j->seasonal) {
@@ -333,7 +344,7 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 		assay_fmt_pct(100 * j->typical, pct, sizeof pct);
 		snprintf(typ, sizeof typ, "+/-%s", pct + 1);
 	} else {
-		snprintf(typ, sizeof typ, "+/-%.6g%s%s", j->typical,
+		snprintf(typ, sizeof typ, "+/-%.3g%s%s", j->typical,
 			 c->info.unit ? " " : "", unit_word(c->info.unit));
 	}
 	const char *what;
@@ -356,9 +367,15 @@ int assay_check_sentence(const assay_check *c, char *buf, size_t n)
 	 * (one month of a quarter's flow reads as a two-thirds fall) */
 	char part[128] = "", cov[64];
 	size_t prev = c->a.c.prev[i];
-	if (c->a.s.partial[i])
+	int after_partial = prev != (size_t)-1 && c->a.s.partial[prev];
+	char cov2[64];
+	if (c->a.s.partial[i] && after_partial)
+		snprintf(part, sizeof part, " (partial: %s, after a partial %s: %s)",
+			 coverage(c, i, cov, sizeof cov), freq_noun(f, 0),
+			 coverage(c, prev, cov2, sizeof cov2));
+	else if (c->a.s.partial[i])
 		snprintf(part, sizeof part, " (partial: %s)", coverage(c, i, cov, sizeof cov));
-	else if (prev != (size_t)-1 && c->a.s.partial[prev])
+	else if (after_partial)
 		snprintf(part, sizeof part, " (after a partial %s: %s)", freq_noun(f, 0),
 			 coverage(c, prev, cov, sizeof cov));
 	snprintf(buf, n, "%s %s%s: %s%s, %s (%s; typical %s move %s, %d %s of history%s%s)",

@@ -868,6 +868,7 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 	/* its AR part: phi times how far the last move was from the mean lag */
 	J->expected_ar = fw->ar ? fw->beta * (xt - fw->mx[gt]) : 0;
 	J->scale = sqrt(fw->rss / df * (1 + lev));
+	c->resid_sd = sqrt(fw->rss / df);
 	c->vl = NULL;
 	J->vol_ratio = 1;
 	if (o->vol_half_life > 0) {
@@ -906,6 +907,15 @@ static void noise_scales(struct ctx *c, const double *y, size_t t, int nfin,
 static void typical_move(struct ctx *c, const double *y, size_t t,
 			 assay_judgement *J)
 {
+	/* A seasonal verdict compares the move with its season's: the
+	 * typical move is the sd about the seasonal means (the window fit's
+	 * residual sd), not the sd of the changes, which the seasonal swings
+	 * fill ("-29.1% against an expected -15%, a notable shock (typical
+	 * move +/-12.9%)" was judged on a residual sd of 2.8%). */
+	if (J->seasonal && J->why == ASSAY_JUDGED && isfinite(c->resid_sd)) {
+		J->typical = c->resid_sd;
+		return;
+	}
 	J->typical = J->noise.sd;
 	if (J->n_set_aside < 1)
 		return;
@@ -927,6 +937,7 @@ static void typical_move(struct ctx *c, const double *y, size_t t,
 static void judge_one(struct ctx *c, size_t t, assay_judgement *J)
 {
 	judgement_init(J);
+	c->resid_sd = NAN;
 	const double *y = pick_basis(c, t, &J->basis);
 	J->change = y[t];
 	if (!isfinite(y[t])) {

@@ -126,6 +126,8 @@ struct ctx {
 	double *vinv;           /* their inverses (m) */
 	const double *vl;       /* vinv when rule 2a is on, else NULL */
 	double vol_lambda;      /* 2^(-1 / vol_half_life) */
+	double resid_sd;        /* the judged move's window fit: sqrt(rss / df)
+				 * (NaN until it is fitted) */
 	/* The screen's sorted rows (rule 1a) of the span, and of the W
 	 * window when the span is longer (verdict_screen.c) */
 	struct sorted_rows srt, srt_w;

@@ -287,7 +287,9 @@ static int print_json(assay_check *c)
 	json_object_set_new(o, "set_aside", json_real(u->set_aside));
 	json_object_set_new(o, "set_aside_screen", json_real(ASSAY_SET_ASIDE_SCREEN));
 	json_object_set_new(o, "vol_half_life", json_real(u->vol_half_life));
-	json_object_set_new(o, "tail_df", json_integer(ASSAY_TAIL_DF));
+	/* the degrees of freedom of rule 3's tail: min(df, 10) when judged */
+	json_object_set_new(o, "tail_df", json_integer(judged && j->df < ASSAY_TAIL_DF
+						       ? j->df : ASSAY_TAIL_DF));
 	json_object_set_new(o, "window", json_integer(u->window));
 	json_object_set_new(o, "min_history", json_integer(u->min_history));
 	json_object_set_new(o, "n_history", found ? json_integer(j->n_history) : json_null());

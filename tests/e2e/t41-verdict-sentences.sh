@@ -31,7 +31,7 @@ awk 'BEGIN { s = 4242; split("-0.13 0.08 0.06 -0.01", f, " "); v = 100; print "d
 "$ASSAY" -q import "$WORK/seas.csv" --series x/seas --kind price --freq Q >/dev/null 2>&1
 run "$ASSAY" check x/seas --period 2025Q1
 expect_status seas-status 0
-expect_out seas-words "x/seas 2025Q1: -11.2% QoQ against an expected -12% (the usual Q1 fall), within normal variation (p = 0.18; typical quarterly move +/-8.9%, 20 quarters of history, seasonal pattern removed)"
+expect_out seas-words "x/seas 2025Q1: -11.2% QoQ against an expected -12% (the usual Q1 fall), within normal variation (p = 0.18; typical quarterly move +/-0.88%, 20 quarters of history, seasonal pattern removed)"
 
 # AR(1) changes (phi 0.85) with a +65% quarter before the judged one: a
 # large move after a large move is expected (momentum), and the +65% is
@@ -161,7 +161,7 @@ awk 'BEGIN { s = 4244; split("-0.13 0.08 0.06 -0.01", f, " "); v = 100; print "d
 "$ASSAY" -q import "$WORK/strike.csv" --series x/strike --kind flow --freq Q >/dev/null 2>&1
 run "$ASSAY" check x/strike
 expect_status strike-status 1
-expect_out strike-words "x/strike 2025Q4: -6.4% QoQ, a notable shock (p = 0.0016; typical quarterly move +/-8.4%, 18 quarters of history, seasonal pattern removed; 2024Q2 set aside as a past shock)"
+expect_out strike-words "x/strike 2025Q4: -6.4% QoQ against an expected -1.1% (the usual Q4 fall), a notable shock (p = 0.0016; typical quarterly move +/-1.1%, 18 quarters of history, seasonal pattern removed; 2024Q2 set aside as a past shock)"
 
 # a seasonal monthly price with a crash (2019-02) and, later, a spike and
 # its reversal (2021-08, 2021-09): two events of the five years, named as
@@ -176,7 +176,7 @@ awk 'BEGIN { s = 4245; v = 100; print "date,value"
 "$ASSAY" -q import "$WORK/events.csv" --series x/events --kind price >/dev/null 2>&1
 run "$ASSAY" check x/events
 expect_status events-status 0
-expect_out events-words "x/events 2022-06: +0.93% MoM against an expected +2.1% (the usual June rise), within normal variation (p = 0.85; typical monthly move +/-3.3%, 55 months of history, seasonal pattern removed; 2019-02 and 2021-08 with its reversal 2021-09 set aside as past shocks)"
+expect_out events-words "x/events 2022-06: +0.93% MoM against an expected +2.1% (the usual June rise), within normal variation (p = 0.85; typical monthly move +/-2.0%, 55 months of history, seasonal pattern removed; 2019-02 and 2021-08 with its reversal 2021-09 set aside as past shocks)"
 run sh -c "\"$ASSAY\" check x/events --format json | python3 -c 'import json, sys; print([p[\"period\"] for p in json.load(sys.stdin)[\"past_shocks\"]])'"
 expect_out events-json "['2019-02', '2021-08', '2021-09']"
 
@@ -208,3 +208,37 @@ expect_status order-flat-status 3
 expect_out order-flat-words "x/order 2023Q2: +0.0% QoQ, cannot judge: the previous 20 quarters show no variation"
 run "$ASSAY" changes x/order --freq Q --from 2023Q1 --to 2023Q3 --format csv
 expect_out_has order-zero-change "2023Q2,1.1333333333333333,3,false,0,0,0,"
+
+# a spread that goes negative is judged on its differences: the sentence
+# states the difference judged, in the unit of its expected and typical
+# moves (it gave the percent alone beside "+/-3.87595 $/bbl")
+awk 'BEGIN { s = 4303; v = 0.5; print "date,value"
+	for (i = 0; i < 32; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		v = 0.5 * v + 3 * u; if (i == 31) v = v + 0.9
+		printf "%d-%02d-01,%.3f\n", 2018 + int(i / 4), (i % 4) * 3 + 1, v } }' > "$WORK/spread.csv"
+"$ASSAY" -q import "$WORK/spread.csv" --series x/spread --kind price --unit '$/bbl' --freq Q >/dev/null 2>&1
+run "$ASSAY" check x/spread
+# the move as judged, before the first comma: "+2.9% QoQ (+0.45 $/bbl)" or
+# "-0.019 $/bbl QoQ" when the percent is undefined
+move=${out%%,*}
+case "$move" in
+*' $/bbl'*) ok spread-diff-stated ;;
+*) not_ok spread-diff-stated "$out" ;;
+esac
+case "$out" in *"typical quarterly move +/-"*' $/bbl'*) ok spread-typical-unit ;; *) not_ok spread-typical-unit "$out" ;; esac
+case "$out" in *"+/-"*[0-9][0-9][0-9][0-9]*' $/bbl'*) not_ok spread-typical-digits "$out" ;; *) ok spread-typical-digits ;; esac
+
+# --allow-partial: a partial quarter after a partial quarter says both
+awk 'BEGIN { s = 4304; v = 500; print "date,value"
+	for (i = 0; i < 94; i++) { s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
+		v = v * exp(0.05 * u); if (i == 91) continue
+		printf "%d-%02d-01,%.3f\n", 2019 + int(i / 12), i % 12 + 1, v } }' > "$WORK/pp.csv"
+"$ASSAY" -q import "$WORK/pp.csv" --series x/pp --kind flow >/dev/null 2>&1
+run "$ASSAY" check x/pp --freq Q --allow-partial
+expect_out_has pp-both "2026Q4 (partial: 1 of 3 months, after a partial quarter: 2 of 3 months)"
+
+# tail_df is the tail's degrees of freedom, min(df, 10), not the cap alone
+run sh -c "\"$ASSAY\" check x/pp --freq Q --window 6 --min-history 4 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d[\"df\"] == d[\"tail_df\"], d[\"tail_df\"] < 10)'"
+expect_out tail-df-used "True True"
+run "$ASSAY" check x/spread --period 2025Q1
+expect_out spread-pct-and-diff "x/spread 2025Q1: -145.9% QoQ (-1.41 \$/bbl), within normal variation (p = 0.32; typical quarterly move +/-1.07 \$/bbl, 20 quarters of history)"
