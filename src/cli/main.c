@@ -167,17 +167,35 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 	return cmd->fn(argc, argv);
 }
 
-/* assay help [COMMAND]: the global help, or COMMAND --help. */
+/* assay help [COMMAND]: the global help, or COMMAND --help.  Its options
+ * are parsed as every command's are, so that --version and the global
+ * options work after it too; its --help is assay's. */
 static int cmd_help(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	static const struct cli_opt opts[] = {
+		{ .name = "help", .key = 'h', .flags = CLI_OPT_SHORT },
+		{ .name = NULL }
+	};
+	static const struct cli_optset set = { "help", global_usage, NULL, 0, opts };
+	struct cli_optarg o;
+	int c;
+	argv[0] = "assay help";
+	cli_top_argv = argv;
+	optind = 0;
+	while ((c = cli_opt_next(&set, argc, argv, &o)) != CLI_OPT_END) {
+		if (c == CLI_OPT_EXIT)
+			return o.status;
+		if (c == 'h')
+			break;
+	}
+	if (c == 'h' || optind >= argc) {
 		print_help(stdout);
 		return 0;
 	}
-	const struct cli_command *cmd = cli_find_command(argv[1]);
+	const struct cli_command *cmd = cli_find_command(argv[optind]);
 	if (!cmd)
-		return unknown_command(argv[1]);
-	char *args[] = { argv[1], "--help", NULL };
+		return unknown_command(argv[optind]);
+	char *args[] = { argv[optind], "--help", NULL };
 	return run_command(cmd, 2, args);
 }
 

@@ -81,6 +81,18 @@ expect_err help-unknown-msg "assay: 'chnages' is not an assay command; did you m
 run "$ASSAY" -V
 expect_out version-short "$("$ASSAY" --version)"
 expect_out_has version-text "assay "
+# help takes --version (and the globals) after it, as every command does
+run "$ASSAY" help --version
+expect_status help-version-status 0
+expect_out help-version "$("$ASSAY" --version)"
+run "$ASSAY" help -V
+expect_out help-version-short "$("$ASSAY" --version)"
+run "$ASSAY" help --help
+expect_out_has help-help "Commands:"
+run "$ASSAY" help -q list
+expect_out_has help-global-after "Usage: assay list"
+run "$ASSAY" help --bogus
+expect_status help-bad-option 2
 # every command's --help has an Examples block
 for c in import list show export rm changes check trend plot scan report completion; do
 	run "$ASSAY" $c --help
