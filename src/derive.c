@@ -187,6 +187,18 @@ static int collect(struct ctx *c, struct node *n)
 	return collect(c, n->a) || collect(c, n->b) ? -1 : 0;
 }
 
+/* A derived series is computed from others: an expression of numbers
+ * alone ('2 * 3', 'lag(5, 1)') has no periods, and no frequency to store
+ * it at (SQLite's CHECK on the frequency used to be the message). */
+static int needs_input(struct ctx *c)
+{
+	if (c->nin)
+		return 0;
+	return assay_fail(c->err, ASSAY_EUSAGE, "%s: the expression names no "
+			  "series (a derived series is computed from others; "
+			  "numbers alone have no periods)", c->expr);
+}
+
 static char freq_letter(assay_freq f) { return (char)f; }
 
 static int load_inputs(struct ctx *c)
@@ -368,8 +380,8 @@ static int eval_def(assay_store *st, const char *self, const char *expr,
 	if (self)
 		eval_stack[eval_depth++] = self;
 	struct vec x = { 0 };
-	int rc = collect(&c, tree) || load_inputs(&c) || derive_eval(&c, tree, &x) ||
-		 finish(&c, &x, to_unit) ? -1 : 0;
+	int rc = collect(&c, tree) || needs_input(&c) || load_inputs(&c) ||
+		 derive_eval(&c, tree, &x) || finish(&c, &x, to_unit) ? -1 : 0;
 	if (self)
 		eval_depth--;
 	out->freq = c.freq;

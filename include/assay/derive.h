@@ -90,7 +90,8 @@ void assay_derive_result_release(assay_derive_result *r);
  * name being defined (NULL: none), for circular definitions; `to_unit`
  * (NULL: none) converts the result.  Returns 0, or -1 with err filled:
  * ASSAY_EUSAGE with "EXPR:COL: what is wrong" for the expression, unknown
- * series, circular definitions, unreachable frequencies and unit errors. */
+ * series, an expression that names none (numbers alone), circular
+ * definitions, unreachable frequencies and unit errors. */
 int assay_derive_eval(assay_store *st, const char *self, const char *expr,
 		      assay_freq freq, const char *as_of, const char *to_unit,
 		      assay_derive_result *out, assay_error *err);

@@ -275,6 +275,19 @@ run "$ASSAY" derive wb/x 'max(wb/copper, 2)'
 expect_err derive-function "assay: max(wb/copper, 2):1: unknown function 'max' (rebase, lag, sum, share)"
 run "$ASSAY" derive wb/x 'sum(nothing/*)'
 expect_err derive-sum-empty "assay: sum(nothing/*):1: sum(nothing/*) matches no imported series"
+# an expression of numbers alone names no series: a usage error, nothing
+# stored (SQLite's CHECK on the frequency leaked with exit 4, and with
+# --freq an always-empty series was stored)
+run "$ASSAY" derive wb/k '2 * 3'
+expect_status derive-constant-status 2
+expect_err derive-constant "assay: 2 * 3: the expression names no series (a derived series is computed from others; numbers alone have no periods)"
+run "$ASSAY" derive wb/k 'lag(5, 1)' --dry-run
+expect_status derive-constant-lag-status 2
+run "$ASSAY" derive wb/k '2 * 3' --freq M
+expect_status derive-constant-freq-status 2
+expect_err_has derive-constant-freq "the expression names no series"
+run "$ASSAY" show wb/k
+expect_status derive-constant-not-stored 2
 run "$ASSAY" derive wb/x 'bgs/china/cobalt' --freq M
 expect_err derive-freq "assay: bgs/china/cobalt: 'bgs/china/cobalt' is annual (A) and cannot be made monthly (M): give --freq A or lower"
 run "$ASSAY" derive wb/cu-al 'wb/cu-lb / wb/cu-al'

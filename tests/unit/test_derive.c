@@ -110,6 +110,9 @@ static void test_parse_errors(void **state)
 	refused(e, "x/a + p/cu", "x/a + p/cu:5: cannot add 't' and '$/mt': the units measure different things");
 	refused(e, "share(x/a, p/cu)", "share(x/a, p/cu):1: share: 't' is no part of '$/mt' (the units measure different things)");
 	refused(e, "rebase(x/b, 2020-04)", "rebase(x/b, 2020-04):1: rebase: no complete value for 2020-04");
+	/* numbers alone: no periods, no frequency (SQLite's CHECK said so) */
+	refused(e, "2 * 3", "2 * 3: the expression names no series (a derived series is computed from others; numbers alone have no periods)");
+	refused(e, "lag(5, 1)", "lag(5, 1): the expression names no series (a derived series is computed from others; numbers alone have no periods)");
 }
 
 /* Evaluate and compare with want[] over 2020-01.. (NAN: no value). */
@@ -420,7 +423,7 @@ static void test_kinds(void **state)
 	kind_is(e, "sum(x/*)", F, "");
 	kind_is(e, "rebase(x/a, 2020-02)", P, "");
 	kind_is(e, "share(x/a, sum(x/*))", P, "");
-	kind_is(e, "3", P, "");
+	/* (a number alone is refused: test_parse_errors) */
 	/* unknown: the caller asks for one */
 	kind_is(e, "x/a * x/b", N, "a flow times a flow");
 	kind_is(e, "x/a * k/inv", N, "a flow times a stock");
