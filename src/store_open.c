@@ -246,11 +246,24 @@ static int writer_fail(assay_error *err, sqlite3 *db, const char *path)
 	return open_fail(err, db, path);
 }
 
-static int open_writer(sqlite3 **out, const char *path, assay_error *err)
+/* What readers and the writers that edit series say of a path with no
+ * file: a mistyped --db is not "no series 'x'" (nor a new empty store). */
+static int no_store(const char *path, assay_error *err)
+{
+	return assay_fail(err, ASSAY_EIO, "%s: no such store (import something "
+			  "first, or pass --db)", path);
+}
+
+/* create 0: an existing store only (no SQLITE_OPEN_CREATE, so that even
+ * a file removed meanwhile is not made anew). */
+static int open_writer(sqlite3 **out, const char *path, int create,
+		       assay_error *err)
 {
 	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK)
+	if (!create && access(path, F_OK) && errno == ENOENT)
+		return no_store(path, err);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+			    (create ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK)
 		goto fail;
 	/* SQLite falls back to read-only when the file is not writable. */
 	if (sqlite3_db_readonly(db, "main") == 1)
@@ -351,8 +364,7 @@ static int open_reader(sqlite3 **out, const char *path, assay_error *err)
 
 	if (stat(path, &sb)) {
 		if (errno == ENOENT)
-			return assay_fail(err, ASSAY_EIO, "%s: no such store (import "
-					  "something first, or pass --db)", path);
+			return no_store(path, err);
 		return assay_fail(err, ASSAY_EIO, "%s: %s", path, strerror(errno));
 	}
 	if (S_ISDIR(sb.st_mode))
@@ -431,8 +443,8 @@ static int open_reader(sqlite3 **out, const char *path, assay_error *err)
 	return 0;
 }
 
-int assay_store_open(assay_store **out, const char *path, int readonly,
-		     assay_error *err)
+static int open_store(assay_store **out, const char *path, int readonly,
+		      int create, assay_error *err)
 {
 	assay_error local;
 	sqlite3 *db = NULL;
@@ -441,7 +453,8 @@ int assay_store_open(assay_store **out, const char *path, int readonly,
 	if (!err)
 		err = &local;
 	err->status = ASSAY_OK;
-	if (readonly ? open_reader(&db, path, err) : open_writer(&db, path, err))
+	if (readonly ? open_reader(&db, path, err)
+		     : open_writer(&db, path, create, err))
 		return -1;
 	assay_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
@@ -452,6 +465,18 @@ int assay_store_open(assay_store **out, const char *path, int readonly,
 	s->db = db;
 	*out = s;
 	return 0;
+}
+
+int assay_store_open(assay_store **out, const char *path, int readonly,
+		     assay_error *err)
+{
+	return open_store(out, path, readonly, 1, err);
+}
+
+int assay_store_open_existing(assay_store **out, const char *path,
+			      assay_error *err)
+{
+	return open_store(out, path, 0, 0, err);
 }
 
 void assay_store_close(assay_store *st)

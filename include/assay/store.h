@@ -60,6 +60,13 @@ void assay_obs_release(assay_obs *obs);
  * (ASSAY_EIO). */
 int assay_store_open(assay_store **out, const char *path, int readonly,
 		     assay_error *err);
+/* Open an existing store for writing (migrating it), as
+ * assay_store_open(out, path, 0, err) does, but never create one: a
+ * missing file is "PATH: no such store ..." (ASSAY_EIO), as a reader
+ * says.  For writers that edit the series a store holds (rm, rename,
+ * merge, derive); only an import makes a store. */
+int assay_store_open_existing(assay_store **out, const char *path,
+			      assay_error *err);
 void assay_store_close(assay_store *st);
 
 /* A write transaction around several calls: begin, then end with commit

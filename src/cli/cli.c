@@ -140,7 +140,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 static assay_store *filter_store;       /* filter mode, until handed out */
 
-int cli_open_store(assay_store **st, int readonly)
+int cli_open_store(assay_store **st, int mode)
 {
 	assay_error err;
 	if (filter_store) {
@@ -148,7 +148,9 @@ int cli_open_store(assay_store **st, int readonly)
 		filter_store = NULL;
 		return 0;
 	}
-	if (assay_store_open(st, cli.db_path, readonly, &err))
+	if (mode == CLI_STORE_EDIT
+	    ? assay_store_open_existing(st, cli.db_path, &err)
+	    : assay_store_open(st, cli.db_path, mode == CLI_STORE_READ, &err))
 		return cli_report(&err);
 	return 0;
 }

@@ -113,8 +113,16 @@ int cli_resolve_series(assay_store *st, char **args, int nargs,
 int cli_is_glob(const char *s);
 
 /* Open the store named by the globals (in filter mode: the private
- * store cli_filter_load made, handed over once). */
-int cli_open_store(assay_store **st, int readonly);
+ * store cli_filter_load made, handed over once).  mode: how (1, the
+ * readers' value, is CLI_STORE_READ). */
+enum cli_store_mode {
+	CLI_STORE_CREATE = 0,   /* write, making the store if need be (import) */
+	CLI_STORE_READ = 1,     /* read an existing store */
+	CLI_STORE_EDIT = 2      /* write an existing store (rm, rename, merge,
+				 * derive): a mistyped --db is "no such store",
+				 * as for a reader, and no new empty file */
+};
+int cli_open_store(assay_store **st, int mode);
 
 /* Filter mode of check and changes ("-" as the only SERIES): read a CSV
  * from standard input into a private in-memory store, as assay import

@@ -131,7 +131,8 @@ int cmd_derive(int argc, char **argv)
 	assay_store *st;
 	assay_error err;
 	assay_derive_result r;
-	if ((status = cli_open_store(&st, o.dry_run)))
+	if ((status = cli_open_store(&st, o.dry_run ? CLI_STORE_READ
+					      : CLI_STORE_EDIT)))
 		return status;
 	if (assay_derive_eval(st, name, expr, o.freq, NULL, o.to_unit, &r, &err)) {
 		assay_store_close(st);

@@ -545,7 +545,7 @@ static int run_import(struct iargs *a)
 	a->o.progress = on_progress;
 	a->o.before_commit = summary_before_commit;
 	a->o.ctx = &run;
-	if ((status = cli_open_store(&st, 0)))
+	if ((status = cli_open_store(&st, CLI_STORE_CREATE)))
 		return status;
 	status = assay_import(st, &a->o, &res, &err);
 	progress_done(&run.bar);

@@ -75,7 +75,7 @@ int cmd_merge(int argc, char **argv)
 		return cli_usage_error("merge", "--into C is required (C may be "
 				       "A, B or a new name)");
 	const char *a = argv[optind], *b = argv[optind + 1];
-	if ((status = cli_open_store(&st, 0)))
+	if ((status = cli_open_store(&st, CLI_STORE_EDIT)))
 		return status;
 	if (assay_store_begin(st, &err)) {
 		assay_store_close(st);

@@ -32,7 +32,7 @@ int cmd_rename(int argc, char **argv)
 				       "name%s)", argc - optind,
 				       argc - optind == 1 ? "" : "s");
 	const char *old = argv[optind], *new_name = argv[optind + 1];
-	if ((status = cli_open_store(&st, 0)))
+	if ((status = cli_open_store(&st, CLI_STORE_EDIT)))
 		return status;
 	int rc = assay_store_series_rename(st, old, new_name, &err);
 	if (rc < 0) {

@@ -48,7 +48,8 @@ int cmd_rm(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("rm", "no SERIES given");
-	if ((status = cli_open_store(&st, dry_run)))
+	if ((status = cli_open_store(&st, dry_run ? CLI_STORE_READ
+					      : CLI_STORE_EDIT)))
 		return status;
 	if (!dry_run && assay_store_begin(st, &err)) {
 		assay_store_close(st);

@@ -31,6 +31,27 @@ sqlite3 "$WORK/new.db" .dump > "$WORK/new.after"
 cmp -s "$WORK/new.before" "$WORK/new.after" && ok newer-schema-unchanged ||
 	not_ok newer-schema-unchanged "the store changed"
 
+# ---- no file at --db: the writers that edit series say so, as readers do,
+# and create nothing (they made an empty store and blamed the series) ------
+for cmd in "list" "show cu" "rm cu" "rename cu cv" "merge cu cv --into cw" \
+	"derive d cu*2"; do
+	name=$(echo "$cmd" | cut -d' ' -f1)
+	rm -f "$WORK/typo.db"*
+	# shellcheck disable=SC2086
+	run "$ASSAY" --db "$WORK/typo.db" $cmd
+	expect_status "no-store-$name-status" 4
+	expect_err "no-store-$name-msg" "assay: $WORK/typo.db: no such store (import something first, or pass --db)"
+	if ls "$WORK"/typo.db* >/dev/null 2>&1; then
+		not_ok "no-store-$name-nothing-made" "$(ls "$WORK"/typo.db*)"
+	else ok "no-store-$name-nothing-made"; fi
+done
+# ... an import makes the store it is given
+run "$ASSAY" --db "$WORK/typo.db" -q import "$WORK/m.csv" --kind price
+expect_status no-store-import-creates 0
+run "$ASSAY" --db "$WORK/typo.db" rename cu cv
+expect_status no-store-rename-after-import 0
+rm -f "$WORK/typo.db"*
+
 # ---- files that are not assay stores --------------------------------------
 echo "hello, world" > "$WORK/text.db"
 run "$ASSAY" --db "$WORK/text.db" list
