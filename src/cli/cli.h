@@ -86,14 +86,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /* Series arguments (exact names and glob patterns) to the names of the
  * series they mean, each once, in argument order (O(n log n)): the one
- * resolver of the commands that take SERIES.  An exact name must exist
- * ("no series 'X' in DB", with "did you mean"); a pattern (* ? [) must
- * match at least one series ("no series matches 'P'").  flags:
+ * resolver, and the one rule, of the commands that take SERIES.  An
+ * argument with * ? or [ is a pattern, whatever the names of the store:
+ * it must match at least one series ("no series matches 'P'"), and when
+ * it is also a series' name a note says how to name that series alone
+ * (its glob characters bracketed: 'g/[*]').  Any other argument is an
+ * exact name that must exist ("no series 'X' in DB", with "did you
+ * mean").  flags:
  *   CLI_RESOLVE_ALL         no arguments: every series of the store
  *   CLI_RESOLVE_NONEMPTY    ... and an empty store is an error ("no
  *                           series in DB"; plot --all)
- *   CLI_RESOLVE_EXACT_FIRST a name that exists is that series even when
- *                           it holds glob characters (rm)
  *   CLI_RESOLVE_NAME_STORE  "no series matches 'P' in DB" (plot)
  *   CLI_RESOLVE_GO_ON       an argument that names no series is reported
  *                           and the others are resolved: the names are
@@ -103,7 +105,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 enum {
 	CLI_RESOLVE_ALL = 1,
 	CLI_RESOLVE_NONEMPTY = 2,
-	CLI_RESOLVE_EXACT_FIRST = 4,
 	CLI_RESOLVE_NAME_STORE = 8,
 	CLI_RESOLVE_GO_ON = 16
 };
@@ -111,6 +112,9 @@ int cli_resolve_series(assay_store *st, char **args, int nargs,
 		       unsigned flags, char ***names, size_t *n);
 /* Does s contain glob characters (* ? [)? */
 int cli_is_glob(const char *s);
+/* Do the rows need a series column: several arguments, or a pattern
+ * (changes, check, export)?  The same arguments, the same shape. */
+int cli_series_multi(char **args, int nargs);
 
 /* Open the store named by the globals (in filter mode: the private
  * store cli_filter_load made, handed over once).  mode: how (1, the

@@ -714,10 +714,7 @@ int cmd_changes(int argc, char **argv)
 	int nargs = argc - optind;
 	if ((rc = cli_resolve_series(st, argv + optind, nargs, 0, &names, &nnames)))
 		goto out;
-	o.multi = nargs > 1;
-	for (int a = optind; a < argc; a++)
-		if (cli_is_glob(argv[a]))
-			o.multi = 1;
+	o.multi = cli_series_multi(argv + optind, nargs);
 
 	if (o.fmt == OUT_TABLE) {
 		o.table = out_table_new(o.multi ? cols : cols + 1,

@@ -489,10 +489,7 @@ int cmd_check(int argc, char **argv)
 	}
 	out.fmt = fmt;
 	out.rows = 0;
-	out.multi = argc - optind > 1;
-	for (int a = optind; a < argc; a++)
-		if (cli_is_glob(argv[a]))
-			out.multi = 1;
+	out.multi = cli_series_multi(argv + optind, argc - optind);
 	/* Many series: the worst answer wins, errors first (4, then 2), then
 	 * a notable move (1) before a move that cannot be judged (3), then
 	 * noise (0); a series that fails is reported and the others go on. */

@@ -252,23 +252,14 @@ static int parse_args(int argc, char **argv, struct xopts *o, char *vintage,
 	return cli_check_range("export", o->from, o->to);
 }
 
-/* The series to print, and whether a series column is needed: several
- * arguments, or a pattern.  One argument that names a series exactly is
- * that series, glob characters or not. */
+/* The series to print, and whether a series column is needed. */
 static int resolve(assay_store *st, char **args, int nargs, struct xopts *o,
 		   char ***names, size_t *n)
 {
-	int rc = cli_resolve_series(st, args, nargs,
-				    nargs == 1 ? CLI_RESOLVE_EXACT_FIRST : 0, names, n);
+	int rc = cli_resolve_series(st, args, nargs, 0, names, n);
 	if (rc)
 		return rc;
-	o->multi = nargs > 1;
-	for (int a = 0; a < nargs; a++)
-		if (cli_is_glob(args[a]))
-			o->multi = 1;
-	/* the one argument was taken as a name (EXACT_FIRST): no column */
-	if (nargs == 1 && *n == 1 && !strcmp((*names)[0], args[0]))
-		o->multi = 0;
+	o->multi = cli_series_multi(args, nargs);
 	return 0;
 }
 

@@ -12,11 +12,13 @@ static const char usage[] =
 	"Usage: assay rm SERIES... [--dry-run]\n"
 	"\n"
 	"Remove each SERIES with its observations and vintages.  SERIES are\n"
-	"exact names or glob patterns ('old/*'; a name that exists is that\n"
-	"series even when it holds glob characters).  The import records stay.\n"
+	"exact names or glob patterns ('old/*'), as for every command: an\n"
+	"argument with * ? or [ is a pattern and removes every series it\n"
+	"matches, even where it is also a series' name (bracket the glob\n"
+	"characters for that series alone: 'g/[*]').  The import records stay.\n"
 	"All or nothing: an unknown name or a pattern that matches nothing\n"
 	"removes none.  --dry-run prints the names that would go, one a line,\n"
-	"and removes nothing.\n"
+	"and removes nothing; without it the same names go.\n"
 	"Exit status: 0 removed, 2 bad usage or unknown series, 4 database error.\n"
 	"\n"
 	"Examples:\n"
@@ -55,9 +57,10 @@ int cmd_rm(int argc, char **argv)
 		assay_store_close(st);
 		return cli_report(&err);
 	}
-	/* an existing name is that series even with glob characters */
-	status = cli_resolve_series(st, argv + optind, argc - optind,
-				    CLI_RESOLVE_EXACT_FIRST, &names, &n);
+	/* the rule of every command, resolved inside the transaction: what
+	 * --dry-run lists is what goes */
+	status = cli_resolve_series(st, argv + optind, argc - optind, 0,
+				    &names, &n);
 	for (size_t i = 0; i < n && !status; i++) {
 		if (dry_run) {
 			printf("%s\n", names[i]);

@@ -98,26 +98,70 @@ static int exists(assay_store *st, const char *name, int *rc)
 	return f;
 }
 
+/* The pattern that matches name s alone: each of * ? [ bracketed. */
+static char *glob_escape(const char *s)
+{
+	char *e = cli_xmalloc(3 * strlen(s) + 1), *o = e;
+	for (; *s; s++) {
+		if (strchr("*?[", *s)) {
+			*o++ = '[';
+			*o++ = *s;
+			*o++ = ']';
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = 0;
+	return e;
+}
+
+/* A pattern that is also the name of a series means the series it
+ * matches (m), as it does everywhere (rm too: what rm --dry-run lists is
+ * what rm removes); when that is more or other than the series of that
+ * name, say how to name it alone, for whoever meant it. */
+static void note_name_too(assay_store *st, const char *arg, char **m,
+			  size_t matched)
+{
+	int rc = 0;
+	if (cli.quiet || (matched == 1 && !strcmp(m[0], arg)) ||
+	    exists(st, arg, &rc) != 1)
+		return;
+	char *e = glob_escape(arg);
+	cli_message("assay: note: ", "'%s' is a pattern (%zu series match%s it); "
+		    "the series named '%s' alone is '%s'", arg, matched,
+		    matched == 1 ? "es" : "", arg, e);
+	free(e);
+}
+
 static int resolve_one(assay_store *st, const char *arg, unsigned flags,
 		       struct namev *nv)
 {
 	const char *db = assay_store_path(st);
-	int rc = 0, f = 0;
-	if (!cli_is_glob(arg) || (flags & CLI_RESOLVE_EXACT_FIRST)) {
+	int rc = 0, f;
+	if (!cli_is_glob(arg)) {
 		if ((f = exists(st, arg, &rc)) < 0)
 			return rc;
-		if (f) {
-			push_owned(nv, cli_xstrdup(arg));
-			return 0;
-		}
-		if (!cli_is_glob(arg))
+		if (!f)
 			return cli_no_series(st, arg, db);
+		push_owned(nv, cli_xstrdup(arg));
+		return 0;
 	}
+	size_t before = nv->n;
 	if (push_matches(st, arg, nv, &rc))
 		return (flags & CLI_RESOLVE_NAME_STORE)
 			? cli_error(ASSAY_EUSAGE, "no series matches '%s' in %s", arg, db)
 			: cli_error(ASSAY_EUSAGE, "no series matches '%s'", arg);
+	if (!rc)
+		note_name_too(st, arg, nv->v + before, nv->n - before);
 	return rc;
+}
+
+int cli_series_multi(char **args, int nargs)
+{
+	for (int a = 0; a < nargs; a++)
+		if (cli_is_glob(args[a]))
+			return 1;
+	return nargs > 1;
 }
 
 int cli_resolve_series(assay_store *st, char **args, int nargs,
