@@ -25,7 +25,8 @@ static const char usage[] =
 	"arguments or any pattern add a first column 'series' (the rule of\n"
 	"'assay changes'), one row per series and period.  --wide gives one\n"
 	"column per series instead, a row per period (empty where a series has\n"
-	"no value); all series must then be at one frequency (use --freq).\n"
+	"no value); all series must then be at one frequency (use --freq), and\n"
+	"none may be named 'period', the name of the first column.\n"
 	"\n"
 	"Options:\n";
 
@@ -263,6 +264,23 @@ static int resolve(assay_store *st, char **args, int nargs, struct xopts *o,
 	return 0;
 }
 
+/* --wide names a column by each series, after the column "period": a
+ * series of that name would be a second "period" key in a JSON object
+ * (readers keep the last: the dates are gone) and an ambiguous header in
+ * csv.  Refused, never renamed behind the user's back. */
+static int wide_names_ok(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "period"))
+			return cli_usage_error("export", "--wide: series 'period' "
+					       "would be a second column 'period', "
+					       "beside the periods' own: export it "
+					       "without --wide (long rows "
+					       "series,period,value), or rename it "
+					       "(assay rename period NEW)");
+	return 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const char *const cols[] = { "series", "period", "value" };
@@ -282,7 +300,8 @@ int cmd_export(int argc, char **argv)
 	int in_read = 0;
 	if ((status = cli_open_store(&st, 1)))
 		return status;
-	if ((status = resolve(st, argv + optind, argc - optind, &o, &names, &nnames)))
+	if ((status = resolve(st, argv + optind, argc - optind, &o, &names, &nnames)) ||
+	    (o.wide && (status = wide_names_ok(names, nnames))))
 		goto out;
 	/* one snapshot of the store for all series */
 	if (assay_store_read_begin(st, &err)) {

@@ -117,3 +117,24 @@ printf 'date,value\n2020,1\n2021,2\n' > "$WORK/one.csv"
 run sqlite3 "$WORK/v1.db" "pragma user_version; select count(*) from latest where series = 't/one'"
 expect_out views-v1-migrated "3
 1"
+
+# --wide: a series named 'period' would be a second 'period' column (a
+# duplicate JSON key, whose last value readers keep: the dates were lost),
+# refused in every format with the way out; the long layout keeps it apart
+PD="$WORK/period.db"
+printf 'series,date,value\nperiod,2020-01,111\nperiod,2020-02,112\nb,2020-01,1\nb,2020-02,2\n' > "$WORK/period.csv"
+"$ASSAY" -q --db "$PD" import "$WORK/period.csv" --kind price >/dev/null 2>&1
+for f in json csv tsv ndjson table; do
+	run "$ASSAY" --db "$PD" export '*' --wide --format $f
+	expect_status "wide-period-$f-status" 2
+	[ -z "$out" ] && ok "wide-period-$f-no-output" || not_ok "wide-period-$f-no-output" "[$out]"
+done
+expect_err_has wide-period-msg "assay export: --wide: series 'period' would be a second column 'period', beside the periods' own: export it without --wide (long rows series,period,value), or rename it (assay rename period NEW)"
+run "$ASSAY" --db "$PD" export period b --format csv
+expect_status wide-period-long-status 0
+expect_out_has wide-period-long "period,2020-01,111"
+"$ASSAY" -q --db "$PD" rename period p
+run "$ASSAY" --db "$PD" export '*' --wide --format csv
+expect_out wide-period-renamed "period,b,p
+2020-01,1,111
+2020-02,2,112"
