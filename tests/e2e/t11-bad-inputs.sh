@@ -10,13 +10,15 @@
 BAD="$TESTS_DIR/bad"
 GOOD_DB="$WORK/good.db"
 
-# What a store holds, as the CLI shows it: the list, then every series.
+# What a store holds, as the CLI shows it: the list, then every series
+# (a name's glob characters bracketed, as every command reads a pattern:
+# the series of that name alone, in long rows).
 contents() {
 	"$ASSAY" --db "$1" list --format csv
 	sqlite3 "$1" 'SELECT name FROM series ORDER BY name' |
 	while IFS= read -r name; do
 		echo "== $name"
-		"$ASSAY" --db "$1" export "$name"
+		"$ASSAY" --db "$1" export "$(printf '%s\n' "$name" | sed 's/[*?[]/[&]/g')"
 	done
 }
 
