@@ -12,6 +12,7 @@
 #include "assay/resample.h"
 #include "assay/units.h"
 #include "derive_internal.h"
+#include "utf8.h"
 
 /* ---- inputs ---- */
 
@@ -407,6 +408,11 @@ int assay_derive_eval(assay_store *st, const char *self, const char *expr,
 		      assay_freq freq, const char *as_of, const char *to_unit,
 		      assay_derive_result *out, assay_error *err)
 {
+	/* the name first: a definition under a name it cannot be stored by
+	 * is no use, and its expression's errors would only hide that */
+	memset(out, 0, sizeof *out);
+	if (self && assay_name_check(self, err))
+		return -1;
 	return eval_def(st, self, expr, freq, as_of, to_unit, 0, out, err);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "import_internal.h"
+#include "utf8.h"
 
 
 /* A new --col-meta / --meta entry for spec; NULL when out of memory. */
@@ -419,6 +420,15 @@ int im_check_options(struct importer *im)
 	if ((o->prefix && im_check_name(im, o->prefix, 0, 0, "--prefix")) ||
 	    (o->series_name && im_check_name(im, o->series_name, 0, 0, "--series")))
 		return -1;
+	/* --series is a whole name, held to the whole rule of names (a cell
+	 * meets it by being trimmed; '' and ' x ' were stored as given) */
+	const char *why = o->series_name ? assay_name_why(o->series_name) : NULL;
+	if (why) {
+		char buf[96];
+		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "--series '%s' is no fit "
+			       "series name: %s (" ASSAY_NAME_RULE ")",
+			       assay_shown(o->series_name, buf, sizeof buf), why);
+	}
 	for (int f = 0; f < ASSAY_META_COUNT; f++) {
 		char flag[32];
 		snprintf(flag, sizeof flag, "--%s", im_meta_names[f]);

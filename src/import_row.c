@@ -125,6 +125,16 @@ int im_check_new_series(struct importer *im)
 			       im_meta_names[f]))
 			return -1;
 	}
+	/* trimmed cells and a fit --series make a fit name; what they are
+	 * joined to may not (--prefix ' p' made ' p/x') */
+	const char *why = assay_name_why(im->name.s);
+	if (why) {
+		char buf[96];
+		return im_fail_at(im, im->row_line, 0, ASSAY_EUSAGE, "the name "
+			       "'%s' is no fit series name: %s (" ASSAY_NAME_RULE
+			       "%s)", assay_shown(im->name.s, buf, sizeof buf), why,
+			       im->o->prefix ? "; see --prefix" : "");
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "assay/derive.h"
 #include "derive_internal.h"
 #include "store_internal.h"
+#include "utf8.h"
 
 static int db_fail(assay_error *err, assay_store *st)
 {
@@ -159,10 +160,8 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 {
 	sqlite3 *db = st->db;
 	char shown[256];
-	if (!store_fit_name(name))
-		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
-				  "(UTF-8, no control characters, not empty)",
-				  assay_shown(name, shown, sizeof shown));
+	if (assay_name_check(name, err))
+		return -1;
 	if (!kind && !r->kind)
 		return assay_fail(err, ASSAY_EUSAGE, "%s: the kind of the result "
 				  "cannot be told from its inputs (%s): give one "

@@ -19,13 +19,6 @@ static int edit_db_fail(assay_store *st, assay_error *err)
 			  sqlite3_errmsg(st->db));
 }
 
-/* A name the store keeps: UTF-8 without control characters, not empty. */
-int store_fit_name(const char *s)
-{
-	int bad_utf8;
-	return *s && !assay_name_flaw(s, &bad_utf8);
-}
-
 static int exec(assay_store *st, const char *sql, assay_error *err)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL))
@@ -89,11 +82,8 @@ int assay_store_series_rename(assay_store *st, const char *old,
 {
 	assay_series_info a, b;
 	int rc;
-	char shown[256];
-	if (!store_fit_name(new_name))
-		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name "
-				  "(UTF-8, no control characters, not empty)",
-				  assay_shown(new_name, shown, sizeof shown));
+	if (assay_name_check(new_name, err))
+		return -1;
 	if ((rc = assay_store_series_get(st, old, &a, err)) <= 0)
 		return rc;
 	int exists = assay_store_series_get(st, new_name, &b, err);
@@ -334,10 +324,8 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	assay_series_info ia = { 0 }, ib = { 0 }, ic = { 0 };
 	int rc = -1, got;
 	memset(res, 0, sizeof *res);
-	char shown[256];
-	if (!store_fit_name(into))
-		return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name",
-				  assay_shown(into, shown, sizeof shown));
+	if (assay_name_check(into, err))
+		return -1;
 	if (!strcmp(a, b))
 		return assay_fail(err, ASSAY_EUSAGE, "a series merges with "
 				  "another, not itself ('%s')", a);

@@ -49,8 +49,4 @@ void store_configure_library(void);
 
 #pragma GCC visibility pop
 
-/* store_edit.c: a name the store keeps (UTF-8, no control characters,
- * not empty), for rename, merge and derive. */
-int store_fit_name(const char *s);
-
 #endif

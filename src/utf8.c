@@ -214,6 +214,48 @@ const char *assay_name_flaw(const char *s, int *bad_utf8)
 	return NULL;
 }
 
+/* The bytes of a blank at u (a space or U+00A0), else 0: what the
+ * importer trims off a cell besides tab, CR and LF, which are control
+ * characters no name holds anyway. */
+static size_t blank_len(const unsigned char *u)
+{
+	if (u[0] == ' ')
+		return 1;
+	return u[0] == 0xC2 && u[1] == 0xA0 ? 2 : 0;
+}
+
+const char *assay_name_why(const char *s)
+{
+	int bad_utf8;
+	if (!*s)
+		return "it is empty";
+	if (assay_name_flaw(s, &bad_utf8))
+		return bad_utf8 ? "it is not UTF-8" : "it holds a control character";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), k = 0, b;
+	while (k < n && (b = blank_len(u + k)))
+		k += b;
+	if (k == n)
+		return "it is blanks only";
+	if (k)
+		return "it begins with a blank";
+	/* valid UTF-8 (checked above): a final A0 after C2 is U+00A0 */
+	if (u[n - 1] == ' ' || (n >= 2 && u[n - 2] == 0xC2 && u[n - 1] == 0xA0))
+		return "it ends with a blank";
+	return NULL;
+}
+
+int assay_name_check(const char *s, assay_error *err)
+{
+	char shown[256];
+	const char *why = assay_name_why(s);
+	if (!why)
+		return 0;
+	return assay_fail(err, ASSAY_EUSAGE, "'%s' is no fit series name: %s ("
+			  ASSAY_NAME_RULE ")", assay_shown(s, shown, sizeof shown),
+			  why);
+}
+
 size_t assay_label_len(const char *s)
 {
 	size_t n = strlen(s), keep = n;

@@ -184,3 +184,28 @@ sqlite3 "$D" .dump | cmp -s - "$WORK/dbefore.sql" && ok merge-derived-writes-not
 	not_ok merge-derived-writes-nothing "the store changed"
 run "$ASSAY" --db "$D" export m4
 expect_out merge-derived-m4-kept "$(printf 'period,value\n2020-03,3\n2020-04,4')"
+
+# ---- a new name keeps the one rule of names (import's): not empty nor
+# blanks only, no blank at either end (import trims those off a cell, so
+# such a name could never be imported again as itself) -----------------------
+N="$WORK/names.db"
+printf 'date,value\n2020,1\n2021,2\n' > "$WORK/n.csv"
+"$ASSAY" --db "$N" -q import "$WORK/n.csv" --series a --kind flow
+"$ASSAY" --db "$N" -q import "$WORK/n.csv" --series b --kind flow
+sqlite3 "$N" .dump > "$WORK/nbefore.sql"
+run "$ASSAY" --db "$N" rename a '   '
+expect_status rename-blank-status 2
+expect_err rename-blank "assay: '   ' is no fit series name: it is blanks only (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" --db "$N" rename a ' a'
+expect_err rename-leading-blank "assay: ' a' is no fit series name: it begins with a blank (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" --db "$N" rename a 'a '
+expect_err rename-trailing-blank "assay: 'a ' is no fit series name: it ends with a blank (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" --db "$N" rename a ''
+expect_err rename-empty "assay: '' is no fit series name: it is empty (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" --db "$N" merge a b --into ' c '
+expect_status merge-padded-status 2
+expect_err merge-padded "assay: ' c ' is no fit series name: it begins with a blank (UTF-8, no control characters, not empty, no blank at either end)"
+sqlite3 "$N" .dump | cmp -s - "$WORK/nbefore.sql" && ok names-refused-write-nothing ||
+	not_ok names-refused-write-nothing "the store changed"
+run "$ASSAY" --db "$N" rename a 'a b'
+expect_status rename-inner-blank-ok 0

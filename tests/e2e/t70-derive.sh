@@ -345,9 +345,26 @@ expect_out derive-v2-version "3"
 BADNAME=$(printf 'b\377')
 run "$ASSAY" derive "$BADNAME" 'bgs/china/cobalt * 2'
 expect_status derive-bad-utf8-name 2
-expect_err_has derive-bad-utf8-name-msg "is no fit series name (UTF-8, no control characters, not empty)"
+expect_err_has derive-bad-utf8-name-msg "is no fit series name: it is not UTF-8 (UTF-8, no control characters, not empty, no blank at either end)"
 run "$ASSAY" derive '' 'bgs/china/cobalt * 2'
 expect_status derive-empty-name 2
+# ... and blanks: import trims them off a cell, so a name that begins or
+# ends with one (or is nothing else) could never be imported again as
+# itself (it was stored, beside the trimmed name of a later import)
+run "$ASSAY" derive ' padded ' 'bgs/china/cobalt * 2'
+expect_status derive-padded-name 2
+expect_err derive-padded-name-msg "assay: ' padded ' is no fit series name: it begins with a blank (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" derive 'padded ' 'bgs/china/cobalt * 2' --dry-run
+expect_err derive-trailing-blank-msg "assay: 'padded ' is no fit series name: it ends with a blank (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" derive "$(printf 'nb\302\240')" 'bgs/china/cobalt * 2'
+expect_err_has derive-trailing-nbsp-msg "is no fit series name: it ends with a blank"
+# the name is judged before the expression
+run "$ASSAY" derive '   ' "'   ' * 2"
+expect_err derive-blank-name-msg "assay: '   ' is no fit series name: it is blanks only (UTF-8, no control characters, not empty, no blank at either end)"
+run "$ASSAY" show ' padded '
+expect_status derive-padded-not-stored 2
+run "$ASSAY" derive 'in between' 'bgs/china/cobalt * 2' --dry-run
+expect_status derive-inner-blank-ok 0
 # ... and a name a store holds from elsewhere (SQL by hand) is written as
 # valid JSON, U+FFFD for its bad byte, and CSV keeps its column
 FFFD=$(printf 'b\357\277\275')
@@ -366,7 +383,7 @@ run env ASSAY_DB="$NB" "$ASSAY" list --format json
 expect_out_has badname-list-json '"name": "b\ufffd"'
 # the refusal shows a name's control characters escaped, not raw
 run "$ASSAY" derive "$(printf 'c\033[2J')" 'bgs/china/cobalt * 2'
-expect_err derive-control-name-msg "assay: 'c\\x1b[2J' is no fit series name (UTF-8, no control characters, not empty)"
+expect_err derive-control-name-msg "assay: 'c\\x1b[2J' is no fit series name: it holds a control character (UTF-8, no control characters, not empty, no blank at either end)"
 
 # --- sum(PATTERN) adds the members it matched when it was defined: a
 # member removed, renamed or new is an error naming it (the total used to
