@@ -14,7 +14,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
-PKGS = gsl sqlite3 jansson libcrypto libzip expat freexl libgsf-1
+PKGS = gsl sqlite3 jansson libcrypto libzip expat freexl libgsf-1 libutf8proc
 # A library pkg-config cannot find stops the build here, naming it (a
 # silent empty --cflags would only fail later, on a missing header).  The
 # goals that build nothing, or install what is missing first, skip this.

@@ -123,12 +123,16 @@ int im_check_name_fix(struct importer *im, const char *s, long line,
 			       assay_shown(s, buf, sizeof buf), (unsigned char)*at,
 			       line ? ENCODING_HINT : "");
 	char ch[8] = { 0 }, chbuf[24];
-	memcpy(ch, at, assay_utf8_len((const unsigned char *)at));
+	size_t chlen = assay_utf8_len((const unsigned char *)at);
+	memcpy(ch, at, chlen);
+	/* C0, DEL and C1 are control characters; the rest of the rule's
+	 * characters (bidi, separators, zero widths, BOM) are invisible */
+	int control = chlen == 1 || ((unsigned char)at[0] == 0xC2 &&
+				     (unsigned char)at[1] < 0xA0);
 	return im_fail_at(im, line, col, ASSAY_EUSAGE,
 		       "%s '%s' holds the %s character %s%s", what,
 		       assay_shown(s, buf, sizeof buf),
-		       (unsigned char)*at == 0xE2 || (unsigned char)*at == 0xD8
-		       ? "invisible formatting" : "control",
+		       control ? "control" : "invisible formatting",
 		       assay_shown(ch, chbuf, sizeof chbuf),
 		       (unsigned char)*at == 0xC2 && im->o->encoding
 		       ? " (U+0080-U+009F: is --encoding right? cp1252 rather "

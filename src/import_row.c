@@ -39,9 +39,30 @@ static int bad_row(struct importer *im)
 	return 1;
 }
 
-/* The name of the series of value column v in this row, in im->name.
- * Names have no length limit: two long names never merge into one. */
+static int build_series_name(struct importer *im, struct value_col *v);
+
+/* The name of the series of value column v in this row, in im->name, in
+ * Unicode normalisation form C: 'Níquel' decomposed (as macOS writes it)
+ * was a second series beside the precomposed one, and the next edition's
+ * revisions were stored as new values of it.  Names have no length
+ * limit: two long names never merge into one. */
 static int series_name(struct importer *im, struct value_col *v)
+{
+	if (build_series_name(im, v))
+		return -1;
+	if (assay_utf8_is_ascii(im->name.s))
+		return 0;               /* ASCII is NFC: the common case */
+	char *nfc = assay_utf8_nfc(im->name.s);
+	if (!nfc)
+		return 0;               /* not UTF-8: the name check says so */
+	struct sbuf *b = &im->name;
+	b->len = 0;
+	im_sb_cat(b, nfc);
+	free(nfc);
+	return b->failed ? im_oom(im) : 0;
+}
+
+static int build_series_name(struct importer *im, struct value_col *v)
 {
 	struct sbuf *b = &im->name;
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "assay/assay.h"
 #include "utf8.h"
@@ -141,15 +142,38 @@ size_t assay_utf8_len(const unsigned char *s)
 	return 0;
 }
 
+/* An invisible formatting character: the soft hyphen U+00AD, the zero
+ * width space, non-joiner and joiner U+200B-U+200D, the word joiner and
+ * invisible operators U+2060-U+2064, the Mongolian vowel separator
+ * U+180E, the byte order mark U+FEFF.  'Copper' with one of them is
+ * another series that every listing shows as 'Copper' (a BOM lands in a
+ * cell when two UTF-8 files are joined with cat; the others come with
+ * tables copied from web pages). */
+static int is_invisible(const unsigned char *s, size_t len)
+{
+	if (len == 2)
+		return s[0] == 0xC2 && s[1] == 0xAD;
+	if (len != 3)
+		return 0;
+	if (s[0] == 0xE2)
+		return (s[1] == 0x80 && s[2] >= 0x8B && s[2] <= 0x8D) ||
+		       (s[1] == 0x81 && s[2] >= 0xA0 && s[2] <= 0xA4);
+	return (s[0] == 0xE1 && s[1] == 0xA0 && s[2] == 0x8E) ||
+	       (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF);
+}
+
 /* Is the character at s (of UTF-8 length len) a control character: C0,
  * DEL, or C1 (U+0080-U+009F, what a cp1252 file read as latin1 gives)?
  * Or a bidirectional formatting character (U+061C, U+200E-U+200F,
  * U+202A-U+202E, U+2066-U+2069): one in a name shows the text after it
  * reversed, so that 'cu/price' and another name look alike in every
  * listing; or a line or paragraph separator (U+2028, U+2029), a line
- * break by another name. */
+ * break by another name; or an invisible formatting character
+ * (is_invisible). */
 int assay_utf8_is_control(const unsigned char *s, size_t len)
 {
+	if (is_invisible(s, len))
+		return 1;
 	if (len == 3 && s[0] == 0xE2 &&
 	    ((s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F ||
 			       (s[2] >= 0xA8 && s[2] <= 0xAE))) ||
@@ -272,4 +296,20 @@ size_t assay_label_len(const char *s)
 			break;
 	}
 	return keep ? keep : n;         /* a label of markers alone stays */
+}
+
+/* s in Unicode normalisation form C, malloc'd; NULL when s is not UTF-8
+ * or memory ran out.  'Níquel' typed on macOS (i and a combining acute)
+ * and 'Níquel' from Windows (one character) are one name. */
+char *assay_utf8_nfc(const char *s)
+{
+	return (char *)utf8proc_NFC((const utf8proc_uint8_t *)s);
+}
+
+int assay_utf8_is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
 }

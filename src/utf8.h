@@ -20,7 +20,8 @@ size_t assay_utf8_lower(const unsigned char *s, size_t len, unsigned char *out);
 char *assay_utf8_lower_dup(const char *s);
 
 /* Is the character at s (of UTF-8 length len) a control character: C0,
- * DEL, C1 (U+0080-U+009F), or a bidirectional formatting one (U+202E)? */
+ * DEL, C1 (U+0080-U+009F), a bidirectional formatting one (U+202E) or
+ * another invisible one (U+200B, U+FEFF)? */
 int assay_utf8_is_control(const unsigned char *s, size_t len);
 
 /* The first byte of s that makes it no name: not UTF-8 (*bad_utf8 set),
@@ -47,5 +48,6 @@ int assay_name_check(const char *s, assay_error *err);
  * blanks before them ("Chicken **", "Beef *", "Tin \u2020"): what titles
  * and headings show of a label; the store keeps the label as it came. */
 size_t assay_label_len(const char *s);
+
 
 #endif

@@ -61,6 +61,12 @@ size_t assay_utf8_len(const unsigned char *s);
  * buf. */
 const char *assay_shown(const char *s, char *buf, size_t n);
 
+/* s in normalisation form C, malloc'd (utf8proc); NULL when s is not
+ * UTF-8 or out of memory.  Every name that enters the store or names one
+ * on the command line is in NFC, so one spelling is one series. */
+char *assay_utf8_nfc(const char *s);
+int assay_utf8_is_ascii(const char *s);
+
 /* One-time library set-up, before any other call: turns GSL's
  * abort-on-error handler off and configures SQLite (one connection per
  * thread, no global memory statistics). */

@@ -177,7 +177,11 @@ int cli_resolve_series(assay_store *st, char **args, int nargs,
 	}
 	int missed = 0;
 	for (int a = 0; a < nargs && !rc; a++) {
-		rc = resolve_one(st, args[a], flags, &nv);
+		/* names are stored in NFC: so is the argument read (a name
+		 * typed on macOS comes decomposed) */
+		char *nfc = assay_utf8_is_ascii(args[a]) ? NULL : assay_utf8_nfc(args[a]);
+		rc = resolve_one(st, nfc ? nfc : args[a], flags, &nv);
+		free(nfc);
 		if (rc == ASSAY_EUSAGE && (flags & CLI_RESOLVE_GO_ON)) {
 			missed = rc;
 			rc = 0;
