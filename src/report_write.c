@@ -226,8 +226,9 @@ static void summary(struct rep *r)
 		"and both are shown.%s", res->screened, notable, stale_note,
 		r->o->scan.fdr, res->screened, r->o->scan.analysis.judge.alpha, hidden);
 	if (old)
-		fprintf(r->html, " %zu series are not current (their latest period ends "
-			"before %s) and are listed apart.", old, as);
+		fprintf(r->html, " %zu series %s not current (%s latest period ends "
+			"before %s) and %s listed apart.", old, old == 1 ? "is" : "are",
+			old == 1 ? "its" : "their", as, old == 1 ? "is" : "are");
 	fputs("</p>\n", r->html);
 	fprintf(r->md, "\n## Summary\n\n%zu series screened, **%zu notable**%s among them at a "
 		"false discovery rate of %g (Benjamini-Hochberg q-value over all %zu). Each "
