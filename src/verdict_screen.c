@@ -163,8 +163,8 @@ static int reverts(const struct ctx *c, const double *ys, int i, double med,
  * are compacted in place; their ages and z go to J.  Returns the new row
  * count. */
 static int set_aside_sorted(struct ctx *c, const double *v, const double *ys,
-			    int m, int ar, double cut, int max_events,
-			    assay_judgement *J);
+			    int m, double med, double mad, int ar, double cut,
+			    int max_events, assay_judgement *J);
 
 /* The median of sorted v[0..k) without its element j (k >= 2). */
 static double median_without(const struct row_value *v, int k, int j)
@@ -202,21 +202,36 @@ static double median_without(const struct row_value *v, int k, int j)
 static double seasonal_r2(const struct ctx *c, int m, double med, double lim)
 {
 	int ns = c->o->seasons, cnt[MAX_SEASONS] = { 0 };
-	double sum[MAX_SEASONS] = { 0 }, tot = 0, sst = 0, ssb = 0;
-	double *w = c->sres;            /* scratch: the winsorised rows */
+	double sum[MAX_SEASONS] = { 0 }, tot = 0, sq0 = 0, sq1 = 0, ssb = 0;
 	double lo = med - lim, hi = med + lim;
-	for (int i = 0; i < m; i++) {
-		double x = c->ys[i];    /* (not fmin/fmax: calls into libm) */
+	/* one pass, the sum of squares in two chains: a test, not a
+	 * statistic reported, and the textbook one-pass form loses digits
+	 * only where the mean is millions of times the spread */
+	int i = 0;
+	for (; i + 1 < m; i += 2) {
+		double x = c->ys[i], y = c->ys[i + 1];
+		x = x < lo ? lo : x;    /* (not fmin/fmax: calls into libm) */
+		x = x > hi ? hi : x;
+		y = y < lo ? lo : y;
+		y = y > hi ? hi : y;
+		sum[c->gs[i]] += x;
+		cnt[c->gs[i]]++;
+		sum[c->gs[i + 1]] += y;
+		cnt[c->gs[i + 1]]++;
+		tot += x + y;
+		sq0 += x * x;
+		sq1 += y * y;
+	}
+	for (; i < m; i++) {
+		double x = c->ys[i];
 		x = x < lo ? lo : x;
 		x = x > hi ? hi : x;
-		w[i] = x;
 		sum[c->gs[i]] += x;
 		cnt[c->gs[i]]++;
 		tot += x;
+		sq0 += x * x;
 	}
-	double mean = tot / m;
-	for (int i = 0; i < m; i++)
-		sst += (w[i] - mean) * (w[i] - mean);
+	double mean = tot / m, sst = sq0 + sq1 - tot * mean;
 	for (int g = 0; g < ns; g++)
 		if (cnt[g]) {
 			double d = sum[g] / cnt[g] - mean;
@@ -280,17 +295,18 @@ static int seasonal_residuals(struct ctx *c, int m, double *d, double *ds)
 /* Rule 1a on a seasonal window's residuals (see the two limits above):
  * returns the new row count when it set something aside, else -1 (the
  * window is then screened on its changes). */
-static int set_aside_seasonal(struct ctx *c, int m, int ar, double cut,
-			      int max_events, assay_judgement *J)
+static int set_aside_seasonal(struct ctx *c, int m, double pm, double pmad,
+			      int ar, double cut, int max_events,
+			      assay_judgement *J)
 {
-	const double *v = c->srt.v;
-	double pm = sorted_median(v, m), pmad = sorted_mad(v, m, pm);
 	double lim = SEASONAL_SCREEN_WINSOR * MAD_K * pmad;
 	if (!(seasonal_r2(c, m, pm, lim) >= SEASONAL_SCREEN_R2))
 		return -1;
 	if (seasonal_residuals(c, m, c->sres, c->sres_sorted))
 		return -1;
-	int k = set_aside_sorted(c, c->sres_sorted, c->sres, m, ar,
+	const double *ds = c->sres_sorted;
+	double dm = sorted_median(ds, m);
+	int k = set_aside_sorted(c, ds, c->sres, m, dm, sorted_mad(ds, m, dm), ar,
 				 cut + SEASONAL_SCREEN_CUT_MORE, max_events, J);
 	return J->n_set_aside ? k : -1;
 }
@@ -315,13 +331,15 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	 * (a 20-sigma splice stands out from the changes, while beside it a
 	 * second candidate among the residuals, whose scale is smaller, would
 	 * read as heavy tails). */
+	const double *v = c->srt.v;
+	double med = sorted_median(v, m), mad = sorted_mad(v, m, med);
 	if (c->o->seasons >= 2 && c->season &&
 	    c->o->seasonal != ASSAY_SEASONAL_NO) {
-		int k = set_aside_seasonal(c, m, ar, cut, max_events, J);
+		int k = set_aside_seasonal(c, m, med, mad, ar, cut, max_events, J);
 		if (k >= 0)
 			return k;
 	}
-	return set_aside_sorted(c, c->srt.v, c->ys, m, ar, cut, max_events, J);
+	return set_aside_sorted(c, v, c->ys, m, med, mad, ar, cut, max_events, J);
 }
 
 /* The same for the W window's rows when the span is longer (a monthly
@@ -333,17 +351,20 @@ int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(&c->srt_w, y, t, ar);
-	return set_aside_sorted(c, c->srt_w.v, c->ys, m, ar, cut, 1, J);
+	const double *v = c->srt_w.v;
+	double med = sorted_median(v, m);
+	return set_aside_sorted(c, v, c->ys, m, med, sorted_mad(v, m, med), ar,
+				cut, 1, J);
 }
 
-/* Rule 1a on rows c->ys[0..m) screened by the values ys (v: sorted):
- * up to max_events events are past shocks, more are heavy tails. */
+/* Rule 1a on rows c->ys[0..m) screened by the values ys (v: sorted, med
+ * and mad their median and MAD): up to max_events events are past
+ * shocks, more are heavy tails. */
 static int set_aside_sorted(struct ctx *c, const double *v, const double *ys,
-			    int m, int ar, double cut, int max_events,
-			    assay_judgement *J)
+			    int m, double med, double mad, int ar, double cut,
+			    int max_events, assay_judgement *J)
 {
-	double med = sorted_median(v, m);
-	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(v, m, med);
+	double lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * mad;
 	if (!(lim > 0))
 		return m;
 	/* nothing beyond the screen (most windows): nothing to set aside */
