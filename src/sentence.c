@@ -129,9 +129,16 @@ void assay_check_explain(assay_check *c)
 	case ASSAY_UNJUDGED_HISTORY: {
 		int need = a->used.min_history > j->params + 2 ? a->used.min_history
 							       : j->params + 2;
+		/* the earlier changes in the window, not the model's rows:
+		 * with the AR term one change is no row (it has no lag), and
+		 * "only 0 quarters of history" beside a quarter of data read
+		 * as wrong */
+		int have = j->n_history;
+		if (j->noise.n > (size_t)have)
+			have = (int)j->noise.n;
 		snprintf(c->reason, sizeof c->reason,
-			 "only %d %s of history (%d needed%s)", j->n_history,
-			 freq_noun(f, j->n_history != 1), need,
+			 "only %d %s of history (%d needed%s)", have,
+			 freq_noun(f, have != 1), need,
 			 need > a->used.window && !j->seasonal
 			 ? ": more than --window holds" : "");
 		break;

@@ -156,7 +156,7 @@ expect_status check-allow-partial-status 0
 
 run "$ASSAY" check "$COBALT" --period 1975
 expect_status check-history-status 3
-expect_out check-history "$COBALT 1975: -7.7% YoY, cannot judge: only 3 years of history (8 needed)"
+expect_out check-history "$COBALT 1975: -7.7% YoY, cannot judge: only 4 years of history (8 needed)"
 
 # the first period has no move, for want of a previous one, not of its value
 run "$ASSAY" check wb/copper --period 1960-01
