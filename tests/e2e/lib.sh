@@ -46,3 +46,15 @@ expect_err_has() {
 	case "$err" in *"$2"*) ok "$1" ;;
 	*) not_ok "$1" "stderr lacks [$2]: [$(printf %s "$err" | head -c 400)]" ;; esac
 }
+
+# 30 monthly price series g/s00..g/s29 of six years (deterministic), the
+# last with a +25% final month: one notable move in the batch (t60, t61)
+write_batch_with_one_shock() {
+	awk 'BEGIN { s = 77; print "series,date,value"
+	for (k = 0; k < 30; k++) { v = 100
+		for (i = 0; i < 72; i++) { s = (s * 1103515245 + 12345) % 2147483648
+			u = s / 2147483648 - 0.5; r = 0.06 * u
+			if (k == 29 && i == 71) r += 0.25
+			v = v * exp(r)
+			printf "g/s%02d,%d-%02d,%.6f\n", k, 2020 + int(i / 12), i % 12 + 1, v } } }' > "$1"
+}

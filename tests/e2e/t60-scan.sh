@@ -105,13 +105,7 @@ sig_scan=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) i
 
 # ---- the selection shortens the table, and says what it left out --------
 # 30 monthly series, one with a +25% last month: notable in the batch
-awk 'BEGIN { s = 77; print "series,date,value"
-	for (k = 0; k < 30; k++) { v = 100
-		for (i = 0; i < 72; i++) { s = (s * 1103515245 + 12345) % 2147483648
-			u = s / 2147483648 - 0.5; r = 0.06 * u
-			if (k == 29 && i == 71) r += 0.25
-			v = v * exp(r)
-			printf "g/s%02d,%d-%02d,%.6f\n", k, 2020 + int(i / 12), i % 12 + 1, v } } }' > "$WORK/sel.csv"
+write_batch_with_one_shock "$WORK/sel.csv"
 run "$ASSAY" --db "$WORK/sel.db" -q import "$WORK/sel.csv" --kind price
 expect_status sel-import 0
 run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --top 3 --sort name

@@ -253,13 +253,7 @@ grep -q 'notable\*\* ([0-9a-z ]* not current) among them' "$M" && ok report-head
 	not_ok report-headline-stale-notable "$(grep -o 'series screened, [^.]*' "$M")"
 
 # ---- the headline counts every series screened; nothing left out unsaid --
-awk 'BEGIN { s = 77; print "series,date,value"
-	for (k = 0; k < 30; k++) { v = 100
-		for (i = 0; i < 72; i++) { s = (s * 1103515245 + 12345) % 2147483648
-			u = s / 2147483648 - 0.5; r = 0.06 * u
-			if (k == 29 && i == 71) r += 0.25
-			v = v * exp(r)
-			printf "g/s%02d,%d-%02d,%.6f\n", k, 2020 + int(i / 12), i % 12 + 1, v } } }' > "$WORK/sel.csv"
+write_batch_with_one_shock "$WORK/sel.csv"
 "$ASSAY" --db "$WORK/sel.db" -q import "$WORK/sel.csv" --kind price >/dev/null 2>&1
 run "$ASSAY" --db "$WORK/sel.db" report 'g/*' --top 3 --sort name -o "$WORK/rep-top"
 expect_status report-top-status 0
