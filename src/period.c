@@ -258,6 +258,25 @@ static long long this_year(void)
 #define NO_YEAR (-2000000)
 #define NO_MONTH (-1)
 
+/* Does `s` hold `year` written with four digits, as a run of digits of
+ * its own?  glibc's %Y takes one to four digits, so "24" under %d/%m/%Y
+ * is the year 24: only a year written out ("0024") is meant so. */
+static int has_digit_run(const char *s, long long year)
+{
+	char want[8];
+	snprintf(want, sizeof want, "%04lld", year);
+	for (const char *r = s; *r; r++) {
+		if (!is_digit(*r) || (r > s && is_digit(r[-1])))
+			continue;
+		const char *e = r;
+		while (is_digit(*e))
+			e++;
+		if (e - r == 4 && memcmp(r, want, 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int parse_with_format(const char *s, const char *fmt,
 			     assay_freq *freq, assay_period *p,
 			     char *why, size_t n)
@@ -312,6 +331,13 @@ static int parse_with_format(const char *s, const char *fmt,
 				 "this year (%%y "
 				 "takes 00-68 as 20xx, 69-99 as 19xx): give "
 				 "years of four digits (%%Y)", year);
+		return -1;
+	}
+	if (format_uses(fmt, 'Y') && year < 1000 && !has_digit_run(s, year)) {
+		if (why)
+			snprintf(why, n, "%%Y reads a year of fewer than four "
+				 "digits as the year %lld: two-digit years "
+				 "need %%y in --date-format", year);
 		return -1;
 	}
 	/* A format without a day (%b-%y, %Y-%m) names a month: strptime's
