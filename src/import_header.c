@@ -293,6 +293,29 @@ static int period_qualifier(const char *tok)
 	return 0;
 }
 
+/* A word that makes a header's year some other year than the calendar
+ * one ("FY 2024", "Crop year 2024": India's FY 2024 ends in March 2024,
+ * Australia's in June), or the year's value some other quantity than
+ * its level ("YoY 2024", "Change 2024", "Share 2024").  Read as the
+ * calendar year's level, either is stored without a word. */
+static const char *const fiscal_words[] = {
+	"fy", "fiscal", "crop", "marketing", "season", "seasonal", "harvest",
+	"financial", NULL
+};
+static const char *const change_words[] = {
+	"yoy", "mom", "qoq", "change", "changes", "chg", "growth", "pct",
+	"percent", "percentage", "share", "rank", "ranking", "diff",
+	"difference", "delta", "var", "variation", "ratio", NULL
+};
+
+static int in_words(const char *tok, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++)
+		if (!strcasecmp(tok, *w))
+			return 1;
+	return 0;
+}
+
 /* Table layout: the period of column c from its header ("PROD_2023",
  * "PROD_EST_ 2024", "2026Q1", "Production 2024 (kt)"): its one token that
  * reads as a period, after a trailing parenthesised group (a unit) is
@@ -333,7 +356,7 @@ static int header_period(struct importer *im, const char *h, int c,
 			 char *words, size_t nwords, char *unit, size_t nunit)
 {
 	char *buf = strip_paren_suffix(im, h), *tok, *save = NULL;
-	char first[32] = "", odd[32] = "";
+	char first[32] = "", odd[32] = "", fiscal[32] = "", change[32] = "";
 	int found = 0;
 	words[0] = unit[0] = 0;
 	if (!buf)
@@ -368,6 +391,12 @@ static int header_period(struct importer *im, const char *h, int c,
 			snprintf(label, 8, "%s", strlen(tok) == 7 ? tok : "");
 		} else if (!odd[0] && period_qualifier(tok)) {
 			snprintf(odd, sizeof odd, "%s", tok);
+		} else if (in_words(tok, fiscal_words)) {
+			if (!fiscal[0])
+				snprintf(fiscal, sizeof fiscal, "%s", tok);
+		} else if (in_words(tok, change_words)) {
+			if (!change[0])
+				snprintf(change, sizeof change, "%s", tok);
 		} else if (!estimate_word(tok)) {
 			add_word(words, nwords, tok);
 		}
@@ -379,6 +408,20 @@ static int header_period(struct importer *im, const char *h, int c,
 				    "table layout reads a period and words: PROD_2023, "
 				    "2026Q1, 2026-03; --map renames a header)", h, odd,
 				    first);
+		free(buf);
+		return rc;
+	}
+	if (found && (fiscal[0] || change[0])) {
+		int rc = im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				    fiscal[0]
+				    ? "column header '%s' has '%s' beside its year '%s': "
+				      "a fiscal or crop year is not the calendar year "
+				      "(--map '%s=...' relabels it by a calendar year)"
+				    : "column header '%s' has '%s' beside its period "
+				      "'%s': a change or share, not the period's level "
+				      "(--value-cols leaves the column out; --map '%s=...' "
+				      "renames it)", h, fiscal[0] ? fiscal : change,
+				    first, h);
 		free(buf);
 		return rc;
 	}
