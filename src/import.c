@@ -246,6 +246,9 @@ void im_day_stats_add(struct day_stats *s, assay_period day)
 		s->weekday = wd;
 		s->first = day;
 	}
+	int y, m, d;
+	assay_civil_from_days(day, &y, &m, &d);
+	s->quarters |= 1u << ((m - 1) / 3);
 	s->marks &= im_day_marks(day);
 	s->one_weekday &= wd == s->weekday;
 	s->distinct |= day != s->first;
@@ -266,6 +269,29 @@ assay_freq im_days_freq(const struct day_stats *s)
 	return ASSAY_FREQ_D;
 }
 
+
+/* Quarter ends (or starts) that all fall in one quarter of the year,
+ * 2021-06-30, 2022-06-30, are a year apart: annual data dated by a
+ * fiscal year's end (Australia's June, India's March) as often as
+ * quarterly data with three quarters of four missing.  Read as quarters
+ * the years were stored as 2021Q2, exit 0: refused, naming --freq. */
+static int check_one_quarter(struct importer *im)
+{
+	const struct day_stats *s = &im->days;
+	if (im->o->freq || im->day_freq != ASSAY_FREQ_Q ||
+	    (s->quarters & (s->quarters - 1)))
+		return 0;
+	char a[16];
+	int q = 1;
+	while (!(s->quarters & 1u << (q - 1)))
+		q++;
+	return im_fail_at(im, s->first_line, s->first_col, ASSAY_EUSAGE,
+		       "every date ('%s', ...) falls at an end of Q%d: years "
+		       "dated by a fiscal year's end, or "
+		       "quarters with three of four missing? give --freq A "
+		       "(each date's calendar year) or --freq Q", assay_period_format(
+		       ASSAY_FREQ_D, s->first, a, sizeof a), q);
+}
 
 /* The delimiter: the flag's, or guessed from the first block. */
 static int pick_delimiter(struct importer *im, struct source *src, char *delim)
@@ -295,7 +321,7 @@ static int pass_one(struct importer *im, struct source *src, char delim)
 				  : "no line %ld: the file is shorter"
 				  : "no header row found%.0ld", im->o->header_line);
 	decide_day_freq(im);
-	return 0;
+	return check_one_quarter(im);
 }
 
 /* Pass two: write, in one transaction (left open for the caller to

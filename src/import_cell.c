@@ -650,6 +650,10 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	im_note_fiscal(im, s, im_fiscal_shape(s), *f, *p, im->row_line, col);
 	if (*f == ASSAY_FREQ_D) {
 		if (im_day_stats_wanted(im)) {
+			if (!im->days.cells) {
+				im->days.first_line = im->row_line;
+				im->days.first_col = col;
+			}
 			im_day_stats_add(&im->days, *p);
 			/* Days that are neither all one kind of period
 			 * boundary nor all one weekday are days: the rest of

@@ -53,6 +53,9 @@ struct day_stats {
 	int one_weekday, weekday;
 	int distinct;           /* two different days at least */
 	assay_period first;
+	unsigned quarters;      /* the quarters of the year seen (bit q-1) */
+	long first_line;        /* where the first date stands (im->days) */
+	int first_col;
 };
 
 struct series_entry {

@@ -139,7 +139,8 @@ static int builtin_is_date(long id)
 }
 
 /* What a format code shows.  Outside quoted text, escapes and [brackets]
- * (colours, elapsed [h]): a date when it has y, d, or an m with no h or s
+ * (colours, elapsed [h]): a year when it has y and no d or m; a date
+ * when it has y, d, or an m with no h or s
  * (m next to h or s is minutes); else a percent when it has a '%' (the
  * cell holds 0.0725 and shows 7.25%); else a number. */
 int wb_format_class(const char *code)
@@ -168,6 +169,10 @@ int wb_format_class(const char *code)
 			pct |= *p == '%';
 		}
 	}
+	/* "yyyy" over 30 June of each year (a fiscal year's end) shows the
+	 * year: read as the day, the years became quarters (2015Q2) */
+	if (y && !d && !m)
+		return FMT_YEAR;
 	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT : FMT_NUMBER;
 }
 

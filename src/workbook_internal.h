@@ -33,8 +33,10 @@ struct sheet {
 };
 
 /* What a cell style's number format shows: the stored number, a
- * date (the number is a serial), or a percent (0.0725 shown as 7.25%). */
-enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT };
+ * date (the number is a serial), a date shown as its year alone
+ * ("yyyy": the sheet, and its CSV, say 2015), or a percent (0.0725
+ * shown as 7.25%). */
+enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR };
 
 struct assay_workbook {
 	char *path;

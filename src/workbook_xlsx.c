@@ -672,13 +672,15 @@ static void end_cell(struct sheet_ctx *c)
 			put_cell(c, s, n, ASSAY_CELL_PERCENT);
 			return;
 		}
-		if (cls == FMT_DATE) {
+		if (cls == FMT_DATE || cls == FMT_YEAR) {
 			char num[64];
 			snprintf(num, sizeof num, "%.*s", (int)(n < 60 ? n : 60), s);
 			char *end;
 			double v = strtod(num, &end);
 			if (!*end && wb_serial_to_date(v, wb->date1904, date, sizeof date)) {
-				put_cell(c, date, strlen(date), ASSAY_CELL_DATE);
+				/* the year it shows: "2015" */
+				put_cell(c, date, cls == FMT_YEAR ? 4 : strlen(date),
+					 ASSAY_CELL_DATE);
 				return;
 			}
 		}
