@@ -144,6 +144,26 @@ static int is_unit(const char *s)
 	return 1;
 }
 
+/* The trailing "(unit)" of header h, whose name part is `len` bytes,
+ * labels value column v when it is a unit of assay's table, as a units
+ * row does: "Copper (kt)" under --unit t stored thousands of tonnes as
+ * tonnes (exit 0), and without --unit the kt was lost.  A group that is
+ * no unit ("Copper (LME)", "Cobalt (BGS (2016))") names a source. */
+static int header_unit(struct importer *im, struct value_col *v,
+		       const char *h, size_t len)
+{
+	const char *open = h + len, *close = strrchr(h, ')');
+	if (*open != '(' || !close || close <= open)
+		return 0;
+	char text[64];
+	if ((size_t)(close - open - 1) >= sizeof text)
+		return 0;
+	snprintf(text, sizeof text, "%.*s", (int)(close - open - 1), open + 1);
+	if (!is_unit(text))
+		return 0;
+	return (v->unit = im_strdup(im, text)) ? 0 : -1;
+}
+
 static int add_value_col(struct importer *im, int c)
 {
 	struct value_col *vc = realloc(im->vcol, (im->nvcol + 1) * sizeof *vc);
@@ -166,8 +186,10 @@ static int add_value_col(struct importer *im, int c)
 	v->part = im_strdup(im, name);  /* a slug is never longer */
 	if (v->part)
 		assay_slug(name, v->part, strlen(name) + 1);
+	int rc = v->part ? header_unit(im, v, im_mapped(im, im->header[c]),
+				       strlen(name)) : -1;
 	free(name);
-	return v->part ? 0 : -1;
+	return rc;
 }
 
 /* Does an entry of the comma-separated list name column c (a glob, a
@@ -887,11 +909,6 @@ static int resolve_value_columns(struct importer *im)
 		v->period = hp;
 		v->pfreq = hf;
 		memcpy(v->plabel, plabel, sizeof plabel);
-		/* a header's (unit) that is a unit labels the series, as a units
-		 * row does (and --unit must agree with it) */
-		if (lay == ASSAY_LAYOUT_TABLE && unit[0] && !v->unit && is_unit(unit) &&
-		    !(v->unit = im_strdup(im, unit)))
-			return -1;
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
 			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
 				       "no period in column header '%s' (the "
