@@ -909,6 +909,14 @@ static int resolve_value_columns(struct importer *im)
 		v->period = hp;
 		v->pfreq = hf;
 		memcpy(v->plabel, plabel, sizeof plabel);
+		/* a table header's (unit) after its period labels the series
+		 * even when it is no unit of assay's table ("('000 t)", "(kt
+		 * Cu)"), as a units row's text does, and --unit must agree
+		 * with it: dropped, --unit t labelled thousands of tonnes as
+		 * tonnes (exit 0).  A unit of the table is set already. */
+		if (lay == ASSAY_LAYOUT_TABLE && has_period && unit[0] && !v->unit &&
+		    !estimate_word(unit) && !(v->unit = im_strdup(im, unit)))
+			return -1;
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
 			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
 				       "no period in column header '%s' (the "
