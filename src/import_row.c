@@ -534,6 +534,70 @@ static void header_record(struct importer *im)
 	}
 }
 
+/* The column (0-based) of header name `name`, or -1. */
+static long header_col(struct importer *im, const char *name)
+{
+	for (size_t c = 0; c < im->nheader; c++)
+		if (!strcasecmp(name, im->header[c]))
+			return (long)c;
+	return -1;
+}
+
+/* Is the row the header once more (two exports joined with cat)?  0 no,
+ * 1 the same names in the same columns, 2 the same names in another
+ * order; *moved is then the first column whose name moved. */
+static int repeated_header(struct importer *im, size_t *moved)
+{
+	size_t named = 0;
+	if (im->nheader < 2)
+		return 0;
+	for (size_t c = 0; c < im->nheader; c++)
+		named += im->header[c][0] != 0;
+	for (size_t i = 0; i < im->nfield; i++) {
+		const char *f = im_trim(im->field[i]);
+		if (!*f)
+			continue;
+		if (header_col(im, f) < 0 || !named)
+			return 0;
+		named--;
+	}
+	if (named)
+		return 0;
+	for (size_t i = 0; i < im->nfield; i++)
+		if (i >= im->nheader ||
+		    strcasecmp(im_trim(im->field[i]), im->header[i])) {
+			*moved = i;
+			return 2;
+		}
+	return 1;
+}
+
+/* A repeated header is said as one: skipped by --skip-bad where its
+ * columns are the header's, refused whatever the flags where they moved
+ * (read under the first header, the rows after it put zinc's prices in
+ * copper's series, exit 0). */
+static int check_repeated_header(struct importer *im)
+{
+	const char *line = im->sheet_name ? "row" : "line";
+	size_t moved = 0;
+	int kind = repeated_header(im, &moved);
+	if (kind == 2) {
+		const char *f = im_trim(im->field[moved]);
+		im_fail_at(im, im->row_line, (int)moved + 1, ASSAY_EUSAGE,
+			   "%s %ld repeats the header with its columns in "
+			   "another order ('%s' is column %zu here, %ld above): "
+			   "the rows after it would go to the wrong series "
+			   "(import each part from a file of its own)", line,
+			   im->row_line, f, moved + 1, header_col(im, f) + 1);
+	} else if (kind == 1) {
+		im_fail_at(im, im->row_line, 1, ASSAY_EUSAGE, "%s %ld repeats "
+			   "the header (files joined together?)%s", line,
+			   im->row_line, im->o->skip_bad ? ""
+			   : ": --skip-bad skips it");
+	}
+	return kind;
+}
+
 /* A data row.  --skip-bad must skip a row whole: when a check that needs
  * the store (a second value, a frequency, a kind) fails on a later cell
  * of a wide row, the cells before it are undone (a savepoint). */
@@ -542,6 +606,13 @@ static void data_record(struct importer *im)
 	im->state = IN_DATA;
 	if (im->pass == 2)
 		im->res->rows_read++;
+	switch (check_repeated_header(im)) {
+	case 2:
+		return;
+	case 1:
+		bad_row(im);
+		return;
+	}
 	int guard = im->pass == 2 && im->o->skip_bad && im->nvcol > 1;
 	assay_import_result before;
 	if (guard) {
