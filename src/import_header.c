@@ -841,6 +841,29 @@ static const char *glob_hint(const char *h, char *buf, size_t n)
 	return buf;
 }
 
+/* A wide column named for a part of a date (Year,Month,copper_stock) is
+ * no series: the file's dates are split over two columns.  Read as a
+ * series, 'month' held 12s and the December values were the years';
+ * --value-cols leaving it out still stored them as the years'. */
+static int date_part_column(struct importer *im, int c)
+{
+	static const char *const parts[] = {
+		"month", "quarter", "qtr", "week", "day", NULL
+	};
+	if (im->layout != ASSAY_LAYOUT_WIDE || im->date_col < 0)
+		return 0;
+	for (const char *const *w = parts; *w; w++)
+		if (!strcasecmp(im->header[c], *w))
+			return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				       "column '%s' is a part of the date beside "
+				       "the date column '%s': each row's value is "
+				       "that %s's, not the whole period's (join the "
+				       "two into one date column, 2021-12, and give "
+				       "it as --date-col)",
+				       im->header[c], im->header[im->date_col], *w);
+	return 0;
+}
+
 /* Wide and table layouts: every column left (or those --value-cols
  * names) is a value column; in the table layout each names a period. */
 static int resolve_value_columns(struct importer *im)
@@ -865,6 +888,8 @@ static int resolve_value_columns(struct importer *im)
 			continue;
 		/* A column number also picks an unnamed column (an IMF
 		 * sheet's), which gets its number as its name. */
+		if (date_part_column(im, (int)c))
+			return -1;
 		if (o->value_cols && !matches_any(im, im->header[c], (int)c))
 			continue;
 		assay_period hp = 0;
