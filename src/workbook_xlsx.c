@@ -283,6 +283,84 @@ static void styles_end(void *ud, const XML_Char *name)
 
 /* ---- shared strings ------------------------------------------------- */
 
+/* ---- ST_Xstring escapes ---------------------------------------------- */
+
+/* The UTF-16 code unit of an escape "_xHHHH_" at s (n bytes left), or -1. */
+static long xescape_at(const char *s, size_t n)
+{
+	if (n < 7 || s[0] != '_' || (s[1] != 'x' && s[1] != 'X') || s[6] != '_')
+		return -1;
+	long u = 0;
+	for (int i = 2; i < 6; i++) {
+		int c = (unsigned char)s[i], d = c >= '0' && c <= '9' ? c - '0'
+			: (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		u = u * 16 + d;
+	}
+	return u;
+}
+
+static size_t put_utf8(char *o, unsigned long u)
+{
+	if (u < 0x80) {
+		o[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		o[0] = (char)(0xC0 | u >> 6);
+		o[1] = (char)(0x80 | (u & 0x3F));
+		return 2;
+	}
+	if (u < 0x10000) {
+		o[0] = (char)(0xE0 | u >> 12);
+		o[1] = (char)(0x80 | (u >> 6 & 0x3F));
+		o[2] = (char)(0x80 | (u & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | u >> 18);
+	o[1] = (char)(0x80 | (u >> 12 & 0x3F));
+	o[2] = (char)(0x80 | (u >> 6 & 0x3F));
+	o[3] = (char)(0x80 | (u & 0x3F));
+	return 4;
+}
+
+/* Decode the escapes of an ST_Xstring in place (ECMA-376 Part 1,
+ * 22.9.2.19): Excel writes "_xHHHH_" for a UTF-16 code unit that XML 1.0
+ * cannot hold or would lose ("Nickel_x000D_" is "Nickel" and a CR typed
+ * with Alt+Enter), and "_x005F_" for a literal "_" before one.  Kept as
+ * text, the workbook gave 'Nickel_x000D_' where its CSV gave 'Nickel'.
+ * A surrogate pair is two escapes; a lone surrogate stays as written.
+ * The decoded text is never longer (7 bytes give at most 3, 14 give 4).
+ * Returns the new length. */
+static size_t xstring_decode(char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+	while (i < n) {
+		long u = xescape_at(s + i, n - i);
+		if (u < 0) {
+			s[o++] = s[i++];
+			continue;
+		}
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			long lo = xescape_at(s + i + 7, n - i - 7);
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				o += put_utf8(s + o, 0x10000 + ((unsigned long)(u - 0xD800) << 10) +
+					      (unsigned long)(lo - 0xDC00));
+				i += 14;
+				continue;
+			}
+		}
+		if (u >= 0xD800 && u <= 0xDFFF) {
+			s[o++] = s[i++];
+			continue;
+		}
+		o += put_utf8(s + o, (unsigned long)u);
+		i += 7;
+	}
+	return o;
+}
+
 struct sst_ctx {
 	struct xml_ctx x;
 	int in_si, in_t, in_rph;
@@ -349,6 +427,8 @@ static void sst_end(void *ud, const XML_Char *name)
 			xml_fail_stop(&c->x);
 			return;
 		}
+		wb->sst_len = c->start + xstring_decode(wb->sst + c->start,
+							wb->sst_len - c->start);
 		if (sst_put(c, "", 1))
 			return;
 		if (wb->nsst == MAX_SST_COUNT) {
@@ -653,7 +733,7 @@ static void end_cell(struct sheet_ctx *c)
 		const char *str = wb->sst + wb->sst_off[k];
 		put_cell(c, str, strlen(str), ASSAY_CELL_TEXT);
 	} else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
-		put_cell(c, c->v, c->vlen, ASSAY_CELL_TEXT);
+		put_cell(c, c->v, xstring_decode(c->v, c->vlen), ASSAY_CELL_TEXT);
 	} else if (!strcmp(t, "b")) {
 		if (n)
 			put_cell(c, n == 1 && s[0] == '1' ? "TRUE" : "FALSE",
