@@ -229,13 +229,26 @@ int assay_workbook_pick(const assay_workbook *wb, const char *spec,
 	if (spec) {
 		char *end;
 		long k = strtol(spec, &end, 10);
-		for (size_t i = 0; i < wb->nsheet; i++)
-			if (!strcmp(wb->sheet[i].name, spec))
-				return *idx = i, 0;
-		for (size_t i = 0; i < wb->nsheet; i++)
-			if (!strcasecmp(wb->sheet[i].name, spec))
-				return *idx = i, 0;
-		if (*spec && !*end && k >= 1 && (size_t)k <= wb->nsheet)
+		int is_number = *spec && !*end && k >= 1 && (size_t)k <= wb->nsheet;
+		size_t i = 0;
+		while (i < wb->nsheet && strcmp(wb->sheet[i].name, spec))
+			i++;
+		for (size_t j = 0; i == wb->nsheet && j < wb->nsheet; j++)
+			if (!strcasecmp(wb->sheet[j].name, spec))
+				i = j;
+		/* "--sheet 1" where a sheet is named "1" but is not the first:
+		 * the numbers --list-sheets prints are the ones users copy, and
+		 * the name won silently (sheets named by years, table numbers). */
+		if (i < wb->nsheet && is_number && i != (size_t)k - 1)
+			return assay_fail(err, ASSAY_EUSAGE, "%s: --sheet %s is the "
+					  "name of sheet %zu and the number of sheet "
+					  "%ld ('%s'): give --sheet %zu for the one "
+					  "named '%s', or the other's name", wb->path,
+					  spec, i + 1, k, wb->sheet[k - 1].name, i + 1,
+					  wb->sheet[i].name);
+		if (i < wb->nsheet)
+			return *idx = i, 0;
+		if (is_number)
 			return *idx = (size_t)k - 1, 0;
 		return assay_fail(err, ASSAY_EUSAGE, "%s: no sheet '%s' (%zu "
 				  "sheet%s; --list-sheets lists them)", wb->path,
