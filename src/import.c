@@ -199,6 +199,8 @@ static void reset_for_pass(struct importer *im, int pass)
 	memset(&im->marks, 0, sizeof im->marks);
 	memset(&im->fy, 0, sizeof im->fy);
 	im->qual_line = 0;
+	im->skip_line = 0;
+	im->skip_rows = 0;
 	im->spare_line = 0;
 	im->pass = pass;
 }

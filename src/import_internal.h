@@ -191,6 +191,8 @@ struct importer {
 	struct mark_evidence marks;
 	struct fiscal_evidence fy;
 	long qual_line;         /* the first value with a qualifier ... */
+	long skip_line;         /* --skip-bad: the first row skipped, */
+	uint64_t skip_rows;     /* and how many were */
 	int qual_col;
 	char qual_why[256];     /* ... and what it is */
 	assay_layout layout;

@@ -29,6 +29,8 @@ static int bad_row(struct importer *im)
 	if (im->speculative)
 		return -1;      /* its notice would come twice: see speculate() */
 	if (im->pass == 2) {
+		if (!im->skip_rows++)
+			im->skip_line = im->row_line;
 		char msg[sizeof im->err->msg + 16];
 		snprintf(msg, sizeof msg, "%s (row skipped)", im->err->msg);
 		im_notify(im, msg);
@@ -682,6 +684,14 @@ void im_on_record(struct importer *im)
  * (USGS's "E" in a few cells). */
 int im_check_values_read(struct importer *im)
 {
+	/* --skip-bad is how a scheduled import survives the odd bad row; a
+	 * source that changed its date form has every row skipped, and
+	 * "imported ... 3 skipped" with exit 0 let the series go stale. */
+	if (im->skip_rows && im->skip_rows == im->res->rows_read)
+		return im_fail_at(im, im->skip_line, 0, ASSAY_EUSAGE,
+				  "every data row was skipped (%llu, --skip-bad): "
+				  "nothing imported",
+				  (unsigned long long)im->skip_rows);
 	if (im->res->values || !im->qual_line)
 		return 0;
 	return im_fail_at(im, im->qual_line, im->qual_col, ASSAY_EUSAGE,
