@@ -73,6 +73,10 @@ struct series_entry {
 	char *unit;             /* its unit and kind (the store's, or this */
 	char *kind;             /* import's first row's); NULL: none */
 	long unit_line;         /* the row that gave the unit; 0: the store */
+	char *said[ASSAY_META_COUNT];   /* source, commodity, region, measure,
+					 * notes from a column: the first row's
+					 * that gives one ... */
+	long said_line[ASSAY_META_COUNT];       /* ... and that row */
 	/* new, long layout: its own full dates, read as a file's are
 	 * (im_check_series_days) */
 	struct day_stats days;

@@ -16,6 +16,14 @@
 
 /* The slot of name in a table of cap slots (a power of two, never full):
  * its entry (*found = 1) or the empty slot where it goes. */
+static void free_said(struct series_entry *e)
+{
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		free(e->said[f]);
+		e->said[f] = NULL;
+	}
+}
+
 static struct series_entry *probe(struct series_entry *slot, size_t cap,
 				  const char *name, int *found)
 {
@@ -49,6 +57,7 @@ static int rehash(struct series_map *m, size_t ncap, long drop_line)
 			free(e->name);
 			free(e->unit);
 			free(e->kind);
+			free_said(e);
 			continue;
 		}
 		*probe(ns, ncap, e->name, &found) = *e;
@@ -86,6 +95,7 @@ void im_map_free(struct series_map *m)
 		free(m->slot[i].name);
 		free(m->slot[i].unit);
 		free(m->slot[i].kind);
+		free_said(&m->slot[i]);
 	}
 	free(m->slot);
 	memset(m, 0, sizeof *m);
@@ -218,16 +228,64 @@ static int adopt_unit(struct importer *im, struct series_entry *e,
 	return 0;
 }
 
+/* The fields whose column may not change within a series, beside the
+ * unit and the kind (same_meta_as_before checks those). */
+static int said_field(int f)
+{
+	return f != ASSAY_META_UNIT && f != ASSAY_META_KIND;
+}
+
+/* A source (commodity, region, measure, notes) column that changes
+ * within one series (LME, then COMEX) most often means two series put
+ * under one name; the first was kept and the others dropped without a
+ * word.  Blank cells say nothing. */
+static int same_said_as_before(struct importer *im, struct series_entry *e,
+			       int col, const char **meta)
+{
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		const char *m = meta[f];
+		if (!said_field(f) || im->meta_col[f] < 0 || !m || !*m)
+			continue;
+		if (!e->said[f]) {
+			if (!(e->said[f] = im_strdup(im, m)))
+				return -1;
+			e->said_line[f] = im->row_line;
+		} else if (strcmp(m, e->said[f])) {
+			return im_fail_at(im, im->row_line, meta_at(im, f, col),
+					  ASSAY_EUSAGE, "series '%s' has %s '%s' "
+					  "here but '%s' before (%s %ld): one series "
+					  "has one %s (two series under one name? "
+					  "else leave --%s-col out)", e->name,
+					  im_meta_names[f], m, e->said[f],
+					  im->sheet_name ? "row" : "line",
+					  e->said_line[f], im_meta_names[f],
+					  im_meta_names[f]);
+		}
+	}
+	return 0;
+}
+
+/* Is a metadata field given by a column that same_meta_as_before must
+ * watch? */
+static int meta_from_columns(struct importer *im)
+{
+	for (int f = 0; f < ASSAY_META_COUNT; f++)
+		if (im->meta_col[f] >= 0)
+			return 1;
+	return 0;
+}
+
 /* One series, one unit and one kind: a later row of this file whose unit
  * (kind) column says otherwise would mix tonnes with kilograms, flows
  * with prices, under one name.  Only a column can vary by row. */
 static int same_meta_as_before(struct importer *im, struct series_entry *e,
 			       int col, struct value_col *v)
 {
-	if (im->meta_col[ASSAY_META_UNIT] < 0 && im->meta_col[ASSAY_META_KIND] < 0)
+	if (!meta_from_columns(im))
 		return 0;
 	const char *meta[ASSAY_META_COUNT];
-	if (row_meta(im, e->name, v, meta, col))
+	if (row_meta(im, e->name, v, meta, col) ||
+	    same_said_as_before(im, e, col, meta))
 		return -1;
 	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
 	if (u && !*u)
@@ -352,6 +410,15 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	}
 	e->created_at = im->row_line;
 	e->unit_line = u && *u ? im->row_line : 0;
+	memset(e->said, 0, sizeof e->said);
+	if (same_said_as_before(im, e, col, meta)) {
+		free(e->name);
+		free(e->unit);
+		free(e->kind);
+		free_said(e);
+		e->name = e->unit = e->kind = NULL;
+		return -1;
+	}
 	im->map.n++;
 	im->res->series_total++;
 	*out = im->map.last = e;
