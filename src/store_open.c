@@ -171,6 +171,16 @@ static int migrate(sqlite3 *db, const char *path, assay_error *err)
 		return 0;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return store_sqlite_fail(err, db, path);
+	/* Read again under the write lock: imports started together on a
+	 * new path each saw version 0, and all but the first to take the
+	 * lock then found its tables and called the store somebody else's
+	 * ("not an assay store ... give a new file with --db"). */
+	if (schema_version(db, &version) || version >= n) {
+		int rc = version > n ? too_new(path, version, err)
+			 : version == n ? 0 : store_sqlite_fail(err, db, path);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
 	if (version == 0) {
 		/* A database with tables but no schema version is somebody
 		 * else's: adding ours to it would mix two programs' data. */

@@ -245,3 +245,22 @@ expect_status damaged-changes-status 4
 run "$ASSAY" --db "$WORK/damaged.db" list --format csv
 expect_status damaged-list-status 0
 expect_out_has damaged-list-labels "cu,price,M,2026-01,768614336404564650-08,3"
+
+# ---- imports started together on a path with no store yet ------------------
+# Each saw schema version 0 before the write lock; all but the first to take
+# it then found the new tables and called the store somebody else's ("not an
+# assay store: a SQLite database with other tables", exit 4).
+for k in 0 1 2 3; do printf 'date,value\n2024-01,%d\n2024-02,%d\n' $k $k > "$WORK/par$k.csv"; done
+lost=0
+for trial in 1 2 3 4 5; do
+	rm -f "$WORK/par.db" "$WORK/par.db-wal" "$WORK/par.db-shm"
+	for k in 0 1 2 3; do
+		"$ASSAY" --db "$WORK/par.db" -q import "$WORK/par$k.csv" --series "s$k" \
+			--kind price > "$WORK/par$k.out" 2>&1 &
+	done
+	wait
+	n=$(sqlite3 "$WORK/par.db" 'SELECT count(*) FROM series')
+	[ "$n" -eq 4 ] || lost=$((lost + 4 - n))
+done
+[ "$lost" -eq 0 ] && ok parallel-first-imports ||
+	not_ok parallel-first-imports "$lost imports of 20 lost: $(cat "$WORK"/par*.out | head -c 300)"
