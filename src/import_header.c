@@ -14,12 +14,45 @@
 
 /* ---- header ------------------------------------------------------------ */
 
-/* Is spec a column number (1-based; *k gets it) rather than a name? */
-static int col_number(const char *spec, long *k)
+/* The column (0-based) whose header is `spec` (case-insensitive), or -1. */
+static int named_col(struct importer *im, const char *spec)
+{
+	for (size_t i = 0; i < im->nheader; i++)
+		if (!strcasecmp(im->header[i], spec))
+			return (int)i;
+	return -1;
+}
+
+/* Is spec a column number (1-based; *k gets it) rather than a name?  A
+ * number past the header that is a column's name ('2023' in a table of
+ * year columns) is that name: no column has that number. */
+static int col_number(struct importer *im, const char *spec, long *k)
 {
 	char *end;
 	*k = strtol(spec, &end, 10);
-	return *spec && !*end;
+	if (!*spec || *end)
+		return 0;
+	return !((*k > (long)im->nheader || *k < 1) && named_col(im, spec) >= 0);
+}
+
+/* A number that is one column's number and another's name ('date,3,2,1'
+ * and --value-cols 2): the number won, and the column named '3' was read
+ * without a word.  Refused, naming both; a glob ('[2]') names a header. */
+static int ambiguous_number(struct importer *im, const char *spec,
+			    const char *flag, int globs)
+{
+	long k;
+	int c = named_col(im, spec);
+	if (c < 0 || !col_number(im, spec, &k) || k < 1 || k == c + 1)
+		return 0;
+	char hint[96] = "";
+	if (globs)
+		snprintf(hint, sizeof hint, ": '[%c]%s' (a glob) names the column "
+			 "named '%s'", spec[0], spec + 1, spec);
+	return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE, "%s %s is the "
+			  "number of column %ld ('%s') and the name of column "
+			  "%d%s", flag, spec, k, im->header[k - 1], c + 1,
+			  globs ? hint : " (give the other column's name)");
 }
 
 /* A column after c with the same name (case-insensitive), or -1. */
@@ -36,12 +69,9 @@ static int same_name_after(struct importer *im, int c)
 static int find_col(struct importer *im, const char *spec)
 {
 	long k;
-	if (col_number(spec, &k))
+	if (col_number(im, spec, &k))
 		return k >= 1 && (size_t)k <= im->hwidth ? (int)k - 1 : -1;
-	for (size_t i = 0; i < im->nheader; i++)
-		if (!strcasecmp(im->header[i], spec))
-			return (int)i;
-	return -1;
+	return named_col(im, spec);
 }
 
 /* First column whose header is one of `names`; -1 when none. */
@@ -77,8 +107,10 @@ static int need_col(struct importer *im, const char *spec, const char *what,
 {
 	char buf[64];
 	long k;
+	if (ambiguous_number(im, spec, flag, 0))
+		return -1;
 	int c = find_col(im, spec);
-	int number = col_number(spec, &k);
+	int number = col_number(im, spec, &k);
 	if (c >= 0)
 		return !number && unique_name(im, c, flag) ? -1 : c;
 	if (number && k < 1)
@@ -194,10 +226,11 @@ static int add_value_col(struct importer *im, int c)
 
 /* Does an entry of the comma-separated list name column c (a glob, a
  * name, case-insensitive, or its 1-based number)? */
-static int pattern_names(const char *pat, const char *header, int c)
+static int pattern_names(struct importer *im, const char *pat,
+			 const char *header, int c)
 {
 	long k;
-	if (col_number(pat, &k))
+	if (col_number(im, pat, &k))
 		return k == c + 1;
 	return store_glob(pat, header) || !strcasecmp(pat, header);
 }
@@ -207,7 +240,7 @@ static int number_in_list(struct importer *im, int c)
 {
 	long k;
 	for (size_t i = 0; i < im->nvpat; i++)
-		if (col_number(im->vpat[i], &k) && k == c + 1)
+		if (col_number(im, im->vpat[i], &k) && k == c + 1)
 			return 1;
 	return 0;
 }
@@ -219,7 +252,7 @@ static void column_meta(struct importer *im, struct value_col *v)
 {
 	for (size_t k = 0; k < im->ncmeta; k++) {
 		struct col_meta *m = &im->cmeta[k];
-		if (!pattern_names(m->spec, im->header[v->idx], v->idx))
+		if (!pattern_names(im, m->spec, im->header[v->idx], v->idx))
 			continue;
 		m->used = 1;
 		for (int f = 0; f < ASSAY_META_COUNT; f++)
@@ -232,7 +265,7 @@ static void column_meta(struct importer *im, struct value_col *v)
 static int matches_any(struct importer *im, const char *header, int c)
 {
 	for (size_t i = 0; i < im->nvpat; i++)
-		if (pattern_names(im->vpat[i], header, c))
+		if (pattern_names(im, im->vpat[i], header, c))
 			return 1;
 	return 0;
 }
@@ -242,7 +275,7 @@ static int matches_any_exactly(struct importer *im, const char *header, int c)
 {
 	long k;
 	for (size_t i = 0; i < im->nvpat; i++)
-		if (col_number(im->vpat[i], &k) ? k == c + 1
+		if (col_number(im, im->vpat[i], &k) ? k == c + 1
 		    : !strcasecmp(im->vpat[i], header))
 			return 1;
 	return 0;
@@ -994,6 +1027,9 @@ int im_resolve_header(struct importer *im)
 	const assay_import_opts *o = im->o;
 
 	im->header_named_ok = 0;
+	for (size_t i = 0; i < im->nvpat; i++)
+		if (ambiguous_number(im, im->vpat[i], "--value-cols", 1))
+			return -1;
 	if (resolve_named_columns(im))
 		return -1;
 	int named = o->key_cols || o->date_col || o->series_col || o->value_col;
