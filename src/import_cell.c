@@ -621,7 +621,15 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	im->row_is_day = 0;
 	if (im_formula_at(im, col - 1))
 		return -1;
-	if (assay_period_parse(s, im->o->date_format, f, p, why, sizeof why))
+	/* --date-format reads text: a workbook's date cell is a date
+	 * already (written YYYY-MM-DD, or YYYY for a year format), and the
+	 * format made a column of date cells and typed-in text dates
+	 * unimportable ("cannot read date '2024-01-15'", a text the sheet
+	 * does not hold). */
+	const char *fmt = im->ftype && (size_t)col - 1 < im->nfield &&
+			  im->ftype[col - 1] == ASSAY_CELL_DATE ? NULL
+			  : im->o->date_format;
+	if (assay_period_parse(s, fmt, f, p, why, sizeof why))
 		return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 			       "cannot read date '%s': %s%s",
 			       assay_shown(s, buf, sizeof buf), why,
