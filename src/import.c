@@ -302,6 +302,12 @@ static int pick_delimiter(struct importer *im, struct source *src, char *delim)
 	size_t n = im_read_head(im, src, head, sizeof head);
 	if (im->failed)
 		return -1;
+	char declared = im_declared_delimiter(head, n);
+	if (declared && im->o->delimiter && declared != im->o->delimiter)
+		return im_fail_at(im, 1, 1, ASSAY_EUSAGE, "line 1 'sep=%c' "
+				  "declares the delimiter '%c' (as Excel writes "
+				  "it), but --delimiter is '%c'", declared,
+				  declared, im->o->delimiter);
 	*delim = im->o->delimiter ? im->o->delimiter : im_sniff_delimiter(head, n);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "import_internal.h"
@@ -71,8 +72,26 @@ static void on_row_end(int c, void *data)
 
 /* Choose the delimiter from the first lines: the candidate found the same
  * non-zero number of times on every sampled line, most often, wins. */
+/* The delimiter a first line "sep=;" declares (Excel writes it, and
+ * honours it on opening), or 0.  Counted with the others, that line
+ * threw the guess off to ',', and the header search landed on data. */
+char im_declared_delimiter(const char *buf, size_t len)
+{
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		buf += 3, len -= 3;
+	if (len < 5 || strncasecmp(buf, "sep=", 4) || buf[4] == '\n' ||
+	    buf[4] == '\r' || buf[4] == 0)
+		return 0;
+	if (len > 5 && buf[5] != '\n' && buf[5] != '\r')
+		return 0;
+	return buf[4];
+}
+
 char im_sniff_delimiter(const char *buf, size_t len)
 {
+	char declared = im_declared_delimiter(buf, len);
+	if (declared)
+		return declared;
 	const char cand[] = { ',', ';', '\t' };
 	char best = ',';
 	long best_count = 0;

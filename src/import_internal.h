@@ -338,6 +338,7 @@ int im_open_workbook(struct importer *im, struct source *src);
 size_t im_read_head(struct importer *im, struct source *src, char *out,
 		size_t n);
 char im_sniff_delimiter(const char *buf, size_t len);
+char im_declared_delimiter(const char *buf, size_t len);
 
 /* import_row.c */
 void im_on_record(struct importer *im);
