@@ -175,7 +175,7 @@ static char *line_end(char *s, char *end)
 static int feed_text(struct importer *im, struct csv_parser *p, char *s,
 		     size_t n, int *first)
 {
-	char *end = s + n;
+	char *end = s + n, *block = s;
 	const char *packed = *first ? compressed(s, n) : NULL;
 	if (packed)
 		return im_fail_at(im, 1, 0, ASSAY_EUSAGE, "%s-compressed, not a text "
@@ -207,8 +207,11 @@ static int feed_text(struct importer *im, struct csv_parser *p, char *s,
 		/* Between records (libcsv's ROW_NOT_BEGUN, 0), the next one
 		 * starts on this line; a quoted line break keeps the line
 		 * where its record began. */
-		if (p->pstate == 0)
+		if (p->pstate == 0) {
 			im->rec_line = im->line;
+			im->rec_off = im->feed_off < 0 ? -1
+				      : im->feed_off + (s - block);
+		}
 		if (csv_parse(p, s, len, on_field, on_row_end, im) != len)
 			return im_fail_at(im, im->line, 0, ASSAY_EUSAGE, "%s",
 				       csv_strerror(csv_error(p)));
@@ -253,6 +256,60 @@ static int feed_converted(struct importer *im, struct csv_parser *p,
 	return im->failed ? -1 : 0;
 }
 
+/* A quote still open at the end of the file is most often one closed
+ * with text after it ("12"5): libcsv, lenient, read the quote as text
+ * and the rest of the file into the field.  Read the record again from
+ * its start and name that text, where it stands.  1 when found (the
+ * error set), 0 not (the open-quote error stands). */
+static int text_after_quote(struct importer *im, struct source *src,
+			    char delim)
+{
+	char buf[1 << 16];
+	if (im->rec_off < 0 || fseeko(src->fp, (off_t)im->rec_off, SEEK_SET))
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf, src->fp);
+	long line = im->rec_line;
+	int col = 1, at_start = 1, quoted = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (quoted) {
+			if (c == '\n' || (c == '\r' && (i + 1 >= n || buf[i + 1] != '\n')))
+				line++;
+			if (c != '"')
+				continue;
+			if (i + 1 < n && buf[i + 1] == '"') {
+				i++;
+				continue;
+			}
+			quoted = 0;
+			if (i + 1 >= n || buf[i + 1] == delim || buf[i + 1] == '\n' ||
+			    buf[i + 1] == '\r')
+				continue;
+			char shown[32];
+			size_t k = 0;
+			for (size_t j = i + 1; j < n && k < 20 && buf[j] != delim &&
+			     buf[j] != '\n' && buf[j] != '\r'; j++)
+				shown[k++] = buf[j];
+			shown[k] = 0;
+			im_fail_at(im, line, col, ASSAY_EUSAGE, "text '%s' after the "
+				   "closing quote of a quoted field (a quote inside "
+				   "quotes is written twice: \"\")", shown);
+			return 1;
+		}
+		if (c == '"' && at_start) {
+			quoted = 1;
+		} else if (c == delim) {
+			col++;
+			at_start = 1;
+			continue;
+		} else if (c == '\n' || c == '\r') {
+			return 0;       /* the record ended: not this */
+		}
+		at_start = 0;
+	}
+	return 0;
+}
+
 int im_feed(struct importer *im, struct source *src, char delim)
 {
 	struct csv_parser p;
@@ -278,6 +335,7 @@ int im_feed(struct importer *im, struct source *src, char delim)
 	       (n = fread(raw + keep, 1, sizeof raw - keep, src->fp)) > 0) {
 		if (im->pass == 2)
 			EVP_DigestUpdate(im->sha, raw + keep, n);
+		im->feed_off = src->cd == (iconv_t)-1 ? (long long)done : -1;
 		if (src->cd == (iconv_t)-1)
 			feed_text(im, &p, raw, n, &first);
 		else
@@ -300,7 +358,8 @@ int im_feed(struct importer *im, struct source *src, char delim)
 		 * the end (strict checking at the end only: the fields before
 		 * were read leniently). */
 		csv_set_opts(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-		if (csv_fini(&p, on_field, on_row_end, im))
+		if (csv_fini(&p, on_field, on_row_end, im) &&
+		    !text_after_quote(im, src, delim))
 			im_fail_at(im, im->rec_line, (int)im->nfield + 1, ASSAY_EUSAGE,
 				"unterminated quoted field: no closing quote "
 				"before the end of the file");

@@ -214,6 +214,10 @@ struct importer {
 				 * there, or with the LF that may follow */
 	long row_line;          /* line where the current record started */
 	long rec_line;          /* line where the record being parsed began */
+	long long feed_off;     /* file offset of the block being fed (-1:
+				 * converted text, whose offsets are not the
+				 * file's) ... */
+	long long rec_off;      /* ... and of the record's start */
 
 	/* header */
 	enum state state;
