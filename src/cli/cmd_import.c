@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "assay/import.h"
@@ -332,24 +333,73 @@ static int print_summary(const assay_import_opts *o, const assay_import_result *
 	return rc ? cli_write_error() : 0;
 }
 
+/* Standard input (or a pipe) copied to a temporary file, as an import
+ * reads it: an .xlsx is read by seeking.  NULL (errno set) on failure. */
+static FILE *copy_stream(FILE *in)
+{
+	char block[1 << 16];
+	size_t n;
+	FILE *tmp = tmpfile();
+	if (!tmp)
+		return NULL;
+	while ((n = fread(block, 1, sizeof block, in)) > 0)
+		if (fwrite(block, 1, n, tmp) != n)
+			break;
+	if (ferror(in) || ferror(tmp) || fflush(tmp)) {
+		int e = errno;
+		fclose(tmp);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	rewind(tmp);
+	return tmp;
+}
+
+/* The workbook --list-sheets reads: the file, or "-" (a pipe, a FIFO)
+ * copied first, as an import does ("-: cannot open: No such file"). */
+static FILE *open_listed(const char *path, int *copied)
+{
+	struct stat sb;
+	*copied = !strcmp(path, "-");
+	if (*copied)
+		return copy_stream(stdin);
+	FILE *fp = fopen(path, "rb");
+	if (!fp || fstat(fileno(fp), &sb) || S_ISREG(sb.st_mode))
+		return fp;
+	FILE *tmp = copy_stream(fp);
+	int e = errno;
+	fclose(fp);
+	errno = e;
+	*copied = 1;
+	return tmp;
+}
+
 /* --list-sheets: number, name and "hidden" of each sheet, tab-separated. */
 static int list_workbook_sheets(const char *path)
 {
 	assay_error err;
 	assay_workbook *wb;
 	unsigned char head[8];
-	FILE *fp = fopen(path, "rb");
+	int copied;
+	FILE *fp = open_listed(path, &copied);
 	if (!fp) {
-		assay_fail(&err, ASSAY_EUSAGE, "%s: cannot open: %s", path,
-			   strerror(errno));
+		assay_fail(&err, ASSAY_EUSAGE, "%s: cannot %s: %s", path,
+			   copied ? "read" : "open", strerror(errno));
 		return cli_report(&err);
 	}
 	size_t n = fread(head, 1, sizeof head, fp);
+	rewind(fp);
 	enum assay_file_format fmt = assay_file_sniff(head, n);
-	if (fmt == ASSAY_FILE_TEXT) {
+	if (fmt == ASSAY_FILE_TEXT || (fmt == ASSAY_FILE_XLS && copied)) {
 		fclose(fp);
-		assay_fail(&err, ASSAY_EUSAGE, "%s: not a workbook (.xlsx or "
-			   ".xls): --list-sheets lists a workbook's sheets", path);
+		if (fmt == ASSAY_FILE_XLS)
+			assay_fail(&err, ASSAY_EUSAGE, "%s: an .xls workbook is "
+				   "read from a regular file, not from a pipe or "
+				   "standard input", path);
+		else
+			assay_fail(&err, ASSAY_EUSAGE, "%s: not a workbook (.xlsx "
+				   "or .xls): --list-sheets lists a workbook's "
+				   "sheets", path);
 		return cli_report(&err);
 	}
 	int rc = assay_workbook_open(path, fileno(fp), fmt, &wb, &err);

@@ -16,6 +16,12 @@ CDB="$WORK/csv.db"
 run "$ASSAY" import "$XLSX" --list-sheets
 expect_status list-sheets-status 0
 expect_out list-sheets "$(printf '1\tAFOSHEET\thidden\n2\tMonthly Prices\n3\tMonthly Indices\n4\tDescription\n5\tIndex Weights')"
+# from standard input, copied first as an import copies it (it said "-: cannot
+# open: No such file or directory")
+"$ASSAY" import - --list-sheets < "$XLSX" > "$WORK/out" 2> "$WORK/err"
+status=$? out=$(cat "$WORK/out") err=$(cat "$WORK/err")
+expect_status list-sheets-stdin-status 0
+expect_out list-sheets-stdin "$(printf '1\tAFOSHEET\thidden\n2\tMonthly Prices\n3\tMonthly Indices\n4\tDescription\n5\tIndex Weights')"
 
 run "$ASSAY" --db "$XDB" import "$XLSX" --kind price
 expect_status no-sheet-status 2
