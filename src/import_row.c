@@ -550,8 +550,18 @@ static long header_col(struct importer *im, const char *name)
  * order; *moved is then the first column whose name moved. */
 static int repeated_header(struct importer *im, size_t *moved)
 {
-	size_t named = 0;
+	size_t named = 0, first = 0;
 	if (im->nheader < 2)
+		return 0;
+	/* Every data row comes here: most are told at their first cell (a
+	 * date has digits, and is seldom a header name), without a search
+	 * of a wide header's thousand names. */
+	while (first < im->nfield && !*im_trim(im->field[first]))
+		first++;
+	if (first == im->nfield)
+		return 0;
+	const char *f0 = im_trim(im->field[first]);
+	if (strcasecmp(f0, im->header[0]) && strpbrk(f0, "0123456789"))
 		return 0;
 	for (size_t c = 0; c < im->nheader; c++)
 		named += im->header[c][0] != 0;
@@ -565,12 +575,13 @@ static int repeated_header(struct importer *im, size_t *moved)
 	}
 	if (named)
 		return 0;
-	for (size_t i = 0; i < im->nfield; i++)
-		if (i >= im->nheader ||
-		    strcasecmp(im_trim(im->field[i]), im->header[i])) {
+	for (size_t i = 0; i < im->nfield; i++) {
+		const char *f = im_trim(im->field[i]);
+		if (*f && (i >= im->nheader || strcasecmp(f, im->header[i]))) {
 			*moved = i;
 			return 2;
 		}
+	}
 	return 1;
 }
 
