@@ -184,6 +184,8 @@ static int is_unit(const char *s)
 static int header_unit(struct importer *im, struct value_col *v,
 		       const char *h, size_t len)
 {
+	if (len >= strlen(h))   /* no group, or an unnamed column */
+		return 0;
 	const char *open = h + len, *close = strrchr(h, ')');
 	if (*open != '(' || !close || close <= open)
 		return 0;
