@@ -6,7 +6,7 @@
  * stream.  (libfreexl itself is not fuzzed: see fuzz_import.c.)
  * What the reader promises:
  *  - it returns 0, or -1 with a one-line message "fuzz.xls: ...";
- *  - every cell style has a class (number, date or percent);
+ *  - every cell style has a class (number, date, percent or year);
  *  - a sheet's percent cells are sorted (they are looked up by bsearch).
  * A violation prints what broke and aborts, so libFuzzer keeps the input.
  * Sanitizers catch reads past the stream.
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_failure(&err);
 	} else {
 		for (size_t i = 0; i < wb->nxf; i++)
-			if (wb->xf_class[i] > FMT_PERCENT)
+			if (wb->xf_class[i] > FMT_YEAR)
 				die("a cell style has a class", "");
 		for (size_t s = 0; s < wb->nsheet; s++) {
 			err.msg[0] = 0;
