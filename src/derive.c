@@ -339,7 +339,8 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 		return assay_fail(c->err, ASSAY_EIO, "out of memory");
 	for (size_t i = 0; i < c->n; i++) {
 		x->v[i] = derive_finite(c, i, x->v[i] * f);
-		if (!isfinite(x->v[i]))
+		int na = c->div_zero && c->div_zero[i] && !x->partial[i];
+		if (!isfinite(x->v[i]) && !na)
 			continue;
 		if (x->partial[i]) {
 			if (!r->n_partial++)
@@ -387,6 +388,7 @@ static int eval_def(assay_store *st, const char *self, const char *expr,
 		eval_depth--;
 	out->freq = c.freq;
 	derive_vec_free(&x);
+	free(c.div_zero);
 	for (size_t i = 0; i < c.nin; i++) {
 		free(c.in[i].name);
 		assay_series_info_release(&c.in[i].info);

@@ -14,6 +14,21 @@
 
 /* ---- evaluation ---- */
 
+/* A division by zero is NA and reported: counted, and marked so that the
+ * period stays in the series as NA.  Dropped, a new vintage of an input
+ * with a zero in its latest month made check judge the month before as
+ * the latest, with exit 0; kept, that month "has no value". */
+void derive_div_zero(struct ctx *c, size_t i)
+{
+	assay_period p = c->lo + (assay_period)i;
+	if (!c->res->n_div_zero++ || p < c->res->first_div_zero)
+		c->res->first_div_zero = p;
+	if (!c->div_zero)
+		c->div_zero = calloc(c->n ? c->n : 1, 1);
+	if (c->div_zero)
+		c->div_zero[i] = 1;
+}
+
 double derive_finite(struct ctx *c, size_t i, double v)
 {
 	if (!isinf(v))
@@ -313,9 +328,7 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 		case N_MUL: x->v[i] = derive_finite(c, i, l * r); break;
 		default:
 			if (r == 0 && isfinite(l)) {
-				if (!c->res->n_div_zero++ || c->lo + (assay_period)i <
-				    c->res->first_div_zero)
-					c->res->first_div_zero = c->lo + (assay_period)i;
+				derive_div_zero(c, i);
 				x->v[i] = NAN;
 			} else {
 				x->v[i] = derive_finite(c, i, l / r);
@@ -421,8 +434,7 @@ static int eval_share(struct ctx *c, struct node *n, struct vec *x)
 	for (size_t i = 0; i < c->n; i++) {
 		double den = derive_finite(c, i, b.v[i] * fb);
 		if (den == 0 && isfinite(x->v[i])) {
-			if (!c->res->n_div_zero++)
-				c->res->first_div_zero = c->lo + (assay_period)i;
+			derive_div_zero(c, i);
 			x->v[i] = NAN;
 		} else {
 			x->v[i] = derive_finite(c, i, 100 * x->v[i] / den);

@@ -53,7 +53,12 @@ struct ctx {
 					 * ones matched now */
 	size_t n_overflow;              /* results beyond a double's range */
 	assay_period first_overflow;
+	unsigned char *div_zero;        /* [i]: period i divided by zero (NULL:
+					 * none did); such a period stays, NA */
 };
+
+/* Count a division by zero at period i (derive_eval.c). */
+void derive_div_zero(struct ctx *c, size_t i);
 
 /* v, or NaN with the overflow counted when v is infinite: the inputs are
  * finite, so an infinity is a result beyond 1.8e308, never a value. */

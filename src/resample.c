@@ -256,6 +256,15 @@ int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 
 	assay_period p0 = assay_period_convert(from, obs->period[lo], to);
 	assay_period p1 = assay_period_convert(from, obs->period[hi - 1], to);
+	/* An NA observation at an end (a derived series' division by zero)
+	 * is a period without a value, not the end of the data: the move
+	 * into it is NA, never the move before it taken for the latest. */
+	if (!daily) {
+		assay_period a = assay_period_convert(from, obs->period[0], to);
+		assay_period b = assay_period_convert(from, obs->period[obs->n - 1], to);
+		p0 = a < p0 ? a : p0;
+		p1 = b > p1 ? b : p1;
+	}
 	if (p1 < p0 || p1 - p0 > 100000000)
 		return assay_fail(err, ASSAY_EUSAGE, "periods out of range");
 	size_t n = (size_t)(p1 - p0 + 1);

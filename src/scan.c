@@ -46,7 +46,10 @@ size_t assay_pick_row(const assay_analysis *a, int allow_partial,
 				return i;
 			continue;
 		}
-		if (isfinite(a->s.value[i]) && (allow_partial || !a->s.partial[i]))
+		/* the latest complete period, with a value or NA (a derived
+		 * series' division by zero): the move before an NA is not the
+		 * latest move */
+		if (allow_partial || !a->s.partial[i])
 			return i;
 	}
 	return (size_t)-1;

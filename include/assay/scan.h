@@ -169,7 +169,8 @@ void assay_scan_words(const assay_scan_result *r, const assay_scan_row *row,
 void assay_fmt_pvalue(char letter, double p, char *buf, size_t n);
 
 /* The row of the judged move in an analysis: `period` when has_period,
- * else the latest complete period with a value.  (size_t)-1 when none. */
+ * else the latest complete period (its value may be NA: a derived
+ * series' division by zero).  (size_t)-1 when none. */
 size_t assay_pick_row(const assay_analysis *a, int allow_partial,
 		      int has_period, assay_period period);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "assay/analysis.h"
+#include "assay/scan.h"
 #include "assay/sentence.h"
 #include "cli.h"
 #include "json_out.h"
@@ -353,19 +354,9 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 		goto out;
 	}
 	const assay_analysis *a = &cx.a;
-	if (period->set) {
-		for (size_t i = 0; i < a->s.n; i++)
-			if (a->s.period[i] == cx.period)
-				cx.row = i;
-	} else {
-		/* the latest complete period with a value */
-		for (size_t i = a->s.n; i-- > 0;) {
-			if (isfinite(a->s.value[i]) &&
-			    (an.allow_partial || !a->s.partial[i])) {
-				cx.row = i;
-				break;
-			}
-		}
+	/* the period asked, or the latest complete one (scan's rule) */
+	cx.row = assay_pick_row(a, an.allow_partial, period->set, cx.period);
+	if (!period->set) {
 		if (cx.row == (size_t)-1 && a->s.n) {
 			cx.period = a->s.period[a->s.n - 1];
 			cx.has_period = 1;

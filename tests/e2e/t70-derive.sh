@@ -452,3 +452,19 @@ run "$ASSAY" --db "$R" rename r/g r/n
 expect_status rename-mends-status 0
 run "$ASSAY" --db "$R" export r/e
 expect_out rename-mends "$(printf 'period,value\n2020,8\n2021,14')"
+
+# a new vintage of an input that makes a denominator zero in the latest
+# month: that month stays, NA, so check answers about it ("no value")
+# rather than judging the month before as the latest, with exit 0
+printf 'series,date,value\ndz/a,2024-09,10\ndz/a,2024-10,11\ndz/a,2024-11,12\ndz/a,2024-12,13\ndz/b,2024-09,2\ndz/b,2024-10,2\ndz/b,2024-11,3\ndz/b,2024-12,4\n' > "$WORK/dz1.csv"
+printf 'series,date,value\ndz/b,2024-12,0\n' > "$WORK/dz2.csv"
+"$ASSAY" --db "$WORK/dz.db" -q import "$WORK/dz1.csv" --kind price --unit t --vintage 2025-01-01 >/dev/null 2>&1
+"$ASSAY" --db "$WORK/dz.db" -q derive dz/r 'dz/a / dz/b' >/dev/null 2>&1
+"$ASSAY" --db "$WORK/dz.db" -q import "$WORK/dz2.csv" --kind price --unit t --vintage 2025-02-01 >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/dz.db" export dz/r --format csv
+expect_out_has divzero-kept-na "2024-12,"
+run "$ASSAY" --db "$WORK/dz.db" check dz/r
+expect_status divzero-check-status 3
+expect_out divzero-check-words "dz/r 2024-12: cannot judge: no value for this month"
+run "$ASSAY" --db "$WORK/dz.db" export dz/r --as-of 2025-01-15 --format csv
+expect_out_has divzero-as-of-value "2024-12,3.25"
