@@ -180,8 +180,11 @@ int assay_svg_inline(FILE *fp, const char *svg, const char *prefix)
 		" id=\"", " id='", "href=\"#", "href='#", "url(#"
 	};
 	size_t nmarks = sizeof marks / sizeof *marks;
+	/* gnuplot titles every SVG "Gnuplot": in the page each chart showed
+	 * that as its tooltip (the chart's own title is drawn in it) */
+	static const char drop[] = "<title>Gnuplot</title>";
 	while (*p) {
-		const char *best = NULL;
+		const char *best = NULL, *gone = strstr(p, drop);
 		size_t blen = 0;
 		for (size_t k = 0; k < nmarks; k++) {
 			const char *m = strstr(p, marks[k]);
@@ -189,6 +192,11 @@ int assay_svg_inline(FILE *fp, const char *svg, const char *prefix)
 				best = m;
 				blen = strlen(marks[k]);
 			}
+		}
+		if (gone && (!best || gone < best)) {
+			fwrite(p, 1, (size_t)(gone - p), fp);
+			p = gone + sizeof drop - 1;
+			continue;
 		}
 		if (!best) {
 			fputs(p, fp);

@@ -26,6 +26,9 @@ expect_err_has report-summary-line "assay: wrote $WORK/rep/index.html and $WORK/
 H="$WORK/rep/index.html"
 M="$WORK/rep/report.md"
 [ -s "$H" ] && [ -s "$M" ] && ok report-files || not_ok report-files "missing"
+# the inlined charts carry no "Gnuplot" tooltip (gnuplot titles every SVG so)
+if grep -q '<svg' "$H" && ! grep -q '<title>Gnuplot</title>' "$H"; then ok report-no-gnuplot-tooltip
+else not_ok report-no-gnuplot-tooltip "$(grep -c '<title>Gnuplot</title>' "$H") in the page"; fi
 
 if command -v xmllint >/dev/null 2>&1; then
 	xmllint --noout "$H" 2>"$WORK/xml.err" && ok report-html-parses ||
