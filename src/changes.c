@@ -162,9 +162,10 @@ int assay_changes_compute(const assay_resampled *s, int allow_partial,
 			pv = s->value[p];
 		if (y != NO_ROW && (allow_partial || !s->partial[y]))
 			yv = s->value[y];
-		out->pct[i] = assay_change_pct(pv, same_level(pv, cur));
-		out->log[i] = assay_change_log(pv, same_level(pv, cur));
-		out->diff[i] = assay_change_diff(pv, same_level(pv, cur));
+		double now = same_level(pv, cur);
+		out->pct[i] = assay_change_pct(pv, now);
+		out->log[i] = assay_change_log(pv, now);
+		out->diff[i] = assay_change_diff(pv, now);
 		out->yoy[i] = assay_change_pct(yv, same_level(yv, cur));
 	}
 	return 0;

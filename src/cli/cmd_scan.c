@@ -296,7 +296,8 @@ int cmd_scan(int argc, char **argv)
 	int status = res.notable_screened ? ASSAY_NOTABLE : 0;
 	struct cli_freq_note fnote = { .asked = o.analysis.freq };
 	size_t all_n = res.n, all_judged = res.judged, all_failed = res.failed;
-	if (!all_judged && all_n > all_failed)
+	int none_judged = !all_judged && all_n > all_failed;
+	if (none_judged)
 		status = ASSAY_ECANNOT;
 	status = report_rows(&res, &fnote, status);
 	/* A failed write is the one line said about this run (not followed
@@ -314,7 +315,7 @@ int cmd_scan(int argc, char **argv)
 			fprintf(stderr, "assay: scan: %zu of the notable moves not shown "
 				"(--since, --top or --notable-only)\n",
 				res.notable_screened - res.notable);
-		if (!all_judged && all_n > all_failed)
+		if (none_judged)
 			fprintf(stderr, "assay: scan: no series could be judged\n");
 	}
 	if (!write_failed)
