@@ -71,6 +71,8 @@ static const char *target_text(const struct cal_family *f)
 	case T_POWER_CLEAN: return "power >= .85";
 	case T_POWER_REL: return "power >= .8 z-test";
 	case T_POWER_EVENT: return "power >= .75";
+	case T_NULL_OPEN: return "FPR .035-.065 (open)";
+	case T_POWER_CLEAN_OPEN: return "power >= .85 (open)";
 	default: return "power >= .75 (open)";
 	}
 }
