@@ -143,7 +143,7 @@ check-warnings:
 # Fuzzing (tests/fuzz/): libFuzzer targets built with clang, ASan and UBSan
 # on a copy of the library compiled the same way (in build-fuzz/).
 FUZZ_BUILD = build-fuzz
-FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format fuzz_biff
+FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format fuzz_biff fuzz_xlsx
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TIME ?= 300
 FUZZ_SMOKE_TIME ?= 20
@@ -153,6 +153,8 @@ FUZZ_RUN = FUZZ_DIR=$(abspath $(FUZZ_BUILD)) FUZZ_TIME=$(FUZZ_TIME) \
 
 fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 	@:
+
+$(BUILD)/fuzz/fuzz_xlsx: tests/fuzz/fuzz_import.c       # its harness
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libassay.a
 	@mkdir -p $(dir $@)

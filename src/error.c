@@ -4,10 +4,27 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "assay/assay.h"
 #include "c_locale.h"
 #include "store_internal.h"
+#include "utf8.h"
+
+/* A message is one line, whatever the data it quotes hold: a line break
+ * or another control character from a file (a workbook's cell reference
+ * '&#10;C3') is escaped as assay_shown escapes a quoted cell. */
+static void one_line(char *msg)
+{
+	const unsigned char *u = (const unsigned char *)msg;
+	while (*u && *u >= 0x20 && *u != 0x7f)
+		u++;
+	if (!*u)
+		return;
+	char copy[sizeof ((assay_error *)0)->msg];
+	memcpy(copy, msg, sizeof copy);
+	assay_shown(copy, msg, sizeof copy);
+}
 
 int assay_fail(assay_error *err, int status, const char *fmt, ...)
 {
@@ -21,6 +38,7 @@ int assay_fail(assay_error *err, int status, const char *fmt, ...)
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
 		assay_c_locale_leave(saved);
+		one_line(err->msg);
 	}
 	return -1;
 }

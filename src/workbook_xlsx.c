@@ -427,8 +427,10 @@ static void sst_end(void *ud, const XML_Char *name)
 			xml_fail_stop(&c->x);
 			return;
 		}
-		wb->sst_len = c->start + xstring_decode(wb->sst + c->start,
-							wb->sst_len - c->start);
+		/* (an empty first string has no buffer yet: wb->sst is NULL) */
+		if (wb->sst_len > c->start)
+			wb->sst_len = c->start + xstring_decode(wb->sst + c->start,
+								wb->sst_len - c->start);
 		if (sst_put(c, "", 1))
 			return;
 		if (wb->nsst == MAX_SST_COUNT) {

@@ -484,6 +484,7 @@ static void value_check(assay_import_opts *o, const uint8_t *cell, size_t n)
 		die("a number in the grammar was not imported", msg);
 }
 
+#ifndef FUZZ_IMPORT_HARNESS_ONLY  /* fuzz_xlsx.c has its own entry point */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	assay_import_opts o;
@@ -510,3 +511,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		import_checked(&o, &res);
 	return 0;
 }
+#endif
