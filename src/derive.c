@@ -337,6 +337,11 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 	r->inputs = calloc(c->nin ? c->nin : 1, sizeof *r->inputs);
 	if (!r->period || !r->value || !r->inputs)
 		return assay_fail(c->err, ASSAY_EIO, "out of memory");
+	/* The periods divided by zero are counted again as the result keeps
+	 * them: a partial one is left out with the other partial periods
+	 * (counted, at --freq Q a quarter with a gap and a zero was "12
+	 * periods divide by zero" in a result of 11). */
+	r->n_div_zero = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		x->v[i] = derive_finite(c, i, x->v[i] * f);
 		int na = c->div_zero && c->div_zero[i] && !x->partial[i];
@@ -347,6 +352,8 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 				r->first_partial = c->lo + (assay_period)i;
 			continue;
 		}
+		if (!isfinite(x->v[i]) && !r->n_div_zero++)
+			r->first_div_zero = c->lo + (assay_period)i;
 		r->period[r->n] = c->lo + (assay_period)i;
 		r->value[r->n++] = x->v[i];
 	}
