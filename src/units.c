@@ -418,6 +418,12 @@ int assay_unit_factor(const assay_unit *a, const assay_unit *b, double *f,
 	pthread_mutex_lock(&ut_lock);
 	int rc = factor_locked(a, b, f);
 	pthread_mutex_unlock(&ut_lock);
+	/* The same unit (assay_unit_same) converts by exactly 1: UDUNITS
+	 * composes the scales of a text's words, and '% g' came out as
+	 * 0.99999999999999989 of itself, which would change converted values
+	 * in their last digit. */
+	if (rc == 0 && fabs(*f - 1.0) < 1e-12)
+		*f = 1;
 	if (rc == 1)
 		return assay_fail(err, ASSAY_EUSAGE, "cannot convert '%s' to '%s': "
 				  "they measure different things%s", a->text,
