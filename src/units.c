@@ -386,25 +386,35 @@ int assay_unit_index_clash(const assay_unit *a, const assay_unit *b, char *why,
 	return 1;
 }
 
+static int factor_locked(const assay_unit *a, const assay_unit *b, double *f);
+
 int assay_unit_compatible(const assay_unit *a, const assay_unit *b)
 {
 	if (assay_unit_index_clash(a, b, NULL, 0))
 		return 0;
+	double f;
 	pthread_mutex_lock(&ut_lock);
-	int ok = ut_are_convertible(a->u, b->u) != 0;
+	int ok = factor_locked(a, b, &f) != 1;  /* an offset is compatible */
 	pthread_mutex_unlock(&ut_lock);
 	return ok;
 }
 
-/* The linear factor from a to b; 0 on success, 1 incompatible, 2 offset. */
+/* The linear factor from a to b; 0 on success, 1 incompatible, 2 offset.
+ * UDUNITS also converts a unit to its reciprocal (t to 1/t: x -> 1/x) and
+ * along logarithms: no factor, so incompatible ('t' and 'USD/USD/t' were
+ * compatible, and the factor then failed as "an offset"). */
 static int factor_locked(const assay_unit *a, const assay_unit *b, double *f)
 {
 	cv_converter *cv = ut_get_converter(a->u, b->u);
 	if (!cv)
 		return 1;
 	double zero = cv_convert_double(cv, 0.0);
-	*f = cv_convert_double(cv, 1.0);
+	double one = cv_convert_double(cv, 1.0), two = cv_convert_double(cv, 2.0);
 	cv_free(cv);
+	*f = one;
+	if (!isfinite(zero) || !isfinite(one) ||
+	    !(fabs(two - zero - 2 * (one - zero)) <= 1e-12 * fabs(one - zero)))
+		return 1;
 	return zero != 0.0 ? 2 : 0;
 }
 

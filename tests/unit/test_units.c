@@ -114,6 +114,18 @@ static void test_refusals(void **state)
 	refused("$/mt", "EUR/mt", "exchange rates");
 	refused("t", "$/mt", "measure different things");
 	refused("$/dmtu", "$/mt", "measure different things");
+	/* a unit and its reciprocal: UDUNITS converts x -> 1/x, which is no
+	 * factor (fuzz_units: compatible, and then refused as "an offset") */
+	refused("t", "USD/USD/t", "measure different things");
+	{
+		assay_unit *ua, *ub;
+		assay_error err;
+		assert_int_equal(assay_unit_parse("t", &ua, &err), 0);
+		assert_int_equal(assay_unit_parse("1/t", &ub, &err), 0);
+		assert_int_equal(assay_unit_compatible(ua, ub), 0);
+		assay_unit_free(ua);
+		assay_unit_free(ub);
+	}
 	refused("$/oz", NULL, "'oz' is ambiguous");
 	refused("short tons", NULL, "'short' is no unit");
 	refused("widgets/h", NULL, "'widgets' is no unit");
