@@ -305,6 +305,22 @@ int assay_unit_parse(const char *text, assay_unit **out, assay_error *err)
 	if (!u)
 		return assay_fail(err, ASSAY_EUSAGE, "unit '%s' cannot be read "
 				  "(as '%s')", clean, expr);
+	/* A scale beyond the doubles ("1e308 t" is 1e311 kg) converts
+	 * nothing, not even to itself (NaN): refused here, where the text is
+	 * read, not later as a conversion "with an offset". */
+	pthread_mutex_lock(&ut_lock);
+	cv_converter *cv = ut_get_converter(u, u);
+	double one = cv ? cv_convert_double(cv, 1.0) : NAN;
+	if (cv)
+		cv_free(cv);
+	pthread_mutex_unlock(&ut_lock);
+	if (!(fabs(one - 1) < 1e-12)) {
+		pthread_mutex_lock(&ut_lock);
+		ut_free(u);
+		pthread_mutex_unlock(&ut_lock);
+		return assay_fail(err, ASSAY_EUSAGE, "unit '%s': its size is beyond "
+				  "the range of a number", clean);
+	}
 	/* an index is the whole text "P=100"; inside a compound unit
 	 * ("$/mt/2010=100", made by derive) it counts as the number 1 */
 	size_t k = index_base(clean);

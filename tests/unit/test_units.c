@@ -130,6 +130,8 @@ static void test_refusals(void **state)
 	refused("short tons", NULL, "'short' is no unit");
 	refused("widgets/h", NULL, "'widgets' is no unit");
 	refused("", NULL, "empty unit");
+	/* 1e311 kg: no conversion, not even to itself (fuzz_units) */
+	refused("1e308 t", NULL, "unit '1e308 t': its size is beyond the range");
 }
 
 static void test_arithmetic(void **state)
