@@ -143,7 +143,7 @@ check-warnings:
 # Fuzzing (tests/fuzz/): libFuzzer targets built with clang, ASan and UBSan
 # on a copy of the library compiled the same way (in build-fuzz/).
 FUZZ_BUILD = build-fuzz
-FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format fuzz_biff fuzz_xlsx fuzz_derive fuzz_units
+FUZZ_TARGETS = fuzz_import fuzz_period fuzz_date_format fuzz_biff fuzz_xlsx fuzz_derive fuzz_units fuzz_plot_quote
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TIME ?= 300
 FUZZ_SMOKE_TIME ?= 20
