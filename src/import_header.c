@@ -176,6 +176,18 @@ static int is_unit(const char *s)
 	return 1;
 }
 
+/* Do two unit texts name one unit ("$/mt" and "USD/t")? */
+static int same_unit(const char *a, const char *b)
+{
+	assay_unit *ua = NULL, *ub = NULL;
+	assay_error err;
+	int same = !assay_unit_parse(a, &ua, &err) && !assay_unit_parse(b, &ub, &err) &&
+		   assay_unit_same(ua, ub);
+	assay_unit_free(ua);
+	assay_unit_free(ub);
+	return same;
+}
+
 /* The trailing "(unit)" of header h, whose name part is `len` bytes,
  * labels value column v when it is a unit of assay's table, as a units
  * row does: "Copper (kt)" under --unit t stored thousands of tonnes as
@@ -1142,11 +1154,26 @@ int im_take_units_row(struct importer *im)
 			s[len - 1] = 0;
 			s++;
 		}
-		free(im->vcol[i].unit);
-		im->vcol[i].unit = NULL;
-		if (*s && !(im->vcol[i].unit = im_strdup(im, s)))
+		struct value_col *v = &im->vcol[i];
+		/* an empty cell says nothing: the header's "(kt)" stays (it
+		 * was dropped, and --unit t labelled the kt as t, exit 0) */
+		if (!*s)
+			continue;
+		if (im_check_name(im, s, im->row_line, v->idx + 1, "unit"))
 			return -1;
-		if (im_check_name(im, s, im->row_line, im->vcol[i].idx + 1, "unit"))
+		/* "Copper (kt)" over "(t)": one is wrong, and the row's won
+		 * without a word; --col-meta says which */
+		if (v->unit && strcmp(v->unit, s) && !same_unit(v->unit, s) &&
+		    !v->meta[ASSAY_META_UNIT])
+			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
+					  "the units row gives '%s', but the header "
+					  "'%s' gives '%s': its values would be "
+					  "labelled in one of the two units without a "
+					  "word (--col-meta '%s:unit=...' says which)",
+					  s, im->header[v->idx], v->unit,
+					  im->header[v->idx]);
+		free(v->unit);
+		if (!(v->unit = im_strdup(im, s)))
 			return -1;
 	}
 	return 1;
