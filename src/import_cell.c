@@ -493,6 +493,20 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	}
 	if (type == ASSAY_CELL_PERCENT)
 		return read_percent_cell(im, s, v, why, n);
+	if (type == ASSAY_CELL_SCALED) {
+		/* "#,##0," shows 1234567 as 1,235: the header's "(kt)" or
+		 * the sheet's title may mean what is shown, or what is held
+		 * (the CSV of the sheet says 1,235); read as the held number,
+		 * it was a thousand times off without a word */
+		char buf[64];
+		snprintf(why, n, "the cell holds %s in a format that shows it "
+			 "divided by 1000 per trailing comma ('#,##0,' shows "
+			 "thousands): the number held or the one shown? give the "
+			 "column a format that does not scale, or import the "
+			 "sheet saved as CSV (which holds what is shown)",
+			 assay_shown(s, buf, sizeof buf));
+		return CELL_BAD;
+	}
 	if (type == ASSAY_CELL_NUMBER) {
 		if (read_stored_number(s, v) == 0)
 			return im->o->n_na_tokens && is_na_number(im, *v) ? CELL_NA

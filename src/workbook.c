@@ -142,10 +142,13 @@ static int builtin_is_date(long id)
  * (colours, elapsed [h]): a year when it has y and no d or m; a date
  * when it has y, d, or an m with no h or s
  * (m next to h or s is minutes); else a percent when it has a '%' (the
- * cell holds 0.0725 and shows 7.25%); else a number. */
+ * cell holds 0.0725 and shows 7.25%); else scaled when a comma follows a
+ * digit placeholder and no placeholder follows it ("#,##0," shows
+ * 1234567 as 1,235, "0.0,," as 1.2; the comma of "#,##0" groups); else a
+ * number. */
 int wb_format_class(const char *code)
 {
-	int y = 0, d = 0, m = 0, hs = 0, pct = 0;
+	int y = 0, d = 0, m = 0, hs = 0, pct = 0, scaled = 0, digit = 0;
 	for (const char *p = code; *p; p++) {
 		if (*p == '"') {
 			for (p++; *p && *p != '"'; p++)
@@ -167,13 +170,19 @@ int wb_format_class(const char *code)
 			m |= c == 'm';
 			hs |= c == 'h' || c == 's';
 			pct |= *p == '%';
+			if (*p == ';')
+				digit = 0;
+			else if (*p == ',' && digit && (!p[1] || !strchr("0#?,", p[1])))
+				scaled = 1;
+			digit |= *p == '0' || *p == '#' || *p == '?';
 		}
 	}
 	/* "yyyy" over 30 June of each year (a fiscal year's end) shows the
 	 * year: read as the day, the years became quarters (2015Q2) */
 	if (y && !d && !m)
 		return FMT_YEAR;
-	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT : FMT_NUMBER;
+	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT
+	       : scaled ? FMT_SCALED : FMT_NUMBER;
 }
 
 /* Built-in 9 and 10 are 0% and 0.00%. */

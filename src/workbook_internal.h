@@ -34,9 +34,10 @@ struct sheet {
 
 /* What a cell style's number format shows: the stored number, a
  * date (the number is a serial), a date shown as its year alone
- * ("yyyy": the sheet, and its CSV, say 2015), or a percent (0.0725
- * shown as 7.25%). */
-enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR };
+ * ("yyyy": the sheet, and its CSV, say 2015), a percent (0.0725
+ * shown as 7.25%), or a number shown divided by 1000 per trailing comma
+ * ("#,##0,": 1234567 shown as 1,235). */
+enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED };
 
 struct assay_workbook {
 	char *path;

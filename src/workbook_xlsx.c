@@ -750,8 +750,9 @@ static void end_cell(struct sheet_ctx *c)
 			return;
 		int cls = c->style >= 0 && (size_t)c->style < wb->nxf
 			  ? wb->xf_class[c->style] : FMT_NUMBER;
-		if (cls == FMT_PERCENT) {
-			put_cell(c, s, n, ASSAY_CELL_PERCENT);
+		if (cls == FMT_PERCENT || cls == FMT_SCALED) {
+			put_cell(c, s, n, cls == FMT_PERCENT ? ASSAY_CELL_PERCENT
+				 : ASSAY_CELL_SCALED);
 			return;
 		}
 		if (cls == FMT_DATE || cls == FMT_YEAR) {

@@ -48,10 +48,14 @@ enum assay_file_format assay_file_sniff(const unsigned char *head, size_t n);
 /* ASSAY_CELL_FORMULA: a formula with no stored result (a workbook written
  * by a script and never calculated); its text is "=" and the formula.
  * ASSAY_CELL_PERCENT: a number cell with a percent format; its text is the
- * stored number (0.0725 for a cell that shows 7.25%). */
+ * stored number (0.0725 for a cell that shows 7.25%).
+ * ASSAY_CELL_SCALED: a number cell whose format shows it divided by 1000
+ * per trailing comma ("#,##0,": 1234567 shown as 1,235); its text is the
+ * stored number. */
 enum assay_cell_type {
 	ASSAY_CELL_EMPTY, ASSAY_CELL_TEXT, ASSAY_CELL_NUMBER, ASSAY_CELL_DATE,
-	ASSAY_CELL_BOOL, ASSAY_CELL_ERROR, ASSAY_CELL_FORMULA, ASSAY_CELL_PERCENT
+	ASSAY_CELL_BOOL, ASSAY_CELL_ERROR, ASSAY_CELL_FORMULA, ASSAY_CELL_PERCENT,
+	ASSAY_CELL_SCALED
 };
 
 typedef struct assay_workbook assay_workbook;

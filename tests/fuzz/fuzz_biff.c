@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_failure(&err);
 	} else {
 		for (size_t i = 0; i < wb->nxf; i++)
-			if (wb->xf_class[i] > FMT_YEAR)
+			if (wb->xf_class[i] > FMT_SCALED)
 				die("a cell style has a class", "");
 		for (size_t s = 0; s < wb->nsheet; s++) {
 			err.msg[0] = 0;
