@@ -894,12 +894,18 @@ static const char *glob_hint(const char *h, char *buf, size_t n)
  * --value-cols leaving it out still stored them as the years'. */
 static int date_part_column(struct importer *im, int c)
 {
+	/* each name, then the part it names */
 	static const char *const parts[] = {
-		"month", "quarter", "qtr", "week", "day", NULL
+		"month", "month", "quarter", "quarter", "qtr", "quarter",
+		"week", "week", "day", "day",
+		/* short forms, and a date name beside the date column:
+		 * "Year,Mon,stock" stored December's stocks as the years' */
+		"mon", "month", "mth", "month", "q", "quarter", "wk", "week",
+		"half", "half-year", "period", "sub-period", NULL
 	};
-	if (im->layout != ASSAY_LAYOUT_WIDE || im->date_col < 0)
+	if (im->layout == ASSAY_LAYOUT_TABLE || im->date_col < 0)
 		return 0;
-	for (const char *const *w = parts; *w; w++)
+	for (const char *const *w = parts; *w; w += 2)
 		if (!strcasecmp(im->header[c], *w))
 			return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
 				       "column '%s' is a part of the date beside "
@@ -907,7 +913,7 @@ static int date_part_column(struct importer *im, int c)
 				       "that %s's, not the whole period's (join the "
 				       "two into one date column, 2021-12, and give "
 				       "it as --date-col)",
-				       im->header[c], im->header[im->date_col], *w);
+				       im->header[c], im->header[im->date_col], w[1]);
 	return 0;
 }
 
@@ -1053,6 +1059,15 @@ int im_resolve_header(struct importer *im)
 	im->layout = o->layout == ASSAY_LAYOUT_AUTO ? guess_layout(im) : o->layout;
 	if (check_layout_columns(im))
 		return -1;
+	/* Year,Month,value: left out of a long file, the month made
+	 * December's value the year's, exit 0 (the error of a second
+	 * number column named --value-col to leave it out).  Beside a
+	 * column of full dates (date,month,value) a month says nothing. */
+	for (size_t c = 0; im->layout != ASSAY_LAYOUT_TABLE &&
+	     im->layout != ASSAY_LAYOUT_WIDE && im->date_col >= 0 &&
+	     !strcasecmp(im->header[im->date_col], "year") && c < im->nheader; c++)
+		if (!col_is_used(im, (int)c) && date_part_column(im, (int)c))
+			return -1;
 	if (im->layout == ASSAY_LAYOUT_LONG || im->layout == ASSAY_LAYOUT_SINGLE)
 		return resolve_value_column(im);
 	if (resolve_value_columns(im) ||
