@@ -438,6 +438,7 @@ static void release(struct importer *im, struct source *src)
 		iconv_close(src->cd);
 	free(im->conv);
 	free(im->name.s);
+	free(im->keys.s);
 	reset_for_pass(im, 0);
 	im_map_free(&im->map);
 	im_na_free(&im->na);

@@ -72,6 +72,8 @@ struct series_entry {
 	assay_period wref;      /* ... and the day it was learnt from */
 	char *unit;             /* its unit and kind (the store's, or this */
 	char *kind;             /* import's first row's); NULL: none */
+	char *keys;             /* the key cells that made its name, joined
+				 * by \x1f (wide and table layouts) */
 	long unit_line;         /* the row that gave the unit; 0: the store */
 	char *said[ASSAY_META_COUNT];   /* source, commodity, region, measure,
 					 * notes from a column: the first row's
@@ -275,6 +277,7 @@ struct importer {
 	char vintage[32];
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
 	struct sbuf name;       /* the series name being built */
+	struct sbuf keys;       /* its key cells, joined by \x1f */
 	char *conv;             /* --encoding: text converted to UTF-8 */
 
 	char **vpat;                    /* --value-cols, split */

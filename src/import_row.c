@@ -89,11 +89,18 @@ static int build_series_name(struct importer *im, struct value_col *v)
 		im_sb_cat(b, s);
 		return b->failed ? im_oom(im) : 0;
 	}
+	struct sbuf *k = &im->keys;
+	k->len = 0;
 	for (size_t i = 0; i < im->nkey; i++) {
 		int c = im->key_col[i];
 		const char *cell = (size_t)c < im->nfield
 				   ? im_mapped(im, im_trim(im->field[c])) : "";
 		char buf[64];
+		if (i)
+			im_sb_cat(k, "\x1f");
+		im_sb_cat(k, cell);
+		if (k->failed)
+			return im_oom(im);
 		if (i)
 			im_sb_cat(b, "/");
 		size_t before = b->len;

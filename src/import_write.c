@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "assay/units.h"
 #include "import_internal.h"
+#include "utf8.h"
 
 /* ---- series table: names seen in this import ------------------------ */
 
@@ -57,6 +59,7 @@ static int rehash(struct series_map *m, size_t ncap, long drop_line)
 			free(e->name);
 			free(e->unit);
 			free(e->kind);
+			free(e->keys);
 			free_said(e);
 			continue;
 		}
@@ -95,6 +98,7 @@ void im_map_free(struct series_map *m)
 		free(m->slot[i].name);
 		free(m->slot[i].unit);
 		free(m->slot[i].kind);
+		free(m->slot[i].keys);
 		free_said(&m->slot[i]);
 	}
 	free(m->slot);
@@ -348,6 +352,41 @@ static int keep_meta(struct importer *im, struct series_entry *e,
 	return 0;
 }
 
+/* Two key cells that make one name ("A+B" and "A-B" both make 'a-b',
+ * "Korea, Rep." and "Korea Rep" 'korea-rep'): two series under one
+ * name, or two spellings of one; their values were merged into one
+ * series without a word.  ASCII case and Unicode normalisation aside. */
+static int same_keys_as_before(struct importer *im, struct series_entry *e)
+{
+	const char *a = e->keys, *b = im->keys.s;
+	if (!a || !b || !strcasecmp(a, b))
+		return 0;
+	char *na = assay_utf8_nfc(a), *nb = assay_utf8_nfc(b);
+	int same = na && nb && !strcasecmp(na, nb);
+	free(na);
+	free(nb);
+	if (same)
+		return 0;
+	/* the first key that differs */
+	size_t i = 0;
+	for (;;) {
+		size_t la = strcspn(a, "\x1f"), lb = strcspn(b, "\x1f");
+		if (la != lb || strncasecmp(a, b, la) || !a[la] || !b[lb])
+			break;
+		a += la + 1;
+		b += lb + 1;
+		i++;
+	}
+	int n1 = (int)strcspn(a, "\x1f"), n2 = (int)strcspn(b, "\x1f");
+	int c = i < im->nkey ? im->key_col[i] + 1 : 0;
+	return im_fail_at(im, im->row_line, c, ASSAY_EUSAGE, "key '%.*s' makes "
+			  "series '%s', as '%.*s' did at %s %ld: two series under "
+			  "one name, or two spellings of one? (--map '%.*s=...' "
+			  "names it apart, or --map '%.*s=%.*s' joins them)", n2, b,
+			  e->name, n1, a, im->sheet_name ? "row" : "line",
+			  e->created_at, n2, b, n2, b, n1, a);
+}
+
 int im_series_lookup(struct importer *im, const char *name, int col,
 			 assay_freq freq, struct value_col *v,
 			 struct series_entry **out)
@@ -356,14 +395,16 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	struct series_entry *e = im->map.last;
 	if (e && !strcmp(e->name, name)) {
 		*out = e;
-		return same_meta_as_before(im, e, col, v);
+		return same_keys_as_before(im, e) ||
+		       same_meta_as_before(im, e, col, v);
 	}
 	e = map_find(&im->map, name, &found);
 	if (!e)
 		return im_oom(im);
 	if (found) {
 		*out = im->map.last = e;
-		return same_meta_as_before(im, e, col, v);
+		return same_keys_as_before(im, e) ||
+		       same_meta_as_before(im, e, col, v);
 	}
 	if (im_check_new_series(im))
 		return -1;
@@ -401,11 +442,18 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 	}
 	if (!(e->name = im_strdup(im, name)))
 		return -1;
+	e->keys = NULL;
+	if (im->nkey && im->keys.s && !(e->keys = im_strdup(im, im->keys.s))) {
+		free(e->name);
+		e->name = NULL;
+		return -1;
+	}
 	const char *u = meta[ASSAY_META_UNIT], *k = meta[ASSAY_META_KIND];
 	if (keep_meta(im, e, u && *u ? u : su, k && *k ? k : sk)) {
 		free(e->name);
 		free(e->unit);
-		e->name = e->unit = NULL;
+		free(e->keys);
+		e->name = e->unit = e->keys = NULL;
 		return -1;
 	}
 	e->created_at = im->row_line;
@@ -415,8 +463,9 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 		free(e->name);
 		free(e->unit);
 		free(e->kind);
+		free(e->keys);
 		free_said(e);
-		e->name = e->unit = e->kind = NULL;
+		e->name = e->unit = e->kind = e->keys = NULL;
 		return -1;
 	}
 	im->map.n++;
