@@ -443,6 +443,7 @@ static void release(struct importer *im, struct source *src)
 	im_map_free(&im->map);
 	im_na_free(&im->na);
 	free(im->unit_checked);
+	free(im->unitcol_checked);
 	free(im->na_values);
 	EVP_MD_CTX_free(im->sha);
 	free(im->buf);

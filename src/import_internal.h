@@ -273,6 +273,8 @@ struct importer {
 	size_t n_na_values;
 	char na_values_mark;    /* ... with this decimal mark (0: not yet) */
 	char *unit_checked;     /* a file unit found the same as --unit's */
+	char *unitcol_checked;  /* a unit column's cell and a header's
+				 * (unit), joined by \x1f, found the same */
 	int64_t import_id;
 	char vintage[32];
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */

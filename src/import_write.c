@@ -200,6 +200,45 @@ static int check_unit_flag(struct importer *im, struct value_col *v, int col)
 	return 0;
 }
 
+/* A unit column beside a header's (unit): "Production 2023 (kt)" over
+ * a UNIT cell 't' -- one is wrong, and the column's won without a word.
+ * --col-meta says which. */
+static int check_unit_column(struct importer *im, struct value_col *v,
+			     const char *name)
+{
+	int c = im->meta_col[ASSAY_META_UNIT];
+	if (c < 0 || (size_t)c >= im->nfield || !v->unit)
+		return 0;
+	const char *cell = im_trim(im->field[c]);
+	if (!*cell || !strcmp(cell, v->unit))
+		return 0;
+	size_t n = strlen(cell) + strlen(v->unit) + 2;
+	char *both = malloc(n);
+	if (!both)
+		return im_oom(im);
+	snprintf(both, n, "%s\x1f%s", cell, v->unit);
+	if (im->unitcol_checked && !strcmp(im->unitcol_checked, both)) {
+		free(both);
+		return 0;
+	}
+	if (!same_unit(cell, v->unit)) {
+		free(both);
+		return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
+				  "the unit column '%s' gives '%s', but the header "
+				  "'%s' gives '%s': its values would be labelled in "
+				  "one of the two units without a word (--col-meta "
+				  "'%s:unit=...' says which)", im->header[c], cell,
+				  im->header[v->idx], v->unit,
+				  /* one value column: an entry names the series */
+				  im->layout == ASSAY_LAYOUT_LONG ||
+				  im->layout == ASSAY_LAYOUT_SINGLE ? name
+				  : im->header[v->idx]);
+	}
+	free(im->unitcol_checked);
+	im->unitcol_checked = both;
+	return 0;
+}
+
 /* The metadata of series `name` from this row: columns, flags, a units
  * row, then --col-meta and --meta entries.  Returns -1 (error set) when
  * --unit contradicts the file. */
@@ -208,7 +247,12 @@ static int row_meta(struct importer *im, const char *name, struct value_col *v,
 {
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		meta[f] = meta_value(im, f, v);
+	const char *unit = meta[ASSAY_META_UNIT];
 	series_meta(im, name, meta);
+	/* unless an entry of --col-meta or --meta gives the unit */
+	if (!v->meta[ASSAY_META_UNIT] && meta[ASSAY_META_UNIT] == unit &&
+	    check_unit_column(im, v, name))
+		return -1;
 	/* an entry of --col-meta or --meta says it for this series */
 	if (meta[ASSAY_META_UNIT] && meta[ASSAY_META_UNIT] == im->o->meta[ASSAY_META_UNIT])
 		return check_unit_flag(im, v, col);
