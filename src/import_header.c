@@ -188,6 +188,41 @@ static int same_unit(const char *a, const char *b)
 	return same;
 }
 
+/* A group that assay's table does not know but that is a unit all the
+ * same: a multiplier before one ("'000 t", "000 t", "1,000 t", "thousand
+ * tonnes", "mln t") or a unit of the table before words ("kt Cu", "t
+ * gross weight").  Read as a source, "Copper ('000 t)" under --unit t
+ * labelled thousands of tonnes as tonnes, exit 0. */
+static int unit_like(const char *s)
+{
+	static const char *const multipliers[] = {
+		"thousand", "thousands", "th.", "mln", "million", "millions",
+		"mn", "bn", "billion", "billions", NULL
+	};
+	/* '000 (or U+2019 000), 000, 1000, 1,000: a power of ten, then a
+	 * word ("Copper (3 months)" is LME's price, no unit) */
+	const char *p = *s == '\'' ? s + 1
+			: !strncmp(s, "\xe2\x80\x99", 3) ? s + 3 : s;
+	if (isdigit((unsigned char)*p)) {
+		int zeros = 0;
+		if (*p == '1')
+			p++;
+		for (; *p == '0' || (*p == ',' && p[1] == '0'); p++)
+			zeros += *p == '0';
+		return zeros >= 2 && *p == ' ' &&
+		       (isalpha((unsigned char)p[1]) || p[1] == '$');
+	}
+	char word[32];
+	size_t n = strcspn(s, " ");
+	if (!s[n] || n >= sizeof word)
+		return 0;
+	snprintf(word, sizeof word, "%.*s", (int)n, s);
+	for (const char *const *m = multipliers; *m; m++)
+		if (!strcasecmp(word, *m))
+			return 1;
+	return !isdigit((unsigned char)word[0]) && is_unit(word);
+}
+
 /* The trailing "(unit)" of header h, whose name part is `len` bytes,
  * labels value column v when it is a unit of assay's table, as a units
  * row does: "Copper (kt)" under --unit t stored thousands of tonnes as
@@ -205,7 +240,7 @@ static int header_unit(struct importer *im, struct value_col *v,
 	if ((size_t)(close - open - 1) >= sizeof text)
 		return 0;
 	snprintf(text, sizeof text, "%.*s", (int)(close - open - 1), open + 1);
-	if (!is_unit(text))
+	if (!is_unit(text) && !unit_like(text))
 		return 0;
 	return (v->unit = im_strdup(im, text)) ? 0 : -1;
 }
