@@ -190,8 +190,8 @@ static int same_unit(const char *a, const char *b)
 
 /* A group that assay's table does not know but that is a unit all the
  * same: a multiplier before one ("'000 t", "000 t", "1,000 t", "thousand
- * tonnes", "mln t") or a unit of the table before words ("kt Cu", "t
- * gross weight").  Read as a source, "Copper ('000 t)" under --unit t
+ * tonnes", "mln t"), a unit of the table before words ("kt Cu", "t
+ * gross weight"), or a price ("USc/lb", "$/oz").  Read as a source, "Copper ('000 t)" under --unit t
  * labelled thousands of tonnes as tonnes, exit 0. */
 static int unit_like(const char *s)
 {
@@ -213,6 +213,17 @@ static int unit_like(const char *s)
 		       (isalpha((unsigned char)p[1]) || p[1] == '$');
 	}
 	char word[32];
+	/* a price: a currency or a unit over one ("USc/lb", "$/oz",
+	 * "RMB/t", "$/dmt"; "Copper (USc/lb)" under --unit USD/t was
+	 * labelled dollars a tonne) */
+	const char *slash = strchr(s, '/');
+	if (slash && slash > s && slash - s < (long)sizeof word && slash[1]) {
+		snprintf(word, sizeof word, "%.*s", (int)(slash - s), s);
+		if (is_unit(word) || strpbrk(word, "$") || strstr(word, "\xe2\x82\xac") ||
+		    strstr(word, "\xc2\xa3") || strstr(word, "\xc2\xa5") ||
+		    strstr(word, "\xc2\xa2") || is_unit(slash + 1))
+			return 1;
+	}
 	size_t n = strcspn(s, " ");
 	if (!s[n] || n >= sizeof word)
 		return 0;
