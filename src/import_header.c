@@ -1072,6 +1072,17 @@ static int table_header_freq(struct importer *im)
 			return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
 				       "column header '%s' is coarser than --freq %c",
 				       im->header[v->idx], (char)to);
+		/* --freq says which period a full date stands for; a label
+		 * names its own, as in a date column: "2024-12" under --freq
+		 * A stored December's flow as the year's, exit 0 */
+		if (v->pfreq != ASSAY_FREQ_D)
+			return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
+				       "column header '%s' is %s, finer than --freq "
+				       "%c: its value is not the whole period's (import "
+				       "it at its own frequency; changes, export and "
+				       "check --freq %c aggregate)", im->header[v->idx],
+				       assay_freq_adjective(v->pfreq), (char)to,
+				       (char)to);
 		v->period = assay_period_convert(v->pfreq, v->period, to);
 		v->pfreq = to;
 	}
