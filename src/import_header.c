@@ -265,6 +265,16 @@ static int add_value_col(struct importer *im, int c)
 	struct value_col *v = &im->vcol[im->nvcol++];
 	memset(v, 0, sizeof *v);
 	v->idx = c;
+	/* a header "#REF!" (a formula whose column was deleted) made a
+	 * series 'ref' */
+	if (im->layout == ASSAY_LAYOUT_WIDE &&
+	    im_is_error_value(im_mapped(im, im->header[c])))
+		return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				  "column header '%s' is a spreadsheet's error "
+				  "value (a formula that failed), not a name: fix it "
+				  "in the sheet (--map '%s=NAME' names it; "
+				  "--value-cols leaves it out)", im->header[c],
+				  im->header[c]);
 	char *name = strip_paren_suffix(im, im_mapped(im, im->header[c]));
 	if (!name)
 		return -1;

@@ -394,6 +394,8 @@ int im_check_spare_columns(struct importer *im);
 /* import_write.c */
 int im_map_forget_row(struct series_map *m, long line);
 void im_map_free(struct series_map *m);
+/* Is s a spreadsheet's error value ("#N/A", "#REF!")? */
+int im_is_error_value(const char *s);
 int im_series_lookup(struct importer *im, const char *name, int col,
 		assay_freq freq, struct value_col *v, struct series_entry **out);
 void im_na_free(struct na_cells *s);

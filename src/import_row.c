@@ -43,6 +43,33 @@ static int bad_row(struct importer *im)
 
 static int build_series_name(struct importer *im, struct value_col *v);
 
+/* A spreadsheet's error value in a name cell: a lookup formula that
+ * failed (#N/A) named no series, and its rows made one called 'n-a' or
+ * '#N/A' (exit 0); a workbook's error cell, or its text in a CSV.
+ * Checked after --map, which may name it. */
+int im_is_error_value(const char *s)
+{
+	static const char *const errors[] = {
+		"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!",
+		"#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", NULL
+	};
+	for (const char *const *e = errors; *e; e++)
+		if (!strcasecmp(s, *e))
+			return 1;
+	return 0;
+}
+
+static int error_value_name(struct importer *im, int c, const char *cell,
+			    const char *what)
+{
+	if (!im_is_error_value(cell))
+		return 0;
+	return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE, "%s '%s' is a "
+			  "spreadsheet's error value (a formula that failed), "
+			  "not a name: fix it in the sheet (--map '%s=NAME' "
+			  "names it; --skip-bad skips the row)", what, cell, cell);
+}
+
 /* The name of the series of value column v in this row, in im->name, in
  * Unicode normalisation form C: 'Níquel' decomposed (as macOS writes it)
  * was a second series beside the precomposed one, and the next edition's
@@ -86,6 +113,8 @@ static int build_series_name(struct importer *im, struct value_col *v)
 		if (!*s)
 			return im_fail_at(im, im->row_line, im->series_col + 1,
 				       ASSAY_EUSAGE, "empty series name");
+		if (error_value_name(im, im->series_col, s, "series name"))
+			return -1;
 		im_sb_cat(b, s);
 		return b->failed ? im_oom(im) : 0;
 	}
@@ -96,6 +125,8 @@ static int build_series_name(struct importer *im, struct value_col *v)
 		const char *cell = (size_t)c < im->nfield
 				   ? im_mapped(im, im_trim(im->field[c])) : "";
 		char buf[64];
+		if (error_value_name(im, c, cell, "key"))
+			return -1;
 		if (i)
 			im_sb_cat(k, "\x1f");
 		im_sb_cat(k, cell);
