@@ -973,6 +973,41 @@ static int date_part_column(struct importer *im, int c)
 	return 0;
 }
 
+/* A wide column named for a part of the year beside the date column
+ * (Year,Jan,...,Dec, the layout of many statistics offices; Year,Q1,...,
+ * Q4) holds that month's or quarter's value: read as a series, 'jan'
+ * was a series of years each holding January's value, exit 0. */
+static int year_part_column(struct importer *im, int c)
+{
+	static const char *const months[] = {
+		"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december"
+	};
+	static const char *const parts[] = {
+		"q1", "q2", "q3", "q4", "h1", "h2", "sept", NULL
+	};
+	const char *h = im_mapped(im, im->header[c]), *what = NULL;
+	size_t n = strlen(h);
+	if (im->layout != ASSAY_LAYOUT_WIDE || im->date_col < 0)
+		return 0;
+	for (size_t m = 0; m < 12 && !what; m++)
+		if (n >= 3 && n <= strlen(months[m]) && !strncasecmp(h, months[m], n))
+			what = "month";
+	for (const char *const *w = parts; *w && !what; w++)
+		if (!strcasecmp(h, *w))
+			what = (*w)[0] == 'q' ? "quarter" : (*w)[0] == 'h' ? "half-year"
+			       : "month";
+	if (!what)
+		return 0;
+	return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE, "column '%s' "
+			  "names a %s, beside the date column '%s': each row's "
+			  "value under it is that %s's, not the whole period's (a "
+			  "row a year and a column a %s: reshape it to one date "
+			  "column, 2021-12 or 2021Q4; --value-cols can leave it "
+			  "out)", im->header[c], what, im->header[im->date_col],
+			  what, what);
+}
+
 /* Wide and table layouts: every column left (or those --value-cols
  * names) is a value column; in the table layout each names a period. */
 static int resolve_value_columns(struct importer *im)
@@ -1001,6 +1036,8 @@ static int resolve_value_columns(struct importer *im)
 			return -1;
 		if (o->value_cols && !matches_any(im, im->header[c], (int)c))
 			continue;
+		if (year_part_column(im, (int)c))
+			return -1;
 		assay_period hp = 0;
 		assay_freq hf = ASSAY_FREQ_NONE;
 		char plabel[8] = "";
