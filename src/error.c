@@ -9,11 +9,12 @@
 #include "assay/assay.h"
 #include "c_locale.h"
 #include "store_internal.h"
-#include "utf8.h"
 
 /* A message is one line, whatever the data it quotes hold: a line break
  * or another control character from a file (a workbook's cell reference
- * '&#10;C3') is escaped as assay_shown escapes a quoted cell. */
+ * '&#10;C3') is written as an escape, \n, \r, \t or \xNN, as
+ * assay_shown writes a quoted cell.  (Not assay_shown itself: a program
+ * of the statistics alone links without the names' Unicode library.) */
 static void one_line(char *msg)
 {
 	const unsigned char *u = (const unsigned char *)msg;
@@ -22,8 +23,30 @@ static void one_line(char *msg)
 	if (!*u)
 		return;
 	char copy[sizeof ((assay_error *)0)->msg];
-	memcpy(copy, msg, sizeof copy);
-	assay_shown(copy, msg, sizeof copy);
+	size_t n = sizeof copy, k = 0;
+	memcpy(copy, msg, n);
+	for (const unsigned char *c = (const unsigned char *)copy; *c; c++) {
+		char esc[8];
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			snprintf(esc, sizeof esc, "\\%c", *c == '\n' ? 'n' : *c == '\r' ? 'r' : 't');
+		else if (*c < 0x20 || *c == 0x7f)
+			snprintf(esc, sizeof esc, "\\x%02x", *c);
+		else
+			esc[0] = (char)*c, esc[1] = 0;
+		size_t len = strlen(esc);
+		if (k + len + 4 > n) {
+			/* not inside a UTF-8 sequence */
+			while (k > 0 && ((unsigned char)msg[k - 1] & 0xC0) == 0x80)
+				k--;
+			if (k > 0 && (unsigned char)msg[k - 1] >= 0xC0)
+				k--;
+			memcpy(msg + k, "...", 4);
+			return;
+		}
+		memcpy(msg + k, esc, len);
+		k += len;
+	}
+	msg[k] = 0;
 }
 
 int assay_fail(assay_error *err, int status, const char *fmt, ...)
