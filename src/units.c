@@ -428,7 +428,9 @@ static int factor_locked(const assay_unit *a, const assay_unit *b, double *f)
 	double one = cv_convert_double(cv, 1.0), two = cv_convert_double(cv, 2.0);
 	cv_free(cv);
 	*f = one;
-	if (!isfinite(zero) || !isfinite(one) ||
+	/* (a factor beyond the normal doubles, 1e308 to %, is none either:
+	 * one way it overflows, the other it loses its digits) */
+	if (!isfinite(zero) || !isnormal(one - zero) ||
 	    !(fabs(two - zero - 2 * (one - zero)) <= 1e-12 * fabs(one - zero)))
 		return 1;
 	return zero != 0.0 ? 2 : 0;
