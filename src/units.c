@@ -308,13 +308,23 @@ int assay_unit_parse(const char *text, assay_unit **out, assay_error *err)
 	/* A scale beyond the doubles ("1e308 t" is 1e311 kg) converts
 	 * nothing, not even to itself (NaN): refused here, where the text is
 	 * read, not later as a conversion "with an offset". */
+	/* Its square is checked too: then the product and the quotient of
+	 * any two units read are units ('$%%%...%/t', a hundred percent
+	 * signs, is 1e-200 $/kg, and times itself it was "out of memory"). */
 	pthread_mutex_lock(&ut_lock);
 	cv_converter *cv = ut_get_converter(u, u);
 	double one = cv ? cv_convert_double(cv, 1.0) : NAN;
 	if (cv)
 		cv_free(cv);
+	ut_unit *sq = ut_multiply(u, u);
+	cv = sq ? ut_get_converter(sq, sq) : NULL;
+	double sq_one = cv ? cv_convert_double(cv, 1.0) : NAN;
+	if (cv)
+		cv_free(cv);
+	if (sq)
+		ut_free(sq);
 	pthread_mutex_unlock(&ut_lock);
-	if (!(fabs(one - 1) < 1e-12)) {
+	if (!(fabs(one - 1) < 1e-12) || !(fabs(sq_one - 1) < 1e-12)) {
 		pthread_mutex_lock(&ut_lock);
 		ut_free(u);
 		pthread_mutex_unlock(&ut_lock);
