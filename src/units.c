@@ -552,9 +552,23 @@ int assay_unit_convert_values(const char *from, const char *to, double *v,
 	if (assay_unit_parse(from, &a, err) == 0 &&
 	    assay_unit_parse(to, &b, err) == 0 &&
 	    assay_unit_factor(a, b, &f, err) == 0) {
-		for (size_t i = 0; i < n; i++)
-			v[i] *= f;
 		rc = 0;
+		/* A value whose conversion is beyond a double's range (or
+		 * underflows to 0) is an error, never a gap or a zero: export
+		 * printed it empty with exit 0. */
+		for (size_t i = 0; i < n && !rc; i++) {
+			double x = v[i] * f;
+			if (isfinite(v[i]) && (!isfinite(x) || (x == 0 && v[i] != 0))) {
+				locale_t saved = assay_c_locale_enter();
+				rc = assay_fail(err, ASSAY_EUSAGE, "%g %s in '%s' is %s "
+						"the range of a number (%s)", v[i], from,
+						to, x == 0 ? "below" : "beyond",
+						x == 0 ? "4.9e-324" : "1.8e308");
+				assay_c_locale_leave(saved);
+			}
+		}
+		for (size_t i = 0; i < n && !rc; i++)
+			v[i] *= f;
 	}
 	assay_unit_free(a);
 	assay_unit_free(b);

@@ -86,7 +86,9 @@ assay_unit *assay_unit_div(const assay_unit *a, const assay_unit *b,
 assay_unit *assay_unit_dup(const assay_unit *u);
 
 /* Convert values in place from unit text `from` to `to` (factor applied,
- * NaN kept).  Returns 0, or -1 with err filled. */
+ * NaN kept).  Returns 0, or -1 with err filled (ASSAY_EUSAGE also when a
+ * finite value would convert beyond a double's range or to 0: nothing is
+ * converted then). */
 int assay_unit_convert_values(const char *from, const char *to, double *v,
 			      size_t n, assay_error *err);
 

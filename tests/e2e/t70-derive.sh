@@ -136,6 +136,18 @@ expect_out_has changes-to-unit "2026-05,6.143"
 run "$ASSAY" plot wb/copper --to-unit '$/lb' -o "$WORK/cu-lb.svg" --format svg
 if [ "$status" -eq 0 ] && grep -q 'lb' "$WORK/cu-lb.svg"; then ok plot-to-unit
 else not_ok plot-to-unit "status $status: $err"; fi
+# a value that --to-unit would take beyond a double's range (or to 0) is an
+# error, exit 2: export printed it as an empty field (NA), exit 0
+printf 'series,date,value\nhuge,2020-01,1e306\nhuge,2020-02,3\ntiny,2020-01,5e-320\ntiny,2020-02,3\n' > "$WORK/huge.csv"
+"$ASSAY" -q --db "$WORK/huge.db" import "$WORK/huge.csv" --kind flow --unit kg >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/huge.db" export huge --to-unit g
+expect_status export-to-unit-overflow-status 2
+expect_err export-to-unit-overflow "assay: huge: --to-unit: 1e+306 kg in 'g' is beyond the range of a number (1.8e308)"
+run "$ASSAY" --db "$WORK/huge.db" changes huge --to-unit g --format csv
+expect_status changes-to-unit-overflow-status 2
+run "$ASSAY" --db "$WORK/huge.db" export tiny --to-unit 'Mt'
+expect_status export-to-unit-underflow-status 2
+expect_err_has export-to-unit-underflow "is below the range of a number"
 
 # --- an index on one base period is no unit of another: --to-unit refuses
 # it on every command (units.c owns the rule), rebase() does it.  The
