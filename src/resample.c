@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assay/period.h"
 #include "assay/resample.h"
 
 void assay_resampled_release(assay_resampled *s)
@@ -113,7 +114,7 @@ static void aggregate(const assay_obs *obs, size_t lo, size_t hi,
 	/* Per output row: running sum and last value, and the sub-periods
 	 * seen (months as a bit mask for D/W input, a count otherwise). */
 	double sum = 0;
-	size_t cur = (size_t)-1;
+	size_t cur = (size_t)-1, start = lo;
 	uint32_t months = 0;
 	int count = 0;
 
@@ -127,6 +128,7 @@ static void aggregate(const assay_obs *obs, size_t lo, size_t hi,
 			months = 0;
 			count = 0;
 			cur = k;
+			start = i;
 		}
 		sum += v;
 		count++;
@@ -140,7 +142,18 @@ static void aggregate(const assay_obs *obs, size_t lo, size_t hi,
 		switch (kind) {
 		case ASSAY_KIND_FLOW: out->value[k] = sum; break;
 		case ASSAY_KIND_STOCK: out->value[k] = v; break;
-		default: out->value[k] = sum / count; break;
+		default:
+			out->value[k] = sum / count;
+			/* Prices near 1.8e308 whose sum overflows: the mean of
+			 * the values divided first (it is finite). */
+			if (isinf(sum)) {
+				double m = 0;
+				for (size_t j = start; j <= i; j++)
+					if (isfinite(obs->value[j]))
+						m += obs->value[j] / count;
+				out->value[k] = m;
+			}
+			break;
 		}
 		if (from == to) {
 			out->value[k] = v;
@@ -200,6 +213,21 @@ static void aggregate_weekly_flow(const assay_obs *obs, size_t lo, size_t hi,
 	}
 }
 
+/* A period's sum beyond a double's range is an error, never a gap (it was
+ * NA: export left the period out and changes showed no value, exit 0). */
+static int overflowed(assay_resampled *out, assay_error *err)
+{
+	for (size_t k = 0; k < out->n; k++)
+		if (isinf(out->value[k])) {
+			char p[32];
+			assay_period_format(out->freq, out->period[k], p, sizeof p);
+			assay_resampled_release(out);
+			return assay_fail(err, ASSAY_EUSAGE, "the sum for %s is beyond "
+					  "the range of a number (1.8e308)", p);
+		}
+	return 0;
+}
+
 static int weekly_flow(const assay_obs *obs, size_t lo, size_t hi,
 		       assay_freq to, assay_resampled *out, assay_error *err)
 {
@@ -219,7 +247,7 @@ static int weekly_flow(const assay_obs *obs, size_t lo, size_t hi,
 	}
 	aggregate_weekly_flow(obs, lo, hi, to, p0, out, covered);
 	free(covered);
-	return 0;
+	return overflowed(out, err);
 }
 
 int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
@@ -275,6 +303,8 @@ int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 		out->value[k] = NAN;
 	}
 	aggregate(obs, lo, hi, from, kind, to, p0, out);
+	if (overflowed(out, err))
+		return -1;
 
 	/* The ends of daily and weekly data: a period is complete only when
 	 * the data reach (nearly) to its boundary. */

@@ -56,7 +56,9 @@ void assay_resampled_release(assay_resampled *s);
  * be lower: D or W -> M, Q, A; M -> Q, A; Q -> A.  An empty `obs` gives
  * an empty result.  Returns 0 with *out filled (caller releases), or -1
  * with err filled: ASSAY_EUSAGE for a conversion that is not to a lower
- * frequency or an unknown kind, ASSAY_EIO when out of memory. */
+ * frequency or an unknown kind, or a flow whose sum over a period is beyond
+ * a double's range (a price's mean is computed without overflowing),
+ * ASSAY_EIO when out of memory. */
 int assay_resample(const assay_obs *obs, assay_freq from, assay_kind kind,
 		   assay_freq to, assay_resampled *out, assay_error *err);
 

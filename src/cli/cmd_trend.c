@@ -271,7 +271,7 @@ static int resample(const assay_series_info *info, assay_obs *obs,
 	if (to == info->freq)
 		return 0;
 	if (assay_resample(obs, info->freq, info->kind, to, &rs, &err))
-		return cli_report(&err);
+		return cli_error(err.status, "%s: %s", info->name, err.msg);
 	size_t n = 0;
 	for (size_t i = 0; i < rs.n; i++) {
 		if (rs.period[i] < lo || rs.period[i] > hi)

@@ -208,6 +208,33 @@ static void test_errors(void **state)
 	assay_resampled_release(NULL);
 }
 
+/* Values near the top of a double's range: a price's mean is finite and
+ * is the mean (its sum is not); a flow's sum beyond 1.8e308 is an error
+ * naming the period (it was an infinity that every caller read as NA). */
+static void test_overflow(void **state)
+{
+	(void)state;
+	static const int ym[][2] = { { 2025, 1 }, { 2025, 2 }, { 2025, 3 },
+				     { 2025, 4 } };
+	static const double v[] = { 1.7e308, 1.5e308, 1.6e308, 1 };
+	assay_obs o;
+	assay_resampled s;
+	assay_error err;
+	monthly(&o, ym, v, 4);
+	assert_int_equal(assay_resample(&o, ASSAY_FREQ_M, ASSAY_KIND_PRICE,
+					ASSAY_FREQ_Q, &s, &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_true(fabs(s.value[0] - 1.6e308) < 1e-15 * 1.6e308);
+	assert_true(s.value[1] == 1);
+	assay_resampled_release(&s);
+	assert_int_equal(assay_resample(&o, ASSAY_FREQ_M, ASSAY_KIND_FLOW,
+					ASSAY_FREQ_Q, &s, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assert_string_equal(err.msg, "the sum for 2025Q1 is beyond the range "
+			    "of a number (1.8e308)");
+	assert_int_equal(s.n, 0);
+}
+
 int main(void)
 {
 	assay_init();
@@ -217,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_explicit_na),
 		cmocka_unit_test(test_daily_rules),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
