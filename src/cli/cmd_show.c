@@ -40,15 +40,18 @@ static out_table *metadata_table(const assay_series_summary *s)
 		{ "region", s->info.region }, { "measure", s->info.measure },
 		{ "unit", s->info.unit }, { "source", s->info.source },
 		{ "notes", s->info.notes },
-		{ "first", s->count ? assay_period_format(s->info.freq, s->first, a, sizeof a) : NULL },
-		{ "last", s->count ? assay_period_format(s->info.freq, s->last, b, sizeof b) : NULL },
+		{ "first", s->count > 0 ? assay_period_format(s->info.freq, s->first, a, sizeof a) : NULL },
+		{ "last", s->count > 0 ? assay_period_format(s->info.freq, s->last, b, sizeof b) : NULL },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		out_str(t, rows[i][0]);
 		out_str(t, rows[i][1]);
 	}
 	out_str(t, "count");
-	out_int(t, s->count);
+	if (s->count < 0)
+		out_null(t);
+	else
+		out_int(t, s->count);
 	return t;
 }
 
@@ -243,8 +246,10 @@ int cmd_show(int argc, char **argv)
 		status = cli_no_series(st, name, cli.db_path);
 		goto out;
 	}
-	if (assay_derive_summarise(st, &s[k], &err) < 0)
+	if (assay_derive_summarise(st, &s[k], &err) < 0) {
 		cli_warn("%s", err.msg);
+		s[k].count = -1;        /* not known: NA, not 0 */
+	}
 	if (assay_store_history(st, s[k].info.id, &imp, &nimp, &rev, &nrev, &err)) {
 		status = cli_report(&err);
 		goto out;

@@ -334,6 +334,16 @@ run "$ASSAY" rm wb/aluminum
 run "$ASSAY" export wb/al2
 expect_status derive-input-removed-status 2
 expect_err derive-input-removed "assay: derived series 'wb/al2': wb/aluminum * 2:1: unknown series 'wb/aluminum'"
+# list and show give it no count (NA, not 0: it was '0' with exit 0), and
+# list's exit status is 2, as scan's is
+run "$ASSAY" list wb/al2 --format csv
+expect_status derive-input-removed-list-status 2
+expect_out derive-input-removed-list "name,kind,freq,first,last,count,unit,source
+wb/al2,price,M,,,,\$/mt,derived"
+expect_err derive-input-removed-list-msg "assay: derived series 'wb/al2': wb/aluminum * 2:1: unknown series 'wb/aluminum'"
+run "$ASSAY" show wb/al2 --format json
+expect_status derive-input-removed-show-status 0
+expect_out_has derive-input-removed-show '"count": null'
 
 # --- a version-2 store (before derived series) is read as it is, and a
 # writer migrates it
