@@ -125,8 +125,12 @@ int report_load(struct rep *r, const char *name, assay_series_info *info,
 }
 
 /* Queue the level (k = 0) and changes (k = 1) charts of row i on b;
- * owner/which: the row and chart of each entry of the batch. */
-static void add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
+ * owner/which: the row and chart of each entry of the batch.  A chart
+ * that cannot be drawn from its data is a warning; one whose file cannot
+ * be made (charts/ not writable) fails the report, -1 with r->err set,
+ * as a chart gnuplot could not write does (it was a warning, and pages
+ * without their charts replaced the report, exit 0). */
+static int add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
 			   const assay_plot_input *in, const char *what,
 			   size_t *owner, int *which)
 {
@@ -180,6 +184,9 @@ static void add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
 			po.from = NULL;
 			added = assay_plot_batch_add(b, r->paths[i][k], row->name, in, 1, &po, &e);
 		}
+		if (added && e.status == ASSAY_EIO)
+			return assay_fail(r->err, ASSAY_EIO, "%s; the report in %s "
+					  "is left as it was", e.msg, r->dir);
 		if (added) {
 			char msg[1400];
 			snprintf(msg, sizeof msg, "%s: %s chart: %s", row->name,
@@ -191,6 +198,7 @@ static void add_row_charts(struct rep *r, assay_plot_batch *b, size_t i,
 		owner[at] = i;
 		which[at] = k;
 	}
+	return 0;
 }
 
 /* After the batch ran: the charts drawn into r->ok, and one error line
@@ -248,6 +256,7 @@ static int draw_charts(struct rep *r)
 		assay_plot_batch_free(b);
 		return assay_fail(r->err, ASSAY_EIO, "out of memory");
 	}
+	int added = 0;
 	for (size_t i = 0; i < res->n && !report_cancelled(r); i++) {
 		const assay_scan_row *row = &res->rows[i];
 		assay_series_info info;
@@ -258,13 +267,17 @@ static int draw_charts(struct rep *r)
 		if (obs.n >= MIN_CHART_OBS) {
 			report_describe(&info, what, sizeof what);
 			assay_plot_input in = { &info, &obs };
-			add_row_charts(r, b, i, &in, what, owner, which);
+			added = add_row_charts(r, b, i, &in, what, owner, which);
 		}
 		assay_obs_release(&obs);
 		assay_series_info_release(&info);
+		if (added)
+			break;
 	}
 	int status = 0;
-	if (report_cancelled(r)) {
+	if (added) {
+		status = -1;
+	} else if (report_cancelled(r)) {
 		status = assay_fail(r->err, ASSAY_EIO, "stopped");
 	} else if (assay_plot_batch_run(b, &e)) {
 		*r->err = e;

@@ -129,6 +129,19 @@ else
 	skip full-disk "cannot mount a tmpfs here (needs root): $(head -c 200 "$WORK/mount.err")"
 fi
 
+# A report whose chart files cannot be made (charts/ is no directory here;
+# the same path as a charts/ the user may not write) fails, exit 4, and
+# leaves the pages that were there: it was a warning per chart, and new
+# pages without their charts replaced the report with exit 0.
+mkdir "$WORK/nochart"
+echo old > "$WORK/nochart/index.html"
+: > "$WORK/nochart/charts"
+run "$ASSAY" report gen/s000 -o "$WORK/nochart"
+expect_status nochart-report-status 4
+expect_err nochart-report-msg "assay: cannot write '$WORK/nochart/charts/1-gen-s000-level.svg': Not a directory; the report in $WORK/nochart is left as it was"
+[ "$(cat "$WORK/nochart/index.html")" = old ] && [ ! -e "$WORK/nochart/report.md" ] \
+	&& ok nochart-report-kept || not_ok nochart-report-kept "the pages were replaced"
+
 # ---- (a2) an import onto a full file system --------------------------------
 # 480,000 values (1,000 monthly series of 40 years) need some 13 MB: the
 # store on a 4 MB tmpfs fills during the import, in the writes that the
