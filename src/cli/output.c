@@ -403,7 +403,11 @@ void out_num(out_table *t, double v, int digits)
 	}
 	int type = CELL_NUM;
 	if (digits > 0) {
-		if (numfmt_fixed(v, digits, buf) < 0)   /* "%.*f", fast */
+		/* From 1e15 in scientific notation: "%.*f" of 1.2e80 has 81
+		 * digits, and buf held 63 of them (the table showed 1.2e62). */
+		if (fabs(v) >= 1e15)
+			snprintf(buf, sizeof buf, "%.6g", v);
+		else if (numfmt_fixed(v, digits, buf) < 0)   /* "%.*f", fast */
 			snprintf(buf, sizeof buf, "%.*f", digits, v);
 	} else if (digits < 0) {
 		snprintf(buf, sizeof buf, "%.*g", -digits, v);

@@ -33,7 +33,9 @@ void out_table_free(out_table *t);
 /* Append cells to the current row, left to right; a row ends when all its
  * columns are filled.  out_num prints NaN as NA; `digits` > 0 rounds the
  * text (table, csv) to that many decimals, < 0 to -digits significant
- * digits, 0 means shortest round-trip.  JSON always has the full value. */
+ * digits, 0 means shortest round-trip (with digits > 0, a magnitude from
+ * 1e15 is written "%.6g"; its fixed text was cut at 63 characters).  JSON
+ * always has the full value. */
 void out_str(out_table *t, const char *s);          /* NULL: NA */
 void out_num(out_table *t, double v, int digits);
 /* A number the table shows as `text` (csv, tsv and json print v in full;

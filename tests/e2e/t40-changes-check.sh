@@ -20,6 +20,14 @@ HEADER="period,value,n_obs,partial,pct_change,log_change,yoy_change,sigma,stat,p
 
 # ---- changes ---------------------------------------------------------------
 
+# the table's fixed decimals stop at 1e15: a sigma of 1.2e80 (a series of
+# differences) was cut to its first 63 digits, a number 1e18 times too small
+printf 'date,value\n2020-01,1e80\n2020-02,-2e80\n2020-03,1.5e80\n2020-04,-1e80\n' > "$WORK/big.csv"
+"$ASSAY" -q --db "$WORK/big.db" import "$WORK/big.csv" --series big --kind price >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/big.db" changes big --from 2020-04
+expect_out changes-table-huge "period    value  n_obs  partial  pct_change  log_change  yoy_change        sigma  stat  p_value  verdict
+2020-04  -1e+80      1  false       -166.67          NA          NA  4.59619e+80    NA       NA       NA"
+
 run "$ASSAY" changes wb/copper --freq Q --from 2008Q3 --to 2009Q1 --format csv
 expect_status changes-csv-status 0
 expect_out changes-csv "$HEADER
