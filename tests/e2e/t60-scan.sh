@@ -121,5 +121,10 @@ expect_err_has sel-since-hidden "1 of the notable moves not shown"
 run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --period 2019-01
 expect_status sel-period-none-status 3
 expect_err_has sel-period-none-said "assay: scan: no series could be judged"
+# and --help and the man page say so (they listed 0, 1, 2 and 4 only)
+run "$ASSAY" scan --help
+expect_out_has sel-period-none-help "3 no series of the batch could be judged"
+if grep -q 'scan\\fR: no series of the batch could be judged' "$TESTS_DIR/../src/assay.1"; then ok sel-period-none-man
+else not_ok sel-period-none-man "assay.1 does not name scan's exit status 3"; fi
 run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --period 2025Q4
 expect_status sel-period-coarser-status 3
