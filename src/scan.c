@@ -151,8 +151,14 @@ static void *conn_open(void *ctx)
 {
 	struct shared *sh = ctx;
 	struct conn *c = calloc(1, sizeof *c);
+	/* Each connection reads one snapshot for the whole run (a read
+	 * transaction from its first read): a series was read in a
+	 * transaction of its own, and an import committing during the scan
+	 * made a batch of both states (with -j 1 it cannot now; with more,
+	 * only one committing between the threads' first reads can). */
 	if (c)
-		c->open_failed = assay_store_open(&c->st, sh->db_path, 1, &c->err) != 0;
+		c->open_failed = assay_store_open(&c->st, sh->db_path, 1, &c->err) != 0 ||
+				 assay_store_read_begin(c->st, &c->err) != 0;
 	return c;
 }
 
@@ -160,6 +166,10 @@ static void conn_close(void *ctx, void *state)
 {
 	struct conn *c = state;
 	(void)ctx;
+	if (c && c->st && !c->open_failed) {
+		assay_error e;
+		assay_store_read_end(c->st, &e);
+	}
 	if (c)
 		assay_store_close(c->st);
 	free(c);

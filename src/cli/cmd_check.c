@@ -471,6 +471,15 @@ int cmd_check(int argc, char **argv)
 	struct cli_freq_note fnote = { .asked = an.freq };
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
+	/* One read transaction for the names and every series: one snapshot,
+	 * as changes and export read (an import committing meanwhile made a
+	 * batch judge some series on its values and the others on the old). */
+	assay_error err;
+	if (assay_store_read_begin(st, &err)) {
+		rc = cli_report(&err);
+		assay_store_close(st);
+		return rc;
+	}
 	/* A name that misses is reported and the others judged, as a
 	 * series that fails is (exit 2 at the end). */
 	int missed = cli_resolve_series(st, argv + optind, argc - optind,
@@ -506,6 +515,7 @@ int cmd_check(int argc, char **argv)
 	else
 		cli_freq_note_print(&fnote, "check");
 	assay_strv_free(names, n);
+	assay_store_read_end(st, &err);
 	assay_store_close(st);
 	return status;
 }

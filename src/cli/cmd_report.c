@@ -186,6 +186,12 @@ int cmd_report(int argc, char **argv)
 	assay_report_summary sum;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
+	/* one snapshot for the names, the sections and the charts (with -j 1
+	 * the scan's too): an import committing meanwhile is in all or none */
+	if (assay_store_read_begin(st, &err)) {
+		rc = cli_report(&err);
+		goto out;
+	}
 	/* the series named by the patterns on the one connection, all
 	 * when none */
 	if ((rc = cli_resolve_series(st, argv + optind, argc - optind,

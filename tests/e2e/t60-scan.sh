@@ -128,3 +128,28 @@ if grep -q 'scan\\fR: no series of the batch could be judged' "$TESTS_DIR/../src
 else not_ok sel-period-none-man "assay.1 does not name scan's exit status 3"; fi
 run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --period 2025Q4
 expect_status sel-period-coarser-status 3
+
+# a scan reads one snapshot on its connection: an import that commits while
+# it runs shows in all of its rows or in none (each series was read in a
+# transaction of its own; 1734 of 2000 were judged on the new final month)
+python3 -c '
+import random
+rng = random.Random(9)
+with open("'"$WORK"'/snap1.csv", "w") as a, open("'"$WORK"'/snap2.csv", "w") as b:
+    a.write("series,date,value\n"); b.write("series,date,value\n")
+    for s in range(2000):
+        v = 100.0
+        for i in range(240):
+            v *= 1 + rng.gauss(0, 0.02)
+            a.write(f"m/s{s:04d},{2006 + i // 12}-{i % 12 + 1:02d},{v:.4f}\n")
+        b.write(f"m/s{s:04d},2025-12,{3 * v:.4f}\n")'
+SNAP="$WORK/snap.db"
+"$ASSAY" --db "$SNAP" -q import "$WORK/snap1.csv" --kind price --vintage 2025-01-01
+"$ASSAY" --db "$SNAP" -q scan -j 1 --format csv > "$WORK/snap.out" &
+sleep 0.3
+"$ASSAY" --db "$SNAP" -q import "$WORK/snap2.csv" --vintage 2025-02-01
+wait
+new=$(awk -F, 'NR > 1 && $4 > 100' "$WORK/snap.out" | wc -l)
+all=$(tail -n +2 "$WORK/snap.out" | wc -l)
+if [ "$all" -eq 2000 ] && { [ "$new" -eq 0 ] || [ "$new" -eq 2000 ]; }; then ok scan-one-snapshot
+else not_ok scan-one-snapshot "$new of $all series judged on the import that committed meanwhile"; fi
