@@ -168,8 +168,14 @@ int cmd_report(int argc, char **argv)
 		case 'j': ro.scan.jobs = (int)o.l; break;
 		}
 	}
-	if (!dir)
+	if (!dir || !*dir)
 		return cli_usage_error("report", "give the output directory with -o DIR");
+	/* as plot refuses such an -o: the charts could not be named, and the
+	 * pages were written without them, exit 0 */
+	for (const char *p = dir; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			return cli_usage_error("report", "-o: the directory name has a "
+					       "control character");
 	if ((rc = cli_check_range("report", ro.from, ro.to)))
 		return rc;
 	/* TERM/INT: stop, remove the temporary files, keep the previous

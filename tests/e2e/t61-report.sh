@@ -174,6 +174,16 @@ grep -qxF '## \<script\>alert(1)\</script\>\|\*x\*' "$WORK/inj/report.md" && ok 
 run "$ASSAY" report
 expect_status report-no-dir 2
 expect_err_has report-no-dir-msg "give the output directory with -o DIR"
+# an -o that cannot name the charts (a newline in it) or names nothing is a
+# usage error: the pages were written without their charts, exit 0
+run "$ASSAY" report wb/copper -o "$WORK/a
+b"
+expect_status report-dir-control-status 2
+expect_err_has report-dir-control-msg "assay report: -o: the directory name has a control character"
+[ ! -e "$WORK/a
+b" ] && ok report-dir-control-nothing || not_ok report-dir-control-nothing "a directory was made"
+run "$ASSAY" report wb/copper -o ''
+expect_status report-dir-empty-status 2
 run "$ASSAY" report 'nothing/*' -o "$WORK/x"
 expect_status report-no-match 2
 
