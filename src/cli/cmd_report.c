@@ -201,7 +201,7 @@ int cmd_report(int argc, char **argv)
 	/* the series named by the patterns on the one connection, all
 	 * when none */
 	if ((rc = cli_resolve_series(st, argv + optind, argc - optind,
-				     CLI_RESOLVE_ALL, &names, &n)))
+				     CLI_RESOLVE_ALL | CLI_RESOLVE_NONEMPTY, &names, &n)))
 		goto out;
 	if (assay_report_write(st, dir, names, n, &ro, &sum, &err)) {
 		rc = cli_signal ? ASSAY_EIO : cli_report(&err);

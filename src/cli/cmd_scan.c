@@ -273,8 +273,10 @@ int cmd_scan(int argc, char **argv)
 	assay_store *st;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	rc = cli_resolve_series(st, argv + optind, argc - optind, CLI_RESOLVE_ALL,
-				&names, &n);
+	/* an empty store is no batch: 'scanned 0 series', exit 0 (nothing
+	 * notable) told an alert script that all was quiet */
+	rc = cli_resolve_series(st, argv + optind, argc - optind,
+				CLI_RESOLVE_ALL | CLI_RESOLVE_NONEMPTY, &names, &n);
 	assay_store_close(st);
 	if (rc)
 		return rc;

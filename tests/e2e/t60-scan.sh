@@ -121,6 +121,17 @@ expect_err_has sel-since-hidden "1 of the notable moves not shown"
 run "$ASSAY" --db "$WORK/sel.db" scan 'g/*' --period 2019-01
 expect_status sel-period-none-status 3
 expect_err_has sel-period-none-said "assay: scan: no series could be judged"
+# a store with no series is no batch: exit 2, as plot --all says (scan said
+# 'scanned 0 series' and exit 0, nothing notable; report wrote an empty one)
+printf 'series,date,value\ne,2020-01,1\n' > "$WORK/e.csv"
+"$ASSAY" --db "$WORK/empty.db" -q import "$WORK/e.csv" --kind price
+"$ASSAY" --db "$WORK/empty.db" -q rm e
+run "$ASSAY" --db "$WORK/empty.db" scan
+expect_status scan-empty-store-status 2
+expect_err scan-empty-store-msg "assay: no series in $WORK/empty.db"
+run "$ASSAY" --db "$WORK/empty.db" report -o "$WORK/empty-rep"
+expect_status report-empty-store-status 2
+[ ! -e "$WORK/empty-rep" ] && ok report-empty-store-nothing || not_ok report-empty-store-nothing "a report was written"
 # and --help and the man page say so (they listed 0, 1, 2 and 4 only)
 run "$ASSAY" scan --help
 expect_out_has sel-period-none-help "3 no series of the batch could be judged"
