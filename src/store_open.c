@@ -421,6 +421,17 @@ static int open_reader(sqlite3 **out, const char *path, assay_error *err)
 				   "cannot create %s-shm to coordinate with writers "
 				   "(read it as a user who can write there, or a "
 				   "copy)", path, dir, why, path);
+		else if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ||
+			 (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_NOMEM)
+			/* the store may be fine: the disk is full (SQLite cannot
+			 * make PATH-wal or PATH-shm) or failing; "not an assay
+			 * store" suggested the file was somebody else's */
+			assay_fail(err, ASSAY_EIO, "%s: cannot read the store: %s%s%s%s",
+				   path, db ? sqlite3_errmsg(db) : "out of memory",
+				   db && sqlite3_system_errno(db) ? " (" : "",
+				   db && sqlite3_system_errno(db)
+				   ? strerror(sqlite3_system_errno(db)) : "",
+				   db && sqlite3_system_errno(db) ? ")" : "");
 		else
 			assay_fail(err, ASSAY_EIO, "%s: not an assay store: %s", path,
 				   db ? sqlite3_errmsg(db) : "out of memory");

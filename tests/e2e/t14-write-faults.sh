@@ -68,6 +68,9 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	expect_status full-setup-report 0
 	run "$ASSAY" -q report 'short/*' -o "$MNT/pages"
 	expect_status full-setup-pages 0
+	printf 'series,date,value\nr,2020-01,1\n' > "$WORK/r.csv"
+	"$ASSAY" -q --db "$WORK/r.db" import "$WORK/r.csv" --kind price
+	cp "$WORK/r.db" "$MNT/r.db"     # no -wal, no -shm beside it
 	cp -a "$MNT" "$WORK/good"
 	# Fill it, then free 16 KiB: gnuplot gets to write part of a chart
 	# (a torn file), not nothing.
@@ -91,6 +94,11 @@ if mount -t tmpfs -o size=4m tmpfs "$MNT" 2>"$WORK/mount.err"; then
 	nfail=$(grep -c "No space left on device" "$WORK/err")
 	[ "$nfail" -eq 10 ] && ok full-batch-each-chart || not_ok full-batch-each-chart "$nfail of 10 charts reported"
 	expect_same_tree full-batch-kept "$WORK/good/batch" "$MNT/batch"
+	# a reader of a store on the full disk (SQLite cannot make its -wal
+	# and -shm): the store is not "not an assay store"
+	run "$ASSAY" --db "$MNT/r.db" list
+	expect_status full-reader-status 4
+	expect_err full-reader-msg "assay: $MNT/r.db: cannot read the store: disk I/O error (No space left on device)"
 
 	run "$ASSAY" report gen/s000 gen/s001 -o "$MNT/rep"
 	expect_status full-report-status 4
