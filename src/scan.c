@@ -103,8 +103,22 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 	/* the period to judge at f: the first one the label covers */
 	assay_period want = o->has_period
 		? assay_period_bound(o->period_freq, o->period, f, 0) : 0;
-	if (o->has_period)
+	if (o->has_period) {
 		ao.judge_from = want;
+	} else {
+		/* only the latest complete period is judged (check's rule): a
+		 * first pass that judges nothing finds it */
+		assay_analysis_opts none = ao;
+		assay_analysis pa;
+		assay_error e;
+		none.judge_from = INT64_MAX;
+		if (!assay_analyse(&obs, info.freq, info.kind, &none, &pa, &e)) {
+			size_t i = assay_pick_row(&pa, ao.allow_partial, 0, 0);
+			if (i != (size_t)-1)
+				ao.judge_from = pa.s.period[i];
+			assay_analysis_release(&pa);
+		}
+	}
 	if (assay_analyse(&obs, info.freq, info.kind, &ao, &a, &r->error)) {
 		if (r->error.status == ASSAY_EUSAGE)
 			r->reason = "cannot be analysed at this frequency";

@@ -346,6 +346,20 @@ static int check_one(assay_store *st, const char *name, assay_analysis_opts an,
 		cx.period = jc_period_at(period, f, 0);
 		cx.has_period = 1;
 		an.judge_from = cx.period;
+	} else {
+		/* Only the latest complete period is judged, as --period judges
+		 * the one asked: every earlier one was too, for nothing (20,000
+		 * days with --window 1000 took 22 s, not 0.03 s).  Which period
+		 * that is needs the resampled rows: a first pass judges none. */
+		assay_analysis_opts none = an;
+		assay_analysis pa;
+		none.judge_from = INT64_MAX;
+		if (!assay_analyse(&obs, cx.info.freq, cx.info.kind, &none, &pa, &err)) {
+			size_t i = assay_pick_row(&pa, an.allow_partial, 0, 0);
+			if (i != (size_t)-1)
+				an.judge_from = pa.s.period[i];
+			assay_analysis_release(&pa);
+		}
 	}
 	if (assay_analyse(&obs, cx.info.freq, cx.info.kind, &an, &cx.a, &err)) {
 		rc = err.status == ASSAY_EUSAGE
