@@ -177,7 +177,7 @@ static int is_unit(const char *s)
 }
 
 /* Do two unit texts name one unit ("$/mt" and "USD/t")? */
-static int same_unit(const char *a, const char *b)
+int im_same_unit(const char *a, const char *b)
 {
 	assay_unit *ua = NULL, *ub = NULL;
 	assay_error err;
@@ -1282,7 +1282,7 @@ int im_take_units_row(struct importer *im)
 			return -1;
 		/* "Copper (kt)" over "(t)": one is wrong, and the row's won
 		 * without a word; --col-meta says which */
-		if (v->unit && strcmp(v->unit, s) && !same_unit(v->unit, s) &&
+		if (v->unit && strcmp(v->unit, s) && !im_same_unit(v->unit, s) &&
 		    !v->meta[ASSAY_META_UNIT])
 			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
 					  "the units row gives '%s', but the header "

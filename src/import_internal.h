@@ -356,6 +356,7 @@ int im_day_stats_wanted(struct importer *im);
 
 /* import_header.c */
 int im_check_header_names(struct importer *im);
+int im_same_unit(const char *a, const char *b);
 int im_header_is_data(struct importer *im);
 int im_looks_like_header(struct importer *im);
 int im_resolve_header(struct importer *im);

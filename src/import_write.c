@@ -167,18 +167,6 @@ static const char *file_unit(struct importer *im, struct value_col *v)
 	return v->pct == 1 ? "%" : NULL;
 }
 
-/* Do two unit texts name one unit ("$/mt" and "USD/t")? */
-static int same_unit(const char *a, const char *b)
-{
-	assay_unit *ua = NULL, *ub = NULL;
-	assay_error err;
-	int same = !assay_unit_parse(a, &ua, &err) && !assay_unit_parse(b, &ub, &err) &&
-		   assay_unit_same(ua, ub);
-	assay_unit_free(ua);
-	assay_unit_free(ub);
-	return same;
-}
-
 /* --unit beside a unit the file gives: the flag's text labels the
  * series, but only for the same unit -- --unit t over a units row's
  * (kt) would label thousands of tonnes as tonnes. */
@@ -189,7 +177,7 @@ static int check_unit_flag(struct importer *im, struct value_col *v, int col)
 		return 0;
 	if (im->unit_checked && !strcmp(im->unit_checked, file))
 		return 0;
-	if (!same_unit(flag, file))
+	if (!im_same_unit(flag, file))
 		return im_fail_at(im, im->row_line, meta_at(im, ASSAY_META_UNIT, col),
 				  ASSAY_EUSAGE, "--unit '%s', "
 				  "but the file gives '%s' here: its values would be "
@@ -221,7 +209,7 @@ static int check_unit_column(struct importer *im, struct value_col *v,
 		free(both);
 		return 0;
 	}
-	if (!same_unit(cell, v->unit)) {
+	if (!im_same_unit(cell, v->unit)) {
 		free(both);
 		return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
 				  "the unit column '%s' gives '%s', but the header "

@@ -58,3 +58,23 @@ write_batch_with_one_shock() {
 			v = v * exp(r)
 			printf "g/s%02d,%d-%02d,%.6f\n", k, 2020 + int(i / 12), i % 12 + 1, v } } }' > "$1"
 }
+
+# The two imports of the one-snapshot tests (t40, t60): DIR/snap1.csv with
+# N monthly price series m/sNNN of M months from January of year Y, and
+# DIR/snap2.csv with a new final month, 2025-12, at three times each
+# series' last level (so that a row judged on it stands out).
+write_snapshot_imports() {
+	python3 -c '
+import random, sys
+d, n, months, y0 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+w = len(str(n - 1))
+rng = random.Random(9)
+with open(d + "/snap1.csv", "w") as a, open(d + "/snap2.csv", "w") as b:
+    a.write("series,date,value\n"); b.write("series,date,value\n")
+    for s in range(n):
+        v = 100.0
+        for i in range(months):
+            v *= 1 + rng.gauss(0, 0.02)
+            a.write(f"m/s{s:0{w}d},{y0 + i // 12}-{i % 12 + 1:02d},{v:.4f}\n")
+        b.write(f"m/s{s:0{w}d},2025-12,{3 * v:.4f}\n")' "$1" "$2" "$3" "$4"
+}

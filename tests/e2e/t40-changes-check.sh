@@ -351,17 +351,7 @@ expect_out_has log-change-overflow "2020-03,1e+300,1,false,,1381.5510557964274,"
 # a transaction of its own: 1947 of 2000 judged on the new final month).
 # The import lands while check is busy; whatever the timing, the answers
 # may never mix the two states.
-python3 -c '
-import random
-rng = random.Random(9)
-with open("'"$WORK"'/snap1.csv", "w") as a, open("'"$WORK"'/snap2.csv", "w") as b:
-    a.write("series,date,value\n"); b.write("series,date,value\n")
-    for s in range(600):
-        v = 100.0
-        for i in range(120):
-            v *= 1 + rng.gauss(0, 0.02)
-            a.write(f"m/s{s:03d},{2016 + i // 12}-{i % 12 + 1:02d},{v:.4f}\n")
-        b.write(f"m/s{s:03d},2025-12,{3 * v:.4f}\n")'
+write_snapshot_imports "$WORK" 600 120 2016
 SNAP="$WORK/snap.db"
 "$ASSAY" --db "$SNAP" -q import "$WORK/snap1.csv" --kind price --vintage 2025-01-01
 "$ASSAY" --db "$SNAP" -q check 'm/*' --format csv > "$WORK/snap.out" &

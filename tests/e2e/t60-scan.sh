@@ -143,17 +143,7 @@ expect_status sel-period-coarser-status 3
 # a scan reads one snapshot on its connection: an import that commits while
 # it runs shows in all of its rows or in none (each series was read in a
 # transaction of its own; 1734 of 2000 were judged on the new final month)
-python3 -c '
-import random
-rng = random.Random(9)
-with open("'"$WORK"'/snap1.csv", "w") as a, open("'"$WORK"'/snap2.csv", "w") as b:
-    a.write("series,date,value\n"); b.write("series,date,value\n")
-    for s in range(2000):
-        v = 100.0
-        for i in range(240):
-            v *= 1 + rng.gauss(0, 0.02)
-            a.write(f"m/s{s:04d},{2006 + i // 12}-{i % 12 + 1:02d},{v:.4f}\n")
-        b.write(f"m/s{s:04d},2025-12,{3 * v:.4f}\n")'
+write_snapshot_imports "$WORK" 2000 240 2006
 SNAP="$WORK/snap.db"
 "$ASSAY" --db "$SNAP" -q import "$WORK/snap1.csv" --kind price --vintage 2025-01-01
 "$ASSAY" --db "$SNAP" -q scan -j 1 --format csv > "$WORK/snap.out" &
