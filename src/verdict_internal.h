@@ -143,6 +143,10 @@ struct ctx {
 	double *ysc;
 	const double *ysc_src;
 	int ysc_exp;
+	/* rule 1b (verdict.c): the rows' seasons and the judged move's
+	 * (m + 1), and whether this move uses them */
+	int *season_g;
+	int loo_select;
 };
 
 /* Rule 1a (verdict_screen.c): set the window's past shocks aside.  The

@@ -36,6 +36,14 @@
  *    variation and the residuals' MAD is below 0.9 of the changes'; on
  *    its changes when that sets nothing aside (verdict_screen.c).
  *
+ * 1b. The seasonality decision left out with each row (auto, when both
+ *    models are fitted on the same rows: quarterly, or any seasonal span
+ *    no longer than W): each window row's leave-one-out score of rule 3
+ *    is taken under the model the F test chooses on the window and the
+ *    judged move without that row, as the move's own model is chosen on
+ *    the window without it.  Every point is then scored alike, which
+ *    keeps the rank exchangeable when the seasons are weak.
+ *
  * 2. The prediction-interval t statistic of r_t:
  *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0) * vol_ratio),
  *    Student-t with n - p degrees of freedom for Gaussian changes

@@ -122,7 +122,7 @@ static const struct cal_family cal_families[] = {
 	 * not in others: chosen on the window alone, the seasonal means
 	 * overfit it there (README, "What it still cannot do") */
 	{ "seasonal-weak", "quarterly means +1,-0.5,-1,+0.5", B_SEASONAL_WEAK, E_NONE, 0, T_NULL },
-	{ "t2.5-seasonal-weak", "quarterly means +1,-0.5,-1,+0.5, Student t 2.5 df", B_SEASONAL_WEAK_T, E_NONE, 0, T_NULL_OPEN },
+	{ "t2.5-seasonal-weak", "quarterly means +1,-0.5,-1,+0.5, Student t 2.5 df", B_SEASONAL_WEAK_T, E_NONE, 0, T_NULL_HEAVY },
 	{ "seasonal-M-weak", "monthly means 0.75 sin", B_SEASONAL_M_WEAK, E_NONE, 0, T_NULL },
 	{ "P4:seasonal-weak", "4-sigma shock, quarterly means +1,-0.5,-1,+0.5", B_SEASONAL_WEAK, E_NONE, 4, T_POWER_CLEAN_OPEN },
 };
