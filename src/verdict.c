@@ -626,16 +626,23 @@ static void f_bracket(struct f_crit *c)
 		}
 }
 
-int verdict_f_decided(double f, int d1, int d2, double alpha)
+/* The bracket of (d1, d2, alpha), from the memo or computed into it. */
+static const struct f_crit *f_crit_get(int d1, int d2, double alpha)
 {
-	if (!isfinite(f) || !(alpha > 0 && alpha < 1))
-		return -1;
 	struct f_crit *c = &f_crit_memo[((unsigned)d1 * 31u + (unsigned)d2) %
 					F_CRIT_SLOTS];
 	if (c->d1 != d1 || c->d2 != d2 || c->alpha != alpha) {
 		*c = (struct f_crit){ .d1 = d1, .d2 = d2, .alpha = alpha };
 		f_bracket(c);
 	}
+	return c;
+}
+
+int verdict_f_decided(double f, int d1, int d2, double alpha)
+{
+	if (!isfinite(f) || !(alpha > 0 && alpha < 1))
+		return -1;
+	const struct f_crit *c = f_crit_get(d1, d2, alpha);
 	if (f <= c->lo)
 		return 0;
 	if (f >= c->hi)
@@ -734,37 +741,69 @@ static int w_window_rows(struct ctx *c, const double *y, size_t t, int ar,
  * of the m + 1 rows; the F test without row i follows from them by the
  * deletion identity RSS_(i) = RSS - e_i^2 / (1 - h_i). */
 
-/* Row (y, x, g)'s residual in fit f and its 1 - h. */
-static inline double fit_resid(const struct fit *f, double y, double x, int g,
-			       double *q)
+/* A fit's group means and inverses in locals, for rows scored against
+ * it (1 / n_g and 1 / Sxx: no division per row). */
+struct row_fit {
+	double my[MAX_SEASONS], mx[MAX_SEASONS], inv_ng[MAX_SEASONS];
+	double beta, inv_sxx, rss;
+	int ar, dfl;
+};
+
+static void row_fit_init(struct row_fit *r, const struct fit *f, int m)
 {
-	double dx = f->ar ? x - f->mx[g] : 0;
-	*q = 1 - (1.0 / f->ng[g] + (f->ar ? dx * dx / f->sxx : 0));
-	return y - f->my[g] - f->beta * dx;
+	for (int k = 0; k < f->ngroups; k++) {
+		r->my[k] = f->my[k];
+		r->mx[k] = f->mx[k];
+		r->inv_ng[k] = f->ng[k] ? 1.0 / f->ng[k] : 0;
+	}
+	r->ar = f->ar;
+	r->beta = f->ar ? f->beta : 0;
+	r->inv_sxx = f->ar ? 1 / f->sxx : 0;
+	r->rss = f->rss;
+	r->dfl = m + 1 - f->p - 1;
 }
 
-/* Does the F test of f1 (seasonal means) against f0 (one intercept), both
- * of m + 1 rows, choose seasons without row i of season g (residuals e0,
- * e1, 1 - h q0, q1)?  As choose_seasonal: two rows a season at least. */
-static int selects_seasons(const struct ctx *c, const struct fit *f0,
-			   const struct fit *f1, int m, int g, double e0,
-			   double q0, double e1, double q1)
+/* Row (y, x, g)'s residual in the fit and its 1 - h. */
+static inline double row_resid(const struct row_fit *r, double y, double x,
+			       int g, double *q)
 {
-	int S = c->o->seasons;
-	if (f1->ng[g] < 3)
+	double dx = r->ar ? x - r->mx[g] : 0;
+	*q = 1 - (r->inv_ng[g] + dx * dx * r->inv_sxx);
+	return y - r->my[g] - r->beta * dx;
+}
+
+/* Does the F test choose seasons without the row whose residuals are e0
+ * (one intercept, fit rss R0) and e1 (seasonal means, R1), 1 - h q0 and
+ * q1?  With r_k = R_k - e_k^2 / q_k, both times q0 q1 (A and B), F =
+ * (A - B) d2 / (d1 B): compared with the critical value's bracket
+ * (verdict_f_decided) without a division; the F tail only inside it. */
+static int row_selects_seasons(const struct f_crit *fc, double R0, double R1,
+			       double e0, double q0, double e1, double q1)
+{
+	if (!(q0 > 1e-10 && q1 > 1e-10))
 		return 0;
-	for (int k = 0; k < S; k++)
-		if (f1->ng[k] < 2)
-			return 0;
-	double r0 = f0->rss - e0 * e0 / q0, r1 = f1->rss - e1 * e1 / q1;
-	int d1 = f1->p - f0->p, d2 = m - f1->p;
-	if (!(d1 > 0 && d2 > 0 && q0 > 1e-10 && q1 > 1e-10))
+	double qq = q0 * q1;
+	double A = R0 * qq - e0 * e0 * q1, B = R1 * qq - e1 * e1 * q0;
+	if (!(B > 1e-12 * A))
+		return A > 0;
+	double num = (A - B) * fc->d2, den = fc->d1 * B;
+	if (num <= fc->lo * den)
 		return 0;
-	if (!(r1 > 1e-12 * r0))
-		return r0 > 0;
-	double f = (r0 - r1) / d1 / (r1 / d2), alpha = c->o->season_alpha;
-	int sure = verdict_f_decided(f, d1, d2, alpha);
-	return sure >= 0 ? sure : assay_f_upper(f, d1, d2) < alpha;
+	if (num >= fc->hi * den)
+		return 1;
+	return assay_f_upper(num / den, fc->d1, fc->d2) < fc->alpha;
+}
+
+/* Row i's squared leave-one-out t from the fit (residual e, 1 - h q), or
+ * from a refit where the deletion identity would lose the digits. */
+static inline double row_score2(const struct ctx *c, const struct row_fit *r,
+				const int *gs, int ngroups, int m, int i,
+				double e, double q)
+{
+	double den = r->rss * q - e * e;
+	if (r->dfl > 0 && q > 1e-10 && den > 1e-4 * r->rss * q)
+		return e * e * r->dfl / den;
+	return refit_score2(c, gs, m, i, ngroups, r->ar);
 }
 
 /* loo_rank with each row under the model its own F test chooses. */
@@ -776,9 +815,25 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 	int S = c->o->seasons;
 	const double *ys = c->ys, *xs = c->xs;
 	const int *gsea = c->season_g;
-	struct fit f0, f1;
-	verdict_fit_rows(ys, xs, c->zero_g, m + 1, -1, 1, ar, &f0);
-	verdict_fit_rows(ys, xs, gsea, m + 1, -1, S, ar, &f1);
+	/* the F test's fits of the window, updated with the move */
+	struct fit f0 = *c->sel_f0, f1 = *c->sel_f1;
+	fit_add(&f0, ys[m], xs[m], 0, ar);
+	verdict_fit_finish(&f0, ar, ys, xs, c->zero_g, m + 1, -1);
+	fit_add(&f1, ys[m], xs[m], gsea[m], ar);
+	verdict_fit_finish(&f1, ar, ys, xs, gsea, m + 1, -1);
+	struct row_fit r0, r1;
+	row_fit_init(&r0, &f0, m);
+	row_fit_init(&r1, &f1, m);
+	/* without any one row every season keeps two rows (so d1 and d2 are
+	 * those of the m + 1 rows less one) only if each has two now and the
+	 * row's own three; else that row's test is not run (one intercept),
+	 * as choose_seasonal needs two rows a season */
+	int all2 = 1;
+	for (int k = 0; k < S; k++)
+		all2 &= f1.ng[k] >= 2;
+	int d1 = f1.p - f0.p, d2 = m - f1.p;
+	const struct f_crit *fc = all2 && d1 > 0 && d2 > 0 ?
+		f_crit_get(d1, d2, c->o->season_alpha) : NULL;
 	struct loo_ranks A = {
 		.tie2 = tie > 0 ? tie * tie : -1,
 		.tie02 = tie0 > 0 ? tie0 * tie0 : -1,
@@ -787,18 +842,12 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 	for (int i = 0; i < m; i++) {
 		int g = gsea[i];
 		double q0, q1;
-		double e0 = fit_resid(&f0, ys[i], xs[i], 0, &q0);
-		double e1 = fit_resid(&f1, ys[i], xs[i], g, &q1);
-		int sel = selects_seasons(c, &f0, &f1, m, g, e0, q0, e1, q1);
-		const struct fit *f = sel ? &f1 : &f0;
-		double e = sel ? e1 : e0, q = sel ? q1 : q0;
-		int dfl = m + 1 - f->p - 1;
-		double den = f->rss * q - e * e, s2;
-		if (dfl > 0 && q > 1e-10 && den > 1e-4 * f->rss * q)
-			s2 = e * e * dfl / den;
-		else
-			s2 = refit_score2(c, sel ? gsea : c->zero_g, m, i,
-					  sel ? S : 1, ar);
+		double e0 = row_resid(&r0, ys[i], xs[i], 0, &q0);
+		double e1 = row_resid(&r1, ys[i], xs[i], g, &q1);
+		int sel = fc && f1.ng[g] >= 3 &&
+			  row_selects_seasons(fc, f0.rss, f1.rss, e0, q0, e1, q1);
+		double s2 = sel ? row_score2(c, &r1, gsea, S, m, i, e1, q1)
+				: row_score2(c, &r0, c->zero_g, 1, m, i, e0, q0);
 		loo_count(&A, s2, i);
 	}
 	*R = A.r;
@@ -897,6 +946,8 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 	if (c->loo_select) {
 		memcpy(c->season_g, c->gs, (size_t)m * sizeof *c->gs);
 		c->season_g[m] = c->season[t];
+		c->sel_f0 = &sf->f0;
+		c->sel_f1 = &sf->f1;
 	}
 	if (seasonal < 0) {
 		J->why = ASSAY_UNJUDGED_SEASONAL;

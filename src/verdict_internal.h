@@ -147,6 +147,7 @@ struct ctx {
 	 * (m + 1), and whether this move uses them */
 	int *season_g;
 	int loo_select;
+	const struct fit *sel_f0, *sel_f1;      /* the F test's window fits */
 };
 
 /* Rule 1a (verdict_screen.c): set the window's past shocks aside.  The
