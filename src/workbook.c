@@ -211,7 +211,7 @@ void assay_workbook_close(assay_workbook *wb)
 	free(wb->styles_part);
 	free(wb->xf_class);
 	free(wb->biff);
-	free(wb->pct_cell);
+	free(wb->fmt_cell);
 	free(wb->sst);
 	free(wb->sst_off);
 	free(wb->path);

@@ -52,8 +52,9 @@ struct assay_workbook {
 	size_t nxf;
 	unsigned char *biff;    /* xls: the workbook stream (its records) */
 	size_t biff_len;
-	uint32_t *pct_cell;     /* xls: the sheet's percent cells, row << 16 | col */
-	size_t npct;
+	uint64_t *fmt_cell;     /* xls: the sheet's percent and scaled cells,
+				 * (row << 16 | col) << 8 | FMT_* */
+	size_t nfmt_cell;
 	char *sst;              /* shared strings, NUL-separated */
 	size_t sst_len, sst_cap;
 	size_t *sst_off;
@@ -86,10 +87,10 @@ int wb_open_xls(assay_workbook *wb, assay_error *err);
 int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 		assay_row_fn fn, void *ud, assay_error *err);
 /* From the workbook stream in wb->biff: the cell styles' classes and the
- * sheets' starts (wb->nsheet sheets), then one sheet's percent cells
- * (wb->pct_cell).  Apart for the fuzz target tests/fuzz/fuzz_biff.c. */
+ * sheets' starts (wb->nsheet sheets), then one sheet's percent and
+ * scaled cells (wb->fmt_cell).  Apart for the fuzz target tests/fuzz/fuzz_biff.c. */
 int wb_xls_formats(assay_workbook *wb, assay_error *err);
-int wb_xls_percent_cells(assay_workbook *wb, size_t idx, assay_error *err);
+int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err);
 
 #pragma GCC visibility pop
 

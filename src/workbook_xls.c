@@ -20,7 +20,9 @@
  * its double, and keeps the cell formats to itself: a cell that holds
  * 0.0725 and shows 7.25% would be read as 0.0725 without a word (a
  * hundred times off under --unit %), where the .xlsx reader refuses it or,
- * with --percent, reads 7.25.  So the workbook stream is read once more,
+ * with --percent, reads 7.25; one that holds 1234567 and shows 1,235
+ * ("#,##0,") would be read a thousand times off under "(kt)", where the
+ * .xlsx reader refuses it.  So the workbook stream is read once more,
  * out of its OLE2 container by libgsf, for the records that say which
  * format each cell has (BIFF5 and BIFF8, [MS-XLS] 2.4): FORMAT (a format
  * code), XF (a cell style and its format), BOUNDSHEET (where a sheet's
@@ -185,40 +187,47 @@ int wb_xls_formats(assay_workbook *wb, assay_error *err)
 	return rc;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_cell(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a >> 8, y = *(const uint64_t *)b >> 8;
 	return (x > y) - (x < y);
+}
+
+/* A cell's key in wb->fmt_cell: row << 16 | col, then its class. */
+static uint64_t cell_key(unsigned row, unsigned col, unsigned cls)
+{
+	return ((uint64_t)row << 16 | col) << 8 | cls;
 }
 
 static int add_cell(assay_workbook *wb, size_t *cap, unsigned row,
 		    unsigned col, unsigned xf)
 {
-	if (xf >= wb->nxf || wb->xf_class[xf] != FMT_PERCENT)
+	if (xf >= wb->nxf || (wb->xf_class[xf] != FMT_PERCENT &&
+			      wb->xf_class[xf] != FMT_SCALED))
 		return 0;
-	if (wb->npct == *cap) {
+	if (wb->nfmt_cell == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 64;
-		uint32_t *p = wb_xrealloc(wb->pct_cell, ncap * sizeof *p);
+		uint64_t *p = wb_xrealloc(wb->fmt_cell, ncap * sizeof *p);
 		if (!p)
 			return -1;
-		wb->pct_cell = p;
+		wb->fmt_cell = p;
 		*cap = ncap;
 	}
-	wb->pct_cell[wb->npct++] = (uint32_t)row << 16 | col;
+	wb->fmt_cell[wb->nfmt_cell++] = cell_key(row, col, wb->xf_class[xf]);
 	return 0;
 }
 
-/* Which number cells of sheet idx have a percent format (wb->pct_cell,
- * sorted).  A sheet's records run from its BOF to the matching EOF; a
- * chart inside it brings its own BOF and EOF. */
-int wb_xls_percent_cells(assay_workbook *wb, size_t idx, assay_error *err)
+/* Which number cells of sheet idx have a percent or a scaled format
+ * (wb->fmt_cell, sorted).  A sheet's records run from its BOF to the
+ * matching EOF; a chart inside it brings its own BOF and EOF. */
+int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 {
 	struct biff_rec r;
 	size_t off = wb->sheet[idx].bof, cap = 0;
 	int depth = 0, rc = 0;
-	free(wb->pct_cell);
-	wb->pct_cell = NULL;
-	wb->npct = 0;
+	free(wb->fmt_cell);
+	wb->fmt_cell = NULL;
+	wb->nfmt_cell = 0;
 	if (off > wb->biff_len || next_record(wb, &off, &r) || r.type != BIFF_BOF)
 		return formats_fail(wb, err, "a sheet does not start where the "
 				    "workbook says");
@@ -241,16 +250,20 @@ int wb_xls_percent_cells(assay_workbook *wb, size_t idx, assay_error *err)
 	}
 	if (rc)
 		return assay_fail(err, ASSAY_EIO, "out of memory");
-	if (wb->npct > 1)
-		qsort(wb->pct_cell, wb->npct, sizeof *wb->pct_cell, cmp_u32);
+	if (wb->nfmt_cell > 1)
+		qsort(wb->fmt_cell, wb->nfmt_cell, sizeof *wb->fmt_cell, cmp_cell);
 	return 0;
 }
 
-static int is_percent_cell(const assay_workbook *wb, long row, int col)
+/* The class of a number cell: FMT_PERCENT, FMT_SCALED or FMT_NUMBER. */
+static int cell_class(const assay_workbook *wb, long row, int col)
 {
-	uint32_t key = (uint32_t)(row - 1) << 16 | (uint32_t)(col - 1);
-	return wb->npct && row >= 1 && row <= 65536 && col >= 1 && col <= 65536 &&
-	       bsearch(&key, wb->pct_cell, wb->npct, sizeof key, cmp_u32);
+	if (!wb->nfmt_cell || row < 1 || row > 65536 || col < 1 || col > 65536)
+		return FMT_NUMBER;
+	uint64_t key = cell_key((unsigned)(row - 1), (unsigned)(col - 1), 0);
+	const uint64_t *c = bsearch(&key, wb->fmt_cell, wb->nfmt_cell,
+				    sizeof key, cmp_cell);
+	return c ? (int)(*c & 0xff) : FMT_NUMBER;
 }
 
 /* ---- opening an .xls ----------------------------------------------- */
@@ -302,7 +315,7 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 	    freexl_worksheet_dimensions(wb->xls, &rows, &cols) != FREEXL_OK)
 		return assay_fail(err, ASSAY_EUSAGE, "%s[%s]: cannot read the "
 				  "sheet", wb->path, wb->sheet[idx].name);
-	if (wb_xls_percent_cells(wb, idx, err))
+	if (wb_xls_format_cells(wb, idx, err))
 		return -1;
 	int c1 = range->col1 ? range->col1 : 1;
 	int c2 = range->col2 && range->col2 < cols ? range->col2 : cols;
@@ -355,11 +368,15 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 			}
 			/* a percent cell's text is the shortest that reads back
 			 * as its double (0.0725, not 0.072499999999999995): the
-			 * importer moves its decimal exponent, as for .xlsx */
-			if (type == ASSAY_CELL_NUMBER && is_percent_cell(wb, r, col)) {
+			 * importer moves its decimal exponent, as for .xlsx; a
+			 * scaled one is refused by the importer, as for .xlsx */
+			int cls = type == ASSAY_CELL_NUMBER ? cell_class(wb, r, col)
+				  : FMT_NUMBER;
+			if (cls == FMT_PERCENT || cls == FMT_SCALED) {
 				if (v.type == FREEXL_CELL_DOUBLE)
 					assay_fmt_g(v.value.double_value, num, sizeof num);
-				type = ASSAY_CELL_PERCENT;
+				type = cls == FMT_PERCENT ? ASSAY_CELL_PERCENT
+				       : ASSAY_CELL_SCALED;
 			}
 			int k = wb_row_add(&cells, s, strlen(s), type);
 			if (k) {

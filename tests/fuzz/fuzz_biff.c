@@ -1,13 +1,14 @@
 /*
  * libFuzzer target: assay's own reading of an .xls workbook stream (BIFF
  * records) for its cell formats, src/workbook_xls.c: wb_xls_formats on
- * the stream, then wb_xls_percent_cells on every sheet.  The first byte
+ * the stream, then wb_xls_format_cells on every sheet.  The first byte
  * says how many sheets libfreexl would have listed (1-4); the rest is the
  * stream.  (libfreexl itself is not fuzzed: see fuzz_import.c.)
  * What the reader promises:
  *  - it returns 0, or -1 with a one-line message "fuzz.xls: ...";
  *  - every cell style has a class (number, date, percent or year);
- *  - a sheet's percent cells are sorted (they are looked up by bsearch).
+ *  - a sheet's percent and scaled cells are sorted, each with
+ *    its class (they are looked up by bsearch).
  * A violation prints what broke and aborts, so libFuzzer keeps the input.
  * Sanitizers catch reads past the stream.
  */
@@ -35,9 +36,13 @@ static void check_failure(const assay_error *err)
 
 static void check_cells(const assay_workbook *wb)
 {
-	for (size_t i = 1; i < wb->npct; i++)
-		if (wb->pct_cell[i - 1] > wb->pct_cell[i])
-			die("percent cells are sorted", "");
+	for (size_t i = 0; i < wb->nfmt_cell; i++) {
+		unsigned cls = wb->fmt_cell[i] & 0xff;
+		if (cls != FMT_PERCENT && cls != FMT_SCALED)
+			die("a formatted cell is percent or scaled", "");
+		if (i && wb->fmt_cell[i - 1] >> 8 > wb->fmt_cell[i] >> 8)
+			die("formatted cells are sorted", "");
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				die("a cell style has a class", "");
 		for (size_t s = 0; s < wb->nsheet; s++) {
 			err.msg[0] = 0;
-			if (wb_xls_percent_cells(wb, s, &err))
+			if (wb_xls_format_cells(wb, s, &err))
 				check_failure(&err);
 			else
 				check_cells(wb);
