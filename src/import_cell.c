@@ -700,8 +700,14 @@ int im_read_date(struct importer *im, char *cell, int col, assay_freq *f,
 	if (im->o->freq && *f != im->o->freq) {
 		if (assay_freq_rank(*f) > assay_freq_rank(im->o->freq))
 			return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
-				       "date '%s' is coarser than --freq %c", s,
-				       (char)im->o->freq);
+				       "date '%s' is coarser than --freq %c%s", s,
+				       (char)im->o->freq, im->ftype &&
+				       (size_t)col - 1 < im->nfield &&
+				       im->ftype[col - 1] == ASSAY_CELL_DATE
+				       ? " (a date cell in a format that shows its "
+					 "month or year alone, as its CSV would: "
+					 "give the column a format that shows the "
+					 "day)" : "");
 		/* --freq says which period a full date stands for; a period
 		 * label already names its own, and a quarter's value is not
 		 * the year's */

@@ -139,7 +139,8 @@ static int builtin_is_date(long id)
 }
 
 /* What a format code shows.  Outside quoted text, escapes and [brackets]
- * (colours, elapsed [h]): a year when it has y and no d or m; a date
+ * (colours, elapsed [h]): a year when it has y and no d or m; a month
+ * when it has m and no d, h or s ("mmm-yy", "yyyy-mm"); a date
  * when it has y, d, or an m with no h or s
  * (m next to h or s is minutes); else a percent when it has a '%' (the
  * cell holds 0.0725 and shows 7.25%); else scaled when a comma follows a
@@ -181,15 +182,19 @@ int wb_format_class(const char *code)
 	 * year: read as the day, the years became quarters (2015Q2) */
 	if (y && !d && !m)
 		return FMT_YEAR;
+	/* "mmm-yy" over the 15th of each month shows the month: read as the
+	 * day, a monthly column became a daily series (2024-01-15, ...) */
+	if (m && !d && !hs)
+		return FMT_MONTH;
 	return y || d || (m && !hs) ? FMT_DATE : pct ? FMT_PERCENT
 	       : scaled ? FMT_SCALED : FMT_NUMBER;
 }
 
-/* Built-in 9 and 10 are 0% and 0.00%. */
+/* Built-in 9 and 10 are 0% and 0.00%, 17 is mmm-yy. */
 int wb_builtin_class(long id)
 {
-	return builtin_is_date(id) ? FMT_DATE : id == 9 || id == 10 ? FMT_PERCENT
-								   : FMT_NUMBER;
+	return id == 17 ? FMT_MONTH : builtin_is_date(id) ? FMT_DATE
+	       : id == 9 || id == 10 ? FMT_PERCENT : FMT_NUMBER;
 }
 
 void assay_workbook_close(assay_workbook *wb)

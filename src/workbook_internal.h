@@ -36,8 +36,9 @@ struct sheet {
  * date (the number is a serial), a date shown as its year alone
  * ("yyyy": the sheet, and its CSV, say 2015), a percent (0.0725
  * shown as 7.25%), or a number shown divided by 1000 per trailing comma
- * ("#,##0,": 1234567 shown as 1,235). */
-enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED };
+ * ("#,##0,": 1234567 shown as 1,235), or a date shown as its month alone
+ * ("mmm-yy": the sheet, and its CSV, say Jan-24). */
+enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED, FMT_MONTH };
 
 struct assay_workbook {
 	char *path;
@@ -52,7 +53,7 @@ struct assay_workbook {
 	size_t nxf;
 	unsigned char *biff;    /* xls: the workbook stream (its records) */
 	size_t biff_len;
-	uint64_t *fmt_cell;     /* xls: the sheet's percent and scaled cells,
+	uint64_t *fmt_cell;     /* xls: the sheet's percent, scaled, year and month cells,
 				 * (row << 16 | col) << 8 | FMT_* */
 	size_t nfmt_cell;
 	char *sst;              /* shared strings, NUL-separated */
@@ -87,8 +88,8 @@ int wb_open_xls(assay_workbook *wb, assay_error *err);
 int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 		assay_row_fn fn, void *ud, assay_error *err);
 /* From the workbook stream in wb->biff: the cell styles' classes and the
- * sheets' starts (wb->nsheet sheets), then one sheet's percent and
- * scaled cells (wb->fmt_cell).  Apart for the fuzz target tests/fuzz/fuzz_biff.c. */
+ * sheets' starts (wb->nsheet sheets), then one sheet's percent, scaled,
+ * year and month cells (wb->fmt_cell).  Apart for the fuzz target tests/fuzz/fuzz_biff.c. */
 int wb_xls_formats(assay_workbook *wb, assay_error *err);
 int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err);
 

@@ -202,8 +202,8 @@ static uint64_t cell_key(unsigned row, unsigned col, unsigned cls)
 static int add_cell(assay_workbook *wb, size_t *cap, unsigned row,
 		    unsigned col, unsigned xf)
 {
-	if (xf >= wb->nxf || (wb->xf_class[xf] != FMT_PERCENT &&
-			      wb->xf_class[xf] != FMT_SCALED))
+	if (xf >= wb->nxf || wb->xf_class[xf] == FMT_NUMBER ||
+	    wb->xf_class[xf] == FMT_DATE)
 		return 0;
 	if (wb->nfmt_cell == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 64;
@@ -217,8 +217,8 @@ static int add_cell(assay_workbook *wb, size_t *cap, unsigned row,
 	return 0;
 }
 
-/* Which number cells of sheet idx have a percent or a scaled format
- * (wb->fmt_cell, sorted).  A sheet's records run from its BOF to the
+/* Which number cells of sheet idx have a percent, scaled, year or month
+ * format (wb->fmt_cell, sorted).  A sheet's records run from its BOF to the
  * matching EOF; a chart inside it brings its own BOF and EOF. */
 int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 {
@@ -255,7 +255,8 @@ int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 	return 0;
 }
 
-/* The class of a number cell: FMT_PERCENT, FMT_SCALED or FMT_NUMBER. */
+/* The class of a number cell: FMT_PERCENT, FMT_SCALED, FMT_YEAR,
+ * FMT_MONTH, or else FMT_NUMBER. */
 static int cell_class(const assay_workbook *wb, long row, int col)
 {
 	if (!wb->nfmt_cell || row < 1 || row > 65536 || col < 1 || col > 65536)
@@ -264,6 +265,35 @@ static int cell_class(const assay_workbook *wb, long row, int col)
 	const uint64_t *c = bsearch(&key, wb->fmt_cell, wb->nfmt_cell,
 				    sizeof key, cmp_cell);
 	return c ? (int)(*c & 0xff) : FMT_NUMBER;
+}
+
+/* What a number or date cell in format class cls reads as, as for
+ * .xlsx: a percent cell's text is the shortest that reads back as its
+ * double (0.0725, not 0.072499999999999995), whose decimal exponent the
+ * importer moves; a scaled one the importer refuses; a date in a format
+ * that shows its year or month alone ("yyyy", "mmm-yy") is that year or
+ * month (libfreexl gives the day, or for "yyyy" the bare serial). */
+static unsigned char as_shown(const assay_workbook *wb, int cls,
+			      const FreeXL_CellValue *v, char *num, size_t n,
+			      const char **s, unsigned char type)
+{
+	if (type == ASSAY_CELL_NUMBER && (cls == FMT_PERCENT || cls == FMT_SCALED)) {
+		if (v->type == FREEXL_CELL_DOUBLE)
+			assay_fmt_g(v->value.double_value, num, n);
+		return cls == FMT_PERCENT ? ASSAY_CELL_PERCENT : ASSAY_CELL_SCALED;
+	}
+	if (cls != FMT_YEAR && cls != FMT_MONTH)
+		return type;
+	if (type == ASSAY_CELL_NUMBER) {
+		double serial = v->type == FREEXL_CELL_INT ? v->value.int_value
+			       : v->value.double_value;
+		if (!wb_serial_to_date(serial, wb->date1904, num, n))
+			return type;
+		*s = num;
+	}
+	if (strlen(num) >= 10)
+		num[cls == FMT_YEAR ? 4 : 7] = 0;
+	return ASSAY_CELL_DATE;
 }
 
 /* ---- opening an .xls ----------------------------------------------- */
@@ -366,18 +396,9 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 			default:
 				break;
 			}
-			/* a percent cell's text is the shortest that reads back
-			 * as its double (0.0725, not 0.072499999999999995): the
-			 * importer moves its decimal exponent, as for .xlsx; a
-			 * scaled one is refused by the importer, as for .xlsx */
-			int cls = type == ASSAY_CELL_NUMBER ? cell_class(wb, r, col)
-				  : FMT_NUMBER;
-			if (cls == FMT_PERCENT || cls == FMT_SCALED) {
-				if (v.type == FREEXL_CELL_DOUBLE)
-					assay_fmt_g(v.value.double_value, num, sizeof num);
-				type = cls == FMT_PERCENT ? ASSAY_CELL_PERCENT
-				       : ASSAY_CELL_SCALED;
-			}
+			if (type == ASSAY_CELL_NUMBER || type == ASSAY_CELL_DATE)
+				type = as_shown(wb, cell_class(wb, r, col), &v, num,
+						sizeof num, &s, type);
 			int k = wb_row_add(&cells, s, strlen(s), type);
 			if (k) {
 				rc = assay_fail(err, k == -1 ? ASSAY_EUSAGE : ASSAY_EIO,

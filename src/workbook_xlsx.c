@@ -755,15 +755,15 @@ static void end_cell(struct sheet_ctx *c)
 				 : ASSAY_CELL_SCALED);
 			return;
 		}
-		if (cls == FMT_DATE || cls == FMT_YEAR) {
+		if (cls == FMT_DATE || cls == FMT_YEAR || cls == FMT_MONTH) {
 			char num[64];
 			snprintf(num, sizeof num, "%.*s", (int)(n < 60 ? n : 60), s);
 			char *end;
 			double v = strtod(num, &end);
 			if (!*end && wb_serial_to_date(v, wb->date1904, date, sizeof date)) {
-				/* the year it shows: "2015" */
-				put_cell(c, date, cls == FMT_YEAR ? 4 : strlen(date),
-					 ASSAY_CELL_DATE);
+				/* the year or month it shows: "2015", "2024-01" */
+				put_cell(c, date, cls == FMT_YEAR ? 4 : cls == FMT_MONTH
+					 ? 7 : strlen(date), ASSAY_CELL_DATE);
 				return;
 			}
 		}

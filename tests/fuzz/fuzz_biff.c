@@ -6,8 +6,9 @@
  * stream.  (libfreexl itself is not fuzzed: see fuzz_import.c.)
  * What the reader promises:
  *  - it returns 0, or -1 with a one-line message "fuzz.xls: ...";
- *  - every cell style has a class (number, date, percent or year);
- *  - a sheet's percent and scaled cells are sorted, each with
+ *  - every cell style has a class (number, date, percent, year, scaled or
+ *    month);
+ *  - a sheet's percent, scaled, year and month cells are sorted, each with
  *    its class (they are looked up by bsearch).
  * A violation prints what broke and aborts, so libFuzzer keeps the input.
  * Sanitizers catch reads past the stream.
@@ -38,8 +39,8 @@ static void check_cells(const assay_workbook *wb)
 {
 	for (size_t i = 0; i < wb->nfmt_cell; i++) {
 		unsigned cls = wb->fmt_cell[i] & 0xff;
-		if (cls != FMT_PERCENT && cls != FMT_SCALED)
-			die("a formatted cell is percent or scaled", "");
+		if (cls == FMT_NUMBER || cls == FMT_DATE || cls > FMT_MONTH)
+			die("a formatted cell is percent, scaled, year or month", "");
 		if (i && wb->fmt_cell[i - 1] >> 8 > wb->fmt_cell[i] >> 8)
 			die("formatted cells are sorted", "");
 	}
@@ -68,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_failure(&err);
 	} else {
 		for (size_t i = 0; i < wb->nxf; i++)
-			if (wb->xf_class[i] > FMT_SCALED)
+			if (wb->xf_class[i] > FMT_MONTH)
 				die("a cell style has a class", "");
 		for (size_t s = 0; s < wb->nsheet; s++) {
 			err.msg[0] = 0;
