@@ -1242,14 +1242,29 @@ static int cells_are_units(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
-		if (*s && !is_unit(s))
+		if (*s && !is_unit(s) && !im_is_error_value(s))
 			return 0;
 	}
 	return 1;
 }
 
+/* Is s, or the s of "(s)", a spreadsheet's error value? */
+static int error_unit(const char *s)
+{
+	char buf[24];
+	size_t len = strlen(s);
+	if (len >= 2 && len < sizeof buf && s[0] == '(' && s[len - 1] == ')') {
+		snprintf(buf, sizeof buf, "%.*s", (int)len - 2, s + 1);
+		s = buf;
+	}
+	return im_is_error_value(s);
+}
+
 /* Units row under a header: most value cells read "(...)" ("($/mt)"),
- * or every filled one is a unit without them ("USD/t"). */
+ * or every filled one is a unit without them ("USD/t").  A cell that
+ * holds an error value ("#N/A", "(#REF!)": a lookup that failed) is
+ * neither: it made the row no units row, whose other units were dropped
+ * without a word (or, read as one, a unit '#N/A'). */
 int im_take_units_row(struct importer *im)
 {
 	size_t paren = 0, filled = 0;
@@ -1257,6 +1272,8 @@ int im_take_units_row(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
+		if (error_unit(s))
+			continue;
 		filled += s[0] != 0;
 		paren += s[0] == '(' && s[strlen(s) - 1] == ')';
 	}
@@ -1269,6 +1286,15 @@ int im_take_units_row(struct importer *im)
 		size_t len = strlen(s);
 		if (im_formula_at(im, im->vcol[i].idx))
 			return -1;
+		if (error_unit(s) && im->vcol[i].meta[ASSAY_META_UNIT])
+			continue;       /* --col-meta gives the unit */
+		if (error_unit(s))
+			return im_fail_at(im, im->row_line, im->vcol[i].idx + 1,
+					  ASSAY_EUSAGE, "the units row's '%s' is a "
+					  "spreadsheet's error value (a formula that "
+					  "failed), not a unit: fix it in the sheet "
+					  "(--col-meta '%s:unit=...' gives the column "
+					  "its unit)", s, im->header[im->vcol[i].idx]);
 		if (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
 			s[len - 1] = 0;
 			s++;

@@ -53,6 +53,8 @@ int im_is_error_value(const char *s)
 		"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!",
 		"#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", NULL
 	};
+	if (*s != '#')          /* the common case, at every metadata cell */
+		return 0;
 	for (const char *const *e = errors; *e; e++)
 		if (!strcasecmp(s, *e))
 			return 1;

@@ -227,6 +227,28 @@ static int check_unit_column(struct importer *im, struct value_col *v,
 	return 0;
 }
 
+/* A metadata cell that holds a spreadsheet's error value: a lookup
+ * formula that failed labelled its series' unit '#N/A' (or its source,
+ * region ...), exit 0.  An entry of --col-meta or --meta that gives the
+ * field for the series stands in for the cell. */
+static int error_value_meta(struct importer *im, const char *name,
+			    const char **meta)
+{
+	for (int f = 0; f < ASSAY_META_COUNT; f++) {
+		int c = im->meta_col[f];
+		if (c < 0 || (size_t)c >= im->nfield || !meta[f] ||
+		    meta[f] != im_trim(im->field[c]) || !im_is_error_value(meta[f]))
+			continue;
+		return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE, "%s '%s' "
+				  "is a spreadsheet's error value (a formula that "
+				  "failed), not a %s: fix it in the sheet (--col-meta "
+				  "'%s:%s=...' gives series '%s' its %s)",
+				  im_meta_names[f], meta[f], im_meta_names[f], name,
+				  im_meta_names[f], name, im_meta_names[f]);
+	}
+	return 0;
+}
+
 /* The metadata of series `name` from this row: columns, flags, a units
  * row, then --col-meta and --meta entries.  Returns -1 (error set) when
  * --unit contradicts the file. */
@@ -237,6 +259,8 @@ static int row_meta(struct importer *im, const char *name, struct value_col *v,
 		meta[f] = meta_value(im, f, v);
 	const char *unit = meta[ASSAY_META_UNIT];
 	series_meta(im, name, meta);
+	if (error_value_meta(im, name, meta))
+		return -1;
 	/* unless an entry of --col-meta or --meta gives the unit */
 	if (!v->meta[ASSAY_META_UNIT] && meta[ASSAY_META_UNIT] == unit &&
 	    check_unit_column(im, v, name))
