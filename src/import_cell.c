@@ -14,10 +14,35 @@
 #include "import_internal.h"
 #include "utf8.h"
 
+/* No dash: a lone "-" or "--" read as NA, but USGS writes zero as a dash
+ * ("\u2014 Zero", and "--" where the dash is lost), as do accounting
+ * formats (0 shown as "-"): a zero stored as missing, exit 0.  Which it
+ * is only the user can say (--na, --zero). */
 static const char *const default_na[] = {
 	"", "NA", "N/A", "n/a", "na", "#N/A", ".", "..", "...", "\xE2\x80\xA6",
-	"-", "--", "W", "nan", "NaN", "null", "NULL"
+	"W", "nan", "NaN", "null", "NULL"
 };
+
+/* A lone dash: "-", "--", "---", an en or em dash or two. */
+static int is_dash(const char *s)
+{
+	static const char *const dashes[] = {
+		"-", "--", "---", "\xE2\x80\x93", "\xE2\x80\x94",
+		"\xE2\x80\x93\xE2\x80\x93", "\xE2\x80\x94\xE2\x80\x94", NULL
+	};
+	for (const char *const *d = dashes; *d; d++)
+		if (!strcmp(s, *d))
+			return 1;
+	return 0;
+}
+
+static int is_zero_token(const struct importer *im, const char *s)
+{
+	for (size_t i = 0; i < im->o->n_zero_tokens; i++)
+		if (!strcmp(s, im->o->zero_tokens[i]))
+			return 1;
+	return 0;
+}
 
 /* ---- cells -------------------------------------------------------------- */
 
@@ -527,8 +552,19 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 							 * marker reads as a number */
 		return im->o->n_na_tokens && is_na_number(im, *v) ? CELL_NA
 		       : CELL_VALUE;
+	if (is_zero_token(im, s)) {
+		*v = 0;
+		return CELL_VALUE;
+	}
 	if (im_is_na(im, s))
 		return CELL_NA;
+	if (is_dash(s)) {
+		snprintf(why, n, "value '%s' is a dash: a zero or a missing value? "
+			 "(USGS and accounting formats write zero as a dash, other "
+			 "sources a missing value: --zero '%s' reads it as 0, --na "
+			 "'%s' as NA)", s, s, s);
+		return CELL_BAD;
+	}
 	if (strchr("<>~", s[0]) && im_read_number(im_trim(s + 1), im->decimal, v) == 0) {
 		snprintf(why, n, "value '%s' has qualifier '%c'; not imported", s, s[0]);
 		return CELL_QUALIFIED;

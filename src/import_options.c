@@ -394,6 +394,27 @@ static int split_value_cols(struct importer *im)
 	return 0;
 }
 
+/* A --zero token is text (a dash, "nil"): one that reads as a number
+ * or is also a --na token says two things of one cell. */
+static int check_zero_tokens(struct importer *im)
+{
+	const assay_import_opts *o = im->o;
+	double v;
+	for (size_t k = 0; k < o->n_zero_tokens; k++) {
+		const char *z = o->zero_tokens[k];
+		if (!*z || im_read_number(z, im->decimal, &v) == 0)
+			return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "--zero '%s': give "
+					  "the text that stands for zero (a dash, "
+					  "'nil'), not a number", z);
+		for (size_t i = 0; i < o->n_na_tokens; i++)
+			if (!strcmp(z, o->na_tokens[i]))
+				return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "'%s' is "
+						  "given to both --zero and --na: a "
+						  "zero or a missing value?", z);
+	}
+	return 0;
+}
+
 int im_check_options(struct importer *im)
 {
 	const assay_import_opts *o = im->o;
@@ -404,6 +425,8 @@ int im_check_options(struct importer *im)
 		return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "the delimiter and the "
 			       "decimal mark are both '%c'", o->delimiter);
 	if (o->suffix && parse_suffixes(im, o->suffix))
+		return -1;
+	if (check_zero_tokens(im))
 		return -1;
 	if (o->meta_file && read_meta_file(im, o->meta_file, 0))
 		return -1;

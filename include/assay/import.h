@@ -84,6 +84,9 @@ typedef struct assay_import_opts {
 	assay_freq freq;                /* NONE: inferred from the dates */
 	const char *const *na_tokens;   /* extra NA markers */
 	size_t n_na_tokens;
+	const char *const *zero_tokens; /* markers of a zero ("\xE2\x80\x94": USGS
+					 * writes zero as an em dash) */
+	size_t n_zero_tokens;
 	const char *meta[ASSAY_META_COUNT];      /* values from flags */
 	const char *meta_col[ASSAY_META_COUNT];  /* columns that give them */
 	const char *suffix;             /* "K=1e3,M=1e6,B=1e9": multiplier

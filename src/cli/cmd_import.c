@@ -69,7 +69,7 @@ enum {
 	OPT_DECIMAL, OPT_DATE_FORMAT, OPT_FREQ, OPT_NA, OPT_SKIP_BAD, OPT_DRY_RUN, OPT_RELABEL,
 	OPT_VINTAGE, OPT_FORMAT, OPT_ENCODING, OPT_SHEET, OPT_RANGE,
 	OPT_LIST_SHEETS, OPT_SUFFIX, OPT_PERCENT, OPT_COL_META, OPT_META_FILE,
-	OPT_MAP, OPT_MAP_FILE,
+	OPT_MAP, OPT_MAP_FILE, OPT_ZERO,
 	OPT_META = 512,         /* + field: --kind, --unit, ... */
 	OPT_META_COL = 640      /* + field: --kind-col, ... */
 };
@@ -140,7 +140,12 @@ static const struct cli_opt import_opts[] = {
 	{ .name = "na", .key = OPT_NA, .type = CLI_STR, .arg = "TOKEN",
 	  .help = "one more missing-value marker (repeatable); a\n"
 		  "number (-999) marks that value however written; always\n"
-		  "NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, -, --, W, nan, null" },
+		  "NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, W, nan, null;\n"
+		  "a dash (-, --, \xE2\x80\x94, \xE2\x80\x93) is an error unless --na or\n"
+		  "--zero names it" },
+	{ .name = "zero", .key = OPT_ZERO, .type = CLI_STR, .arg = "TOKEN",
+	  .help = "a value cell TOKEN reads as 0 (repeatable): USGS\n"
+		  "writes zero as \xE2\x80\x94, accounting formats as -" },
 	{ .name = "suffix", .key = OPT_SUFFIX, .type = CLI_STR,
 	  .arg = "K=1e3,M=1e6,B=1e9",
 	  .help = "multiplier suffixes values carry (41.19K\n"
@@ -416,7 +421,7 @@ static int list_workbook_sheets(const char *path)
 /* What the command line asks beyond assay_import_opts. */
 struct iargs {
 	assay_import_opts o;
-	const char **na, **colmeta, **maps;     /* argc + 1 each */
+	const char **na, **zero, **colmeta, **maps;     /* argc + 1 each */
 	char vintage[32];
 	char today[16];
 	enum out_format fmt;
@@ -426,6 +431,7 @@ struct iargs {
 static void iargs_release(struct iargs *a)
 {
 	free(a->na);
+	free(a->zero);
 	free(a->colmeta);
 	free(a->maps);
 }
@@ -549,6 +555,7 @@ static int parse_args(int argc, char **argv, struct iargs *a)
 		case OPT_MAP: a->maps[o->n_maps++] = v.s; break;
 		case OPT_MAP_FILE: o->map_file = v.s; break;
 		case OPT_NA: a->na[o->n_na_tokens++] = v.s; break;
+		case OPT_ZERO: a->zero[o->n_zero_tokens++] = v.s; break;
 		case OPT_SKIP_BAD: o->skip_bad = 1; break;
 		case OPT_RELABEL: o->relabel = 1; break;
 		case OPT_DRY_RUN: o->dry_run = 1; break;
@@ -561,6 +568,7 @@ static int parse_args(int argc, char **argv, struct iargs *a)
 		return cli_usage_error("import", optind >= argc ? "no FILE given"
 				       : "one FILE at a time (got %d)", argc - optind);
 	o->na_tokens = a->na;
+	o->zero_tokens = a->zero;
 	o->col_meta = a->colmeta;
 	o->maps = a->maps;
 	o->path = argv[optind];
@@ -622,6 +630,7 @@ int cmd_import(int argc, char **argv)
 {
 	struct iargs a = { .fmt = OUT_TABLE };
 	a.na = cli_xcalloc((size_t)argc + 1, sizeof *a.na);
+	a.zero = cli_xcalloc((size_t)argc + 1, sizeof *a.zero);
 	a.colmeta = cli_xcalloc((size_t)argc + 1, sizeof *a.colmeta);
 	a.maps = cli_xcalloc((size_t)argc + 1, sizeof *a.maps);
 	int status = parse_args(argc, argv, &a);
