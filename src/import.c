@@ -170,6 +170,7 @@ void im_drop_header(struct importer *im)
 	free(im->header);
 	for (size_t i = 0; i < im->nvcol; i++) {
 		free(im->vcol[i].part);
+		free(im->vcol[i].raw);
 		free(im->vcol[i].unit);
 	}
 	free(im->vcol);
@@ -439,6 +440,7 @@ static void release(struct importer *im, struct source *src)
 	free(im->conv);
 	free(im->name.s);
 	free(im->keys.s);
+	free(im->origin.s);
 	reset_for_pass(im, 0);
 	im_map_free(&im->map);
 	im_na_free(&im->na);

@@ -288,6 +288,12 @@ static int add_value_col(struct importer *im, int c)
 	v->part = im_strdup(im, name);  /* a slug is never longer */
 	if (v->part)
 		assay_slug(name, v->part, strlen(name) + 1);
+	if (v->part && !(v->raw = im_strdup(im, name))) {
+		free(name);
+		return -1;
+	}
+	if (v->raw)             /* "Copper (t)": "Copper", not "Copper " */
+		memmove(v->raw, im_trim(v->raw), strlen(im_trim(v->raw)) + 1);
 	int rc = v->part ? header_unit(im, v, im_mapped(im, im->header[c]),
 				       strlen(name)) : -1;
 	free(name);

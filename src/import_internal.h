@@ -151,6 +151,8 @@ struct fiscal_evidence {
 struct value_col {
 	int idx;                /* field index */
 	char *part;             /* name part (wide: slug of the header) */
+	char *raw;              /* wide: the header's name part, before the
+				 * slug (an origin, import_write.c) */
 	char *unit;             /* from a units row, or NULL */
 	assay_period period;    /* table layout: from the header */
 	assay_freq pfreq;
@@ -280,6 +282,10 @@ struct importer {
 	EVP_MD_CTX *sha;        /* sha256 of the file, for the import record */
 	struct sbuf name;       /* the series name being built */
 	struct sbuf keys;       /* its key cells, joined by \x1f */
+	struct sbuf origin;     /* what its name was made from: the key
+				 * cells, then a wide header's name part,
+				 * joined by \x1f; empty in long and single
+				 * layouts (the name is the cell) */
 	char *conv;             /* --encoding: text converted to UTF-8 */
 
 	char **vpat;                    /* --value-cols, split */

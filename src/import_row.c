@@ -93,9 +93,29 @@ static int series_name(struct importer *im, struct value_col *v)
 	return b->failed ? im_oom(im) : 0;
 }
 
+/* What the name of a wide or table layout's series is made from (see
+ * im->origin): the key cells (im->keys), then a wide header's name. */
+static int series_origin(struct importer *im, struct value_col *v)
+{
+	struct sbuf *o = &im->origin;
+	o->len = 0;
+	if (im_sb_reserve(o, 0))
+		return -1;
+	o->s[0] = 0;
+	if (im->nkey)
+		im_sb_cat(o, im->keys.s);
+	if (im->layout == ASSAY_LAYOUT_WIDE && v->raw) {
+		if (im->nkey)
+			im_sb_cat(o, "\x1f");
+		im_sb_cat(o, v->raw);
+	}
+	return o->failed ? -1 : 0;
+}
+
 static int build_series_name(struct importer *im, struct value_col *v)
 {
 	struct sbuf *b = &im->name;
+	im->origin.len = 0;
 
 	b->len = 0;
 	if (im_sb_reserve(b, 0))
@@ -150,7 +170,7 @@ static int build_series_name(struct importer *im, struct value_col *v)
 			im_sb_cat(b, "/");
 		im_sb_cat(b, v->part);
 	}
-	return b->failed ? im_oom(im) : 0;
+	return b->failed || series_origin(im, v) ? im_oom(im) : 0;
 }
 
 /* A series this import has not seen yet: the cells its name and its

@@ -443,6 +443,82 @@ static int same_keys_as_before(struct importer *im, struct series_entry *e)
 			  e->created_at, n2, b, n2, b, n1, a);
 }
 
+/* One part of an origin (a key cell, a header) as it is compared: in
+ * Unicode normalisation form C, without the footnote marks an edition
+ * adds or drops at its end (the Pink Sheet's "Beef **" of 2026 is the
+ * "Beef" of 2020). */
+static char *origin_part(const char *s, size_t n)
+{
+	char *raw = strndup(s, n), *p = raw ? assay_utf8_nfc(raw) : NULL;
+	free(raw);
+	if (!p)
+		return NULL;
+	size_t len = strlen(p);
+	for (;;) {
+		if (len && (p[len - 1] == ' ' || p[len - 1] == '*'))
+			len--;
+		else if (len >= 3 && !memcmp(p + len - 3, "\xe2\x80", 2) &&
+			 (p[len - 1] == '\xa0' || p[len - 1] == '\xa1'))
+			len -= 3;       /* a dagger, a double dagger */
+		else
+			break;
+	}
+	p[len] = 0;
+	return p;
+}
+
+/* Do parts a (la bytes) and b (lb) name one thing?  ASCII case, Unicode
+ * normalisation and footnote marks aside. */
+static int same_part(const char *a, size_t la, const char *b, size_t lb)
+{
+	char *pa = origin_part(a, la), *pb = origin_part(b, lb);
+	int same = !pa || !pb || !strcasecmp(pa, pb);   /* no memory: no word */
+	free(pa);
+	free(pb);
+	return same;
+}
+
+/* The text a series' name was made from, as this row makes it and as an
+ * earlier import did ("Copper, mine" and "copper mine" both make
+ * copper-mine): two series under one name, or two spellings of one, and
+ * the second import's values were merged into the first's series without
+ * a word.  Compared part by part (see same_part); a series stored before
+ * origins were kept has none, and takes this import's. */
+static int same_origin_as_store(struct importer *im, const char *name,
+				struct value_col *v, const char *stored)
+{
+	const char *a = stored, *b = im->origin.len ? im->origin.s : NULL;
+	if (!a || !b || !strcmp(a, b))
+		return 0;
+	/* the first part (a key cell, then the header) that differs */
+	size_t i = 0, la, lb;
+	for (;; i++) {
+		la = strcspn(a, "\x1f"), lb = strcspn(b, "\x1f");
+		if (!same_part(a, la, b, lb))
+			break;
+		if (!a[la] || !b[lb])
+			return 0;       /* as many parts: one layout's */
+		a += la + 1;
+		b += lb + 1;
+	}
+	int n1 = (int)la, n2 = (int)lb;
+	if (i < im->nkey)
+		return im_fail_at(im, im->row_line, im->key_col[i] + 1, ASSAY_EUSAGE,
+				  "key '%.*s' makes series '%s', which an earlier "
+				  "import made from '%.*s': two series under one "
+				  "name, or two spellings of one? (--map '%.*s=%.*s' "
+				  "adds to it; --map '%.*s=...' names it apart)", n2,
+				  b, name, n1, a, n2, b, n1, a, n2, b);
+	/* a wide header: --map reads the whole cell ("copper mine (t)") */
+	const char *h = im->header[v->idx];
+	const char *rest = !strncmp(h, b, (size_t)n2) ? h + n2 : "";
+	return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE, "column "
+			  "header '%s' makes series '%s', which an earlier import "
+			  "made from '%.*s': two series under one name, or two "
+			  "spellings of one? (--map '%s=%.*s%s' adds to it; --map "
+			  "'%s=...' names it apart)", h, name, n1, a, h, n1, a, rest, h);
+}
+
 int im_series_lookup(struct importer *im, const char *name, int col,
 			 assay_freq freq, struct value_col *v,
 			 struct series_entry **out)
@@ -472,15 +548,21 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 			       ASSAY_EUSAGE, "unknown kind '%s' (flow, price or "
 			       "stock)", meta[ASSAY_META_KIND]);
 
-	const char *su = NULL, *sk = NULL;
-	int rc = store_series_find(im->w, name, &e->id, &e->freq, &su, &sk, im->err);
+	const char *su = NULL, *sk = NULL, *so = NULL;
+	int rc = store_series_find(im->w, name, &e->id, &e->freq, &su, &sk, &so,
+				   im->err);
 	if (rc < 0)
 		return im_db_error(im);
 	e->unit = e->kind = NULL;
+	const char *origin = im->origin.len ? im->origin.s : NULL;
 	if (rc) {
 		e->is_new = 0;
-		if (same_meta_as_store(im, name, col, meta, su, sk))
+		if (same_origin_as_store(im, name, v, so) ||
+		    same_meta_as_store(im, name, col, meta, su, sk))
 			return -1;
+		if (!so && origin &&
+		    store_series_set_origin(im->w, e->id, origin, im->err))
+			return im_db_error(im);
 		if (store_series_update_meta(im->w, e->id, meta, im->err))
 			return im_db_error(im);
 	} else {
@@ -488,7 +570,8 @@ int im_series_lookup(struct importer *im, const char *name, int col,
 			return im_fail_at(im, im->row_line, col, ASSAY_EUSAGE,
 				       "new series '%s' has no kind: give --kind "
 				       "flow|price|stock (or --kind-col)", name);
-		if (store_series_insert(im->w, name, meta, freq, &e->id, im->err))
+		if (store_series_insert(im->w, name, meta, origin, freq, &e->id,
+					im->err))
 			return im_db_error(im);
 		e->freq = freq;
 		e->is_new = 1;
@@ -896,8 +979,9 @@ static int stored_value(struct importer *im, const char *name, assay_period *p,
 		id = e->id;
 		freq = e->freq;
 	} else {
-		const char *su, *sk;
-		int rc = store_series_find(im->w, name, &id, &freq, &su, &sk, im->err);
+		const char *su, *sk, *so;
+		int rc = store_series_find(im->w, name, &id, &freq, &su, &sk, &so,
+					   im->err);
 		if (rc <= 0)
 			return rc < 0 ? im_db_error(im) : 0;
 	}

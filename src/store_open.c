@@ -110,7 +110,17 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE TRIGGER IF NOT EXISTS derived_takes_no_obs BEFORE INSERT ON obs"
 	" WHEN EXISTS (SELECT 1 FROM derived WHERE series_id = NEW.series_id)"
-	" BEGIN SELECT RAISE(ABORT, '" STORE_DERIVED_NO_OBS "'); END;"
+	" BEGIN SELECT RAISE(ABORT, '" STORE_DERIVED_NO_OBS "'); END;",
+	/* 4: the text an import made a series' name from, before it was
+	 * made a name ("Copper, mine" for copper-mine: the key cells, then
+	 * a wide header), so that a later import whose "copper mine" makes
+	 * the same name is not merged into it without a word.  A table of
+	 * its own (IF NOT EXISTS, as 3); series of older stores have none
+	 * until an import names them. */
+	"CREATE TABLE IF NOT EXISTS series_origin ("
+	"  series_id INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,"
+	"  origin TEXT NOT NULL"
+	");"
 };
 
 int store_sqlite_fail(assay_error *err, sqlite3 *db, const char *what)

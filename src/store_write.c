@@ -32,12 +32,14 @@ struct known_series {
 	assay_freq freq;
 	char *unit;             /* the stored unit and kind, NULL for none */
 	char *kind;
+	char *origin;           /* series_origin's text, NULL for none */
 };
 
-/* A queued new series: its name and metadata (NULL for none), copied. */
+/* A queued new series: its name, metadata and origin (NULL for none),
+ * copied. */
 struct new_series {
 	char freq[2];
-	const char *text[1 + ASSAY_META_COUNT];  /* name, then meta */
+	const char *text[2 + ASSAY_META_COUNT];  /* name, meta, origin */
 	char data[];
 };
 
@@ -50,7 +52,7 @@ struct store_import {
 	/* a failure of the queued writes, given again at every later call */
 	int broken;
 	assay_error broken_err;
-	sqlite3_stmt *q_series_add, *q_series_meta,
+	sqlite3_stmt *q_series_add, *q_series_meta, *q_origin_add,
 		*q_obs_get, *q_obs_add, *q_obs_set, *q_rev_add, *q_rev_has,
 		*q_vintage, *q_obs_batch, *q_derived;
 	int64_t cached_vintage_id;
@@ -115,6 +117,9 @@ static int prepare_all(store_import *w, assay_error *err)
 		       " unit = coalesce(?5, unit), source = coalesce(?6, source),"
 		       " notes = coalesce(?7, notes), kind = coalesce(?8, kind)"
 		       " WHERE id = ?1", err) ||
+	       prepare(w, &w->q_origin_add,
+		       "INSERT OR REPLACE INTO series_origin (series_id, origin)"
+		       " VALUES (?,?)", err) ||
 	       prepare(w, &w->q_obs_get,
 		       "SELECT value, import_id, line FROM obs"
 		       " WHERE series_id = ? AND period = ?", err) ||
@@ -142,7 +147,7 @@ static int prepare_all(store_import *w, assay_error *err)
 static void finalize_all(store_import *w)
 {
 	sqlite3_stmt **all[] = {
-		&w->q_series_add, &w->q_series_meta,
+		&w->q_series_add, &w->q_series_meta, &w->q_origin_add,
 		&w->q_obs_get, &w->q_obs_add, &w->q_obs_set, &w->q_rev_add,
 		&w->q_rev_has, &w->q_vintage, &w->q_obs_batch, &w->q_derived
 	};
@@ -189,6 +194,7 @@ static void known_free(store_import *w)
 		free(w->known[i].name);
 		free(w->known[i].unit);
 		free(w->known[i].kind);
+		free(w->known[i].origin);
 	}
 	free(w->known);
 	w->known = NULL;
@@ -220,17 +226,20 @@ static int load_known(store_import *w, assay_error *err)
 	if (!(w->known = calloc(cap, sizeof *w->known)))
 		return out_of_memory(w, err);
 	w->nknown_cap = cap;
-	if (sqlite3_prepare_v2(w->st->db, "SELECT id, name, freq, unit, kind"
-			       " FROM series", -1, &q, NULL))
+	if (sqlite3_prepare_v2(w->st->db, "SELECT s.id, s.name, s.freq, s.unit,"
+			       " s.kind, o.origin FROM series s LEFT JOIN"
+			       " series_origin o ON o.series_id = s.id", -1, &q, NULL))
 		return fail(w, err);
 	for (int64_t i = 0; i < n && sqlite3_step(q) == SQLITE_ROW; i++) {
 		struct known_series *k =
 			known_slot(w, (const char *)sqlite3_column_text(q, 1));
 		const char *unit = (const char *)sqlite3_column_text(q, 3);
 		const char *kind = (const char *)sqlite3_column_text(q, 4);
+		const char *origin = (const char *)sqlite3_column_text(q, 5);
 		if (!(k->name = strdup((const char *)sqlite3_column_text(q, 1))) ||
 		    (unit && !(k->unit = strdup(unit))) ||
-		    (kind && !(k->kind = strdup(kind)))) {
+		    (kind && !(k->kind = strdup(kind))) ||
+		    (origin && !(k->origin = strdup(origin)))) {
 			sqlite3_finalize(q);
 			return out_of_memory(w, err);
 		}
@@ -420,6 +429,15 @@ static int flush(store_import *w, assay_error *err)
 }
 
 /* A new series into the table with the id given (NULL: SQLite's). */
+static int add_origin(store_import *w, int64_t id, const char *origin,
+		      assay_error *err)
+{
+	sqlite3_stmt *q = w->q_origin_add;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, origin, -1, SQLITE_STATIC);
+	return step_done(w, q, err);
+}
+
 static int insert_series(store_import *w, const struct new_series *s,
 			 int64_t id, assay_error *err)
 {
@@ -432,7 +450,11 @@ static int insert_series(store_import *w, const struct new_series *s,
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		bind_text_or_null(q, f + 3, s->text[f + 1]);
 	sqlite3_bind_text(q, 10, s->freq, -1, SQLITE_STATIC);
-	return step_done(w, q, err);
+	if (step_done(w, q, err))
+		return -1;
+	const char *origin = s->text[1 + ASSAY_META_COUNT];
+	return origin ? add_origin(w, id ? id : sqlite3_last_insert_rowid(w->st->db),
+				   origin, err) : 0;
 }
 
 /* The queue's entries, on whichever thread runs them: each new series at
@@ -519,7 +541,7 @@ int store_import_finish(store_import *w, int64_t id,
  * importer keeps those), and they go when a row is rolled back. */
 int store_series_find(store_import *w, const char *name, int64_t *id,
 		      assay_freq *freq, const char **unit, const char **kind,
-		      assay_error *err)
+		      const char **origin, assay_error *err)
 {
 	(void)err;
 	const struct known_series *k = known_slot(w, name);
@@ -529,7 +551,14 @@ int store_series_find(store_import *w, const char *name, int64_t *id,
 	*freq = k->freq;
 	*unit = k->unit;
 	*kind = k->kind;
+	*origin = k->origin;
 	return 1;
+}
+
+int store_series_set_origin(store_import *w, int64_t id, const char *origin,
+			    assay_error *err)
+{
+	return sync(w, err) || add_origin(w, id, origin, err) ? -1 : 0;
 }
 
 int store_series_update_meta(store_import *w, int64_t id,
@@ -544,21 +573,24 @@ int store_series_update_meta(store_import *w, int64_t id,
 	return step_done(w, q, err);
 }
 
-/* The name and metadata copied into one block (empty texts as NULL). */
+/* The name, metadata and origin copied into one block (empty texts as
+ * NULL). */
 static struct new_series *new_series(const char *name,
-				     const char *const *meta, assay_freq freq)
+				     const char *const *meta, const char *origin,
+				     assay_freq freq)
 {
-	const char *text[1 + ASSAY_META_COUNT] = { name };
+	const char *text[2 + ASSAY_META_COUNT] = { name };
 	size_t size = sizeof(struct new_series);
 	for (int f = 0; f < ASSAY_META_COUNT; f++)
 		text[f + 1] = meta[f] && *meta[f] ? meta[f] : NULL;
-	for (int t = 0; t <= ASSAY_META_COUNT; t++)
+	text[1 + ASSAY_META_COUNT] = origin && *origin ? origin : NULL;
+	for (int t = 0; t < 2 + ASSAY_META_COUNT; t++)
 		size += text[t] ? strlen(text[t]) + 1 : 0;
 	struct new_series *s = malloc(size);
 	if (!s)
 		return NULL;
 	char *at = s->data;
-	for (int t = 0; t <= ASSAY_META_COUNT; t++) {
+	for (int t = 0; t < 2 + ASSAY_META_COUNT; t++) {
 		s->text[t] = text[t] ? memcpy(at, text[t], strlen(text[t]) + 1) : NULL;
 		at += text[t] ? strlen(text[t]) + 1 : 0;
 	}
@@ -570,10 +602,10 @@ static struct new_series *new_series(const char *name,
 /* Queued with the id SQLite would give it, the largest plus one (past
  * the largest id possible SQLite picks one: then written at once). */
 int store_series_insert(store_import *w, const char *name,
-			const char *const *meta, assay_freq freq, int64_t *id,
-			assay_error *err)
+			const char *const *meta, const char *origin,
+			assay_freq freq, int64_t *id, assay_error *err)
 {
-	struct new_series *s = new_series(name, meta, freq);
+	struct new_series *s = new_series(name, meta, origin, freq);
 	if (!s)
 		return out_of_memory(w, err);
 	if (w->next_sid == INT64_MAX) {

@@ -59,21 +59,25 @@ int store_import_finish(store_import *w, int64_t id,
  * stopped it first; so does a notice, which would not have been sent. */
 int store_import_check(store_import *w, assay_error *err);
 
-/* A series by name: 1 found (*id, *freq, and its stored *unit and *kind,
- * NULL for none, valid until the import ends), 0 none, -1 error.  Only
- * the series the store held when the import began are found: the
+/* A series by name: 1 found (*id, *freq, and its stored *unit, *kind and
+ * *origin, NULL for none, valid until the import ends), 0 none, -1 error.
+ * Only the series the store held when the import began are found: the
  * importer keeps those it creates. */
 int store_series_find(store_import *w, const char *name, int64_t *id,
 		      assay_freq *freq, const char **unit, const char **kind,
-		      assay_error *err);
+		      const char **origin, assay_error *err);
+/* Record the text series id's name was made from (series_origin). */
+int store_series_set_origin(store_import *w, int64_t id, const char *origin,
+			    assay_error *err);
 /* Fill the fields of meta (ASSAY_META_COUNT entries, NULL or "" keeps
  * the stored one; kind last) into series id. */
 int store_series_update_meta(store_import *w, int64_t id,
 			     const char *const *meta, assay_error *err);
-/* Queued like store_obs_append (*id is set at once). */
+/* Queued like store_obs_append (*id is set at once); origin (NULL for
+ * none) is the text its name was made from. */
 int store_series_insert(store_import *w, const char *name,
-			const char *const *meta, assay_freq freq, int64_t *id,
-			assay_error *err);
+			const char *const *meta, const char *origin,
+			assay_freq freq, int64_t *id, assay_error *err);
 
 /* One period series sid holds (its first): 1 found, 0 none, -1 error. */
 int store_series_a_period(store_import *w, int64_t sid, assay_period *p,

@@ -3,7 +3,9 @@
 # is read like standard input, the import record keeps the file's
 # SHA-256, the summary counts short rows, --encoding converts a file of
 # many blocks as it streams, and a library caller's locale does not
-# change how numbers are read (the C locale inside assay_import).
+# change how numbers are read (the C locale inside assay_import); a later
+# import whose header or key cell makes a stored series' name from other
+# text is refused.
 . "$TESTS_DIR/e2e/lib.sh"
 
 # ---- a FIFO: not seekable, copied to a temporary file first -----------------
@@ -237,3 +239,39 @@ expect_status check-no-data-status 3
 expect_out check-no-data-sentence "a: cannot judge: the series has no data"
 run "$ASSAY" --db "$DB4" check a --as-of 2020-06-01 --format json
 expect_out_has check-no-data-json '"period": null,'
+
+# ---- a later import that makes a stored series' name from other text ---------
+# "Copper, mine" and, in another import, "copper mine" both make the name
+# copper-mine: two series under one name, or two spellings of one.  The
+# second was merged into the first without a word; it is refused, naming
+# what the first was made from and the --map that joins them.  An edition
+# that adds a footnote mark ("Beef **", as the Pink Sheet's of 2026 does to
+# the "Beef" of 2020) or changes the case is the same series.
+DB5="$WORK/origin.db"
+printf 'date,"Copper, mine",Beef\n2024-01,1,5\n2024-02,2,6\n' > "$WORK/o1.csv"
+printf 'date,copper mine (t)\n2024-03,3\n' > "$WORK/o2.csv"
+printf 'date,BEEF **\n2024-03,7\n' > "$WORK/o3.csv"
+printf 'COMMODITY,COUNTRY,PROD_2023\nCobalt,"Congo, Kinshasa",100\n' > "$WORK/o4.csv"
+printf 'COMMODITY,COUNTRY,PROD_2024\nCobalt,Congo Kinshasa,120\n' > "$WORK/o5.csv"
+"$ASSAY" --db "$DB5" -q import "$WORK/o1.csv" --kind flow --unit t --vintage 2026-01-01
+run "$ASSAY" --db "$DB5" -q import "$WORK/o2.csv" --kind flow
+expect_status origin-header-status 2
+expect_err origin-header-msg "assay: $WORK/o2.csv:1:2: column header 'copper mine (t)' makes series 'copper-mine', which an earlier import made from 'Copper, mine': two series under one name, or two spellings of one? (--map 'copper mine (t)=Copper, mine (t)' adds to it; --map 'copper mine (t)=...' names it apart)"
+run "$ASSAY" --db "$DB5" -q import "$WORK/o2.csv" --kind flow --map 'copper mine (t)=Copper, mine (t)' --vintage 2026-01-02
+expect_status origin-header-map 0
+run "$ASSAY" --db "$DB5" export copper-mine
+expect_out origin-header-joined "period,value
+2024-01,1
+2024-02,2
+2024-03,3"
+run "$ASSAY" --db "$DB5" -q import "$WORK/o3.csv" --kind flow --unit t --vintage 2026-01-03
+expect_status origin-footnote-mark 0
+"$ASSAY" --db "$DB5" -q import "$WORK/o4.csv" --layout table --key-cols COMMODITY,COUNTRY \
+	--prefix u/ --kind flow --unit t --vintage 2026-01-01
+run "$ASSAY" --db "$DB5" -q import "$WORK/o5.csv" --layout table --key-cols COMMODITY,COUNTRY \
+	--prefix u/ --kind flow --unit t
+expect_status origin-key-status 2
+expect_err origin-key-msg "assay: $WORK/o5.csv:2:2: key 'Congo Kinshasa' makes series 'u/cobalt/congo-kinshasa', which an earlier import made from 'Congo, Kinshasa': two series under one name, or two spellings of one? (--map 'Congo Kinshasa=Congo, Kinshasa' adds to it; --map 'Congo Kinshasa=...' names it apart)"
+run "$ASSAY" --db "$DB5" export u/cobalt/congo-kinshasa
+expect_out origin-key-untouched "period,value
+2023,100"

@@ -20,13 +20,13 @@ for cmd in list "export cu" "changes cu" "check cu" "show cu" "trend cu" "scan c
 	# shellcheck disable=SC2086
 	run "$ASSAY" --db "$WORK/new.db" $cmd
 	expect_status "newer-schema-$name-status" 4
-	expect_err "newer-schema-$name-msg" "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (3)"
+	expect_err "newer-schema-$name-msg" "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (4)"
 	[ -z "$out" ] && ok "newer-schema-$name-no-output" ||
 		not_ok "newer-schema-$name-no-output" "[$out]"
 done
 run "$ASSAY" --db "$WORK/new.db" -q import "$WORK/m.csv" --kind price
 expect_status newer-schema-import-status 4
-expect_err newer-schema-import-msg "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (3)"
+expect_err newer-schema-import-msg "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (4)"
 sqlite3 "$WORK/new.db" .dump > "$WORK/new.after"
 cmp -s "$WORK/new.before" "$WORK/new.after" && ok newer-schema-unchanged ||
 	not_ok newer-schema-unchanged "the store changed"

@@ -350,7 +350,7 @@ expect_out_has derive-input-removed-show '"count": null'
 V2="$WORK/v2.db"
 ASSAY_DB="$V2" "$ASSAY" -q import "$BGS" --layout wide --key-cols Entity --date-col Year \
 	--prefix bgs/ --kind flow --unit t --vintage 2016-12-31 >/dev/null 2>&1
-sqlite3 "$V2" "drop trigger derived_takes_no_obs; drop table derived_inputs; drop table derived; pragma user_version = 2"
+sqlite3 "$V2" "drop trigger derived_takes_no_obs; drop table derived_inputs; drop table derived; drop table series_origin; pragma user_version = 2"
 run env ASSAY_DB="$V2" "$ASSAY" export bgs/china/cobalt --from 2015
 expect_out derive-v2-read "period,value
 2015,9600"
@@ -359,7 +359,7 @@ expect_out derive-v2-untouched "2"
 run env ASSAY_DB="$V2" "$ASSAY" derive bgs/cn2 'bgs/china/cobalt * 2'
 expect_status derive-v2-migrated 0
 run sqlite3 "$V2" "pragma user_version"
-expect_out derive-v2-version "3"
+expect_out derive-v2-version "4"
 
 # --- a derived series' name is held to the rules of import and rename:
 # invalid UTF-8, control characters or nothing made check --format csv
