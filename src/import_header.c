@@ -1239,6 +1239,34 @@ int im_looks_like_header(struct importer *im)
 	return filled >= 2 && filled * 2 >= im->nfield;
 }
 
+/* s, or the s of "(s)", in buf (n bytes; a longer one as it is). */
+static const char *unparen(const char *s, char *buf, size_t n)
+{
+	size_t len = strlen(s);
+	if (len >= 2 && len < n && s[0] == '(' && s[len - 1] == ')') {
+		snprintf(buf, n, "%.*s", (int)len - 2, s + 1);
+		return buf;
+	}
+	return s;
+}
+
+/* Is s, or the s of "(s)", a spreadsheet's error value? */
+static int error_unit(const char *s)
+{
+	char buf[24];
+	return im_is_error_value(unparen(s, buf, sizeof buf));
+}
+
+/* Is s, or the s of "(s)", a missing-value marker ("NA", "n/a") other
+ * than an error value (#N/A is both)?  It gives no unit: the row's other
+ * units were dropped (",t,NA" made no units row), or "(NA)" became the
+ * unit 'NA'. */
+static int na_unit(struct importer *im, const char *s)
+{
+	char buf[24];
+	return *s && !error_unit(s) && im_is_na(im, unparen(s, buf, sizeof buf));
+}
+
 /* Does every filled value cell of the row read as a unit of assay's
  * table ("USD/t", "t", "kt")?  A row of series codes (World Bank's
  * CRUDE_PETRO) does not. */
@@ -1248,22 +1276,10 @@ static int cells_are_units(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
-		if (*s && !is_unit(s) && !im_is_error_value(s))
+		if (*s && !is_unit(s) && !im_is_error_value(s) && !na_unit(im, s))
 			return 0;
 	}
 	return 1;
-}
-
-/* Is s, or the s of "(s)", a spreadsheet's error value? */
-static int error_unit(const char *s)
-{
-	char buf[24];
-	size_t len = strlen(s);
-	if (len >= 2 && len < sizeof buf && s[0] == '(' && s[len - 1] == ')') {
-		snprintf(buf, sizeof buf, "%.*s", (int)len - 2, s + 1);
-		s = buf;
-	}
-	return im_is_error_value(s);
 }
 
 /* Units row under a header: most value cells read "(...)" ("($/mt)"),
@@ -1278,7 +1294,7 @@ int im_take_units_row(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
-		if (error_unit(s))
+		if (error_unit(s) || na_unit(im, s))
 			continue;
 		filled += s[0] != 0;
 		paren += s[0] == '(' && s[strlen(s) - 1] == ')';
@@ -1292,8 +1308,9 @@ int im_take_units_row(struct importer *im)
 		size_t len = strlen(s);
 		if (im_formula_at(im, im->vcol[i].idx))
 			return -1;
-		if (error_unit(s) && im->vcol[i].meta[ASSAY_META_UNIT])
-			continue;       /* --col-meta gives the unit */
+		if ((error_unit(s) && im->vcol[i].meta[ASSAY_META_UNIT]) ||
+		    na_unit(im, s))
+			continue;       /* --col-meta gives the unit; NA none */
 		if (error_unit(s))
 			return im_fail_at(im, im->row_line, im->vcol[i].idx + 1,
 					  ASSAY_EUSAGE, "the units row's '%s' is a "
