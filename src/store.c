@@ -514,12 +514,29 @@ int assay_store_end(assay_store *st, int commit, assay_error *err)
 }
 
 /* A read transaction is a snapshot: reads between begin and end see the
- * store as one import left it, never half of one running meanwhile. */
+ * store as one import left it, never half of one running meanwhile.  A
+ * plain BEGIN takes its snapshot at the first read, whenever that comes;
+ * the read here takes it now, so that a caller knows when it was taken
+ * (scan brackets its connections' snapshots by assay_store_data_version). */
 int assay_store_read_begin(assay_store *st, assay_error *err)
 {
-	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL))
-		return store_sqlite_fail(err, st->db, st->path);
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) ||
+	    sqlite3_exec(st->db, "SELECT 1 FROM series LIMIT 1", NULL, NULL, NULL)) {
+		store_sqlite_fail(err, st->db, st->path);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
 	return 0;
+}
+
+int assay_store_data_version(assay_store *st, int64_t *v, assay_error *err)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &q, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : store_sqlite_fail(err, st->db, st->path);
 }
 
 int assay_store_read_end(assay_store *st, assay_error *err)

@@ -3,7 +3,8 @@
  * latest complete period, or a given one), then control the false
  * discovery rate over all of them with Benjamini-Hochberg (fdr.h).
  * Series are analysed in parallel, each worker thread with its own SQLite
- * connection; the result does not depend on the number of threads.
+ * connection, all of them on one snapshot of the store; the result does
+ * not depend on the number of threads.
  */
 #ifndef ASSAY_SCAN_H
 #define ASSAY_SCAN_H
@@ -70,8 +71,10 @@ typedef struct assay_scan_result {
 					 * INT64_MIN when no row has one */
 } assay_scan_result;
 
-/* Scan the series `names` of the store at `db_path`.  Returns 0 (row
- * errors are in the rows), or -1 with err filled when nothing could run. */
+/* Scan the series `names` of the store at `db_path`, every series read on
+ * one snapshot (an import committing meanwhile is in all rows or none).
+ * Returns 0 (row errors are in the rows), or -1 with err filled when
+ * nothing could run (the store cannot be opened or read). */
 int assay_scan(const char *db_path, char *const *names, size_t n,
 	       const assay_scan_opts *o, assay_scan_result *out,
 	       assay_error *err);

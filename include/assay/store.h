@@ -75,11 +75,17 @@ int assay_store_begin(assay_store *st, assay_error *err);
 int assay_store_end(assay_store *st, int commit, assay_error *err);
 
 /* A read transaction around several reads: one consistent snapshot (an
- * import running meanwhile cannot show half of itself), and no lock and
- * unlock of the file around every read.  Return 0, or -1 with err filled
- * (ASSAY_EIO). */
+ * import running meanwhile cannot show half of itself), taken when
+ * assay_store_read_begin returns, and no lock and unlock of the file
+ * around every read.  Return 0, or -1 with err filled (ASSAY_EIO). */
 int assay_store_read_begin(assay_store *st, assay_error *err);
 int assay_store_read_end(assay_store *st, assay_error *err);
+
+/* A number that is the same at two calls on st, outside a transaction,
+ * exactly when no connection (of any process) committed a change to the
+ * store between them (SQLite's PRAGMA data_version: compare values of
+ * one connection only).  Returns 0, or -1 with err filled (ASSAY_EIO). */
+int assay_store_data_version(assay_store *st, int64_t *v, assay_error *err);
 
 const char *assay_store_path(assay_store *st);
 

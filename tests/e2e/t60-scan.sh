@@ -154,3 +154,28 @@ new=$(awk -F, 'NR > 1 && $4 > 100' "$WORK/snap.out" | wc -l)
 all=$(tail -n +2 "$WORK/snap.out" | wc -l)
 if [ "$all" -eq 2000 ] && { [ "$new" -eq 0 ] || [ "$new" -eq 2000 ]; }; then ok scan-one-snapshot
 else not_ok scan-one-snapshot "$new of $all series judged on the import that committed meanwhile"; fi
+
+# ... and so does scan -j N, whose threads read on connections of their own:
+# they begin on one snapshot (each thread's began at its first read, and an
+# import committing as they started made one batch of both states: some
+# series judged on the new month, the rest marked stale, 8 scans in 60)
+awk 'BEGIN { s = 5; print "series,date,value"
+	for (k = 0; k < 2000; k++) for (i = 0; i < 60; i++) {
+		s = (s * 1103515245 + 12345) % 2147483648
+		printf "j/x%04d,%d-%02d,%.4f\n", k, 2020 + int(i / 12), i % 12 + 1, 100 + s % 997 / 100 } }' > "$WORK/j1.csv"
+awk 'BEGIN { print "series,date,value"; for (k = 0; k < 2000; k++) printf "j/x%04d,2025-01,%d\n", k, 100 + k % 7 }' > "$WORK/j2.csv"
+"$ASSAY" --db "$WORK/j0.db" -q import "$WORK/j1.csv" --kind price --vintage 2025-01-01
+mixed=0 i=0
+while [ $i -lt 60 ]; do
+	i=$((i + 1))
+	rm -f "$WORK"/j.db*
+	cp "$WORK/j0.db" "$WORK/j.db"
+	"$ASSAY" --db "$WORK/j.db" -q import "$WORK/j2.csv" --vintage 2025-02-01 &
+	sleep 0.0$((i % 10))
+	"$ASSAY" --db "$WORK/j.db" -q scan -j 4 --format csv > "$WORK/j.out"
+	wait
+	periods=$(tail -n +2 "$WORK/j.out" | cut -d, -f2 | sort -u | wc -l)
+	[ "$periods" -eq 1 ] || mixed=$((mixed + 1))
+done
+[ "$mixed" -eq 0 ] && ok scan-j-one-snapshot ||
+	not_ok scan-j-one-snapshot "$mixed of 60 scans -j 4 mixed two states of the store"
