@@ -259,11 +259,12 @@ static void summary(struct rep *r)
 			fprintf(r->html, "<li><a href=\"#s%zu\">", i + 1);
 			h(r, row->name);
 			fputs("</a>: ", r->html);
-			h(r, row->reason ? row->reason : "not judged");
+			const char *why = assay_scan_row_reason(row);
+			h(r, why ? why : "not judged");
 			fputs("</li>\n", r->html);
 			fputs("- ", r->md);
 			m(r, row->name);
-			fprintf(r->md, ": %s\n", row->reason ? row->reason : "not judged");
+			fprintf(r->md, ": %s\n", why ? why : "not judged");
 		}
 		fputs("</ul>\n", r->html);
 	}

@@ -38,6 +38,13 @@ const char *assay_unjudged_reason(assay_unjudged why)
 	}
 }
 
+const char *assay_scan_row_reason(const assay_scan_row *row)
+{
+	if (row->failed || !row->reason)
+		return NULL;
+	return row->error.status && row->error.msg[0] ? row->error.msg : row->reason;
+}
+
 size_t assay_pick_row(const assay_analysis *a, int allow_partial,
 		      int has_period, assay_period period)
 {
@@ -122,6 +129,8 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 		}
 	}
 	if (assay_analyse(&obs, info.freq, info.kind, &ao, &a, &r->error)) {
+		/* the analysis' message stays in r->error: it says why
+		 * (assay_scan_row_reason) */
 		if (r->error.status == ASSAY_EUSAGE)
 			r->reason = "cannot be analysed at this frequency";
 		else

@@ -107,7 +107,7 @@ out_table *scan_result_table(const assay_scan_result *r, int rounded)
 								 lbl, sizeof lbl) : NULL);
 		out_str(t, isfinite(row->value) ? assay_fmt_human(row->value, num, sizeof num) : NULL);
 		out_str(t, isfinite(row->pct_change) ? assay_fmt_pct(row->pct_change, pct, sizeof pct) : NULL);
-		out_str(t, *alone ? alone : row->reason);
+		out_str(t, *alone ? alone : assay_scan_row_reason(row));
 		out_str(t, *batch ? batch : NULL);
 		out_str(t, !row->has_period ? NULL : row->stale ? "stale" : "yes");
 	}
@@ -245,13 +245,14 @@ static int report_rows(const assay_scan_result *res, struct cli_freq_note *fnote
 			cli_message("assay: ", "%s: %s", row->name, row->error.msg);
 			status = row->error.status == ASSAY_EUSAGE ? ASSAY_EUSAGE : ASSAY_EIO;
 		} else if (row->reason && !cli.quiet) {
+			const char *why = assay_scan_row_reason(row);
 			if (row->has_period)
 				cli_message("assay: scan: ", "%s %s: cannot judge: %s", row->name,
 					assay_period_format(row->freq, row->period, lbl, sizeof lbl),
-					row->reason);
+					why);
 			else
 				cli_message("assay: scan: ", "%s: cannot judge: %s", row->name,
-					row->reason);
+					why);
 		}
 	}
 	return status;

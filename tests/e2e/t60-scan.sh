@@ -102,6 +102,14 @@ run "$ASSAY" --db "$DBS" -q scan a --format csv
 sig_scan=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "sigma") c = i } NR == 2 { print $c }')
 [ -n "$sig_check" ] && [ "$sig_check" = "$sig_scan" ] && ok scan-sigma-unjudged ||
 	not_ok scan-sigma-unjudged "check [$sig_check], scan [$sig_scan]"
+# a series the analysis refuses: the analysis' own words, as check says them
+# (scan said only "cannot be analysed at this frequency"); still exit 3
+run "$ASSAY" --db "$DBS" check a --seasonal yes
+expect_err scan-refused-check "assay: a: --seasonal yes needs monthly or quarterly data (these are annual)"
+run "$ASSAY" --db "$DBS" scan a --seasonal yes
+expect_status scan-refused-status 3
+expect_err_has scan-refused-why "assay: scan: a: cannot judge: --seasonal yes needs monthly or quarterly data (these are annual)"
+expect_out_has scan-refused-table "--seasonal yes needs monthly or quarterly data (these are annual)"
 
 # ---- the selection shortens the table, and says what it left out --------
 # 30 monthly series, one with a +25% last month: notable in the batch
