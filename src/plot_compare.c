@@ -59,14 +59,45 @@ static int usable_base(const struct view *v, size_t i)
 	       !v->rs.partial[i];
 }
 
-/* The period every series is indexed to: --base, else the first period
+/* The base of the index: period p of frequency f (the label's own), which
+ * covers the chart's periods lo..hi (one, unless --base is coarser). */
+struct base {
+	assay_freq f;
+	assay_period p, lo, hi;
+};
+
+/* --base at chart frequency f: a period of f, or a coarser one, whose
+ * periods of f the index averages (as derive's rebase(S, P) does: a year
+ * of a monthly series is the mean of its 12 months).  --base 2020 was
+ * read as its first month, "indexed to 100 in 2020-01", and a finer one
+ * (2020-06 of a quarterly chart) as the quarter holding it. */
+static int given_base(const char *label, assay_freq f, struct base *b,
+		      assay_error *err)
+{
+	char why[128];
+	if (assay_period_parse(label, NULL, &b->f, &b->p, why, sizeof why))
+		return assay_fail(err, ASSAY_EUSAGE, "--base: cannot read period '%s': %s",
+				  label, why);
+	if (assay_freq_rank(b->f) < assay_freq_rank(f))
+		return assay_fail(err, ASSAY_EUSAGE, "--base %s is shorter than a period "
+				  "of the chart (%s): give a %s%s%s%s", label,
+				  assay_freq_adjective(f), assay_plot_freq_word(f),
+				  f == ASSAY_FREQ_A ? "" : " or a longer period (the mean of its ",
+				  f == ASSAY_FREQ_A ? "" : assay_plot_freq_word(f),
+				  f == ASSAY_FREQ_A ? "" : "s)");
+	b->lo = assay_period_bound(b->f, b->p, f, 0);
+	b->hi = assay_period_bound(b->f, b->p, f, 1);
+	return 0;
+}
+
+/* The base every series is indexed to: --base, else the first period
  * that every series has complete (and positive). */
 static int compare_base(const struct view *v, size_t nin, assay_freq f,
-			const assay_plot_opts *o, assay_period *base,
+			const assay_plot_opts *o, struct base *base,
 			assay_error *err)
 {
 	if (o->base)
-		return assay_plot_period_at(o->base, f, 0, "--base", base, err);
+		return given_base(o->base, f, base, err);
 	assay_period lo = INT64_MIN, hi = INT64_MAX;
 	for (size_t i = 0; i < nin; i++) {
 		if (v[i].rs.period[v[i].a] > lo)
@@ -80,7 +111,7 @@ static int compare_base(const struct view *v, size_t nin, assay_freq f,
 		for (size_t i = 0; i < nin && found; i++)
 			found = usable_base(&v[i], view_find(&v[i], p));
 		if (found)
-			*base = p;
+			*base = (struct base){ .f = f, .p = p, .lo = p, .hi = p };
 	}
 	if (!found)
 		return assay_fail(err, ASSAY_EUSAGE, "the series have no %s in common "
@@ -88,18 +119,36 @@ static int compare_base(const struct view *v, size_t nin, assay_freq f,
 	return 0;
 }
 
-/* Each series as an index, 100 at base. */
+/* Series v's mean over the base's periods, every one complete and
+ * positive; NaN when one is not. */
+static double base_mean(const struct view *v, const struct base *b)
+{
+	double sum = 0;
+	for (assay_period p = b->lo; p <= b->hi; p++) {
+		size_t k = view_find(v, p);
+		if (!usable_base(v, k))
+			return NAN;
+		sum += v->rs.value[k];
+	}
+	return sum / (double)(b->hi - b->lo + 1);
+}
+
+/* Each series as an index, 100 at the base (its mean over the base). */
 static int index_to_base(const assay_plot_input *in, struct view *v, size_t nin,
-			 assay_freq f, assay_period base, assay_error *err)
+			 assay_freq f, const struct base *b, assay_error *err)
 {
 	char b1[64];
 	for (size_t i = 0; i < nin; i++) {
-		size_t k = view_find(&v[i], base);
-		if (!usable_base(&v[i], k))
+		double bv = base_mean(&v[i], b);
+		assay_period_format(b->f, b->p, b1, sizeof b1);
+		if (!isfinite(bv) && b->lo == b->hi)
 			return assay_fail(err, ASSAY_EUSAGE, "'%s' has no complete positive "
-					  "value in %s to index to 100", in[i].info->name,
-					  assay_period_format(f, base, b1, sizeof b1));
-		double bv = v[i].rs.value[k];
+					  "value in %s to index to 100", in[i].info->name, b1);
+		if (!isfinite(bv))
+			return assay_fail(err, ASSAY_EUSAGE, "'%s' has no complete positive "
+					  "value in every %s of %s to index to 100 (the base "
+					  "is their mean)", in[i].info->name,
+					  assay_plot_freq_word(f), b1);
 		for (size_t r = v[i].a; r < v[i].b; r++)
 			v[i].rs.value[r] = 100 * v[i].rs.value[r] / bv;
 	}
@@ -127,10 +176,11 @@ static void compare_title(const assay_plot_input *in, size_t nin, char *title,
 /* Titles, labels, the x range and (indexed) the y range. */
 static int compare_frame(struct frame *fr, char *title, size_t tsize,
 			 const assay_plot_input *in, const struct view *v,
-			 size_t nin, assay_freq f, assay_period base,
+			 size_t nin, assay_freq f, const struct base *b,
 			 const assay_plot_opts *o, assay_error *err)
 {
 	char b1[64];
+	assay_period_format(b->f, b->p, b1, sizeof b1);
 	memset(fr, 0, sizeof *fr);
 	if (o->title) {
 		fr->title = o->title;
@@ -146,9 +196,11 @@ static int compare_frame(struct frame *fr, char *title, size_t tsize,
 	if (o->dual)
 		snprintf(fr->sub, sizeof fr->sub, "%s, on two axes", assay_freq_adjective(f));
 	else
-		snprintf(fr->sub, sizeof fr->sub, "%s, indexed to 100 in %s%s",
-			 assay_freq_adjective(f), assay_period_format(f, base, b1, sizeof b1),
-			 fr->log_y ? ", log scale" : "");
+		snprintf(fr->sub, sizeof fr->sub, "%s, indexed to 100 in %s%s%s%s%s",
+			 assay_freq_adjective(f), b1,
+			 b->lo == b->hi ? "" : " (the mean of its ",
+			 b->lo == b->hi ? "" : assay_plot_freq_word(f),
+			 b->lo == b->hi ? "" : "s)", fr->log_y ? ", log scale" : "");
 	assay_plot_make_footer(fr, in, nin, o);
 	snprintf(fr->xlabel, sizeof fr->xlabel, "%s", assay_plot_freq_word(f));
 	if (o->dual) {
@@ -157,8 +209,7 @@ static int compare_frame(struct frame *fr, char *title, size_t tsize,
 		snprintf(fr->y2label, sizeof fr->y2label, "%s (%s)", in[1].info->name,
 			 assay_plot_unit_or(in[1].info, "unit not recorded"));
 	} else {
-		snprintf(fr->ylabel, sizeof fr->ylabel, "index, %s = 100",
-			 assay_period_format(f, base, b1, sizeof b1));
+		snprintf(fr->ylabel, sizeof fr->ylabel, "index, %s = 100", b1);
 	}
 	fr->x0 = INFINITY;
 	fr->x1 = -INFINITY;
@@ -188,11 +239,11 @@ static int compare_frame(struct frame *fr, char *title, size_t tsize,
 
 /* Indexed: a dotted line at the base; --dual: each axis its own range
  * and tics, with separators. */
-static void compare_axes(FILE *fp, const struct view *v, assay_freq f,
-			 assay_period base, const assay_plot_opts *o)
+static void compare_axes(FILE *fp, const struct view *v, const struct base *b,
+			 const assay_plot_opts *o)
 {
 	if (!o->dual) {
-		double bx = assay_plot_period_mid(f, base);
+		double bx = assay_plot_period_mid(b->f, b->p);
 		fputs("set arrow from ", fp);
 		assay_plot_put_num(fp, bx);
 		fputs(", graph 0 to ", fp);
@@ -261,7 +312,7 @@ int assay_plot_chart_compare(FILE *fp, const char *outpath,
 	struct frame fr;
 	size_t nv = 0;
 	assay_freq f = o->freq;
-	assay_period base = 0;
+	struct base base = { .f = o->freq };
 	char title[512];
 	int rc = -1;
 
@@ -282,12 +333,12 @@ int assay_plot_chart_compare(FILE *fp, const char *outpath,
 		if (assay_plot_prepare(&in[nv], f, o, &v[nv], err))
 			goto out;
 	if (!o->dual && (compare_base(v, nin, f, o, &base, err) ||
-			 index_to_base(in, v, nin, f, base, err)))
+			 index_to_base(in, v, nin, f, &base, err)))
 		goto out;
-	if (compare_frame(&fr, title, sizeof title, in, v, nin, f, base, o, err))
+	if (compare_frame(&fr, title, sizeof title, in, v, nin, f, &base, o, err))
 		goto out;
 	assay_plot_put_frame(fp, outpath, o, &fr);
-	compare_axes(fp, v, f, base, o);
+	compare_axes(fp, v, &base, o);
 	compare_plot(fp, in, v, nin, f, o);
 	rc = 0;
 out:

@@ -31,7 +31,8 @@ static const char usage[] =
 	"            verdict of 'assay check' (noise, shock, trend), the band of\n"
 	"            normal variation shaded, the latest move labelled\n"
 	"  compare   two or more series indexed to 100 at --base P (default: the\n"
-	"            first period all have), or two series on two axes (--dual)\n"
+	"            first period all have; a year of monthly data: the mean of\n"
+	"            its months), or two series on two axes (--dual)\n"
 	"  vol       trailing annualised volatility of the log changes\n"
 	"\n"
 	"Options:\n";

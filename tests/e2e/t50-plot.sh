@@ -112,6 +112,38 @@ grep -q 'partial period' "$OUT/partial/wb-copper.svg" && ok level-partial ||
 run "$ASSAY" plot wb/copper wb/nickel wb/aluminum --type compare --freq Q --base 2010Q1 -o "$OUT/cmp.svg"
 expect_status compare 0
 grep -q 'indexed to 100 in 2010Q1' "$OUT/cmp.svg" && ok compare-base || not_ok compare-base "no base"
+# a base coarser than the chart's periods is their mean, as derive's
+# rebase(S, 2020) (--base 2020 of monthly series was its first month:
+# "indexed to 100 in 2020-01"); a finer one is refused (2020-06 of a
+# quarterly chart was read as 2020Q2)
+# (a gnuplot that keeps a copy of each chart's script: assay has it load them)
+cat > "$WORK/gp-tee" <<EOF
+#!/bin/sh
+while IFS= read -r line; do
+	case "\$line" in "load '"*) f=\${line#load \'}; f=\${f%\'}; cat "\$f" >> "$WORK/gp-script" ;; esac
+	printf '%s\n' "\$line"
+done | exec gnuplot "\$@"
+EOF
+chmod +x "$WORK/gp-tee"
+run env ASSAY_GNUPLOT="$WORK/gp-tee" "$ASSAY" plot wb/copper wb/nickel --type compare --base 2020 -o "$OUT/cmp-year.svg"
+expect_status compare-base-year 0
+grep -q 'indexed to 100 in 2020 (the mean of its months)' "$OUT/cmp-year.svg" && ok compare-base-year-said ||
+	not_ok compare-base-year-said "$(grep -o 'indexed to 100 [^<]*' "$OUT/cmp-year.svg")"
+grep -q '>index, 2020 = 100<' "$OUT/cmp-year.svg" && ok compare-base-year-axis || not_ok compare-base-year-axis "y label"
+# the mean of each series' twelve months of 2020 is 100 (x in seconds:
+# 2020-01-01 is 1577836800, 2021-01-01 1609459200)
+for d in 0 1; do
+	awk -v d="\$D$d" '$1 == d { on = 1; next } $1 == "EOD" { on = 0 }
+		on && $1 > 1577836800 && $1 < 1609459200 { s += $2; n++ }
+		END { m = n ? s / n : 0; exit !(n == 12 && m > 100 - 1e-9 && m < 100 + 1e-9) }' "$WORK/gp-script" &&
+		ok "compare-base-year-mean-$d" || not_ok "compare-base-year-mean-$d" "2020 is not 100 on average"
+done
+run "$ASSAY" plot wb/copper wb/nickel --type compare --freq Q --base 2020-06 -o "$OUT/cmp-fine.svg"
+expect_status compare-base-finer 2
+expect_err compare-base-finer-msg "assay: --base 2020-06 is shorter than a period of the chart (quarterly): give a quarter or a longer period (the mean of its quarters)"
+run "$ASSAY" plot wb/copper wb/nickel --type compare --base 2026 -o "$OUT/cmp-part.svg"
+expect_status compare-base-incomplete 2
+expect_err compare-base-incomplete-msg "assay: 'wb/copper' has no complete positive value in every month of 2026 to index to 100 (the base is their mean)"
 run "$ASSAY" plot "$DRC" wb/copper --type compare --dual -o "$OUT/dual.png"
 expect_status compare-dual 0
 expect_png compare-dual-size "$OUT/dual.png" 1200 675
@@ -197,7 +229,9 @@ expect_status dual-three 2
 expect_err dual-three-msg "assay: --dual draws exactly two series (3 given)"
 run "$ASSAY" plot wb/copper wb/nickel --type compare --base 1900 -o "$OUT/b.png"
 expect_status base-missing 2
-expect_err base-missing-msg "assay: 'wb/copper' has no complete positive value in 1900-01 to index to 100"
+expect_err base-missing-msg "assay: 'wb/copper' has no complete positive value in every month of 1900 to index to 100 (the base is their mean)"
+run "$ASSAY" plot wb/copper wb/nickel --type compare --base 1900-01 -o "$OUT/b.png"
+expect_err base-missing-month-msg "assay: 'wb/copper' has no complete positive value in 1900-01 to index to 100"
 run "$ASSAY" plot wb/copper --from 2030 -o "$OUT/future.png"
 expect_status empty-range 2
 expect_err empty-range-msg "assay: 'wb/copper' has no observations in the chosen range to plot"
