@@ -7,6 +7,7 @@
 
 #include "assay/plot.h"
 #include "cli.h"
+#include "plot_names.h"
 #include "to_unit.h"
 #include "commands.h"
 #include "optable.h"
@@ -99,27 +100,6 @@ static int parse_size(const char *s, int *w, int *h)
 	return 0;
 }
 
-/* DIR/NAME[-SUFFIX].EXT, made distinct from the paths already taken. */
-static char *chart_path(const char *dir, const char *name, const char *suffix,
-			const char *ext, char **taken, size_t ntaken)
-{
-	char base[128];
-	size_t sz = strlen(dir) + sizeof base + 64;
-	char *p = cli_xmalloc(sz);
-	assay_plot_file_name(name, base, sizeof base);
-	for (int k = 1; ; k++) {
-		char num[16] = "";
-		int dup = 0;
-		if (k > 1)
-			snprintf(num, sizeof num, "-%d", k);
-		snprintf(p, sz, "%s/%s%s%s.%s", dir, base, suffix, num, ext);
-		for (size_t i = 0; i < ntaken && !dup; i++)
-			dup = taken[i] && !strcmp(taken[i], p);
-		if (!dup)
-			return p;
-	}
-}
-
 /* --type, --base, --dual and --all are described in the usage text. */
 static const struct cli_opt plot_opts[] = {
 	{ .name = "type", .key = 't', .type = CLI_STR, .arg = "T",
@@ -148,7 +128,10 @@ static const struct cli_opt plot_opts[] = {
 	{ .name = "outdir", .key = 'D', .type = CLI_STR, .arg = "DIR",
 	  .help = "where charts go without -o (default: plots), named from\n"
 		  "the series: wb/copper -> plots/wb-copper.png, with\n"
-		  "-changes, -vol or compare- added for those types" },
+		  "-changes, -vol or compare- added for those types; a name\n"
+		  "two series make is the first one's, the next gets -2\n"
+		  "(for good: DIR/.assay-charts says whose chart each\n"
+		  "file is)" },
 	{ .name = "format", .key = 'f', .type = CLI_STR, .arg = "FMT",
 	  .values = "png svg pdf",
 	  .help = "png, svg or pdf for --outdir (default png)" },
@@ -288,6 +271,8 @@ struct plot_run {
 	struct loaded *ld;
 	assay_plot_input *in;
 	char **paths;
+	const char **holder;    /* who holds chart i's plain file name, or NULL */
+	struct plot_names pn;   /* --outdir's record */
 };
 
 /* Load the series of r->names (in the unit of --to-unit). */
@@ -329,8 +314,9 @@ static int load_series(assay_store *st, const struct plot_args *a,
 	return 0;
 }
 
-/* Chart i's file: -o, or a name under --outdir. */
-static char *chart_file(const struct plot_args *a, const struct plot_run *r,
+/* Chart i's file: -o, or a name under --outdir that is no other chart's
+ * (plot_names.h). */
+static char *chart_file(const struct plot_args *a, struct plot_run *r,
 			size_t i)
 {
 	static const char *const suffix[] = { "", "-changes", "", "-vol" };
@@ -341,10 +327,10 @@ static char *chart_file(const struct plot_args *a, const struct plot_run *r,
 		char name[256];
 		snprintf(name, sizeof name, "compare %s vs %s%s", r->names[0],
 			 r->names[1], r->nnames > 2 ? " and more" : "");
-		return chart_path(a->outdir, name, "", ext, r->paths, i);
+		return plot_names_claim(&r->pn, name, "", ext, name, &r->holder[i]);
 	}
-	return chart_path(a->outdir, r->names[i], suffix[a->po.type], ext,
-			  r->paths, i);
+	return plot_names_claim(&r->pn, r->names[i], suffix[a->po.type], ext,
+				r->names[i], &r->holder[i]);
 }
 
 /* Queue every chart on the batch; *status: the worst of the charts
@@ -361,6 +347,9 @@ static int add_charts(assay_plot_batch *batch, const struct plot_args *a,
 		if (po->freq != ASSAY_FREQ_NONE)
 			compare_freq = cli_freq_effective(compare_freq, r->ld[i].info.freq);
 	r->paths = cli_xcalloc(r->ncharts, sizeof *r->paths);
+	r->holder = cli_xcalloc(r->ncharts, sizeof *r->holder);
+	if (!a->out)
+		plot_names_load(&r->pn, a->outdir);
 	for (size_t i = 0; i < r->ncharts; i++) {
 		r->paths[i] = chart_file(a, r, i);
 		if (cli_signal)
@@ -383,10 +372,31 @@ static int add_charts(assay_plot_batch *batch, const struct plot_args *a,
 	return 0;
 }
 
-/* Each chart's outcome on stderr; the worst status (from status). */
-static int report_charts(assay_plot_batch *batch, int status)
+/* "wrote DIR/x-a-2.png", and whose chart keeps the plain name when it is
+ * another's: which file is which series' is not to be guessed. */
+static void say_written(const struct plot_run *r, const char *path)
 {
-	for (size_t i = 0; i < assay_plot_batch_size(batch); i++) {
+	size_t k = 0;
+	while (k < r->ncharts && !(r->paths[k] && !strcmp(r->paths[k], path)))
+		k++;
+	if (k == r->ncharts || !r->holder[k])
+		fprintf(stderr, "assay: wrote %s\n", path);
+	else if (r->ncharts == r->nnames)
+		fprintf(stderr, "assay: wrote %s: the chart of %s (its plain file "
+			"name is %s's)\n", path, r->names[k], r->holder[k]);
+	else
+		fprintf(stderr, "assay: wrote %s (its plain file name is another "
+			"chart's)\n", path);
+}
+
+/* Each chart's outcome on stderr, and the --outdir record of the charts
+ * written; the worst status (from status). */
+static int report_charts(assay_plot_batch *batch, const struct plot_args *a,
+			 struct plot_run *r, int status)
+{
+	size_t n = assay_plot_batch_size(batch);
+	const char **written = cli_xcalloc(n ? n : 1, sizeof *written);
+	for (size_t i = 0; i < n; i++) {
 		const char *path, *msg, *warn;
 		int s = assay_plot_batch_result(batch, i, &path, &msg, &warn);
 		if (s) {
@@ -394,11 +404,18 @@ static int report_charts(assay_plot_batch *batch, int status)
 			status = s > status ? s : status;
 			continue;
 		}
+		written[i] = path;
 		if (warn && !cli.quiet)
 			cli_warn("%s: gnuplot: %s", path, warn);
 		if (!cli.quiet)
-			fprintf(stderr, "assay: wrote %s\n", path);
+			say_written(r, path);
 	}
+	/* the record is a guard, not a chart: failing to write it is said
+	 * and changes no exit status */
+	if (!a->out && plot_names_save(&r->pn, written, n) && !cli.quiet)
+		cli_warn("cannot record the chart names in %s/.assay-charts: %s",
+			 a->outdir, strerror(errno));
+	free(written);
 	return status;
 }
 
@@ -412,6 +429,8 @@ static void run_free(struct plot_run *r)
 		for (size_t i = 0; i < r->ncharts; i++)
 			free(r->paths[i]);
 	free(r->paths);
+	free(r->holder);
+	plot_names_free(&r->pn);
 	free(r->ld);
 	free(r->in);
 	assay_strv_free(r->names, r->nnames);
@@ -480,7 +499,7 @@ int cmd_plot(int argc, char **argv)
 		status = cli_signal ? ASSAY_EIO : cli_report(&err);
 		goto out;
 	}
-	status = report_charts(batch, status);
+	status = report_charts(batch, &a, &r, status);
 	cli_freq_note_print(&fnote, "plot");
 out:
 	run_free(&r);

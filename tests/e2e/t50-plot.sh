@@ -406,3 +406,27 @@ grep -q 'the last 10 years (--from for more)' "$OUT/changes-default.svg" && ok c
 	not_ok changes-default-recent "$(grep -o 'wb/copper, % change[^<]*' "$OUT/changes-default.svg")"
 run "$ASSAY" plot wb/copper --type changes --from 1990 -o "$OUT/changes-1990.svg"
 grep -q 'the last 10 years' "$OUT/changes-1990.svg" && not_ok changes-from-all "said last 10 years under --from" || ok changes-from-all
+
+# ---- --outdir: a file name two series make is the first one's for good ----
+# ('n/a b' and 'n/a-b' both make n-a-b: the second drawn was n-a-b-2 in that
+# run, and a later run drawing it alone wrote n-a-b, over the first one's
+# chart; DIR/.assay-charts records whose chart each file is)
+printf 'series,date,value\n' > "$WORK/names.csv"
+for m in 01 02 03 04 05 06; do
+	printf '"n/a b",2020-%s,1%s\n"n/a-b",2020-%s,2%s\n' "$m" "$m" "$m" "$m" >> "$WORK/names.csv"
+done
+"$ASSAY" -q import "$WORK/names.csv" --kind price
+run "$ASSAY" plot 'n/a b' 'n/a-b' --format svg --outdir "$OUT/names"
+expect_status names-both 0
+expect_err names-both-said "assay: wrote $OUT/names/n-a-b.svg
+assay: wrote $OUT/names/n-a-b-2.svg: the chart of n/a-b (its plain file name is n/a b's)"
+run "$ASSAY" plot 'n/a-b' --format svg --outdir "$OUT/names"
+expect_err names-later-run "assay: wrote $OUT/names/n-a-b-2.svg: the chart of n/a-b (its plain file name is n/a b's)"
+grep -q '>n/a b, ' "$OUT/names/n-a-b.svg" && ok names-first-kept ||
+	not_ok names-first-kept "n-a-b.svg is no longer n/a b's chart: $(grep -o '>n/a[^<,]*, ' "$OUT/names/n-a-b.svg")"
+grep -q '>n/a-b, ' "$OUT/names/n-a-b-2.svg" && ok names-second-own || not_ok names-second-own "n-a-b-2.svg"
+# a chart removed gives its name back; one kept keeps its own
+rm "$OUT/names/n-a-b.svg"
+run "$ASSAY" plot 'n/a-b' 'n/a b' --format svg --outdir "$OUT/names"
+expect_err names-freed "assay: wrote $OUT/names/n-a-b-2.svg
+assay: wrote $OUT/names/n-a-b.svg"

@@ -92,8 +92,9 @@ has_text text-unit "u \`touch $M-unit\` ' x"
 has_text text-source "Source: src \`touch $M-src\`!touch $M-src2"
 has_text text-title "title \`touch $M-title\`"
 # File names are made safe: nothing outside the output directory, no
-# hidden files, no control characters.
-run sh -c "find '$OUT' -name '.*' -o -name '*[[:cntrl:]]*'"
+# hidden files (but --outdir's record of whose chart each file is), no
+# control characters.
+run sh -c "find '$OUT' \( -name '.*' ! -name .assay-charts \) -o -name '*[[:cntrl:]]*'"
 expect_out safe-file-names ""
 run sh -c "ls '$OUT/png'"
 expect_out_has safe-name-eod "eod-EOD-plot-1.png"
