@@ -453,9 +453,11 @@ static int commit_pages(struct rep *r)
 static int scan(struct rep *r, char *const *names, size_t n)
 {
 	const assay_report_opts *o = r->o;
-	int rc = o->scan.jobs > 1
-		 ? assay_scan(assay_store_path(r->st), names, n, &o->scan, &r->res, r->err)
-		 : assay_scan_store(r->st, names, n, &o->scan, &r->res, r->err);
+	/* on the report's connection: the verdicts are of the snapshot its
+	 * charts and tables read (assay_scan's connections took one of their
+	 * own, after it: an import committing between was in the verdicts
+	 * and not in the charts) */
+	int rc = assay_scan_store(r->st, names, n, &o->scan, &r->res, r->err);
 	if (rc)
 		return rc;
 	assay_scan_select(&r->res, &o->select);

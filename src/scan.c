@@ -74,38 +74,40 @@ struct shared {
 	pthread_mutex_t lock;   /* done, taken and the progress callback */
 };
 
-static void scan_one(assay_store *st, struct shared *sh, size_t k)
+/* Judge series k, as read into s (assay_each_series_run's form), into its
+ * row: the row is this call's own, whatever the thread. */
+static void judge_read(struct shared *sh, size_t k, const assay_each_series *s)
 {
 	const assay_scan_opts *o = sh->o;
 	assay_scan_row *r = &sh->rows[k];
-	assay_series_info info;
-	assay_obs obs = { 0 };
+	const assay_series_info *info = &s->info;
 	assay_analysis a;
-	int found;
 
 	r->name = strdup(sh->names[k]);
 	r->p_value = r->q_value = r->value = r->previous = NAN;
 	r->pct_change = r->sigma = r->stat = NAN;
-	found = assay_store_series_get(st, sh->names[k], &info, &r->error);
-	if (found <= 0) {
-		if (found == 0)
+	if (!s->found) {
+		if (s->failed)
+			r->error = s->err;
+		else
 			assay_fail(&r->error, ASSAY_EUSAGE, "no series '%s'", sh->names[k]);
 		r->failed = 1;
 		return;
 	}
 	/* A batch mixes frequencies: a series whose native frequency is
 	 * already lower than the one asked for is judged at its own. */
-	assay_freq f = o->analysis.freq ? o->analysis.freq : info.freq;
-	if (assay_freq_rank(f) < assay_freq_rank(info.freq))
-		f = info.freq;
+	assay_freq f = o->analysis.freq ? o->analysis.freq : info->freq;
+	if (assay_freq_rank(f) < assay_freq_rank(info->freq))
+		f = info->freq;
 	r->freq = f;
 	if (o->has_period && assay_freq_rank(o->period_freq) > assay_freq_rank(f)) {
 		r->reason = "--period is coarser than the series' frequency";
-		goto out;
+		return;
 	}
-	if (assay_store_load(st, info.id, o->as_of, &obs, &r->error)) {
+	if (s->failed) {        /* its observations could not be read */
+		r->error = s->err;
 		r->failed = 1;
-		goto out;
+		return;
 	}
 	assay_analysis_opts ao = o->analysis;
 	ao.freq = f;
@@ -121,21 +123,21 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 		assay_analysis pa;
 		assay_error e;
 		none.judge_from = INT64_MAX;
-		if (!assay_analyse(&obs, info.freq, info.kind, &none, &pa, &e)) {
+		if (!assay_analyse(&s->obs, info->freq, info->kind, &none, &pa, &e)) {
 			size_t i = assay_pick_row(&pa, ao.allow_partial, 0, 0);
 			if (i != (size_t)-1)
 				ao.judge_from = pa.s.period[i];
 			assay_analysis_release(&pa);
 		}
 	}
-	if (assay_analyse(&obs, info.freq, info.kind, &ao, &a, &r->error)) {
+	if (assay_analyse(&s->obs, info->freq, info->kind, &ao, &a, &r->error)) {
 		/* the analysis' message stays in r->error: it says why
 		 * (assay_scan_row_reason) */
 		if (r->error.status == ASSAY_EUSAGE)
 			r->reason = "cannot be analysed at this frequency";
 		else
 			r->failed = 1;
-		goto out;
+		return;
 	}
 	size_t i = assay_pick_row(&a, ao.allow_partial, o->has_period, want);
 	if (i == (size_t)-1) {
@@ -160,9 +162,25 @@ static void scan_one(assay_store *st, struct shared *sh, size_t k)
 		}
 	}
 	assay_analysis_release(&a);
-out:
-	assay_obs_release(&obs);
-	assay_series_info_release(&info);
+}
+
+/* Read series k through st and judge it. */
+static void scan_one(assay_store *st, struct shared *sh, size_t k)
+{
+	assay_each_series s;
+	memset(&s, 0, sizeof s);
+	s.name = sh->names[k];
+	int rc = assay_store_series_get(st, s.name, &s.info, &s.err);
+	if (rc < 0) {
+		s.failed = 1;
+	} else if (rc > 0) {
+		s.found = 1;
+		if (assay_store_load(st, s.info.id, sh->o->as_of, &s.obs, &s.err))
+			s.failed = 1;
+	}
+	judge_read(sh, k, &s);
+	assay_obs_release(&s.obs);
+	assay_series_info_release(&s.info);
 }
 
 /* A worker's connection (SQLite serves one thread per connection): one
@@ -376,6 +394,24 @@ int assay_scan(const char *db_path, char *const *names, size_t n,
 	return finish(sh.rows, n, o, out, err);
 }
 
+/* assay_scan_store's threads: series k read (on the caller's connection,
+ * in turns), judged here. */
+static void each_work(void *ctx, size_t k, const assay_each_series *s)
+{
+	locale_t saved = assay_c_locale_enter();
+	judge_read(ctx, k, s);
+	assay_c_locale_leave(saved);
+}
+
+/* Series [first, first + count) judged: in the calling thread, in order. */
+static int each_progress(void *ctx, size_t first, size_t count)
+{
+	struct shared *sh = ctx;
+	if (sh->o->progress)
+		sh->o->progress(sh->o->ctx, first + count, sh->n);
+	return 0;
+}
+
 int assay_scan_store(assay_store *st, char *const *names, size_t n,
 		     const assay_scan_opts *o, assay_scan_result *out,
 		     assay_error *err)
@@ -384,6 +420,19 @@ int assay_scan_store(assay_store *st, char *const *names, size_t n,
 	memset(out, 0, sizeof *out);
 	if (!(sh.rows = calloc(n ? n : 1, sizeof *sh.rows)))
 		return assay_fail(err, ASSAY_EIO, "out of memory");
+	if (o->jobs > 1) {
+		/* the caller's connection in turns, the judging in threads */
+		assay_each_opts eo = { .jobs = o->jobs, .as_of = o->as_of,
+				       .work = each_work, .emit = each_progress,
+				       .ctx = &sh };
+		if (assay_each_series_run(st, names, n, &eo, err)) {
+			out->rows = sh.rows;
+			out->n = n;
+			assay_scan_result_release(out);
+			return -1;
+		}
+		return finish(sh.rows, n, o, out, err);
+	}
 	for (size_t k = 0; k < n; k++) {
 		locale_t saved = assay_c_locale_enter();
 		scan_one(st, &sh, k);

@@ -82,8 +82,11 @@ int assay_scan(const char *db_path, char *const *names, size_t n,
 	       assay_error *err);
 void assay_scan_result_release(assay_scan_result *r);
 
-/* The same on the caller's connection, one series after another
- * (o->jobs is ignored): for a program that has the store open already. */
+/* The same on the caller's connection, in the caller's read transaction
+ * if it is in one (so in its snapshot): for a program that has the store
+ * open already.  With o->jobs > 1 the series are read in turns on the
+ * connection and judged in o->jobs threads; progress is then called from
+ * the calling thread. */
 int assay_scan_store(assay_store *st, char *const *names, size_t n,
 		     const assay_scan_opts *o, assay_scan_result *out,
 		     assay_error *err);

@@ -192,8 +192,8 @@ int cmd_report(int argc, char **argv)
 	assay_report_summary sum;
 	if ((rc = cli_open_store(&st, 1)))
 		return rc;
-	/* one snapshot for the names, the sections and the charts (with -j 1
-	 * the scan's too): an import committing meanwhile is in all or none */
+	/* one snapshot for the names, the scan, the sections and the charts:
+	 * an import committing meanwhile is in all or none */
 	if (assay_store_read_begin(st, &err)) {
 		rc = cli_report(&err);
 		goto out;

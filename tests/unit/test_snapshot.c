@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "assay/import.h"
+#include "assay/report.h"
 #include "assay/scan.h"
 #include "assay/store.h"
 
@@ -144,12 +145,67 @@ static void test_scan_threads(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/store.db"));
 }
 
+/* A report's verdicts are of the snapshot its charts and tables read,
+ * with -j 4 too: the caller's read transaction.  (With -j N the scan
+ * read on connections of its own, opened after the report's snapshot:
+ * an import committing between was in the verdicts, 2022-02, and not in
+ * the charts, which ended in 2022-01.) */
+static void test_report_one_snapshot(void **state)
+{
+	struct tmp *t = *state;
+	char *names[] = { "s/a", "s/b" };
+	char dir[128], md[160];
+	assay_store *rd;
+	assay_error err;
+	assay_report_opts ro;
+	assay_report_summary sum;
+
+	/* the first test left 25 months: to 2022-01 */
+	assert_int_equal(assay_store_open(&rd, t->db, 1, &err), 0);
+	assert_int_equal(assay_store_read_begin(rd, &err), 0);
+	import_months(t, 26, "2026-03-01");     /* commits 2022-02 */
+	/* the scan through the caller's connection sees the snapshot */
+	assay_scan_opts so;
+	assay_scan_result sr;
+	assay_scan_opts_init(&so);
+	so.jobs = 4;
+	assert_int_equal(assay_scan_store(rd, names, 2, &so, &sr, &err), 0);
+	for (size_t i = 0; i < sr.n; i++)
+		assert_int_equal(sr.rows[i].period, 2022 * 12);
+	assay_scan_result_release(&sr);
+	/* and so does a report's */
+	snprintf(dir, sizeof dir, "%s/rep", t->dir);
+	assay_report_opts_init(&ro);
+	ro.scan.jobs = 4;
+	if (assay_report_write(rd, dir, names, 2, &ro, &sum, &err))
+		fail_msg("report failed: %s", err.msg);
+	assay_store_read_end(rd, &err);
+	assay_store_close(rd);
+	snprintf(md, sizeof md, "%s/report.md", dir);
+	FILE *fp = fopen(md, "r");
+	assert_non_null(fp);
+	char line[4096];
+	int old = 0, new = 0;
+	while (fgets(line, sizeof line, fp)) {
+		old += strstr(line, "2022-01") != NULL;
+		new += strstr(line, "2022-02") != NULL;
+	}
+	fclose(fp);
+	assert_true(old > 0);
+	if (new)
+		fail_msg("the report names 2022-02, committed after its snapshot");
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	assay_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_begin_takes_snapshot),
 		cmocka_unit_test(test_scan_threads),
+		cmocka_unit_test(test_report_one_snapshot),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
