@@ -164,7 +164,11 @@ static int written_path(const struct plot_names *pn, const struct plot_name *e,
 int plot_names_save(const struct plot_names *pn, const char *const *written,
 		    size_t n)
 {
-	char *path = in_dir(pn->dir, RECORD), *tmp = in_dir(pn->dir, RECORD ".tmp");
+	/* the temporary file this process's own: two runs at once each
+	 * rename a whole record into place */
+	char tmpname[64];
+	snprintf(tmpname, sizeof tmpname, RECORD ".%ld.tmp", (long)getpid());
+	char *path = in_dir(pn->dir, RECORD), *tmp = in_dir(pn->dir, tmpname);
 	FILE *fp = fopen(tmp, "w");
 	int rc = fp ? 0 : -1;
 	for (size_t i = 0; fp && i < pn->n; i++) {
