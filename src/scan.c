@@ -14,6 +14,7 @@
 
 #include "assay/fdr.h"
 #include "assay/scan.h"
+#include "assay/sentence.h"
 #include "pool.h"
 #include "c_locale.h"
 
@@ -73,6 +74,28 @@ struct shared {
 	int nconns, taken;
 	pthread_mutex_t lock;   /* done, taken and the progress callback */
 };
+
+/* Why row i of a cannot be judged (i: (size_t)-1, no row of period
+ * want), in check's words ("only 5 months of history (8 needed)", "the
+ * quarter is partial (2 of 3 months); ..."): into r->error, which
+ * assay_scan_row_reason says.  (The reason alone, "too little history",
+ * is the row's static word for it.) */
+static void explain(assay_scan_row *r, const assay_series_info *info,
+		    const assay_analysis *a, size_t i, int has_period,
+		    assay_period want)
+{
+	assay_check c;
+	memset(&c, 0, sizeof c);
+	c.name = r->name;
+	c.info = *info;         /* read only: released by the caller */
+	c.a = *a;
+	c.row = i;
+	c.period = want;
+	c.has_period = has_period;
+	assay_check_explain(&c);
+	r->error.status = ASSAY_ECANNOT;
+	snprintf(r->error.msg, sizeof r->error.msg, "%s", c.reason);
+}
 
 /* Judge series k, as read into s (assay_each_series_run's form), into its
  * row: the row is this call's own, whatever the thread. */
@@ -142,6 +165,8 @@ static void judge_read(struct shared *sh, size_t k, const assay_each_series *s)
 	size_t i = assay_pick_row(&a, ao.allow_partial, o->has_period, want);
 	if (i == (size_t)-1) {
 		r->reason = o->has_period ? "no value in that period" : "no complete period";
+		if (o->has_period || a.s.n == 0)
+			explain(r, info, &a, i, o->has_period, want);
 	} else {
 		const assay_judgement *j = &a.j[i];
 		r->has_period = 1;
@@ -155,6 +180,7 @@ static void judge_read(struct shared *sh, size_t k, const assay_each_series *s)
 		if (j->verdict == ASSAY_VERDICT_NONE) {
 			r->reason = a.s.partial[i] && !ao.allow_partial
 				    ? "partial period" : assay_unjudged_reason(j->why);
+			explain(r, info, &a, i, o->has_period, want);
 		} else {
 			r->stat = j->stat;
 			r->p_value = j->p;

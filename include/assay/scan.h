@@ -48,8 +48,8 @@ typedef struct assay_scan_row {
 	const char *reason;             /* why not judged (static), or NULL;
 					 * assay_scan_row_reason says it */
 	int failed;                     /* an error, not a reason: see error */
-	assay_error error;              /* failed, or a reason's cause (the
-					 * analysis' own message) */
+	assay_error error;              /* failed, or a reason in words
+					 * (assay_scan_row_reason) */
 	assay_judgement judgement;      /* every number behind it */
 	int stale;                      /* its period is older than the
 					 * batch's latest (assay_scan_mark_stale) */
@@ -185,10 +185,11 @@ size_t assay_pick_row(const assay_analysis *a, int allow_partial,
 /* Why a row was not judged, in words ("too little history"). */
 const char *assay_unjudged_reason(assay_unjudged why);
 
-/* Why the row was not judged, as the analysis said it where it refused
- * the series ("--seasonal yes needs monthly or quarterly data (these are
- * annual)"), else its reason; NULL for a judged or failed row.  (Points
- * into the row: use it before the rows move.) */
+/* Why the row was not judged, in check's words ("only 5 months of
+ * history (8 needed)"), or the analysis' where it refused the series
+ * ("--seasonal yes needs monthly or quarterly data (these are annual)"),
+ * else its reason; NULL for a judged or failed row.  (Points into the
+ * row: use it before the rows move.) */
 const char *assay_scan_row_reason(const assay_scan_row *row);
 
 #endif

@@ -22,7 +22,7 @@ header=$(printf '%s\n' "$out" | head -1)
 rows=$(printf '%s\n' "$out" | tail -n +2 | wc -l)
 nseries=$("$ASSAY" list 'wb/*' --format csv | tail -n +2 | wc -l)
 [ "$rows" -eq "$nseries" ] && ok scan-one-row-per-series || not_ok scan-one-row-per-series "$rows rows, $nseries series"
-expect_err_has scan-reason-on-stderr "cannot judge: no variation in the window"
+expect_err_has scan-reason-on-stderr "assay: scan: wb/phosphate-rock 2026-05: cannot judge: the previous 20 months show no variation"
 printf '%s\n' "$out" > "$WORK/scan1.csv"
 
 for s in wb/copper wb/nickel wb/crude-oil-brent; do
@@ -80,8 +80,11 @@ printf 'series,date,value\nshort/x,2026-01,1\nshort/x,2026-02,2\nshort/x,2026-03
 run "$ASSAY" -q import "$WORK/short.csv" --kind flow
 run "$ASSAY" scan 'short/*' 'sim/s01' --format csv
 expect_status scan-unjudged-goes-on 0
-expect_err_has scan-unjudged-reason "assay: scan: short/x 2026-03: cannot judge: too little history"
+# in check's words (scan said only "too little history")
+expect_err_has scan-unjudged-reason "assay: scan: short/x 2026-03: cannot judge: only 1 month of history (8 needed)"
 expect_out_has scan-unjudged-row "short/x,2026-03,3,50,,,,,"
+run "$ASSAY" check short/x
+expect_out_has scan-unjudged-as-check "short/x 2026-03: +50.0% MoM, cannot judge: only 1 month of history (8 needed)"
 
 # ---- errors -----------------------------------------------------------------
 run "$ASSAY" scan 'nothing/*'
