@@ -167,26 +167,37 @@ if [ "$all" -eq 2000 ] && { [ "$new" -eq 0 ] || [ "$new" -eq 2000 ]; }; then ok 
 else not_ok scan-one-snapshot "$new of $all series judged on the import that committed meanwhile"; fi
 
 # ... and so does scan -j N, whose threads read on connections of their own:
-# they begin on one snapshot (each thread's began at its first read, and an
-# import committing as they started made one batch of both states: some
-# series judged on the new month, the rest marked stale, 8 scans in 60)
+# they begin on one snapshot.  (Each thread's began at its first read: with
+# imports committing one after another, a third of the scans -j 16 mixed
+# two states of the store, some series judged on a month the others had
+# not, and marked stale.)  Every import adds one month to every series, so
+# a scan of one snapshot has one latest period.
 awk 'BEGIN { s = 5; print "series,date,value"
-	for (k = 0; k < 2000; k++) for (i = 0; i < 60; i++) {
+	for (k = 0; k < 1000; k++) for (i = 0; i < 24; i++) {
 		s = (s * 1103515245 + 12345) % 2147483648
-		printf "j/x%04d,%d-%02d,%.4f\n", k, 2020 + int(i / 12), i % 12 + 1, 100 + s % 997 / 100 } }' > "$WORK/j1.csv"
-awk 'BEGIN { print "series,date,value"; for (k = 0; k < 2000; k++) printf "j/x%04d,2025-01,%d\n", k, 100 + k % 7 }' > "$WORK/j2.csv"
-"$ASSAY" --db "$WORK/j0.db" -q import "$WORK/j1.csv" --kind price --vintage 2025-01-01
-mixed=0 i=0
-while [ $i -lt 60 ]; do
-	i=$((i + 1))
-	rm -f "$WORK"/j.db*
-	cp "$WORK/j0.db" "$WORK/j.db"
-	"$ASSAY" --db "$WORK/j.db" -q import "$WORK/j2.csv" --vintage 2025-02-01 &
-	sleep 0.0$((i % 10))
-	"$ASSAY" --db "$WORK/j.db" -q scan -j 4 --format csv > "$WORK/j.out"
-	wait
+		printf "j/x%04d,%d-%02d,%.4f\n", k, 2020 + int(i / 12), i % 12 + 1, 100 + s % 997 / 100 } }' > "$WORK/j.csv"
+"$ASSAY" --db "$WORK/j.db" -q import "$WORK/j.csv" --kind price --vintage 2025-01-01
+m=0
+while [ $m -lt 30 ]; do
+	awk -v m=$m 'BEGIN { print "series,date,value"; for (k = 0; k < 1000; k++)
+		printf "j/x%04d,%d-%02d,%d\n", k, 2022 + int(m / 12), m % 12 + 1, 100 + (k + m) % 7 }' > "$WORK/j$m.csv"
+	m=$((m + 1))
+done
+(
+	m=0
+	while [ $m -lt 30 ]; do
+		"$ASSAY" --db "$WORK/j.db" -q import "$WORK/j$m.csv" --vintage "2025-02-$((10 + m % 18))T0$((m / 18)):00:00"
+		m=$((m + 1))
+	done
+) &
+importer=$!
+mixed=0 scans=0
+while kill -0 $importer 2>/dev/null; do
+	scans=$((scans + 1))
+	"$ASSAY" --db "$WORK/j.db" -q scan -j 16 --format csv > "$WORK/j.out"
 	periods=$(tail -n +2 "$WORK/j.out" | cut -d, -f2 | sort -u | wc -l)
 	[ "$periods" -eq 1 ] || mixed=$((mixed + 1))
 done
-[ "$mixed" -eq 0 ] && ok scan-j-one-snapshot ||
-	not_ok scan-j-one-snapshot "$mixed of 60 scans -j 4 mixed two states of the store"
+wait
+[ "$mixed" -eq 0 ] && [ "$scans" -gt 0 ] && ok scan-j-one-snapshot ||
+	not_ok scan-j-one-snapshot "$mixed of $scans scans -j 16 mixed two states of the store"
