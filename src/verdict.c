@@ -757,19 +757,25 @@ static void row_fit_init(struct row_fit *r, const struct fit *f, int m)
 		r->inv_ng[k] = f->ng[k] ? 1.0 / f->ng[k] : 0;
 	}
 	r->ar = f->ar;
+	/* without the lag, beta and 1 / Sxx are 0 and dx counts for nothing:
+	 * no branch on it per row */
 	r->beta = f->ar ? f->beta : 0;
 	r->inv_sxx = f->ar ? 1 / f->sxx : 0;
 	r->rss = f->rss;
 	r->dfl = m + 1 - f->p - 1;
 }
 
-/* Row (y, x, g)'s residual in the fit and its 1 - h. */
-static inline double row_resid(const struct row_fit *r, double y, double x,
-			       int g, double *q)
+/* Row (y, x)'s residuals in the one-intercept fit r0 and in the seasonal
+ * fit r1 (season g), and their 1 - h, as the two lanes of a pair. */
+static inline pair row_resid2(const struct row_fit *r0, const struct row_fit *r1,
+			      double y, double x, int g, pair *q)
 {
-	double dx = r->ar ? x - r->mx[g] : 0;
-	*q = 1 - (r->inv_ng[g] + dx * dx * r->inv_sxx);
-	return y - r->my[g] - r->beta * dx;
+	pair my = { r0->my[0], r1->my[g] }, mx = { r0->mx[0], r1->mx[g] };
+	pair inv = { r0->inv_ng[0], r1->inv_ng[g] };
+	pair isxx = { r0->inv_sxx, r1->inv_sxx }, beta = { r0->beta, r1->beta };
+	pair dx = x - mx;
+	*q = 1 - (inv + dx * dx * isxx);
+	return y - my - beta * dx;
 }
 
 /* Does the F test choose seasons without the row whose residuals are e0
@@ -841,9 +847,8 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 	};
 	for (int i = 0; i < m; i++) {
 		int g = gsea[i];
-		double q0, q1;
-		double e0 = row_resid(&r0, ys[i], xs[i], 0, &q0);
-		double e1 = row_resid(&r1, ys[i], xs[i], g, &q1);
+		pair q, e = row_resid2(&r0, &r1, ys[i], xs[i], g, &q);
+		double e0 = e[0], e1 = e[1], q0 = q[0], q1 = q[1];
 		int sel = fc && f1.ng[g] >= 3 &&
 			  row_selects_seasons(fc, f0.rss, f1.rss, e0, q0, e1, q1);
 		double s2 = sel ? row_score2(c, &r1, gsea, S, m, i, e1, q1)
