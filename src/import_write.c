@@ -478,26 +478,51 @@ static int same_part(const char *a, size_t la, const char *b, size_t lb)
 	return same;
 }
 
+/* How many parts (key cells, a header) an origin has. */
+static size_t origin_parts(const char *s)
+{
+	size_t n = 1;
+	for (; *s; s++)
+		n += *s == '\x1f';
+	return n;
+}
+
+/* s past its first n parts. */
+static const char *skip_parts(const char *s, size_t n)
+{
+	for (; n; n--)
+		s += strcspn(s, "\x1f") + 1;
+	return s;
+}
+
 /* The text a series' name was made from, as this row makes it and as an
  * earlier import did ("Copper, mine" and "copper mine" both make
  * copper-mine): two series under one name, or two spellings of one, and
  * the second import's values were merged into the first's series without
- * a word.  Compared part by part (see same_part); a series stored before
- * origins were kept has none, and takes this import's. */
+ * a word.  Compared part by part (see same_part), from the end: a name is
+ * the prefix, then one slug per part, so where one import has fewer parts
+ * its --prefix stands for the other's first ones ('Chile' as a key, then
+ * --prefix chile/; the parts compared from the start set 'Copper' against
+ * 'Chile' and refused the file).  A series stored before origins were
+ * kept has none, and takes this import's. */
 static int same_origin_as_store(struct importer *im, const char *name,
 				struct value_col *v, const char *stored)
 {
 	const char *a = stored, *b = im->origin.len ? im->origin.s : NULL;
 	if (!a || !b || !strcmp(a, b))
 		return 0;
+	size_t na = origin_parts(a), nb = origin_parts(b);
+	size_t i = nb > na ? nb - na : 0;       /* b's first part compared */
+	a = skip_parts(a, na > nb ? na - nb : 0);
+	b = skip_parts(b, i);
 	/* the first part (a key cell, then the header) that differs */
-	size_t i = 0, la, lb;
+	size_t la, lb;
 	for (;; i++) {
 		la = strcspn(a, "\x1f"), lb = strcspn(b, "\x1f");
 		if (!same_part(a, la, b, lb))
 			break;
 		if (!a[la] || !b[lb])
-			return 0;       /* as many parts: one layout's */
+			return 0;
 		a += la + 1;
 		b += lb + 1;
 	}

@@ -275,3 +275,39 @@ expect_err origin-key-msg "assay: $WORK/o5.csv:2:2: key 'Congo Kinshasa' makes s
 run "$ASSAY" --db "$DB5" export u/cobalt/congo-kinshasa
 expect_out origin-key-untouched "period,value
 2023,100"
+
+# A --prefix stands for the key cells another import named the series by:
+# 'Chile' as a key of a wide file, then a file of Chile's alone under
+# --prefix chile/, make chile/copper from the same 'Copper'.  The parts
+# were compared from the start ('Copper' against 'Chile') and the second
+# file refused, suggesting a --map 'Copper=Chile' that makes chile/chile;
+# they are compared from the end.  The same for a table layout's keys.
+DB6="$WORK/origin-prefix.db"
+printf 'Country,Year,Copper\nChile,2020,5\n' > "$WORK/p1.csv"
+printf 'Year,Copper\n2021,6\n' > "$WORK/p2.csv"
+printf 'Year,COPPER *\n2022,7\n' > "$WORK/p3.csv"
+printf 'Country,2022\nCosta Rica,7\n' > "$WORK/p4.csv"
+printf 'Metal,Country,2023\nx,COSTA RICA,8\n' > "$WORK/p5.csv"
+printf 'Metal,Country,2024\nx,Costa-Rica,9\n' > "$WORK/p6.csv"
+"$ASSAY" --db "$DB6" -q import "$WORK/p1.csv" --layout wide --key-cols Country \
+	--date-col Year --kind flow
+run "$ASSAY" --db "$DB6" -q import "$WORK/p2.csv" --date-col Year --prefix chile/ --kind flow
+expect_status origin-prefix-wide 0
+run "$ASSAY" --db "$DB6" -q import "$WORK/p3.csv" --date-col Year --prefix chile/ --kind flow
+expect_status origin-prefix-wide-mark 0
+run "$ASSAY" --db "$DB6" export chile/copper
+expect_out origin-prefix-wide-joined "period,value
+2020,5
+2021,6
+2022,7"
+"$ASSAY" --db "$DB6" -q import "$WORK/p4.csv" --layout table --key-cols Country \
+	--prefix x/ --kind flow
+run "$ASSAY" --db "$DB6" -q import "$WORK/p5.csv" --layout table --key-cols Metal,Country --kind flow
+expect_status origin-prefix-table 0
+run "$ASSAY" --db "$DB6" -q import "$WORK/p6.csv" --layout table --key-cols Metal,Country --kind flow
+expect_status origin-prefix-table-differs 2
+expect_err origin-prefix-table-msg "assay: $WORK/p6.csv:2:2: key 'Costa-Rica' makes series 'x/costa-rica', which an earlier import made from 'Costa Rica': two series under one name, or two spellings of one? (--map 'Costa-Rica=Costa Rica' adds to it; --map 'Costa-Rica=...' names it apart)"
+run "$ASSAY" --db "$DB6" export x/costa-rica
+expect_out origin-prefix-table-joined "period,value
+2022,7
+2023,8"
