@@ -444,13 +444,17 @@ static int same_keys_as_before(struct importer *im, struct series_entry *e)
 }
 
 /* One part of an origin (a key cell, a header) as it is compared: in
- * Unicode normalisation form C, without the footnote marks an edition
- * adds or drops at its end (the Pink Sheet's "Beef **" of 2026 is the
- * "Beef" of 2020). */
+ * Unicode normalisation form C, lowered as a slug lowers it (by
+ * assay_utf8_lower's table, not ASCII alone: 'NÍQUEL' and 'Níquel' both
+ * make níquel, and strcasecmp refused the one after the other), without
+ * the footnote marks an edition adds or drops at its end (the Pink
+ * Sheet's "Beef **" of 2026 is the "Beef" of 2020). */
 static char *origin_part(const char *s, size_t n)
 {
-	char *raw = strndup(s, n), *p = raw ? assay_utf8_nfc(raw) : NULL;
+	char *raw = strndup(s, n), *nfc = raw ? assay_utf8_nfc(raw) : NULL;
+	char *p = nfc ? assay_utf8_lower_dup(nfc) : NULL;
 	free(raw);
+	free(nfc);
 	if (!p)
 		return NULL;
 	size_t len = strlen(p);
@@ -467,12 +471,12 @@ static char *origin_part(const char *s, size_t n)
 	return p;
 }
 
-/* Do parts a (la bytes) and b (lb) name one thing?  ASCII case, Unicode
+/* Do parts a (la bytes) and b (lb) name one thing?  Case, Unicode
  * normalisation and footnote marks aside. */
 static int same_part(const char *a, size_t la, const char *b, size_t lb)
 {
 	char *pa = origin_part(a, la), *pb = origin_part(b, lb);
-	int same = !pa || !pb || !strcasecmp(pa, pb);   /* no memory: no word */
+	int same = !pa || !pb || !strcmp(pa, pb);       /* no memory: no word */
 	free(pa);
 	free(pb);
 	return same;

@@ -311,3 +311,17 @@ run "$ASSAY" --db "$DB6" export x/costa-rica
 expect_out origin-prefix-table-joined "period,value
 2022,7
 2023,8"
+
+# Case is compared as a slug lowers it, not in ASCII alone: 'NÍQUEL *' (an
+# edition in capitals, with a footnote mark) makes níquel as 'Níquel' did,
+# and was refused (strcasecmp knows no Í).
+DB7="$WORK/origin-case.db"
+printf 'date,N\303\255quel\n2020,1\n' > "$WORK/n1.csv"
+printf 'date,N\303\215QUEL *\n2021,2\n' > "$WORK/n2.csv"
+"$ASSAY" --db "$DB7" -q import "$WORK/n1.csv" --kind flow
+run "$ASSAY" --db "$DB7" -q import "$WORK/n2.csv" --kind flow
+expect_status origin-case-latin1 0
+run "$ASSAY" --db "$DB7" export "n$(printf '\303\255')quel"
+expect_out origin-case-latin1-joined "period,value
+2020,1
+2021,2"
