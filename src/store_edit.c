@@ -63,9 +63,18 @@ static int64_t count3(assay_store *st, const char *sql, int64_t x, int64_t y,
 	return n;
 }
 
+/* Name series id NAME (rename, merge --into a new name).  The text an
+ * import made the old name from (series_origin) makes it no more: kept,
+ * an import that makes NAME from its own text was refused, and the --map
+ * it suggested led to the old name, a series of its own.  Without it the
+ * series takes the text of the next import that names it, as one of an
+ * older store does. */
 static int set_name(assay_store *st, int64_t id, const char *name,
 		    assay_error *err)
 {
+	if (run3(st, "DELETE FROM series_origin WHERE series_id = ?1", id, 0, 0,
+		 err) < 0)
+		return -1;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(st->db,
 			       "UPDATE series SET name = ?2 WHERE id = ?1", -1, &q, NULL))

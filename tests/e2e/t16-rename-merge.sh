@@ -209,3 +209,26 @@ sqlite3 "$N" .dump | cmp -s - "$WORK/nbefore.sql" && ok names-refused-write-noth
 	not_ok names-refused-write-nothing "the store changed"
 run "$ASSAY" --db "$N" rename a 'a b'
 expect_status rename-inner-blank-ok 0
+
+# A renamed series keeps no import's text (series_origin): 'Copper, mine'
+# made copper-mine, renamed cm; a file whose header 'CM' makes cm was
+# refused as made from 'Copper, mine', and the --map 'CM=Copper, mine' it
+# suggested made copper-mine, a series of its own.  The same for merge
+# --into a new name.
+O="$WORK/origin-rename.db"
+printf 'date,"Copper, mine"\n2020,5\n' > "$WORK/or1.csv"
+printf 'date,CM\n2021,6\n' > "$WORK/or2.csv"
+printf 'date,Zinc,Lead\n2019,1,\n2020,,2\n' > "$WORK/or3.csv"
+printf 'date,ZL\n2021,3\n' > "$WORK/or4.csv"
+"$ASSAY" --db "$O" -q import "$WORK/or1.csv" --kind flow
+"$ASSAY" --db "$O" -q rename copper-mine cm
+run "$ASSAY" --db "$O" -q import "$WORK/or2.csv" --kind flow
+expect_status origin-renamed-import 0
+run "$ASSAY" --db "$O" export cm
+expect_out origin-renamed-joined "$(printf 'period,value\n2020,5\n2021,6')"
+"$ASSAY" --db "$O" -q import "$WORK/or3.csv" --kind flow
+"$ASSAY" --db "$O" -q merge zinc lead --into zl
+run "$ASSAY" --db "$O" -q import "$WORK/or4.csv" --kind flow
+expect_status origin-merged-import 0
+run "$ASSAY" --db "$O" export zl
+expect_out origin-merged-joined "$(printf 'period,value\n2019,1\n2020,2\n2021,3')"
