@@ -23,12 +23,14 @@ static const char *const default_na[] = {
 	"W", "nan", "NaN", "null", "NULL"
 };
 
-/* A lone dash: "-", "--", "---", an en or em dash or two. */
+/* A lone dash: "-", "--", "---", an en or em dash or two, a minus sign
+ * (U+2212) or two. */
 static int is_dash(const char *s)
 {
 	static const char *const dashes[] = {
 		"-", "--", "---", "\xE2\x80\x93", "\xE2\x80\x94",
-		"\xE2\x80\x93\xE2\x80\x93", "\xE2\x80\x94\xE2\x80\x94", NULL
+		"\xE2\x80\x93\xE2\x80\x93", "\xE2\x80\x94\xE2\x80\x94",
+		"\xE2\x88\x92", "\xE2\x88\x92\xE2\x88\x92", NULL
 	};
 	for (const char *const *d = dashes; *d; d++)
 		if (!strcmp(s, *d))
@@ -542,9 +544,13 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		return CELL_BAD;
 	}
 	/* U+2212 MINUS SIGN, as typeset tables (and PDFs copied from) write
-	 * negative numbers: it means '-' and nothing else (unlike a dash) */
+	 * negative numbers: it means '-' and nothing else (unlike a dash).
+	 * Before a number only: a lone one is a dash, and was quoted as '-'
+	 * in its error, and --zero '\u2212' as the file writes it missed it */
 	char minus[128];
-	if (!strncmp(s, "\xe2\x88\x92", 3) && strlen(s) < sizeof minus - 1) {
+	if (!strncmp(s, "\xe2\x88\x92", 3) && (isdigit((unsigned char)s[3]) ||
+						s[3] == '.' || s[3] == ',') &&
+	    strlen(s) < sizeof minus - 1) {
 		snprintf(minus, sizeof minus, "-%s", s + 3);
 		s = minus;
 	}
