@@ -1262,7 +1262,7 @@ static int error_unit(const char *s)
  * units were dropped (",t,NA" made no units row), or "(NA)" became the
  * unit 'NA'.  Not "W": in a value cell USGS's withheld, in a units row
  * the watt ("(W)" beside "(kW)" lost its unit without a word). */
-static int na_unit(struct importer *im, const char *s)
+int im_na_unit(struct importer *im, const char *s)
 {
 	char buf[24];
 	const char *u = unparen(s, buf, sizeof buf);
@@ -1278,7 +1278,7 @@ static int cells_are_units(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
-		if (*s && !is_unit(s) && !im_is_error_value(s) && !na_unit(im, s))
+		if (*s && !is_unit(s) && !im_is_error_value(s) && !im_na_unit(im, s))
 			return 0;
 	}
 	return 1;
@@ -1296,7 +1296,7 @@ int im_take_units_row(struct importer *im)
 		if ((size_t)im->vcol[i].idx >= im->nfield)
 			continue;
 		const char *s = im_trim(im->field[im->vcol[i].idx]);
-		if (error_unit(s) || na_unit(im, s))
+		if (error_unit(s) || im_na_unit(im, s))
 			continue;
 		filled += s[0] != 0;
 		paren += s[0] == '(' && s[strlen(s) - 1] == ')';
@@ -1311,7 +1311,7 @@ int im_take_units_row(struct importer *im)
 		if (im_formula_at(im, im->vcol[i].idx))
 			return -1;
 		if ((error_unit(s) && im->vcol[i].meta[ASSAY_META_UNIT]) ||
-		    na_unit(im, s))
+		    im_na_unit(im, s))
 			continue;       /* --col-meta gives the unit; NA none */
 		if (error_unit(s))
 			return im_fail_at(im, im->row_line, im->vcol[i].idx + 1,

@@ -368,6 +368,10 @@ int im_looks_like_header(struct importer *im);
 int im_resolve_header(struct importer *im);
 int im_take_header(struct importer *im);
 int im_take_units_row(struct importer *im);
+/* Is unit text s, or the s of "(s)", a missing-value marker ("NA",
+ * "(n/a)"), no unit, as a blank is?  Not an error value, not "W" (the
+ * watt). */
+int im_na_unit(struct importer *im, const char *s);
 
 /* import_cell.c */
 int im_is_na(struct importer *im, const char *s);

@@ -109,6 +109,17 @@ void im_map_free(struct series_map *m)
 
 /* Metadata of a series from this row: a column beats a flag; a units row
  * gives the unit of a wide file's column. */
+/* The row's unit column cell, "" for none: a missing-value marker there
+ * ("NA", "(n/a)") gives no unit, as a blank does (it was the unit 'NA',
+ * and the next file's 't' for the series was refused). */
+static const char *unit_cell(struct importer *im)
+{
+	int c = im->meta_col[ASSAY_META_UNIT];
+	const char *cell = c >= 0 && (size_t)c < im->nfield
+			   ? im_trim(im->field[c]) : "";
+	return *cell && im_na_unit(im, cell) ? "" : cell;
+}
+
 static const char *meta_value(struct importer *im, int f, struct value_col *v)
 {
 	if (v->meta[f])
@@ -118,8 +129,11 @@ static const char *meta_value(struct importer *im, int f, struct value_col *v)
 	if (f == ASSAY_META_UNIT && im->o->meta[f])
 		return im->o->meta[f];
 	int c = im->meta_col[f];
-	if (c >= 0 && (size_t)c < im->nfield && im_trim(im->field[c])[0])
-		return im_trim(im->field[c]);
+	const char *cell = f == ASSAY_META_UNIT ? unit_cell(im)
+			   : c >= 0 && (size_t)c < im->nfield
+			   ? im_trim(im->field[c]) : "";
+	if (*cell)
+		return cell;
 	if (f == ASSAY_META_UNIT && v->unit && !im->o->meta[f])
 		return v->unit;
 	if (f == ASSAY_META_UNIT && v->pct == 1 && !im->o->meta[f])
@@ -159,9 +173,9 @@ static int meta_at(struct importer *im, int f, int col)
  * cells), or NULL. */
 static const char *file_unit(struct importer *im, struct value_col *v)
 {
-	int c = im->meta_col[ASSAY_META_UNIT];
-	if (c >= 0 && (size_t)c < im->nfield && im_trim(im->field[c])[0])
-		return im_trim(im->field[c]);
+	const char *cell = unit_cell(im);
+	if (*cell)
+		return cell;
 	if (v->unit)
 		return v->unit;
 	return v->pct == 1 ? "%" : NULL;
@@ -197,7 +211,7 @@ static int check_unit_column(struct importer *im, struct value_col *v,
 	int c = im->meta_col[ASSAY_META_UNIT];
 	if (c < 0 || (size_t)c >= im->nfield || !v->unit)
 		return 0;
-	const char *cell = im_trim(im->field[c]);
+	const char *cell = unit_cell(im);
 	if (!*cell || !strcmp(cell, v->unit))
 		return 0;
 	size_t n = strlen(cell) + strlen(v->unit) + 2;
