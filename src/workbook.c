@@ -217,6 +217,7 @@ void assay_workbook_close(assay_workbook *wb)
 	free(wb->xf_class);
 	free(wb->biff);
 	free(wb->fmt_cell);
+	wb_xls_results_free(wb);
 	free(wb->sst);
 	free(wb->sst_off);
 	free(wb->path);

@@ -40,6 +40,19 @@ struct sheet {
  * ("mmm-yy": the sheet, and its CSV, say Jan-24). */
 enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED, FMT_MONTH };
 
+/* xls: a cell libfreexl does not read -- a FORMULA record's cached
+ * result (libfreexl gives the cell as empty) or a BOOLERR cell, TRUE,
+ * FALSE or an error value (libfreexl gives 1 or 0) -- as the workbook
+ * stream holds it (see workbook_xls.c). */
+enum { XR_NUMBER, XR_TEXT, XR_BOOL, XR_ERROR, XR_EMPTY, XR_UNREAD };
+struct xls_result {
+	uint64_t key;           /* row << 16 | col (0-based) */
+	double num;             /* XR_NUMBER */
+	char *text;             /* XR_TEXT (malloc'd UTF-8), XR_BOOL, XR_ERROR */
+	unsigned char kind;     /* XR_* */
+	unsigned char cls;      /* the cell style's FMT_* */
+};
+
 struct assay_workbook {
 	char *path;
 	enum assay_file_format fmt;
@@ -56,6 +69,9 @@ struct assay_workbook {
 	uint64_t *fmt_cell;     /* xls: the sheet's percent, scaled, year and month cells,
 				 * (row << 16 | col) << 8 | FMT_* */
 	size_t nfmt_cell;
+	struct xls_result *xres; /* xls: the sheet's formula and BOOLERR cells, sorted */
+	size_t nxres;
+	int biff8;              /* xls: BIFF8 (else BIFF5) */
 	char *sst;              /* shared strings, NUL-separated */
 	size_t sst_len, sst_cap;
 	size_t *sst_off;
@@ -92,6 +108,8 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
  * year and month cells (wb->fmt_cell).  Apart for the fuzz target tests/fuzz/fuzz_biff.c. */
 int wb_xls_formats(assay_workbook *wb, assay_error *err);
 int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err);
+/* Free wb->xres. */
+void wb_xls_results_free(assay_workbook *wb);
 
 #pragma GCC visibility pop
 

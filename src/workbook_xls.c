@@ -31,7 +31,8 @@
 enum {
 	BIFF_FORMULA = 0x0006, BIFF_EOF = 0x000A, BIFF_BOUNDSHEET = 0x0085,
 	BIFF_MULRK = 0x00BD, BIFF_XF = 0x00E0, BIFF_NUMBER = 0x0203,
-	BIFF_RK = 0x027E, BIFF_FORMAT = 0x041E, BIFF_BOF = 0x0809
+	BIFF_BOOLERR = 0x0205, BIFF_STRING = 0x0207, BIFF_RK = 0x027E,
+	BIFF_FORMAT = 0x041E, BIFF_BOF = 0x0809
 };
 
 struct biff_rec {
@@ -146,6 +147,7 @@ int wb_xls_formats(assay_workbook *wb, assay_error *err)
 	    (le16(r.data) != 0x0600 && le16(r.data) != 0x0500))
 		return formats_fail(wb, err, "not a BIFF5 or BIFF8 workbook stream");
 	int biff8 = le16(r.data) == 0x0600;
+	wb->biff8 = biff8;
 	struct fmt_id *fmt = NULL;
 	unsigned *xf_fmt = NULL;
 	int rc = 0;
@@ -217,17 +219,195 @@ static int add_cell(assay_workbook *wb, size_t *cap, unsigned row,
 	return 0;
 }
 
+/* ---- the cells libfreexl does not read --------------------------------
+ *
+ * libfreexl 1.0.6 gives a FORMULA record's cell as empty whatever its
+ * cached result, and a BOOLERR cell (TRUE, FALSE, #N/A, #DIV/0!, ...) as
+ * the number 1 or 0: a column of formulas was imported as NA, and an
+ * error value as 1, exit 0.  Their records are read here instead: the
+ * result (a double, or a tag: text in the STRING record that follows,
+ * a boolean, an error code, an empty text; [MS-XLS] 2.5.133), and the
+ * BOOLERR value and its error flag (2.4.24). */
+
+void wb_xls_results_free(assay_workbook *wb)
+{
+	for (size_t i = 0; i < wb->nxres; i++)
+		if (wb->xres[i].kind == XR_TEXT)
+			free(wb->xres[i].text);
+	free(wb->xres);
+	wb->xres = NULL;
+	wb->nxres = 0;
+}
+
+/* An error code's text ([MS-XLS] 2.5.97.2, BErr). */
+static const char *error_text(unsigned code)
+{
+	switch (code) {
+	case 0x00: return "#NULL!";
+	case 0x07: return "#DIV/0!";
+	case 0x0F: return "#VALUE!";
+	case 0x17: return "#REF!";
+	case 0x1D: return "#NAME?";
+	case 0x24: return "#NUM!";
+	case 0x2A: return "#N/A";
+	default: return "#GETTING_DATA";
+	}
+}
+
+static struct xls_result *add_result(assay_workbook *wb, size_t *cap,
+				     unsigned row, unsigned col, unsigned xf)
+{
+	if (wb->nxres == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 16;
+		struct xls_result *p = wb_xrealloc(wb->xres, ncap * sizeof *p);
+		if (!p)
+			return NULL;
+		wb->xres = p;
+		*cap = ncap;
+	}
+	struct xls_result *x = &wb->xres[wb->nxres++];
+	*x = (struct xls_result){ .key = (uint64_t)row << 16 | col,
+		.cls = xf < wb->nxf ? wb->xf_class[xf] : FMT_NUMBER };
+	return x;
+}
+
+/* A FORMULA record's cached result; *pending is set for a text result,
+ * which the next STRING record holds. */
+static int formula_result(assay_workbook *wb, size_t *cap,
+			  const struct biff_rec *r, struct xls_result **pending)
+{
+	const unsigned char *d = r->data;
+	struct xls_result *x = add_result(wb, cap, le16(d), le16(d + 2), le16(d + 4));
+	if (!x)
+		return -1;
+	if (le16(d + 12) != 0xFFFF) {
+		uint64_t bits = le32(d + 6) | (uint64_t)le32(d + 10) << 32;
+		memcpy(&x->num, &bits, sizeof x->num);
+		x->kind = XR_NUMBER;
+	} else if (d[6] == 1) {
+		x->kind = XR_BOOL, x->text = d[8] ? "TRUE" : "FALSE";
+	} else if (d[6] == 2) {
+		x->kind = XR_ERROR, x->text = (char *)error_text(d[8]);
+	} else if (d[6] == 0) {
+		x->kind = XR_UNREAD;    /* until its STRING record */
+		*pending = x;
+	} else {
+		x->kind = XR_EMPTY;
+	}
+	return 0;
+}
+
+/* UTF-8 of code point c (below U+10000) at o; its length. */
+static size_t put_utf8(unsigned c, char *o)
+{
+	if (c < 0x80)
+		return o[0] = (char)c, 1;
+	if (c < 0x800)
+		return o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3F)), 2;
+	o[0] = (char)(0xE0 | c >> 12);
+	o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (c & 0x3F));
+	return 3;
+}
+
+/* A STRING record's text as UTF-8 (malloc'd), or NULL when it is not
+ * all in this record (a CONTINUE holds the rest), or is a BIFF5 text
+ * outside ASCII (in the workbook's code page), or memory ran out.
+ * BIFF8: cch, a flags byte (1: UTF-16LE, else Latin-1), the characters;
+ * BIFF5: cch, the bytes. */
+static char *string_text(const assay_workbook *wb, const struct biff_rec *r)
+{
+	const unsigned char *d = r->data;
+	size_t at = wb->biff8 ? 3 : 2;
+	if (r->len < at)
+		return NULL;
+	size_t cch = le16(d), wide = wb->biff8 && (d[2] & 1);
+	if (at + cch * (wide ? 2 : 1) > r->len)
+		return NULL;
+	char *out = malloc(cch * 4 + 1), *o = out;
+	for (size_t i = 0; out && i < cch; i++) {
+		unsigned c = wide ? le16(d + at + 2 * i) : d[at + i];
+		if (!wb->biff8 && c >= 0x80) {
+			free(out);
+			return NULL;
+		}
+		if (wide && c >= 0xD800 && c < 0xDC00 && i + 1 < cch &&
+		    le16(d + at + 2 * i + 2) >= 0xDC00 && le16(d + at + 2 * i + 2) < 0xE000) {
+			unsigned c2 = le16(d + at + 2 * ++i);
+			c = 0x10000 + ((c - 0xD800) << 10) + (c2 - 0xDC00);
+			*o++ = (char)(0xF0 | c >> 18);
+			*o++ = (char)(0x80 | ((c >> 12) & 0x3F));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (c & 0x3F));
+			continue;
+		}
+		o += put_utf8(c >= 0xD800 && c < 0xE000 ? 0xFFFD : c, o);
+	}
+	if (out)
+		*o = 0;
+	return out;
+}
+
+/* The STRING record after a formula whose result is text. */
+static int string_result(assay_workbook *wb, const struct biff_rec *r,
+			 struct xls_result *x)
+{
+	char *text = string_text(wb, r);
+	if (!text)
+		return 0;       /* XR_UNREAD: the reader refuses the cell */
+	x->kind = *text ? XR_TEXT : XR_EMPTY;
+	if (*text)
+		x->text = text;
+	else
+		free(text);
+	return 0;
+}
+
+/* A BOOLERR cell: its value, and whether it is an error code. */
+static int boolerr_result(assay_workbook *wb, size_t *cap,
+			  const struct biff_rec *r)
+{
+	const unsigned char *d = r->data;
+	struct xls_result *x = add_result(wb, cap, le16(d), le16(d + 2), le16(d + 4));
+	if (!x)
+		return -1;
+	if (d[7])
+		x->kind = XR_ERROR, x->text = (char *)error_text(d[6]);
+	else
+		x->kind = XR_BOOL, x->text = d[6] ? "TRUE" : "FALSE";
+	return 0;
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+	uint64_t x = ((const struct xls_result *)a)->key,
+		 y = ((const struct xls_result *)b)->key;
+	return (x > y) - (x < y);
+}
+
+/* The formula or BOOLERR cell at row, col (1-based), or NULL. */
+static const struct xls_result *result_at(const assay_workbook *wb, long row,
+					  int col)
+{
+	if (!wb->nxres || row < 1 || row > 65536 || col < 1 || col > 65536)
+		return NULL;
+	struct xls_result key = { .key = (uint64_t)(row - 1) << 16 | (unsigned)(col - 1) };
+	return bsearch(&key, wb->xres, wb->nxres, sizeof key, cmp_result);
+}
+
 /* Which number cells of sheet idx have a percent, scaled, year or month
  * format (wb->fmt_cell, sorted).  A sheet's records run from its BOF to the
  * matching EOF; a chart inside it brings its own BOF and EOF. */
 int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 {
 	struct biff_rec r;
-	size_t off = wb->sheet[idx].bof, cap = 0;
+	size_t off = wb->sheet[idx].bof, cap = 0, xcap = 0;
 	int depth = 0, rc = 0;
+	struct xls_result *pending = NULL;
 	free(wb->fmt_cell);
 	wb->fmt_cell = NULL;
 	wb->nfmt_cell = 0;
+	wb_xls_results_free(wb);
 	if (off > wb->biff_len || next_record(wb, &off, &r) || r.type != BIFF_BOF)
 		return formats_fail(wb, err, "a sheet does not start where the "
 				    "workbook says");
@@ -238,12 +418,24 @@ int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 			depth++;
 		else if (r.type == BIFF_EOF)
 			depth--;
-		else if (depth > 1 || r.len < 6)
+		else if (depth > 1)
 			continue;
-		else if (r.type == BIFF_NUMBER || r.type == BIFF_RK ||
-			 r.type == BIFF_FORMULA)
+		else if (r.type == BIFF_STRING && pending) {
+			rc = string_result(wb, &r, pending);
+			pending = NULL;
+		} else if (r.len < 6)
+			continue;
+		else if (r.type == BIFF_BOOLERR) {
+			pending = NULL;
+			if (r.len >= 8)
+				rc = boolerr_result(wb, &xcap, &r);
+		} else if (r.type == BIFF_NUMBER || r.type == BIFF_RK ||
+			   r.type == BIFF_FORMULA) {
+			pending = NULL;
 			rc = add_cell(wb, &cap, le16(d), le16(d + 2), le16(d + 4));
-		else if (r.type == BIFF_MULRK)   /* row, first col, (xf, rk)..., last col */
+			if (!rc && r.type == BIFF_FORMULA && r.len >= 14)
+				rc = formula_result(wb, &xcap, &r, &pending);
+		} else if (r.type == BIFF_MULRK)   /* row, first col, (xf, rk)..., last col */
 			for (size_t k = 4, col = le16(d + 2); rc == 0 && k + 8 <= r.len;
 			     k += 6, col++)
 				rc = add_cell(wb, &cap, le16(d), (unsigned)col, le16(d + k));
@@ -252,6 +444,8 @@ int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 		return assay_fail(err, ASSAY_EIO, "out of memory");
 	if (wb->nfmt_cell > 1)
 		qsort(wb->fmt_cell, wb->nfmt_cell, sizeof *wb->fmt_cell, cmp_cell);
+	if (wb->nxres > 1)
+		qsort(wb->xres, wb->nxres, sizeof *wb->xres, cmp_result);
 	return 0;
 }
 
@@ -369,6 +563,30 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 				rc = -1;
 				break;
 			}
+			const struct xls_result *x = result_at(wb, r, col);
+			if (x && x->kind == XR_UNREAD) {
+				char ref[16];
+				assay_fail(err, ASSAY_EUSAGE, "%s[%s]!%s%ld: the cell "
+					   "holds a formula whose text result assay "
+					   "cannot read from an .xls (longer than its "
+					   "record, or outside ASCII in a BIFF5 "
+					   "workbook): save the workbook as .xlsx",
+					   wb->path, wb->sheet[idx].name,
+					   assay_col_letters(col, ref, sizeof ref), r);
+				rc = -1;
+				break;
+			}
+			if (x && x->kind == XR_NUMBER) {
+				v.type = FREEXL_CELL_DOUBLE;
+				v.value.double_value = x->num;
+			} else if (x) {
+				v.type = FREEXL_CELL_NULL;
+				s = x->kind == XR_EMPTY ? "" : x->text;
+				type = x->kind == XR_TEXT ? ASSAY_CELL_TEXT
+				       : x->kind == XR_BOOL ? ASSAY_CELL_BOOL
+				       : x->kind == XR_ERROR ? ASSAY_CELL_ERROR
+				       : ASSAY_CELL_EMPTY;
+			}
 			switch (v.type) {
 			case FREEXL_CELL_INT:
 				snprintf(num, sizeof num, "%d", v.value.int_value);
@@ -396,6 +614,11 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 			default:
 				break;
 			}
+			/* a formula's date: libfreexl makes the other date
+			 * cells' text */
+			if (x && x->kind == XR_NUMBER && x->cls == FMT_DATE &&
+			    wb_serial_to_date(x->num, wb->date1904, num, sizeof num))
+				s = num, type = ASSAY_CELL_DATE;
 			if (type == ASSAY_CELL_NUMBER || type == ASSAY_CELL_DATE)
 				type = as_shown(wb, cell_class(wb, r, col), &v, num,
 						sizeof num, &s, type);

@@ -9,7 +9,8 @@
  *  - every cell style has a class (number, date, percent, year, scaled or
  *    month);
  *  - a sheet's percent, scaled, year and month cells are sorted, each with
- *    its class (they are looked up by bsearch).
+ *    its class (they are looked up by bsearch), and so are its formula and
+ *    BOOLERR cells, each with its kind, class and text.
  * A violation prints what broke and aborts, so libFuzzer keeps the input.
  * Sanitizers catch reads past the stream.
  */
@@ -43,6 +44,16 @@ static void check_cells(const assay_workbook *wb)
 			die("a formatted cell is percent, scaled, year or month", "");
 		if (i && wb->fmt_cell[i - 1] >> 8 > wb->fmt_cell[i] >> 8)
 			die("formatted cells are sorted", "");
+	}
+	for (size_t i = 0; i < wb->nxres; i++) {
+		const struct xls_result *x = &wb->xres[i];
+		if (x->kind > XR_UNREAD || x->cls > FMT_MONTH)
+			die("a formula or BOOLERR cell has a kind and a class", "");
+		if ((x->kind == XR_TEXT || x->kind == XR_BOOL || x->kind == XR_ERROR) &&
+		    !x->text)
+			die("a text result has its text", "");
+		if (i && wb->xres[i - 1].key > x->key)
+			die("formula and BOOLERR cells are sorted", "");
 	}
 }
 
