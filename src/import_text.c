@@ -74,6 +74,13 @@ char *assay_slug(const char *in, char *out, size_t n)
 			s++;
 			keep = 0;
 		}
+		/* a dagger or double dagger, a footnote mark as '*' is: an
+		 * edition's "Tin †" made tin-† beside the last one's tin,
+		 * a second series, though the two texts name one */
+		if (*s == 0xE2 && s[1] == 0x80 && (s[2] == 0xA0 || s[2] == 0xA1)) {
+			s += 2;
+			keep = 0;
+		}
 		if (!keep) {
 			dash = k > 0;
 			continue;

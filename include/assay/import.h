@@ -162,8 +162,9 @@ int assay_import(assay_store *st, const assay_import_opts *opts,
 
 /* A series name part from free text: letters lowered (ASCII, and by a
  * table Latin-1, Latin Extended-A, Greek and Cyrillic capitals: Último ->
- * último; no locale is consulted), runs of other ASCII characters turned
- * into one '-', other UTF-8 kept, ends trimmed.
+ * último; no locale is consulted), runs of other ASCII characters (and
+ * of the footnote marks U+2020, U+2021) turned into one '-', other UTF-8
+ * kept, ends trimmed.
  * Writes at most n bytes with the NUL; returns out. */
 char *assay_slug(const char *in, char *out, size_t n);
 

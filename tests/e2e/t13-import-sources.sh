@@ -325,3 +325,16 @@ run "$ASSAY" --db "$DB7" export "n$(printf '\303\255')quel"
 expect_out origin-case-latin1-joined "period,value
 2020,1
 2021,2"
+
+# A dagger is a footnote mark as '*' is, in the name too: an edition's
+# 'Tin †' made a second series tin-† beside the last edition's tin (the
+# origins agreed, the names did not), exit 0.
+DB8="$WORK/origin-dagger.db"
+printf 'date,Tin\n2020,1\n' > "$WORK/d1.csv"
+printf 'date,Tin \342\200\240\n2021,2\n' > "$WORK/d2.csv"
+"$ASSAY" --db "$DB8" -q import "$WORK/d1.csv" --kind flow
+run "$ASSAY" --db "$DB8" -q import "$WORK/d2.csv" --kind flow
+expect_status origin-dagger 0
+run "$ASSAY" --db "$DB8" list --format csv
+expect_out origin-dagger-one-series "name,kind,freq,first,last,count,unit,source
+tin,flow,A,2020,2021,2,,"

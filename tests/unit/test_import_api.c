@@ -111,6 +111,10 @@ static void test_slug(void **state)
 		{ "\xCE\x91\xCE\x9B\xCE\xA6\xCE\x91", "\xCE\xB1\xCE\xBB\xCF\x86\xCE\xB1" },
 		{ "\xD0\x9C\xD0\x95\xD0\x94\xD0\xAC", "\xD0\xBC\xD0\xB5\xD0\xB4\xD1\x8C" },
 		{ "2\xC3\x97" "3", "2\xC3\x97" "3" },
+		/* footnote marks: '*', a dagger, a double dagger */
+		{ "Tin \xE2\x80\xA0", "tin" },
+		{ "Beef **", "beef" },
+		{ "Lead\xE2\x80\xA1 ore", "lead-ore" },
 		{ "---", "" },
 		{ "", "" },
 	};
