@@ -101,10 +101,14 @@ int assay_store_series_rename(assay_store *st, const char *old,
 		return -1;
 	}
 	if (exists) {
+		/* the same series (rename A A): nothing to do.  Compared
+		 * before the release, which zeroes b.id: every rename to its
+		 * own name was "exists; 'assay merge' joins two series" */
+		int same = b.id == a.id;
 		assay_series_info_release(&b);
-		rc = b.id == a.id ? 1 : assay_fail(err, ASSAY_EUSAGE, "series '%s' "
-						 "exists; 'assay merge' joins two "
-						 "series", new_name);
+		rc = same ? 1 : assay_fail(err, ASSAY_EUSAGE, "series '%s' "
+					   "exists; 'assay merge' joins two "
+					   "series", new_name);
 		assay_series_info_release(&a);
 		return rc;
 	}

@@ -232,3 +232,11 @@ run "$ASSAY" --db "$O" -q import "$WORK/or4.csv" --kind flow
 expect_status origin-merged-import 0
 run "$ASSAY" --db "$O" export zl
 expect_out origin-merged-joined "$(printf 'period,value\n2019,1\n2020,2\n2021,3')"
+
+# A rename to the series' own name does nothing, exit 0: the ids were
+# compared after the release that zeroes one, and it was refused as
+# "series 'cm' exists; 'assay merge' joins two series", exit 2.
+run "$ASSAY" --db "$O" -q rename cm cm
+expect_status rename-to-itself 0
+run "$ASSAY" --db "$O" export cm
+expect_out rename-to-itself-kept "$(printf 'period,value\n2020,5\n2021,6')"
