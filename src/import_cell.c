@@ -25,7 +25,7 @@ static const char *const default_na[] = {
 
 /* A lone dash: "-", "--", "---", an en or em dash or two, a minus sign
  * (U+2212) or two. */
-static int is_dash(const char *s)
+int im_is_dash(const char *s)
 {
 	static const char *const dashes[] = {
 		"-", "--", "---", "\xE2\x80\x93", "\xE2\x80\x94",
@@ -564,7 +564,7 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 	}
 	if (im_is_na(im, s))
 		return CELL_NA;
-	if (is_dash(s)) {
+	if (im_is_dash(s)) {
 		snprintf(why, n, "value '%s' is a dash: a zero or a missing value? "
 			 "(USGS and accounting formats write zero as a dash, other "
 			 "sources a missing value: --zero '%s' reads it as 0, --na "

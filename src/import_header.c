@@ -1258,15 +1258,17 @@ static int error_unit(const char *s)
 }
 
 /* Is s, or the s of "(s)", a missing-value marker ("NA", "n/a") other
- * than an error value (#N/A is both)?  It gives no unit: the row's other
- * units were dropped (",t,NA" made no units row), or "(NA)" became the
- * unit 'NA'.  Not "W": in a value cell USGS's withheld, in a units row
- * the watt ("(W)" beside "(kW)" lost its unit without a word). */
+ * than an error value (#N/A is both), or a dash?  It gives no unit: the
+ * row's other units were dropped (",t,NA" and ",t,-" made no units row),
+ * or "(NA)" and "-" became the units 'NA' and '-'.  Not "W": in a value
+ * cell USGS's withheld, in a units row the watt ("(W)" beside "(kW)"
+ * lost its unit without a word). */
 int im_na_unit(struct importer *im, const char *s)
 {
 	char buf[24];
 	const char *u = unparen(s, buf, sizeof buf);
-	return *s && !error_unit(s) && strcmp(u, "W") && im_is_na(im, u);
+	return *s && !error_unit(s) && strcmp(u, "W") &&
+	       (im_is_na(im, u) || im_is_dash(u));
 }
 
 /* Does every filled value cell of the row read as a unit of assay's

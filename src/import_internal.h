@@ -369,12 +369,15 @@ int im_resolve_header(struct importer *im);
 int im_take_header(struct importer *im);
 int im_take_units_row(struct importer *im);
 /* Is unit text s, or the s of "(s)", a missing-value marker ("NA",
- * "(n/a)"), no unit, as a blank is?  Not an error value, not "W" (the
- * watt). */
+ * "(n/a)") or a dash, no unit, as a blank is?  Not an error value, not
+ * "W" (the watt). */
 int im_na_unit(struct importer *im, const char *s);
 
 /* import_cell.c */
 int im_is_na(struct importer *im, const char *s);
+/* Is s a lone dash ("-", "--", "---", an en or em dash or two, a minus
+ * sign or two)? */
+int im_is_dash(const char *s);
 /* -1, the import failed at it, when field c (0-based) of the row is a
  * workbook formula with no stored result: read as text it would name a
  * series "=A2&B2" or leave a value NA.  0 otherwise. */
