@@ -457,12 +457,46 @@ static int same_keys_as_before(struct importer *im, struct series_entry *e)
 			  e->created_at, n2, b, n2, b, n1, a);
 }
 
+/* The length of the blank at s: an ASCII blank, a no-break space
+ * (U+00A0), U+2000-U+200A, U+202F, U+205F, U+3000; 0 for none. */
+static size_t blank_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (*u == ' ' || *u == '\t' || *u == '\r' || *u == '\n')
+		return 1;
+	if (u[0] == 0xC2 && u[1] == 0xA0)
+		return 2;
+	if (u[0] == 0xE2 && ((u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xAF)) ||
+			     (u[1] == 0x81 && u[2] == 0x9F)))
+		return 3;
+	return u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80 ? 3 : 0;
+}
+
+/* p with every run of blanks one space, in place. */
+static void fold_blanks(char *p)
+{
+	char *o = p;
+	for (const char *s = p; *s;) {
+		size_t n = blank_len(s);
+		if (!n) {
+			*o++ = *s++;
+			continue;
+		}
+		while ((n = blank_len(s)))
+			s += n;
+		*o++ = ' ';
+	}
+	*o = 0;
+}
+
 /* One part of an origin (a key cell, a header) as it is compared: in
  * Unicode normalisation form C, lowered as a slug lowers it (by
  * assay_utf8_lower's table, not ASCII alone: 'NÍQUEL' and 'Níquel' both
- * make níquel, and strcasecmp refused the one after the other), without
- * the footnote marks an edition adds or drops at its end (the Pink
- * Sheet's "Beef **" of 2026 is the "Beef" of 2020). */
+ * make níquel, and strcasecmp refused the one after the other), its runs
+ * of blanks one space (an edition's "Crude oil" with a no-break space,
+ * or "Crude  oil", is the last one's "Crude oil": it was refused, with a
+ * message that showed the two alike), without the footnote marks an edition adds or drops at
+ * its end (the Pink Sheet's "Beef **" of 2026 is the "Beef" of 2020). */
 static char *origin_part(const char *s, size_t n)
 {
 	char *raw = strndup(s, n), *nfc = raw ? assay_utf8_nfc(raw) : NULL;
@@ -471,6 +505,7 @@ static char *origin_part(const char *s, size_t n)
 	free(nfc);
 	if (!p)
 		return NULL;
+	fold_blanks(p);
 	size_t len = strlen(p);
 	for (;;) {
 		if (len && (p[len - 1] == ' ' || p[len - 1] == '*'))

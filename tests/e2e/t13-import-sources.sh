@@ -338,3 +338,22 @@ expect_status origin-dagger 0
 run "$ASSAY" --db "$DB8" list --format csv
 expect_out origin-dagger-one-series "name,kind,freq,first,last,count,unit,source
 tin,flow,A,2020,2021,2,,"
+
+# Runs of blanks are one space: an edition whose header has a no-break
+# space ('Crude\302\240oil', as tables copied from web pages have) or two
+# spaces makes crude-oil from the text the last one had; it was refused
+# with a message that showed the two texts alike.
+DB9="$WORK/origin-blanks.db"
+printf 'date,Crude oil\n2020,1\n' > "$WORK/b1.csv"
+printf 'date,Crude\302\240oil\n2021,2\n' > "$WORK/b2.csv"
+printf 'date,Crude  oil\n2022,3\n' > "$WORK/b3.csv"
+"$ASSAY" --db "$DB9" -q import "$WORK/b1.csv" --kind flow
+run "$ASSAY" --db "$DB9" -q import "$WORK/b2.csv" --kind flow
+expect_status origin-no-break-space 0
+run "$ASSAY" --db "$DB9" -q import "$WORK/b3.csv" --kind flow
+expect_status origin-two-spaces 0
+run "$ASSAY" --db "$DB9" export crude-oil
+expect_out origin-blanks-joined "period,value
+2020,1
+2021,2
+2022,3"
