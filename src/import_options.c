@@ -402,6 +402,15 @@ static int check_zero_tokens(struct importer *im)
 	double v;
 	for (size_t k = 0; k < o->n_zero_tokens; k++) {
 		const char *z = o->zero_tokens[k];
+		size_t n = strlen(z);
+		/* cells are read trimmed: ' x ' never matched, and ' ' was
+		 * taken and did nothing (an empty cell stayed NA) */
+		if (n && (isspace((unsigned char)z[0]) ||
+			  isspace((unsigned char)z[n - 1])))
+			return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "--zero '%s': a "
+					  "value cell is read without the blanks at "
+					  "its ends, so the token never matches one "
+					  "(give it without them)", z);
 		if (!*z || im_read_number(z, im->decimal, &v) == 0)
 			return im_fail_at(im, 0, 0, ASSAY_EUSAGE, "--zero '%s': give "
 					  "the text that stands for zero (a dash, "
