@@ -141,8 +141,8 @@ static const struct cli_opt import_opts[] = {
 	  .help = "one more missing-value marker (repeatable); a\n"
 		  "number (-999) marks that value however written; always\n"
 		  "NA: empty, NA, N/A, #N/A, ., .., ..., \xE2\x80\xA6, W, nan, null;\n"
-		  "a dash (-, --, \xE2\x80\x94, \xE2\x80\x93) is an error unless --na or\n"
-		  "--zero names it" },
+		  "a dash (-, --, \xE2\x80\x94, \xE2\x80\x93, \xE2\x88\x92) is an error unless\n"
+		  "--na or --zero names it" },
 	{ .name = "zero", .key = OPT_ZERO, .type = CLI_STR, .arg = "TOKEN",
 	  .help = "a value cell TOKEN reads as 0 (repeatable): USGS\n"
 		  "writes zero as \xE2\x80\x94, accounting formats as -" },
