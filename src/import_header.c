@@ -679,7 +679,7 @@ static int check_distinct_columns(struct importer *im)
 	/* a header that gives no name at all is reported where the pairwise
 	 * scan would meet it: before a repeat that comes later */
 	for (size_t i = 0; wide && i < im->nvcol && i <= again; i++)
-		if (!im->vcol[i].part[0])
+		if (!im_slug_names(im->vcol[i].part))   /* '-', and '—' too */
 			return im_fail_at(im, im->header_at, im->vcol[i].idx + 1,
 				       ASSAY_EUSAGE, "column header '%s' gives no "
 				       "series name (it needs a letter or digit)",

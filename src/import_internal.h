@@ -331,6 +331,9 @@ void im_drop_header(struct importer *im);
 void im_sb_cat(struct sbuf *b, const char *s);
 int im_sb_reserve(struct sbuf *b, size_t more);
 void im_sb_slug(struct sbuf *b, const char *s);
+/* Does slug s hold a letter or a digit (of any script)?  One of dashes or
+ * symbols alone ('—', '€') names nothing, as '-' does not. */
+int im_slug_names(const char *s);
 char *im_trim(char *s);
 /* Out of memory: err filled, the import stops; returns -1. */
 int im_oom(struct importer *im);

@@ -160,7 +160,9 @@ static int build_series_name(struct importer *im, struct value_col *v)
 		im_sb_slug(b, cell);
 		if (b->failed)
 			return im_oom(im);
-		if (b->len == before)
+		/* a key of dashes or symbols alone ('—') made a series '—',
+		 * where '-' is an empty key */
+		if (b->len == before || !im_slug_names(b->s + before))
 			return im_fail_at(im, im->row_line, c + 1, ASSAY_EUSAGE,
 				       "empty key '%s'",
 				       assay_shown(im->header[c], buf, sizeof buf));

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "import_internal.h"
 #include "utf8.h"
 
@@ -144,6 +146,23 @@ void im_sb_cat(struct sbuf *b, const char *s)
 }
 
 /* Append the slug of s (never longer than s). */
+int im_slug_names(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t c;
+	for (utf8proc_ssize_t n; *p; p += n) {
+		if ((n = utf8proc_iterate(p, -1, &c)) <= 0)
+			return 1;       /* not UTF-8: the name check says so */
+		utf8proc_category_t k = utf8proc_category(c);
+		if (k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL ||
+		    k == UTF8PROC_CATEGORY_LT || k == UTF8PROC_CATEGORY_LM ||
+		    k == UTF8PROC_CATEGORY_LO || k == UTF8PROC_CATEGORY_ND ||
+		    k == UTF8PROC_CATEGORY_NL || k == UTF8PROC_CATEGORY_NO)
+			return 1;
+	}
+	return 0;
+}
+
 void im_sb_slug(struct sbuf *b, const char *s)
 {
 	size_t n = strlen(s);
