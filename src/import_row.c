@@ -419,6 +419,38 @@ static const char *key_hint(struct importer *im, struct value_col *v,
 	return hint;
 }
 
+/* A wide layout without --value-cols takes every column but the date and
+ * the keys for a series, so a column of labels beside them (USGS's salient
+ * statistics start DataSource,Commodity,Year with MCS2025 in every row)
+ * fails on its first cell, and "not a number" said neither which column
+ * nor how to leave it out.  Only a cell that does not start like a
+ * number: '12abc' is a value gone wrong, not a column of labels; and only
+ * a text that is no number (why), not a formula without its result. */
+static const char *value_cols_hint(struct importer *im, struct value_col *v,
+				   const char *why, char *hint, size_t n)
+{
+	const char *cell = im_trim(im->field[v->idx]);
+	unsigned char c0 = (unsigned char)cell[0];
+	int numeric_start = (c0 >= '0' && c0 <= '9') || c0 == '-' ||
+			    c0 == '+' || c0 == '.';
+	if (im->layout != ASSAY_LAYOUT_WIDE || im->o->value_cols ||
+	    numeric_start || im->res->rows_read != 1 ||
+	    strncmp(why, "cannot read value '", 19))
+		return "";
+	snprintf(hint, n, " (column '%.200s' is read as a series: --value-cols "
+		 "names the value columns and leaves it out)",
+		 im->header[v->idx]);
+	return hint;
+}
+
+/* The hint of a value cell that cannot be read, if there is one. */
+static const char *bad_cell_hint(struct importer *im, struct value_col *v,
+				 const char *why, char *hint, size_t n)
+{
+	const char *h = key_hint(im, v, hint, n);
+	return *h ? h : value_cols_hint(im, v, why, hint, n);
+}
+
 static int handle_data_row(struct importer *im)
 {
 	assay_freq f = ASSAY_FREQ_NONE;
@@ -461,7 +493,7 @@ static int handle_data_row(struct importer *im)
 		char hint[300];
 		if (im->cell[i] == CELL_BAD)
 			return im_fail_at(im, im->row_line, v->idx + 1, ASSAY_EUSAGE,
-				       "%s%s", why, key_hint(im, v, hint, sizeof hint));
+				       "%s%s", why, bad_cell_hint(im, v, why, hint, sizeof hint));
 		if (im->cell[i] != CELL_NA && im->ftype[v->idx] != ASSAY_CELL_NUMBER)
 			im_note_marks(im, im->field[v->idx], im->row_line, v->idx + 1);
 		if (im->o->percent && check_percent(im, v, im->cell[i]))
