@@ -476,6 +476,12 @@ static enum cell_kind read_suffixed(struct importer *im, const char *head,
 
 /* "inf", "-Infinity": strtod reads them, but no source means a value by
  * them, and a missing-value hint would be wrong. */
+/* The longest digitless cell whose error suggests --na: USGS's salient
+ * statistics write 'Less than ½ unit.' (18 bytes), which the limit of 16
+ * left with a bare "not a number"; longer text is more likely a note in
+ * the wrong column than a marker. */
+#define NA_HINT_MAX 40
+
 static int is_infinity(const char *s)
 {
 	if (*s == '+' || *s == '-')
@@ -632,10 +638,11 @@ enum cell_kind im_read_cell(struct importer *im, char *cell, int type,
 		snprintf(why, n, "cannot read value '%s': out of the range of a "
 			 "double (beyond 1.8e308, or below 4.9e-324)",
 			 assay_shown(s, buf, sizeof buf));
-	else if (!strpbrk(s, "0123456789'") && !strstr(s, "\xef\xbc") && strlen(s) <= 16 &&
-		 !assay_name_flaw(s, &bad_utf8))
+	else if (!strpbrk(s, "0123456789'") && !strstr(s, "\xef\xbc") &&
+		 strlen(s) <= NA_HINT_MAX && !assay_name_flaw(s, &bad_utf8))
 		/* a token without digits is often a source's missing-value
-		 * marker (Eurostat's ':', 'n.a.'); only the user can say so */
+		 * marker (Eurostat's ':', 'n.a.', USGS's 'Less than ½ unit.');
+		 * only the user can say so */
 		snprintf(why, n, "cannot read value '%s': not a number (if it marks "
 			 "a missing value: --na '%s')", s, s);
 	else
