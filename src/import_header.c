@@ -1094,11 +1094,17 @@ static int resolve_value_columns(struct importer *im)
 		if (lay == ASSAY_LAYOUT_TABLE && has_period && unit[0] && !v->unit &&
 		    !estimate_word(unit) && !(v->unit = im_strdup(im, unit)))
 			return -1;
+		/* Without --value-cols every column but the keys is a period
+		 * column, so a label column (USGS's SOURCE) or notes stop the
+		 * import: the message names the flag that leaves them out. */
 		if (lay == ASSAY_LAYOUT_TABLE && !has_period)
 			return im_fail_at(im, im->header_at, (int)c + 1, ASSAY_EUSAGE,
 				       "no period in column header '%s' (the "
-				       "table layout reads e.g. PROD_2023)",
-				       im->header[c]);
+				       "table layout reads %se.g. PROD_2023%s)",
+				       im->header[c], o->value_cols ? "" :
+				       "one from every column but the keys, ",
+				       o->value_cols ? "" : ": --value-cols names "
+				       "the period columns");
 	}
 	return 0;
 }
