@@ -474,14 +474,14 @@ static enum cell_kind read_suffixed(struct importer *im, const char *head,
 	return CELL_BAD;
 }
 
-/* "inf", "-Infinity": strtod reads them, but no source means a value by
- * them, and a missing-value hint would be wrong. */
 /* The longest digitless cell whose error suggests --na: USGS's salient
  * statistics write 'Less than ½ unit.' (18 bytes), which the limit of 16
  * left with a bare "not a number"; longer text is more likely a note in
  * the wrong column than a marker. */
 #define NA_HINT_MAX 40
 
+/* "inf", "-Infinity": strtod reads them, but no source means a value by
+ * them, and a missing-value hint would be wrong. */
 static int is_infinity(const char *s)
 {
 	if (*s == '+' || *s == '-')

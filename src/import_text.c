@@ -145,7 +145,7 @@ void im_sb_cat(struct sbuf *b, const char *s)
 	b->len += n;
 }
 
-/* Append the slug of s (never longer than s). */
+/* Does slug s hold a letter or a digit (of any script)?  (import_internal.h) */
 int im_slug_names(const char *s)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
@@ -163,6 +163,7 @@ int im_slug_names(const char *s)
 	return 0;
 }
 
+/* Append the slug of s (never longer than s). */
 void im_sb_slug(struct sbuf *b, const char *s)
 {
 	size_t n = strlen(s);

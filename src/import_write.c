@@ -107,8 +107,6 @@ void im_map_free(struct series_map *m)
 
 /* ---- pass two: writing ---------------------------------------------- */
 
-/* Metadata of a series from this row: a column beats a flag; a units row
- * gives the unit of a wide file's column. */
 /* The row's unit column cell, "" for none: a missing-value marker there
  * ("NA", "(n/a)") gives no unit, as a blank does (it was the unit 'NA',
  * and the next file's 't' for the series was refused). */
@@ -120,6 +118,8 @@ static const char *unit_cell(struct importer *im)
 	return *cell && im_na_unit(im, cell) ? "" : cell;
 }
 
+/* Metadata of a series from this row: a column beats a flag; a units row
+ * gives the unit of a wide file's column. */
 static const char *meta_value(struct importer *im, int f, struct value_col *v)
 {
 	if (v->meta[f])
@@ -506,17 +506,7 @@ static char *origin_part(const char *s, size_t n)
 	if (!p)
 		return NULL;
 	fold_blanks(p);
-	size_t len = strlen(p);
-	for (;;) {
-		if (len && (p[len - 1] == ' ' || p[len - 1] == '*'))
-			len--;
-		else if (len >= 3 && !memcmp(p + len - 3, "\xe2\x80", 2) &&
-			 (p[len - 1] == '\xa0' || p[len - 1] == '\xa1'))
-			len -= 3;       /* a dagger, a double dagger */
-		else
-			break;
-	}
-	p[len] = 0;
+	p[assay_label_len(p)] = 0;
 	return p;
 }
 

@@ -428,7 +428,7 @@ static int flush(store_import *w, assay_error *err)
 	return 0;
 }
 
-/* A new series into the table with the id given (NULL: SQLite's). */
+/* Series id's origin into series_origin. */
 static int add_origin(store_import *w, int64_t id, const char *origin,
 		      assay_error *err)
 {
@@ -438,6 +438,7 @@ static int add_origin(store_import *w, int64_t id, const char *origin,
 	return step_done(w, q, err);
 }
 
+/* A new series into the table with the id given (NULL: SQLite's). */
 static int insert_series(store_import *w, const struct new_series *s,
 			 int64_t id, assay_error *err)
 {

@@ -232,22 +232,32 @@ struct loo_fit {
 	int lag;
 };
 
-/* The squared leave-one-out t of row (y, x) of a group with 1 / n_g,
- * mean y and mean x given, by the deletion identity: into *s2, returning
- * 1, or 0 where the identity would lose the digits (refit the row). */
+/* The squared leave-one-out t of a row with residual e and 1 - h_i q in
+ * a fit with residual sum rss (rss_lim: 1e-4 rss) and dfl degrees of
+ * freedom without the row, by the deletion identity
+ * RSS_(i) (1 - h_i) = RSS (1 - h_i) - e_i^2: into *s2, returning 1, or 0
+ * where the identity would lose the digits (refit the row). */
+static inline int deletion_score2(double e, double q, double rss,
+				  double rss_lim, double dfl, double *s2)
+{
+	double e2 = e * e, den = rss * q - e2;
+	/* (1e-4 RSS) q: the same product as 1e-4 * RSS * q */
+	if (q > 1e-10 && den > rss_lim * q) {
+		*s2 = e2 * dfl / den;
+		return 1;
+	}
+	return 0;
+}
+
+/* The same for row (y, x) of a group with 1 / n_g, mean y and mean x
+ * given, in the fit L. */
 static inline int loo_deletion(double y, double x, double inv_g, double my_g,
 			       double mx_g, struct loo_fit L, double *s2)
 {
 	double dx = L.lag ? x - mx_g : 0;
 	double q = 1 - (inv_g + dx * dx * L.inv_sxx);          /* 1 - h_i */
 	double e = y - my_g - L.beta * dx;
-	double e2 = e * e, den = L.rss * q - e2;
-	/* (1e-4 RSS) q: the same product as 1e-4 * RSS * q */
-	if (q > 1e-10 && den > L.rss_lim * q) {
-		*s2 = e2 * L.dfl / den;
-		return 1;
-	}
-	return 0;
+	return deletion_score2(e, q, L.rss, L.rss_lim, L.dfl, s2);
 }
 
 /* The counts and bounds loo_rank gathers over the rows. */
@@ -806,9 +816,9 @@ static inline double row_score2(const struct ctx *c, const struct row_fit *r,
 				const int *gs, int ngroups, int m, int i,
 				double e, double q)
 {
-	double den = r->rss * q - e * e;
-	if (r->dfl > 0 && q > 1e-10 && den > 1e-4 * r->rss * q)
-		return e * e * r->dfl / den;
+	double s2;
+	if (r->dfl > 0 && deletion_score2(e, q, r->rss, 1e-4 * r->rss, r->dfl, &s2))
+		return s2;
 	return refit_score2(c, gs, m, i, ngroups, r->ar);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "assay/workbook.h"
 #include "workbook_internal.h"
@@ -297,19 +298,6 @@ static int formula_result(assay_workbook *wb, size_t *cap,
 	return 0;
 }
 
-/* UTF-8 of code point c (below U+10000) at o; its length. */
-static size_t put_utf8(unsigned c, char *o)
-{
-	if (c < 0x80)
-		return o[0] = (char)c, 1;
-	if (c < 0x800)
-		return o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3F)), 2;
-	o[0] = (char)(0xE0 | c >> 12);
-	o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-	o[2] = (char)(0x80 | (c & 0x3F));
-	return 3;
-}
-
 /* A STRING record's text as UTF-8 (malloc'd), or NULL when it is not
  * all in this record (a CONTINUE holds the rest), or is a BIFF5 text
  * outside ASCII (in the workbook's code page), or memory ran out.
@@ -335,13 +323,9 @@ static char *string_text(const assay_workbook *wb, const struct biff_rec *r)
 		    le16(d + at + 2 * i + 2) >= 0xDC00 && le16(d + at + 2 * i + 2) < 0xE000) {
 			unsigned c2 = le16(d + at + 2 * ++i);
 			c = 0x10000 + ((c - 0xD800) << 10) + (c2 - 0xDC00);
-			*o++ = (char)(0xF0 | c >> 18);
-			*o++ = (char)(0x80 | ((c >> 12) & 0x3F));
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (c & 0x3F));
-			continue;
-		}
-		o += put_utf8(c >= 0xD800 && c < 0xE000 ? 0xFFFD : c, o);
+		} else if (c >= 0xD800 && c < 0xE000)
+			c = 0xFFFD;     /* a lone surrogate */
+		o += utf8proc_encode_char((utf8proc_int32_t)c, (utf8proc_uint8_t *)o);
 	}
 	if (out)
 		*o = 0;
