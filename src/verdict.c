@@ -81,7 +81,7 @@ void assay_judge_opts_init(assay_judge_opts *o)
 	o->alpha = 0.05;
 	o->seasonal = ASSAY_SEASONAL_AUTO;
 	o->seasons = 0;
-	o->season_alpha = 0.01;
+	o->season_alpha = 0.02;
 	o->ar = 1;
 	o->run_max = 8;
 	o->trend_share = 0.1;
@@ -164,7 +164,8 @@ static const double *scaled_window(struct ctx *c, const double *y, size_t t,
 	*e = 0;
 	if (!check)
 		return y;
-	size_t reach = (size_t)c->span + 1;
+	/* the span, its lags and the F test's history rows (history_rows) */
+	size_t reach = (size_t)c->span + 1 + (size_t)c->o->window;
 	size_t lo = t > reach ? t - reach : 0;
 	double big = 0;
 	for (size_t i = lo; i < t; i++) {
@@ -587,6 +588,8 @@ static int model_rows(struct ctx *c, const double *y, size_t t, int ar,
  * two fits, reusable as the window fit when their rows stay. */
 struct season_fits {
 	struct fit f0, f1;      /* one intercept; seasonal means */
+	struct fit t0, t1;      /* the same with the history rows: the F
+				 * test's (c->nh rows; f0, f1 when none) */
 	int have_f0, have_f1;
 	int rows;               /* the rows the F test's fits are of (-1:
 				 * no test), and their order unchanged */
@@ -660,12 +663,77 @@ int verdict_f_decided(double f, int d1, int d2, double alpha)
 	return -1;
 }
 
+/* The rows older than the span that the seasonality F test reads too
+ * (rule 1), into c->hy, c->hx, c->hg (c->nh): up to W rows before the
+ * span, each finite with a finite lag under the AR term, and within rule
+ * 1a's screen -- the span's median +- ASSAY_SET_ASIDE_SCREEN robust
+ * sigma -- its lag too.  Twenty changes of a quarterly series found
+ * seasons of +1, -0.5, -1 and +0.5 sigma in fewer than half the windows;
+ * and a crash years back, unscreened, would swell both fits' residuals
+ * and hide the seasons it was read for.  None when the screen did not
+ * run (--set-aside 0, or under four rows).  The models themselves are
+ * still fitted on the window alone; these rows only inform the test. */
+static void history_rows(struct ctx *c, const double *y, size_t t, int ar)
+{
+	c->nh = 0;
+	double med = c->screen_med, lim = c->screen_lim;
+	size_t span = (size_t)c->span, first = ar ? 1 : 0;
+	if (!(lim > 0) || t < span + 1 + first)
+		return;
+	size_t w = (size_t)c->o->window, older = t - span - first;
+	size_t oldest = older > w ? t - span - w : first;
+	for (size_t i = t - span - 1;; i--) {
+		double v = y[i], x = ar ? y[i - 1] : 0;
+		if (fabs(v - med) <= lim && (!ar || fabs(x - med) <= lim)) {
+			c->hy[c->nh] = v;
+			c->hx[c->nh] = x;
+			c->hg[c->nh] = c->season[i];
+			c->nh++;
+		}
+		if (i == oldest)
+			break;
+	}
+}
+
+/* Finish an F test's fit of model rows [0, m) but `skip` and the history
+ * rows (in group 0 when one_group): the rare exact pass of
+ * verdict_fit_finish sums the history rows' squared residuals too. */
+static void test_fit_finish(const struct ctx *c, struct fit *f, int ar,
+			    const double *y, const double *x, const int *g,
+			    int m, int skip, int one_group)
+{
+	verdict_fit_finish(f, ar, y, x, g, m, skip);
+	if (!f->ar || f->syy - f->beta * f->sxy >= 1e-2 * f->syy)
+		return;
+	for (int h = 0; h < c->nh; h++) {
+		int k = one_group ? 0 : c->hg[h];
+		double e = c->hy[h] - f->my[k] - f->beta * (c->hx[h] - f->mx[k]);
+		f->rss += e * e;
+	}
+}
+
+/* The F test's fits: the window's (f0, f1) with the history rows added. */
+static void test_fits(const struct ctx *c, int m, int ar, struct season_fits *sf)
+{
+	sf->t0 = sf->f0;
+	sf->t1 = sf->f1;
+	if (!c->nh)
+		return;
+	for (int h = 0; h < c->nh; h++) {
+		fit_add(&sf->t1, c->hy[h], c->hx[h], c->hg[h], ar);
+		fit_add(&sf->t0, c->hy[h], c->hx[h], 0, ar);
+	}
+	test_fit_finish(c, &sf->t1, ar, c->ys, c->xs, c->gs, m, -1, 0);
+	test_fit_finish(c, &sf->t0, ar, c->ys, c->xs, c->zero_g, m, -1, 1);
+}
+
 /* Seasonality (rule 1): impose seasonal means (--seasonal yes) or test
- * them against one intercept by the partial F test (auto; J->seasonal_p).
- * Returns 1 for seasonal means, 0 for one intercept, -1 when --seasonal
- * yes lacks two rows per season. */
-static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
-			   assay_judgement *J)
+ * them against one intercept by the partial F test (auto; J->seasonal_p)
+ * on the window's m rows and the history rows (history_rows).  Returns 1
+ * for seasonal means, 0 for one intercept, -1 when --seasonal yes lacks
+ * two rows per season. */
+static int choose_seasonal(struct ctx *c, const double *y, size_t t, int m,
+			   int ar, struct season_fits *sf, assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
 	int seasons = o->seasons;
@@ -691,12 +759,15 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, c->zero_g, m, -1);
 	sf->have_f0 = sf->have_f1 = 1;
 	sf->rows = m;
-	int d1 = sf->f1.p - sf->f0.p, d2 = m - sf->f1.p;
+	history_rows(c, y, t, ar);
+	test_fits(c, m, ar, sf);
+	const struct fit *t0 = &sf->t0, *t1 = &sf->t1;
+	int d1 = t1->p - t0->p, d2 = m + c->nh - t1->p;
 	double p;
 	if (d1 <= 0 || d2 <= 0)
 		p = NAN;
-	else if (sf->f1.rss > 0) {
-		double f = (sf->f0.rss - sf->f1.rss) / d1 / (sf->f1.rss / d2);
+	else if (t1->rss > 0) {
+		double f = (t0->rss - t1->rss) / d1 / (t1->rss / d2);
 		/* Without o->scales nobody reads the p-value, only the decision:
 		 * outside a narrow bracket around the critical value it is
 		 * known without the F tail (6% of `changes`' time). */
@@ -706,7 +777,7 @@ static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
 			return sure;
 		p = assay_f_upper(f, d1, d2);
 	} else
-		p = sf->f0.rss > 0 ? 0 : 1;
+		p = t0->rss > 0 ? 0 : 1;
 	J->seasonal_p = p;
 	return p < o->season_alpha;
 }
@@ -840,14 +911,28 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 	struct row_fit r0, r1;
 	row_fit_init(&r0, &f0, m);
 	row_fit_init(&r1, &f1, m);
-	/* without any one row every season keeps two rows (so d1 and d2 are
-	 * those of the m + 1 rows less one) only if each has two now and the
-	 * row's own three; else that row's test is not run (one intercept),
-	 * as choose_seasonal needs two rows a season */
+	/* the F test's fits with the history rows (rule 1), updated with the
+	 * move too; the same as f0 and f1 without history rows */
+	struct fit g0 = f0, g1 = f1;
+	struct row_fit u0 = r0, u1 = r1;
+	if (c->nh) {
+		g0 = *c->test_f0;
+		g1 = *c->test_f1;
+		fit_add(&g0, ys[m], xs[m], 0, ar);
+		test_fit_finish(c, &g0, ar, ys, xs, c->zero_g, m + 1, -1, 1);
+		fit_add(&g1, ys[m], xs[m], gsea[m], ar);
+		test_fit_finish(c, &g1, ar, ys, xs, gsea, m + 1, -1, 0);
+		row_fit_init(&u0, &g0, m);
+		row_fit_init(&u1, &g1, m);
+	}
+	/* without any one row every season keeps two rows of the window (so
+	 * d1 and d2 are those of the m + 1 rows less one) only if each has
+	 * two now and the row's own three; else that row's test is not run
+	 * (one intercept), as choose_seasonal needs two rows a season */
 	int all2 = 1;
 	for (int k = 0; k < S; k++)
 		all2 &= f1.ng[k] >= 2;
-	int d1 = f1.p - f0.p, d2 = m - f1.p;
+	int d1 = g1.p - g0.p, d2 = m + c->nh - g1.p;
 	const struct f_crit *fc = all2 && d1 > 0 && d2 > 0 ?
 		f_crit_get(d1, d2, c->o->season_alpha) : NULL;
 	struct loo_ranks A = {
@@ -859,8 +944,16 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 		int g = gsea[i];
 		pair q, e = row_resid2(&r0, &r1, ys[i], xs[i], g, &q);
 		double e0 = e[0], e1 = e[1], q0 = q[0], q1 = q[1];
-		int sel = fc && f1.ng[g] >= 3 &&
-			  row_selects_seasons(fc, f0.rss, f1.rss, e0, q0, e1, q1);
+		int sel;
+		if (!(fc && f1.ng[g] >= 3))
+			sel = 0;
+		else if (!c->nh)
+			sel = row_selects_seasons(fc, f0.rss, f1.rss, e0, q0, e1, q1);
+		else {
+			pair tq, te = row_resid2(&u0, &u1, ys[i], xs[i], g, &tq);
+			sel = row_selects_seasons(fc, g0.rss, g1.rss, te[0], tq[0],
+						  te[1], tq[1]);
+		}
 		double s2 = sel ? row_score2(c, &r1, gsea, S, m, i, e1, q1)
 				: row_score2(c, &r0, c->zero_g, 1, m, i, e0, q0);
 		loo_count(&A, s2, i);
@@ -954,7 +1047,8 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 {
 	const assay_judge_opts *o = c->o;
 	m = verdict_set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
-	int seasonal = choose_seasonal(c, m, ar, sf, J);
+	c->nh = 0;
+	int seasonal = choose_seasonal(c, y, t, m, ar, sf, J);
 	/* rule 1b when the test ran on the rows both models are fitted on
 	 * (a span longer than W fits one intercept on other rows) */
 	c->loo_select = sf->rows == m && m > 0 && c->span <= o->window;
@@ -963,6 +1057,8 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 		c->season_g[m] = c->season[t];
 		c->sel_f0 = &sf->f0;
 		c->sel_f1 = &sf->f1;
+		c->test_f0 = &sf->t0;
+		c->test_f1 = &sf->t1;
 	}
 	if (seasonal < 0) {
 		J->why = ASSAY_UNJUDGED_SEASONAL;
@@ -1230,6 +1326,10 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(rows * sizeof *c.gs);
 	c.season_g = malloc(rows * sizeof *c.season_g);
+	size_t hrows = (size_t)o->window;
+	c.hy = malloc(hrows * sizeof *c.hy);
+	c.hx = malloc(hrows * sizeof *c.hx);
+	c.hg = malloc(hrows * sizeof *c.hg);
 	c.idx = malloc(rows * sizeof *c.idx);
 	c.zero_g = calloc(rows, sizeof *c.zero_g);
 	c.no_log = malloc((n + 1) * sizeof *c.no_log);
@@ -1238,7 +1338,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	if (want_zcache)
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.sres || !c.sres_sorted || !c.sbuck || !c.vloc || !c.vinv || !c.gs || !c.season_g || !c.idx || !c.zero_g || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.sres || !c.sres_sorted || !c.sbuck || !c.vloc || !c.vinv || !c.gs || !c.season_g || !c.hy || !c.hx || !c.hg || !c.idx || !c.zero_g || !c.no_log ||
 	    (want_zcache && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1288,6 +1388,9 @@ out:
 	free(c.vinv);
 	free(c.gs);
 	free(c.season_g);
+	free(c.hy);
+	free(c.hx);
+	free(c.hg);
 	free(c.idx);
 	free(c.zero_g);
 	free(c.no_log);

@@ -148,6 +148,15 @@ struct ctx {
 	int *season_g;
 	int loo_select;
 	const struct fit *sel_f0, *sel_f1;      /* the F test's window fits */
+	const struct fit *test_f0, *test_f1;    /* ... and with the history */
+	/* rule 1: the rows older than the span that the F test also reads
+	 * (verdict.c, history_rows; up to W), and the screen's median and
+	 * limit they must be within (rule 1a; NaN limit: the screen did not
+	 * run) */
+	double *hy, *hx;
+	int *hg;
+	int nh;
+	double screen_med, screen_lim;
 };
 
 /* Rule 1a (verdict_screen.c): set the window's past shocks aside.  The

@@ -315,6 +315,7 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J)
 {
 	J->n_set_aside = 0;
+	c->screen_lim = NAN;
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(&c->srt, y, t, ar); /* the multiset of c->ys[0..m) */
@@ -333,6 +334,8 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	 * read as heavy tails). */
 	const double *v = c->srt.v;
 	double med = sorted_median(v, m), mad = sorted_mad(v, m, med);
+	c->screen_med = med;
+	c->screen_lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * mad;
 	if (c->o->seasons >= 2 && c->season &&
 	    c->o->seasonal != ASSAY_SEASONAL_NO) {
 		int k = set_aside_seasonal(c, m, med, mad, ar, cut, max_events, J);

@@ -11,9 +11,10 @@
  *    prewhitens autocorrelated changes; seasonal means (one intercept per
  *    quarter or month) are used when the series is seasonal: --seasonal
  *    yes, or auto and a partial F test of the seasonal means (with the AR
- *    term in both models) is significant at season_alpha = 0.01 on the
- *    trailing max(W, 5 years) of changes, which the seasonal model then
- *    uses (at least 2 changes per season are needed).
+ *    term in both models) is significant at season_alpha = 0.02 on the
+ *    trailing max(W, 5 years) of changes (and the older ones of rule 1c),
+ *    which the seasonal model then uses (at least 2 changes per season
+ *    are needed).
  *
  * 1a. Past shocks (a crash, a splice or a spike in the window
  *    inflated every scale and capped every rank, so it masked the next
@@ -43,6 +44,13 @@
  *    judged move without that row, as the move's own model is chosen on
  *    the window without it.  Every point is then scored alike, which
  *    keeps the rank exchangeable when the seasons are weak.
+ *
+ * 1c. The seasonality test reads older changes too (auto): up to W
+ *    changes older than the span, each (and its lag, with the AR term)
+ *    within rule 1a's screen -- the span's median +- ASSAY_SET_ASIDE_SCREEN
+ *    robust sigma -- are added to both of the F test's fits, not to the
+ *    models.  Five changes a season found weak seasons in fewer than half
+ *    the windows.  None without the screen (set_aside 0).
  *
  * 2. The prediction-interval t statistic of r_t:
  *      stat = (r_t - fitted) / (s * sqrt(1 + x0'(X'X)^-1 x0) * vol_ratio),
@@ -173,7 +181,7 @@ typedef struct assay_judge_opts {
 	double alpha;           /* level of the verdict (0.05) */
 	assay_seasonal_mode seasonal;   /* AUTO */
 	int seasons;            /* seasons per year: 4 (Q), 12 (M); 0 none */
-	double season_alpha;    /* level of the seasonality F test (0.01) */
+	double season_alpha;    /* level of the seasonality F test (0.02) */
 	int ar;                 /* AR(1) prewhitening on (1) */
 	int run_max;            /* longest run of the trend test (8, <= 16) */
 	double trend_share;     /* w: share of alpha for trends (0.1) */
