@@ -664,16 +664,23 @@ int verdict_f_decided(double f, int d1, int d2, double alpha)
 }
 
 /* The rows older than the span that the seasonality F test reads too
- * (rule 1), into c->hy, c->hx, c->hg (c->nh): up to W rows before the
- * span, each finite with a finite lag under the AR term, and within rule
- * 1a's screen -- the span's median +- ASSAY_SET_ASIDE_SCREEN robust
- * sigma -- its lag too.  Twenty changes of a quarterly series found
- * seasons of +1, -0.5, -1 and +0.5 sigma in fewer than half the windows;
- * and a crash years back, unscreened, would swell both fits' residuals
- * and hide the seasons it was read for.  None when the screen did not
- * run (--set-aside 0, or under four rows).  The models themselves are
- * still fitted on the window alone; these rows only inform the test. */
-static void history_rows(struct ctx *c, const double *y, size_t t, int ar)
+ * (rule 1c), into c->hy, c->hx, c->hg (c->nh), and their moments into
+ * h1 (by season) and h0 (one group): up to W rows before the span, each
+ * finite with a finite lag under the AR term, and within rule 1a's
+ * screen -- the span's median +- ASSAY_SET_ASIDE_SCREEN robust sigma --
+ * its lag too.  Twenty changes of a quarterly series found seasons of
+ * +1, -0.5, -1 and +0.5 sigma in fewer than half the windows; and a crash
+ * years back, unscreened, would swell both fits' residuals and hide the
+ * seasons it was read for.  None when the screen did not run
+ * (--set-aside 0, or under four rows).  The models themselves are still
+ * fitted on the window alone; these rows only inform the test.
+ *
+ * The moments are summed in one pass about the median: every row is
+ * within lim of it, so the centred sums Sum d^2 - (Sum d)^2 / n lose at
+ * most the digits of (lim / sd)^2, a few units, where the two passes of
+ * fit_moments_pair cost a fifth of the judging's time more. */
+static void history_rows(struct ctx *c, const double *y, size_t t, int ar,
+			 struct fit *h1, struct fit *h0)
 {
 	c->nh = 0;
 	double med = c->screen_med, lim = c->screen_lim;
@@ -682,17 +689,64 @@ static void history_rows(struct ctx *c, const double *y, size_t t, int ar)
 		return;
 	size_t w = (size_t)c->o->window, older = t - span - first;
 	size_t oldest = older > w ? t - span - w : first;
+	int ns = c->o->seasons, cnt[MAX_SEASONS] = { 0 };
+	/* lane 0 the change y - med, lane 1 its lag x - med (0 without ar) */
+	pair s[MAX_SEASONS], q[MAX_SEASONS];
+	double sc[MAX_SEASONS];
+	for (int k = 0; k < ns; k++) {
+		s[k] = q[k] = (pair){ 0, 0 };
+		sc[k] = 0;
+	}
+	const pair shift = { med, ar ? med : 0 };
 	for (size_t i = t - span - 1;; i--) {
 		double v = y[i], x = ar ? y[i - 1] : 0;
 		if (fabs(v - med) <= lim && (!ar || fabs(x - med) <= lim)) {
+			int g = c->season[i];
+			pair d = (pair){ v, x } - shift;
+			s[g] += d;
+			q[g] += d * d;
+			sc[g] += d[0] * d[1];
+			cnt[g]++;
 			c->hy[c->nh] = v;
 			c->hx[c->nh] = x;
-			c->hg[c->nh] = c->season[i];
+			c->hg[c->nh] = g;
 			c->nh++;
 		}
 		if (i == oldest)
 			break;
 	}
+	/* the centred sums: within each season (h1) and about all rows (h0) */
+	*h1 = (struct fit){ .ngroups = ns };
+	*h0 = (struct fit){ .ngroups = 1 };
+	pair S = { 0, 0 }, Q = { 0, 0 };
+	double C = 0;
+	for (int k = 0; k < ns; k++) {
+		if (!cnt[k])
+			continue;
+		double n = cnt[k];
+		pair m = s[k] / n;
+		h1->ng[k] = cnt[k];
+		h1->my[k] = med + m[0];
+		h1->mx[k] = shift[1] + m[1];
+		h1->syy += q[k][0] - s[k][0] * m[0];
+		h1->sxx += q[k][1] - s[k][1] * m[1];
+		h1->sxy += sc[k] - s[k][0] * m[1];
+		S += s[k];
+		Q += q[k];
+		C += sc[k];
+	}
+	double n = c->nh;
+	if (!c->nh)
+		return;
+	pair m = S / n;
+	h0->ng[0] = c->nh;
+	h0->my[0] = med + m[0];
+	h0->mx[0] = shift[1] + m[1];
+	h0->syy = Q[0] - S[0] * m[0];
+	h0->sxx = Q[1] - S[1] * m[1];
+	h0->sxy = C - S[0] * m[1];
+	/* Sum x^2, for the test of a lag without variation only */
+	h1->sx2 = h0->sx2 = Q[1] + shift[1] * (2 * S[1] + n * shift[1]);
 }
 
 /* Finish an F test's fit of model rows [0, m) but `skip` and the history
@@ -712,17 +766,47 @@ static void test_fit_finish(const struct ctx *c, struct fit *f, int ar,
 	}
 }
 
-/* The F test's fits: the window's (f0, f1) with the history rows added. */
-static void test_fits(const struct ctx *c, int m, int ar, struct season_fits *sf)
+/* The moments of rows a and b together, into a: per group, the means
+ * weighted by the counts and the centred sums plus na nb / n times the
+ * products of the means' differences (Chan, Golub and LeVeque 1983, the
+ * pairwise update) -- the sums Welford's updates of a by b's rows give,
+ * without a division per row. */
+static void fit_merge(struct fit *a, const struct fit *b, int ar)
+{
+	for (int k = 0; k < a->ngroups; k++) {
+		int nb = b->ng[k];
+		if (!nb)
+			continue;
+		double na = a->ng[k], n = na + nb, w = na * nb / n;
+		double dy = b->my[k] - a->my[k], dx = ar ? b->mx[k] - a->mx[k] : 0;
+		a->ng[k] += nb;
+		a->my[k] += dy * (nb / n);
+		a->syy += w * dy * dy;
+		if (ar) {
+			a->mx[k] += dx * (nb / n);
+			a->sxx += w * dx * dx;
+			a->sxy += w * dx * dy;
+		}
+	}
+	a->syy += b->syy;
+	if (ar) {
+		a->sxx += b->sxx;
+		a->sxy += b->sxy;
+		a->sx2 += b->sx2;
+	}
+}
+
+/* The F test's fits: the window's (f0, f1) with the history rows (their
+ * moments h0, h1) added. */
+static void test_fits(const struct ctx *c, int m, int ar, struct season_fits *sf,
+		      const struct fit *h0, const struct fit *h1)
 {
 	sf->t0 = sf->f0;
 	sf->t1 = sf->f1;
 	if (!c->nh)
 		return;
-	for (int h = 0; h < c->nh; h++) {
-		fit_add(&sf->t1, c->hy[h], c->hx[h], c->hg[h], ar);
-		fit_add(&sf->t0, c->hy[h], c->hx[h], 0, ar);
-	}
+	fit_merge(&sf->t1, h1, ar);
+	fit_merge(&sf->t0, h0, ar);
 	test_fit_finish(c, &sf->t1, ar, c->ys, c->xs, c->gs, m, -1, 0);
 	test_fit_finish(c, &sf->t0, ar, c->ys, c->xs, c->zero_g, m, -1, 1);
 }
@@ -759,8 +843,9 @@ static int choose_seasonal(struct ctx *c, const double *y, size_t t, int m,
 	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, c->zero_g, m, -1);
 	sf->have_f0 = sf->have_f1 = 1;
 	sf->rows = m;
-	history_rows(c, y, t, ar);
-	test_fits(c, m, ar, sf);
+	struct fit h0, h1;
+	history_rows(c, y, t, ar, &h1, &h0);
+	test_fits(c, m, ar, sf, &h0, &h1);
 	const struct fit *t0 = &sf->t0, *t1 = &sf->t1;
 	int d1 = t1->p - t0->p, d2 = m + c->nh - t1->p;
 	double p;
@@ -911,10 +996,12 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 	struct row_fit r0, r1;
 	row_fit_init(&r0, &f0, m);
 	row_fit_init(&r1, &f1, m);
-	/* the F test's fits with the history rows (rule 1), updated with the
-	 * move too; the same as f0 and f1 without history rows */
-	struct fit g0 = f0, g1 = f1;
-	struct row_fit u0 = r0, u1 = r1;
+	/* the F test's fits: with the history rows (rule 1c), updated with
+	 * the move too; without them, f0 and f1 */
+	const struct fit *t0 = &f0, *t1 = &f1;
+	const struct row_fit *u0 = &r0, *u1 = &r1;
+	struct fit g0, g1;
+	struct row_fit v0, v1;
 	if (c->nh) {
 		g0 = *c->test_f0;
 		g1 = *c->test_f1;
@@ -922,8 +1009,12 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 		test_fit_finish(c, &g0, ar, ys, xs, c->zero_g, m + 1, -1, 1);
 		fit_add(&g1, ys[m], xs[m], gsea[m], ar);
 		test_fit_finish(c, &g1, ar, ys, xs, gsea, m + 1, -1, 0);
-		row_fit_init(&u0, &g0, m);
-		row_fit_init(&u1, &g1, m);
+		row_fit_init(&v0, &g0, m);
+		row_fit_init(&v1, &g1, m);
+		t0 = &g0;
+		t1 = &g1;
+		u0 = &v0;
+		u1 = &v1;
 	}
 	/* without any one row every season keeps two rows of the window (so
 	 * d1 and d2 are those of the m + 1 rows less one) only if each has
@@ -932,7 +1023,8 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 	int all2 = 1;
 	for (int k = 0; k < S; k++)
 		all2 &= f1.ng[k] >= 2;
-	int d1 = g1.p - g0.p, d2 = m + c->nh - g1.p;
+	int d1 = t1->p - t0->p, d2 = m + c->nh - t1->p;
+	double T0 = t0->rss, T1 = t1->rss;
 	const struct f_crit *fc = all2 && d1 > 0 && d2 > 0 ?
 		f_crit_get(d1, d2, c->o->season_alpha) : NULL;
 	struct loo_ranks A = {
@@ -944,16 +1036,12 @@ static void loo_rank_selected(const struct ctx *c, int m, int ar, double tie,
 		int g = gsea[i];
 		pair q, e = row_resid2(&r0, &r1, ys[i], xs[i], g, &q);
 		double e0 = e[0], e1 = e[1], q0 = q[0], q1 = q[1];
-		int sel;
-		if (!(fc && f1.ng[g] >= 3))
-			sel = 0;
-		else if (!c->nh)
-			sel = row_selects_seasons(fc, f0.rss, f1.rss, e0, q0, e1, q1);
-		else {
-			pair tq, te = row_resid2(&u0, &u1, ys[i], xs[i], g, &tq);
-			sel = row_selects_seasons(fc, g0.rss, g1.rss, te[0], tq[0],
-						  te[1], tq[1]);
-		}
+		/* the row's residuals in the F test's fits */
+		pair tq = q, te = e;
+		if (c->nh)
+			te = row_resid2(u0, u1, ys[i], xs[i], g, &tq);
+		int sel = fc && f1.ng[g] >= 3 &&
+			  row_selects_seasons(fc, T0, T1, te[0], tq[0], te[1], tq[1]);
 		double s2 = sel ? row_score2(c, &r1, gsea, S, m, i, e1, q1)
 				: row_score2(c, &r0, c->zero_g, 1, m, i, e0, q0);
 		loo_count(&A, s2, i);

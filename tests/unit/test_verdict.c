@@ -770,6 +770,47 @@ static void test_tails_vs_gsl(void **state)
 	assert_true(assay_f_upper(0, 3, 5) == 1);
 }
 
+/* Rule 1c: the seasonality test reads the W changes before the span,
+ * screened.  A 40-sigma crash there is left out with the row after it
+ * (whose lag it is): the test's p-value is that of the same series with
+ * the crash a gap, to the bit.  And the older rows count: with all of
+ * them gaps the p-value is another. */
+static void test_season_history(void **state)
+{
+	(void)state;
+	enum { N = 60 };
+	double r[N], gap[N], none[N];
+	int season[N];
+	uint64_t seed = 99;
+	for (int i = 0; i < N; i++) {
+		r[i] = noise_at(&seed) + 0.8 * (i % 4 == 1) - 0.8 * (i % 4 == 3);
+		season[i] = i % 4;
+	}
+	int t = N - 1, crash = t - 20 - 5;     /* 5 quarters before the span */
+	memcpy(gap, r, sizeof r);
+	memcpy(none, r, sizeof r);
+	r[crash] = 40;
+	gap[crash] = NAN;
+	for (int i = 0; i < t - 21; i++)   /* the span's first lag kept */
+		none[i] = NAN;
+	assay_judge_opts o;
+	assay_judge_opts_init(&o);
+	o.freq = ASSAY_FREQ_Q;
+	o.seasons = 4;
+	o.scales = 1;           /* the F test's p-value, not its decision only */
+	static assay_judgement a[N], b[N], c[N];
+	assay_error err;
+	assert_int_equal(assay_judge(NULL, r, season, N, 0, &o, a, &err), 0);
+	assert_int_equal(assay_judge(NULL, gap, season, N, 0, &o, b, &err), 0);
+	assert_int_equal(assay_judge(NULL, none, season, N, 0, &o, c, &err), 0);
+	assert_true(isfinite(a[t].seasonal_p));
+	assert_true(a[t].seasonal_p == b[t].seasonal_p);
+	assert_true(isfinite(c[t].seasonal_p));
+	assert_true(a[t].seasonal_p != c[t].seasonal_p);
+	/* the models are fitted on the span alone: as many rows either way */
+	assert_int_equal(a[t].n_history, c[t].n_history);
+}
+
 int main(void)
 {
 	assay_init();
@@ -786,6 +827,7 @@ int main(void)
 		cmocka_unit_test(test_log_or_diff),
 		cmocka_unit_test(test_magnitude),
 		cmocka_unit_test(test_magnitude_mixed),
+		cmocka_unit_test(test_season_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
