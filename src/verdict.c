@@ -845,6 +845,7 @@ static int choose_seasonal(struct ctx *c, const double *y, size_t t, int m,
 	sf->rows = m;
 	struct fit h0, h1;
 	history_rows(c, y, t, ar, &h1, &h0);
+	J->seasonal_older = c->nh;
 	test_fits(c, m, ar, sf, &h0, &h1);
 	const struct fit *t0 = &sf->t0, *t1 = &sf->t1;
 	int d1 = t1->p - t0->p, d2 = m + c->nh - t1->p;

@@ -231,6 +231,8 @@ typedef struct assay_judgement {
 	int seasonal;           /* seasonal means used */
 	double seasonal_p;      /* F test p-value (AUTO), else NaN; without
 				 * o->scales NaN unless it decided */
+	int seasonal_older;     /* changes older than the span the F test
+				 * read (rule 1c; 0 when it did not run) */
 	int ar;                 /* AR term used */
 	double phi;             /* its coefficient */
 	assay_noise noise;      /* scales of the W window (n, sd always) */

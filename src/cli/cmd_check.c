@@ -282,6 +282,10 @@ static int print_json(assay_check *c)
 	json_object_set_new(o, "seasonal", json_string(assay_seasonal_name(u->seasonal)));
 	json_object_set_new(o, "seasonal_adjusted", json_boolean(found && j->seasonal));
 	json_object_set_new(o, "seasonal_p", jnum(found ? j->seasonal_p : NAN));
+	/* rule 1c: the older changes the seasonality test read besides the
+	 * n_history of the model */
+	json_object_set_new(o, "seasonal_older", found ? json_integer(j->seasonal_older)
+						       : json_null());
 	json_object_set_new(o, "season_alpha", json_real(u->season_alpha));
 	json_object_set_new(o, "ar", json_boolean(found && j->ar));
 	json_object_set_new(o, "ar_phi", jnum(found ? j->phi : NAN));

@@ -68,6 +68,7 @@ static double get(const assay_judgement *j, const char *col)
 	if (!strcmp(col, "n_set_aside")) return j->n_set_aside;
 	if (!strcmp(col, "expected_ar")) return j->expected_ar;
 	if (!strcmp(col, "vol_ratio")) return j->vol_ratio;
+	if (!strcmp(col, "seasonal_older")) return j->seasonal_older;
 	if (!strcmp(col, "set_aside_age"))
 		return j->n_set_aside ? j->set_aside_age[0] : NAN;
 	if (!strcmp(col, "set_aside_z"))
@@ -80,7 +81,8 @@ static const char *const numeric_cols[] = {
 	"change", "n_history", "seasonal", "seasonal_p", "ar", "phi", "expected",
 	"scale", "stat", "df", "p_t", "rank", "p_shock", "score", "run",
 	"run_cap", "run_stat", "p_trend", "p", "sd", "mad", "qn", "ewma", "annual",
-	"n_set_aside", "set_aside_age", "set_aside_z", "expected_ar", "vol_ratio"
+	"n_set_aside", "set_aside_age", "set_aside_z", "expected_ar", "vol_ratio",
+	"seasonal_older"
 };
 #define NNUM (sizeof numeric_cols / sizeof numeric_cols[0])
 
