@@ -336,6 +336,8 @@ int assay_store_series_remove(assay_store *st, const char *name,
 {
 	sqlite3_stmt *q;
 	int rc;
+	if (store_schema_current(st, err))
+		return -1;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM series WHERE name = ?", -1,
 			       &q, NULL))
 		return store_sqlite_fail(err, st->db, st->path);
@@ -503,6 +505,10 @@ int assay_store_begin(assay_store *st, assay_error *err)
 {
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return store_sqlite_fail(err, st->db, st->path);
+	if (store_schema_current(st, err)) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
 	return 0;
 }
 

@@ -160,7 +160,7 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 {
 	sqlite3 *db = st->db;
 	char shown[256];
-	if (assay_name_check(name, err))
+	if (assay_name_check(name, err) || store_schema_current(st, err))
 		return -1;
 	if (!kind && !r->kind)
 		return assay_fail(err, ASSAY_EUSAGE, "%s: the kind of the result "

@@ -91,7 +91,7 @@ int assay_store_series_rename(assay_store *st, const char *old,
 {
 	assay_series_info a, b;
 	int rc;
-	if (assay_name_check(new_name, err))
+	if (assay_name_check(new_name, err) || store_schema_current(st, err))
 		return -1;
 	if ((rc = assay_store_series_get(st, old, &a, err)) <= 0)
 		return rc;
@@ -337,7 +337,7 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	assay_series_info ia = { 0 }, ib = { 0 }, ic = { 0 };
 	int rc = -1, got;
 	memset(res, 0, sizeof *res);
-	if (assay_name_check(into, err))
+	if (assay_name_check(into, err) || store_schema_current(st, err))
 		return -1;
 	if (!strcmp(a, b))
 		return assay_fail(err, ASSAY_EUSAGE, "a series merges with "

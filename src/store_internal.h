@@ -22,6 +22,11 @@ struct assay_store {
 	sqlite3_stmt *q_series_get;     /* series by name */
 	sqlite3_stmt *q_load;           /* current observations of a series */
 	sqlite3_stmt *q_derived_get;    /* a series' derived definition */
+	/* Opened for writing with an earlier schema than ours, not yet
+	 * migrated: the first write migrates it, inside its own
+	 * transaction (store_schema_current), so that an import that fails
+	 * or is a dry run leaves the file as it was. */
+	int behind;
 };
 
 /* A statement kept for the store's lifetime (in a slot above), prepared
@@ -43,6 +48,12 @@ char *store_col_strdup(sqlite3_stmt *st, int i);
 int store_sqlite_fail(assay_error *err, sqlite3 *db, const char *what);
 /* err filled with "PATH: what SQLite says"; returns -1. */
 int store_db_fail(assay_store *st, assay_error *err);
+
+/* Bring a store opened behind (see struct assay_store) to our schema
+ * before a write: inside the caller's transaction when one is open (its
+ * rollback undoes the migration too), else in a transaction of its own.
+ * Returns 0, or -1 with err filled (ASSAY_EIO). */
+int store_schema_current(assay_store *st, assay_error *err);
 
 /* sqlite3_config for the whole process (assay_init calls it). */
 void store_configure_library(void);

@@ -169,6 +169,21 @@ static int open_fail(assay_error *err, sqlite3 *db, const char *path)
 	return store_sqlite_fail(err, db, path);
 }
 
+/* The steps after `version`, in the transaction open on db (the caller
+ * rolls it back on failure). */
+static int migrate_steps(sqlite3 *db, const char *path, int version,
+			 assay_error *err)
+{
+	for (int i = version; i < known_version(); i++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL))
+			return store_sqlite_fail(err, db, path);
+	}
+	return 0;
+}
+
 static int migrate(sqlite3 *db, const char *path, assay_error *err)
 {
 	int version, n = known_version();
@@ -212,15 +227,9 @@ static int migrate(sqlite3 *db, const char *path, assay_error *err)
 			return -1;
 		}
 	}
-	for (int i = version; i < n; i++) {
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
-		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) ||
-		    sqlite3_exec(db, pragma, NULL, NULL, NULL)) {
-			store_sqlite_fail(err, db, path);
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
+	if (migrate_steps(db, path, version, err)) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
 		return store_sqlite_fail(err, db, path);
@@ -275,9 +284,13 @@ static int no_store(const char *path, assay_error *err)
 }
 
 /* create 0: an existing store only (no SQLITE_OPEN_CREATE, so that even
- * a file removed meanwhile is not made anew). */
+ * a file removed meanwhile is not made anew), migrated now.  create 1 (an
+ * import's store): a store of an earlier version is left as it is, with
+ * *behind set, for the import's transaction to migrate (see struct
+ * assay_store): an import that fails or is a dry run writes nothing, not
+ * even the migration. */
 static int open_writer(sqlite3 **out, const char *path, int create,
-		       assay_error *err)
+		       int *behind, assay_error *err)
 {
 	sqlite3 *db = NULL;
 	if (!create && access(path, F_OK) && errno == ENOENT)
@@ -297,6 +310,14 @@ static int open_writer(sqlite3 **out, const char *path, int create,
 			 "PRAGMA synchronous = NORMAL", NULL, NULL, NULL))
 		goto fail;
 	err->status = ASSAY_OK;
+	int version;
+	*behind = 0;
+	if (create && schema_version(db, &version) == 0 && version >= 1 &&
+	    version < known_version()) {
+		*behind = 1;
+		*out = db;
+		return 0;
+	}
 	if (migrate(db, path, err)) {
 		/* A directory that is not writable shows first here, when the
 		 * first transaction needs PATH-wal. */
@@ -479,13 +500,14 @@ static int open_store(assay_store **out, const char *path, int readonly,
 {
 	assay_error local;
 	sqlite3 *db = NULL;
+	int behind = 0;
 
 	*out = NULL;
 	if (!err)
 		err = &local;
 	err->status = ASSAY_OK;
 	if (readonly ? open_reader(&db, path, err)
-		     : open_writer(&db, path, create, err))
+		     : open_writer(&db, path, create, &behind, err))
 		return -1;
 	assay_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
@@ -494,8 +516,30 @@ static int open_store(assay_store **out, const char *path, int readonly,
 		return assay_fail(err, ASSAY_EIO, "out of memory");
 	}
 	s->db = db;
+	s->behind = behind;
 	*out = s;
 	return 0;
+}
+
+int store_schema_current(assay_store *st, assay_error *err)
+{
+	int version;
+	if (!st->behind)
+		return 0;
+	if (sqlite3_get_autocommit(st->db)) {
+		if (migrate(st->db, st->path, err))
+			return -1;
+		st->behind = 0;
+		return 0;
+	}
+	/* In the caller's transaction (an import's BEGIN IMMEDIATE: read
+	 * under the write lock, so another writer's migration is seen);
+	 * st->behind stays set, since a rollback undoes these steps. */
+	if (schema_version(st->db, &version))
+		return store_sqlite_fail(err, st->db, st->path);
+	if (version > known_version())
+		return too_new(st->path, version, err);
+	return migrate_steps(st->db, st->path, version, err);
 }
 
 int assay_store_open(assay_store **out, const char *path, int readonly,

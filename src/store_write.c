@@ -271,7 +271,9 @@ int store_import_begin(assay_store *st, store_import **out, assay_error *err)
 		free(w);
 		return -1;
 	}
-	if (prepare_all(w, err) || load_known(w, err) ||
+	/* An older store's migration is part of the import: committed with
+	 * it, or rolled back with a failed or dry-run import. */
+	if (store_schema_current(st, err) || prepare_all(w, err) || load_known(w, err) ||
 	    (!(w->pipe = pipe_new(run_queued, w, sqlite3_threadsafe())) &&
 	     out_of_memory(w, err))) {
 		store_import_end(w, 0, NULL);

@@ -31,6 +31,42 @@ sqlite3 "$WORK/new.db" .dump > "$WORK/new.after"
 cmp -s "$WORK/new.before" "$WORK/new.after" && ok newer-schema-unchanged ||
 	not_ok newer-schema-unchanged "the store changed"
 
+# ---- a store of an earlier schema (version 3, before series_origin): an
+# import migrates it in its own transaction, so that an import that fails,
+# or a --dry-run, leaves the file byte for byte as it was (the migration
+# was committed at the opening, before the import failed); readers read it
+# as it is; the first import that commits migrates it
+V3="$WORK/v3.db"
+cp "$DB" "$V3"
+sqlite3 "$V3" 'DROP TABLE series_origin; PRAGMA user_version = 3'
+cp "$V3" "$WORK/v3.orig"
+printf 'series,date,value\ncu,2026-04,x\n' > "$WORK/v3-bad.csv"
+printf 'series,date,value\ncu,2026-04,2.5\n' > "$WORK/v3-good.csv"
+run "$ASSAY" --db "$V3" -q import "$WORK/v3-bad.csv" --kind price
+expect_status v3-failed-import-status 2
+cmp -s "$V3" "$WORK/v3.orig" && ok v3-failed-import-unchanged ||
+	not_ok v3-failed-import-unchanged "the file changed: user_version $(sqlite3 "$V3" 'PRAGMA user_version')"
+run "$ASSAY" --db "$V3" -q import "$WORK/v3-good.csv" --kind price --dry-run
+expect_status v3-dry-run-status 0
+cmp -s "$V3" "$WORK/v3.orig" && ok v3-dry-run-unchanged ||
+	not_ok v3-dry-run-unchanged "the file changed: user_version $(sqlite3 "$V3" 'PRAGMA user_version')"
+run "$ASSAY" --db "$V3" export cu
+expect_out v3-readable "period,value
+2026-01,1.5
+2026-02,1.75
+2026-03,2"
+run "$ASSAY" --db "$V3" list --format csv
+expect_status v3-list-status 0
+cmp -s "$V3" "$WORK/v3.orig" && ok v3-read-unchanged || not_ok v3-read-unchanged "the file changed"
+run "$ASSAY" --db "$V3" -q import "$WORK/v3-good.csv" --kind price
+expect_status v3-import-status 0
+run sqlite3 "$V3" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name = 'series_origin'"
+expect_out v3-import-migrates "4
+1"
+run "$ASSAY" --db "$V3" export cu --from 2026-04
+expect_out v3-import-value "period,value
+2026-04,2.5"
+
 # ---- no file at --db: the writers that edit series say so, as readers do,
 # and create nothing (they made an empty store and blamed the series) ------
 for cmd in "list" "show cu" "rm cu" "rename cu cv" "merge cu cv --into cw" \
