@@ -499,9 +499,12 @@ static int excel_serial(const char *s)
 /* The error of a workbook cell holding a formula and no result. */
 static void formula_why(const char *formula, char *why, size_t n)
 {
-	snprintf(why, n, "the cell holds a formula (%.70s) and no result: the "
-		 "workbook was saved without calculating it; open and save it in "
-		 "a spreadsheet program", formula);
+	if (formula[0] != '=')          /* an .xls's own words */
+		snprintf(why, n, "%s", formula);
+	else
+		snprintf(why, n, "the cell holds a formula (%.70s) and no "
+			 "result: the workbook was saved without calculating it; "
+			 "open and save it in a spreadsheet program", formula);
 }
 
 int im_formula_at(struct importer *im, int c)

@@ -44,7 +44,13 @@ enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED, FMT_MONTH };
  * result (libfreexl gives the cell as empty) or a BOOLERR cell, TRUE,
  * FALSE or an error value (libfreexl gives 1 or 0) -- as the workbook
  * stream holds it (see workbook_xls.c). */
-enum { XR_NUMBER, XR_TEXT, XR_BOOL, XR_ERROR, XR_EMPTY, XR_UNREAD };
+/* XR_NORESULT: a formula with no result to read (a text result whose
+ * STRING record is missing, or a tag this reader does not know);
+ * XR_BLANK: a formula whose stored result is the empty text, which is
+ * also what writers that never calculate (xlwt) store for every formula.
+ * Both reach the importer as ASSAY_CELL_FORMULA (refused where read). */
+enum { XR_NUMBER, XR_TEXT, XR_BOOL, XR_ERROR, XR_EMPTY, XR_UNREAD,
+       XR_NORESULT, XR_BLANK };
 struct xls_result {
 	uint64_t key;           /* row << 16 | col (0-based) */
 	double num;             /* XR_NUMBER */

@@ -33,7 +33,8 @@ enum {
 	BIFF_FORMULA = 0x0006, BIFF_EOF = 0x000A, BIFF_BOUNDSHEET = 0x0085,
 	BIFF_MULRK = 0x00BD, BIFF_XF = 0x00E0, BIFF_NUMBER = 0x0203,
 	BIFF_BOOLERR = 0x0205, BIFF_STRING = 0x0207, BIFF_RK = 0x027E,
-	BIFF_FORMAT = 0x041E, BIFF_BOF = 0x0809
+	BIFF_FORMAT = 0x041E, BIFF_BOF = 0x0809, BIFF_CONTINUE = 0x003C,
+	BIFF_ARRAY = 0x0221, BIFF_TABLE = 0x0236, BIFF_SHRFMLA = 0x04BC
 };
 
 struct biff_rec {
@@ -272,6 +273,16 @@ static struct xls_result *add_result(assay_workbook *wb, size_t *cap,
 	return x;
 }
 
+/* The texts of a formula cell without a result to read (XR_NORESULT,
+ * XR_BLANK): what the importer says where it reads one. */
+#define XLS_NO_RESULT "the cell holds a formula and no result: the " \
+	"workbook was saved without calculating it; open and save it in a " \
+	"spreadsheet program"
+#define XLS_BLANK_RESULT "the cell holds a formula whose stored result " \
+	"is an empty text, as writers that never calculate (xlwt) store for " \
+	"every formula: open the workbook in a spreadsheet program and save " \
+	"it as .xlsx (which tells \"\" from no result)"
+
 /* A FORMULA record's cached result; *pending is set for a text result,
  * which the next STRING record holds. */
 static int formula_result(assay_workbook *wb, size_t *cap,
@@ -281,7 +292,9 @@ static int formula_result(assay_workbook *wb, size_t *cap,
 	struct xls_result *x = add_result(wb, cap, le16(d), le16(d + 2), le16(d + 4));
 	if (!x)
 		return -1;
-	if (le16(d + 12) != 0xFFFF) {
+	if (r->len < 14)
+		x->kind = XR_NORESULT;  /* too short to hold one */
+	else if (le16(d + 12) != 0xFFFF) {
 		uint64_t bits = le32(d + 6) | (uint64_t)le32(d + 10) << 32;
 		memcpy(&x->num, &bits, sizeof x->num);
 		x->kind = XR_NUMBER;
@@ -290,10 +303,15 @@ static int formula_result(assay_workbook *wb, size_t *cap,
 	} else if (d[6] == 2) {
 		x->kind = XR_ERROR, x->text = (char *)error_text(d[8]);
 	} else if (d[6] == 0) {
-		x->kind = XR_UNREAD;    /* until its STRING record */
+		x->kind = XR_NORESULT;  /* until its STRING record */
 		*pending = x;
+	} else if (d[6] == 3) {
+		/* "the empty text" ([MS-XLS] 2.5.133): a formula that gives
+		 * "", or one never calculated (xlwt writes this result for
+		 * every formula); the record does not tell them apart */
+		x->kind = XR_BLANK;
 	} else {
-		x->kind = XR_EMPTY;
+		x->kind = XR_NORESULT;
 	}
 	return 0;
 }
@@ -337,8 +355,10 @@ static int string_result(assay_workbook *wb, const struct biff_rec *r,
 			 struct xls_result *x)
 {
 	char *text = string_text(wb, r);
-	if (!text)
-		return 0;       /* XR_UNREAD: the reader refuses the cell */
+	if (!text) {
+		x->kind = XR_UNREAD;    /* the reader refuses the cell */
+		return 0;
+	}
 	x->kind = *text ? XR_TEXT : XR_EMPTY;
 	if (*text)
 		x->text = text;
@@ -407,7 +427,13 @@ int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 		else if (r.type == BIFF_STRING && pending) {
 			rc = string_result(wb, &r, pending);
 			pending = NULL;
-		} else if (r.len < 6)
+		} else if (r.type != BIFF_SHRFMLA && r.type != BIFF_ARRAY &&
+			   r.type != BIFF_TABLE && r.type != BIFF_CONTINUE &&
+			   (pending = NULL, r.len < 6))
+			/* a text result's STRING record follows its FORMULA
+			 * (past the formula's own records): any other record
+			 * means it has none, and the cell stays XR_NORESULT
+			 * (a later STRING record is no result of it) */
 			continue;
 		else if (r.type == BIFF_BOOLERR) {
 			pending = NULL;
@@ -417,7 +443,7 @@ int wb_xls_format_cells(assay_workbook *wb, size_t idx, assay_error *err)
 			   r.type == BIFF_FORMULA) {
 			pending = NULL;
 			rc = add_cell(wb, &cap, le16(d), le16(d + 2), le16(d + 4));
-			if (!rc && r.type == BIFF_FORMULA && r.len >= 14)
+			if (!rc && r.type == BIFF_FORMULA)
 				rc = formula_result(wb, &xcap, &r, &pending);
 		} else if (r.type == BIFF_MULRK)   /* row, first col, (xf, rk)..., last col */
 			for (size_t k = 4, col = le16(d + 2); rc == 0 && k + 8 <= r.len;
@@ -563,6 +589,15 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 			if (x && x->kind == XR_NUMBER) {
 				v.type = FREEXL_CELL_DOUBLE;
 				v.value.double_value = x->num;
+			} else if (x && (x->kind == XR_NORESULT || x->kind == XR_BLANK)) {
+				/* An .xls holds a formula as tokens, not text: the
+				 * cell's text is the importer's message (see
+				 * ASSAY_CELL_FORMULA).  Read as empty, a column of
+				 * formulas was a column of NA, exit 0. */
+				v.type = FREEXL_CELL_NULL;
+				s = x->kind == XR_BLANK ? XLS_BLANK_RESULT
+				    : XLS_NO_RESULT;
+				type = ASSAY_CELL_FORMULA;
 			} else if (x) {
 				v.type = FREEXL_CELL_NULL;
 				s = x->kind == XR_EMPTY ? "" : x->text;

@@ -528,6 +528,7 @@ struct sheet_ctx {
 	int col, prev_col;
 	int in_row, in_cell, in_v, in_is, in_t, in_rph;
 	int in_f, has_f;        /* in the cell's <f>; the cell has one */
+	int has_v;              /* the cell has a <v> (or <is>), empty or not */
 	char ftext[64];         /* its formula, cut short (for messages) */
 	size_t flen;
 	char ctype[12];
@@ -633,15 +634,15 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		c->in_cell = 1;
 		c->vlen = 0;
 		c->vlong = 0;
-		c->has_f = 0;
+		c->has_f = c->has_v = 0;
 		c->flen = 0;
 	} else if (c->in_cell && !strcmp(n, "f")) {
 		c->in_f = c->has_f = 1;
 	} else if (c->in_cell && (!strcmp(n, "v") || (!strcmp(n, "t") && c->in_is &&
 						      !c->in_rph))) {
-		c->in_v = 1;
+		c->in_v = c->has_v = 1;
 	} else if (c->in_cell && !strcmp(n, "is")) {
-		c->in_is = 1;
+		c->in_is = c->has_v = 1;
 	} else if (c->in_cell && !strcmp(n, "rPh")) {
 		c->in_rph = 1;
 	}
@@ -710,10 +711,13 @@ static void end_cell(struct sheet_ctx *c)
 		return;
 	}
 	c->v[c->vlen] = 0;
-	if (c->has_f && !n && strcmp(t, "str") && strcmp(t, "inlineStr")) {
+	if (c->has_f && ((!n && strcmp(t, "str") && strcmp(t, "inlineStr")) ||
+			 !c->has_v)) {
 		/* A formula without its result: reading it as an empty cell
 		 * would make a column of formulas a column of NA.  (A formula
-		 * whose result is "" is t="str" with an empty <v>: empty.) */
+		 * whose result is "" is t="str" with an empty <v>: empty.  A
+		 * t="str" cell with no <v> at all has no result: it was read
+		 * as empty.) */
 		char f[sizeof c->ftext + 2];
 		snprintf(f, sizeof f, "=%.*s", (int)c->flen, c->ftext);
 		put_cell(c, f, strlen(f), ASSAY_CELL_FORMULA);

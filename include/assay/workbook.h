@@ -46,7 +46,11 @@ enum assay_file_format { ASSAY_FILE_TEXT, ASSAY_FILE_XLSX, ASSAY_FILE_XLS };
 enum assay_file_format assay_file_sniff(const unsigned char *head, size_t n);
 
 /* ASSAY_CELL_FORMULA: a formula with no stored result (a workbook written
- * by a script and never calculated); its text is "=" and the formula.
+ * by a script and never calculated); in an .xlsx its text is "=" and the
+ * formula.  An .xls holds formulas as tokens, not text: there its text
+ * says what the cell holds instead of a result (no result, or the empty
+ * text that writers which never calculate store for every formula), and
+ * does not begin with "=".
  * ASSAY_CELL_PERCENT: a number cell with a percent format; its text is the
  * stored number (0.0725 for a cell that shows 7.25%).
  * ASSAY_CELL_SCALED: a number cell whose format shows it divided by 1000
