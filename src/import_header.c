@@ -687,6 +687,20 @@ static int check_distinct_columns(struct importer *im)
 	if (again == (size_t)-1)
 		return 0;
 	struct value_col *w = &im->vcol[first], *v = &im->vcol[again];
+	/* Two spellings of one name ('Copper, mine' and 'copper mine', a
+	 * footnote mark, a no-break space) are refused here as the keys of
+	 * one file are, naming --map; the same text twice no --map tells
+	 * apart. */
+	if (wide && strcmp(im->header[w->idx], im->header[v->idx]))
+		return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
+			       "columns %d and %d ('%s' and '%s') both name series "
+			       "'%s': rename one (--map '%s=...' names it apart), "
+			       "or choose with --value-cols",
+			       w->idx + 1, v->idx + 1,
+			       assay_shown(im->header[w->idx], a, sizeof a),
+			       assay_shown(im->header[v->idx], b, sizeof b),
+			       assay_shown(v->part, lbl, sizeof lbl),
+			       im->header[v->idx]);
 	if (wide)
 		return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
 			       "columns %d and %d ('%s' and '%s') both name series "
