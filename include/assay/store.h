@@ -55,8 +55,11 @@ typedef struct assay_obs {
 void assay_obs_release(assay_obs *obs);
 
 /* Open (and create or migrate) the store at `path`.  `readonly` opens an
- * existing file without creating or migrating it.  The store uses WAL, a
- * busy timeout and foreign keys.  Returns 0, or -1 with err filled
+ * existing file without creating or migrating it.  A store of an earlier
+ * schema opened for writing is migrated by its first write, inside that
+ * write's transaction (an import's, or assay_store_begin's): an import
+ * that fails or is a dry run leaves the file as it was.  The store uses
+ * WAL, a busy timeout and foreign keys.  Returns 0, or -1 with err filled
  * (ASSAY_EIO). */
 int assay_store_open(assay_store **out, const char *path, int readonly,
 		     assay_error *err);
