@@ -509,7 +509,7 @@ static void formula_why(const char *formula, char *why, size_t n)
 
 int im_formula_at(struct importer *im, int c)
 {
-	char why[256];
+	char why[320];
 	if (c < 0 || (size_t)c >= im->nfield || !im->ftype ||
 	    im->ftype[c] != ASSAY_CELL_FORMULA)
 		return 0;

@@ -67,6 +67,7 @@ struct assay_workbook {
 	struct sheet *sheet;
 	size_t nsheet;
 	int date1904;
+	int full_calc_on_load;  /* xlsx: <calcPr fullCalcOnLoad="1"/> */
 	char *wb_part, *sst_part, *styles_part;
 	unsigned char *xf_class; /* per cell style: FMT_* */
 	size_t nxf;

@@ -207,6 +207,9 @@ static void workbook_start(void *ud, const XML_Char *name, const XML_Char **atts
 	if (!strcmp(n, "workbookPr")) {
 		const char *d = attr(atts, "date1904");
 		wb->date1904 = d && (!strcmp(d, "1") || !strcasecmp(d, "true"));
+	} else if (!strcmp(n, "calcPr")) {
+		const char *f = attr(atts, "fullCalcOnLoad");
+		wb->full_calc_on_load = f && (!strcmp(f, "1") || !strcasecmp(f, "true"));
 	} else if (!strcmp(n, "sheet")) {
 		const char *sn = attr(atts, "name"), *rid = attr(atts, "id");
 		const char *state = attr(atts, "state");
@@ -721,6 +724,21 @@ static void end_cell(struct sheet_ctx *c)
 		char f[sizeof c->ftext + 2];
 		snprintf(f, sizeof f, "=%.*s", (int)c->flen, c->ftext);
 		put_cell(c, f, strlen(f), ASSAY_CELL_FORMULA);
+		return;
+	}
+	if (c->has_f && wb->full_calc_on_load) {
+		/* The workbook asks to be recalculated when opened: its writer
+		 * (XlsxWriter, for one) stored a placeholder -- 0 for every
+		 * formula -- not the result, which a spreadsheet program
+		 * computes on opening.  Read as stored, a column of sums is a
+		 * column of zeros. */
+		char why[sizeof c->ftext + 192];
+		snprintf(why, sizeof why, "the cell holds a formula (=%.*s) whose "
+			 "stored result may be a placeholder: the workbook asks to "
+			 "be recalculated on opening (fullCalcOnLoad); open and "
+			 "save it in a spreadsheet program",
+			 (int)(c->flen < 70 ? c->flen : 70), c->ftext);
+		put_cell(c, why, strlen(why), ASSAY_CELL_FORMULA);
 		return;
 	}
 	if (!strcmp(t, "s")) {
