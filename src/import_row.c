@@ -771,10 +771,17 @@ void im_on_record(struct importer *im)
 		return;
 	/* Rows right under the header with no date are part of the header
 	 * (World Bank: units, series codes); a units row gives the units.
-	 * One with a number in a value cell is data without its date, and
-	 * fails as such: it was dropped without a word. */
-	if (im->state == AFTER_HEADER && im->date_col >= 0 &&
-	    (size_t)im->date_col < im->nfield && !im_trim(im->field[im->date_col])[0] &&
+	 * So are those whose date cell is a label, no digit in it (IMF:
+	 * "Commodity.Description", "Data Type", "Frequency"; they were
+	 * "cannot read date 'Data Type'", naming --date-format).  One with
+	 * a number in a value cell is data without its date, and fails as
+	 * such: it was dropped without a word. */
+	const char *date = im->state == AFTER_HEADER && im->date_col >= 0 &&
+			   (size_t)im->date_col < im->nfield
+			   ? im_trim(im->field[im->date_col]) : NULL;
+	size_t moved;
+	if (date && (!*date || (!strpbrk(date, "0123456789") &&
+				!repeated_header(im, &moved))) &&
 	    !row_has_number(im)) {
 		if (check_row_width(im) == 0)
 			im_take_units_row(im);
