@@ -231,26 +231,46 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+/* A value under a column the header leaves unnamed: lost, unless
+ * --value-cols picks the column by its number. */
+static int unnamed_cell(struct importer *im, size_t c)
+{
+	char buf[64];
+	return im_fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
+		       "field %zu '%s' is under a column with no name in the "
+		       "header (%s %ld)%s", c + 1,
+		       assay_shown(im_trim(im->field[c]), buf, sizeof buf),
+		       im->sheet_name ? "row" : "line", im->header_at,
+		       im->layout == ASSAY_LAYOUT_WIDE
+		       ? " (--value-cols names the columns to read; a number "
+			 "picks one with no name)" : "");
+}
+
 /* Cells past the header's last column: a value no column names, which
  * would be lost, and a sign that the cells before it may have shifted
- * (an unquoted 1,000 is two cells).  Empty ones are spreadsheet padding. */
+ * (an unquoted 1,000 is two cells).  Empty ones are spreadsheet padding.
+ * Past the last named column but within the header's own cells (an IMF
+ * file's unnamed last columns) nothing shifted: the cell is under an
+ * unnamed column, as one between named ones, left out by --value-cols
+ * (it was "row has 95 fields but the header has 88 columns", also under
+ * --value-cols, which leaves the unnamed columns between out). */
 static int check_row_width(struct importer *im)
 {
 	for (size_t k = 0; k < im->nunnamed; k++) {
-		char buf[64];
 		size_t c = (size_t)im->unnamed[k];
 		if (c < im->nfield && im_trim(im->field[c])[0])
-			return im_fail_at(im, im->row_line, (int)c + 1, ASSAY_EUSAGE,
-				       "field %zu '%s' is under a column with no "
-				       "name in the header (%s %ld)", c + 1,
-				       assay_shown(im_trim(im->field[c]), buf, sizeof buf),
-				       im->sheet_name ? "row" : "line", im->header_at);
+			return unnamed_cell(im, c);
 	}
 	for (size_t i = im->hwidth; i < im->nfield; i++) {
 		char buf[64];
 		const char *cell = im_trim(im->field[i]);
 		if (!*cell)
 			continue;
+		if (i < im->nheader) {
+			if (im->o->value_cols)
+				continue;
+			return unnamed_cell(im, i);
+		}
 		return im_fail_at(im, im->row_line, (int)i + 1, ASSAY_EUSAGE,
 			       "row has %zu fields but the header has %zu "
 			       "column%s: field %zu '%s' is under no column%s",
