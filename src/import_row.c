@@ -793,9 +793,11 @@ void im_on_record(struct importer *im)
 	 * (World Bank: units, series codes); a units row gives the units.
 	 * So are those whose date cell is a label, no digit in it (IMF:
 	 * "Commodity.Description", "Data Type", "Frequency"; they were
-	 * "cannot read date 'Data Type'", naming --date-format).  One with
-	 * a number in a value cell is data without its date, and fails as
-	 * such: it was dropped without a word. */
+	 * "cannot read date 'Data Type'", naming --date-format); such a
+	 * row gives units only where its label says so ("Units"): the
+	 * IMF's "Data Type" row of "USD" would label US cents a pound as
+	 * USD.  One with a number in a value cell is data without its
+	 * date, and fails as such: it was dropped without a word. */
 	const char *date = im->state == AFTER_HEADER && im->date_col >= 0 &&
 			   (size_t)im->date_col < im->nfield
 			   ? im_trim(im->field[im->date_col]) : NULL;
@@ -803,7 +805,8 @@ void im_on_record(struct importer *im)
 	if (date && (!*date || (!strpbrk(date, "0123456789") &&
 				!repeated_header(im, &moved))) &&
 	    !row_has_number(im)) {
-		if (check_row_width(im) == 0)
+		if (check_row_width(im) == 0 &&
+		    (!*date || !strncasecmp(date, "unit", 4)))
 			im_take_units_row(im);
 		return;
 	}
