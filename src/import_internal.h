@@ -79,7 +79,7 @@ struct series_entry {
 					 * notes from a column: the first row's
 					 * that gives one ... */
 	long said_line[ASSAY_META_COUNT];       /* ... and that row */
-	/* new, long layout: its own full dates, read as a file's are
+	/* new, long and wide layouts: its own full dates, read as a file's are
 	 * (im_check_series_days) */
 	struct day_stats days;
 };
@@ -394,6 +394,8 @@ void im_note_marks(struct importer *im, const char *cell, long line, int col);
 unsigned im_day_marks(assay_period day);
 /* The weekday of a day ordinal, 0 Sunday to 6 Saturday. */
 int im_weekday(assay_period day);
+/* Can a day stand for a period of frequency f (import_write.c)? */
+int im_day_fits(assay_period day, assay_freq f);
 /* import.c: count one more full date into s ... */
 void im_day_stats_add(struct day_stats *s, assay_period day);
 /* ... and what the dates counted are: months (all month starts or ends),

@@ -494,6 +494,16 @@ static int handle_data_row(struct importer *im)
 	}
 	if (im->pass == 1)
 		return 0;       /* pass one only learns how to read dates */
+	/* A wide row with no value whose date is no end of the file's
+	 * months, quarters or years is of no period of the file (FRED's
+	 * download of a quarterly series beside a monthly one, --value-cols
+	 * picking the quarterly: a row per month, empty in two of three).
+	 * Its empty cells were NA for the quarter, refused beside its value.
+	 * (A long or single row without its value is an error.) */
+	if (im->layout == ASSAY_LAYOUT_WIDE && im->row_day_guessed &&
+	    (f == ASSAY_FREQ_M || f == ASSAY_FREQ_Q || f == ASSAY_FREQ_A) &&
+	    !im_day_fits(im->row_day, f) && !row_has_value(im))
+		return 0;
 	note_spare_number(im);
 	im->res->short_rows += im->nfield < im->hwidth;
 	/* Read every cell before writing any, so that a bad cell skips the

@@ -814,7 +814,7 @@ static int na_add(struct na_cells *s, const char *name, assay_freq f,
 
 /* Can a day stand for a period of frequency f: any day for days, the
  * first or last day of its month, quarter or year for the others. */
-static int day_fits(assay_period day, assay_freq f)
+int im_day_fits(assay_period day, assay_freq f)
 {
 	unsigned k = im_day_marks(day);
 	switch (f) {
@@ -874,7 +874,12 @@ static const char *freq_words(assay_freq f)
 int im_check_series_days(struct importer *im)
 {
 	assay_freq file = im->day_freq ? im->day_freq : im_days_freq(&im->days);
-	if (im->layout != ASSAY_LAYOUT_LONG || im->o->freq || !im->days.cells)
+	/* A wide file's columns too: FRED's download of a monthly and a
+	 * quarterly series has a row per month, the quarterly column empty
+	 * in two of three, and its quarters were stored as their first
+	 * months, exit 0. */
+	if ((im->layout != ASSAY_LAYOUT_LONG && im->layout != ASSAY_LAYOUT_WIDE) ||
+	    im->o->freq || !im->days.cells)
 		return 0;
 	struct series_entry *first = NULL;     /* the one seen first */
 	assay_freq first_own = ASSAY_FREQ_NONE;
@@ -899,8 +904,10 @@ int im_check_series_days(struct importer *im)
 	return im_fail_at(im, first->created_at, im->date_col + 1, ASSAY_EUSAGE,
 		       "the dates of series '%s' read as %s, but the file's as "
 		       "%s: read as the file's, its periods would be wrong "
-		       "(import it from a file of its own%s)", first->name,
+		       "(import it from a file of its own%s%s)", first->name,
 		       freq_words(first_own), freq_words(file),
+		       im->layout == ASSAY_LAYOUT_WIDE
+		       ? ", or alone: --value-cols names its column" : "",
 		       file == ASSAY_FREQ_D ? "; if its dates are days, --freq D"
 		       : "");
 }
@@ -909,16 +916,17 @@ int im_write_value(struct importer *im, struct series_entry *e,
 		       assay_period p, assay_freq f, double value, int col)
 {
 	char lbl[32];
-	/* a new series' own full dates (long layout, no --freq), counted as
-	 * the file's are */
-	if (im->row_is_day && e->is_new && im->layout == ASSAY_LAYOUT_LONG)
+	/* a new series' own full dates (long and wide layouts, no --freq),
+	 * counted as the file's are */
+	if (im->row_is_day && e->is_new && (im->layout == ASSAY_LAYOUT_LONG ||
+					    im->layout == ASSAY_LAYOUT_WIDE))
 		im_day_stats_add(&e->days, im->row_day);
 	/* Month, quarter or year boundaries (one weekday) make a file's
 	 * dates months, quarters or years (weeks); a series the store holds
 	 * at another frequency keeps it where the day is one of its period's
 	 * ends: a daily update of one row dated 2024-01-31 is that day's
 	 * value, and one of a quarterly series dated 2024-04-01 is 2024Q2. */
-	if (f != e->freq && im->row_day_guessed && day_fits(im->row_day, e->freq)) {
+	if (f != e->freq && im->row_day_guessed && im_day_fits(im->row_day, e->freq)) {
 		p = e->freq == ASSAY_FREQ_D ? im->row_day
 		    : assay_period_convert(ASSAY_FREQ_D, im->row_day, e->freq);
 		f = e->freq;
@@ -1053,7 +1061,7 @@ static int stored_value(struct importer *im, const char *name, assay_period *p,
 		if (rc <= 0)
 			return rc < 0 ? im_db_error(im) : 0;
 	}
-	if (*f != freq && im->row_day_guessed && day_fits(im->row_day, freq)) {
+	if (*f != freq && im->row_day_guessed && im_day_fits(im->row_day, freq)) {
 		*p = freq == ASSAY_FREQ_D ? im->row_day
 		     : assay_period_convert(ASSAY_FREQ_D, im->row_day, freq);
 		*f = freq;
