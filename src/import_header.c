@@ -1028,6 +1028,56 @@ static int year_part_column(struct importer *im, int c)
 			  what, what);
 }
 
+/* A FRED header names its series by the code, and FRED writes what it
+ * did to the values after it: GDP_PCH (percent change), _PC1, _CHG, _CH1,
+ * _PCA, _CCH, _CCA, _LOG, and ALFRED a vintage, GDP_20200130.  Read as a
+ * series' name, a change was stored as the level (GDP_PCH as a price whose
+ * "moves" were changes of changes), and each vintage was a series apart,
+ * exit 0.  --map renames the header to say it is meant. */
+static int fred_suffix_column(struct importer *im, int c)
+{
+	static const struct { const char *sfx, *what; } units[] = {
+		{ "CHG", "change" }, { "CH1", "change from a year ago" },
+		{ "PCH", "percent change" },
+		{ "PC1", "percent change from a year ago" },
+		{ "PCA", "compounded annual rate of change" },
+		{ "CCH", "continuously compounded rate of change" },
+		{ "CCA", "continuously compounded annual rate of change" },
+		{ "LOG", "natural log" }
+	};
+	const char *h = im->header[c];
+	const char *us = strrchr(h, '_');
+	if (im->layout != ASSAY_LAYOUT_WIDE || im_mapped(im, h) != h || !us ||
+	    us - h < 2)
+		return 0;
+	for (const char *q = h; q < us; q++)
+		if (!isupper((unsigned char)*q) && !isdigit((unsigned char)*q))
+			return 0;
+	int code = (int)(us - h);
+	const char *sfx = us + 1;
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (!strcmp(sfx, units[i].sfx))
+			return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+				  "column '%s' holds FRED's %s of series %.*s, not "
+				  "its level: stored as the level, its moves would be "
+				  "changes of changes (download %.*s in its own units; "
+				  "--map '%s=NAME' imports the %s as a series of its "
+				  "own)", h, units[i].what, code, h, code, h, h,
+				  units[i].what);
+	assay_freq f;
+	assay_period p;
+	if (strlen(sfx) == 8 && strspn(sfx, "0123456789") == 8 &&
+	    assay_period_parse(sfx, "%Y%m%d", &f, &p, NULL, 0) == 0)
+		return im_fail_at(im, im->header_at, c + 1, ASSAY_EUSAGE,
+			  "column '%s' is ALFRED's vintage %.4s-%.2s-%.2s of "
+			  "series %.*s: read as a series' name, each vintage "
+			  "would be a series apart (one vintage at a time: "
+			  "--value-cols '%s' --map '%s=%.*s' --vintage "
+			  "%.4s-%.2s-%.2s)", h, sfx, sfx + 4, sfx + 6, code, h,
+			  h, h, code, h, sfx, sfx + 4, sfx + 6);
+	return 0;
+}
+
 /* Wide and table layouts: every column left (or those --value-cols
  * names) is a value column; in the table layout each names a period. */
 static int resolve_value_columns(struct importer *im)
@@ -1056,7 +1106,7 @@ static int resolve_value_columns(struct importer *im)
 			return -1;
 		if (o->value_cols && !matches_any(im, im->header[c], (int)c))
 			continue;
-		if (year_part_column(im, (int)c))
+		if (year_part_column(im, (int)c) || fred_suffix_column(im, (int)c))
 			return -1;
 		assay_period hp = 0;
 		assay_freq hf = ASSAY_FREQ_NONE;
