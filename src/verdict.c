@@ -664,8 +664,10 @@ int verdict_f_decided(double f, int d1, int d2, double alpha)
 }
 
 /* The rows older than the span that the seasonality F test reads too
- * (rule 1c), into c->hy, c->hx, c->hg (c->nh), and their moments into
- * h1 (by season) and h0 (one group): up to W rows before the span, each
+ * (rule 1c; and a quarterly screen's seasonal medians, rule 1a), into
+ * c->hy, c->hx, c->hg (c->nh), and their moments into c->hist_f1 (by
+ * season) and c->hist_f0 (one group); rule 1a's screen calls it, once a
+ * move, when it has the limits: up to W rows before the span, each
  * finite with a finite lag under the AR term, and within rule 1a's
  * screen -- the span's median +- ASSAY_SET_ASIDE_SCREEN robust sigma --
  * its lag too.  Twenty changes of a quarterly series found seasons of
@@ -679,9 +681,9 @@ int verdict_f_decided(double f, int d1, int d2, double alpha)
  * within lim of it, so the centred sums Sum d^2 - (Sum d)^2 / n lose at
  * most the digits of (lim / sd)^2, a few units, where the two passes of
  * fit_moments_pair cost a fifth of the judging's time more. */
-static void history_rows(struct ctx *c, const double *y, size_t t, int ar,
-			 struct fit *h1, struct fit *h0)
+void verdict_history_rows(struct ctx *c, const double *y, size_t t, int ar)
 {
+	struct fit *h1 = &c->hist_f1, *h0 = &c->hist_f0;
 	c->nh = 0;
 	double med = c->screen_med, lim = c->screen_lim;
 	size_t span = (size_t)c->span, first = ar ? 1 : 0;
@@ -797,10 +799,10 @@ static void fit_merge(struct fit *a, const struct fit *b, int ar)
 }
 
 /* The F test's fits: the window's (f0, f1) with the history rows (their
- * moments h0, h1) added. */
-static void test_fits(const struct ctx *c, int m, int ar, struct season_fits *sf,
-		      const struct fit *h0, const struct fit *h1)
+ * moments c->hist_f0, c->hist_f1) added. */
+static void test_fits(const struct ctx *c, int m, int ar, struct season_fits *sf)
 {
+	const struct fit *h0 = &c->hist_f0, *h1 = &c->hist_f1;
 	sf->t0 = sf->f0;
 	sf->t1 = sf->f1;
 	if (!c->nh)
@@ -816,8 +818,8 @@ static void test_fits(const struct ctx *c, int m, int ar, struct season_fits *sf
  * on the window's m rows and the history rows (history_rows).  Returns 1
  * for seasonal means, 0 for one intercept, -1 when --seasonal yes lacks
  * two rows per season. */
-static int choose_seasonal(struct ctx *c, const double *y, size_t t, int m,
-			   int ar, struct season_fits *sf, assay_judgement *J)
+static int choose_seasonal(struct ctx *c, int m, int ar, struct season_fits *sf,
+			   assay_judgement *J)
 {
 	const assay_judge_opts *o = c->o;
 	int seasons = o->seasons;
@@ -843,10 +845,8 @@ static int choose_seasonal(struct ctx *c, const double *y, size_t t, int m,
 	verdict_fit_finish(&sf->f0, ar, c->ys, c->xs, c->zero_g, m, -1);
 	sf->have_f0 = sf->have_f1 = 1;
 	sf->rows = m;
-	struct fit h0, h1;
-	history_rows(c, y, t, ar, &h1, &h0);
-	J->seasonal_older = c->nh;
-	test_fits(c, m, ar, sf, &h0, &h1);
+	J->seasonal_older = c->nh;     /* rule 1a's screen found them */
+	test_fits(c, m, ar, sf);
 	const struct fit *t0 = &sf->t0, *t1 = &sf->t1;
 	int d1 = t1->p - t0->p, d2 = m + c->nh - t1->p;
 	double p;
@@ -1136,8 +1136,7 @@ static void judge_rows(struct ctx *c, const double *y, size_t t, int ar,
 {
 	const assay_judge_opts *o = c->o;
 	m = verdict_set_aside_shocks(c, y, t, m, ar, o->set_aside, J);
-	c->nh = 0;
-	int seasonal = choose_seasonal(c, y, t, m, ar, sf, J);
+	int seasonal = choose_seasonal(c, m, ar, sf, J);
 	/* rule 1b when the test ran on the rows both models are fitted on
 	 * (a span longer than W fits one intercept on other rows) */
 	c->loo_select = sf->rows == m && m > 0 && c->span <= o->window;
@@ -1410,7 +1409,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.srt_w.span = (size_t)o->window;
 	c.sres = malloc(rows * sizeof *c.sres);
 	c.sres_sorted = malloc(rows * sizeof *c.sres_sorted);
-	c.sbuck = malloc(rows * sizeof *c.sbuck);
+	c.sbuck = malloc((rows + (size_t)o->window) * sizeof *c.sbuck);
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(rows * sizeof *c.gs);

