@@ -236,6 +236,18 @@ static int load_inputs(struct ctx *c)
 		int rc = assay_resample(&obs, in->info.freq, in->info.kind ?
 					in->info.kind : ASSAY_KIND_PRICE, c->freq,
 					&in->r, c->err);
+		/* a derived input's NA periods (its divisions by zero) stay
+		 * NA here (a period with other values is partial, left out) */
+		for (size_t j = 0; rc == 0 && j < obs.n; j++) {
+			if (isfinite(obs.value[j]))
+				continue;
+			if (!in->na && !(in->na = malloc(obs.n * sizeof *in->na))) {
+				rc = assay_fail(c->err, ASSAY_EIO, "out of memory");
+				break;
+			}
+			in->na[in->nna++] = assay_period_convert(in->info.freq,
+								 obs.period[j], c->freq);
+		}
 		assay_obs_release(&obs);
 		if (rc)
 			return -1;
@@ -344,7 +356,7 @@ static int finish(struct ctx *c, struct vec *x, const char *to_unit)
 	r->n_div_zero = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		x->v[i] = derive_finite(c, i, x->v[i] * f);
-		int na = c->div_zero && c->div_zero[i] && !x->partial[i];
+		int na = x->na[i] && !x->partial[i];
 		if (!isfinite(x->v[i]) && !na)
 			continue;
 		if (x->partial[i]) {
@@ -395,12 +407,12 @@ static int eval_def(assay_store *st, const char *self, const char *expr,
 		eval_depth--;
 	out->freq = c.freq;
 	derive_vec_free(&x);
-	free(c.div_zero);
 	for (size_t i = 0; i < c.nin; i++) {
 		free(c.in[i].name);
 		assay_series_info_release(&c.in[i].info);
 		assay_resampled_release(&c.in[i].r);
 		assay_unit_free(c.in[i].unit);
+		free(c.in[i].na);
 	}
 	free(c.in);
 	derive_node_free(tree);

@@ -14,19 +14,17 @@
 
 /* ---- evaluation ---- */
 
-/* A division by zero is NA and reported: counted, and marked so that the
- * period stays in the series as NA.  Dropped, a new vintage of an input
- * with a zero in its latest month made check judge the month before as
- * the latest, with exit 0; kept, that month "has no value". */
-void derive_div_zero(struct ctx *c, size_t i)
+/* A division by zero is NA and reported: counted (finish counts the
+ * periods of the result), and marked so that the period stays in the
+ * series as NA.  Dropped, a new vintage of an input with a zero in its
+ * latest month made check judge the month before as the latest, with
+ * exit 0; kept, that month "has no value".  The mark is the vector's, so
+ * that it moves with the value (lag(a / b, 1) kept 2020-03, which had a
+ * value, as the NA and dropped 2020-04, which had none). */
+void derive_div_zero(struct ctx *c, struct vec *x, size_t i)
 {
-	assay_period p = c->lo + (assay_period)i;
-	if (!c->res->n_div_zero++ || p < c->res->first_div_zero)
-		c->res->first_div_zero = p;
-	if (!c->div_zero)
-		c->div_zero = calloc(c->n ? c->n : 1, 1);
-	if (c->div_zero)
-		c->div_zero[i] = 1;
+	(void)c;
+	x->na[i] = 1;
 }
 
 double derive_finite(struct ctx *c, size_t i, double v)
@@ -43,6 +41,7 @@ void derive_vec_free(struct vec *x)
 {
 	free(x->v);
 	free(x->partial);
+	free(x->na);
 	assay_unit_free(x->unit);
 	memset(x, 0, sizeof *x);
 }
@@ -52,14 +51,18 @@ static int vec_alloc(struct ctx *c, struct vec *x)
 	memset(x, 0, sizeof *x);
 	x->v = malloc((c->n ? c->n : 1) * sizeof *x->v);
 	x->partial = calloc(c->n ? c->n : 1, 1);
-	if (!x->v || !x->partial) {
+	x->na = calloc(c->n ? c->n : 1, 1);
+	if (!x->v || !x->partial || !x->na) {
 		derive_vec_free(x);
 		return assay_fail(c->err, ASSAY_EIO, "out of memory");
 	}
 	return 0;
 }
 
-/* Input `in` laid on the common range, converted by `factor`. */
+/* Input `in` laid on the common range, converted by `factor`.  Its own
+ * NA periods (a derived input's division by zero) stay NA: a series over
+ * a ratio whose latest month divided by zero ended a month earlier, and
+ * check judged the month before as its latest, with exit 0. */
 static void lay(struct ctx *c, const struct input *in, double factor,
 		struct vec *x)
 {
@@ -70,6 +73,9 @@ static void lay(struct ctx *c, const struct input *in, double factor,
 		x->v[i] = derive_finite(c, i, in->r.value[j] * factor);
 		x->partial[i] = in->r.partial[j];
 	}
+	for (size_t j = 0; j < in->nna; j++)
+		if (in->na[j] >= c->lo && in->na[j] < c->lo + (assay_period)c->n)
+			x->na[in->na[j] - c->lo] = 1;
 }
 
 static int eval_series(struct ctx *c, struct node *n, struct vec *x)
@@ -328,13 +334,14 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 		case N_MUL: x->v[i] = derive_finite(c, i, l * r); break;
 		default:
 			if (r == 0 && isfinite(l)) {
-				derive_div_zero(c, i);
+				derive_div_zero(c, x, i);
 				x->v[i] = NAN;
 			} else {
 				x->v[i] = derive_finite(c, i, l / r);
 			}
 		}
 		x->partial[i] |= b.partial[i];
+		x->na[i] |= b.na[i];
 	}
 	x->is_number = x->is_number && b.is_number;
 	derive_vec_free(&b);
@@ -402,6 +409,7 @@ static int eval_lag(struct ctx *c, struct node *n, struct vec *x)
 			int in = (long)i - k >= 0;
 			x->v[i] = in ? x->v[i - (size_t)k] : NAN;
 			x->partial[i] = in ? x->partial[i - (size_t)k] : 0;
+			x->na[i] = in ? x->na[i - (size_t)k] : 0;
 		}
 	} else if (k < 0) {
 		size_t s = (size_t)(-k);
@@ -409,6 +417,7 @@ static int eval_lag(struct ctx *c, struct node *n, struct vec *x)
 			int in = i + s < c->n;
 			x->v[i] = in ? x->v[i + s] : NAN;
 			x->partial[i] = in ? x->partial[i + s] : 0;
+			x->na[i] = in ? x->na[i + s] : 0;
 		}
 	}
 	return 0;
@@ -434,12 +443,13 @@ static int eval_share(struct ctx *c, struct node *n, struct vec *x)
 	for (size_t i = 0; i < c->n; i++) {
 		double den = derive_finite(c, i, b.v[i] * fb);
 		if (den == 0 && isfinite(x->v[i])) {
-			derive_div_zero(c, i);
+			derive_div_zero(c, x, i);
 			x->v[i] = NAN;
 		} else {
 			x->v[i] = derive_finite(c, i, 100 * x->v[i] / den);
 		}
 		x->partial[i] |= b.partial[i];
+		x->na[i] |= b.na[i];
 	}
 	int known = x->unit && b.unit;
 	assay_unit_free(x->unit);

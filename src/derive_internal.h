@@ -34,6 +34,10 @@ struct input {
 	assay_series_info info;
 	assay_resampled r;
 	assay_unit *unit;               /* NULL: none or unreadable */
+	assay_period *na;               /* its own NA periods at the common
+					 * frequency (a derived input's
+					 * division by zero), sorted */
+	size_t nna;
 };
 
 struct ctx {
@@ -53,12 +57,7 @@ struct ctx {
 					 * ones matched now */
 	size_t n_overflow;              /* results beyond a double's range */
 	assay_period first_overflow;
-	unsigned char *div_zero;        /* [i]: period i divided by zero (NULL:
-					 * none did); such a period stays, NA */
 };
-
-/* Count a division by zero at period i (derive_eval.c). */
-void derive_div_zero(struct ctx *c, size_t i);
 
 /* v, or NaN with the overflow counted when v is infinite: the inputs are
  * finite, so an infinity is a result beyond 1.8e308, never a value. */
@@ -67,12 +66,21 @@ double derive_finite(struct ctx *c, size_t i, double v);
 struct vec {
 	double *v;
 	unsigned char *partial;
+	unsigned char *na;              /* [i]: NA by a division by zero, here
+					 * or in a derived input: the period
+					 * stays in the result, NA.  The marks
+					 * move with the values (lag), as the
+					 * partial flags do */
 	assay_unit *unit;               /* NULL: unknown */
 	int is_number;                  /* a literal: takes its partner's unit */
 	int unit_known;                 /* unit meaningful (even if NULL) */
 	assay_kind kind;                /* NONE (not a number): unknown */
 	char kind_why[200];             /* why the kind is unknown */
 };
+
+/* Mark period i of x divided by zero: it stays in the result, NA
+ * (derive_eval.c). */
+void derive_div_zero(struct ctx *c, struct vec *x, size_t i);
 
 struct node *derive_parse(const char *expr, assay_error *err);
 void derive_node_free(struct node *n);

@@ -490,3 +490,20 @@ expect_status divzero-check-status 3
 expect_out divzero-check-words "dz/r 2024-12: cannot judge: no value for this month"
 run "$ASSAY" --db "$WORK/dz.db" export dz/r --as-of 2025-01-15 --format csv
 expect_out_has divzero-as-of-value "2024-12,3.25"
+# a series over that ratio keeps its NA month too (it ended in 2024-11,
+# and check judged 2024-11 as the latest, exit 0), and a lag of a ratio
+# keeps the NA in the month it moves to (it was kept in the month of the
+# zero, which has a value after the lag, and dropped where it moved,
+# with no warning)
+"$ASSAY" --db "$WORK/dz.db" -q derive dz/r2 '2 * dz/r' >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/dz.db" export dz/r2 --format csv
+expect_out divzero-nested-kept-na "$(printf 'period,value\n2024-09,10\n2024-10,11\n2024-11,8\n2024-12,')"
+run "$ASSAY" --db "$WORK/dz.db" check dz/r2
+expect_status divzero-nested-check-status 3
+expect_out divzero-nested-check-words "dz/r2 2024-12: cannot judge: no value for this month"
+printf 'series,date,value\ndz/c,2024-09,2\ndz/c,2024-10,0\ndz/c,2024-11,3\ndz/c,2024-12,4\n' > "$WORK/dz3.csv"
+"$ASSAY" --db "$WORK/dz.db" -q import "$WORK/dz3.csv" --kind price --unit t --vintage 2025-01-01 >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/dz.db" derive dz/l 'lag(dz/a / dz/c, 1)'
+expect_err_has divzero-lag-warning "assay: warning: dz/l: 1 period divides by zero (NA), the first 2024-11"
+run "$ASSAY" --db "$WORK/dz.db" export dz/l --format csv
+expect_out divzero-lag-kept-na "$(printf 'period,value\n2024-10,5\n2024-11,\n2024-12,4')"

@@ -229,6 +229,35 @@ static void test_div_zero_and_units(void **state)
 	assert_int_equal(r.first_div_zero, 2020 * 4);
 	assert_true(isnan(r.value[0]));
 	assay_derive_result_release(&r);
+	/* the NA moves with the value: lag(a / b, 1) is NA in 2020-04 (the
+	 * quotient of 2020-03) and has 0.1 in 2020-03 (that of 2020-02); the
+	 * mark stayed on 2020-03 and the NA of 2020-04 was dropped, with no
+	 * warning */
+	assert_int_equal(assay_derive_eval(e->st, NULL, "lag(x/a / x/b, 1)", 0,
+					   NULL, NULL, &r, &err), 0);
+	assert_int_equal(r.n_div_zero, 1);
+	assert_int_equal(r.first_div_zero, 2020 * 12 + 3);
+	kept = 0;
+	for (size_t i = 0; i < r.n; i++)
+		kept |= r.period[i] == 2020 * 12 + 3 && isnan(r.value[i]);
+	assert_true(kept);
+	assay_derive_result_release(&r);
+	/* a series over a stored ratio keeps the ratio's NA period (it
+	 * was dropped: the series ended or gapped a month early, exit 0) */
+	assert_int_equal(assay_derive_eval(e->st, "d/q", "x/a / x/b", 0, NULL,
+					   NULL, &r, &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "d/q", "x/a / x/b", r.freq,
+						 NULL, 0, NULL, &r, &err), 0);
+	assay_derive_result_release(&r);
+	assert_int_equal(assay_derive_eval(e->st, NULL, "2 * d/q", 0, NULL, NULL,
+					   &r, &err), 0);
+	assert_int_equal(r.n_div_zero, 1);
+	assert_int_equal(r.first_div_zero, 2020 * 12 + 2);
+	kept = 0;
+	for (size_t i = 0; i < r.n; i++)
+		kept |= r.period[i] == 2020 * 12 + 2 && isnan(r.value[i]);
+	assert_true(kept);
+	assay_derive_result_release(&r);
 	/* to kt: divided by 1000 */
 	assert_int_equal(assay_derive_eval(e->st, NULL, "x/a", 0, NULL, "kt", &r,
 					   &err), 0);
