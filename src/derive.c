@@ -437,6 +437,42 @@ int assay_derive_eval(assay_store *st, const char *self, const char *expr,
 	return eval_def(st, self, expr, freq, as_of, to_unit, 0, out, err);
 }
 
+/* The unit stored with the definition against the one its inputs give
+ * now: the values are computed on read, the unit was stored when it was
+ * defined, and an input whose unit was relabelled since (import
+ * --relabel: $/mt to $/lb) gave values in the new unit under the old
+ * label, so that --to-unit converted them by the wrong factor, exit 0.
+ * A result of no unit (the inputs have none: --unit named it) is not
+ * checked. */
+static int check_unit(assay_store *st, const assay_derived_def *def,
+		      const assay_derive_result *r, assay_error *err)
+{
+	if (!r->unit)
+		return 0;
+	assay_series_info info;
+	int rc = assay_store_series_get(st, def->name, &info, err);
+	if (rc <= 0)
+		return rc;
+	int same = info.unit && !strcmp(info.unit, r->unit);
+	if (!same && info.unit) {
+		assay_unit *a = NULL, *b = NULL;
+		assay_error e;
+		same = assay_unit_parse(info.unit, &a, &e) == 0 &&
+		       assay_unit_parse(r->unit, &b, &e) == 0 && assay_unit_same(a, b);
+		assay_unit_free(a);
+		assay_unit_free(b);
+	}
+	if (!same)
+		assay_fail(err, ASSAY_EUSAGE, "derived series '%s': it is in '%s', "
+			   "but its inputs give '%s' now (an input's unit was "
+			   "changed since it was defined: define it again: assay "
+			   "derive %s '%s'%s%s)", def->name, info.unit ? info.unit :
+			   "NA", r->unit, def->name, def->expr, def->to_unit ?
+			   " --to-unit " : "", def->to_unit ? def->to_unit : "");
+	assay_series_info_release(&info);
+	return same ? 0 : -1;
+}
+
 int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
 		      assay_obs *out, assay_error *err)
 {
@@ -451,6 +487,11 @@ int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		assay_fail(err, err->status, "derived series '%s': %s", def.name, msg);
+		assay_derived_def_release(&def);
+		return -1;
+	}
+	if (check_unit(st, &def, &r, err)) {
+		assay_derive_result_release(&r);
 		assay_derived_def_release(&def);
 		return -1;
 	}

@@ -507,3 +507,20 @@ run "$ASSAY" --db "$WORK/dz.db" derive dz/l 'lag(dz/a / dz/c, 1)'
 expect_err_has divzero-lag-warning "assay: warning: dz/l: 1 period divides by zero (NA), the first 2024-11"
 run "$ASSAY" --db "$WORK/dz.db" export dz/l --format csv
 expect_out divzero-lag-kept-na "$(printf 'period,value\n2024-10,5\n2024-11,\n2024-12,4')"
+
+# an input's unit relabelled after the definition (import --relabel,
+# $/mt to $/lb): the values, computed on read, are in the new unit, and
+# the unit stored with the definition is not; reading the series is an
+# error that says so (it kept '$/mt': --to-unit '$/lb' divided the $/lb
+# values by 2204.6 again, exit 0) until it is defined again
+printf 'series,date,value\nrl/p,2024-01,2204.62262184878\nrl/p,2024-02,4409.24524369756\n' > "$WORK/rl1.csv"
+printf 'series,date,value\nrl/p,2024-01,1\nrl/p,2024-02,2\n' > "$WORK/rl2.csv"
+"$ASSAY" --db "$WORK/rl.db" -q import "$WORK/rl1.csv" --kind price --unit '$/mt' --vintage 2025-01-01 >/dev/null 2>&1
+"$ASSAY" --db "$WORK/rl.db" -q derive rl/d 'rl/p * 2' >/dev/null 2>&1
+"$ASSAY" --db "$WORK/rl.db" -q import "$WORK/rl2.csv" --kind price --unit '$/lb' --relabel --vintage 2025-02-01 >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/rl.db" export rl/d --to-unit '$/lb'
+expect_status relabel-stale-unit-status 2
+expect_err relabel-stale-unit-msg "assay: derived series 'rl/d': it is in '\$/mt', but its inputs give '\$/lb' now (an input's unit was changed since it was defined: define it again: assay derive rl/d 'rl/p * 2')"
+"$ASSAY" --db "$WORK/rl.db" -q derive rl/d 'rl/p * 2' >/dev/null 2>&1
+run "$ASSAY" --db "$WORK/rl.db" export rl/d --to-unit '$/lb'
+expect_out relabel-defined-again "$(printf 'period,value\n2024-01,2\n2024-02,4')"
