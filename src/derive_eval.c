@@ -21,9 +21,8 @@
  * exit 0; kept, that month "has no value".  The mark is the vector's, so
  * that it moves with the value (lag(a / b, 1) kept 2020-03, which had a
  * value, as the NA and dropped 2020-04, which had none). */
-void derive_div_zero(struct ctx *c, struct vec *x, size_t i)
+void derive_div_zero(struct vec *x, size_t i)
 {
-	(void)c;
 	x->na[i] = 1;
 }
 
@@ -334,7 +333,7 @@ static int eval_binary(struct ctx *c, struct node *n, struct vec *x)
 		case N_MUL: x->v[i] = derive_finite(c, i, l * r); break;
 		default:
 			if (r == 0 && isfinite(l)) {
-				derive_div_zero(c, x, i);
+				derive_div_zero(x, i);
 				x->v[i] = NAN;
 			} else {
 				x->v[i] = derive_finite(c, i, l / r);
@@ -443,7 +442,7 @@ static int eval_share(struct ctx *c, struct node *n, struct vec *x)
 	for (size_t i = 0; i < c->n; i++) {
 		double den = derive_finite(c, i, b.v[i] * fb);
 		if (den == 0 && isfinite(x->v[i])) {
-			derive_div_zero(c, x, i);
+			derive_div_zero(x, i);
 			x->v[i] = NAN;
 		} else {
 			x->v[i] = derive_finite(c, i, 100 * x->v[i] / den);

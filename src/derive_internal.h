@@ -80,7 +80,7 @@ struct vec {
 
 /* Mark period i of x divided by zero: it stays in the result, NA
  * (derive_eval.c). */
-void derive_div_zero(struct ctx *c, struct vec *x, size_t i);
+void derive_div_zero(struct vec *x, size_t i);
 
 struct node *derive_parse(const char *expr, assay_error *err);
 void derive_node_free(struct node *n);

@@ -691,24 +691,19 @@ static int check_distinct_columns(struct importer *im)
 	 * footnote mark, a no-break space) are refused here as the keys of
 	 * one file are, naming --map; the same text twice no --map tells
 	 * apart. */
-	if (wide && strcmp(im->header[w->idx], im->header[v->idx]))
+	if (wide) {
+		char map[300] = "";
+		if (strcmp(im->header[w->idx], im->header[v->idx]))
+			snprintf(map, sizeof map, " (--map '%.200s=...' names it "
+				 "apart)", im->header[v->idx]);
 		return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
 			       "columns %d and %d ('%s' and '%s') both name series "
-			       "'%s': rename one (--map '%s=...' names it apart), "
-			       "or choose with --value-cols",
+			       "'%s': rename one%s, or choose with --value-cols",
 			       w->idx + 1, v->idx + 1,
 			       assay_shown(im->header[w->idx], a, sizeof a),
 			       assay_shown(im->header[v->idx], b, sizeof b),
-			       assay_shown(v->part, lbl, sizeof lbl),
-			       im->header[v->idx]);
-	if (wide)
-		return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
-			       "columns %d and %d ('%s' and '%s') both name series "
-			       "'%s': rename one, or choose with --value-cols",
-			       w->idx + 1, v->idx + 1,
-			       assay_shown(im->header[w->idx], a, sizeof a),
-			       assay_shown(im->header[v->idx], b, sizeof b),
-			       assay_shown(v->part, lbl, sizeof lbl));
+			       assay_shown(v->part, lbl, sizeof lbl), map);
+	}
 	return im_fail_at(im, im->header_at, v->idx + 1, ASSAY_EUSAGE,
 		       "columns %d and %d ('%s' and '%s') both hold period %s: "
 		       "choose one with --value-cols",

@@ -759,7 +759,7 @@ static void test_fit_finish(const struct ctx *c, struct fit *f, int ar,
 			    int m, int skip, int one_group)
 {
 	verdict_fit_finish(f, ar, y, x, g, m, skip);
-	if (!f->ar || f->syy - f->beta * f->sxy >= 1e-2 * f->syy)
+	if (!verdict_fit_needs_exact(f))
 		return;
 	for (int h = 0; h < c->nh; h++) {
 		int k = one_group ? 0 : c->hg[h];

@@ -31,6 +31,13 @@ struct fit {
 void verdict_fit_exact_rss(struct fit *f, const double *y, const double *x,
 			   const int *g, int m, int skip);
 
+/* The lag explains over 99% of the variation: Syy - Sxy^2/Sxx would lose
+ * digits, so the squared residuals are summed instead. */
+static inline int verdict_fit_needs_exact(const struct fit *f)
+{
+	return f->ar && !(f->syy - f->beta * f->sxy >= 1e-2 * f->syy);
+}
+
 /* The least-squares fit y = a_g + beta x from the moments of rows [0, m)
  * but `skip` (or -1), which are at hand for the rare exact pass.  (Inline:
  * the verdict finishes three fits a move.) */
@@ -53,9 +60,7 @@ static inline void verdict_fit_finish(struct fit *f, int ar, const double *y,
 	f->beta = f->sxy / f->sxx;
 	f->p++;
 	f->rss = f->syy - f->beta * f->sxy;
-	/* The lag explains over 99% of the variation: Syy - Sxy^2/Sxx
-	 * would lose digits, so sum the squared residuals instead. */
-	if (!(f->rss >= 1e-2 * f->syy))
+	if (verdict_fit_needs_exact(f))
 		verdict_fit_exact_rss(f, y, x, g, m, skip);
 }
 /* Fit y = a_g + beta x on rows [0, m) skipping row `skip` (or -1). */

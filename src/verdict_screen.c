@@ -354,7 +354,10 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 	c->screen_lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * mad;
 	int seasonal = c->o->seasons >= 2 && c->season &&
 		       c->o->seasonal != ASSAY_SEASONAL_NO;
-	if (seasonal)
+	/* rule 1c's older rows: for the F test (auto), and for a quarterly
+	 * window's seasonal medians below */
+	if (seasonal && (c->o->seasonal == ASSAY_SEASONAL_AUTO ||
+			 c->span <= c->o->window))
 		verdict_history_rows(c, y, t, ar);
 	if (seasonal) {
 		int k = set_aside_seasonal(c, m, med, mad, ar, cut, max_events, J);

@@ -315,12 +315,17 @@ expect_out origin-prefix-table-joined "period,value
 # Case is compared as a slug lowers it, not in ASCII alone: 'NÍQUEL *' (an
 # edition in capitals, with a footnote mark) makes níquel as 'Níquel' did,
 # and was refused (strcasecmp knows no Í).
+# Two editions of one series, a header each (printf formats): the second
+# import joins the first, exit 0.
+two_editions() {        # NAME DB HEADER1 HEADER2
+	printf "date,$3\n2020,1\n" > "$WORK/$1-1.csv"
+	printf "date,$4\n2021,2\n" > "$WORK/$1-2.csv"
+	"$ASSAY" --db "$2" -q import "$WORK/$1-1.csv" --kind flow
+	run "$ASSAY" --db "$2" -q import "$WORK/$1-2.csv" --kind flow
+	expect_status "$1" 0
+}
 DB7="$WORK/origin-case.db"
-printf 'date,N\303\255quel\n2020,1\n' > "$WORK/n1.csv"
-printf 'date,N\303\215QUEL *\n2021,2\n' > "$WORK/n2.csv"
-"$ASSAY" --db "$DB7" -q import "$WORK/n1.csv" --kind flow
-run "$ASSAY" --db "$DB7" -q import "$WORK/n2.csv" --kind flow
-expect_status origin-case-latin1 0
+two_editions origin-case-latin1 "$DB7" 'N\303\255quel' 'N\303\215QUEL *'
 run "$ASSAY" --db "$DB7" export "n$(printf '\303\255')quel"
 expect_out origin-case-latin1-joined "period,value
 2020,1
@@ -330,11 +335,7 @@ expect_out origin-case-latin1-joined "period,value
 # 'Tin †' made a second series tin-† beside the last edition's tin (the
 # origins agreed, the names did not), exit 0.
 DB8="$WORK/origin-dagger.db"
-printf 'date,Tin\n2020,1\n' > "$WORK/d1.csv"
-printf 'date,Tin \342\200\240\n2021,2\n' > "$WORK/d2.csv"
-"$ASSAY" --db "$DB8" -q import "$WORK/d1.csv" --kind flow
-run "$ASSAY" --db "$DB8" -q import "$WORK/d2.csv" --kind flow
-expect_status origin-dagger 0
+two_editions origin-dagger "$DB8" 'Tin' 'Tin \342\200\240'
 run "$ASSAY" --db "$DB8" list --format csv
 expect_out origin-dagger-one-series "name,kind,freq,first,last,count,unit,source
 tin,flow,A,2020,2021,2,,"
