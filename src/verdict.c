@@ -700,23 +700,28 @@ void verdict_history_rows(struct ctx *c, const double *y, size_t t, int ar)
 		sc[k] = 0;
 	}
 	const pair shift = { med, ar ? med : 0 };
+	/* in locals: the stores to hg might alias c's fields */
+	double *hy = c->hy, *hx = c->hx;
+	int *hg = c->hg, nh = 0;
+	const int *season = c->season;
 	for (size_t i = t - span - 1;; i--) {
 		double v = y[i], x = ar ? y[i - 1] : 0;
 		if (fabs(v - med) <= lim && (!ar || fabs(x - med) <= lim)) {
-			int g = c->season[i];
+			int g = season[i];
 			pair d = (pair){ v, x } - shift;
 			s[g] += d;
 			q[g] += d * d;
 			sc[g] += d[0] * d[1];
 			cnt[g]++;
-			c->hy[c->nh] = v;
-			c->hx[c->nh] = x;
-			c->hg[c->nh] = g;
-			c->nh++;
+			hy[nh] = v;
+			hx[nh] = x;
+			hg[nh] = g;
+			nh++;
 		}
 		if (i == oldest)
 			break;
 	}
+	c->nh = nh;
 	/* the centred sums: within each season (h1) and about all rows (h0) */
 	*h1 = (struct fit){ .ngroups = ns };
 	*h0 = (struct fit){ .ngroups = 1 };
