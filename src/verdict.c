@@ -1415,6 +1415,8 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.sres = malloc(rows * sizeof *c.sres);
 	c.sres_sorted = malloc(rows * sizeof *c.sres_sorted);
 	c.sbuck = malloc((rows + (size_t)o->window) * sizeof *c.sbuck);
+	c.qn_work = malloc(3 * rows * sizeof *c.qn_work);
+	c.qn_iwork = malloc(5 * rows * sizeof *c.qn_iwork);
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);
 	c.gs = malloc(rows * sizeof *c.gs);
@@ -1431,7 +1433,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	if (want_zcache)
 		c.zcache = malloc(rows * rows * sizeof *c.zcache);
 	int rc = 0;
-	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.sres || !c.sres_sorted || !c.sbuck || !c.vloc || !c.vinv || !c.gs || !c.season_g || !c.hy || !c.hx || !c.hg || !c.idx || !c.zero_g || !c.no_log ||
+	if (!c.z || !c.ys || !c.xs || !c.win || !c.keep || !c.srt.v || !c.srt_w.v || !c.sres || !c.sres_sorted || !c.sbuck || !c.qn_work || !c.qn_iwork || !c.vloc || !c.vinv || !c.gs || !c.season_g || !c.hy || !c.hx || !c.hg || !c.idx || !c.zero_g || !c.no_log ||
 	    (want_zcache && !c.zcache)) {
 		rc = assay_fail(err, ASSAY_EIO, "out of memory");
 		goto out;
@@ -1477,6 +1479,8 @@ out:
 	free(c.sres);
 	free(c.sres_sorted);
 	free(c.sbuck);
+	free(c.qn_work);
+	free(c.qn_iwork);
 	free(c.vloc);
 	free(c.vinv);
 	free(c.gs);

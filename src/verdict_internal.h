@@ -140,6 +140,8 @@ struct ctx {
 	 * sorted, and the rows by season (verdict_screen.c) */
 	double *sres, *sres_sorted;
 	struct row_value *sbuck;
+	double *qn_work;        /* gsl_stats_Qn's work: 3 (span + 2) */
+	int *qn_iwork;          /* ... and 5 (span + 2) */
 	/* Changes far from 1 in magnitude (verdict.c, scaled_window): a
 	 * basis with such a change is checked move by move, and a window
 	 * beyond the safe range is judged on a copy of it times a power of

@@ -111,7 +111,7 @@ static const struct cal_family cal_families[] = {
 	 * residuals (rule 1a); appended, so the families above keep their
 	 * seeds */
 	{ "outlier-seas", "seasonal quarterly, one past 5-8 sigma move", B_SEASONAL, E_OUTLIER, 0, T_EVENT },
-	{ "P4:outlier-seas", "4-sigma shock, seasonal quarterly, past move", B_SEASONAL, E_OUTLIER, 4, T_POWER_OPEN },
+	{ "P4:outlier-seas", "4-sigma shock, seasonal quarterly, past move", B_SEASONAL, E_OUTLIER, 4, T_POWER_EVENT },
 	{ "spike-seas", "seasonal quarterly, a past spike and reversal", B_SEASONAL, E_SPIKE, 0, T_EVENT },
 	{ "P4:spike-seas", "4-sigma shock, seasonal quarterly, past spike", B_SEASONAL, E_SPIKE, 4, T_POWER_OPEN },
 	{ "splice-seas", "seasonal quarterly, a past level step", B_SEASONAL, E_SPLICE, 0, T_EVENT },
