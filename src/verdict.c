@@ -1415,7 +1415,7 @@ int assay_judge(const double *r_log, const double *r_diff, const int *season,
 	c.sres = malloc(rows * sizeof *c.sres);
 	c.sres_sorted = malloc(rows * sizeof *c.sres_sorted);
 	c.sbuck = malloc((rows + (size_t)o->window) * sizeof *c.sbuck);
-	c.qn_work = malloc(3 * rows * sizeof *c.qn_work);
+	c.qn_work = malloc(VERDICT_QN_WORK(rows) * sizeof *c.qn_work);
 	c.qn_iwork = malloc(5 * rows * sizeof *c.qn_iwork);
 	c.vloc = malloc(rows * sizeof *c.vloc);
 	c.vinv = malloc(rows * sizeof *c.vinv);

@@ -140,7 +140,7 @@ struct ctx {
 	 * sorted, and the rows by season (verdict_screen.c) */
 	double *sres, *sres_sorted;
 	struct row_value *sbuck;
-	double *qn_work;        /* gsl_stats_Qn's work: 3 (span + 2) */
+	double *qn_work;        /* verdict_qn_sorted's: VERDICT_QN_WORK(span + 2) */
 	int *qn_iwork;          /* ... and 5 (span + 2) */
 	/* Changes far from 1 in magnitude (verdict.c, scaled_window): a
 	 * basis with such a change is checked move by move, and a window
@@ -174,6 +174,22 @@ int verdict_set_aside_shocks(struct ctx *c, const double *y, size_t t,
 			     int m, int ar, double cut, assay_judgement *J);
 int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
 			       int m, int ar, double cut, assay_judgement *J);
+
+/* Qn of sorted v[0..n) (verdict_screen.c): the value of GSL's
+ * gsl_stats_Qn_from_sorted_data, to the bit (work: VERDICT_QN_WORK(n)
+ * doubles, iwork 5n ints).  GSL's O(n log n) algorithm sorts its work arrays on the way:
+ * 15,000 instructions for 20 values, which on every quarterly window the
+ * screen reads cost the benchmark of scripts/bench-analysis 15% more
+ * instructions; up to VERDICT_QN_SMALL values the n (n - 1) / 2
+ * distances are selected from directly (Hoare's selection), and beyond
+ * that GSL computes it. */
+#define VERDICT_QN_SMALL 64
+/* the work for any n up to the given one: 3n, or the distances of the
+ * direct selection, min(n, VERDICT_QN_SMALL) choose 2 */
+#define VERDICT_QN_PAIRS(n) ((n) < VERDICT_QN_SMALL ? (n) * ((n) - 1) / 2 \
+			     : VERDICT_QN_SMALL * (VERDICT_QN_SMALL - 1) / 2)
+#define VERDICT_QN_WORK(n) (VERDICT_QN_PAIRS(n) > 3 * (n) ? VERDICT_QN_PAIRS(n) : 3 * (n))
+double verdict_qn_sorted(const double *v, int n, double *work, int *iwork);
 
 /* The seasonality F test without its p-value (verdict.c): 1 when f is
  * significant at alpha with (d1, d2) degrees of freedom, 0 when not, -1

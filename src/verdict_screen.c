@@ -309,6 +309,89 @@ static int seasonal_residuals(struct ctx *c, int m, double *d, double *ds)
 	return 0;
 }
 
+/* The k-th smallest (0-based) of d[0..n), by Hoare's selection: d is
+ * reordered. */
+static double select_kth(double *d, int n, int k)
+{
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double a = d[lo], b = d[(lo + hi) / 2], c = d[hi];
+		double pivot = a < b ? (b < c ? b : (a < c ? c : a))
+				     : (a < c ? a : (b < c ? c : b));
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (d[i] < pivot)
+				i++;
+			while (d[j] > pivot)
+				j--;
+			if (i <= j) {
+				double x = d[i];
+				d[i++] = d[j];
+				d[j--] = x;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return d[k];
+	}
+	return d[k];
+}
+
+static double qn_factor(int n);
+
+double verdict_qn_sorted(const double *v, int n, double *work, int *iwork)
+{
+	if (n < 2 || n > VERDICT_QN_SMALL)
+		return gsl_stats_Qn_from_sorted_data(v, 1, (size_t)n, work, iwork);
+	double *d = work;
+	int m = 0;
+	for (int j = 1; j < n; j++)
+		for (int i = 0; i < j; i++)
+			d[m++] = v[j] - v[i];
+	int h = n / 2 + 1;
+	return qn_factor(n) * select_kth(d, m, h * (h - 1) / 2 - 1);
+}
+
+/* 2.21914 d_n, d_n robustbase's small-sample factor of Qn, as GSL's
+ * gsl_stats_Qn_from_sorted_data computes it (its first product) */
+static double qn_factor(int n)
+{
+	static const double small[13] = {
+		1, 1, .399356, .99365, .51321, .84401, .61220, .85877, .66993,
+		.87344, .72014, .88906, .75743
+	};
+	double dn;
+	if (n <= 12) {
+		dn = small[n];
+	} else {
+		if (n % 2 == 1)
+			dn = 1.60188 + (-2.1284 - 5.172 / n) / n;
+		else
+			dn = 3.67561 + (1.9654 + (6.987 - 77.0 / n) / n) / n;
+		dn = 1.0 / (dn / (double)n + 1.0);
+	}
+	return 2.21914 * dn;
+}
+
+/* Is the k-th smallest distance of sorted v[0..n), k = C(n/2 + 1, 2) (Qn
+ * before its factor), at least y > 0?  Fewer than k distances are below
+ * y: counted in one pass, the rows i whose distance to row j is below y
+ * being the run [i, j) that moves right with j. */
+static int qn0_at_least(const double *v, int n, double y)
+{
+	int h = n / 2 + 1;
+	long k = (long)h * (h - 1) / 2, below = 0;
+	for (int i = 0, j = 1; j < n; j++) {
+		while (v[j] - v[i] >= y)
+			i++;
+		below += j - i;
+	}
+	return below < k;
+}
+
 /* Rule 1a on a seasonal window's residuals (see the two limits above):
  * returns the new row count when it set something aside, else -1 (the
  * window is then screened on its changes). */
@@ -333,11 +416,21 @@ static int set_aside_seasonal(struct ctx *c, int m, double pm, double pmad,
 	 * 6.45%).  Monthly windows keep the MAD: their 60 residuals give it
 	 * less noise, and there Qn let through more of Student t(2.5)'s
 	 * extremes (6.43% -> 6.52%, outside the band). */
-	double lim = c->span <= c->o->window
-		? ASSAY_SET_ASIDE_SCREEN *
-		  gsl_stats_Qn_from_sorted_data(ds, 1, (size_t)m, c->qn_work,
-						c->qn_iwork)
-		: ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(ds, m, dm);
+	double lim;
+	if (c->span <= c->o->window) {
+		/* Nothing beyond the screen, in most windows: known without
+		 * Qn when its distances say Qn >= D / SCREEN, D the residuals'
+		 * largest distance from their median (1e-9 more: the rounding
+		 * of lim's products is far below it). */
+		double D = fmax(dm - ds[0], ds[m - 1] - dm);
+		double y = D / (ASSAY_SET_ASIDE_SCREEN * qn_factor(m)) * (1 + 1e-9);
+		if (y > 0 && isfinite(y) && qn0_at_least(ds, m, y))
+			return -1;
+		lim = ASSAY_SET_ASIDE_SCREEN *
+		      verdict_qn_sorted(ds, m, c->qn_work, c->qn_iwork);
+	} else {
+		lim = ASSAY_SET_ASIDE_SCREEN * MAD_K * sorted_mad(ds, m, dm);
+	}
 	int k = set_aside_sorted(c, ds, c->sres, m, dm, lim, ar,
 				 cut + SEASONAL_SCREEN_CUT_MORE, max_events, J);
 	return J->n_set_aside ? k : -1;

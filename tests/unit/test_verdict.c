@@ -28,9 +28,13 @@
 #include <cmocka.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "assay/analysis.h"
-#include "verdict_internal.h"     /* verdict_f_decided */
+#include "verdict_internal.h"     /* verdict_f_decided, verdict_qn_sorted */
 #include "assay/volatility.h"
 #include "analysis_fixture.h"
 
@@ -777,6 +781,36 @@ static void test_tails_vs_gsl(void **state)
  * (whose lag it is): the test's p-value is that of the same series with
  * the crash a gap, to the bit.  And the older rows count: with all of
  * them gaps the p-value is another. */
+/* The screen's Qn (rule 1a) is GSL's, to the bit, on both of its paths
+ * (direct selection up to VERDICT_QN_SMALL values, GSL beyond): sorted
+ * samples of every size from 2 to 80, Gaussian, Student t(2) and with
+ * ties (values rounded to a coarse grid). */
+static void test_qn_vs_gsl(void **state)
+{
+	(void)state;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 31);
+	double v[80], work[VERDICT_QN_WORK(80)], gw[3 * 80];
+	int iwork[5 * 80], giw[5 * 80];
+	for (int n = 2; n <= 80; n++)
+		for (int rep = 0; rep < 30; rep++) {
+			for (int i = 0; i < n; i++) {
+				double x = rep % 3 == 0 ? gsl_ran_gaussian(rng, 1)
+					 : rep % 3 == 1 ? gsl_ran_tdist(rng, 2)
+					 : round(4 * gsl_ran_gaussian(rng, 1)) / 4;
+				v[i] = x;
+			}
+			gsl_sort(v, 1, (size_t)n);
+			double want = gsl_stats_Qn_from_sorted_data(v, 1, (size_t)n, gw, giw);
+			double got = verdict_qn_sorted(v, n, work, iwork);
+			if (memcmp(&want, &got, sizeof got)) {
+				print_error("n %d rep %d: Qn %.17g, GSL %.17g\n", n, rep, got, want);
+				fail();
+			}
+		}
+	gsl_rng_free(rng);
+}
+
 static void test_season_history(void **state)
 {
 	(void)state;
@@ -830,6 +864,7 @@ int main(void)
 		cmocka_unit_test(test_magnitude),
 		cmocka_unit_test(test_magnitude_mixed),
 		cmocka_unit_test(test_season_history),
+		cmocka_unit_test(test_qn_vs_gsl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
