@@ -47,10 +47,13 @@ enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED, FMT_MONTH };
 /* XR_NORESULT: a formula with no result to read (a text result whose
  * STRING record is missing, or a tag this reader does not know);
  * XR_BLANK: a formula whose stored result is the empty text, which is
- * also what writers that never calculate (xlwt) store for every formula.
- * Both reach the importer as ASSAY_CELL_FORMULA (refused where read). */
+ * also what writers that never calculate (xlwt) store for every formula;
+ * XR_CALC_ON_LOAD: a formula whose record asks for it to be calculated on
+ * opening (grbit bit 1), whatever result it stores: the placeholder 0 of
+ * writers that never calculate (Spreadsheet::WriteExcel, Apache POI).
+ * All three reach the importer as ASSAY_CELL_FORMULA (refused where read). */
 enum { XR_NUMBER, XR_TEXT, XR_BOOL, XR_ERROR, XR_EMPTY, XR_UNREAD,
-       XR_NORESULT, XR_BLANK };
+       XR_NORESULT, XR_BLANK, XR_CALC_ON_LOAD };
 struct xls_result {
 	uint64_t key;           /* row << 16 | col (0-based) */
 	double num;             /* XR_NUMBER */

@@ -282,6 +282,10 @@ static struct xls_result *add_result(assay_workbook *wb, size_t *cap,
 	"is an empty text, as writers that never calculate (xlwt) store for " \
 	"every formula: open the workbook in a spreadsheet program and save " \
 	"it as .xlsx (which tells \"\" from no result)"
+#define XLS_CALC_ON_LOAD "the cell holds a formula whose stored result " \
+	"may be a placeholder: its record asks for it to be calculated on " \
+	"opening (fCalcOnLoad, as writers that never calculate set with 0 for " \
+	"every result); open and save it in a spreadsheet program"
 
 /* A FORMULA record's cached result; *pending is set for a text result,
  * which the next STRING record holds. */
@@ -312,6 +316,19 @@ static int formula_result(assay_workbook *wb, size_t *cap,
 		x->kind = XR_BLANK;
 	} else {
 		x->kind = XR_NORESULT;
+	}
+	/* grbit (after the result): bit 1, fCalcOnLoad in BIFF5 and "MUST be
+	 * zero" in BIFF8 ([MS-XLS] 2.4.127), is what writers that never
+	 * calculate set beside a placeholder result: Spreadsheet::WriteExcel
+	 * (grbit 3, every result 0), Apache POI (grbit 2, 0).  Read as
+	 * stored, a column of sums was a column of zeros, exit 0.  Bit 0
+	 * (fAlwaysCalc) alone is no such sign: Excel sets it for a volatile
+	 * formula (NOW(), OFFSET(...)) and stores the result it computed. */
+	if (r->len >= 16 && (le16(d + 14) & 0x0002)) {
+		if (*pending == x)
+			*pending = NULL;   /* its STRING record is no result */
+		x->kind = XR_CALC_ON_LOAD;
+		x->text = NULL;
 	}
 	return 0;
 }
@@ -589,13 +606,15 @@ int wb_read_xls(assay_workbook *wb, size_t idx, const assay_cell_range *range,
 			if (x && x->kind == XR_NUMBER) {
 				v.type = FREEXL_CELL_DOUBLE;
 				v.value.double_value = x->num;
-			} else if (x && (x->kind == XR_NORESULT || x->kind == XR_BLANK)) {
+			} else if (x && (x->kind == XR_NORESULT || x->kind == XR_BLANK ||
+					 x->kind == XR_CALC_ON_LOAD)) {
 				/* An .xls holds a formula as tokens, not text: the
 				 * cell's text is the importer's message (see
 				 * ASSAY_CELL_FORMULA).  Read as empty, a column of
 				 * formulas was a column of NA, exit 0. */
 				v.type = FREEXL_CELL_NULL;
 				s = x->kind == XR_BLANK ? XLS_BLANK_RESULT
+				    : x->kind == XR_CALC_ON_LOAD ? XLS_CALC_ON_LOAD
 				    : XLS_NO_RESULT;
 				type = ASSAY_CELL_FORMULA;
 			} else if (x) {

@@ -47,7 +47,7 @@ static void check_cells(const assay_workbook *wb)
 	}
 	for (size_t i = 0; i < wb->nxres; i++) {
 		const struct xls_result *x = &wb->xres[i];
-		if (x->kind > XR_BLANK || x->cls > FMT_MONTH)
+		if (x->kind > XR_CALC_ON_LOAD || x->cls > FMT_MONTH)
 			die("a formula or BOOLERR cell has a kind and a class", "");
 		if ((x->kind == XR_TEXT || x->kind == XR_BOOL || x->kind == XR_ERROR) &&
 		    !x->text)
