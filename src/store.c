@@ -334,19 +334,34 @@ int assay_vintage_normalise(const char *in, char *out, size_t n,
 int assay_store_series_remove(assay_store *st, const char *name,
 			      assay_error *err)
 {
-	sqlite3_stmt *q;
-	int rc;
-	if (store_schema_current(st, err))
+	sqlite3_stmt *q = NULL;
+	int rc = -1, removed = 0, outer;
+	/* an older store is migrated inside the edit's transaction, and the
+	 * migration undone with it when there is no such series: rm of a
+	 * name that is not there writes nothing */
+	if (store_edit_begin(st, "assay_rm", &outer, err))
 		return -1;
+	if (store_schema_current(st, err))
+		goto out;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM series WHERE name = ?", -1,
-			       &q, NULL))
-		return store_sqlite_fail(err, st->db, st->path);
+			       &q, NULL)) {
+		store_sqlite_fail(err, st->db, st->path);
+		goto out;
+	}
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		store_sqlite_fail(err, st->db, st->path);
+		goto out;
+	}
+	removed = sqlite3_changes(st->db) > 0;
+	rc = 0;
+out:
 	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_sqlite_fail(err, st->db, st->path);
-	return sqlite3_changes(st->db) > 0;
+	if (rc || !removed)
+		store_edit_end(st, "assay_rm", outer, 0, err);
+	else if (store_edit_end(st, "assay_rm", outer, 1, err))
+		rc = -1;
+	return rc ? -1 : removed;
 }
 
 void assay_series_summaries_free(assay_series_summary *s, size_t n)
@@ -516,6 +531,43 @@ int assay_store_end(assay_store *st, int commit, assay_error *err)
 {
 	if (sqlite3_exec(st->db, commit ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL))
 		return store_sqlite_fail(err, st->db, st->path);
+	return 0;
+}
+
+int store_edit_begin(assay_store *st, const char *name, int *outer,
+		     assay_error *err)
+{
+	char sql[80];
+	*outer = sqlite3_get_autocommit(st->db) != 0;
+	if (*outer)
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+	else
+		snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL))
+		return store_sqlite_fail(err, st->db, st->path);
+	return 0;
+}
+
+int store_edit_end(assay_store *st, const char *name, int outer, int commit,
+		   assay_error *err)
+{
+	char sql[160], undo[160];
+	if (outer)
+		snprintf(undo, sizeof undo, "ROLLBACK");
+	else
+		snprintf(undo, sizeof undo, "ROLLBACK TO %s; RELEASE %s", name, name);
+	if (commit && outer)
+		snprintf(sql, sizeof sql, "COMMIT");
+	else if (commit)
+		snprintf(sql, sizeof sql, "RELEASE %s", name);
+	else
+		snprintf(sql, sizeof sql, "%s", undo);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL)) {
+		store_sqlite_fail(err, st->db, st->path);
+		if (commit)     /* a commit that failed leaves it open */
+			sqlite3_exec(st->db, undo, NULL, NULL, NULL);
+		return -1;
+	}
 	return 0;
 }
 

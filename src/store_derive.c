@@ -158,9 +158,8 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 			    const char *unit, const assay_derive_result *r,
 			    assay_error *err)
 {
-	sqlite3 *db = st->db;
 	char shown[256];
-	if (assay_name_check(name, err) || store_schema_current(st, err))
+	if (assay_name_check(name, err))
 		return -1;
 	if (!kind && !r->kind)
 		return assay_fail(err, ASSAY_EUSAGE, "%s: the kind of the result "
@@ -168,18 +167,23 @@ int assay_store_derived_put(assay_store *st, const char *name, const char *expr,
 				  "(flow, price or stock)",
 				  assay_shown(name, shown, sizeof shown),
 				  r->kind_note[0] ? r->kind_note : "none");
-	if (sqlite3_exec(db, "SAVEPOINT assay_derive", NULL, NULL, NULL))
-		return db_fail(err, st);
-	int rc = put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);
+	int outer;
+	if (store_edit_begin(st, "assay_derive", &outer, err))
+		return -1;
+	/* an older store is migrated inside the edit's transaction: a
+	 * definition that is refused leaves it as it was
+	 * (store_schema_current) */
+	int rc = store_schema_current(st, err) ? -1
+		 : put_locked(st, name, expr, freq, to_unit, kind, unit, r, err);
 	/* the evaluation found no circle; the stored definitions are
 	 * walked once more, so that none is stored that makes a series
 	 * unreadable */
 	if (!rc && assay_derive_check_cycle(st, name, err))
 		rc = -1;
 	if (rc)
-		sqlite3_exec(db, "ROLLBACK TO assay_derive", NULL, NULL, NULL);
-	if (sqlite3_exec(db, "RELEASE assay_derive", NULL, NULL, NULL) && !rc)
-		return db_fail(err, st);
+		store_edit_end(st, "assay_derive", outer, 0, err);
+	else if (store_edit_end(st, "assay_derive", outer, 1, err))
+		rc = -1;
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Editing series in the store (see store.h): rename, merge, and the names
- * nearest to one that is not there.  Every change runs in a savepoint, so
- * that a refusal half-way leaves the store as it was.
+ * nearest to one that is not there.  Every change runs in a transaction
+ * of its own (store_edit_begin), so that a refusal half-way leaves the
+ * store as it was.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -17,13 +18,6 @@ static int edit_db_fail(assay_store *st, assay_error *err)
 {
 	return assay_fail(err, ASSAY_EIO, "%s: %s", assay_store_path(st),
 			  sqlite3_errmsg(st->db));
-}
-
-static int exec(assay_store *st, const char *sql, assay_error *err)
-{
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL))
-		return edit_db_fail(st, err);
-	return 0;
 }
 
 /* Run sql with up to three integer parameters; returns the changes, or
@@ -91,7 +85,7 @@ int assay_store_series_rename(assay_store *st, const char *old,
 {
 	assay_series_info a, b;
 	int rc;
-	if (assay_name_check(new_name, err) || store_schema_current(st, err))
+	if (assay_name_check(new_name, err))
 		return -1;
 	if ((rc = assay_store_series_get(st, old, &a, err)) <= 0)
 		return rc;
@@ -115,11 +109,15 @@ int assay_store_series_rename(assay_store *st, const char *old,
 	assay_derived_def def;
 	int derived = assay_store_derived_get(st, a.id, &def, err);
 	assay_derived_def_release(&def);
-	if (derived < 0 || exec(st, "SAVEPOINT assay_rename", err)) {
+	int outer;
+	if (derived < 0 || store_edit_begin(st, "assay_rename", &outer, err)) {
 		assay_series_info_release(&a);
 		return -1;
 	}
-	rc = set_name(st, a.id, new_name, err);
+	/* an older store is migrated inside the edit's transaction: a
+	 * rename that fails leaves it as it was (store_schema_current) */
+	rc = store_schema_current(st, err) || set_name(st, a.id, new_name, err)
+	     ? -1 : 0;
 	/* A definition that names NEW reads this series now: when this one
 	 * reads that one (through others), the two make a circle, and
 	 * neither could be read. */
@@ -131,11 +129,10 @@ int assay_store_series_rename(assay_store *st, const char *old,
 			   "first", old, new_name, msg, new_name);
 		rc = -1;
 	}
-	if (!rc && exec(st, "RELEASE assay_rename", err))
-		rc = -1;
 	if (rc)
-		sqlite3_exec(st->db, "ROLLBACK TO assay_rename; RELEASE assay_rename",
-			     NULL, NULL, NULL);
+		store_edit_end(st, "assay_rename", outer, 0, err);
+	else if (store_edit_end(st, "assay_rename", outer, 1, err))
+		rc = -1;
 	assay_series_info_release(&a);
 	return rc ? -1 : 1;
 }
@@ -337,7 +334,7 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 	assay_series_info ia = { 0 }, ib = { 0 }, ic = { 0 };
 	int rc = -1, got;
 	memset(res, 0, sizeof *res);
-	if (assay_name_check(into, err) || store_schema_current(st, err))
+	if (assay_name_check(into, err))
 		return -1;
 	if (!strcmp(a, b))
 		return assay_fail(err, ASSAY_EUSAGE, "a series merges with "
@@ -381,14 +378,17 @@ int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 			goto out;
 		}
 	}
-	if (exec(st, "SAVEPOINT assay_merge", err))
+	int outer;
+	if (store_edit_begin(st, "assay_merge", &outer, err))
 		goto out;
-	rc = merge_in(st, &ia, &ib, into, prefer, res, err);
-	if (rc == 0 && exec(st, "RELEASE assay_merge", err))
-		rc = -1;
+	/* an older store is migrated inside the edit's transaction, as for
+	 * rename */
+	rc = store_schema_current(st, err) ? -1
+	     : merge_in(st, &ia, &ib, into, prefer, res, err);
 	if (rc)
-		sqlite3_exec(st->db, "ROLLBACK TO assay_merge;"
-			     " RELEASE assay_merge", NULL, NULL, NULL);
+		store_edit_end(st, "assay_merge", outer, 0, err);
+	else if (store_edit_end(st, "assay_merge", outer, 1, err))
+		rc = -1;
 out:
 	assay_series_info_release(&ia);
 	assay_series_info_release(&ib);

@@ -24,8 +24,9 @@ struct assay_store {
 	sqlite3_stmt *q_derived_get;    /* a series' derived definition */
 	/* Opened for writing with an earlier schema than ours, not yet
 	 * migrated: the first write migrates it, inside its own
-	 * transaction (store_schema_current), so that an import that fails
-	 * or is a dry run leaves the file as it was. */
+	 * transaction (store_schema_current), so that a command that fails
+	 * or is a dry run (import, rename, merge, derive, rm) leaves the
+	 * file as it was. */
 	int behind;
 };
 
@@ -54,6 +55,18 @@ int store_db_fail(assay_store *st, assay_error *err);
  * rollback undoes the migration too), else in a transaction of its own.
  * Returns 0, or -1 with err filled (ASSAY_EIO). */
 int store_schema_current(assay_store *st, assay_error *err);
+
+/* The transaction of one edit (rename, merge, derive, rm): a savepoint
+ * NAME inside the caller's transaction, else BEGIN IMMEDIATE (the write
+ * lock first, so that an older store's schema version is read under it),
+ * *outer set.  Ended by store_edit_end, committed or undone: an edit that
+ * fails leaves the file byte for byte as it was (a savepoint rolled back
+ * and then released as the outermost one commits, and the file's change
+ * counter moved).  Return 0, or -1 with err filled (ASSAY_EIO). */
+int store_edit_begin(assay_store *st, const char *name, int *outer,
+		     assay_error *err);
+int store_edit_end(assay_store *st, const char *name, int outer, int commit,
+		   assay_error *err);
 
 /* sqlite3_config for the whole process (assay_init calls it). */
 void store_configure_library(void);

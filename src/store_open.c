@@ -284,11 +284,12 @@ static int no_store(const char *path, assay_error *err)
 }
 
 /* create 0: an existing store only (no SQLITE_OPEN_CREATE, so that even
- * a file removed meanwhile is not made anew), migrated now.  create 1 (an
- * import's store): a store of an earlier version is left as it is, with
- * *behind set, for the import's transaction to migrate (see struct
- * assay_store): an import that fails or is a dry run writes nothing, not
- * even the migration. */
+ * a file removed meanwhile is not made anew); create 1 (an import's
+ * store): a new file is made a store.  Either way a store of an earlier
+ * version is left as it is, with *behind set, for the transaction of the
+ * first write to migrate (see struct assay_store): an import, rename,
+ * merge, derive or rm that fails or is a dry run writes nothing, not even
+ * the migration (they migrated the store on opening, and then failed). */
 static int open_writer(sqlite3 **out, const char *path, int create,
 		       int *behind, assay_error *err)
 {
@@ -312,7 +313,7 @@ static int open_writer(sqlite3 **out, const char *path, int create,
 	err->status = ASSAY_OK;
 	int version;
 	*behind = 0;
-	if (create && schema_version(db, &version) == 0 && version >= 1 &&
+	if (schema_version(db, &version) == 0 && version >= 1 &&
 	    version < known_version()) {
 		*behind = 1;
 		*out = db;

@@ -57,13 +57,14 @@ void assay_obs_release(assay_obs *obs);
 /* Open (and create or migrate) the store at `path`.  `readonly` opens an
  * existing file without creating or migrating it.  A store of an earlier
  * schema opened for writing is migrated by its first write, inside that
- * write's transaction (an import's, or assay_store_begin's): an import
- * that fails or is a dry run leaves the file as it was.  The store uses
+ * write's transaction (an import's, assay_store_begin's, or an edit's:
+ * rename, merge, derived_put, series_remove): a write that fails or is a
+ * dry run leaves the file as it was.  The store uses
  * WAL, a busy timeout and foreign keys.  Returns 0, or -1 with err filled
  * (ASSAY_EIO). */
 int assay_store_open(assay_store **out, const char *path, int readonly,
 		     assay_error *err);
-/* Open an existing store for writing (migrating it), as
+/* Open an existing store for writing (migrated by its first write), as
  * assay_store_open(out, path, 0, err) does, but never create one: a
  * missing file is "PATH: no such store ..." (ASSAY_EIO), as a reader
  * says.  For writers that edit the series a store holds (rm, rename,
@@ -205,7 +206,8 @@ typedef struct assay_merge_result {
  * and revisions.  A period both hold with different values is an error
  * naming it, unless `prefer` says whose value (and revisions) to keep.
  * Metadata: into's (a's for a new name), empty fields filled from the
- * other.  Runs in a savepoint: on error nothing changes.  Returns 0, or
+ * other.  Runs in a transaction of its own (a savepoint inside the
+ * caller's): on error nothing changes.  Returns 0, or
  * -1 with err filled (ASSAY_EUSAGE for unknown series and refusals). */
 int assay_store_series_merge(assay_store *st, const char *a, const char *b,
 			     const char *into, enum assay_prefer prefer,

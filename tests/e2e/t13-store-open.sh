@@ -67,6 +67,72 @@ run "$ASSAY" --db "$V3" export cu --from 2026-04
 expect_out v3-import-value "period,value
 2026-04,2.5"
 
+# ... and so do the writers that edit series (rename, merge, derive, rm):
+# they migrated the store when they opened it, so that one that failed
+# left a version-4 file (the migration committed, the edit refused); now
+# the migration is part of the edit's transaction.  A store with a derived
+# series 'd' over cu and x, x then removed: renaming d to x would make a
+# circle, refused inside the edit's transaction.
+V3E="$WORK/v3-edit.db"
+printf 'series,date,value\ncu,2026-01,1.5\ncu,2026-02,1.75\nni,2026-03,3\nx,2026-01,1\n' > "$WORK/v3e.csv"
+"$ASSAY" --db "$V3E" -q import "$WORK/v3e.csv" --kind price --vintage 2026-04-01 &&
+"$ASSAY" --db "$V3E" -q derive d 'x + cu' --unit t &&
+"$ASSAY" --db "$V3E" -q rm x &&
+sqlite3 "$V3E" 'DROP TABLE series_origin; PRAGMA user_version = 3' ||
+	not_ok v3-edit-setup "could not make the store"
+cp "$V3E" "$WORK/v3-edit.orig"
+while IFS='|' read -r name want cmd; do
+	cp "$WORK/v3-edit.orig" "$V3E"
+	# shellcheck disable=SC2086
+	run "$ASSAY" --db "$V3E" -q $cmd
+	expect_status "v3-$name-status" "$want"
+	cmp -s "$V3E" "$WORK/v3-edit.orig" && ok "v3-$name-unchanged" ||
+		not_ok "v3-$name-unchanged" "the file changed: user_version $(sqlite3 "$V3E" 'PRAGMA user_version')"
+done <<'EOF'
+rename-missing|2|rename nosuch y
+rename-circle|2|rename d x
+merge-missing|2|merge cu nosuch --into cw
+merge-derived|2|merge cu d --into cw
+derive-unknown-input|2|derive e nosuch*2
+derive-over-imported|2|derive cu ni*2
+derive-dry-run|0|derive e cu*2 --dry-run
+rm-missing|2|rm cu nosuch
+rm-dry-run|0|rm --dry-run cu
+EOF
+# ... the edits that succeed migrate it, in their transaction
+while IFS='|' read -r name cmd; do
+	cp "$WORK/v3-edit.orig" "$V3E"
+	# shellcheck disable=SC2086
+	run "$ASSAY" --db "$V3E" -q $cmd
+	expect_status "v3-$name-status" 0
+	run sqlite3 "$V3E" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name = 'series_origin'"
+	expect_out "v3-$name-migrates" "4
+1"
+done <<'EOF'
+rename|rename ni zn
+merge|merge cu ni --into cw
+derive|derive e cu*2
+rm|rm ni
+EOF
+run "$ASSAY" --db "$V3E" export cu
+expect_out v3-rm-kept-cu "period,value
+2026-01,1.5
+2026-02,1.75"
+
+# A refusal inside an edit's transaction (a circle found after the rename
+# was written) rolled back a savepoint and released it, which committed an
+# empty transaction: the file's change counter moved, on a current store
+# too.  The edit's transaction is now its own (BEGIN IMMEDIATE), and
+# rolled back.
+cp "$WORK/v3-edit.orig" "$V3E"
+"$ASSAY" --db "$V3E" -q rename ni ni2 || not_ok v4-edit-setup "rename failed"
+cp "$V3E" "$WORK/v4-edit.orig"
+run "$ASSAY" --db "$V3E" -q rename d x
+expect_status v4-rename-circle-status 2
+expect_err v4-rename-circle-msg "assay: renaming 'd' to 'x' would make a circular definition: x -> x; assay rm or redefine the series that names 'x' first"
+cmp -s "$V3E" "$WORK/v4-edit.orig" && ok v4-rename-circle-unchanged ||
+	not_ok v4-rename-circle-unchanged "the file changed"
+
 # ---- no file at --db: the writers that edit series say so, as readers do,
 # and create nothing (they made an empty store and blamed the series) ------
 for cmd in "list" "show cu" "rm cu" "rename cu cv" "merge cu cv --into cw" \
