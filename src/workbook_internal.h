@@ -48,9 +48,10 @@ enum { FMT_NUMBER, FMT_DATE, FMT_PERCENT, FMT_YEAR, FMT_SCALED, FMT_MONTH };
  * STRING record is missing, or a tag this reader does not know);
  * XR_BLANK: a formula whose stored result is the empty text, which is
  * also what writers that never calculate (xlwt) store for every formula;
- * XR_CALC_ON_LOAD: a formula whose record asks for it to be calculated on
- * opening (grbit bit 1), whatever result it stores: the placeholder 0 of
- * writers that never calculate (Spreadsheet::WriteExcel, Apache POI).
+ * XR_CALC_ON_LOAD: a formula that stores 0 and whose record asks for it
+ * to be calculated on opening (grbit bit 1), in a workbook whose every
+ * such formula stores 0: the placeholder of writers that never calculate
+ * (Spreadsheet::WriteExcel, Apache POI; see workbook_xls.c).
  * All three reach the importer as ASSAY_CELL_FORMULA (refused where read). */
 enum { XR_NUMBER, XR_TEXT, XR_BOOL, XR_ERROR, XR_EMPTY, XR_UNREAD,
        XR_NORESULT, XR_BLANK, XR_CALC_ON_LOAD };
@@ -82,6 +83,7 @@ struct assay_workbook {
 	struct xls_result *xres; /* xls: the sheet's formula and BOOLERR cells, sorted */
 	size_t nxres;
 	int biff8;              /* xls: BIFF8 (else BIFF5) */
+	int xls_zero_placeholders; /* xls: formulas stored uncalculated (0) */
 	char *sst;              /* shared strings, NUL-separated */
 	size_t sst_len, sst_cap;
 	size_t *sst_off;

@@ -134,6 +134,8 @@ static int format_record_class(const struct biff_rec *r, int biff8)
 	return wb_format_class(code);
 }
 
+static int zero_placeholders(const assay_workbook *wb);
+
 struct fmt_id {
 	unsigned id;
 	unsigned char cls;
@@ -188,6 +190,7 @@ int wb_xls_formats(assay_workbook *wb, assay_error *err)
 	free(xf_fmt);
 	if (rc == 0 && nsheet != wb->nsheet)
 		rc = formats_fail(wb, err, "the sheet list differs from libfreexl's");
+	wb->xls_zero_placeholders = zero_placeholders(wb);
 	return rc;
 }
 
@@ -283,9 +286,51 @@ static struct xls_result *add_result(assay_workbook *wb, size_t *cap,
 	"every formula: open the workbook in a spreadsheet program and save " \
 	"it as .xlsx (which tells \"\" from no result)"
 #define XLS_CALC_ON_LOAD "the cell holds a formula whose stored result " \
-	"may be a placeholder: its record asks for it to be calculated on " \
-	"opening (fCalcOnLoad, as writers that never calculate set with 0 for " \
-	"every result); open and save it in a spreadsheet program"
+	"may be a placeholder: every formula of the workbook that asks to be " \
+	"calculated on opening stores 0, as Spreadsheet::WriteExcel writes " \
+	"them; open and save it in a spreadsheet program"
+
+/* A FORMULA record that asks for its formula to be calculated on opening:
+ * grbit (after the result) bit 1, fCalcOnLoad in BIFF5 and reserved
+ * ("MUST be zero") in BIFF8, [MS-XLS] 2.4.127. */
+static int calc_on_load(const struct biff_rec *r)
+{
+	return r->len >= 16 && (le16(r->data + 14) & 0x0002);
+}
+
+/* Did the workbook's writer leave its formulas uncalculated?  Writers that
+ * never calculate store a placeholder: Spreadsheet::WriteExcel the number
+ * 0 with grbit 3 for every formula, Apache POI 0 with grbit 2, and a
+ * column of sums was read as zeros, exit 0.  The flag alone does not say
+ * so: LibreOffice sets it on every formula it writes, beside the result
+ * it computed.  So: some formula asks to be calculated on opening, and
+ * every one that does stores 0 (or the empty text); one result that is
+ * not -- another number, a text, a boolean, an error -- was computed, and
+ * the workbook's zeros are read as results.  fAlwaysCalc (bit 0) alone is
+ * no sign: Excel sets it for a volatile formula (NOW(), OFFSET(...))
+ * beside the result it computed. */
+static int zero_placeholders(const assay_workbook *wb)
+{
+	struct biff_rec r;
+	size_t off = 0;
+	int seen = 0;
+	while (next_record(wb, &off, &r) == 0) {
+		if (r.type != BIFF_FORMULA || !calc_on_load(&r))
+			continue;
+		const unsigned char *d = r.data;
+		double v = 1;
+		if (le16(d + 12) != 0xFFFF) {
+			uint64_t bits = le32(d + 6) | (uint64_t)le32(d + 10) << 32;
+			memcpy(&v, &bits, sizeof v);
+		} else if (d[6] == 3) {
+			v = 0;          /* the empty text: xlwt's placeholder */
+		}
+		if (v != 0)
+			return 0;
+		seen = 1;
+	}
+	return seen;
+}
 
 /* A FORMULA record's cached result; *pending is set for a text result,
  * which the next STRING record holds. */
@@ -317,19 +362,10 @@ static int formula_result(assay_workbook *wb, size_t *cap,
 	} else {
 		x->kind = XR_NORESULT;
 	}
-	/* grbit (after the result): bit 1, fCalcOnLoad in BIFF5 and "MUST be
-	 * zero" in BIFF8 ([MS-XLS] 2.4.127), is what writers that never
-	 * calculate set beside a placeholder result: Spreadsheet::WriteExcel
-	 * (grbit 3, every result 0), Apache POI (grbit 2, 0).  Read as
-	 * stored, a column of sums was a column of zeros, exit 0.  Bit 0
-	 * (fAlwaysCalc) alone is no such sign: Excel sets it for a volatile
-	 * formula (NOW(), OFFSET(...)) and stores the result it computed. */
-	if (r->len >= 16 && (le16(d + 14) & 0x0002)) {
-		if (*pending == x)
-			*pending = NULL;   /* its STRING record is no result */
+	/* a placeholder 0 (see zero_placeholders) */
+	if (x->kind == XR_NUMBER && x->num == 0 && wb->xls_zero_placeholders &&
+	    calc_on_load(r))
 		x->kind = XR_CALC_ON_LOAD;
-		x->text = NULL;
-	}
 	return 0;
 }
 
