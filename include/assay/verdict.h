@@ -33,10 +33,13 @@
  *    part) unless |t| of phi >= ASSAY_LAG_SHOCK_T.  A seasonal window is screened
  *    on its seasonal residuals first (each change minus the median of the
  *    other changes of its season -- quarterly, with rule 1c's older ones
- *    of that season -- with a cut 0.2 sd higher) when the
- *    seasonal means explain at least a quarter of its winsorised
- *    variation and the residuals' MAD is below 0.9 of the changes'; on
- *    its changes when that sets nothing aside (verdict_screen.c).
+ *    of that season -- with a cut 0.2 sd higher; a quarterly window's
+ *    residuals scaled by Qn instead of the MAD) when the seasonal means
+ *    explain at least a quarter of its winsorised variation; on its
+ *    changes when that sets nothing aside.  In a W window a spike is
+ *    also judged by both halves: a candidate and its neighbour moved the
+ *    other way (beyond 0.6 of the screen) go together when their mean
+ *    distance is beyond 3 sd (verdict_screen.c).
  *
  * 1b. The seasonality decision left out with each row (auto, when both
  *    models are fitted on the same rows: quarterly, or any seasonal span

@@ -113,7 +113,7 @@ static const struct cal_family cal_families[] = {
 	{ "outlier-seas", "seasonal quarterly, one past 5-8 sigma move", B_SEASONAL, E_OUTLIER, 0, T_EVENT },
 	{ "P4:outlier-seas", "4-sigma shock, seasonal quarterly, past move", B_SEASONAL, E_OUTLIER, 4, T_POWER_EVENT },
 	{ "spike-seas", "seasonal quarterly, a past spike and reversal", B_SEASONAL, E_SPIKE, 0, T_EVENT },
-	{ "P4:spike-seas", "4-sigma shock, seasonal quarterly, past spike", B_SEASONAL, E_SPIKE, 4, T_POWER_OPEN },
+	{ "P4:spike-seas", "4-sigma shock, seasonal quarterly, past spike", B_SEASONAL, E_SPIKE, 4, T_POWER_EVENT },
 	{ "splice-seas", "seasonal quarterly, a past level step", B_SEASONAL, E_SPLICE, 0, T_EVENT },
 	{ "P4:splice-seas", "4-sigma shock, seasonal quarterly, past step", B_SEASONAL, E_SPLICE, 4, T_POWER_EVENT },
 	{ "outlier-seasM", "seasonal monthly, one past 5-8 sigma move", B_SEASONAL_M, E_OUTLIER, 0, T_EVENT },
