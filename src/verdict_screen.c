@@ -499,7 +499,10 @@ int verdict_set_aside_shocks_w(struct ctx *c, const double *y, size_t t,
  * or the previous period, moved the other way and beyond
  * SPIKE_OTHER_HALF of the screen, are both marked BEYOND when their mean
  * distance from the other rows' mean is beyond SPIKE_PAIR_CUT sd of
- * them.  Each half alone had to pass the cut of a single move: a 5-sigma
+ * them -- also beside a half beyond the cut on its own, whose reversal
+ * had to be a candidate before (a spike's second half carries noise
+ * too: kept to pairs without such a half, the power below is 0.754).
+ * Each half alone had to pass the cut of a single move: a 5-sigma
  * spike's halves carry their season's median noise, and in a seasonal
  * quarterly series a 4-sigma shock after a past spike was found 69% of
  * the time (after a single past move 77%); now 77%.  A move and its
