@@ -36,7 +36,8 @@
  *    of that season -- with a cut 0.2 sd higher; a quarterly window's
  *    residuals scaled by Qn instead of the MAD) when the seasonal means
  *    explain at least a quarter of its winsorised variation; on its
- *    changes when that sets nothing aside.  In a W window a spike is
+ *    changes when there are no residuals or they read as heavy tails
+ *    (more events than allowed).  In a W window a spike is
  *    also judged by both halves: a candidate and its neighbour moved the
  *    other way (beyond 0.6 of the screen) go together when their mean
  *    distance is beyond 3 sd (verdict_screen.c).
