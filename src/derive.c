@@ -443,21 +443,18 @@ int assay_derive_eval(assay_store *st, const char *self, const char *expr,
  * --relabel: $/mt to $/lb) gave values in the new unit under the old
  * label, so that --to-unit converted them by the wrong factor, exit 0.
  * A result of no unit (the inputs have none: --unit named it) is not
- * checked. */
-static int check_unit(assay_store *st, const assay_derived_def *def,
+ * checked.  `info` is the derived series' own row. */
+static int check_unit(const assay_series_info *info,
+		      const assay_derived_def *def,
 		      const assay_derive_result *r, assay_error *err)
 {
 	if (!r->unit)
 		return 0;
-	assay_series_info info;
-	int rc = assay_store_series_get(st, def->name, &info, err);
-	if (rc <= 0)
-		return rc;
-	int same = info.unit && !strcmp(info.unit, r->unit);
-	if (!same && info.unit) {
+	int same = info->unit && !strcmp(info->unit, r->unit);
+	if (!same && info->unit) {
 		assay_unit *a = NULL, *b = NULL;
 		assay_error e;
-		same = assay_unit_parse(info.unit, &a, &e) == 0 &&
+		same = assay_unit_parse(info->unit, &a, &e) == 0 &&
 		       assay_unit_parse(r->unit, &b, &e) == 0 && assay_unit_same(a, b);
 		assay_unit_free(a);
 		assay_unit_free(b);
@@ -466,11 +463,67 @@ static int check_unit(assay_store *st, const assay_derived_def *def,
 		assay_fail(err, ASSAY_EUSAGE, "derived series '%s': it is in '%s', "
 			   "but its inputs give '%s' now (an input's unit was "
 			   "changed since it was defined: define it again: assay "
-			   "derive %s '%s'%s%s)", def->name, info.unit ? info.unit :
+			   "derive %s '%s'%s%s)", def->name, info->unit ? info->unit :
 			   "NA", r->unit, def->name, def->expr, def->to_unit ?
 			   " --to-unit " : "", def->to_unit ? def->to_unit : "");
-	assay_series_info_release(&info);
 	return same ? 0 : -1;
+}
+
+/* The kind stored with the definition against the one its inputs give
+ * now, as check_unit does the unit: a kind inferred when it was defined
+ * (e = p * 2 a flow, p a flow) goes stale when an input's kind is
+ * relabelled (import --kind price --relabel), and e was still summed as a
+ * flow, exit 0.  A kind given (derive --kind) is kept whatever the
+ * inputs'.  A definition from before the store recorded which it was
+ * (kind_given -1) is checked as an inferred one, and the message says
+ * that it may have been given. */
+static int check_kind(const assay_series_info *info,
+		      const assay_derived_def *def,
+		      const assay_derive_result *r, assay_error *err)
+{
+	if (def->kind_given == 1 || (r->kind && r->kind == info->kind))
+		return 0;
+	const char *was = info->kind ? assay_kind_name(info->kind) : "NA";
+	char why[300], redo[1200];
+	const char *now = r->kind ? "its inputs give a " : "its kind cannot be "
+			  "told from its inputs now";
+	/* "a price now (an input's ...)", "now (a price plus a stock; an
+	 * input's ...)" */
+	if (r->kind)
+		snprintf(why, sizeof why, "%s now (", assay_kind_name(r->kind));
+	else
+		snprintf(why, sizeof why, " (%s; ", r->kind_note[0] ?
+			 r->kind_note : "none");
+	snprintf(redo, sizeof redo, "assay derive %s '%s'%s%s%s", def->name,
+		 def->expr, def->to_unit ? " --to-unit " : "",
+		 def->to_unit ? def->to_unit : "", r->kind ? "" :
+		 " --kind flow|price|stock");
+	if (def->kind_given == 0)
+		return assay_fail(err, ASSAY_EUSAGE, "derived series '%s': it is "
+				  "a %s, but %s%san input's kind was changed since "
+				  "it was defined: define it again: %s)", def->name,
+				  was, now, why, redo);
+	return assay_fail(err, ASSAY_EUSAGE, "derived series '%s': it is a %s, "
+			  "but %s%san input's kind was changed since it was "
+			  "defined, or --kind %s was given, which a definition "
+			  "stored before assay recorded --kind does not tell: "
+			  "define it again: %s%s%s%s)", def->name, was, now, why,
+			  was, redo, r->kind ? ", or with --kind " : "", r->kind ? was
+			  : "", r->kind ? " to keep it" : "");
+}
+
+/* The unit and the kind of the definition against its inputs'. */
+static int check_stored(assay_store *st, const assay_derived_def *def,
+			const assay_derive_result *r, assay_error *err)
+{
+	assay_series_info info;
+	int rc = assay_store_series_get(st, def->name, &info, err);
+	if (rc <= 0)
+		return rc;
+	rc = check_unit(&info, def, r, err) || check_kind(&info, def, r, err)
+	     ? -1 : 0;
+	assay_series_info_release(&info);
+	return rc;
 }
 
 int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
@@ -490,7 +543,7 @@ int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
 		assay_derived_def_release(&def);
 		return -1;
 	}
-	if (check_unit(st, &def, &r, err)) {
+	if (check_stored(st, &def, &r, err)) {
 		assay_derive_result_release(&r);
 		assay_derived_def_release(&def);
 		return -1;

@@ -1,8 +1,10 @@
 /*
  * The store side of derived series (derive.h): their definitions and
- * recorded inputs, in the tables of schema version 3 (store.c).  A store
- * of version 2 opened read-only has no such tables: it has no derived
- * series, and every look-up here says so.
+ * recorded inputs, in the tables of schema version 3 (store_open.c), and
+ * whether their kind was given, in version 5's derived_kind.  A store of
+ * version 2 opened read-only has no such tables: it has no derived
+ * series, and every look-up here says so; one of version 3 or 4 has no
+ * derived_kind, and its definitions say "not recorded".
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -52,8 +54,20 @@ int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
 	/* kept prepared: a batch command asks it of every series it reads */
 	sqlite3_stmt *q = store_cached(st, &st->q_derived_get,
 				       "SELECT s.name, d.expr, d.freq, d.to_unit,"
-				       " d.defined_at FROM derived d JOIN series s"
-				       " ON s.id = d.series_id WHERE d.series_id = ?");
+				       " d.defined_at, coalesce(k.given, -1)"
+				       " FROM derived d JOIN series s ON s.id ="
+				       " d.series_id LEFT JOIN derived_kind k ON"
+				       " k.series_id = d.series_id WHERE d.series_id = ?");
+	sqlite3_stmt *old = NULL;
+	/* a store before version 5 read as it is has no derived_kind:
+	 * whether a kind was given is not recorded (prepared each time, so
+	 * that the statement above is cached once the store is migrated) */
+	if (!q && have_tables(db) &&
+	    sqlite3_prepare_v2(db, "SELECT s.name, d.expr, d.freq, d.to_unit,"
+			       " d.defined_at, -1 FROM derived d JOIN series s"
+			       " ON s.id = d.series_id WHERE d.series_id = ?", -1,
+			       &old, NULL) == SQLITE_OK)
+		q = old;
 	if (!q)
 		return have_tables(db) ? db_fail(err, st) : 0;
 	sqlite3_bind_int64(q, 1, id);
@@ -65,17 +79,19 @@ int assay_store_derived_get(assay_store *st, int64_t id, assay_derived_def *def,
 		def->freq = assay_freq_parse((const char *)sqlite3_column_text(q, 2));
 		def->to_unit = store_col_strdup(q, 3);
 		def->defined_at = store_col_strdup(q, 4);
+		def->kind_given = sqlite3_column_int(q, 5);
 		found = 1;
 		if (!def->name || !def->expr || !def->defined_at) {
 			assay_derived_def_release(def);
-			sqlite3_reset(q);
-			return assay_fail(err, ASSAY_EIO, "out of memory");
+			found = assay_fail(err, ASSAY_EIO, "out of memory");
 		}
 	} else if (rc != SQLITE_DONE) {
-		sqlite3_reset(q);
-		return db_fail(err, st);
+		found = db_fail(err, st);
 	}
-	sqlite3_reset(q);
+	if (old)
+		sqlite3_finalize(old);
+	else
+		sqlite3_reset(q);
 	return found;
 }
 
@@ -129,9 +145,15 @@ static int put_locked(assay_store *st, const char *name, const char *expr,
 		       series_args, 5, err))
 		return -1;
 	const char *def_args[] = { name, expr, fr, to_unit, now };
+	const char *kind_args[] = { name, kind ? "1" : "0" };
 	if (exec_bound(st, "INSERT OR REPLACE INTO derived (series_id, expr, freq,"
 		       " to_unit, defined_at) SELECT id, ?2, ?3, ?4, ?5 FROM series"
 		       " WHERE name = ?1", def_args, 5, err) ||
+	    /* whether --kind was given: a kind inferred is checked against
+	     * the inputs' whenever the series is read (derive.c) */
+	    exec_bound(st, "INSERT OR REPLACE INTO derived_kind (series_id, given)"
+		       " SELECT id, CAST(?2 AS INTEGER) FROM series WHERE name = ?1",
+		       kind_args, 2, err) ||
 	    exec_bound(st, "DELETE FROM derived_inputs WHERE series_id ="
 		       " (SELECT id FROM series WHERE name = ?1)", &name, 1, err))
 		return -1;

@@ -120,6 +120,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS series_origin ("
 	"  series_id INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,"
 	"  origin TEXT NOT NULL"
+	");",
+	/* 5: whether a derived series' kind was given (derive --kind: 1) or
+	 * inferred from its inputs (0), so that an inferred kind that an
+	 * input's relabelled kind made stale is an error on read
+	 * (derive.c), and a given one is kept.  A table of its own (IF NOT
+	 * EXISTS, as 3 and 4: ALTER TABLE ADD COLUMN cannot be made to run
+	 * twice); a definition stored before it has no row: not recorded. */
+	"CREATE TABLE IF NOT EXISTS derived_kind ("
+	"  series_id INTEGER PRIMARY KEY REFERENCES derived(series_id) ON DELETE CASCADE,"
+	"  given INTEGER NOT NULL CHECK (given IN (0, 1))"
 	");"
 };
 
@@ -476,9 +486,9 @@ static int open_reader(sqlite3 **out, const char *path, assay_error *err)
 		sqlite3_close(db);
 		return -1;
 	}
-	/* A store of an earlier version than ours: the later steps add
-	 * only views so far (2), which a reader does not need; the next
-	 * writer adds them. */
+	/* A store of an earlier version than ours is read as it is: the
+	 * later steps add views (2) and tables (3 to 5) that a reader does
+	 * without (store_derive.c); the next writer adds them. */
 	if (version < 1 || version > known_version()) {
 		if (version > known_version())
 			too_new(path, version, err);

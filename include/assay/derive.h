@@ -101,6 +101,10 @@ typedef struct assay_derived_def {
 	int64_t id;
 	char *name, *expr, *to_unit, *defined_at;
 	assay_freq freq;
+	int kind_given;                 /* 1: its kind was given (--kind);
+					 * 0: inferred from the inputs; -1:
+					 * not recorded (defined before
+					 * schema version 5) */
 } assay_derived_def;
 void assay_derived_def_release(assay_derived_def *d);
 
@@ -116,8 +120,11 @@ typedef struct assay_derived_input {
 /* Store (or replace) the definition of `name` with the result of
  * evaluating it (unit, kind, inputs): a series row (source "derived")
  * and the definition.  `kind` ASSAY_KIND_NONE: r->kind (when that is
- * NONE too, refused: ASSAY_EUSAGE).  `unit` NULL: r->unit.  An imported
- * series of that name is refused (ASSAY_EUSAGE). */
+ * NONE too, refused: ASSAY_EUSAGE), recorded as inferred, so that reading
+ * the series when its inputs give another kind is an error
+ * (assay_derive_load); a `kind` given is recorded so, and kept whatever
+ * the inputs'.  `unit` NULL: r->unit.  An imported series of that name is
+ * refused (ASSAY_EUSAGE). */
 int assay_store_derived_put(assay_store *st, const char *name,
 			    const char *expr, assay_freq freq,
 			    const char *to_unit, assay_kind kind,
@@ -143,7 +150,10 @@ int assay_derive_check_cycle(assay_store *st, const char *name,
 			     assay_error *err);
 
 /* For assay_store_load: when `id` is derived, evaluate it as of `as_of`
- * into *out and return 1; 0 when it is not derived; -1 on error. */
+ * into *out and return 1; 0 when it is not derived; -1 on error, among
+ * them (ASSAY_EUSAGE) a unit or an inferred kind stored with the
+ * definition that its inputs no longer give (an input relabelled since:
+ * define it again). */
 int assay_derive_load(assay_store *st, int64_t id, const char *as_of,
 		      assay_obs *out, assay_error *err);
 

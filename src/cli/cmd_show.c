@@ -21,8 +21,9 @@ static const char usage[] =
 	"value at one vintage and the value that replaced it.  csv and tsv print\n"
 	"the revisions only; json one object {series, imports, revisions}\n"
 	"(ndjson: the same object on one line).  A derived series (assay\n"
-	"derive) shows its definition and its inputs with their newest vintage\n"
-	"when it was defined and now; its values are computed when read.\n"
+	"derive) shows its definition (kind_given: yes when derive --kind named\n"
+	"its kind) and its inputs with their newest vintage when it was defined\n"
+	"and now; its values are computed when read.\n"
 	"Exit status: 0 success, 2 bad usage or unknown series, 4 database error.\n"
 	"\n"
 	"Examples:\n"
@@ -119,8 +120,12 @@ static int show_definition(assay_store *st, int64_t id)
 	printf("\ndefinition\n");
 	static const char *const cols[] = { "field", "value" };
 	out_table *t = out_table_new(cols, 2);
+	/* kind_given: yes (--kind), no (from the inputs: checked against
+	 * theirs on read), NA (defined before the store recorded it) */
 	const char *rows[][2] = {
 		{ "expr", def.expr }, { "freq", fr }, { "to_unit", def.to_unit },
+		{ "kind_given", def.kind_given < 0 ? NULL : def.kind_given ?
+		  "yes" : "no" },
 		{ "defined_at", def.defined_at },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
@@ -145,7 +150,7 @@ static int show_definition(assay_store *st, int64_t id)
 	return 0;
 }
 
-/* The definition as {"derived": {expr, freq, to_unit, defined_at,
+/* The definition as {"derived": {expr, freq, to_unit, kind_given, defined_at,
  * inputs: [{input, vintage_defined, vintage_now}]}} for a derived series. */
 static int definition_json(assay_store *st, int64_t id, json_t *obj)
 {
@@ -160,6 +165,8 @@ static int definition_json(assay_store *st, int64_t id, json_t *obj)
 	json_object_set_new(d, "expr", out_json_text(def.expr));
 	json_object_set_new(d, "freq", json_string(fr));
 	json_object_set_new(d, "to_unit", def.to_unit ? out_json_text(def.to_unit) : json_null());
+	json_object_set_new(d, "kind_given", def.kind_given < 0 ? json_null() :
+			    json_boolean(def.kind_given));
 	json_object_set_new(d, "defined_at", out_json_text(def.defined_at));
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();

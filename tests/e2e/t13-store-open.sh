@@ -20,13 +20,13 @@ for cmd in list "export cu" "changes cu" "check cu" "show cu" "trend cu" "scan c
 	# shellcheck disable=SC2086
 	run "$ASSAY" --db "$WORK/new.db" $cmd
 	expect_status "newer-schema-$name-status" 4
-	expect_err "newer-schema-$name-msg" "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (4)"
+	expect_err "newer-schema-$name-msg" "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (5)"
 	[ -z "$out" ] && ok "newer-schema-$name-no-output" ||
 		not_ok "newer-schema-$name-no-output" "[$out]"
 done
 run "$ASSAY" --db "$WORK/new.db" -q import "$WORK/m.csv" --kind price
 expect_status newer-schema-import-status 4
-expect_err newer-schema-import-msg "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (4)"
+expect_err newer-schema-import-msg "assay: $WORK/new.db: store schema version 99 is newer than this assay understands (5)"
 sqlite3 "$WORK/new.db" .dump > "$WORK/new.after"
 cmp -s "$WORK/new.before" "$WORK/new.after" && ok newer-schema-unchanged ||
 	not_ok newer-schema-unchanged "the store changed"
@@ -38,7 +38,7 @@ cmp -s "$WORK/new.before" "$WORK/new.after" && ok newer-schema-unchanged ||
 # as it is; the first import that commits migrates it
 V3="$WORK/v3.db"
 cp "$DB" "$V3"
-sqlite3 "$V3" 'DROP TABLE series_origin; PRAGMA user_version = 3'
+sqlite3 "$V3" 'DROP TABLE derived_kind; DROP TABLE series_origin; PRAGMA user_version = 3'
 cp "$V3" "$WORK/v3.orig"
 printf 'series,date,value\ncu,2026-04,x\n' > "$WORK/v3-bad.csv"
 printf 'series,date,value\ncu,2026-04,2.5\n' > "$WORK/v3-good.csv"
@@ -60,9 +60,9 @@ expect_status v3-list-status 0
 cmp -s "$V3" "$WORK/v3.orig" && ok v3-read-unchanged || not_ok v3-read-unchanged "the file changed"
 run "$ASSAY" --db "$V3" -q import "$WORK/v3-good.csv" --kind price
 expect_status v3-import-status 0
-run sqlite3 "$V3" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name = 'series_origin'"
-expect_out v3-import-migrates "4
-1"
+run sqlite3 "$V3" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name IN ('series_origin', 'derived_kind')"
+expect_out v3-import-migrates "5
+2"
 run "$ASSAY" --db "$V3" export cu --from 2026-04
 expect_out v3-import-value "period,value
 2026-04,2.5"
@@ -78,7 +78,7 @@ printf 'series,date,value\ncu,2026-01,1.5\ncu,2026-02,1.75\nni,2026-03,3\nx,2026
 "$ASSAY" --db "$V3E" -q import "$WORK/v3e.csv" --kind price --vintage 2026-04-01 &&
 "$ASSAY" --db "$V3E" -q derive d 'x + cu' --unit t &&
 "$ASSAY" --db "$V3E" -q rm x &&
-sqlite3 "$V3E" 'DROP TABLE series_origin; PRAGMA user_version = 3' ||
+sqlite3 "$V3E" 'DROP TABLE derived_kind; DROP TABLE series_origin; PRAGMA user_version = 3' ||
 	not_ok v3-edit-setup "could not make the store"
 cp "$V3E" "$WORK/v3-edit.orig"
 while IFS='|' read -r name want cmd; do
@@ -105,9 +105,9 @@ while IFS='|' read -r name cmd; do
 	# shellcheck disable=SC2086
 	run "$ASSAY" --db "$V3E" -q $cmd
 	expect_status "v3-$name-status" 0
-	run sqlite3 "$V3E" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name = 'series_origin'"
-	expect_out "v3-$name-migrates" "4
-1"
+	run sqlite3 "$V3E" "PRAGMA user_version; SELECT count(*) FROM sqlite_master WHERE name IN ('series_origin', 'derived_kind')"
+	expect_out "v3-$name-migrates" "5
+2"
 done <<'EOF'
 rename|rename ni zn
 merge|merge cu ni --into cw

@@ -115,7 +115,7 @@ expect_out views-v1-readable "period,value
 printf 'date,value\n2020,1\n2021,2\n' > "$WORK/one.csv"
 "$ASSAY" -q --db "$WORK/v1.db" import "$WORK/one.csv" --series t/one --kind flow >/dev/null 2>&1
 run sqlite3 "$WORK/v1.db" "pragma user_version; select count(*) from latest where series = 't/one'"
-expect_out views-v1-migrated "4
+expect_out views-v1-migrated "5
 1"
 
 # --wide: a series named 'period' would be a second 'period' column (a

@@ -350,7 +350,7 @@ expect_out_has derive-input-removed-show '"count": null'
 V2="$WORK/v2.db"
 ASSAY_DB="$V2" "$ASSAY" -q import "$BGS" --layout wide --key-cols Entity --date-col Year \
 	--prefix bgs/ --kind flow --unit t --vintage 2016-12-31 >/dev/null 2>&1
-sqlite3 "$V2" "drop trigger derived_takes_no_obs; drop table derived_inputs; drop table derived; drop table series_origin; pragma user_version = 2"
+sqlite3 "$V2" "drop trigger derived_takes_no_obs; drop table derived_kind; drop table derived_inputs; drop table derived; drop table series_origin; pragma user_version = 2"
 run env ASSAY_DB="$V2" "$ASSAY" export bgs/china/cobalt --from 2015
 expect_out derive-v2-read "period,value
 2015,9600"
@@ -359,7 +359,7 @@ expect_out derive-v2-untouched "2"
 run env ASSAY_DB="$V2" "$ASSAY" derive bgs/cn2 'bgs/china/cobalt * 2'
 expect_status derive-v2-migrated 0
 run sqlite3 "$V2" "pragma user_version"
-expect_out derive-v2-version "4"
+expect_out derive-v2-version "5"
 
 # --- a derived series' name is held to the rules of import and rename:
 # invalid UTF-8, control characters or nothing made check --format csv
@@ -524,3 +524,125 @@ expect_err relabel-stale-unit-msg "assay: derived series 'rl/d': it is in '\$/mt
 "$ASSAY" --db "$WORK/rl.db" -q derive rl/d 'rl/p * 2' >/dev/null 2>&1
 run "$ASSAY" --db "$WORK/rl.db" export rl/d --to-unit '$/lb'
 expect_out relabel-defined-again "$(printf 'period,value\n2024-01,2\n2024-02,4')"
+
+# an input's kind relabelled after the definition (import --kind price
+# --relabel of a flow), as its unit above: a kind inferred from the inputs
+# (rk/e = rk/p * 2, a flow) is stale, and reading the series is an error
+# until it is defined again (it stayed a flow, and --freq A summed a price,
+# exit 0); a kind given (--kind) is kept whatever the inputs'.  The store
+# records which it was (schema version 5); show says it (kind_given).
+printf 'series,date,value\nrk/p,2024-01,1\nrk/p,2024-02,2\nrk/p,2024-03,3\nrk/q,2024-01,3\nrk/q,2024-02,4\n' > "$WORK/rk.csv"
+printf 'series,date,value\nrk/p,2024-01,1\nrk/p,2024-02,2\nrk/p,2024-03,3\n' > "$WORK/rk-p.csv"
+printf 'series,date,value\nrk/q,2024-01,3\nrk/q,2024-02,4\n' > "$WORK/rk-q.csv"
+RK="$WORK/rk.db"
+"$ASSAY" --db "$RK" -q import "$WORK/rk.csv" --kind flow --unit t --vintage 2025-01-01 >/dev/null 2>&1
+run "$ASSAY" --db "$RK" derive rk/e 'rk/p * 2'
+expect_err kind-inferred-defined "assay: derived rk/e: 3 monthly values 2024-01 to 2024-03 from 1 series, unit t, kind flow"
+run "$ASSAY" --db "$RK" derive rk/s 'rk/p * 2' --kind stock
+expect_err kind-given-defined "assay: derived rk/s: 3 monthly values 2024-01 to 2024-03 from 1 series, unit t, kind stock"
+run "$ASSAY" --db "$RK" derive rk/f 'rk/p * 2' --kind flow
+expect_status kind-given-same-defined 0
+run "$ASSAY" --db "$RK" derive rk/sum 'rk/p + rk/q'
+expect_err_has kind-inferred-sum-defined "kind flow"
+run sqlite3 "$RK" "pragma user_version; select s.name, k.given from derived_kind k join series s on s.id = k.series_id order by s.name"
+expect_out kind-recorded "5
+rk/e|0
+rk/f|1
+rk/s|1
+rk/sum|0"
+run "$ASSAY" --db "$RK" show rk/e --format json
+expect_out_has kind-show-inferred-json '"kind_given": false'
+run "$ASSAY" --db "$RK" show rk/s --format json
+expect_out_has kind-show-given-json '"kind_given": true'
+run "$ASSAY" --db "$RK" show rk/s
+expect_out_has kind-show-given "kind_given  yes"
+run "$ASSAY" --db "$RK" export rk/e --freq Q
+expect_out kind-inferred-before "$(printf 'period,value\n2024Q1,12')"
+# ... rk/p relabelled a price
+"$ASSAY" --db "$RK" -q import "$WORK/rk-p.csv" --kind price --unit t --relabel --vintage 2025-02-01 >/dev/null 2>&1
+run "$ASSAY" --db "$RK" export rk/e
+expect_status kind-stale-status 2
+expect_err kind-stale-msg "assay: derived series 'rk/e': it is a flow, but its inputs give a price now (an input's kind was changed since it was defined: define it again: assay derive rk/e 'rk/p * 2')"
+[ -z "$out" ] && ok kind-stale-no-output || not_ok kind-stale-no-output "[$out]"
+run "$ASSAY" --db "$RK" check rk/e
+expect_status kind-stale-check-status 2
+run "$ASSAY" --db "$RK" list --format csv
+expect_status kind-stale-list-status 2
+expect_out_has kind-stale-list "rk/e,flow,M,,,,t,derived"
+run "$ASSAY" --db "$RK" export rk/s
+expect_status kind-given-kept-status 0
+expect_out kind-given-kept "$(printf 'period,value\n2024-01,2\n2024-02,4\n2024-03,6')"
+run "$ASSAY" --db "$RK" export rk/f
+expect_status kind-given-same-kept-status 0
+# ... the flow plus a flow, when one input becomes a stock: no kind at all
+"$ASSAY" --db "$RK" -q import "$WORK/rk-q.csv" --kind stock --unit t --relabel --vintage 2025-02-01 >/dev/null 2>&1
+run "$ASSAY" --db "$RK" export rk/sum
+expect_status kind-untold-status 2
+expect_err kind-untold-msg "assay: derived series 'rk/sum': it is a flow, but its kind cannot be told from its inputs now (a price plus a stock; an input's kind was changed since it was defined: define it again: assay derive rk/sum 'rk/p + rk/q' --kind flow|price|stock)"
+# ... defined again: the kind its inputs give now
+run "$ASSAY" --db "$RK" derive rk/e 'rk/p * 2'
+expect_err kind-defined-again-msg "assay: derived rk/e: 3 monthly values 2024-01 to 2024-03 from 1 series, unit t, kind price"
+run "$ASSAY" --db "$RK" export rk/e --freq Q
+expect_out kind-defined-again "$(printf 'period,value\n2024Q1,4')"
+
+# ... a store of version 4, before the store recorded whether --kind was
+# given: read as it is; a command that fails or is a dry run leaves it
+# byte for byte as it was; the first write migrates it, and its
+# definitions' kinds are "not recorded": one that its inputs no longer
+# give is an error as an inferred one, saying that it may have been given
+# (rk4/s, --kind stock), until it is defined again
+R4="$WORK/rk4.db"
+sed 's,rk/,rk4/,g' "$WORK/rk.csv" > "$WORK/rk4.csv"
+sed 's,rk/,rk4/,g' "$WORK/rk-p.csv" > "$WORK/rk4-p.csv"
+printf 'series,date,value\nrk4/p,2024-03,x\n' > "$WORK/rk4-bad.csv"
+{ "$ASSAY" --db "$R4" -q import "$WORK/rk4.csv" --kind flow --unit t --vintage 2025-01-01 &&
+  "$ASSAY" --db "$R4" -q derive rk4/e 'rk4/p * 2' &&
+  "$ASSAY" --db "$R4" -q derive rk4/s 'rk4/p * 2' --kind stock &&
+  "$ASSAY" --db "$R4" -q derive rk4/q2 'rk4/q * 2' &&
+  sqlite3 "$R4" 'DROP TABLE derived_kind; PRAGMA user_version = 4'; } >/dev/null 2>&1 ||
+	not_ok kind-v4-setup "could not make the store"
+cp "$R4" "$WORK/rk4.orig"
+run "$ASSAY" --db "$R4" export rk4/e
+expect_out kind-v4-read "$(printf 'period,value\n2024-01,2\n2024-02,4\n2024-03,6')"
+# (rk4/s, given a stock, is no longer read as one: the store cannot tell
+# it from a stale inferred kind)
+run "$ASSAY" --db "$R4" export rk4/s
+expect_status kind-v4-given-unknown-status 2
+expect_err kind-v4-given-unknown-msg "assay: derived series 'rk4/s': it is a stock, but its inputs give a flow now (an input's kind was changed since it was defined, or --kind stock was given, which a definition stored before assay recorded --kind does not tell: define it again: assay derive rk4/s 'rk4/p * 2', or with --kind stock to keep it)"
+run "$ASSAY" --db "$R4" show rk4/s --format json
+expect_out_has kind-v4-show-not-recorded '"kind_given": null'
+cmp -s "$R4" "$WORK/rk4.orig" && ok kind-v4-read-unchanged || not_ok kind-v4-read-unchanged "the file changed"
+while IFS='|' read -r name want cmd; do
+	# shellcheck disable=SC2086
+	run "$ASSAY" --db "$R4" -q $cmd
+	expect_status "kind-v4-$name-status" "$want"
+	cmp -s "$R4" "$WORK/rk4.orig" && ok "kind-v4-$name-unchanged" ||
+		not_ok "kind-v4-$name-unchanged" "the file changed: user_version $(sqlite3 "$R4" 'PRAGMA user_version')"
+done <<EOF2
+import-bad|2|import $WORK/rk4-bad.csv --kind flow --unit t
+relabel-dry-run|0|import $WORK/rk4-p.csv --kind price --unit t --relabel --vintage 2025-02-01 --dry-run
+derive-unknown-input|2|derive rk4/x nosuch*2
+derive-dry-run|0|derive rk4/x rk4/p*2 --dry-run
+rm-missing|2|rm rk4/e nosuch
+EOF2
+run "$ASSAY" --db "$R4" -q import "$WORK/rk4-p.csv" --kind price --unit t --relabel --vintage 2025-02-01
+expect_status kind-v4-relabel-status 0
+run sqlite3 "$R4" "pragma user_version; select count(*) from derived_kind"
+expect_out kind-v4-migrated "5
+0"
+run "$ASSAY" --db "$R4" export rk4/e
+expect_status kind-v4-stale-status 2
+expect_err kind-v4-stale-msg "assay: derived series 'rk4/e': it is a flow, but its inputs give a price now (an input's kind was changed since it was defined, or --kind flow was given, which a definition stored before assay recorded --kind does not tell: define it again: assay derive rk4/e 'rk4/p * 2', or with --kind flow to keep it)"
+run "$ASSAY" --db "$R4" export rk4/s
+expect_status kind-v4-given-status 2
+expect_err_has kind-v4-given-msg "or --kind stock was given, which a definition stored before assay recorded --kind does not tell: define it again: assay derive rk4/s 'rk4/p * 2', or with --kind stock to keep it)"
+run "$ASSAY" --db "$R4" export rk4/q2
+expect_status kind-v4-same-kind-status 0
+run "$ASSAY" --db "$R4" -q derive rk4/s 'rk4/p * 2' --kind stock
+run "$ASSAY" --db "$R4" export rk4/s
+expect_out kind-v4-given-again "$(printf 'period,value\n2024-01,2\n2024-02,4\n2024-03,6')"
+run "$ASSAY" --db "$R4" show rk4/s --format json
+expect_out_has kind-v4-given-again-recorded '"kind_given": true'
+run "$ASSAY" --db "$R4" -q derive rk4/e 'rk4/p * 2'
+run "$ASSAY" --db "$R4" export rk4/e
+expect_out kind-v4-inferred-again "$(printf 'period,value\n2024-01,2\n2024-02,4\n2024-03,6')"

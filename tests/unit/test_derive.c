@@ -3,7 +3,8 @@
  * errors (EXPR:COL: what), every operator and function against values
  * worked out by hand, units carried and refused, division by zero,
  * resampling to a common frequency, circular definitions, the load
- * through assay_store_load, the kinds of results and base-period indexes.  (The bundled-data values are checked against
+ * through assay_store_load, the kinds of results (and a stored one gone
+ * stale) and base-period indexes.  (The bundled-data values are checked against
  * pandas in tests/e2e/t70-derive.sh.)
  */
 #include <math.h>
@@ -511,6 +512,74 @@ static void test_kinds(void **state)
 	assay_series_info_release(&info);
 }
 
+/* The kind stored with a definition: inferred (kind_given 0) it is
+ * checked against the inputs' on every read, and an input relabelled
+ * another kind since makes the load an error that says to define it
+ * again; given (--kind: kind_given 1) it is kept. */
+static void test_kind_relabelled(void **state)
+{
+	struct env *e = *state;
+	import_csv(e, "series,date,value\nk2/p,2020-01,1\nk2/p,2020-02,2\n",
+		   "flow", "t");
+	define(e, "d/ki", "k2/p * 2");
+	assay_derive_result r;
+	assay_error err;
+	assert_int_equal(assay_derive_eval(e->st, "d/kg", "k2/p * 2", 0, NULL, NULL,
+					   &r, &err), 0);
+	assert_int_equal(assay_store_derived_put(e->st, "d/kg", "k2/p * 2", r.freq,
+						 NULL, ASSAY_KIND_STOCK, NULL, &r,
+						 &err), 0);
+	assay_derive_result_release(&r);
+	assay_series_info ki, kg;
+	assay_derived_def def;
+	assert_int_equal(assay_store_series_get(e->st, "d/ki", &ki, &err), 1);
+	assert_int_equal(assay_store_series_get(e->st, "d/kg", &kg, &err), 1);
+	assert_int_equal(ki.kind, ASSAY_KIND_FLOW);
+	assert_int_equal(kg.kind, ASSAY_KIND_STOCK);
+	assert_int_equal(assay_store_derived_get(e->st, ki.id, &def, &err), 1);
+	assert_int_equal(def.kind_given, 0);
+	assay_derived_def_release(&def);
+	assert_int_equal(assay_store_derived_get(e->st, kg.id, &def, &err), 1);
+	assert_int_equal(def.kind_given, 1);
+	assay_derived_def_release(&def);
+	assay_obs obs;
+	assert_int_equal(assay_store_load(e->st, ki.id, NULL, &obs, &err), 0);
+	assert_int_equal(obs.n, 2);
+	assay_obs_release(&obs);
+	/* k2/p relabelled a price (import --kind price --relabel) */
+	FILE *fp = fopen(e->csv, "wb");
+	assert_non_null(fp);
+	fputs("series,date,value\nk2/p,2020-01,1\nk2/p,2020-02,2\n", fp);
+	fclose(fp);
+	assay_import_opts o;
+	assay_import_result ir;
+	memset(&o, 0, sizeof o);
+	o.path = e->csv;
+	o.decimal = '.';
+	o.meta[ASSAY_META_KIND] = "price";
+	o.meta[ASSAY_META_UNIT] = "t";
+	o.relabel = 1;
+	o.vintage = "2026-01-11T00:00:00Z";
+	if (assay_import(e->st, &o, &ir, &err))
+		fail_msg("import: %s", err.msg);
+	assert_int_equal(assay_store_load(e->st, ki.id, NULL, &obs, &err), -1);
+	assert_int_equal(err.status, ASSAY_EUSAGE);
+	assert_string_equal(err.msg, "derived series 'd/ki': it is a flow, but its "
+			    "inputs give a price now (an input's kind was changed "
+			    "since it was defined: define it again: assay derive "
+			    "d/ki 'k2/p * 2')");
+	assert_int_equal(assay_store_load(e->st, kg.id, NULL, &obs, &err), 0);
+	assert_int_equal(obs.n, 2);
+	assert_true(obs.value[1] == 4);
+	assay_obs_release(&obs);
+	/* defined again: a price, and read */
+	define(e, "d/ki", "k2/p * 2");
+	assert_int_equal(assay_store_load(e->st, ki.id, NULL, &obs, &err), 0);
+	assay_obs_release(&obs);
+	assay_series_info_release(&ki);
+	assay_series_info_release(&kg);
+}
+
 int main(void)
 {
 	assay_init();
@@ -522,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_store_and_cycles),
 		cmocka_unit_test(test_index_units),
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_kind_relabelled),
 		cmocka_unit_test(test_sum_members),     /* last: adds x/c */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
