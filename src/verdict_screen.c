@@ -142,15 +142,22 @@ static double sorted_mad(const double *v, int n, double med)
 
 #define MAD_K 1.482602218505602         /* 1 / Phi^-1(3/4) */
 
-/* Is row i beyond the screen, and is it the reversal of row i - 1 (the
- * next period, beyond the screen too, the other way)?  ys: the values
- * screened (the changes, or their seasonal residuals). */
+/* Is row i the next period's move of row i - 1 the other way, row i - 1
+ * further than lim_a from med and row i further than lim_b?  ys: the
+ * values screened (the changes, or their seasonal residuals). */
+static int reverts_beyond(const struct ctx *c, const double *ys, int i,
+			  double med, double lim_a, double lim_b)
+{
+	double a = ys[i - 1] - med, b = ys[i] - med;
+	return c->idx[i] == c->idx[i - 1] - 1 && fabs(a) > lim_a &&
+	       fabs(b) > lim_b && a * b < 0;
+}
+
+/* ... both beyond the screen: row i is row i - 1's reversal */
 static int reverts(const struct ctx *c, const double *ys, int i, double med,
 		   double lim)
 {
-	double a = ys[i - 1] - med, b = ys[i] - med;
-	return c->idx[i] == c->idx[i - 1] - 1 && fabs(a) > lim &&
-	       fabs(b) > lim && a * b < 0;
+	return reverts_beyond(c, ys, i, med, lim, lim);
 }
 
 /* Past shocks (rule 1a in verdict.h): Hampel's screen at
@@ -533,11 +540,9 @@ static unsigned char *mark_spike_pairs(struct ctx *c, const double *ys, int m,
 				       double sd, unsigned char *keep)
 {
 	for (int i = 1; i < m; i++) {
-		double a = ys[i - 1] - med, b = ys[i] - med;
-		if (!(c->idx[i] == c->idx[i - 1] - 1 && a * b < 0))
-			continue;
 		double lo = SPIKE_OTHER_HALF * lim;
-		if (!((fabs(a) > lim && fabs(b) > lo) || (fabs(b) > lim && fabs(a) > lo)))
+		if (!reverts_beyond(c, ys, i, med, lim, lo) &&
+		    !reverts_beyond(c, ys, i, med, lo, lim))
 			continue;
 		double za = fabs(ys[i - 1] - mean) / sd, zb = fabs(ys[i] - mean) / sd;
 		if (!((za + zb) / 2 > SPIKE_PAIR_CUT))
